@@ -1,0 +1,2 @@
+export * from './port';
+export { S3ArchiveStore, type S3ArchiveStoreOptions } from './s3/s3-archive-store';

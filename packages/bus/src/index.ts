@@ -1,0 +1,3 @@
+export * from './port';
+export * from './topics';
+export { KafkaBus, type KafkaBusOptions } from './kafka/kafka-bus';

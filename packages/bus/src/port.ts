@@ -1,0 +1,60 @@
+export interface OutgoingMessage {
+  /** Partitioning key: records with the same key keep their order. */
+  key?: string;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+}
+
+export interface BusRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  timestamp: string;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions?: number;
+  /** Keep only the latest record per key (control-plane topics). */
+  compacted?: boolean;
+}
+
+export interface BatchContext {
+  /** Keeps the consumer's group membership alive during long side effects. */
+  heartbeat(): Promise<void>;
+  /** Aborted when the subscription stops; long work should stop waiting and throw. */
+  signal: AbortSignal;
+}
+
+/**
+ * Called with records of one partition, in order. Resolving means every record's side effects are
+ * done and the bus may commit past them. Throwing means none of them may be committed: the bus
+ * retries the same batch with jittered backoff until it succeeds or the subscription stops.
+ * Bad data must therefore be dead-lettered by the handler, never thrown.
+ */
+export type BatchHandler = (records: BusRecord[], ctx: BatchContext) => Promise<void>;
+
+export interface SubscribeOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a group with no committed offset starts. Default: earliest, so nothing is skipped. */
+  fromBeginning?: boolean;
+  onBatch: BatchHandler;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface Bus {
+  ensureTopics(specs: TopicSpec[]): Promise<void>;
+  /** Resolves only once the bus has durably accepted every message (acks=all on Kafka). */
+  publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  subscribe(opts: SubscribeOptions): Promise<Subscription>;
+  /** Records not yet committed by the group, summed over the topics' partitions. */
+  lag(groupId: string, topics: string[]): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,17 @@
+/** Topic names of the data path. A suffix keeps tests (and tenants of a shared cluster) apart. */
+export interface Topics {
+  customerData: string;
+  quarantine: string;
+  dlq: string;
+  audit: string;
+}
+
+export function topicsFor(suffix = ''): Topics {
+  const s = suffix ? `.${suffix}` : '';
+  return {
+    customerData: `custody.customer-data.v1${s}`,
+    quarantine: `custody.quarantine.v1${s}`,
+    dlq: `custody.dlq.v1${s}`,
+    audit: `custody.audit.v1${s}`,
+  };
+}

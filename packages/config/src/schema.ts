@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+const json = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not valid JSON (${(err as Error).message})` });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const ROLES = ['admin', 'compliance', 'legal', 'auditor'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+export const ConnectorInstance = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('Instance id; the webhook URL is /webhooks/<id>'),
+    connector: z.string().describe('Connector type, e.g. whatsapp-cloud'),
+    tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('Tenant whose records this instance captures'),
+    config: z.record(z.string(), z.unknown()).describe("Connector settings, checked against the connector's own schema"),
+  })
+  .strict();
+export type ConnectorInstance = z.infer<typeof ConnectorInstance>;
+
+export const ApiKeyRecord = z
+  .object({
+    id: z.string().min(1).describe('Key id, shown in audit records'),
+    tenant: z.string().min(1),
+    role: Role,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('Hex SHA-256 of the full bearer token; the token itself is never stored'),
+  })
+  .strict();
+export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
+
+/**
+ * Every setting Custody reads, from the environment. This schema is the single source: start-up
+ * validates it, the README's configuration table is generated from the descriptions.
+ */
+export const ConfigSchema = z.object({
+  CUSTODY_MODE: z.enum(['embedded', 'stack']).default('embedded').describe('embedded: everything in-process under CUSTODY_DATA_DIR; stack: Kafka + S3 + OpenSearch'),
+  CUSTODY_SERVICES: csv.pipe(z.array(z.enum(['gateway', 'archiver', 'api']))).default(['gateway', 'archiver', 'api']).describe('Comma-separated services this process runs'),
+  CUSTODY_DATA_DIR: z.string().min(1).default('./data').describe('Data directory of the embedded adapters and the local key store'),
+  CUSTODY_HTTP_HOST: z.string().default('127.0.0.1').describe('Interface the HTTP server binds'),
+  CUSTODY_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port (0 = any free port)'),
+  CUSTODY_PUBLIC_URL: z.url().optional().describe('Public base URL vendors call, when behind a proxy (used by URL-signing vendors)'),
+  CUSTODY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024).describe('Largest webhook or API body accepted; larger ones get 413 and are quarantined'),
+  CUSTODY_DEFAULT_RETENTION_DAYS: z.coerce.number().positive().default(2557).describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),
+  CUSTODY_MIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(86_400).describe('Shortest object lock ever applied, for records whose retention already ran out when archived'),
+  CUSTODY_TOPIC_SUFFIX: z.string().regex(/^[\w-]*$/).default('').describe('Suffix for every topic name (isolates tests and shared clusters)'),
+  CUSTODY_ARCHIVER_GROUP: z.string().min(1).default('custody-archiver').describe('Consumer group of the archiver'),
+  CUSTODY_ARCHIVER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8).describe('Parallel archive writes per batch'),
+  CUSTODY_CONNECTORS: json(z.array(ConnectorInstance)).default([]).describe('JSON array of connector instances {id, connector, tenant, config}'),
+  CUSTODY_API_KEYS: json(z.array(ApiKeyRecord)).default([]).describe('JSON array of API keys {id, tenant, role, sha256}; tokens are never configured in clear'),
+  KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[\w.-]+:\d+$/, 'host:port')).min(1)).optional().describe('Kafka bootstrap servers, host:port,... (stack mode)'),
+  KAFKA_CLIENT_ID: z.string().default('custody').describe('Kafka client id'),
+  S3_ENDPOINT: z.url().optional().describe('S3 endpoint URL (MinIO); unset for AWS'),
+  S3_REGION: z.string().default('us-east-1').describe('S3 region'),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).default('custody-archive').describe('Bucket with Object Lock enabled (created if missing)'),
+  S3_ACCESS_KEY_ID: z.string().optional().describe('S3 access key (else the AWS default chain)'),
+  S3_SECRET_ACCESS_KEY: z.string().optional().describe('S3 secret key'),
+  S3_FORCE_PATH_STYLE: bool.optional().describe('Path-style addressing (default: true when S3_ENDPOINT is set)'),
+  OPENSEARCH_URL: z.url().optional().describe('OpenSearch URL (stack mode)'),
+  OPENSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('custody').describe('Prefix of every index name'),
+  OPENSEARCH_USERNAME: z.string().optional().describe('OpenSearch basic-auth user'),
+  OPENSEARCH_PASSWORD: z.string().optional().describe('OpenSearch basic-auth password'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+}).superRefine((c, ctx) => {
+  if (c.CUSTODY_MODE !== 'stack') return;
+  for (const key of ['KAFKA_BROKERS', 'OPENSEARCH_URL'] as const) {
+    if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when CUSTODY_MODE=stack' });
+  }
+});
+
+export type Config = z.infer<typeof ConfigSchema>;

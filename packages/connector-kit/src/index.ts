@@ -1,0 +1,5 @@
+export * from './connector';
+export * from './run';
+export * from './phone';
+export * from './signature';
+export * from './json';

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import { RejectedInputError } from '@custody/errors';
+import { formatIssues } from '@custody/envelope';
+
+/**
+ * Strict JSON intake: UTF-8 only, no duplicate-prone prototype keys, and a schema check whose first
+ * issues become the rejection reason.
+ */
+export function parseJsonBody<T>(raw: Buffer, schema: z.ZodType<T>, what: string): T {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new RejectedInputError('not_utf8', `${what}: body is not valid UTF-8`);
+  }
+  if (text.trim() === '') throw new RejectedInputError('empty_body', `${what}: body is empty`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text, (key, value) => {
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+        throw new RejectedInputError('forbidden_key', `${what}: key "${key}" is not allowed`);
+      }
+      return value;
+    });
+  } catch (err) {
+    if (err instanceof RejectedInputError) throw err;
+    throw new RejectedInputError('malformed_json', `${what}: malformed JSON (${(err as Error).message})`);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new RejectedInputError('schema_violation', `${what}: ${formatIssues(result.error.issues)}`);
+  return result.data;
+}

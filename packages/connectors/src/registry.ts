@@ -1,0 +1,16 @@
+import type { AnyConnector } from '@custody/connector-kit';
+import { RejectedInputError } from '@custody/errors';
+import { whatsappCloud } from './whatsapp-cloud';
+
+/** Every connector Custody ships, by id. Adding a channel is one import and one line here. */
+const connectors: ReadonlyMap<string, AnyConnector> = new Map<string, AnyConnector>([[whatsappCloud.id, whatsappCloud]]);
+
+export function connectorIds(): string[] {
+  return [...connectors.keys()].sort();
+}
+
+export function getConnector(id: string): AnyConnector {
+  const c = connectors.get(id);
+  if (!c) throw new RejectedInputError('unknown_connector', `unknown connector "${id}"; known: ${connectorIds().join(', ')}`, 404);
+  return c;
+}

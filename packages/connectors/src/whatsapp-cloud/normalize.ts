@@ -1,0 +1,125 @@
+import { RejectedInputError } from '@custody/errors';
+import { formatIssues, type Attachment, type EnvelopeDraft, type Participant } from '@custody/envelope';
+import { rawSource, toE164, vendorTime, type NormalizeContext } from '@custody/connector-kit';
+import { WaValue, type WaMessage, type WaStatus, type WaWebhook } from './types';
+
+const CONNECTOR = 'whatsapp-cloud';
+const MEDIA_KINDS = { image: 'image', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' } as const;
+
+interface Account {
+  business: Participant;
+  phoneNumberId: string;
+  names: Map<string, string>;
+}
+
+/** One webhook may carry several changes, each with several messages and statuses: one envelope each. */
+export function normalizeWhatsApp(payload: WaWebhook, ctx: NormalizeContext): EnvelopeDraft[] {
+  const drafts: EnvelopeDraft[] = [];
+  payload.entry.forEach((entry, e) =>
+    entry.changes.forEach((change, c) => {
+      // Other fields (template status, account updates) are account events, not communications.
+      if (change.field !== 'messages') return;
+      const parsed = WaValue.safeParse(change.value);
+      if (!parsed.success) throw new RejectedInputError('schema_violation', `whatsapp webhook: entry.${e}.changes.${c}.value: ${formatIssues(parsed.error.issues)}`);
+      const value = parsed.data;
+      const account: Account = {
+        business: {
+          kind: 'phone',
+          value: toE164(value.metadata.display_phone_number, `entry.${e}.changes.${c}.value.metadata.display_phone_number`),
+          platformId: value.metadata.phone_number_id,
+        },
+        phoneNumberId: value.metadata.phone_number_id,
+        names: new Map((value.contacts ?? []).flatMap((ct) => [ct.wa_id, ct.user_id].filter(Boolean).map((id) => [id!, ct.profile?.name ?? ''] as const))),
+      };
+      const at = `entry.${e}.changes.${c}.value`;
+      (value.messages ?? []).forEach((m, i) => drafts.push(messageDraft(m, account, ctx, `${at}.messages.${i}`)));
+      (value.statuses ?? []).forEach((s, i) => drafts.push(statusDraft(s, account, ctx, `${at}.statuses.${i}`)));
+    }),
+  );
+  return drafts;
+}
+
+function customer(phone: string | undefined, userId: string | undefined, account: Account, field: string): Participant {
+  const displayName = account.names.get(phone ?? '') || account.names.get(userId ?? '') || undefined;
+  if (phone) return { kind: 'phone', value: toE164(phone, field), platformId: userId ?? phone, displayName };
+  return { kind: 'handle', value: userId!, platformId: userId, displayName };
+}
+
+function base(ctx: NormalizeContext, account: Account, externalId: string, sentAt: string, other: Participant) {
+  return {
+    tenant: ctx.tenant,
+    channel: 'whatsapp' as const,
+    source: { connector: CONNECTOR, externalId, accountId: account.phoneNumberId, receivedAt: ctx.receivedAt.toISOString(), raw: rawSource(ctx.raw) },
+    conversation: { id: `whatsapp:${account.phoneNumberId}:${other.platformId ?? other.value}`, type: 'direct' as const },
+    sentAt,
+    capturedAt: ctx.receivedAt.toISOString(),
+  };
+}
+
+function messageDraft(m: WaMessage, account: Account, ctx: NormalizeContext, at: string): EnvelopeDraft {
+  const sender = customer(m.from, m.from_user_id, account, `${at}.from`);
+  const sentAt = vendorTime(Number(m.timestamp), 's', ctx.receivedAt, `${at}.timestamp`);
+  const common = { ...base(ctx, account, m.id, sentAt, sender), sender, recipients: [account.business], direction: 'inbound' as const };
+  if (m.type === 'reaction') {
+    if (!m.reaction) throw new RejectedInputError('schema_violation', `${at}.reaction: required for type reaction`);
+    return { ...common, kind: 'reaction', refs: { reactsTo: m.reaction.message_id, emoji: m.reaction.emoji ?? '' } };
+  }
+  const refs = m.context?.id ? { replyTo: m.context.id } : undefined;
+  return { ...common, kind: 'message', content: content(m, at), attachments: attachments(m, at), refs };
+}
+
+function content(m: WaMessage, at: string): EnvelopeDraft['content'] {
+  switch (m.type) {
+    case 'text':
+      if (!m.text) throw new RejectedInputError('schema_violation', `${at}.text: required for type text`);
+      return { text: m.text.body, format: 'whatsapp/text' };
+    case 'location': {
+      const l = m.location;
+      if (!l) throw new RejectedInputError('schema_violation', `${at}.location: required for type location`);
+      return { text: [l.name, l.address, `${l.latitude},${l.longitude}`].filter(Boolean).join('\n'), format: 'whatsapp/location' };
+    }
+    case 'button':
+      return { text: m.button?.text ?? m.button?.payload, format: 'whatsapp/button' };
+    default: {
+      const media = MEDIA_KINDS[m.type as keyof typeof MEDIA_KINDS] ? m[m.type as keyof typeof MEDIA_KINDS] : undefined;
+      if (media) return { text: media.caption, format: `whatsapp/${m.type}` };
+      // Types we do not model (contacts, interactive, order, system, unsupported) are archived, not dropped:
+      // the vendor JSON is in source.raw and the error title, if any, becomes searchable text.
+      const errors = (m.errors ?? []).map((err) => err.title ?? err.message).filter(Boolean).join('; ');
+      return { text: errors || undefined, format: `whatsapp/${m.type}` };
+    }
+  }
+}
+
+function attachments(m: WaMessage, at: string): Attachment[] | undefined {
+  const kind = MEDIA_KINDS[m.type as keyof typeof MEDIA_KINDS];
+  if (!kind) return undefined;
+  const media = m[m.type as keyof typeof MEDIA_KINDS];
+  if (!media) throw new RejectedInputError('schema_violation', `${at}.${m.type}: required for type ${m.type}`);
+  return [
+    {
+      id: media.id,
+      kind: kind === 'audio' && media.voice ? 'voice' : kind,
+      mimeType: media.mime_type,
+      fileName: media.filename,
+      sha256: media.sha256,
+      sourceRef: `whatsapp-media:${media.id}`,
+      caption: media.caption,
+    },
+  ];
+}
+
+function statusDraft(s: WaStatus, account: Account, ctx: NormalizeContext, at: string): EnvelopeDraft {
+  const recipient = customer(s.recipient_id, s.recipient_user_id, account, `${at}.recipient_id`);
+  const sentAt = vendorTime(Number(s.timestamp), 's', ctx.receivedAt, `${at}.timestamp`);
+  const errors = (s.errors ?? []).map((err) => `${err.code} ${err.title ?? err.message ?? ''}`.trim()).join('; ');
+  return {
+    ...base(ctx, account, `${s.id}:${s.status}`, sentAt, recipient),
+    kind: 'status',
+    sender: account.business,
+    recipients: [recipient],
+    direction: 'outbound',
+    content: errors ? { text: errors, format: 'whatsapp/status' } : undefined,
+    refs: { statusOf: s.id, status: s.status },
+  };
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+export const ENVELOPE_SCHEMA = 'custody.envelope/v1' as const;
+
+const isoUtc = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'ISO 8601 UTC timestamp ending in Z')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'a real calendar instant');
+
+export const Kind = z.enum(['message', 'call', 'edit', 'deletion', 'reaction', 'status']).describe('What the record is');
+export const Channel = z
+  .enum(['whatsapp', 'telegram', 'sms', 'mms', 'voice', 'signal', 'wecom', 'line', 'email'])
+  .describe('The communication channel the record was captured from');
+export const Direction = z
+  .enum(['inbound', 'outbound', 'internal', 'unknown'])
+  .describe("Relative to the customer's employees");
+
+export const Participant = z
+  .object({
+    kind: z.enum(['phone', 'email', 'handle']).describe('What `value` identifies'),
+    value: z.string().min(1).max(512).describe('E.164 with leading + for phones; address for email; platform handle otherwise'),
+    displayName: z.string().max(512).optional().describe('Name the platform showed'),
+    platformId: z.string().max(512).optional().describe("The platform's own id for the participant"),
+    employeeId: z.string().max(256).optional().describe('Set when the participant resolves to an employee of the tenant'),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.kind === 'phone' && !/^\+[1-9]\d{1,14}$/.test(p.value)) {
+      ctx.addIssue({ code: 'custom', message: 'phone participant must be E.164 with a leading +', path: ['value'] });
+    }
+  });
+
+export const RawSource = z
+  .object({
+    contentType: z.string().min(1).describe('Media type of the original vendor payload'),
+    encoding: z.enum(['utf8', 'base64']).describe('How `body` encodes the original bytes'),
+    body: z.string().describe('The original bytes as received, kept as evidence'),
+  })
+  .strict();
+
+export const Source = z
+  .object({
+    connector: z.string().min(1).describe('Connector id, e.g. whatsapp-cloud'),
+    externalId: z.string().min(1).max(1024).describe("The vendor's id for this event"),
+    accountId: z.string().max(512).optional().describe('The business account / number / bot the event arrived on'),
+    receivedAt: isoUtc.describe('When the connector received the vendor payload'),
+    raw: RawSource,
+  })
+  .strict();
+
+export const Conversation = z
+  .object({
+    id: z.string().min(1).max(1024).describe('Stable id of the conversation, unique per tenant'),
+    type: z.enum(['direct', 'group', 'channel']),
+    title: z.string().max(1024).optional(),
+  })
+  .strict();
+
+export const Content = z
+  .object({
+    text: z.string().optional().describe('Plain text of the message or caption'),
+    format: z.string().optional().describe('Vendor-specific content type, e.g. whatsapp/location'),
+    entities: z.array(z.record(z.string(), z.unknown())).optional().describe('Formatting / mention entities as the vendor sent them'),
+  })
+  .strict();
+
+export const Attachment = z
+  .object({
+    id: z.string().min(1),
+    kind: z.enum(['image', 'video', 'audio', 'voice', 'document', 'sticker', 'recording', 'other']),
+    mimeType: z.string().optional(),
+    fileName: z.string().optional(),
+    size: z.number().int().nonnegative().optional(),
+    sha256: z.string().optional().describe('Hash of the content as reported or computed (hex or vendor encoding)'),
+    sourceRef: z.string().optional().describe('Vendor media id or URL to fetch the content from'),
+    storageKey: z.string().optional().describe('Archive key of the stored content, once fetched'),
+    caption: z.string().optional(),
+  })
+  .strict();
+
+export const Refs = z
+  .object({
+    replyTo: z.string().optional(),
+    edits: z.string().optional(),
+    deletes: z.string().optional(),
+    reactsTo: z.string().optional(),
+    emoji: z.string().optional().describe('Reaction emoji; empty string means the reaction was removed'),
+    status: z.string().optional().describe('Delivery status for kind=status (sent, delivered, read, failed)'),
+    statusOf: z.string().optional().describe('External id of the message a status refers to'),
+  })
+  .strict();
+
+export const Call = z
+  .object({
+    status: z.string(),
+    startedAt: isoUtc.optional(),
+    endedAt: isoUtc.optional(),
+    durationSec: z.number().nonnegative().optional(),
+    from: Participant,
+    to: Participant,
+    forwardedFrom: Participant.optional(),
+    routing: z.record(z.string(), z.unknown()).optional(),
+    recording: Attachment.optional(),
+  })
+  .strict();
+
+export const Integrity = z
+  .object({ sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the canonical form of the envelope without `integrity`') })
+  .strict();
+
+export const Envelope = z
+  .object({
+    schema: z.literal(ENVELOPE_SCHEMA),
+    id: z.string().regex(/^[0-9a-f]{40}$/).describe('Deterministic from tenant, connector, external id and kind'),
+    tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('The customer instance'),
+    kind: Kind,
+    channel: Channel,
+    source: Source,
+    conversation: Conversation,
+    sender: Participant,
+    recipients: z.array(Participant),
+    direction: Direction,
+    sentAt: isoUtc,
+    capturedAt: isoUtc,
+    content: Content.optional(),
+    attachments: z.array(Attachment).optional(),
+    refs: Refs.optional(),
+    call: Call.optional(),
+    integrity: Integrity,
+  })
+  .strict()
+  .describe('Customer Data envelope v1: one captured communication event');
+
+export type Envelope = z.infer<typeof Envelope>;
+export type Participant = z.infer<typeof Participant>;
+export type Attachment = z.infer<typeof Attachment>;
+export type EnvelopeKind = z.infer<typeof Kind>;
+export type ChannelId = z.infer<typeof Channel>;
+/** An envelope before it is sealed: id and integrity are derived, never supplied. */
+export type EnvelopeDraft = Omit<Envelope, 'id' | 'integrity' | 'schema'>;
+
+export function envelopeJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(Envelope, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+}

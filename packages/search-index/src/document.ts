@@ -1,0 +1,72 @@
+import type { Envelope } from '@custody/envelope';
+
+export interface ArchiveRef {
+  key: string;
+  versionId: string;
+  /** Hex SHA-256 of the archived object bytes. */
+  sha256: string;
+}
+
+/**
+ * What the index holds for one record: a projection for finding it, never the evidence itself.
+ * The record of truth is the archived object `archive` points at.
+ */
+export interface IndexDoc {
+  id: string;
+  tenant: string;
+  kind: string;
+  channel: string;
+  connector: string;
+  externalId: string;
+  conversationId: string;
+  conversationType: string;
+  conversationTitle?: string;
+  sender: string;
+  senderName?: string;
+  participants: string[];
+  employeeIds: string[];
+  direction: string;
+  sentAt: string;
+  capturedAt: string;
+  text?: string;
+  attachmentCount: number;
+  refs: string[];
+  envelopeSha256: string;
+  archive: ArchiveRef;
+  holds: string[];
+}
+
+export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] = []): IndexDoc {
+  const people = [env.sender, ...env.recipients, ...(env.call ? [env.call.from, env.call.to] : [])];
+  const captions = (env.attachments ?? []).map((a) => a.caption ?? a.fileName).filter(Boolean);
+  const text = [env.content?.text, ...captions].filter(Boolean).join('\n');
+  const r = env.refs ?? {};
+  return {
+    id: env.id,
+    tenant: env.tenant,
+    kind: env.kind,
+    channel: env.channel,
+    connector: env.source.connector,
+    externalId: env.source.externalId,
+    conversationId: env.conversation.id,
+    conversationType: env.conversation.type,
+    conversationTitle: env.conversation.title,
+    sender: env.sender.value,
+    senderName: env.sender.displayName,
+    participants: unique(people.flatMap((p) => [p.value, p.platformId].filter((v): v is string => Boolean(v)))),
+    employeeIds: unique(people.map((p) => p.employeeId).filter((v): v is string => Boolean(v))),
+    direction: env.direction,
+    sentAt: env.sentAt,
+    capturedAt: env.capturedAt,
+    text: text || undefined,
+    attachmentCount: env.attachments?.length ?? 0,
+    refs: unique([r.replyTo, r.edits, r.deletes, r.reactsTo, r.statusOf].filter((v): v is string => Boolean(v))),
+    envelopeSha256: env.integrity.sha256,
+    archive,
+    holds: [...holds].sort(),
+  };
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,4 @@
+export * from './port';
+export * from './document';
+export * from './query';
+export { OpenSearchIndex, type OpenSearchIndexOptions } from './opensearch/opensearch-index';

@@ -1,0 +1,38 @@
+/** Explicit mappings: `dynamic: strict` so a projection change is a deliberate mapping change, never a silent guess. */
+export const recordMappings = {
+  dynamic: 'strict',
+  properties: {
+    id: { type: 'keyword' },
+    tenant: { type: 'keyword' },
+    kind: { type: 'keyword' },
+    channel: { type: 'keyword' },
+    connector: { type: 'keyword' },
+    externalId: { type: 'keyword' },
+    conversationId: { type: 'keyword' },
+    conversationType: { type: 'keyword' },
+    conversationTitle: { type: 'text', fields: { raw: { type: 'keyword', ignore_above: 512 } } },
+    sender: { type: 'keyword' },
+    senderName: { type: 'text' },
+    participants: { type: 'keyword' },
+    employeeIds: { type: 'keyword' },
+    direction: { type: 'keyword' },
+    sentAt: { type: 'date', format: 'strict_date_optional_time' },
+    capturedAt: { type: 'date', format: 'strict_date_optional_time' },
+    // standard analyzer: built into core, so the integ-test distribution (no analysis-common) serves it
+    text: { type: 'text', analyzer: 'standard' },
+    attachmentCount: { type: 'integer' },
+    refs: { type: 'keyword' },
+    envelopeSha256: { type: 'keyword' },
+    archive: {
+      properties: { key: { type: 'keyword' }, versionId: { type: 'keyword' }, sha256: { type: 'keyword' } },
+    },
+    holds: { type: 'keyword' },
+  },
+} as const;
+
+export const recordSettings = {
+  number_of_shards: 1,
+  // 0 replicas on a single node (green), 1 once a second node joins
+  auto_expand_replicas: '0-1',
+  refresh_interval: '1s',
+} as const;

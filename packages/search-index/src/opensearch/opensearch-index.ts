@@ -1,0 +1,137 @@
+import { Client } from '@opensearch-project/opensearch';
+import { DependencyUnavailableError, errorMessage } from '@custody/errors';
+import type { IndexDoc } from '../document';
+import type { BulkFailure, SearchIndex, SearchResult } from '../port';
+import { SearchQuery, decodeCursor, encodeCursor } from '../query';
+import { recordMappings, recordSettings } from './mappings';
+
+export interface OpenSearchIndexOptions {
+  url: string;
+  /** Index name prefix; the records index is `<prefix>-records`. Unique per test. */
+  prefix: string;
+  username?: string;
+  password?: string;
+}
+
+export class OpenSearchIndex implements SearchIndex {
+  readonly client: Client;
+  readonly index: string;
+
+  constructor(private readonly opts: OpenSearchIndexOptions) {
+    this.client = new Client({
+      node: opts.url,
+      auth: opts.username && opts.password ? { username: opts.username, password: opts.password } : undefined,
+      requestTimeout: 30_000,
+      maxRetries: 2,
+    });
+    this.index = `${opts.prefix}-records`;
+  }
+
+  async ensureReady(): Promise<void> {
+    await this.call('put index template', () =>
+      this.client.indices.putIndexTemplate({
+        name: `${this.opts.prefix}-records`,
+        body: { index_patterns: [`${this.index}*`], template: { settings: recordSettings, mappings: recordMappings as never }, priority: 100 },
+      }),
+    );
+    const exists = await this.call('index exists', () => this.client.indices.exists({ index: this.index }));
+    if (!exists.body) {
+      try {
+        await this.client.indices.create({ index: this.index });
+      } catch (err) {
+        if (!/resource_already_exists_exception/.test(errorMessage(err) + JSON.stringify((err as { meta?: { body?: unknown } }).meta?.body ?? ''))) {
+          throw new DependencyUnavailableError('opensearch', `create index ${this.index}: ${errorMessage(err)}`, err);
+        }
+      }
+    }
+  }
+
+  async bulkUpsert(docs: IndexDoc[]): Promise<BulkFailure[]> {
+    if (docs.length === 0) return [];
+    const body = docs.flatMap((d) => [{ index: { _index: this.index, _id: d.id } }, d]);
+    const res = await this.call('bulk', () => this.client.bulk({ body }));
+    if (!res.body.errors) return [];
+    const failures: BulkFailure[] = [];
+    for (const item of res.body.items as Array<Record<string, { _id?: string; status: number; error?: { type?: string; reason?: string } }>>) {
+      const op = Object.values(item)[0]!;
+      if (op.status < 300) continue;
+      failures.push({
+        id: op._id ?? '',
+        reason: `${op.error?.type ?? 'error'}: ${op.error?.reason ?? `status ${op.status}`}`,
+        retriable: op.status === 429 || op.status >= 500,
+      });
+    }
+    return failures;
+  }
+
+  async search(tenant: string, query: SearchQuery): Promise<SearchResult> {
+    const q = SearchQuery.parse(query);
+    const filter: unknown[] = [{ term: { tenant } }];
+    const must: unknown[] = [];
+    if (q.text) must.push({ match: { text: { query: q.text, operator: 'and' } } });
+    if (q.participant) filter.push({ term: { participants: q.participant } });
+    if (q.channel) filter.push({ term: { channel: q.channel } });
+    if (q.kind) filter.push({ term: { kind: q.kind } });
+    if (q.conversation) filter.push({ term: { conversationId: q.conversation } });
+    if (q.employeeId) filter.push({ term: { employeeIds: q.employeeId } });
+    if (q.holdId) filter.push({ term: { holds: q.holdId } });
+    if (q.from || q.to) filter.push({ range: { sentAt: { ...(q.from && { gte: q.from }), ...(q.to && { lt: q.to }) } } });
+    const body: Record<string, unknown> = {
+      size: q.size,
+      track_total_hits: true,
+      query: { bool: { filter, must } },
+      sort: [{ sentAt: 'desc' }, { id: 'asc' }],
+    };
+    if (q.cursor) body.search_after = decodeCursor(q.cursor);
+    const res = await this.call('search', () => this.client.search({ index: this.index, body: body as never }));
+    const hits = res.body.hits.hits as Array<{ _source: IndexDoc; sort: unknown[] }>;
+    const total = typeof res.body.hits.total === 'number' ? res.body.hits.total : (res.body.hits.total?.value ?? 0);
+    return {
+      total,
+      hits: hits.map((h) => h._source),
+      cursor: hits.length === q.size ? encodeCursor(hits[hits.length - 1]!.sort) : undefined,
+    };
+  }
+
+  async get(tenant: string, id: string): Promise<IndexDoc | null> {
+    try {
+      const res = await this.client.get({ index: this.index, id });
+      const doc = res.body._source as IndexDoc | undefined;
+      // a document of another tenant is indistinguishable from a missing one
+      return doc && doc.tenant === tenant ? doc : null;
+    } catch (err) {
+      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return null;
+      throw new DependencyUnavailableError('opensearch', `get ${id}: ${errorMessage(err)}`, err);
+    }
+  }
+
+  async setHolds(tenant: string, holdsById: Map<string, string[]>): Promise<void> {
+    if (holdsById.size === 0) return;
+    const docs = await Promise.all([...holdsById.keys()].map((id) => this.get(tenant, id)));
+    const body = docs
+      .filter((d): d is IndexDoc => d !== null)
+      .flatMap((d) => [{ update: { _index: this.index, _id: d.id } }, { doc: { holds: [...(holdsById.get(d.id) ?? [])].sort() } }]);
+    if (body.length === 0) return;
+    const res = await this.call('bulk holds', () => this.client.bulk({ body }));
+    if (res.body.errors) throw new DependencyUnavailableError('opensearch', 'hold update partially failed');
+  }
+
+  async delete(tenant: string, ids: string[]): Promise<void> {
+    const docs = await Promise.all(ids.map((id) => this.get(tenant, id)));
+    const body = docs.filter((d): d is IndexDoc => d !== null).map((d) => ({ delete: { _index: this.index, _id: d.id } }));
+    if (body.length === 0) return;
+    await this.call('bulk delete', () => this.client.bulk({ body }));
+  }
+
+  async refresh(): Promise<void> {
+    await this.call('refresh', () => this.client.indices.refresh({ index: this.index }));
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new DependencyUnavailableError('opensearch', `${what}: ${errorMessage(err)}`, err);
+    }
+  }
+}

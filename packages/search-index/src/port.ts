@@ -1,0 +1,29 @@
+import type { IndexDoc } from './document';
+import type { SearchQuery } from './query';
+
+export interface BulkFailure {
+  id: string;
+  reason: string;
+  /** true for overload/outage (429, 5xx); false for documents the index will never accept. */
+  retriable: boolean;
+}
+
+export interface SearchResult {
+  total: number;
+  hits: IndexDoc[];
+  /** Present when more hits follow. */
+  cursor?: string;
+}
+
+export interface SearchIndex {
+  ensureReady(): Promise<void>;
+  /** Upserts by doc id. Whole-request outages throw a retriable error; per-document failures are returned. */
+  bulkUpsert(docs: IndexDoc[]): Promise<BulkFailure[]>;
+  search(tenant: string, query: SearchQuery): Promise<SearchResult>;
+  get(tenant: string, id: string): Promise<IndexDoc | null>;
+  /** Replaces the hold ids recorded on the given documents of this tenant. */
+  setHolds(tenant: string, holdsById: Map<string, string[]>): Promise<void>;
+  delete(tenant: string, ids: string[]): Promise<void>;
+  /** Makes every write so far visible to search (tests and tools; the pipeline relies on refresh_interval). */
+  refresh(): Promise<void>;
+}

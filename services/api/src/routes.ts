@@ -1,0 +1,141 @@
+import type { ArchiveStore } from '@custody/archive-store';
+import { recordKey } from '@custody/archiver';
+import { normalizeIdentifier } from '@custody/connector-kit';
+import { formatIssues, parseEnvelope, sha256Hex } from '@custody/envelope';
+import { CustodyError, IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
+import { json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
+import type { Logger } from '@custody/logger';
+import { SearchQuery, decodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
+import { actorOf, type AuditSink } from './audit';
+import { authenticate, requireRole, type ApiKeyStore, type Principal } from './auth';
+
+export interface ApiDeps {
+  keys: ApiKeyStore;
+  audit: AuditSink;
+  store: ArchiveStore;
+  index: SearchIndex;
+  logger: Logger;
+}
+
+const READERS = ['compliance', 'legal'] as const;
+
+type Action = (p: Principal, req: HttpRequest) => Promise<{ response: HttpResponse; target?: string; details?: Record<string, unknown> }>;
+
+/**
+ * Wraps an action with authentication, and audits every authenticated call whatever its outcome.
+ * Unauthenticated calls are refused before anything is read.
+ */
+function audited(deps: ApiDeps, action: string, fn: Action): Route['handler'] {
+  return async (req) => {
+    const principal = await authenticate(deps.keys, req);
+    let response: HttpResponse;
+    let target: string | undefined;
+    let details: Record<string, unknown> | undefined;
+    try {
+      ({ response, target, details } = await fn(principal, req));
+    } catch (err) {
+      const status = err instanceof RejectedInputError ? err.status : err instanceof NotFoundError ? 404 : 500;
+      await deps.audit.record({ tenant: principal.tenant, actor: actorOf(principal), action, outcome: status === 403 ? 'denied' : 'failed', status, target: req.params.id, details: { error: (err as Error).message } });
+      if (err instanceof IntegrityError) {
+        deps.logger.error({ event: 'integrity_violation', tenant: principal.tenant, err: err.message });
+        return problem(500, err.code, err.message);
+      }
+      throw err;
+    }
+    await deps.audit.record({ tenant: principal.tenant, actor: actorOf(principal), action, outcome: 'ok', status: response.status, target, details });
+    return response;
+  };
+}
+
+export function apiRoutes(deps: ApiDeps): Route[] {
+  return [
+    { method: 'POST', pattern: '/v1/search', handler: audited(deps, 'records.search', (p, req) => search(deps, p, req)) },
+    { method: 'GET', pattern: '/v1/records/:id', handler: audited(deps, 'records.get', (p, req) => getRecord(deps, p, req)) },
+  ];
+}
+
+async function search(deps: ApiDeps, p: Principal, req: HttpRequest) {
+  requireRole(p, READERS, 'search records');
+  const body = await readJson(req);
+  const parsed = SearchQuery.safeParse(body);
+  if (!parsed.success) throw new RejectedInputError('invalid_query', `search: ${formatIssues(parsed.error.issues)}`);
+  const q = parsed.data;
+  if (q.cursor) {
+    try {
+      decodeCursor(q.cursor);
+    } catch (err) {
+      throw new RejectedInputError('invalid_query', `search: cursor: ${(err as Error).message}`);
+    }
+  }
+  if (q.participant) q.participant = normalizeIdentifier(q.participant);
+  const result = await deps.index.search(p.tenant, q);
+  return {
+    response: json(200, { total: result.total, hits: result.hits.map(hitView), cursor: result.cursor ?? null }),
+    details: { query: { ...q, cursor: undefined }, total: result.total },
+  };
+}
+
+function hitView(d: IndexDoc) {
+  return {
+    id: d.id,
+    kind: d.kind,
+    channel: d.channel,
+    sentAt: d.sentAt,
+    capturedAt: d.capturedAt,
+    direction: d.direction,
+    conversationId: d.conversationId,
+    sender: d.sender,
+    senderName: d.senderName,
+    participants: d.participants,
+    text: d.text,
+    holds: d.holds,
+    archive: d.archive,
+    envelopeSha256: d.envelopeSha256,
+  };
+}
+
+/** The record is read from the WORM store, not the index, and both hashes are checked before it is returned. */
+async function getRecord(deps: ApiDeps, p: Principal, req: HttpRequest) {
+  requireRole(p, READERS, 'read records');
+  const id = req.params.id!;
+  if (!/^[0-9a-f]{40}$/.test(id)) throw new RejectedInputError('invalid_id', 'record id must be 40 hex characters');
+  let stored;
+  try {
+    stored = await deps.store.get(recordKey(p.tenant, id));
+  } catch (err) {
+    if (err instanceof CustodyError && err.code === 'not_found') throw new NotFoundError(`no record ${id}`);
+    throw err;
+  }
+  const actual = sha256Hex(stored.body);
+  if (stored.info.sha256 && actual !== stored.info.sha256) {
+    throw new IntegrityError(`record ${id}: archived bytes hash to ${actual}, store recorded ${stored.info.sha256}`);
+  }
+  const envelope = parseEnvelope(stored.body);
+  if (envelope.tenant !== p.tenant || envelope.id !== id) throw new IntegrityError(`record ${id}: archived envelope names another tenant or id`);
+  return {
+    response: json(200, {
+      envelope,
+      archive: {
+        key: stored.info.key,
+        versionId: stored.info.versionId,
+        sha256: actual,
+        size: stored.info.size,
+        retentionMode: stored.info.retentionMode ?? null,
+        retainUntil: stored.info.retainUntil?.toISOString() ?? null,
+        legalHold: stored.info.legalHold,
+      },
+      verification: { objectSha256: 'match', envelopeIntegrity: 'match' },
+    }),
+    target: id,
+  };
+}
+
+async function readJson(req: HttpRequest): Promise<unknown> {
+  const raw = await req.body();
+  if (raw.length === 0) return {};
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new RejectedInputError('malformed_json', `body is not valid JSON: ${(err as Error).message}`);
+  }
+}

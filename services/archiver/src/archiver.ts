@@ -1,0 +1,126 @@
+import type { ArchiveStore } from '@custody/archive-store';
+import type { Bus, BusRecord, Subscription } from '@custody/bus';
+import { DependencyUnavailableError, errorMessage } from '@custody/errors';
+import type { Logger } from '@custody/logger';
+import { toIndexDoc, type SearchIndex } from '@custody/search-index';
+import type { LockPolicy } from './lock-policy';
+import { archiveStep, decodeStep, ok, type Archived, type StepResult } from './steps';
+
+export interface ArchiverMetrics {
+  archived(channel: string, tenant: string, created: boolean, ms: number): void;
+  indexed(count: number, ms: number): void;
+  deadLettered(step: string): void;
+}
+
+export interface ArchiverDeps {
+  bus: Bus;
+  store: ArchiveStore;
+  index: SearchIndex;
+  policy: LockPolicy;
+  topics: { customerData: string; dlq: string };
+  groupId: string;
+  concurrency: number;
+  logger: Logger;
+  metrics?: ArchiverMetrics;
+}
+
+/**
+ * customer-data → S3 (write-once, locked) → OpenSearch → commit. The bus commits a batch only when
+ * handleBatch resolves; any retry result makes it throw so nothing past an outage is committed.
+ */
+export class Archiver {
+  private subscription?: Subscription;
+
+  constructor(private readonly deps: ArchiverDeps) {}
+
+  async start(): Promise<void> {
+    this.subscription = await this.deps.bus.subscribe({
+      groupId: this.deps.groupId,
+      topics: [this.deps.topics.customerData],
+      fromBeginning: true,
+      onBatch: (records) => this.handleBatch(records),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  async handleBatch(records: BusRecord[]): Promise<void> {
+    const decoded = records.map(decodeStep);
+    const archived = await mapLimit(decoded, this.deps.concurrency, async (d, i): Promise<StepResult<Archived>> => {
+      if (d.status !== 'ok') return d;
+      const started = Date.now();
+      const r = await archiveStep(this.deps.store, this.deps.policy, d.value, records[i]!.value);
+      if (r.status === 'ok') this.deps.metrics?.archived(r.value.envelope.channel, r.value.envelope.tenant, r.value.created, Date.now() - started);
+      return r;
+    });
+    const results = await this.indexStep(archived);
+    await this.act(records, results);
+  }
+
+  private async indexStep(archived: StepResult<Archived>[]): Promise<StepResult<Archived>[]> {
+    const ready = archived.flatMap((r) => (r.status === 'ok' ? [r.value] : []));
+    if (ready.length === 0) return archived;
+    const started = Date.now();
+    let failures;
+    try {
+      failures = await this.deps.index.bulkUpsert(ready.map((a) => toIndexDoc(a.envelope, a.archive, a.lock.holds)));
+    } catch (err) {
+      return archived.map((r) => (r.status === 'ok' ? { status: 'retry', step: 'index', error: err } : r));
+    }
+    this.deps.metrics?.indexed(ready.length - failures.length, Date.now() - started);
+    const byId = new Map(failures.map((f) => [f.id, f]));
+    return archived.map((r) => {
+      if (r.status !== 'ok') return r;
+      const f = byId.get(r.value.envelope.id);
+      if (!f) return ok(r.value);
+      return f.retriable ? { status: 'retry', step: 'index', error: new DependencyUnavailableError('opensearch', f.reason) } : { status: 'dlq', step: 'index', reason: f.reason };
+    });
+  }
+
+  /** The one place results become effects: retry the batch, or dead-letter and let the bus commit. */
+  private async act(records: BusRecord[], results: StepResult<Archived>[]): Promise<void> {
+    const retry = results.find((r) => r.status === 'retry');
+    if (retry && retry.status === 'retry') {
+      throw new DependencyUnavailableError('archiver', `step ${retry.step}: ${errorMessage(retry.error)}`, retry.error);
+    }
+    const dead = results.flatMap((r, i) => (r.status === 'dlq' ? [{ record: records[i]!, step: r.step, reason: r.reason }] : []));
+    if (dead.length) {
+      await this.deps.bus.publish(
+        this.deps.topics.dlq,
+        dead.map(({ record, step, reason }) => ({
+          key: record.key ?? undefined,
+          value: record.value,
+          headers: {
+            ...record.headers,
+            dlq_reason: reason.slice(0, 2000),
+            dlq_step: step,
+            dlq_source_topic: record.topic,
+            dlq_source_partition: String(record.partition),
+            dlq_source_offset: record.offset,
+            dlq_at: new Date().toISOString(),
+          },
+        })),
+      );
+      for (const d of dead) {
+        this.deps.metrics?.deadLettered(d.step);
+        this.deps.logger.warn({ event: 'record_dead_lettered', step: d.step, reason: d.reason, topic: d.record.topic, partition: d.record.partition, offset: d.record.offset });
+      }
+    }
+    this.deps.logger.debug({ event: 'batch_archived', records: records.length, dead_lettered: dead.length });
+  }
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}

@@ -1,0 +1,4 @@
+export * from './archiver';
+export * from './lock-policy';
+export * from './steps';
+export { recordKey } from './keys';

@@ -1,0 +1,26 @@
+import type { Envelope } from '@custody/envelope';
+
+export interface Lock {
+  retainUntil: Date;
+  /** Active legal holds covering the record; non-empty means S3 legal hold ON at write time. */
+  holds: string[];
+}
+
+/** Decides how each record is locked when written. Tenant retention settings and holds plug in here. */
+export interface LockPolicy {
+  lockFor(env: Envelope): Promise<Lock>;
+}
+
+/**
+ * Retention counts from when the communication happened (sentAt). A record whose retention already
+ * ran out (an old import) is still locked for a short minimum: S3 cannot lock into the past.
+ */
+export class FixedRetention implements LockPolicy {
+  constructor(private readonly days: number, private readonly minLockSeconds: number) {}
+
+  async lockFor(env: Envelope): Promise<Lock> {
+    const fromSent = Date.parse(env.sentAt) + this.days * 86_400_000;
+    const floor = Date.now() + this.minLockSeconds * 1000;
+    return { retainUntil: new Date(Math.max(fromSent, floor)), holds: [] };
+  }
+}

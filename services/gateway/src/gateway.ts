@@ -1,0 +1,93 @@
+import type { Bus } from '@custody/bus';
+import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
+import { RejectedInputError, errorMessage } from '@custody/errors';
+import type { Envelope } from '@custody/envelope';
+import { BodyTooLargeError, json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
+import type { Logger } from '@custody/logger';
+import { quarantine } from './quarantine';
+import type { ResolvedInstance } from './instances';
+
+export interface GatewayDeps {
+  bus: Bus;
+  topics: { customerData: string; quarantine: string };
+  instances: Map<string, ResolvedInstance>;
+  logger: Logger;
+  onAccepted?(instance: ResolvedInstance, envelopes: Envelope[]): void;
+  onQuarantined?(instance: ResolvedInstance | undefined, code: string): void;
+}
+
+export function envelopeMessage(env: Envelope) {
+  return {
+    key: `${env.tenant}:${env.conversation.id}`,
+    value: JSON.stringify(env),
+    headers: { tenant: env.tenant, channel: env.channel, kind: env.kind, schema: env.schema, envelope_id: env.id },
+  };
+}
+
+/** Vendor webhooks: the only unauthenticated routes, each proven by the vendor's signature instead. */
+export function gatewayRoutes(deps: GatewayDeps): Route[] {
+  return [
+    { method: 'GET', pattern: '/webhooks/:instance', handler: (req) => handshake(deps, req) },
+    { method: 'POST', pattern: '/webhooks/:instance', handler: (req) => receive(deps, req) },
+  ];
+}
+
+async function handshake(deps: GatewayDeps, req: HttpRequest): Promise<HttpResponse> {
+  const inst = deps.instances.get(req.params.instance!);
+  if (!inst) return problem(404, 'unknown_instance', 'no such webhook');
+  if (!inst.connector.handshake) return problem(405, 'no_handshake', `${inst.connector.id} has no GET handshake`);
+  const r = inst.connector.handshake(toWebhookRequest(req, Buffer.alloc(0)), inst.config);
+  return { status: r.status, headers: { 'content-type': r.contentType }, body: r.body };
+}
+
+async function receive(deps: GatewayDeps, req: HttpRequest): Promise<HttpResponse> {
+  const inst = deps.instances.get(req.params.instance!);
+  if (!inst) return problem(404, 'unknown_instance', 'no such webhook');
+  const receivedAt = new Date();
+  const contentType = req.headers['content-type'] ?? '';
+  let raw: Buffer;
+  try {
+    raw = await req.body();
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    return reject(deps, inst, err, 'size', err.sample, contentType, receivedAt, true);
+  }
+  let stage = 'verify';
+  let envelopes: Envelope[];
+  try {
+    inst.connector.verify(toWebhookRequest(req, raw), inst.config);
+    stage = 'normalize';
+    envelopes = normalizePayload(inst.connector, raw, contentType, { tenant: inst.tenant, receivedAt });
+  } catch (err) {
+    if (!(err instanceof RejectedInputError)) throw err;
+    return reject(deps, inst, err, stage, raw, contentType, receivedAt, false);
+  }
+  // Acknowledge only what Kafka has durably accepted; on failure the vendor redelivers.
+  await deps.bus.publish(deps.topics.customerData, envelopes.map(envelopeMessage));
+  deps.onAccepted?.(inst, envelopes);
+  deps.logger.info({ event: 'webhook_accepted', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, records: envelopes.length });
+  return json(200, { accepted: envelopes.length, ids: envelopes.map((e) => e.id) });
+}
+
+async function reject(
+  deps: GatewayDeps,
+  inst: ResolvedInstance,
+  err: RejectedInputError,
+  stage: string,
+  raw: Buffer,
+  contentType: string,
+  receivedAt: Date,
+  truncated: boolean,
+): Promise<HttpResponse> {
+  // If the quarantine write fails the error propagates as 503: the vendor retries, nothing is lost.
+  await quarantine(deps.bus, deps.topics.quarantine, {
+    raw, code: err.code, reason: err.message, stage, connector: inst.connector.id, instance: inst.id, tenant: inst.tenant, contentType, receivedAt, truncated,
+  });
+  deps.onQuarantined?.(inst, err.code);
+  deps.logger.warn({ event: 'webhook_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: err.code, stage, reason: errorMessage(err) });
+  return problem(err.status, err.code, err.message);
+}
+
+function toWebhookRequest(req: HttpRequest, rawBody: Buffer): WebhookRequest {
+  return { method: req.method, headers: req.headers, query: req.query, rawBody, url: req.url };
+}

@@ -1,0 +1,3 @@
+export * from './gateway';
+export * from './quarantine';
+export * from './instances';

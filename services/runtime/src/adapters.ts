@@ -1,0 +1,31 @@
+import { S3ArchiveStore, type ArchiveStore } from '@custody/archive-store';
+import { KafkaBus, type Bus } from '@custody/bus';
+import type { Config } from '@custody/config';
+import { ConfigError } from '@custody/errors';
+import type { Logger } from '@custody/logger';
+import { OpenSearchIndex, type SearchIndex } from '@custody/search-index';
+
+export interface Adapters {
+  bus: Bus;
+  store: ArchiveStore;
+  index: SearchIndex;
+  close(): Promise<void>;
+}
+
+/** The only place that knows which adapters exist; services receive ports. */
+export async function createAdapters(config: Config, logger: Logger): Promise<Adapters> {
+  if (config.CUSTODY_MODE === 'stack') {
+    const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS!, clientId: config.KAFKA_CLIENT_ID, logger });
+    const store = new S3ArchiveStore({
+      bucket: config.S3_BUCKET,
+      endpoint: config.S3_ENDPOINT,
+      region: config.S3_REGION,
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    });
+    const index = new OpenSearchIndex({ url: config.OPENSEARCH_URL!, prefix: config.OPENSEARCH_INDEX_PREFIX, username: config.OPENSEARCH_USERNAME, password: config.OPENSEARCH_PASSWORD });
+    return { bus, store, index, close: () => bus.close() };
+  }
+  throw new ConfigError('CUSTODY_MODE=embedded is not available in this build; set CUSTODY_MODE=stack');
+}

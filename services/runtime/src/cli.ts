@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { normalizePayload } from '@custody/connector-kit';
+import { connectorIds, getConnector } from '@custody/connectors';
+import { CustodyError } from '@custody/errors';
+import { loadConfig } from '@custody/config';
+import { createLogger } from '@custody/logger';
+import { startCustody } from './custody';
+
+const USAGE = `usage: custody <command> [options]
+
+commands:
+  start                                   run Custody (configuration from the environment; see README)
+  normalize --channel <id> --file <path> [--tenant <id>] [--content-type <type>]
+                                          print the envelopes a vendor payload yields, as JSON Lines; no side effects
+  channels                                list connector ids
+
+exit codes: 0 ok, 1 failure, 2 rejected input or bad usage`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'normalize':
+        return normalize(rest);
+      case 'channels':
+        process.stdout.write(`${connectorIds().join('\n')}\n`);
+        return 0;
+      case 'start':
+        return await start();
+      case undefined:
+      case '-h':
+      case '--help':
+        process.stdout.write(`${USAGE}\n`);
+        return command ? 0 : 2;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`custody: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof CustodyError && !err.retriable) {
+      process.stderr.write(`custody: ${err.code}: ${err.message}\n`);
+      return err.code === 'config_invalid' ? 1 : 2;
+    }
+    process.stderr.write(`custody: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+function normalize(args: string[]): number {
+  const { values } = parseArgsOrUsage(args, {
+    channel: { type: 'string' },
+    file: { type: 'string' },
+    tenant: { type: 'string', default: 'default' },
+    'content-type': { type: 'string' },
+  });
+  if (!values.channel || !values.file) throw new UsageError('normalize needs --channel and --file');
+  const connector = getConnector(values.channel as string);
+  let raw: Buffer;
+  try {
+    raw = readFileSync(values.file as string);
+  } catch (err) {
+    throw new UsageError(`cannot read ${values.file}: ${(err as Error).message}`);
+  }
+  const contentType = (values['content-type'] as string | undefined) ?? 'application/json';
+  const envelopes = normalizePayload(connector, raw, contentType, { tenant: values.tenant as string, receivedAt: new Date() });
+  for (const e of envelopes) process.stdout.write(`${JSON.stringify(e)}\n`);
+  return 0;
+}
+
+async function start(): Promise<number> {
+  const config = loadConfig();
+  const logger = createLogger('custody', { level: config.LOG_LEVEL });
+  const running = await startCustody(config, logger);
+  process.stdout.write(`Custody is listening on ${running.url} (mode ${config.CUSTODY_MODE})\n`);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ event: 'shutdown_requested', signal });
+      running.stop().then(resolve, (err) => {
+        logger.error({ event: 'shutdown_failed', err: (err as Error).message });
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  return 0;
+}
+
+function parseArgsOrUsage(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}

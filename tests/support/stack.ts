@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { mintApiKey } from '@custody/api';
+import { loadConfig, type Config } from '@custody/config';
+import { createLogger, type Logger } from '@custody/logger';
+
+/** A unique suffix per test: its own topics, bucket and index, so tests never see each other's records. */
+export function uniqueName(prefix = 't'): string {
+  return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+export function requireStackEnv(): Record<string, string> {
+  const missing = ['KAFKA_BROKERS', 'S3_ENDPOINT', 'OPENSEARCH_URL'].filter((k) => !process.env[k]);
+  if (missing.length) throw new Error(`integration test needs the real stack: ${missing.join(', ')} not set (globalSetup resolves them)`);
+  return {
+    CUSTODY_MODE: 'stack',
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
+    S3_ENDPOINT: process.env.S3_ENDPOINT!,
+    S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID ?? '',
+    S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY ?? '',
+    OPENSEARCH_URL: process.env.OPENSEARCH_URL!,
+  };
+}
+
+export interface TestTenant {
+  tenant: string;
+  token: string;
+}
+
+export interface StackConfig {
+  config: Config;
+  name: string;
+  appSecret: string;
+  verifyToken: string;
+  keys: Record<'compliance' | 'other' | 'admin', TestTenant>;
+}
+
+/** Config for one test: unique topics/bucket/index, a WhatsApp instance for tenant "acme", keys for two tenants. */
+export function stackConfig(overrides: Record<string, string> = {}): StackConfig {
+  const name = uniqueName();
+  const appSecret = `app-secret-${randomBytes(8).toString('hex')}`;
+  const verifyToken = `verify-${randomBytes(8).toString('hex')}`;
+  const compliance = mintApiKey('acme', 'compliance');
+  const other = mintApiKey('globex', 'compliance');
+  const admin = mintApiKey('acme', 'admin');
+  const config = loadConfig({
+    ...requireStackEnv(),
+    CUSTODY_HTTP_PORT: '0',
+    CUSTODY_TOPIC_SUFFIX: name,
+    CUSTODY_ARCHIVER_GROUP: `archiver-${name}`,
+    S3_BUCKET: `custody-${name}`,
+    OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
+    CUSTODY_DEFAULT_RETENTION_DAYS: '1',
+    CUSTODY_MIN_LOCK_SECONDS: '60',
+    CUSTODY_CONNECTORS: JSON.stringify([{ id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken } }]),
+    CUSTODY_API_KEYS: JSON.stringify([compliance.record, other.record, admin.record]),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...overrides,
+  });
+  return {
+    config,
+    name,
+    appSecret,
+    verifyToken,
+    keys: {
+      compliance: { tenant: 'acme', token: compliance.token },
+      other: { tenant: 'globex', token: other.token },
+      admin: { tenant: 'acme', token: admin.token },
+    },
+  };
+}
+
+export function testLogger(): Logger {
+  return createLogger('test', { level: process.env.LOG_LEVEL ?? 'warn' });
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
