@@ -86,6 +86,8 @@ export class KafkaBus implements Bus {
     for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
     this.consumers.add(consumer);
     await consumer.run({
+      // partitions are independent (ordering is per key), so their batches may be in flight together
+      partitionsConsumedConcurrently: 4,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {

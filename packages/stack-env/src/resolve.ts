@@ -62,7 +62,7 @@ function dockerAnswers(): boolean {
 }
 
 function fromInfraLocal(): Promise<ResolvedStack> {
-  const script = resolve(__dirname, '../../infra/local/up.sh');
+  const script = resolve(__dirname, '../../../infra/local/up.sh');
   return new Promise((resolvePromise, reject) => {
     execFile('bash', [script], { timeout: 30 * 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${script} failed: ${(stderr || err.message).trim().split('\n').slice(-15).join('\n')}`));
