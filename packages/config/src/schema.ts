@@ -10,6 +10,9 @@ const json = <T extends z.ZodType>(schema: T) =>
     }
   }).pipe(schema);
 
+/** Digits only: z.coerce would read a blank value as 0 (for a port: "any free port"). */
+const int = (min: number, max: number) => z.string().trim().regex(/^\d+$/, 'a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+const decimal = z.string().trim().regex(/^\d+(\.\d+)?$/, 'a positive number').transform(Number).pipe(z.number().positive());
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -46,15 +49,17 @@ export const ConfigSchema = z.object({
   CUSTODY_SERVICES: csv.pipe(z.array(z.enum(['gateway', 'archiver', 'api']))).default(['gateway', 'archiver', 'api']).describe('Comma-separated services this process runs'),
   CUSTODY_DATA_DIR: z.string().min(1).default('./data').describe('Data directory of the embedded adapters and the local key store'),
   CUSTODY_HTTP_HOST: z.string().default('127.0.0.1').describe('Interface the HTTP server binds'),
-  CUSTODY_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port (0 = any free port)'),
+  CUSTODY_HTTP_PORT: int(0, 65535).default(8080).describe('HTTP port (0 = any free port)'),
   CUSTODY_PUBLIC_URL: z.url().optional().describe('Public base URL vendors call, when behind a proxy (used by URL-signing vendors)'),
-  CUSTODY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024).describe('Largest webhook or API body accepted; larger ones get 413 and are quarantined'),
-  CUSTODY_DEFAULT_RETENTION_DAYS: z.coerce.number().positive().default(2557).describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),
-  CUSTODY_MIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(86_400).describe('Shortest object lock ever applied, for records whose retention already ran out when archived'),
+  CUSTODY_MAX_BODY_BYTES: int(1024, 2 ** 31).default(5 * 1024 * 1024).describe('Largest webhook or API body accepted; larger ones get 413 and are quarantined'),
+  CUSTODY_DEFAULT_RETENTION_DAYS: decimal.default(2557).describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),
+  CUSTODY_MIN_LOCK_SECONDS: int(1, 10 * 365 * 86_400).default(86_400).describe('Shortest object lock ever applied, for records whose retention already ran out when archived'),
   CUSTODY_TOPIC_SUFFIX: z.string().regex(/^[\w-]*$/).default('').describe('Suffix for every topic name (isolates tests and shared clusters)'),
   CUSTODY_ARCHIVER_GROUP: z.string().min(1).default('custody-archiver').describe('Consumer group of the archiver'),
-  CUSTODY_ARCHIVER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8).describe('Parallel archive writes per batch'),
+  CUSTODY_ARCHIVER_CONCURRENCY: int(1, 64).default(8).describe('Parallel archive writes per batch'),
   CUSTODY_CONNECTORS: json(z.array(ConnectorInstance)).default([]).describe('JSON array of connector instances {id, connector, tenant, config}'),
+  CUSTODY_BOOTSTRAP_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default('default').describe('Tenant of the admin key minted on first start, when no key exists yet'),
+  CUSTODY_METRICS_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('Hex SHA-256 of the bearer token Prometheus presents on /metrics; unset = /metrics refuses'),
   CUSTODY_API_KEYS: json(z.array(ApiKeyRecord)).default([]).describe('JSON array of API keys {id, tenant, role, sha256}; tokens are never configured in clear'),
   KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[\w.-]+:\d+$/, 'host:port')).min(1)).optional().describe('Kafka bootstrap servers, host:port,... (stack mode)'),
   KAFKA_CLIENT_ID: z.string().default('custody').describe('Kafka client id'),

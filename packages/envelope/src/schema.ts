@@ -5,7 +5,11 @@ export const ENVELOPE_SCHEMA = 'custody.envelope/v1' as const;
 const isoUtc = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'ISO 8601 UTC timestamp ending in Z')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'a real calendar instant');
+  // Date.parse rolls 2025-02-30 over into March; a real instant must survive the round trip unchanged
+  .refine((s) => {
+    const t = Date.parse(s);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 19) === s.slice(0, 19);
+  }, 'a real calendar instant');
 
 export const Kind = z.enum(['message', 'call', 'edit', 'deletion', 'reaction', 'status']).describe('What the record is');
 export const Channel = z

@@ -65,30 +65,51 @@ function compile(route: Route): CompiledRoute {
 
 async function dispatch(routes: CompiledRoute[], opts: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = process.hrtime.bigint();
-  const url = new URL(req.url ?? '/', 'http://local');
+  let path = '?';
   let response: HttpResponse;
-  const matches = routes.filter((r) => r.regex.test(url.pathname));
-  const route = matches.find((r) => r.method === req.method);
   try {
+    // everything that reads the request is inside the try: a hostile request line or Host header
+    // gets a 400, never an exception that escapes and takes the process down
+    const url = parseTarget(req.url);
+    path = url.pathname;
+    const matches = routes.filter((r) => r.regex.test(url.pathname));
+    const route = matches.find((r) => r.method === req.method);
     if (!route) {
       response = matches.length ? problem(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`) : problem(404, 'not_found', `no route ${url.pathname}`);
     } else {
       const m = route.regex.exec(url.pathname)!;
-      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeParam(m[i + 1]!)]));
       response = await route.handler(toRequest(req, url, params, opts));
     }
   } catch (err) {
-    response = errorResponse(err, opts.logger, url.pathname);
+    response = errorResponse(err, opts.logger, path);
   }
   send(res, response);
-  opts.logger.debug({ event: 'http_request', method: req.method, path: url.pathname, status: response.status, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+  opts.logger.debug({ event: 'http_request', method: req.method, path, status: response.status, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+}
+
+function parseTarget(target: string | undefined): URL {
+  if (!target?.startsWith('/') || target.startsWith('//')) throw new RejectedInputError('bad_request_target', 'request target must be an absolute path');
+  try {
+    return new URL(target, 'http://local');
+  } catch {
+    throw new RejectedInputError('bad_request_target', 'request target is not a valid path');
+  }
+}
+
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new RejectedInputError('bad_path', 'malformed percent-encoding in the path');
+  }
 }
 
 function toRequest(req: IncomingMessage, url: URL, params: Record<string, string>, opts: HttpServerOptions): HttpRequest {
   let body: Promise<Buffer> | undefined;
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  const base = opts.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+  const base = opts.publicUrl ?? (/^[\w.:[\]-]{1,255}$/.test(req.headers.host ?? '') ? `http://${req.headers.host}` : 'http://localhost');
   return {
     method: req.method ?? 'GET',
     path: url.pathname,

@@ -2,3 +2,4 @@ export * from './port';
 export * from './document';
 export * from './query';
 export { OpenSearchIndex, type OpenSearchIndexOptions } from './opensearch/opensearch-index';
+export { EmbeddedIndex, type EmbeddedIndexOptions } from './embedded/embedded-index';

@@ -14,13 +14,15 @@ export interface ApiKeyStore {
   lookup(tokenSha256: string): Promise<Principal | null>;
 }
 
-export class StaticKeyStore implements ApiKeyStore {
-  private readonly byHash: Map<string, Principal>;
-  constructor(records: ApiKeyRecord[]) {
-    this.byHash = new Map(records.map((r) => [r.sha256, { keyId: r.id, tenant: r.tenant, role: r.role }]));
+/** Keys from configuration first, then keys admins created (the control table, by token hash). */
+export class KeyStore implements ApiKeyStore {
+  private readonly configured: Map<string, ApiKeyRecord>;
+  constructor(records: ApiKeyRecord[], private readonly created?: { get(sha256: string): ApiKeyRecord | undefined }) {
+    this.configured = new Map(records.map((r) => [r.sha256, r]));
   }
   async lookup(tokenSha256: string): Promise<Principal | null> {
-    return this.byHash.get(tokenSha256) ?? null;
+    const r = this.configured.get(tokenSha256) ?? this.created?.get(tokenSha256);
+    return r ? { keyId: r.id, tenant: r.tenant, role: r.role } : null;
   }
 }
 

@@ -3,11 +3,12 @@ import { recordKey } from '@custody/archiver';
 import { normalizeIdentifier } from '@custody/connector-kit';
 import { formatIssues, parseEnvelope, sha256Hex } from '@custody/envelope';
 import { CustodyError, IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
-import { json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
+import { json, type HttpRequest, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { SearchQuery, decodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
-import { actorOf, type AuditSink } from './audit';
-import { authenticate, requireRole, type ApiKeyStore, type Principal } from './auth';
+import type { AuditSink } from './audit';
+import { audited, readJson } from './audited';
+import { requireRole, type ApiKeyStore, type Principal } from './auth';
 
 export interface ApiDeps {
   keys: ApiKeyStore;
@@ -18,34 +19,6 @@ export interface ApiDeps {
 }
 
 const READERS = ['compliance', 'legal'] as const;
-
-type Action = (p: Principal, req: HttpRequest) => Promise<{ response: HttpResponse; target?: string; details?: Record<string, unknown> }>;
-
-/**
- * Wraps an action with authentication, and audits every authenticated call whatever its outcome.
- * Unauthenticated calls are refused before anything is read.
- */
-function audited(deps: ApiDeps, action: string, fn: Action): Route['handler'] {
-  return async (req) => {
-    const principal = await authenticate(deps.keys, req);
-    let response: HttpResponse;
-    let target: string | undefined;
-    let details: Record<string, unknown> | undefined;
-    try {
-      ({ response, target, details } = await fn(principal, req));
-    } catch (err) {
-      const status = err instanceof RejectedInputError ? err.status : err instanceof NotFoundError ? 404 : 500;
-      await deps.audit.record({ tenant: principal.tenant, actor: actorOf(principal), action, outcome: status === 403 ? 'denied' : 'failed', status, target: req.params.id, details: { error: (err as Error).message } });
-      if (err instanceof IntegrityError) {
-        deps.logger.error({ event: 'integrity_violation', tenant: principal.tenant, err: err.message });
-        return problem(500, err.code, err.message);
-      }
-      throw err;
-    }
-    await deps.audit.record({ tenant: principal.tenant, actor: actorOf(principal), action, outcome: 'ok', status: response.status, target, details });
-    return response;
-  };
-}
 
 export function apiRoutes(deps: ApiDeps): Route[] {
   return [
@@ -130,12 +103,3 @@ async function getRecord(deps: ApiDeps, p: Principal, req: HttpRequest) {
   };
 }
 
-async function readJson(req: HttpRequest): Promise<unknown> {
-  const raw = await req.body();
-  if (raw.length === 0) return {};
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    throw new RejectedInputError('malformed_json', `body is not valid JSON: ${(err as Error).message}`);
-  }
-}

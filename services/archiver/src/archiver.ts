@@ -1,15 +1,16 @@
 import type { ArchiveStore } from '@custody/archive-store';
 import type { Bus, BusRecord, Subscription } from '@custody/bus';
 import { DependencyUnavailableError, errorMessage } from '@custody/errors';
+import type { Envelope } from '@custody/envelope';
 import type { Logger } from '@custody/logger';
 import { toIndexDoc, type SearchIndex } from '@custody/search-index';
 import type { LockPolicy } from './lock-policy';
 import { archiveStep, decodeStep, ok, type Archived, type StepResult } from './steps';
 
 export interface ArchiverMetrics {
-  archived(channel: string, tenant: string, created: boolean, ms: number): void;
-  indexed(count: number, ms: number): void;
-  deadLettered(step: string): void;
+  archived(envelope: Envelope, created: boolean, ms: number): void;
+  indexed(envelopes: Envelope[], ms: number): void;
+  deadLettered(step: string, headers: Record<string, string>): void;
 }
 
 export interface ArchiverDeps {
@@ -52,7 +53,7 @@ export class Archiver {
       if (d.status !== 'ok') return d;
       const started = Date.now();
       const r = await archiveStep(this.deps.store, this.deps.policy, d.value, records[i]!.value);
-      if (r.status === 'ok') this.deps.metrics?.archived(r.value.envelope.channel, r.value.envelope.tenant, r.value.created, Date.now() - started);
+      if (r.status === 'ok') this.deps.metrics?.archived(r.value.envelope, r.value.created, Date.now() - started);
       return r;
     });
     const results = await this.indexStep(archived);
@@ -69,8 +70,8 @@ export class Archiver {
     } catch (err) {
       return archived.map((r) => (r.status === 'ok' ? { status: 'retry', step: 'index', error: err } : r));
     }
-    this.deps.metrics?.indexed(ready.length - failures.length, Date.now() - started);
     const byId = new Map(failures.map((f) => [f.id, f]));
+    this.deps.metrics?.indexed(ready.filter((a) => !byId.has(a.envelope.id)).map((a) => a.envelope), Date.now() - started);
     return archived.map((r) => {
       if (r.status !== 'ok') return r;
       const f = byId.get(r.value.envelope.id);
@@ -104,7 +105,7 @@ export class Archiver {
         })),
       );
       for (const d of dead) {
-        this.deps.metrics?.deadLettered(d.step);
+        this.deps.metrics?.deadLettered(d.step, d.record.headers);
         this.deps.logger.warn({ event: 'record_dead_lettered', step: d.step, reason: d.reason, topic: d.record.topic, partition: d.record.partition, offset: d.record.offset });
       }
     }

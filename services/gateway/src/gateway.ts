@@ -5,12 +5,12 @@ import type { Envelope } from '@custody/envelope';
 import { BodyTooLargeError, json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { quarantine } from './quarantine';
-import type { ResolvedInstance } from './instances';
+import type { InstanceDirectory, ResolvedInstance } from './instances';
 
 export interface GatewayDeps {
   bus: Bus;
   topics: { customerData: string; quarantine: string };
-  instances: Map<string, ResolvedInstance>;
+  instances: InstanceDirectory;
   logger: Logger;
   onAccepted?(instance: ResolvedInstance, envelopes: Envelope[]): void;
   onQuarantined?(instance: ResolvedInstance | undefined, code: string): void;

@@ -1,6 +1,6 @@
 import type { AnyConnector } from '@custody/connector-kit';
 import type { ConnectorInstance } from '@custody/config';
-import { ConfigError } from '@custody/errors';
+import { ConfigError, RejectedInputError } from '@custody/errors';
 import { formatIssues } from '@custody/envelope';
 import { getConnector } from '@custody/connectors';
 
@@ -11,20 +11,39 @@ export interface ResolvedInstance {
   config: unknown;
 }
 
-/** Checks each configured instance against its connector's own schema at start-up, not at the first webhook. */
-export function resolveInstances(instances: ConnectorInstance[]): Map<string, ResolvedInstance> {
-  const out = new Map<string, ResolvedInstance>();
-  for (const inst of instances) {
-    if (out.has(inst.id)) throw new ConfigError(`CUSTODY_CONNECTORS: instance id "${inst.id}" appears twice`);
-    let connector: AnyConnector;
+/** Where the gateway finds connector instances: configured ones plus those admins created. */
+export interface InstanceDirectory {
+  get(id: string): ResolvedInstance | undefined;
+}
+
+/** Checks an instance against its connector's own schema; RejectedInputError names what is wrong. */
+export function resolveInstance(inst: ConnectorInstance): ResolvedInstance {
+  const connector = getConnector(inst.connector);
+  const parsed = connector.configSchema.safeParse(inst.config);
+  if (!parsed.success) throw new RejectedInputError('invalid_connector_config', `connector ${inst.id} (${inst.connector}): config: ${formatIssues(parsed.error.issues)}`);
+  return { id: inst.id, tenant: inst.tenant, connector, config: parsed.data };
+}
+
+/**
+ * Configured instances are checked at start-up (a bad one stops start-up); dynamic ones were
+ * checked when an admin saved them and are resolved again on use.
+ */
+export function instanceDirectory(configured: ConnectorInstance[], dynamic?: { get(id: string): ConnectorInstance | undefined }): InstanceDirectory {
+  const fixed = new Map<string, ResolvedInstance>();
+  for (const inst of configured) {
+    if (fixed.has(inst.id)) throw new ConfigError(`CUSTODY_CONNECTORS: instance id "${inst.id}" appears twice`);
     try {
-      connector = getConnector(inst.connector);
+      fixed.set(inst.id, resolveInstance(inst));
     } catch (err) {
       throw new ConfigError(`CUSTODY_CONNECTORS[${inst.id}]: ${(err as Error).message}`);
     }
-    const parsed = connector.configSchema.safeParse(inst.config);
-    if (!parsed.success) throw new ConfigError(`CUSTODY_CONNECTORS[${inst.id}].config: ${formatIssues(parsed.error.issues)}`);
-    out.set(inst.id, { id: inst.id, tenant: inst.tenant, connector, config: parsed.data });
   }
-  return out;
+  return {
+    get(id) {
+      const f = fixed.get(id);
+      if (f) return f;
+      const d = dynamic?.get(id);
+      return d ? resolveInstance(d) : undefined;
+    },
+  };
 }

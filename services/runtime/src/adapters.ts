@@ -1,9 +1,10 @@
-import { S3ArchiveStore, type ArchiveStore } from '@custody/archive-store';
-import { KafkaBus, type Bus } from '@custody/bus';
+import { join, resolve } from 'node:path';
+import { LocalArchiveStore, S3ArchiveStore, type ArchiveStore } from '@custody/archive-store';
+import { EmbeddedBus, KafkaBus, type Bus } from '@custody/bus';
 import type { Config } from '@custody/config';
-import { ConfigError } from '@custody/errors';
 import type { Logger } from '@custody/logger';
-import { OpenSearchIndex, type SearchIndex } from '@custody/search-index';
+import { EmbeddedIndex, OpenSearchIndex, type SearchIndex } from '@custody/search-index';
+import { lockDataDir } from './data-dir-lock';
 
 export interface Adapters {
   bus: Bus;
@@ -27,5 +28,18 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
     const index = new OpenSearchIndex({ url: config.OPENSEARCH_URL!, prefix: config.OPENSEARCH_INDEX_PREFIX, username: config.OPENSEARCH_USERNAME, password: config.OPENSEARCH_PASSWORD });
     return { bus, store, index, close: () => bus.close() };
   }
-  throw new ConfigError('CUSTODY_MODE=embedded is not available in this build; set CUSTODY_MODE=stack');
+  const dir = resolve(config.CUSTODY_DATA_DIR);
+  const unlock = await lockDataDir(dir);
+  const bus = new EmbeddedBus({ dir: join(dir, 'bus'), logger });
+  const store = new LocalArchiveStore({ dir: join(dir, 'archive') });
+  const index = new EmbeddedIndex({ dir: join(dir, 'index') });
+  return {
+    bus,
+    store,
+    index,
+    close: async () => {
+      await bus.close();
+      await unlock();
+    },
+  };
 }

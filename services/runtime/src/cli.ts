@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizePayload } from '@custody/connector-kit';
 import { connectorIds, getConnector } from '@custody/connectors';
@@ -77,7 +78,13 @@ async function start(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger('custody', { level: config.LOG_LEVEL });
   const running = await startCustody(config, logger);
-  process.stdout.write(`Custody is listening on ${running.url} (mode ${config.CUSTODY_MODE})\n`);
+  const where = config.CUSTODY_MODE === 'embedded' ? `data in ${resolve(config.CUSTODY_DATA_DIR)}` : 'Kafka + S3 + OpenSearch';
+  process.stdout.write(`Custody is listening on ${running.url} (mode ${config.CUSTODY_MODE}, ${where})\n`);
+  if (running.bootstrapToken) {
+    process.stdout.write(
+      `Bootstrap admin API key for tenant "${config.CUSTODY_BOOTSTRAP_TENANT}" (shown once, stored only as a hash):\n  ${running.bootstrapToken}\n`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ event: 'shutdown_requested', signal });

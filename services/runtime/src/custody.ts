@@ -1,39 +1,50 @@
 import { Archiver, FixedRetention, type LockPolicy } from '@custody/archiver';
-import { BusAuditSink, StaticKeyStore, apiRoutes, type ApiKeyStore } from '@custody/api';
+import { BusAuditSink, KeyStore, adminRoutes, apiRoutes, hashToken, mintApiKey } from '@custody/api';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
-import { gatewayRoutes, resolveInstances } from '@custody/gateway';
-import { json, startHttpServer, type Route, type RunningServer } from '@custody/http';
+import { controlTopicsFor, openControlPlane } from '@custody/control';
+import { safeEqual } from '@custody/connector-kit';
+import { gatewayRoutes, instanceDirectory, resolveInstance } from '@custody/gateway';
+import { json, problem, startHttpServer, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
+import { custodyMetrics } from './metrics';
 
 export interface RunningCustody {
   url: string;
   topics: Topics;
   adapters: Adapters;
+  /** Set on the first start of an empty deployment only; never stored in clear. */
+  bootstrapToken?: string;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
-  keys?: ApiKeyStore;
   policy?: LockPolicy;
   adapters?: Adapters;
 }
 
 /** Starts the services named in CUSTODY_SERVICES in this process, on the adapters the config selects. */
 export async function startCustody(config: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningCustody> {
-  const instances = resolveInstances(config.CUSTODY_CONNECTORS);
   const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
   const adapters = opts.adapters ?? (await createAdapters(config, logger));
   const services = new Set(config.CUSTODY_SERVICES);
+  let ready = false;
 
-  await adapters.bus.ensureTopics([
-    { name: topics.customerData },
-    { name: topics.quarantine },
-    { name: topics.dlq },
-    { name: topics.audit },
-  ]);
+  await adapters.bus.ensureTopics([{ name: topics.customerData }, { name: topics.quarantine }, { name: topics.dlq }, { name: topics.audit }]);
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
+  const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }));
+  const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);
+  const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
+  const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] });
+
+  let bootstrapToken: string | undefined;
+  if (services.has('api') && config.CUSTODY_API_KEYS.length === 0 && control.apiKeys.values().length === 0) {
+    const minted = mintApiKey(config.CUSTODY_BOOTSTRAP_TENANT, 'admin', 'bootstrap-admin');
+    await control.apiKeys.put(minted.record.sha256, minted.record);
+    bootstrapToken = minted.token;
+    logger.warn({ event: 'bootstrap_key_created', tenant: config.CUSTODY_BOOTSTRAP_TENANT, key_id: minted.record.id });
+  }
 
   let archiver: Archiver | undefined;
   if (services.has('archiver')) {
@@ -46,27 +57,45 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       groupId: config.CUSTODY_ARCHIVER_GROUP,
       concurrency: config.CUSTODY_ARCHIVER_CONCURRENCY,
       logger: logger.child({ component: 'archiver' }),
+      metrics: metrics.archiver,
     });
     await archiver.start();
   }
 
+  const audit = new BusAuditSink(adapters.bus, topics.audit);
+  const apiLogger = logger.child({ component: 'api' });
   const routes: Route[] = [
     { method: 'GET', pattern: '/healthz', handler: async () => json(200, { status: 'ok' }) },
-    { method: 'GET', pattern: '/readyz', handler: async () => json(200, { status: 'ready', services: [...services] }) },
+    { method: 'GET', pattern: '/readyz', handler: async () => (ready ? json(200, { status: 'ready', mode: config.CUSTODY_MODE, services: [...services] }) : problem(503, 'starting', 'not ready yet')) },
+    {
+      method: 'GET',
+      pattern: '/metrics',
+      handler: async (req) => {
+        const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (!config.CUSTODY_METRICS_TOKEN_SHA256) return problem(401, 'unauthenticated', 'metrics are disabled: set CUSTODY_METRICS_TOKEN_SHA256');
+        if (!token || !safeEqual(hashToken(token), config.CUSTODY_METRICS_TOKEN_SHA256)) return problem(401, 'unauthenticated', 'bearer token required');
+        return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: await metrics.registry.expose() };
+      },
+    },
   ];
-  if (services.has('gateway')) routes.push(...gatewayRoutes({ bus: adapters.bus, topics, instances, logger: logger.child({ component: 'gateway' }) }));
-  if (services.has('api')) {
+  if (services.has('gateway')) {
     routes.push(
-      ...apiRoutes({
-        keys: opts.keys ?? new StaticKeyStore(config.CUSTODY_API_KEYS),
-        audit: new BusAuditSink(adapters.bus, topics.audit),
-        store: adapters.store,
-        index: adapters.index,
-        logger: logger.child({ component: 'api' }),
+      ...gatewayRoutes({
+        bus: adapters.bus,
+        topics,
+        instances,
+        logger: logger.child({ component: 'gateway' }),
+        onAccepted: (inst, envelopes) => envelopes.forEach((e) => metrics.ingested.inc({ channel: e.channel, tenant: inst.tenant })),
+        onQuarantined: (inst, code) => metrics.quarantined.inc({ connector: inst?.connector.id ?? 'unknown', tenant: inst?.tenant ?? 'unknown', code }),
       }),
     );
   }
-  const server: RunningServer = await startHttpServer({
+  if (services.has('api')) {
+    const common = { keys, audit, logger: apiLogger };
+    routes.push(...apiRoutes({ ...common, store: adapters.store, index: adapters.index }));
+    routes.push(...adminRoutes({ ...common, apiKeys: control.apiKeys, connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }));
+  }
+  const server = await startHttpServer({
     host: config.CUSTODY_HTTP_HOST,
     port: config.CUSTODY_HTTP_PORT,
     maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES,
@@ -74,18 +103,24 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     routes,
     logger,
   });
-  logger.info({ event: 'custody_started', url: server.url, mode: config.CUSTODY_MODE, services: [...services], instances: [...instances.keys()] });
+  ready = true;
+  logger.info({ event: 'custody_started', url: server.url, mode: config.CUSTODY_MODE, services: [...services] });
 
   return {
     url: server.url,
     topics,
     adapters,
+    bootstrapToken,
     // HTTP first (no new acknowledgements), then the consumer (commits what it finished), then clients.
     stop: async () => {
+      ready = false;
       await server.close();
       await archiver?.stop();
+      await control.stop();
       await adapters.close();
       logger.info({ event: 'custody_stopped' });
     },
   };
 }
+
+

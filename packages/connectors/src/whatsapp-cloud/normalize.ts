@@ -5,6 +5,9 @@ import { WaValue, type WaMessage, type WaStatus, type WaWebhook } from './types'
 
 const CONNECTOR = 'whatsapp-cloud';
 const MEDIA_KINDS = { image: 'image', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' } as const;
+type MediaType = keyof typeof MEDIA_KINDS;
+// own keys only: a vendor type named "constructor" or "toString" must not look like media
+const isMediaType = (type: string): type is MediaType => Object.hasOwn(MEDIA_KINDS, type);
 
 interface Account {
   business: Participant;
@@ -81,7 +84,7 @@ function content(m: WaMessage, at: string): EnvelopeDraft['content'] {
     case 'button':
       return { text: m.button?.text ?? m.button?.payload, format: 'whatsapp/button' };
     default: {
-      const media = MEDIA_KINDS[m.type as keyof typeof MEDIA_KINDS] ? m[m.type as keyof typeof MEDIA_KINDS] : undefined;
+      const media = isMediaType(m.type) ? m[m.type] : undefined;
       if (media) return { text: media.caption, format: `whatsapp/${m.type}` };
       // Types we do not model (contacts, interactive, order, system, unsupported) are archived, not dropped:
       // the vendor JSON is in source.raw and the error title, if any, becomes searchable text.
@@ -92,9 +95,9 @@ function content(m: WaMessage, at: string): EnvelopeDraft['content'] {
 }
 
 function attachments(m: WaMessage, at: string): Attachment[] | undefined {
-  const kind = MEDIA_KINDS[m.type as keyof typeof MEDIA_KINDS];
-  if (!kind) return undefined;
-  const media = m[m.type as keyof typeof MEDIA_KINDS];
+  if (!isMediaType(m.type)) return undefined;
+  const kind = MEDIA_KINDS[m.type];
+  const media = m[m.type];
   if (!media) throw new RejectedInputError('schema_violation', `${at}.${m.type}: required for type ${m.type}`);
   return [
     {

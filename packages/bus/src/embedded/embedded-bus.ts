@@ -1,0 +1,258 @@
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { ConfigError, DependencyUnavailableError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
+import type { Logger } from '@custody/logger';
+import type { BatchContext, BatchHandler, Bus, BusRecord, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../port';
+import { Serial, fileName, fsyncDir, writeFileAtomic } from './files';
+import { GroupOffsets } from './group-offsets';
+import { PartitionLog, type NewRecord } from './partition-log';
+
+export interface EmbeddedBusOptions {
+  dir: string;
+  logger: Logger;
+  defaultPartitions?: number;
+  /** Idle consumers look again after this long; publishes in this process wake them at once. */
+  pollIntervalMs?: number;
+}
+
+interface Topic {
+  name: string;
+  partitions: number;
+  compacted: boolean;
+  logs: PartitionLog[];
+}
+
+interface Cursor {
+  topic: string;
+  partition: number;
+  log: PartitionLog;
+  position: number;
+}
+
+const MAX_BATCH = 500;
+
+/**
+ * The bus for single-node deployments: one process owns `dir`.
+ *
+ * Layout: `topics/<topic>/topic.json` plus `<partition>.log` (see PartitionLog), and
+ * `groups/<group>.json` with committed offsets. Keys pick the partition by CRC-32, so one key keeps
+ * its order. Compaction is lazy on disk but immediate for readers: reads of a compacted topic skip
+ * records superseded by a later one with the same key, and the files are rewritten without them
+ * when the bus opens and on every ensureTopics naming the topic.
+ */
+export class EmbeddedBus implements Bus {
+  private opened?: Promise<void>;
+  private closed = false;
+  private readonly topics = new Map<string, Topic>();
+  private readonly offsets: GroupOffsets;
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly admin = new Serial();
+  /** Aborted (and replaced) on every publish to wake idle consumers. */
+  private published = new AbortController();
+  private keyless = 0;
+
+  constructor(private readonly opts: EmbeddedBusOptions) {
+    this.offsets = new GroupOffsets(join(opts.dir, 'groups'));
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    await this.ready();
+    await this.admin.run(async () => {
+      for (const spec of specs) {
+        const existing = this.topics.get(spec.name);
+        if (!existing) await this.createTopic(spec);
+        else if (existing.compacted) await this.compact(existing);
+      }
+    });
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.ready();
+    const t = this.topic(topic);
+    const timestamp = String(Date.now());
+    const byPartition = new Map<number, NewRecord[]>();
+    for (const m of messages) {
+      // Kafka refuses keyless records on compacted topics too: there is nothing to compact them by
+      if (t.compacted && m.key === undefined) throw new RejectedInputError('key_required', `compacted topic ${topic} needs a key on every record`);
+      const partition = m.key === undefined ? this.keyless++ % t.partitions : crc32(m.key) % t.partitions;
+      const value = typeof m.value === 'string' ? Buffer.from(m.value) : m.value;
+      const records = byPartition.get(partition) ?? [];
+      records.push({ key: m.key ?? null, value, headers: { ...m.headers }, timestamp });
+      byPartition.set(partition, records);
+    }
+    try {
+      await Promise.all([...byPartition].map(([p, records]) => t.logs[p]!.append(records)));
+    } catch (err) {
+      throw new DependencyUnavailableError('embedded-bus', `publish to ${topic} failed: ${errorMessage(err)}`, err);
+    } finally {
+      this.published.abort();
+      this.published = new AbortController();
+    }
+  }
+
+  async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+    await this.ready();
+    const cursors: Cursor[] = [];
+    for (const t of opts.topics.map((name) => this.topic(name))) {
+      for (const [partition, log] of t.logs.entries()) {
+        const committed = await this.offsets.committed(opts.groupId, t.name, partition);
+        const position = committed ?? ((opts.fromBeginning ?? true) ? 0 : log.endOffset);
+        cursors.push({ topic: t.name, partition, log, position });
+      }
+    }
+    // two consumers of one group would each get every record; Kafka would split partitions instead
+    if (this.subscriptions.has(opts.groupId)) {
+      throw new ConfigError(`consumer group ${opts.groupId} is already subscribed; the embedded bus runs one consumer per group`);
+    }
+    const stopping = new AbortController();
+    const running = this.consume(opts.groupId, opts.onBatch, cursors, stopping.signal);
+    const subscription: Subscription = {
+      stop: async () => {
+        stopping.abort();
+        await running;
+        if (this.subscriptions.get(opts.groupId) === subscription) this.subscriptions.delete(opts.groupId);
+      },
+    };
+    this.subscriptions.set(opts.groupId, subscription);
+    return subscription;
+  }
+
+  async lag(groupId: string, topics: string[]): Promise<number> {
+    await this.ready();
+    let total = 0;
+    for (const t of topics.map((name) => this.topic(name))) {
+      for (const [partition, log] of t.logs.entries()) {
+        total += log.endOffset - ((await this.offsets.committed(groupId, t.name, partition)) ?? 0);
+      }
+    }
+    return total;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.subscriptions.values()].map((s) => s.stop()));
+    if (this.opened) await this.opened.catch(() => undefined);
+    await Promise.allSettled([...this.topics.values()].flatMap((t) => t.logs.map((log) => log.close())));
+    this.topics.clear();
+  }
+
+  private ready(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('embedded bus is closed'));
+    this.opened ??= this.load();
+    return this.opened;
+  }
+
+  private async load(): Promise<void> {
+    const topicsDir = join(this.opts.dir, 'topics');
+    await mkdir(topicsDir, { recursive: true });
+    await mkdir(join(this.opts.dir, 'groups'), { recursive: true });
+    for (const entry of await readdir(topicsDir)) {
+      const meta = await readFile(join(topicsDir, entry, 'topic.json'), 'utf8').catch((err: NodeJS.ErrnoException) =>
+        err.code === 'ENOENT' || err.code === 'ENOTDIR' ? null : Promise.reject(err),
+      );
+      if (meta === null) continue; // creation crashed before its commit point; ensureTopics redoes it
+      const { name, partitions, compacted } = JSON.parse(meta) as Omit<Topic, 'logs'>;
+      const logs: PartitionLog[] = [];
+      for (let p = 0; p < partitions; p++) {
+        const { log, truncatedBytes } = await PartitionLog.open(join(topicsDir, entry, `${p}.log`), compacted);
+        if (truncatedBytes > 0) {
+          this.opts.logger.warn({ event: 'bus_log_truncated', topic: name, partition: p, bytes: truncatedBytes }, 'cut off a torn or corrupt tail left by a crash');
+        }
+        logs.push(log);
+      }
+      const topic = { name, partitions, compacted, logs };
+      if (compacted) await this.compact(topic);
+      this.topics.set(name, topic);
+    }
+  }
+
+  private async createTopic(spec: TopicSpec): Promise<void> {
+    const partitions = spec.partitions ?? this.opts.defaultPartitions ?? 3;
+    if (!Number.isInteger(partitions) || partitions < 1) throw new RejectedInputError('invalid_topic', `topic ${spec.name}: partitions must be a positive integer`);
+    const dir = join(this.opts.dir, 'topics', fileName(spec.name));
+    await mkdir(dir, { recursive: true });
+    const logs: PartitionLog[] = [];
+    for (let p = 0; p < partitions; p++) logs.push((await PartitionLog.open(join(dir, `${p}.log`), spec.compacted ?? false)).log);
+    await fsyncDir(dir);
+    // topic.json is the commit point: without it the directory is ignored on open
+    await writeFileAtomic(join(dir, 'topic.json'), JSON.stringify({ name: spec.name, partitions, compacted: spec.compacted ?? false }));
+    await fsyncDir(join(this.opts.dir, 'topics'));
+    this.topics.set(spec.name, { name: spec.name, partitions, compacted: spec.compacted ?? false, logs });
+  }
+
+  private async compact(topic: Topic): Promise<void> {
+    for (const [partition, log] of topic.logs.entries()) {
+      const dropped = await log.compact();
+      if (dropped > 0) this.opts.logger.debug({ event: 'bus_compacted', topic: topic.name, partition, dropped }, 'compacted partition');
+    }
+  }
+
+  private topic(name: string): Topic {
+    const t = this.topics.get(name);
+    if (!t) throw new NotFoundError(`topic ${name} does not exist; create it with ensureTopics`);
+    return t;
+  }
+
+  /** Visits every partition in turn, commits after each handled batch, idles when all are caught up. */
+  private async consume(groupId: string, onBatch: BatchHandler, cursors: Cursor[], signal: AbortSignal): Promise<void> {
+    const log = this.opts.logger.child({ group: groupId });
+    const ctx: BatchContext = { heartbeat: async () => undefined, signal };
+    for (let failures = 0; !signal.aborted; ) {
+      const published = this.published.signal;
+      try {
+        let progressed = false;
+        for (const c of cursors) {
+          if (signal.aborted) return;
+          const { records, next } = await c.log.read(c.position, MAX_BATCH);
+          if (next === c.position) continue;
+          const batch = records.map((r): BusRecord => ({ ...r, topic: c.topic, partition: c.partition, offset: String(r.offset) }));
+          // an empty batch means every record was superseded on a compacted topic: just move past them
+          if (batch.length > 0 && !(await handleUntilDone(onBatch, batch, ctx, log))) return;
+          await this.offsets.commit(groupId, c.topic, c.partition, next);
+          c.position = next;
+          progressed = true;
+        }
+        failures = 0;
+        if (!progressed) await idle(this.opts.pollIntervalMs ?? 50, signal, published);
+      } catch (err) {
+        // the bus's own files failed (disk full, I/O): keep the position, never skip, try again
+        const delay = backoffDelay(failures++, { initialMs: 200, maxMs: 10_000 });
+        log.error({ event: 'bus_consume_failed', delay_ms: delay, err: errorMessage(err) }, 'embedded bus read or commit failed; retrying');
+        await sleep(delay, signal);
+      }
+    }
+  }
+}
+
+/** Retries the handler with jittered backoff; false when the subscription stopped first. */
+async function handleUntilDone(onBatch: BatchHandler, records: BusRecord[], ctx: BatchContext, log: Logger): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await onBatch(records, ctx);
+      return true;
+    } catch (err) {
+      const delay = backoffDelay(attempt, { initialMs: 200, maxMs: 10_000 });
+      log.warn({ event: 'batch_retry', topic: records[0]!.topic, partition: records[0]!.partition, first_offset: records[0]!.offset, attempt: attempt + 1, delay_ms: delay, err: errorMessage(err) }, 'batch failed; retrying without commit');
+      await sleep(delay, ctx.signal);
+      if (ctx.signal.aborted) return false;
+    }
+  }
+}
+
+function idle(ms: number, stop: AbortSignal, published: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      published.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (stop.aborted || published.aborted) return done();
+    stop.addEventListener('abort', done, { once: true });
+    published.addEventListener('abort', done, { once: true });
+  });
+}

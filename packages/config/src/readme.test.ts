@@ -1,0 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigSchema, configTable } from './index';
+
+test('the README configuration table is the one the schema generates', () => {
+  const readme = readFileSync(resolve(__dirname, '../../../README.md'), 'utf8');
+  expect(readme).toContain(configTable());
+  for (const key of Object.keys(ConfigSchema.shape)) expect(readme).toContain(`\`${key}\``);
+});

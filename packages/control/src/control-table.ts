@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Bus, BusRecord, Subscription } from '@custody/bus';
+import type { Logger } from '@custody/logger';
+
+/**
+ * A compacted control topic materialized in memory: every process reads the whole topic at start
+ * (its own throwaway consumer group) and follows it. Writes go to the topic and are applied locally
+ * at once, so an API call that changed something reads its own write.
+ * An empty value marks a deleted key (compaction keeps it as the latest record).
+ */
+export class ControlTable<T> {
+  private readonly rows = new Map<string, T>();
+  private subscription?: Subscription;
+  private readonly groupId: string;
+
+  constructor(
+    private readonly bus: Bus,
+    readonly topic: string,
+    private readonly schema: z.ZodType<T>,
+    private readonly logger: Logger,
+  ) {
+    this.groupId = `${topic}.reader.${randomUUID()}`;
+  }
+
+  async start(timeoutMs = 60_000): Promise<void> {
+    await this.bus.ensureTopics([{ name: this.topic, partitions: 1, compacted: true }]);
+    this.subscription = await this.bus.subscribe({
+      groupId: this.groupId,
+      topics: [this.topic],
+      fromBeginning: true,
+      onBatch: async (records) => records.forEach((r) => this.apply(r)),
+    });
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.bus.lag(this.groupId, [this.topic])) > 0) {
+      if (Date.now() > deadline) throw new Error(`control topic ${this.topic} not caught up within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+  }
+
+  get(key: string): T | undefined {
+    return this.rows.get(key);
+  }
+
+  values(): T[] {
+    return [...this.rows.values()];
+  }
+
+  async put(key: string, value: T): Promise<void> {
+    const checked = this.schema.parse(value);
+    await this.bus.publish(this.topic, [{ key, value: JSON.stringify(checked) }]);
+    this.rows.set(key, checked);
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.bus.publish(this.topic, [{ key, value: '' }]);
+    this.rows.delete(key);
+  }
+
+  private apply(r: BusRecord): void {
+    if (!r.key) return;
+    if (r.value.length === 0) {
+      this.rows.delete(r.key);
+      return;
+    }
+    try {
+      this.rows.set(r.key, this.schema.parse(JSON.parse(r.value.toString('utf8'))));
+    } catch (err) {
+      // a row this version cannot read must not stop the service from starting; it is reported
+      this.logger.error({ event: 'control_record_unreadable', topic: this.topic, key: r.key, offset: r.offset, err: (err as Error).message });
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './control-table';
+export * from './tables';

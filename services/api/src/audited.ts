@@ -1,0 +1,47 @@
+import { IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
+import { problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
+import type { Logger } from '@custody/logger';
+import { actorOf, type AuditSink } from './audit';
+import { authenticate, type ApiKeyStore, type Principal } from './auth';
+
+export type Action = (p: Principal, req: HttpRequest) => Promise<{ response: HttpResponse; target?: string; details?: Record<string, unknown> }>;
+
+export interface AuditedDeps {
+  keys: ApiKeyStore;
+  audit: AuditSink;
+  logger: Logger;
+}
+
+/**
+ * Wraps an action with authentication, and audits every authenticated call whatever its outcome.
+ * Unauthenticated calls are refused before anything is read. `details` must never carry secrets.
+ */
+export function audited(deps: AuditedDeps, action: string, fn: Action): Route['handler'] {
+  return async (req) => {
+    const principal = await authenticate(deps.keys, req);
+    let result: Awaited<ReturnType<Action>>;
+    try {
+      result = await fn(principal, req);
+    } catch (err) {
+      const status = err instanceof RejectedInputError ? err.status : err instanceof NotFoundError ? 404 : 500;
+      await deps.audit.record({ tenant: principal.tenant, actor: actorOf(principal), action, outcome: status === 403 ? 'denied' : 'failed', status, target: req.params.id, details: { error: (err as Error).message } });
+      if (err instanceof IntegrityError) {
+        deps.logger.error({ event: 'integrity_violation', tenant: principal.tenant, err: err.message });
+        return problem(500, err.code, err.message);
+      }
+      throw err;
+    }
+    await deps.audit.record({ tenant: principal.tenant, actor: actorOf(principal), action, outcome: 'ok', status: result.response.status, target: result.target, details: result.details });
+    return result.response;
+  };
+}
+
+export async function readJson(req: HttpRequest): Promise<unknown> {
+  const raw = await req.body();
+  if (raw.length === 0) return {};
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new RejectedInputError('malformed_json', `body is not valid JSON: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,40 @@
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '@custody/errors';
+
+/**
+ * One process per data directory: two embedded instances appending to the same logs would
+ * corrupt them. A lock left by a process that no longer exists (SIGKILL, power loss) is taken over.
+ */
+export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'custody.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.sync();
+      await handle.close();
+      return async () => {
+        await unlink(path).catch(() => undefined);
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new ConfigError(`CUSTODY_DATA_DIR ${dir} is in use by process ${pid}; stop it or choose another directory`);
+      }
+      await unlink(path).catch(() => undefined);
+    }
+  }
+  throw new ConfigError(`CUSTODY_DATA_DIR ${dir}: could not take the lock file ${path}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
