@@ -135,6 +135,7 @@ export function busContract(name: string, make: () => Promise<BusHarness>): void
           throw new Error('down');
         },
       });
+      subscriptions.push(failing);
       await waitFor('a retry', async () => (attempts >= 2 ? true : undefined), 60_000, 50);
       await failing.stop();
       expect(await bus.lag(groupId, [t])).toBe(2);

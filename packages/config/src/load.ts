@@ -19,7 +19,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function configTable(): string {
   const rows = Object.entries(ConfigSchema.shape).map(([key, schema]) => {
     const def = (schema as { def?: { defaultValue?: unknown } }).def?.defaultValue;
-    const shown = def === undefined ? '' : `\`${Array.isArray(def) ? def.join(',') : String(def)}\``;
+    const text = def === undefined ? '' : Array.isArray(def) ? def.join(',') : String(def);
+    const shown = text === '' ? '' : `\`${text}\``;
     return `| \`${key}\` | ${shown} | ${schema.description ?? ''} |`;
   });
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');

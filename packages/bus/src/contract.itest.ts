@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireStackEnv, testLogger, uniqueName } from '../../../tests/support/stack';
+import { busContract } from './contract';
+import { EmbeddedBus } from './embedded/embedded-bus';
+import { KafkaBus } from './kafka/kafka-bus';
+
+busContract('Kafka', async () => {
+  const env = requireStackEnv();
+  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS!.split(','), clientId: uniqueName('contract-'), logger: testLogger() });
+  return { bus, cleanup: () => bus.close() };
+});
+
+busContract('embedded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'custody-bus-'));
+  const bus = new EmbeddedBus({ dir, logger: testLogger() });
+  return {
+    bus,
+    cleanup: async () => {
+      await bus.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});

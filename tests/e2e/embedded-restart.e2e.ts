@@ -1,0 +1,76 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, killGroup, npmStart, type StartedCustody } from '../support/process';
+import { waitFor } from '../support/stack';
+import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
+
+/**
+ * `npm start` on the embedded default: acknowledged webhooks survive a SIGKILL and are archived and
+ * searchable exactly once after the restart; the bootstrap key is printed on the first start only.
+ */
+describe('npm start (embedded) across a SIGKILL', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'custody-e2e-'));
+  let running: StartedCustody | undefined;
+
+  afterAll(async () => {
+    if (running) killGroup(running.child, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('every acknowledged record is archived and searchable exactly once after kill -9 and restart', async () => {
+    const port = String(await freePort());
+    const env = { CUSTODY_DATA_DIR: dataDir, CUSTODY_HTTP_PORT: port };
+    running = await npmStart(env);
+    const admin = running.bootstrapToken;
+    expect(admin).toMatch(/^cust_bootstrap-admin_/);
+    const url = running.url;
+    const auth = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+
+    const appSecret = 'restart-app-secret';
+    const put = await fetch(`${url}/v1/admin/connectors/restart-wa`, { method: 'PUT', headers: auth, body: JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret, verifyToken: 'restart-verify-token' } }) });
+    expect(put.status).toBe(201);
+    const keyRes = await fetch(`${url}/v1/admin/api-keys`, { method: 'POST', headers: auth, body: JSON.stringify({ role: 'compliance' }) });
+    const compliance = (await keyRes.json()).token as string;
+
+    const run = `run${Date.now().toString(36)}`;
+    const first = textWebhook(`${run} first message before the crash`);
+    expect((await postWebhook(url, 'restart-wa', first.body, appSecret)).status).toBe(200);
+    await waitFor('the first record to be searchable', async () => ((await apiSearch(url, compliance, { text: `${run} first` })).body.total === 1 ? true : undefined));
+
+    // acknowledge a burst, then kill -9 at once: no graceful anything
+    const burst = Array.from({ length: 20 }, (_, i) => textWebhook(`${run} burst${i} acknowledged before kill`));
+    const statuses = await Promise.all(burst.map((b) => postWebhook(url, 'restart-wa', b.body, appSecret).then((r) => r.status)));
+    expect(statuses).toEqual(burst.map(() => 200));
+    killGroup(running.child, 'SIGKILL');
+    await running.exited;
+
+    running = await npmStart(env);
+    expect(running.bootstrapToken).toBeUndefined();
+    expect(running.output()).not.toContain('Bootstrap admin API key');
+
+    const all = await waitFor(
+      'all 21 acknowledged records searchable after restart',
+      async () => {
+        const r = await apiSearch(running!.url, compliance, { text: run, size: 100 });
+        return r.body.total >= 21 ? r.body : undefined;
+      },
+      60_000,
+    );
+    expect(all.total).toBe(21);
+    expect(new Set(all.hits.map((h: { id: string }) => h.id)).size).toBe(21);
+    for (let i = 0; i < 20; i++) {
+      const one = await apiSearch(running.url, compliance, { text: `${run} burst${i}` });
+      expect(one.body.total).toBe(1);
+    }
+    const rec = await fetch(`${running.url}/v1/records/${all.hits[0].id}`, { headers: { authorization: `Bearer ${compliance}` } });
+    expect(rec.status).toBe(200);
+    expect((await rec.json()).verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
+
+    // SIGTERM is a clean shutdown: exit 0 and the data-dir lock released
+    killGroup(running.child, 'SIGTERM');
+    expect(await running.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'custody.lock'))).toBe(false);
+    running = undefined;
+  });
+});

@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, freePort, killGroup, npmStart, type StartedCustody } from '../support/process';
+
+/** The README's quick start is run verbatim against `npm start`, so the front door stays true. */
+describe('README quick start', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'custody-readme-'));
+  let running: StartedCustody | undefined;
+
+  afterAll(() => {
+    if (running) killGroup(running.child, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('the curl session works as written', async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const block = /```bash quickstart\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    running = await npmStart({ CUSTODY_DATA_DIR: dataDir, CUSTODY_HTTP_PORT: String(await freePort()) });
+    const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
+      execFile('bash', ['-euo', 'pipefail', '-c', block!], { env: { ...process.env, CUSTODY: running!.url, ADMIN: running!.bootstrapToken! }, timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+      );
+    });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('"webhookPath":"/webhooks/demo-wa"');
+    expect(stdout).toContain('"accepted":1');
+    expect(stdout).toContain("objectSha256: 'match'");
+    expect(stdout).toContain("envelopeIntegrity: 'match'");
+  });
+});

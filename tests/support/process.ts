@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export interface StartedCustody {
+  child: ChildProcess;
+  url: string;
+  bootstrapToken?: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Runs `npm start` exactly as a user would, in its own process group so a SIGKILL reaches the
+ * node process behind npm too. Resolves once it printed where it listens.
+ */
+export async function npmStart(env: Record<string, string>, timeoutMs = 90_000): Promise<StartedCustody> {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, CUSTODY_MODE: 'embedded', LOG_LEVEL: 'warn', ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = /Custody is listening on (http:\/\/\S+)/.exec(out);
+    if (m) {
+      await new Promise((r) => setTimeout(r, 100)); // the token line follows the listening line
+      const token = /stored only as a hash\):\s*\n\s*(cust_\S+)/.exec(out)?.[1];
+      return { child, url: m[1]!, bootstrapToken: token, output: () => out, exited };
+    }
+    if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${out}`);
+    if (Date.now() > deadline) {
+      killGroup(child, 'SIGKILL');
+      throw new Error(`npm start did not report listening within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    /* already gone */
+  }
+}
