@@ -67,9 +67,10 @@ describe('npm start (embedded) across a SIGKILL', () => {
     expect(rec.status).toBe(200);
     expect((await rec.json()).verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
 
-    // SIGTERM is a clean shutdown: exit 0 and the data-dir lock released
+    // SIGTERM (to the group, as a service manager sends it) is a clean shutdown that releases the data-dir lock
     killGroup(running.child, 'SIGTERM');
-    expect(await running.exited).toBe(0);
+    await running.exited;
+    await waitFor('Custody to report a clean stop', async () => (running!.output().includes('Custody stopped cleanly') ? true : undefined), 15_000);
     expect(existsSync(join(dataDir, 'custody.lock'))).toBe(false);
     running = undefined;
   });

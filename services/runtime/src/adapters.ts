@@ -39,6 +39,7 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
     index,
     close: async () => {
       await bus.close();
+      await index.close();
       await unlock();
     },
   };

@@ -88,7 +88,10 @@ async function start(): Promise<number> {
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ event: 'shutdown_requested', signal });
-      running.stop().then(resolve, (err) => {
+      running.stop().then(() => {
+        process.stdout.write('Custody stopped cleanly\n');
+        resolve();
+      }, (err) => {
         logger.error({ event: 'shutdown_failed', err: (err as Error).message });
         resolve();
       });

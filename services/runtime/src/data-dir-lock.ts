@@ -1,4 +1,5 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@custody/errors';
 
@@ -9,7 +10,8 @@ import { ConfigError } from '@custody/errors';
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, 'custody.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
+  // a holder killed a moment ago may still be exiting: give it a few seconds before refusing
+  for (let attempt = 0; attempt < 50; attempt++) {
     try {
       const handle = await open(path, 'wx');
       await handle.writeFile(String(process.pid));
@@ -22,6 +24,10 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (pid && pid !== process.pid && isAlive(pid)) {
+        if (attempt < 49) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
         throw new ConfigError(`CUSTODY_DATA_DIR ${dir} is in use by process ${pid}; stop it or choose another directory`);
       }
       await unlink(path).catch(() => undefined);
@@ -33,8 +39,13 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // a zombie answers signal 0 but holds nothing
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }

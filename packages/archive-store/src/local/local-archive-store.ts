@@ -227,12 +227,16 @@ function ifMissing<T>(fallback: T): (err: NodeJS.ErrnoException) => T {
   };
 }
 
-/** File system failures (disk full, I/O errors) are outages: retriable, never mistaken for bad data. */
+/**
+ * A file that vanished means a version deleted meanwhile; other file system failures (disk full,
+ * I/O errors) are outages: retriable, never mistaken for bad data.
+ */
 async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof CustodyError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`${what}: not found`);
     throw new DependencyUnavailableError('archive-dir', `${what}: ${errorMessage(err)}`, err);
   }
 }

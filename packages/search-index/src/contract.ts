@@ -1,0 +1,197 @@
+import { uniqueName } from '../../../tests/support/stack';
+import type { IndexDoc } from './document';
+import type { SearchIndex } from './port';
+import type { SearchQuery } from './query';
+
+export interface IndexHarness {
+  index: SearchIndex;
+  cleanup(): Promise<void>;
+}
+
+/** The SearchIndex port's contract (query language, paging, tenant isolation): the same tests for every adapter. */
+export function searchIndexContract(name: string, make: () => Promise<IndexHarness>): void {
+  describe(`SearchIndex contract: ${name}`, () => {
+    let index: SearchIndex;
+    let cleanup: (() => Promise<void>) | undefined;
+
+    beforeAll(async () => {
+      ({ index, cleanup } = await make());
+      await index.ensureReady();
+    });
+    afterAll(async () => {
+      await cleanup?.();
+    });
+
+    /** Every test works in tenants of its own, so tests share one index without seeing each other. */
+    const tenant = () => uniqueName('tenant-');
+
+    function doc(t: string, id: string, over: Partial<IndexDoc> = {}): IndexDoc {
+      return {
+        id,
+        tenant: t,
+        kind: 'message',
+        channel: 'whatsapp',
+        connector: 'whatsapp-cloud',
+        externalId: `wamid.${id}`,
+        conversationId: `conv-${id}`,
+        conversationType: 'direct',
+        sender: '+16505551234',
+        participants: ['+16505551234', '+15550783881'],
+        employeeIds: ['emp-1'],
+        direction: 'inbound',
+        sentAt: '2024-03-01T10:00:00.000Z',
+        capturedAt: '2024-03-01T10:00:01.000Z',
+        text: 'hello',
+        attachmentCount: 0,
+        refs: [],
+        envelopeSha256: 'a'.repeat(64),
+        archive: { key: `tenants/${t}/records/${id}.json`, versionId: 'v1', sha256: 'b'.repeat(64) },
+        holds: [],
+        ...over,
+      };
+    }
+
+    async function upsert(...docs: IndexDoc[]): Promise<void> {
+      expect(await index.bulkUpsert(docs)).toEqual([]);
+      await index.refresh();
+    }
+
+    async function ids(t: string, q: SearchQuery): Promise<string[]> {
+      return (await index.search(t, q)).hits.map((h) => h.id);
+    }
+
+    test('tenants are isolated in search and get', async () => {
+      const [a, b] = [tenant(), tenant()];
+      const mine = doc(a, `${a}-1`, { text: 'quarterly numbers attached' });
+      await upsert(mine, doc(b, `${b}-1`, { text: 'quarterly numbers attached' }));
+      expect(await index.search(a, { text: 'quarterly' })).toEqual({ total: 1, hits: [mine] });
+      expect(await ids(b, {})).toEqual([`${b}-1`]);
+      expect(await index.get(a, mine.id)).toEqual(mine);
+      expect(await index.get(b, mine.id)).toBeNull();
+      expect(await index.get(a, `${a}-missing`)).toBeNull();
+    });
+
+    test('text matches every word (AND), whatever the case and punctuation', async () => {
+      const t = tenant();
+      await upsert(
+        doc(t, `${t}-buy`, { text: 'Please BUY 100 ACME shares today.', sentAt: '2024-03-01T10:00:03Z' }),
+        doc(t, `${t}-bonds`, { text: 'buy bonds', sentAt: '2024-03-01T10:00:02Z' }),
+        doc(t, `${t}-sell`, { text: 'Sell acme', sentAt: '2024-03-01T10:00:01Z' }),
+        doc(t, `${t}-zurich`, { text: 'Treffen in ZÜRICH, 15:00 — don\'t be late', sentAt: '2024-03-01T10:00:00Z' }),
+        doc(t, `${t}-none`, { text: undefined }),
+      );
+      expect(await ids(t, { text: 'acme buy' })).toEqual([`${t}-buy`]);
+      expect(await ids(t, { text: 'ACME, buy!' })).toEqual([`${t}-buy`]);
+      expect(await ids(t, { text: 'acme' })).toEqual([`${t}-buy`, `${t}-sell`]);
+      expect(await ids(t, { text: 'Buy' })).toEqual([`${t}-buy`, `${t}-bonds`]);
+      expect(await ids(t, { text: 'zürich DON\'T' })).toEqual([`${t}-zurich`]);
+      expect(await ids(t, { text: 'acme bonds' })).toEqual([]);
+      expect(await ids(t, { text: 'acm' })).toEqual([]);
+      expect(await ids(t, { text: '?!' })).toEqual([]);
+    });
+
+    test('every filter is an exact term on its field', async () => {
+      const t = tenant();
+      const one = doc(t, `${t}-1`, { sentAt: '2024-03-01T10:00:01Z', channel: 'whatsapp', kind: 'message', conversationId: 'conv-A', participants: ['+15550000001', 'wa-1'], employeeIds: ['emp-A'], holds: ['hold-A'] });
+      const two = doc(t, `${t}-2`, { sentAt: '2024-03-01T10:00:00Z', channel: 'telegram', kind: 'call', conversationId: 'conv-B', participants: ['+15550000002'], employeeIds: ['emp-B', 'emp-C'], holds: [] });
+      await upsert(one, two);
+      expect(await ids(t, {})).toEqual([one.id, two.id]);
+      expect(await ids(t, { participant: '+15550000001' })).toEqual([one.id]);
+      expect(await ids(t, { participant: 'wa-1' })).toEqual([one.id]);
+      expect(await ids(t, { participant: '+1555000000' })).toEqual([]);
+      expect(await ids(t, { channel: 'telegram' })).toEqual([two.id]);
+      expect(await ids(t, { channel: 'WhatsApp' })).toEqual([]);
+      expect(await ids(t, { kind: 'call' })).toEqual([two.id]);
+      expect(await ids(t, { conversation: 'conv-A' })).toEqual([one.id]);
+      expect(await ids(t, { employeeId: 'emp-C' })).toEqual([two.id]);
+      expect(await ids(t, { holdId: 'hold-A' })).toEqual([one.id]);
+      expect(await ids(t, { channel: 'whatsapp', kind: 'call' })).toEqual([]);
+    });
+
+    test('from is inclusive and to exclusive on sentAt, in any offset', async () => {
+      const t = tenant();
+      await upsert(
+        doc(t, `${t}-10`, { sentAt: '2024-03-01T10:00:00.000Z' }),
+        doc(t, `${t}-11`, { sentAt: '2024-03-01T11:00:00.000Z' }),
+        doc(t, `${t}-12`, { sentAt: '2024-03-01T12:00:00.000Z' }),
+      );
+      expect(await ids(t, { from: '2024-03-01T11:00:00Z' })).toEqual([`${t}-12`, `${t}-11`]);
+      expect(await ids(t, { to: '2024-03-01T12:00:00Z' })).toEqual([`${t}-11`, `${t}-10`]);
+      expect(await ids(t, { from: '2024-03-01T11:00:00Z', to: '2024-03-01T12:00:00Z' })).toEqual([`${t}-11`]);
+      expect(await ids(t, { from: '2024-03-01T12:00:00+01:00' })).toEqual([`${t}-12`, `${t}-11`]);
+    });
+
+    test('hits sort by sentAt descending, then id ascending', async () => {
+      const t = tenant();
+      await upsert(
+        doc(t, `${t}-a-old`, { sentAt: '2024-01-01T00:00:00Z' }),
+        doc(t, `${t}-c-same`, { sentAt: '2024-02-01T00:00:00Z' }),
+        doc(t, `${t}-b-same`, { sentAt: '2024-02-01T00:00:00Z' }),
+        doc(t, `${t}-z-new`, { sentAt: '2024-03-01T00:00:00Z' }),
+      );
+      expect(await ids(t, {})).toEqual([`${t}-z-new`, `${t}-b-same`, `${t}-c-same`, `${t}-a-old`]);
+    });
+
+    test('cursor paging returns every hit exactly once; the last page has no cursor', async () => {
+      const t = tenant();
+      const sentAts = ['2024-03-05', '2024-03-04', '2024-03-04', '2024-03-02', '2024-03-01'];
+      await upsert(...sentAts.map((day, i) => doc(t, `${t}-${i}`, { sentAt: `${day}T08:00:00Z` })));
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await index.search(t, { size: 2, cursor });
+        expect(page.total).toBe(5);
+        pages.push(page.hits.map((h) => h.id));
+        cursor = page.cursor;
+      } while (cursor && pages.length < 10);
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(sentAts.map((_, i) => `${t}-${i}`));
+    });
+
+    test('an upsert with the same id replaces the document', async () => {
+      const t = tenant();
+      await upsert(doc(t, `${t}-1`, { text: 'first draft' }));
+      await upsert(doc(t, `${t}-1`, { text: 'second thoughts' }));
+      expect((await index.search(t, {})).total).toBe(1);
+      expect(await ids(t, { text: 'first' })).toEqual([]);
+      expect(await ids(t, { text: 'second' })).toEqual([`${t}-1`]);
+      expect((await index.get(t, `${t}-1`))!.text).toBe('second thoughts');
+    });
+
+    test('setHolds replaces the holds of this tenant\'s documents only', async () => {
+      const [t, other] = [tenant(), tenant()];
+      await upsert(doc(t, `${t}-1`), doc(t, `${t}-2`), doc(other, `${other}-1`));
+      await index.setHolds(t, new Map([[`${t}-1`, ['hold-b', 'hold-a']], [`${other}-1`, ['hold-a']]]));
+      await index.refresh();
+      expect(await ids(t, { holdId: 'hold-a' })).toEqual([`${t}-1`]);
+      expect((await index.get(t, `${t}-1`))!.holds).toEqual(['hold-a', 'hold-b']);
+      expect((await index.get(other, `${other}-1`))!.holds).toEqual([]);
+
+      await index.setHolds(t, new Map([[`${t}-1`, []]]));
+      await index.refresh();
+      expect(await ids(t, { holdId: 'hold-a' })).toEqual([]);
+    });
+
+    test('delete removes this tenant\'s documents only', async () => {
+      const [t, other] = [tenant(), tenant()];
+      await upsert(doc(t, `${t}-1`, { text: 'to be disposed' }), doc(t, `${t}-2`, { sentAt: '2024-02-01T00:00:00Z' }));
+      await index.delete(other, [`${t}-1`]);
+      await index.refresh();
+      expect((await index.search(t, {})).total).toBe(2);
+
+      await index.delete(t, [`${t}-1`, `${t}-never-indexed`]);
+      await index.refresh();
+      expect(await index.get(t, `${t}-1`)).toBeNull();
+      expect(await ids(t, {})).toEqual([`${t}-2`]);
+      expect(await ids(t, { text: 'disposed' })).toEqual([]);
+    });
+
+    test('a document the index cannot accept is returned as a non-retriable failure; the rest are indexed', async () => {
+      const t = tenant();
+      const failures = await index.bulkUpsert([doc(t, `${t}-good`), doc(t, `${t}-bad`, { sentAt: 'yesterday at noon' })]);
+      expect(failures).toEqual([{ id: `${t}-bad`, reason: expect.stringMatching(/sentAt/), retriable: false }]);
+      await index.refresh();
+      expect(await ids(t, {})).toEqual([`${t}-good`]);
+    });
+  });
+}
