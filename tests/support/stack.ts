@@ -34,8 +34,8 @@ export interface StackConfig {
   keys: Record<'compliance' | 'other' | 'admin', TestTenant>;
 }
 
-/** Config for one test: unique topics/bucket/index, a WhatsApp instance for tenant "acme", keys for two tenants. */
-export function stackConfig(overrides: Record<string, string> = {}): StackConfig {
+/** Config for one test: unique topics/bucket/index, a WhatsApp instance for tenant "acme" (plus `extraConnectors`), keys for two tenants. */
+export function stackConfig(overrides: Record<string, string> = {}, extraConnectors: Array<{ id: string; connector: string; tenant: string; config: Record<string, unknown> }> = []): StackConfig {
   const name = uniqueName();
   const appSecret = `app-secret-${randomBytes(8).toString('hex')}`;
   const verifyToken = `verify-${randomBytes(8).toString('hex')}`;
@@ -51,7 +51,7 @@ export function stackConfig(overrides: Record<string, string> = {}): StackConfig
     OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
     CUSTODY_DEFAULT_RETENTION_DAYS: '1',
     CUSTODY_MIN_LOCK_SECONDS: '60',
-    CUSTODY_CONNECTORS: JSON.stringify([{ id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken } }]),
+    CUSTODY_CONNECTORS: JSON.stringify([{ id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken } }, ...extraConnectors]),
     CUSTODY_API_KEYS: JSON.stringify([compliance.record, other.record, admin.record]),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...overrides,

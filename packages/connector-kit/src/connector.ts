@@ -1,5 +1,7 @@
 import type { z } from 'zod';
-import type { ChannelId, EnvelopeDraft } from '@custody/envelope';
+import type { Readable } from 'node:stream';
+import type { Attachment, ChannelId, Envelope } from '@custody/envelope';
+import type { NormalizeResult } from './run';
 
 /** The HTTP request as a connector sees it: the raw bytes, because signatures are computed over them. */
 export interface WebhookRequest {
@@ -12,10 +14,18 @@ export interface WebhookRequest {
   url: string;
 }
 
+/** A plain HTTP answer to the vendor (handshakes, acknowledgements in the vendor's expected form). */
 export interface HandshakeResponse {
   status: number;
   contentType: string;
   body: string;
+}
+
+/** Attachment content streamed from the vendor; never buffered whole (files up to 2 GB). */
+export interface MediaContent {
+  body: Readable;
+  mimeType?: string;
+  size?: number;
 }
 
 export interface NormalizeContext {
@@ -33,15 +43,27 @@ export interface Connector<Config = unknown, Parsed = unknown> {
   id: string;
   channel: ChannelId;
   description: string;
+  /** Media type of the vendor's payloads, used by the CLI when none is given (default application/json). */
+  contentType?: string;
   configSchema: z.ZodType<Config>;
   /** Vendor subscription handshakes (e.g. WhatsApp's GET hub.challenge). Absent when the vendor has none. */
   handshake?(req: WebhookRequest, config: Config): HandshakeResponse;
   /** Proves the vendor sent the request. Throws RejectedInputError(401) otherwise. */
   verify(req: WebhookRequest, config: Config): void;
-  /** Bytes → vendor types. Throws RejectedInputError(400) with a precise reason. */
-  parse(raw: Buffer, contentType: string): Parsed;
-  /** Vendor types → unsealed envelopes. Throws RejectedInputError for content the contract cannot hold. */
-  normalize(parsed: Parsed, ctx: NormalizeContext): EnvelopeDraft[];
+  /**
+   * Bytes → vendor types. Throws RejectedInputError(400) with a precise reason. `config` is given
+   * when known (webhooks always; the CLI with --config) for vendors that encrypt payloads (WeCom).
+   */
+  parse(raw: Buffer, contentType: string, config?: Config): Parsed;
+  /**
+   * Vendor types → unsealed envelopes, one result per vendor event: an event the contract cannot
+   * hold comes back as a RejectedEvent (see isolateEvent) so the other events still go through.
+   */
+  normalize(parsed: Parsed, ctx: NormalizeContext): NormalizeResult[];
+  /** The 200 answer the vendor expects (TwiML, "success", …). Default: JSON {accepted, ids}. */
+  acknowledge?(envelopes: Envelope[], config: Config): HandshakeResponse;
+  /** Streams an attachment whose payload carried only a reference (`sourceRef`) from the vendor's API. */
+  fetchMedia?(attachment: Attachment, config: Config): Promise<MediaContent>;
 }
 
 export type AnyConnector = Connector<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

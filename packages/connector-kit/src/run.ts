@@ -1,15 +1,63 @@
 import { RejectedInputError } from '@custody/errors';
-import { sealEnvelope, type Envelope } from '@custody/envelope';
+import { sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
 import type { AnyConnector, NormalizeContext } from './connector';
 
 /** Unix seconds/millis later than this are treated as forged or corrupt, not as the future. */
 export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 
-/** parse → normalize → seal. Everything a connector emits passes the envelope contract or nothing is emitted. */
-export function normalizePayload(connector: AnyConnector, raw: Buffer, contentType: string, ctx: Omit<NormalizeContext, 'raw'>): Envelope[] {
-  const parsed = connector.parse(raw, contentType);
-  const drafts = connector.normalize(parsed, { ...ctx, raw: { contentType, body: raw } });
-  return drafts.map((d) => sealEnvelope(d));
+/** One vendor event the connector could not turn into a record; the rest of the payload still goes through. */
+export interface RejectedEvent {
+  rejected: true;
+  code: string;
+  reason: string;
+  /** Where in the payload the event sits, e.g. entry.0.changes.0.value.messages.1 */
+  path: string;
+}
+
+export type NormalizeResult = EnvelopeDraft | RejectedEvent;
+
+export function isRejected(r: NormalizeResult): r is RejectedEvent {
+  return (r as RejectedEvent).rejected === true;
+}
+
+/**
+ * Normalizes one event in isolation: a RejectedInputError becomes a RejectedEvent for quarantine
+ * instead of failing its neighbours. Other errors are bugs and propagate.
+ */
+export function isolateEvent(path: string, fn: () => EnvelopeDraft | EnvelopeDraft[]): NormalizeResult[] {
+  try {
+    const out = fn();
+    return Array.isArray(out) ? out : [out];
+  } catch (err) {
+    if (!(err instanceof RejectedInputError)) throw err;
+    return [{ rejected: true, code: err.code, reason: err.message, path }];
+  }
+}
+
+export interface NormalizedPayload {
+  envelopes: Envelope[];
+  rejected: RejectedEvent[];
+}
+
+/**
+ * parse → normalize → seal. A payload that cannot be parsed throws (nothing is emitted); within a
+ * parsed payload each event stands alone: valid ones are sealed, invalid ones come back rejected.
+ */
+export function normalizePayload(connector: AnyConnector, raw: Buffer, contentType: string, ctx: Omit<NormalizeContext, 'raw'>, config?: unknown): NormalizedPayload {
+  const parsed = connector.parse(raw, contentType, config);
+  const results = connector.normalize(parsed, { ...ctx, raw: { contentType, body: raw } });
+  const envelopes: Envelope[] = [];
+  const rejected: RejectedEvent[] = [];
+  results.forEach((r, i) => {
+    if (isRejected(r)) return void rejected.push(r);
+    try {
+      envelopes.push(sealEnvelope(r));
+    } catch (err) {
+      if (!(err instanceof RejectedInputError)) throw err;
+      rejected.push({ rejected: true, code: err.code, reason: err.message, path: `event ${i} (${r.source.externalId})` });
+    }
+  });
+  return { envelopes, rejected };
 }
 
 export function rawSource(raw: NormalizeContext['raw']): { contentType: string; encoding: 'utf8' | 'base64'; body: string } {

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const index = custody.adapters.index as OpenSearchIndex;
 
   // the same payload every stage handles: one envelope as the connector produces it
-  const sample = normalizePayload(getConnector('whatsapp-cloud'), Buffer.from(webhookBody('sample', 1)), 'application/json', { tenant: 'bench', receivedAt: new Date() })[0]!;
+  const sample = normalizePayload(getConnector('whatsapp-cloud'), Buffer.from(webhookBody('sample', 1)), 'application/json', { tenant: 'bench', receivedAt: new Date() }).envelopes[0]!;
   const envelopeBytes = Buffer.from(JSON.stringify(sample));
   const doc = toIndexDoc(sample, { key: 'k', versionId: 'v', sha256: '0'.repeat(64) }) as unknown as Record<string, unknown>;
   const baselineTopic = `custody.bench-baseline.${name}`;

@@ -1,5 +1,5 @@
 import type { Bus } from '@custody/bus';
-import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
+import { normalizePayload, type NormalizedPayload, type RejectedEvent, type WebhookRequest } from '@custody/connector-kit';
 import { RejectedInputError, errorMessage } from '@custody/errors';
 import type { Envelope } from '@custody/envelope';
 import { BodyTooLargeError, json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
@@ -53,20 +53,42 @@ async function receive(deps: GatewayDeps, req: HttpRequest): Promise<HttpRespons
     return reject(deps, inst, err, 'size', err.sample, contentType, receivedAt, true);
   }
   let stage = 'verify';
-  let envelopes: Envelope[];
+  let result: NormalizedPayload;
   try {
     inst.connector.verify(toWebhookRequest(req, raw), inst.config);
     stage = 'normalize';
-    envelopes = normalizePayload(inst.connector, raw, contentType, { tenant: inst.tenant, receivedAt });
+    result = normalizePayload(inst.connector, raw, contentType, { tenant: inst.tenant, receivedAt }, inst.config);
   } catch (err) {
     if (!(err instanceof RejectedInputError)) throw err;
     return reject(deps, inst, err, stage, raw, contentType, receivedAt, false);
   }
+  const { envelopes, rejected } = result;
+  // nothing usable at all: the body itself violates the vendor schema
+  if (envelopes.length === 0 && rejected.length > 0) {
+    const first = rejected[0]!;
+    const reason = rejected.map((r) => r.reason).join('; ');
+    return reject(deps, inst, new RejectedInputError(first.code, reason), stage, raw, contentType, receivedAt, false);
+  }
   // Acknowledge only what Kafka has durably accepted; on failure the vendor redelivers.
   await deps.bus.publish(deps.topics.customerData, envelopes.map(envelopeMessage));
+  for (const r of rejected) await quarantineEvent(deps, inst, r, raw, contentType, receivedAt);
   deps.onAccepted?.(inst, envelopes);
-  deps.logger.info({ event: 'webhook_accepted', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, records: envelopes.length });
+  deps.logger.info({ event: 'webhook_accepted', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, records: envelopes.length, quarantined: rejected.length });
+  if (rejected.length > 0) {
+    return json(200, { accepted: envelopes.length, ids: envelopes.map((e) => e.id), quarantined: rejected.map(({ code, reason, path }) => ({ code, reason, path })) });
+  }
+  const ack = inst.connector.acknowledge?.(envelopes, inst.config);
+  if (ack) return { status: ack.status, headers: { 'content-type': ack.contentType }, body: ack.body };
   return json(200, { accepted: envelopes.length, ids: envelopes.map((e) => e.id) });
+}
+
+/** One bad event inside an otherwise valid payload: the whole original body is kept with the event's path. */
+async function quarantineEvent(deps: GatewayDeps, inst: ResolvedInstance, r: RejectedEvent, raw: Buffer, contentType: string, receivedAt: Date): Promise<void> {
+  await quarantine(deps.bus, deps.topics.quarantine, {
+    raw, code: r.code, reason: `${r.path}: ${r.reason}`, stage: 'normalize', connector: inst.connector.id, instance: inst.id, tenant: inst.tenant, contentType, receivedAt,
+  });
+  deps.onQuarantined?.(inst, r.code);
+  deps.logger.warn({ event: 'webhook_event_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: r.code, path: r.path, reason: r.reason });
 }
 
 async function reject(

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { normalizePayload } from '@custody/connector-kit';
+import { normalizePayload, type AnyConnector } from '@custody/connector-kit';
+import { formatIssues } from '@custody/envelope';
 import { connectorIds, getConnector } from '@custody/connectors';
 import { CustodyError } from '@custody/errors';
 import { loadConfig } from '@custody/config';
@@ -12,7 +13,7 @@ const USAGE = `usage: custody <command> [options]
 
 commands:
   start                                   run Custody (configuration from the environment; see README)
-  normalize --channel <id> --file <path> [--tenant <id>] [--content-type <type>]
+  normalize --channel <id> --file <path> [--tenant <id>] [--content-type <type>] [--config <connector settings json>]
                                           print the envelopes a vendor payload yields, as JSON Lines; no side effects
   channels                                list connector ids
 
@@ -59,6 +60,7 @@ function normalize(args: string[]): number {
     file: { type: 'string' },
     tenant: { type: 'string', default: 'default' },
     'content-type': { type: 'string' },
+    config: { type: 'string' },
   });
   if (!values.channel || !values.file) throw new UsageError('normalize needs --channel and --file');
   const connector = getConnector(values.channel as string);
@@ -68,10 +70,12 @@ function normalize(args: string[]): number {
   } catch (err) {
     throw new UsageError(`cannot read ${values.file}: ${(err as Error).message}`);
   }
-  const contentType = (values['content-type'] as string | undefined) ?? 'application/json';
-  const envelopes = normalizePayload(connector, raw, contentType, { tenant: values.tenant as string, receivedAt: new Date() });
+  const contentType = (values['content-type'] as string | undefined) ?? connector.contentType ?? 'application/json';
+  const config = values.config ? readConnectorConfig(connector, values.config as string) : undefined;
+  const { envelopes, rejected } = normalizePayload(connector, raw, contentType, { tenant: values.tenant as string, receivedAt: new Date() }, config);
   for (const e of envelopes) process.stdout.write(`${JSON.stringify(e)}\n`);
-  return 0;
+  for (const r of rejected) process.stderr.write(`custody: ${r.code}: ${r.path}: ${r.reason}\n`);
+  return rejected.length ? 2 : 0;
 }
 
 async function start(): Promise<number> {
@@ -100,6 +104,19 @@ async function start(): Promise<number> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
   return 0;
+}
+
+/** Connector settings for payloads only readable with them (WeCom decrypts with its AES key). */
+function readConnectorConfig(connector: AnyConnector, path: string): unknown {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read --config ${path}: ${(err as Error).message}`);
+  }
+  const parsed = connector.configSchema.safeParse(json);
+  if (!parsed.success) throw new UsageError(`--config ${path}: ${formatIssues(parsed.error.issues)}`);
+  return parsed.data;
 }
 
 function parseArgsOrUsage(args: string[], options: NonNullable<ParseArgsConfig['options']>) {

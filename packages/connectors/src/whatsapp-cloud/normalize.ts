@@ -1,7 +1,8 @@
 import { RejectedInputError } from '@custody/errors';
 import { formatIssues, type Attachment, type EnvelopeDraft, type Participant } from '@custody/envelope';
-import { rawSource, toE164, vendorTime, type NormalizeContext } from '@custody/connector-kit';
-import { WaValue, type WaMessage, type WaStatus, type WaWebhook } from './types';
+import { isolateEvent, rawSource, toE164, vendorTime, type NormalizeContext, type NormalizeResult } from '@custody/connector-kit';
+import type { z } from 'zod';
+import { WaMessage, WaStatus, WaValue, type WaWebhook } from './types';
 
 const CONNECTOR = 'whatsapp-cloud';
 const MEDIA_KINDS = { image: 'image', video: 'video', audio: 'audio', document: 'document', sticker: 'sticker' } as const;
@@ -16,8 +17,8 @@ interface Account {
 }
 
 /** One webhook may carry several changes, each with several messages and statuses: one envelope each. */
-export function normalizeWhatsApp(payload: WaWebhook, ctx: NormalizeContext): EnvelopeDraft[] {
-  const drafts: EnvelopeDraft[] = [];
+export function normalizeWhatsApp(payload: WaWebhook, ctx: NormalizeContext): NormalizeResult[] {
+  const drafts: NormalizeResult[] = [];
   payload.entry.forEach((entry, e) =>
     entry.changes.forEach((change, c) => {
       // Other fields (template status, account updates) are account events, not communications.
@@ -35,11 +36,26 @@ export function normalizeWhatsApp(payload: WaWebhook, ctx: NormalizeContext): En
         names: new Map((value.contacts ?? []).flatMap((ct) => [ct.wa_id, ct.user_id].filter(Boolean).map((id) => [id!, ct.profile?.name ?? ''] as const))),
       };
       const at = `entry.${e}.changes.${c}.value`;
-      (value.messages ?? []).forEach((m, i) => drafts.push(messageDraft(m, account, ctx, `${at}.messages.${i}`)));
-      (value.statuses ?? []).forEach((s, i) => drafts.push(statusDraft(s, account, ctx, `${at}.statuses.${i}`)));
+      (value.messages ?? []).forEach((m, i) => {
+        const path = `${at}.messages.${i}`;
+        drafts.push(...isolateEvent(path, () => messageDraft(checked(WaMessage, m, path), account, ctx, path)));
+      });
+      (value.statuses ?? []).forEach((st, i) => {
+        const path = `${at}.statuses.${i}`;
+        drafts.push(...isolateEvent(path, () => statusDraft(checked(WaStatus, st, path), account, ctx, path)));
+      });
     }),
   );
   return drafts;
+}
+
+function checked<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issues = r.error.issues.slice(0, 5).map((i) => `${[path, ...i.path.map(String)].join('.')}: ${i.message}`);
+    throw new RejectedInputError('schema_violation', `whatsapp webhook: ${issues.join('; ')}`);
+  }
+  return r.data;
 }
 
 function customer(phone: string | undefined, userId: string | undefined, account: Account, field: string): Participant {

@@ -51,8 +51,9 @@ export const WaValue = z.looseObject({
   messaging_product: z.literal('whatsapp'),
   metadata: z.looseObject({ display_phone_number: z.string().min(1), phone_number_id: z.string().min(1) }),
   contacts: z.array(z.looseObject({ wa_id: z.string().optional(), user_id: z.string().optional(), profile: z.looseObject({ name: z.string().optional() }).optional() })).optional(),
-  messages: z.array(WaMessage).optional(),
-  statuses: z.array(WaStatus).optional(),
+  // events are checked one by one in normalize, so one bad event does not sink its neighbours
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
 });
 
 export const WaWebhook = z.looseObject({

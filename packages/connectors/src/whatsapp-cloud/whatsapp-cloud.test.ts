@@ -19,8 +19,11 @@ function fixture(name: string): Buffer {
   return readFileSync(join(__dirname, 'fixtures', `${name}.json`));
 }
 
+/** As the gateway treats a payload: nothing usable at all is a rejection of the body, with the first event's code. */
 function run(body: Buffer | string, contentType = 'application/json', tenant = 'acme'): Envelope[] {
-  return normalizePayload(whatsappCloud, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, { tenant, receivedAt: RECEIVED_AT });
+  const { envelopes, rejected } = normalizePayload(whatsappCloud, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, { tenant, receivedAt: RECEIVED_AT });
+  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
+  return envelopes;
 }
 
 /** Runs `fn`, expects a RejectedInputError with `code` (and `status`), returns it. */
@@ -506,7 +509,7 @@ describe('whatsapp-cloud connector: hostile input', () => {
     expect(err.message).toContain('entry.0.changes.0.value.messages.0.image: required for type image');
   });
 
-  test('one invalid message rejects the whole webhook: nothing is emitted', () => {
+  test('one invalid message is rejected on its own: its valid neighbours still go through', () => {
     const good = textMessage({ id: 'wamid.GOOD' });
     const cases: Array<[unknown[], string, string]> = [
       [[good, textMessage({ id: 'wamid.BAD', from: '123' })], 'invalid_phone', 'messages.1.from'],
@@ -514,25 +517,22 @@ describe('whatsapp-cloud connector: hostile input', () => {
       [[good, textMessage({ id: 'wamid.BAD', type: 'reaction', text: undefined })], 'schema_violation', 'messages.1.reaction'],
     ];
     for (const [messages, code, path] of cases) {
-      const body = json(webhook(messages));
-      let emitted: Envelope[] | undefined;
-      const err = rejection(() => {
-        emitted = run(body);
-      }, code);
-      expect(err.message).toMatch(pathRe(path));
-      expect(emitted).toBeUndefined();
-      // the connector itself yields no partial list either
-      const parsed = whatsappCloud.parse(Buffer.from(body), 'application/json');
-      expect(() => whatsappCloud.normalize(parsed, { tenant: 'acme', receivedAt: RECEIVED_AT, raw: { contentType: 'application/json', body: Buffer.from(body) } })).toThrow(RejectedInputError);
+      const body = Buffer.from(json(webhook(messages)));
+      const { envelopes, rejected } = normalizePayload(whatsappCloud, body, 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT });
+      expect(envelopes.map((e) => e.source.externalId)).toEqual(['wamid.GOOD']);
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]!.code).toBe(code);
+      expect(rejected[0]!.reason).toMatch(pathRe(path));
+      expect(rejected[0]!.path).toBe('entry.0.changes.0.value.messages.1');
     }
-    // the same good message alone is fine
-    expect(run(json(webhook([good])))).toHaveLength(1);
   });
 
-  test('an invalid message in a later change also rejects the earlier valid change', () => {
+  test('an invalid message in a later change does not sink the earlier valid change', () => {
     const hook = webhook([textMessage({ id: 'wamid.GOOD' })]);
     hook.entry.push({ id: '2', changes: [{ field: 'messages', value: { ...hook.entry[0].changes[0].value, messages: [textMessage({ id: 'wamid.BAD', from: '1' })] } }] });
-    const err = rejection(() => run(json(hook)), 'invalid_phone');
-    expect(err.message).toContain('entry.1.changes.0.value.messages.0.from');
+    const { envelopes, rejected } = normalizePayload(whatsappCloud, Buffer.from(json(hook)), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT });
+    expect(envelopes).toHaveLength(1);
+    expect(rejected.map((r) => r.code)).toEqual(['invalid_phone']);
+    expect(rejected[0]!.reason).toContain('entry.1.changes.0.value.messages.0.from');
   });
 });
