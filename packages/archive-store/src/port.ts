@@ -1,6 +1,11 @@
+import type { Readable } from 'node:stream';
+
+/** In memory, or a file streamed from disk (attachments up to 2 GB are never held in memory). */
+export type PutBody = Buffer | { path: string; size: number; sha256: string };
+
 export interface PutRequest {
   key: string;
-  body: Buffer;
+  body: PutBody;
   contentType: string;
   /** Every version is locked in COMPLIANCE mode until this instant; nobody can shorten it. */
   retainUntil: Date;
@@ -48,6 +53,8 @@ export interface ArchiveStore {
   put(req: PutRequest): Promise<PutResult>;
   head(key: string, versionId?: string): Promise<ObjectInfo | null>;
   get(key: string, versionId?: string, range?: { start: number; end: number }): Promise<{ info: ObjectInfo; body: Buffer }>;
+  /** The whole object as a stream, for large blobs. */
+  getStream(key: string, versionId?: string): Promise<{ info: ObjectInfo; body: Readable }>;
   setLegalHold(key: string, versionId: string, on: boolean): Promise<void>;
   /** Refuses (LockedError) to move retain-until earlier. */
   extendRetention(key: string, versionId: string, until: Date): Promise<void>;

@@ -3,3 +3,4 @@ export * from './run';
 export * from './phone';
 export * from './signature';
 export * from './json';
+export * from './importer';

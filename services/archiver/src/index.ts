@@ -2,3 +2,4 @@ export * from './archiver';
 export * from './lock-policy';
 export * from './steps';
 export { recordKey } from './keys';
+export * from './blobs';

@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { IntegrityError } from '@custody/errors';
 import { dirname } from 'node:path';
 
 /** A rename or a new entry is only durable once its directory is. */
@@ -33,6 +35,37 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode:
   } finally {
     await fh.close();
   }
+  await rename(tmp, file);
+  await fsyncDir(dirname(file));
+}
+
+/**
+ * Streams `src` into `file` atomically and proves the copy is what the caller hashed: as S3 does
+ * with x-amz-checksum-sha256, a mismatch (file changed under us) writes nothing.
+ */
+export async function copyFileAtomic(src: string, file: string, mode: number, expect: { size: number; sha256: string }): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const hash = createHash('sha256');
+  let size = 0;
+  const fh = await open(tmp, 'wx', 0o600);
+  try {
+    for await (const chunk of createReadStream(src)) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      await fh.write(chunk as Buffer);
+    }
+    const actual = hash.digest('hex');
+    if (size !== expect.size || actual !== expect.sha256) {
+      throw new IntegrityError(`${src}: expected ${expect.size} bytes with SHA-256 ${expect.sha256}, read ${size} bytes with ${actual}`);
+    }
+    await fh.chmod(mode);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fh.close();
   await rename(tmp, file);
   await fsyncDir(dirname(file));
 }

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Dirent } from 'node:fs';
+import { createReadStream, type Dirent } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { open, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError, DependencyUnavailableError, LockedError, NotFoundError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { ArchiveStore, ObjectInfo, ObjectVersionRef, PutRequest, PutResult } from '../port';
-import { fsyncDir, mkdirDurable, writeFileAtomic } from './files';
+import { copyFileAtomic, fsyncDir, mkdirDurable, writeFileAtomic } from './files';
 import { VERSIONS_DIR, keyPath, segmentOf } from './keys';
 
 export interface LocalArchiveStoreOptions {
@@ -58,8 +59,8 @@ export class LocalArchiveStore implements ArchiveStore {
       const meta: VersionMeta = {
         key: req.key,
         versionId: newVersionId(),
-        sha256: createHash('sha256').update(req.body).digest('hex'),
-        size: req.body.length,
+        sha256: Buffer.isBuffer(req.body) ? createHash('sha256').update(req.body).digest('hex') : req.body.sha256,
+        size: Buffer.isBuffer(req.body) ? req.body.length : req.body.size,
         contentType: req.contentType,
         metadata: { ...req.metadata },
         retainUntil: req.retainUntil.toISOString(),
@@ -67,7 +68,9 @@ export class LocalArchiveStore implements ArchiveStore {
         lastModified: new Date().toISOString(),
       };
       await mkdirDurable(dir);
-      await writeFileAtomic(join(dir, `${meta.versionId}.data`), req.body, READ_ONLY);
+      const data = join(dir, `${meta.versionId}.data`);
+      if (Buffer.isBuffer(req.body)) await writeFileAtomic(data, req.body, READ_ONLY);
+      else await copyFileAtomic(req.body.path, data, READ_ONLY, { size: meta.size, sha256: meta.sha256 });
       await writeFileAtomic(join(dir, `${meta.versionId}.json`), JSON.stringify(meta), READ_ONLY);
       return { key: req.key, versionId: meta.versionId, sha256: meta.sha256, created: true };
     });
@@ -98,6 +101,12 @@ export class LocalArchiveStore implements ArchiveStore {
       }
     });
     return { info, body };
+  }
+
+  async getStream(key: string, versionId?: string): Promise<{ info: ObjectInfo; body: Readable }> {
+    const info = await this.head(key, versionId);
+    if (!info) throw new NotFoundError(`no archived object ${key}${versionId ? ` version ${versionId}` : ''}`);
+    return { info, body: createReadStream(join(this.versionsDir(key), `${info.versionId}.data`)) };
   }
 
   async setLegalHold(key: string, versionId: string, on: boolean): Promise<void> {

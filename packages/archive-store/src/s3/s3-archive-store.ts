@@ -14,6 +14,8 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { DependencyUnavailableError, IntegrityError, LockedError, NotFoundError, errorMessage } from '@custody/errors';
 import type { ArchiveStore, ObjectInfo, ObjectVersionRef, PutRequest, PutResult } from '../port';
 
@@ -61,15 +63,16 @@ export class S3ArchiveStore implements ArchiveStore {
   }
 
   async put(req: PutRequest): Promise<PutResult> {
-    const sha256 = createHash('sha256').update(req.body).digest('hex');
+    const sha256 = Buffer.isBuffer(req.body) ? createHash('sha256').update(req.body).digest('hex') : req.body.sha256;
     try {
       const out = await this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: req.key,
-          Body: req.body,
+          // the server checks the SHA-256 we send against what it received, so a file changed under us fails
+          Body: Buffer.isBuffer(req.body) ? req.body : createReadStream(req.body.path),
           ContentType: req.contentType,
-          ContentLength: req.body.length,
+          ContentLength: Buffer.isBuffer(req.body) ? req.body.length : req.body.size,
           ChecksumSHA256: hexToB64(sha256),
           ObjectLockMode: 'COMPLIANCE',
           ObjectLockRetainUntilDate: req.retainUntil,
@@ -119,6 +122,17 @@ export class S3ArchiveStore implements ArchiveStore {
       );
       const body = Buffer.from(await out.Body!.transformToByteArray());
       return { info, body };
+    } catch (err) {
+      throw mapError(err, `get ${key}`);
+    }
+  }
+
+  async getStream(key: string, versionId?: string): Promise<{ info: ObjectInfo; body: Readable }> {
+    const info = await this.head(key, versionId);
+    if (!info) throw new NotFoundError(`no archived object ${key}${versionId ? ` version ${versionId}` : ''}`);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: info.versionId }));
+      return { info, body: out.Body as Readable };
     } catch (err) {
       throw mapError(err, `get ${key}`);
     }

@@ -1,0 +1,36 @@
+import type { ChannelId } from '@custody/envelope';
+import type { NormalizeResult } from './run';
+
+export interface ImportContext {
+  tenant: string;
+  receivedAt: Date;
+  /** Whose export this is (the employee's phone, email or handle), when the format does not say. */
+  account?: string;
+  /** IANA zone for formats with local times and no offset (WhatsApp .txt), e.g. Europe/London. */
+  timezone?: string;
+}
+
+export interface ImportItem {
+  /**
+   * Strictly increasing position of the item in the export (byte offset, message index); a resumed
+   * import skips items at or before its checkpoint.
+   */
+  position: number;
+  result: NormalizeResult;
+  /** Attachment id → absolute path of its file in the export, for attachments whose content is in the export. */
+  files?: Record<string, string>;
+}
+
+/**
+ * A vendor export format (WhatsApp "Export chat" .txt, Telegram Desktop result.json, .eml/mbox).
+ * Lives in the same registry as the live connectors; `custody import` drives it.
+ */
+export interface Importer {
+  id: string;
+  channel: ChannelId;
+  description: string;
+  /** Streams items; never loads a whole large export into memory when the format allows streaming. */
+  read(path: string, ctx: ImportContext): AsyncIterable<ImportItem>;
+  /** Total of the unit `position` counts (bytes, messages), for the progress bar; undefined when unknown. */
+  total?(path: string): Promise<number | undefined>;
+}

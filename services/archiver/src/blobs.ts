@@ -1,0 +1,81 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { ArchiveStore } from '@custody/archive-store';
+import { RejectedInputError } from '@custody/errors';
+
+/** S3's single-PUT ceiling; well above the 2 GB attachments vendors allow. */
+export const MAX_BLOB_BYTES = 5 * 1024 ** 3;
+
+export function blobKey(tenant: string, sha256: string): string {
+  return `tenants/${tenant}/blobs/${sha256.slice(0, 2)}/${sha256}`;
+}
+
+export interface StoredBlob {
+  storageKey: string;
+  versionId: string;
+  sha256: string;
+  size: number;
+  created: boolean;
+}
+
+export interface BlobRequest {
+  tenant: string;
+  /** A stream (vendor download) or a file on disk (export import). */
+  source: Readable | { path: string };
+  contentType?: string;
+  retainUntil: Date;
+  legalHold: boolean;
+}
+
+/**
+ * Stores attachment content once per tenant, addressed by its SHA-256. Streams are spooled to a
+ * temp file while hashed, so nothing is held in memory. When the content is already stored (the
+ * same file sent twice), its lock is raised to cover the new record: retention extended if the
+ * new record needs longer, legal hold set if the new record is held.
+ */
+export async function storeBlob(store: ArchiveStore, req: BlobRequest): Promise<StoredBlob> {
+  const spool = 'path' in req.source ? undefined : await mkdtemp(join(tmpdir(), 'custody-blob-'));
+  try {
+    const path = 'path' in req.source ? req.source.path : join(spool!, randomBytes(6).toString('hex'));
+    const { sha256, size } = 'path' in req.source ? await hashFile(path) : await spoolAndHash(req.source, path);
+    const storageKey = blobKey(req.tenant, sha256);
+    const put = await store.put({ key: storageKey, body: { path, size, sha256 }, contentType: req.contentType ?? 'application/octet-stream', retainUntil: req.retainUntil, legalHold: req.legalHold });
+    if (!put.created) {
+      const info = await store.head(storageKey, put.versionId);
+      if (info && (!info.retainUntil || info.retainUntil < req.retainUntil)) await store.extendRetention(storageKey, put.versionId, req.retainUntil);
+      if (info && req.legalHold && !info.legalHold) await store.setLegalHold(storageKey, put.versionId, true);
+    }
+    return { storageKey, versionId: put.versionId, sha256, size, created: put.created };
+  } finally {
+    if (spool) await rm(spool, { recursive: true, force: true });
+  }
+}
+
+async function spoolAndHash(source: Readable, path: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > MAX_BLOB_BYTES) return done(new RejectedInputError('attachment_too_large', `attachment exceeds ${MAX_BLOB_BYTES} bytes`, 413));
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(source, meter, createWriteStream(path, { mode: 0o600 }));
+  return { sha256: hash.digest('hex'), size };
+}
+
+async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+  const { size } = await stat(path);
+  if (size > MAX_BLOB_BYTES) throw new RejectedInputError('attachment_too_large', `${path} exceeds ${MAX_BLOB_BYTES} bytes`, 413);
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return { sha256: hash.digest('hex'), size };
+}
