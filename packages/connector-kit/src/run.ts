@@ -43,7 +43,15 @@ export interface NormalizedPayload {
  * parse → normalize → seal. A payload that cannot be parsed throws (nothing is emitted); within a
  * parsed payload each event stands alone: valid ones are sealed, invalid ones come back rejected.
  */
-export function normalizePayload(connector: AnyConnector, raw: Buffer, contentType: string, ctx: Omit<NormalizeContext, 'raw'>, config?: unknown): NormalizedPayload {
+export function normalizePayload(
+  connector: AnyConnector,
+  raw: Buffer,
+  contentType: string,
+  ctx: Omit<NormalizeContext, 'raw'>,
+  config?: unknown,
+  /** Applied to each draft before sealing (identity resolution), so the sealed record carries it. */
+  enrich: (draft: EnvelopeDraft) => EnvelopeDraft = (d) => d,
+): NormalizedPayload {
   const parsed = connector.parse(raw, contentType, config);
   const results = connector.normalize(parsed, { ...ctx, raw: { contentType, body: raw } });
   const envelopes: Envelope[] = [];
@@ -51,7 +59,7 @@ export function normalizePayload(connector: AnyConnector, raw: Buffer, contentTy
   results.forEach((r, i) => {
     if (isRejected(r)) return void rejected.push(r);
     try {
-      envelopes.push(sealEnvelope(r));
+      envelopes.push(sealEnvelope(enrich(r)));
     } catch (err) {
       if (!(err instanceof RejectedInputError)) throw err;
       rejected.push({ rejected: true, code: err.code, reason: err.message, path: `event ${i} (${r.source.externalId})` });

@@ -11,6 +11,8 @@ import type { Logger } from '@custody/logger';
  */
 export class ControlTable<T> {
   private readonly rows = new Map<string, T>();
+  /** Bumped on every change, so views derived from the rows know when to rebuild. */
+  version = 0;
   private subscription?: Subscription;
   private readonly groupId: string;
 
@@ -54,15 +56,18 @@ export class ControlTable<T> {
     const checked = this.schema.parse(value);
     await this.bus.publish(this.topic, [{ key, value: JSON.stringify(checked) }]);
     this.rows.set(key, checked);
+    this.version++;
   }
 
   async remove(key: string): Promise<void> {
     await this.bus.publish(this.topic, [{ key, value: '' }]);
     this.rows.delete(key);
+    this.version++;
   }
 
   private apply(r: BusRecord): void {
     if (!r.key) return;
+    this.version++;
     if (r.value.length === 0) {
       this.rows.delete(r.key);
       return;

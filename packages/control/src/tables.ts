@@ -1,26 +1,53 @@
 import type { Bus } from '@custody/bus';
 import { ApiKeyRecord, ConnectorInstance } from '@custody/config';
 import type { Logger } from '@custody/logger';
+import { Directory, Employee } from '@custody/identity';
 import { ControlTable } from './control-table';
 
 export interface ControlTopics {
   apiKeys: string;
   connectors: string;
+  directory: string;
 }
 
 export function controlTopicsFor(suffix = ''): ControlTopics {
   const s = suffix ? `.${suffix}` : '';
-  return { apiKeys: `custody.control.api-keys.v1${s}`, connectors: `custody.control.connectors.v1${s}` };
+  return { apiKeys: `custody.control.api-keys.v1${s}`, connectors: `custody.control.connectors.v1${s}`, directory: `custody.control.directory.v1${s}` };
 }
 
 /** API keys by the SHA-256 of their token. */
 export type ApiKeyTable = ControlTable<ApiKeyRecord>;
 /** Connector instances by instance id. */
 export type ConnectorTable = ControlTable<ConnectorInstance>;
+/** Employees by `${tenant}:${employeeId}`. */
+export type DirectoryTable = ControlTable<Employee>;
 
-export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: Logger): Promise<{ apiKeys: ApiKeyTable; connectors: ConnectorTable; stop(): Promise<void> }> {
+export interface ControlPlane {
+  apiKeys: ApiKeyTable;
+  connectors: ConnectorTable;
+  directory: DirectoryTable;
+  /** The tenant's directory as of now, rebuilt only when the table changed. */
+  directoryOf(tenant: string): Directory;
+  stop(): Promise<void>;
+}
+
+export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: Logger): Promise<ControlPlane> {
   const apiKeys = new ControlTable(bus, topics.apiKeys, ApiKeyRecord, logger);
   const connectors = new ControlTable(bus, topics.connectors, ConnectorInstance, logger);
-  await Promise.all([apiKeys.start(), connectors.start()]);
-  return { apiKeys, connectors, stop: async () => void (await Promise.all([apiKeys.stop(), connectors.stop()])) };
+  const directory = new ControlTable(bus, topics.directory, Employee, logger);
+  await Promise.all([apiKeys.start(), connectors.start(), directory.start()]);
+  const cache = new Map<string, { version: number; directory: Directory }>();
+  return {
+    apiKeys,
+    connectors,
+    directory,
+    directoryOf(tenant) {
+      const hit = cache.get(tenant);
+      if (hit && hit.version === directory.version) return hit.directory;
+      const built = new Directory(directory.values().filter((e) => e.tenant === tenant));
+      cache.set(tenant, { version: directory.version, directory: built });
+      return built;
+    },
+    stop: async () => void (await Promise.all([apiKeys.stop(), connectors.stop(), directory.stop()])),
+  };
 }

@@ -25,6 +25,8 @@ export interface IndexDoc {
   senderName?: string;
   participants: string[];
   employeeIds: string[];
+  /** Participants the tenant directory did not resolve to an employee: kept, and findable as such. */
+  unmapped: string[];
   direction: string;
   sentAt: string;
   capturedAt: string;
@@ -55,6 +57,7 @@ export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] =
     senderName: env.sender.displayName,
     participants: unique(people.flatMap((p) => [p.value, p.platformId].filter((v): v is string => Boolean(v)))),
     employeeIds: unique(people.map((p) => p.employeeId).filter((v): v is string => Boolean(v))),
+    unmapped: unique(people.filter((p) => !p.employeeId).map((p) => p.value)),
     direction: env.direction,
     sentAt: env.sentAt,
     capturedAt: env.capturedAt,

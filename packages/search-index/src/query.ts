@@ -12,6 +12,7 @@ export const SearchQuery = z
     kind: z.string().min(1).max(32).optional().describe('Record kind, e.g. message'),
     conversation: z.string().min(1).max(1024).optional().describe('Conversation id'),
     employeeId: z.string().min(1).max(256).optional().describe('Records involving this employee'),
+    unmapped: z.string().min(1).max(512).optional().describe('Records with this participant not resolved to an employee'),
     from: z.iso.datetime({ offset: true }).optional().describe('sentAt at or after this instant'),
     to: z.iso.datetime({ offset: true }).optional().describe('sentAt before this instant'),
     holdId: z.string().min(1).max(128).optional().describe('Records under this legal hold'),

@@ -3,3 +3,4 @@ export * from './audit';
 export * from './audited';
 export * from './routes';
 export * from './admin-routes';
+export * from './directory-routes';

@@ -60,6 +60,8 @@ function hitView(d: IndexDoc) {
     sender: d.sender,
     senderName: d.senderName,
     participants: d.participants,
+    employeeIds: d.employeeIds,
+    unmapped: d.unmapped,
     text: d.text,
     holds: d.holds,
     archive: d.archive,

@@ -1,7 +1,8 @@
 import type { Bus } from '@custody/bus';
 import { normalizePayload, type NormalizedPayload, type RejectedEvent, type WebhookRequest } from '@custody/connector-kit';
 import { RejectedInputError, errorMessage } from '@custody/errors';
-import type { Envelope } from '@custody/envelope';
+import type { Envelope, EnvelopeDraft } from '@custody/envelope';
+import { resolveIdentities, type Directory } from '@custody/identity';
 import { BodyTooLargeError, json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { quarantine } from './quarantine';
@@ -12,16 +13,17 @@ export interface GatewayDeps {
   topics: { customerData: string; quarantine: string };
   instances: InstanceDirectory;
   logger: Logger;
+  /** The tenant's employee directory, for identity resolution before sealing. */
+  directoryOf?(tenant: string): Directory;
   onAccepted?(instance: ResolvedInstance, envelopes: Envelope[]): void;
   onQuarantined?(instance: ResolvedInstance | undefined, code: string): void;
 }
 
-export function envelopeMessage(env: Envelope) {
-  return {
-    key: `${env.tenant}:${env.conversation.id}`,
-    value: JSON.stringify(env),
-    headers: { tenant: env.tenant, channel: env.channel, kind: env.kind, schema: env.schema, envelope_id: env.id },
-  };
+/** `instance` names the connector instance that captured the record: attachment fetching needs its credentials. */
+export function envelopeMessage(env: Envelope, instance?: string) {
+  const headers: Record<string, string> = { tenant: env.tenant, channel: env.channel, kind: env.kind, schema: env.schema, envelope_id: env.id };
+  if (instance) headers.instance = instance;
+  return { key: `${env.tenant}:${env.conversation.id}`, value: JSON.stringify(env), headers };
 }
 
 /** Vendor webhooks: the only unauthenticated routes, each proven by the vendor's signature instead. */
@@ -57,7 +59,9 @@ async function receive(deps: GatewayDeps, req: HttpRequest): Promise<HttpRespons
   try {
     inst.connector.verify(toWebhookRequest(req, raw), inst.config);
     stage = 'normalize';
-    result = normalizePayload(inst.connector, raw, contentType, { tenant: inst.tenant, receivedAt }, inst.config);
+    const directory = deps.directoryOf?.(inst.tenant);
+    const enrich = directory ? (d: EnvelopeDraft) => resolveIdentities(d, directory) : undefined;
+    result = normalizePayload(inst.connector, raw, contentType, { tenant: inst.tenant, receivedAt }, inst.config, enrich);
   } catch (err) {
     if (!(err instanceof RejectedInputError)) throw err;
     return reject(deps, inst, err, stage, raw, contentType, receivedAt, false);
@@ -70,7 +74,7 @@ async function receive(deps: GatewayDeps, req: HttpRequest): Promise<HttpRespons
     return reject(deps, inst, new RejectedInputError(first.code, reason), stage, raw, contentType, receivedAt, false);
   }
   // Acknowledge only what Kafka has durably accepted; on failure the vendor redelivers.
-  await deps.bus.publish(deps.topics.customerData, envelopes.map(envelopeMessage));
+  await deps.bus.publish(deps.topics.customerData, envelopes.map((e) => envelopeMessage(e, inst.id)));
   for (const r of rejected) await quarantineEvent(deps, inst, r, raw, contentType, receivedAt);
   deps.onAccepted?.(inst, envelopes);
   deps.logger.info({ event: 'webhook_accepted', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, records: envelopes.length, quarantined: rejected.length });

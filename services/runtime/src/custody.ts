@@ -1,5 +1,5 @@
 import { Archiver, FixedRetention, type LockPolicy } from '@custody/archiver';
-import { BusAuditSink, KeyStore, adminRoutes, apiRoutes, hashToken, mintApiKey } from '@custody/api';
+import { BusAuditSink, KeyStore, adminRoutes, apiRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
 import { controlTopicsFor, openControlPlane } from '@custody/control';
@@ -85,6 +85,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
         topics,
         instances,
         logger: logger.child({ component: 'gateway' }),
+        directoryOf: (tenant) => control.directoryOf(tenant),
         onAccepted: (inst, envelopes) => envelopes.forEach((e) => metrics.ingested.inc({ channel: e.channel, tenant: inst.tenant })),
         onQuarantined: (inst, code) => metrics.quarantined.inc({ connector: inst?.connector.id ?? 'unknown', tenant: inst?.tenant ?? 'unknown', code }),
       }),
@@ -94,6 +95,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     const common = { keys, audit, logger: apiLogger };
     routes.push(...apiRoutes({ ...common, store: adapters.store, index: adapters.index }));
     routes.push(...adminRoutes({ ...common, apiKeys: control.apiKeys, connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }));
+    routes.push(...directoryRoutes({ ...common, directory: control.directory }));
   }
   const server = await startHttpServer({
     host: config.CUSTODY_HTTP_HOST,

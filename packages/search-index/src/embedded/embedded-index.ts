@@ -69,6 +69,7 @@ export class EmbeddedIndex implements SearchIndex {
       ['kind', q.kind],
       ['conversationId', q.conversation],
       ['employeeIds', q.employeeId],
+      ['unmapped', q.unmapped],
       ['holds', q.holdId],
     ];
     const matches: Entry[] = [];

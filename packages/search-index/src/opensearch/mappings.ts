@@ -15,6 +15,7 @@ export const recordMappings = {
     senderName: { type: 'text' },
     participants: { type: 'keyword' },
     employeeIds: { type: 'keyword' },
+    unmapped: { type: 'keyword' },
     direction: { type: 'keyword' },
     sentAt: { type: 'date', format: 'strict_date_optional_time' },
     capturedAt: { type: 'date', format: 'strict_date_optional_time' },

@@ -74,6 +74,7 @@ export class OpenSearchIndex implements SearchIndex {
     if (q.kind) filter.push({ term: { kind: q.kind } });
     if (q.conversation) filter.push({ term: { conversationId: q.conversation } });
     if (q.employeeId) filter.push({ term: { employeeIds: q.employeeId } });
+    if (q.unmapped) filter.push({ term: { unmapped: q.unmapped } });
     if (q.holdId) filter.push({ term: { holds: q.holdId } });
     if (q.from || q.to) filter.push({ range: { sentAt: { ...(q.from && { gte: q.from }), ...(q.to && { lt: q.to }) } } });
     const body: Record<string, unknown> = {

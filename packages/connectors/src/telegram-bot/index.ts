@@ -1,0 +1,26 @@
+import type { Connector } from '@custody/connector-kit';
+import { parseJsonBody } from '@custody/connector-kit';
+import { RejectedInputError } from '@custody/errors';
+import { fetchTelegramFile } from './media';
+import { normalizeTelegram } from './normalize';
+import { TelegramBotConfig, TgUpdate, type TelegramParsed } from './types';
+import { verifyTelegramSecret } from './verify';
+
+export const telegramBot: Connector<TelegramBotConfig, TelegramParsed> = {
+  id: 'telegram-bot',
+  channel: 'telegram',
+  description: 'Telegram Bot API webhooks (messages, channel posts, edits, replies, photos, files, voice, stickers)',
+  configSchema: TelegramBotConfig,
+  verify: verifyTelegramSecret,
+  parse(raw, contentType, config) {
+    if (contentType && !/^application\/json\b/i.test(contentType)) {
+      throw new RejectedInputError('unsupported_media_type', `telegram webhook: content-type must be application/json, got ${contentType}`, 415);
+    }
+    // updates never name the bot they were delivered to, and conversation ids need it
+    if (!config) throw new RejectedInputError('config_required', 'telegram webhook: the connector config (botToken or botId) is needed to know which bot received the update');
+    const update = parseJsonBody(raw, TgUpdate, 'telegram webhook');
+    return { update, botId: config.botId ?? config.botToken.slice(0, config.botToken.indexOf(':')) };
+  },
+  normalize: normalizeTelegram,
+  fetchMedia: fetchTelegramFile,
+};

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const EmployeeIdentifier = z
+  .object({
+    kind: z.enum(['phone', 'email', 'handle']).describe('What `value` is'),
+    value: z.string().min(1).max(512).describe('E.164 phone, email address, or platform handle / platform id'),
+    from: isoInstant.optional().describe('First instant the identifier belonged to the employee (inclusive); open when absent'),
+    to: isoInstant.optional().describe('Instant it stopped belonging to them (exclusive); open when absent'),
+  })
+  .strict();
+
+export const Employee = z
+  .object({
+    tenant: z.string().min(1),
+    employeeId: z.string().regex(/^[\w.@-]{1,256}$/).describe("The firm's id for the employee"),
+    name: z.string().min(1).max(512).optional(),
+    identifiers: z.array(EmployeeIdentifier).max(200),
+  })
+  .strict();
+
+export type Employee = z.infer<typeof Employee>;
+export type EmployeeIdentifier = z.infer<typeof EmployeeIdentifier>;

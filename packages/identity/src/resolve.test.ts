@@ -1,0 +1,48 @@
+import type { EnvelopeDraft } from '@custody/envelope';
+import { Directory, resolveIdentities } from './index';
+
+const draft = (sender: string, recipients: string[], sentAt: string, direction: EnvelopeDraft['direction'] = 'unknown'): EnvelopeDraft => ({
+  tenant: 'acme',
+  kind: 'message',
+  channel: 'sms',
+  source: { connector: 'twilio-sms', externalId: 'x', receivedAt: sentAt, raw: { contentType: 'text/plain', encoding: 'utf8', body: '' } },
+  conversation: { id: 'c', type: 'direct' },
+  sender: { kind: 'phone', value: sender },
+  recipients: recipients.map((value) => ({ kind: 'phone' as const, value })),
+  direction,
+  sentAt,
+  capturedAt: sentAt,
+});
+
+const directory = new Directory([
+  // +15550000001 belonged to alice until March, then was reassigned to bob
+  { tenant: 'acme', employeeId: 'alice', identifiers: [{ kind: 'phone', value: '+15550000001', to: '2025-03-01T00:00:00Z' }, { kind: 'email', value: 'Alice@Acme.example' }] },
+  { tenant: 'acme', employeeId: 'bob', identifiers: [{ kind: 'phone', value: '+1 (555) 000-0001', from: '2025-03-01T00:00:00Z' }] },
+  { tenant: 'acme', employeeId: 'carol', identifiers: [{ kind: 'phone', value: '+15550000003' }] },
+]);
+
+test('a reassigned number resolves to whoever held it when the message was sent', () => {
+  expect(resolveIdentities(draft('+15550000001', ['+16505551234'], '2025-02-28T23:59:59Z'), directory).sender.employeeId).toBe('alice');
+  expect(resolveIdentities(draft('+15550000001', ['+16505551234'], '2025-03-01T00:00:00Z'), directory).sender.employeeId).toBe('bob');
+});
+
+test('direction follows who the employees are', () => {
+  expect(resolveIdentities(draft('+15550000003', ['+16505551234'], '2025-05-01T00:00:00Z'), directory).direction).toBe('outbound');
+  expect(resolveIdentities(draft('+16505551234', ['+15550000003'], '2025-05-01T00:00:00Z'), directory).direction).toBe('inbound');
+  expect(resolveIdentities(draft('+15550000003', ['+15550000001'], '2025-05-01T00:00:00Z'), directory).direction).toBe('internal');
+});
+
+test('unmapped participants are kept unchanged and the connector direction stands when nobody resolves', () => {
+  const out = resolveIdentities(draft('+16505551234', ['+16505559999'], '2025-05-01T00:00:00Z', 'inbound'), directory);
+  expect(out.sender).toEqual({ kind: 'phone', value: '+16505551234' });
+  expect(out.recipients).toEqual([{ kind: 'phone', value: '+16505559999' }]);
+  expect(out.direction).toBe('inbound');
+});
+
+test('emails match case-insensitively; platform ids are tried too', () => {
+  const d = draft('+16505551234', [], '2025-05-01T00:00:00Z');
+  const email = resolveIdentities({ ...d, sender: { kind: 'email', value: 'alice@acme.example' } }, directory);
+  expect(email.sender.employeeId).toBe('alice');
+  const handle = new Directory([{ tenant: 'acme', employeeId: 'dave', identifiers: [{ kind: 'handle', value: 'tg:42' }] }]);
+  expect(resolveIdentities({ ...d, sender: { kind: 'handle', value: '@dave', platformId: 'tg:42' } }, handle).sender.employeeId).toBe('dave');
+});
