@@ -1,2 +1,3 @@
 export * from './control-table';
 export * from './tables';
+export * from './tenant-lock-policy';

@@ -2,17 +2,20 @@ import type { Bus } from '@custody/bus';
 import { ApiKeyRecord, ConnectorInstance } from '@custody/config';
 import type { Logger } from '@custody/logger';
 import { Directory, Employee } from '@custody/identity';
+import { Hold, RetentionSettings } from '@custody/policy';
 import { ControlTable } from './control-table';
 
 export interface ControlTopics {
   apiKeys: string;
   connectors: string;
   directory: string;
+  retention: string;
+  holds: string;
 }
 
 export function controlTopicsFor(suffix = ''): ControlTopics {
   const s = suffix ? `.${suffix}` : '';
-  return { apiKeys: `custody.control.api-keys.v1${s}`, connectors: `custody.control.connectors.v1${s}`, directory: `custody.control.directory.v1${s}` };
+  return { apiKeys: `custody.control.api-keys.v1${s}`, connectors: `custody.control.connectors.v1${s}`, directory: `custody.control.directory.v1${s}`, retention: `custody.control.retention.v1${s}`, holds: `custody.control.holds.v1${s}` };
 }
 
 /** API keys by the SHA-256 of their token. */
@@ -21,11 +24,17 @@ export type ApiKeyTable = ControlTable<ApiKeyRecord>;
 export type ConnectorTable = ControlTable<ConnectorInstance>;
 /** Employees by `${tenant}:${employeeId}`. */
 export type DirectoryTable = ControlTable<Employee>;
+/** Each tenant's current retention settings, by tenant. */
+export type RetentionTable = ControlTable<RetentionSettings>;
+/** Legal holds by hold id. */
+export type HoldTable = ControlTable<Hold>;
 
 export interface ControlPlane {
   apiKeys: ApiKeyTable;
   connectors: ConnectorTable;
   directory: DirectoryTable;
+  retention: RetentionTable;
+  holds: HoldTable;
   /** The tenant's directory as of now, rebuilt only when the table changed. */
   directoryOf(tenant: string): Directory;
   stop(): Promise<void>;
@@ -35,12 +44,17 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
   const apiKeys = new ControlTable(bus, topics.apiKeys, ApiKeyRecord, logger);
   const connectors = new ControlTable(bus, topics.connectors, ConnectorInstance, logger);
   const directory = new ControlTable(bus, topics.directory, Employee, logger);
-  await Promise.all([apiKeys.start(), connectors.start(), directory.start()]);
+  const retention = new ControlTable(bus, topics.retention, RetentionSettings, logger);
+  const holds = new ControlTable(bus, topics.holds, Hold, logger);
+  const tables = [apiKeys, connectors, directory, retention, holds];
+  await Promise.all(tables.map((t) => t.start()));
   const cache = new Map<string, { version: number; directory: Directory }>();
   return {
     apiKeys,
     connectors,
     directory,
+    retention,
+    holds,
     directoryOf(tenant) {
       const hit = cache.get(tenant);
       if (hit && hit.version === directory.version) return hit.directory;
@@ -48,6 +62,6 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
       cache.set(tenant, { version: directory.version, directory: built });
       return built;
     },
-    stop: async () => void (await Promise.all([apiKeys.stop(), connectors.stop(), directory.stop()])),
+    stop: async () => void (await Promise.all(tables.map((t) => t.stop()))),
   };
 }

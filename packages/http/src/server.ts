@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { CustodyError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
 import { problem, type HttpRequest, type HttpResponse, type Route } from './types';
@@ -156,6 +158,12 @@ function errorResponse(err: unknown, logger: Logger, path: string): HttpResponse
 
 function send(res: ServerResponse, response: HttpResponse): void {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
+  if (response.body instanceof Readable) {
+    res.writeHead(response.status, headers);
+    // an error mid-stream (e.g. a failed integrity check) must cut the response, never end it as if complete
+    pipeline(response.body, res).catch(() => res.destroy());
+    return;
+  }
   let payload: string | Buffer | undefined;
   if (response.body === undefined) payload = undefined;
   else if (typeof response.body === 'string' || Buffer.isBuffer(response.body)) payload = response.body;

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 export interface HttpRequest {
   method: string;
   path: string;
@@ -15,7 +17,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers?: Record<string, string>;
-  body?: string | Buffer | object;
+  /** A Readable is piped (large attachments); objects are sent as JSON. */
+  body?: string | Buffer | Readable | object;
 }
 
 export type Handler = (req: HttpRequest) => Promise<HttpResponse>;

@@ -4,3 +4,4 @@ export * from './audited';
 export * from './routes';
 export * from './admin-routes';
 export * from './directory-routes';
+export * from './attachment-routes';

@@ -1,5 +1,6 @@
 import { Archiver, FixedRetention, type LockPolicy } from '@custody/archiver';
-import { BusAuditSink, KeyStore, adminRoutes, apiRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
+import { BusAuditSink, KeyStore, adminRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
+import { MediaWorker } from '@custody/media';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
 import { controlTopicsFor, openControlPlane } from '@custody/control';
@@ -46,13 +47,14 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     logger.warn({ event: 'bootstrap_key_created', tenant: config.CUSTODY_BOOTSTRAP_TENANT, key_id: minted.record.id });
   }
 
+  const lockPolicy = opts.policy ?? new FixedRetention(config.CUSTODY_DEFAULT_RETENTION_DAYS, config.CUSTODY_MIN_LOCK_SECONDS);
   let archiver: Archiver | undefined;
   if (services.has('archiver')) {
     archiver = new Archiver({
       bus: adapters.bus,
       store: adapters.store,
       index: adapters.index,
-      policy: opts.policy ?? new FixedRetention(config.CUSTODY_DEFAULT_RETENTION_DAYS, config.CUSTODY_MIN_LOCK_SECONDS),
+      policy: lockPolicy,
       topics,
       groupId: config.CUSTODY_ARCHIVER_GROUP,
       concurrency: config.CUSTODY_ARCHIVER_CONCURRENCY,
@@ -60,6 +62,20 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       metrics: metrics.archiver,
     });
     await archiver.start();
+  }
+
+  let media: MediaWorker | undefined;
+  if (services.has('media')) {
+    media = new MediaWorker({
+      bus: adapters.bus,
+      store: adapters.store,
+      policy: lockPolicy,
+      instances,
+      topics,
+      groupId: config.CUSTODY_MEDIA_GROUP,
+      logger: logger.child({ component: 'media' }),
+    });
+    await media.start();
   }
 
   const audit = new BusAuditSink(adapters.bus, topics.audit);
@@ -96,6 +112,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     routes.push(...apiRoutes({ ...common, store: adapters.store, index: adapters.index }));
     routes.push(...adminRoutes({ ...common, apiKeys: control.apiKeys, connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }));
     routes.push(...directoryRoutes({ ...common, directory: control.directory }));
+    routes.push(...attachmentRoutes({ ...common, store: adapters.store }));
   }
   const server = await startHttpServer({
     host: config.CUSTODY_HTTP_HOST,
@@ -118,6 +135,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       ready = false;
       await server.close();
       await archiver?.stop();
+      await media?.stop();
       await control.stop();
       await adapters.close();
       logger.info({ event: 'custody_stopped' });

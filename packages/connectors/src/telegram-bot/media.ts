@@ -45,7 +45,10 @@ async function request(url: string, what: string): Promise<Response> {
   }
   if (res.ok && res.body) return res;
   // Telegram explains 4xx in {"description": …}; it never echoes the token
-  const detail = await res.json().then((b: { description?: unknown }) => (typeof b?.description === 'string' ? `: ${b.description.slice(0, 200)}` : ''), () => '');
+  const detail = await res.json().then((b: unknown) => {
+    const description = (b as { description?: unknown } | null)?.description;
+    return typeof description === 'string' ? `: ${description.slice(0, 200)}` : '';
+  }, () => '');
   if (res.ok || res.status >= 500 || res.status === 429) throw new DependencyUnavailableError('telegram', `${what}: HTTP ${res.status}${detail}`);
   throw new RejectedInputError('media_rejected', `telegram media: ${what}: HTTP ${res.status}${detail}`);
 }

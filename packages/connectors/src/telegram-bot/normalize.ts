@@ -41,7 +41,7 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
  * Message ids are only unique per chat, and in private chats and basic groups per bot too: two bots of
  * one tenant can see different messages as chat 42 / message 7. The bot id keeps those records apart.
  */
-export function messageRef(botId: string, chatId: number, messageId: number): string {
+function messageRef(botId: string, chatId: number, messageId: number): string {
   return `${botId}:${chatId}:${messageId}`;
 }
 
@@ -70,7 +70,7 @@ function messageDraft(m: TgMessage, field: MessageField, botId: string, ctx: Nor
       type: direct ? 'direct' : m.chat.type === 'channel' ? 'channel' : 'group',
       ...(m.chat.title !== undefined ? { title: m.chat.title } : {}),
     },
-    // a chat speaking (channel post, anonymous admin) also carries a placeholder `from`: the chat is the sender
+    // when a chat speaks (channel post, anonymous admin) it is the sender; `from` is then absent or a placeholder bot
     sender: m.sender_chat ? chatParticipant(m.sender_chat) : userParticipant(m.from!),
     recipients: [direct ? bot : chatParticipant(m.chat)],
     // a private chat is someone writing to the bot; in groups and channels the bot only listens, and

@@ -1,6 +1,7 @@
 import type { Connector } from '@custody/connector-kit';
 import { parseJsonBody } from '@custody/connector-kit';
 import { RejectedInputError } from '@custody/errors';
+import { fetchWhatsAppMedia } from './media';
 import { normalizeWhatsApp } from './normalize';
 import { WaWebhook, WhatsAppCloudConfig } from './types';
 import { verifyWhatsAppSignature, whatsAppHandshake } from './verify';
@@ -19,4 +20,5 @@ export const whatsappCloud: Connector<WhatsAppCloudConfig, WaWebhook> = {
     return parseJsonBody(raw, WaWebhook, 'whatsapp webhook');
   },
   normalize: normalizeWhatsApp,
+  fetchMedia: fetchWhatsAppMedia,
 };

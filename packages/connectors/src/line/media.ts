@@ -1,0 +1,35 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
+import type { MediaContent } from '@custody/connector-kit';
+import type { Attachment } from '@custody/envelope';
+import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
+import type { LineConfig } from './types';
+
+/** Streams what a user sent (image, video, audio, file) from GET /v2/bot/message/{messageId}/content. */
+export async function fetchLineContent(attachment: Attachment, config: LineConfig): Promise<MediaContent> {
+  const messageId = /^line-content:([A-Za-z0-9_-]{1,128})$/.exec(attachment.sourceRef ?? '')?.[1];
+  if (!messageId) throw new RejectedInputError('bad_source_ref', `line media: attachment ${attachment.id}: sourceRef must be line-content:<message id>`);
+  const url = `${config.apiBaseUrl.replace(/\/+$/, '')}/v2/bot/message/${messageId}/content`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { authorization: `Bearer ${config.channelAccessToken}` } });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    throw new DependencyUnavailableError('line', `content ${messageId}: ${cause?.code ?? 'network error'}`);
+  }
+  // 202: LINE is still transcoding a video or audio; the same request succeeds later
+  if (res.status !== 200 || !res.body) {
+    const detail = await res.json().then((b: unknown) => {
+      const message = (b as { message?: unknown } | null)?.message;
+      return typeof message === 'string' ? `: ${message.slice(0, 200)}` : '';
+    }, () => '');
+    if (res.status < 300 || res.status >= 500 || res.status === 429) throw new DependencyUnavailableError('line', `content ${messageId}: HTTP ${res.status}${detail}`);
+    throw new RejectedInputError('media_rejected', `line media: content ${messageId}: HTTP ${res.status}${detail}`);
+  }
+  const length = Number(res.headers.get('content-length') ?? NaN);
+  return {
+    body: Readable.fromWeb(res.body as ReadableStream<Uint8Array>),
+    mimeType: res.headers.get('content-type') ?? attachment.mimeType,
+    size: Number.isSafeInteger(length) ? length : attachment.size,
+  };
+}

@@ -1,0 +1,473 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
+import type { Attachment, Envelope } from '@custody/envelope';
+import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
+import { telegramBot } from './index';
+import { TelegramBotConfig } from './types';
+
+const BOT_ID = '7012345678';
+const config = TelegramBotConfig.parse({ botToken: `${BOT_ID}:AAF1xV9pQe7bT3Jm0kLr2sWc8yZu4dNhGi0`, secretToken: 'tg-secret-0123456789abcdef' });
+const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
+const SENT_AT = '2025-11-22T08:26:40.000Z'; // fixture date 1763800000
+const USER_ID = 5123456789;
+const SHEENA = { kind: 'handle', value: '@sheena_n', platformId: String(USER_ID), displayName: 'Sheena Nelson' } as const;
+const BOT = { kind: 'handle', value: `tg:${BOT_ID}`, platformId: BOT_ID } as const;
+const PRIVATE = { id: `telegram:${BOT_ID}:${USER_ID}`, type: 'direct' } as const;
+const FIXTURES = ['text-private', 'photo-group', 'document-reply', 'voice', 'audio', 'video', 'sticker', 'edited-message', 'channel-post', 'edited-channel-post'];
+
+function fixture(name: string): Buffer {
+  return readFileSync(join(__dirname, 'fixtures', `${name}.json`));
+}
+
+/** As the gateway treats a payload: nothing usable at all is a rejection of the body, with the first event's code. */
+function run(body: Buffer | string, contentType = 'application/json', tenant = 'acme', cfg: unknown = config): Envelope[] {
+  const raw = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  const { envelopes, rejected } = normalizePayload(telegramBot, raw, contentType, { tenant, receivedAt: RECEIVED_AT }, cfg);
+  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
+  return envelopes;
+}
+
+function one(body: Buffer | string): Envelope {
+  const envs = run(body);
+  expect(envs).toHaveLength(1);
+  return envs[0]!;
+}
+
+/** Runs `fn`, expects a RejectedInputError with `code` (and `status`), returns it. */
+function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(RejectedInputError);
+  const err = caught as RejectedInputError;
+  expect({ code: err.code, status: err.status }).toEqual({ code, status });
+  return err;
+}
+
+function textMessage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    message_id: 7,
+    from: { id: USER_ID, is_bot: false, first_name: 'Sheena', last_name: 'Nelson', username: 'sheena_n' },
+    chat: { id: USER_ID, type: 'private', first_name: 'Sheena' },
+    date: 1763800000,
+    text: 'hello',
+    ...overrides,
+  };
+}
+
+const update = (fields: Record<string, unknown> = { message: textMessage() }) => JSON.stringify({ update_id: 1, ...fields });
+
+describe('telegram-bot connector: fixtures', () => {
+  test('connector identity', () => {
+    expect(telegramBot.id).toBe('telegram-bot');
+    expect(telegramBot.channel).toBe('telegram');
+  });
+
+  test('text-private: an inbound direct message with its entities', () => {
+    const body = fixture('text-private');
+    expect(one(body)).toEqual({
+      schema: 'custody.envelope/v1',
+      id: expect.stringMatching(/^[0-9a-f]{40}$/),
+      tenant: 'acme',
+      kind: 'message',
+      channel: 'telegram',
+      source: {
+        connector: 'telegram-bot',
+        externalId: `${BOT_ID}:${USER_ID}:4411`,
+        accountId: BOT_ID,
+        receivedAt: RECEIVED_AT.toISOString(),
+        raw: { contentType: 'application/json', encoding: 'utf8', body: body.toString('utf8') },
+      },
+      conversation: PRIVATE,
+      sender: SHEENA,
+      recipients: [BOT],
+      direction: 'inbound',
+      sentAt: SENT_AT,
+      capturedAt: RECEIVED_AT.toISOString(),
+      content: {
+        text: 'Can you buy 500 shares of ACME at market? Details: https://example.com/order',
+        format: 'telegram/text',
+        entities: [
+          { offset: 12, length: 3, type: 'bold' },
+          { offset: 51, length: 25, type: 'url' },
+        ],
+      },
+      integrity: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+  });
+
+  test('photo-group: the largest size is the one image attachment; caption and its entities are the content', () => {
+    const env = one(fixture('photo-group'));
+    expect(env).toMatchObject({
+      kind: 'message',
+      conversation: { id: `telegram:${BOT_ID}:-4012345678`, type: 'group', title: 'Deal Room' },
+      sender: { kind: 'handle', value: 'tg:5234567890', platformId: '5234567890', displayName: 'Omar' },
+      recipients: [{ kind: 'handle', value: 'tg:-4012345678', platformId: '-4012345678', displayName: 'Deal Room' }],
+      direction: 'unknown',
+      content: { text: 'Signed term sheet, page 1', format: 'telegram/photo', entities: [{ offset: 0, length: 6, type: 'italic' }] },
+      source: { externalId: `${BOT_ID}:-4012345678:88` },
+    });
+    expect(env.attachments).toEqual([
+      { id: 'AQADlarge', kind: 'image', size: 102394, sourceRef: 'telegram-file:AgACAgQAAxkBAAIBWGbQ_large', caption: 'Signed term sheet, page 1' },
+    ]);
+  });
+
+  test('document-reply: a supergroup document replying to an earlier message', () => {
+    const env = one(fixture('document-reply'));
+    expect(env).toMatchObject({
+      kind: 'message',
+      conversation: { id: `telegram:${BOT_ID}:-1001234567890`, type: 'group', title: 'ACME Trading Desk' },
+      sender: SHEENA,
+      direction: 'unknown',
+      content: { text: 'Q3 statement', format: 'telegram/document' },
+      refs: { replyTo: `${BOT_ID}:-1001234567890:3017` },
+    });
+    expect(env.attachments).toEqual([
+      { id: 'AgADdoc1', kind: 'document', mimeType: 'application/pdf', fileName: 'statement-q3.pdf', size: 482113, sourceRef: 'telegram-file:BQACAgQAAxkBAAIBXmbQ_doc', caption: 'Q3 statement' },
+    ]);
+  });
+
+  test.each([
+    ['voice', { id: 'AgADvoice1', kind: 'voice', mimeType: 'audio/ogg', size: 28540, sourceRef: 'telegram-file:AwACAgQAAxkBAAIBYGbQ_voice' }, undefined],
+    ['audio', { id: 'AgADaudio1', kind: 'audio', mimeType: 'audio/mpeg', fileName: 'earnings-call.mp3', size: 2944000, sourceRef: 'telegram-file:CQACAgQAAxkBAAIBYmbQ_audio' }, undefined],
+    ['video', { id: 'AgADvideo1', kind: 'video', mimeType: 'video/mp4', fileName: 'walkthrough.mp4', size: 5120000, sourceRef: 'telegram-file:BAACAgQAAxkBAAIBZGbQ_video', caption: 'walkthrough' }, 'walkthrough'],
+    ['sticker', { id: 'AgADsticker1', kind: 'sticker', size: 23210, sourceRef: 'telegram-file:CAACAgIAAxkBAAIBZmbQ_sticker' }, undefined],
+  ])('%s: one attachment of its kind', (name, attachment, text) => {
+    const env = one(fixture(name));
+    expect(env).toMatchObject({ kind: 'message', conversation: PRIVATE, sender: SHEENA, recipients: [BOT], direction: 'inbound', sentAt: SENT_AT });
+    expect(env.attachments).toEqual([attachment]);
+    expect(env.content).toEqual({ format: `telegram/${name}`, ...(text ? { text } : {}) });
+  });
+
+  test('edited-message: an edit of its own, pointing at the original message', () => {
+    const original = one(fixture('text-private'));
+    const edit = one(fixture('edited-message'));
+    expect(edit).toMatchObject({
+      kind: 'edit',
+      conversation: PRIVATE,
+      sender: SHEENA,
+      recipients: [BOT],
+      direction: 'inbound',
+      sentAt: '2025-11-22T08:26:55.000Z', // edit_date, not the original date
+      source: { externalId: `${BOT_ID}:${USER_ID}:4411:edit:1763800015` },
+      content: { text: 'Can you buy 400 shares of ACME at market?', format: 'telegram/text' },
+      refs: { edits: original.source.externalId },
+    });
+    expect(edit.id).not.toBe(original.id);
+  });
+
+  test('channel-post: the channel is the sender, direction unknown', () => {
+    const research = { kind: 'handle', value: '@acme_research', platformId: '-1009876543210', displayName: 'ACME Research' };
+    const post = one(fixture('channel-post'));
+    expect(post).toMatchObject({
+      kind: 'message',
+      conversation: { id: `telegram:${BOT_ID}:-1009876543210`, type: 'channel', title: 'ACME Research' },
+      sender: research,
+      recipients: [research],
+      direction: 'unknown',
+      content: { text: 'Morning note: we upgrade ACME to overweight.', format: 'telegram/text' },
+    });
+    const edit = one(fixture('edited-channel-post'));
+    expect(edit).toMatchObject({
+      kind: 'edit',
+      direction: 'unknown',
+      sentAt: '2025-11-22T08:27:10.000Z',
+      source: { externalId: `${BOT_ID}:-1009876543210:512:edit:1763800030` },
+      refs: { edits: post.source.externalId },
+    });
+  });
+
+  test('a message sent on behalf of a group (anonymous admin) is attributed to the group, not the placeholder user', () => {
+    const group = { id: -1001234567890, type: 'supergroup', title: 'ACME Trading Desk' };
+    const env = one(update({ message: textMessage({ from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' }, sender_chat: group, chat: group }) }));
+    expect(env.sender).toEqual({ kind: 'handle', value: 'tg:-1001234567890', platformId: '-1001234567890', displayName: 'ACME Trading Desk' });
+  });
+
+  test('location, venue, contact and poll messages get searchable text', () => {
+    const texts = [
+      { location: { latitude: 51.5, longitude: -0.12 } },
+      { venue: { title: 'ACME HQ', address: '1 Main St', location: { latitude: 51.5, longitude: -0.12 } }, location: { latitude: 51.5, longitude: -0.12 } },
+      { contact: { phone_number: '+44 20 7946 0000', first_name: 'Ann', last_name: 'Lee' } },
+      { poll: { id: '1', question: 'Lunch?', options: [] } },
+    ].map((fields) => one(update({ message: textMessage({ text: undefined, ...fields }) })).content);
+    expect(texts).toEqual([
+      { text: '51.5,-0.12', format: 'telegram/location' },
+      { text: 'ACME HQ\n1 Main St\n51.5,-0.12', format: 'telegram/venue' },
+      { text: 'Ann Lee\n+44 20 7946 0000', format: 'telegram/contact' },
+      { text: 'Lunch?', format: 'telegram/poll' },
+    ]);
+  });
+
+  test('service and unmodelled messages are archived, not dropped', () => {
+    const env = one(update({ message: textMessage({ text: undefined, new_chat_title: 'Renamed' }) }));
+    expect(env.content).toEqual({ format: 'telegram/other' });
+    expect(env.attachments).toBeUndefined();
+  });
+
+  test('a user without username is tg:<id>; without last name the display name is the first name', () => {
+    const env = one(update({ message: textMessage({ from: { id: 42, is_bot: false, first_name: 'Ann' } }) }));
+    expect(env.sender).toEqual({ kind: 'handle', value: 'tg:42', platformId: '42', displayName: 'Ann' });
+  });
+
+  test('botId in the config overrides the token prefix', () => {
+    const [env] = run(update(), 'application/json', 'acme', { ...config, botId: '999' });
+    expect(env!.conversation.id).toBe(`telegram:999:${USER_ID}`);
+    expect(env!.recipients).toEqual([{ kind: 'handle', value: 'tg:999', platformId: '999' }]);
+  });
+
+  test('updates that are not communications (callback queries, member changes) yield nothing', () => {
+    expect(run(fixture('callback-query'))).toEqual([]);
+    expect(run(JSON.stringify({ update_id: 5, my_chat_member: { chat: { id: 1, type: 'group' } } }))).toEqual([]);
+  });
+
+  test.each(FIXTURES)('%s: source.raw.body is the exact fixture bytes', (name) => {
+    const body = fixture(name);
+    const env = one(body);
+    expect(env.source.raw).toEqual({ contentType: 'application/json', encoding: 'utf8', body: body.toString('utf8') });
+    expect(env.tenant).toBe('acme');
+    expect(env.capturedAt).toBe(RECEIVED_AT.toISOString());
+  });
+
+  test.each(FIXTURES)('%s: the same input twice gives the same ids and envelopes', (name) => {
+    const first = run(fixture(name));
+    expect(run(fixture(name))).toEqual(first);
+    expect(run(fixture(name), 'application/json', 'globex')[0]!.id).not.toBe(first[0]!.id);
+  });
+
+  test('ids are unique across all fixtures', () => {
+    const ids = FIXTURES.flatMap((n) => run(fixture(n)).map((e) => e.id));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('telegram-bot connector: secret token', () => {
+  const body = fixture('text-private');
+  const req = (rawBody: Buffer, token?: string): WebhookRequest => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { 'x-telegram-bot-api-secret-token': token }) },
+    query: new URLSearchParams(),
+    rawBody,
+    url: 'https://custody.example.com/webhooks/tg',
+  });
+
+  test('accepts the configured secret token', () => {
+    expect(() => telegramBot.verify(req(body, config.secretToken), config)).not.toThrow();
+  });
+
+  test('rejects a missing token with 401 signature_missing', () => {
+    rejection(() => telegramBot.verify(req(body), config), 'signature_missing', 401);
+    rejection(() => telegramBot.verify(req(body, ''), config), 'signature_missing', 401);
+  });
+
+  test('rejects a wrong token with 401 signature_invalid, whatever its length or case', () => {
+    for (const token of ['tg-secret-0123456789abcdeF', config.secretToken.slice(0, -1), `${config.secretToken}x`, config.secretToken.toUpperCase(), ` ${config.secretToken}`]) {
+      rejection(() => telegramBot.verify(req(body, token), config), 'signature_invalid', 401);
+    }
+  });
+
+  test('the token authenticates the sender, not the bytes: a body changed by one byte is judged by the token alone', () => {
+    const modified = Buffer.from(body);
+    modified[modified.indexOf('500')] = '6'.charCodeAt(0);
+    expect(modified.length).toBe(body.length);
+    rejection(() => telegramBot.verify(req(modified, 'tg-secret-wrong-0123456789'), config), 'signature_invalid', 401);
+    // Telegram signs nothing; integrity in transit rests on TLS, so the right token admits the changed body
+    expect(() => telegramBot.verify(req(modified, config.secretToken), config)).not.toThrow();
+  });
+
+  test('the config refuses weak or malformed secrets and tokens', () => {
+    expect(TelegramBotConfig.safeParse({ ...config, secretToken: 'short' }).success).toBe(false);
+    expect(TelegramBotConfig.safeParse({ ...config, secretToken: 'has spaces in the secret token' }).success).toBe(false);
+    expect(TelegramBotConfig.safeParse({ ...config, botToken: 'not-a-token' }).success).toBe(false);
+    expect(TelegramBotConfig.safeParse({ ...config, unknown: 1 }).success).toBe(false);
+    expect(config.apiBaseUrl).toBe('https://api.telegram.org');
+  });
+});
+
+describe('telegram-bot connector: hostile input', () => {
+  test('truncated JSON body → malformed_json', () => {
+    const body = fixture('text-private');
+    expect(rejection(() => run(body.subarray(0, body.length - 10)), 'malformed_json').message).toMatch(/^telegram webhook: malformed JSON/);
+  });
+
+  test('empty or blank body → empty_body', () => {
+    rejection(() => run(Buffer.alloc(0)), 'empty_body');
+    expect(rejection(() => run(' \n'), 'empty_body').message).toBe('telegram webhook: body is empty');
+  });
+
+  test('non-UTF-8 bytes → not_utf8', () => {
+    const body = Buffer.concat([Buffer.from('{"update_id":1,"message":{"text":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
+    rejection(() => run(body), 'not_utf8');
+  });
+
+  test('valid JSON that is not an update → schema_violation', () => {
+    for (const body of ['null', '[]', '"x"', '42', '{}', '{"update_id":"1"}', '{"update_id":-1}']) rejection(() => run(body), 'schema_violation');
+  });
+
+  test('wrong types → schema_violation naming the field path', () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ message_id: '7' }, 'message.message_id'],
+      [{ date: '1763800000' }, 'message.date'],
+      [{ text: 42 }, 'message.text'],
+      [{ chat: { id: 'abc', type: 'private' } }, 'message.chat.id'],
+      [{ photo: [{ file_id: 'x', file_unique_id: 'y', width: '90', height: 60 }] }, 'message.photo.0.width'],
+      [{ entities: [{ type: 'bold', offset: -1, length: 3 }] }, 'message.entities.0.offset'],
+    ];
+    for (const [overrides, path] of cases) {
+      expect(rejection(() => run(update({ message: textMessage(overrides) })), 'schema_violation').message).toContain(`${path}:`);
+    }
+  });
+
+  test('missing required fields → schema_violation naming them', () => {
+    for (const field of ['message_id', 'date', 'chat']) {
+      expect(rejection(() => run(update({ message: textMessage({ [field]: undefined }) })), 'schema_violation').message).toContain(`message.${field}:`);
+    }
+    expect(rejection(() => run(update({ message: textMessage({ from: undefined }) })), 'schema_violation').message).toContain('message.from: message needs from or sender_chat');
+    expect(rejection(() => run(update({ edited_message: textMessage() })), 'schema_violation').message).toContain('edited_message.edit_date: required for an edit');
+    expect(rejection(() => run(update({ message: textMessage({ photo: [] }) })), 'schema_violation').message).toContain('message.photo:');
+  });
+
+  test('phone numbers are never participants here: a malformed one in a shared contact is archived as text', () => {
+    const env = one(update({ message: textMessage({ text: undefined, contact: { phone_number: '12', first_name: 'X' } }) }));
+    expect(env.content?.text).toBe('X\n12');
+    for (const p of [env.sender, ...env.recipients]) expect(p.kind).toBe('handle');
+  });
+
+  test('a very large text (under the HTTP limit) is archived intact; an oversized file id is rejected', () => {
+    const big = 'x'.repeat(4_000_000);
+    expect(one(update({ message: textMessage({ text: big }) })).content?.text).toBe(big);
+    const err = rejection(() => run(update({ message: textMessage({ document: { file_id: 'A'.repeat(600), file_unique_id: 'u' } }) })), 'schema_violation');
+    expect(err.message).toContain('message.document.file_id');
+    expect(err.message.length).toBeLessThan(2000);
+  });
+
+  test('__proto__ / constructor / prototype keys anywhere → forbidden_key', () => {
+    const cases = [
+      '{"__proto__":{"polluted":true},"update_id":1}',
+      update().replace('"text":"hello"', '"text":"hello","__proto__":{"polluted":true}'),
+      update().replace('"chat":{', '"chat":{"constructor":{"prototype":{"polluted":true}},'),
+    ];
+    for (const body of cases) expect(rejection(() => run(body), 'forbidden_key').message).toMatch(/^telegram webhook: key "(__proto__|constructor|prototype)" is not allowed$/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('far-future timestamps → timestamp_in_future naming the field; within the skew is fine', () => {
+    const future = Math.floor(RECEIVED_AT.getTime() / 1000) + 2 * 86_400;
+    expect(rejection(() => run(update({ message: textMessage({ date: future }) })), 'timestamp_in_future').message).toContain('message.date');
+    expect(rejection(() => run(update({ edited_message: textMessage({ edit_date: future }) })), 'timestamp_in_future').message).toContain('edited_message.edit_date');
+    const soon = Math.floor(RECEIVED_AT.getTime() / 1000) + 3600;
+    expect(one(update({ message: textMessage({ date: soon }) })).sentAt).toBe(new Date(soon * 1000).toISOString());
+  });
+
+  test('wrong content-type → 415 unsupported_media_type', () => {
+    for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonp']) {
+      expect(rejection(() => run(fixture('text-private'), ct), 'unsupported_media_type', 415).message).toContain(ct);
+    }
+    expect(run(fixture('text-private'), 'application/json; charset=utf-8')).toHaveLength(1);
+  });
+
+  test('without the connector config the bot is unknown → config_required', () => {
+    rejection(() => normalizePayload(telegramBot, fixture('text-private'), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }), 'config_required');
+  });
+
+  test('unknown extra fields are accepted (forward compatibility) and kept in source.raw', () => {
+    const body = JSON.stringify({ update_id: 1, brand_new: true, message: textMessage({ paid_star_count: 5, chat: { id: USER_ID, type: 'private', is_forum: false } }) });
+    const env = one(body);
+    expect(env.content).toEqual({ text: 'hello', format: 'telegram/text' });
+    expect(env.source.raw.body).toBe(body);
+  });
+
+  test('one bad and one good message in one update: the good one goes through, the bad one is rejected with its path', () => {
+    const body = Buffer.from(update({ message: textMessage({ message_id: 8 }), edited_message: textMessage({ edit_date: 'later' }) }));
+    const { envelopes, rejected } = normalizePayload(telegramBot, body, 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
+    expect(envelopes.map((e) => e.source.externalId)).toEqual([`${BOT_ID}:${USER_ID}:8`]);
+    expect(rejected).toEqual([{ rejected: true, code: 'schema_violation', reason: expect.stringContaining('edited_message.edit_date'), path: 'edited_message' }]);
+  });
+});
+
+describe('telegram-bot connector: fetchMedia', () => {
+  let server: Server;
+  let base: string;
+  let handler: (req: IncomingMessage, res: ServerResponse) => void;
+  const seen: string[] = [];
+  const FILE = Buffer.from('%PDF-1.7 statement bytes');
+  const attachment: Attachment = { id: 'AgADdoc1', kind: 'document', mimeType: 'application/pdf', sourceRef: 'telegram-file:BQACAgQAAxkBAAIBXmbQ_doc' };
+  const cfg = () => ({ ...config, apiBaseUrl: `${base}/` });
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push(req.url!);
+      handler(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    seen.length = 0;
+    handler = (req, res) => {
+      if (req.url!.startsWith(`/bot${config.botToken}/getFile?`)) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result: { file_id: 'x', file_unique_id: 'AgADdoc1', file_size: FILE.length, file_path: 'documents/file_12.pdf' } }));
+      } else if (req.url === `/file/bot${config.botToken}/documents/file_12.pdf`) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(FILE.length) }).end(FILE);
+      } else res.writeHead(404).end();
+    };
+  });
+
+  async function read(stream: NodeJS.ReadableStream): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+    return Buffer.concat(chunks);
+  }
+
+  test('getFile, then streams the file with the attachment mime type and size', async () => {
+    const media = await telegramBot.fetchMedia!(attachment, cfg());
+    expect(await read(media.body)).toEqual(FILE);
+    expect(media).toMatchObject({ mimeType: 'application/pdf', size: FILE.length });
+    expect(seen).toEqual([`/bot${config.botToken}/getFile?file_id=BQACAgQAAxkBAAIBXmbQ_doc`, `/file/bot${config.botToken}/documents/file_12.pdf`]);
+  });
+
+  test('a Telegram 4xx → RejectedInputError with its description and without the token', async () => {
+    handler = (_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":400,"description":"Bad Request: file is too big"}');
+    const err = await telegramBot.fetchMedia!(attachment, cfg()).catch((e) => e);
+    expect(err).toBeInstanceOf(RejectedInputError);
+    expect(err.message).toBe('telegram media: getFile: HTTP 400: Bad Request: file is too big');
+    expect(err.message).not.toContain(config.botToken);
+  });
+
+  test('5xx and 429 → DependencyUnavailableError (retriable)', async () => {
+    for (const status of [500, 502, 429]) {
+      handler = (_req, res) => res.writeHead(status).end();
+      const err = await telegramBot.fetchMedia!(attachment, cfg()).catch((e) => e);
+      expect(err).toBeInstanceOf(DependencyUnavailableError);
+      expect(err.retriable).toBe(true);
+      expect(err.message).not.toContain(config.botToken);
+    }
+  });
+
+  test('a failing download after a good getFile → the download status decides', async () => {
+    const good = handler;
+    handler = (req, res) => (req.url!.includes('/getFile') ? good(req, res) : res.writeHead(404).end());
+    expect(await telegramBot.fetchMedia!(attachment, cfg()).catch((e) => e)).toMatchObject({ code: 'media_rejected', message: 'telegram media: file download: HTTP 404' });
+  });
+
+  test('an unreachable API → DependencyUnavailableError naming no URL', async () => {
+    const err = await telegramBot.fetchMedia!(attachment, { ...config, apiBaseUrl: 'http://127.0.0.1:1' }).catch((e) => e);
+    expect(err).toBeInstanceOf(DependencyUnavailableError);
+    expect(err.message).not.toContain(config.botToken);
+  });
+
+  test('a sourceRef it does not understand or an unsafe file_path is refused', async () => {
+    for (const sourceRef of [undefined, 'whatsapp-media:1', 'telegram-file:../x', 'telegram-file:']) {
+      expect(await telegramBot.fetchMedia!({ ...attachment, sourceRef }, cfg()).catch((e) => e)).toMatchObject({ code: 'bad_source_ref' });
+    }
+    handler = (_req, res) => res.writeHead(200).end(JSON.stringify({ ok: true, result: { file_path: '../../etc/passwd' } }));
+    expect(await telegramBot.fetchMedia!(attachment, cfg()).catch((e) => e)).toMatchObject({ code: 'media_rejected' });
+    expect(seen).toHaveLength(1);
+  });
+});

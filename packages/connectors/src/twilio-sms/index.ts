@@ -1,0 +1,18 @@
+import type { Connector } from '@custody/connector-kit';
+import { fetchTwilioMedia, parseTwilioForm, twimlAcknowledge } from '../twilio-shared';
+import { normalizeTwilioSms } from './normalize';
+import { SmsForm, TwilioSmsConfig } from './types';
+import { WHAT, verifyTwilioSms } from './verify';
+
+export const twilioSms: Connector<TwilioSmsConfig, SmsForm> = {
+  id: 'twilio-sms',
+  channel: 'sms',
+  description: 'Twilio Messaging webhooks: incoming SMS/MMS with media, and message status callbacks',
+  contentType: 'application/x-www-form-urlencoded',
+  configSchema: TwilioSmsConfig,
+  verify: verifyTwilioSms,
+  parse: (raw, contentType) => parseTwilioForm(raw, contentType, SmsForm, WHAT),
+  normalize: normalizeTwilioSms,
+  acknowledge: twimlAcknowledge,
+  fetchMedia: (attachment, config) => fetchTwilioMedia(attachment.sourceRef ?? '', config, attachment.mimeType),
+};

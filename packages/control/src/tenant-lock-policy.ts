@@ -1,0 +1,49 @@
+import type { Envelope } from '@custody/envelope';
+import { dataTypeOf, holdCovers, retentionSeconds, type HoldSubject } from '@custody/policy';
+import type { HoldTable, RetentionTable } from './tables';
+
+export interface TenantLock {
+  retainUntil: Date;
+  holds: string[];
+  /** Settings version the lock came from (none: the configured default). */
+  policyVersion: number | null;
+}
+
+export function holdSubjectOf(env: Envelope): HoldSubject {
+  const people = [env.sender, ...env.recipients, ...(env.call ? [env.call.from, env.call.to] : [])];
+  return {
+    employeeIds: people.map((p) => p.employeeId).filter((v): v is string => Boolean(v)),
+    participants: people.flatMap((p) => [p.value, p.platformId].filter((v): v is string => Boolean(v))),
+    channel: env.channel,
+    sentAt: env.sentAt,
+    text: [env.content?.text, ...(env.attachments ?? []).map((a) => a.caption ?? a.fileName)].filter(Boolean).join('\n'),
+  };
+}
+
+/**
+ * Locks each record as its tenant's settings say at write time: retention from sentAt by data type
+ * and channel (never under a preset floor), and legal hold when an active hold covers it. Without
+ * settings the configured default applies. A record whose period already ran out is still locked
+ * for a minimum: S3 cannot lock into the past.
+ */
+export class TenantLockPolicy {
+  constructor(
+    private readonly retention: RetentionTable,
+    private readonly holds: HoldTable,
+    private readonly defaultSeconds: number,
+    private readonly minLockSeconds: number,
+  ) {}
+
+  async lockFor(env: Envelope): Promise<TenantLock> {
+    const settings = this.retention.get(env.tenant);
+    const seconds = settings ? retentionSeconds(settings, dataTypeOf(env), env.channel) : this.defaultSeconds;
+    const retainUntil = new Date(Math.max(Date.parse(env.sentAt) + seconds * 1000, Date.now() + this.minLockSeconds * 1000));
+    const subject = holdSubjectOf(env);
+    const holds = this.holds
+      .values()
+      .filter((h) => h.tenant === env.tenant && h.status === 'active' && holdCovers(h.scope, subject))
+      .map((h) => h.id)
+      .sort();
+    return { retainUntil, holds, policyVersion: settings?.version ?? null };
+  }
+}

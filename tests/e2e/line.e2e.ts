@@ -1,0 +1,120 @@
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { S3ArchiveStore } from '@custody/archive-store';
+import { startCustody, type RunningCustody } from '@custody/runtime';
+import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { apiSearch } from '../support/whatsapp';
+
+const BOT_ID = 'Uf3b8c2d1e0a94b7c8d6e5f4a3b2c1d0e';
+const USER_ID = 'U4af4980629a1b2c3d4e5f60718293a4b';
+/** LINE message ids are decimal strings (18 digits in the documented examples). */
+const messageIdOf = () => `${randomInt(1e8, 1e9)}${randomInt(1e8, 1e9)}`;
+const ulid = () => `01K${randomBytes(12).toString('hex').toUpperCase().slice(0, 23)}`;
+
+function event(type: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return { type, ...fields, webhookEventId: ulid(), deliveryContext: { isRedelivery: false }, timestamp: Date.now() - 5_000, source: { type: 'user', userId: USER_ID }, mode: 'active' };
+}
+const textEvent = (text: string, id: string) => event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'text', id, quoteToken: 'q', text } });
+const webhook = (events: unknown[]) => JSON.stringify({ destination: BOT_ID, events });
+
+/** The API's JSON answers, read loosely: the assertions check their shape. */
+const json = (res: Response): Promise<any> => res.json(); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** LINE → gateway → Kafka → archiver → MinIO (Object Lock) + OpenSearch → API, on real servers. */
+describe('LINE webhooks on the real stack', () => {
+  const channelSecret = randomBytes(16).toString('hex');
+  let sc: StackConfig;
+  let custody: RunningCustody;
+  let s3: S3ArchiveStore;
+
+  beforeAll(async () => {
+    sc = stackConfig({}, [{ id: 'acme-line', connector: 'line', tenant: 'acme', config: { channelSecret, channelAccessToken: `line-token-${randomBytes(12).toString('hex')}` } }]);
+    custody = await startCustody(sc.config, testLogger());
+    s3 = custody.adapters.store as S3ArchiveStore;
+  });
+  afterAll(async () => {
+    await custody?.stop();
+  });
+
+  const post = (body: string, secret: string | null = channelSecret) =>
+    fetch(`${custody.url}/webhooks/acme-line`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secret === null ? {} : { 'x-line-signature': createHmac('sha256', secret).update(body).digest('base64') }) },
+      body,
+    });
+
+  async function findByText(text: string) {
+    return waitFor(`"${text}" to be searchable`, async () => {
+      const r = await apiSearch(custody.url, sc.keys.compliance.token, { text });
+      return r.status === 200 && r.body.total > 0 ? r.body : undefined;
+    });
+  }
+
+  async function record(id: string) {
+    const res = await fetch(`${custody.url}/v1/records/${id}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+    expect(res.status).toBe(200);
+    return json(res);
+  }
+
+  test("LINE's verification request (no events) is answered 200 with nothing archived", async () => {
+    const res = await post(webhook([]));
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ accepted: 0, ids: [] });
+  });
+
+  test('a signed message is archived under COMPLIANCE lock, searchable and verified; a follow event beside it is not a record', async () => {
+    const marker = `line ${sc.name} alpha`;
+    const messageId = messageIdOf();
+    const body = webhook([event('follow', { replyToken: 'r', follow: { isUnblocked: false } }), textEvent(`Please buy 100 ACME, ${marker}`, messageId)]);
+    const res = await post(body);
+    expect(res.status).toBe(200);
+    const accepted = await json(res);
+    expect(accepted.accepted).toBe(1);
+
+    const found = await findByText(marker);
+    expect(found.total).toBe(1);
+    const hit = found.hits[0];
+    expect(hit).toMatchObject({ id: accepted.ids[0], channel: 'line', kind: 'message', sender: USER_ID, direction: 'inbound', conversationId: `line:${BOT_ID}:${USER_ID}` });
+
+    const rec = await record(hit.id);
+    expect(rec.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
+    expect(rec.envelope.source).toMatchObject({ connector: 'line', externalId: messageId, accountId: BOT_ID });
+    expect(rec.envelope.source.raw.body).toBe(body);
+
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: hit.archive.key, VersionId: hit.archive.versionId }));
+    expect(head.ObjectLockMode).toBe('COMPLIANCE');
+  });
+
+  test('an unsend is archived as a deletion record; the original stays', async () => {
+    const marker = `line ${sc.name} bravo`;
+    const messageId = messageIdOf();
+    expect((await post(webhook([textEvent(`Cancel my order, ${marker}`, messageId)]))).status).toBe(200);
+    const original = (await findByText(marker)).hits[0];
+    const res = await post(webhook([event('unsend', { unsend: { messageId } })]));
+    expect(res.status).toBe(200);
+    const [deletionId] = (await json(res)).ids;
+
+    const deletion = await waitFor('the deletion record', async () => {
+      const r = await fetch(`${custody.url}/v1/records/${deletionId}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+      return r.status === 200 ? json(r) : undefined;
+    });
+    expect(deletion.envelope).toMatchObject({ kind: 'deletion', refs: { deletes: messageId } });
+    expect(deletion.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
+    expect((await record(original.id)).envelope.content.text).toBe(`Cancel my order, ${marker}`);
+  });
+
+  test('a missing or wrong signature → 401 and nothing is archived', async () => {
+    const marker = `line ${sc.name} forged`;
+    const missing = await post(webhook([textEvent(marker, '1')]), null);
+    expect(missing.status).toBe(401);
+    expect((await json(missing)).error.code).toBe('signature_missing');
+    const wrong = await post(webhook([textEvent(marker, '2')]), 'not-the-channel-secret');
+    expect(wrong.status).toBe(401);
+    expect((await json(wrong)).error.code).toBe('signature_invalid');
+
+    const fence = `line ${sc.name} fence`;
+    expect((await post(webhook([textEvent(fence, messageIdOf())]))).status).toBe(200);
+    await findByText(fence);
+    expect((await apiSearch(custody.url, sc.keys.compliance.token, { text: marker })).body.total).toBe(0);
+  });
+});

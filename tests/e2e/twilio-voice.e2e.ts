@@ -1,0 +1,142 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { S3ArchiveStore } from '@custody/archive-store';
+import { startCustody, type RunningCustody } from '@custody/runtime';
+import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { apiSearch } from '../support/whatsapp';
+
+const PUBLIC_URL = 'https://custody.example.test';
+const INSTANCE = 'acme-voice';
+const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
+const AUTH_TOKEN = randomBytes(16).toString('hex');
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/** Twilio's algorithm written out independently of the connector: base64(HMAC-SHA1(token, URL + sorted name+value pairs)). */
+function twilioSign(token: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((acc, name) => acc + name + params[name], url);
+  return createHmac('sha1', token).update(data, 'utf8').digest('base64');
+}
+
+const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
+const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
+
+/**
+ * Twilio Voice status and recording callbacks → gateway (X-Twilio-Signature over the public URL) →
+ * Kafka → archiver → MinIO (Object Lock) + OpenSearch → API, on the real servers.
+ */
+describe('Twilio Voice pipeline on the real stack', () => {
+  let sc: StackConfig;
+  let custody: RunningCustody;
+  let s3: S3ArchiveStore;
+
+  beforeAll(async () => {
+    sc = stackConfig({ CUSTODY_PUBLIC_URL: PUBLIC_URL }, [{ id: INSTANCE, connector: 'twilio-voice', tenant: 'acme', config: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN } }]);
+    custody = await startCustody(sc.config, testLogger());
+    s3 = custody.adapters.store as S3ArchiveStore;
+  });
+  afterAll(async () => {
+    await custody?.stop();
+  });
+
+  function post(params: Record<string, string>, token = AUTH_TOKEN): Promise<Response> {
+    return fetch(`${custody.url}/webhooks/${INSTANCE}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSign(token, `${PUBLIC_URL}/webhooks/${INSTANCE}`, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+  }
+
+  function callStatus(callSid: string, at: Date, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      Called: '+15017122661',
+      Direction: 'inbound',
+      Timestamp: rfc2822(at),
+      CallbackSource: 'call-progress-events',
+      SequenceNumber: '3',
+      CallSid: callSid,
+      To: '+15017122661',
+      ApiVersion: '2010-04-01',
+      CallStatus: 'completed',
+      From: '+14158675310',
+      CallDuration: '42',
+      AccountSid: ACCOUNT_SID,
+      Caller: '+14158675310',
+      ...extra,
+    };
+  }
+
+  async function findConversation(callSid: string, count: number) {
+    return waitFor(`${count} records of call ${callSid}`, async () => {
+      const r = await apiSearch(custody.url, sc.keys.compliance.token, { conversation: `voice:${ACCOUNT_SID}:${callSid}` });
+      return r.status === 200 && r.body.total >= count ? r.body : undefined;
+    });
+  }
+
+  async function record(id: string) {
+    const res = await fetch(`${custody.url}/v1/records/${id}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+    expect(res.status).toBe(200);
+    return res.json();
+  }
+
+  test('a signed call status and its recording are acknowledged with TwiML, archived under COMPLIANCE lock and verified', async () => {
+    const callSid = sid('CA');
+    const recordingSid = sid('RE');
+    const endedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const completed = callStatus(callSid, endedAt);
+    const res = await post(completed);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
+    expect(await res.text()).toBe(EMPTY_TWIML);
+
+    const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recordingSid}`;
+    const rec = { RecordingSource: 'DialVerb', RecordingSid: recordingSid, RecordingUrl: recordingUrl, RecordingStatus: 'completed', RecordingChannels: '2', CallSid: callSid, AccountSid: ACCOUNT_SID, RecordingDuration: '41' };
+    expect((await post(rec)).status).toBe(200);
+
+    const found = await findConversation(callSid, 2);
+    expect(found.total).toBe(2);
+    const byId = new Map<string, any>();
+    for (const hit of found.hits) byId.set(hit.id, { hit, ...(await record(hit.id)) });
+    const records = [...byId.values()];
+    for (const r of records) {
+      expect(r.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
+      const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: r.hit.archive.key, VersionId: r.hit.archive.versionId }));
+      expect(head.ObjectLockMode).toBe('COMPLIANCE');
+    }
+
+    const call = records.find((r) => r.envelope.source.externalId === `${callSid}:completed`)!;
+    expect(call.hit).toMatchObject({ kind: 'call', channel: 'voice', direction: 'inbound', sender: '+14158675310' });
+    expect(call.envelope.call).toEqual({
+      status: 'completed',
+      startedAt: new Date(endedAt.getTime() - 42_000).toISOString(),
+      endedAt: endedAt.toISOString(),
+      durationSec: 42,
+      from: { kind: 'phone', value: '+14158675310' },
+      to: { kind: 'phone', value: '+15017122661' },
+      routing: { direction: 'inbound' },
+    });
+    expect(call.envelope.source.raw.body).toBe(new URLSearchParams(completed).toString());
+
+    const recording = records.find((r) => r.envelope.source.externalId === `${callSid}:recording:${recordingSid}`)!;
+    expect(recording.envelope.sender).toEqual({ kind: 'handle', value: `twilio-call:${callSid}`, platformId: callSid });
+    expect(recording.envelope.call.recording).toEqual({ id: recordingSid, kind: 'recording', mimeType: 'audio/wav', sourceRef: recordingUrl });
+  });
+
+  test('bad authentication is refused with 401 and nothing is archived', async () => {
+    const forgedSid = sid('CA');
+    const forged = await post(callStatus(forgedSid, new Date()), 'not-the-auth-token');
+    expect(forged.status).toBe(401);
+    expect((await forged.json()).error.code).toBe('signature_invalid');
+    const otherAccount = await post(callStatus(forgedSid, new Date(), { AccountSid: sid('AC') }));
+    expect(otherAccount.status).toBe(401);
+    expect((await otherAccount.json()).error.code).toBe('account_mismatch');
+
+    // a call accepted after them proves the archiver went past their position
+    const fenceSid = sid('CA');
+    expect((await post(callStatus(fenceSid, new Date()))).status).toBe(200);
+    await findConversation(fenceSid, 1);
+    await custody.adapters.index.refresh();
+    expect((await apiSearch(custody.url, sc.keys.compliance.token, { conversation: `voice:${ACCOUNT_SID}:${forgedSid}` })).body.total).toBe(0);
+  });
+});
