@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
+import type { Envelope } from '@custody/envelope';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
@@ -9,6 +10,11 @@ const PUBLIC_URL = 'https://custody.example.test';
 const INSTANCE = 'acme-sms';
 const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
 const AUTH_TOKEN = randomBytes(16).toString('hex');
+interface RecordView {
+  envelope: Envelope;
+  verification: { objectSha256: string; envelopeIntegrity: string };
+}
+
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /** Twilio's algorithm written out independently of the connector: base64(HMAC-SHA1(token, URL + sorted name+value pairs)). */
@@ -17,6 +23,10 @@ function twilioSign(token: string, url: string, params: Record<string, string>):
     .sort()
     .reduce((acc, name) => acc + name + params[name], url);
   return createHmac('sha1', token).update(data, 'utf8').digest('base64');
+}
+
+async function errorCode(res: Response): Promise<string> {
+  return ((await res.json()) as { error: { code: string } }).error.code;
 }
 
 function sid(prefix: string): string {
@@ -75,10 +85,10 @@ describe('Twilio SMS pipeline on the real stack', () => {
     });
   }
 
-  async function record(id: string) {
+  async function record(id: string): Promise<RecordView> {
     const res = await fetch(`${custody.url}/v1/records/${id}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
     expect(res.status).toBe(200);
-    return res.json();
+    return (await res.json()) as RecordView;
   }
 
   test('a signed inbound SMS is acknowledged with TwiML, archived under COMPLIANCE lock, searchable and verified', async () => {
@@ -137,7 +147,7 @@ describe('Twilio SMS pipeline on the real stack', () => {
     const marker = `twilio ${sc.name} forged`;
     const forged = await post(inbound(marker), { token: 'not-the-auth-token' });
     expect(forged.status).toBe(401);
-    expect((await forged.json()).error.code).toBe('signature_invalid');
+    expect(await errorCode(forged)).toBe('signature_invalid');
 
     // signed against the address Custody listens on rather than the public URL Twilio calls
     const internal = await post(inbound(marker), { signedUrl: `${custody.url}/webhooks/${INSTANCE}` });
@@ -145,11 +155,11 @@ describe('Twilio SMS pipeline on the real stack', () => {
 
     const missing = await post(inbound(marker), { signature: null });
     expect(missing.status).toBe(401);
-    expect((await missing.json()).error.code).toBe('signature_missing');
+    expect(await errorCode(missing)).toBe('signature_missing');
 
     const otherAccount = await post(inbound(marker, { AccountSid: sid('AC') }));
     expect(otherAccount.status).toBe(401);
-    expect((await otherAccount.json()).error.code).toBe('account_mismatch');
+    expect(await errorCode(otherAccount)).toBe('account_mismatch');
 
     // a message accepted after them proves the archiver went past their position
     const fence = `twilio ${sc.name} fence`;

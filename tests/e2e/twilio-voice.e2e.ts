@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
+import type { Envelope } from '@custody/envelope';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
@@ -9,6 +10,11 @@ const PUBLIC_URL = 'https://custody.example.test';
 const INSTANCE = 'acme-voice';
 const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
 const AUTH_TOKEN = randomBytes(16).toString('hex');
+interface RecordView {
+  envelope: Envelope;
+  verification: { objectSha256: string; envelopeIntegrity: string };
+}
+
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 /** Twilio's algorithm written out independently of the connector: base64(HMAC-SHA1(token, URL + sorted name+value pairs)). */
@@ -17,6 +23,10 @@ function twilioSign(token: string, url: string, params: Record<string, string>):
     .sort()
     .reduce((acc, name) => acc + name + params[name], url);
   return createHmac('sha1', token).update(data, 'utf8').digest('base64');
+}
+
+async function errorCode(res: Response): Promise<string> {
+  return ((await res.json()) as { error: { code: string } }).error.code;
 }
 
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
@@ -74,10 +84,10 @@ describe('Twilio Voice pipeline on the real stack', () => {
     });
   }
 
-  async function record(id: string) {
+  async function record(id: string): Promise<RecordView> {
     const res = await fetch(`${custody.url}/v1/records/${id}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
     expect(res.status).toBe(200);
-    return res.json();
+    return (await res.json()) as RecordView;
   }
 
   test('a signed call status and its recording are acknowledged with TwiML, archived under COMPLIANCE lock and verified', async () => {
@@ -96,9 +106,7 @@ describe('Twilio Voice pipeline on the real stack', () => {
 
     const found = await findConversation(callSid, 2);
     expect(found.total).toBe(2);
-    const byId = new Map<string, any>();
-    for (const hit of found.hits) byId.set(hit.id, { hit, ...(await record(hit.id)) });
-    const records = [...byId.values()];
+    const records = await Promise.all(found.hits.map(async (hit: { id: string; archive: { key: string; versionId: string } }) => ({ hit, ...(await record(hit.id)) })));
     for (const r of records) {
       expect(r.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
       const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: r.hit.archive.key, VersionId: r.hit.archive.versionId }));
@@ -127,10 +135,10 @@ describe('Twilio Voice pipeline on the real stack', () => {
     const forgedSid = sid('CA');
     const forged = await post(callStatus(forgedSid, new Date()), 'not-the-auth-token');
     expect(forged.status).toBe(401);
-    expect((await forged.json()).error.code).toBe('signature_invalid');
+    expect(await errorCode(forged)).toBe('signature_invalid');
     const otherAccount = await post(callStatus(forgedSid, new Date(), { AccountSid: sid('AC') }));
     expect(otherAccount.status).toBe(401);
-    expect((await otherAccount.json()).error.code).toBe('account_mismatch');
+    expect(await errorCode(otherAccount)).toBe('account_mismatch');
 
     // a call accepted after them proves the archiver went past their position
     const fenceSid = sid('CA');

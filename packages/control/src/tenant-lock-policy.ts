@@ -34,10 +34,16 @@ export class TenantLockPolicy {
     private readonly minLockSeconds: number,
   ) {}
 
+  /** End of retention under the current settings, from when the communication happened. */
+  retentionEnd(r: { tenant: string; kind: Envelope['kind']; channel: string; sentAt: string }): Date {
+    const settings = this.retention.get(r.tenant);
+    const seconds = settings ? retentionSeconds(settings, dataTypeOf(r), r.channel) : this.defaultSeconds;
+    return new Date(Date.parse(r.sentAt) + seconds * 1000);
+  }
+
   async lockFor(env: Envelope): Promise<TenantLock> {
     const settings = this.retention.get(env.tenant);
-    const seconds = settings ? retentionSeconds(settings, dataTypeOf(env), env.channel) : this.defaultSeconds;
-    const retainUntil = new Date(Math.max(Date.parse(env.sentAt) + seconds * 1000, Date.now() + this.minLockSeconds * 1000));
+    const retainUntil = new Date(Math.max(this.retentionEnd(env).getTime(), Date.now() + this.minLockSeconds * 1000));
     const subject = holdSubjectOf(env);
     const holds = this.holds
       .values()

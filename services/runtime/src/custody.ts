@@ -1,9 +1,11 @@
-import { Archiver, FixedRetention, type LockPolicy } from '@custody/archiver';
+import { Archiver, type LockPolicy } from '@custody/archiver';
+import { HoldJobs, dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { BusAuditSink, KeyStore, adminRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
 import { MediaWorker } from '@custody/media';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
-import { controlTopicsFor, openControlPlane } from '@custody/control';
+import { TenantLockPolicy, controlTopicsFor, openControlPlane } from '@custody/control';
+import { startDispositionSchedule, tenantsOf } from './disposition-schedule';
 import { safeEqual } from '@custody/connector-kit';
 import { gatewayRoutes, instanceDirectory, resolveInstance } from '@custody/gateway';
 import { json, problem, startHttpServer, type Route } from '@custody/http';
@@ -47,7 +49,8 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     logger.warn({ event: 'bootstrap_key_created', tenant: config.CUSTODY_BOOTSTRAP_TENANT, key_id: minted.record.id });
   }
 
-  const lockPolicy = opts.policy ?? new FixedRetention(config.CUSTODY_DEFAULT_RETENTION_DAYS, config.CUSTODY_MIN_LOCK_SECONDS);
+  const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS);
+  const lockPolicy = opts.policy ?? tenantPolicy;
   let archiver: Archiver | undefined;
   if (services.has('archiver')) {
     archiver = new Archiver({
@@ -79,6 +82,12 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   }
 
   const audit = new BusAuditSink(adapters.bus, topics.audit);
+  const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
+  const holdJobs = new HoldJobs(governance);
+  if (services.has('api')) holdJobs.resume();
+  const disposition = services.has('disposition')
+    ? startDispositionSchedule({ ...governance, audit, retention: control.retention, tenants: () => tenantsOf(control), intervalMs: config.CUSTODY_DISPOSITION_INTERVAL_SECONDS * 1000 })
+    : undefined;
   const apiLogger = logger.child({ component: 'api' });
   const routes: Route[] = [
     { method: 'GET', pattern: '/healthz', handler: async () => json(200, { status: 'ok' }) },
@@ -113,6 +122,9 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     routes.push(...adminRoutes({ ...common, apiKeys: control.apiKeys, connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }));
     routes.push(...directoryRoutes({ ...common, directory: control.directory }));
     routes.push(...attachmentRoutes({ ...common, store: adapters.store }));
+    routes.push(...holdRoutes({ ...common, holds: control.holds, jobs: holdJobs, index: adapters.index }));
+    routes.push(...retentionRoutes({ ...common, retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index }));
+    routes.push(...dispositionRoutes({ ...common, ...governance, retention: control.retention }));
   }
   const server = await startHttpServer({
     host: config.CUSTODY_HTTP_HOST,
@@ -134,8 +146,10 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     stop: async () => {
       ready = false;
       await server.close();
+      disposition?.stop();
       await archiver?.stop();
       await media?.stop();
+      await holdJobs.stop();
       await control.stop();
       await adapters.close();
       logger.info({ event: 'custody_stopped' });

@@ -18,7 +18,9 @@ const isRobot = (userId: string) => /^wb[A-Za-z0-9_-]{20,}$/.test(userId);
 export function normalizeWecomArchive(parsed: ArchiveParsed, ctx: NormalizeContext): NormalizeResult[] {
   return parsed.items.flatMap((item): NormalizeResult[] => {
     if (item.error) return [{ rejected: true, code: item.error.code, reason: item.error.message, path: item.path }];
-    return isolateEvent(item.path, () => recordDraft(item.value, parsed.corpId, ctx, item.path));
+    // each record's own bytes are its evidence (see arrayElements); a record is a JSON document on its own
+    const recordCtx = { ...ctx, raw: { contentType: 'application/json', body: item.raw } };
+    return isolateEvent(item.path, () => recordDraft(item.value, parsed.corpId, recordCtx, item.path));
   });
 }
 
@@ -38,7 +40,7 @@ function recordDraft(value: unknown, corpId: string, ctx: NormalizeContext, at: 
     if (!m.revoke) throw new RejectedInputError('schema_violation', `wecom archive: ${at}.revoke: required for action recall`);
     return { ...common, kind: 'deletion', refs: { deletes: m.revoke.pre_msgid } };
   }
-  return { ...common, kind: 'message', content: { text: text(m), format: `wecom/${m.msgtype}` }, attachments: attachments(m, at) };
+  return { ...common, kind: 'message', content: { text: text(m, at), format: `wecom/${m.msgtype}` }, attachments: attachments(m, at) };
 }
 
 /** A member switched between enterprises on a multi-corp account: an audit fact, archived as a status. */
@@ -90,11 +92,12 @@ function direction(m: ArchiveMessage): EnvelopeDraft['direction'] {
   return m.tolist.some(isExternal) ? 'outbound' : 'internal';
 }
 
-function text(m: ArchiveMessage): string | undefined {
+function text(m: ArchiveMessage, at: string): string | undefined {
   const join = (...parts: Array<string | undefined>) => parts.filter(Boolean).join('\n') || undefined;
   switch (m.msgtype) {
     case 'text':
-      return m.text?.content;
+      if (!m.text) throw new RejectedInputError('schema_violation', `wecom archive: ${at}.text: required for msgtype text`);
+      return m.text.content;
     case 'markdown':
       return m.info?.content;
     case 'file':

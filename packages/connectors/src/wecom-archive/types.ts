@@ -43,6 +43,8 @@ export type ArchiveSwitch = z.infer<typeof ArchiveSwitch>;
 /** One record of the input, or why its line could not be read (JSON Lines: one bad line must not sink the file). */
 export interface ArchiveItem {
   path: string;
+  /** The record's own bytes, exactly as they appear in the input. */
+  raw: Buffer;
   value?: unknown;
   error?: RejectedInputError;
 }

@@ -1,0 +1,25 @@
+import { audited, readJson, requireRole, type AuditedDeps } from '@custody/api';
+import type { RetentionTable } from '@custody/control';
+import { RejectedInputError } from '@custody/errors';
+import { json, type Route } from '@custody/http';
+import { z } from 'zod';
+import { runDisposition, type DispositionDeps } from './disposition';
+
+const Body = z.object({ dryRun: z.boolean().default(false).describe('List what would be disposed of, delete nothing') }).strict();
+
+/** On-demand disposition for the caller's tenant (the scheduler runs the same function). */
+export function dispositionRoutes(deps: AuditedDeps & DispositionDeps & { retention: RetentionTable }): Route[] {
+  return [
+    {
+      method: 'POST',
+      pattern: '/v1/admin/disposition',
+      handler: audited(deps, 'disposition.run', async (p, req) => {
+        requireRole(p, ['admin'], 'run disposition');
+        const parsed = Body.safeParse(await readJson(req));
+        if (!parsed.success) throw new RejectedInputError('invalid_request', 'disposition: body must be {"dryRun": boolean}');
+        const cert = await runDisposition(deps, { tenant: p.tenant, dryRun: parsed.data.dryRun, policyVersion: deps.retention.get(p.tenant)?.version ?? null });
+        return { response: json(200, cert), target: cert.runId, details: { dryRun: cert.dryRun, disposed: cert.disposed.length, kept: cert.kept, certificate: cert.certificate ?? null } };
+      }),
+    },
+  ];
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { ArchiveStore } from '@custody/archive-store';
+import type { HoldTable } from '@custody/control';
+import { LockedError, errorMessage } from '@custody/errors';
+import type { Logger } from '@custody/logger';
+import type { SearchIndex } from '@custody/search-index';
+
+export interface DispositionDeps {
+  store: ArchiveStore;
+  index: SearchIndex;
+  holds: HoldTable;
+  logger: Logger;
+}
+
+export interface DisposedObject {
+  key: string;
+  versionId: string;
+  sha256: string;
+  size: number;
+  retainUntil: string | null;
+  reason: string;
+}
+
+export interface DispositionCertificate {
+  schema: 'custody.disposition-certificate/v1';
+  runId: string;
+  tenant: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  policyVersion: number | null;
+  rule: string;
+  disposed: DisposedObject[];
+  kept: { retained: number; legalHold: number; activeHold: number; refusedByStore: number };
+  certificate?: { key: string; versionId: string; sha256: string };
+}
+
+const RECORD = /^tenants\/[^/]+\/records\/[0-9a-f]{2}\/([0-9a-f]{40})\.json$/;
+/** Certificates are evidence of disposition and are kept at least this long. */
+const CERTIFICATE_YEARS = 10;
+
+/**
+ * Deletes exactly the object versions whose retention has passed and that no hold covers, and
+ * nothing else: every version is judged on its own lock as the store reports it, records also on
+ * the active holds the index lists for them, and the store itself still refuses anything locked.
+ * The certificate (what, why, hashes, when, under which settings version) is archived to WORM.
+ */
+export async function runDisposition(deps: DispositionDeps, opts: { tenant: string; dryRun: boolean; policyVersion: number | null; now?: Date }): Promise<DispositionCertificate> {
+  const now = opts.now ?? new Date();
+  const cert: DispositionCertificate = {
+    schema: 'custody.disposition-certificate/v1',
+    runId: `disp-${now.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
+    tenant: opts.tenant,
+    dryRun: opts.dryRun,
+    startedAt: now.toISOString(),
+    finishedAt: '',
+    policyVersion: opts.policyVersion,
+    rule: 'retain-until passed, S3 legal hold off, no active legal hold on the record',
+    disposed: [],
+    kept: { retained: 0, legalHold: 0, activeHold: 0, refusedByStore: 0 },
+  };
+  const active = new Set(deps.holds.values().filter((h) => h.tenant === opts.tenant && h.status === 'active').map((h) => h.id));
+  const log = deps.logger.child({ tenant: opts.tenant, run: cert.runId });
+  const disposedRecords: string[] = [];
+  for await (const v of deps.store.list(`tenants/${opts.tenant}/`)) {
+    if (v.deleteMarker || v.key.startsWith(`tenants/${opts.tenant}/disposition/`)) continue;
+    const info = await deps.store.head(v.key, v.versionId);
+    if (!info) continue;
+    if (info.legalHold) {
+      cert.kept.legalHold++;
+      continue;
+    }
+    if (!info.retainUntil || info.retainUntil > now) {
+      cert.kept.retained++;
+      continue;
+    }
+    const recordId = RECORD.exec(v.key)?.[1];
+    if (recordId) {
+      const doc = await deps.index.get(opts.tenant, recordId);
+      if (doc?.holds.some((h) => active.has(h))) {
+        cert.kept.activeHold++;
+        continue;
+      }
+    }
+    if (!opts.dryRun) {
+      try {
+        await deps.store.deleteVersion(v.key, v.versionId);
+      } catch (err) {
+        if (!(err instanceof LockedError)) throw err;
+        cert.kept.refusedByStore++;
+        log.warn({ event: 'disposition_refused', key: v.key, version: v.versionId, err: errorMessage(err) });
+        continue;
+      }
+    }
+    if (recordId) disposedRecords.push(recordId);
+    cert.disposed.push({ key: v.key, versionId: v.versionId, sha256: info.sha256, size: info.size, retainUntil: info.retainUntil?.toISOString() ?? null, reason: `retention ended ${info.retainUntil.toISOString()}` });
+  }
+  if (!opts.dryRun && disposedRecords.length) await deps.index.delete(opts.tenant, disposedRecords);
+  cert.finishedAt = new Date().toISOString();
+  if (!opts.dryRun) {
+    const key = `tenants/${opts.tenant}/disposition/${cert.runId}.json`;
+    const retainUntil = new Date(now.getTime() + CERTIFICATE_YEARS * 365.25 * 86_400_000);
+    const put = await deps.store.put({ key, body: Buffer.from(JSON.stringify(cert, null, 2)), contentType: 'application/json', retainUntil, legalHold: false });
+    cert.certificate = { key, versionId: put.versionId, sha256: put.sha256 };
+  }
+  log.info({ event: 'disposition_finished', dry_run: opts.dryRun, disposed: cert.disposed.length, ...cert.kept });
+  return cert;
+}

@@ -1,0 +1,96 @@
+import type { AuditedDeps } from '@custody/api';
+import { audited, readJson, requireRole } from '@custody/api';
+import type { HoldTable } from '@custody/control';
+import { formatIssues } from '@custody/envelope';
+import { NotFoundError, RejectedInputError } from '@custody/errors';
+import { json, type Route } from '@custody/http';
+import { normalizeIdentifier } from '@custody/connector-kit';
+import { HoldScope, type Hold } from '@custody/policy';
+import type { SearchIndex } from '@custody/search-index';
+import { z } from 'zod';
+import type { HoldJobs } from './hold-jobs';
+import { holdReport, reportCsv } from './report';
+
+const NewHold = z.object({ matter: z.string().min(1).max(512), reason: z.string().min(1).max(4000), scope: HoldScope }).strict();
+const Release = z.object({ reason: z.string().min(1).max(4000) }).strict();
+const LEGAL = ['legal'] as const;
+const READERS = ['legal', 'compliance'] as const;
+
+export interface HoldRouteDeps extends AuditedDeps {
+  holds: HoldTable;
+  jobs: HoldJobs;
+  index: SearchIndex;
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new RejectedInputError('invalid_request', `${what}: ${formatIssues(r.error.issues)}`);
+  return r.data;
+}
+
+function ownHold(deps: HoldRouteDeps, tenant: string, id: string): Hold {
+  const h = deps.holds.get(id);
+  // another tenant's hold is indistinguishable from a missing one
+  if (!h || h.tenant !== tenant) throw new NotFoundError(`no hold ${id}`);
+  return h;
+}
+
+/** Legal places and releases holds; legal and compliance read them. Every call is audited. */
+export function holdRoutes(deps: HoldRouteDeps): Route[] {
+  const held = async (h: Hold) => (await deps.index.search(h.tenant, { holdId: h.id, size: 1 })).total;
+  return [
+    {
+      method: 'POST',
+      pattern: '/v1/holds',
+      handler: audited(deps, 'holds.place', async (p, req) => {
+        requireRole(p, LEGAL, 'place legal holds');
+        const body = parse(NewHold, await readJson(req), 'hold');
+        const scope = { ...body.scope, participants: body.scope.participants.map(normalizeIdentifier) };
+        const hold = await deps.jobs.place({ tenant: p.tenant, matter: body.matter, reason: body.reason, scope, placedBy: p.keyId });
+        return { response: json(202, { hold }), target: hold.id, details: { matter: hold.matter, reason: hold.reason, scope } };
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/holds',
+      handler: audited(deps, 'holds.list', async (p) => {
+        requireRole(p, READERS, 'read legal holds');
+        const holds = deps.holds.values().filter((h) => h.tenant === p.tenant).sort((a, b) => a.placedAt.localeCompare(b.placedAt));
+        return { response: json(200, { holds }) };
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/holds/report',
+      handler: audited(deps, 'holds.report', async (p, req) => {
+        requireRole(p, READERS, 'read the hold report');
+        const rows = await holdReport(deps.holds.values().filter((h) => h.tenant === p.tenant), held);
+        if (req.query.get('format') === 'csv') {
+          return { response: { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="holds-${p.tenant}.csv"` }, body: reportCsv(rows) }, details: { format: 'csv', holds: rows.length } };
+        }
+        return { response: json(200, { tenant: p.tenant, generatedAt: new Date().toISOString(), holds: rows }), details: { format: 'json', holds: rows.length } };
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/holds/:id',
+      handler: audited(deps, 'holds.get', async (p, req) => {
+        requireRole(p, READERS, 'read legal holds');
+        const hold = ownHold(deps, p.tenant, req.params.id!);
+        return { response: json(200, { hold, recordsHeld: await held(hold) }), target: hold.id };
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/holds/:id/release',
+      handler: audited(deps, 'holds.release', async (p, req) => {
+        requireRole(p, LEGAL, 'release legal holds');
+        const hold = ownHold(deps, p.tenant, req.params.id!);
+        if (hold.status === 'released') throw new RejectedInputError('conflict', `hold ${hold.id} was released at ${hold.releasedAt}`, 409);
+        const { reason } = parse(Release, await readJson(req), 'release');
+        const released = await deps.jobs.release(hold, p.keyId, reason);
+        return { response: json(202, { hold: released }), target: hold.id, details: { reason } };
+      }),
+    },
+  ];
+}
