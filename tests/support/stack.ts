@@ -31,7 +31,7 @@ export interface StackConfig {
   name: string;
   appSecret: string;
   verifyToken: string;
-  keys: Record<'compliance' | 'other' | 'admin', TestTenant>;
+  keys: Record<'compliance' | 'other' | 'admin' | 'legal', TestTenant>;
 }
 
 /** Config for one test: unique topics/bucket/index, a WhatsApp instance for tenant "acme" (plus `extraConnectors`), keys for two tenants. */
@@ -42,6 +42,7 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
   const compliance = mintApiKey('acme', 'compliance');
   const other = mintApiKey('globex', 'compliance');
   const admin = mintApiKey('acme', 'admin');
+  const legal = mintApiKey('acme', 'legal');
   const config = loadConfig({
     ...requireStackEnv(),
     CUSTODY_HTTP_PORT: '0',
@@ -52,7 +53,7 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
     CUSTODY_DEFAULT_RETENTION_DAYS: '1',
     CUSTODY_MIN_LOCK_SECONDS: '60',
     CUSTODY_CONNECTORS: JSON.stringify([{ id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken } }, ...extraConnectors]),
-    CUSTODY_API_KEYS: JSON.stringify([compliance.record, other.record, admin.record]),
+    CUSTODY_API_KEYS: JSON.stringify([compliance.record, other.record, admin.record, legal.record]),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...overrides,
   });
@@ -65,6 +66,7 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
       compliance: { tenant: 'acme', token: compliance.token },
       other: { tenant: 'globex', token: other.token },
       admin: { tenant: 'acme', token: admin.token },
+      legal: { tenant: 'acme', token: legal.token },
     },
   };
 }

@@ -43,6 +43,7 @@ const subjectOf = (d: IndexDoc) => ({ employeeIds: d.employeeIds, participants: 
  */
 export class HoldJobs {
   private readonly running = new Map<string, Promise<void>>();
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: HoldJobDeps) {}
 
@@ -83,9 +84,14 @@ export class HoldJobs {
     await Promise.allSettled([...this.running.values()]);
   }
 
+  /**
+   * Jobs run one at a time: two holds touching the same record would otherwise each read its hold
+   * list and write it back without the other's id.
+   */
   private start(holdId: string): void {
     if (this.running.has(holdId)) return;
-    const job = this.run(holdId).finally(() => this.running.delete(holdId));
+    const job = this.queue.then(() => this.run(holdId)).finally(() => this.running.delete(holdId));
+    this.queue = job.catch(() => undefined);
     this.running.set(holdId, job);
   }
 
@@ -100,6 +106,8 @@ export class HoldJobs {
       } else {
         await this.sweepRelease(hold, progress);
       }
+      // counts of held records read right after "done" must include this job's updates
+      await this.deps.index.refresh();
       await this.report(holdId, { state: 'done', ...progress });
       log.info({ event: 'hold_job_done', ...progress });
     } catch (err) {

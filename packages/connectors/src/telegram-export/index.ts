@@ -83,12 +83,12 @@ async function* readTelegramExport(path: string, ctx: ImportContext): AsyncGener
 function messageItems(slice: Slice, chat: TgChat | undefined, account: Participant | undefined, dir: string, ctx: ImportContext): RawItem[] {
   const location = `${describe(slice.path)} (byte ${slice.offset})`;
   const files: Record<string, string> = {};
+  const known = typeof chat?.id === 'number' && typeof chat.type === 'string';
+  // outside isolateEvent: a missing --account fails the import once, not every message
+  if (known) conversationId({ id: chat.id!, type: chat.type! }, account);
   const results = isolateEvent(location, () => {
-    if (chat?.id === undefined || typeof chat.type !== 'string') {
-      throw new RejectedInputError('chat_unknown', `${location}: the chat's id and type must come before its messages`);
-    }
-    const scope: ChatScope = { chat: { ...chat, id: chat.id, type: chat.type }, account, dir };
-    conversationId(scope.chat, account);
+    if (!known) throw new RejectedInputError('chat_unknown', `${location}: the chat's numeric id and type must come before its messages`);
+    const scope: ChatScope = { chat: { ...chat, id: chat!.id!, type: chat!.type! }, account, dir };
     const m = parseJsonBody(slice.bytes, TgMessage, `telegram export ${location}`);
     return messageDrafts(m, scope, ctx, slice.bytes, location, files);
   });

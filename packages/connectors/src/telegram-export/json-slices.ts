@@ -63,16 +63,25 @@ export class JsonSlicer {
   private offset = 0;
   private started = false;
   private done = false;
+  private failure?: JsonStreamError;
 
   constructor(private readonly want: (path: JsonPath) => Want) {}
 
+  /** The values completed in this chunk. An error surfaces on the next call, after the values before it. */
   feed(chunk: Buffer): Slice[] {
+    if (this.failure) throw this.failure;
     const out: Slice[] = [];
     let i = 0;
-    while (i < chunk.length) {
-      if (this.raw) i = this.scanRaw(chunk, i, out);
-      else if (isSpace(chunk[i]!)) i++;
-      else i = this.structural(chunk, i);
+    try {
+      while (i < chunk.length) {
+        if (this.raw) i = this.scanRaw(chunk, i, out);
+        else if (isSpace(chunk[i]!)) i++;
+        else i = this.structural(chunk, i);
+      }
+    } catch (err) {
+      if (!(err instanceof JsonStreamError)) throw err;
+      this.failure = err;
+      return out;
     }
     if (this.raw) {
       if (this.raw.capture || this.raw.kind === 'key') this.raw.chunks.push(Buffer.from(chunk.subarray(this.raw.from)));
@@ -84,6 +93,7 @@ export class JsonSlicer {
 
   /** Call at end of input: a document that stops early throws, with the bytes of the value it broke in. */
   end(): Slice[] {
+    if (this.failure) throw this.failure;
     const out: Slice[] = [];
     // a bare number as the whole document ends at end of input
     if (this.raw?.kind === 'literal' && this.stack.length === 0) this.finish(Buffer.alloc(0), 0, out);

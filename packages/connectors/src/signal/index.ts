@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { Connector } from '@custody/connector-kit';
+import { parseJsonBody } from '@custody/connector-kit';
+import { formatIssues } from '@custody/envelope';
+import { RejectedInputError } from '@custody/errors';
+import { fetchSignalAttachment } from './media';
+import { normalizeSignal } from './normalize';
+import { SignalConfig, SignalNotification, type SignalParsed } from './types';
+import { verifySignalBearer } from './verify';
+
+export const signal: Connector<SignalConfig, SignalParsed> = {
+  id: 'signal',
+  channel: 'signal',
+  description: 'Signal via signal-cli JSON-RPC receive notifications (messages, attachments, quotes, reactions, edits, remote deletes, sync sent messages)',
+  configSchema: SignalConfig,
+  verify: verifySignalBearer,
+  parse(raw, contentType, config) {
+    if (contentType && !/^application\/json\b/i.test(contentType)) {
+      throw new RejectedInputError('unsupported_media_type', `signal webhook: content-type must be application/json, got ${contentType}`, 415);
+    }
+    const payload = parseJsonBody(raw, z.unknown(), 'signal webhook');
+    // a batch's notifications are checked one by one in normalize, so one bad notification stays one rejection
+    if (Array.isArray(payload)) {
+      if (payload.length === 0) throw new RejectedInputError('schema_violation', 'signal webhook: (root): a batch needs at least one notification');
+      return { account: config?.account, batch: true, notifications: payload };
+    }
+    const single = SignalNotification.safeParse(payload);
+    if (!single.success) throw new RejectedInputError('schema_violation', `signal webhook: ${formatIssues(single.error.issues)}`);
+    return { account: config?.account, batch: false, notifications: [payload] };
+  },
+  normalize: normalizeSignal,
+  fetchMedia: fetchSignalAttachment,
+};

@@ -1,0 +1,164 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3ArchiveStore } from '@custody/archive-store';
+import type { BusRecord } from '@custody/bus';
+import { startCustody, type RunningCustody } from '@custody/runtime';
+import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
+
+/**
+ * Retention, legal holds and disposition with retentions of seconds, on the real stack (Kafka,
+ * MinIO Object Lock, OpenSearch) and, unchanged, on the embedded adapters.
+ */
+describe.each(['stack', 'embedded'] as const)('retention, holds and disposition (%s)', (mode) => {
+  let sc: StackConfig;
+  let custody: RunningCustody;
+  let dataDir: string | undefined;
+  const audit: BusRecord[] = [];
+
+  beforeAll(async () => {
+    dataDir = mode === 'embedded' ? mkdtempSync(join(tmpdir(), 'custody-gov-')) : undefined;
+    sc = stackConfig({ CUSTODY_MIN_LOCK_SECONDS: '1', ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }) });
+    custody = await startCustody(sc.config, testLogger());
+    await custody.adapters.bus.subscribe({ groupId: `audit-reader-${sc.name}`, topics: [custody.topics.audit], onBatch: async (r) => void audit.push(...r) });
+  });
+  afterAll(async () => {
+    await custody?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const call = async (token: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${custody.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+  };
+  const admin = (m: string, p: string, b?: unknown) => call(sc.keys.admin.token, m, p, b);
+  const legal = (m: string, p: string, b?: unknown) => call(sc.keys.legal.token, m, p, b);
+
+  async function archive(text: string, from: string) {
+    const hook = textWebhook(text, { from });
+    expect((await postWebhook(custody.url, 'acme-wa', hook.body, sc.appSecret)).status).toBe(200);
+    const found = await waitFor(`"${text}" searchable`, async () => {
+      const r = await apiSearch(custody.url, sc.keys.compliance.token, { text });
+      return r.body.total === 1 ? r.body.hits[0] : undefined;
+    });
+    return found as { id: string; archive: { key: string; versionId: string } };
+  }
+  const lockOf = (r: { archive: { key: string; versionId: string } }) => custody.adapters.store.head(r.archive.key, r.archive.versionId);
+  const holdDone = (id: string) =>
+    waitFor(`hold ${id} job done`, async () => {
+      const r = await legal('GET', `/v1/holds/${id}`);
+      return r.body.hold.job.state === 'done' ? r.body : undefined;
+    });
+  const dispose = async () => {
+    const r = await admin('POST', '/v1/admin/disposition', { dryRun: false });
+    expect(r.status).toBe(200);
+    return r.body as { disposed: Array<{ key: string; sha256: string }>; kept: Record<string, number>; certificate: { key: string; versionId: string } };
+  };
+  const gone = async (r: { id: string; archive: { key: string } }) => {
+    expect(await custody.adapters.store.head(r.archive.key)).toBeNull();
+    expect((await call(sc.keys.compliance.token, 'GET', `/v1/records/${r.id}`)).status).toBe(404);
+  };
+
+  test('held records survive disposition until every hold covering them is released; unheld expired records go', async () => {
+    const put = await admin('PUT', '/v1/admin/retention', { default: { value: 4, unit: 'seconds' } });
+    expect(put.status).toBe(200);
+    expect(put.body.settings.version).toBe(1);
+
+    const a = await archive(`alpha ${sc.name} ordinary`, '16505550001');
+    const b = await archive(`bravo ${sc.name} ordinary`, '16505550002');
+    const c = await archive(`charlie ${sc.name} merger talk`, '16505550001');
+
+    // roles: only legal places holds
+    expect((await admin('POST', '/v1/holds', { matter: 'm', reason: 'r', scope: { query: 'x' } })).status).toBe(403);
+    expect((await call(sc.keys.compliance.token, 'POST', '/v1/holds', { matter: 'm', reason: 'r', scope: { query: 'x' } })).status).toBe(403);
+    expect((await legal('PUT', '/v1/admin/retention', { default: { value: 1, unit: 'days' } })).status).toBe(403);
+
+    const h1 = await legal('POST', '/v1/holds', { matter: 'SEC v. Acme', reason: 'subpoena 2026-11', scope: { participants: ['+1 650 555 0001'] } });
+    expect(h1.status).toBe(202);
+    const h2 = await legal('POST', '/v1/holds', { matter: 'Merger review', reason: 'internal investigation', scope: { query: 'merger' } });
+    expect((await holdDone(h1.body.hold.id)).recordsHeld).toBe(2);
+    expect((await holdDone(h2.body.hold.id)).recordsHeld).toBe(1);
+    expect((await lockOf(a))?.legalHold).toBe(true);
+    expect((await lockOf(b))?.legalHold).toBe(false);
+    expect((await lockOf(c))?.legalHold).toBe(true);
+
+    await waitFor('retention of the three records to pass', async () => ((await lockOf(c))!.retainUntil! < new Date() && (await lockOf(b))!.retainUntil! < new Date() ? true : undefined), 15_000, 250);
+    const first = await dispose();
+    expect(first.disposed.map((d) => d.key)).toEqual([b.archive.key]);
+    expect(first.kept.legalHold).toBeGreaterThanOrEqual(2);
+    await gone(b);
+
+    // the store itself refuses to delete a held record
+    await expect(custody.adapters.store.deleteVersion(a.archive.key, a.archive.versionId)).rejects.toMatchObject({ code: 'locked' });
+    if (mode === 'stack') {
+      const s3 = custody.adapters.store as S3ArchiveStore;
+      await expect(s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: a.archive.key, VersionId: a.archive.versionId }))).rejects.toBeDefined();
+    }
+
+    // releasing H1 frees alpha; charlie stays held by H2
+    expect((await legal('POST', `/v1/holds/${h1.body.hold.id}/release`, { reason: 'matter settled' })).status).toBe(202);
+    await holdDone(h1.body.hold.id);
+    expect((await lockOf(a))?.legalHold).toBe(false);
+    expect((await lockOf(c))?.legalHold).toBe(true);
+    const second = await dispose();
+    expect(second.disposed.map((d) => d.key)).toEqual([a.archive.key]);
+    expect((await lockOf(c))?.legalHold).toBe(true);
+
+    expect((await legal('POST', `/v1/holds/${h2.body.hold.id}/release`, { reason: 'review closed' })).status).toBe(202);
+    await holdDone(h2.body.hold.id);
+    const third = await dispose();
+    expect(third.disposed.map((d) => d.key)).toEqual([c.archive.key]);
+    await gone(a);
+    await gone(c);
+
+    // the certificate is itself archived under lock, and names what went, with hashes
+    const cert = await custody.adapters.store.get(third.certificate.key, third.certificate.versionId);
+    expect(cert.info.retainUntil!.getTime()).toBeGreaterThan(Date.now() + 5 * 365 * 86_400_000);
+    const body = JSON.parse(cert.body.toString('utf8'));
+    expect(body).toMatchObject({ tenant: 'acme', dryRun: false, policyVersion: 1, disposed: [{ key: c.archive.key }] });
+    expect(body.disposed[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    // the hold report, as JSON and CSV
+    const report = await legal('GET', '/v1/holds/report');
+    expect(report.body.holds.map((h: { matter: string; status: string; releasedBy: string }) => [h.matter, h.status, Boolean(h.releasedBy)])).toEqual([
+      ['SEC v. Acme', 'released', true],
+      ['Merger review', 'released', true],
+    ]);
+    const csv = await legal('GET', '/v1/holds/report?format=csv');
+    expect(csv.body).toContain('SEC v. Acme');
+    expect(String(csv.body).split('\r\n')[0]).toBe('id,matter,status,reason,scope,placedBy,placedAt,releasedBy,releasedAt,releaseReason,recordsHeld,job');
+
+    // every hold, release, retention change and disposition run is in the audit trail
+    await waitFor('audit events', async () => {
+      const actions = audit.map((r) => JSON.parse(r.value.toString()).action);
+      return ['holds.place', 'holds.release', 'retention.change', 'disposition.run'].every((a) => actions.includes(a)) ? true : undefined;
+    });
+  });
+
+  test('a shortened setting leaves existing locks untouched; an extended one can be applied to them', async () => {
+    expect((await admin('PUT', '/v1/admin/retention', { default: { value: 1, unit: 'days' }, presets: [] })).status).toBe(200);
+    const d = await archive(`delta ${sc.name} kept a day`, '16505550003');
+    const before = (await lockOf(d))!.retainUntil!;
+    expect(before.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
+
+    expect((await admin('PUT', '/v1/admin/retention', { default: { value: 2, unit: 'seconds' } })).status).toBe(200);
+    const applied = await admin('POST', '/v1/admin/retention/apply');
+    expect(applied.body.extended).toBe(0);
+    expect((await lockOf(d))!.retainUntil!.getTime()).toBe(before.getTime());
+    // and the lock cannot be shortened through the store either
+    await expect(custody.adapters.store.extendRetention(d.archive.key, d.archive.versionId, new Date(Date.now() + 60_000))).rejects.toMatchObject({ code: 'locked' });
+
+    expect((await admin('PUT', '/v1/admin/retention', { default: { value: 1, unit: 'days' }, byChannel: { whatsapp: { value: 2, unit: 'days' } } })).status).toBe(200);
+    expect((await admin('POST', '/v1/admin/retention/apply')).body.extended).toBeGreaterThanOrEqual(1);
+    const after = (await lockOf(d))!.retainUntil!;
+    expect(after.getTime() - before.getTime()).toBe(86_400_000);
+
+    // a regulatory preset is a floor: 1 day with SEC 17a-4 means 6 years
+    expect((await admin('PUT', '/v1/admin/retention', { default: { value: 1, unit: 'days' }, presets: ['sec-17a-4'] })).status).toBe(200);
+    const e = await archive(`echo ${sc.name} under the floor`, '16505550003');
+    expect((await lockOf(e))!.retainUntil!.getTime()).toBeGreaterThan(Date.now() + 5.9 * 365 * 86_400_000);
+  });
+});

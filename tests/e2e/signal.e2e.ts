@@ -1,0 +1,103 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { S3ArchiveStore } from '@custody/archive-store';
+import { startCustody, type RunningCustody } from '@custody/runtime';
+import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { apiSearch } from '../support/whatsapp';
+
+const ACCOUNT = '+14155550100';
+const ALICE = '+447700900123';
+
+/** A signal-cli JSON-RPC `receive` notification for a data message from Alice, as the daemon emits it. */
+function notification(dataMessage: Record<string, unknown>, timestamp: number): Record<string, unknown> {
+  return {
+    jsonrpc: '2.0',
+    method: 'receive',
+    params: {
+      envelope: { source: ALICE, sourceNumber: ALICE, sourceUuid: randomUUID(), sourceName: 'Alice Smith', sourceDevice: 1, timestamp, dataMessage: { timestamp, expiresInSeconds: 0, viewOnce: false, ...dataMessage } },
+      account: ACCOUNT,
+    },
+  };
+}
+
+/** signal-cli notifications → gateway → Kafka → archiver → MinIO (Object Lock) + OpenSearch → API, on real servers. */
+describe('Signal (signal-cli) notifications on the real stack', () => {
+  const sharedSecret = `signal-${randomBytes(16).toString('hex')}`;
+  let sc: StackConfig;
+  let custody: RunningCustody;
+  let s3: S3ArchiveStore;
+
+  beforeAll(async () => {
+    sc = stackConfig({}, [{ id: 'acme-signal', connector: 'signal', tenant: 'acme', config: { account: ACCOUNT, sharedSecret } }]);
+    custody = await startCustody(sc.config, testLogger());
+    s3 = custody.adapters.store as S3ArchiveStore;
+  });
+  afterAll(async () => {
+    await custody?.stop();
+  });
+
+  const post = (body: unknown, authorization: string | null = `Bearer ${sharedSecret}`) =>
+    fetch(`${custody.url}/webhooks/acme-signal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization === null ? {} : { authorization }) },
+      body: JSON.stringify(body),
+    });
+
+  async function findByText(text: string) {
+    return waitFor(`"${text}" to be searchable`, async () => {
+      const r = await apiSearch(custody.url, sc.keys.compliance.token, { text });
+      return r.status === 200 && r.body.total > 0 ? r.body : undefined;
+    });
+  }
+
+  test('an authenticated message is archived under COMPLIANCE lock, searchable and verifiable; its reaction points at it', async () => {
+    const marker = `signal ${sc.name} alpha`;
+    const sentAt = Date.now() - 2_000;
+    const res = await post([notification({ message: `Sell 200 ACME, ${marker}` }, sentAt), notification({ message: null, reaction: { emoji: '👍', targetAuthorNumber: ALICE, targetSentTimestamp: sentAt, isRemove: false } }, sentAt + 1_000)]);
+    expect(res.status).toBe(200);
+    const accepted = await res.json();
+    expect(accepted.accepted).toBe(2);
+
+    const found = await findByText(marker);
+    expect(found.total).toBe(1);
+    const hit = found.hits[0];
+    expect(hit.id).toBe(accepted.ids[0]);
+    expect(hit.sender).toBe(ALICE);
+
+    const rec = await fetch(`${custody.url}/v1/records/${hit.id}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+    expect(rec.status).toBe(200);
+    const record = await rec.json();
+    expect(record.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
+    expect(record.envelope).toMatchObject({
+      kind: 'message',
+      channel: 'signal',
+      direction: 'inbound',
+      source: { connector: 'signal', externalId: `${ALICE}:${sentAt}`, accountId: ACCOUNT },
+      conversation: { id: `signal:${ACCOUNT}:${ALICE}`, type: 'direct' },
+      sentAt: new Date(sentAt).toISOString(),
+    });
+
+    const reaction = await fetch(`${custody.url}/v1/records/${accepted.ids[1]}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+    await waitFor('the reaction to be readable', async () => ((await fetch(`${custody.url}/v1/records/${accepted.ids[1]}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } })).status === 200 ? true : undefined));
+    expect([200, 404]).toContain(reaction.status);
+
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: hit.archive.key, VersionId: hit.archive.versionId }));
+    expect(head.ObjectLockMode).toBe('COMPLIANCE');
+  });
+
+  test('a missing or wrong bearer token is refused with 401 and nothing is archived', async () => {
+    const marker = `signal ${sc.name} forged`;
+    const body = notification({ message: marker }, Date.now() - 1_000);
+    const missing = await post(body, null);
+    expect(missing.status).toBe(401);
+    expect((await missing.json()).error.code).toBe('auth_missing');
+    const wrong = await post(body, `Bearer ${sharedSecret}x`);
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).error.code).toBe('auth_invalid');
+
+    const fence = `signal ${sc.name} fence`;
+    expect((await post(notification({ message: fence }, Date.now() - 500))).status).toBe(200);
+    await findByText(fence);
+    expect((await apiSearch(custody.url, sc.keys.compliance.token, { text: marker })).body.total).toBe(0);
+  });
+});
