@@ -77,9 +77,11 @@ describe('Signal (signal-cli) notifications on the real stack', () => {
       sentAt: new Date(sentAt).toISOString(),
     });
 
-    const reaction = await fetch(`${custody.url}/v1/records/${accepted.ids[1]}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
-    await waitFor('the reaction to be readable', async () => ((await fetch(`${custody.url}/v1/records/${accepted.ids[1]}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } })).status === 200 ? true : undefined));
-    expect([200, 404]).toContain(reaction.status);
+    const reaction = await waitFor('the reaction to be readable', async () => {
+      const r = await fetch(`${custody.url}/v1/records/${accepted.ids[1]}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+      return r.status === 200 ? r.json() : undefined;
+    });
+    expect(reaction.envelope).toMatchObject({ kind: 'reaction', refs: { reactsTo: record.envelope.source.externalId, emoji: '👍' } });
 
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: hit.archive.key, VersionId: hit.archive.versionId }));
     expect(head.ObjectLockMode).toBe('COMPLIANCE');

@@ -20,6 +20,8 @@ export interface TopicSpec {
   partitions?: number;
   /** Keep only the latest record per key (control-plane topics). */
   compacted?: boolean;
+  /** Largest record the topic accepts; envelopes carry the vendor payload, up to the HTTP body limit. */
+  maxMessageBytes?: number;
 }
 
 export interface BatchContext {

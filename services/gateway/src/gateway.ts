@@ -46,7 +46,8 @@ async function receive(deps: GatewayDeps, req: HttpRequest): Promise<HttpRespons
   const inst = deps.instances.get(req.params.instance!);
   if (!inst) return problem(404, 'unknown_instance', 'no such webhook');
   const receivedAt = new Date();
-  const contentType = req.headers['content-type'] ?? '';
+  // a vendor that sends no Content-Type still gets a media type on record: the connector's own
+  const contentType = req.headers['content-type'] || inst.connector.contentType || 'application/octet-stream';
   let raw: Buffer;
   try {
     raw = await req.body();

@@ -8,6 +8,7 @@ import { CustodyError } from '@custody/errors';
 import { loadConfig } from '@custody/config';
 import { createLogger } from '@custody/logger';
 import { startCustody } from './custody';
+import { dispositionCommand } from './disposition-command';
 
 const USAGE = `usage: custody <command> [options]
 
@@ -15,6 +16,7 @@ commands:
   start                                   run Custody (configuration from the environment; see README)
   normalize --channel <id> --file <path> [--tenant <id>] [--content-type <type>] [--config <connector settings json>]
                                           print the envelopes a vendor payload yields, as JSON Lines; no side effects
+  disposition --tenant <id> [--dry-run]   delete what is past retention and under no hold; prints the certificate
   channels                                list connector ids
 
 exit codes: 0 ok, 1 failure, 2 rejected input or bad usage`;
@@ -27,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'normalize':
         return normalize(rest);
+      case 'disposition':
+        return await disposition(rest);
       case 'channels':
         process.stdout.write(`${connectorIds().join('\n')}\n`);
         return 0;
@@ -76,6 +80,17 @@ function normalize(args: string[]): number {
   for (const e of envelopes) process.stdout.write(`${JSON.stringify(e)}\n`);
   for (const r of rejected) process.stderr.write(`custody: ${r.code}: ${r.path}: ${r.reason}\n`);
   return rejected.length ? 2 : 0;
+}
+
+async function disposition(args: string[]): Promise<number> {
+  const { values } = parseArgsOrUsage(args, { tenant: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } });
+  if (!values.tenant) throw new UsageError('disposition needs --tenant');
+  const config = loadConfig();
+  const logger = createLogger('custody-disposition', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  const cert = await dispositionCommand(config, logger, values.tenant as string, Boolean(values['dry-run']));
+  process.stdout.write(`${JSON.stringify(cert, null, 2)}\n`);
+  process.stderr.write(`${cert.dryRun ? 'would dispose of' : 'disposed of'} ${cert.disposed.length} object version(s); kept ${JSON.stringify(cert.kept)}${cert.certificate ? `; certificate ${cert.certificate.key}` : ''}\n`);
+  return 0;
 }
 
 async function start(): Promise<number> {

@@ -34,7 +34,9 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const services = new Set(config.CUSTODY_SERVICES);
   let ready = false;
 
-  await adapters.bus.ensureTopics([{ name: topics.customerData }, { name: topics.quarantine }, { name: topics.dlq }, { name: topics.audit }]);
+  // one record may carry a whole webhook body (quarantine, source.raw): the topics take what HTTP accepts
+  const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
+  await adapters.bus.ensureTopics([topics.customerData, topics.quarantine, topics.dlq, topics.audit].map((name) => ({ name, maxMessageBytes })));
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
   const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }));
   const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);

@@ -59,7 +59,10 @@ export class KafkaBus implements Bus {
       topics: missing.map((s) => ({
         topic: s.name,
         numPartitions: s.partitions ?? this.opts.defaultPartitions ?? 3,
-        configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        configEntries: [
+          ...(s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+          ...(s.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }] : []),
+        ],
       })),
     });
   }

@@ -1,10 +1,19 @@
+import { TextDecoder } from 'node:util';
+
+/** Windows-1252 0x80–0x9F; the rest of the range is Latin-1. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
 /** Bytes in a MIME charset → text; an unknown charset label falls back to UTF-8 rather than failing the message. */
 export function decodeCharset(bytes: Buffer, charset: string | undefined): string {
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder(charset?.trim() || 'utf-8').decode(bytes);
+    decoder = new TextDecoder(charset?.trim() || 'utf-8');
   } catch {
-    return new TextDecoder('utf-8').decode(bytes);
+    decoder = new TextDecoder('utf-8');
   }
+  // Node 20's decoder for this label (which WHATWG also gives iso-8859-1 and us-ascii) is plain
+  // Latin-1: "=80" would come out as a C1 control instead of "€".
+  return decoder.encoding === 'windows-1252' ? windows1252(bytes) : decoder.decode(bytes);
 }
 
 /** Header bytes: RFC 6532 allows UTF-8; older mailers wrote raw Latin-1 / Windows-1252. */
@@ -12,8 +21,12 @@ export function decodeHeaderBytes(bytes: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
+    return windows1252(bytes);
   }
+}
+
+function windows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
 }
 
 const WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;

@@ -25,8 +25,9 @@ export function header(part: MimePart, name: string): string | undefined {
   return part.headers.find(([n]) => n === name)?.[1];
 }
 
-export function parsePart(raw: Buffer, depth = 0): MimePart {
-  if (depth > MAX_DEPTH) throw new RejectedInputError('mime_too_deep', `MIME nesting deeper than ${MAX_DEPTH} levels`);
+/** `where` names the message in a rejection. */
+export function parsePart(raw: Buffer, where: string, depth = 0): MimePart {
+  if (depth > MAX_DEPTH) throw new RejectedInputError('mime_too_deep', `${where}: MIME nesting deeper than ${MAX_DEPTH} levels`);
   const { head, body } = splitHead(raw);
   const headers = parseHeaders(head);
   const contentType = parseStructured(headerIn(headers, 'content-type') ?? 'text/plain; charset=us-ascii');
@@ -34,7 +35,7 @@ export function parsePart(raw: Buffer, depth = 0): MimePart {
   const part: MimePart = { headers, contentType, disposition: dispositionValue ? parseStructured(dispositionValue) : undefined, body: Buffer.alloc(0) };
   const boundary = contentType.params.get('boundary');
   if (contentType.value.startsWith('multipart/') && boundary) {
-    part.parts = splitMultipart(body, boundary).map((p) => parsePart(p, depth + 1));
+    part.parts = splitMultipart(body, boundary).map((p) => parsePart(p, where, depth + 1));
   } else {
     part.body = transferDecode(body, headerIn(headers, 'content-transfer-encoding'));
   }

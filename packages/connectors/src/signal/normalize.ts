@@ -146,7 +146,7 @@ function messageDraft(data: SignalDataMessage, f: Frame, at: string, edits?: num
   const quote = data.quote ? party(data.quote.authorNumber, data.quote.authorUuid, data.quote.author, `${at}.quote.authorNumber`) : undefined;
   const replyTo = quote && data.quote ? `${quote.key}:${data.quote.id}` : undefined;
   const format = data.message ? 'signal/text' : data.sticker ? 'signal/sticker' : data.attachments?.length ? 'signal/attachment' : 'signal/other';
-  const refs = edits !== undefined ? { edits: `${f.authorKey}:${edits}`, replyTo } : replyTo ? { replyTo } : undefined;
+  const refs = edits !== undefined ? { edits: `${f.authorKey}:${edits}`, ...(replyTo && { replyTo }) } : replyTo ? { replyTo } : undefined;
   return {
     ...common,
     kind: edits !== undefined ? 'edit' : 'message',

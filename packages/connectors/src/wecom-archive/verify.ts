@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { RejectedInputError } from '@custody/errors';
-import { safeEqual, type WebhookRequest } from '@custody/connector-kit';
+import { verifyBearer, type WebhookRequest } from '@custody/connector-kit';
 import type { WecomArchiveConfig } from './types';
 
 /**
@@ -13,11 +12,5 @@ export function verifyArchivePuller(req: WebhookRequest, config: WecomArchiveCon
   if (!config.sharedSecret) {
     throw new RejectedInputError('webhook_not_supported', 'wecom-archive takes records through the CLI or importer; configure sharedSecret to accept them over HTTP', 401);
   }
-  const header = req.headers.authorization;
-  if (!header) throw new RejectedInputError('auth_missing', 'Authorization: Bearer header is missing', 401);
-  const token = /^Bearer +(\S+) *$/i.exec(header)?.[1] ?? '';
-  // hashes first: equal-length inputs, so the comparison time says nothing about the secret's length
-  if (!safeEqual(sha256(token), sha256(config.sharedSecret))) throw new RejectedInputError('auth_invalid', 'bearer token does not match', 401);
+  verifyBearer(req.headers, config.sharedSecret);
 }
-
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');

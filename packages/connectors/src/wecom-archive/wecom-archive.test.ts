@@ -139,6 +139,11 @@ describe('wecom-archive connector: fixtures', () => {
     });
   });
 
+  test('user ids that look like phone numbers stay handles: WeCom ids are not numbers', () => {
+    const [env] = run(json([text({ from: '13800138000', tolist: ['+8613900139000'] })]));
+    expect([env!.sender, ...env!.recipients]).toEqual([h('13800138000'), h('+8613900139000')]);
+  });
+
   test('a robot (wb…) on either side leaves direction unknown; unmodelled msgtypes are archived', () => {
     const [robot, todo] = run(json([text({ from: 'wbAbCdEfGhIjKlMnOpQrStUvWx01' }), text({ msgid: 'M2', msgtype: 'todo', text: undefined, todo: { title: 'x' } })]));
     expect(robot!.direction).toBe('unknown');

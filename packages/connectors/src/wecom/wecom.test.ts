@@ -171,6 +171,11 @@ describe('wecom connector: fixtures', () => {
     expect(run(callback(fixture('event-enter-agent')).body)).toEqual([]);
   });
 
+  test('a member UserID that looks like a phone number stays a handle: it is an id, not a number', () => {
+    const [env] = run(callback(message({ FromUserName: '13800138000' })).body);
+    expect(env!.sender).toEqual({ kind: 'handle', value: '13800138000', platformId: '13800138000' });
+  });
+
   test('an unmodelled MsgType is archived, not dropped', () => {
     for (const type of ['shortvideo', 'miniprogram', 'constructor', 'toString']) {
       const [env] = run(callback(message({ MsgType: type, Content: '\u0000' })).body);
@@ -391,7 +396,7 @@ describe('wecom connector: hostile input', () => {
     const { body } = callback(fixture('text'));
     for (const ct of ['application/json', 'text/plain', 'application/xhtml+xml']) rejection(() => run(body, ct), 'unsupported_media_type', 415);
     expect(run(body, 'application/xml; charset=utf-8')).toHaveLength(1);
-    expect(run(body, '')).toHaveLength(1);
+    expect(run(body, '')[0]!.source.raw.contentType).toBe('text/xml');
     expect(() => normalizePayload(wecom, Buffer.from(body), 'text/xml', { tenant: 'acme', receivedAt: RECEIVED_AT })).toThrow(ConfigError);
   });
 });

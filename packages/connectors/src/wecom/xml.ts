@@ -11,7 +11,8 @@ export interface XmlElement {
   children: XmlElement[];
 }
 
-export const XML_LIMITS = { maxBytes: 1024 * 1024, maxDepth: 4, maxElements: 512 };
+// WeCom messages are a few kilobytes, two levels deep; the limits leave room and nothing more
+const LIMITS = { maxBytes: 1024 * 1024, maxDepth: 4, maxElements: 512 };
 
 const NAME = /[A-Za-z_][A-Za-z0-9_.-]{0,63}/y;
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
@@ -20,8 +21,8 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const DECLARATION = /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]\1(\s+encoding\s*=\s*(["'])utf-8\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*\?>/i;
 
-export function parseXml(raw: Buffer, what: string, limits = XML_LIMITS): XmlElement {
-  if (raw.length > limits.maxBytes) throw new RejectedInputError('xml_too_large', `${what}: XML is ${raw.length} bytes, the limit is ${limits.maxBytes}`);
+export function parseXml(raw: Buffer, what: string): XmlElement {
+  if (raw.length > LIMITS.maxBytes) throw new RejectedInputError('xml_too_large', `${what}: XML is ${raw.length} bytes, the limit is ${LIMITS.maxBytes}`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
@@ -29,7 +30,7 @@ export function parseXml(raw: Buffer, what: string, limits = XML_LIMITS): XmlEle
     throw new RejectedInputError('not_utf8', `${what}: body is not valid UTF-8`);
   }
   if (text.trim() === '') throw new RejectedInputError('empty_body', `${what}: body is empty`);
-  return new Reader(text, what, limits).document();
+  return new Reader(text, what).document();
 }
 
 /**
@@ -38,8 +39,10 @@ export function parseXml(raw: Buffer, what: string, limits = XML_LIMITS): XmlEle
  */
 export function xmlFields(root: XmlElement, what: string): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
+  const seen = new Set<string>();
   for (const child of root.children) {
-    if (Object.hasOwn(out, child.name)) throw new RejectedInputError('xml_malformed', `${what}: element <${child.name}> appears more than once`);
+    if (seen.has(child.name)) throw new RejectedInputError('xml_malformed', `${what}: element <${child.name}> appears more than once`);
+    seen.add(child.name);
     if (child.children.length === 0) out[child.name] = child.text;
   }
   return out;
@@ -52,7 +55,6 @@ class Reader {
   constructor(
     private readonly s: string,
     private readonly what: string,
-    private readonly limits: typeof XML_LIMITS,
   ) {}
 
   document(): XmlElement {
@@ -71,8 +73,8 @@ class Reader {
   }
 
   private element(depth: number): XmlElement {
-    if (depth > this.limits.maxDepth) throw new RejectedInputError('xml_too_deep', `${this.what}: elements nested deeper than ${this.limits.maxDepth} levels`);
-    if (++this.elements > this.limits.maxElements) throw new RejectedInputError('xml_too_large', `${this.what}: more than ${this.limits.maxElements} elements`);
+    if (depth > LIMITS.maxDepth) throw new RejectedInputError('xml_too_deep', `${this.what}: elements nested deeper than ${LIMITS.maxDepth} levels`);
+    if (++this.elements > LIMITS.maxElements) throw new RejectedInputError('xml_too_large', `${this.what}: more than ${LIMITS.maxElements} elements`);
     if (this.s.startsWith('<!', this.pos) || this.s.startsWith('<?', this.pos)) this.forbidden();
     this.pos++; // '<'
     const name = this.name();
