@@ -26,7 +26,7 @@ describe('loadConfig', () => {
     }
     expect(c).toMatchObject({
       CUSTODY_MODE: 'embedded',
-      CUSTODY_SERVICES: ['gateway', 'archiver', 'api'],
+      CUSTODY_SERVICES: ['gateway', 'archiver', 'media', 'api', 'disposition'],
       CUSTODY_DATA_DIR: './data',
       CUSTODY_HTTP_HOST: '127.0.0.1',
       CUSTODY_HTTP_PORT: 8080,
@@ -157,7 +157,7 @@ describe('configTable', () => {
 
   test('shows defaults', () => {
     expect(table).toContain('| `CUSTODY_HTTP_PORT` | `8080` | HTTP port (0 = any free port) |');
-    expect(table).toContain('| `CUSTODY_SERVICES` | `gateway,archiver,api` |');
+    expect(table).toContain('| `CUSTODY_SERVICES` | `gateway,archiver,media,api,disposition` |');
     expect(table).toContain('| `CUSTODY_MODE` | `embedded` |');
     expect(table).toMatch(/\| `KAFKA_BROKERS` \| {2}\| Kafka bootstrap servers/);
   });

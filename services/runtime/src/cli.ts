@@ -9,6 +9,7 @@ import { loadConfig } from '@custody/config';
 import { createLogger } from '@custody/logger';
 import { startCustody } from './custody';
 import { dispositionCommand } from './disposition-command';
+import { importCommand } from './import';
 
 const USAGE = `usage: custody <command> [options]
 
@@ -17,6 +18,8 @@ commands:
   normalize --channel <id> --file <path> [--tenant <id>] [--content-type <type>] [--config <connector settings json>]
                                           print the envelopes a vendor payload yields, as JSON Lines; no side effects
   disposition --tenant <id> [--dry-run]   delete what is past retention and under no hold; prints the certificate
+  import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA>] [--restart]
+                                          archive a vendor export file (whatsapp-export, telegram-export, email); resumable
   channels                                list connector ids
 
 exit codes: 0 ok, 1 failure, 2 rejected input or bad usage`;
@@ -31,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
         return normalize(rest);
       case 'disposition':
         return await disposition(rest);
+      case 'import':
+        return await importCommand(rest);
       case 'channels':
         process.stdout.write(`${connectorIds().join('\n')}\n`);
         return 0;

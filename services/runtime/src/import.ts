@@ -1,0 +1,290 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { storeBlob } from '@custody/archiver';
+import { topicsFor } from '@custody/bus';
+import { loadConfig, type Config } from '@custody/config';
+import { isRejected, type ImportItem, type RejectedEvent } from '@custody/connector-kit';
+import { getImporter } from '@custody/connectors';
+import { TenantLockPolicy, controlTopicsFor, openControlPlane, type ControlPlane } from '@custody/control';
+import { sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
+import { ConfigError, RejectedInputError } from '@custody/errors';
+import { envelopeMessage, quarantine } from '@custody/gateway';
+import { resolveIdentities } from '@custody/identity';
+import { createLogger, type Logger } from '@custody/logger';
+import { createAdapters, type Adapters } from './adapters';
+
+export const IMPORT_USAGE = 'usage: custody import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA zone>] [--restart]';
+
+const BATCH = 200;
+/** Under Kafka's default 1 MB message limit: larger rejected items are quarantined truncated, flagged as such. */
+const MAX_QUARANTINE_BYTES = 900 * 1024;
+
+export interface ImportOptions {
+  /** Importer id, e.g. whatsapp-export. */
+  channel: string;
+  file: string;
+  tenant: string;
+  account?: string;
+  timezone?: string;
+  /** Ignore the checkpoint and read the export from its start. */
+  restart?: boolean;
+}
+
+export interface ImportIO {
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  logger?: Logger;
+}
+
+export interface ImportSummary {
+  /** Over the whole import of this file, including runs before a resume. */
+  accepted: number;
+  quarantined: number;
+  /** What this run published. */
+  publishedNow: number;
+  quarantinedNow: number;
+  /** Position the run continued after, when it resumed from a checkpoint. */
+  resumedAfter?: number;
+  checkpoint: string;
+  exitCode: 0 | 2;
+}
+
+interface Checkpoint {
+  importer: string;
+  tenant: string;
+  path: string;
+  /** Last position whose batch was fully published. */
+  position: number;
+  accepted: number;
+  quarantined: number;
+  complete: boolean;
+  updatedAt: string;
+}
+
+/** Items may carry the bytes they came from (the shipped importers do), so rejects are quarantined with their evidence. */
+type Item = ImportItem & { raw?: { contentType: string; body: Buffer } };
+
+/** `custody import …` from the CLI: exit 0 all archived, 2 some quarantined (or bad usage); failures throw (exit 1). */
+export async function importCommand(args: string[]): Promise<number> {
+  const summary = await runImport(loadConfig(), parseImportArgs(args), { stderr: process.stderr });
+  return summary.exitCode;
+}
+
+function parseImportArgs(args: string[]): ImportOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: { channel: { type: 'string' }, file: { type: 'string' }, tenant: { type: 'string' }, account: { type: 'string' }, timezone: { type: 'string' }, restart: { type: 'boolean' } },
+    }));
+  } catch (err) {
+    throw new RejectedInputError('bad_usage', `${(err as Error).message}\n${IMPORT_USAGE}`);
+  }
+  const { channel, file, tenant, account, timezone, restart } = values;
+  if (!channel || !file || !tenant) throw new RejectedInputError('bad_usage', `import needs --channel, --file and --tenant\n${IMPORT_USAGE}`);
+  return { channel, file, tenant, account, timezone, restart };
+}
+
+/**
+ * Reads an export with its importer, stores attachment files as WORM blobs, seals and publishes
+ * the records in batches, and quarantines what the importer rejected. A checkpoint after each
+ * published batch makes an interrupted import resumable; deterministic ids and the write-once
+ * archive make any re-run harmless.
+ */
+export async function runImport(config: Config, options: ImportOptions, io: ImportIO): Promise<ImportSummary> {
+  const importer = getImporter(options.channel);
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.tenant)) throw new RejectedInputError('bad_usage', `--tenant "${options.tenant}" is not a tenant id (a-z, 0-9, -)`);
+  if (options.timezone) checkTimeZone(options.timezone);
+  const path = resolve(options.file);
+  const info = await stat(path).catch((err: Error) => {
+    throw new RejectedInputError('bad_usage', `cannot read --file ${options.file}: ${err.message}`);
+  });
+  const checkpointFile = join(resolve(config.CUSTODY_DATA_DIR), 'imports', `${options.tenant}-${importer.id}-${fingerprint(path, info.size, info.mtimeMs)}.json`);
+  const previous = options.restart ? undefined : await readCheckpoint(checkpointFile);
+  if (previous) io.stderr.write(`custody import: resuming after position ${previous.position} (${previous.accepted} accepted, ${previous.quarantined} quarantined before${previous.complete ? '; the import had completed' : ''})\n`);
+
+  const logger = io.logger ?? createLogger('custody-import', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  const adapters = await openAdapters(config, logger);
+  let control: ControlPlane | undefined;
+  try {
+    const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
+    await adapters.bus.ensureTopics([{ name: topics.customerData }, { name: topics.quarantine }]);
+    await adapters.store.ensureReady();
+    control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger);
+    // the archiver's policy: a blob is locked at least as long as the record that refers to it
+    const policy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS);
+    const directory = control.directoryOf(options.tenant);
+    const receivedAt = new Date();
+    const state: Checkpoint = previous ?? { importer: importer.id, tenant: options.tenant, path, position: -1, accepted: 0, quarantined: 0, complete: false, updatedAt: '' };
+    const progress = new Progress(io.stderr, await importer.total?.(path));
+    let envelopes: Envelope[] = [];
+    let rejects: Array<{ r: RejectedEvent; raw: Buffer; contentType?: string }> = [];
+    let pending = 0;
+    let last = state.position;
+    let publishedNow = 0;
+    let quarantinedNow = 0;
+
+    const flush = async () => {
+      if (envelopes.length) await adapters.bus.publish(topics.customerData, envelopes.map((e) => envelopeMessage(e)));
+      for (const { r, raw, contentType } of rejects) {
+        await quarantine(adapters.bus, topics.quarantine, {
+          raw: raw.subarray(0, MAX_QUARANTINE_BYTES), truncated: raw.length > MAX_QUARANTINE_BYTES, code: r.code, reason: `${r.path}: ${r.reason}`,
+          stage: 'import', connector: importer.id, tenant: options.tenant, contentType, receivedAt,
+        });
+      }
+      publishedNow += envelopes.length;
+      quarantinedNow += rejects.length;
+      Object.assign(state, { position: last, accepted: state.accepted + envelopes.length, quarantined: state.quarantined + rejects.length });
+      await writeCheckpoint(checkpointFile, state);
+      envelopes = [];
+      rejects = [];
+      pending = 0;
+    };
+
+    for await (const item of importer.read(path, { tenant: options.tenant, receivedAt, account: options.account, timezone: options.timezone }) as AsyncIterable<Item>) {
+      if (previous && item.position <= previous.position) continue;
+      if (item.position <= last) throw new Error(`importer ${importer.id} yielded position ${item.position} after ${last}`);
+      last = item.position;
+      const outcome = isRejected(item.result) ? item.result : await prepare(item, item.result, { adapters, policy, enrich: (d) => resolveIdentities(d, directory) });
+      if ('rejected' in outcome) rejects.push({ r: outcome, raw: item.raw?.body ?? rawOf(item.result), contentType: item.raw?.contentType });
+      else envelopes.push(outcome);
+      if (++pending >= BATCH) await flush();
+      progress.update(item.position, state.accepted + envelopes.length, state.quarantined + rejects.length);
+    }
+    state.complete = true;
+    await flush();
+    progress.finish(state.accepted, state.quarantined);
+
+    const exitCode = state.quarantined > 0 ? 2 : 0;
+    const resumed = previous ? ` (resumed after position ${previous.position}; ${publishedNow} published now)` : '';
+    const later = config.CUSTODY_MODE === 'embedded' && publishedNow > 0 ? '; Custody archives them when it runs' : '';
+    io.stderr.write(`custody import: ${importer.id} ${path}: ${state.accepted} accepted, ${state.quarantined} quarantined${resumed}${later}\n`);
+    return { accepted: state.accepted, quarantined: state.quarantined, publishedNow, quarantinedNow, resumedAfter: previous?.position, checkpoint: checkpointFile, exitCode };
+  } finally {
+    await control?.stop();
+    await adapters.close();
+  }
+}
+
+interface PrepareDeps {
+  adapters: Adapters;
+  policy: TenantLockPolicy;
+  enrich(draft: EnvelopeDraft): EnvelopeDraft;
+}
+
+/**
+ * Seals once to validate the record and learn its lock before anything is stored, then stores the
+ * export's attachment files under that lock and seals the record that names their blobs.
+ */
+async function prepare(item: Item, draft: EnvelopeDraft, deps: PrepareDeps): Promise<Envelope | RejectedEvent> {
+  const at = `position ${item.position} (${draft.source.externalId})`;
+  try {
+    const enriched = deps.enrich(draft);
+    const lock = await deps.policy.lockFor(sealEnvelope(enriched));
+    const attachments = [];
+    for (const att of enriched.attachments ?? []) {
+      const path = item.files && Object.hasOwn(item.files, att.id) ? item.files[att.id] : undefined;
+      if (!path) {
+        attachments.push(att);
+        continue;
+      }
+      const blob = await storeBlob(deps.adapters.store, { tenant: draft.tenant, source: { path }, contentType: att.mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
+      attachments.push({ ...att, storageKey: blob.storageKey, sha256: blob.sha256, size: blob.size });
+    }
+    return sealEnvelope({ ...enriched, attachments: enriched.attachments && attachments });
+  } catch (err) {
+    if (!(err instanceof RejectedInputError)) throw err;
+    return { rejected: true, code: err.code, reason: err.message, path: at };
+  }
+}
+
+function rawOf(result: ImportItem['result']): Buffer {
+  if (isRejected(result)) return Buffer.alloc(0);
+  return Buffer.from(result.source.raw.body, result.source.raw.encoding === 'base64' ? 'base64' : 'utf8');
+}
+
+/** In embedded mode a running Custody holds the data directory: say so, and what to do. */
+async function openAdapters(config: Config, logger: Logger): Promise<Adapters> {
+  try {
+    return await createAdapters(config, logger);
+  } catch (err) {
+    if (!(err instanceof ConfigError) || config.CUSTODY_MODE !== 'embedded') throw err;
+    throw new ConfigError(
+      `the embedded data directory ${resolve(config.CUSTODY_DATA_DIR)} is in use (${err.message}). ` +
+        'Stop the running Custody, run the import, then start Custody again: it archives the imported records when it starts.',
+    );
+  }
+}
+
+function checkTimeZone(zone: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    throw new RejectedInputError('bad_usage', `--timezone "${zone}" is not an IANA time zone (e.g. Europe/London)`);
+  }
+}
+
+/** The same file (path, size, modification time) maps to the same checkpoint; a changed file starts afresh. */
+function fingerprint(path: string, size: number, mtimeMs: number): string {
+  return createHash('sha256').update(`${path}\u0000${size}\u0000${mtimeMs}`).digest('hex').slice(0, 32);
+}
+
+async function readCheckpoint(file: string): Promise<Checkpoint | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Checkpoint;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(`import checkpoint ${file} is unreadable (${(err as Error).message}); remove it or pass --restart`);
+  }
+}
+
+/** Write, fsync, rename: a crash leaves the previous checkpoint or the new one, never half of one. */
+async function writeCheckpoint(file: string, cp: Checkpoint): Promise<void> {
+  await mkdir(join(file, '..'), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const handle = await open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(JSON.stringify({ ...cp, updatedAt: new Date().toISOString() }, null, 2));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+}
+
+/** A bar redrawn in place on a terminal; otherwise one line per 5 % (or per 1000 items when the size is unknown). */
+class Progress {
+  private readonly started = Date.now();
+  private items = 0;
+  private lastDraw = 0;
+  private lastStep = -1;
+
+  constructor(private readonly out: ImportIO['stderr'], private readonly total: number | undefined) {}
+
+  update(position: number, accepted: number, quarantined: number): void {
+    this.items++;
+    const pct = this.total ? Math.min(100, (position / this.total) * 100) : undefined;
+    if (this.out.isTTY) {
+      if (Date.now() - this.lastDraw < 100) return;
+      this.lastDraw = Date.now();
+      this.out.write(`\r\x1b[2K${this.line(pct, accepted, quarantined)}`);
+      return;
+    }
+    const step = pct === undefined ? Math.floor(this.items / 1000) : Math.floor(pct / 5);
+    if (step <= this.lastStep) return;
+    this.lastStep = step;
+    this.out.write(`${this.line(pct, accepted, quarantined)}\n`);
+  }
+
+  finish(accepted: number, quarantined: number): void {
+    this.out.write(`${this.out.isTTY ? '\r\x1b[2K' : ''}${this.line(100, accepted, quarantined)}\n`);
+  }
+
+  private line(pct: number | undefined, accepted: number, quarantined: number): string {
+    const rate = this.items / Math.max((Date.now() - this.started) / 1000, 0.001);
+    const bar = pct === undefined ? '' : `[${'#'.repeat(Math.round(pct / 5)).padEnd(20, '-')}] ${pct.toFixed(0).padStart(3)}% `;
+    return `${bar}${this.items} items ${rate.toFixed(0)}/s  accepted ${accepted}  quarantined ${quarantined}`;
+  }
+}
