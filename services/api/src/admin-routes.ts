@@ -1,11 +1,10 @@
 import type { ApiKeyRecord, ConnectorInstance } from '@custody/config';
 import { Role } from '@custody/config';
 import type { ControlTable } from '@custody/control';
-import { formatIssues } from '@custody/envelope';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, type Route } from '@custody/http';
 import { z } from 'zod';
-import { audited, readJson, type AuditedDeps } from './audited';
+import { audited, readBody, type AuditedDeps } from './audited';
 import { mintApiKey, requireRole } from './auth';
 
 export interface AdminDeps extends AuditedDeps {
@@ -19,12 +18,6 @@ const NewKey = z.object({ role: Role.describe('Role of the new key'), id: z.stri
 const ConnectorBody = z.object({ connector: z.string().min(1).describe('Connector type, e.g. whatsapp-cloud'), config: z.record(z.string(), z.unknown()).describe("The connector's settings") }).strict();
 const ADMIN = ['admin'] as const;
 
-function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const r = schema.safeParse(body);
-  if (!r.success) throw new RejectedInputError('invalid_request', `${what}: ${formatIssues(r.error.issues)}`);
-  return r.data;
-}
-
 /** Keys and connectors are configured per tenant by that tenant's admins; secrets are write-only. */
 export function adminRoutes(deps: AdminDeps): Route[] {
   return [
@@ -33,7 +26,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       pattern: '/v1/admin/api-keys',
       handler: audited(deps, 'api_keys.create', async (p, req) => {
         requireRole(p, ADMIN, 'create API keys');
-        const body = parseBody(NewKey, await readJson(req), 'api key');
+        const body = await readBody(req, NewKey, 'api key');
         if (body.id && deps.apiKeys.values().some((k) => k.id === body.id)) throw new RejectedInputError('conflict', `API key id ${body.id} exists`, 409);
         const { token, record } = mintApiKey(p.tenant, body.role, body.id);
         await deps.apiKeys.put(record.sha256, record);
@@ -70,7 +63,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
         const existing = deps.connectors.get(id);
         // instance ids are global (they are the webhook URL): another tenant's id is simply taken
         if (existing && existing.tenant !== p.tenant) throw new RejectedInputError('conflict', `connector instance id ${id} is taken`, 409);
-        const body = parseBody(ConnectorBody, await readJson(req), 'connector');
+        const body = await readBody(req, ConnectorBody, 'connector');
         const inst: ConnectorInstance = { id, connector: body.connector, tenant: p.tenant, config: body.config };
         deps.validateConnector(inst);
         await deps.connectors.put(id, inst);

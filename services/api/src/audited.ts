@@ -1,4 +1,6 @@
+import { formatIssues } from '@custody/envelope';
 import { IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
+import type { z } from 'zod';
 import { problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { actorOf, type AuditSink } from './audit';
@@ -34,6 +36,13 @@ export function audited(deps: AuditedDeps, action: string, fn: Action): Route['h
     await deps.audit.record({ tenant: principal.tenant, actor: actorOf(principal), action, outcome: 'ok', status: result.response.status, target: result.target, details: result.details });
     return result.response;
   };
+}
+
+/** Reads the JSON body and checks it against `schema`; the first issues become a 400 naming the fields. */
+export async function readBody<T>(req: HttpRequest, schema: z.ZodType<T>, what: string): Promise<T> {
+  const r = schema.safeParse(await readJson(req));
+  if (!r.success) throw new RejectedInputError('invalid_request', `${what}: ${formatIssues(r.error.issues)}`);
+  return r.data;
 }
 
 export async function readJson(req: HttpRequest): Promise<unknown> {

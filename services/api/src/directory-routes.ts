@@ -1,11 +1,10 @@
 import type { DirectoryTable } from '@custody/control';
-import { formatIssues } from '@custody/envelope';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, type Route } from '@custody/http';
 import { EmployeeIdentifier } from '@custody/identity';
 import { normalizeIdentifier } from '@custody/connector-kit';
 import { z } from 'zod';
-import { audited, readJson, type AuditedDeps } from './audited';
+import { audited, readBody, type AuditedDeps } from './audited';
 import { requireRole } from './auth';
 
 const EmployeeBody = z
@@ -26,16 +25,15 @@ export function directoryRoutes(deps: AuditedDeps & { directory: DirectoryTable 
       handler: audited(deps, 'directory.put', async (p, req) => {
         requireRole(p, ADMIN, 'edit the directory');
         const employeeId = req.params.id!;
-        const parsed = EmployeeBody.safeParse(await readJson(req));
-        if (!parsed.success) throw new RejectedInputError('invalid_request', `employee: ${formatIssues(parsed.error.issues)}`);
-        const identifiers = parsed.data.identifiers.map((i) => {
+        const body = await readBody(req, EmployeeBody, 'employee');
+        const identifiers = body.identifiers.map((i) => {
           if (i.from && i.to && Date.parse(i.from) >= Date.parse(i.to)) throw new RejectedInputError('invalid_request', `identifier ${i.value}: from must be before to`);
           return { ...i, value: i.kind === 'phone' ? normalizeIdentifier(i.value) : i.kind === 'email' ? i.value.toLowerCase() : i.value };
         });
         const key = `${p.tenant}:${employeeId}`;
         const existed = Boolean(deps.directory.get(key));
-        await deps.directory.put(key, { tenant: p.tenant, employeeId, name: parsed.data.name, identifiers });
-        return { response: json(existed ? 200 : 201, { employeeId, name: parsed.data.name, identifiers }), target: employeeId, details: { identifiers: identifiers.length } };
+        await deps.directory.put(key, { tenant: p.tenant, employeeId, name: body.name, identifiers });
+        return { response: json(existed ? 200 : 201, { employeeId, name: body.name, identifiers }), target: employeeId, details: { identifiers: identifiers.length } };
       }),
     },
     {

@@ -1,6 +1,5 @@
-import { audited, readJson, requireRole, type AuditedDeps } from '@custody/api';
+import { audited, readBody, requireRole, type AuditedDeps } from '@custody/api';
 import type { RetentionTable } from '@custody/control';
-import { RejectedInputError } from '@custody/errors';
 import { json, type Route } from '@custody/http';
 import { z } from 'zod';
 import { runDisposition, type DispositionDeps } from './disposition';
@@ -15,9 +14,8 @@ export function dispositionRoutes(deps: AuditedDeps & DispositionDeps & { retent
       pattern: '/v1/admin/disposition',
       handler: audited(deps, 'disposition.run', async (p, req) => {
         requireRole(p, ['admin'], 'run disposition');
-        const parsed = Body.safeParse(await readJson(req));
-        if (!parsed.success) throw new RejectedInputError('invalid_request', 'disposition: body must be {"dryRun": boolean}');
-        const cert = await runDisposition(deps, { tenant: p.tenant, dryRun: parsed.data.dryRun, policyVersion: deps.retention.get(p.tenant)?.version ?? null });
+        const { dryRun } = await readBody(req, Body, 'disposition');
+        const cert = await runDisposition(deps, { tenant: p.tenant, dryRun, policyVersion: deps.retention.get(p.tenant)?.version ?? null });
         return { response: json(200, cert), target: cert.runId, details: { dryRun: cert.dryRun, disposed: cert.disposed.length, kept: cert.kept, certificate: cert.certificate ?? null } };
       }),
     },

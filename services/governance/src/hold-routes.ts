@@ -1,7 +1,6 @@
 import type { AuditedDeps } from '@custody/api';
-import { audited, readJson, requireRole } from '@custody/api';
+import { audited, readBody, requireRole } from '@custody/api';
 import type { HoldTable } from '@custody/control';
-import { formatIssues } from '@custody/envelope';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, type Route } from '@custody/http';
 import { normalizeIdentifier } from '@custody/connector-kit';
@@ -22,12 +21,6 @@ export interface HoldRouteDeps extends AuditedDeps {
   index: SearchIndex;
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const r = schema.safeParse(body);
-  if (!r.success) throw new RejectedInputError('invalid_request', `${what}: ${formatIssues(r.error.issues)}`);
-  return r.data;
-}
-
 function ownHold(deps: HoldRouteDeps, tenant: string, id: string): Hold {
   const h = deps.holds.get(id);
   // another tenant's hold is indistinguishable from a missing one
@@ -44,7 +37,7 @@ export function holdRoutes(deps: HoldRouteDeps): Route[] {
       pattern: '/v1/holds',
       handler: audited(deps, 'holds.place', async (p, req) => {
         requireRole(p, LEGAL, 'place legal holds');
-        const body = parse(NewHold, await readJson(req), 'hold');
+        const body = await readBody(req, NewHold, 'hold');
         const scope = { ...body.scope, participants: body.scope.participants.map(normalizeIdentifier) };
         const hold = await deps.jobs.place({ tenant: p.tenant, matter: body.matter, reason: body.reason, scope, placedBy: p.keyId });
         return { response: json(202, { hold }), target: hold.id, details: { matter: hold.matter, reason: hold.reason, scope } };
@@ -87,7 +80,7 @@ export function holdRoutes(deps: HoldRouteDeps): Route[] {
         requireRole(p, LEGAL, 'release legal holds');
         const hold = ownHold(deps, p.tenant, req.params.id!);
         if (hold.status === 'released') throw new RejectedInputError('conflict', `hold ${hold.id} was released at ${hold.releasedAt}`, 409);
-        const { reason } = parse(Release, await readJson(req), 'release');
+        const { reason } = await readBody(req, Release, 'release');
         const released = await deps.jobs.release(hold, p.keyId, reason);
         return { response: json(202, { hold: released }), target: hold.id, details: { reason } };
       }),

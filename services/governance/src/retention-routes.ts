@@ -1,8 +1,7 @@
 import type { ArchiveStore } from '@custody/archive-store';
-import { audited, readJson, requireRole, type AuditedDeps } from '@custody/api';
+import { audited, readBody, requireRole, type AuditedDeps } from '@custody/api';
 import type { RetentionTable, TenantLockPolicy } from '@custody/control';
-import { formatIssues, type Envelope } from '@custody/envelope';
-import { RejectedInputError } from '@custody/errors';
+import type { Envelope } from '@custody/envelope';
 import { json, type Route } from '@custody/http';
 import { PRESETS, RetentionSettingsInput, type RetentionSettings } from '@custody/policy';
 import type { SearchIndex } from '@custody/search-index';
@@ -60,10 +59,9 @@ export function retentionRoutes(deps: RetentionRouteDeps): Route[] {
       pattern: '/v1/admin/retention',
       handler: audited(deps, 'retention.change', async (p, req) => {
         requireRole(p, ['admin'], 'change retention settings');
-        const parsed = RetentionSettingsInput.safeParse(await readJson(req));
-        if (!parsed.success) throw new RejectedInputError('invalid_request', `retention: ${formatIssues(parsed.error.issues)}`);
+        const input = await readBody(req, RetentionSettingsInput, 'retention');
         const before = deps.retention.get(p.tenant);
-        const settings: RetentionSettings = { ...parsed.data, tenant: p.tenant, version: (before?.version ?? 0) + 1, changedBy: p.keyId, changedAt: new Date().toISOString() };
+        const settings: RetentionSettings = { ...input, tenant: p.tenant, version: (before?.version ?? 0) + 1, changedBy: p.keyId, changedAt: new Date().toISOString() };
         await deps.retention.put(p.tenant, settings);
         return { response: json(200, { settings, note: 'applies to records written from now on; POST /v1/admin/retention/apply extends existing locks (never shortens)' }), target: `v${settings.version}`, details: { before: before ?? null, after: settings } };
       }),

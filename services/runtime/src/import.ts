@@ -96,17 +96,16 @@ function parseImportArgs(args: string[]): ImportOptions {
 export async function runImport(config: Config, options: ImportOptions, io: ImportIO): Promise<ImportSummary> {
   const importer = getImporter(options.channel);
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.tenant)) throw new RejectedInputError('bad_usage', `--tenant "${options.tenant}" is not a tenant id (a-z, 0-9, -)`);
-  if (options.timezone) checkTimeZone(options.timezone);
   const path = resolve(options.file);
   const info = await stat(path).catch((err: Error) => {
     throw new RejectedInputError('bad_usage', `cannot read --file ${options.file}: ${err.message}`);
   });
   const checkpointFile = join(resolve(config.CUSTODY_DATA_DIR), 'imports', `${options.tenant}-${importer.id}-${fingerprint(path, info.size, info.mtimeMs)}.json`);
   const previous = options.restart ? undefined : await readCheckpoint(checkpointFile);
-  if (previous) io.stderr.write(`custody import: resuming after position ${previous.position} (${previous.accepted} accepted, ${previous.quarantined} quarantined before${previous.complete ? '; the import had completed' : ''})\n`);
 
   const logger = io.logger ?? createLogger('custody-import', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const adapters = await openAdapters(config, logger);
+  if (previous) io.stderr.write(`custody import: resuming after position ${previous.position} (${previous.accepted} accepted, ${previous.quarantined} quarantined before${previous.complete ? '; the import had completed' : ''})\n`);
   let control: ControlPlane | undefined;
   try {
     const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
@@ -211,18 +210,7 @@ async function openAdapters(config: Config, logger: Logger): Promise<Adapters> {
     return await createAdapters(config, logger);
   } catch (err) {
     if (!(err instanceof ConfigError) || config.CUSTODY_MODE !== 'embedded') throw err;
-    throw new ConfigError(
-      `the embedded data directory ${resolve(config.CUSTODY_DATA_DIR)} is in use (${err.message}). ` +
-        'Stop the running Custody, run the import, then start Custody again: it archives the imported records when it starts.',
-    );
-  }
-}
-
-function checkTimeZone(zone: string): void {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
-    throw new RejectedInputError('bad_usage', `--timezone "${zone}" is not an IANA time zone (e.g. Europe/London)`);
+    throw new ConfigError(`${err.message}. A running Custody holds the embedded data directory: stop it, run the import, then start Custody again; it archives the imported records when it starts.`);
   }
 }
 
