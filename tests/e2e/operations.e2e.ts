@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCustody, type RunningCustody } from '@custody/runtime';
+import { REPO_ROOT } from '../support/process';
+import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { postWebhook, textWebhook } from '../support/whatsapp';
+
+/** Health, readiness, Prometheus metrics and start-up configuration errors, as an operator meets them. */
+describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
+  const metricsToken = `metrics-${randomBytes(12).toString('hex')}`;
+  let sc: StackConfig;
+  let custody: RunningCustody;
+  let dataDir: string | undefined;
+
+  beforeAll(async () => {
+    dataDir = mode === 'embedded' ? mkdtempSync(join(tmpdir(), 'custody-ops-')) : undefined;
+    sc = stackConfig({ CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(metricsToken).digest('hex'), ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }) });
+    custody = await startCustody(sc.config, testLogger());
+  });
+  afterAll(async () => {
+    await custody?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('health and readiness answer without authentication; metrics only with the token', async () => {
+    expect((await fetch(`${custody.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${custody.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((await ready.json()).mode).toBe(mode);
+    expect((await fetch(`${custody.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${custody.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-123' } })).status).toBe(401);
+  });
+
+  test('metrics count records per channel and tenant through every stage, and report consumer lag', async () => {
+    expect((await postWebhook(custody.url, 'acme-wa', textWebhook(`metrics ${sc.name}`).body, sc.appSecret)).status).toBe(200);
+    expect((await postWebhook(custody.url, 'acme-wa', '{"broken', sc.appSecret)).status).toBe(400);
+    const scrape = () => fetch(`${custody.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } }).then((r) => r.text());
+    const text = await waitFor('the record indexed', async () => {
+      const t = await scrape();
+      return /custody_records_indexed_total\{channel="whatsapp",tenant="acme"\} 1\b/.test(t) ? t : undefined;
+    });
+    expect(text).toMatch(/custody_records_ingested_total\{channel="whatsapp",tenant="acme"\} 1\b/);
+    expect(text).toMatch(/custody_records_archived_total\{channel="whatsapp",outcome="created",tenant="acme"\} 1\b/);
+    expect(text).toMatch(/custody_records_quarantined_total\{code="malformed_json",connector="whatsapp-cloud",tenant="acme"\} 1\b/);
+    expect(text).toMatch(/custody_archive_put_seconds_count 1\b/);
+    expect(text).toMatch(/custody_consumer_lag_records\{group="[^"]+"\} \d+/);
+    expect(text).not.toContain(sc.appSecret);
+  });
+});
+
+test('a wrong setting stops start-up naming the variable and what it expects', async () => {
+  const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) =>
+    execFile('node', ['bin/custody.js', 'start'], { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_HTTP_PORT: 'eighty', CUSTODY_MODE: 'embedded' }, timeout: 30_000 }, (err, _out, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr }),
+    ),
+  );
+  expect(code).toBe(1);
+  expect(stderr).toContain('CUSTODY_HTTP_PORT');
+  expect(stderr).toContain('HTTP port');
+});
