@@ -110,6 +110,19 @@ describe('custody import of a WhatsApp export on the real stack', () => {
     expect(blobs.Versions).toHaveLength(1);
   });
 
+  test('an import killed mid-way resumes after its last published batch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wa-export-long-'));
+    const lines = Array.from({ length: 300 }, (_, i) => `16/03/2024, 10:${String(Math.floor(i / 60)).padStart(2, '0')} - Bob Smith: order ${i} ${sc.name}`);
+    writeFileSync(join(dir, 'long.txt'), `${lines.join('\n')}\n`);
+    const long = { ...options, file: join(dir, 'long.txt') };
+    // the process "dies" at the first progress line after the first batch of 200 was published
+    const dying: ImportIO = { stderr: { write: (s: string) => { if (/accepted 2\d\d /.test(s)) throw new Error('killed'); } }, logger: testLogger() };
+    await expect(runImport(sc.config, long, dying)).rejects.toThrow('killed');
+    const resumed = await runImport(sc.config, long, io);
+    expect(resumed).toMatchObject({ accepted: 300, quarantined: 0, publishedNow: 100, exitCode: 0 });
+    expect(resumed.resumedAfter).toBeGreaterThan(0);
+  });
+
   async function readTopic(topic: string, count: number) {
     const kafka = new Kafka({ brokers: sc.config.KAFKA_BROKERS!, logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: `reader-${sc.name}-${Math.random()}` });

@@ -34,6 +34,21 @@ describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
     expect((await fetch(`${custody.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-123' } })).status).toBe(401);
   });
 
+  test('an oversized body gets 413 and is quarantined (truncated at the limit); the service keeps serving', async () => {
+    const limit = sc.config.CUSTODY_MAX_BODY_BYTES;
+    const huge = `{"object":"whatsapp_business_account","pad":"${'x'.repeat(limit + 10)}"}`;
+    const res = await postWebhook(custody.url, 'acme-wa', huge, sc.appSecret);
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('body_too_large');
+    const seen: Array<{ headers: Record<string, string>; size: number }> = [];
+    const sub = await custody.adapters.bus.subscribe({ groupId: `q-${sc.name}`, topics: [custody.topics.quarantine], onBatch: async (rs) => void seen.push(...rs.map((r) => ({ headers: r.headers, size: r.value.length }))) });
+    const q = await waitFor('the quarantine record', async () => seen.find((r) => r.headers.code === 'body_too_large'));
+    await sub.stop();
+    expect(q.headers).toMatchObject({ truncated: 'true', stage: 'size', instance: 'acme-wa' });
+    expect(q.size).toBe(limit);
+    expect((await fetch(`${custody.url}/healthz`)).status).toBe(200);
+  });
+
   test('metrics count records per channel and tenant through every stage, and report consumer lag', async () => {
     expect((await postWebhook(custody.url, 'acme-wa', textWebhook(`metrics ${sc.name}`).body, sc.appSecret)).status).toBe(200);
     expect((await postWebhook(custody.url, 'acme-wa', '{"broken', sc.appSecret)).status).toBe(400);
