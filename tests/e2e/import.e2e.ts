@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { Kafka, logLevel } from 'kafkajs';
 import type { S3ArchiveStore } from '@custody/archive-store';
-import { startCustody, type RunningCustody } from '@custody/runtime';
-import { runImport, type ImportIO, type ImportOptions } from '../../services/runtime/src/import';
+import { runImport, startCustody, type ImportIO, type ImportOptions, type RunningCustody } from '@custody/runtime';
 import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
 

@@ -19,6 +19,8 @@ export interface ImportItem {
   result: NormalizeResult;
   /** Attachment id → absolute path of its file in the export, for attachments whose content is in the export. */
   files?: Record<string, string>;
+  /** The item's own bytes in the export, quarantined with the reason when the item is rejected. */
+  raw?: { contentType: string; body: Buffer };
 }
 
 /**

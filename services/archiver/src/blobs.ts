@@ -45,9 +45,13 @@ export async function storeBlob(store: ArchiveStore, req: BlobRequest): Promise<
     const path = 'path' in req.source ? req.source.path : join(spool!, randomBytes(6).toString('hex'));
     const { sha256, size } = 'path' in req.source ? await hashFile(path) : await spoolAndHash(req.source, path);
     const storageKey = blobKey(req.tenant, sha256);
-    const put = await store.put({ key: storageKey, body: { path, size, sha256 }, contentType: req.contentType ?? 'application/octet-stream', retainUntil: req.retainUntil, legalHold: req.legalHold });
+    // already stored: do not upload up to 2 GB again only to have the write-once put refuse it
+    const existing = await store.head(storageKey);
+    const put = existing
+      ? { versionId: existing.versionId, created: false }
+      : await store.put({ key: storageKey, body: { path, size, sha256 }, contentType: req.contentType ?? 'application/octet-stream', retainUntil: req.retainUntil, legalHold: req.legalHold });
     if (!put.created) {
-      const info = await store.head(storageKey, put.versionId);
+      const info = existing ?? (await store.head(storageKey, put.versionId));
       if (info && (!info.retainUntil || info.retainUntil < req.retainUntil)) await store.extendRetention(storageKey, put.versionId, req.retainUntil);
       if (info && req.legalHold && !info.legalHold) await store.setLegalHold(storageKey, put.versionId, true);
     }

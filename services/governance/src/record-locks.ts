@@ -1,22 +1,32 @@
 import type { ArchiveStore } from '@custody/archive-store';
 import { recordKey } from '@custody/archiver';
+import { parseEnvelope } from '@custody/envelope';
 import { NotFoundError } from '@custody/errors';
+
+type Version = { key: string; versionId: string };
 
 /**
  * Every archived object that belongs to a record: the record's version and its attachment
- * manifests, plus the blobs the manifests point at.
+ * manifests, plus the blobs its content lives in (named in the envelope for imports, in the
+ * manifests for attachments fetched from the vendor).
  */
-export async function recordObjects(store: ArchiveStore, tenant: string, id: string, versionId: string): Promise<{ own: Array<{ key: string; versionId: string }>; blobs: Array<{ key: string; versionId: string }> }> {
-  const own = [{ key: recordKey(tenant, id), versionId }];
-  const blobs: Array<{ key: string; versionId: string }> = [];
-  const prefix = `${recordKey(tenant, id).replace(/\.json$/, '')}.attachments/`;
-  for await (const v of store.list(prefix)) {
+export async function recordObjects(store: ArchiveStore, tenant: string, id: string, versionId: string): Promise<{ own: Version[]; blobs: Version[] }> {
+  const key = recordKey(tenant, id);
+  const own: Version[] = [{ key, versionId }];
+  const blobKeys = new Set<string>();
+  const env = parseEnvelope((await store.get(key, versionId)).body);
+  for (const a of [...(env.attachments ?? []), ...(env.call?.recording ? [env.call.recording] : [])]) if (a.storageKey) blobKeys.add(a.storageKey);
+  for await (const v of store.list(`${key.replace(/\.json$/, '')}.attachments/`)) {
     if (v.deleteMarker) continue;
     own.push({ key: v.key, versionId: v.versionId });
+    const m = JSON.parse((await store.get(v.key, v.versionId)).body.toString('utf8')) as { storageKey?: string };
+    if (m.storageKey) blobKeys.add(m.storageKey);
+  }
+  const blobs: Version[] = [];
+  for (const k of blobKeys) {
     try {
-      const m = JSON.parse((await store.get(v.key, v.versionId)).body.toString('utf8')) as { storageKey?: string };
-      const blob = m.storageKey ? await store.head(m.storageKey) : null;
-      if (blob) blobs.push({ key: blob.key, versionId: blob.versionId });
+      const info = await store.head(k);
+      if (info) blobs.push({ key: k, versionId: info.versionId });
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }

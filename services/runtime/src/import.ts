@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { storeBlob } from '@custody/archiver';
@@ -100,14 +101,14 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
   const info = await stat(path).catch((err: Error) => {
     throw new RejectedInputError('bad_usage', `cannot read --file ${options.file}: ${err.message}`);
   });
-  const checkpointFile = join(resolve(config.CUSTODY_DATA_DIR), 'imports', `${options.tenant}-${importer.id}-${fingerprint(path, info.size, info.mtimeMs)}.json`);
+  const checkpointFile = join(resolve(config.CUSTODY_DATA_DIR), 'imports', `${options.tenant}-${importer.id}-${await fingerprint(path, info)}.json`);
   const previous = options.restart ? undefined : await readCheckpoint(checkpointFile);
 
   const logger = io.logger ?? createLogger('custody-import', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const adapters = await openAdapters(config, logger);
-  if (previous) io.stderr.write(`custody import: resuming after position ${previous.position} (${previous.accepted} accepted, ${previous.quarantined} quarantined before${previous.complete ? '; the import had completed' : ''})\n`);
   let control: ControlPlane | undefined;
   try {
+    if (previous) io.stderr.write(`custody import: resuming after position ${previous.position} (${previous.accepted} accepted, ${previous.quarantined} quarantined before${previous.complete ? '; the import had completed' : ''})\n`);
     const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
     await adapters.bus.ensureTopics([{ name: topics.customerData }, { name: topics.quarantine }]);
     await adapters.store.ensureReady();
@@ -120,7 +121,6 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
     const progress = new Progress(io.stderr, await importer.total?.(path));
     let envelopes: Envelope[] = [];
     let rejects: Array<{ r: RejectedEvent; raw: Buffer; contentType?: string }> = [];
-    let pending = 0;
     let last = state.position;
     let publishedNow = 0;
     let quarantinedNow = 0;
@@ -139,7 +139,6 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
       await writeCheckpoint(checkpointFile, state);
       envelopes = [];
       rejects = [];
-      pending = 0;
     };
 
     for await (const item of importer.read(path, { tenant: options.tenant, receivedAt, account: options.account, timezone: options.timezone }) as AsyncIterable<Item>) {
@@ -149,7 +148,7 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
       const outcome = isRejected(item.result) ? item.result : await prepare(item, item.result, { adapters, policy, enrich: (d) => resolveIdentities(d, directory) });
       if ('rejected' in outcome) rejects.push({ r: outcome, raw: item.raw?.body ?? rawOf(item.result), contentType: item.raw?.contentType });
       else envelopes.push(outcome);
-      if (++pending >= BATCH) await flush();
+      if (envelopes.length + rejects.length >= BATCH) await flush();
       progress.update(item.position, state.accepted + envelopes.length, state.quarantined + rejects.length);
     }
     state.complete = true;
@@ -214,9 +213,20 @@ async function openAdapters(config: Config, logger: Logger): Promise<Adapters> {
   }
 }
 
-/** The same file (path, size, modification time) maps to the same checkpoint; a changed file starts afresh. */
-function fingerprint(path: string, size: number, mtimeMs: number): string {
-  return createHash('sha256').update(`${path}\u0000${size}\u0000${mtimeMs}`).digest('hex').slice(0, 32);
+/**
+ * The same file (path, size, modification time) maps to the same checkpoint; a changed file starts
+ * afresh. For an export folder its top-level files count: editing _chat.txt in place leaves the
+ * folder's own mtime unchanged.
+ */
+async function fingerprint(path: string, info: Stats): Promise<string> {
+  const hash = createHash('sha256').update(`${path}\u0000${info.size}\u0000${info.mtimeMs}`);
+  if (info.isDirectory()) {
+    for (const name of (await readdir(path)).sort()) {
+      const entry = await stat(join(path, name));
+      if (entry.isFile()) hash.update(`\u0000${name}\u0000${entry.size}\u0000${entry.mtimeMs}`);
+    }
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 async function readCheckpoint(file: string): Promise<Checkpoint | undefined> {

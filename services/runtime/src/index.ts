@@ -1,2 +1,3 @@
 export * from './adapters';
 export * from './custody';
+export { runImport, type ImportIO, type ImportOptions } from './import';

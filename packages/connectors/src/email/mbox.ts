@@ -1,4 +1,4 @@
-import { readLines } from '../whatsapp-export/lines';
+import { readLines } from '../import-shared/lines';
 
 export interface MboxMessage {
   /** Byte offset of the "From " line. */

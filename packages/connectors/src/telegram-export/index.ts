@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { isolateEvent, parseJsonBody, toE164, type ImportContext, type ImportItem, type Importer } from '@custody/connector-kit';
 import type { Participant } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
-import { checkTimeZone } from '../whatsapp-export/local-time';
+import { checkTimeZone } from '../import-shared/local-time';
 import { JsonSlicer, JsonStreamError, describe, type JsonPath, type Slice, type Want } from './json-slices';
 import { conversationId, messageDrafts, type ChatScope } from './normalize';
 import { TgChatField, TgMessage, TgPersonalInformation, type TgChat } from './types';

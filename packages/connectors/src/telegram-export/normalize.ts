@@ -3,7 +3,7 @@ import { basename, resolve, sep } from 'node:path';
 import { rawSource, vendorTime, type ImportContext } from '@custody/connector-kit';
 import type { Attachment, EnvelopeDraft, Participant } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
-import { wallTimeToUtc } from '../whatsapp-export/local-time';
+import { isValidWallTime, wallTimeToUtc } from '../import-shared/local-time';
 import type { TgChat, TgMessage } from './types';
 
 export const CONNECTOR = 'telegram-export';
@@ -43,7 +43,7 @@ export function messageDrafts(m: TgMessage, scope: ChatScope, ctx: ImportContext
     sender,
     recipients: service ? [] : recipientsOf(scope, sender),
     direction: service ? ('unknown' as const) : direction(scope.account, sender),
-    sentAt: sentAt(m, ctx, location),
+    sentAt: instant(m.date_unixtime, m.date, ctx, `${location}.date`),
     capturedAt: ctx.receivedAt.toISOString(),
   };
   const text = textOf(m);
@@ -62,26 +62,28 @@ export function messageDrafts(m: TgMessage, scope: ChatScope, ctx: ImportContext
     attachments: attachments.length ? attachments : undefined,
     refs: m.reply_to_message_id !== undefined ? { replyTo: `${convId}:${m.reply_to_message_id}` } : undefined,
   };
-  if (!m.edited_unixtime) return [message];
+  if (!m.edited_unixtime && !m.edited) return [message];
   // The export holds only the final text; the edit itself is a record of its own, dated when it happened.
   const edit: EnvelopeDraft = {
     ...common,
     kind: 'edit',
-    source: { ...common.source, externalId: `${externalId}:edited:${m.edited_unixtime}` },
-    sentAt: vendorTime(Number(m.edited_unixtime), 's', ctx.receivedAt, `${location}.edited_unixtime`),
+    source: { ...common.source, externalId: `${externalId}:edited:${m.edited_unixtime ?? m.edited}` },
+    sentAt: instant(m.edited_unixtime, m.edited, ctx, `${location}.edited`),
     content: { text: text || undefined, format: 'telegram/edited', entities },
     refs: { edits: externalId },
   };
   return [message, edit];
 }
 
-function sentAt(m: TgMessage, ctx: ImportContext, location: string): string {
-  if (m.date_unixtime) return vendorTime(Number(m.date_unixtime), 's', ctx.receivedAt, `${location}.date_unixtime`);
-  // exports before date_unixtime existed carry only the exporter's local time
-  const local = m.date && /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec(m.date);
-  if (!local) throw new RejectedInputError('missing_date', `${location}: neither date_unixtime nor a date like 2023-12-31T21:41:05`);
-  const [year, month, day, hour, minute, second] = local.slice(1).map(Number) as [number, number, number, number, number, number];
-  return vendorTime(wallTimeToUtc({ year, month, day, hour, minute, second }, ctx.timezone ?? 'UTC'), 'ms', ctx.receivedAt, `${location}.date`);
+/** `*_unixtime` when present; exports before it existed carry only the exporter's local time, read in --timezone. */
+function instant(unix: string | undefined, local: string | undefined, ctx: ImportContext, field: string): string {
+  if (unix) return vendorTime(Number(unix), 's', ctx.receivedAt, `${field}_unixtime`);
+  const m = local && /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec(local);
+  if (!m) throw new RejectedInputError('missing_date', `${field}: neither ${field.split('.').pop()}_unixtime nor a local time like 2023-12-31T21:41:05`);
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const wall = { year, month, day, hour, minute, second };
+  if (!isValidWallTime(wall)) throw new RejectedInputError('bad_date', `${field}: ${local} is not a calendar date`);
+  return vendorTime(wallTimeToUtc(wall, ctx.timezone ?? 'UTC'), 'ms', ctx.receivedAt, field);
 }
 
 function senderOf(m: TgMessage, location: string): Participant {

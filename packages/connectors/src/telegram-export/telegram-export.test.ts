@@ -174,11 +174,14 @@ describe('telegram-export: damaged and hostile input', () => {
     expect(drafts(await collect(path, { account: '7' }))[0]!.conversation.id).toBe('telegram:user7:2');
   });
 
-  test('an old export without date_unixtime reads "date" in --timezone', async () => {
-    const old = message(1, { date: '2020-07-01T12:00:00' });
+  test('an old export without *_unixtime reads "date" and "edited" in --timezone', async () => {
+    const old = message(1, { date: '2020-07-01T12:00:00', edited: '2020-07-01T12:30:00' });
     delete (old as Record<string, unknown>).date_unixtime;
-    const ds = drafts(await collect(tempJson(chatJson([old])), { timezone: 'Europe/Paris' }));
-    expect(ds[0]!.sentAt).toBe('2020-07-01T10:00:00.000Z');
+    const items = await collect(tempJson(chatJson([old, { ...old, id: 2, date: '2020-02-30T12:00:00' }])), { timezone: 'Europe/Paris' });
+    expect(rejections(items).map((r) => r.code)).toEqual(['bad_date']);
+    const ds = drafts(items);
+    expect(ds.map((d) => [d.kind, d.sentAt])).toEqual([['message', '2020-07-01T10:00:00.000Z'], ['edit', '2020-07-01T10:30:00.000Z']]);
+    expect(ds[1]!.source.externalId).toBe('telegram:42:1:edited:2020-07-01T12:30:00');
   });
 
   test('media paths cannot leave the export folder', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RejectedInputError } from '@custody/errors';
 import type { Participant } from '@custody/envelope';
-import { lineText, readLines } from './lines';
+import { lineText, readLines } from '../import-shared/lines';
 import { DateOrderEvidence, classifyBody, lineShape, type DateOrder } from './parse';
 import { accountParticipant, sameParticipant, senderParticipant } from './participants';
 

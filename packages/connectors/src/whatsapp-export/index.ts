@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { ImportContext, ImportItem, Importer } from '@custody/connector-kit';
-import { checkTimeZone } from './local-time';
+import { checkTimeZone } from '../import-shared/local-time';
 import { scanChat } from './chat';
-import { lineText, readLines } from './lines';
+import { lineText, readLines } from '../import-shared/lines';
 import { locateExport } from './locate';
 import { normalizeBlock, type Block, type ReadState } from './normalize';
 import { lineShape } from './parse';

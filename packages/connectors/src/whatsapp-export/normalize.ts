@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isolateEvent, rawSource, vendorTime, type ImportContext, type NormalizeResult } from '@custody/connector-kit';
 import type { Attachment, EnvelopeDraft, Participant } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
-import { checkTimeZone, formatWallTime, isValidWallTime, wallTimeToUtc } from './local-time';
+import { formatWallTime, isValidWallTime, wallTimeToUtc } from '../import-shared/local-time';
 import { recipientsOf, type Chat } from './chat';
 import { mediaFile } from './locate';
 import { mediaKind, omittedKind } from './media';
@@ -65,9 +65,7 @@ function drafts(block: Block, state: ReadState, location: string, files: Record<
   const wall = wallTime(shape.header, chat.order);
   if (typeof wall === 'string') throw new RejectedInputError('bad_time', `${location}: ${wall}`);
   if (!isValidWallTime(wall)) throw new RejectedInputError('bad_date', `${location}: ${formatWallTime(wall)} is not a calendar date (date order ${chat.order})`);
-  const timeZone = ctx.timezone ?? 'UTC';
-  checkTimeZone(timeZone);
-  const sentAt = vendorTime(wallTimeToUtc(wall, timeZone), 'ms', ctx.receivedAt, location);
+  const sentAt = vendorTime(wallTimeToUtc(wall, ctx.timezone ?? 'UTC'), 'ms', ctx.receivedAt, location);
 
   const body = classifyBody(shape.header.body);
   const externalId = identity(state, formatWallTime(wall), shape.header.body);

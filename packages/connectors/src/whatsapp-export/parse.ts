@@ -26,8 +26,11 @@ const DATE = '(\\d{1,4})([./-])(\\d{1,2})\\2(\\d{1,4})\\.?';
 const TIME = '(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:[ \\u202f\\u00a0]?([AaPp])\\.?[ \\u202f\\u00a0]?[Mm]\\.?)?';
 const ANDROID = new RegExp(`^${MARKS}${DATE},?[ \\u00a0]${TIME} [-–] ([\\s\\S]*)$`);
 const IOS = new RegExp(`^${MARKS}\\[${DATE},?[ \\u00a0]${TIME}\\] ([\\s\\S]*)$`);
-/** Starts like a timestamp but is not a well-formed header: a damaged line, not message text. */
-const LOOKS_LIKE_HEADER = new RegExp(`^${MARKS}\\[?\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}\\.?,?[ \\u00a0]\\d{1,2}[:.]\\d{2}`);
+/**
+ * Starts like a timestamp as the apps write it ("date, time") but is not a well-formed header: a
+ * damaged line, not message text. Without the comma ("1.2.3 10:00 deployed") it stays text.
+ */
+const LOOKS_LIKE_HEADER = new RegExp(`^${MARKS}\\[?\\d{1,4}([./-])\\d{1,2}\\1\\d{2,4}\\.?,[ \\u00a0]\\d{1,2}[:.]\\d{2}`);
 
 export type LineShape = { kind: 'header'; header: Header } | { kind: 'malformed' } | { kind: 'continuation' };
 

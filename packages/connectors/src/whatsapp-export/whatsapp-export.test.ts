@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRejected, type ImportContext, type ImportItem, type RejectedEvent } from '@custody/connector-kit';
 import { sealEnvelope, type EnvelopeDraft } from '@custody/envelope';
+import { getImporter, importerIds } from '../registry';
 import { whatsappExport } from './index';
 
 const FIX = join(__dirname, 'fixtures');
@@ -183,7 +184,7 @@ describe('whatsapp-export: damaged input', () => {
       '12/30/23, 9:00 AM - A: first',
       '12/30/23, 13:05 PM - A: not a 12-hour time', // bad_time
       '02/30/23, 9:01 AM - A: the 30th of February', // bad_date
-      '12/30/23 9:02 AM A: missing separator', // malformed_header
+      '12/30/23, 9:02 AM A: missing separator', // malformed_header
       '12/30/23, 9:03 AM - +1 555: a number that is no number', // invalid_phone
       '12/30/99, 9:04 AM - A: 2099 is far in the future', // timestamp_in_future
       '12/30/23, 9:05 AM - A: last',
@@ -217,8 +218,8 @@ describe('whatsapp-export: damaged input', () => {
   });
 
   test('a continuation line that merely mentions a date stays in its message', async () => {
-    const ds = drafts(await collect(tempExport('31/12/2023, 10:00 - A: deadline is\n31/01/2024 at noon\n')));
-    expect(ds.map((d) => d.content!.text)).toEqual(['deadline is\n31/01/2024 at noon']);
+    const ds = drafts(await collect(tempExport('31/12/2023, 10:00 - A: deadline is\n31/01/2024 at noon\n1.2.3 10:00 deployed\n')));
+    expect(ds.map((d) => d.content!.text)).toEqual(['deadline is\n31/01/2024 at noon\n1.2.3 10:00 deployed']);
   });
 
   test('a sender written as a phone number matches a phone --account', async () => {
@@ -228,5 +229,19 @@ describe('whatsapp-export: damaged input', () => {
     expect(ds[0]!.sender).toEqual({ kind: 'phone', value: '+447700900123', displayName: '\u202a+44 7700 900123\u202c' });
     expect(ds[1]!.recipients).toEqual([{ kind: 'phone', value: '+447700900123', displayName: '\u202a+44 7700 900123\u202c' }]);
     expect(ds[0]!.conversation.type).toBe('direct');
+  });
+});
+
+describe('whatsapp-export: registry and hostile names', () => {
+  test('registered beside the connectors; an unknown id is refused with the known ones', () => {
+    expect(getImporter('whatsapp-export')).toBe(whatsappExport);
+    expect(importerIds()).toEqual(expect.arrayContaining(['email', 'telegram-export', 'whatsapp-export']));
+    expect(() => getImporter('constructor')).toThrow(expect.objectContaining({ code: 'unknown_importer', message: expect.stringContaining('whatsapp-export') }));
+  });
+
+  test('senders named like prototype members are ordinary handles', async () => {
+    const ds = drafts(await collect(tempExport('31/12/2023, 10:00 - __proto__: a\n31/12/2023, 10:01 - constructor: b\n')));
+    expect(ds.map((d) => d.sender.value)).toEqual(['__proto__', 'constructor']);
+    expect(ds[0]!.recipients).toEqual([{ kind: 'handle', value: 'constructor', displayName: 'constructor' }]);
   });
 });

@@ -32,9 +32,8 @@ export function isValidWallTime(t: WallTime): boolean {
  */
 export function wallTimeToUtc(t: WallTime, timeZone: string): number {
   const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
-  const first = asUtc - offsetAt(asUtc, timeZone);
-  const second = asUtc - offsetAt(first, timeZone);
-  return second;
+  const firstGuess = asUtc - offsetAt(asUtc, timeZone);
+  return asUtc - offsetAt(firstGuess, timeZone);
 }
 
 /** "YYYY-MM-DDTHH:MM:SS" as written, zone-free: what a record's identity hashes. */
