@@ -2,7 +2,8 @@ import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
+import { stackConfig, testLogger, uniqueName, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
 
 const BOT_ID = 'Uf3b8c2d1e0a94b7c8d6e5f4a3b2c1d0e';
@@ -16,6 +17,33 @@ function event(type: string, fields: Record<string, unknown>): Record<string, un
 }
 const textEvent = (text: string, id: string) => event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'text', id, quoteToken: 'q', text } });
 const webhook = (events: unknown[]) => JSON.stringify({ destination: BOT_ID, events });
+/** An image a user sent: its content is on LINE's servers (contentProvider line), fetched by message id. */
+const imageEvent = (id: string) => event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'image', id, quoteToken: 'q', contentProvider: { type: 'line' } } });
+const fileEvent = (id: string, fileName: string, fileSize: number) => event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'file', id, fileName, fileSize } });
+
+/** Content a user sent, as the content API holds it under its message id. */
+interface LineContent {
+  messageId: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/**
+ * A stand-in for LINE's content API on 127.0.0.1: GET /v2/bot/message/{messageId}/content behind
+ * the channel access token (401 with LINE's error body otherwise), 404 for an unknown message.
+ */
+function fakeContentApi(channelAccessToken: string, contents: LineContent[]): Promise<FakeVendor> {
+  return startFakeVendor((req, res, { url }) => {
+    const messageId = /^\/v2\/bot\/message\/([^/]+)\/content$/.exec(url.pathname)?.[1];
+    if (req.method !== 'GET' || messageId === undefined) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not found"}');
+    if (req.headers.authorization !== `Bearer ${channelAccessToken}`) {
+      return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Authentication failed. Confirm that the access token in the authorization header is valid."}');
+    }
+    const content = contents.find((c) => c.messageId === messageId);
+    if (!content) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not found"}');
+    sendBytes(res, content.bytes, { 'content-type': content.contentType });
+  });
+}
 
 /** The API's JSON answers, read loosely: the assertions check their shape. */
 const json = (res: Response): Promise<any> => res.json(); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -23,17 +51,24 @@ const json = (res: Response): Promise<any> => res.json(); // eslint-disable-line
 /** LINE → gateway → Kafka → archiver → MinIO (Object Lock) + OpenSearch → API, on real servers. */
 describe('LINE webhooks on the real stack', () => {
   const channelSecret = randomBytes(16).toString('hex');
+  const channelAccessToken = `line-token-${randomBytes(12).toString('hex')}`;
+  // distinct random content per message
+  const image: LineContent = { messageId: messageIdOf(), contentType: 'image/jpeg', bytes: randomBytes(640 * 1024 + 17) };
+  const file: LineContent = { messageId: messageIdOf(), contentType: 'application/pdf', bytes: randomBytes(1024 * 1024 + 229) };
+  let contentApi: FakeVendor;
   let sc: StackConfig;
   let custody: RunningCustody;
   let s3: S3ArchiveStore;
 
   beforeAll(async () => {
-    sc = stackConfig({}, [{ id: 'acme-line', connector: 'line', tenant: 'acme', config: { channelSecret, channelAccessToken: `line-token-${randomBytes(12).toString('hex')}` } }]);
+    contentApi = await fakeContentApi(channelAccessToken, [image, file]);
+    sc = stackConfig({ CUSTODY_MEDIA_GROUP: process.env.REPRO_GROUP ?? uniqueName('media-') }, [{ id: 'acme-line', connector: 'line', tenant: 'acme', config: { channelSecret, channelAccessToken, apiBaseUrl: contentApi.url } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });
   afterAll(async () => {
     await custody?.stop();
+    await contentApi?.close();
   });
 
   const post = (body: string, secret: string | null = channelSecret) =>
@@ -101,6 +136,43 @@ describe('LINE webhooks on the real stack', () => {
     expect(deletion.envelope).toMatchObject({ kind: 'deletion', refs: { deletes: messageId } });
     expect(deletion.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
     expect((await record(original.id)).envelope.content.text).toBe(`Cancel my order, ${marker}`);
+  });
+
+  test('an image and a file are fetched from the content API, stored by SHA-256 under COMPLIANCE lock and served back verified', async () => {
+    const res = await post(webhook([imageEvent(image.messageId), fileEvent(file.messageId, 'statement.pdf', file.bytes.length)]));
+    expect(res.status).toBe(200);
+    const accepted = await json(res);
+    expect(accepted.accepted).toBe(2);
+
+    for (const [id, content] of [[accepted.ids[0], image], [accepted.ids[1], file]] as const) {
+      const sha = sha256Hex(content.bytes);
+      const r = await waitFor(`attachment ${content.messageId} of ${id}`, async () => {
+        const got = await fetch(`${custody.url}/v1/records/${id}/attachments/${content.messageId}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+        return got.status === 200 ? got : undefined;
+      }, 60_000);
+      const body = Buffer.from(await r.arrayBuffer());
+      expect(r.headers.get('x-custody-sha256')).toBe(sha);
+      expect(sha256Hex(body)).toBe(sha);
+      expect(body.length).toBe(content.bytes.length);
+
+      const blobKey = `tenants/acme/blobs/${sha.slice(0, 2)}/${sha}`;
+      const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: blobKey }));
+      expect(head.ObjectLockMode).toBe('COMPLIANCE');
+      expect(head.ContentLength).toBe(content.bytes.length);
+
+      // the record itself still only references the content
+      const rec = await record(id);
+      expect(rec.envelope.attachments).toEqual([expect.objectContaining({ id: content.messageId, sourceRef: `line-content:${content.messageId}` })]);
+      expect(rec.envelope.attachments[0].storageKey).toBeUndefined();
+    }
+
+    // exactly the calls fetchMedia makes, each with the channel access token
+    const calls = contentApi.requests.filter((q) => q.url.pathname.startsWith('/v2/bot/message/'));
+    expect(new Set(calls.map((q) => `${q.method} ${q.url.pathname}${q.url.search}`))).toEqual(new Set([`GET /v2/bot/message/${image.messageId}/content`, `GET /v2/bot/message/${file.messageId}/content`]));
+    expect(contentApi.requests.every((q) => q.headers.authorization === `Bearer ${channelAccessToken}`)).toBe(true);
+    // another tenant cannot read it
+    const other = await fetch(`${custody.url}/v1/records/${accepted.ids[1]}/attachments/${file.messageId}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
+    expect(other.status).toBe(404);
   });
 
   test('a missing or wrong signature → 401 and nothing is archived', async () => {

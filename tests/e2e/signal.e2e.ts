@@ -1,9 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, uniqueName, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
+import { sha256Hex } from '../support/fake-vendor';
 
 const ACCOUNT = '+14155550100';
 const ALICE = '+447700900123';
@@ -23,17 +27,22 @@ function notification(dataMessage: Record<string, unknown>, timestamp: number): 
 /** signal-cli notifications → gateway → Kafka → archiver → MinIO (Object Lock) + OpenSearch → API, on real servers. */
 describe('Signal (signal-cli) notifications on the real stack', () => {
   const sharedSecret = `signal-${randomBytes(16).toString('hex')}`;
+  let attachmentsDir: string;
   let sc: StackConfig;
   let custody: RunningCustody;
   let s3: S3ArchiveStore;
 
   beforeAll(async () => {
-    sc = stackConfig({}, [{ id: 'acme-signal', connector: 'signal', tenant: 'acme', config: { account: ACCOUNT, sharedSecret } }]);
+    // signal-cli has no media API: it downloads every attachment itself into its attachments directory
+    attachmentsDir = await mkdtemp(join(tmpdir(), 'custody-signal-attachments-'));
+    // its own media consumer group: the default one is shared by every Custody running against this Kafka
+    sc = stackConfig({ CUSTODY_MEDIA_GROUP: uniqueName('media-') }, [{ id: 'acme-signal', connector: 'signal', tenant: 'acme', config: { account: ACCOUNT, sharedSecret, attachmentsDir } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });
   afterAll(async () => {
     await custody?.stop();
+    if (attachmentsDir) await rm(attachmentsDir, { recursive: true, force: true });
   });
 
   const post = (body: unknown, authorization: string | null = `Bearer ${sharedSecret}`) =>
@@ -101,5 +110,36 @@ describe('Signal (signal-cli) notifications on the real stack', () => {
     expect((await post(notification({ message: fence }, Date.now() - 500))).status).toBe(200);
     await findByText(fence);
     expect((await apiSearch(custody.url, sc.keys.compliance.token, { text: marker })).body.total).toBe(0);
+  });
+
+  test('an attachment signal-cli stored in attachmentsDir is read, stored by SHA-256 under COMPLIANCE lock, and served back verified', async () => {
+    const content = randomBytes(384 * 1024 + 11);
+    const sha = sha256Hex(content);
+    // signal-cli names a downloaded attachment by a random id plus the extension of its content type
+    const attachmentId = `${randomBytes(15).toString('base64url')}.pdf`;
+    await writeFile(join(attachmentsDir, attachmentId), content);
+    const sentAt = Date.now() - 1_500;
+    const res = await post(notification({ message: `signal ${sc.name} term sheet`, attachments: [{ contentType: 'application/pdf', filename: 'term-sheet.pdf', id: attachmentId, size: content.length, width: null, height: null, caption: null, uploadTimestamp: sentAt }] }, sentAt));
+    expect(res.status).toBe(200);
+    const id = (await res.json()).ids[0] as string;
+
+    const download = await waitFor(`attachment ${attachmentId} of ${id}`, async () => {
+      const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(attachmentId)}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+      return r.status === 200 ? r : undefined;
+    }, 60_000);
+    const body = Buffer.from(await download.arrayBuffer());
+    expect(download.headers.get('x-custody-sha256')).toBe(sha);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(sha256Hex(body)).toBe(sha);
+    expect(body.length).toBe(content.length);
+
+    const blobKey = `tenants/acme/blobs/${sha.slice(0, 2)}/${sha}`;
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: blobKey }));
+    expect(head.ObjectLockMode).toBe('COMPLIANCE');
+
+    const rec = await (await fetch(`${custody.url}/v1/records/${id}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } })).json();
+    expect(rec.envelope.attachments).toEqual([{ id: attachmentId, kind: 'document', mimeType: 'application/pdf', fileName: 'term-sheet.pdf', size: content.length, sourceRef: `signal-attachment:${attachmentId}` }]);
+    const other = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(attachmentId)}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
+    expect(other.status).toBe(404);
   });
 });

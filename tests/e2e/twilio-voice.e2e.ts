@@ -3,6 +3,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import type { Envelope } from '@custody/envelope';
 import { startCustody, type RunningCustody } from '@custody/runtime';
+import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
 
@@ -10,6 +11,7 @@ const PUBLIC_URL = 'https://custody.example.test';
 const INSTANCE = 'acme-voice';
 const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
 const AUTH_TOKEN = randomBytes(16).toString('hex');
+const BASIC_AUTH = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
 interface RecordView {
   envelope: Envelope;
   verification: { objectSha256: string; envelopeIntegrity: string };
@@ -33,6 +35,20 @@ const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
 
 /**
+ * Twilio's recording resource as the connector meets it: the callback's RecordingUrl names no file,
+ * GET <RecordingUrl>.wav with basic auth (AccountSid:AuthToken) returns the original WAV.
+ */
+function fakeTwilioRecordings(files: Map<string, Buffer>): Promise<FakeVendor> {
+  return startFakeVendor((req, res, { url }) => {
+    if (req.headers.authorization !== BASIC_AUTH) return void res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="Twilio API"' }).end('{"code":20003,"message":"Authenticate","status":401}');
+    const m = new RegExp(`^/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/(RE[0-9a-f]{32})\\.wav$`).exec(url.pathname);
+    const file = req.method === 'GET' && m ? files.get(m[1]!) : undefined;
+    if (!file) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404,"status":404}');
+    sendBytes(res, file, { 'content-type': 'audio/x-wav' });
+  });
+}
+
+/**
  * Twilio Voice status and recording callbacks → gateway (X-Twilio-Signature over the public URL) →
  * Kafka → archiver → MinIO (Object Lock) + OpenSearch → API, on the real servers.
  */
@@ -40,14 +56,21 @@ describe('Twilio Voice pipeline on the real stack', () => {
   let sc: StackConfig;
   let custody: RunningCustody;
   let s3: S3ArchiveStore;
+  const recordings = new Map<string, Buffer>();
+  let twilio: FakeVendor;
 
   beforeAll(async () => {
-    sc = stackConfig({ CUSTODY_PUBLIC_URL: PUBLIC_URL }, [{ id: INSTANCE, connector: 'twilio-voice', tenant: 'acme', config: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN } }]);
+    twilio = await fakeTwilioRecordings(recordings);
+    // its own media consumer group: the default one is shared with every other test run against this Kafka
+    sc = stackConfig({ CUSTODY_PUBLIC_URL: PUBLIC_URL, CUSTODY_MEDIA_GROUP: `media-${Date.now().toString(36)}${randomBytes(3).toString('hex')}` }, [
+      { id: INSTANCE, connector: 'twilio-voice', tenant: 'acme', config: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl: twilio.url } },
+    ]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });
   afterAll(async () => {
     await custody?.stop();
+    await twilio?.close();
   });
 
   function post(params: Record<string, string>, token = AUTH_TOKEN): Promise<Response> {
@@ -90,9 +113,11 @@ describe('Twilio Voice pipeline on the real stack', () => {
     return (await res.json()) as RecordView;
   }
 
-  test('a signed call status and its recording are acknowledged with TwiML, archived under COMPLIANCE lock and verified', async () => {
+  test('a signed call status and its recording are acknowledged with TwiML, archived under COMPLIANCE lock and verified, the recording fetched and served back verified', async () => {
     const callSid = sid('CA');
     const recordingSid = sid('RE');
+    const wav = randomBytes(768 * 1024 + 5);
+    recordings.set(recordingSid, wav);
     const endedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
     const completed = callStatus(callSid, endedAt);
     const res = await post(completed);
@@ -129,6 +154,26 @@ describe('Twilio Voice pipeline on the real stack', () => {
     const recording = records.find((r) => r.envelope.source.externalId === `${callSid}:recording:${recordingSid}`)!;
     expect(recording.envelope.sender).toEqual({ kind: 'handle', value: `twilio-call:${callSid}`, platformId: callSid });
     expect(recording.envelope.call.recording).toEqual({ id: recordingSid, kind: 'recording', mimeType: 'audio/wav', sourceRef: recordingUrl });
+
+    // the recording itself: fetched by the media service, stored once by SHA-256 under the lock, served back verified
+    const sha = sha256Hex(wav);
+    const served = await waitFor(`recording ${recordingSid} of ${recording.hit.id}`, async () => {
+      const r = await fetch(`${custody.url}/v1/records/${recording.hit.id}/attachments/${recordingSid}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+      if (r.status === 200) return r;
+      await r.body?.cancel();
+      return undefined;
+    }, 60_000);
+    const body = Buffer.from(await served.arrayBuffer());
+    expect(served.headers.get('x-custody-sha256')).toBe(sha);
+    expect(served.headers.get('content-type')).toBe('audio/wav');
+    expect(sha256Hex(body)).toBe(sha);
+    expect(body.length).toBe(wav.length);
+    const blob = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `tenants/acme/blobs/${sha.slice(0, 2)}/${sha}` }));
+    expect(blob.ObjectLockMode).toBe('COMPLIANCE');
+    // the connector asked for the original WAV under the account, with basic auth
+    const calls = twilio.requests.filter((r) => r.url.pathname.includes(recordingSid));
+    expect(calls.length).toBeGreaterThanOrEqual(1);
+    for (const r of calls) expect({ method: r.method, path: r.url.pathname, authorization: r.headers.authorization }).toEqual({ method: 'GET', path: `/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recordingSid}.wav`, authorization: BASIC_AUTH });
   });
 
   test('bad authentication is refused with 401 and nothing is archived', async () => {

@@ -1,9 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, uniqueName, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
+import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { encrypt, encryptCallback, wecomSignature } from '../../packages/connectors/src/wecom/crypto';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -19,20 +21,60 @@ function textMessage(content: string, at = new Date()): { xml: string; msgId: st
   return { xml, msgId };
 }
 
+/** A decrypted image message (MsgType image: PicUrl + MediaId), media ids as WeCom issues them. */
+function imageMessage(from: string, mediaId: string, at = new Date()): { xml: string; msgId: string } {
+  const msgId = `${randomInt(1e9, 9e9)}${randomInt(1e9, 9e9)}`;
+  const xml = `<xml><ToUserName><![CDATA[${CORP_ID}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${Math.floor(at.getTime() / 1000)}</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[https://wework.qpic.cn/wwpic/${msgId}/0]]></PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId><MsgId>${msgId}</MsgId><AgentID>${AGENT_ID}</AgentID></xml>`;
+  return { xml, msgId };
+}
+
+const json = (res: ServerResponse, body: unknown) => void res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
+
+/**
+ * A stand-in for qyapi.weixin.qq.com: GET /cgi-bin/gettoken (corpid + corpsecret → access_token), then
+ * GET /cgi-bin/media/get (access_token + media_id → the file). Auth is in the query string, not a header.
+ * A wrong credential is refused with HTTP 401 and WeCom's errcode JSON (WeCom itself says it with HTTP 200),
+ * an unknown media_id exactly as WeCom does: HTTP 200, errcode 40007, no Content-Disposition.
+ */
+function fakeWecomApi(creds: { corpId: string; corpSecret: string; accessToken: string }, files: Map<string, Buffer>): Promise<FakeVendor> {
+  return startFakeVendor((req, res, { url }) => {
+    const q = url.searchParams;
+    if (req.method !== 'GET') return void res.writeHead(405).end();
+    if (url.pathname === '/cgi-bin/gettoken') {
+      if (q.get('corpid') !== creds.corpId || q.get('corpsecret') !== creds.corpSecret) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"errcode":40001,"errmsg":"invalid credential"}');
+      return json(res, { errcode: 0, errmsg: 'ok', access_token: creds.accessToken, expires_in: 7200 });
+    }
+    if (url.pathname === '/cgi-bin/media/get') {
+      if (q.get('access_token') !== creds.accessToken) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"errcode":40014,"errmsg":"invalid access_token"}');
+      const file = files.get(q.get('media_id') ?? '');
+      if (!file) return json(res, { errcode: 40007, errmsg: 'invalid media_id' });
+      return sendBytes(res, file, { 'content-type': 'image/jpeg', 'content-disposition': `attachment; filename="${q.get('media_id')}.jpg"` });
+    }
+    res.writeHead(404).end();
+  });
+}
+
 /** WeCom callback (encrypted XML, msg_signature) → gateway → Kafka → archiver → MinIO (Object Lock) + OpenSearch → API, on real servers. */
 describe('WeCom callbacks on the real stack', () => {
   const keys = { token: `tok${randomBytes(8).toString('hex')}`, encodingAesKey: encodingAesKey(), corpId: CORP_ID };
+  const api = { corpId: CORP_ID, corpSecret: `secret-${randomBytes(16).toString('hex')}`, accessToken: randomBytes(48).toString('base64url') };
+  const mediaId = `3${randomBytes(36).toString('base64url')}`;
+  const image = randomBytes(512 * 1024 + 77);
+  let wecomApi: FakeVendor;
   let sc: StackConfig;
   let custody: RunningCustody;
   let s3: S3ArchiveStore;
 
   beforeAll(async () => {
-    sc = stackConfig({}, [{ id: 'acme-wecom', connector: 'wecom', tenant: 'acme', config: keys }]);
+    wecomApi = await fakeWecomApi(api, new Map([[mediaId, image]]));
+    // its own media consumer group: the default one is shared by every Custody running against this Kafka
+    sc = stackConfig({ CUSTODY_MEDIA_GROUP: uniqueName('media-') }, [{ id: 'acme-wecom', connector: 'wecom', tenant: 'acme', config: { ...keys, corpSecret: api.corpSecret, apiBaseUrl: wecomApi.url } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });
   afterAll(async () => {
     await custody?.stop();
+    await wecomApi?.close();
   });
 
   const post = (cb: { body: string; query: string }) =>
@@ -111,5 +153,46 @@ describe('WeCom callbacks on the real stack', () => {
     expect((await post(encryptCallback(textMessage(fence).xml, keys))).status).toBe(200);
     await findByText(fence);
     expect((await apiSearch(custody.url, sc.keys.compliance.token, { text: marker })).body.total).toBe(0);
+  });
+
+  test('an image message\'s MediaId is fetched with gettoken + media/get, stored by SHA-256 under COMPLIANCE lock, and served back verified', async () => {
+    const sha = sha256Hex(image);
+    const from = `WangWu${sc.name}`;
+    const msg = imageMessage(from, mediaId);
+    const res = await post(encryptCallback(msg.xml, keys, { agentId: AGENT_ID }));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('success');
+
+    const found = await waitFor('the image message to be searchable', async () => {
+      const r = await apiSearch(custody.url, sc.keys.compliance.token, { conversation: `wecom:${CORP_ID}:${AGENT_ID}:${from}` });
+      return r.status === 200 && r.body.total > 0 ? r.body : undefined;
+    });
+    expect(found.total).toBe(1);
+    const id = found.hits[0].id as string;
+
+    const download = await waitFor(`attachment ${mediaId} of ${id}`, async () => {
+      const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(mediaId)}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+      return r.status === 200 ? r : undefined;
+    }, 60_000);
+    const body = Buffer.from(await download.arrayBuffer());
+    expect(download.headers.get('x-custody-sha256')).toBe(sha);
+    expect(sha256Hex(body)).toBe(sha);
+    expect(body.length).toBe(image.length);
+
+    // exactly WeCom's two calls, with the configured credentials, and nothing else
+    const paths = new Set(wecomApi.requests.map((r) => r.url.pathname));
+    expect([...paths].sort()).toEqual(['/cgi-bin/gettoken', '/cgi-bin/media/get']);
+    const get = wecomApi.requests.find((r) => r.url.pathname === '/cgi-bin/media/get')!;
+    expect(Object.fromEntries(get.url.searchParams)).toEqual({ access_token: api.accessToken, media_id: mediaId });
+
+    const blobKey = `tenants/acme/blobs/${sha.slice(0, 2)}/${sha}`;
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: blobKey }));
+    expect(head.ObjectLockMode).toBe('COMPLIANCE');
+
+    // the record still only references the media id; another tenant cannot read the content
+    const rec = await (await fetch(`${custody.url}/v1/records/${id}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } })).json();
+    expect(rec.envelope.attachments).toEqual([{ id: mediaId, kind: 'image', sourceRef: `wecom-media:${mediaId}` }]);
+    const other = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(mediaId)}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
+    expect(other.status).toBe(404);
   });
 });

@@ -48,6 +48,7 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
     CUSTODY_HTTP_PORT: '0',
     CUSTODY_TOPIC_SUFFIX: name,
     CUSTODY_ARCHIVER_GROUP: `archiver-${name}`,
+    CUSTODY_MEDIA_GROUP: `media-${name}`,
     S3_BUCKET: `custody-${name}`,
     OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
     CUSTODY_DEFAULT_RETENTION_DAYS: '1',

@@ -73,7 +73,9 @@ export class MediaWorker {
     const pending = pendingAttachments(env);
     if (pending.length === 0) return { status: 'ok' };
     const instance = record.headers.instance ? this.deps.instances.get(record.headers.instance) : undefined;
-    if (!instance?.connector.fetchMedia) return { status: 'dlq', reason: `no connector instance "${record.headers.instance ?? ''}" able to fetch attachments of ${env.id}` };
+    if (!instance) return { status: 'dlq', reason: `connector instance "${record.headers.instance ?? ''}" that captured ${env.id} is not configured: its attachments cannot be fetched` };
+    // some vendors' content can only be fetched on the firm's side (WeCom archive: Finance SDK); the reference is the record
+    if (!instance.connector.fetchMedia) return { status: 'ok' };
     const failures: string[] = [];
     for (const att of pending) {
       try {

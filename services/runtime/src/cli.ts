@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizePayload, type AnyConnector } from '@custody/connector-kit';
 import { formatIssues } from '@custody/envelope';
-import { connectorIds, getConnector } from '@custody/connectors';
+import { connectorIds, getConnector, importerIds } from '@custody/connectors';
 import { CustodyError } from '@custody/errors';
 import { loadConfig } from '@custody/config';
 import { createLogger } from '@custody/logger';
@@ -20,7 +20,7 @@ commands:
   disposition --tenant <id> [--dry-run]   delete what is past retention and under no hold; prints the certificate
   import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA>] [--restart]
                                           archive a vendor export file (whatsapp-export, telegram-export, email); resumable
-  channels                                list connector ids
+  channels                                list connector ids (webhook) and importer ids (import)
 
 exit codes: 0 ok, 1 failure, 2 rejected input or bad usage`;
 
@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'import':
         return await importCommand(rest);
       case 'channels':
-        process.stdout.write(`${connectorIds().join('\n')}\n`);
+        process.stdout.write(`${[...connectorIds().map((id) => `${id}\twebhook`), ...importerIds().map((id) => `${id}\timport`)].join('\n')}\n`);
         return 0;
       case 'start':
         return await start();

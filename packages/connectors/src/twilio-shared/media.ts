@@ -13,12 +13,16 @@ export async function fetchTwilioMedia(sourceRef: string, config: TwilioConfig, 
   let target: URL;
   try {
     const src = new URL(sourceRef);
-    target = new URL(`${src.pathname}${src.search}`, config.apiBaseUrl);
+    // set on the origin, never resolved against it: a path such as "//other.host/2010-04-01/…"
+    // resolves as a protocol-relative reference to another host, which would receive the credentials
+    target = new URL(new URL(config.apiBaseUrl).origin);
+    target.pathname = src.pathname;
+    target.search = src.search;
   } catch {
     throw new RejectedInputError('bad_source_ref', `twilio media: sourceRef is not a URL`);
   }
   const prefix = `/2010-04-01/Accounts/${config.accountSid}/`;
-  if (!target.pathname.startsWith(prefix)) throw new RejectedInputError('bad_source_ref', `twilio media: ${target.pathname} is not under ${prefix}`);
+  if (target.origin !== new URL(config.apiBaseUrl).origin || !target.pathname.startsWith(prefix)) throw new RejectedInputError('bad_source_ref', `twilio media: ${target.pathname} is not under ${prefix}`);
   const authorization = `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`;
   let res: Response;
   try {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookRequest } from '@custody/connector-kit';
-import { decodeForm, formParams, twilioSignature, verifyTwilioRequest } from './index';
+import { decodeForm, fetchTwilioMedia, formParams, twilioSignature, verifyTwilioRequest } from './index';
 
 describe('twilio-shared: X-Twilio-Signature', () => {
   // Twilio's documented example ("Validating Signatures from Twilio", api-snippets signature_validation)
@@ -52,5 +52,28 @@ describe('twilio-shared: form decoding', () => {
     const params = formParams([['toString', 'x'], ['hasOwnProperty', 'y']], 't');
     expect(Object.getPrototypeOf(params)).toBeNull();
     expect(params.toString).toBe('x');
+  });
+});
+
+describe('twilio-shared: media fetch', () => {
+  const config = { accountSid: 'AC00000000000000000000000000000000', authToken: '12345678', apiBaseUrl: 'https://api.twilio.com' };
+  const path = `/2010-04-01/Accounts/${config.accountSid}/Messages/MM00000000000000000000000000000000/Media/ME00000000000000000000000000000000`;
+  afterEach(() => jest.restoreAllMocks());
+
+  test('a path naming another host ("//host/…", "/\\host/…") is refused before anything is sent', async () => {
+    const fetch = jest.spyOn(globalThis, 'fetch');
+    for (const ref of [`https://api.twilio.com//evil.example${path}`, `https://api.twilio.com/\\evil.example${path}`]) {
+      await expect(fetchTwilioMedia(ref, config)).rejects.toMatchObject({ code: 'bad_source_ref' });
+    }
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  test("only the path is used, on apiBaseUrl's origin, with basic auth", async () => {
+    const fetch = jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response('bytes', { headers: { 'content-type': 'image/png' } }));
+    await fetchTwilioMedia(`https://media.example${path}?x=1`, config);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const [target, init] = fetch.mock.calls[0]!;
+    expect(String(target)).toBe(`https://api.twilio.com${path}?x=1`);
+    expect(init?.headers).toEqual({ authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}` });
   });
 });
