@@ -3,7 +3,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { stackConfig, testLogger, uniqueName, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
 
 const BOT_ID = 'Uf3b8c2d1e0a94b7c8d6e5f4a3b2c1d0e';
@@ -62,7 +62,7 @@ describe('LINE webhooks on the real stack', () => {
 
   beforeAll(async () => {
     contentApi = await fakeContentApi(channelAccessToken, [image, file]);
-    sc = stackConfig({ CUSTODY_MEDIA_GROUP: process.env.REPRO_GROUP ?? uniqueName('media-') }, [{ id: 'acme-line', connector: 'line', tenant: 'acme', config: { channelSecret, channelAccessToken, apiBaseUrl: contentApi.url } }]);
+    sc = stackConfig({}, [{ id: 'acme-line', connector: 'line', tenant: 'acme', config: { channelSecret, channelAccessToken, apiBaseUrl: contentApi.url } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });
@@ -170,6 +170,9 @@ describe('LINE webhooks on the real stack', () => {
     const calls = contentApi.requests.filter((q) => q.url.pathname.startsWith('/v2/bot/message/'));
     expect(new Set(calls.map((q) => `${q.method} ${q.url.pathname}${q.url.search}`))).toEqual(new Set([`GET /v2/bot/message/${image.messageId}/content`, `GET /v2/bot/message/${file.messageId}/content`]));
     expect(contentApi.requests.every((q) => q.headers.authorization === `Bearer ${channelAccessToken}`)).toBe(true);
+    // the stand-in really checks the token: none or a wrong one is refused as LINE refuses it
+    expect((await fetch(`${contentApi.url}/v2/bot/message/${file.messageId}/content`)).status).toBe(401);
+    expect((await fetch(`${contentApi.url}/v2/bot/message/${file.messageId}/content`, { headers: { authorization: `Bearer ${channelAccessToken}x` } })).status).toBe(401);
     // another tenant cannot read it
     const other = await fetch(`${custody.url}/v1/records/${accepted.ids[1]}/attachments/${file.messageId}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
     expect(other.status).toBe(404);

@@ -220,6 +220,9 @@ describe('Telegram bot webhooks on the real stack', () => {
         `GET /file/bot${botToken}/${doc.filePath}`,
       ].sort(),
     );
+    // the stand-in really checks the token: a wrong one is refused as Telegram refuses it
+    expect((await fetch(`${botApi.url}/bot${BOT_ID}:${randomBytes(24).toString('base64url')}/getFile?file_id=${doc.fileId}`)).status).toBe(401);
+    expect((await fetch(`${botApi.url}/file/bot${BOT_ID}:${randomBytes(24).toString('base64url')}/${doc.filePath}`)).status).toBe(401);
     // another tenant cannot read it
     const other = await fetch(`${custody.url}/v1/records/${docId}/attachments/${doc.uniqueId}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
     expect(other.status).toBe(404);

@@ -33,6 +33,7 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
         if (!att) throw new NotFoundError(`record ${id} has no attachment ${attachment}`);
         let storageKey = att.storageKey;
         let sha256 = att.sha256;
+        let mimeType = att.mimeType;
         if (!storageKey) {
           const manifest = await deps.store.get(manifestKey(p.tenant, id, attachment)).catch(() => {
             throw new NotFoundError(`attachment ${attachment} of ${id} has not been fetched from the vendor (yet)`);
@@ -40,6 +41,8 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
           const m = AttachmentManifest.parse(JSON.parse(manifest.body.toString('utf8')));
           storageKey = m.storageKey;
           sha256 = m.sha256;
+          // the vendor names the type on download when the webhook did not (Telegram photos)
+          mimeType = m.mimeType ?? mimeType;
         }
         const blob = await deps.store.getStream(storageKey);
         const expected = /^[0-9a-f]{64}$/.test(sha256 ?? '') ? sha256! : blob.info.sha256;
@@ -60,7 +63,7 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
           response: {
             status: 200,
             headers: {
-              'content-type': att.mimeType ?? 'application/octet-stream',
+              'content-type': mimeType ?? 'application/octet-stream',
               'content-length': String(blob.info.size),
               'x-custody-sha256': expected,
               ...(att.fileName && { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(att.fileName)}` }),

@@ -22,7 +22,8 @@ export async function fetchTelegramFile(attachment: Attachment, config: Telegram
 
   const info = await request(`${base}/bot${config.botToken}/getFile?${new URLSearchParams({ file_id: fileId })}`, 'getFile');
   const parsed = GetFileResult.safeParse(await info.json().catch(() => undefined));
-  if (!parsed.success) throw new DependencyUnavailableError('telegram', 'getFile: unexpected response');
+  // a 200 that is not a getFile result will not become one on retry: dead-letter it with the reason
+  if (!parsed.success) throw new RejectedInputError('media_rejected', 'telegram media: getFile answered 200 without a file_path');
   const segments = parsed.data.result.file_path.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..')) throw new RejectedInputError('media_rejected', 'telegram media: getFile returned an unsafe file_path');
 
