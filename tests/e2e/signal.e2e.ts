@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, uniqueName, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
 import { sha256Hex } from '../support/fake-vendor';
 
@@ -36,7 +36,7 @@ describe('Signal (signal-cli) notifications on the real stack', () => {
     // signal-cli has no media API: it downloads every attachment itself into its attachments directory
     attachmentsDir = await mkdtemp(join(tmpdir(), 'custody-signal-attachments-'));
     // its own media consumer group: the default one is shared by every Custody running against this Kafka
-    sc = stackConfig({ CUSTODY_MEDIA_GROUP: uniqueName('media-') }, [{ id: 'acme-signal', connector: 'signal', tenant: 'acme', config: { account: ACCOUNT, sharedSecret, attachmentsDir } }]);
+    sc = stackConfig({}, [{ id: 'acme-signal', connector: 'signal', tenant: 'acme', config: { account: ACCOUNT, sharedSecret, attachmentsDir } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });

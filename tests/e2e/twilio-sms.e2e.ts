@@ -72,7 +72,7 @@ describe('Twilio SMS pipeline on the real stack', () => {
   beforeAll(async () => {
     twilio = await fakeTwilioMedia(files);
     // its own media consumer group: the default one is shared with every other test run against this Kafka
-    sc = stackConfig({ CUSTODY_PUBLIC_URL: PUBLIC_URL, CUSTODY_MEDIA_GROUP: `media-${Date.now().toString(36)}${randomBytes(3).toString('hex')}` }, [
+    sc = stackConfig({ CUSTODY_PUBLIC_URL: PUBLIC_URL }, [
       { id: INSTANCE, connector: 'twilio-sms', tenant: 'acme', config: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl: twilio.api.url } },
     ]);
     custody = await startCustody(sc.config, testLogger());

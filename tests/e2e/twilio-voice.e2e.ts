@@ -62,7 +62,7 @@ describe('Twilio Voice pipeline on the real stack', () => {
   beforeAll(async () => {
     twilio = await fakeTwilioRecordings(recordings);
     // its own media consumer group: the default one is shared with every other test run against this Kafka
-    sc = stackConfig({ CUSTODY_PUBLIC_URL: PUBLIC_URL, CUSTODY_MEDIA_GROUP: `media-${Date.now().toString(36)}${randomBytes(3).toString('hex')}` }, [
+    sc = stackConfig({ CUSTODY_PUBLIC_URL: PUBLIC_URL }, [
       { id: INSTANCE, connector: 'twilio-voice', tenant: 'acme', config: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl: twilio.url } },
     ]);
     custody = await startCustody(sc.config, testLogger());

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, uniqueName, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
 import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { encrypt, encryptCallback, wecomSignature } from '../../packages/connectors/src/wecom/crypto';
@@ -68,7 +68,7 @@ describe('WeCom callbacks on the real stack', () => {
   beforeAll(async () => {
     wecomApi = await fakeWecomApi(api, new Map([[mediaId, image]]));
     // its own media consumer group: the default one is shared by every Custody running against this Kafka
-    sc = stackConfig({ CUSTODY_MEDIA_GROUP: uniqueName('media-') }, [{ id: 'acme-wecom', connector: 'wecom', tenant: 'acme', config: { ...keys, corpSecret: api.corpSecret, apiBaseUrl: wecomApi.url } }]);
+    sc = stackConfig({}, [{ id: 'acme-wecom', connector: 'wecom', tenant: 'acme', config: { ...keys, corpSecret: api.corpSecret, apiBaseUrl: wecomApi.url } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });

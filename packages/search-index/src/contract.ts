@@ -38,6 +38,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
         sender: '+16505551234',
         participants: ['+16505551234', '+15550783881'],
         employeeIds: ['emp-1'],
+        unmapped: [],
         direction: 'inbound',
         sentAt: '2024-03-01T10:00:00.000Z',
         capturedAt: '2024-03-01T10:00:01.000Z',

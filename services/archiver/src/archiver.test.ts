@@ -63,6 +63,7 @@ class FakeStore implements ArchiveStore {
       if (this.failPut) throw this.failPut;
       const existing = this.objects.get(req.key);
       if (existing) return { key: req.key, versionId: existing.versionId, sha256: existing.sha256, created: false };
+      if (!Buffer.isBuffer(req.body)) throw new Error('the archiver writes records from memory');
       return { key: req.key, ...this.seed(req.key, req.body, req.retainUntil, req.legalHold, req.metadata), created: true };
     } finally {
       this.inFlight--;
@@ -74,6 +75,9 @@ class FakeStore implements ArchiveStore {
     return { versionId: obj.versionId, sha256: obj.sha256 };
   }
   async head(): Promise<ObjectInfo | null> {
+    throw new Error('not used');
+  }
+  async getStream(): Promise<never> {
     throw new Error('not used');
   }
   async get(key: string, versionId?: string): Promise<{ info: ObjectInfo; body: Buffer }> {

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import type { TextDecoder } from 'node:util';
 
 export interface Line {
   /** Byte offset of the line's first byte in the file. */
@@ -31,6 +30,6 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
 }
 
 /** The line's text without its LF / CRLF terminator. */
-export function lineText(bytes: Buffer, decoder: TextDecoder): string {
+export function lineText(bytes: Buffer, decoder: { decode(input: Uint8Array): string }): string {
   return decoder.decode(bytes).replace(/\r?\n$/, '');
 }

@@ -36,6 +36,7 @@ describe('EmbeddedIndex on disk', () => {
     sender: '+16505551234',
     participants: ['+16505551234'],
     employeeIds: [],
+    unmapped: [],
     direction: 'inbound',
     sentAt: '2024-03-01T10:00:00Z',
     capturedAt: '2024-03-01T10:00:01Z',
