@@ -49,6 +49,18 @@ describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
     expect((await fetch(`${custody.url}/healthz`)).status).toBe(200);
   });
 
+  test('the audit trail itself is archived write-once and locked', async () => {
+    expect((await fetch(`${custody.url}/v1/search`, { method: 'POST', headers: { authorization: `Bearer ${sc.keys.compliance.token}`, 'content-type': 'application/json' }, body: '{"text":"anything"}' })).status).toBe(200);
+    const stored = await waitFor('an archived audit event', async () => {
+      for await (const v of custody.adapters.store.list('tenants/acme/audit/')) return v;
+      return undefined;
+    });
+    const obj = await custody.adapters.store.get(stored.key, stored.versionId);
+    expect(JSON.parse(obj.body.toString('utf8'))).toMatchObject({ tenant: 'acme', action: 'records.search', actor: { role: 'compliance' } });
+    expect(obj.info.retainUntil!.getTime()).toBeGreaterThan(Date.now());
+    await expect(custody.adapters.store.deleteVersion(stored.key, stored.versionId)).rejects.toMatchObject({ code: 'locked' });
+  });
+
   test('metrics count records per channel and tenant through every stage, and report consumer lag', async () => {
     expect((await postWebhook(custody.url, 'acme-wa', textWebhook(`metrics ${sc.name}`).body, sc.appSecret)).status).toBe(200);
     expect((await postWebhook(custody.url, 'acme-wa', '{"broken', sc.appSecret)).status).toBe(400);

@@ -48,6 +48,7 @@ export const ConfigSchema = z.object({
   CUSTODY_MODE: z.enum(['embedded', 'stack']).default('embedded').describe('embedded: everything in-process under CUSTODY_DATA_DIR; stack: Kafka + S3 + OpenSearch'),
   CUSTODY_SERVICES: csv.pipe(z.array(z.enum(['gateway', 'archiver', 'media', 'api', 'disposition']))).default(['gateway', 'archiver', 'media', 'api', 'disposition']).describe('Comma-separated services this process runs'),
   CUSTODY_DISPOSITION_INTERVAL_SECONDS: int(60, 366 * 86_400).default(86_400).describe('How often the disposition service disposes of expired, unheld records of every tenant'),
+  CUSTODY_AUDIT_GROUP: z.string().min(1).default('custody-audit-archiver').describe('Consumer group that archives the audit trail to WORM'),
   CUSTODY_MEDIA_GROUP: z.string().min(1).default('custody-media').describe('Consumer group of the attachment fetcher'),
   CUSTODY_DATA_DIR: z.string().min(1).default('./data').describe('Data directory of the embedded adapters and the local key store'),
   CUSTODY_HTTP_HOST: z.string().default('127.0.0.1').describe('Interface the HTTP server binds'),

@@ -1,5 +1,5 @@
 import type { Envelope } from '@custody/envelope';
-import { dataTypeOf, holdCovers, retentionSeconds, type HoldSubject } from '@custody/policy';
+import { dataTypeOf, holdCovers, retentionSeconds, type DataType, type HoldSubject } from '@custody/policy';
 import type { HoldTable, RetentionTable } from './tables';
 
 export interface TenantLock {
@@ -34,11 +34,15 @@ export class TenantLockPolicy {
     private readonly minLockSeconds: number,
   ) {}
 
+  /** The tenant's period for a data type on a channel, in seconds (the configured default without settings). */
+  retentionSeconds(tenant: string, type: DataType, channel: string): number {
+    const settings = this.retention.get(tenant);
+    return settings ? retentionSeconds(settings, type, channel) : this.defaultSeconds;
+  }
+
   /** End of retention under the current settings, from when the communication happened. */
   retentionEnd(r: { tenant: string; kind: Envelope['kind']; channel: string; sentAt: string }): Date {
-    const settings = this.retention.get(r.tenant);
-    const seconds = settings ? retentionSeconds(settings, dataTypeOf(r), r.channel) : this.defaultSeconds;
-    return new Date(Date.parse(r.sentAt) + seconds * 1000);
+    return new Date(Date.parse(r.sentAt) + this.retentionSeconds(r.tenant, dataTypeOf(r), r.channel) * 1000);
   }
 
   async lockFor(env: Envelope): Promise<TenantLock> {

@@ -3,3 +3,4 @@ export * from './lock-policy';
 export * from './steps';
 export { recordKey } from './keys';
 export * from './blobs';
+export * from './audit-archiver';

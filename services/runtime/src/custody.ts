@@ -1,4 +1,5 @@
-import { Archiver, type LockPolicy } from '@custody/archiver';
+import { Archiver, AuditArchiver, type LockPolicy } from '@custody/archiver';
+import { DATA_TYPES } from '@custody/policy';
 import { HoldJobs, dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { BusAuditSink, KeyStore, adminRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
 import { MediaWorker } from '@custody/media';
@@ -54,6 +55,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS);
   const lockPolicy = opts.policy ?? tenantPolicy;
   let archiver: Archiver | undefined;
+  let auditArchiver: AuditArchiver | undefined;
   if (services.has('archiver')) {
     archiver = new Archiver({
       bus: adapters.bus,
@@ -67,6 +69,16 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       metrics: metrics.archiver,
     });
     await archiver.start();
+    // the audit trail is archived like customer data, for as long as the tenant's longest setting
+    auditArchiver = new AuditArchiver({
+      bus: adapters.bus,
+      store: adapters.store,
+      topic: topics.audit,
+      groupId: config.CUSTODY_AUDIT_GROUP,
+      retainFor: async (tenant) => Math.max(config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, ...DATA_TYPES.map((t) => tenantPolicy.retentionSeconds(tenant, t, 'audit'))),
+      logger: logger.child({ component: 'audit-archiver' }),
+    });
+    await auditArchiver.start();
   }
 
   let media: MediaWorker | undefined;
@@ -150,6 +162,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       await server.close();
       disposition?.stop();
       await archiver?.stop();
+      await auditArchiver?.stop();
       await media?.stop();
       await holdJobs.stop();
       await control.stop();
