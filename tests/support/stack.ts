@@ -55,7 +55,8 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
     CUSTODY_MIN_LOCK_SECONDS: '60',
     CUSTODY_CONNECTORS: JSON.stringify([{ id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken } }, ...extraConnectors]),
     CUSTODY_API_KEYS: JSON.stringify([compliance.record, other.record, admin.record, legal.record]),
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // expected rejections log warnings by the dozen in these tests; LOG_LEVEL=warn shows them
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     ...overrides,
   });
   return {
@@ -73,7 +74,7 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
 }
 
 export function testLogger(): Logger {
-  return createLogger('test', { level: process.env.LOG_LEVEL ?? 'warn' });
+  return createLogger('test', { level: process.env.LOG_LEVEL ?? 'error' });
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
