@@ -41,8 +41,8 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
           const m = AttachmentManifest.parse(JSON.parse(manifest.body.toString('utf8')));
           storageKey = m.storageKey;
           sha256 = m.sha256;
-          // the vendor names the type on download when the webhook did not (Telegram photos)
-          mimeType = m.mimeType ?? mimeType;
+          // the type the webhook declared stands; the download's fills in when it declared none (Telegram photos)
+          mimeType = mimeType ?? m.mimeType;
         }
         const blob = await deps.store.getStream(storageKey);
         const expected = /^[0-9a-f]{64}$/.test(sha256 ?? '') ? sha256! : blob.info.sha256;
