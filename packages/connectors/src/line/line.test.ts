@@ -8,6 +8,7 @@ import { DependencyUnavailableError, RejectedInputError } from '@custody/errors'
 import { lineMessaging } from './index';
 import { LineConfig } from './types';
 import { signLineBody } from './verify';
+import { rejection, runConnector } from '../../../../tests/support/connector-testing';
 
 const config = LineConfig.parse({ channelSecret: '8c570fa6dd201bb328f1c1eac23a96d8', channelAccessToken: 'line-access-token-0123456789' });
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -27,23 +28,7 @@ function fixture(name: string): Buffer {
 
 /** As the gateway treats a payload: nothing usable at all is a rejection of the body, with the first event's code. */
 function run(body: Buffer | string, contentType = 'application/json', tenant = 'acme'): Envelope[] {
-  const { envelopes, rejected } = normalizePayload(lineMessaging, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, { tenant, receivedAt: RECEIVED_AT }, config);
-  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
-  return envelopes;
-}
-
-/** Runs `fn`, expects a RejectedInputError with `code` (and `status`), returns it. */
-function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(RejectedInputError);
-  const err = caught as RejectedInputError;
-  expect({ code: err.code, status: err.status }).toEqual({ code, status });
-  return err;
+  return runConnector(lineMessaging, body, contentType, { tenant, receivedAt: RECEIVED_AT }, config);
 }
 
 function textEvent(overrides: Record<string, unknown> = {}, message: Record<string, unknown> = {}): Record<string, unknown> {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
-import { RejectedInputError } from '@custody/errors';
 import { signal } from './index';
 import type { SignalConfig } from './types';
+import { rejection, runConnector } from '../../../../tests/support/connector-testing';
 
 const ACCOUNT = '+14155550100';
 const config: SignalConfig = { account: ACCOUNT, sharedSecret: 'signal-forwarder-secret-0123' };
@@ -18,22 +18,7 @@ const FIXTURES = ['text', 'group-attachments', 'quote-reply', 'reactions-batch',
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', `${name}.json`));
 
 function run(body: Buffer | string, contentType = 'application/json', tenant = 'acme', cfg: SignalConfig = config): Envelope[] {
-  const { envelopes, rejected } = normalizePayload(signal, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, { tenant, receivedAt: RECEIVED_AT }, cfg);
-  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
-  return envelopes;
-}
-
-function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(RejectedInputError);
-  const err = caught as RejectedInputError;
-  expect({ code: err.code, status: err.status }).toEqual({ code, status });
-  return err;
+  return runConnector(signal, body, contentType, { tenant, receivedAt: RECEIVED_AT }, cfg);
 }
 
 /** A receive notification around a data message from Alice, as an object to mutate. */

@@ -7,6 +7,7 @@ import type { Attachment, Envelope } from '@custody/envelope';
 import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
 import { telegramBot } from './index';
 import { TelegramBotConfig } from './types';
+import { rejection } from '../../../../tests/support/connector-testing';
 
 const BOT_ID = '7012345678';
 const config = TelegramBotConfig.parse({ botToken: `${BOT_ID}:AAF1xV9pQe7bT3Jm0kLr2sWc8yZu4dNhGi0`, secretToken: 'tg-secret-0123456789abcdef' });
@@ -34,20 +35,6 @@ function one(body: Buffer | string): Envelope {
   const envs = run(body);
   expect(envs).toHaveLength(1);
   return envs[0]!;
-}
-
-/** Runs `fn`, expects a RejectedInputError with `code` (and `status`), returns it. */
-function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(RejectedInputError);
-  const err = caught as RejectedInputError;
-  expect({ code: err.code, status: err.status }).toEqual({ code, status });
-  return err;
 }
 
 function textMessage(overrides: Record<string, unknown> = {}): Record<string, unknown> {

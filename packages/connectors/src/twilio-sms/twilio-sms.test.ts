@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Attachment, Envelope } from '@custody/envelope';
-import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
+import { DependencyUnavailableError } from '@custody/errors';
 import { decodeForm, twilioSignature } from '../twilio-shared';
 import { twilioSms } from './index';
 import { TwilioSmsConfig } from './types';
+import { rejection, runConnector } from '../../../../tests/support/connector-testing';
 
 const AC = 'ACa1b2c3d4e5f60718293a4b5c6d7e8f90';
 const config: TwilioSmsConfig = { accountSid: AC, authToken: 'test-auth-token-0123456789abcdef', apiBaseUrl: 'https://api.twilio.com' };
@@ -25,22 +26,7 @@ function fixture(name: string): Buffer {
 
 /** As the gateway treats a payload: nothing usable at all is a rejection of the body, with the first event's code. */
 function run(body: Buffer | string, contentType = FORM, tenant = 'acme'): Envelope[] {
-  const { envelopes, rejected } = normalizePayload(twilioSms, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, { tenant, receivedAt: RECEIVED_AT });
-  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
-  return envelopes;
-}
-
-function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(RejectedInputError);
-  const err = caught as RejectedInputError;
-  expect({ code: err.code, status: err.status }).toEqual({ code, status });
-  return err;
+  return runConnector(twilioSms, body, contentType, { tenant, receivedAt: RECEIVED_AT });
 }
 
 /** A minimal inbound SMS form; `undefined` removes a parameter. */

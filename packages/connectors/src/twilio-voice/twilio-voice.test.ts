@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Attachment, Envelope } from '@custody/envelope';
-import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
+import { DependencyUnavailableError } from '@custody/errors';
 import { decodeForm, twilioSignature } from '../twilio-shared';
 import { recordingFileUrl, twilioVoice } from './index';
 import type { TwilioVoiceConfig } from './types';
+import { rejection, runConnector } from '../../../../tests/support/connector-testing';
 
 const AC = 'ACa1b2c3d4e5f60718293a4b5c6d7e8f90';
 const CA = 'CA5e6f708192a3b4c5d6e7f8091a2b3c4d';
@@ -29,22 +30,7 @@ function fixture(name: string): Buffer {
 }
 
 function run(body: Buffer | string, contentType = FORM, tenant = 'acme'): Envelope[] {
-  const { envelopes, rejected } = normalizePayload(twilioVoice, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, { tenant, receivedAt: RECEIVED_AT });
-  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
-  return envelopes;
-}
-
-function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(RejectedInputError);
-  const err = caught as RejectedInputError;
-  expect({ code: err.code, status: err.status }).toEqual({ code, status });
-  return err;
+  return runConnector(twilioVoice, body, contentType, { tenant, receivedAt: RECEIVED_AT });
 }
 
 const encode = (params: Record<string, string | undefined>) =>

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
-import { ConfigError, RejectedInputError } from '@custody/errors';
+import { ConfigError } from '@custody/errors';
 import { wecomArchive } from './index';
 import type { WecomArchiveConfig } from './types';
+import { rejection, runConnector } from '../../../../tests/support/connector-testing';
 
 const config: WecomArchiveConfig = { corpId: 'ww8d1a2f3c4b5e6a7d' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -15,22 +16,7 @@ const h = (id: string) => ({ kind: 'handle', value: id, platformId: id });
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
 
 function run(body: Buffer | string, contentType = 'application/json', tenant = 'acme'): Envelope[] {
-  const { envelopes, rejected } = normalizePayload(wecomArchive, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, { tenant, receivedAt: RECEIVED_AT }, config);
-  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
-  return envelopes;
-}
-
-function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(RejectedInputError);
-  const err = caught as RejectedInputError;
-  expect({ code: err.code, status: err.status }).toEqual({ code, status });
-  return err;
+  return runConnector(wecomArchive, body, contentType, { tenant, receivedAt: RECEIVED_AT }, config);
 }
 
 function text(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
-import { ConfigError, DependencyUnavailableError, RejectedInputError } from '@custody/errors';
+import { ConfigError, DependencyUnavailableError } from '@custody/errors';
 import { decrypt, encrypt, encryptCallback, wecomSignature } from './crypto';
 import { wecom } from './index';
 import { WecomConfig } from './types';
+import { rejection, runConnector } from '../../../../tests/support/connector-testing';
 
 const config = WecomConfig.parse({ token: 'Custody2025Token', encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', corpId: 'ww8d1a2f3c4b5e6a7d' });
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -32,22 +33,7 @@ function message(fields: Record<string, string>): string {
 }
 
 function run(body: Buffer | string, contentType = 'text/xml', tenant = 'acme', cfg: WecomConfig = config): Envelope[] {
-  const { envelopes, rejected } = normalizePayload(wecom, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, { tenant, receivedAt: RECEIVED_AT }, cfg);
-  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
-  return envelopes;
-}
-
-function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(RejectedInputError);
-  const err = caught as RejectedInputError;
-  expect({ code: err.code, status: err.status }).toEqual({ code, status });
-  return err;
+  return runConnector(wecom, body, contentType, { tenant, receivedAt: RECEIVED_AT }, cfg);
 }
 
 function request(body: string | Buffer, query: string | Record<string, string>): WebhookRequest {

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
-import { RejectedInputError } from '@custody/errors';
 import { signWhatsAppBody } from '../index';
 import { whatsappCloud } from './index';
 import type { WhatsAppCloudConfig } from './types';
+import { rejection, runConnector } from '../../../../tests/support/connector-testing';
 
 const config: WhatsAppCloudConfig = { appSecret: 'test-app-secret-0123', verifyToken: 'verify-token-0123', apiBaseUrl: 'https://graph.facebook.com', graphVersion: 'v21.0' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -21,23 +21,7 @@ function fixture(name: string): Buffer {
 
 /** As the gateway treats a payload: nothing usable at all is a rejection of the body, with the first event's code. */
 function run(body: Buffer | string, contentType = 'application/json', tenant = 'acme'): Envelope[] {
-  const { envelopes, rejected } = normalizePayload(whatsappCloud, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, { tenant, receivedAt: RECEIVED_AT });
-  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
-  return envelopes;
-}
-
-/** Runs `fn`, expects a RejectedInputError with `code` (and `status`), returns it. */
-function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(RejectedInputError);
-  const err = caught as RejectedInputError;
-  expect({ code: err.code, status: err.status }).toEqual({ code, status });
-  return err;
+  return runConnector(whatsappCloud, body, contentType, { tenant, receivedAt: RECEIVED_AT });
 }
 
 /** A minimal valid webhook around `messages` and `statuses`, as an object to mutate. */

@@ -1,0 +1,27 @@
+import { normalizePayload, type AnyConnector } from '@custody/connector-kit';
+import type { Envelope } from '@custody/envelope';
+import { RejectedInputError } from '@custody/errors';
+
+/**
+ * Normalizes a payload as the gateway treats it: nothing usable at all is a rejection of the body
+ * (with the first event's code); otherwise the sealed envelopes of the valid events.
+ */
+export function runConnector(connector: AnyConnector, body: Buffer | string, contentType: string, ctx: { tenant: string; receivedAt: Date }, config?: unknown): Envelope[] {
+  const { envelopes, rejected } = normalizePayload(connector, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, ctx, config);
+  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
+  return envelopes;
+}
+
+/** Runs `fn`, expects a RejectedInputError with `code` and `status`, returns it for further checks. */
+export function rejection(fn: () => unknown, code: string, status = 400): RejectedInputError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(RejectedInputError);
+  const err = caught as RejectedInputError;
+  expect({ code: err.code, status: err.status }).toEqual({ code, status });
+  return err;
+}
