@@ -4,3 +4,4 @@ export * from './phone';
 export * from './signature';
 export * from './json';
 export * from './importer';
+export * from './vendor-http';

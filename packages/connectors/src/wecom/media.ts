@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { MediaContent } from '@custody/connector-kit';
+import { streamedMedia, vendorGet, type MediaContent } from '@custody/connector-kit';
 import type { Attachment } from '@custody/envelope';
 import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
 import type { WecomConfig } from './types';
@@ -25,7 +23,7 @@ export async function fetchWecomMedia(att: Attachment, config: WecomConfig): Pro
   const url = endpoint(config, '/cgi-bin/media/get');
   url.searchParams.set('access_token', await accessToken(config, cacheKey));
   url.searchParams.set('media_id', mediaId);
-  const res = await call(url, `media ${mediaId}`);
+  const res = await vendorGet('wecom', url, `media ${mediaId}`);
   const type = res.headers.get('content-type') ?? '';
   // a real file always comes with Content-Disposition; a JSON body without one is WeCom's error answer
   if (/^application\/json\b/i.test(type) && !res.headers.get('content-disposition')) {
@@ -33,9 +31,7 @@ export async function fetchWecomMedia(att: Attachment, config: WecomConfig): Pro
     if (TOKEN_ERRORS.has(err.errcode ?? 0)) tokens.delete(cacheKey);
     throw wecomError(err, `media ${mediaId}`);
   }
-  if (!res.body) throw new DependencyUnavailableError('wecom', `media ${mediaId}: empty response body`);
-  const length = res.headers.get('content-length');
-  return { body: Readable.fromWeb(res.body as WebReadableStream), mimeType: type || att.mimeType, size: length && /^\d{1,15}$/.test(length) ? Number(length) : undefined };
+  return streamedMedia('wecom', res, `media ${mediaId}`, { mimeType: att.mimeType });
 }
 
 async function accessToken(config: WecomConfig, cacheKey: string): Promise<string> {
@@ -44,7 +40,7 @@ async function accessToken(config: WecomConfig, cacheKey: string): Promise<strin
   const url = endpoint(config, '/cgi-bin/gettoken');
   url.searchParams.set('corpid', config.corpId);
   url.searchParams.set('corpsecret', config.corpSecret!);
-  const body = (await (await call(url, 'gettoken')).json()) as { errcode?: number; errmsg?: string; access_token?: string; expires_in?: number };
+  const body = (await (await vendorGet('wecom', url, 'gettoken')).json()) as { errcode?: number; errmsg?: string; access_token?: string; expires_in?: number };
   if (body.errcode || !body.access_token) throw wecomError(body, 'gettoken');
   // refresh five minutes early so a token never expires between the cache check and the download
   tokens.set(cacheKey, { token: body.access_token, expiresAt: Date.now() + Math.max(0, (body.expires_in ?? 7200) - 300) * 1000 });
@@ -54,18 +50,6 @@ async function accessToken(config: WecomConfig, cacheKey: string): Promise<strin
 /** Keeps a path prefix in apiBaseUrl (a proxy in front of WeCom). */
 function endpoint(config: WecomConfig, path: string): URL {
   return new URL(`${config.apiBaseUrl.replace(/\/+$/, '')}${path}`);
-}
-
-async function call(url: URL, what: string): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch (err) {
-    throw new DependencyUnavailableError('wecom', `${what}: ${(err as Error).message}`, err);
-  }
-  if (res.status === 429 || res.status >= 500) throw new DependencyUnavailableError('wecom', `${what}: HTTP ${res.status}`);
-  if (!res.ok) throw new RejectedInputError('media_unavailable', `wecom: ${what}: HTTP ${res.status}`, res.status);
-  return res;
 }
 
 function wecomError(err: { errcode?: number; errmsg?: string }, what: string): Error {
