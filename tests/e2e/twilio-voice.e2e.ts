@@ -1,37 +1,15 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
-import type { Envelope } from '@custody/envelope';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { EMPTY_TWIML, PUBLIC_URL, errorCode, sid, twilioAccount, twilioSign, type RecordView } from '../support/twilio';
 import { apiSearch } from '../support/whatsapp';
 
-const PUBLIC_URL = 'https://custody.example.test';
 const INSTANCE = 'acme-voice';
-const ACCOUNT_SID = `AC${randomBytes(16).toString('hex')}`;
-const AUTH_TOKEN = randomBytes(16).toString('hex');
-const BASIC_AUTH = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
-interface RecordView {
-  envelope: Envelope;
-  verification: { objectSha256: string; envelopeIntegrity: string };
-}
+const { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, basicAuth: BASIC_AUTH } = twilioAccount();
 
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
-
-/** Twilio's algorithm written out independently of the connector: base64(HMAC-SHA1(token, URL + sorted name+value pairs)). */
-function twilioSign(token: string, url: string, params: Record<string, string>): string {
-  const data = Object.keys(params)
-    .sort()
-    .reduce((acc, name) => acc + name + params[name], url);
-  return createHmac('sha1', token).update(data, 'utf8').digest('base64');
-}
-
-async function errorCode(res: Response): Promise<string> {
-  return ((await res.json()) as { error: { code: string } }).error.code;
-}
-
-const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
 
 /**

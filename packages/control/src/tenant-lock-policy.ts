@@ -46,7 +46,6 @@ export class TenantLockPolicy {
   }
 
   async lockFor(env: Envelope): Promise<TenantLock> {
-    const settings = this.retention.get(env.tenant);
     const retainUntil = new Date(Math.max(this.retentionEnd(env).getTime(), Date.now() + this.minLockSeconds * 1000));
     const subject = holdSubjectOf(env);
     const holds = this.holds
@@ -54,6 +53,6 @@ export class TenantLockPolicy {
       .filter((h) => h.tenant === env.tenant && h.status === 'active' && holdCovers(h.scope, subject))
       .map((h) => h.id)
       .sort();
-    return { retainUntil, holds, policyVersion: settings?.version ?? null };
+    return { retainUntil, holds, policyVersion: this.retention.get(env.tenant)?.version ?? null };
   }
 }

@@ -5,6 +5,7 @@ import type { Envelope } from '@custody/envelope';
 import type { Logger } from '@custody/logger';
 import { toIndexDoc, type SearchIndex } from '@custody/search-index';
 import type { LockPolicy } from './lock-policy';
+import { mapLimit } from './map-limit';
 import { archiveStep, decodeStep, ok, type Archived, type StepResult } from './steps';
 
 export interface ArchiverMetrics {
@@ -111,17 +112,4 @@ export class Archiver {
     }
     this.deps.logger.debug({ event: 'batch_archived', records: records.length, dead_lettered: dead.length });
   }
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }

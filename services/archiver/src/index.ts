@@ -4,3 +4,4 @@ export * from './steps';
 export { recordKey } from './keys';
 export * from './blobs';
 export * from './audit-archiver';
+export { mapLimit } from './map-limit';

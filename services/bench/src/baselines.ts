@@ -3,7 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import type { Bus } from '@custody/bus';
 import type { OpenSearchIndex } from '@custody/search-index';
-import { pool } from './stats';
+import { mapLimit } from '@custody/archiver';
 
 /** Each baseline does the same unit of work as one pipeline stage, straight at the server, with no Custody code in between. */
 
@@ -21,7 +21,7 @@ export async function s3PutRate(store: S3ArchiveStore, n: number, payload: Buffe
   const prefix = randomBytes(4).toString('hex');
   const retainUntil = new Date(Date.now() + 86_400_000);
   const started = performance.now();
-  await pool(Array.from({ length: n }, (_, i) => i), concurrency, async (i) => {
+  await mapLimit(Array.from({ length: n }, (_, i) => i), concurrency, async (i) => {
     await store.client.send(
       new PutObjectCommand({
         Bucket: store.bucket,

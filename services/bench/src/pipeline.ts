@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { signWhatsAppBody } from '@custody/connectors';
 import type { OpenSearchIndex } from '@custody/search-index';
-import { percentile, pool } from './stats';
+import { mapLimit } from '@custody/archiver';
+import { percentile } from './stats';
 
 export interface PipelineRun {
   throughput: number;
@@ -42,7 +43,7 @@ export async function runPipeline(baseUrl: string, instance: string, secret: str
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
-  await pool(Array.from({ length: n }, (_, i) => i), c, async (i) => {
+  await mapLimit(Array.from({ length: n }, (_, i) => i), c, async (i) => {
     const body = webhookBody(marker, i);
     const t0 = performance.now();
     const res = await fetch(`${baseUrl}/webhooks/${instance}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(secret, body) }, body });

@@ -5,7 +5,7 @@ import { open, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError, DependencyUnavailableError, LockedError, NotFoundError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { ArchiveStore, ObjectInfo, ObjectVersionRef, PutRequest, PutResult } from '../port';
-import { copyFileAtomic, fsyncDir, mkdirDurable, writeFileAtomic } from './files';
+import { copyFileAtomic, fsyncDir, mkdirDurable, writeFileAtomic } from '@custody/durable-fs';
 import { VERSIONS_DIR, keyPath, segmentOf } from './keys';
 
 export interface LocalArchiveStoreOptions {

@@ -4,7 +4,8 @@ import { crc32 } from 'node:zlib';
 import { ConfigError, DependencyUnavailableError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
 import type { Logger } from '@custody/logger';
 import type { BatchContext, BatchHandler, Bus, BusRecord, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../port';
-import { Serial, fileName, fsyncDir, writeFileAtomic } from './files';
+import { fsyncDir, writeFileAtomic } from '@custody/durable-fs';
+import { Serial, fileName } from './files';
 import { GroupOffsets } from './group-offsets';
 import { PartitionLog, type NewRecord } from './partition-log';
 
@@ -178,7 +179,7 @@ export class EmbeddedBus implements Bus {
     for (let p = 0; p < partitions; p++) logs.push((await PartitionLog.open(join(dir, `${p}.log`), spec.compacted ?? false)).log);
     await fsyncDir(dir);
     // topic.json is the commit point: without it the directory is ignored on open
-    await writeFileAtomic(join(dir, 'topic.json'), JSON.stringify({ name: spec.name, partitions, compacted: spec.compacted ?? false }));
+    await writeFileAtomic(join(dir, 'topic.json'), JSON.stringify({ name: spec.name, partitions, compacted: spec.compacted ?? false }), 0o644);
     await fsyncDir(join(this.opts.dir, 'topics'));
     this.topics.set(spec.name, { name: spec.name, partitions, compacted: spec.compacted ?? false, logs });
   }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Serial, fileName, writeFileAtomic } from './files';
+import { writeFileAtomic } from '@custody/durable-fs';
+import { Serial, fileName } from './files';
 
 /** topic → partition → offset of the next record the group has not processed. */
 type Committed = Record<string, Record<string, number>>;
@@ -23,7 +24,7 @@ export class GroupOffsets {
     if (!serial) this.writes.set(group, (serial = new Serial()));
     await serial.run(async () => {
       const updated: Committed = { ...committed, [topic]: { ...committed[topic], [partition]: next } };
-      await writeFileAtomic(this.file(group), JSON.stringify(updated));
+      await writeFileAtomic(this.file(group), JSON.stringify(updated), 0o644);
       (committed[topic] ??= {})[partition] = next;
     });
   }

@@ -2,7 +2,8 @@ import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { IntegrityError } from '@custody/errors';
-import { Serial, fsyncDir } from './files';
+import { fsyncDir } from '@custody/durable-fs';
+import { Serial } from './files';
 
 export interface StoredRecord {
   offset: number;
