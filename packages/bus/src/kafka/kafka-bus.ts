@@ -117,8 +117,18 @@ export class KafkaBus implements Bus {
         stopping.abort();
         this.consumers.delete(consumer);
         await consumer.disconnect();
+        if (opts.ephemeral) await this.deleteGroup(opts.groupId, log);
       },
     };
+  }
+
+  /** Drops a throwaway group's committed offsets; if that fails, Kafka expires them after offsets.retention.minutes. */
+  private async deleteGroup(groupId: string, log: Logger): Promise<void> {
+    try {
+      await (await this.getAdmin()).deleteGroups([groupId]);
+    } catch (err) {
+      log.warn({ event: 'bus_group_delete_failed', err: errorMessage(err) }, 'could not delete an ephemeral consumer group; Kafka expires it later');
+    }
   }
 
   async lag(groupId: string, topics: string[]): Promise<number> {
