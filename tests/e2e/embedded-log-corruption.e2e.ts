@@ -20,6 +20,13 @@ function frames(file: string): Array<{ start: number; payloadStart: number; end:
   return out;
 }
 
+/** SIGTERM, and wait until the node process behind npm has finished its clean shutdown. */
+async function stop(custody: StartedCustody): Promise<void> {
+  killGroup(custody.child, 'SIGTERM');
+  await custody.exited;
+  await waitFor('Custody to report a clean stop', async () => (custody.output().includes('Custody stopped cleanly') ? true : undefined), 15_000);
+}
+
 /**
  * Issue 8 item 6: one flipped byte in the middle of a customer-data partition. Before the fix,
  * start-up cut the log off there, the archiver's committed offset was past the new end, new
@@ -53,8 +60,7 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     const before = Array.from({ length: 12 }, (_, i) => `${run} before${i} acknowledged`);
     for (const text of before) expect((await postWebhook(running.url, 'corrupt-wa', textWebhook(text).body, appSecret)).status).toBe(200);
     await waitFor('the 12 first records archived and searchable', async () => ((await searchRun(running!.url)).total === 12 ? true : undefined), 60_000);
-    killGroup(running.child, 'SIGTERM');
-    await running.exited;
+    await stop(running);
     running = undefined;
 
     // flip one byte in the middle record of the customer-data partition that holds them
@@ -114,8 +120,7 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     expect(quarantine.includes(bytes.subarray(victim.start, victim.end))).toBe(true);
     expect(existsSync(`${file}.next`)).toBe(false); // damage in the middle moves no offsets
 
-    killGroup(running.child, 'SIGTERM');
-    await running.exited;
+    await stop(running);
     running = undefined;
   });
 });
