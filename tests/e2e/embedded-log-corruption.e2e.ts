@@ -122,5 +122,10 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
 
     await stop(running);
     running = undefined;
+
+    // item 7: two starts left only the durable groups' offset files, no per-start readers, no temporaries
+    const groups = readdirSync(join(dataDir, 'bus', 'groups'));
+    expect(groups.length).toBeGreaterThan(0);
+    expect(groups.filter((g) => /reader|\.tmp$/.test(g))).toEqual([]);
   });
 });
