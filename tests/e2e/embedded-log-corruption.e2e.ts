@@ -6,18 +6,43 @@ import { freePort, killGroup, npmStart, type StartedCustody } from '../support/p
 import { waitFor } from '../support/stack';
 import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
 
-/** The frames of an intact partition file: `[u32 length][u32 CRC-32][JSON payload]`. */
-function frames(file: string): Array<{ start: number; payloadStart: number; end: number; envelopeId: string }> {
+interface Frame {
+  start: number;
+  payloadStart: number;
+  end: number;
+  value: Buffer;
+}
+
+/** The complete frames of a partition file: `[u32 length][u32 CRC-32][JSON payload]` (a frame being appended is left out). */
+function frames(file: string): Frame[] {
   const bytes = readFileSync(file);
-  const out: Array<{ start: number; payloadStart: number; end: number; envelopeId: string }> = [];
-  for (let pos = 0; pos < bytes.length; ) {
+  const out: Frame[] = [];
+  for (let pos = 0; pos + 8 <= bytes.length; ) {
     const length = bytes.readUInt32BE(pos);
+    if (pos + 8 + length > bytes.length) break;
     const payload = JSON.parse(bytes.subarray(pos + 8, pos + 8 + length).toString('utf8')) as { v: string };
-    const envelope = JSON.parse(Buffer.from(payload.v, 'base64').toString('utf8')) as { id: string };
-    out.push({ start: pos, payloadStart: pos + 8, end: pos + 8 + length, envelopeId: envelope.id });
+    out.push({ start: pos, payloadStart: pos + 8, end: pos + 8 + length, value: Buffer.from(payload.v, 'base64') });
     pos += 8 + length;
   }
   return out;
+}
+
+const partitionFiles = (topicDir: string) =>
+  readdirSync(topicDir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => join(topicDir, f));
+
+/** Flips one byte in the middle of the middle record of the topic's fullest partition; returns that record. */
+function corruptMiddleRecord(topicDir: string): { file: string; victim: Frame; index: number; count: number; damaged: Buffer } {
+  const [file, inFile] = partitionFiles(topicDir)
+    .map((f) => [f, frames(f)] as const)
+    .sort((a, b) => b[1].length - a[1].length)[0]!;
+  const index = Math.floor(inFile.length / 2);
+  const victim = inFile[index]!;
+  const bytes = readFileSync(file);
+  bytes[Math.floor((victim.payloadStart + victim.end) / 2)]! ^= 0x01;
+  writeFileSync(file, bytes);
+  return { file, victim, index, count: inFile.length, damaged: bytes.subarray(victim.start, victim.end) };
 }
 
 /** SIGTERM, and wait until the node process behind npm has finished its clean shutdown. */
@@ -30,8 +55,8 @@ async function stop(custody: StartedCustody): Promise<void> {
 /**
  * Issue 8 item 6: one flipped byte in the middle of a customer-data partition. Before the fix,
  * start-up cut the log off there, the archiver's committed offset was past the new end, new
- * records reused old offsets and were never archived. Now the damaged record is moved aside and
- * reported, and every acknowledged webhook is archived exactly once.
+ * records reused old offsets and were never archived (audit events too). Now the damaged record is
+ * moved aside and reported, and every acknowledged webhook and audit event is archived exactly once.
  */
 describe('npm start (embedded) with a corrupt record in the middle of a log partition', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'custody-e2e-corrupt-'));
@@ -42,6 +67,42 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     if (running) killGroup(running.child, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
+
+  /** `<tenant>/<day>/<id>.json` of every audit event in the audit topic's partition files. */
+  function auditKeys(): Set<string> {
+    const dir = join(dataDir, 'bus', 'topics', readdirSync(join(dataDir, 'bus', 'topics')).find((t) => t.includes('audit'))!);
+    const keys = new Set<string>();
+    for (const file of partitionFiles(dir)) {
+      for (const f of frames(file)) {
+        const e = JSON.parse(f.value.toString('utf8')) as { id: string; at: string; tenant: string };
+        keys.add(`${e.tenant}/${e.at.slice(0, 10)}/${e.id}.json`);
+      }
+    }
+    return keys;
+  }
+
+  /** Audit objects in the embedded WORM store, keyed like auditKeys. */
+  function archivedAuditKeys(): Set<string> {
+    const tenants = join(dataDir, 'archive', 'objects', 'tenants');
+    const keys = new Set<string>();
+    for (const tenant of existsSync(tenants) ? readdirSync(tenants) : []) {
+      const days = join(tenants, tenant, 'audit');
+      for (const day of existsSync(days) ? readdirSync(days) : []) {
+        for (const name of readdirSync(join(days, day))) keys.add(`${decodeURIComponent(tenant)}/${day}/${decodeURIComponent(name)}`);
+      }
+    }
+    return keys;
+  }
+
+  /** Waits until every audit event in the log now, and every one in `earlier`, is archived; then checks nothing else is. */
+  async function auditArchived(earlier: Set<string>): Promise<void> {
+    const expected = await waitFor('every audit event archived to WORM', async () => {
+      const want = new Set([...earlier, ...auditKeys()]);
+      const have = archivedAuditKeys();
+      return [...want].every((k) => have.has(k)) ? want : undefined;
+    }, 60_000);
+    expect([...archivedAuditKeys()].sort()).toEqual([...expected].sort());
+  }
 
   test('every acknowledged record is archived exactly once; the corruption is on /metrics and in the log', async () => {
     const port = String(await freePort());
@@ -60,22 +121,18 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     const before = Array.from({ length: 12 }, (_, i) => `${run} before${i} acknowledged`);
     for (const text of before) expect((await postWebhook(running.url, 'corrupt-wa', textWebhook(text).body, appSecret)).status).toBe(200);
     await waitFor('the 12 first records archived and searchable', async () => ((await searchRun(running!.url)).total === 12 ? true : undefined), 60_000);
+    await auditArchived(new Set());
     await stop(running);
     running = undefined;
 
-    // flip one byte in the middle record of the customer-data partition that holds them
-    const topicDir = join(dataDir, 'bus', 'topics', readdirSync(join(dataDir, 'bus', 'topics')).find((t) => t.includes('customer-data'))!);
-    const file = readdirSync(topicDir)
-      .filter((f) => f.endsWith('.log'))
-      .map((f) => join(topicDir, f))
-      .find((f) => frames(f).length > 0)!;
-    const inFile = frames(file);
-    expect(inFile).toHaveLength(12);
-    const victim = inFile[6]!;
-    const bytes = readFileSync(file);
-    const flipAt = Math.floor((victim.payloadStart + victim.end) / 2);
-    bytes[flipAt]! ^= 0x01;
-    writeFileSync(file, bytes);
+    // flip one byte in the middle record of the customer-data partition that holds them, and of the audit trail's
+    const topicDir = (name: string) => join(dataDir, 'bus', 'topics', readdirSync(join(dataDir, 'bus', 'topics')).find((t) => t.includes(name))!);
+    const data = corruptMiddleRecord(topicDir('customer-data'));
+    expect(data.count).toBe(12);
+    const victimId = (JSON.parse(data.victim.value.toString('utf8')) as { id: string }).id;
+    const auditBefore = auditKeys();
+    const audit = corruptMiddleRecord(topicDir('audit'));
+    expect(audit.count).toBeGreaterThanOrEqual(3);
 
     running = await npmStart(env);
     const url = running.url;
@@ -91,7 +148,7 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     for (const text of [...before, ...after]) expect((await apiSearch(url, compliance, { text })).body.total).toBe(1);
 
     // the damaged record's webhook was archived before the damage: it is still there, intact, once
-    const rec = await fetch(`${url}/v1/records/${victim.envelopeId}`, { headers: { authorization: `Bearer ${compliance}` } });
+    const rec = await fetch(`${url}/v1/records/${victimId}`, { headers: { authorization: `Bearer ${compliance}` } });
     expect(rec.status).toBe(200);
     expect((await rec.json()).verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
 
@@ -111,14 +168,24 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .filter((l) => l.event === 'bus_record_corrupt');
-    expect(events).toEqual([
-      expect.objectContaining({ topic: expect.stringContaining('customer-data'), partition: Number(file.match(/(\d+)\.log$/)![1]), offset: 6, after_offset: 5, before_offset: 7, file_position: victim.start, records: 1 }),
-    ]);
+    const partitionOf = (file: string) => Number(/(\d+)\.log$/.exec(file)![1]);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ topic: expect.stringContaining('customer-data'), partition: partitionOf(data.file), offset: 6, after_offset: 5, before_offset: 7, file_position: data.victim.start, records: 1 }),
+        expect.objectContaining({ topic: expect.stringContaining('audit'), partition: partitionOf(audit.file), offset: audit.index, file_position: audit.victim.start, records: 1 }),
+      ]),
+    );
+    expect(events).toHaveLength(2);
+    expect(text).toMatch(/custody_bus_corrupt_records_total\{topic="[^"]*audit[^"]*"\} 1\b/);
 
-    // moved aside, not dropped: the quarantine file beside the partition holds the damaged bytes
-    const quarantine = readFileSync(`${file}.corrupt`);
-    expect(quarantine.includes(bytes.subarray(victim.start, victim.end))).toBe(true);
-    expect(existsSync(`${file}.next`)).toBe(false); // damage in the middle moves no offsets
+    // the audit trail too: every event in the log, before and after the damage, reaches the WORM store
+    await auditArchived(auditBefore);
+
+    // moved aside, not dropped: the quarantine file beside each partition holds the damaged bytes
+    for (const { file, damaged } of [data, audit]) {
+      expect(readFileSync(`${file}.corrupt`).includes(damaged)).toBe(true);
+      expect(existsSync(`${file}.next`)).toBe(false); // damage in the middle moves no offsets
+    }
 
     await stop(running);
     running = undefined;
