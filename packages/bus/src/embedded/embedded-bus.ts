@@ -110,8 +110,12 @@ export class EmbeddedBus implements Bus {
     if (this.subscriptions.has(opts.groupId)) {
       throw new ConfigError(`consumer group ${opts.groupId} is already subscribed; the embedded bus runs one consumer per group`);
     }
+    // held from here on, so a concurrent subscribe of the group is refused while the cursors load
+    const pending: Subscription = { stop: async () => undefined };
+    this.subscriptions.set(opts.groupId, pending);
     if (opts.ephemeral) this.offsets.ephemeral(opts.groupId);
     const cursors = await this.cursors(opts).catch((err) => {
+      this.subscriptions.delete(opts.groupId);
       if (opts.ephemeral) this.offsets.forget(opts.groupId);
       throw err;
     });
