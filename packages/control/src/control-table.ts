@@ -5,7 +5,7 @@ import type { Logger } from '@custody/logger';
 
 /**
  * A compacted control topic materialized in memory: every process reads the whole topic at start
- * (its own throwaway consumer group) and follows it. Writes go to the topic and are applied locally
+ * (its own ephemeral consumer group, which leaves no offsets behind) and follows it. Writes go to the topic and are applied locally
  * at once, so an API call that changed something reads its own write.
  * An empty value marks a deleted key (compaction keeps it as the latest record).
  */
@@ -31,6 +31,7 @@ export class ControlTable<T> {
       groupId: this.groupId,
       topics: [this.topic],
       fromBeginning: true,
+      ephemeral: true,
       onBatch: async (records) => records.forEach((r) => this.apply(r)),
     });
     const deadline = Date.now() + timeoutMs;

@@ -1,8 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { IntegrityError } from '@custody/errors';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+
+/** Temporary names this package writes: `<file>.<8 hex>.tmp`, renamed over `<file>` once complete. */
+const TEMP = /\.[0-9a-f]{8}\.tmp$/;
+
+/** A fresh temporary path beside `file`, in the shape removeStaleTemps recognizes. */
+export function tempPathFor(file: string): string {
+  return `${file}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/**
+ * Deletes the temporaries a crash (kill -9, power loss) left in `dir` before their rename: they
+ * were never the file itself, so nothing readers rely on is lost. Only for directories whose owner
+ * has no write in flight (call it when opening). Returns the names removed.
+ */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+  const stale = names.filter((n) => TEMP.test(n));
+  for (const name of stale) await unlink(join(dir, name)).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+  if (stale.length > 0) await fsyncDir(dir);
+  return stale;
+}
 
 /** A rename or a new entry is only durable once its directory is. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -26,7 +47,7 @@ export async function mkdirDurable(dir: string): Promise<void> {
 
 /** Readers see the old file or the complete new one, never a mix, even across a crash. */
 export async function writeFileAtomic(file: string, data: string | Buffer, mode: number): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempPathFor(file);
   const fh = await open(tmp, 'wx', 0o600);
   try {
     await fh.writeFile(data);
@@ -44,7 +65,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode:
  * with x-amz-checksum-sha256, a mismatch (file changed under us) writes nothing.
  */
 export async function copyFileAtomic(src: string, file: string, mode: number, expect: { size: number; sha256: string }): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempPathFor(file);
   const hash = createHash('sha256');
   let size = 0;
   const fh = await open(tmp, 'wx', 0o600);
