@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { normalizePayload, type AnyConnector } from '@custody/connector-kit';
-import { formatIssues } from '@custody/envelope';
+import { normalizePayload, parseConnectorConfig, type AnyConnector } from '@custody/connector-kit';
 import { connectorIds, getConnector, importerIds } from '@custody/connectors';
-import { CustodyError } from '@custody/errors';
+import { CustodyError, jsonSyntaxMessage } from '@custody/errors';
 import { loadConfig } from '@custody/config';
 import { createLogger } from '@custody/logger';
 import { startCustody } from './custody';
@@ -132,11 +131,13 @@ function readConnectorConfig(connector: AnyConnector, path: string): unknown {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new UsageError(`cannot read --config ${path}: ${(err as Error).message}`);
+    throw new UsageError(`cannot read --config ${path}: ${jsonSyntaxMessage(err)}`);
   }
-  const parsed = connector.configSchema.safeParse(json);
-  if (!parsed.success) throw new UsageError(`--config ${path}: ${formatIssues(parsed.error.issues)}`);
-  return parsed.data;
+  try {
+    return parseConnectorConfig(connector.configSchema, json, `--config ${path}`);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 function parseArgsOrUsage(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
