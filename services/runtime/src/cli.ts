@@ -9,6 +9,7 @@ import { createLogger } from '@custody/logger';
 import { startCustody } from './custody';
 import { dispositionCommand } from './disposition-command';
 import { importCommand } from './import';
+import { rotateSecretsCommand } from './secrets-command';
 
 const USAGE = `usage: custody <command> [options]
 
@@ -20,6 +21,7 @@ commands:
   import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA>] [--restart]
                                           archive a vendor export file (whatsapp-export, telegram-export, email); resumable
   channels                                list connector ids (webhook) and importer ids (import)
+  secrets rotate                          re-seal every connector's secrets with the first key of CUSTODY_SECRETS_KEYS
 
 exit codes: 0 ok, 1 failure, 2 rejected input or bad usage`;
 
@@ -40,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'start':
         return await start();
+      case 'secrets':
+        return await secrets(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -94,6 +98,15 @@ async function disposition(args: string[]): Promise<number> {
   const cert = await dispositionCommand(config, logger, values.tenant as string, Boolean(values['dry-run']));
   process.stdout.write(`${JSON.stringify(cert, null, 2)}\n`);
   process.stderr.write(`${cert.dryRun ? 'would dispose of' : 'disposed of'} ${cert.disposed.length} object version(s); kept ${JSON.stringify(cert.kept)}${cert.certificate ? `; certificate ${cert.certificate.key}` : ''}\n`);
+  return 0;
+}
+
+async function secrets(args: string[]): Promise<number> {
+  if (args.length !== 1 || args[0] !== 'rotate') throw new UsageError('usage: custody secrets rotate');
+  const config = loadConfig();
+  const logger = createLogger('custody-secrets', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  const { keyId, resealed } = await rotateSecretsCommand(config, logger);
+  process.stdout.write(`re-sealed ${resealed.length} connector instance(s) with key ${keyId}${resealed.length ? `: ${resealed.join(', ')}` : ''}\n`);
   return 0;
 }
 

@@ -13,6 +13,7 @@ import { json, problem, startHttpServer, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { custodyMetrics } from './metrics';
+import { connectorCodec, loadSecretBox } from './secret-keys';
 
 export interface RunningCustody {
   url: string;
@@ -39,7 +40,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
   await adapters.bus.ensureTopics([topics.customerData, topics.quarantine, topics.dlq, topics.audit].map((name) => ({ name, maxMessageBytes })));
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
-  const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }));
+  const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }), { connectorCodec: connectorCodec(await loadSecretBox(config, logger)) });
   const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] });
