@@ -50,7 +50,7 @@ export class PartitionLog {
 
   /** Opens (creating) the file and recovers it: a torn or corrupt tail is cut off, never served. */
   static async open(file: string, compacted: boolean): Promise<{ log: PartitionLog; truncatedBytes: number }> {
-    const log = new PartitionLog(file, await open(file, 'a+'), compacted);
+    const log = new PartitionLog(file, await open(file, 'a+', PRIVATE_FILE), compacted);
     return { log, truncatedBytes: await log.recover() };
   }
 
@@ -112,7 +112,7 @@ export class PartitionLog {
       if (dropped === 0) return 0;
       const frames = await Promise.all(keep.map(async (e) => readFully(this.fh, Buffer.alloc(e.size), e.pos)));
       const tmp = `${this.file}.compact.tmp`;
-      const out = await open(tmp, 'w');
+      const out = await open(tmp, 'w', PRIVATE_FILE);
       try {
         await out.writeFile(Buffer.concat(frames));
         await out.sync();
@@ -122,7 +122,7 @@ export class PartitionLog {
       await rename(tmp, this.file);
       await fsyncDir(dirname(this.file));
       await this.fh.close();
-      this.fh = await open(this.file, 'a+');
+      this.fh = await open(this.file, 'a+', PRIVATE_FILE);
       let pos = 0;
       this.entries = keep.map((e) => {
         const moved = { ...e, pos };
