@@ -2,7 +2,7 @@ import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { IntegrityError } from '@custody/errors';
-import { fsyncDir } from '@custody/durable-fs';
+import { PRIVATE_FILE, fsyncDir } from '@custody/durable-fs';
 import { Serial } from './files';
 
 export interface StoredRecord {
