@@ -83,7 +83,7 @@ function secretIssue(i: z.core.$ZodIssue): string {
     case 'too_big':
       return `too long (at most ${String(i.maximum)})`;
     case 'invalid_format':
-      return `wrong format (${i.format === 'regex' ? 'pattern' : i.format})`;
+      return i.format === 'regex' ? 'wrong format' : `wrong format (${i.format})`;
     default:
       return 'invalid';
   }
