@@ -3,7 +3,10 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
 export type { Logger };
 
 /** Names that are secret wherever they appear: credentials of Custody itself and HTTP auth. */
-const BASE_SECRET_FIELDS = ['secret', 'token', 'password', 'apiKey', 'authorization', 'secretAccessKey', 'credentials'];
+const BASE_SECRET_FIELDS = [
+  'secret', 'token', 'password', 'apiKey', 'authorization', 'secretAccessKey', 'credentials',
+  'CUSTODY_SECRETS_KEYS', 'S3_SECRET_ACCESS_KEY', 'OPENSEARCH_PASSWORD',
+];
 
 const declared = new Set<string>(BASE_SECRET_FIELDS);
 
