@@ -90,7 +90,7 @@ function secretIssue(i: z.core.$ZodIssue): string {
 }
 
 /** Replaces every occurrence of each value (4 characters or more: shorter ones are not secrets worth hiding and would mangle the text). */
-export function scrub(text: string, values: string[]): string {
+function scrub(text: string, values: string[]): string {
   let out = text;
   for (const v of [...values].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(v).join('[redacted]');
   return out;

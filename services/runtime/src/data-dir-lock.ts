@@ -11,7 +11,9 @@ import { ConfigError } from '@custody/errors';
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
   // a directory made by an older version (0755) is closed too: nothing beneath it is reachable by others
-  await chmod(dir, PRIVATE_DIR);
+  await chmod(dir, PRIVATE_DIR).catch((err: NodeJS.ErrnoException) => {
+    throw new ConfigError(`CUSTODY_DATA_DIR ${dir} cannot be made private (chmod 0700: ${err.code}); the service user must own it`);
+  });
   const path = join(dir, 'custody.lock');
   // a holder killed a moment ago may still be exiting: give it a few seconds before refusing
   for (let attempt = 0; attempt < 50; attempt++) {
