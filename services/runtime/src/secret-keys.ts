@@ -24,7 +24,11 @@ export function connectorCodec(box: SecretBox | undefined) {
  */
 export async function loadSecretBox(config: Config, logger: Logger): Promise<SecretBox | undefined> {
   const configured = config.CUSTODY_SECRETS_KEYS ?? [];
-  if (config.CUSTODY_MODE !== 'embedded') return configured.length ? new SecretBox(configured) : undefined;
+  if (config.CUSTODY_MODE !== 'embedded') {
+    if (configured.length) return new SecretBox(configured);
+    logger.warn({ event: 'secrets_key_missing', hint: 'CUSTODY_SECRETS_KEYS is unset: connectors with secrets cannot be saved through the API' });
+    return undefined;
+  }
   const file = join(resolve(config.CUSTODY_DATA_DIR), SECRETS_KEY_FILE);
   let local = await readKeyFile(file);
   if (!local && configured.length === 0) {
