@@ -3,6 +3,12 @@ import type { z } from 'zod';
 import type { Bus, BusRecord, Subscription } from '@custody/bus';
 import type { Logger } from '@custody/logger';
 
+/** Turns a row into what is stored (e.g. secrets sealed) and back; identity when absent. */
+export interface RowCodec<T> {
+  encode(value: T): T;
+  decode(stored: T): T;
+}
+
 /**
  * A compacted control topic materialized in memory: every process reads the whole topic at start
  * (its own ephemeral consumer group, which leaves no offsets behind) and follows it. Writes go to the topic and are applied locally
@@ -11,6 +17,8 @@ import type { Logger } from '@custody/logger';
  */
 export class ControlTable<T> {
   private readonly rows = new Map<string, T>();
+  /** Keys whose latest record could not be read, with why (reported; a later good record clears it). */
+  private readonly unreadable = new Map<string, string>();
   /** Bumped on every change, so views derived from the rows know when to rebuild. */
   version = 0;
   private subscription?: Subscription;
@@ -21,6 +29,7 @@ export class ControlTable<T> {
     readonly topic: string,
     private readonly schema: z.ZodType<T>,
     private readonly logger: Logger,
+    private readonly codec?: RowCodec<T>,
   ) {
     this.groupId = `${topic}.reader.${randomUUID()}`;
   }
@@ -53,30 +62,40 @@ export class ControlTable<T> {
     return [...this.rows.values()];
   }
 
+  unreadableKeys(): Array<{ key: string; reason: string }> {
+    return [...this.unreadable].map(([key, reason]) => ({ key, reason }));
+  }
+
   async put(key: string, value: T): Promise<void> {
     const checked = this.schema.parse(value);
-    await this.bus.publish(this.topic, [{ key, value: JSON.stringify(checked) }]);
+    const stored = this.codec ? this.codec.encode(checked) : checked;
+    await this.bus.publish(this.topic, [{ key, value: JSON.stringify(stored) }]);
     this.rows.set(key, checked);
+    this.unreadable.delete(key);
     this.version++;
   }
 
   async remove(key: string): Promise<void> {
     await this.bus.publish(this.topic, [{ key, value: '' }]);
     this.rows.delete(key);
+    this.unreadable.delete(key);
     this.version++;
   }
 
   private apply(r: BusRecord): void {
     if (!r.key) return;
     this.version++;
+    this.unreadable.delete(r.key);
     if (r.value.length === 0) {
       this.rows.delete(r.key);
       return;
     }
     try {
-      this.rows.set(r.key, this.schema.parse(JSON.parse(r.value.toString('utf8'))));
+      const stored = this.schema.parse(JSON.parse(r.value.toString('utf8')));
+      this.rows.set(r.key, this.codec ? this.codec.decode(stored) : stored);
     } catch (err) {
       // a row this version cannot read must not stop the service from starting; it is reported
+      this.unreadable.set(r.key, (err as Error).message);
       this.logger.error({ event: 'control_record_unreadable', topic: this.topic, key: r.key, offset: r.offset, err: (err as Error).message });
     }
   }

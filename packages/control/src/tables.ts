@@ -3,7 +3,7 @@ import { ApiKeyRecord, ConnectorInstance, KeyGrant } from '@custody/config';
 import type { Logger } from '@custody/logger';
 import { Directory, Employee } from '@custody/identity';
 import { Hold, RetentionSettings } from '@custody/policy';
-import { ControlTable } from './control-table';
+import { ControlTable, type RowCodec } from './control-table';
 
 export interface ControlTopics {
   apiKeys: string;
@@ -44,10 +44,15 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: Logger): Promise<ControlPlane> {
+export interface ControlPlaneOptions {
+  /** Seals connector secrets at rest (connectorSecretsCodec); a process that never reads or writes connector secrets can omit it. */
+  connectorCodec?: RowCodec<ConnectorInstance>;
+}
+
+export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: Logger, opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const apiKeys = new ControlTable(bus, topics.apiKeys, ApiKeyRecord, logger);
   const keyGrants = new ControlTable(bus, topics.keyGrants, KeyGrant, logger);
-  const connectors = new ControlTable(bus, topics.connectors, ConnectorInstance, logger);
+  const connectors = new ControlTable(bus, topics.connectors, ConnectorInstance, logger, opts.connectorCodec);
   const directory = new ControlTable(bus, topics.directory, Employee, logger);
   const retention = new ControlTable(bus, topics.retention, RetentionSettings, logger);
   const holds = new ControlTable(bus, topics.holds, Hold, logger);

@@ -25,6 +25,14 @@ export async function removeStaleTemps(dir: string): Promise<string[]> {
   return stale;
 }
 
+/**
+ * Modes of everything under a data directory: records, logs and connector settings are nobody
+ * else's business on the host, so directories are 0700 and files 0600 (WORM copies 0400).
+ */
+export const PRIVATE_DIR = 0o700;
+export const PRIVATE_FILE = 0o600;
+export const READ_ONLY_FILE = 0o400;
+
 /** A rename or a new entry is only durable once its directory is. */
 export async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
@@ -35,9 +43,9 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** mkdir -p that also makes every directory it created survive a crash. */
+/** mkdir -p (0700) that also makes every directory it created survive a crash. */
 export async function mkdirDurable(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true });
+  const first = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
   if (first === undefined) return;
   for (let d = dir; ; d = dirname(d)) {
     await fsyncDir(dirname(d));
@@ -48,7 +56,7 @@ export async function mkdirDurable(dir: string): Promise<void> {
 /** Readers see the old file or the complete new one, never a mix, even across a crash. */
 export async function writeFileAtomic(file: string, data: string | Buffer, mode: number): Promise<void> {
   const tmp = tempPathFor(file);
-  const fh = await open(tmp, 'wx', 0o600);
+  const fh = await open(tmp, 'wx', PRIVATE_FILE);
   try {
     await fh.writeFile(data);
     await fh.chmod(mode);
@@ -68,7 +76,7 @@ export async function copyFileAtomic(src: string, file: string, mode: number, ex
   const tmp = tempPathFor(file);
   const hash = createHash('sha256');
   let size = 0;
-  const fh = await open(tmp, 'wx', 0o600);
+  const fh = await open(tmp, 'wx', PRIVATE_FILE);
   try {
     for await (const chunk of createReadStream(src)) {
       hash.update(chunk as Buffer);

@@ -13,6 +13,7 @@ import { json, problem, startHttpServer, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { custodyMetrics } from './metrics';
+import { connectorCodec, loadSecretBox } from './secret-keys';
 
 export interface RunningCustody {
   url: string;
@@ -43,7 +44,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     { name: topics.quarantine, maxMessageBytes, retentionMs: Math.round(config.CUSTODY_QUARANTINE_RETENTION_DAYS * 86_400_000), retentionBytes: config.CUSTODY_QUARANTINE_RETENTION_BYTES },
   ]);
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
-  const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }));
+  const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }), { connectorCodec: connectorCodec(await loadSecretBox(config, logger)) });
   const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, adapters.corruptBusRecords);

@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import { ConfigError, DependencyUnavailableError, IntegrityError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
 import type { Logger } from '@custody/logger';
 import type { BatchContext, BatchHandler, Bus, BusRecord, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../port';
-import { fsyncDir, removeStaleTemps, writeFileAtomic } from '@custody/durable-fs';
+import { PRIVATE_DIR, PRIVATE_FILE, fsyncDir, removeStaleTemps, writeFileAtomic } from '@custody/durable-fs';
 import { Serial, fileName } from './files';
 import { GroupOffsets } from './group-offsets';
 import { PartitionLog, type DamagedRegion, type NewRecord } from './partition-log';
@@ -181,8 +181,8 @@ export class EmbeddedBus implements Bus {
 
   private async load(): Promise<void> {
     const topicsDir = join(this.opts.dir, 'topics');
-    await mkdir(topicsDir, { recursive: true });
-    await mkdir(join(this.opts.dir, 'groups'), { recursive: true });
+    await mkdir(topicsDir, { recursive: true, mode: PRIVATE_DIR });
+    await mkdir(join(this.opts.dir, 'groups'), { recursive: true, mode: PRIVATE_DIR });
     const swept = await this.offsets.sweep();
     if (swept.temporaries + swept.throwawayGroups > 0) {
       this.opts.logger.info({ event: 'bus_groups_swept', temporaries: swept.temporaries, throwaway_groups: swept.throwawayGroups }, 'removed files earlier runs left behind');
@@ -241,12 +241,12 @@ export class EmbeddedBus implements Bus {
     const partitions = spec.partitions ?? this.opts.defaultPartitions ?? 3;
     if (!Number.isInteger(partitions) || partitions < 1) throw new RejectedInputError('invalid_topic', `topic ${spec.name}: partitions must be a positive integer`);
     const dir = join(this.opts.dir, 'topics', fileName(spec.name));
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
     const logs: PartitionLog[] = [];
     for (let p = 0; p < partitions; p++) logs.push((await PartitionLog.open(join(dir, `${p}.log`), spec.compacted ?? false)).log);
     await fsyncDir(dir);
     // topic.json is the commit point: without it the directory is ignored on open
-    await writeFileAtomic(join(dir, 'topic.json'), JSON.stringify({ name: spec.name, partitions, compacted: spec.compacted ?? false }), 0o644);
+    await writeFileAtomic(join(dir, 'topic.json'), JSON.stringify({ name: spec.name, partitions, compacted: spec.compacted ?? false }), PRIVATE_FILE);
     await fsyncDir(join(this.opts.dir, 'topics'));
     this.topics.set(spec.name, { name: spec.name, partitions, compacted: spec.compacted ?? false, logs });
   }

@@ -1,6 +1,6 @@
 import { readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDir, removeStaleTemps, writeFileAtomic } from '@custody/durable-fs';
+import { PRIVATE_FILE, fsyncDir, removeStaleTemps, writeFileAtomic } from '@custody/durable-fs';
 import { Serial, fileName } from './files';
 
 /** topic → partition → offset of the next record the group has not processed. */
@@ -31,7 +31,7 @@ export class GroupOffsets {
     if (!serial) this.writes.set(group, (serial = new Serial()));
     await serial.run(async () => {
       const updated: Committed = { ...committed, [topic]: { ...committed[topic], [partition]: next } };
-      if (!this.inMemory.has(group)) await writeFileAtomic(this.file(group), JSON.stringify(updated), 0o644);
+      if (!this.inMemory.has(group)) await writeFileAtomic(this.file(group), JSON.stringify(updated), PRIVATE_FILE);
       (committed[topic] ??= {})[partition] = next;
     });
   }

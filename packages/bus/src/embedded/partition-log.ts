@@ -3,7 +3,7 @@ import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { IntegrityError } from '@custody/errors';
-import { fsyncDir, tempPathFor, writeFileAtomic } from '@custody/durable-fs';
+import { PRIVATE_FILE, fsyncDir, tempPathFor, writeFileAtomic } from '@custody/durable-fs';
 import { Serial } from './files';
 
 export interface StoredRecord {
@@ -85,7 +85,7 @@ export class PartitionLog {
    * successors with it. Only a torn last frame is simply cut off (after its copy, too).
    */
   static async open(file: string, compacted: boolean): Promise<{ log: PartitionLog; damaged: DamagedRegion[] }> {
-    const log = new PartitionLog(file, await open(file, 'a+'), compacted);
+    const log = new PartitionLog(file, await open(file, 'a+', PRIVATE_FILE), compacted);
     log.floor = await readFloor(log.floorFile);
     return { log, damaged: await log.recover() };
   }
@@ -157,7 +157,7 @@ export class PartitionLog {
       if (dropped === 0) return 0;
       const frames = await Promise.all(keep.map(async (e) => readFully(this.fh, Buffer.alloc(e.size), e.pos)));
       const tmp = tempPathFor(this.file);
-      const out = await open(tmp, 'w');
+      const out = await open(tmp, 'w', PRIVATE_FILE);
       try {
         await out.writeFile(Buffer.concat(frames));
         await out.sync();
@@ -167,7 +167,7 @@ export class PartitionLog {
       await rename(tmp, this.file);
       await fsyncDir(dirname(this.file));
       await this.fh.close();
-      this.fh = await open(this.file, 'a+');
+      this.fh = await open(this.file, 'a+', PRIVATE_FILE);
       let pos = 0;
       this.entries = keep.map((e) => {
         const moved = { ...e, pos };
@@ -222,7 +222,7 @@ export class PartitionLog {
       const legible = tail.offset !== null && tail.offset >= this.nextAfterEntries() ? tail.offset + tail.records : 0;
       const floor = Math.max(this.nextAfterEntries() + tail.records, legible, this.floor);
       if (floor > this.floor) {
-        await writeFileAtomic(this.floorFile, JSON.stringify({ next: floor }), 0o644);
+        await writeFileAtomic(this.floorFile, JSON.stringify({ next: floor }), PRIVATE_FILE);
         this.floor = floor;
       }
     }
@@ -244,7 +244,7 @@ export class PartitionLog {
 
   /** Appends each region's bytes with a description to the quarantine file, durably, before the log loses them. */
   private async quarantine(damaged: DamagedRegion[]): Promise<void> {
-    const out = await open(this.quarantineFile, 'a', 0o600);
+    const out = await open(this.quarantineFile, 'a', PRIVATE_FILE);
     try {
       for (const d of damaged) {
         const hash = createHash('sha256');
@@ -272,7 +272,7 @@ export class PartitionLog {
       return;
     }
     const tmp = tempPathFor(this.file);
-    const out = await open(tmp, 'wx', 0o644);
+    const out = await open(tmp, 'wx', PRIVATE_FILE);
     let pos = 0;
     try {
       for (const d of [...damaged, { position: this.size, bytes: 0 }]) {
