@@ -1,4 +1,4 @@
-import { normalizePayload, type AnyConnector } from '@custody/connector-kit';
+import { mediaContexts, normalizePayload, type AnyConnector, type MediaContext } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
 
@@ -24,4 +24,10 @@ export function rejection(fn: () => unknown, code: string, status = 400): Reject
   const err = caught as RejectedInputError;
   expect({ code: err.code, status: err.status }).toEqual({ code, status });
   return err;
+}
+
+/** The media context the runtime builds when the operator points `connector` at `baseUrl` (CUSTODY_VENDOR_BASE_URLS; a local fake vendor here). */
+export function operatorMedia(connector: AnyConnector, baseUrl: string, opts: { instance?: string; localDir?: string } = {}): MediaContext {
+  const instance = opts.instance ?? 'test-instance';
+  return mediaContexts({ baseUrls: { [connector.id]: baseUrl }, mediaDirs: opts.localDir ? { [instance]: opts.localDir } : {} }).contextFor(connector, instance);
 }
