@@ -124,7 +124,7 @@ export class MediaWorker {
       const instance = record.headers.instance ?? '';
       if (attempts >= budget) {
         this.deps.logger.warn({ event: 'media_retry_exhausted', instance, topic: record.topic, offset: record.offset, attempts, err: outcome.reason });
-        dead.push(this.deadLetter(record, `attachments not fetched after ${attempts} attempts: ${outcome.reason}`));
+        dead.push(this.deadLetter(record, `attachments not fetched after ${attempts} attempts: ${outcome.reason}`, { [ATTEMPTS]: String(attempts) }));
         continue;
       }
       const due = attempted ? Date.now() + this.backoff.delay(attempts) : (this.backoff.backingOff(instance)?.until ?? Date.now());
@@ -145,8 +145,8 @@ export class MediaWorker {
     return { ...record.headers, media_source_topic: record.topic, media_source_partition: String(record.partition), media_source_offset: record.offset };
   }
 
-  private deadLetter(record: BusRecord, reason: string): OutgoingMessage {
-    const h = this.origin(record);
+  private deadLetter(record: BusRecord, reason: string, extra: Record<string, string> = {}): OutgoingMessage {
+    const h = { ...this.origin(record), ...extra };
     return {
       key: record.key ?? undefined,
       value: record.value,

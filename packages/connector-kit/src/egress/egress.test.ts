@@ -108,7 +108,7 @@ describe('Egress.fetch', () => {
   });
 
   test("the operator's trusted origin is reached over http on loopback; other ports on the same host are not", async () => {
-    const egress = new Egress({ vendor: 'v', hosts: [], trustedOrigin: target.url });
+    const egress = new Egress({ vendor: 'v', hosts: [], trustedOrigins: [target.url] });
     const res = await egress.fetch(`${target.url}/ok`, 'm');
     expect(await res.text()).toBe('internal secret');
     const other = await server(() => ({ status: 200 }));
@@ -119,7 +119,7 @@ describe('Egress.fetch', () => {
   });
 
   test('a trusted host name is resolved and connected through the checked lookup', async () => {
-    const egress = new Egress({ vendor: 'v', hosts: [], trustedOrigin: `http://fake-vendor.test:${target.port}` }, resolveTo(['127.0.0.1']));
+    const egress = new Egress({ vendor: 'v', hosts: [], trustedOrigins: [`http://fake-vendor.test:${target.port}`] }, resolveTo(['127.0.0.1']));
     expect((await egress.fetch(`http://fake-vendor.test:${target.port}/ok`, 'm')).status).toBe(200);
     await egress.close();
   });
@@ -136,7 +136,7 @@ describe('Egress.fetch', () => {
       const n = Number(path.slice('/loop'.length));
       return { status: 302, headers: { location: `http://127.0.0.1:${port}/loop${n + 1}` } };
     });
-    const egress = new Egress({ vendor: 'v', hosts: ['api.vendor.example'], trustedOrigin: redirector.url, maxRedirects: 3 });
+    const egress = new Egress({ vendor: 'v', hosts: ['api.vendor.example'], trustedOrigins: [redirector.url], maxRedirects: 3 });
     await expect(egress.fetch(`${redirector.url}/to-internal`, 'm')).rejects.toThrow(`refused redirect to ${internal.url}: http: is not https`);
     await expect(egress.fetch(`${redirector.url}/to-metadata`, 'm')).rejects.toThrow('refused redirect to http://169.254.169.254: http: is not https');
     await expect(egress.fetch(`${redirector.url}/to-decimal`, 'm')).rejects.toThrow('127.0.0.1 is a loopback address');
@@ -149,7 +149,7 @@ describe('Egress.fetch', () => {
 
   test('get: 5xx and 429 are outages, other 4xx are refusals, network errors are outages', async () => {
     const vendor = await server((path) => ({ status: Number(path.slice(1)) }));
-    const egress = new Egress({ vendor: 'v', hosts: [], trustedOrigin: vendor.url });
+    const egress = new Egress({ vendor: 'v', hosts: [], trustedOrigins: [vendor.url] });
     await expect(egress.get(`${vendor.url}/500`, 'm')).rejects.toBeInstanceOf(DependencyUnavailableError);
     await expect(egress.get(`${vendor.url}/429`, 'm')).rejects.toBeInstanceOf(DependencyUnavailableError);
     await expect(egress.get(`${vendor.url}/404`, 'm')).rejects.toMatchObject({ code: 'media_unavailable', status: 404 });

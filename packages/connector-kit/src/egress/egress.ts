@@ -19,10 +19,10 @@ export interface EgressPolicy {
   /** Hosts the vendor documents: exact names, or "*.example.com" for its subdomains. Reached over https on port 443 only. */
   hosts: readonly string[];
   /**
-   * An origin the operator set (CUSTODY_VENDOR_BASE_URLS): allowed as it is, http and loopback
-   * included, because the operator, not a tenant or a vendor payload, chose it (a local fake vendor in tests).
+   * Origins the operator set (CUSTODY_VENDOR_BASE_URLS): allowed as they are, http and loopback
+   * included, because the operator, not a tenant or a vendor payload, chose them (a local fake vendor in tests).
    */
-  trustedOrigin?: string;
+  trustedOrigins?: readonly string[];
   /** Redirects followed per fetch, each one checked like the first URL. */
   maxRedirects?: number;
 }
@@ -39,16 +39,17 @@ const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization'];
  */
 export class Egress {
   private readonly agent: Agent;
-  private readonly trusted?: URL;
+  private readonly trusted: Set<string>;
 
   constructor(private readonly policy: EgressPolicy, resolve: LookupFunction = dnsLookup as LookupFunction) {
-    this.trusted = policy.trustedOrigin ? new URL(policy.trustedOrigin) : undefined;
-    const trustedHost = this.trusted?.hostname;
+    const trusted = (policy.trustedOrigins ?? []).map((o) => new URL(o));
+    this.trusted = new Set(trusted.map((u) => u.origin));
+    const trustedHosts = new Set(trusted.map((u) => u.hostname));
     const checkedLookup: LookupFunction = (hostname, options, callback) => {
       resolve(hostname, { ...options, all: true }, (err, addresses) => {
         if (err) return callback(err, '', 0);
         const all = addresses as unknown as LookupAddress[];
-        if (hostname !== trustedHost) {
+        if (!trustedHosts.has(hostname)) {
           for (const a of all) {
             const reason = forbiddenAddressReason(a.address);
             if (reason) return callback(new EgressRefusedError(`${policy.vendor}: ${hostname} resolves to a ${reason} address`), '', 0);
@@ -65,7 +66,7 @@ export class Egress {
 
   /** Why `url` may not be fetched, or undefined when it may. */
   refusal(url: URL): string | undefined {
-    if (this.trusted && url.origin === this.trusted.origin) return undefined;
+    if (this.trusted.has(url.origin)) return undefined;
     if (url.protocol !== 'https:') return `${url.protocol} is not https`;
     if (url.username || url.password) return 'credentials in the URL';
     if (url.port !== '') return `port ${url.port} is not 443`;
