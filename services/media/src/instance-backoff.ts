@@ -8,18 +8,18 @@ export interface RetryBudget {
 }
 
 /**
- * Per connector instance: how long its vendor is left alone after failing. While an instance
- * backs off, its new records are parked on the retry topic without calling the vendor, so a failing
+ * Per connector instance: whether its vendor is failing, and until when it is left alone. From its
+ * first failure until a fetch of it succeeds again, its new records are parked on the retry topic
+ * without calling the vendor (the retry consumer's attempts are the probes), so a failing or hanging
  * vendor neither gets hammered nor slows the records of other instances.
  */
 export class InstanceBackoff {
   private readonly failing = new Map<string, { failures: number; until: number }>();
   constructor(private readonly budget: RetryBudget, private readonly now: () => number = Date.now, private readonly random: () => number = Math.random) {}
 
-  /** When the instance may be tried again, if it is backing off now. */
-  backingOff(instance: string): { until: number; failures: number } | undefined {
-    const f = this.failing.get(instance);
-    return f && f.until > this.now() ? f : undefined;
+  /** Failures since the instance last succeeded, and when it may be tried again; undefined while it is healthy. */
+  failingSince(instance: string): { until: number; failures: number } | undefined {
+    return this.failing.get(instance);
   }
 
   failed(instance: string): void {

@@ -1,5 +1,5 @@
 import type { ArchiveStore } from '@custody/archive-store';
-import { storeBlob, type LockPolicy } from '@custody/archiver';
+import { mapLimit, storeBlob, type LockPolicy } from '@custody/archiver';
 import type { BatchContext, Bus, BusRecord, OutgoingMessage, Subscription } from '@custody/bus';
 import type { MediaContent, MediaContext } from '@custody/connector-kit';
 import { parseEnvelope, type Attachment, type Envelope } from '@custody/envelope';
@@ -24,15 +24,18 @@ export interface MediaWorkerDeps {
 
 /**
  * ok: done. dlq: will never succeed as it is. vendor: the vendor failed in a way a later attempt may
- * clear (counts against the record's budget, backs its instance off). outage: our own store or lock
- * policy failed, which no instance causes and every record needs: the batch is retried whole.
+ * clear (counts against the record's budget when `attempted`; false when the record was parked
+ * without calling a vendor that is failing). outage: our own store or lock policy failed, which no
+ * instance causes and every record needs: the batch is retried whole.
  */
-type Outcome = { status: 'ok' } | { status: 'dlq'; reason: string } | { status: 'vendor'; reason: string } | { status: 'outage'; error: unknown };
+type Outcome = { status: 'ok' } | { status: 'dlq'; reason: string } | { status: 'vendor'; reason: string; attempted: boolean } | { status: 'outage'; error: unknown };
 
 /** Headers the retry topic adds to the original record. */
 const ATTEMPTS = 'media_attempts';
 const DUE = 'media_due';
 const LAST_ERROR = 'media_last_error';
+/** Instances whose records one batch fetches at once: each download spools to disk, so not unbounded. */
+const INSTANCES_IN_PARALLEL = 4;
 
 /** Attachments a live payload only referenced: content still to fetch from the vendor. */
 export function pendingAttachments(env: Envelope): Attachment[] {
@@ -77,14 +80,9 @@ export class MediaWorker {
     await Promise.all(this.subscriptions.splice(0).map((s) => s.stop()));
   }
 
-  /** New records: an instance that is backing off is not called; its records go straight to the retry topic. */
+  /** New records: an instance whose vendor is failing is not called; its records go straight to the retry topic. */
   async handleBatch(records: BusRecord[]): Promise<void> {
-    const outcomes = await this.perInstance(records, async (record) => {
-      const instance = record.headers.instance ?? '';
-      const waiting = this.backoff.backingOff(instance);
-      if (waiting) return { outcome: { status: 'vendor', reason: `instance ${instance} is backing off after ${waiting.failures} failed fetches` }, attempted: false } as const;
-      return { outcome: await this.handle(record), attempted: true };
-    });
+    const outcomes = await this.perInstance(records, (record) => this.handle(record, { parkIfFailing: true }));
     await this.settle(records, outcomes);
   }
 
@@ -92,34 +90,36 @@ export class MediaWorker {
   async handleRetryBatch(records: BusRecord[], ctx: BatchContext): Promise<void> {
     const outcomes = await this.perInstance(records, async (record) => {
       await this.waitUntil(Date.parse(record.headers[DUE] ?? '') || 0, ctx);
-      return { outcome: await this.handle(record), attempted: true };
+      return this.handle(record, { parkIfFailing: false });
     });
     await this.settle(records, outcomes);
   }
 
-  private async perInstance(records: BusRecord[], run: (r: BusRecord) => Promise<{ outcome: Outcome; attempted: boolean }>): Promise<Map<BusRecord, { outcome: Outcome; attempted: boolean }>> {
+  private async perInstance(records: BusRecord[], run: (r: BusRecord) => Promise<Outcome>): Promise<Map<BusRecord, Outcome>> {
     const groups = new Map<string, BusRecord[]>();
-    for (const r of records) groups.set(r.headers.instance ?? '', [...(groups.get(r.headers.instance ?? '') ?? []), r]);
-    const results = new Map<BusRecord, { outcome: Outcome; attempted: boolean }>();
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        for (const record of group) results.set(record, await run(record));
-      }),
-    );
+    for (const r of records) {
+      const key = r.headers.instance ?? '';
+      groups.set(key, groups.get(key) ?? []).get(key)!.push(r);
+    }
+    const results = new Map<BusRecord, Outcome>();
+    await mapLimit([...groups.values()], INSTANCES_IN_PARALLEL, async (group) => {
+      for (const record of group) results.set(record, await run(record));
+    });
     return results;
   }
 
   /** Dead-letters and parks what needs it, durably, before the bus may commit the batch. */
-  private async settle(records: BusRecord[], outcomes: Map<BusRecord, { outcome: Outcome; attempted: boolean }>): Promise<void> {
-    const outage = [...outcomes.values()].find((o) => o.outcome.status === 'outage');
-    if (outage && outage.outcome.status === 'outage') throw outage.outcome.error;
+  private async settle(records: BusRecord[], outcomes: Map<BusRecord, Outcome>): Promise<void> {
+    const outage = [...outcomes.values()].find((o) => o.status === 'outage');
+    if (outage?.status === 'outage') throw outage.error;
     const dead: OutgoingMessage[] = [];
     const parked: OutgoingMessage[] = [];
     const { attempts: budget } = this.deps.retry;
     for (const record of records) {
-      const { outcome, attempted } = outcomes.get(record)!;
+      const outcome = outcomes.get(record)!;
       if (outcome.status === 'dlq') dead.push(this.deadLetter(record, outcome.reason));
       if (outcome.status !== 'vendor') continue;
+      const { attempted } = outcome;
       const attempts = Number(record.headers[ATTEMPTS] ?? 0) + (attempted ? 1 : 0);
       const instance = record.headers.instance ?? '';
       if (attempts >= budget) {
@@ -127,7 +127,7 @@ export class MediaWorker {
         dead.push(this.deadLetter(record, `attachments not fetched after ${attempts} attempts: ${outcome.reason}`, { [ATTEMPTS]: String(attempts) }));
         continue;
       }
-      const due = attempted ? Date.now() + this.backoff.delay(attempts) : (this.backoff.backingOff(instance)?.until ?? Date.now());
+      const due = attempted ? Date.now() + this.backoff.delay(attempts) : Math.max(Date.now(), this.backoff.failingSince(instance)?.until ?? 0);
       parked.push({
         key: record.key ?? undefined,
         value: record.value,
@@ -163,7 +163,7 @@ export class MediaWorker {
     if (ctx.signal.aborted) throw new Error('media worker stopping');
   }
 
-  private async handle(record: BusRecord): Promise<Outcome> {
+  private async handle(record: BusRecord, opts: { parkIfFailing: boolean }): Promise<Outcome> {
     let env: Envelope;
     try {
       env = parseEnvelope(record.value);
@@ -182,6 +182,8 @@ export class MediaWorker {
     // some vendors' content can only be fetched on the firm's side (WeCom archive: Finance SDK); the reference is the record
     const fetchMedia = instance.connector.fetchMedia?.bind(instance.connector);
     if (!fetchMedia) return { status: 'ok' };
+    const failing = opts.parkIfFailing ? this.backoff.failingSince(instance.id) : undefined;
+    if (failing) return { status: 'vendor', reason: `instance ${instance.id} is backing off after ${failing.failures} failed fetches`, attempted: false };
     const ctx = this.deps.contextFor(instance);
     const failures: string[] = [];
     for (const att of pending) {
@@ -192,7 +194,7 @@ export class MediaWorker {
         if (isRetriable(err.error) || !(err.error instanceof CustodyError)) {
           this.backoff.failed(instance.id);
           this.deps.logger.warn({ event: 'media_vendor_failed', tenant: env.tenant, instance: instance.id, record: env.id, attachment: att.id, err: errorMessage(err.error) });
-          return { status: 'vendor', reason: `${att.id}: ${errorMessage(err.error)}` };
+          return { status: 'vendor', reason: `${att.id}: ${errorMessage(err.error)}`, attempted: true };
         }
         failures.push(`${att.id}: ${errorMessage(err.error)}`);
         this.deps.logger.warn({ event: 'attachment_unfetchable', tenant: env.tenant, record: env.id, attachment: att.id, err: errorMessage(err.error) });
