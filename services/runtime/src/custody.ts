@@ -7,7 +7,7 @@ import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
 import { TenantLockPolicy, controlTopicsFor, openControlPlane } from '@custody/control';
 import { startDispositionSchedule, tenantsOf } from './disposition-schedule';
-import { safeEqual } from '@custody/connector-kit';
+import { mediaContexts, safeEqual } from '@custody/connector-kit';
 import { gatewayRoutes, instanceDirectory, resolveInstance } from '@custody/gateway';
 import { json, problem, startHttpServer, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
@@ -39,7 +39,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   // one record may carry a whole webhook body (quarantine, source.raw): the topics take what HTTP accepts
   const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
   await adapters.bus.ensureTopics([
-    ...[topics.customerData, topics.raw, topics.dlq, topics.audit].map((name) => ({ name, maxMessageBytes })),
+    ...[topics.customerData, topics.raw, topics.dlq, topics.audit, topics.mediaRetry].map((name) => ({ name, maxMessageBytes })),
     // forensic samples and rejected deliveries are kept for investigation, not forever
     { name: topics.quarantine, maxMessageBytes, retentionMs: Math.round(config.CUSTODY_QUARANTINE_RETENTION_DAYS * 86_400_000), retentionBytes: config.CUSTODY_QUARANTINE_RETENTION_BYTES },
   ]);
@@ -87,14 +87,18 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   }
 
   let media: MediaWorker | undefined;
+  // vendor base URLs and local media directories are the operator's (environment), never a tenant's
+  const egress = mediaContexts({ baseUrls: config.CUSTODY_VENDOR_BASE_URLS, mediaDirs: config.CUSTODY_MEDIA_DIRS });
   if (services.has('media')) {
     media = new MediaWorker({
       bus: adapters.bus,
       store: adapters.store,
       policy: lockPolicy,
       instances,
+      contextFor: (inst) => egress.contextFor(inst.connector, inst.id),
       topics,
       groupId: config.CUSTODY_MEDIA_GROUP,
+      retry: { attempts: config.CUSTODY_MEDIA_RETRY_ATTEMPTS, initialMs: config.CUSTODY_MEDIA_RETRY_INITIAL_MS, maxMs: config.CUSTODY_MEDIA_RETRY_MAX_MS },
       logger: logger.child({ component: 'media' }),
     });
     await media.start();
@@ -173,6 +177,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       await archiver?.stop();
       await auditArchiver?.stop();
       await media?.stop();
+      await egress.close();
       await holdJobs.stop();
       await control.stop();
       await adapters.close();
