@@ -8,6 +8,7 @@ import { startCustody, type RunningCustody } from '@custody/runtime';
 import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
 import { BUSINESS } from '../support/whatsapp';
+import { webhookId } from '@custody/api';
 
 /** A document message whose media id the fake Graph API knows. */
 function documentWebhook(mediaId: string, wamid: string, caption: string): string {
@@ -96,7 +97,7 @@ describe.each(['embedded', 'stack'] as const)('media egress and isolation (%s)',
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toMatch(/apiBaseUrl/);
     // the instance does not exist, so no webhook can make the fetcher use it
-    const hook = await fetch(`${custody.url}/webhooks/acme-evil`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody('evil-app-secret', documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil')) }, body: documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil') });
+    const hook = await fetch(`${custody.url}/webhooks/${webhookId('acme', 'acme-evil')}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody('evil-app-secret', documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil')) }, body: documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil') });
     expect(hook.status).toBe(404);
     expect(internal.requests).toEqual([]);
   });

@@ -42,6 +42,7 @@ export type Role = z.infer<typeof Role>;
 export const ConnectorInstance = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('Instance id; the webhook URL is /webhooks/<id>'),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional().describe("The tenant admin's name for an instance created through the API; its id is derived from tenant and name"),
     connector: z.string().describe('Connector type, e.g. whatsapp-cloud'),
     tenant: TenantId.describe('Tenant whose records this instance captures'),
     config: z.record(z.string(), z.unknown()).describe("Connector settings, checked against the connector's own schema"),

@@ -49,14 +49,6 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, adapters.corruptBusRecords);
 
-  let bootstrapToken: string | undefined;
-  if (services.has('api') && config.CUSTODY_API_KEYS.length === 0 && control.apiKeys.values().length === 0) {
-    const minted = mintApiKey(config.CUSTODY_BOOTSTRAP_TENANT, 'admin', 'bootstrap-admin');
-    await control.apiKeys.put(minted.record.sha256, minted.record);
-    bootstrapToken = minted.token;
-    logger.warn({ event: 'bootstrap_key_created', tenant: config.CUSTODY_BOOTSTRAP_TENANT, key_id: minted.record.id });
-  }
-
   const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS);
   const lockPolicy = opts.policy ?? tenantPolicy;
   let archiver: Archiver | undefined;
@@ -153,14 +145,40 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     routes.push(...retentionRoutes({ ...common, retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index }));
     routes.push(...dispositionRoutes({ ...common, ...governance, retention: control.retention }));
   }
-  const server = await startHttpServer({
-    host: config.CUSTODY_HTTP_HOST,
-    port: config.CUSTODY_HTTP_PORT,
-    maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES,
-    publicUrl: config.CUSTODY_PUBLIC_URL,
-    routes,
-    logger,
-  });
+  const stopServices = async () => {
+    disposition?.stop();
+    await archiver?.stop();
+    await auditArchiver?.stop();
+    await media?.stop();
+    await egress.close();
+    await holdJobs.stop();
+    await control.stop();
+    await adapters.close();
+  };
+  let server;
+  try {
+    server = await startHttpServer({
+      host: config.CUSTODY_HTTP_HOST,
+      port: config.CUSTODY_HTTP_PORT,
+      maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES,
+      publicUrl: config.CUSTODY_PUBLIC_URL,
+      routes,
+      logger,
+    });
+  } catch (err) {
+    // a busy port: release everything (the data-dir lock included) so the caller can say so and exit
+    await stopServices();
+    throw err;
+  }
+
+  // minted only once the server listens: a key nobody is ever shown would be an admin key lost
+  let bootstrapToken: string | undefined;
+  if (services.has('api') && config.CUSTODY_API_KEYS.length === 0 && control.apiKeys.values().length === 0) {
+    const minted = mintApiKey(config.CUSTODY_BOOTSTRAP_TENANT, 'admin', 'bootstrap-admin');
+    await control.apiKeys.put(minted.record.sha256, minted.record);
+    bootstrapToken = minted.token;
+    logger.warn({ event: 'bootstrap_key_created', tenant: config.CUSTODY_BOOTSTRAP_TENANT, key_id: minted.record.id });
+  }
   ready = true;
   logger.info({ event: 'custody_started', url: server.url, mode: config.CUSTODY_MODE, services: [...services] });
 
@@ -173,14 +191,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     stop: async () => {
       ready = false;
       await server.close();
-      disposition?.stop();
-      await archiver?.stop();
-      await auditArchiver?.stop();
-      await media?.stop();
-      await egress.close();
-      await holdJobs.stop();
-      await control.stop();
-      await adapters.close();
+      await stopServices();
       logger.info({ event: 'custody_stopped' });
     },
   };
