@@ -97,6 +97,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig(STACK)).not.toThrow();
   });
 
+  test.each(['acme:eu', 'Acme', 'acme/eu', '-acme', 'a'.repeat(64), '_system'])('a tenant id %j is refused everywhere configuration names one', (tenant) => {
+    const key = { id: 'k1', tenant, role: 'admin', sha256: 'a'.repeat(64) };
+    expect(configError({ CUSTODY_API_KEYS: JSON.stringify([key]) }).message).toContain('CUSTODY_API_KEYS');
+    expect(configError({ CUSTODY_CONNECTORS: JSON.stringify([{ id: 'wa', connector: 'whatsapp-cloud', tenant, config: {} }]) }).message).toContain('CUSTODY_CONNECTORS');
+    expect(configError({ CUSTODY_BOOTSTRAP_TENANT: tenant }).message).toContain('CUSTODY_BOOTSTRAP_TENANT');
+  });
+
   test('embedded mode does not require KAFKA_BROKERS', () => {
     expect(loadConfig({ CUSTODY_MODE: 'embedded' }).KAFKA_BROKERS).toBeUndefined();
   });
