@@ -13,6 +13,7 @@ import { json, problem, startHttpServer, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { custodyMetrics } from './metrics';
+import { quarantineTopicSpec } from './topic-specs';
 
 export interface RunningCustody {
   url: string;
@@ -39,8 +40,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
   await adapters.bus.ensureTopics([
     ...[topics.customerData, topics.raw, topics.dlq, topics.audit].map((name) => ({ name, maxMessageBytes })),
-    // forensic samples and rejected deliveries are kept for investigation, not forever
-    { name: topics.quarantine, maxMessageBytes, retentionMs: Math.round(config.CUSTODY_QUARANTINE_RETENTION_DAYS * 86_400_000), retentionBytes: config.CUSTODY_QUARANTINE_RETENTION_BYTES },
+    quarantineTopicSpec(config, topics.quarantine, maxMessageBytes),
   ]);
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
   const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }));
