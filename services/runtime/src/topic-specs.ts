@@ -11,7 +11,7 @@ export function quarantineTopicSpec(config: Config, name: string, maxMessageByte
   return {
     name,
     ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
-    retentionMs: Math.round(config.CUSTODY_QUARANTINE_RETENTION_DAYS * 86_400_000),
+    retentionMs: Math.max(1, Math.round(config.CUSTODY_QUARANTINE_RETENTION_DAYS * 86_400_000)),
     retentionBytes: config.CUSTODY_QUARANTINE_RETENTION_BYTES,
   };
 }
