@@ -9,6 +9,9 @@ export interface BusHarness {
 /**
  * The Bus port's contract: every adapter must pass these same tests. Compaction is not here:
  * Kafka compacts lazily, so only the embedded bus can be held to "latest per key" on read.
+ * Retention (TopicSpec.retentionMs / retentionBytes) is not here either: Kafka deletes whole
+ * closed segments, on its own schedule (log.retention.check.interval.ms), so no test can say when a
+ * record is gone. The embedded bus's retention is tested in embedded/*.test.ts.
  */
 export function busContract(name: string, make: () => Promise<BusHarness>): void {
   describe(`Bus contract: ${name}`, () => {

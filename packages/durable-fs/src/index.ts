@@ -2,14 +2,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { IntegrityError } from '@custody/errors';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Temporary names this package writes: `<file>.<8 hex>.tmp`, renamed over `<file>` once complete. */
 const TEMP = /\.[0-9a-f]{8}\.tmp$/;
 
-/** A fresh temporary path beside `file`, in the shape removeStaleTemps recognizes. */
-export function tempPathFor(file: string): string {
-  return `${file}.${randomBytes(4).toString('hex')}.tmp`;
+/**
+ * A fresh temporary path in the shape removeStaleTemps recognizes: beside `file`, or in `tmpDir`
+ * when the owner keeps its temporaries in one directory (it must be on the same file system as
+ * `file`, so the final rename stays atomic).
+ */
+export function tempPathFor(file: string, tmpDir?: string): string {
+  return `${tmpDir === undefined ? file : join(tmpDir, basename(file))}.${randomBytes(4).toString('hex')}.tmp`;
 }
 
 /**
@@ -54,8 +58,8 @@ export async function mkdirDurable(dir: string): Promise<void> {
 }
 
 /** Readers see the old file or the complete new one, never a mix, even across a crash. */
-export async function writeFileAtomic(file: string, data: string | Buffer, mode: number): Promise<void> {
-  const tmp = tempPathFor(file);
+export async function writeFileAtomic(file: string, data: string | Buffer, mode: number, tmpDir?: string): Promise<void> {
+  const tmp = tempPathFor(file, tmpDir);
   const fh = await open(tmp, 'wx', PRIVATE_FILE);
   try {
     await fh.writeFile(data);
@@ -72,8 +76,8 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode:
  * Streams `src` into `file` atomically and proves the copy is what the caller hashed: as S3 does
  * with x-amz-checksum-sha256, a mismatch (file changed under us) writes nothing.
  */
-export async function copyFileAtomic(src: string, file: string, mode: number, expect: { size: number; sha256: string }): Promise<void> {
-  const tmp = tempPathFor(file);
+export async function copyFileAtomic(src: string, file: string, mode: number, expect: { size: number; sha256: string }, tmpDir?: string): Promise<void> {
+  const tmp = tempPathFor(file, tmpDir);
   const hash = createHash('sha256');
   let size = 0;
   const fh = await open(tmp, 'wx', PRIVATE_FILE);

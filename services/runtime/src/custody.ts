@@ -14,6 +14,7 @@ import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { custodyMetrics } from './metrics';
 import { connectorCodec, loadSecretBox } from './secret-keys';
+import { quarantineTopicSpec } from './topic-specs';
 
 export interface RunningCustody {
   url: string;
@@ -41,7 +42,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   await adapters.bus.ensureTopics([
     ...[topics.customerData, topics.raw, topics.dlq, topics.audit, topics.mediaRetry].map((name) => ({ name, maxMessageBytes })),
     // forensic samples and rejected deliveries are kept for investigation, not forever
-    { name: topics.quarantine, maxMessageBytes, retentionMs: Math.round(config.CUSTODY_QUARANTINE_RETENTION_DAYS * 86_400_000), retentionBytes: config.CUSTODY_QUARANTINE_RETENTION_BYTES },
+    quarantineTopicSpec(config, topics.quarantine, maxMessageBytes),
   ]);
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
   const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }), { connectorCodec: connectorCodec(await loadSecretBox(config, logger)) });

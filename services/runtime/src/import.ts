@@ -15,6 +15,7 @@ import { envelopeMessage, quarantine } from '@custody/gateway';
 import { resolveIdentities } from '@custody/identity';
 import { createLogger, type Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
+import { quarantineTopicSpec } from './topic-specs';
 
 export const IMPORT_USAGE = 'usage: custody import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA zone>] [--restart]';
 
@@ -110,7 +111,7 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
   try {
     if (previous) io.stderr.write(`custody import: resuming after position ${previous.position} (${previous.accepted} accepted, ${previous.quarantined} quarantined before${previous.complete ? '; the import had completed' : ''})\n`);
     const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
-    await adapters.bus.ensureTopics([{ name: topics.customerData }, { name: topics.quarantine }]);
+    await adapters.bus.ensureTopics([{ name: topics.customerData }, quarantineTopicSpec(config, topics.quarantine)]);
     await adapters.store.ensureReady();
     control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger);
     // the archiver's policy: a blob is locked at least as long as the record that refers to it

@@ -1,6 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../../../tests/support/stack';
 import type { PutRequest } from '../port';
 import { LocalArchiveStore } from './local-archive-store';
 
@@ -29,7 +31,7 @@ describe('LocalArchiveStore on disk', () => {
   test.each(['../escape.json', 'a/../../b.json', '/etc/passwd', 'a//b.json', './a.json', 'a/', ''])('refuses the key %j', async (key) => {
     await expect(store.put(request(key))).rejects.toMatchObject({ code: 'invalid_key' });
     await expect(store.head(key)).rejects.toMatchObject({ code: 'invalid_key' });
-    expect(readdirSync(dir)).toEqual(['objects']);
+    expect(readdirSync(dir).sort()).toEqual(['objects', 'tmp']);
     expect(readdirSync(join(dir, 'objects'))).toEqual([]);
   });
 
@@ -63,6 +65,24 @@ describe('LocalArchiveStore on disk', () => {
     expect(info).toMatchObject({ versionId: put.versionId, legalHold: false, retainUntil: until });
     await expect(reopened.deleteVersion('k/held.json', put.versionId)).rejects.toMatchObject({ code: 'locked' });
     expect((await reopened.put(request('k/held.json'))).created).toBe(false);
+  });
+
+  test('a write a crash interrupts leaves its temporary only in tmp/, and the next open deletes it', async () => {
+    // a FIFO as the body's source holds the copy open mid-write, where a kill -9 would find it
+    const fifo = join(dir, 'body.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const put = store.put(request('k/interrupted.bin', { body: { path: fifo, size: 5, sha256: '0'.repeat(64) } }));
+    const temporaries = () => readdirSync(join(dir, 'tmp')).filter((f) => f.endsWith('.tmp'));
+    await waitFor('the temporary of the interrupted write', async () => (temporaries().length === 1 ? true : undefined), 10_000, 10);
+    expect(temporaries()[0]).toMatch(/\.data\.[0-9a-f]{8}\.tmp$/);
+    const inObjects = readdirSync(join(dir, 'objects'), { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
+    expect(inObjects).toEqual([]);
+
+    await new LocalArchiveStore({ dir }).ensureReady(); // the restart after the crash
+    expect(temporaries()).toEqual([]);
+    writeFileSync(fifo, 'bytes'); // let the abandoned write finish: it fails, having lost its temporary
+    await expect(put).rejects.toBeDefined();
+    expect(await store.head('k/interrupted.bin')).toBeNull();
   });
 
   test('a data file left without metadata by a crash is invisible and does not block the key', async () => {

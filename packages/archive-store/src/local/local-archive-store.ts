@@ -5,7 +5,7 @@ import { open, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError, DependencyUnavailableError, LockedError, NotFoundError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { ArchiveStore, ObjectInfo, ObjectVersionRef, PutRequest, PutResult } from '../port';
-import { READ_ONLY_FILE, copyFileAtomic, fsyncDir, mkdirDurable, writeFileAtomic } from '@custody/durable-fs';
+import { READ_ONLY_FILE, copyFileAtomic, fsyncDir, mkdirDurable, removeStaleTemps, writeFileAtomic } from '@custody/durable-fs';
 import { VERSIONS_DIR, keyPath, segmentOf } from './keys';
 
 export interface LocalArchiveStoreOptions {
@@ -34,18 +34,27 @@ const newVersionId = () => Date.now().toString(16).padStart(12, '0') + randomByt
  * extended. Layout: `objects/<key segments>/@versions/<versionId>.data` (read-only) and
  * `<versionId>.json` (metadata). The metadata file is each version's commit point: it is written
  * after the data and removed before it, so a crash never exposes a version without its bytes.
- * Mutations of one key are serialized in this process; one process owns `dir`.
+ * Mutations of one key are serialized in this process; one process owns `dir`. Atomic writes stage
+ * their temporaries in `tmp/` (same file system, so the rename into `objects/` stays atomic): what a
+ * kill -9 leaves there is deleted by the next ensureReady, without walking the object tree.
  */
 export class LocalArchiveStore implements ArchiveStore {
   private readonly objects: string;
+  private readonly tmp: string;
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(opts: LocalArchiveStoreOptions) {
     this.objects = join(opts.dir, 'objects');
+    this.tmp = join(opts.dir, 'tmp');
   }
 
+  /** Creates the directories and deletes temporaries of writes a crash interrupted (call it when opening). */
   async ensureReady(): Promise<void> {
-    await io('create archive directory', () => mkdirDurable(this.objects));
+    await io('create archive directory', async () => {
+      await mkdirDurable(this.objects);
+      await mkdirDurable(this.tmp);
+      await removeStaleTemps(this.tmp);
+    });
   }
 
   async put(req: PutRequest): Promise<PutResult> {
@@ -68,9 +77,9 @@ export class LocalArchiveStore implements ArchiveStore {
       };
       await mkdirDurable(dir);
       const data = join(dir, `${meta.versionId}.data`);
-      if (Buffer.isBuffer(req.body)) await writeFileAtomic(data, req.body, READ_ONLY_FILE);
-      else await copyFileAtomic(req.body.path, data, READ_ONLY_FILE, { size: meta.size, sha256: meta.sha256 });
-      await writeFileAtomic(join(dir, `${meta.versionId}.json`), JSON.stringify(meta), READ_ONLY_FILE);
+      if (Buffer.isBuffer(req.body)) await writeFileAtomic(data, req.body, READ_ONLY_FILE, this.tmp);
+      else await copyFileAtomic(req.body.path, data, READ_ONLY_FILE, { size: meta.size, sha256: meta.sha256 }, this.tmp);
+      await writeFileAtomic(join(dir, `${meta.versionId}.json`), JSON.stringify(meta), READ_ONLY_FILE, this.tmp);
       return { key: req.key, versionId: meta.versionId, sha256: meta.sha256, created: true };
     });
   }
@@ -194,7 +203,7 @@ export class LocalArchiveStore implements ArchiveStore {
       const meta = await this.version(dir, versionId);
       if (!meta) throw new NotFoundError(`${what}: no version ${versionId}`);
       const updated = change(meta);
-      if (updated) await writeFileAtomic(join(dir, `${versionId}.json`), JSON.stringify(updated), READ_ONLY_FILE);
+      if (updated) await writeFileAtomic(join(dir, `${versionId}.json`), JSON.stringify(updated), READ_ONLY_FILE, this.tmp);
     });
   }
 

@@ -199,6 +199,98 @@ describe('EmbeddedBus on disk', () => {
     expect(readdirSync(join(dir, 'topics', 'data')).sort()).toEqual(['0.log', 'topic.json']);
   });
 
+  describe('retention', () => {
+    const record = (i: number) => ({ value: `q${String(i).padStart(3, '0')}-${'x'.repeat(80)}` });
+
+    test('retentionBytes holds while running: every publish past the bound deletes the oldest records, offsets carry on', async () => {
+      const b = bus();
+      await b.ensureTopics([{ name: 'quarantine', partitions: 1, retentionBytes: 2_000 }]);
+      for (let i = 0; i < 100; i++) {
+        await b.publish('quarantine', [record(i)]);
+        expect(statSync(logFile('quarantine', 0)).size).toBeLessThanOrEqual(2_000);
+      }
+      const lag = await b.lag('reader', ['quarantine']);
+      expect(lag).toBeGreaterThan(5);
+      expect(lag).toBeLessThan(20);
+      const kept = await drain(b, 'quarantine', 'reader', lag);
+      expect(kept).toHaveLength(lag);
+      expect(kept.map((r) => Number(r.offset))).toEqual(Array.from({ length: lag }, (_, i) => 100 - lag + i));
+      expect(kept[kept.length - 1]!.value.toString()).toMatch(/^q099-/);
+    });
+
+    test('a group whose committed offset retention deleted resumes at the log start, not past the end, also after a restart', async () => {
+      const lines: Array<Record<string, unknown>> = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+      const spec = { name: 'quarantine', partitions: 1, retentionBytes: 2_000 };
+      const first = new EmbeddedBus({ dir, logger });
+      open.push(first);
+      await first.ensureTopics([spec]);
+      await first.publish('quarantine', [record(0), record(1)]);
+      await drain(first, 'quarantine', 'slow', 2);
+      await drain(first, 'quarantine', 'later', 2);
+      for (let i = 2; i < 60; i++) await first.publish('quarantine', [record(i)]);
+      expect(lines.filter((l) => l.event === 'bus_retention_deleted').length).toBeGreaterThan(0);
+
+      const lag = await first.lag('slow', ['quarantine']);
+      const received = await drain(first, 'quarantine', 'slow', lag);
+      expect(received[0]!.offset).toBe(String(60 - lag));
+      expect(received.map((r) => r.value.toString().slice(0, 4))).toEqual(Array.from({ length: lag }, (_, i) => `q0${60 - lag + i}`));
+      expect(lines.filter((l) => l.event === 'bus_offset_reset')).toEqual([expect.objectContaining({ group: 'slow', topic: 'quarantine', partition: 0, position: 2, start_offset: 60 - lag })]);
+      await first.close();
+
+      const second = new EmbeddedBus({ dir, logger });
+      open.push(second);
+      await second.ensureTopics([spec]);
+      expect(await second.lag('later', ['quarantine'])).toBe(lag);
+      const resumed = await drain(second, 'quarantine', 'later', lag);
+      expect(resumed.map((r) => r.offset)).toEqual(received.map((r) => r.offset));
+      expect(lines.filter((l) => l.event === 'bus_offset_past_end')).toEqual([]);
+    });
+
+    test('by age: at ensureTopics and periodically, on the bus clock; a partition emptied by age keeps its offsets across a restart', async () => {
+      let clock = 1_000_000;
+      const make = () => {
+        const b = new EmbeddedBus({ dir, logger: silentLogger(), now: () => clock, retentionCheckMs: 20 });
+        open.push(b);
+        return b;
+      };
+      const spec = { name: 'quarantine', partitions: 1, retentionMs: 60_000 };
+      const first = make();
+      await first.ensureTopics([spec]);
+      await first.publish('quarantine', [record(0), record(1)]);
+      expect(values(await drain(first, 'quarantine', 'reader', 2))).toHaveLength(2);
+      clock += 120_000;
+      await waitFor('the periodic pass', async () => (statSync(logFile('quarantine', 0)).size === 0 ? true : undefined), 10_000, 20);
+      await first.publish('quarantine', [record(2)]);
+      expect((await drain(first, 'quarantine', 'reader', 1)).map((r) => r.offset)).toEqual(['2']);
+      await first.close();
+
+      clock += 120_000;
+      const second = make();
+      await second.ensureTopics([spec]); // enforces at once
+      expect(statSync(logFile('quarantine', 0)).size).toBe(0);
+      await second.publish('quarantine', [record(3)]);
+      expect((await drain(second, 'quarantine', 'reader', 1)).map((r) => r.offset)).toEqual(['3']);
+      expect((await drain(second, 'quarantine', 'new-group', 1)).map((r) => r.offset)).toEqual(['3']);
+    });
+
+    test('retention follows the spec of this start: declared without one, the topic keeps everything; bad values are refused', async () => {
+      const first = bus();
+      await first.ensureTopics([{ name: 'quarantine', partitions: 1, retentionBytes: 2_000 }]);
+      for (let i = 0; i < 40; i++) await first.publish('quarantine', [record(i)]);
+      const trimmed = await first.lag('reader', ['quarantine']);
+      expect(trimmed).toBeLessThan(40);
+      await first.close();
+
+      const second = bus();
+      await second.ensureTopics([{ name: 'quarantine', partitions: 1 }]);
+      for (let i = 40; i < 80; i++) await second.publish('quarantine', [record(i)]);
+      expect(await second.lag('reader', ['quarantine'])).toBe(trimmed + 40);
+      await expect(second.ensureTopics([{ name: 'other', retentionBytes: 0 }])).rejects.toMatchObject({ code: 'invalid_topic' });
+      await expect(second.ensureTopics([{ name: 'other', retentionMs: 1.5 }])).rejects.toMatchObject({ code: 'invalid_topic' });
+    });
+  });
+
   test('refuses unknown topics and a second consumer in one group', async () => {
     const b = bus();
     await expect(b.publish('nope', [{ value: 'x' }])).rejects.toMatchObject({ code: 'not_found' });

@@ -7,7 +7,7 @@ import type { BatchContext, BatchHandler, Bus, BusRecord, OutgoingMessage, Subsc
 import { PRIVATE_DIR, PRIVATE_FILE, fsyncDir, removeStaleTemps, writeFileAtomic } from '@custody/durable-fs';
 import { Serial, fileName } from './files';
 import { GroupOffsets } from './group-offsets';
-import { PartitionLog, type DamagedRegion, type NewRecord } from './partition-log';
+import { PartitionLog, type DamagedRegion, type NewRecord, type RetentionPolicy } from './partition-log';
 
 export interface EmbeddedBusOptions {
   dir: string;
@@ -15,6 +15,10 @@ export interface EmbeddedBusOptions {
   defaultPartitions?: number;
   /** Idle consumers look again after this long; publishes in this process wake them at once. */
   pollIntervalMs?: number;
+  /** How often topics with a retention delete what has expired (Kafka: log.retention.check.interval.ms). */
+  retentionCheckMs?: number;
+  /** The clock for record timestamps and retention (tests). */
+  now?: () => number;
 }
 
 interface Topic {
@@ -22,6 +26,8 @@ interface Topic {
   partitions: number;
   compacted: boolean;
   logs: PartitionLog[];
+  /** From the spec of this process's ensureTopics, never from disk: see ensureTopics. */
+  retention?: RetentionPolicy;
 }
 
 /** Corrupt records found in one topic's partitions when this bus opened, already moved aside. */
@@ -38,6 +44,7 @@ interface Cursor {
 }
 
 const MAX_BATCH = 500;
+const RETENTION_CHECK_MS = 5 * 60_000;
 
 /**
  * The bus for single-node deployments: one process owns `dir`.
@@ -47,6 +54,11 @@ const MAX_BATCH = 500;
  * its order. Compaction is lazy on disk but immediate for readers: reads of a compacted topic skip
  * records superseded by a later one with the same key, and the files are rewritten without them
  * when the bus opens and on every ensureTopics naming the topic.
+ *
+ * Retention (TopicSpec.retentionMs / retentionBytes) deletes the oldest records of a partition: by
+ * size right after the append that crossed the bound (so a topic fed by untrusted traffic stays
+ * bounded while running), by age in ensureTopics and every `retentionCheckMs`. As on Kafka, retention
+ * wins over consumers: a group whose position falls below the log start resumes at the log start.
  *
  * Opening also cleans up after crashes: damaged records are moved to `<partition>.log.corrupt`
  * (see PartitionLog), temporaries of interrupted atomic writes are deleted, and so are the offset
@@ -63,27 +75,41 @@ export class EmbeddedBus implements Bus {
   private published = new AbortController();
   private keyless = 0;
   private readonly corrupt = new Map<string, number>();
+  private retentionTimer?: NodeJS.Timeout;
+  private retentionPass?: Promise<void>;
 
   constructor(private readonly opts: EmbeddedBusOptions) {
     this.offsets = new GroupOffsets(join(opts.dir, 'groups'));
   }
 
+  /**
+   * Creates missing topics. Retention follows the spec given here, by the process that owns the
+   * directory, on every start; it is not kept on disk, so deleting never follows a stale spec (a
+   * retention raised in the configuration must not be undercut by the old one at open).
+   */
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
     await this.ready();
+    const retention = new Map(specs.map((spec) => [spec.name, retentionOf(spec)]));
     await this.admin.run(async () => {
       for (const spec of specs) {
         const existing = this.topics.get(spec.name);
         if (!existing) await this.createTopic(spec);
         else if (existing.compacted) await this.compact(existing);
+        this.topics.get(spec.name)!.retention = retention.get(spec.name);
       }
     });
+    for (const spec of specs) await this.enforceRetention(this.topics.get(spec.name)!);
+    if (!this.retentionTimer && [...this.topics.values()].some((t) => t.retention)) {
+      this.retentionTimer = setInterval(() => void this.retentionSweep(), this.opts.retentionCheckMs ?? RETENTION_CHECK_MS);
+      this.retentionTimer.unref();
+    }
   }
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.ready();
     const t = this.topic(topic);
-    const timestamp = String(Date.now());
+    const timestamp = String(this.now());
     const byPartition = new Map<number, NewRecord[]>();
     for (const m of messages) {
       // Kafka refuses keyless records on compacted topics too: there is nothing to compact them by
@@ -102,6 +128,9 @@ export class EmbeddedBus implements Bus {
       this.published.abort();
       this.published = new AbortController();
     }
+    // the records are durable: a failed deletion is logged, and the next append past the bound retries it
+    const maxBytes = t.retention?.maxBytes;
+    if (maxBytes !== undefined) for (const p of byPartition.keys()) if (t.logs[p]!.bytes > maxBytes) await this.enforcePartition(t, p);
   }
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
@@ -140,8 +169,8 @@ export class EmbeddedBus implements Bus {
       for (const [partition, log] of t.logs.entries()) {
         const committed = await this.offsets.committed(opts.groupId, t.name, partition);
         if (committed !== undefined && committed > log.endOffset) this.refusePastEnd(opts.groupId, t.name, partition, committed, log.endOffset);
-        const position = committed ?? ((opts.fromBeginning ?? true) ? 0 : log.endOffset);
-        cursors.push({ topic: t.name, partition, log, position });
+        const position = committed ?? ((opts.fromBeginning ?? true) ? log.startOffset : log.endOffset);
+        cursors.push({ topic: t.name, partition, log, position: this.notBelowStart(opts.groupId, t.name, partition, log, position) });
       }
     }
     return cursors;
@@ -152,7 +181,8 @@ export class EmbeddedBus implements Bus {
     let total = 0;
     for (const t of topics.map((name) => this.topic(name))) {
       for (const [partition, log] of t.logs.entries()) {
-        total += log.endOffset - ((await this.offsets.committed(groupId, t.name, partition)) ?? 0);
+        // records retention deleted are no longer there to be read
+        total += log.endOffset - Math.max((await this.offsets.committed(groupId, t.name, partition)) ?? 0, log.startOffset);
       }
     }
     return total;
@@ -167,7 +197,9 @@ export class EmbeddedBus implements Bus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.retentionTimer);
     await Promise.allSettled([...this.subscriptions.values()].map((s) => s.stop()));
+    await this.retentionPass;
     if (this.opened) await this.opened.catch(() => undefined);
     await Promise.allSettled([...this.topics.values()].flatMap((t) => t.logs.map((log) => log.close())));
     this.topics.clear();
@@ -217,6 +249,48 @@ export class EmbeddedBus implements Bus {
       { event: 'bus_record_corrupt', ...fields, records: d.records, next_offset: log.endOffset },
       'log records fail their checksum: moved to the quarantine file, intact records around them kept; offsets are not reused',
     );
+  }
+
+  /** Where a group resumes whose position retention deleted: the log start (Kafka: auto.offset.reset=earliest). */
+  private notBelowStart(groupId: string, topic: string, partition: number, log: PartitionLog, position: number): number {
+    if (position >= log.startOffset) return position;
+    this.opts.logger.warn(
+      { event: 'bus_offset_reset', group: groupId, topic, partition, position, start_offset: log.startOffset, deleted: log.startOffset - position },
+      'records this consumer group had not read were deleted by retention; resuming at the log start',
+    );
+    return log.startOffset;
+  }
+
+  /** Applies the topic's retention to every partition; failures are logged, never thrown (the records stay). */
+  private async enforceRetention(topic: Topic): Promise<void> {
+    for (let p = 0; p < topic.logs.length; p++) await this.enforcePartition(topic, p);
+  }
+
+  private async enforcePartition(topic: Topic, partition: number): Promise<void> {
+    if (!topic.retention || this.closed) return;
+    try {
+      const deleted = await topic.logs[partition]!.enforceRetention(topic.retention, this.now());
+      if (deleted) {
+        this.opts.logger.info(
+          { event: 'bus_retention_deleted', topic: topic.name, partition, reason: deleted.reason, records: deleted.records, bytes: deleted.bytes, start_offset: deleted.startOffset },
+          'deleted the oldest records past the topic retention',
+        );
+      }
+    } catch (err) {
+      this.opts.logger.error({ event: 'bus_retention_failed', topic: topic.name, partition, err: errorMessage(err) }, 'could not delete records past the topic retention; will retry');
+    }
+  }
+
+  /** The periodic pass; never two at once. */
+  private retentionSweep(): Promise<void> {
+    this.retentionPass ??= (async () => {
+      for (const topic of this.topics.values()) await this.enforceRetention(topic);
+    })().finally(() => (this.retentionPass = undefined));
+    return this.retentionPass;
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
   }
 
   /** A group committed past the end of the log: records it was promised are gone. Never guess: stop and say so. */
@@ -274,6 +348,7 @@ export class EmbeddedBus implements Bus {
         let progressed = false;
         for (const c of cursors) {
           if (signal.aborted) return;
+          c.position = this.notBelowStart(groupId, c.topic, c.partition, c.log, c.position);
           const { records, next } = await c.log.read(c.position, MAX_BATCH);
           if (next === c.position) continue;
           const batch = records.map((r): BusRecord => ({ ...r, topic: c.topic, partition: c.partition, offset: String(r.offset) }));
@@ -308,6 +383,14 @@ async function handleUntilDone(onBatch: BatchHandler, records: BusRecord[], ctx:
       if (ctx.signal.aborted) return false;
     }
   }
+}
+
+function retentionOf(spec: TopicSpec): RetentionPolicy | undefined {
+  for (const [field, value] of [['retentionMs', spec.retentionMs], ['retentionBytes', spec.retentionBytes]] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new RejectedInputError('invalid_topic', `topic ${spec.name}: ${field} must be a positive integer`);
+  }
+  if (spec.retentionMs === undefined && spec.retentionBytes === undefined) return undefined;
+  return { maxAgeMs: spec.retentionMs, maxBytes: spec.retentionBytes };
 }
 
 function idle(ms: number, stop: AbortSignal, published: AbortSignal): Promise<void> {

@@ -175,3 +175,99 @@ describe('PartitionLog recovery', () => {
     expect(existsSync(`${file}.corrupt`)).toBe(false);
   });
 });
+
+/** Retention deletes the oldest records durably; the log start offset persists and offsets never go backwards. */
+describe('PartitionLog retention', () => {
+  let dir: string;
+  let file: string;
+  const open: PartitionLog[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'custody-retention-'));
+    file = join(dir, '0.log');
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((l) => l.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function reopen(): Promise<PartitionLog> {
+    const { log } = await PartitionLog.open(file, false);
+    open.push(log);
+    return log;
+  }
+
+  async function reopenAfterClose(): Promise<PartitionLog> {
+    await Promise.all(open.splice(0).map((l) => l.close()));
+    return reopen();
+  }
+
+  /** Ten records `r0`…`r9` published at 11000, 12000, … 20000 ms, all frames the same size; returns that size. */
+  async function tenRecords(log: PartitionLog): Promise<number> {
+    for (let i = 0; i < 10; i++) await log.append([{ key: null, value: Buffer.from(`r${i}-${'x'.repeat(40)}`), headers: {}, timestamp: String(11_000 + i * 1000) }]);
+    return statSync(file).size / 10;
+  }
+
+  const offsetsOf = async (log: PartitionLog) => (await log.read(0, 1000)).records.map((r) => r.offset);
+
+  test('past its size bound the oldest records go, down to three quarters of it; the start offset survives a reopen', async () => {
+    const log = await reopen();
+    const frame = await tenRecords(log);
+    expect(await log.enforceRetention({ maxBytes: 10 * frame }, 0)).toBeNull();
+
+    expect(await log.enforceRetention({ maxBytes: 4 * frame }, 0)).toEqual({ records: 7, bytes: 7 * frame, startOffset: 7, reason: 'size' });
+    expect(statSync(file).size).toBe(3 * frame);
+    expect(await offsetsOf(log)).toEqual([7, 8, 9]);
+    expect(log.startOffset).toBe(7);
+
+    const reopened = await reopenAfterClose();
+    expect(reopened.startOffset).toBe(7);
+    expect(await offsetsOf(reopened)).toEqual([7, 8, 9]);
+    await reopened.append([{ key: null, value: Buffer.from('next'), headers: {}, timestamp: '11000' }]);
+    expect(await offsetsOf(reopened)).toEqual([7, 8, 9, 10]);
+  });
+
+  test('a record larger than the size bound is kept (the newest always stays), everything before it goes', async () => {
+    const log = await reopen();
+    const frame = await tenRecords(log);
+    await log.append([{ key: null, value: Buffer.alloc(5 * frame, 1), headers: {}, timestamp: '11000' }]);
+    expect(await log.enforceRetention({ maxBytes: 2 * frame }, 0)).toMatchObject({ records: 10, startOffset: 10 });
+    expect(await offsetsOf(log)).toEqual([10]);
+  });
+
+  test('expired records go once they are an eighth of the file or 5% past their retention', async () => {
+    const log = await reopen();
+    await tenRecords(log);
+    const policy = { maxAgeMs: 10_000 };
+    // r0 (t=11000) expired at 21000, but is a tenth of the file and not yet 5% overdue (21500)
+    expect(await log.enforceRetention(policy, 21_400)).toBeNull();
+    // 5% overdue: it goes
+    expect(await log.enforceRetention(policy, 21_600)).toMatchObject({ records: 1, startOffset: 1, reason: 'age' });
+    // r1 (t=12000) and r2 (t=13000) expired: two ninths of the file, worth a rewrite before r1 is overdue
+    expect(await log.enforceRetention(policy, 23_001)).toMatchObject({ records: 2, startOffset: 3 });
+    expect(await offsetsOf(log)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  test('a log emptied by age keeps its end offset, across a reopen: offsets never go backwards', async () => {
+    const log = await reopen();
+    await tenRecords(log);
+    expect(await log.enforceRetention({ maxAgeMs: 1_000 }, 1_000_000)).toMatchObject({ records: 10, startOffset: 10 });
+    expect(statSync(file).size).toBe(0);
+    expect([log.startOffset, log.endOffset]).toEqual([10, 10]);
+
+    const reopened = await reopenAfterClose();
+    expect([reopened.startOffset, reopened.endOffset]).toEqual([10, 10]);
+    await reopened.append([{ key: null, value: Buffer.from('next'), headers: {}, timestamp: '1000000' }]);
+    expect(await offsetsOf(reopened)).toEqual([10]);
+  });
+
+  test('a pass a crash interrupted after recording the new start is finished on open', async () => {
+    const log = await reopen();
+    const frame = await tenRecords(log);
+    writeFileSync(`${file}.start`, JSON.stringify({ start: 6 })); // durable start, file not yet rewritten
+    const reopened = await reopenAfterClose();
+    expect(reopened.startOffset).toBe(6);
+    expect(await offsetsOf(reopened)).toEqual([6, 7, 8, 9]);
+    expect(statSync(file).size).toBe(4 * frame);
+  });
+});

@@ -21,7 +21,32 @@ interface Entry {
   pos: number;
   size: number;
   key: string | null;
+  /** Publish time (ms since the epoch), for retention by age; NaN when unreadable, then never expired by age. */
+  time: number;
 }
+
+/** What a topic keeps (TopicSpec.retentionMs / retentionBytes); records past either bound are deleted, oldest first. */
+export interface RetentionPolicy {
+  maxAgeMs?: number;
+  maxBytes?: number;
+}
+
+/** Records retention deleted in one pass, and where the log now starts. */
+export interface RetentionResult {
+  records: number;
+  bytes: number;
+  startOffset: number;
+  reason: 'age' | 'size';
+}
+
+/**
+ * Deleting rewrites the file, so each pass should remove a worthwhile share: past its size bound a
+ * partition is cut to this fraction of it, and expired records go once they are an eighth of the
+ * file or 5% past their retention (a 90-day topic: at most 4.5 days late).
+ */
+const SIZE_TARGET = 0.75;
+const EXPIRED_SHARE = 1 / 8;
+const AGE_GRACE = 1.05;
 
 /**
  * Bytes a damaged stretch of the file held, found when the partition opened. `torn`: the
@@ -70,6 +95,8 @@ export class PartitionLog {
   private readonly serial = new Serial();
   /** Lowest offset the next record may get (see endOffset). */
   private floor = 0;
+  /** Offset of the first record retention kept: every record below it is deleted (see startOffset). */
+  private start = 0;
 
   private constructor(
     private readonly file: string,
@@ -86,8 +113,15 @@ export class PartitionLog {
    */
   static async open(file: string, compacted: boolean): Promise<{ log: PartitionLog; damaged: DamagedRegion[] }> {
     const log = new PartitionLog(file, await open(file, 'a+', PRIVATE_FILE), compacted);
-    log.floor = await readFloor(log.floorFile);
-    return { log, damaged: await log.recover() };
+    log.floor = await readOffset(log.floorFile, 'next');
+    log.start = await readOffset(log.startFile, 'start');
+    const damaged = await log.recover();
+    // a retention pass that crashed after recording the new start but before rewriting the file
+    if (log.entries.length > 0 && log.entries[0]!.offset < log.start) {
+      const kept = log.entries.findIndex((e) => e.offset >= log.start);
+      await log.dropBefore(kept < 0 ? log.entries.length : kept);
+    }
+    return { log, damaged };
   }
 
   /** Where damaged bytes are kept: `[u32 n][n bytes of JSON describing them][the bytes]` per region. */
@@ -101,7 +135,38 @@ export class PartitionLog {
    * `<file>.next`) stays above their offsets.
    */
   get endOffset(): number {
-    return Math.max(this.nextAfterEntries(), this.floor);
+    return Math.max(this.nextAfterEntries(), this.floor, this.start);
+  }
+
+  /**
+   * The log start offset: records below it were deleted by retention (kept in `<file>.start`, so it
+   * survives restarts). A consumer whose position is below it resumes here, as Kafka's
+   * auto.offset.reset=earliest does; it never means "past the end".
+   */
+  get startOffset(): number {
+    return this.start;
+  }
+
+  /** Bytes of the partition file (every kept record's frame). */
+  get bytes(): number {
+    return this.size;
+  }
+
+  /**
+   * Deletes the oldest records the policy no longer keeps. Crash-safe: the new start offset is made
+   * durable first, then the file is rewritten without the records below it; a crash in between is
+   * finished on open. Offsets never go backwards: a log emptied by age keeps its end offset as start.
+   */
+  enforceRetention(policy: RetentionPolicy, now: number): Promise<RetentionResult | null> {
+    return this.serial.run(async () => {
+      const bySize = this.sizeCut(policy.maxBytes);
+      const byAge = this.ageCut(policy.maxAgeMs, now);
+      const cut = Math.max(bySize, byAge);
+      if (cut === 0) return null;
+      const bytes = cut < this.entries.length ? this.entries[cut]!.pos : this.size;
+      await this.dropBefore(cut);
+      return { records: cut, bytes, startOffset: this.start, reason: byAge >= bySize ? 'age' : 'size' };
+    });
   }
 
   /** Resolves once the records are on disk (fdatasync). */
@@ -118,7 +183,7 @@ export class PartitionLog {
         throw err;
       }
       frames.forEach((frame, i) => {
-        this.index(first + i, this.size, frame.length, records[i]!.key);
+        this.index(first + i, this.size, frame.length, records[i]!.key, records[i]!.timestamp);
         this.size += frame.length;
       });
     });
@@ -187,6 +252,55 @@ export class PartitionLog {
     return `${this.file}.next`;
   }
 
+  private get startFile(): string {
+    return `${this.file}.start`;
+  }
+
+  /** Entries to delete so that what is left fits SIZE_TARGET of the bound; the newest record always stays. */
+  private sizeCut(maxBytes: number | undefined): number {
+    if (maxBytes === undefined || this.size <= maxBytes) return 0;
+    let cut = 0;
+    while (cut < this.entries.length - 1 && this.size - this.entries[cut]!.pos > maxBytes * SIZE_TARGET) cut++;
+    return cut;
+  }
+
+  /** Entries to delete by age: the expired prefix, once it is worth a rewrite (EXPIRED_SHARE, AGE_GRACE). */
+  private ageCut(maxAgeMs: number | undefined, now: number): number {
+    if (maxAgeMs === undefined || this.entries.length === 0) return 0;
+    let cut = 0;
+    while (cut < this.entries.length && this.entries[cut]!.time < now - maxAgeMs) cut++;
+    if (cut === 0) return 0;
+    const expiredBytes = cut < this.entries.length ? this.entries[cut]!.pos : this.size;
+    const overdue = this.entries[0]!.time < now - maxAgeMs * AGE_GRACE;
+    return overdue || expiredBytes >= this.size * EXPIRED_SHARE ? cut : 0;
+  }
+
+  /** Deletes entries [0, cut): records the new start offset durably, then rewrites the file with the rest. */
+  private async dropBefore(cut: number): Promise<void> {
+    const start = cut < this.entries.length ? this.entries[cut]!.offset : this.endOffset;
+    if (start > this.start) {
+      await writeFileAtomic(this.startFile, JSON.stringify({ start }), PRIVATE_FILE);
+      this.start = start;
+    }
+    const base = cut < this.entries.length ? this.entries[cut]!.pos : this.size;
+    const tmp = tempPathFor(this.file);
+    const out = await open(tmp, 'wx', PRIVATE_FILE);
+    try {
+      await copyRange(this.fh, base, this.size - base, async (chunk) => void (await out.write(chunk)));
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await rename(tmp, this.file);
+    await fsyncDir(dirname(this.file));
+    await this.fh.close();
+    this.fh = await open(this.file, 'a+');
+    this.entries = this.entries.slice(cut);
+    for (const e of this.entries) e.pos -= base;
+    this.size -= base;
+    if (this.latest) for (const [key, offset] of this.latest) if (offset < start) this.latest.delete(key);
+  }
+
   private nextAfterEntries(): number {
     const last = this.entries[this.entries.length - 1];
     return last ? last.offset + 1 : 0;
@@ -203,7 +317,7 @@ export class PartitionLog {
       if (frame && frame.record.offset >= this.nextAfterEntries()) {
         if (badFrom >= 0) damaged.push(await this.describe(reader, 'corrupt', badFrom, pos, frame.record.offset));
         badFrom = -1;
-        this.index(frame.record.offset, pos, frame.length, frame.record.key);
+        this.index(frame.record.offset, pos, frame.length, frame.record.key, frame.record.timestamp);
         pos += frame.length;
         continue;
       }
@@ -296,8 +410,8 @@ export class PartitionLog {
     this.size -= damaged.reduce((sum, d) => sum + d.bytes, 0);
   }
 
-  private index(offset: number, pos: number, size: number, key: string | null): void {
-    this.entries.push({ offset, pos, size, key: this.latest ? key : null });
+  private index(offset: number, pos: number, size: number, key: string | null, timestamp: string): void {
+    this.entries.push({ offset, pos, size, key: this.latest ? key : null, time: Number(timestamp) });
     if (this.latest && key !== null) this.latest.set(key, offset);
   }
 
@@ -379,12 +493,13 @@ async function isTornTail(reader: ChunkReader, start: number): Promise<boolean> 
   return payload === null || crc32(payload) !== header.readUInt32BE(4);
 }
 
-async function readFloor(file: string): Promise<number> {
+/** `{"<field>": offset}` from `file`, 0 when there is none. */
+async function readOffset(file: string, field: 'next' | 'start'): Promise<number> {
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
   if (text === null) return 0;
-  const next = (JSON.parse(text) as { next?: unknown }).next;
-  if (!Number.isSafeInteger(next) || (next as number) < 0) throw new IntegrityError(`${file}: not a valid offset floor`);
-  return next as number;
+  const offset = (JSON.parse(text) as Record<string, unknown>)[field];
+  if (!Number.isSafeInteger(offset) || (offset as number) < 0) throw new IntegrityError(`${file}: not a valid offset`);
+  return offset as number;
 }
 
 /** Streams `length` bytes from `pos` to `sink` in bounded chunks. */
