@@ -11,6 +11,8 @@ export interface CircuitBreakerOptions {
   onOpen?: (err: unknown) => void;
   /** Called once when a probe succeeds, with how long the dependency was out and how many calls were refused meanwhile. */
   onClose?: (outageMs: number, refused: number) => void;
+  /** Whether a failure says the dependency is out (default: every failure). A refused bad request is not an outage. */
+  trips?: (err: unknown) => boolean;
   now?: () => number;
   random?: () => number;
 }
@@ -55,7 +57,10 @@ export class CircuitBreaker {
       if (this.state !== 'closed') this.close();
       return out;
     } catch (err) {
-      this.fail(err, probing);
+      if (this.opts.trips?.(err) === false) {
+        // the dependency answered: as good as a success for the circuit
+        if (this.state !== 'closed') this.close();
+      } else this.fail(err, probing);
       throw err;
     }
   }

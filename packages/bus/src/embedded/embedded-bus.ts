@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ConfigError, DependencyUnavailableError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
@@ -129,6 +129,16 @@ export class EmbeddedBus implements Bus {
       }
     }
     return total;
+  }
+
+  async probe(): Promise<void> {
+    if (this.closed) throw new DependencyUnavailableError('embedded-bus', 'closed');
+    try {
+      await this.ready();
+      await access(join(this.opts.dir, 'topics'), constants.W_OK);
+    } catch (err) {
+      throw new DependencyUnavailableError('embedded-bus', `log directory unusable: ${errorMessage(err)}`, err);
+    }
   }
 
   async close(): Promise<void> {
