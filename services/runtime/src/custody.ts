@@ -13,6 +13,7 @@ import { json, problem, startHttpServer, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { custodyMetrics } from './metrics';
+import { Readiness, dependenciesFor, startInBackground } from './readiness';
 
 export interface RunningCustody {
   url: string;
@@ -34,6 +35,10 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const adapters = opts.adapters ?? (await createAdapters(config, logger));
   const services = new Set(config.CUSTODY_SERVICES);
   let ready = false;
+  const readiness = new Readiness({ dependencies: dependenciesFor(services, adapters, config.CUSTODY_MODE), logger });
+  // consumers join their groups after HTTP is up (see startInBackground); stop() aborts what is still starting
+  const consumerStarts: Array<{ what: string; start: () => Promise<void> }> = [];
+  const starting = new AbortController();
 
   // one record may carry a whole webhook body (quarantine, source.raw): the topics take what HTTP accepts
   const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
@@ -68,7 +73,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       logger: logger.child({ component: 'archiver' }),
       metrics: metrics.archiver,
     });
-    await archiver.start();
+    consumerStarts.push({ what: `consumer group ${config.CUSTODY_ARCHIVER_GROUP}`, start: () => archiver!.start() });
     // the audit trail is archived like customer data, for as long as the tenant's longest setting
     auditArchiver = new AuditArchiver({
       bus: adapters.bus,
@@ -78,7 +83,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       retainFor: async (tenant) => Math.max(config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, ...DATA_TYPES.map((t) => tenantPolicy.retentionSeconds(tenant, t, 'audit'))),
       logger: logger.child({ component: 'audit-archiver' }),
     });
-    await auditArchiver.start();
+    consumerStarts.push({ what: `consumer group ${config.CUSTODY_AUDIT_GROUP}`, start: () => auditArchiver!.start() });
   }
 
   let media: MediaWorker | undefined;
@@ -92,7 +97,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       groupId: config.CUSTODY_MEDIA_GROUP,
       logger: logger.child({ component: 'media' }),
     });
-    await media.start();
+    consumerStarts.push({ what: `consumer group ${config.CUSTODY_MEDIA_GROUP}`, start: () => media!.start() });
   }
 
   const audit = new BusAuditSink(adapters.bus, topics.audit);
@@ -105,7 +110,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const apiLogger = logger.child({ component: 'api' });
   const routes: Route[] = [
     { method: 'GET', pattern: '/healthz', handler: async () => json(200, { status: 'ok' }) },
-    { method: 'GET', pattern: '/readyz', handler: async () => (ready ? json(200, { status: 'ready', mode: config.CUSTODY_MODE, services: [...services] }) : problem(503, 'starting', 'not ready yet')) },
+    { method: 'GET', pattern: '/readyz', handler: async () => (ready ? readiness.response({ mode: config.CUSTODY_MODE, services: [...services] }) : problem(503, 'starting', 'not ready yet')) },
     {
       method: 'GET',
       pattern: '/metrics',
@@ -149,6 +154,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     logger,
   });
   ready = true;
+  for (const c of consumerStarts) void startInBackground(readiness, c.what, c.start, starting.signal, logger);
   logger.info({ event: 'custody_started', url: server.url, mode: config.CUSTODY_MODE, services: [...services] });
 
   return {
@@ -159,6 +165,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     // HTTP first (no new acknowledgements), then the consumer (commits what it finished), then clients.
     stop: async () => {
       ready = false;
+      starting.abort();
       await server.close();
       disposition?.stop();
       await archiver?.stop();

@@ -37,6 +37,7 @@ export class KafkaBus implements Bus {
   private readonly deadGroups = new Map<string, string>();
   private readonly breaker: CircuitBreaker;
   private readonly log: Logger;
+  private closed = false;
 
   constructor(private readonly opts: KafkaBusOptions) {
     this.log = opts.logger.child({ component: 'bus' });
@@ -142,9 +143,17 @@ export class KafkaBus implements Bus {
     const stopping = new AbortController();
     const log = this.opts.logger.child({ group: opts.groupId });
     this.watchConsumer(consumer, opts.groupId, log);
-    await connectOrForget(consumer, () => undefined);
-    for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+    // in the set before connecting: close() during a slow join (start-up runs it in the background) must reach it
     this.consumers.add(consumer);
+    await connectOrForget(consumer, () => this.consumers.delete(consumer));
+    try {
+      if (this.closed) throw new DependencyUnavailableError('kafka', 'bus closed while subscribing');
+      for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+    } catch (err) {
+      this.consumers.delete(consumer);
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
     await consumer.run({
       // partitions are independent (ordering is per key), so their batches may be in flight together
       partitionsConsumedConcurrently: 4,
@@ -196,6 +205,7 @@ export class KafkaBus implements Bus {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
     this.consumers.clear();
     await Promise.allSettled([this.producer, this.admin, this.probeAdmin].map(async (client) => (await client)?.disconnect()));
