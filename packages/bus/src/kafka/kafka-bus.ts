@@ -27,6 +27,12 @@ const ROUTINE = /rebalanc|re-?join|coordinator|connect|ECONNREFUSED|ECONNRESET|E
 
 export class KafkaBus implements Bus {
   private readonly kafka: Kafka;
+  /**
+   * The producer's own client: kafkajs connects and refreshes metadata with the client's retry
+   * settings, whatever the producer's, so a shared client held each publish 20–47 s in an outage.
+   * A few quick retries ride out a leader change; longer outages are the circuit breaker's.
+   */
+  private readonly producerKafka: Kafka;
   /** Without retries: a readiness probe must answer in a moment, never wait out an outage. */
   private readonly probeKafka: Kafka;
   private producer?: Promise<Producer>;
@@ -48,6 +54,7 @@ export class KafkaBus implements Bus {
       clientLog[level !== 'debug' && ROUTINE.test(String(message)) ? 'debug' : level]({ event: 'kafka_client_log', namespace: entry.namespace, ...rest }, message);
     };
     this.kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.WARN, retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 }, logCreator });
+    this.producerKafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.WARN, requestTimeout: 10_000, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 }, logCreator });
     this.probeKafka = new Kafka({ clientId: `${opts.clientId}-probe`, brokers: opts.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1_000, requestTimeout: 2_000, retry: { retries: 0 } });
     this.breaker = new CircuitBreaker({
       dependency: 'kafka',
@@ -71,8 +78,7 @@ export class KafkaBus implements Bus {
 
   private getProducer(): Promise<Producer> {
     this.producer ??= connectOrForget(
-      // bounded retries: a publish answers within seconds; the circuit breaker covers longer outages
-      this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } }),
+      this.producerKafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false }),
       () => (this.producer = undefined),
     );
     return this.producer;
