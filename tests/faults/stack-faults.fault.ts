@@ -10,6 +10,9 @@ import { freePort } from '../support/process';
 import { uniqueName, waitFor } from '../support/stack';
 import { textWebhook } from '../support/whatsapp';
 import { WebhookLoad } from './load';
+
+// the SDK's notice about its future Node floor is noise in test output (the integration project's globalSetup does the same)
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { CustodyProcess, DedicatedStack, type Server } from './stack';
 
 /**
@@ -69,21 +72,27 @@ describe('the stack under server faults', () => {
     rmSync(dataDir, { recursive: true, force: true });
   }, 300_000);
 
-  afterEach(() => {
-    // on failure the process's own account is the first thing to read
-    const state = expect.getState();
-    if (state.assertionCalls !== state.numPassingAsserts && custody) process.stderr.write(`\n--- custody output (tail) ---\n${custody.output().slice(-6000)}\n`);
-  });
-
   async function readyz(): Promise<{ status: number; body: { status?: string; dependencies?: Record<string, string>; error?: { message: string }; waitingFor?: string[] } }> {
     const res = await fetch(`${custody.url}/readyz`);
     return { status: res.status, body: (await res.json()) as never };
   }
-  const readyzIs = (status: number, what = `/readyz ${status}`) =>
-    waitFor(what, async () => {
-      const r = await readyz();
-      return r.status === status ? r : undefined;
-    }, 180_000, 250);
+  /** Waits for a /readyz status; on timeout says what /readyz last answered and what the process last warned about. */
+  async function readyzIs(status: number, what = `/readyz ${status}`) {
+    let last: unknown;
+    try {
+      return await waitFor(what, async () => {
+        const r = await readyz();
+        last = r;
+        return r.status === status ? r : undefined;
+      }, 180_000, 250);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; last answer ${JSON.stringify(last)}\n${warnings()}`);
+    }
+  }
+  function warnings(): string {
+    const lines = custody.output().split('\n').filter((l) => /"level":(4|5|6)0/.test(l));
+    return `custody warnings and errors (last 30 of ${lines.length}):\n${lines.slice(-30).join('\n')}`;
+  }
 
   function post(body: string): Promise<Response> {
     const headers = { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(appSecret, body) };

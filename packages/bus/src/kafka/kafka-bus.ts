@@ -1,5 +1,5 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
-import { CircuitBreaker, DependencyUnavailableError, backoffDelay, errorMessage, sleep } from '@custody/errors';
+import { CircuitBreaker, DependencyUnavailableError, backoffDelay, errorMessage, sleep, withRetry } from '@custody/errors';
 import type { Logger } from '@custody/logger';
 import type { BatchHandler, Bus, BusRecord, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../port';
 
@@ -90,7 +90,22 @@ export class KafkaBus implements Bus {
     void old?.then((p) => p.disconnect()).catch(() => undefined);
   }
 
+  /**
+   * A broker that has just started can answer "does not host this topic-partition" for a topic it
+   * has just created: such transient answers are retried (a few seconds), then reported retriable.
+   */
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    await withRetry(
+      () => this.createMissing(specs),
+      (err) => isOutage(err),
+      { initialMs: 200, maxMs: 2_000, maxAttempts: 8 },
+      (err, attempt) => this.log.warn({ event: 'ensure_topics_retry', attempt, err: errorMessage(err) }),
+    ).catch((err: unknown) => {
+      throw isOutage(err) ? new DependencyUnavailableError('kafka', `ensure topics: ${errorMessage(err)}`, err) : err;
+    });
+  }
+
+  private async createMissing(specs: TopicSpec[]): Promise<void> {
     const admin = await this.getAdmin();
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.name));
@@ -145,7 +160,8 @@ export class KafkaBus implements Bus {
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
     const sessionTimeout = this.opts.sessionTimeoutMs ?? 10_000;
-    const consumer = this.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)) });
+    const heartbeatInterval = Math.max(500, Math.floor(sessionTimeout / 10));
+    const consumer = this.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval });
     const stopping = new AbortController();
     const log = this.opts.logger.child({ group: opts.groupId });
     this.watchConsumer(consumer, opts.groupId, log);
@@ -176,7 +192,14 @@ export class KafkaBus implements Bus {
           headers: decodeHeaders(m.headers),
           timestamp: m.timestamp,
         }));
-        const handled = await runUntilHandled(opts.onBatch, records, { heartbeat, signal: stopping.signal }, () => isRunning() && !isStale(), log);
+        // kafkajs heartbeats only between batches: keep the (short) session alive while the handler works
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), heartbeatInterval);
+        let handled: boolean;
+        try {
+          handled = await runUntilHandled(opts.onBatch, records, { heartbeat, signal: stopping.signal }, () => isRunning() && !isStale(), log);
+        } finally {
+          clearInterval(beat);
+        }
         if (!handled) return; // stopping or rebalanced: leave the batch uncommitted for the next owner
         const last = batch.messages[batch.messages.length - 1]!.offset;
         resolveOffset(last);
