@@ -1,4 +1,4 @@
-import { CircuitBreaker } from './circuit';
+import { CircuitBreaker, CircuitOpenError } from './circuit';
 import { DependencyUnavailableError, isRetriable } from './errors';
 
 function breaker() {
@@ -34,6 +34,7 @@ describe('CircuitBreaker', () => {
     for (let i = 0; i < 5; i++) {
       const err = await cb.run(fn).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DependencyUnavailableError);
+      expect(err).toBeInstanceOf(CircuitOpenError);
       expect(isRetriable(err)).toBe(true);
       expect((err as Error).message).toContain('ECONNREFUSED');
     }

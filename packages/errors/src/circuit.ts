@@ -1,6 +1,9 @@
 import { backoffDelay } from './backoff';
 import { DependencyUnavailableError, errorMessage } from './errors';
 
+/** Refused without trying: the outage was already reported once (when the circuit opened). */
+export class CircuitOpenError extends DependencyUnavailableError {}
+
 export interface CircuitBreakerOptions {
   /** Named in errors and in the transition callbacks ("kafka"). */
   dependency: string;
@@ -48,7 +51,7 @@ export class CircuitBreaker {
     const now = this.now();
     if (this.state === 'half-open' || (this.state === 'open' && now < this.retryAt)) {
       this.refused++;
-      throw new DependencyUnavailableError(this.opts.dependency, `unavailable (circuit open: ${this.lastError}); retry later`);
+      throw new CircuitOpenError(this.opts.dependency, `unavailable (circuit open: ${this.lastError}); retry later`);
     }
     if (this.state === 'open') this.state = 'half-open';
     const probing = this.state === 'half-open';
