@@ -11,7 +11,7 @@ export interface KafkaBusOptions {
   /**
    * Consumer group session. A member killed without leaving holds its partitions this long, and a
    * restarted process's join waits it out (kafkajs has no static membership, `group.instance.id`),
-   * so it is short; kafkajs heartbeats between batches and handlers heartbeat during long work.
+   * so it is short; kafkajs heartbeats between batches and the bus while a batch handler works.
    */
   sessionTimeoutMs?: number;
   /** First wait before a half-open publish probe after Kafka failed; grows to 10 s. */
@@ -97,7 +97,8 @@ export class KafkaBus implements Bus {
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
     await withRetry(
       () => this.createMissing(specs),
-      (err) => isOutage(err),
+      // only the broker's transient answers: an unreachable broker was already retried by the client
+      (err) => protocolErrorOf(err)?.retriable === true,
       { initialMs: 200, maxMs: 2_000, maxAttempts: 8 },
       (err, attempt) => this.log.warn({ event: 'ensure_topics_retry', attempt, err: errorMessage(err) }),
     ).catch((err: unknown) => {
@@ -260,13 +261,25 @@ export class KafkaBus implements Bus {
   }
 }
 
+interface ErrorChain {
+  name?: string;
+  retriable?: boolean;
+  cause?: unknown;
+  originalError?: unknown;
+}
+
+/** The broker's own answer (a Kafka error code) behind a wrapped error, if there is one. */
+function protocolErrorOf(err: unknown): ErrorChain | undefined {
+  for (let e = err as ErrorChain | undefined, depth = 0; e && depth < 8; depth++) {
+    if (e.name === 'KafkaJSProtocolError') return e;
+    e = (e.cause ?? e.originalError) as ErrorChain | undefined;
+  }
+  return undefined;
+}
+
 /** A request the broker answered and refused for good (record too large, …) says nothing about its availability. */
 function isOutage(err: unknown): boolean {
-  for (let e = err as { name?: string; retriable?: boolean; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 8; depth++) {
-    if (e.name === 'KafkaJSProtocolError' && e.retriable === false) return false;
-    e = (e.cause ?? e.originalError) as typeof e;
-  }
-  return true;
+  return protocolErrorOf(err)?.retriable !== false;
 }
 
 /** Connects; when that fails, disconnects the client (its retry timers) and lets the caller forget it. */
