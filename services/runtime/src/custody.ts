@@ -42,9 +42,13 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
 
   // one record may carry a whole webhook body (quarantine, source.raw): the topics take what HTTP accepts
   const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
+  const prepared = readiness.waitFor('topics, archive store and search index');
   await adapters.bus.ensureTopics([topics.customerData, topics.quarantine, topics.dlq, topics.audit].map((name) => ({ name, maxMessageBytes })));
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
+  prepared();
+  const controlRead = readiness.waitFor('control plane (connectors, keys, settings)');
   const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }));
+  controlRead();
   const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] });
