@@ -13,5 +13,7 @@ module.exports = {
       testMatch: ['<rootDir>/packages/**/src/**/*.itest.ts', '<rootDir>/services/**/src/**/*.itest.ts', '<rootDir>/tests/e2e/**/*.e2e.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
     },
+    // kill -9 of Kafka, MinIO, OpenSearch and Custody: one file (its tests run in order) on servers it starts for itself
+    { ...common, displayName: 'faults', testMatch: ['<rootDir>/tests/faults/**/*.fault.ts'] },
   ],
 };

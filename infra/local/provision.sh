@@ -4,6 +4,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/env.sh"
 mkdir -p "$CUSTODY_CACHE"
+# one provisioning at a time per cache: the fault suite starts its own servers while the shared stack may still be provisioning
+exec 9>"$CUSTODY_CACHE/.provision.lock"
+flock 9
 
 provision_kafka() {
   local dir="$CUSTODY_CACHE/kafka-$KAFKA_VERSION"

@@ -27,9 +27,14 @@ describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
 
   test('health and readiness answer without authentication; metrics only with the token', async () => {
     expect((await fetch(`${custody.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${custody.url}/readyz`);
-    expect(ready.status).toBe(200);
-    expect((await ready.json()).mode).toBe(mode);
+    // consumers join their groups after HTTP is up: "starting" (503) until then
+    const ready = await waitFor('/readyz to answer 200', async () => {
+      const r = await fetch(`${custody.url}/readyz`);
+      return r.status === 200 ? r.json() : (void (await r.body?.cancel()), undefined);
+    });
+    expect(ready.mode).toBe(mode);
+    const deps = mode === 'stack' ? ['kafka', 's3', 'opensearch'] : ['embedded-bus', 'archive-dir', 'embedded-index'];
+    expect(ready.dependencies).toEqual(Object.fromEntries(deps.map((d) => [d, 'ok'])));
     expect((await fetch(`${custody.url}/metrics`)).status).toBe(401);
     expect((await fetch(`${custody.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-123' } })).status).toBe(401);
   });

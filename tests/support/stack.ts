@@ -49,6 +49,8 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
     CUSTODY_TOPIC_SUFFIX: name,
     CUSTODY_ARCHIVER_GROUP: `archiver-${name}`,
     CUSTODY_MEDIA_GROUP: `media-${name}`,
+    // a group shared by tests running in parallel (each on its own topics) would hand one test's partitions to another
+    CUSTODY_AUDIT_GROUP: `audit-${name}`,
     S3_BUCKET: `custody-${name}`,
     OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
     CUSTODY_DEFAULT_RETENTION_DAYS: '1',

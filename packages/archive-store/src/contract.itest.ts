@@ -16,10 +16,19 @@ archiveStoreContract('S3 Object Lock', async () => {
     secretAccessKey: env.S3_SECRET_ACCESS_KEY,
     forcePathStyle: true,
   });
-  return { store, cleanup: async () => store.client.destroy() };
+  return {
+    store,
+    cleanup: async () => store.client.destroy(),
+    // port 1 refuses connections on 127.0.0.1
+    unreachable: () => new S3ArchiveStore({ bucket: store.bucket, endpoint: 'http://127.0.0.1:1', accessKeyId: 'x', secretAccessKey: 'y', forcePathStyle: true }),
+  };
 });
 
 archiveStoreContract('local directory', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'custody-archive-'));
-  return { store: new LocalArchiveStore({ dir }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    store: new LocalArchiveStore({ dir }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    unreachable: () => new LocalArchiveStore({ dir: join(dir, 'never-created') }),
+  };
 });

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import { isRetriable } from '@custody/errors';
 import { uniqueName } from '../../../tests/support/stack';
 import type { ArchiveStore, ObjectVersionRef, PutRequest } from './port';
 
 export interface ArchiveHarness {
   store: ArchiveStore;
   cleanup(): Promise<void>;
+  /** A store of the same kind whose server or directory cannot be reached (for probe). */
+  unreachable(): ArchiveStore;
 }
 
 /** The ArchiveStore port's contract (WORM rules of S3 Object Lock, COMPLIANCE mode): the same tests for every adapter. */
@@ -12,9 +15,10 @@ export function archiveStoreContract(name: string, make: () => Promise<ArchiveHa
   describe(`ArchiveStore contract: ${name}`, () => {
     let store: ArchiveStore;
     let cleanup: (() => Promise<void>) | undefined;
+    let unreachable: () => ArchiveStore;
 
     beforeAll(async () => {
-      ({ store, cleanup } = await make());
+      ({ store, cleanup, unreachable } = await make());
       await store.ensureReady();
     });
     afterAll(async () => {
@@ -39,6 +43,13 @@ export function archiveStoreContract(name: string, make: () => Promise<ArchiveHa
       for await (const ref of store.list(prefix)) out.push(ref);
       return out.sort((a, b) => (a.key < b.key ? -1 : 1));
     }
+
+    test('probe resolves while the store works and rejects with a retriable error when it cannot be reached', async () => {
+      await expect(store.probe()).resolves.toBeUndefined();
+      const err = await unreachable().probe().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(isRetriable(err)).toBe(true);
+    });
 
     test('put stores the bytes with their sha256, retention and hold; head and get report them', async () => {
       const key = `${uniqueName()}/records/ab/record.json`;

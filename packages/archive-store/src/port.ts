@@ -49,6 +49,8 @@ export interface ObjectVersionRef {
 export interface ArchiveStore {
   /** Creates the bucket/directory with locking enabled if it does not exist. */
   ensureReady(): Promise<void>;
+  /** Cheap readiness check, bounded in time: rejects with a retriable DependencyUnavailableError while the store cannot be reached. */
+  probe(): Promise<void>;
   /** Write-once: when `key` already exists nothing is written and `created` is false. */
   put(req: PutRequest): Promise<PutResult>;
   head(key: string, versionId?: string): Promise<ObjectInfo | null>;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireStackEnv, testLogger, uniqueName } from '../../../tests/support/stack';
@@ -9,7 +9,12 @@ import { KafkaBus } from './kafka/kafka-bus';
 busContract('Kafka', async () => {
   const env = requireStackEnv();
   const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS!.split(','), clientId: uniqueName('contract-'), logger: testLogger() });
-  return { bus, cleanup: () => bus.close() };
+  return {
+    bus,
+    cleanup: () => bus.close(),
+    // port 1 refuses connections on 127.0.0.1
+    unreachable: async () => new KafkaBus({ brokers: ['127.0.0.1:1'], clientId: uniqueName('contract-'), logger: testLogger() }),
+  };
 });
 
 busContract('embedded', async () => {
@@ -20,6 +25,11 @@ busContract('embedded', async () => {
     cleanup: async () => {
       await bus.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+    unreachable: async () => {
+      // a directory below a regular file can never be created or written
+      writeFileSync(join(dir, 'not-a-dir'), 'x');
+      return new EmbeddedBus({ dir: join(dir, 'not-a-dir', 'bus'), logger: testLogger() });
     },
   };
 });

@@ -1,9 +1,12 @@
+import { isRetriable } from '@custody/errors';
 import { uniqueName, waitFor } from '../../../tests/support/stack';
 import type { Bus, BusRecord, OutgoingMessage, Subscription } from './port';
 
 export interface BusHarness {
   bus: Bus;
   cleanup(): Promise<void>;
+  /** A bus of the same kind whose server or directory cannot be reached (for probe). */
+  unreachable(): Promise<Bus>;
 }
 
 /**
@@ -17,10 +20,11 @@ export function busContract(name: string, make: () => Promise<BusHarness>): void
   describe(`Bus contract: ${name}`, () => {
     let bus: Bus;
     let cleanup: (() => Promise<void>) | undefined;
+    let unreachable: () => Promise<Bus>;
     const subscriptions: Subscription[] = [];
 
     beforeAll(async () => {
-      ({ bus, cleanup } = await make());
+      ({ bus, cleanup, unreachable } = await make());
     });
     afterEach(async () => {
       await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
@@ -147,6 +151,18 @@ export function busContract(name: string, make: () => Promise<BusHarness>): void
       await next.received(2);
       expect(values(next.records)).toEqual(['x0', 'x1']);
       await lagIs(groupId, [t], 0);
+    });
+
+    test('probe resolves while the bus works and rejects with a retriable error when it cannot be reached', async () => {
+      await expect(bus.probe()).resolves.toBeUndefined();
+      const broken = await unreachable();
+      try {
+        const err = await broken.probe().then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(Error);
+        expect(isRetriable(err)).toBe(true);
+      } finally {
+        await broken.close();
+      }
     });
 
     test('two groups each receive every record', async () => {

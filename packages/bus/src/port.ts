@@ -67,5 +67,10 @@ export interface Bus {
   subscribe(opts: SubscribeOptions): Promise<Subscription>;
   /** Records not yet committed by the group, summed over the topics' partitions. */
   lag(groupId: string, topics: string[]): Promise<number>;
+  /**
+   * Cheap readiness check, bounded to a couple of seconds: resolves while this process can publish
+   * and its consumers run; rejects with a retriable DependencyUnavailableError saying what is wrong.
+   */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }

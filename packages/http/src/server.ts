@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CustodyError, RejectedInputError, errorMessage } from '@custody/errors';
+import { CircuitOpenError, CustodyError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
 import { problem, type HttpRequest, type HttpResponse, type Route } from './types';
 
@@ -161,7 +161,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 function errorResponse(err: unknown, logger: Logger, path: string): HttpResponse {
   if (err instanceof RejectedInputError) return problem(err.status, err.code, err.message);
   if (err instanceof CustodyError && err.retriable) {
-    logger.warn({ event: 'http_dependency_unavailable', path, err: errorMessage(err) });
+    // a refusal by an open circuit was reported once when it opened; one line per request would bury that
+    logger[err instanceof CircuitOpenError ? 'debug' : 'warn']({ event: 'http_dependency_unavailable', path, err: errorMessage(err) });
     return { ...problem(503, err.code, 'a dependency is unavailable; retry later'), headers: { 'retry-after': '5' } };
   }
   if (err instanceof CustodyError && err.code === 'not_found') return problem(404, err.code, err.message);

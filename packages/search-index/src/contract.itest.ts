@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireStackEnv, uniqueName } from '../../../tests/support/stack';
@@ -17,6 +17,8 @@ searchIndexContract('OpenSearch', async () => {
       await index.client.indices.deleteIndexTemplate({ name: `${prefix}-records` });
       await index.client.close();
     },
+    // port 1 refuses connections on 127.0.0.1
+    unreachable: () => new OpenSearchIndex({ url: 'http://127.0.0.1:1', prefix }),
   };
 });
 
@@ -28,6 +30,11 @@ searchIndexContract('embedded', async () => {
     cleanup: async () => {
       await index.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+    unreachable: () => {
+      // a directory below a regular file can never be created or written
+      writeFileSync(join(dir, 'not-a-dir'), 'x');
+      return new EmbeddedIndex({ dir: join(dir, 'not-a-dir', 'index') });
     },
   };
 });

@@ -1,3 +1,4 @@
+import { isRetriable } from '@custody/errors';
 import { uniqueName } from '../../../tests/support/stack';
 import type { IndexDoc } from './document';
 import type { SearchIndex } from './port';
@@ -6,6 +7,8 @@ import type { SearchQuery } from './query';
 export interface IndexHarness {
   index: SearchIndex;
   cleanup(): Promise<void>;
+  /** An index of the same kind whose server or directory cannot be reached (for probe). */
+  unreachable(): SearchIndex;
 }
 
 /** The SearchIndex port's contract (query language, paging, tenant isolation): the same tests for every adapter. */
@@ -13,9 +16,10 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
   describe(`SearchIndex contract: ${name}`, () => {
     let index: SearchIndex;
     let cleanup: (() => Promise<void>) | undefined;
+    let unreachable: () => SearchIndex;
 
     beforeAll(async () => {
-      ({ index, cleanup } = await make());
+      ({ index, cleanup, unreachable } = await make());
       await index.ensureReady();
     });
     afterAll(async () => {
@@ -60,6 +64,13 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     async function ids(t: string, q: SearchQuery): Promise<string[]> {
       return (await index.search(t, q)).hits.map((h) => h.id);
     }
+
+    test('probe resolves while the index works and rejects with a retriable error when it cannot be reached', async () => {
+      await expect(index.probe()).resolves.toBeUndefined();
+      const err = await unreachable().probe().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(isRetriable(err)).toBe(true);
+    });
 
     test('tenants are isolated in search and get', async () => {
       const [a, b] = [tenant(), tenant()];

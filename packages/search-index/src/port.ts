@@ -17,6 +17,8 @@ export interface SearchResult {
 
 export interface SearchIndex {
   ensureReady(): Promise<void>;
+  /** Cheap readiness check, bounded in time: rejects with a retriable DependencyUnavailableError while the index cannot be reached. */
+  probe(): Promise<void>;
   /** Upserts by doc id. Whole-request outages throw a retriable error; per-document failures are returned. */
   bulkUpsert(docs: IndexDoc[]): Promise<BulkFailure[]>;
   search(tenant: string, query: SearchQuery): Promise<SearchResult>;

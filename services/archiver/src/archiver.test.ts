@@ -15,6 +15,7 @@ const RETAIN_UNTIL = new Date('2032-11-22T00:00:00.000Z');
 // ---------- in-memory fakes ----------
 
 class FakeBus implements Bus {
+  async probe(): Promise<void> {}
   published: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
   subscriptions: SubscribeOptions[] = [];
   stopped = 0;
@@ -45,6 +46,7 @@ interface StoredObject {
 }
 
 class FakeStore implements ArchiveStore {
+  async probe(): Promise<void> {}
   objects = new Map<string, StoredObject>();
   puts: PutRequest[] = [];
   gets: Array<{ key: string; versionId?: string }> = [];
@@ -104,6 +106,7 @@ class FakeStore implements ArchiveStore {
 }
 
 class FakeIndex implements SearchIndex {
+  async probe(): Promise<void> {}
   docs = new Map<string, IndexDoc>();
   calls: IndexDoc[][] = [];
   /** Per-document failures to report, by envelope id. */

@@ -15,6 +15,7 @@ import { createAdapters, type Adapters } from './adapters';
 import { custodyMetrics } from './metrics';
 import { connectorCodec, loadSecretBox } from './secret-keys';
 import { quarantineTopicSpec } from './topic-specs';
+import { Readiness, dependenciesFor, startInBackground } from './readiness';
 
 export interface RunningCustody {
   url: string;
@@ -36,16 +37,24 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const adapters = opts.adapters ?? (await createAdapters(config, logger));
   const services = new Set(config.CUSTODY_SERVICES);
   let ready = false;
+  const readiness = new Readiness({ dependencies: dependenciesFor(services, adapters, config.CUSTODY_MODE), logger });
+  // consumers join their groups after HTTP is up (see startInBackground); stop() aborts what is still starting
+  const consumerStarts: Array<{ what: string; start: () => Promise<void> }> = [];
+  const starting = new AbortController();
 
   // one record may carry a whole webhook body (quarantine, source.raw): the topics take what HTTP accepts
   const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
+  const prepared = readiness.waitFor('topics, archive store and search index');
   await adapters.bus.ensureTopics([
     ...[topics.customerData, topics.raw, topics.dlq, topics.audit, topics.mediaRetry].map((name) => ({ name, maxMessageBytes })),
     // forensic samples and rejected deliveries are kept for investigation, not forever
     quarantineTopicSpec(config, topics.quarantine, maxMessageBytes),
   ]);
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
+  prepared();
+  const controlRead = readiness.waitFor('control plane (connectors, keys, settings)');
   const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }), { connectorCodec: connectorCodec(await loadSecretBox(config, logger)) });
+  controlRead();
   const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, adapters.corruptBusRecords);
@@ -66,7 +75,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       logger: logger.child({ component: 'archiver' }),
       metrics: metrics.archiver,
     });
-    await archiver.start();
+    consumerStarts.push({ what: `consumer group ${config.CUSTODY_ARCHIVER_GROUP}`, start: () => archiver!.start() });
     // the audit trail is archived like customer data, for as long as the tenant's longest setting
     auditArchiver = new AuditArchiver({
       bus: adapters.bus,
@@ -76,7 +85,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       retainFor: async (tenant) => Math.max(config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, ...DATA_TYPES.map((t) => tenantPolicy.retentionSeconds(tenant, t, 'audit'))),
       logger: logger.child({ component: 'audit-archiver' }),
     });
-    await auditArchiver.start();
+    consumerStarts.push({ what: `consumer group ${config.CUSTODY_AUDIT_GROUP}`, start: () => auditArchiver!.start() });
   }
 
   let media: MediaWorker | undefined;
@@ -94,7 +103,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       retry: { attempts: config.CUSTODY_MEDIA_RETRY_ATTEMPTS, initialMs: config.CUSTODY_MEDIA_RETRY_INITIAL_MS, maxMs: config.CUSTODY_MEDIA_RETRY_MAX_MS },
       logger: logger.child({ component: 'media' }),
     });
-    await media.start();
+    consumerStarts.push({ what: `consumer group ${config.CUSTODY_MEDIA_GROUP}`, start: () => media!.start() });
   }
 
   const audit = new BusAuditSink(adapters.bus, topics.audit);
@@ -107,7 +116,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const apiLogger = logger.child({ component: 'api' });
   const routes: Route[] = [
     { method: 'GET', pattern: '/healthz', handler: async () => json(200, { status: 'ok' }) },
-    { method: 'GET', pattern: '/readyz', handler: async () => (ready ? json(200, { status: 'ready', mode: config.CUSTODY_MODE, services: [...services] }) : problem(503, 'starting', 'not ready yet')) },
+    { method: 'GET', pattern: '/readyz', handler: async () => (ready ? readiness.response({ mode: config.CUSTODY_MODE, services: [...services] }) : problem(503, 'starting', 'not ready yet')) },
     {
       method: 'GET',
       pattern: '/metrics',
@@ -181,6 +190,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     logger.warn({ event: 'bootstrap_key_created', tenant: config.CUSTODY_BOOTSTRAP_TENANT, key_id: minted.record.id });
   }
   ready = true;
+  for (const c of consumerStarts) void startInBackground(readiness, c.what, c.start, starting.signal, logger);
   logger.info({ event: 'custody_started', url: server.url, mode: config.CUSTODY_MODE, services: [...services] });
 
   return {
@@ -191,6 +201,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     // HTTP first (no new acknowledgements), then the consumer (commits what it finished), then clients.
     stop: async () => {
       ready = false;
+      starting.abort();
       await server.close();
       await stopServices();
       logger.info({ event: 'custody_stopped' });

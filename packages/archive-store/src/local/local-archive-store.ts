@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { open, readFile, readdir, unlink } from 'node:fs/promises';
+import { access, constants, open, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError, DependencyUnavailableError, LockedError, NotFoundError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { ArchiveStore, ObjectInfo, ObjectVersionRef, PutRequest, PutResult } from '../port';
@@ -55,6 +55,14 @@ export class LocalArchiveStore implements ArchiveStore {
       await mkdirDurable(this.tmp);
       await removeStaleTemps(this.tmp);
     });
+  }
+
+  async probe(): Promise<void> {
+    try {
+      await access(this.objects, constants.W_OK);
+    } catch (err) {
+      throw new DependencyUnavailableError('archive-dir', `archive directory unusable: ${errorMessage(err)}`, err);
+    }
   }
 
   async put(req: PutRequest): Promise<PutResult> {

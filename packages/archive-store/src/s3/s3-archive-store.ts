@@ -62,6 +62,15 @@ export class S3ArchiveStore implements ArchiveStore {
     }
   }
 
+  /** HEAD of the bucket with a short deadline: readiness must answer in a moment, not after the SDK's retries. */
+  async probe(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: AbortSignal.timeout(2_000) });
+    } catch (err) {
+      throw new DependencyUnavailableError('s3', `probe bucket ${this.bucket}: ${errorMessage(err)}`, err);
+    }
+  }
+
   async put(req: PutRequest): Promise<PutResult> {
     const sha256 = Buffer.isBuffer(req.body) ? createHash('sha256').update(req.body).digest('hex') : req.body.sha256;
     try {

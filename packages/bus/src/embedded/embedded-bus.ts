@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ConfigError, DependencyUnavailableError, IntegrityError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
@@ -192,6 +192,16 @@ export class EmbeddedBus implements Bus {
   async corruptRecords(): Promise<CorruptRecordCount[]> {
     await this.ready();
     return [...this.topics.keys()].sort().map((topic) => ({ topic, count: this.corrupt.get(topic) ?? 0 }));
+  }
+
+  async probe(): Promise<void> {
+    if (this.closed) throw new DependencyUnavailableError('embedded-bus', 'closed');
+    try {
+      await this.ready();
+      await access(join(this.opts.dir, 'topics'), constants.W_OK);
+    } catch (err) {
+      throw new DependencyUnavailableError('embedded-bus', `log directory unusable: ${errorMessage(err)}`, err);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError, DependencyUnavailableError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { IndexDoc } from '../document';
@@ -42,6 +42,13 @@ export class EmbeddedIndex implements SearchIndex {
 
   async ensureReady(): Promise<void> {
     await this.log();
+  }
+
+  async probe(): Promise<void> {
+    await io('probe', async () => {
+      await this.log();
+      await access(this.opts.dir, constants.W_OK);
+    });
   }
 
   async bulkUpsert(docs: IndexDoc[]): Promise<BulkFailure[]> {

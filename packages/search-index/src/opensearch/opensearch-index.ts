@@ -46,6 +46,11 @@ export class OpenSearchIndex implements SearchIndex {
     }
   }
 
+  /** One cheap request with a short timeout and no retries: readiness must answer in a moment. */
+  async probe(): Promise<void> {
+    await this.call('probe', () => this.client.indices.exists({ index: this.index }, { requestTimeout: 2_000, maxRetries: 0 }));
+  }
+
   async bulkUpsert(docs: IndexDoc[]): Promise<BulkFailure[]> {
     if (docs.length === 0) return [];
     const body = docs.flatMap((d) => [{ index: { _index: this.index, _id: d.id } }, d]);
