@@ -86,6 +86,14 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
     expect((await lockOf(c))?.legalHold).toBe(true);
 
     await waitFor('retention of the three records to pass', async () => ((await lockOf(c))!.retainUntil! < new Date() && (await lockOf(b))!.retainUntil! < new Date() ? true : undefined), 15_000, 250);
+    // no body (or no dryRun) is a dry run: it lists what would go and deletes nothing
+    for (const body of [undefined, {}]) {
+      const dry = await admin('POST', '/v1/admin/disposition', body);
+      expect(dry.status).toBe(200);
+      expect(dry.body).toMatchObject({ dryRun: true, disposed: [{ key: b.archive.key }] });
+      expect(dry.body.certificate).toBeUndefined();
+      expect(await lockOf(b)).not.toBeNull();
+    }
     const first = await dispose();
     expect(first.disposed.map((d) => d.key)).toEqual([b.archive.key]);
     expect(first.kept.legalHold).toBeGreaterThanOrEqual(2);
