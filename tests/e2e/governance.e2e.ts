@@ -146,6 +146,50 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
     });
   });
 
+  test('a hold released while its placement still runs leaves no record held (index marks and WORM flags)', async () => {
+    const from = '16505550077';
+    const n = 150;
+    for (let i = 0; i < n; i += 10) {
+      const batch = Array.from({ length: Math.min(10, n - i) }, (_, j) => textWebhook(`bulk ${sc.name} ${i + j}`, { from }));
+      await Promise.all(batch.map(async (hook) => expect((await postWebhook(custody.url, 'acme-wa', hook.body, sc.appSecret)).status).toBe(200)));
+    }
+    const records = await waitFor(`${n} records searchable`, async () => {
+      const all: Array<{ id: string; archive: { key: string; versionId: string } }> = [];
+      let cursor: string | undefined;
+      do {
+        const r = await apiSearch(custody.url, sc.keys.compliance.token, { participant: `+${from}`, size: 100, ...(cursor && { cursor }) });
+        all.push(...r.body.hits);
+        cursor = r.body.cursor;
+      } while (cursor);
+      return all.length === n ? all : undefined;
+    }, 120_000, 500);
+
+    const placed = await legal('POST', '/v1/holds', { matter: 'Bulk matter', reason: 'preserve', scope: { participants: [`+${from}`] } });
+    expect(placed.status).toBe(202);
+    const id = placed.body.hold.id;
+    // at once, while the placement job works through the records
+    const released = await legal('POST', `/v1/holds/${id}/release`, { reason: 'filed in error' });
+    expect(released.status).toBe(202);
+    expect((await legal('POST', `/v1/holds/${id}/release`, { reason: 'again' })).status).toBe(409);
+
+    const done = await holdDone(id);
+    expect(done.hold).toMatchObject({ status: 'released', job: { kind: 'release', state: 'done' } });
+    expect(done.hold.job.processed).toBeLessThanOrEqual(done.hold.job.total);
+    expect(done.recordsHeld).toBe(0);
+    const held = await Promise.all(records.map(async (r) => (await lockOf(r))!.legalHold));
+    expect(held.filter(Boolean)).toHaveLength(0);
+
+    // the same records held and released in turn: progress counts each record once, with a total
+    const again = await legal('POST', '/v1/holds', { matter: 'Bulk matter 2', reason: 'preserve', scope: { participants: [`+${from}`] } });
+    const placedDone = await holdDone(again.body.hold.id);
+    expect(placedDone.hold.job).toMatchObject({ kind: 'place', total: n, processed: n, matched: n });
+    expect(placedDone.recordsHeld).toBe(n);
+    expect((await legal('POST', `/v1/holds/${again.body.hold.id}/release`, { reason: 'done' })).status).toBe(202);
+    const releaseDone = await holdDone(again.body.hold.id);
+    expect(releaseDone.hold.job).toMatchObject({ kind: 'release', total: n, processed: n, matched: n });
+    expect((await Promise.all(records.map(async (r) => (await lockOf(r))!.legalHold))).filter(Boolean)).toHaveLength(0);
+  });
+
   test('a shortened setting leaves existing locks untouched; an extended one can be applied to them', async () => {
     expect((await admin('PUT', '/v1/admin/retention', { default: { value: 1, unit: 'days' }, presets: [] })).status).toBe(200);
     const d = await archive(`delta ${sc.name} kept a day`, '16505550003');

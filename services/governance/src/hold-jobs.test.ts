@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalArchiveStore, type ArchiveStore } from '@custody/archive-store';
+import { recordKey } from '@custody/archiver';
+import { EmbeddedBus } from '@custody/bus';
+import { ControlTable } from '@custody/control';
+import { sealEnvelope } from '@custody/envelope';
+import { createLogger } from '@custody/logger';
+import { Hold } from '@custody/policy';
+import { EmbeddedIndex, toIndexDoc } from '@custody/search-index';
+import { HoldJobs } from './hold-jobs';
+
+/** A store whose legal-hold writes can be paused, to release a hold while its placement is mid-way. */
+class GatedStore {
+  private gate?: Promise<void>;
+  private open?: () => void;
+  legalHoldCalls = 0;
+  failures = 0;
+  constructor(readonly inner: ArchiveStore) {}
+  pause(): void {
+    this.gate = new Promise((r) => (this.open = r));
+  }
+  resume(): void {
+    this.open?.();
+    this.gate = undefined;
+  }
+  asStore(): ArchiveStore {
+    return new Proxy(this.inner, {
+      get: (target, prop) => {
+        if (prop !== 'setLegalHold') return (target as never)[prop] && ((target as never)[prop] as (...a: unknown[]) => unknown).bind(target);
+        return async (key: string, versionId: string, on: boolean) => {
+          this.legalHoldCalls++;
+          if (this.failures > 0) {
+            this.failures--;
+            throw new Error('store unavailable (injected)');
+          }
+          await this.gate;
+          return target.setLegalHold(key, versionId, on);
+        };
+      },
+    });
+  }
+}
+
+describe('hold jobs', () => {
+  let dir: string;
+  let bus: EmbeddedBus;
+  let index: EmbeddedIndex;
+  let store: LocalArchiveStore;
+  let gated: GatedStore;
+  let holds: ControlTable<Hold>;
+  let jobs: HoldJobs;
+  const tenant = 'acme';
+  const logger = createLogger('test', { level: 'silent' });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'custody-hold-jobs-'));
+    bus = new EmbeddedBus({ dir: join(dir, 'bus'), logger });
+    index = new EmbeddedIndex({ dir: join(dir, 'index') });
+    store = new LocalArchiveStore({ dir: join(dir, 'archive') });
+    await store.ensureReady();
+    gated = new GatedStore(store);
+    holds = new ControlTable(bus, 'holds', Hold, logger);
+    await holds.start();
+    jobs = new HoldJobs({ store: gated.asStore(), index, holds, logger, retry: { initialMs: 10, maxMs: 50 } });
+  });
+  afterEach(async () => {
+    gated.resume();
+    await jobs.stop();
+    await holds.stop();
+    await bus.close();
+    await index.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function archive(n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+      const env = sealEnvelope({
+        tenant,
+        kind: 'message',
+        channel: 'sms',
+        source: { connector: 'twilio-sms', externalId: `m${i}`, receivedAt: at, raw: { contentType: 'text/plain', encoding: 'utf8', body: '' } },
+        conversation: { id: 'c', type: 'direct' },
+        sender: { kind: 'phone', value: '+15550000001' },
+        recipients: [{ kind: 'phone', value: '+16505551234' }],
+        direction: 'unknown',
+        sentAt: at,
+        capturedAt: at,
+        content: { text: `message ${i}` },
+      });
+      const put = await store.put({ key: recordKey(tenant, env.id), body: Buffer.from(JSON.stringify(env)), contentType: 'application/json', retainUntil: new Date(Date.now() + 3600_000), legalHold: false });
+      expect(await index.bulkUpsert([toIndexDoc(env, { key: put.key, versionId: put.versionId, sha256: put.sha256 })])).toEqual([]);
+      ids.push(env.id);
+    }
+    return ids;
+  }
+
+  const legalHolds = async (ids: string[]) => Promise.all(ids.map(async (id) => (await store.head(recordKey(tenant, id)))!.legalHold));
+  const marked = async (holdId: string) => (await index.search(tenant, { holdId, size: 1 })).total;
+
+  test('a release while the placement runs waits for it, then clears everything the placement set', async () => {
+    const ids = await archive(250);
+    gated.pause();
+    const placed = await jobs.place({ tenant, matter: 'm', reason: 'r', scope: { custodians: [], participants: ['+15550000001'], channels: [] }, placedBy: 'k' });
+    // the placement is mid-way: it has asked the store for a legal hold and waits on it
+    while (gated.legalHoldCalls === 0) await new Promise((r) => setImmediate(r));
+    const released = await jobs.release(tenant, placed.id, 'k', 'settled');
+    expect(released).toMatchObject({ status: 'released', job: { kind: 'release', state: 'running' } });
+    await expect(jobs.release(tenant, placed.id, 'k', 'again')).rejects.toMatchObject({ status: 409 });
+    gated.resume();
+    await jobs.settled(placed.id);
+
+    expect(holds.get(placed.id)).toMatchObject({ status: 'released', job: { kind: 'release', state: 'done' } });
+    expect(await marked(placed.id)).toBe(0);
+    expect((await legalHolds(ids)).filter(Boolean)).toHaveLength(0);
+  });
+
+  test('a failed job retries instead of giving up, and counts each record once', async () => {
+    const ids = await archive(30);
+    gated.failures = 3;
+    const placed = await jobs.place({ tenant, matter: 'm', reason: 'r', scope: { custodians: [], participants: ['+15550000001'], channels: [] }, placedBy: 'k' });
+    await jobs.settled(placed.id);
+    const job = holds.get(placed.id)!.job;
+    expect(job).toMatchObject({ kind: 'place', state: 'done', total: 30, processed: 30, matched: 30, attempts: 3, error: undefined });
+    expect((await legalHolds(ids)).every(Boolean)).toBe(true);
+    expect(await marked(placed.id)).toBe(30);
+  });
+});
