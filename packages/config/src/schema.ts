@@ -57,6 +57,10 @@ export const ConfigSchema = z.object({
   CUSTODY_MAX_BODY_BYTES: int(1024, 2 ** 31).default(5 * 1024 * 1024).describe('Largest webhook or API body accepted; larger ones get 413 and are quarantined'),
   CUSTODY_DEFAULT_RETENTION_DAYS: decimal.default(2557).describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),
   CUSTODY_MIN_LOCK_SECONDS: int(1, 10 * 365 * 86_400).default(86_400).describe('Shortest object lock ever applied, for records whose retention already ran out when archived'),
+  CUSTODY_RELEASE_PRESETS: csv
+    .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}:[a-z0-9][a-z0-9.-]*$/, 'tenant:preset')))
+    .default([])
+    .describe('Operator override, comma-separated tenant:preset (e.g. acme:sec-17a-4): lets that tenant remove an enabled regulatory preset through the API; audited at every start'),
   CUSTODY_TOPIC_SUFFIX: z.string().regex(/^[\w-]*$/).default('').describe('Suffix for every topic name (isolates tests and shared clusters)'),
   CUSTODY_ARCHIVER_GROUP: z.string().min(1).default('custody-archiver').describe('Consumer group of the archiver'),
   CUSTODY_ARCHIVER_CONCURRENCY: int(1, 64).default(8).describe('Parallel archive writes per batch'),

@@ -128,6 +128,7 @@ class FakeIndex implements SearchIndex {
     return this.docs.get(id) ?? null;
   }
   async setHolds(): Promise<void> {}
+  async setResolution(): Promise<void> {}
   async delete(): Promise<void> {}
   async refresh(): Promise<void> {}
 }
