@@ -54,7 +54,7 @@ export function resolveAgain<D extends Resolvable>(record: D, directory: Directo
     return rest;
   };
   const call = record.call && { ...record.call, from: strip(record.call.from), to: strip(record.call.to), ...(record.call.forwardedFrom && { forwardedFrom: strip(record.call.forwardedFrom) }) };
-  return resolveIdentities({ ...record, sender: strip(record.sender), recipients: record.recipients.map(strip), ...(call && { call }) }, directory);
+  return resolve({ ...record, sender: strip(record.sender), recipients: record.recipients.map(strip), ...(call && { call }) }, directory);
 }
 
 /**
@@ -63,7 +63,11 @@ export function resolveAgain<D extends Resolvable>(record: D, directory: Directo
  * directory knows nobody in the record, the connector's own direction stands. Unmapped
  * participants are kept as they are; the index flags them.
  */
-export function resolveIdentities<D extends Resolvable>(draft: D, directory: Directory): D {
+export function resolveIdentities(draft: EnvelopeDraft, directory: Directory): EnvelopeDraft {
+  return resolve(draft, directory);
+}
+
+function resolve<D extends Resolvable>(draft: D, directory: Directory): D {
   const at = Date.parse(draft.sentAt);
   const map = (p: Participant): Participant => {
     const employeeId = directory.employeeAt(p, at);
