@@ -63,11 +63,6 @@ export class DirectoryResolution {
     if (!this.running.has(tenant)) this.drain(tenant);
   }
 
-  /** For tests: resolves when the tenant has no pass running or pending. */
-  async settled(tenant: string): Promise<void> {
-    while (this.running.has(tenant)) await this.running.get(tenant);
-  }
-
   async stop(): Promise<void> {
     this.closing.abort();
     await Promise.allSettled([...this.running.values()]);

@@ -147,10 +147,12 @@ export class HoldJobs {
     const abort = new AbortController();
     const signal = AbortSignal.any([abort.signal, this.closing.signal]);
     // after the previous job of this hold has let go (it stops at its next page boundary)
-    const done = (previous?.done ?? Promise.resolve()).then(() => this.run(holdId, signal));
+    const done = (previous?.done ?? Promise.resolve()).then(() => this.run(holdId, signal)).catch((err) => {
+      this.deps.logger.error({ event: 'hold_job_crashed', hold: holdId, err: errorMessage(err) });
+    });
     const job = { abort, done };
     this.current.set(holdId, job);
-    void done.finally(() => {
+    void done.then(() => {
       if (this.current.get(holdId) === job) this.current.delete(holdId);
     });
   }
