@@ -54,7 +54,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     logger.warn({ event: 'bootstrap_key_created', tenant: config.CUSTODY_BOOTSTRAP_TENANT, key_id: minted.record.id });
   }
 
-  const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS);
+  const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS, (tenant) => control.directoryOf(tenant));
   const lockPolicy = opts.policy ?? tenantPolicy;
   let archiver: Archiver | undefined;
   let auditArchiver: AuditArchiver | undefined;
