@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { normalizePayload, type AnyConnector } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
@@ -24,4 +25,13 @@ export function rejection(fn: () => unknown, code: string, status = 400): Reject
   const err = caught as RejectedInputError;
   expect({ code: err.code, status: err.status }).toEqual({ code, status });
   return err;
+}
+
+/**
+ * What a webhook record keeps of its delivery: a reference (the bytes are archived once, not copied
+ * into every record) that names exactly these bytes and the record's event in them.
+ */
+export function deliveryRef(body: Buffer | string, contentType: string) {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  return { contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, path: expect.any(String) };
 }

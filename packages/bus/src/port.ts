@@ -22,6 +22,10 @@ export interface TopicSpec {
   compacted?: boolean;
   /** Largest record the topic accepts; envelopes carry the vendor payload, up to the HTTP body limit. */
   maxMessageBytes?: number;
+  /** Records older than this may be deleted (quarantine: forensic samples are not kept forever). */
+  retentionMs?: number;
+  /** Per partition: past this size the oldest records may be deleted. */
+  retentionBytes?: number;
 }
 
 export interface BatchContext {

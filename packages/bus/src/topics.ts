@@ -1,6 +1,8 @@
 /** Topic names of the data path. A suffix keeps tests (and tenants of a shared cluster) apart. */
 export interface Topics {
   customerData: string;
+  /** Webhook deliveries' bytes, once each; records reference them by SHA-256. */
+  raw: string;
   quarantine: string;
   dlq: string;
   audit: string;
@@ -10,6 +12,7 @@ export function topicsFor(suffix = ''): Topics {
   const s = suffix ? `.${suffix}` : '';
   return {
     customerData: `custody.customer-data.v1${s}`,
+    raw: `custody.raw.v1${s}`,
     quarantine: `custody.quarantine.v1${s}`,
     dlq: `custody.dlq.v1${s}`,
     audit: `custody.audit.v1${s}`,

@@ -55,6 +55,11 @@ export const ConfigSchema = z.object({
   CUSTODY_HTTP_PORT: int(0, 65535).default(8080).describe('HTTP port (0 = any free port)'),
   CUSTODY_PUBLIC_URL: z.url().optional().describe('Public base URL vendors call, when behind a proxy (used by URL-signing vendors)'),
   CUSTODY_MAX_BODY_BYTES: int(1024, 2 ** 31).default(5 * 1024 * 1024).describe('Largest webhook or API body accepted; larger ones get 413 and are quarantined'),
+  CUSTODY_MAX_EVENTS_PER_DELIVERY: int(1, 1_000_000).default(1000).describe('Most vendor events one webhook request may carry; more gets 413 and is quarantined'),
+  CUSTODY_MAX_RECORD_BYTES_PER_DELIVERY: int(1024, 2 ** 31).default(32 * 1024 * 1024).describe('Most bytes of records one webhook request may normalize to; more gets 413 and is quarantined'),
+  CUSTODY_REJECTIONS_PER_MINUTE: int(1, 1_000_000).default(60).describe('Unauthenticated webhook rejections kept per minute, per connector instance and per source address; past it: 429, counted, not kept'),
+  CUSTODY_QUARANTINE_RETENTION_DAYS: decimal.default(90).describe('How long quarantine records are kept on the bus'),
+  CUSTODY_QUARANTINE_RETENTION_BYTES: int(1024 * 1024, 2 ** 50).default(1024 ** 3).describe('Quarantine bytes kept per partition before the oldest go'),
   CUSTODY_DEFAULT_RETENTION_DAYS: decimal.default(2557).describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),
   CUSTODY_MIN_LOCK_SECONDS: int(1, 10 * 365 * 86_400).default(86_400).describe('Shortest object lock ever applied, for records whose retention already ran out when archived'),
   CUSTODY_RELEASE_PRESETS: csv

@@ -31,8 +31,11 @@ export interface MediaContent {
 export interface NormalizeContext {
   tenant: string;
   receivedAt: Date;
-  /** The raw payload as received, carried into every envelope's `source.raw`. */
-  raw: { contentType: string; body: Buffer };
+  /**
+   * The raw payload as received. With `sha256` (a webhook delivery, see normalizePayload) every
+   * envelope's `source.raw` references the delivery, archived once; without it the bytes are inline.
+   */
+  raw: { contentType: string; body: Buffer; sha256?: string };
 }
 
 /**

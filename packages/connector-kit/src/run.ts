@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { RejectedInputError } from '@custody/errors';
-import { sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
+import { isRawRef, sealEnvelope, type Envelope, type EnvelopeDraft, type RawSource } from '@custody/envelope';
 import type { AnyConnector, NormalizeContext } from './connector';
 
 /** Unix seconds/millis later than this are treated as forged or corrupt, not as the future. */
@@ -27,7 +28,8 @@ export function isRejected(r: NormalizeResult): r is RejectedEvent {
 export function isolateEvent(path: string, fn: () => EnvelopeDraft | EnvelopeDraft[]): NormalizeResult[] {
   try {
     const out = fn();
-    return Array.isArray(out) ? out : [out];
+    // a record that references its delivery also says where in it its event is
+    return (Array.isArray(out) ? out : [out]).map((d) => (isRawRef(d.source.raw) && d.source.raw.path === undefined ? { ...d, source: { ...d.source, raw: { ...d.source.raw, path } } } : d));
   } catch (err) {
     if (!(err instanceof RejectedInputError)) throw err;
     return [{ rejected: true, code: err.code, reason: err.message, path }];
@@ -37,6 +39,15 @@ export function isolateEvent(path: string, fn: () => EnvelopeDraft | EnvelopeDra
 export interface NormalizedPayload {
   envelopes: Envelope[];
   rejected: RejectedEvent[];
+  /** SHA-256 of the delivery the envelopes reference in `source.raw`: its bytes are archived once. */
+  rawSha256: string;
+}
+
+/** Bounds on the work one delivery may cause, whatever its byte size. */
+export interface DeliveryLimits {
+  maxEvents: number;
+  /** Sum of the sealed envelopes' JSON sizes. */
+  maxEnvelopeBytes: number;
 }
 
 /**
@@ -51,24 +62,40 @@ export function normalizePayload(
   config?: unknown,
   /** Applied to each draft before sealing (identity resolution), so the sealed record carries it. */
   enrich: (draft: EnvelopeDraft) => EnvelopeDraft = (d) => d,
+  limits: DeliveryLimits = { maxEvents: Infinity, maxEnvelopeBytes: Infinity },
 ): NormalizedPayload {
   const parsed = connector.parse(raw, contentType, config);
-  const results = connector.normalize(parsed, { ...ctx, raw: { contentType, body: raw } });
+  const rawSha256 = createHash('sha256').update(raw).digest('hex');
+  const results = connector.normalize(parsed, { ...ctx, raw: { contentType, body: raw, sha256: rawSha256 } });
+  if (results.length > limits.maxEvents) {
+    throw new RejectedInputError('too_many_events', `delivery holds ${results.length} events; at most ${limits.maxEvents} are accepted in one request`, 413);
+  }
   const envelopes: Envelope[] = [];
   const rejected: RejectedEvent[] = [];
+  let envelopeBytes = 0;
   results.forEach((r, i) => {
     if (isRejected(r)) return void rejected.push(r);
     try {
-      envelopes.push(sealEnvelope(enrich(r)));
+      const env = sealEnvelope(enrich(r));
+      envelopeBytes += Buffer.byteLength(JSON.stringify(env));
+      envelopes.push(env);
     } catch (err) {
       if (!(err instanceof RejectedInputError)) throw err;
       rejected.push({ rejected: true, code: err.code, reason: err.message, path: `event ${i} (${r.source.externalId})` });
     }
+    if (envelopeBytes > limits.maxEnvelopeBytes) {
+      throw new RejectedInputError('records_too_large', `delivery normalizes to more than ${limits.maxEnvelopeBytes} bytes of records`, 413);
+    }
   });
-  return { envelopes, rejected };
+  return { envelopes, rejected, rawSha256 };
 }
 
-export function rawSource(raw: NormalizeContext['raw']): { contentType: string; encoding: 'utf8' | 'base64'; body: string } {
+/**
+ * `source.raw` for a draft: a reference when the payload is a delivery archived once (webhooks),
+ * else the bytes themselves (an export file's slice for one event).
+ */
+export function rawSource(raw: NormalizeContext['raw']): RawSource {
+  if (raw.sha256) return { contentType: raw.contentType, sha256: raw.sha256, size: raw.body.length };
   const text = raw.body.toString('utf8');
   // keep bytes exactly: only store as text when the bytes round-trip through UTF-8
   return Buffer.from(text, 'utf8').equals(raw.body)

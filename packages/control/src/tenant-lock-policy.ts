@@ -1,5 +1,5 @@
 import type { Envelope } from '@custody/envelope';
-import { dataTypeOf, holdCovers, retentionSeconds, type DataType, type HoldSubject } from '@custody/policy';
+import { DATA_TYPES, dataTypeOf, holdCovers, retentionSeconds, type DataType, type HoldSubject } from '@custody/policy';
 import type { HoldTable, RetentionTable } from './tables';
 import { resolveAgain, type Directory, type Resolvable } from '@custody/identity';
 
@@ -48,6 +48,26 @@ export class TenantLockPolicy {
   /** End of retention under the current settings, from when the communication happened. */
   retentionEnd(r: { tenant: string; kind: Envelope['kind']; channel: string; sentAt: string }): Date {
     return new Date(Date.parse(r.sentAt) + this.retentionSeconds(r.tenant, dataTypeOf(r), r.channel) * 1000);
+  }
+
+  /** The longest period any record of the tenant can get now: over every data type and configured channel. */
+  longestRetentionSeconds(tenant: string): number {
+    const settings = this.retention.get(tenant);
+    if (!settings) return this.defaultSeconds;
+    const channels = ['', ...Object.keys(settings.byChannel)];
+    return Math.max(...channels.flatMap((c) => DATA_TYPES.map((t) => retentionSeconds(settings, t, c))));
+  }
+
+  /**
+   * A delivery's bytes may be cited by records of any type and channel, archived before or after
+   * them: locked for the tenant's longest period from receipt (plus the day of clock skew a sentAt
+   * may have), and held while any hold of the tenant is active.
+   */
+  async lockForRaw(tenant: string, receivedAt: Date): Promise<TenantLock> {
+    const until = receivedAt.getTime() + 86_400_000 + this.longestRetentionSeconds(tenant) * 1000;
+    const retainUntil = new Date(Math.max(until, Date.now() + this.minLockSeconds * 1000));
+    const holds = this.holds.values().filter((h) => h.tenant === tenant && h.status === 'active').map((h) => h.id).sort();
+    return { retainUntil, holds, policyVersion: this.retention.get(tenant)?.version ?? null };
   }
 
   async lockFor(env: Envelope): Promise<TenantLock> {

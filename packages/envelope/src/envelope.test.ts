@@ -158,6 +158,15 @@ describe('sealEnvelope', () => {
     expect(env).toMatchObject(d);
   });
 
+  test('an attachment type that is not a media type is kept as declaredMimeType, never as mimeType', () => {
+    const bad = 'text/plain\r\nX-Injected: yes';
+    const env = sealEnvelope(draft({ attachments: [{ id: 'a1', kind: 'document', mimeType: bad }, { id: 'a2', kind: 'document', mimeType: 'application/pdf' }] }));
+    expect(env.attachments![0]).toEqual({ id: 'a1', kind: 'document', declaredMimeType: bad });
+    expect(env.attachments![1]!.mimeType).toBe('application/pdf');
+    const call = sealEnvelope(draft({ kind: 'call', channel: 'voice', call: { status: 'completed', from: { kind: 'phone', value: '+16505551234' }, to: { kind: 'phone', value: '+15550783881' }, recording: { id: 'r', kind: 'recording', mimeType: 'audio/wav; name=résumé☃' } } }));
+    expect(call.call!.recording).toEqual({ id: 'r', kind: 'recording', declaredMimeType: 'audio/wav; name=résumé☃' });
+  });
+
   test('sealing the same draft twice gives identical envelopes', () => {
     expect(JSON.stringify(sealEnvelope(draft()))).toBe(JSON.stringify(sealEnvelope(draft())));
   });

@@ -2,3 +2,4 @@ export * from './schema';
 export * from './canonical';
 export * from './identity';
 export * from './seal';
+export * from './media-type';

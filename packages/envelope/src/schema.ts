@@ -34,13 +34,29 @@ export const Participant = z
     }
   });
 
-export const RawSource = z
+/** The vendor's bytes kept in the record itself: an export file's slice for one event. */
+export const RawInline = z
   .object({
     contentType: z.string().min(1).describe('Media type of the original vendor payload'),
     encoding: z.enum(['utf8', 'base64']).describe('How `body` encodes the original bytes'),
     body: z.string().describe('The original bytes as received, kept as evidence'),
   })
   .strict();
+
+/**
+ * A webhook delivery carries many events: its bytes are archived once (content-addressed, locked at
+ * least as long as every record that cites it) and each record points at them and at its own event.
+ */
+export const RawRef = z
+  .object({
+    contentType: z.string().min(1).describe('Media type of the original vendor payload'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the delivery as received; its bytes are archived once under this hash'),
+    size: z.number().int().nonnegative().describe('Size of the delivery in bytes'),
+    path: z.string().max(1024).optional().describe("Where this record's event sits in the delivery, e.g. entry.0.changes.0.value.messages.1"),
+  })
+  .strict();
+
+export const RawSource = z.union([RawInline, RawRef]).describe('The original vendor bytes: inline, or a reference to the archived delivery');
 
 export const Source = z
   .object({
@@ -72,7 +88,8 @@ export const Attachment = z
   .object({
     id: z.string().min(1),
     kind: z.enum(['image', 'video', 'audio', 'voice', 'document', 'sticker', 'recording', 'other']),
-    mimeType: z.string().optional(),
+    mimeType: z.string().optional().describe('Media type of the content; only ever a valid RFC 9110 media type (see declaredMimeType)'),
+    declaredMimeType: z.string().max(1024).optional().describe("The vendor's declared type, kept as given when it is not a valid media type; the content is then served as application/octet-stream"),
     fileName: z.string().optional(),
     size: z.number().int().nonnegative().optional(),
     sha256: z.string().optional().describe('Hash of the content as reported or computed (hex or vendor encoding)'),
@@ -138,6 +155,8 @@ export const Envelope = z
 export type Envelope = z.infer<typeof Envelope>;
 export type Participant = z.infer<typeof Participant>;
 export type Attachment = z.infer<typeof Attachment>;
+export type RawSource = z.infer<typeof RawSource>;
+export type RawRef = z.infer<typeof RawRef>;
 export type EnvelopeKind = z.infer<typeof Kind>;
 export type ChannelId = z.infer<typeof Channel>;
 /** An envelope before it is sealed: id and integrity are derived, never supplied. */
@@ -145,4 +164,8 @@ export type EnvelopeDraft = Omit<Envelope, 'id' | 'integrity' | 'schema'>;
 
 export function envelopeJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(Envelope, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+}
+
+export function isRawRef(raw: RawSource): raw is RawRef {
+  return 'sha256' in raw;
 }

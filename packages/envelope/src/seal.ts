@@ -1,6 +1,7 @@
 import { IntegrityError, RejectedInputError } from '@custody/errors';
 import { canonicalJson, sha256Hex } from './canonical';
-import { ENVELOPE_SCHEMA, Envelope, type EnvelopeDraft } from './schema';
+import { ENVELOPE_SCHEMA, Envelope, type Attachment, type EnvelopeDraft } from './schema';
+import { isMediaType } from './media-type';
 import { envelopeId } from './identity';
 
 export function integrityHash(envelope: Omit<Envelope, 'integrity'> | Envelope): string {
@@ -9,7 +10,8 @@ export function integrityHash(envelope: Omit<Envelope, 'integrity'> | Envelope):
 }
 
 /** Derives id and integrity and validates the result; a draft that breaks the contract never leaves a connector. */
-export function sealEnvelope(draft: EnvelopeDraft): Envelope {
+export function sealEnvelope(input: EnvelopeDraft): Envelope {
+  const draft = withValidMediaTypes(input);
   const unsealed = {
     schema: ENVELOPE_SCHEMA,
     id: envelopeId(draft.tenant, draft.source.connector, draft.source.externalId, draft.kind),
@@ -21,6 +23,22 @@ export function sealEnvelope(draft: EnvelopeDraft): Envelope {
     throw new RejectedInputError('envelope_invalid', `normalized record violates the envelope contract: ${formatIssues(parsed.error.issues)}`);
   }
   return parsed.data;
+}
+
+/**
+ * A vendor-declared attachment type that is not a media type (CR/LF, non-ASCII, garbage) is kept as
+ * declared but never as `mimeType`, which is what Custody later sends as a Content-Type header.
+ */
+function withValidMediaTypes(draft: EnvelopeDraft): EnvelopeDraft {
+  const fix = (a: Attachment): Attachment => {
+    if (a.mimeType === undefined || isMediaType(a.mimeType)) return a;
+    const { mimeType, ...rest } = a;
+    return { ...rest, declaredMimeType: mimeType };
+  };
+  const out = { ...draft };
+  if (draft.attachments) out.attachments = draft.attachments.map(fix);
+  if (draft.call?.recording) out.call = { ...draft.call, recording: fix(draft.call.recording) };
+  return out;
 }
 
 /** Parses bytes from the bus or the archive and proves the integrity hash still matches. */

@@ -68,6 +68,12 @@ const routes: Route[] = [
   },
   {
     method: 'GET',
+    pattern: '/v1/bad-header/:which',
+    // what a vendor-supplied content type did before it was validated: Node refuses it in writeHead
+    handler: async (req) => ({ status: 200, headers: { 'content-type': req.params.which === 'crlf' ? 'text/plain\r\nX-Injected: yes' : 'text/plain; name=résumé☃' }, body: 'x' }),
+  },
+  {
+    method: 'GET',
     pattern: '/v1/throws-string',
     handler: async () => {
       throw 'a string, not an Error'; // eslint-disable-line no-throw-literal
@@ -275,6 +281,16 @@ describe('startHttpServer', () => {
     const thrownString = await call('/v1/throws-string');
     expect(thrownString.status).toBe(500);
     expect(thrownString.body).toEqual({ error: { code: 'internal_error', message: 'internal error' } });
+  });
+
+  test.each(['crlf', 'non-latin1'])('a handler response with an invalid header value (%s) → 500, logged, and the server keeps serving', async (which) => {
+    const error = jest.spyOn(logger, 'error');
+    const res = await call(`/v1/bad-header/${which}`);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-injected')).toBeNull();
+    expect(res.body).toEqual({ error: { code: 'internal_error', message: 'internal error' } });
+    expect(error).toHaveBeenCalledWith(expect.objectContaining({ event: 'http_response_failed', path: `/v1/bad-header/${which}` }));
+    expect((await call('/v1/records/still-up')).status).toBe(200);
   });
 
   test('close() stops accepting connections', async () => {

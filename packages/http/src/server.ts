@@ -7,7 +7,8 @@ import type { Logger } from '@custody/logger';
 import { problem, type HttpRequest, type HttpResponse, type Route } from './types';
 
 export class BodyTooLargeError extends RejectedInputError {
-  constructor(readonly limit: number, readonly sample: Buffer) {
+  /** `sample`: the first `limit` bytes; `received`: how many bytes arrived in all. */
+  constructor(readonly limit: number, readonly sample: Buffer, readonly received = sample.length) {
     super('body_too_large', `body exceeds ${limit} bytes`, 413);
   }
 }
@@ -35,7 +36,11 @@ interface CompiledRoute extends Route {
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
   const compiled = opts.routes.map(compile);
   const server = createServer((req, res) => {
-    void dispatch(compiled, opts, req, res);
+    dispatch(compiled, opts, req, res).catch((err: unknown) => {
+      // last line of defence: a bug in dispatch itself costs one connection, not the process
+      opts.logger.error({ event: 'http_dispatch_failed', err: errorMessage(err) });
+      res.destroy();
+    });
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 60_000;
@@ -86,7 +91,15 @@ async function dispatch(routes: CompiledRoute[], opts: HttpServerOptions, req: I
   } catch (err) {
     response = errorResponse(err, opts.logger, path);
   }
-  send(res, response);
+  try {
+    send(res, response);
+  } catch (err) {
+    // e.g. ERR_INVALID_CHAR from a header value: answer 500 and keep serving, never exit the process
+    opts.logger.error({ event: 'http_response_failed', path, err: errorMessage(err) });
+    response = problem(500, 'internal_error', 'internal error');
+    if (res.headersSent) res.destroy();
+    else send(res, response);
+  }
   opts.logger.debug({ event: 'http_request', method: req.method, path, status: response.status, ms: Number(process.hrtime.bigint() - started) / 1e6 });
 }
 
@@ -140,7 +153,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => (over || declared > limit ? reject(new BodyTooLargeError(limit, Buffer.concat(chunks))) : resolve(Buffer.concat(chunks))));
+    req.on('end', () => (over || declared > limit ? reject(new BodyTooLargeError(limit, Buffer.concat(chunks), size)) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }

@@ -1,15 +1,34 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { ArchiveStore } from '@custody/archive-store';
-import { recordKey } from '@custody/archiver';
-import { parseEnvelope } from '@custody/envelope';
+import { rawKey, recordKey } from '@custody/archiver';
+import { isRawRef, parseEnvelope, servedMediaType } from '@custody/envelope';
 import { IntegrityError, NotFoundError } from '@custody/errors';
 import type { Route } from '@custody/http';
+import type { Readable } from 'node:stream';
 import { AttachmentManifest, manifestKey } from '@custody/media';
 import { audited, type AuditedDeps } from './audited';
 import { requireRole } from './auth';
 
 const READERS = ['compliance', 'legal'] as const;
+
+/** Passes the content through and fails the stream (cutting the response) when it does not hash to `expected`. */
+function verifying(body: Readable, expected: string, what: string): Transform {
+  const hash = createHash('sha256');
+  const verify = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      const actual = hash.digest('hex');
+      done(actual === expected ? null : new IntegrityError(`${what}: content hashes to ${actual}, expected ${expected}`));
+    },
+  });
+  body.pipe(verify);
+  body.on('error', (err) => verify.destroy(err));
+  return verify;
+}
 
 /**
  * Streams an attachment's content from the WORM store. The expected SHA-256 is sent up front
@@ -34,6 +53,7 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
         let storageKey = att.storageKey;
         let sha256 = att.sha256;
         let mimeType = att.mimeType;
+        // a type the vendor declared that was not a media type is not replaced by a guess
         if (!storageKey) {
           const manifest = await deps.store.get(manifestKey(p.tenant, id, attachment)).catch(() => {
             throw new NotFoundError(`attachment ${attachment} of ${id} has not been fetched from the vendor (yet)`);
@@ -42,28 +62,17 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
           storageKey = m.storageKey;
           sha256 = m.sha256;
           // the type the webhook declared stands; the download's fills in when it declared none (Telegram photos)
-          mimeType = mimeType ?? m.mimeType;
+          mimeType = mimeType ?? (att.declaredMimeType ? undefined : m.mimeType);
         }
         const blob = await deps.store.getStream(storageKey);
         const expected = /^[0-9a-f]{64}$/.test(sha256 ?? '') ? sha256! : blob.info.sha256;
-        const hash = createHash('sha256');
-        const verify = new Transform({
-          transform(chunk: Buffer, _e, done) {
-            hash.update(chunk);
-            done(null, chunk);
-          },
-          flush(done) {
-            const actual = hash.digest('hex');
-            done(actual === expected ? null : new IntegrityError(`attachment ${attachment} of ${id}: content hashes to ${actual}, expected ${expected}`));
-          },
-        });
-        blob.body.pipe(verify);
-        blob.body.on('error', (err) => verify.destroy(err));
+        const verify = verifying(blob.body, expected, `attachment ${attachment} of ${id}`);
         return {
           response: {
             status: 200,
             headers: {
-              'content-type': mimeType ?? 'application/octet-stream',
+              // vendor-declared: only a valid media type ever becomes the header (records archived before validation included)
+              'content-type': servedMediaType(mimeType),
               'content-length': String(blob.info.size),
               'x-custody-sha256': expected,
               ...(att.fileName && { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(att.fileName)}` }),
@@ -72,6 +81,41 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
           },
           target: id,
           details: { attachment, sha256: expected },
+        };
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/records/:id/raw',
+      handler: audited(deps, 'records.raw', async (p, req) => {
+        requireRole(p, READERS, 'read raw vendor payloads');
+        const id = req.params.id!;
+        if (!/^[0-9a-f]{40}$/.test(id)) throw new NotFoundError(`no record ${id}`);
+        const record = await deps.store.get(recordKey(p.tenant, id)).catch(() => {
+          throw new NotFoundError(`no record ${id}`);
+        });
+        const raw = parseEnvelope(record.body).source.raw;
+        if (!isRawRef(raw)) {
+          const bytes = Buffer.from(raw.body, raw.encoding === 'base64' ? 'base64' : 'utf8');
+          return { response: { status: 200, headers: { 'content-type': servedMediaType(raw.contentType), 'x-custody-sha256': createHash('sha256').update(bytes).digest('hex') }, body: bytes }, target: id };
+        }
+        const blob = await deps.store.getStream(rawKey(p.tenant, raw.sha256)).catch(() => {
+          throw new NotFoundError(`the delivery of record ${id} is not archived (yet)`);
+        });
+        return {
+          response: {
+            status: 200,
+            headers: {
+              'content-type': servedMediaType(raw.contentType),
+              'content-length': String(blob.info.size),
+              'x-custody-sha256': raw.sha256,
+              // where the record's own event sits in the delivery (connector-built, encoded all the same)
+              ...(raw.path && { 'x-custody-event-path': encodeURIComponent(raw.path) }),
+            },
+            body: verifying(blob.body, raw.sha256, `delivery of record ${id}`),
+          },
+          target: id,
+          details: { sha256: raw.sha256 },
         };
       }),
     },

@@ -6,7 +6,7 @@ import type { Logger } from '@custody/logger';
 import { toIndexDoc, type SearchIndex } from '@custody/search-index';
 import type { LockPolicy } from './lock-policy';
 import { mapLimit } from './map-limit';
-import { archiveStep, decodeStep, ok, type Archived, type StepResult } from './steps';
+import { archiveStep, decodeStep, ok, rawStep, type Archived, type StepResult } from './steps';
 
 export interface ArchiverMetrics {
   archived(envelope: Envelope, created: boolean, ms: number): void;
@@ -19,7 +19,7 @@ export interface ArchiverDeps {
   store: ArchiveStore;
   index: SearchIndex;
   policy: LockPolicy;
-  topics: { customerData: string; dlq: string };
+  topics: { customerData: string; raw: string; dlq: string };
   groupId: string;
   concurrency: number;
   logger: Logger;
@@ -38,7 +38,7 @@ export class Archiver {
   async start(): Promise<void> {
     this.subscription = await this.deps.bus.subscribe({
       groupId: this.deps.groupId,
-      topics: [this.deps.topics.customerData],
+      topics: [this.deps.topics.customerData, this.deps.topics.raw],
       fromBeginning: true,
       onBatch: (records) => this.handleBatch(records),
     });
@@ -49,8 +49,10 @@ export class Archiver {
   }
 
   async handleBatch(records: BusRecord[]): Promise<void> {
-    const decoded = records.map(decodeStep);
-    const archived = await mapLimit(decoded, this.deps.concurrency, async (d, i): Promise<StepResult<Archived>> => {
+    // raw deliveries need no decoding or index entry: they are stored, and their result joins the batch's
+    const decoded = records.map((r) => (r.topic === this.deps.topics.raw ? null : decodeStep(r)));
+    const archived = await mapLimit(decoded, this.deps.concurrency, async (d, i): Promise<StepResult<Archived | null>> => {
+      if (d === null) return rawStep(this.deps.store, this.deps.policy, records[i]!);
       if (d.status !== 'ok') return d;
       const started = Date.now();
       const r = await archiveStep(this.deps.store, this.deps.policy, d.value, records[i]!.value);
@@ -61,20 +63,20 @@ export class Archiver {
     await this.act(records, results);
   }
 
-  private async indexStep(archived: StepResult<Archived>[]): Promise<StepResult<Archived>[]> {
-    const ready = archived.flatMap((r) => (r.status === 'ok' ? [r.value] : []));
+  private async indexStep(archived: StepResult<Archived | null>[]): Promise<StepResult<Archived | null>[]> {
+    const ready = archived.flatMap((r) => (r.status === 'ok' && r.value ? [r.value] : []));
     if (ready.length === 0) return archived;
     const started = Date.now();
     let failures;
     try {
       failures = await this.deps.index.bulkUpsert(ready.map((a) => toIndexDoc({ ...a.envelope, ...a.lock.resolved }, a.archive, a.lock.holds)));
     } catch (err) {
-      return archived.map((r) => (r.status === 'ok' ? { status: 'retry', step: 'index', error: err } : r));
+      return archived.map((r) => (r.status === 'ok' && r.value ? { status: 'retry', step: 'index', error: err } : r));
     }
     const byId = new Map(failures.map((f) => [f.id, f]));
     this.deps.metrics?.indexed(ready.filter((a) => !byId.has(a.envelope.id)).map((a) => a.envelope), Date.now() - started);
     return archived.map((r) => {
-      if (r.status !== 'ok') return r;
+      if (r.status !== 'ok' || !r.value) return r;
       const f = byId.get(r.value.envelope.id);
       if (!f) return ok(r.value);
       return f.retriable ? { status: 'retry', step: 'index', error: new DependencyUnavailableError('opensearch', f.reason) } : { status: 'dlq', step: 'index', reason: f.reason };
@@ -82,7 +84,7 @@ export class Archiver {
   }
 
   /** The one place results become effects: retry the batch, or dead-letter and let the bus commit. */
-  private async act(records: BusRecord[], results: StepResult<Archived>[]): Promise<void> {
+  private async act(records: BusRecord[], results: StepResult<Archived | null>[]): Promise<void> {
     const retry = results.find((r) => r.status === 'retry');
     if (retry && retry.status === 'retry') {
       throw new DependencyUnavailableError('archiver', `step ${retry.step}: ${errorMessage(retry.error)}`, retry.error);

@@ -11,6 +11,11 @@ export interface Lock {
 /** Decides how each record is locked when written. Tenant retention settings and holds plug in here. */
 export interface LockPolicy {
   lockFor(env: Envelope): Promise<Lock>;
+  /**
+   * The lock of a delivery's bytes, archived before or after the records citing them: at least as
+   * long as any record of the tenant received then could be kept, held while any hold is active.
+   */
+  lockForRaw(tenant: string, receivedAt: Date): Promise<Lock>;
 }
 
 /**
@@ -24,5 +29,11 @@ export class FixedRetention implements LockPolicy {
     const fromSent = Date.parse(env.sentAt) + this.days * 86_400_000;
     const floor = Date.now() + this.minLockSeconds * 1000;
     return { retainUntil: new Date(Math.max(fromSent, floor)), holds: [] };
+  }
+
+  async lockForRaw(_tenant: string, receivedAt: Date): Promise<Lock> {
+    // sentAt may be up to a day after receipt (clock skew allowance): cover that too
+    const until = receivedAt.getTime() + 86_400_000 + this.days * 86_400_000;
+    return { retainUntil: new Date(Math.max(until, Date.now() + this.minLockSeconds * 1000)), holds: [] };
   }
 }

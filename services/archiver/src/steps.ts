@@ -1,9 +1,10 @@
 import type { ArchiveStore } from '@custody/archive-store';
 import type { BusRecord } from '@custody/bus';
 import { CustodyError, errorMessage, isRetriable } from '@custody/errors';
-import { parseEnvelope, type Envelope } from '@custody/envelope';
+import { parseEnvelope, servedMediaType, type Envelope } from '@custody/envelope';
 import type { ArchiveRef } from '@custody/search-index';
-import { recordKey } from './keys';
+import { createHash } from 'node:crypto';
+import { rawKey, recordKey } from './keys';
 import type { Lock, LockPolicy } from './lock-policy';
 
 /** What a pipeline step decided. Only the batch handler acts on it. */
@@ -54,5 +55,34 @@ export async function archiveStep(store: ArchiveStore, policy: LockPolicy, envel
     return ok({ envelope: parseEnvelope(stored.body), archive, lock, created: false });
   } catch (err) {
     return failed('archive', err);
+  }
+}
+
+const TENANT = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * A webhook delivery's bytes, written once by content: a redelivery (or the same bytes from another
+ * record) finds them stored and only raises their lock when the new one reaches further.
+ */
+export async function rawStep(store: ArchiveStore, policy: LockPolicy, record: BusRecord): Promise<StepResult<null>> {
+  const { tenant, sha256, content_type: contentType, received_at: receivedAt } = record.headers;
+  if (!tenant || !TENANT.test(tenant)) return { status: 'dlq', step: 'raw', reason: 'raw delivery without a valid tenant header' };
+  const actual = createHash('sha256').update(record.value).digest('hex');
+  if (sha256 !== actual) return { status: 'dlq', step: 'raw', reason: `raw delivery hashes to ${actual}, header says ${sha256 ?? 'nothing'}` };
+  try {
+    const received = receivedAt && !Number.isNaN(Date.parse(receivedAt)) ? new Date(receivedAt) : new Date();
+    const lock = await policy.lockForRaw(tenant, received);
+    const key = rawKey(tenant, actual);
+    const legalHold = lock.holds.length > 0;
+    const existing = await store.head(key);
+    if (!existing) {
+      await store.put({ key, body: record.value, contentType: servedMediaType(contentType), retainUntil: lock.retainUntil, legalHold, metadata: { 'custody-tenant': tenant } });
+      return ok(null);
+    }
+    if (!existing.retainUntil || existing.retainUntil < lock.retainUntil) await store.extendRetention(key, existing.versionId, lock.retainUntil);
+    if (legalHold && !existing.legalHold) await store.setLegalHold(key, existing.versionId, true);
+    return ok(null);
+  } catch (err) {
+    return failed('raw', err);
   }
 }

@@ -1,22 +1,28 @@
 import type { Bus } from '@custody/bus';
-import { normalizePayload, type NormalizedPayload, type RejectedEvent, type WebhookRequest } from '@custody/connector-kit';
+import { normalizePayload, type DeliveryLimits, type NormalizedPayload, type RejectedEvent, type WebhookRequest } from '@custody/connector-kit';
 import { RejectedInputError, errorMessage } from '@custody/errors';
-import type { Envelope, EnvelopeDraft } from '@custody/envelope';
+import { isRawRef, type Envelope, type EnvelopeDraft } from '@custody/envelope';
 import { resolveIdentities, type Directory } from '@custody/identity';
 import { BodyTooLargeError, json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
-import { quarantine } from './quarantine';
+import { forensicSample, quarantine } from './quarantine';
 import type { InstanceDirectory, ResolvedInstance } from './instances';
+import { RejectionLimiter } from './rate-limit';
 
 export interface GatewayDeps {
   bus: Bus;
-  topics: { customerData: string; quarantine: string };
+  topics: { customerData: string; quarantine: string; raw: string };
   instances: InstanceDirectory;
   logger: Logger;
+  limits?: DeliveryLimits;
+  /** Unauthenticated rejections quarantined per minute, per instance and per source address; past it: 429, nothing kept. */
+  rejectionsPerMinute?: number;
   /** The tenant's employee directory, for identity resolution before sealing. */
   directoryOf?(tenant: string): Directory;
   onAccepted?(instance: ResolvedInstance, envelopes: Envelope[]): void;
   onQuarantined?(instance: ResolvedInstance | undefined, code: string): void;
+  /** A rejection that was not kept (rate limit): counted, never silent. */
+  onDropped?(instance: ResolvedInstance, reason: string): void;
 }
 
 /** `instance` names the connector instance that captured the record: attachment fetching needs its credentials. */
@@ -26,11 +32,21 @@ export function envelopeMessage(env: Envelope, instance?: string) {
   return { key: `${env.tenant}:${env.conversation.id}`, value: JSON.stringify(env), headers };
 }
 
+/** One delivery's bytes, archived once by SHA-256; the envelopes it produced reference them. */
+export function rawDeliveryMessage(raw: Buffer, sha256: string, meta: { tenant: string; instance: string; connector: string; contentType: string; receivedAt: Date }) {
+  return {
+    key: `${meta.tenant}:raw:${sha256}`,
+    value: raw,
+    headers: { tenant: meta.tenant, sha256, content_type: meta.contentType.slice(0, 256), instance: meta.instance, connector: meta.connector, received_at: meta.receivedAt.toISOString() },
+  };
+}
+
 /** Vendor webhooks: the only unauthenticated routes, each proven by the vendor's signature instead. */
 export function gatewayRoutes(deps: GatewayDeps): Route[] {
+  const limiter = new RejectionLimiter(deps.rejectionsPerMinute ?? 60);
   return [
     { method: 'GET', pattern: '/webhooks/:instance', handler: (req) => handshake(deps, req) },
-    { method: 'POST', pattern: '/webhooks/:instance', handler: (req) => receive(deps, req) },
+    { method: 'POST', pattern: '/webhooks/:instance', handler: (req) => receive(deps, limiter, req) },
   ];
 }
 
@@ -42,7 +58,7 @@ async function handshake(deps: GatewayDeps, req: HttpRequest): Promise<HttpRespo
   return { status: r.status, headers: { 'content-type': r.contentType }, body: r.body };
 }
 
-async function receive(deps: GatewayDeps, req: HttpRequest): Promise<HttpResponse> {
+async function receive(deps: GatewayDeps, limiter: RejectionLimiter, req: HttpRequest): Promise<HttpResponse> {
   const inst = deps.instances.get(req.params.instance!);
   if (!inst) return problem(404, 'unknown_instance', 'no such webhook');
   const receivedAt = new Date();
@@ -53,30 +69,38 @@ async function receive(deps: GatewayDeps, req: HttpRequest): Promise<HttpRespons
     raw = await req.body();
   } catch (err) {
     if (!(err instanceof BodyTooLargeError)) throw err;
-    return reject(deps, inst, err, 'size', err.sample, contentType, receivedAt, true);
+    return rejectUnproven(deps, limiter, inst, req, err, 'size', err.sample, err.received, contentType, receivedAt);
   }
   let stage = 'verify';
   let result: NormalizedPayload;
   try {
     inst.connector.verify(toWebhookRequest(req, raw), inst.config);
+  } catch (err) {
+    if (!(err instanceof RejectedInputError)) throw err;
+    return rejectUnproven(deps, limiter, inst, req, err, stage, raw, raw.length, contentType, receivedAt);
+  }
+  try {
     stage = 'normalize';
     const directory = deps.directoryOf?.(inst.tenant);
     const enrich = directory ? (d: EnvelopeDraft) => resolveIdentities(d, directory) : undefined;
-    result = normalizePayload(inst.connector, raw, contentType, { tenant: inst.tenant, receivedAt }, inst.config, enrich);
+    result = normalizePayload(inst.connector, raw, contentType, { tenant: inst.tenant, receivedAt }, inst.config, enrich, deps.limits);
   } catch (err) {
     if (!(err instanceof RejectedInputError)) throw err;
-    return reject(deps, inst, err, stage, raw, contentType, receivedAt, false);
+    return reject(deps, inst, err, stage, raw, contentType, receivedAt);
   }
-  const { envelopes, rejected } = result;
+  const { envelopes, rejected, rawSha256 } = result;
   // nothing usable at all: the body itself violates the vendor schema
   if (envelopes.length === 0 && rejected.length > 0) {
     const first = rejected[0]!;
-    const reason = rejected.map((r) => r.reason).join('; ');
-    return reject(deps, inst, new RejectedInputError(first.code, reason), stage, raw, contentType, receivedAt, false);
+    const reason = rejected.map((r) => r.reason).join('; ').slice(0, 2000);
+    return reject(deps, inst, new RejectedInputError(first.code, reason), stage, raw, contentType, receivedAt);
   }
-  // Acknowledge only what Kafka has durably accepted; on failure the vendor redelivers.
+  // Acknowledge only what the bus has durably accepted; on failure the vendor redelivers. The
+  // delivery's bytes go first, once, so no record is ever archived citing bytes the bus never took.
+  const meta = { tenant: inst.tenant, instance: inst.id, connector: inst.connector.id, contentType, receivedAt };
+  if (envelopes.some((e) => isRawRef(e.source.raw)) || rejected.length > 0) await deps.bus.publish(deps.topics.raw, [rawDeliveryMessage(raw, rawSha256, meta)]);
   await deps.bus.publish(deps.topics.customerData, envelopes.map((e) => envelopeMessage(e, inst.id)));
-  for (const r of rejected) await quarantineEvent(deps, inst, r, raw, contentType, receivedAt);
+  for (const r of rejected) await quarantineEvent(deps, inst, r, rawSha256, contentType, receivedAt);
   deps.onAccepted?.(inst, envelopes);
   deps.logger.info({ event: 'webhook_accepted', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, records: envelopes.length, quarantined: rejected.length });
   if (rejected.length > 0) {
@@ -87,31 +111,63 @@ async function receive(deps: GatewayDeps, req: HttpRequest): Promise<HttpRespons
   return json(200, { accepted: envelopes.length, ids: envelopes.map((e) => e.id) });
 }
 
-/** One bad event inside an otherwise valid payload: the whole original body is kept with the event's path. */
-async function quarantineEvent(deps: GatewayDeps, inst: ResolvedInstance, r: RejectedEvent, raw: Buffer, contentType: string, receivedAt: Date): Promise<void> {
+/**
+ * One bad event inside an otherwise valid delivery: the delivery's bytes are archived once (raw
+ * topic); the quarantine record names them by hash and the event by its path, so a delivery of
+ * thousands of bad events does not copy its body thousands of times.
+ */
+async function quarantineEvent(deps: GatewayDeps, inst: ResolvedInstance, r: RejectedEvent, rawSha256: string, contentType: string, receivedAt: Date): Promise<void> {
   await quarantine(deps.bus, deps.topics.quarantine, {
-    raw, code: r.code, reason: `${r.path}: ${r.reason}`, stage: 'normalize', connector: inst.connector.id, instance: inst.id, tenant: inst.tenant, contentType, receivedAt,
+    raw: Buffer.from(JSON.stringify({ code: r.code, reason: r.reason, path: r.path, rawSha256 })),
+    code: r.code,
+    reason: `${r.path}: ${r.reason}`,
+    stage: 'normalize',
+    connector: inst.connector.id,
+    instance: inst.id,
+    tenant: inst.tenant,
+    contentType,
+    receivedAt,
+    extra: { raw_sha256: rawSha256, path: r.path.slice(0, 1024) },
   });
   deps.onQuarantined?.(inst, r.code);
   deps.logger.warn({ event: 'webhook_event_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: r.code, path: r.path, reason: r.reason });
 }
 
-async function reject(
-  deps: GatewayDeps,
-  inst: ResolvedInstance,
-  err: RejectedInputError,
-  stage: string,
-  raw: Buffer,
-  contentType: string,
-  receivedAt: Date,
-  truncated: boolean,
-): Promise<HttpResponse> {
+/** An authentic delivery the contract cannot hold: its exact bytes are kept with the reason. */
+async function reject(deps: GatewayDeps, inst: ResolvedInstance, err: RejectedInputError, stage: string, raw: Buffer, contentType: string, receivedAt: Date): Promise<HttpResponse> {
   // If the quarantine write fails the error propagates as 503: the vendor retries, nothing is lost.
-  await quarantine(deps.bus, deps.topics.quarantine, {
-    raw, code: err.code, reason: err.message, stage, connector: inst.connector.id, instance: inst.id, tenant: inst.tenant, contentType, receivedAt, truncated,
-  });
+  await quarantine(deps.bus, deps.topics.quarantine, { raw, code: err.code, reason: err.message, stage, connector: inst.connector.id, instance: inst.id, tenant: inst.tenant, contentType, receivedAt });
   deps.onQuarantined?.(inst, err.code);
   deps.logger.warn({ event: 'webhook_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: err.code, stage, reason: errorMessage(err) });
+  return problem(err.status, err.code, err.message);
+}
+
+/**
+ * A request nobody proved authentic (bad signature, or too large to check): anyone on the internet
+ * can send these, so only a forensic sample is kept, at a bounded rate per instance and per source.
+ */
+async function rejectUnproven(
+  deps: GatewayDeps,
+  limiter: RejectionLimiter,
+  inst: ResolvedInstance,
+  req: HttpRequest,
+  err: RejectedInputError,
+  stage: string,
+  body: Buffer,
+  received: number,
+  contentType: string,
+  receivedAt: Date,
+): Promise<HttpResponse> {
+  const source = req.remoteAddress ?? 'unknown';
+  if (!limiter.take(`instance:${inst.id}`, `address:${source}`)) {
+    deps.onDropped?.(inst, 'rate_limited');
+    deps.logger.debug({ event: 'webhook_rejection_dropped', instance: inst.id, remote_address: source, code: err.code });
+    return { ...problem(429, 'too_many_rejections', 'too many rejected requests; retry later'), headers: { 'retry-after': '60' } };
+  }
+  const sample = forensicSample(body, received, req.headers, req.remoteAddress);
+  await quarantine(deps.bus, deps.topics.quarantine, { raw: sample.raw, extra: sample.extra, code: err.code, reason: err.message, stage, connector: inst.connector.id, instance: inst.id, tenant: inst.tenant, contentType, receivedAt });
+  deps.onQuarantined?.(inst, err.code);
+  deps.logger.warn({ event: 'webhook_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: err.code, stage, remote_address: source, reason: errorMessage(err) });
   return problem(err.status, err.code, err.message);
 }
 

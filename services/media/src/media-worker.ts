@@ -2,7 +2,7 @@ import type { ArchiveStore } from '@custody/archive-store';
 import { storeBlob, type LockPolicy } from '@custody/archiver';
 import type { Bus, BusRecord, Subscription } from '@custody/bus';
 import type { MediaContent } from '@custody/connector-kit';
-import { parseEnvelope, type Attachment, type Envelope } from '@custody/envelope';
+import { isMediaType, parseEnvelope, type Attachment, type Envelope } from '@custody/envelope';
 import { CustodyError, errorMessage, isRetriable } from '@custody/errors';
 import type { InstanceDirectory } from '@custody/gateway';
 import type { Logger } from '@custody/logger';
@@ -94,8 +94,10 @@ export class MediaWorker {
     if (await this.deps.store.head(key)) return; // fetched before (redelivery)
     const lock = await this.deps.policy.lockFor(env);
     const media = await fetchMedia(att);
-    const blob = await storeBlob(this.deps.store, { tenant: env.tenant, source: media.body, contentType: media.mimeType ?? att.mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
-    const manifest: AttachmentManifest = { recordId: env.id, attachmentId: att.id, storageKey: blob.storageKey, sha256: blob.sha256, size: blob.size, mimeType: media.mimeType ?? att.mimeType, fetchedAt: new Date().toISOString() };
+    // the download's Content-Type is vendor-supplied too: only a valid media type is kept
+    const mimeType = isMediaType(media.mimeType) ? media.mimeType : att.mimeType;
+    const blob = await storeBlob(this.deps.store, { tenant: env.tenant, source: media.body, contentType: mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
+    const manifest: AttachmentManifest = { recordId: env.id, attachmentId: att.id, storageKey: blob.storageKey, sha256: blob.sha256, size: blob.size, mimeType, fetchedAt: new Date().toISOString() };
     await this.deps.store.put({ key, body: Buffer.from(JSON.stringify(manifest)), contentType: 'application/json', retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
     this.deps.logger.info({ event: 'attachment_stored', tenant: env.tenant, record: env.id, attachment: att.id, sha256: blob.sha256, size: blob.size, new_blob: blob.created });
   }

@@ -39,7 +39,11 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
 
   // one record may carry a whole webhook body (quarantine, source.raw): the topics take what HTTP accepts
   const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
-  await adapters.bus.ensureTopics([topics.customerData, topics.quarantine, topics.dlq, topics.audit].map((name) => ({ name, maxMessageBytes })));
+  await adapters.bus.ensureTopics([
+    ...[topics.customerData, topics.raw, topics.dlq, topics.audit].map((name) => ({ name, maxMessageBytes })),
+    // forensic samples and rejected deliveries are kept for investigation, not forever
+    { name: topics.quarantine, maxMessageBytes, retentionMs: Math.round(config.CUSTODY_QUARANTINE_RETENTION_DAYS * 86_400_000), retentionBytes: config.CUSTODY_QUARANTINE_RETENTION_BYTES },
+  ]);
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
   const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }));
   const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);
@@ -136,6 +140,9 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
         instances,
         logger: logger.child({ component: 'gateway' }),
         directoryOf: (tenant) => control.directoryOf(tenant),
+        limits: { maxEvents: config.CUSTODY_MAX_EVENTS_PER_DELIVERY, maxEnvelopeBytes: config.CUSTODY_MAX_RECORD_BYTES_PER_DELIVERY },
+        rejectionsPerMinute: config.CUSTODY_REJECTIONS_PER_MINUTE,
+        onDropped: (inst, reason) => metrics.quarantineDropped.inc({ connector: inst.connector.id, tenant: inst.tenant, reason }),
         onAccepted: (inst, envelopes) => envelopes.forEach((e) => metrics.ingested.inc({ channel: e.channel, tenant: inst.tenant })),
         onQuarantined: (inst, code) => metrics.quarantined.inc({ connector: inst?.connector.id ?? 'unknown', tenant: inst?.tenant ?? 'unknown', code }),
       }),

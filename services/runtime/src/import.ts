@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '@custody/config';
 import { isRejected, type ImportItem, type RejectedEvent } from '@custody/connector-kit';
 import { getImporter } from '@custody/connectors';
 import { TenantLockPolicy, controlTopicsFor, openControlPlane, type ControlPlane } from '@custody/control';
-import { sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
+import { isRawRef, sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
 import { ConfigError, RejectedInputError } from '@custody/errors';
 import { envelopeMessage, quarantine } from '@custody/gateway';
 import { resolveIdentities } from '@custody/identity';
@@ -129,7 +129,7 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
       if (envelopes.length) await adapters.bus.publish(topics.customerData, envelopes.map((e) => envelopeMessage(e)));
       for (const { r, raw, contentType } of rejects) {
         await quarantine(adapters.bus, topics.quarantine, {
-          raw: raw.subarray(0, MAX_QUARANTINE_BYTES), truncated: raw.length > MAX_QUARANTINE_BYTES, code: r.code, reason: `${r.path}: ${r.reason}`,
+          raw: raw.subarray(0, MAX_QUARANTINE_BYTES), extra: raw.length > MAX_QUARANTINE_BYTES ? { truncated: 'true' } : undefined, code: r.code, reason: `${r.path}: ${r.reason}`,
           stage: 'import', connector: importer.id, tenant: options.tenant, contentType, receivedAt,
         });
       }
@@ -199,7 +199,8 @@ async function prepare(item: Item, draft: EnvelopeDraft, deps: PrepareDeps): Pro
 }
 
 function rawOf(result: ImportItem['result']): Buffer {
-  if (isRejected(result)) return Buffer.alloc(0);
+  // importers keep each item's bytes inline; a reference has no bytes here to quarantine
+  if (isRejected(result) || isRawRef(result.source.raw)) return Buffer.alloc(0);
   return Buffer.from(result.source.raw.body, result.source.raw.encoding === 'base64' ? 'base64' : 'utf8');
 }
 

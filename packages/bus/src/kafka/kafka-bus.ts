@@ -62,6 +62,8 @@ export class KafkaBus implements Bus {
         configEntries: [
           ...(s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
           ...(s.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }] : []),
+          ...(s.retentionMs ? [{ name: 'retention.ms', value: String(s.retentionMs) }] : []),
+          ...(s.retentionBytes ? [{ name: 'retention.bytes', value: String(s.retentionBytes) }] : []),
         ],
       })),
     });

@@ -5,7 +5,7 @@ import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
 import { signal } from './index';
 import type { SignalConfig } from './types';
-import { rejection, runConnector } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
 
 const ACCOUNT = '+14155550100';
 const config: SignalConfig = { account: ACCOUNT, sharedSecret: 'signal-forwarder-secret-0123' };
@@ -65,7 +65,7 @@ describe('signal connector: fixtures', () => {
         externalId: '+447700900123:1763800000000',
         accountId: ACCOUNT,
         receivedAt: RECEIVED_AT.toISOString(),
-        raw: { contentType: 'application/json', encoding: 'utf8', body: body.toString('utf8') },
+        raw: deliveryRef(body, 'application/json'),
       },
       conversation: { id: `signal:${ACCOUNT}:+447700900123`, type: 'direct' },
       sender: ALICE,
@@ -184,7 +184,7 @@ describe('signal connector: fixtures', () => {
     const first = run(body);
     expect(first.length).toBeGreaterThan(0);
     for (const e of first) {
-      expect(Buffer.from(e.source.raw.body, 'utf8').equals(body)).toBe(true);
+      expect(e.source.raw).toEqual(deliveryRef(body, 'application/json'));
       for (const p of [e.sender, ...e.recipients]) if (p.kind === 'phone') expect(p.value).toMatch(/^\+[1-9]\d{1,14}$/);
     }
     expect(run(body)).toEqual(first);

@@ -7,7 +7,7 @@ import type { Attachment, Envelope } from '@custody/envelope';
 import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
 import { telegramBot } from './index';
 import { TelegramBotConfig } from './types';
-import { rejection } from '../../../../tests/support/connector-testing';
+import { rejection, deliveryRef } from '../../../../tests/support/connector-testing';
 
 const BOT_ID = '7012345678';
 const config = TelegramBotConfig.parse({ botToken: `${BOT_ID}:AAF1xV9pQe7bT3Jm0kLr2sWc8yZu4dNhGi0`, secretToken: 'tg-secret-0123456789abcdef' });
@@ -69,7 +69,7 @@ describe('telegram-bot connector: fixtures', () => {
         externalId: `${BOT_ID}:${USER_ID}:4411`,
         accountId: BOT_ID,
         receivedAt: RECEIVED_AT.toISOString(),
-        raw: { contentType: 'application/json', encoding: 'utf8', body: body.toString('utf8') },
+        raw: deliveryRef(body, 'application/json'),
       },
       conversation: PRIVATE,
       sender: SHEENA,
@@ -216,7 +216,7 @@ describe('telegram-bot connector: fixtures', () => {
   test.each(FIXTURES)('%s: source.raw.body is the exact fixture bytes', (name) => {
     const body = fixture(name);
     const env = one(body);
-    expect(env.source.raw).toEqual({ contentType: 'application/json', encoding: 'utf8', body: body.toString('utf8') });
+    expect(env.source.raw).toEqual(deliveryRef(body, 'application/json'));
     expect(env.tenant).toBe('acme');
     expect(env.capturedAt).toBe(RECEIVED_AT.toISOString());
   });
@@ -366,7 +366,7 @@ describe('telegram-bot connector: hostile input', () => {
     const body = JSON.stringify({ update_id: 1, brand_new: true, message: textMessage({ paid_star_count: 5, chat: { id: USER_ID, type: 'private', is_forum: false } }) });
     const env = one(body);
     expect(env.content).toEqual({ text: 'hello', format: 'telegram/text' });
-    expect(env.source.raw.body).toBe(body);
+    expect(env.source.raw).toEqual(deliveryRef(body, (env.source.raw as { contentType: string }).contentType));
   });
 
   test('one bad and one good message in one update: the good one goes through, the bad one is rejected with its path', () => {

@@ -8,7 +8,7 @@ import { DependencyUnavailableError } from '@custody/errors';
 import { decodeForm, twilioSignature } from '../twilio-shared';
 import { twilioSms } from './index';
 import { TwilioSmsConfig } from './types';
-import { rejection, runConnector } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
 
 const AC = 'ACa1b2c3d4e5f60718293a4b5c6d7e8f90';
 const config: TwilioSmsConfig = { accountSid: AC, authToken: 'test-auth-token-0123456789abcdef', apiBaseUrl: 'https://api.twilio.com' };
@@ -65,7 +65,7 @@ describe('twilio-sms connector: fixtures', () => {
         externalId: 'SM1f0e2d3c4b5a69788796a5b4c3d2e1f0',
         accountId: AC,
         receivedAt: RECEIVED_AT.toISOString(),
-        raw: { contentType: FORM, encoding: 'utf8', body: body.toString('utf8') },
+        raw: deliveryRef(body, FORM),
       },
       conversation: CONVERSATION,
       sender: CUSTOMER,
@@ -162,7 +162,7 @@ describe('twilio-sms connector: fixtures', () => {
   test.each(FIXTURES)('%s: source.raw.body is the exact fixture bytes, participants E.164', (name) => {
     const body = fixture(name);
     for (const e of run(body)) {
-      expect(e.source.raw).toEqual({ contentType: FORM, encoding: 'utf8', body: body.toString('utf8') });
+      expect(e.source.raw).toEqual(deliveryRef(body, FORM));
       for (const p of [e.sender, ...e.recipients]) expect(p.value).toMatch(/^\+[1-9]\d{1,14}$/);
     }
   });
@@ -183,7 +183,7 @@ describe('twilio-sms connector: fixtures', () => {
     const body = form({ RcsBrandNew: 'x', ChannelMetadata: '{"a":1}', AddOns: '{"status":"successful"}' });
     const [env] = run(body);
     expect(env!.content!.text).toBe('hello');
-    expect(env!.source.raw.body).toBe(body);
+    expect(env!.source.raw).toEqual(deliveryRef(body, (env!.source.raw as { contentType: string }).contentType));
   });
 
   test('acknowledge answers with empty TwiML', () => {

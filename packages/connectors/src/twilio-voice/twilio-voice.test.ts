@@ -8,7 +8,7 @@ import { DependencyUnavailableError } from '@custody/errors';
 import { decodeForm, twilioSignature } from '../twilio-shared';
 import { recordingFileUrl, twilioVoice } from './index';
 import type { TwilioVoiceConfig } from './types';
-import { rejection, runConnector } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
 
 const AC = 'ACa1b2c3d4e5f60718293a4b5c6d7e8f90';
 const CA = 'CA5e6f708192a3b4c5d6e7f8091a2b3c4d';
@@ -63,7 +63,7 @@ describe('twilio-voice connector: fixtures', () => {
       tenant: 'acme',
       kind: 'call',
       channel: 'voice',
-      source: { connector: 'twilio-voice', externalId: `${CA}:completed`, accountId: AC, receivedAt: RECEIVED_AT.toISOString(), raw: { contentType: FORM, encoding: 'utf8', body: body.toString('utf8') } },
+      source: { connector: 'twilio-voice', externalId: `${CA}:completed`, accountId: AC, receivedAt: RECEIVED_AT.toISOString(), raw: deliveryRef(body, FORM) },
       conversation: CONVERSATION,
       sender: CUSTOMER,
       recipients: [FIRM],
@@ -177,7 +177,7 @@ describe('twilio-voice connector: fixtures', () => {
 
   test.each(FIXTURES)('%s: source.raw.body is the exact fixture bytes', (name) => {
     const body = fixture(name);
-    for (const e of run(body)) expect(e.source.raw).toEqual({ contentType: FORM, encoding: 'utf8', body: body.toString('utf8') });
+    for (const e of run(body)) expect(e.source.raw).toEqual(deliveryRef(body, FORM));
   });
 
   test.each(FIXTURES)('%s: the same input twice gives the same ids and envelopes; ids are per tenant', (name) => {
@@ -195,7 +195,7 @@ describe('twilio-voice connector: fixtures', () => {
 
   test('unknown parameters are accepted and kept in source.raw', () => {
     const body = call({ StirVerstat: 'TN-Validation-Passed-A', CallToken: '%7B%22x%22%3A1%7D', AnsweredBy: 'human' });
-    expect(run(body)[0]!.source.raw.body).toBe(body);
+    expect(run(body)[0]!.source.raw).toEqual(deliveryRef(body, (run(body)[0]!.source.raw as { contentType: string }).contentType));
   });
 
   test('acknowledge answers with empty TwiML', () => {
@@ -285,9 +285,9 @@ describe('twilio-voice connector: hostile input', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  test('a very large (unknown) parameter is archived intact', () => {
+  test('a very large (unknown) parameter is archived intact (in the delivery the record references)', () => {
     const body = call({ StirPassportToken: 'x'.repeat(1_000_000) });
-    expect(run(body)[0]!.source.raw.body.length).toBe(body.length);
+    expect(run(body)[0]!.source.raw).toEqual(deliveryRef(body, FORM));
     expect(rejection(() => run(call({ From: `+1${'4'.repeat(300)}` })), 'schema_violation').message.length).toBeLessThan(500);
   });
 

@@ -8,7 +8,7 @@ import { ConfigError, DependencyUnavailableError } from '@custody/errors';
 import { decrypt, encrypt, encryptCallback, wecomSignature } from './crypto';
 import { wecom } from './index';
 import { WecomConfig } from './types';
-import { rejection, runConnector } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
 
 const config = WecomConfig.parse({ token: 'Custody2025Token', encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', corpId: 'ww8d1a2f3c4b5e6a7d' });
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -112,7 +112,7 @@ describe('wecom connector: fixtures', () => {
         externalId: '7453925831021238272',
         accountId: 'ww8d1a2f3c4b5e6a7d:1000002',
         receivedAt: RECEIVED_AT.toISOString(),
-        raw: { contentType: 'text/xml', encoding: 'utf8', body },
+        raw: deliveryRef(body, 'text/xml'),
       },
       conversation: CONVERSATION,
       sender: MEMBER,
@@ -124,7 +124,7 @@ describe('wecom connector: fixtures', () => {
       integrity: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
     expect(env!.attachments).toBeUndefined();
-    expect(env!.source.raw.body).not.toContain('ACME'); // evidence is the ciphertext as received
+    expect(env!.source.raw).toEqual(deliveryRef(body, 'text/xml')); // evidence is the ciphertext as received
   });
 
   test('image, voice and video: one attachment each, fetchable by media id', () => {

@@ -5,7 +5,7 @@ import type { Envelope } from '@custody/envelope';
 import { signWhatsAppBody } from '../index';
 import { whatsappCloud } from './index';
 import type { WhatsAppCloudConfig } from './types';
-import { rejection, runConnector } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
 
 const config: WhatsAppCloudConfig = { appSecret: 'test-app-secret-0123', verifyToken: 'verify-token-0123', apiBaseUrl: 'https://graph.facebook.com', graphVersion: 'v21.0' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -77,7 +77,7 @@ describe('whatsapp-cloud connector: fixtures', () => {
         externalId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
         accountId: PHONE_NUMBER_ID,
         receivedAt: RECEIVED_AT.toISOString(),
-        raw: { contentType: 'application/json', encoding: 'utf8', body: body.toString('utf8') },
+        raw: deliveryRef(body, 'application/json'),
       },
       conversation: CONVERSATION,
       sender: CUSTOMER,
@@ -201,14 +201,13 @@ describe('whatsapp-cloud connector: fixtures', () => {
     expect(envs[0]!.attachments).toBeUndefined();
   });
 
-  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported'])('%s: source.raw.body is the exact fixture bytes in every envelope', (name) => {
+  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported'])('%s: source.raw references the exact fixture bytes and its event in every envelope', (name) => {
     const body = fixture(name);
     const envs = run(body);
     expect(envs.length).toBeGreaterThan(0);
     for (const e of envs) {
-      expect(e.source.raw.contentType).toBe('application/json');
-      expect(e.source.raw.encoding).toBe('utf8');
-      expect(Buffer.from(e.source.raw.body, 'utf8').equals(body)).toBe(true);
+      expect(e.source.raw).toEqual(deliveryRef(body, 'application/json'));
+      expect((e.source.raw as { path: string }).path).toMatch(/^entry\.\d+\.changes\.\d+\.value\.(messages|statuses)\.\d+$/);
       expect(e.channel).toBe('whatsapp');
       expect(e.tenant).toBe('acme');
       for (const p of [e.sender, ...e.recipients]) expect(p.value).toMatch(/^\+[1-9]\d{1,14}$/);
@@ -466,7 +465,7 @@ describe('whatsapp-cloud connector: hostile input', () => {
     const envs = run(body);
     expect(envs).toHaveLength(1);
     expect(envs[0]!.content).toEqual({ text: 'hello', format: 'whatsapp/text' });
-    expect(envs[0]!.source.raw.body).toBe(body);
+    expect(envs[0]!.source.raw).toEqual(deliveryRef(body, (envs[0]!.source.raw as { contentType: string }).contentType));
   });
 
   test.each(['order', 'interactive', 'contacts', 'system', 'ephemeral', 'request_welcome'])('unknown or unmodelled message type %s is archived, not dropped', (type) => {
