@@ -18,9 +18,12 @@ class GatedStore {
   legalHoldCalls = 0;
   failures = 0;
   constructor(readonly inner: ArchiveStore) {}
-  pause(): void {
+  /** Calls after the first `after` wait until resume(). */
+  pause(after = 0): void {
+    this.pauseAfter = after;
     this.gate = new Promise((r) => (this.open = r));
   }
+  private pauseAfter = 0;
   resume(): void {
     this.open?.();
     this.gate = undefined;
@@ -35,7 +38,7 @@ class GatedStore {
             this.failures--;
             throw new Error('store unavailable (injected)');
           }
-          await this.gate;
+          if (this.legalHoldCalls > this.pauseAfter) await this.gate;
           return target.setLegalHold(key, versionId, on);
         };
       },
@@ -103,10 +106,14 @@ describe('hold jobs', () => {
 
   test('a release while the placement runs waits for it, then clears everything the placement set', async () => {
     const ids = await archive(250);
-    gated.pause();
+    // the first page (200 records) goes through, the second waits
+    gated.pause(200);
     const placed = await jobs.place({ tenant, matter: 'm', reason: 'r', scope: { custodians: [], participants: ['+15550000001'], channels: [] }, placedBy: 'k' });
-    // the placement is mid-way: it has asked the store for a legal hold and waits on it
-    while (gated.legalHoldCalls === 0) await new Promise((r) => setImmediate(r));
+    while (gated.legalHoldCalls <= 200) await new Promise((r) => setImmediate(r));
+    // the placement is mid-way, and says how far it got and when it expects to finish
+    const running = holds.get(placed.id)!.job;
+    expect(running).toMatchObject({ kind: 'place', state: 'running', total: 250, processed: 200, matched: 200 });
+    expect(Date.parse(running.etaAt!)).toBeGreaterThanOrEqual(Date.parse(running.startedAt!));
     const released = await jobs.release(tenant, placed.id, 'k', 'settled');
     expect(released).toMatchObject({ status: 'released', job: { kind: 'release', state: 'running' } });
     await expect(jobs.release(tenant, placed.id, 'k', 'again')).rejects.toMatchObject({ status: 409 });
