@@ -1,6 +1,6 @@
 import type { ArchiveStore } from '@custody/archive-store';
 import { normalizeIdentifier } from '@custody/connector-kit';
-import type { HoldTable } from '@custody/control';
+import type { HoldTable, PendingResolutionTable } from '@custody/control';
 import { parseEnvelope } from '@custody/envelope';
 import { backoffDelay, errorMessage, sleep } from '@custody/errors';
 import { resolveAgain, type Directory, type Employee } from '@custody/identity';
@@ -13,6 +13,8 @@ export interface DirectoryResolutionDeps {
   store: ArchiveStore;
   index: SearchIndex;
   holds: HoldTable;
+  /** Where changes wait until their pass is done (a restart resumes them). */
+  pending: PendingResolutionTable;
   jobs: HoldJobs;
   directoryOf(tenant: string): Directory;
   logger: Logger;
@@ -48,17 +50,45 @@ export class DirectoryResolution {
   private readonly pending = new Map<string, Pending>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly closing = new AbortController();
+  private rows: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DirectoryResolutionDeps) {}
 
-  /** Called with the entry as it was and as it is (either may be absent). */
-  changed(tenant: string, entries: Array<Employee | undefined>): void {
+  /**
+   * Called with the entry as it was and as it is (either may be absent). The change is also recorded
+   * in the control plane until its pass is done, so a pass cut short by a restart is run again.
+   */
+  async changed(tenant: string, entries: Array<Employee | undefined>): Promise<void> {
+    const present = entries.filter((e): e is Employee => Boolean(e));
+    const work: Pending = { employeeIds: new Set(present.map((e) => e.employeeId)), identifiers: new Set(present.flatMap((e) => e.identifiers.map((i) => loose(i.value)))) };
+    await this.row(async () => {
+      // in this process first: an outage of the control plane delays only the record of the change
+      this.enqueue(tenant, work);
+      const stored = this.deps.pending.get(tenant);
+      await this.deps.pending.put(tenant, {
+        tenant,
+        employeeIds: [...new Set([...(stored?.employeeIds ?? []), ...work.employeeIds])].sort(),
+        identifiers: [...new Set([...(stored?.identifiers ?? []), ...work.identifiers])].sort(),
+      });
+    });
+  }
+
+  /** Pending rows are read, merged and removed one change at a time, so none is lost between two writes. */
+  private row(fn: () => Promise<void>): Promise<void> {
+    const run = this.rows.then(fn);
+    this.rows = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs the passes a previous process recorded and did not finish. */
+  resume(): void {
+    for (const p of this.deps.pending.values()) this.enqueue(p.tenant, { employeeIds: new Set(p.employeeIds), identifiers: new Set(p.identifiers) });
+  }
+
+  private enqueue(tenant: string, work: Pending): void {
     const p = this.pending.get(tenant) ?? { employeeIds: new Set(), identifiers: new Set() };
-    for (const e of entries) {
-      if (!e) continue;
-      p.employeeIds.add(e.employeeId);
-      for (const i of e.identifiers) p.identifiers.add(loose(i.value));
-    }
+    work.employeeIds.forEach((e) => p.employeeIds.add(e));
+    work.identifiers.forEach((i) => p.identifiers.add(i));
     this.pending.set(tenant, p);
     if (!this.running.has(tenant)) this.drain(tenant);
   }
@@ -74,7 +104,17 @@ export class DirectoryResolution {
         this.pending.delete(tenant);
         await this.passWithRetry(tenant, work);
       }
-    })().finally(() => this.running.delete(tenant));
+      // everything recorded has been applied, unless a change came in meanwhile (then it is pending again)
+      await this.row(async () => {
+        if (!this.closing.signal.aborted && !this.pending.has(tenant)) await this.deps.pending.remove(tenant);
+      });
+    })()
+      .catch((err) => this.deps.logger.error({ event: 'directory_reresolve_failed', tenant, err: errorMessage(err) }))
+      .finally(() => {
+        this.running.delete(tenant);
+        // a change enqueued while this drain was finishing found it still running
+        if (this.pending.has(tenant) && !this.closing.signal.aborted) this.drain(tenant);
+      });
     this.running.set(tenant, run);
   }
 
@@ -86,6 +126,7 @@ export class DirectoryResolution {
         log.info({ event: 'directory_reresolved', employees: work.employeeIds.size, ...result });
         return;
       } catch (err) {
+        if (this.closing.signal.aborted) return;
         const delayMs = backoffDelay(attempt, this.deps.retry ?? RETRY);
         log.warn({ event: 'directory_reresolve_retry', attempt: attempt + 1, delay_ms: delayMs, err: errorMessage(err) });
         await sleep(delayMs, this.closing.signal);

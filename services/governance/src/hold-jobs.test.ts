@@ -7,8 +7,10 @@ import { EmbeddedBus } from '@custody/bus';
 import { ControlTable } from '@custody/control';
 import { sealEnvelope } from '@custody/envelope';
 import { createLogger } from '@custody/logger';
+import { Directory, PendingResolution } from '@custody/identity';
 import { Hold } from '@custody/policy';
 import { EmbeddedIndex, toIndexDoc } from '@custody/search-index';
+import { DirectoryResolution } from './directory-resolution';
 import { HoldJobs } from './hold-jobs';
 
 /** A store whose legal-hold writes can be paused, to release a hold while its placement is mid-way. */
@@ -123,6 +125,29 @@ describe('hold jobs', () => {
     expect(holds.get(placed.id)).toMatchObject({ status: 'released', job: { kind: 'release', state: 'done' } });
     expect(await marked(placed.id)).toBe(0);
     expect((await legalHolds(ids)).filter(Boolean)).toHaveLength(0);
+  });
+
+  test('a directory change a previous process recorded but did not apply is applied on resume: index and custodian holds', async () => {
+    const ids = await archive(3);
+    const hold = await jobs.place({ tenant, matter: 'm', reason: 'r', scope: { custodians: ['alice'], participants: [], channels: [] }, placedBy: 'k' });
+    await jobs.settled(hold.id);
+    expect(holds.get(hold.id)!.job.matched).toBe(0);
+
+    const pending = new ControlTable(bus, 'pending-resolution', PendingResolution, logger);
+    await pending.start();
+    await pending.put(tenant, { tenant, employeeIds: ['alice'], identifiers: ['+15550000001'] });
+    const directory = new Directory([{ tenant, employeeId: 'alice', identifiers: [{ kind: 'phone', value: '+15550000001' }] }]);
+    const resolution = new DirectoryResolution({ store: gated.asStore(), index, holds, pending, jobs, directoryOf: () => directory, logger });
+    resolution.resume();
+    while (pending.get(tenant)) await new Promise((r) => setTimeout(r, 20));
+    await resolution.stop();
+    await pending.stop();
+
+    const found = await index.search(tenant, { employeeId: 'alice', size: 10 });
+    expect(found.hits.map((d) => d.id).sort()).toEqual([...ids].sort());
+    expect(found.hits[0]).toMatchObject({ employeeIds: ['alice'], unmapped: ['+16505551234'], direction: 'outbound' });
+    expect(await marked(hold.id)).toBe(3);
+    expect((await legalHolds(ids)).every(Boolean)).toBe(true);
   });
 
   test('a failed job retries instead of giving up, and counts each record once', async () => {

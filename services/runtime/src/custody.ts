@@ -1,6 +1,6 @@
 import { Archiver, AuditArchiver, type LockPolicy } from '@custody/archiver';
 import { DATA_TYPES, PRESETS } from '@custody/policy';
-import { ConfigError } from '@custody/errors';
+import { ConfigError, errorMessage } from '@custody/errors';
 import { DirectoryResolution, HoldJobs, dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { BusAuditSink, KeyStore, adminRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
 import { MediaWorker } from '@custody/media';
@@ -105,13 +105,15 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   if (services.has('api')) await auditPresetReleases(releases, audit, logger);
   const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
   const holdJobs = new HoldJobs(governance);
-  const resolution = new DirectoryResolution({ ...governance, jobs: holdJobs, directoryOf: (tenant) => control.directoryOf(tenant) });
+  const resolution = new DirectoryResolution({ ...governance, pending: control.resolution, jobs: holdJobs, directoryOf: (tenant) => control.directoryOf(tenant) });
   if (services.has('api')) {
     holdJobs.resume();
+    resolution.resume();
     // records captured before a directory change are resolved again (an own write is read back unchanged: skipped)
     control.directory.onChange((_key, before, after) => {
       const tenant = (after ?? before)?.tenant;
-      if (tenant && JSON.stringify(before) !== JSON.stringify(after)) resolution.changed(tenant, [before, after]);
+      if (!tenant || JSON.stringify(before) === JSON.stringify(after)) return;
+      resolution.changed(tenant, [before, after]).catch((err) => logger.error({ event: 'directory_change_not_recorded', tenant, err: errorMessage(err) }));
     });
   }
   const disposition = services.has('disposition')
