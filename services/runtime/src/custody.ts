@@ -193,8 +193,6 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   };
 }
 
-
-
 /** The operator's `tenant:preset` releases, checked before anything starts. */
 function presetReleases(config: Config): Array<{ tenant: string; preset: string }> {
   return config.CUSTODY_RELEASE_PRESETS.map((entry) => {
