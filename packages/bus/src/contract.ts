@@ -156,6 +156,18 @@ export function busContract(name: string, make: () => Promise<BusHarness>): void
       expect(values(two.records).sort()).toEqual([...sent].sort());
     });
 
+    test('an ephemeral group commits while subscribed and leaves no committed offsets once it stops', async () => {
+      const t = await topic(1);
+      await bus.publish(t, ['e0', 'e1', 'e2'].map((value) => ({ key: 'k', value })));
+      const groupId = uniqueName('throwaway-');
+      const records: BusRecord[] = [];
+      const sub = await bus.subscribe({ groupId, topics: [t], ephemeral: true, onBatch: async (batch) => void records.push(...batch) });
+      await lagIs(groupId, [t], 0);
+      expect(values(records)).toEqual(['e0', 'e1', 'e2']);
+      await sub.stop();
+      expect(await bus.lag(groupId, [t])).toBe(3);
+    });
+
     test('lag counts the records a group has not committed, summed over partitions and topics', async () => {
       const [a, b] = [await topic(3), await topic(1)];
       await bus.publish(a, Array.from({ length: 4 }, (_, i) => ({ key: `k${i}`, value: `a${i}` })));

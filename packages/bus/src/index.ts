@@ -1,4 +1,4 @@
 export * from './port';
 export * from './topics';
 export { KafkaBus, type KafkaBusOptions } from './kafka/kafka-bus';
-export { EmbeddedBus, type EmbeddedBusOptions } from './embedded/embedded-bus';
+export { EmbeddedBus, type CorruptRecordCount, type EmbeddedBusOptions } from './embedded/embedded-bus';

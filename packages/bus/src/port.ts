@@ -48,6 +48,11 @@ export interface SubscribeOptions {
   topics: string[];
   /** Where a group with no committed offset starts. Default: earliest, so nothing is skipped. */
   fromBeginning?: boolean;
+  /**
+   * A throwaway group (e.g. a reader that replays a compacted topic at every start): its offsets
+   * are not kept once the subscription stops, so per-start groups leave nothing behind.
+   */
+  ephemeral?: boolean;
   onBatch: BatchHandler;
 }
 

@@ -123,6 +123,19 @@ describe('loadConfig', () => {
     expect(err.message).toContain('CUSTODY_API_KEYS[0.sha256]');
   });
 
+  test('CUSTODY_SECRETS_KEYS reads keyId:base64 pairs in order, and a bad entry is named by position, never shown', () => {
+    const a = Buffer.alloc(32, 1);
+    const b = Buffer.alloc(32, 2);
+    const c = loadConfig({ CUSTODY_SECRETS_KEYS: `new:${a.toString('base64')}, old:${b.toString('base64url')}` });
+    expect(c.CUSTODY_SECRETS_KEYS).toEqual([{ id: 'new', key: a }, { id: 'old', key: b }]);
+    const short = Buffer.alloc(16, 7).toString('base64');
+    const err = configError({ CUSTODY_SECRETS_KEYS: `new:${a.toString('base64')},weak:${short}` });
+    expect(err.message).toContain('CUSTODY_SECRETS_KEYS: entry 2: expected keyId:base64 of 32 random bytes');
+    expect(err.message).not.toContain(short);
+    expect(err.message).not.toContain(a.toString('base64'));
+    expect(configError({ CUSTODY_SECRETS_KEYS: `k:${a.toString('base64')},k:${b.toString('base64')}` }).message).toContain('a key id appears twice');
+  });
+
   test('an unknown enum value names the variable', () => {
     expect(configError({ CUSTODY_MODE: 'cluster' }).message).toContain('CUSTODY_MODE: ');
     expect(configError({ CUSTODY_SERVICES: 'gateway,web' }).message).toContain('CUSTODY_SERVICES[1]');

@@ -1,3 +1,4 @@
+import { TenantId } from '@custody/envelope';
 import { z } from 'zod';
 
 const json = <T extends z.ZodType>(schema: T) =>
@@ -16,6 +17,24 @@ const decimal = z.string().trim().regex(/^\d+(\.\d+)?$/, 'a positive number').tr
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/**
+ * `keyId:base64key,…`: AES-256 keys for secrets at rest. The first seals, all open. Messages name
+ * the entry by position, never its text (it is a key).
+ */
+export const SecretKeyList = z.string().transform((s, ctx) => {
+  const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+  if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'no key given' });
+  const keys = entries.map((entry, i) => {
+    const m = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/_-]+={0,2})$/.exec(entry);
+    const key = m ? Buffer.from(m[2]!, m[2]!.includes('-') || m[2]!.includes('_') ? 'base64url' : 'base64') : undefined;
+    if (!m || key?.length !== 32) ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: expected keyId:base64 of 32 random bytes (e.g. \`openssl rand -base64 32\`)` });
+    return { id: m?.[1] ?? '', key: key ?? Buffer.alloc(0) };
+  });
+  const ids = keys.map((k) => k.id);
+  if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'a key id appears twice' });
+  return keys;
+});
+
 export const ROLES = ['admin', 'compliance', 'legal', 'auditor'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
@@ -24,7 +43,7 @@ export const ConnectorInstance = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('Instance id; the webhook URL is /webhooks/<id>'),
     connector: z.string().describe('Connector type, e.g. whatsapp-cloud'),
-    tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('Tenant whose records this instance captures'),
+    tenant: TenantId.describe('Tenant whose records this instance captures'),
     config: z.record(z.string(), z.unknown()).describe("Connector settings, checked against the connector's own schema"),
   })
   .strict();
@@ -32,13 +51,28 @@ export type ConnectorInstance = z.infer<typeof ConnectorInstance>;
 
 export const ApiKeyRecord = z
   .object({
-    id: z.string().min(1).describe('Key id, shown in audit records'),
-    tenant: z.string().min(1),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a key id: lowercase letters, digits and dashes').describe('Key id, shown in audit records'),
+    tenant: TenantId,
     role: Role,
     sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('Hex SHA-256 of the full bearer token; the token itself is never stored'),
   })
   .strict();
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
+
+/** Roles that see or preserve customer data: granting one needs a holder of that role to approve (separation of duties). */
+export const APPROVED_ROLES = ['legal', 'compliance'] as const satisfies readonly Role[];
+
+/** A request by an admin for a key of a role that needs approval; the token exists only once approved. */
+export const KeyGrant = z
+  .object({
+    id: ApiKeyRecord.shape.id,
+    tenant: TenantId,
+    role: z.enum(APPROVED_ROLES),
+    requestedBy: z.string().describe('Key id of the admin who asked'),
+    requestedAt: z.string(),
+  })
+  .strict();
+export type KeyGrant = z.infer<typeof KeyGrant>;
 
 /**
  * Every setting Custody reads, from the environment. This schema is the single source: start-up
@@ -70,8 +104,9 @@ export const ConfigSchema = z.object({
   CUSTODY_ARCHIVER_GROUP: z.string().min(1).default('custody-archiver').describe('Consumer group of the archiver'),
   CUSTODY_ARCHIVER_CONCURRENCY: int(1, 64).default(8).describe('Parallel archive writes per batch'),
   CUSTODY_CONNECTORS: json(z.array(ConnectorInstance)).default([]).describe('JSON array of connector instances {id, connector, tenant, config}'),
-  CUSTODY_BOOTSTRAP_TENANT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).default('default').describe('Tenant of the admin key minted on first start, when no key exists yet'),
+  CUSTODY_BOOTSTRAP_TENANT: TenantId.default('default').describe('Tenant of the admin key minted on first start, when no key exists yet'),
   CUSTODY_METRICS_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('Hex SHA-256 of the bearer token Prometheus presents on /metrics; unset = /metrics refuses'),
+  CUSTODY_SECRETS_KEYS: SecretKeyList.optional().describe('Keys sealing connector secrets at rest (AES-256-GCM), keyId:base64key,… of 32 random bytes each: the first seals, all open (rotation: put a new key first). Unset: embedded mode generates secrets.key in CUSTODY_DATA_DIR, stack mode refuses to store connector secrets'),
   CUSTODY_API_KEYS: json(z.array(ApiKeyRecord)).default([]).describe('JSON array of API keys {id, tenant, role, sha256}; tokens are never configured in clear'),
   KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[\w.-]+:\d+$/, 'host:port')).min(1)).optional().describe('Kafka bootstrap servers, host:port,... (stack mode)'),
   KAFKA_CLIENT_ID: z.string().default('custody').describe('Kafka client id'),

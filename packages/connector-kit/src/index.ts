@@ -5,3 +5,4 @@ export * from './signature';
 export * from './json';
 export * from './importer';
 export * from './vendor-http';
+export * from './secret';

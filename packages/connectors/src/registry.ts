@@ -1,5 +1,6 @@
-import type { AnyConnector, Importer } from '@custody/connector-kit';
+import { secretFieldsOf, type AnyConnector, type Importer } from '@custody/connector-kit';
 import { RejectedInputError } from '@custody/errors';
+import { declareSecretFields } from '@custody/logger';
 import { emailImporter } from './email';
 import { lineMessaging } from './line';
 import { signal } from './signal';
@@ -16,6 +17,10 @@ import { whatsappExport } from './whatsapp-export';
 const connectors: ReadonlyMap<string, AnyConnector> = new Map(
   [whatsappCloud, telegramBot, twilioSms, twilioVoice, lineMessaging, wecom, wecomArchive, signal].map((c): [string, AnyConnector] => [c.id, c]),
 );
+
+/** The settings each connector declares secret; loggers redact them (declared as this module loads, before any logger is created). */
+export const connectorSecretFields: ReadonlyMap<string, readonly string[]> = new Map([...connectors].map(([id, c]) => [id, secretFieldsOf(c.configSchema)]));
+declareSecretFields([...connectorSecretFields.values()].flat());
 
 /** Every export-file importer `custody import` can drive, by id; they share the connectors' channel ids. */
 const importers: ReadonlyMap<string, Importer> = new Map([whatsappExport, telegramExport, emailImporter].map((i): [string, Importer] => [i.id, i]));

@@ -3,14 +3,22 @@ import type { z } from 'zod';
 import type { Bus, BusRecord, Subscription } from '@custody/bus';
 import type { Logger } from '@custody/logger';
 
+/** Turns a row into what is stored (e.g. secrets sealed) and back; identity when absent. */
+export interface RowCodec<T> {
+  encode(value: T): T;
+  decode(stored: T): T;
+}
+
 /**
  * A compacted control topic materialized in memory: every process reads the whole topic at start
- * (its own throwaway consumer group) and follows it. Writes go to the topic and are applied locally
+ * (its own ephemeral consumer group, which leaves no offsets behind) and follows it. Writes go to the topic and are applied locally
  * at once, so an API call that changed something reads its own write.
  * An empty value marks a deleted key (compaction keeps it as the latest record).
  */
 export class ControlTable<T> {
   private readonly rows = new Map<string, T>();
+  /** Keys whose latest record could not be read, with why (reported; a later good record clears it). */
+  private readonly unreadable = new Map<string, string>();
   /** Bumped on every change, so views derived from the rows know when to rebuild. */
   version = 0;
   private subscription?: Subscription;
@@ -22,6 +30,7 @@ export class ControlTable<T> {
     readonly topic: string,
     private readonly schema: z.ZodType<T>,
     private readonly logger: Logger,
+    private readonly codec?: RowCodec<T>,
   ) {
     this.groupId = `${topic}.reader.${randomUUID()}`;
   }
@@ -32,6 +41,7 @@ export class ControlTable<T> {
       groupId: this.groupId,
       topics: [this.topic],
       fromBeginning: true,
+      ephemeral: true,
       onBatch: async (records) => records.forEach((r) => this.apply(r)),
     });
     const deadline = Date.now() + timeoutMs;
@@ -62,9 +72,14 @@ export class ControlTable<T> {
     return [...this.rows.values()];
   }
 
+  unreadableKeys(): Array<{ key: string; reason: string }> {
+    return [...this.unreadable].map(([key, reason]) => ({ key, reason }));
+  }
+
   async put(key: string, value: T): Promise<void> {
     const checked = this.schema.parse(value);
-    await this.bus.publish(this.topic, [{ key, value: JSON.stringify(checked) }]);
+    const stored = this.codec ? this.codec.encode(checked) : checked;
+    await this.bus.publish(this.topic, [{ key, value: JSON.stringify(stored) }]);
     this.set(key, checked);
   }
 
@@ -77,6 +92,7 @@ export class ControlTable<T> {
     const before = this.rows.get(key);
     if (value === undefined) this.rows.delete(key);
     else this.rows.set(key, value);
+    this.unreadable.delete(key);
     this.version++;
     for (const listener of this.listeners) listener(key, before, value);
   }
@@ -89,9 +105,12 @@ export class ControlTable<T> {
     }
     let row: T;
     try {
-      row = this.schema.parse(JSON.parse(r.value.toString('utf8')));
+      const stored = this.schema.parse(JSON.parse(r.value.toString('utf8')));
+      row = this.codec ? this.codec.decode(stored) : stored;
     } catch (err) {
       // a row this version cannot read must not stop the service from starting; it is reported
+      this.version++;
+      this.unreadable.set(r.key, (err as Error).message);
       this.logger.error({ event: 'control_record_unreadable', topic: this.topic, key: r.key, offset: r.offset, err: (err as Error).message });
       return;
     }

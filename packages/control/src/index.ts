@@ -1,3 +1,5 @@
 export * from './control-table';
 export * from './tables';
 export * from './tenant-lock-policy';
+export * from './secret-box';
+export * from './connector-secrets';

@@ -1,12 +1,13 @@
 import type { Bus } from '@custody/bus';
-import { ApiKeyRecord, ConnectorInstance } from '@custody/config';
+import { ApiKeyRecord, ConnectorInstance, KeyGrant } from '@custody/config';
 import type { Logger } from '@custody/logger';
 import { Directory, Employee, PendingResolution } from '@custody/identity';
 import { Hold, RetentionSettings } from '@custody/policy';
-import { ControlTable } from './control-table';
+import { ControlTable, type RowCodec } from './control-table';
 
 export interface ControlTopics {
   apiKeys: string;
+  keyGrants: string;
   connectors: string;
   directory: string;
   retention: string;
@@ -16,11 +17,13 @@ export interface ControlTopics {
 
 export function controlTopicsFor(suffix = ''): ControlTopics {
   const s = suffix ? `.${suffix}` : '';
-  return { apiKeys: `custody.control.api-keys.v1${s}`, connectors: `custody.control.connectors.v1${s}`, directory: `custody.control.directory.v1${s}`, retention: `custody.control.retention.v1${s}`, holds: `custody.control.holds.v1${s}`, resolution: `custody.control.directory-resolution.v1${s}` };
+  return { apiKeys: `custody.control.api-keys.v1${s}`, keyGrants: `custody.control.key-grants.v1${s}`, connectors: `custody.control.connectors.v1${s}`, directory: `custody.control.directory.v1${s}`, retention: `custody.control.retention.v1${s}`, holds: `custody.control.holds.v1${s}`, resolution: `custody.control.directory-resolution.v1${s}` };
 }
 
 /** API keys by the SHA-256 of their token. */
 export type ApiKeyTable = ControlTable<ApiKeyRecord>;
+/** Pending key grants by `${tenant}:${id}`. */
+export type KeyGrantTable = ControlTable<KeyGrant>;
 /** Connector instances by instance id. */
 export type ConnectorTable = ControlTable<ConnectorInstance>;
 /** Employees by `${tenant}:${employeeId}`. */
@@ -34,6 +37,7 @@ export type PendingResolutionTable = ControlTable<PendingResolution>;
 
 export interface ControlPlane {
   apiKeys: ApiKeyTable;
+  keyGrants: KeyGrantTable;
   connectors: ConnectorTable;
   directory: DirectoryTable;
   retention: RetentionTable;
@@ -44,18 +48,25 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: Logger): Promise<ControlPlane> {
+export interface ControlPlaneOptions {
+  /** Seals connector secrets at rest (connectorSecretsCodec); a process that never reads or writes connector secrets can omit it. */
+  connectorCodec?: RowCodec<ConnectorInstance>;
+}
+
+export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: Logger, opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const apiKeys = new ControlTable(bus, topics.apiKeys, ApiKeyRecord, logger);
-  const connectors = new ControlTable(bus, topics.connectors, ConnectorInstance, logger);
+  const keyGrants = new ControlTable(bus, topics.keyGrants, KeyGrant, logger);
+  const connectors = new ControlTable(bus, topics.connectors, ConnectorInstance, logger, opts.connectorCodec);
   const directory = new ControlTable(bus, topics.directory, Employee, logger);
   const retention = new ControlTable(bus, topics.retention, RetentionSettings, logger);
   const holds = new ControlTable(bus, topics.holds, Hold, logger);
   const resolution = new ControlTable(bus, topics.resolution, PendingResolution, logger);
-  const tables = [apiKeys, connectors, directory, retention, holds, resolution];
+  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution];
   await Promise.all(tables.map((t) => t.start()));
   const cache = new Map<string, { version: number; directory: Directory }>();
   return {
     apiKeys,
+    keyGrants,
     connectors,
     directory,
     retention,

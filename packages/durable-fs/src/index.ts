@@ -1,8 +1,37 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { IntegrityError } from '@custody/errors';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+
+/** Temporary names this package writes: `<file>.<8 hex>.tmp`, renamed over `<file>` once complete. */
+const TEMP = /\.[0-9a-f]{8}\.tmp$/;
+
+/** A fresh temporary path beside `file`, in the shape removeStaleTemps recognizes. */
+export function tempPathFor(file: string): string {
+  return `${file}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/**
+ * Deletes the temporaries a crash (kill -9, power loss) left in `dir` before their rename: they
+ * were never the file itself, so nothing readers rely on is lost. Only for directories whose owner
+ * has no write in flight (call it when opening). Returns the names removed.
+ */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+  const stale = names.filter((n) => TEMP.test(n));
+  for (const name of stale) await unlink(join(dir, name)).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+  if (stale.length > 0) await fsyncDir(dir);
+  return stale;
+}
+
+/**
+ * Modes of everything under a data directory: records, logs and connector settings are nobody
+ * else's business on the host, so directories are 0700 and files 0600 (WORM copies 0400).
+ */
+export const PRIVATE_DIR = 0o700;
+export const PRIVATE_FILE = 0o600;
+export const READ_ONLY_FILE = 0o400;
 
 /** A rename or a new entry is only durable once its directory is. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -14,9 +43,9 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** mkdir -p that also makes every directory it created survive a crash. */
+/** mkdir -p (0700) that also makes every directory it created survive a crash. */
 export async function mkdirDurable(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true });
+  const first = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
   if (first === undefined) return;
   for (let d = dir; ; d = dirname(d)) {
     await fsyncDir(dirname(d));
@@ -26,8 +55,8 @@ export async function mkdirDurable(dir: string): Promise<void> {
 
 /** Readers see the old file or the complete new one, never a mix, even across a crash. */
 export async function writeFileAtomic(file: string, data: string | Buffer, mode: number): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'wx', 0o600);
+  const tmp = tempPathFor(file);
+  const fh = await open(tmp, 'wx', PRIVATE_FILE);
   try {
     await fh.writeFile(data);
     await fh.chmod(mode);
@@ -44,10 +73,10 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode:
  * with x-amz-checksum-sha256, a mismatch (file changed under us) writes nothing.
  */
 export async function copyFileAtomic(src: string, file: string, mode: number, expect: { size: number; sha256: string }): Promise<void> {
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempPathFor(file);
   const hash = createHash('sha256');
   let size = 0;
-  const fh = await open(tmp, 'wx', 0o600);
+  const fh = await open(tmp, 'wx', PRIVATE_FILE);
   try {
     for await (const chunk of createReadStream(src)) {
       hash.update(chunk as Buffer);

@@ -11,6 +11,14 @@ const isoUtc = z
     return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 19) === s.slice(0, 19);
   }, 'a real calendar instant');
 
+/**
+ * The one tenant-id grammar, checked at every entry point (configuration, API keys, CLI, control
+ * tables). It has no `:` or `/`, so a key composed as `<tenant>:<id>` or a path `tenants/<tenant>/…`
+ * can never name another tenant's data.
+ */
+export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const TenantId = z.string().regex(TENANT_ID, 'a tenant id: 1–63 lowercase letters, digits and dashes, starting with a letter or digit').describe('The customer instance');
+
 export const Kind = z.enum(['message', 'call', 'edit', 'deletion', 'reaction', 'status']).describe('What the record is');
 export const Channel = z
   .enum(['whatsapp', 'telegram', 'sms', 'mms', 'voice', 'signal', 'wecom', 'line', 'email'])
@@ -133,7 +141,7 @@ export const Envelope = z
   .object({
     schema: z.literal(ENVELOPE_SCHEMA),
     id: z.string().regex(/^[0-9a-f]{40}$/).describe('Deterministic from tenant, connector, external id and kind'),
-    tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('The customer instance'),
+    tenant: TenantId,
     kind: Kind,
     channel: Channel,
     source: Source,

@@ -65,3 +65,13 @@ export function isRetriable(err: unknown): boolean {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * What was wrong with text JSON.parse refused, without V8's excerpt of the input ("Unexpected
+ * token 's', …"ppSecret":supersecre"… is not valid JSON"): the text can hold a secret.
+ */
+export function jsonSyntaxMessage(err: unknown): string {
+  const message = errorMessage(err);
+  if (/^Unexpected token/.test(message)) return 'unexpected character';
+  return message.replace(/,?\s*".*$/s, '');
+}

@@ -1,3 +1,4 @@
+import { TenantId } from '@custody/envelope';
 import { z } from 'zod';
 
 const isoInstant = z.iso.datetime({ offset: true });
@@ -11,10 +12,13 @@ export const EmployeeIdentifier = z
   })
   .strict();
 
+/** No `:` or `/`: a directory key `<tenant>:<employeeId>` names exactly one tenant's employee. */
+export const EmployeeId = z.string().regex(/^[\w.@-]{1,256}$/, 'an employee id: 1–256 letters, digits, _ . @ -').describe("The firm's id for the employee");
+
 export const Employee = z
   .object({
-    tenant: z.string().min(1),
-    employeeId: z.string().regex(/^[\w.@-]{1,256}$/).describe("The firm's id for the employee"),
+    tenant: TenantId,
+    employeeId: EmployeeId,
     name: z.string().min(1).max(512).optional(),
     identifiers: z.array(EmployeeIdentifier).max(200),
   })

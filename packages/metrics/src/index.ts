@@ -34,9 +34,17 @@ export class Counter implements Metric {
   }
 }
 
-/** Read when scraped (e.g. consumer lag), so it is never stale and costs nothing between scrapes. */
+/**
+ * Read when scraped (e.g. consumer lag), so it is never stale and costs nothing between scrapes.
+ * `type: 'counter'` for a count another component keeps and only ever increases.
+ */
 export class Gauge implements Metric {
-  constructor(readonly name: string, readonly help: string, private readonly read: () => Promise<Array<{ labels: Labels; value: number }>>) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly read: () => Promise<Array<{ labels: Labels; value: number }>>,
+    private readonly type: 'gauge' | 'counter' = 'gauge',
+  ) {}
   async expose(): Promise<string> {
     let samples: Array<{ labels: Labels; value: number }>;
     try {
@@ -44,7 +52,7 @@ export class Gauge implements Metric {
     } catch {
       samples = [];
     }
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, ...samples.map((s) => `${this.name}${render(s.labels)} ${s.value}`)].join('\n');
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`, ...samples.map((s) => `${this.name}${render(s.labels)} ${s.value}`)].join('\n');
   }
 }
 

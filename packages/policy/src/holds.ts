@@ -1,3 +1,4 @@
+import { TenantId } from '@custody/envelope';
 import { z } from 'zod';
 
 export const HoldScope = z
@@ -18,7 +19,7 @@ export type HoldScope = z.infer<typeof HoldScope>;
 export const Hold = z
   .object({
     id: z.string(),
-    tenant: z.string(),
+    tenant: TenantId,
     matter: z.string().min(1).max(512),
     reason: z.string().min(1).max(4000),
     scope: HoldScope,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Envelope } from '@custody/envelope';
+import { TenantId, type Envelope } from '@custody/envelope';
 
 export const DATA_TYPES = ['message', 'attachment', 'call', 'recording', 'status'] as const;
 export type DataType = (typeof DATA_TYPES)[number];
@@ -36,7 +36,7 @@ export const RetentionSettingsInput = z
 export type RetentionSettingsInput = z.input<typeof RetentionSettingsInput>;
 
 export const RetentionSettings = RetentionSettingsInput.extend({
-  tenant: z.string(),
+  tenant: TenantId,
   version: z.number().int().positive(),
   changedBy: z.string(),
   changedAt: z.string(),

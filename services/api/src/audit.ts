@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@custody/bus';
+import { redactSecrets } from '@custody/logger';
 import type { Principal } from './auth';
 
 export interface AuditEvent {
@@ -18,11 +19,14 @@ export interface AuditSink {
   record(event: Omit<AuditEvent, 'id' | 'at'>): Promise<void>;
 }
 
-/** Audit events ride the bus like customer data; an action whose audit record cannot be written fails. */
+/**
+ * Audit events ride the bus like customer data; an action whose audit record cannot be written fails.
+ * Details are redacted of every declared secret field, whatever the caller put in them.
+ */
 export class BusAuditSink implements AuditSink {
   constructor(private readonly bus: Bus, private readonly topic: string) {}
   async record(event: Omit<AuditEvent, 'id' | 'at'>): Promise<void> {
-    const full: AuditEvent = { id: randomUUID(), at: new Date().toISOString(), ...event };
+    const full: AuditEvent = { id: randomUUID(), at: new Date().toISOString(), ...event, details: redactSecrets(event.details) };
     await this.bus.publish(this.topic, [{ key: event.tenant, value: JSON.stringify(full), headers: { tenant: event.tenant, action: event.action } }]);
   }
 }

@@ -1,5 +1,5 @@
 import { formatIssues } from '@custody/envelope';
-import { IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
+import { IntegrityError, NotFoundError, RejectedInputError, jsonSyntaxMessage } from '@custody/errors';
 import type { z } from 'zod';
 import { problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
@@ -51,6 +51,6 @@ export async function readJson(req: HttpRequest): Promise<unknown> {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (err) {
-    throw new RejectedInputError('malformed_json', `body is not valid JSON: ${(err as Error).message}`);
+    throw new RejectedInputError('malformed_json', `body is not valid JSON: ${jsonSyntaxMessage(err)}`);
   }
 }

@@ -20,6 +20,10 @@ export class KeyStore implements ApiKeyStore {
   constructor(records: ApiKeyRecord[], private readonly created?: { get(sha256: string): ApiKeyRecord | undefined }) {
     this.configured = new Map(records.map((r) => [r.sha256, r]));
   }
+  /** The keys configured in the environment. */
+  configuredKeys(): ApiKeyRecord[] {
+    return [...this.configured.values()];
+  }
   async lookup(tokenSha256: string): Promise<Principal | null> {
     const r = this.configured.get(tokenSha256) ?? this.created?.get(tokenSha256);
     return r ? { keyId: r.id, tenant: r.tenant, role: r.role } : null;

@@ -1,7 +1,7 @@
 import type { DirectoryTable } from '@custody/control';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, type Route } from '@custody/http';
-import { EmployeeIdentifier } from '@custody/identity';
+import { EmployeeId, EmployeeIdentifier } from '@custody/identity';
 import { normalizeIdentifier } from '@custody/connector-kit';
 import { z } from 'zod';
 import { audited, readBody, type AuditedDeps } from './audited';
@@ -16,6 +16,13 @@ const EmployeeBody = z
 
 const ADMIN = ['admin'] as const;
 
+/** The directory key of one of the tenant's employees; a malformed id is the caller's error (400), never a key. */
+function employeeKey(tenant: string, raw: string | undefined): { employeeId: string; key: string } {
+  const r = EmployeeId.safeParse(raw);
+  if (!r.success) throw new RejectedInputError('invalid_request', `employee id: ${r.error.issues[0]!.message}`);
+  return { employeeId: r.data, key: `${tenant}:${r.data}` };
+}
+
 /** The tenant directory: who the employees are and which identifiers were theirs when. */
 export function directoryRoutes(deps: AuditedDeps & { directory: DirectoryTable }): Route[] {
   return [
@@ -24,13 +31,12 @@ export function directoryRoutes(deps: AuditedDeps & { directory: DirectoryTable 
       pattern: '/v1/admin/directory/:id',
       handler: audited(deps, 'directory.put', async (p, req) => {
         requireRole(p, ADMIN, 'edit the directory');
-        const employeeId = req.params.id!;
+        const { employeeId, key } = employeeKey(p.tenant, req.params.id);
         const body = await readBody(req, EmployeeBody, 'employee');
         const identifiers = body.identifiers.map((i) => {
           if (i.from && i.to && Date.parse(i.from) >= Date.parse(i.to)) throw new RejectedInputError('invalid_request', `identifier ${i.value}: from must be before to`);
           return { ...i, value: i.kind === 'phone' ? normalizeIdentifier(i.value) : i.kind === 'email' ? i.value.toLowerCase() : i.value };
         });
-        const key = `${p.tenant}:${employeeId}`;
         const existed = Boolean(deps.directory.get(key));
         await deps.directory.put(key, { tenant: p.tenant, employeeId, name: body.name, identifiers });
         return { response: json(existed ? 200 : 201, { employeeId, name: body.name, identifiers }), target: employeeId, details: { identifiers: identifiers.length } };
@@ -50,10 +56,10 @@ export function directoryRoutes(deps: AuditedDeps & { directory: DirectoryTable 
       pattern: '/v1/admin/directory/:id',
       handler: audited(deps, 'directory.delete', async (p, req) => {
         requireRole(p, ADMIN, 'edit the directory');
-        const key = `${p.tenant}:${req.params.id}`;
-        if (!deps.directory.get(key)) throw new NotFoundError(`no employee ${req.params.id}`);
+        const { employeeId, key } = employeeKey(p.tenant, req.params.id);
+        if (!deps.directory.get(key)) throw new NotFoundError(`no employee ${employeeId}`);
         await deps.directory.remove(key);
-        return { response: json(200, { removed: req.params.id }), target: req.params.id };
+        return { response: json(200, { removed: employeeId }), target: employeeId };
       }),
     },
   ];

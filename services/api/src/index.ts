@@ -5,3 +5,4 @@ export * from './routes';
 export * from './admin-routes';
 export * from './directory-routes';
 export * from './attachment-routes';
+export * from './key-routes';

@@ -1,7 +1,6 @@
-import type { AnyConnector } from '@custody/connector-kit';
+import { parseConnectorConfig, type AnyConnector } from '@custody/connector-kit';
 import type { ConnectorInstance } from '@custody/config';
-import { ConfigError, RejectedInputError } from '@custody/errors';
-import { formatIssues } from '@custody/envelope';
+import { ConfigError } from '@custody/errors';
 import { getConnector } from '@custody/connectors';
 
 export interface ResolvedInstance {
@@ -16,12 +15,11 @@ export interface InstanceDirectory {
   get(id: string): ResolvedInstance | undefined;
 }
 
-/** Checks an instance against its connector's own schema; RejectedInputError names what is wrong. */
+/** Checks an instance against its connector's own schema; RejectedInputError names what is wrong, never a secret. */
 export function resolveInstance(inst: ConnectorInstance): ResolvedInstance {
   const connector = getConnector(inst.connector);
-  const parsed = connector.configSchema.safeParse(inst.config);
-  if (!parsed.success) throw new RejectedInputError('invalid_connector_config', `connector ${inst.id} (${inst.connector}): config: ${formatIssues(parsed.error.issues)}`);
-  return { id: inst.id, tenant: inst.tenant, connector, config: parsed.data };
+  const config = parseConnectorConfig(connector.configSchema, inst.config, `connector ${inst.id} (${inst.connector}): config`);
+  return { id: inst.id, tenant: inst.tenant, connector, config };
 }
 
 /**

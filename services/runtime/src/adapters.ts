@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { LocalArchiveStore, S3ArchiveStore, type ArchiveStore } from '@custody/archive-store';
-import { EmbeddedBus, KafkaBus, type Bus } from '@custody/bus';
+import { EmbeddedBus, KafkaBus, type Bus, type CorruptRecordCount } from '@custody/bus';
 import type { Config } from '@custody/config';
 import type { Logger } from '@custody/logger';
 import { EmbeddedIndex, OpenSearchIndex, type SearchIndex } from '@custody/search-index';
@@ -10,6 +10,8 @@ export interface Adapters {
   bus: Bus;
   store: ArchiveStore;
   index: SearchIndex;
+  /** Embedded bus only: corrupt log records found at start-up and moved aside (Kafka checks its own). */
+  corruptBusRecords?: () => Promise<CorruptRecordCount[]>;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
     bus,
     store,
     index,
+    corruptBusRecords: () => bus.corruptRecords(),
     close: async () => {
       await bus.close();
       await index.close();

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { normalizePayload, type AnyConnector } from '@custody/connector-kit';
-import { formatIssues } from '@custody/envelope';
+import { normalizePayload, parseConnectorConfig, type AnyConnector } from '@custody/connector-kit';
 import { connectorIds, getConnector, importerIds } from '@custody/connectors';
-import { CustodyError } from '@custody/errors';
+import { CustodyError, jsonSyntaxMessage } from '@custody/errors';
 import { loadConfig } from '@custody/config';
 import { createLogger } from '@custody/logger';
 import { startCustody } from './custody';
 import { dispositionCommand } from './disposition-command';
 import { importCommand } from './import';
+import { rotateSecretsCommand } from './secrets-command';
 
 const USAGE = `usage: custody <command> [options]
 
@@ -22,6 +22,7 @@ commands:
   import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA>] [--restart]
                                           archive a vendor export file (whatsapp-export, telegram-export, email); resumable
   channels                                list connector ids (webhook) and importer ids (import)
+  secrets rotate                          re-seal every connector's secrets with the first key of CUSTODY_SECRETS_KEYS
 
 exit codes: 0 ok, 1 failure, 2 rejected input or bad usage`;
 
@@ -42,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'start':
         return await start();
+      case 'secrets':
+        return await secrets(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -106,6 +109,15 @@ async function disposition(args: string[]): Promise<number> {
   return 0;
 }
 
+async function secrets(args: string[]): Promise<number> {
+  if (args.length !== 1 || args[0] !== 'rotate') throw new UsageError('usage: custody secrets rotate');
+  const config = loadConfig();
+  const logger = createLogger('custody-secrets', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  const { keyId, resealed } = await rotateSecretsCommand(config, logger);
+  process.stdout.write(`re-sealed ${resealed.length} connector instance(s) with key ${keyId}${resealed.length ? `: ${resealed.join(', ')}` : ''}\n`);
+  return 0;
+}
+
 async function start(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger('custody', { level: config.LOG_LEVEL });
@@ -140,11 +152,13 @@ function readConnectorConfig(connector: AnyConnector, path: string): unknown {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new UsageError(`cannot read --config ${path}: ${(err as Error).message}`);
+    throw new UsageError(`cannot read --config ${path}: ${jsonSyntaxMessage(err)}`);
   }
-  const parsed = connector.configSchema.safeParse(json);
-  if (!parsed.success) throw new UsageError(`--config ${path}: ${formatIssues(parsed.error.issues)}`);
-  return parsed.data;
+  try {
+    return parseConnectorConfig(connector.configSchema, json, `--config ${path}`);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 function parseArgsOrUsage(args: string[], options: NonNullable<ParseArgsConfig['options']>) {

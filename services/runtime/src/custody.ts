@@ -2,7 +2,7 @@ import { Archiver, AuditArchiver, type LockPolicy } from '@custody/archiver';
 import { DATA_TYPES, PRESETS } from '@custody/policy';
 import { ConfigError, errorMessage } from '@custody/errors';
 import { DirectoryResolution, HoldJobs, dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
-import { BusAuditSink, KeyStore, adminRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
+import { BusAuditSink, KeyStore, adminRoutes, keyRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
 import { MediaWorker } from '@custody/media';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
@@ -14,6 +14,7 @@ import { json, problem, startHttpServer, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { custodyMetrics } from './metrics';
+import { connectorCodec, loadSecretBox } from './secret-keys';
 
 export interface RunningCustody {
   url: string;
@@ -45,10 +46,10 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     { name: topics.quarantine, maxMessageBytes, retentionMs: Math.round(config.CUSTODY_QUARANTINE_RETENTION_DAYS * 86_400_000), retentionBytes: config.CUSTODY_QUARANTINE_RETENTION_BYTES },
   ]);
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
-  const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }));
+  const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }), { connectorCodec: connectorCodec(await loadSecretBox(config, logger)) });
   const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
-  const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] });
+  const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, adapters.corruptBusRecords);
 
   let bootstrapToken: string | undefined;
   if (services.has('api') && config.CUSTODY_API_KEYS.length === 0 && control.apiKeys.values().length === 0) {
@@ -153,7 +154,8 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   if (services.has('api')) {
     const common = { keys, audit, logger: apiLogger };
     routes.push(...apiRoutes({ ...common, store: adapters.store, index: adapters.index }));
-    routes.push(...adminRoutes({ ...common, apiKeys: control.apiKeys, connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }));
+    routes.push(...keyRoutes({ ...common, apiKeys: control.apiKeys, keyGrants: control.keyGrants, configuredKeys: keys.configuredKeys() }));
+    routes.push(...adminRoutes({ ...common, connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }));
     routes.push(...directoryRoutes({ ...common, directory: control.directory }));
     routes.push(...attachmentRoutes({ ...common, store: adapters.store }));
     routes.push(...holdRoutes({ ...common, holds: control.holds, jobs: holdJobs, index: adapters.index }));

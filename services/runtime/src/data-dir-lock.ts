@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { PRIVATE_DIR, PRIVATE_FILE } from '@custody/durable-fs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@custody/errors';
@@ -8,12 +9,16 @@ import { ConfigError } from '@custody/errors';
  * corrupt them. A lock left by a process that no longer exists (SIGKILL, power loss) is taken over.
  */
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+  // a directory made by an older version (0755) is closed too: nothing beneath it is reachable by others
+  await chmod(dir, PRIVATE_DIR).catch((err: NodeJS.ErrnoException) => {
+    throw new ConfigError(`CUSTODY_DATA_DIR ${dir} cannot be made private (chmod 0700: ${err.code}); the service user must own it`);
+  });
   const path = join(dir, 'custody.lock');
   // a holder killed a moment ago may still be exiting: give it a few seconds before refusing
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
-      const handle = await open(path, 'wx');
+      const handle = await open(path, 'wx', PRIVATE_FILE);
       await handle.writeFile(String(process.pid));
       await handle.sync();
       await handle.close();

@@ -241,7 +241,7 @@ async function readCheckpoint(file: string): Promise<Checkpoint | undefined> {
 
 /** Write, fsync, rename: a crash leaves the previous checkpoint or the new one, never half of one. */
 async function writeCheckpoint(file: string, cp: Checkpoint): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true });
+  await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   const handle = await open(tmp, 'w', 0o600);
   try {

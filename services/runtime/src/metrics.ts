@@ -1,9 +1,9 @@
 import type { ArchiverMetrics } from '@custody/archiver';
-import type { Bus } from '@custody/bus';
+import type { Bus, CorruptRecordCount } from '@custody/bus';
 import { Counter, Gauge, Histogram, Registry } from '@custody/metrics';
 
 /** Every series Custody exposes on /metrics, in one place. */
-export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: string[] }) {
+export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: string[] }, corruptBusRecords?: () => Promise<CorruptRecordCount[]>) {
   const registry = new Registry();
   const ingested = registry.register(new Counter('custody_records_ingested_total', 'Records accepted by a connector and durably published'));
   const quarantined = registry.register(new Counter('custody_records_quarantined_total', 'Rejected inputs written to the quarantine topic'));
@@ -18,6 +18,16 @@ export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: strin
       { labels: { group: lagOf.groupId }, value: await bus.lag(lagOf.groupId, lagOf.topics) },
     ]),
   );
+  if (corruptBusRecords) {
+    registry.register(
+      new Gauge(
+        'custody_bus_corrupt_records_total',
+        'Embedded log records that failed their checksum at start-up, moved to the partition quarantine file (see the bus_record_corrupt log)',
+        async () => (await corruptBusRecords()).map((c) => ({ labels: { topic: c.topic }, value: c.count })),
+        'counter',
+      ),
+    );
+  }
   const archiver: ArchiverMetrics = {
     archived: (e, created, ms) => {
       archived.inc({ channel: e.channel, tenant: e.tenant, outcome: created ? 'created' : 'existing' });

@@ -37,7 +37,7 @@ describe('LocalArchiveStore on disk', () => {
     const put = await store.put(request('tenants/acme/records/ab/abc.json', { metadata: { tenant: 'acme' } }));
     const files = readdirSync(versionsDir('tenants', 'acme', 'records', 'ab', 'abc.json')).sort();
     expect(files).toEqual([`${put.versionId}.data`, `${put.versionId}.json`]);
-    for (const f of files) expect(statSync(join(versionsDir('tenants', 'acme', 'records', 'ab', 'abc.json'), f)).mode & 0o777).toBe(0o444);
+    for (const f of files) expect(statSync(join(versionsDir('tenants', 'acme', 'records', 'ab', 'abc.json'), f)).mode & 0o777).toBe(0o400);
   });
 
   test('keys that look alike never share a directory', async () => {

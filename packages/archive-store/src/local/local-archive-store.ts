@@ -5,7 +5,7 @@ import { open, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError, DependencyUnavailableError, LockedError, NotFoundError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { ArchiveStore, ObjectInfo, ObjectVersionRef, PutRequest, PutResult } from '../port';
-import { copyFileAtomic, fsyncDir, mkdirDurable, writeFileAtomic } from '@custody/durable-fs';
+import { READ_ONLY_FILE, copyFileAtomic, fsyncDir, mkdirDurable, writeFileAtomic } from '@custody/durable-fs';
 import { VERSIONS_DIR, keyPath, segmentOf } from './keys';
 
 export interface LocalArchiveStoreOptions {
@@ -27,7 +27,6 @@ interface VersionMeta {
 /** Time-ordered, so the newest version of a key sorts last. */
 const VERSION_ID = /^[0-9a-f]{32}$/;
 const newVersionId = () => Date.now().toString(16).padStart(12, '0') + randomBytes(10).toString('hex');
-const READ_ONLY = 0o444;
 
 /**
  * WORM archive in a local directory with the rules of S3 Object Lock in COMPLIANCE mode, enforced
@@ -69,9 +68,9 @@ export class LocalArchiveStore implements ArchiveStore {
       };
       await mkdirDurable(dir);
       const data = join(dir, `${meta.versionId}.data`);
-      if (Buffer.isBuffer(req.body)) await writeFileAtomic(data, req.body, READ_ONLY);
-      else await copyFileAtomic(req.body.path, data, READ_ONLY, { size: meta.size, sha256: meta.sha256 });
-      await writeFileAtomic(join(dir, `${meta.versionId}.json`), JSON.stringify(meta), READ_ONLY);
+      if (Buffer.isBuffer(req.body)) await writeFileAtomic(data, req.body, READ_ONLY_FILE);
+      else await copyFileAtomic(req.body.path, data, READ_ONLY_FILE, { size: meta.size, sha256: meta.sha256 });
+      await writeFileAtomic(join(dir, `${meta.versionId}.json`), JSON.stringify(meta), READ_ONLY_FILE);
       return { key: req.key, versionId: meta.versionId, sha256: meta.sha256, created: true };
     });
   }
@@ -195,7 +194,7 @@ export class LocalArchiveStore implements ArchiveStore {
       const meta = await this.version(dir, versionId);
       if (!meta) throw new NotFoundError(`${what}: no version ${versionId}`);
       const updated = change(meta);
-      if (updated) await writeFileAtomic(join(dir, `${versionId}.json`), JSON.stringify(updated), READ_ONLY);
+      if (updated) await writeFileAtomic(join(dir, `${versionId}.json`), JSON.stringify(updated), READ_ONLY_FILE);
     });
   }
 

@@ -1,6 +1,7 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { silentLogger } from '@custody/logger';
 import { waitFor } from '../../../../tests/support/stack';
 import type { BusRecord, Subscription } from '../port';
@@ -93,7 +94,7 @@ describe('EmbeddedBus on disk', () => {
     expect(records.map((r) => r.offset)).toEqual(['0', '1', '2', '3']);
   });
 
-  test('a last record whose checksum fails is dropped, never served', async () => {
+  test('a last record whose checksum fails is moved aside, never served, and its offset is not reused', async () => {
     const first = bus();
     await first.ensureTopics([{ name: 'data', partitions: 1 }]);
     await first.publish('data', ['r0', 'r1', 'r2'].map((value) => ({ key: 'k', value })));
@@ -104,11 +105,98 @@ describe('EmbeddedBus on disk', () => {
     writeFileSync(file, bytes);
 
     const second = bus();
-    expect(await second.lag('group', ['data'])).toBe(2);
     await second.publish('data', [{ key: 'k', value: 'again' }]);
     const records = await drain(second, 'data', 'group', 3);
     expect(values(records)).toEqual(['r0', 'r1', 'again']);
-    expect(records.map((r) => r.offset)).toEqual(['0', '1', '2']);
+    expect(records.map((r) => r.offset)).toEqual(['0', '1', '3']);
+    expect(await second.corruptRecords()).toEqual([{ topic: 'data', count: 1 }]);
+  });
+
+  test('a corrupt record mid-partition is reported and moved aside; its successors, the group offsets and new records carry on', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const first = bus();
+    await first.ensureTopics([{ name: 'data', partitions: 1 }, { name: 'other', partitions: 1 }]);
+    await first.publish('data', Array.from({ length: 8 }, (_, i) => ({ key: 'k', value: `r${i}` })));
+    expect(values(await drain(first, 'data', 'archiver', 8))).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
+    await first.close();
+    const file = logFile('data', 0);
+    const bytes = readFileSync(file);
+    const r3 = bytes.indexOf('{"o":3,');
+    bytes[r3 + 30] ^= 0x01;
+    writeFileSync(file, bytes);
+
+    const second = new EmbeddedBus({ dir, logger });
+    open.push(second);
+    expect(await second.corruptRecords()).toEqual([
+      { topic: 'data', count: 1 },
+      { topic: 'other', count: 0 },
+    ]);
+    expect(lines.filter((l) => l.event === 'bus_record_corrupt')).toEqual([
+      expect.objectContaining({ level: 50, topic: 'data', partition: 0, offset: 3, after_offset: 2, before_offset: 4, file_position: r3 - 8, records: 1, quarantine_file: `${file}.corrupt` }),
+    ]);
+    expect(await second.lag('archiver', ['data'])).toBe(0);
+    await second.publish('data', [{ key: 'k', value: 'r8' }]);
+    const after = await drain(second, 'data', 'archiver', 1);
+    expect(values(after)).toEqual(['r8']);
+    expect(after.map((r) => r.offset)).toEqual(['8']);
+    const fresh = await drain(second, 'data', 'fresh', 8);
+    expect(values(fresh)).toEqual(['r0', 'r1', 'r2', 'r4', 'r5', 'r6', 'r7', 'r8']);
+  });
+
+  test('a group whose committed offset is past the end of the log refuses to consume and says so', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const first = bus();
+    await first.ensureTopics([{ name: 'data', partitions: 1 }]);
+    await first.publish('data', ['r0', 'r1', 'r2'].map((value) => ({ key: 'k', value })));
+    await drain(first, 'data', 'archiver', 3);
+    await first.close();
+    // what earlier versions did after damage: the log cut back behind the group's committed offset
+    const file = logFile('data', 0);
+    writeFileSync(file, readFileSync(file).subarray(0, readFileSync(file).indexOf('{"o":1,') - 8));
+
+    const second = new EmbeddedBus({ dir, logger });
+    open.push(second);
+    await expect(second.subscribe({ groupId: 'archiver', topics: ['data'], onBatch: async () => undefined })).rejects.toMatchObject({
+      code: 'integrity_violation',
+      message: expect.stringContaining('committed offset 3 on data/0, past the end of the log (1)'),
+    });
+    expect(lines.filter((l) => l.event === 'bus_offset_past_end')).toEqual([expect.objectContaining({ group: 'archiver', topic: 'data', partition: 0, committed: 3, end_offset: 1 })]);
+  });
+
+  test('an ephemeral group keeps its offsets in memory only: no file, and nothing left once it stops', async () => {
+    const b = bus();
+    await b.ensureTopics([{ name: 'control', partitions: 1, compacted: true }]);
+    await b.publish('control', [{ key: 'a', value: 'a1' }]);
+    const seen: BusRecord[] = [];
+    const sub = await b.subscribe({ groupId: 'control.reader.x', topics: ['control'], ephemeral: true, onBatch: async (batch) => void seen.push(...batch) });
+    await waitFor('the record', async () => ((await b.lag('control.reader.x', ['control'])) === 0 ? true : undefined), 10_000, 20);
+    expect(values(seen)).toEqual(['a1']);
+    expect(readdirSync(join(dir, 'groups'))).toEqual([]);
+    await sub.stop();
+    expect(await b.lag('control.reader.x', ['control'])).toBe(1);
+    expect(readdirSync(join(dir, 'groups'))).toEqual([]);
+  });
+
+  test('opening removes temporaries of interrupted atomic writes and offset files of old throwaway groups, and nothing else', async () => {
+    const first = bus();
+    await first.ensureTopics([{ name: 'data', partitions: 1 }]);
+    await first.publish('data', [{ key: 'k', value: 'r0' }]);
+    await drain(first, 'data', 'archiver', 1);
+    await first.close();
+    const groups = join(dir, 'groups');
+    const legacy = ['custody%2Econtrol%2Econnectors%2Ev1%2Ereader%2E0b8e5f3c-0f5e-4a53-9a35-6f2f8d1c2e4a.json', 'custody%2Econtrol%2Eholds%2Ev1%2Ereader%2Eb1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d.json'];
+    for (const name of legacy) writeFileSync(join(groups, name), '{}');
+    writeFileSync(join(groups, 'archiver.json.0123abcd.tmp'), '{"da');
+    writeFileSync(join(groups, 'my%2Ereader%2Egroup.json'), '{}'); // a reader group, but no uuid: not a throwaway
+    writeFileSync(join(dir, 'topics', 'data', '0.log.89abcdef.tmp'), 'half a compaction');
+    writeFileSync(join(dir, 'topics', 'data', 'topic.json.fedcba98.tmp'), '{');
+
+    const second = bus();
+    expect(await second.lag('archiver', ['data'])).toBe(0);
+    expect(readdirSync(groups).sort()).toEqual(['archiver.json', 'my%2Ereader%2Egroup.json']);
+    expect(readdirSync(join(dir, 'topics', 'data')).sort()).toEqual(['0.log', 'topic.json']);
   });
 
   test('refuses unknown topics and a second consumer in one group', async () => {

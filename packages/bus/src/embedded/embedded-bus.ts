@@ -1,13 +1,13 @@
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { ConfigError, DependencyUnavailableError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
+import { ConfigError, DependencyUnavailableError, IntegrityError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
 import type { Logger } from '@custody/logger';
 import type { BatchContext, BatchHandler, Bus, BusRecord, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../port';
-import { fsyncDir, writeFileAtomic } from '@custody/durable-fs';
+import { PRIVATE_DIR, PRIVATE_FILE, fsyncDir, removeStaleTemps, writeFileAtomic } from '@custody/durable-fs';
 import { Serial, fileName } from './files';
 import { GroupOffsets } from './group-offsets';
-import { PartitionLog, type NewRecord } from './partition-log';
+import { PartitionLog, type DamagedRegion, type NewRecord } from './partition-log';
 
 export interface EmbeddedBusOptions {
   dir: string;
@@ -22,6 +22,12 @@ interface Topic {
   partitions: number;
   compacted: boolean;
   logs: PartitionLog[];
+}
+
+/** Corrupt records found in one topic's partitions when this bus opened, already moved aside. */
+export interface CorruptRecordCount {
+  topic: string;
+  count: number;
 }
 
 interface Cursor {
@@ -41,6 +47,10 @@ const MAX_BATCH = 500;
  * its order. Compaction is lazy on disk but immediate for readers: reads of a compacted topic skip
  * records superseded by a later one with the same key, and the files are rewritten without them
  * when the bus opens and on every ensureTopics naming the topic.
+ *
+ * Opening also cleans up after crashes: damaged records are moved to `<partition>.log.corrupt`
+ * (see PartitionLog), temporaries of interrupted atomic writes are deleted, and so are the offset
+ * files of throwaway groups older versions left behind. Ephemeral groups keep no file at all.
  */
 export class EmbeddedBus implements Bus {
   private opened?: Promise<void>;
@@ -52,6 +62,7 @@ export class EmbeddedBus implements Bus {
   /** Aborted (and replaced) on every publish to wake idle consumers. */
   private published = new AbortController();
   private keyless = 0;
+  private readonly corrupt = new Map<string, number>();
 
   constructor(private readonly opts: EmbeddedBusOptions) {
     this.offsets = new GroupOffsets(join(opts.dir, 'groups'));
@@ -95,18 +106,19 @@ export class EmbeddedBus implements Bus {
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
     await this.ready();
-    const cursors: Cursor[] = [];
-    for (const t of opts.topics.map((name) => this.topic(name))) {
-      for (const [partition, log] of t.logs.entries()) {
-        const committed = await this.offsets.committed(opts.groupId, t.name, partition);
-        const position = committed ?? ((opts.fromBeginning ?? true) ? 0 : log.endOffset);
-        cursors.push({ topic: t.name, partition, log, position });
-      }
-    }
     // two consumers of one group would each get every record; Kafka would split partitions instead
     if (this.subscriptions.has(opts.groupId)) {
       throw new ConfigError(`consumer group ${opts.groupId} is already subscribed; the embedded bus runs one consumer per group`);
     }
+    // held from here on, so a concurrent subscribe of the group is refused while the cursors load
+    const pending: Subscription = { stop: async () => undefined };
+    this.subscriptions.set(opts.groupId, pending);
+    if (opts.ephemeral) this.offsets.ephemeral(opts.groupId);
+    const cursors = await this.cursors(opts).catch((err) => {
+      this.subscriptions.delete(opts.groupId);
+      if (opts.ephemeral) this.offsets.forget(opts.groupId);
+      throw err;
+    });
     const stopping = new AbortController();
     const running = this.consume(opts.groupId, opts.onBatch, cursors, stopping.signal);
     const subscription: Subscription = {
@@ -114,10 +126,25 @@ export class EmbeddedBus implements Bus {
         stopping.abort();
         await running;
         if (this.subscriptions.get(opts.groupId) === subscription) this.subscriptions.delete(opts.groupId);
+        if (opts.ephemeral) this.offsets.forget(opts.groupId);
       },
     };
     this.subscriptions.set(opts.groupId, subscription);
     return subscription;
+  }
+
+  /** Where the group resumes in each partition; refuses a group that committed past a log's end. */
+  private async cursors(opts: SubscribeOptions): Promise<Cursor[]> {
+    const cursors: Cursor[] = [];
+    for (const t of opts.topics.map((name) => this.topic(name))) {
+      for (const [partition, log] of t.logs.entries()) {
+        const committed = await this.offsets.committed(opts.groupId, t.name, partition);
+        if (committed !== undefined && committed > log.endOffset) this.refusePastEnd(opts.groupId, t.name, partition, committed, log.endOffset);
+        const position = committed ?? ((opts.fromBeginning ?? true) ? 0 : log.endOffset);
+        cursors.push({ topic: t.name, partition, log, position });
+      }
+    }
+    return cursors;
   }
 
   async lag(groupId: string, topics: string[]): Promise<number> {
@@ -129,6 +156,12 @@ export class EmbeddedBus implements Bus {
       }
     }
     return total;
+  }
+
+  /** Corrupt records found per topic since this bus opened (0 for intact topics); they are in the quarantine files. */
+  async corruptRecords(): Promise<CorruptRecordCount[]> {
+    await this.ready();
+    return [...this.topics.keys()].sort().map((topic) => ({ topic, count: this.corrupt.get(topic) ?? 0 }));
   }
 
   async close(): Promise<void> {
@@ -148,9 +181,14 @@ export class EmbeddedBus implements Bus {
 
   private async load(): Promise<void> {
     const topicsDir = join(this.opts.dir, 'topics');
-    await mkdir(topicsDir, { recursive: true });
-    await mkdir(join(this.opts.dir, 'groups'), { recursive: true });
+    await mkdir(topicsDir, { recursive: true, mode: PRIVATE_DIR });
+    await mkdir(join(this.opts.dir, 'groups'), { recursive: true, mode: PRIVATE_DIR });
+    const swept = await this.offsets.sweep();
+    if (swept.temporaries + swept.throwawayGroups > 0) {
+      this.opts.logger.info({ event: 'bus_groups_swept', temporaries: swept.temporaries, throwaway_groups: swept.throwawayGroups }, 'removed files earlier runs left behind');
+    }
     for (const entry of await readdir(topicsDir)) {
+      await this.removeTemps(join(topicsDir, entry));
       const meta = await readFile(join(topicsDir, entry, 'topic.json'), 'utf8').catch((err: NodeJS.ErrnoException) =>
         err.code === 'ENOENT' || err.code === 'ENOTDIR' ? null : Promise.reject(err),
       );
@@ -158,10 +196,8 @@ export class EmbeddedBus implements Bus {
       const { name, partitions, compacted } = JSON.parse(meta) as Omit<Topic, 'logs'>;
       const logs: PartitionLog[] = [];
       for (let p = 0; p < partitions; p++) {
-        const { log, truncatedBytes } = await PartitionLog.open(join(topicsDir, entry, `${p}.log`), compacted);
-        if (truncatedBytes > 0) {
-          this.opts.logger.warn({ event: 'bus_log_truncated', topic: name, partition: p, bytes: truncatedBytes }, 'cut off a torn or corrupt tail left by a crash');
-        }
+        const { log, damaged } = await PartitionLog.open(join(topicsDir, entry, `${p}.log`), compacted);
+        for (const d of damaged) this.reportDamage(name, p, log, d);
         logs.push(log);
       }
       const topic = { name, partitions, compacted, logs };
@@ -170,16 +206,47 @@ export class EmbeddedBus implements Bus {
     }
   }
 
+  private reportDamage(topic: string, partition: number, log: PartitionLog, d: DamagedRegion): void {
+    const fields = { topic, partition, offset: d.offset, after_offset: d.afterOffset, before_offset: d.beforeOffset, file_position: d.position, bytes: d.bytes, quarantine_file: log.quarantineFile };
+    if (d.kind === 'torn') {
+      this.opts.logger.warn({ event: 'bus_log_truncated', ...fields }, 'cut off the incomplete last record of an append a crash interrupted (copied to the quarantine file)');
+      return;
+    }
+    this.corrupt.set(topic, (this.corrupt.get(topic) ?? 0) + d.records);
+    this.opts.logger.error(
+      { event: 'bus_record_corrupt', ...fields, records: d.records, next_offset: log.endOffset },
+      'log records fail their checksum: moved to the quarantine file, intact records around them kept; offsets are not reused',
+    );
+  }
+
+  /** A group committed past the end of the log: records it was promised are gone. Never guess: stop and say so. */
+  private refusePastEnd(groupId: string, topic: string, partition: number, committed: number, end: number): never {
+    this.opts.logger.error(
+      { event: 'bus_offset_past_end', group: groupId, topic, partition, committed, end_offset: end },
+      'consumer group committed past the end of the log; refusing to consume (records were lost or the log was replaced)',
+    );
+    throw new IntegrityError(
+      `consumer group ${groupId} committed offset ${committed} on ${topic}/${partition}, past the end of the log (${end}): ` +
+        `records it had read are missing from ${this.opts.dir}. Refusing to consume rather than skip or re-read records; ` +
+        `restore the partition file, or after investigating remove the group's file under groups/ to read the log from the start`,
+    );
+  }
+
+  private async removeTemps(dir: string): Promise<void> {
+    const removed = await removeStaleTemps(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOTDIR' ? [] : Promise.reject(err)));
+    if (removed.length > 0) this.opts.logger.info({ event: 'bus_temporaries_removed', dir, files: removed.length }, 'removed temporaries of writes a crash interrupted');
+  }
+
   private async createTopic(spec: TopicSpec): Promise<void> {
     const partitions = spec.partitions ?? this.opts.defaultPartitions ?? 3;
     if (!Number.isInteger(partitions) || partitions < 1) throw new RejectedInputError('invalid_topic', `topic ${spec.name}: partitions must be a positive integer`);
     const dir = join(this.opts.dir, 'topics', fileName(spec.name));
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
     const logs: PartitionLog[] = [];
     for (let p = 0; p < partitions; p++) logs.push((await PartitionLog.open(join(dir, `${p}.log`), spec.compacted ?? false)).log);
     await fsyncDir(dir);
     // topic.json is the commit point: without it the directory is ignored on open
-    await writeFileAtomic(join(dir, 'topic.json'), JSON.stringify({ name: spec.name, partitions, compacted: spec.compacted ?? false }), 0o644);
+    await writeFileAtomic(join(dir, 'topic.json'), JSON.stringify({ name: spec.name, partitions, compacted: spec.compacted ?? false }), PRIVATE_FILE);
     await fsyncDir(join(this.opts.dir, 'topics'));
     this.topics.set(spec.name, { name: spec.name, partitions, compacted: spec.compacted ?? false, logs });
   }

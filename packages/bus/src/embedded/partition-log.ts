@@ -1,8 +1,9 @@
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { IntegrityError } from '@custody/errors';
-import { fsyncDir } from '@custody/durable-fs';
+import { PRIVATE_FILE, fsyncDir, tempPathFor, writeFileAtomic } from '@custody/durable-fs';
 import { Serial } from './files';
 
 export interface StoredRecord {
@@ -22,11 +23,39 @@ interface Entry {
   key: string | null;
 }
 
+/**
+ * Bytes a damaged stretch of the file held, found when the partition opened. `torn`: the
+ * incomplete last frame of an append a crash interrupted (never acknowledged, so never read by
+ * anyone). `corrupt`: complete frames that fail their checksum; they may have been acknowledged
+ * and consumed. Either way the bytes are copied to the quarantine file before they leave the log.
+ */
+export interface DamagedRegion {
+  kind: 'torn' | 'corrupt';
+  /** Byte position in the partition file where the damage starts, and its length. */
+  position: number;
+  bytes: number;
+  /** Frames the region seems to hold (frame starts found in it); 0 for a torn tail. */
+  records: number;
+  /** Offset of the first damaged record when it is still legible. */
+  offset: number | null;
+  /** Intact neighbours: the damaged records' offsets lie between them. */
+  afterOffset: number | null;
+  beforeOffset: number | null;
+}
+
 /** Frame header: u32 payload length, u32 CRC-32 of the payload. */
 const HEADER = 8;
 const MAX_PAYLOAD = 64 * 1024 * 1024;
 const READ_CHUNK = 1024 * 1024;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * Every payload starts with these bytes (JSON.stringify keeps the key order of encodeFrame), so
+ * HEADER bytes before each occurrence is a candidate frame start: after damage, recovery scans for
+ * the next candidate whose checksum holds instead of giving up on the rest of the file.
+ */
+const SYNC = Buffer.from('{"o":');
+/** The offset of a damaged frame, when the bytes that carry it survived. */
+const LEGIBLE_OFFSET = /^\{"o":(\d{1,15}),"k":/;
 
 /**
  * One partition: an append-only file of `[length][crc32][JSON]` frames with an in-memory offset
@@ -39,6 +68,8 @@ export class PartitionLog {
   /** Compacted topics only: offset of the latest record per key. */
   private readonly latest?: Map<string, number>;
   private readonly serial = new Serial();
+  /** Lowest offset the next record may get (see endOffset). */
+  private floor = 0;
 
   private constructor(
     private readonly file: string,
@@ -48,16 +79,29 @@ export class PartitionLog {
     if (compacted) this.latest = new Map();
   }
 
-  /** Opens (creating) the file and recovers it: a torn or corrupt tail is cut off, never served. */
-  static async open(file: string, compacted: boolean): Promise<{ log: PartitionLog; truncatedBytes: number }> {
-    const log = new PartitionLog(file, await open(file, 'a+'), compacted);
-    return { log, truncatedBytes: await log.recover() };
+  /**
+   * Opens (creating) the file and recovers it. Damaged stretches are copied to `<file>.corrupt`
+   * and then removed from the log: a corrupt record is never served, and never takes its intact
+   * successors with it. Only a torn last frame is simply cut off (after its copy, too).
+   */
+  static async open(file: string, compacted: boolean): Promise<{ log: PartitionLog; damaged: DamagedRegion[] }> {
+    const log = new PartitionLog(file, await open(file, 'a+', PRIVATE_FILE), compacted);
+    log.floor = await readFloor(log.floorFile);
+    return { log, damaged: await log.recover() };
   }
 
-  /** Offset the next record gets. Compaction always keeps the last record, so this never moves back. */
+  /** Where damaged bytes are kept: `[u32 n][n bytes of JSON describing them][the bytes]` per region. */
+  get quarantineFile(): string {
+    return `${this.file}.corrupt`;
+  }
+
+  /**
+   * Offset the next record gets. It never moves back: compaction always keeps the last record, and
+   * when damage at the tail removed records that may have been handed out, the floor (kept in
+   * `<file>.next`) stays above their offsets.
+   */
   get endOffset(): number {
-    const last = this.entries[this.entries.length - 1];
-    return last ? last.offset + 1 : 0;
+    return Math.max(this.nextAfterEntries(), this.floor);
   }
 
   /** Resolves once the records are on disk (fdatasync). */
@@ -88,7 +132,8 @@ export class PartitionLog {
   read(from: number, max: number): Promise<{ records: StoredRecord[]; next: number }> {
     return this.serial.run(async () => {
       const window = this.window(from, max);
-      if (window.length === 0) return { records: [], next: from };
+      // past the last record but below the floor (records moved aside at the tail): nothing to read, move on
+      if (window.length === 0) return { records: [], next: Math.max(from, this.endOffset) };
       const start = window[0]!.pos;
       const last = window[window.length - 1]!;
       const span = Buffer.alloc(last.pos + last.size - start);
@@ -111,8 +156,8 @@ export class PartitionLog {
       const dropped = this.entries.length - keep.length;
       if (dropped === 0) return 0;
       const frames = await Promise.all(keep.map(async (e) => readFully(this.fh, Buffer.alloc(e.size), e.pos)));
-      const tmp = `${this.file}.compact.tmp`;
-      const out = await open(tmp, 'w');
+      const tmp = tempPathFor(this.file);
+      const out = await open(tmp, 'w', PRIVATE_FILE);
       try {
         await out.writeFile(Buffer.concat(frames));
         await out.sync();
@@ -122,7 +167,7 @@ export class PartitionLog {
       await rename(tmp, this.file);
       await fsyncDir(dirname(this.file));
       await this.fh.close();
-      this.fh = await open(this.file, 'a+');
+      this.fh = await open(this.file, 'a+', PRIVATE_FILE);
       let pos = 0;
       this.entries = keep.map((e) => {
         const moved = { ...e, pos };
@@ -138,27 +183,117 @@ export class PartitionLog {
     return this.serial.run(() => this.fh.close());
   }
 
-  private async recover(): Promise<number> {
+  private get floorFile(): string {
+    return `${this.file}.next`;
+  }
+
+  private nextAfterEntries(): number {
+    const last = this.entries[this.entries.length - 1];
+    return last ? last.offset + 1 : 0;
+  }
+
+  /** Indexes every intact frame; finds, keeps aside and removes the damaged stretches between them. */
+  private async recover(): Promise<DamagedRegion[]> {
     const { size } = await this.fh.stat();
     const reader = new ChunkReader(this.fh, size);
-    let pos = 0;
-    for (;;) {
-      const header = await reader.bytes(pos, HEADER);
-      if (!header) break;
-      const length = header.readUInt32BE(0);
-      if (length === 0 || length > MAX_PAYLOAD) break;
-      const frame = await reader.bytes(pos, HEADER + length);
-      const record = frame && decodeFrame(frame);
-      if (!record || record.offset < this.endOffset) break;
-      this.index(record.offset, pos, frame.length, record.key);
-      pos += frame.length;
+    const damaged: DamagedRegion[] = [];
+    let badFrom = -1;
+    for (let pos = 0; pos < size; ) {
+      const frame = await frameAt(reader, pos);
+      if (frame && frame.record.offset >= this.nextAfterEntries()) {
+        if (badFrom >= 0) damaged.push(await this.describe(reader, 'corrupt', badFrom, pos, frame.record.offset));
+        badFrom = -1;
+        this.index(frame.record.offset, pos, frame.length, frame.record.key);
+        pos += frame.length;
+        continue;
+      }
+      if (badFrom < 0) badFrom = pos;
+      const sync = await reader.find(SYNC, pos + 1 + HEADER);
+      pos = sync < 0 ? size : sync - HEADER;
     }
-    if (pos < size) {
-      await this.fh.truncate(pos);
+    if (badFrom >= 0) damaged.push(await this.describe(reader, (await isTornTail(reader, badFrom)) ? 'torn' : 'corrupt', badFrom, size, null));
+    this.size = size;
+    if (damaged.length === 0) return damaged;
+
+    await this.quarantine(damaged);
+    const tail = damaged[damaged.length - 1]!;
+    if (tail.beforeOffset === null && tail.kind === 'corrupt') {
+      // records that were cut from the end may have been read and committed: never reuse their offsets
+      const legible = tail.offset !== null && tail.offset >= this.nextAfterEntries() ? tail.offset + tail.records : 0;
+      const floor = Math.max(this.nextAfterEntries() + tail.records, legible, this.floor);
+      if (floor > this.floor) {
+        await writeFileAtomic(this.floorFile, JSON.stringify({ next: floor }), PRIVATE_FILE);
+        this.floor = floor;
+      }
+    }
+    await this.removeRegions(damaged);
+    return damaged;
+  }
+
+  private async describe(reader: ChunkReader, kind: DamagedRegion['kind'], start: number, end: number, beforeOffset: number | null): Promise<DamagedRegion> {
+    let records = 0;
+    let offset: number | null = null;
+    for (let at = await reader.find(SYNC, start + HEADER, end); at >= 0; at = await reader.find(SYNC, at + 1, end)) {
+      records++;
+      const legible = LEGIBLE_OFFSET.exec((await reader.bytes(at, Math.min(40, end - at)))?.toString('latin1') ?? '');
+      if (offset === null && legible) offset = Number(legible[1]);
+    }
+    const last = this.entries[this.entries.length - 1];
+    return { kind, position: start, bytes: end - start, records: kind === 'torn' ? 0 : Math.max(1, records), offset, afterOffset: last?.offset ?? null, beforeOffset };
+  }
+
+  /** Appends each region's bytes with a description to the quarantine file, durably, before the log loses them. */
+  private async quarantine(damaged: DamagedRegion[]): Promise<void> {
+    const out = await open(this.quarantineFile, 'a', PRIVATE_FILE);
+    try {
+      for (const d of damaged) {
+        const hash = createHash('sha256');
+        await copyRange(this.fh, d.position, d.bytes, async (chunk) => void hash.update(chunk));
+        const meta = Buffer.from(JSON.stringify({ ...d, foundAt: new Date().toISOString(), sha256: hash.digest('hex') }));
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(meta.length, 0);
+        await out.write(Buffer.concat([length, meta]));
+        await copyRange(this.fh, d.position, d.bytes, async (chunk) => void (await out.write(chunk)));
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await fsyncDir(dirname(this.file));
+  }
+
+  /** Rewrites the file without the damaged regions (a tail alone is just truncated) and moves the index along. */
+  private async removeRegions(damaged: DamagedRegion[]): Promise<void> {
+    const first = damaged[0]!;
+    if (damaged.length === 1 && first.position + first.bytes === this.size) {
+      await this.fh.truncate(first.position);
       await this.fh.sync();
+      this.size = first.position;
+      return;
     }
-    this.size = pos;
-    return size - pos;
+    const tmp = tempPathFor(this.file);
+    const out = await open(tmp, 'wx', PRIVATE_FILE);
+    let pos = 0;
+    try {
+      for (const d of [...damaged, { position: this.size, bytes: 0 }]) {
+        await copyRange(this.fh, pos, d.position - pos, async (chunk) => void (await out.write(chunk)));
+        pos = d.position + d.bytes;
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await rename(tmp, this.file);
+    await fsyncDir(dirname(this.file));
+    await this.fh.close();
+    this.fh = await open(this.file, 'a+');
+    let removed = 0;
+    let next = 0;
+    for (const e of this.entries) {
+      while (next < damaged.length && damaged[next]!.position < e.pos) removed += damaged[next++]!.bytes;
+      e.pos -= removed;
+    }
+    this.size -= damaged.reduce((sum, d) => sum + d.bytes, 0);
   }
 
   private index(offset: number, pos: number, size: number, key: string | null): void {
@@ -214,6 +349,53 @@ function decodeFrame(frame: Buffer): StoredRecord | null {
   }
 }
 
+/** The intact frame at `pos`, or null. */
+async function frameAt(reader: ChunkReader, pos: number): Promise<{ record: StoredRecord; length: number } | null> {
+  const header = await reader.bytes(pos, HEADER);
+  if (!header) return null;
+  const length = header.readUInt32BE(0);
+  if (length === 0 || length > MAX_PAYLOAD) return null;
+  const frame = await reader.bytes(pos, HEADER + length);
+  const record = frame && decodeFrame(frame);
+  return record ? { record, length: HEADER + length } : null;
+}
+
+/**
+ * A damaged stretch that runs to the end of the file is a torn append when it is at most one
+ * incomplete frame: nothing looks like a second frame in it, and its header announces more bytes
+ * than the file has (or is unreadable). A complete last frame with a bad checksum is corrupt.
+ */
+async function isTornTail(reader: ChunkReader, start: number): Promise<boolean> {
+  const rest = reader.size - start;
+  if ((await reader.find(SYNC, start + HEADER + 1)) >= 0) return false;
+  const header = await reader.bytes(start, HEADER);
+  if (!header) return true;
+  const length = header.readUInt32BE(0);
+  if (length === 0) return true;
+  if (HEADER + length <= rest) return false;
+  // a bit flip in the length of a complete frame also looks incomplete: its payload checksum tells
+  if (rest - HEADER > MAX_PAYLOAD) return true;
+  const payload = await reader.bytes(start + HEADER, rest - HEADER);
+  return payload === null || crc32(payload) !== header.readUInt32BE(4);
+}
+
+async function readFloor(file: string): Promise<number> {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err)));
+  if (text === null) return 0;
+  const next = (JSON.parse(text) as { next?: unknown }).next;
+  if (!Number.isSafeInteger(next) || (next as number) < 0) throw new IntegrityError(`${file}: not a valid offset floor`);
+  return next as number;
+}
+
+/** Streams `length` bytes from `pos` to `sink` in bounded chunks. */
+async function copyRange(fh: FileHandle, pos: number, length: number, sink: (chunk: Buffer) => Promise<void>): Promise<void> {
+  for (let done = 0; done < length; ) {
+    const chunk = await readFully(fh, Buffer.alloc(Math.min(READ_CHUNK, length - done)), pos + done);
+    await sink(chunk);
+    done += chunk.length;
+  }
+}
+
 async function readFully(fh: FileHandle, buf: Buffer, pos: number): Promise<Buffer> {
   for (let done = 0; done < buf.length; ) {
     const { bytesRead } = await fh.read(buf, done, buf.length - done, pos + done);
@@ -230,8 +412,19 @@ class ChunkReader {
 
   constructor(
     private readonly fh: FileHandle,
-    private readonly size: number,
+    readonly size: number,
   ) {}
+
+  /** Position of the first `pattern` at or after `from` that ends by `end`, or -1. */
+  async find(pattern: Buffer, from: number, end = this.size): Promise<number> {
+    for (let pos = from; pos + pattern.length <= end; ) {
+      const n = Math.min(READ_CHUNK, end - pos);
+      const i = (await this.bytes(pos, n))!.indexOf(pattern);
+      if (i >= 0) return pos + i;
+      pos += n - pattern.length + 1;
+    }
+    return -1;
+  }
 
   /** The `n` bytes at `pos`, or null when the file ends first. */
   async bytes(pos: number, n: number): Promise<Buffer | null> {

@@ -14,7 +14,8 @@ export class KafkaBus implements Bus {
   private readonly kafka: Kafka;
   private producer?: Promise<Producer>;
   private admin?: Promise<Admin>;
-  private readonly consumers = new Set<Consumer>();
+  /** Live consumers and, for ephemeral groups, the group to delete when they stop. */
+  private readonly consumers = new Map<Consumer, string | undefined>();
 
   constructor(private readonly opts: KafkaBusOptions) {
     const log = opts.logger.child({ component: 'kafkajs' });
@@ -89,7 +90,7 @@ export class KafkaBus implements Bus {
     const log = this.opts.logger.child({ group: opts.groupId });
     await consumer.connect();
     for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
-    this.consumers.add(consumer);
+    this.consumers.set(consumer, opts.ephemeral ? opts.groupId : undefined);
     await consumer.run({
       // partitions are independent (ordering is per key), so their batches may be in flight together
       partitionsConsumedConcurrently: 4,
@@ -119,8 +120,18 @@ export class KafkaBus implements Bus {
         stopping.abort();
         this.consumers.delete(consumer);
         await consumer.disconnect();
+        if (opts.ephemeral) await this.deleteGroup(opts.groupId, log);
       },
     };
+  }
+
+  /** Drops a throwaway group's committed offsets; if that fails, Kafka expires them after offsets.retention.minutes. */
+  private async deleteGroup(groupId: string, log: Logger): Promise<void> {
+    try {
+      await (await this.getAdmin()).deleteGroups([groupId]);
+    } catch (err) {
+      log.warn({ event: 'bus_group_delete_failed', err: errorMessage(err) }, 'could not delete an ephemeral consumer group; Kafka expires it later');
+    }
   }
 
   async lag(groupId: string, topics: string[]): Promise<number> {
@@ -140,8 +151,11 @@ export class KafkaBus implements Bus {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    const ephemeral = [...this.consumers.values()].filter((g): g is string => g !== undefined);
+    await Promise.allSettled([...this.consumers.keys()].map((c) => c.disconnect()));
     this.consumers.clear();
+    // only over a connection already open: shutdown does not wait on a broker it no longer reaches
+    if (this.admin) for (const groupId of ephemeral) await this.deleteGroup(groupId, this.opts.logger.child({ group: groupId }));
     if (this.producer) await (await this.producer).disconnect().catch(() => undefined);
     if (this.admin) await (await this.admin).disconnect().catch(() => undefined);
   }

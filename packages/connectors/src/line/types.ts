@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '@custody/connector-kit';
 
 // Vendor objects are loose: LINE adds fields and event types without notice, and the whole payload
 // is archived verbatim in source.raw, so an additive change must not stop capture. Required fields are strict.
@@ -59,8 +60,8 @@ export type LineUnsendEvent = z.infer<typeof LineUnsendEvent>;
 
 export const LineConfig = z
   .object({
-    channelSecret: z.string().min(16).max(256).describe('Channel secret: key of the x-line-signature HMAC-SHA256'),
-    channelAccessToken: z.string().min(16).max(1024).describe('Channel access token: authorizes content downloads'),
+    channelSecret: secret(z.string().min(16).max(256)).describe('Channel secret: key of the x-line-signature HMAC-SHA256'),
+    channelAccessToken: secret(z.string().min(16).max(1024)).describe('Channel access token: authorizes content downloads'),
     apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://api-data.line.me').describe('Base URL of the LINE content API (a test double in tests)'),
   })
   .strict();

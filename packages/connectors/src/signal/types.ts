@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '@custody/connector-kit';
 
 // signal-cli's JSON (org.asamk.signal.json.*): absent values are serialized as null, so optional
 // fields are nullish. Loose for forward compatibility; the whole notification is kept in source.raw.
@@ -73,7 +74,7 @@ export interface SignalParsed {
 export const SignalConfig = z
   .object({
     account: z.string().regex(/^\+[1-9]\d{1,14}$/, 'E.164 with a leading +').describe("The firm's Signal number signal-cli is registered or linked as"),
-    sharedSecret: z.string().min(16).describe('Bearer token the in-house signal-cli forwarder sends in Authorization: signal-cli itself signs nothing'),
+    sharedSecret: secret(z.string().min(16)).describe('Bearer token the in-house signal-cli forwarder sends in Authorization: signal-cli itself signs nothing'),
     attachmentsDir: z.string().min(1).optional().describe("signal-cli's attachments directory (e.g. ~/.local/share/signal-cli/attachments), read by fetchMedia"),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '@custody/connector-kit';
 
 // Vendor objects are loose: Telegram adds fields with every Bot API release, and the whole update
 // is archived verbatim in source.raw, so an additive change must not stop capture. Required fields are strict.
@@ -80,13 +81,9 @@ export type TgChat = z.infer<typeof TgChat>;
 
 export const TelegramBotConfig = z
   .object({
-    botToken: z
-      .string()
-      .regex(/^\d{1,20}:[\w-]{20,128}$/, 'a bot token of the form <bot id>:<secret>')
+    botToken: secret(z.string().regex(/^\d{1,20}:[\w-]{20,128}$/, 'a bot token of the form <bot id>:<secret>'))
       .describe('Bot API token from @BotFather: authorizes getFile and file downloads; its numeric prefix is the bot id'),
-    secretToken: z
-      .string()
-      .regex(/^[\w-]{16,256}$/, '16-256 characters from A-Z, a-z, 0-9, _ and -')
+    secretToken: secret(z.string().regex(/^[\w-]{16,256}$/, '16-256 characters from A-Z, a-z, 0-9, _ and -'))
       .describe('secret_token given to setWebhook; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token'),
     botId: z.string().regex(/^\d{1,20}$/).optional().describe('The bot user id; defaults to the numeric prefix of botToken'),
     apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org').describe('Bot API base URL (a local Bot API server or a test double)'),

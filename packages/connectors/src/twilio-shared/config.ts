@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '@custody/connector-kit';
 
 /** Twilio SIDs are two letters and 32 hex digits; `prefix` is a regex alternation such as "SM|MM". */
 export const twilioSid = (prefix: string) => z.string().regex(new RegExp(`^(?:${prefix})[0-9a-fA-F]{32}$`), `a Twilio SID (${prefix} + 32 hex digits)`);
@@ -6,7 +7,7 @@ export const twilioSid = (prefix: string) => z.string().regex(new RegExp(`^(?:${
 export const TwilioConfig = z
   .object({
     accountSid: twilioSid('AC').describe('Twilio Account SID the webhooks must carry as AccountSid'),
-    authToken: z.string().min(8).describe('Twilio auth token: key of the X-Twilio-Signature HMAC and password for media downloads'),
+    authToken: secret(z.string().min(8)).describe('Twilio auth token: key of the X-Twilio-Signature HMAC and password for media downloads'),
     apiBaseUrl: z.url().default('https://api.twilio.com').describe('Origin media and recording URLs are fetched from (overridable for tests)'),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '@custody/connector-kit';
 import type { RejectedInputError } from '@custody/errors';
 
 // Decrypted chat-archive records (会话内容存档, the JSON DecryptData yields for each getchatdata item).
@@ -57,9 +58,7 @@ export interface ArchiveParsed {
 export const WecomArchiveConfig = z
   .object({
     corpId: z.string().min(1).max(64).describe('CorpID of the archived enterprise: prefixes conversation ids'),
-    sharedSecret: z
-      .string()
-      .min(16)
+    sharedSecret: secret(z.string().min(16))
       .optional()
       .describe('Bearer token of the in-house archive puller allowed to POST records; without it the webhook refuses everything'),
   })

@@ -142,8 +142,8 @@ describe('wecom-archive connector: fixtures', () => {
     const first = run(body);
     for (const e of first) {
       expect(e.source.raw).toMatchObject({ contentType: 'application/json', encoding: 'utf8' });
-      expect(body.includes(Buffer.from(e.source.raw.body, 'utf8'))).toBe(true);
-      expect(JSON.parse(e.source.raw.body).msgid).toBe(e.source.externalId);
+      (expect(body.includes(Buffer.from(e.source.raw as { body: string; encoding: string }).body, 'utf8'))).toBe(true);
+      (expect(JSON.parse(e.source.raw as { body: string; encoding: string }).body).msgid).toBe(e.source.externalId);
     }
     expect(run(body)).toEqual(first);
     const other = run(body, 'application/json', 'globex');
@@ -155,8 +155,8 @@ describe('wecom-archive connector: fixtures', () => {
     const fromLines = run(records.map(json).join('\r\n'));
     const fromArray = run(`[ ${records.map(json).join(' ,\n')}\n]`);
     expect(fromLines.map((e) => e.id)).toEqual(fromArray.map((e) => e.id));
-    expect(fromArray.map((e) => e.source.raw.body)).toEqual(records.map(json));
-    expect(fromLines.map((e) => e.source.raw.body)).toEqual(records.map(json));
+    expect(fromArray.map((e) => (e.source.raw as { body: string; encoding: string }).body)).toEqual(records.map(json));
+    expect(fromLines.map((e) => (e.source.raw as { body: string; encoding: string }).body)).toEqual(records.map(json));
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '@custody/connector-kit';
 
 // Fields of the decrypted callback XML (接收消息格式). All XML values are text; loose because WeCom
 // adds fields (e.g. AppType) and the whole payload is archived in source.raw anyway.
@@ -34,10 +35,10 @@ export interface WecomParsed {
 
 export const WecomConfig = z
   .object({
-    token: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'up to 32 letters and digits').describe('Callback Token from the app\'s "receive messages" settings: part of msg_signature'),
-    encodingAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits').describe('EncodingAESKey from the same settings: base64 of the 32-byte AES key'),
+    token: secret(z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'up to 32 letters and digits')).describe('Callback Token from the app\'s "receive messages" settings: part of msg_signature'),
+    encodingAesKey: secret(z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits')).describe('EncodingAESKey from the same settings: base64 of the 32-byte AES key'),
     corpId: z.string().min(1).max(64).describe('CorpID: the receiveid every decrypted payload must carry'),
-    corpSecret: z.string().min(8).optional().describe('App Secret used to get an access_token for media downloads; without it attachments stay references'),
+    corpSecret: secret(z.string().min(8)).optional().describe('App Secret used to get an access_token for media downloads; without it attachments stay references'),
     apiBaseUrl: z.url().default('https://qyapi.weixin.qq.com').describe('WeCom server API base URL'),
   })
   .strict();

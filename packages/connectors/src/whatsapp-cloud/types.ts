@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '@custody/connector-kit';
 
 // Vendor objects are loose: Meta adds fields without notice, and the whole payload is archived
 // verbatim in source.raw, so an additive change must not stop capture. Required fields are strict.
@@ -75,9 +76,9 @@ export type WaStatus = z.infer<typeof WaStatus>;
 
 export const WhatsAppCloudConfig = z
   .object({
-    appSecret: z.string().min(8).describe('Meta app secret: key of the X-Hub-Signature-256 HMAC'),
-    verifyToken: z.string().min(8).describe('Token Meta echoes in the GET subscription handshake'),
-    accessToken: z.string().min(8).optional().describe('System-user access token for downloading media (GET /{media-id}); without it attachments stay references'),
+    appSecret: secret(z.string().min(8)).describe('Meta app secret: key of the X-Hub-Signature-256 HMAC'),
+    verifyToken: secret(z.string().min(8)).describe('Token Meta echoes in the GET subscription handshake'),
+    accessToken: secret(z.string().min(8)).optional().describe('System-user access token for downloading media (GET /{media-id}); without it attachments stay references'),
     apiBaseUrl: z.url().default('https://graph.facebook.com').describe('Graph API base URL'),
     graphVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0').describe('Graph API version'),
   })

@@ -20,7 +20,7 @@ export class DocLog {
   ) {}
 
   static async open(file: string, apply: (op: DocOp) => void): Promise<DocLog> {
-    const fh = await open(file, 'a+');
+    const fh = await open(file, 'a+', 0o600);
     const { size } = await fh.stat();
     let valid = 0;
     let lines = 0;
@@ -63,7 +63,7 @@ export class DocLog {
   /** Replaces the log with one upsert per live document. */
   async rewrite(docs: Iterable<IndexDoc>): Promise<void> {
     const tmp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
-    const out = await open(tmp, 'w');
+    const out = await open(tmp, 'w', 0o600);
     let lines = 0;
     try {
       let batch = '';
@@ -84,7 +84,7 @@ export class DocLog {
     const dir = await open(dirname(this.file), 'r');
     await dir.sync().finally(() => dir.close());
     await this.fh.close();
-    this.fh = await open(this.file, 'a+');
+    this.fh = await open(this.file, 'a+', 0o600);
     this.lines = lines;
   }
 

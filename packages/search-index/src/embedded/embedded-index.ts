@@ -130,7 +130,8 @@ export class EmbeddedIndex implements SearchIndex {
 
   private log(): Promise<DocLog> {
     this.opened ??= io('open', async () => {
-      await mkdir(this.opts.dir, { recursive: true });
+      // indexed text is customer data: private to the service user, like the rest of the data dir
+      await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
       const log = await DocLog.open(join(this.opts.dir, 'docs.jsonl'), (op) => this.apply(op));
       if (this.wasteful(log)) await log.rewrite(this.docs());
       return log;

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { RejectedInputError } from '@custody/errors';
+
+/**
+ * Marks a connector setting as a secret, once, on the config schema: logging, error messages,
+ * audit records and storage (encrypted at rest) all take the list of secret fields from here.
+ * Put it innermost (`secret(z.string().min(8)).describe(…).optional()`): zod metadata carries over
+ * to clones made by `.describe()`, and wrappers are looked through.
+ */
+export function secret<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ secret: true }) as T;
+}
+
+function isSecret(schema: z.ZodType): boolean {
+  for (let s: z.ZodType | undefined = schema; s; s = unwrap(s)) {
+    if (s.meta()?.secret === true) return true;
+  }
+  return false;
+}
+
+/** The schema inside optional/nullable/default/readonly/pipe wrappers, if any. */
+function unwrap(s: z.ZodType): z.ZodType | undefined {
+  if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodReadonly || s instanceof z.ZodPrefault) return s.unwrap() as z.ZodType;
+  if (s instanceof z.ZodPipe) return s.in as z.ZodType;
+  return undefined;
+}
+
+function objectOf(schema: z.ZodType): z.ZodObject | undefined {
+  let s: z.ZodType | undefined = schema;
+  while (s && !(s instanceof z.ZodObject)) s = unwrap(s);
+  return s as z.ZodObject | undefined;
+}
+
+/** The description of a field, looking through wrappers (`.optional()` does not carry it). */
+function descriptionOf(schema: z.ZodType, name: string): string | undefined {
+  for (let s = objectOf(schema)?.shape[name] as z.ZodType | undefined; s; s = unwrap(s)) if (s.description) return s.description;
+  return undefined;
+}
+
+/** Names of the top-level settings `schema` declares secret (connector configs are flat objects). */
+export function secretFieldsOf(schema: z.ZodType): string[] {
+  const s = objectOf(schema);
+  if (!s) return [];
+  return Object.entries(s.shape)
+    .filter(([, field]) => isSecret(field as z.ZodType))
+    .map(([name]) => name)
+    .sort();
+}
+
+/** Every string (and number) inside a value, for scrubbing it out of free text. */
+function leaves(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') out.push(String(value));
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) leaves(v, out);
+  return out;
+}
+
+/**
+ * Checks a connector config and names what is wrong without ever printing a secret: issues on a
+ * secret field say only which rule failed, and any secret value that still appears in the text
+ * (a custom message, an unknown key) is replaced.
+ */
+export function parseConnectorConfig<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const secrets = new Set(secretFieldsOf(schema));
+  const values = input && typeof input === 'object' ? [...secrets].flatMap((f) => leaves((input as Record<string, unknown>)[f])) : [];
+  const lines = r.error.issues.slice(0, 5).map((i) => {
+    const path = i.path.length ? i.path.map(String).join('.') : '(root)';
+    if (!secrets.has(String(i.path[0]))) return `${path}: ${i.message}`;
+    const expects = descriptionOf(schema, String(i.path[0]));
+    return `${path}: ${secretIssue(i)} (secret, value not shown)${expects ? `; expects: ${expects}` : ''}`;
+  });
+  throw new RejectedInputError('invalid_connector_config', `${what}: ${scrub(lines.join('; '), values)}`);
+}
+
+/** A description of the failed rule built from the issue's fields, never from the received value. */
+function secretIssue(i: z.core.$ZodIssue): string {
+  switch (i.code) {
+    case 'invalid_type':
+      return `expected ${i.expected}`;
+    case 'too_small':
+      return `too short (at least ${String(i.minimum)})`;
+    case 'too_big':
+      return `too long (at most ${String(i.maximum)})`;
+    case 'invalid_format':
+      return i.format === 'regex' ? 'wrong format' : `wrong format (${i.format})`;
+    default:
+      return 'invalid';
+  }
+}
+
+/** Replaces every occurrence of each value (4 characters or more: shorter ones are not secrets worth hiding and would mangle the text). */
+function scrub(text: string, values: string[]): string {
+  let out = text;
+  for (const v of [...values].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(v).join('[redacted]');
+  return out;
+}

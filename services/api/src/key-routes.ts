@@ -1,0 +1,100 @@
+import { APPROVED_ROLES, Role, type ApiKeyRecord, type KeyGrant } from '@custody/config';
+import type { ApiKeyTable, KeyGrantTable } from '@custody/control';
+import { NotFoundError, RejectedInputError } from '@custody/errors';
+import { json, type Route } from '@custody/http';
+import { z } from 'zod';
+import { audited, readBody, type AuditedDeps } from './audited';
+import { mintApiKey, requireRole } from './auth';
+
+export interface KeyRouteDeps extends AuditedDeps {
+  apiKeys: ApiKeyTable;
+  keyGrants: KeyGrantTable;
+  /** Keys configured in the environment (CUSTODY_API_KEYS): listed, never revocable through the API. */
+  configuredKeys: readonly ApiKeyRecord[];
+}
+
+const KeyId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lowercase letters, digits and dashes, 3–63 long');
+const NewKey = z.object({ role: Role.describe('Role of the new key'), id: KeyId.optional().describe('Key id, unique within the tenant (default: generated)') }).strict();
+const ADMIN = ['admin'] as const;
+const needsApproval = (role: Role): role is KeyGrant['role'] => (APPROVED_ROLES as readonly Role[]).includes(role);
+
+/**
+ * API keys of a tenant. Separation of duties: an admin may ask for a `legal` or `compliance` key,
+ * but only a holder of that role approves it and receives the token, so no admin can mint
+ * themselves the power to release holds or read records. The first holder of such a role is
+ * created on the host by the operator (`custody keys create`), never through the API.
+ */
+export function keyRoutes(deps: KeyRouteDeps): Route[] {
+  const tenantKeys = (tenant: string) => [...deps.configuredKeys.filter((k) => k.tenant === tenant).map((k) => ({ ...k, source: 'environment' as const })), ...deps.apiKeys.values().filter((k) => k.tenant === tenant).map((k) => ({ ...k, source: 'api' as const }))];
+  // ids are unique within a tenant only: whether another tenant uses an id is nobody's business here
+  const idTaken = (tenant: string, id: string) => tenantKeys(tenant).some((k) => k.id === id) || Boolean(deps.keyGrants.get(`${tenant}:${id}`));
+  return [
+    {
+      method: 'POST',
+      pattern: '/v1/admin/api-keys',
+      handler: audited(deps, 'api_keys.create', async (p, req) => {
+        requireRole(p, ADMIN, 'create API keys');
+        const body = await readBody(req, NewKey, 'api key');
+        if (body.id && idTaken(p.tenant, body.id)) throw new RejectedInputError('conflict', `API key id ${body.id} exists`, 409);
+        if (needsApproval(body.role)) {
+          const { record } = mintApiKey(p.tenant, body.role, body.id);
+          const grant: KeyGrant = { id: record.id, tenant: p.tenant, role: body.role, requestedBy: p.keyId, requestedAt: new Date().toISOString() };
+          await deps.keyGrants.put(`${p.tenant}:${grant.id}`, grant);
+          return {
+            response: json(202, { id: grant.id, tenant: grant.tenant, role: grant.role, status: 'pending_approval', approve: `POST /v1/admin/api-keys/${grant.id}/approve by a ${grant.role} key of this tenant` }),
+            target: grant.id,
+            details: { role: grant.role, status: 'pending_approval' },
+          };
+        }
+        const { token, record } = mintApiKey(p.tenant, body.role, body.id);
+        await deps.apiKeys.put(record.sha256, record);
+        return { response: json(201, { id: record.id, tenant: record.tenant, role: record.role, token }), target: record.id, details: { role: record.role } };
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: '/v1/admin/api-keys/:id/approve',
+      handler: audited(deps, 'api_keys.approve', async (p, req) => {
+        requireRole(p, APPROVED_ROLES, 'approve API keys');
+        const grant = deps.keyGrants.get(`${p.tenant}:${req.params.id}`);
+        if (!grant) throw new NotFoundError(`no pending API key ${req.params.id}`);
+        requireRole(p, [grant.role], `approve a ${grant.role} key`);
+        const { token, record } = mintApiKey(p.tenant, grant.role, grant.id);
+        await deps.apiKeys.put(record.sha256, record);
+        await deps.keyGrants.remove(`${p.tenant}:${grant.id}`);
+        // the approver receives the token and hands it to its holder; the admin who asked never sees it
+        return { response: json(201, { id: record.id, tenant: record.tenant, role: record.role, token, requestedBy: grant.requestedBy }), target: record.id, details: { role: record.role, requestedBy: grant.requestedBy } };
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/v1/admin/api-keys',
+      handler: audited(deps, 'api_keys.list', async (p) => {
+        requireRole(p, ADMIN, 'list API keys');
+        const keys = tenantKeys(p.tenant).map(({ id, role, tenant, source }) => ({ id, role, tenant, source }));
+        const pending = deps.keyGrants.values().filter((g) => g.tenant === p.tenant);
+        return { response: json(200, { keys, pending }) };
+      }),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/v1/admin/api-keys/:id',
+      handler: audited(deps, 'api_keys.revoke', async (p, req) => {
+        requireRole(p, ADMIN, 'revoke API keys');
+        const id = req.params.id!;
+        const grant = deps.keyGrants.get(`${p.tenant}:${id}`);
+        if (grant) {
+          await deps.keyGrants.remove(`${p.tenant}:${id}`);
+          return { response: json(200, { revoked: id, status: 'pending_request_withdrawn' }), target: id };
+        }
+        const key = tenantKeys(p.tenant).find((k) => k.id === id);
+        if (!key) throw new NotFoundError(`no API key ${id}`);
+        if (key.source === 'environment') throw new RejectedInputError('configured_key', `API key ${id} is configured in the environment (CUSTODY_API_KEYS); the operator removes it there`, 409);
+        const admins = tenantKeys(p.tenant).filter((k) => k.role === 'admin');
+        if (key.role === 'admin' && admins.length === 1) throw new RejectedInputError('last_admin_key', `API key ${id} is the tenant's last admin key; create another admin key first`, 409);
+        await deps.apiKeys.remove(key.sha256);
+        return { response: json(200, { revoked: key.id }), target: key.id, details: { role: key.role } };
+      }),
+    },
+  ];
+}
