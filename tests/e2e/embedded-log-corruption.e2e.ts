@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freePort, killGroup, npmStart, type StartedCustody } from '../support/process';
 import { waitFor } from '../support/stack';
 import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
+import { webhookId } from '@custody/api';
 
 interface Frame {
   start: number;
@@ -119,7 +120,7 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
 
     // one sender, one conversation: every record lands in the same partition, in order
     const before = Array.from({ length: 12 }, (_, i) => `${run} before${i} acknowledged`);
-    for (const text of before) expect((await postWebhook(running.url, 'corrupt-wa', textWebhook(text).body, appSecret)).status).toBe(200);
+    for (const text of before) expect((await postWebhook(running.url, webhookId('default', 'corrupt-wa'), textWebhook(text).body, appSecret)).status).toBe(200);
     await waitFor('the 12 first records archived and searchable', async () => ((await searchRun(running!.url)).total === 12 ? true : undefined), 60_000);
     await auditArchived(new Set());
     await stop(running);
@@ -137,7 +138,7 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     running = await npmStart(env);
     const url = running.url;
     const after = Array.from({ length: 10 }, (_, i) => `${run} after${i} acknowledged`);
-    for (const text of after) expect((await postWebhook(url, 'corrupt-wa', textWebhook(text).body, appSecret)).status).toBe(200);
+    for (const text of after) expect((await postWebhook(url, webhookId('default', 'corrupt-wa'), textWebhook(text).body, appSecret)).status).toBe(200);
 
     const all = await waitFor('all 22 acknowledged records searchable', async () => {
       const r = await searchRun(url);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort, killGroup, npmStart, type StartedCustody } from '../support/process';
 import { waitFor } from '../support/stack';
 import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
+import { webhookId } from '@custody/api';
 
 /**
  * `npm start` on the embedded default: acknowledged webhooks survive a SIGKILL and are archived and
@@ -35,12 +36,12 @@ describe('npm start (embedded) across a SIGKILL', () => {
 
     const run = `run${Date.now().toString(36)}`;
     const first = textWebhook(`${run} first message before the crash`);
-    expect((await postWebhook(url, 'restart-wa', first.body, appSecret)).status).toBe(200);
+    expect((await postWebhook(url, webhookId('default', 'restart-wa'), first.body, appSecret)).status).toBe(200);
     await waitFor('the first record to be searchable', async () => ((await apiSearch(url, compliance, { text: `${run} first` })).body.total === 1 ? true : undefined));
 
     // acknowledge a burst, then kill -9 at once: no graceful anything
     const burst = Array.from({ length: 20 }, (_, i) => textWebhook(`${run} burst${i} acknowledged before kill`));
-    const statuses = await Promise.all(burst.map((b) => postWebhook(url, 'restart-wa', b.body, appSecret).then((r) => r.status)));
+    const statuses = await Promise.all(burst.map((b) => postWebhook(url, webhookId('default', 'restart-wa'), b.body, appSecret).then((r) => r.status)));
     expect(statuses).toEqual(burst.map(() => 200));
     killGroup(running.child, 'SIGKILL');
     await running.exited;

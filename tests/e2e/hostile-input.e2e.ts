@@ -37,11 +37,12 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
     sc = stackConfig(
       {
         CUSTODY_MAX_EVENTS_PER_DELIVERY: '1500',
+        CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ 'whatsapp-cloud': graphUrl }),
         CUSTODY_REJECTIONS_PER_MINUTE: '5',
         CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(METRICS_TOKEN).digest('hex'),
         ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }),
       },
-      [{ id: 'acme-wa-hostile', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: 'hostile-secret', verifyToken: 'hostile-verify', accessToken: GRAPH_TOKEN, apiBaseUrl: graphUrl } }],
+      [{ id: 'acme-wa-hostile', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: 'hostile-secret', verifyToken: 'hostile-verify', accessToken: GRAPH_TOKEN } }],
     );
     custody = await startCustody(sc.config, testLogger());
     await custody.adapters.bus.subscribe({ groupId: `q-${sc.name}`, topics: [custody.topics.quarantine], onBatch: async (r) => void quarantine.push(...r) });

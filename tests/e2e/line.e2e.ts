@@ -62,7 +62,7 @@ describe('LINE webhooks on the real stack', () => {
 
   beforeAll(async () => {
     contentApi = await fakeContentApi(channelAccessToken, [image, file]);
-    sc = stackConfig({}, [{ id: 'acme-line', connector: 'line', tenant: 'acme', config: { channelSecret, channelAccessToken, apiBaseUrl: contentApi.url } }]);
+    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ line: contentApi.url }) }, [{ id: 'acme-line', connector: 'line', tenant: 'acme', config: { channelSecret, channelAccessToken } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });

@@ -8,6 +8,7 @@ import { controlTopicsFor } from '@custody/control';
 import { SECRETS_KEY_FILE, rotateSecretsCommand, startCustody, type RunningCustody } from '@custody/runtime';
 import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
 import { postWebhook, textWebhook } from '../support/whatsapp';
+import { webhookId } from '@custody/api';
 
 const newKey = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 
@@ -118,8 +119,8 @@ describe('connector secrets at rest (embedded)', () => {
     // restarted, the instance is read back from disk and its secrets open: the vendor's signature checks out
     custody = await startCustody(sc.config, testLogger());
     const hook = textWebhook('sealed secrets still verify');
-    expect((await postWebhook(custody.url, `wa-${sc.name}`, hook.body, s.appSecret)).status).toBe(200);
-    expect((await postWebhook(custody.url, `wa-${sc.name}`, hook.body, 'not-the-app-secret')).status).toBe(401);
+    expect((await postWebhook(custody.url, webhookId('acme', `wa-${sc.name}`), hook.body, s.appSecret)).status).toBe(200);
+    expect((await postWebhook(custody.url, webhookId('acme', `wa-${sc.name}`), hook.body, 'not-the-app-secret')).status).toBe(401);
     await custody.stop();
     custody = undefined;
 
@@ -145,12 +146,12 @@ describe('connector secrets at rest (embedded)', () => {
     const rotated = loadConfig({ ...process.env, CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir, CUSTODY_TOPIC_SUFFIX: sc.name, CUSTODY_SECRETS_KEYS: rotatedKey, LOG_LEVEL: 'error' });
     // the generated key file still opens the old values while the configured key seals the new ones
     const result = await rotateSecretsCommand(rotated, testLogger());
-    expect(result).toEqual({ keyId: 'rotated', resealed: [`wa-${sc.name}`] });
+    expect(result).toEqual({ keyId: 'rotated', resealed: [webhookId('acme', `wa-${sc.name}`)] });
     rmSync(join(dataDir, SECRETS_KEY_FILE));
 
     custody = await startCustody({ ...sc.config, CUSTODY_SECRETS_KEYS: rotated.CUSTODY_SECRETS_KEYS }, testLogger());
     const hook = textWebhook('re-sealed secrets verify');
-    expect((await postWebhook(custody.url, `wa-${sc.name}`, hook.body, s.appSecret)).status).toBe(200);
+    expect((await postWebhook(custody.url, webhookId('acme', `wa-${sc.name}`), hook.body, s.appSecret)).status).toBe(200);
     await custody.stop();
     custody = undefined;
     const log = controlLog(dataDir);
@@ -172,8 +173,8 @@ describe('connector secrets at rest (stack)', () => {
     running.push(custody);
     await saveConnectors(custody, sc, s);
 
-    const control = await readTopic(custody, controlTopicsFor(sc.name).connectors, (rs) => rs.some((r) => r.key === `wa-${sc.name}`));
-    const stored = control.find((r) => r.key === `wa-${sc.name}`)!.value.toString('utf8');
+    const control = await readTopic(custody, controlTopicsFor(sc.name).connectors, (rs) => rs.some((r) => r.key === webhookId('acme', `wa-${sc.name}`)));
+    const stored = control.find((r) => r.key === webhookId('acme', `wa-${sc.name}`))!.value.toString('utf8');
     expect(JSON.parse(stored).config.appSecret).toMatch(/^enc:v1:stack1:/);
     for (const r of control) for (const v of Object.values(s)) expect(r.value.toString('latin1')).not.toContain(v);
 
@@ -184,7 +185,7 @@ describe('connector secrets at rest (stack)', () => {
     // a second gateway reads the topic and opens the secrets with the same keys
     const gateway = await startCustody({ ...sc.config, CUSTODY_SERVICES: ['gateway'] }, testLogger());
     running.push(gateway);
-    expect((await postWebhook(gateway.url, `wa-${sc.name}`, textWebhook('opened by another process').body, s.appSecret)).status).toBe(200);
+    expect((await postWebhook(gateway.url, webhookId('acme', `wa-${sc.name}`), textWebhook('opened by another process').body, s.appSecret)).status).toBe(200);
 
     // an API process without keys refuses to store secrets, naming the setting
     const keyless = await startCustody({ ...sc.config, CUSTODY_SECRETS_KEYS: undefined, CUSTODY_SERVICES: ['api'] }, testLogger());

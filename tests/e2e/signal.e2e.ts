@@ -36,7 +36,8 @@ describe('Signal (signal-cli) notifications on the real stack', () => {
     // signal-cli has no media API: it downloads every attachment itself into its attachments directory
     attachmentsDir = await mkdtemp(join(tmpdir(), 'custody-signal-attachments-'));
     // its own media consumer group: the default one is shared by every Custody running against this Kafka
-    sc = stackConfig({}, [{ id: 'acme-signal', connector: 'signal', tenant: 'acme', config: { account: ACCOUNT, sharedSecret, attachmentsDir } }]);
+    // signal-cli's attachments directory is the operator's to name (CUSTODY_MEDIA_DIRS), never a tenant's
+    sc = stackConfig({ CUSTODY_MEDIA_DIRS: JSON.stringify({ 'acme-signal': attachmentsDir }) }, [{ id: 'acme-signal', connector: 'signal', tenant: 'acme', config: { account: ACCOUNT, sharedSecret } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });

@@ -93,7 +93,7 @@ describe('Telegram bot webhooks on the real stack', () => {
 
   beforeAll(async () => {
     botApi = await fakeBotApi(botToken, [thumb, photo, doc]);
-    sc = stackConfig({}, [{ id: 'acme-tg', connector: 'telegram-bot', tenant: 'acme', config: { botToken, secretToken, apiBaseUrl: botApi.url } }]);
+    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ 'telegram-bot': botApi.url }) }, [{ id: 'acme-tg', connector: 'telegram-bot', tenant: 'acme', config: { botToken, secretToken } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });

@@ -40,8 +40,8 @@ describe('Twilio Voice pipeline on the real stack', () => {
   beforeAll(async () => {
     twilio = await fakeTwilioRecordings(recordings);
     // its own media consumer group: the default one is shared with every other test run against this Kafka
-    sc = stackConfig({ CUSTODY_PUBLIC_URL: PUBLIC_URL }, [
-      { id: INSTANCE, connector: 'twilio-voice', tenant: 'acme', config: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl: twilio.url } },
+    sc = stackConfig({ CUSTODY_PUBLIC_URL: PUBLIC_URL, CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ 'twilio-voice': twilio.url }) }, [
+      { id: INSTANCE, connector: 'twilio-voice', tenant: 'acme', config: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN } },
     ]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;

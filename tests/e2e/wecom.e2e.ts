@@ -68,7 +68,8 @@ describe('WeCom callbacks on the real stack', () => {
   beforeAll(async () => {
     wecomApi = await fakeWecomApi(api, new Map([[mediaId, image]]));
     // its own media consumer group: the default one is shared by every Custody running against this Kafka
-    sc = stackConfig({}, [{ id: 'acme-wecom', connector: 'wecom', tenant: 'acme', config: { ...keys, corpSecret: api.corpSecret, apiBaseUrl: wecomApi.url } }]);
+    // the fake WeCom API is the operator's override, never part of the tenant's connector config
+    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ wecom: wecomApi.url }) }, [{ id: 'acme-wecom', connector: 'wecom', tenant: 'acme', config: { ...keys, corpSecret: api.corpSecret } }]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });

@@ -50,7 +50,7 @@ describe('WhatsApp attachments on the real stack', () => {
 
   beforeAll(async () => {
     graph = await fakeGraph(files, token);
-    sc = stackConfig({}, [{ id: 'acme-wa-media', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: 'media-app-secret', verifyToken: 'media-verify', accessToken: token, apiBaseUrl: graph.url } }]);
+    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ 'whatsapp-cloud': graph.url }) }, [{ id: 'acme-wa-media', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: 'media-app-secret', verifyToken: 'media-verify', accessToken: token } }]);
     custody = await startCustody(sc.config, testLogger());
   });
   afterAll(async () => {

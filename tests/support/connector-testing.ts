@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { normalizePayload, type AnyConnector } from '@custody/connector-kit';
+import { mediaContexts, normalizePayload, type AnyConnector, type MediaContext } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
 
@@ -34,4 +34,10 @@ export function rejection(fn: () => unknown, code: string, status = 400): Reject
 export function deliveryRef(body: Buffer | string, contentType: string) {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   return { contentType, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, path: expect.any(String) };
+}
+
+/** The media context the runtime builds when the operator points `connector` at `baseUrl` (CUSTODY_VENDOR_BASE_URLS; a local fake vendor here). */
+export function operatorMedia(connector: AnyConnector, baseUrl: string, opts: { instance?: string; localDir?: string } = {}): MediaContext {
+  const instance = opts.instance ?? 'test-instance';
+  return mediaContexts({ baseUrls: { [connector.id]: baseUrl }, mediaDirs: opts.localDir ? { [instance]: opts.localDir } : {} }).contextFor(connector, instance);
 }

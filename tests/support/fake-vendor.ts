@@ -11,7 +11,7 @@ export interface FakeRequest {
 
 export interface FakeVendor {
   server: Server;
-  /** http://127.0.0.1:<port>, for the instance config's apiBaseUrl. */
+  /** http://127.0.0.1:<port>, for the operator's CUSTODY_VENDOR_BASE_URLS (never a tenant's connector config). */
   url: string;
   requests: FakeRequest[];
   close(): Promise<void>;

@@ -6,6 +6,8 @@ export interface Topics {
   quarantine: string;
   dlq: string;
   audit: string;
+  /** Attachment records waiting for a vendor to recover, each with its attempt count and due time. */
+  mediaRetry: string;
 }
 
 export function topicsFor(suffix = ''): Topics {
@@ -16,5 +18,6 @@ export function topicsFor(suffix = ''): Topics {
     quarantine: `custody.quarantine.v1${s}`,
     dlq: `custody.dlq.v1${s}`,
     audit: `custody.audit.v1${s}`,
+    mediaRetry: `custody.media-retry.v1${s}`,
   };
 }

@@ -42,6 +42,7 @@ export type Role = z.infer<typeof Role>;
 export const ConnectorInstance = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('Instance id; the webhook URL is /webhooks/<id>'),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional().describe("The tenant admin's name for an instance created through the API; its id is derived from tenant and name"),
     connector: z.string().describe('Connector type, e.g. whatsapp-cloud'),
     tenant: TenantId.describe('Tenant whose records this instance captures'),
     config: z.record(z.string(), z.unknown()).describe("Connector settings, checked against the connector's own schema"),
@@ -84,6 +85,15 @@ export const ConfigSchema = z.object({
   CUSTODY_DISPOSITION_INTERVAL_SECONDS: int(60, 366 * 86_400).default(86_400).describe('How often the disposition service disposes of expired, unheld records of every tenant'),
   CUSTODY_AUDIT_GROUP: z.string().min(1).default('custody-audit-archiver').describe('Consumer group that archives the audit trail to WORM'),
   CUSTODY_MEDIA_GROUP: z.string().min(1).default('custody-media').describe('Consumer group of the attachment fetcher'),
+  CUSTODY_MEDIA_RETRY_ATTEMPTS: int(1, 100).default(8).describe('Fetch attempts per attachment record before it is dead-lettered with the reason (vendor outages; each connector instance backs off on its own)'),
+  CUSTODY_MEDIA_RETRY_INITIAL_MS: int(1, 3_600_000).default(2_000).describe('First backoff after a vendor outage; doubles per attempt, with full jitter, up to CUSTODY_MEDIA_RETRY_MAX_MS'),
+  CUSTODY_MEDIA_RETRY_MAX_MS: int(1, 86_400_000).default(300_000).describe('Longest backoff between two fetch attempts of an attachment record'),
+  CUSTODY_VENDOR_BASE_URLS: json(z.record(z.string().regex(/^[a-z0-9-]{1,64}$/, 'a connector id'), z.union([z.url({ protocol: /^https?$/ }), z.array(z.url({ protocol: /^https?$/ })).min(1)]))).default({}).describe(
+    "JSON {connectorId: base URL, or [base URL, other origins its media is served from]}: operator override of a vendor API (a proxy, a test double). That connector's media fetches may then reach these origins too, over http and on a loopback or private address; connector instances (tenants) can never set it",
+  ),
+  CUSTODY_MEDIA_DIRS: json(z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a connector instance id'), z.string().startsWith('/', 'an absolute path'))).default({}).describe(
+    "JSON {instanceId: absolute directory}: where another program on this host stores an instance's attachments (signal-cli's attachments directory for a signal instance)",
+  ),
   CUSTODY_DATA_DIR: z.string().min(1).default('./data').describe('Data directory of the embedded adapters and the local key store'),
   CUSTODY_HTTP_HOST: z.string().default('127.0.0.1').describe('Interface the HTTP server binds'),
   CUSTODY_HTTP_PORT: int(0, 65535).default(8080).describe('HTTP port (0 = any free port)'),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Readable } from 'node:stream';
 import type { Attachment, ChannelId, Envelope } from '@custody/envelope';
 import type { NormalizeResult } from './run';
+import type { Egress } from './egress';
 
 /** The HTTP request as a connector sees it: the raw bytes, because signatures are computed over them. */
 export interface WebhookRequest {
@@ -26,6 +27,18 @@ export interface MediaContent {
   body: Readable;
   mimeType?: string;
   size?: number;
+}
+
+/** What a media fetch may use, set by the operator for the instance whose record it is. */
+export interface MediaContext {
+  /** The connector instance that captured the record. */
+  instance: string;
+  /** The vendor API base: the connector's documented one, or the operator's CUSTODY_VENDOR_BASE_URLS override. */
+  baseUrl?: string;
+  /** The only way to the network: the connector's allow-listed hosts over https, public addresses, checked redirects. */
+  http: Egress;
+  /** A directory the operator assigned to this instance (CUSTODY_MEDIA_DIRS), for content another program on this host stores. */
+  localDir?: string;
 }
 
 export interface NormalizeContext {
@@ -65,8 +78,13 @@ export interface Connector<Config = unknown, Parsed = unknown> {
   normalize(parsed: Parsed, ctx: NormalizeContext): NormalizeResult[];
   /** The 200 answer the vendor expects (TwiML, "success", …). Default: JSON {accepted, ids}. */
   acknowledge?(envelopes: Envelope[], config: Config): HandshakeResponse;
-  /** Streams an attachment whose payload carried only a reference (`sourceRef`) from the vendor's API. */
-  fetchMedia?(attachment: Attachment, config: Config): Promise<MediaContent>;
+  /**
+   * Where fetchMedia may go: the vendor's documented API base and the hosts it (and its redirects)
+   * may reach. Declared here, by the connector, never taken from a tenant's config or a payload.
+   */
+  egress?: { baseUrl: string; hosts: readonly string[] };
+  /** Streams an attachment whose payload carried only a reference (`sourceRef`) from the vendor's API, through `ctx.http`. */
+  fetchMedia?(attachment: Attachment, config: Config, ctx: MediaContext): Promise<MediaContent>;
 }
 
 export type AnyConnector = Connector<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -6,3 +6,4 @@ export * from './json';
 export * from './importer';
 export * from './vendor-http';
 export * from './secret';
+export * from './egress';

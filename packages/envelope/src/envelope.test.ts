@@ -123,7 +123,7 @@ describe('integrityHash', () => {
     ['channel', (e) => (e.channel = 'sms')],
     ['source.externalId', (e) => (e.source.externalId = 'wamid.XYZ')],
     ['source.receivedAt', (e) => (e.source.receivedAt = '2025-11-22T08:26:42.000Z')],
-    ['source.raw.body', (e) => (e.source.raw.body = '{"object":"x"}')],
+    ['source.raw.body', (e) => ((e.source.raw as { body: string }).body = '{"object":"x"}')],
     ['conversation.id', (e) => (e.conversation.id = 'other')],
     ['sender.value', (e) => (e.sender.value = '+16505551235')],
     ['sender.displayName', (e) => (e.sender.displayName = 'Someone Else')],

@@ -62,6 +62,14 @@ export function createLogger(name: string, opts: LoggerOptions = {}, destination
   return destination ? pino(options, destination) : pino(options);
 }
 
+/**
+ * Standard error, written synchronously: `custody start` prints its banner (URL, bootstrap key) on
+ * standard output, so JSON log lines never interleave with it, and nothing logged is lost at exit.
+ */
+export function stderrDestination(): pino.DestinationStream {
+  return pino.destination({ dest: 2, sync: true });
+}
+
 /** For tests and tools that must stay quiet unless LOG_LEVEL asks otherwise. */
 export function silentLogger(): Logger {
   return pino({ level: process.env.LOG_LEVEL ?? 'silent', redact: { paths: redactedPaths(), censor: '[redacted]' } });

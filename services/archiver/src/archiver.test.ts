@@ -9,7 +9,7 @@ import { Archiver, type ArchiverMetrics } from './archiver';
 import { recordKey } from './keys';
 import type { Lock, LockPolicy } from './lock-policy';
 
-const TOPICS = { customerData: 'custody.customer-data.v1.test', dlq: 'custody.dlq.v1.test' };
+const TOPICS = { customerData: 'custody.customer-data.v1.test', raw: 'custody.raw.v1.test', dlq: 'custody.dlq.v1.test' };
 const RETAIN_UNTIL = new Date('2032-11-22T00:00:00.000Z');
 
 // ---------- in-memory fakes ----------
@@ -138,6 +138,9 @@ class FixedPolicy implements LockPolicy {
   constructor(private readonly lock: Lock = { retainUntil: RETAIN_UNTIL, holds: [] }) {}
   async lockFor(env: Envelope): Promise<Lock> {
     this.seen.push(env);
+    return this.lock;
+  }
+  async lockForRaw(): Promise<Lock> {
     return this.lock;
   }
 }
@@ -438,14 +441,14 @@ describe('Archiver.handleBatch', () => {
 });
 
 describe('Archiver.start/stop', () => {
-  test('subscribes the group to customer-data from the beginning and feeds batches to handleBatch', async () => {
+  test('subscribes the group to customer-data and raw deliveries from the beginning and feeds batches to handleBatch', async () => {
     const { bus, index, archiver } = setup();
     await archiver.start();
     expect(bus.subscriptions).toHaveLength(1);
     const sub = bus.subscriptions[0]!;
     expect({ groupId: sub.groupId, topics: sub.topics, fromBeginning: sub.fromBeginning }).toEqual({
       groupId: 'custody-archiver-test',
-      topics: [TOPICS.customerData],
+      topics: [TOPICS.customerData, TOPICS.raw],
       fromBeginning: true,
     });
     const env = envelope('wamid.SUB');

@@ -1,11 +1,12 @@
 import type { ArchiveStore } from '@custody/archive-store';
-import { storeBlob, type LockPolicy } from '@custody/archiver';
-import type { Bus, BusRecord, Subscription } from '@custody/bus';
-import type { MediaContent } from '@custody/connector-kit';
+import { mapLimit, storeBlob, type LockPolicy } from '@custody/archiver';
+import type { BatchContext, Bus, BusRecord, OutgoingMessage, Subscription } from '@custody/bus';
+import type { MediaContent, MediaContext } from '@custody/connector-kit';
 import { isMediaType, parseEnvelope, type Attachment, type Envelope } from '@custody/envelope';
-import { CustodyError, errorMessage, isRetriable } from '@custody/errors';
-import type { InstanceDirectory } from '@custody/gateway';
+import { CustodyError, errorMessage, isRetriable, sleep } from '@custody/errors';
+import type { InstanceDirectory, ResolvedInstance } from '@custody/gateway';
 import type { Logger } from '@custody/logger';
+import { InstanceBackoff, type RetryBudget } from './instance-backoff';
 import { manifestKey, type AttachmentManifest } from './manifest';
 
 export interface MediaWorkerDeps {
@@ -13,12 +14,28 @@ export interface MediaWorkerDeps {
   store: ArchiveStore;
   policy: LockPolicy;
   instances: InstanceDirectory;
-  topics: { customerData: string; dlq: string };
+  /** The operator's egress settings for an instance (base URL override, allow-listed HTTP client, local directory). */
+  contextFor(instance: ResolvedInstance): MediaContext;
+  topics: { customerData: string; dlq: string; mediaRetry: string };
   groupId: string;
+  retry: RetryBudget;
   logger: Logger;
 }
 
-type Outcome = { status: 'ok' } | { status: 'dlq'; reason: string } | { status: 'retry'; error: unknown };
+/**
+ * ok: done. dlq: will never succeed as it is. vendor: the vendor failed in a way a later attempt may
+ * clear (counts against the record's budget when `attempted`; false when the record was parked
+ * without calling a vendor that is failing). outage: our own store or lock policy failed, which no
+ * instance causes and every record needs: the batch is retried whole.
+ */
+type Outcome = { status: 'ok' } | { status: 'dlq'; reason: string } | { status: 'vendor'; reason: string; attempted: boolean } | { status: 'outage'; error: unknown };
+
+/** Headers the retry topic adds to the original record. */
+const ATTEMPTS = 'media_attempts';
+const DUE = 'media_due';
+const LAST_ERROR = 'media_last_error';
+/** Instances whose records one batch fetches at once: each download spools to disk, so not unbounded. */
+const INSTANCES_IN_PARALLEL = 4;
 
 /** Attachments a live payload only referenced: content still to fetch from the vendor. */
 export function pendingAttachments(env: Envelope): Attachment[] {
@@ -26,44 +43,127 @@ export function pendingAttachments(env: Envelope): Attachment[] {
   return all.filter((a) => a.sourceRef && !a.storageKey);
 }
 
+/** A failure of the vendor (its answer or its download stream), as opposed to one of our store. */
+class VendorFailure extends Error {
+  constructor(readonly error: unknown) {
+    super(errorMessage(error));
+  }
+}
+
 /**
  * Follows customer-data in its own consumer group and fetches referenced attachments from the
  * vendor through the connector that captured the record, storing each once by SHA-256 with the
- * record's lock, plus a WORM manifest beside the record. Vendor outages are retried without commit;
- * content the vendor will never serve (4xx) is dead-lettered with the reason.
+ * record's lock, plus a WORM manifest beside the record.
+ *
+ * One failing vendor never holds up another tenant: a record whose vendor fails (5xx, 429, network)
+ * is moved to the retry topic and its offset committed only once that write is durable, and its
+ * connector instance backs off (its next records are parked there too, without calling the vendor).
+ * The retry topic is followed by a second consumer that tries each record when it is due, with
+ * jittered exponential backoff per record, and dead-letters it with the reason once its budget of
+ * attempts is spent. Content the vendor refuses (4xx) is dead-lettered at once; an outage of our own
+ * store is retried whole, without commit, as everywhere else.
  */
 export class MediaWorker {
-  private subscription?: Subscription;
-  constructor(private readonly deps: MediaWorkerDeps) {}
+  private readonly subscriptions: Subscription[] = [];
+  private readonly backoff: InstanceBackoff;
+  constructor(private readonly deps: MediaWorkerDeps) {
+    this.backoff = new InstanceBackoff(deps.retry);
+  }
 
   async start(): Promise<void> {
-    this.subscription = await this.deps.bus.subscribe({ groupId: this.deps.groupId, topics: [this.deps.topics.customerData], fromBeginning: true, onBatch: (r) => this.handleBatch(r) });
+    const { bus, topics, groupId } = this.deps;
+    this.subscriptions.push(await bus.subscribe({ groupId, topics: [topics.customerData], fromBeginning: true, onBatch: (r) => this.handleBatch(r) }));
+    this.subscriptions.push(await bus.subscribe({ groupId: `${groupId}-retry`, topics: [topics.mediaRetry], fromBeginning: true, onBatch: (r, ctx) => this.handleRetryBatch(r, ctx) }));
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.stop();
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.stop()));
   }
 
+  /** New records: an instance whose vendor is failing is not called; its records go straight to the retry topic. */
   async handleBatch(records: BusRecord[]): Promise<void> {
-    const dead: Array<{ record: BusRecord; reason: string }> = [];
-    for (const record of records) {
-      const outcome = await this.handle(record);
-      if (outcome.status === 'retry') throw outcome.error;
-      if (outcome.status === 'dlq') dead.push({ record, reason: outcome.reason });
-    }
-    if (dead.length) {
-      await this.deps.bus.publish(
-        this.deps.topics.dlq,
-        dead.map(({ record, reason }) => ({
-          key: record.key ?? undefined,
-          value: record.value,
-          headers: { ...record.headers, dlq_reason: reason.slice(0, 2000), dlq_step: 'media', dlq_source_topic: record.topic, dlq_source_partition: String(record.partition), dlq_source_offset: record.offset, dlq_at: new Date().toISOString() },
-        })),
-      );
-    }
+    const outcomes = await this.perInstance(records, (record) => this.handle(record, { parkIfFailing: true }));
+    await this.settle(records, outcomes);
   }
 
-  private async handle(record: BusRecord): Promise<Outcome> {
+  /** Parked records, each tried when due; the records of one instance wait in order, other instances in parallel. */
+  async handleRetryBatch(records: BusRecord[], ctx: BatchContext): Promise<void> {
+    const outcomes = await this.perInstance(records, async (record) => {
+      await this.waitUntil(Date.parse(record.headers[DUE] ?? '') || 0, ctx);
+      return this.handle(record, { parkIfFailing: false });
+    });
+    await this.settle(records, outcomes);
+  }
+
+  private async perInstance(records: BusRecord[], run: (r: BusRecord) => Promise<Outcome>): Promise<Map<BusRecord, Outcome>> {
+    const groups = new Map<string, BusRecord[]>();
+    for (const r of records) {
+      const key = r.headers.instance ?? '';
+      groups.set(key, groups.get(key) ?? []).get(key)!.push(r);
+    }
+    const results = new Map<BusRecord, Outcome>();
+    await mapLimit([...groups.values()], INSTANCES_IN_PARALLEL, async (group) => {
+      for (const record of group) results.set(record, await run(record));
+    });
+    return results;
+  }
+
+  /** Dead-letters and parks what needs it, durably, before the bus may commit the batch. */
+  private async settle(records: BusRecord[], outcomes: Map<BusRecord, Outcome>): Promise<void> {
+    const outage = [...outcomes.values()].find((o) => o.status === 'outage');
+    if (outage?.status === 'outage') throw outage.error;
+    const dead: OutgoingMessage[] = [];
+    const parked: OutgoingMessage[] = [];
+    const { attempts: budget } = this.deps.retry;
+    for (const record of records) {
+      const outcome = outcomes.get(record)!;
+      if (outcome.status === 'dlq') dead.push(this.deadLetter(record, outcome.reason));
+      if (outcome.status !== 'vendor') continue;
+      const { attempted } = outcome;
+      const attempts = Number(record.headers[ATTEMPTS] ?? 0) + (attempted ? 1 : 0);
+      const instance = record.headers.instance ?? '';
+      if (attempts >= budget) {
+        this.deps.logger.warn({ event: 'media_retry_exhausted', instance, topic: record.topic, offset: record.offset, attempts, err: outcome.reason });
+        dead.push(this.deadLetter(record, `attachments not fetched after ${attempts} attempts: ${outcome.reason}`, { [ATTEMPTS]: String(attempts) }));
+        continue;
+      }
+      const due = attempted ? Date.now() + this.backoff.delay(attempts) : Math.max(Date.now(), this.backoff.failingSince(instance)?.until ?? 0);
+      parked.push({
+        key: record.key ?? undefined,
+        value: record.value,
+        headers: { ...this.origin(record), [ATTEMPTS]: String(attempts), [DUE]: new Date(due).toISOString(), [LAST_ERROR]: outcome.reason.slice(0, 2000) },
+      });
+      this.deps.logger.info({ event: 'media_fetch_parked', instance, attempts, due: new Date(due).toISOString(), err: outcome.reason });
+    }
+    if (parked.length) await this.deps.bus.publish(this.deps.topics.mediaRetry, parked);
+    if (dead.length) await this.deps.bus.publish(this.deps.topics.dlq, dead);
+  }
+
+  /** The record's headers with where it was first read from, kept across hops through the retry topic. */
+  private origin(record: BusRecord): Record<string, string> {
+    if (record.headers.media_source_topic) return { ...record.headers };
+    return { ...record.headers, media_source_topic: record.topic, media_source_partition: String(record.partition), media_source_offset: record.offset };
+  }
+
+  private deadLetter(record: BusRecord, reason: string, extra: Record<string, string> = {}): OutgoingMessage {
+    const h = { ...this.origin(record), ...extra };
+    return {
+      key: record.key ?? undefined,
+      value: record.value,
+      headers: { ...h, dlq_reason: reason.slice(0, 2000), dlq_step: 'media', dlq_source_topic: h.media_source_topic!, dlq_source_partition: h.media_source_partition!, dlq_source_offset: h.media_source_offset!, dlq_at: new Date().toISOString() },
+    };
+  }
+
+  private async waitUntil(due: number, ctx: BatchContext): Promise<void> {
+    // heartbeats keep the group membership while a parked record is not yet due
+    for (let left = due - Date.now(); left > 0 && !ctx.signal.aborted; left = due - Date.now()) {
+      await sleep(Math.min(left, 3_000), ctx.signal);
+      await ctx.heartbeat();
+    }
+    if (ctx.signal.aborted) throw new Error('media worker stopping');
+  }
+
+  private async handle(record: BusRecord, opts: { parkIfFailing: boolean }): Promise<Outcome> {
     let env: Envelope;
     try {
       env = parseEnvelope(record.value);
@@ -72,31 +172,54 @@ export class MediaWorker {
     }
     const pending = pendingAttachments(env);
     if (pending.length === 0) return { status: 'ok' };
-    const instance = record.headers.instance ? this.deps.instances.get(record.headers.instance) : undefined;
+    let instance: ResolvedInstance | undefined;
+    try {
+      instance = record.headers.instance ? this.deps.instances.get(record.headers.instance) : undefined;
+    } catch (err) {
+      return { status: 'dlq', reason: `connector instance "${record.headers.instance}" that captured ${env.id} has an invalid config: ${errorMessage(err)}` };
+    }
     if (!instance) return { status: 'dlq', reason: `connector instance "${record.headers.instance ?? ''}" that captured ${env.id} is not configured: its attachments cannot be fetched` };
     // some vendors' content can only be fetched on the firm's side (WeCom archive: Finance SDK); the reference is the record
-    if (!instance.connector.fetchMedia) return { status: 'ok' };
+    const fetchMedia = instance.connector.fetchMedia?.bind(instance.connector);
+    if (!fetchMedia) return { status: 'ok' };
+    const failing = opts.parkIfFailing ? this.backoff.failingSince(instance.id) : undefined;
+    if (failing) return { status: 'vendor', reason: `instance ${instance.id} is backing off after ${failing.failures} failed fetches`, attempted: false };
+    const ctx = this.deps.contextFor(instance);
     const failures: string[] = [];
     for (const att of pending) {
       try {
-        await this.fetchOne(env, att, (a) => instance.connector.fetchMedia!(a, instance.config));
+        await this.fetchOne(env, att, (a) => fetchMedia(a, instance.config, ctx));
       } catch (err) {
-        if (isRetriable(err) || !(err instanceof CustodyError)) return { status: 'retry', error: err };
-        failures.push(`${att.id}: ${errorMessage(err)}`);
-        this.deps.logger.warn({ event: 'attachment_unfetchable', tenant: env.tenant, record: env.id, attachment: att.id, err: errorMessage(err) });
+        if (!(err instanceof VendorFailure)) return isRetriable(err) || !(err instanceof CustodyError) ? { status: 'outage', error: err } : { status: 'dlq', reason: `${att.id}: ${errorMessage(err)}` };
+        if (isRetriable(err.error) || !(err.error instanceof CustodyError)) {
+          this.backoff.failed(instance.id);
+          this.deps.logger.warn({ event: 'media_vendor_failed', tenant: env.tenant, instance: instance.id, record: env.id, attachment: att.id, err: errorMessage(err.error) });
+          return { status: 'vendor', reason: `${att.id}: ${errorMessage(err.error)}`, attempted: true };
+        }
+        failures.push(`${att.id}: ${errorMessage(err.error)}`);
+        this.deps.logger.warn({ event: 'attachment_unfetchable', tenant: env.tenant, record: env.id, attachment: att.id, err: errorMessage(err.error) });
       }
     }
+    this.backoff.succeeded(instance.id);
     return failures.length ? { status: 'dlq', reason: `attachments not fetchable: ${failures.join('; ')}` } : { status: 'ok' };
   }
 
+  /** Errors of the vendor's answer or download stream come out as VendorFailure; the store's as they are. */
   private async fetchOne(env: Envelope, att: Attachment, fetchMedia: (a: Attachment) => Promise<MediaContent>): Promise<void> {
     const key = manifestKey(env.tenant, env.id, att.id);
     if (await this.deps.store.head(key)) return; // fetched before (redelivery)
     const lock = await this.deps.policy.lockFor(env);
-    const media = await fetchMedia(att);
+    const media = await fetchMedia(att).catch((err: unknown) => {
+      throw new VendorFailure(err);
+    });
+    let streamError: unknown;
+    media.body.once('error', (err) => (streamError ??= err));
     // the download's Content-Type is vendor-supplied too: only a valid media type is kept
     const mimeType = isMediaType(media.mimeType) ? media.mimeType : att.mimeType;
-    const blob = await storeBlob(this.deps.store, { tenant: env.tenant, source: media.body, contentType: mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
+    const blob = await storeBlob(this.deps.store, { tenant: env.tenant, source: media.body, contentType: mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 }).catch((err: unknown) => {
+      // a download cut off midway is the vendor's failure; a refused put is ours
+      throw streamError !== undefined ? new VendorFailure(streamError) : err;
+    });
     const manifest: AttachmentManifest = { recordId: env.id, attachmentId: att.id, storageKey: blob.storageKey, sha256: blob.sha256, size: blob.size, mimeType, fetchedAt: new Date().toISOString() };
     await this.deps.store.put({ key, body: Buffer.from(JSON.stringify(manifest)), contentType: 'application/json', retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
     this.deps.logger.info({ event: 'attachment_stored', tenant: env.tenant, record: env.id, attachment: att.id, sha256: blob.sha256, size: blob.size, new_blob: blob.created });

@@ -3,13 +3,15 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizePayload, parseConnectorConfig, type AnyConnector } from '@custody/connector-kit';
 import { connectorIds, getConnector, importerIds } from '@custody/connectors';
+import { TENANT_ID } from '@custody/envelope';
 import { CustodyError, jsonSyntaxMessage } from '@custody/errors';
-import { loadConfig } from '@custody/config';
-import { createLogger } from '@custody/logger';
+import { ROLES, loadConfig, type Role } from '@custody/config';
+import { createLogger, stderrDestination } from '@custody/logger';
 import { startCustody } from './custody';
 import { dispositionCommand } from './disposition-command';
 import { importCommand } from './import';
 import { rotateSecretsCommand } from './secrets-command';
+import { createKeyCommand } from './keys-command';
 
 const USAGE = `usage: custody <command> [options]
 
@@ -23,15 +25,54 @@ commands:
                                           archive a vendor export file (whatsapp-export, telegram-export, email); resumable
   channels                                list connector ids (webhook) and importer ids (import)
   secrets rotate                          re-seal every connector's secrets with the first key of CUSTODY_SECRETS_KEYS
+  keys create --tenant <id> --role <role> [--id <key id>]
+                                          create an API key on the host (the first legal/compliance key of a tenant)
+  --version                               print the version
 
+\`custody <command> --help\` prints that command's usage and does nothing else.
 exit codes: 0 ok, 1 failure, 2 rejected input or bad usage`;
 
 export class UsageError extends Error {}
 
+/** One command's lines of the usage text (its own and the indented continuation). */
+function commandUsage(command: string): string | undefined {
+  const lines = USAGE.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`  ${command} `) || l === `  ${command}`);
+  if (at < 0) return undefined;
+  let end = at + 1;
+  while (end < lines.length && /^ {20,}\S/.test(lines[end]!)) end++;
+  return `usage: custody ${lines.slice(at, end).map((l) => l.trim().replace(/ {2,}/, '\n  ')).join('\n  ')}`;
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
+}
+
+function tenantArg(value: unknown, flag = '--tenant'): string {
+  if (typeof value !== 'string' || !TENANT_ID.test(value)) throw new UsageError(`${flag} "${String(value ?? '')}" is not a tenant id (1–63 lowercase letters, digits and dashes)`);
+  return value;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // help never starts anything, whatever else is on the line
+  if (command && command !== '--help' && command !== '-h' && (rest.includes('--help') || rest.includes('-h'))) {
+    const usage = commandUsage(command);
+    if (!usage) {
+      process.stderr.write(`custody: unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   try {
     switch (command) {
+      case '--version':
+      case 'version':
+        process.stdout.write(`custody ${version()}\n`);
+        return 0;
+      case 'keys':
+        return await keys(rest);
       case 'normalize':
         return normalize(rest);
       case 'disposition':
@@ -85,7 +126,7 @@ function normalize(args: string[]): number {
   }
   const contentType = (values['content-type'] as string | undefined) ?? connector.contentType ?? 'application/json';
   const config = values.config ? readConnectorConfig(connector, values.config as string) : undefined;
-  const { envelopes, rejected } = normalizePayload(connector, raw, contentType, { tenant: values.tenant as string, receivedAt: new Date() }, config);
+  const { envelopes, rejected } = normalizePayload(connector, raw, contentType, { tenant: tenantArg(values.tenant), receivedAt: new Date() }, config);
   for (const e of envelopes) process.stdout.write(`${JSON.stringify(e)}\n`);
   for (const r of rejected) process.stderr.write(`custody: ${r.code}: ${r.path}: ${r.reason}\n`);
   return rejected.length ? 2 : 0;
@@ -96,7 +137,7 @@ export function dispositionArgs(args: string[]): { tenant: string; dryRun: boole
   const { values } = parseArgsOrUsage(args, { tenant: { type: 'string' }, execute: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } });
   if (!values.tenant) throw new UsageError('disposition needs --tenant');
   if (values.execute && values['dry-run']) throw new UsageError('disposition takes --execute or --dry-run, not both');
-  return { tenant: values.tenant as string, dryRun: !values.execute };
+  return { tenant: tenantArg(values.tenant), dryRun: !values.execute };
 }
 
 async function disposition(args: string[]): Promise<number> {
@@ -118,10 +159,35 @@ async function secrets(args: string[]): Promise<number> {
   return 0;
 }
 
+async function keys(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create') throw new UsageError(`keys: unknown subcommand "${sub ?? ''}" (create)`);
+  const { values } = parseArgsOrUsage(rest, { tenant: { type: 'string' }, role: { type: 'string' }, id: { type: 'string' } });
+  const tenant = tenantArg(values.tenant);
+  if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  if (values.id !== undefined && !/^[a-z0-9][a-z0-9-]{2,62}$/.test(values.id as string)) throw new UsageError('--id: lowercase letters, digits and dashes, 3–63 long');
+  const config = loadConfig();
+  const logger = createLogger('custody-keys', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  const key = await createKeyCommand(config, logger, tenant, values.role as Role, values.id as string | undefined);
+  process.stderr.write(`API key ${key.id} (${key.role}) for tenant "${key.tenant}"; the token is shown once, stored only as a hash:\n`);
+  process.stdout.write(`${key.token}\n`);
+  return 0;
+}
+
 async function start(): Promise<number> {
   const config = loadConfig();
-  const logger = createLogger('custody', { level: config.LOG_LEVEL });
-  const running = await startCustody(config, logger);
+  const logger = createLogger('custody', { level: config.LOG_LEVEL }, stderrDestination());
+  let running;
+  try {
+    running = await startCustody(config, logger);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      process.stderr.write(`custody: cannot listen on ${config.CUSTODY_HTTP_HOST}:${config.CUSTODY_HTTP_PORT} (${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}); set CUSTODY_HTTP_PORT to a free port\n`);
+      return 1;
+    }
+    throw err;
+  }
   const where = config.CUSTODY_MODE === 'embedded' ? `data in ${resolve(config.CUSTODY_DATA_DIR)}` : 'Kafka + S3 + OpenSearch';
   process.stdout.write(`Custody is listening on ${running.url} (mode ${config.CUSTODY_MODE}, ${where})\n`);
   if (running.bootstrapToken) {

@@ -8,7 +8,7 @@ import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
 import { TenantLockPolicy, controlTopicsFor, openControlPlane } from '@custody/control';
 import { startDispositionSchedule, tenantsOf } from './disposition-schedule';
-import { safeEqual } from '@custody/connector-kit';
+import { mediaContexts, safeEqual } from '@custody/connector-kit';
 import { gatewayRoutes, instanceDirectory, resolveInstance } from '@custody/gateway';
 import { json, problem, startHttpServer, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
@@ -41,7 +41,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   // one record may carry a whole webhook body (quarantine, source.raw): the topics take what HTTP accepts
   const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
   await adapters.bus.ensureTopics([
-    ...[topics.customerData, topics.raw, topics.dlq, topics.audit].map((name) => ({ name, maxMessageBytes })),
+    ...[topics.customerData, topics.raw, topics.dlq, topics.audit, topics.mediaRetry].map((name) => ({ name, maxMessageBytes })),
     // forensic samples and rejected deliveries are kept for investigation, not forever
     { name: topics.quarantine, maxMessageBytes, retentionMs: Math.round(config.CUSTODY_QUARANTINE_RETENTION_DAYS * 86_400_000), retentionBytes: config.CUSTODY_QUARANTINE_RETENTION_BYTES },
   ]);
@@ -50,14 +50,6 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, adapters.corruptBusRecords);
-
-  let bootstrapToken: string | undefined;
-  if (services.has('api') && config.CUSTODY_API_KEYS.length === 0 && control.apiKeys.values().length === 0) {
-    const minted = mintApiKey(config.CUSTODY_BOOTSTRAP_TENANT, 'admin', 'bootstrap-admin');
-    await control.apiKeys.put(minted.record.sha256, minted.record);
-    bootstrapToken = minted.token;
-    logger.warn({ event: 'bootstrap_key_created', tenant: config.CUSTODY_BOOTSTRAP_TENANT, key_id: minted.record.id });
-  }
 
   const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS, (tenant) => control.directoryOf(tenant));
   const lockPolicy = opts.policy ?? tenantPolicy;
@@ -89,14 +81,18 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   }
 
   let media: MediaWorker | undefined;
+  // vendor base URLs and local media directories are the operator's (environment), never a tenant's
+  const egress = mediaContexts({ baseUrls: config.CUSTODY_VENDOR_BASE_URLS, mediaDirs: config.CUSTODY_MEDIA_DIRS });
   if (services.has('media')) {
     media = new MediaWorker({
       bus: adapters.bus,
       store: adapters.store,
       policy: lockPolicy,
       instances,
+      contextFor: (inst) => egress.contextFor(inst.connector, inst.id),
       topics,
       groupId: config.CUSTODY_MEDIA_GROUP,
+      retry: { attempts: config.CUSTODY_MEDIA_RETRY_ATTEMPTS, initialMs: config.CUSTODY_MEDIA_RETRY_INITIAL_MS, maxMs: config.CUSTODY_MEDIA_RETRY_MAX_MS },
       logger: logger.child({ component: 'media' }),
     });
     await media.start();
@@ -162,14 +158,41 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     routes.push(...retentionRoutes({ ...common, retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index, releasedPresets: new Set(releases.map((r) => `${r.tenant}:${r.preset}`)) }));
     routes.push(...dispositionRoutes({ ...common, ...governance, retention: control.retention }));
   }
-  const server = await startHttpServer({
-    host: config.CUSTODY_HTTP_HOST,
-    port: config.CUSTODY_HTTP_PORT,
-    maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES,
-    publicUrl: config.CUSTODY_PUBLIC_URL,
-    routes,
-    logger,
-  });
+  const stopServices = async () => {
+    disposition?.stop();
+    await archiver?.stop();
+    await auditArchiver?.stop();
+    await media?.stop();
+    await egress.close();
+    await resolution.stop();
+    await holdJobs.stop();
+    await control.stop();
+    await adapters.close();
+  };
+  let server;
+  try {
+    server = await startHttpServer({
+      host: config.CUSTODY_HTTP_HOST,
+      port: config.CUSTODY_HTTP_PORT,
+      maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES,
+      publicUrl: config.CUSTODY_PUBLIC_URL,
+      routes,
+      logger,
+    });
+  } catch (err) {
+    // a busy port: release everything (the data-dir lock included) so the caller can say so and exit
+    await stopServices();
+    throw err;
+  }
+
+  // minted only once the server listens: a key nobody is ever shown would be an admin key lost
+  let bootstrapToken: string | undefined;
+  if (services.has('api') && config.CUSTODY_API_KEYS.length === 0 && control.apiKeys.values().length === 0) {
+    const minted = mintApiKey(config.CUSTODY_BOOTSTRAP_TENANT, 'admin', 'bootstrap-admin');
+    await control.apiKeys.put(minted.record.sha256, minted.record);
+    bootstrapToken = minted.token;
+    logger.warn({ event: 'bootstrap_key_created', tenant: config.CUSTODY_BOOTSTRAP_TENANT, key_id: minted.record.id });
+  }
   ready = true;
   logger.info({ event: 'custody_started', url: server.url, mode: config.CUSTODY_MODE, services: [...services] });
 
@@ -182,14 +205,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     stop: async () => {
       ready = false;
       await server.close();
-      disposition?.stop();
-      await archiver?.stop();
-      await auditArchiver?.stop();
-      await media?.stop();
-      await resolution.stop();
-      await holdJobs.stop();
-      await control.stop();
-      await adapters.close();
+      await stopServices();
       logger.info({ event: 'custody_stopped' });
     },
   };

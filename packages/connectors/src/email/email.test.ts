@@ -56,7 +56,7 @@ describe('email: single .eml', () => {
       { kind: 'email', value: 'dan@acme.example' },
       { kind: 'email', value: 'eve@acme.example', displayName: 'Eve' },
     ]);
-    (expect(d.source.raw as { body: string; encoding: string }).body).toBe(readFileSync(join(FIX, 'simple.eml'), 'utf8'));
+    expect((d.source.raw as { body: string }).body).toBe(readFileSync(join(FIX, 'simple.eml'), 'utf8'));
     expect(item!.position).toBe(0);
     expect(d.refs).toBeUndefined();
   });
@@ -176,7 +176,7 @@ describe('email: folders, damage and hostile input', () => {
     const [item] = await collect(tempFile(Buffer.concat([head, Buffer.from('héllo')])));
     expect(draft(item).sender.displayName).toBe('Müller');
     expect(draft(item).content!.text).toBe('héllo');
-    (expect(draft(item).source.raw as { body: string; encoding: string }).encoding).toBe('base64');
+    expect((draft(item).source.raw as { encoding: string }).encoding).toBe('base64');
   });
 
   test('"__proto__" as a parameter name is just a parameter', () => {

@@ -8,7 +8,7 @@ import { DependencyUnavailableError, RejectedInputError } from '@custody/errors'
 import { lineMessaging } from './index';
 import { LineConfig } from './types';
 import { signLineBody } from './verify';
-import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
 
 const config = LineConfig.parse({ channelSecret: '8c570fa6dd201bb328f1c1eac23a96d8', channelAccessToken: 'line-access-token-0123456789' });
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -232,10 +232,10 @@ describe('line connector: signature', () => {
     rejection(() => lineMessaging.verify(req(Buffer.concat([body, Buffer.from(' ')]), sig), config), 'signature_invalid', 401);
   });
 
-  test('the config refuses short secrets and unknown fields, and defaults the API base URL', () => {
+  test('the config refuses short secrets and unknown fields, a base URL among them (an operator setting)', () => {
     expect(LineConfig.safeParse({ ...config, channelSecret: 'short' }).success).toBe(false);
     expect(LineConfig.safeParse({ ...config, extra: 1 }).success).toBe(false);
-    expect(config.apiBaseUrl).toBe('https://api-data.line.me');
+    expect(LineConfig.safeParse({ ...config, apiBaseUrl: 'http://127.0.0.1:8080' }).success).toBe(false);
   });
 });
 
@@ -347,7 +347,7 @@ describe('line connector: fetchMedia', () => {
   const seen: Array<{ url: string; auth?: string }> = [];
   const IMAGE = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
   const attachment: Attachment = { id: '354718705033693859', kind: 'image', sourceRef: 'line-content:354718705033693859' };
-  const cfg = () => ({ ...config, apiBaseUrl: base });
+  const fake = () => operatorMedia(lineMessaging, base);
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -370,7 +370,7 @@ describe('line connector: fetchMedia', () => {
   }
 
   test('streams the content with the bearer token, the served mime type and size', async () => {
-    const media = await lineMessaging.fetchMedia!(attachment, cfg());
+    const media = await lineMessaging.fetchMedia!(attachment, config, fake());
     expect(await read(media.body)).toEqual(IMAGE);
     expect(media).toMatchObject({ mimeType: 'image/jpeg', size: IMAGE.length });
     expect(seen).toEqual([{ url: '/v2/bot/message/354718705033693859/content', auth: `Bearer ${config.channelAccessToken}` }]);
@@ -378,7 +378,7 @@ describe('line connector: fetchMedia', () => {
 
   test('404 → RejectedInputError with LINE’s message', async () => {
     handler = (_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not found"}');
-    const err = await lineMessaging.fetchMedia!(attachment, cfg()).catch((e) => e);
+    const err = await lineMessaging.fetchMedia!(attachment, config, fake()).catch((e) => e);
     expect(err).toBeInstanceOf(RejectedInputError);
     expect(err.message).toBe('line media: content 354718705033693859: HTTP 404: Not found');
   });
@@ -386,7 +386,7 @@ describe('line connector: fetchMedia', () => {
   test('202 (still transcoding), 429 and 5xx → DependencyUnavailableError without the token', async () => {
     for (const status of [202, 429, 500, 503]) {
       handler = (_req, res) => res.writeHead(status).end();
-      const err = await lineMessaging.fetchMedia!(attachment, cfg()).catch((e) => e);
+      const err = await lineMessaging.fetchMedia!(attachment, config, fake()).catch((e) => e);
       expect(err).toBeInstanceOf(DependencyUnavailableError);
       expect(err.message).toContain(`HTTP ${status}`);
       expect(err.message).not.toContain(config.channelAccessToken);
@@ -394,12 +394,12 @@ describe('line connector: fetchMedia', () => {
   });
 
   test('an unreachable API → DependencyUnavailableError', async () => {
-    expect(await lineMessaging.fetchMedia!(attachment, { ...config, apiBaseUrl: 'http://127.0.0.1:1' }).catch((e) => e)).toBeInstanceOf(DependencyUnavailableError);
+    expect(await lineMessaging.fetchMedia!(attachment, config, operatorMedia(lineMessaging, 'http://127.0.0.1:1')).catch((e) => e)).toBeInstanceOf(DependencyUnavailableError);
   });
 
   test('a sourceRef it does not understand is refused before any request', async () => {
     for (const sourceRef of [undefined, 'telegram-file:abc', 'line-content:1/../../v2/bot/info', 'line-content:', 'https://example.com/original.mp4']) {
-      expect(await lineMessaging.fetchMedia!({ ...attachment, sourceRef }, cfg()).catch((e) => e)).toMatchObject({ code: 'bad_source_ref' });
+      expect(await lineMessaging.fetchMedia!({ ...attachment, sourceRef }, config, fake()).catch((e) => e)).toMatchObject({ code: 'bad_source_ref' });
     }
     expect(seen).toHaveLength(0);
   });

@@ -1,22 +1,18 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
-import type { MediaContent } from '@custody/connector-kit';
+import type { MediaContent, MediaContext } from '@custody/connector-kit';
 import type { Attachment } from '@custody/envelope';
 import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
 import type { LineConfig } from './types';
 
+export const LINE_EGRESS = { baseUrl: 'https://api-data.line.me', hosts: ['api-data.line.me'] } as const;
+
 /** Streams what a user sent (image, video, audio, file) from GET /v2/bot/message/{messageId}/content. */
-export async function fetchLineContent(attachment: Attachment, config: LineConfig): Promise<MediaContent> {
+export async function fetchLineContent(attachment: Attachment, config: LineConfig, ctx: MediaContext): Promise<MediaContent> {
   const messageId = /^line-content:([A-Za-z0-9_-]{1,128})$/.exec(attachment.sourceRef ?? '')?.[1];
   if (!messageId) throw new RejectedInputError('bad_source_ref', `line media: attachment ${attachment.id}: sourceRef must be line-content:<message id>`);
-  const url = `${config.apiBaseUrl.replace(/\/+$/, '')}/v2/bot/message/${messageId}/content`;
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { authorization: `Bearer ${config.channelAccessToken}` } });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    throw new DependencyUnavailableError('line', `content ${messageId}: ${cause?.code ?? 'network error'}`);
-  }
+  const url = `${(ctx.baseUrl ?? LINE_EGRESS.baseUrl).replace(/\/+$/, '')}/v2/bot/message/${messageId}/content`;
+  const res = await ctx.http.fetch(url, `content ${messageId}`, { authorization: `Bearer ${config.channelAccessToken}` });
   // 202: LINE is still transcoding a video or audio; the same request succeeds later
   if (res.status !== 200 || !res.body) {
     const detail = await res.json().then((b: unknown) => {

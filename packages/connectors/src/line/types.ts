@@ -62,7 +62,6 @@ export const LineConfig = z
   .object({
     channelSecret: secret(z.string().min(16).max(256)).describe('Channel secret: key of the x-line-signature HMAC-SHA256'),
     channelAccessToken: secret(z.string().min(16).max(1024)).describe('Channel access token: authorizes content downloads'),
-    apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://api-data.line.me').describe('Base URL of the LINE content API (a test double in tests)'),
   })
   .strict();
 export type LineConfig = z.infer<typeof LineConfig>;

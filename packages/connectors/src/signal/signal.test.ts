@@ -5,7 +5,7 @@ import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
 import { signal } from './index';
 import type { SignalConfig } from './types';
-import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
 
 const ACCOUNT = '+14155550100';
 const config: SignalConfig = { account: ACCOUNT, sharedSecret: 'signal-forwarder-secret-0123' };
@@ -320,29 +320,29 @@ describe('signal connector: fetchMedia from the signal-cli attachments directory
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cfg = () => ({ ...config, attachmentsDir: dir });
+  const fake = () => operatorMedia(signal, 'https://unused.invalid', { localDir: dir });
   const att = (id: string) => ({ id, kind: 'image' as const, mimeType: 'image/jpeg', sourceRef: `signal-attachment:${id}` });
 
   test('streams the stored file with its size', async () => {
-    const media = await signal.fetchMedia!(att('Vq3X0bS9yWq1kJ4mN7pR.jpg'), cfg());
-    expect({ mimeType: media.mimeType, size: media.size }).toEqual({ mimeType: 'image/jpeg', size: 300_000 });
+    const got = await signal.fetchMedia!(att('Vq3X0bS9yWq1kJ4mN7pR.jpg'), config, fake());
+    expect({ mimeType: got.mimeType, size: got.size }).toEqual({ mimeType: 'image/jpeg', size: 300_000 });
     let total = 0;
-    for await (const chunk of media.body) total += (chunk as Buffer).length;
+    for await (const chunk of got.body) total += (chunk as Buffer).length;
     expect(total).toBe(300_000);
   });
 
   test.each(['../outside-secret.txt', '..', 'a/b.jpg', '/etc/passwd', '.hidden', 'x\u0000y', 'a\\b'])('refuses the id %j', async (id) => {
-    await expect(signal.fetchMedia!(att(id), cfg())).rejects.toMatchObject({ code: 'bad_media_ref' });
+    await expect(signal.fetchMedia!(att(id), config, fake())).rejects.toMatchObject({ code: 'bad_media_ref' });
   });
 
   test('a symlink is not followed; a missing file or a directory is media_not_found', async () => {
-    await expect(signal.fetchMedia!(att('link.jpg'), cfg())).rejects.toMatchObject({ code: 'bad_media_ref' });
-    await expect(signal.fetchMedia!(att('missing.jpg'), cfg())).rejects.toMatchObject({ code: 'media_not_found', status: 404 });
-    await expect(signal.fetchMedia!(att('subdir'), cfg())).rejects.toMatchObject({ code: 'media_not_found', status: 404 });
+    await expect(signal.fetchMedia!(att('link.jpg'), config, fake())).rejects.toMatchObject({ code: 'bad_media_ref' });
+    await expect(signal.fetchMedia!(att('missing.jpg'), config, fake())).rejects.toMatchObject({ code: 'media_not_found', status: 404 });
+    await expect(signal.fetchMedia!(att('subdir'), config, fake())).rejects.toMatchObject({ code: 'media_not_found', status: 404 });
   });
 
-  test('without attachmentsDir or a signal-attachment reference nothing is read', async () => {
-    await expect(signal.fetchMedia!(att('Vq3X0bS9yWq1kJ4mN7pR.jpg'), config)).rejects.toMatchObject({ code: 'media_not_configured' });
-    await expect(signal.fetchMedia!({ ...att('x'), sourceRef: 'wecom-media:x' }, cfg())).rejects.toMatchObject({ code: 'bad_media_ref' });
+  test('without a directory from the operator (CUSTODY_MEDIA_DIRS) or a signal-attachment reference nothing is read', async () => {
+    await expect(signal.fetchMedia!(att('Vq3X0bS9yWq1kJ4mN7pR.jpg'), config, operatorMedia(signal, 'https://unused.invalid'))).rejects.toMatchObject({ code: 'media_not_configured' });
+    await expect(signal.fetchMedia!({ ...att('x'), sourceRef: 'wecom-media:x' }, config, fake())).rejects.toMatchObject({ code: 'bad_media_ref' });
   });
 });

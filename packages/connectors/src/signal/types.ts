@@ -75,7 +75,6 @@ export const SignalConfig = z
   .object({
     account: z.string().regex(/^\+[1-9]\d{1,14}$/, 'E.164 with a leading +').describe("The firm's Signal number signal-cli is registered or linked as"),
     sharedSecret: secret(z.string().min(16)).describe('Bearer token the in-house signal-cli forwarder sends in Authorization: signal-cli itself signs nothing'),
-    attachmentsDir: z.string().min(1).optional().describe("signal-cli's attachments directory (e.g. ~/.local/share/signal-cli/attachments), read by fetchMedia"),
   })
   .strict();
 export type SignalConfig = z.infer<typeof SignalConfig>;

@@ -1,7 +1,7 @@
 import type { Connector } from '@custody/connector-kit';
 import { parseJsonBody } from '@custody/connector-kit';
 import { RejectedInputError } from '@custody/errors';
-import { fetchTelegramFile } from './media';
+import { TELEGRAM_EGRESS, fetchTelegramFile } from './media';
 import { normalizeTelegram } from './normalize';
 import { TelegramBotConfig, TgUpdate, type TelegramParsed } from './types';
 import { verifyTelegramSecret } from './verify';
@@ -23,4 +23,5 @@ export const telegramBot: Connector<TelegramBotConfig, TelegramParsed> = {
   },
   normalize: normalizeTelegram,
   fetchMedia: fetchTelegramFile,
+  egress: TELEGRAM_EGRESS,
 };

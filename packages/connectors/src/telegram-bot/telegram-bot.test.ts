@@ -7,7 +7,7 @@ import type { Attachment, Envelope } from '@custody/envelope';
 import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
 import { telegramBot } from './index';
 import { TelegramBotConfig } from './types';
-import { rejection, deliveryRef } from '../../../../tests/support/connector-testing';
+import { rejection, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
 
 const BOT_ID = '7012345678';
 const config = TelegramBotConfig.parse({ botToken: `${BOT_ID}:AAF1xV9pQe7bT3Jm0kLr2sWc8yZu4dNhGi0`, secretToken: 'tg-secret-0123456789abcdef' });
@@ -272,7 +272,8 @@ describe('telegram-bot connector: secret token', () => {
     expect(TelegramBotConfig.safeParse({ ...config, secretToken: 'has spaces in the secret token' }).success).toBe(false);
     expect(TelegramBotConfig.safeParse({ ...config, botToken: 'not-a-token' }).success).toBe(false);
     expect(TelegramBotConfig.safeParse({ ...config, unknown: 1 }).success).toBe(false);
-    expect(config.apiBaseUrl).toBe('https://api.telegram.org');
+    // the Bot API base URL is an operator setting (CUSTODY_VENDOR_BASE_URLS), never a tenant's
+    expect(TelegramBotConfig.safeParse({ ...config, apiBaseUrl: 'http://127.0.0.1:8080' }).success).toBe(false);
   });
 });
 
@@ -384,7 +385,7 @@ describe('telegram-bot connector: fetchMedia', () => {
   const seen: string[] = [];
   const FILE = Buffer.from('%PDF-1.7 statement bytes');
   const attachment: Attachment = { id: 'AgADdoc1', kind: 'document', mimeType: 'application/pdf', sourceRef: 'telegram-file:BQACAgQAAxkBAAIBXmbQ_doc' };
-  const cfg = () => ({ ...config, apiBaseUrl: `${base}/` });
+  const fake = () => operatorMedia(telegramBot, `${base}/`);
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -413,7 +414,7 @@ describe('telegram-bot connector: fetchMedia', () => {
   }
 
   test('getFile, then streams the file with the attachment mime type and size', async () => {
-    const media = await telegramBot.fetchMedia!(attachment, cfg());
+    const media = await telegramBot.fetchMedia!(attachment, config, fake());
     expect(await read(media.body)).toEqual(FILE);
     expect(media).toMatchObject({ mimeType: 'application/pdf', size: FILE.length });
     expect(seen).toEqual([`/bot${config.botToken}/getFile?file_id=BQACAgQAAxkBAAIBXmbQ_doc`, `/file/bot${config.botToken}/documents/file_12.pdf`]);
@@ -421,7 +422,7 @@ describe('telegram-bot connector: fetchMedia', () => {
 
   test('a Telegram 4xx → RejectedInputError with its description and without the token', async () => {
     handler = (_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":400,"description":"Bad Request: file is too big"}');
-    const err = await telegramBot.fetchMedia!(attachment, cfg()).catch((e) => e);
+    const err = await telegramBot.fetchMedia!(attachment, config, fake()).catch((e) => e);
     expect(err).toBeInstanceOf(RejectedInputError);
     expect(err.message).toBe('telegram media: getFile: HTTP 400: Bad Request: file is too big');
     expect(err.message).not.toContain(config.botToken);
@@ -430,7 +431,7 @@ describe('telegram-bot connector: fetchMedia', () => {
   test('5xx and 429 → DependencyUnavailableError (retriable)', async () => {
     for (const status of [500, 502, 429]) {
       handler = (_req, res) => res.writeHead(status).end();
-      const err = await telegramBot.fetchMedia!(attachment, cfg()).catch((e) => e);
+      const err = await telegramBot.fetchMedia!(attachment, config, fake()).catch((e) => e);
       expect(err).toBeInstanceOf(DependencyUnavailableError);
       expect(err.retriable).toBe(true);
       expect(err.message).not.toContain(config.botToken);
@@ -440,21 +441,21 @@ describe('telegram-bot connector: fetchMedia', () => {
   test('a failing download after a good getFile → the download status decides', async () => {
     const good = handler;
     handler = (req, res) => (req.url!.includes('/getFile') ? good(req, res) : res.writeHead(404).end());
-    expect(await telegramBot.fetchMedia!(attachment, cfg()).catch((e) => e)).toMatchObject({ code: 'media_rejected', message: 'telegram media: file download: HTTP 404' });
+    expect(await telegramBot.fetchMedia!(attachment, config, fake()).catch((e) => e)).toMatchObject({ code: 'media_rejected', message: 'telegram media: file download: HTTP 404' });
   });
 
   test('an unreachable API → DependencyUnavailableError naming no URL', async () => {
-    const err = await telegramBot.fetchMedia!(attachment, { ...config, apiBaseUrl: 'http://127.0.0.1:1' }).catch((e) => e);
+    const err = await telegramBot.fetchMedia!(attachment, config, operatorMedia(telegramBot, 'http://127.0.0.1:1')).catch((e) => e);
     expect(err).toBeInstanceOf(DependencyUnavailableError);
     expect(err.message).not.toContain(config.botToken);
   });
 
   test('a sourceRef it does not understand or an unsafe file_path is refused', async () => {
     for (const sourceRef of [undefined, 'whatsapp-media:1', 'telegram-file:../x', 'telegram-file:']) {
-      expect(await telegramBot.fetchMedia!({ ...attachment, sourceRef }, cfg()).catch((e) => e)).toMatchObject({ code: 'bad_source_ref' });
+      expect(await telegramBot.fetchMedia!({ ...attachment, sourceRef }, config, fake()).catch((e) => e)).toMatchObject({ code: 'bad_source_ref' });
     }
     handler = (_req, res) => res.writeHead(200).end(JSON.stringify({ ok: true, result: { file_path: '../../etc/passwd' } }));
-    expect(await telegramBot.fetchMedia!(attachment, cfg()).catch((e) => e)).toMatchObject({ code: 'media_rejected' });
+    expect(await telegramBot.fetchMedia!(attachment, config, fake()).catch((e) => e)).toMatchObject({ code: 'media_rejected' });
     expect(seen).toHaveLength(1);
   });
 });

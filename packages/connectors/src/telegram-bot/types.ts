@@ -86,7 +86,6 @@ export const TelegramBotConfig = z
     secretToken: secret(z.string().regex(/^[\w-]{16,256}$/, '16-256 characters from A-Z, a-z, 0-9, _ and -'))
       .describe('secret_token given to setWebhook; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token'),
     botId: z.string().regex(/^\d{1,20}$/).optional().describe('The bot user id; defaults to the numeric prefix of botToken'),
-    apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org').describe('Bot API base URL (a local Bot API server or a test double)'),
   })
   .strict();
 export type TelegramBotConfig = z.infer<typeof TelegramBotConfig>;

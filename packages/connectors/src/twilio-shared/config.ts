@@ -8,7 +8,6 @@ export const TwilioConfig = z
   .object({
     accountSid: twilioSid('AC').describe('Twilio Account SID the webhooks must carry as AccountSid'),
     authToken: secret(z.string().min(8)).describe('Twilio auth token: key of the X-Twilio-Signature HMAC and password for media downloads'),
-    apiBaseUrl: z.url().default('https://api.twilio.com').describe('Origin media and recording URLs are fetched from (overridable for tests)'),
   })
   .strict();
 export type TwilioConfig = z.infer<typeof TwilioConfig>;

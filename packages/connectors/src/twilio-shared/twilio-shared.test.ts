@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookRequest } from '@custody/connector-kit';
+import type { Egress, MediaContext, WebhookRequest } from '@custody/connector-kit';
 import { decodeForm, fetchTwilioMedia, formParams, twilioSignature, verifyTwilioRequest } from './index';
 
 describe('twilio-shared: X-Twilio-Signature', () => {
@@ -28,7 +28,7 @@ describe('twilio-shared: X-Twilio-Signature', () => {
     const body = new URLSearchParams(params).toString() + '&AccountSid=AC00000000000000000000000000000000';
     const pairs = decodeForm(Buffer.from(body), 't');
     const req = (signature: string, reqUrl = url): WebhookRequest => ({ method: 'POST', headers: { 'x-twilio-signature': signature }, query: new URLSearchParams(), rawBody: Buffer.from(body), url: reqUrl });
-    const config = { accountSid: 'AC00000000000000000000000000000000', authToken: '12345678', apiBaseUrl: 'https://api.twilio.com' };
+    const config = { accountSid: 'AC00000000000000000000000000000000', authToken: '12345678' };
     const sig = twilioSignature(config.authToken, url, pairs);
     expect(() => verifyTwilioRequest(req(sig), config, 't')).not.toThrow();
     expect(() => verifyTwilioRequest(req(sig, 'https://mycompany.com/myapp.php?foo=1'), config, 't')).toThrow(/does not match/);
@@ -56,24 +56,24 @@ describe('twilio-shared: form decoding', () => {
 });
 
 describe('twilio-shared: media fetch', () => {
-  const config = { accountSid: 'AC00000000000000000000000000000000', authToken: '12345678', apiBaseUrl: 'https://api.twilio.com' };
+  const config = { accountSid: 'AC00000000000000000000000000000000', authToken: '12345678' };
   const path = `/2010-04-01/Accounts/${config.accountSid}/Messages/MM00000000000000000000000000000000/Media/ME00000000000000000000000000000000`;
-  afterEach(() => jest.restoreAllMocks());
+  const ctx = (get: jest.Mock): MediaContext => ({ instance: 'i', http: { get } as unknown as Egress });
 
   test('a path naming another host ("//host/…", "/\\host/…") is refused before anything is sent', async () => {
-    const fetch = jest.spyOn(globalThis, 'fetch');
+    const get = jest.fn();
     for (const ref of [`https://api.twilio.com//evil.example${path}`, `https://api.twilio.com/\\evil.example${path}`]) {
-      await expect(fetchTwilioMedia(ref, config)).rejects.toMatchObject({ code: 'bad_source_ref' });
+      await expect(fetchTwilioMedia(ref, config, ctx(get))).rejects.toMatchObject({ code: 'bad_source_ref' });
     }
-    expect(fetch).not.toHaveBeenCalled();
+    expect(get).not.toHaveBeenCalled();
   });
 
-  test("only the path is used, on apiBaseUrl's origin, with basic auth", async () => {
-    const fetch = jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response('bytes', { headers: { 'content-type': 'image/png' } }));
-    await fetchTwilioMedia(`https://media.example${path}?x=1`, config);
-    expect(fetch).toHaveBeenCalledTimes(1);
-    const [target, init] = fetch.mock.calls[0]!;
+  test("only the path is used, on the API's origin, with basic auth", async () => {
+    const get = jest.fn().mockResolvedValue(new Response('bytes', { headers: { 'content-type': 'image/png' } }));
+    await fetchTwilioMedia(`https://media.example${path}?x=1`, config, ctx(get));
+    expect(get).toHaveBeenCalledTimes(1);
+    const [target, , headers] = get.mock.calls[0]!;
     expect(String(target)).toBe(`https://api.twilio.com${path}?x=1`);
-    expect(init?.headers).toEqual({ authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}` });
+    expect(headers).toEqual({ authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}` });
   });
 });

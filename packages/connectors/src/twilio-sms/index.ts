@@ -1,5 +1,5 @@
 import type { Connector } from '@custody/connector-kit';
-import { fetchTwilioMedia, parseTwilioForm, twimlAcknowledge } from '../twilio-shared';
+import { TWILIO_EGRESS, fetchTwilioMedia, parseTwilioForm, twimlAcknowledge } from '../twilio-shared';
 import { normalizeTwilioSms } from './normalize';
 import { SmsForm, TwilioSmsConfig } from './types';
 import { WHAT, verifyTwilioSms } from './verify';
@@ -14,5 +14,6 @@ export const twilioSms: Connector<TwilioSmsConfig, SmsForm> = {
   parse: (raw, contentType) => parseTwilioForm(raw, contentType, SmsForm, WHAT),
   normalize: normalizeTwilioSms,
   acknowledge: twimlAcknowledge,
-  fetchMedia: (attachment, config) => fetchTwilioMedia(attachment.sourceRef ?? '', config, attachment.mimeType),
+  fetchMedia: (attachment, config, ctx) => fetchTwilioMedia(attachment.sourceRef ?? '', config, ctx, attachment.mimeType),
+  egress: TWILIO_EGRESS,
 };

@@ -8,10 +8,10 @@ import { DependencyUnavailableError } from '@custody/errors';
 import { decodeForm, twilioSignature } from '../twilio-shared';
 import { twilioSms } from './index';
 import { TwilioSmsConfig } from './types';
-import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
 
 const AC = 'ACa1b2c3d4e5f60718293a4b5c6d7e8f90';
-const config: TwilioSmsConfig = { accountSid: AC, authToken: 'test-auth-token-0123456789abcdef', apiBaseUrl: 'https://api.twilio.com' };
+const config: TwilioSmsConfig = { accountSid: AC, authToken: 'test-auth-token-0123456789abcdef' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
 const FORM = 'application/x-www-form-urlencoded';
 const URL_ = 'https://custody.example.test/webhooks/acme-sms';
@@ -194,8 +194,9 @@ describe('twilio-sms connector: fixtures', () => {
     });
   });
 
-  test('config: apiBaseUrl defaults to the Twilio API; secrets are described', () => {
-    expect(twilioSms.configSchema.parse({ accountSid: AC, authToken: config.authToken })).toEqual({ ...config, apiBaseUrl: 'https://api.twilio.com' });
+  test('config: a base URL is refused (an operator setting); secrets are described', () => {
+    expect(twilioSms.configSchema.parse({ accountSid: AC, authToken: config.authToken })).toEqual(config);
+    expect(twilioSms.configSchema.safeParse({ ...config, apiBaseUrl: 'http://127.0.0.1:8080' }).success).toBe(false);
     expect(twilioSms.configSchema.safeParse({ accountSid: 'AC123', authToken: config.authToken }).success).toBe(false);
     expect(TwilioSmsConfig.shape.authToken.description).toMatch(/auth token/);
   });
@@ -387,7 +388,7 @@ describe('twilio-sms connector: fetchMedia', () => {
     await new Promise((r) => cdn.close(r));
   });
 
-  const cfg = () => ({ ...config, apiBaseUrl: base });
+  const fake = () => operatorMedia(twilioSms, base);
   const attachment = (sid: string): Attachment => ({
     id: sid,
     kind: 'image',
@@ -401,42 +402,39 @@ describe('twilio-sms connector: fetchMedia', () => {
     return Buffer.concat(chunks);
   }
 
-  test('streams the MediaUrl from apiBaseUrl with basic auth accountSid:authToken', async () => {
+  test('streams the MediaUrl from the API origin with basic auth accountSid:authToken', async () => {
     const [env] = run(fixture('inbound-mms'));
-    const media = await twilioSms.fetchMedia!(env!.attachments![0]!, cfg());
-    expect(await readAll(media.body)).toEqual(IMAGE);
-    expect(media).toMatchObject({ mimeType: 'image/jpeg', size: IMAGE.length });
+    const got = await twilioSms.fetchMedia!(env!.attachments![0]!, config, fake());
+    expect(await readAll(got.body)).toEqual(IMAGE);
+    expect(got).toMatchObject({ mimeType: 'image/jpeg', size: IMAGE.length });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.url).toBe(`/2010-04-01/Accounts/${AC}/Messages/MM2a3b4c5d6e7f8091a2b3c4d5e6f70812/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9`);
     expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`${AC}:${config.authToken}`).toString('base64')}`);
   });
 
-  test('a redirect to the media CDN is followed without the credentials', async () => {
-    const media = await twilioSms.fetchMedia!(attachment('MEredirect'), cfg());
-    expect((await readAll(media.body)).toString()).toBe('png');
-    expect(media.mimeType).toBe('image/png');
-    expect(cdnSeen).toHaveLength(1);
-    expect(cdnSeen[0]!.headers.authorization).toBeUndefined();
+  test('a redirect to a host Twilio does not document is refused: nothing reaches it', async () => {
+    await expect(twilioSms.fetchMedia!(attachment('MEredirect'), config, fake())).rejects.toMatchObject({ code: 'egress_refused' });
+    expect(cdnSeen).toHaveLength(0);
   });
 
   test('4xx → RejectedInputError; 5xx and 429 → DependencyUnavailableError', async () => {
-    await expect(twilioSms.fetchMedia!(attachment('ME404'), cfg())).rejects.toMatchObject({ code: 'media_unavailable', status: 400 });
-    await expect(twilioSms.fetchMedia!(attachment('ME503'), cfg())).rejects.toBeInstanceOf(DependencyUnavailableError);
-    await expect(twilioSms.fetchMedia!(attachment('ME429'), cfg())).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(twilioSms.fetchMedia!(attachment('ME404'), config, fake())).rejects.toMatchObject({ code: 'media_unavailable', status: 404 });
+    await expect(twilioSms.fetchMedia!(attachment('ME503'), config, fake())).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(twilioSms.fetchMedia!(attachment('ME429'), config, fake())).rejects.toBeInstanceOf(DependencyUnavailableError);
   });
 
   test('an unreachable API → DependencyUnavailableError', async () => {
     const closed = createServer();
     const url = await listen(closed);
     await new Promise((r) => closed.close(r));
-    await expect(twilioSms.fetchMedia!(attachment('ME1'), { ...config, apiBaseUrl: url })).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(twilioSms.fetchMedia!(attachment('ME1'), config, operatorMedia(twilioSms, url))).rejects.toBeInstanceOf(DependencyUnavailableError);
   });
 
   test('the credentials never go to another account or a non-URL reference', async () => {
     const other = { ...attachment('ME1'), sourceRef: 'https://api.twilio.com/2010-04-01/Accounts/AC99999999999999999999999999999999/Messages/MM1/Media/ME1' };
-    await expect(twilioSms.fetchMedia!(other, cfg())).rejects.toMatchObject({ code: 'bad_source_ref' });
-    await expect(twilioSms.fetchMedia!({ ...attachment('ME1'), sourceRef: 'not a url' }, cfg())).rejects.toMatchObject({ code: 'bad_source_ref' });
-    await expect(twilioSms.fetchMedia!({ ...attachment('ME1'), sourceRef: undefined }, cfg())).rejects.toMatchObject({ code: 'bad_source_ref' });
+    await expect(twilioSms.fetchMedia!(other, config, fake())).rejects.toMatchObject({ code: 'bad_source_ref' });
+    await expect(twilioSms.fetchMedia!({ ...attachment('ME1'), sourceRef: 'not a url' }, config, fake())).rejects.toMatchObject({ code: 'bad_source_ref' });
+    await expect(twilioSms.fetchMedia!({ ...attachment('ME1'), sourceRef: undefined }, config, fake())).rejects.toMatchObject({ code: 'bad_source_ref' });
     expect(seen).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 import type { Connector } from '@custody/connector-kit';
 import { RejectedInputError } from '@custody/errors';
 import { z } from 'zod';
-import { checkForm, fetchTwilioMedia, parseTwilioForm, twimlAcknowledge } from '../twilio-shared';
+import { checkForm, TWILIO_EGRESS, fetchTwilioMedia, parseTwilioForm, twimlAcknowledge } from '../twilio-shared';
 import { normalizeTwilioVoice } from './normalize';
 import { CallStatusForm, RecordingForm, TwilioVoiceConfig, type VoiceEvent } from './types';
 import { WHAT, verifyTwilioVoice } from './verify';
@@ -35,5 +35,6 @@ export const twilioVoice: Connector<TwilioVoiceConfig, VoiceEvent> = {
   },
   normalize: normalizeTwilioVoice,
   acknowledge: twimlAcknowledge,
-  fetchMedia: (attachment, config) => fetchTwilioMedia(recordingFileUrl(attachment.sourceRef ?? ''), config, attachment.mimeType ?? 'audio/wav'),
+  fetchMedia: (attachment, config, ctx) => fetchTwilioMedia(recordingFileUrl(attachment.sourceRef ?? ''), config, ctx, attachment.mimeType ?? 'audio/wav'),
+  egress: TWILIO_EGRESS,
 };

@@ -2,19 +2,19 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
+import { normalizePayload, type MediaContext, type WebhookRequest } from '@custody/connector-kit';
 import type { Attachment, Envelope } from '@custody/envelope';
 import { DependencyUnavailableError } from '@custody/errors';
 import { decodeForm, twilioSignature } from '../twilio-shared';
 import { recordingFileUrl, twilioVoice } from './index';
 import type { TwilioVoiceConfig } from './types';
-import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
 
 const AC = 'ACa1b2c3d4e5f60718293a4b5c6d7e8f90';
 const CA = 'CA5e6f708192a3b4c5d6e7f8091a2b3c4d';
 const CHILD = 'CA6f708192a3b4c5d6e7f8091a2b3c4d5e';
 const RE = 'RE708192a3b4c5d6e7f8091a2b3c4d5e6f';
-const config: TwilioVoiceConfig = { accountSid: AC, authToken: 'test-auth-token-0123456789abcdef', apiBaseUrl: 'https://api.twilio.com' };
+const config: TwilioVoiceConfig = { accountSid: AC, authToken: 'test-auth-token-0123456789abcdef' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
 const FORM = 'application/x-www-form-urlencoded';
 const URL_ = 'https://custody.example.test/webhooks/acme-voice';
@@ -321,7 +321,7 @@ describe('twilio-voice connector: hostile input', () => {
 describe('twilio-voice connector: fetchMedia', () => {
   let server: Server;
   let seen: IncomingMessage[];
-  let cfg: TwilioVoiceConfig;
+  let fake: MediaContext;
   const WAV = Buffer.from('RIFF....WAVEfmt fake');
 
   beforeAll(async () => {
@@ -333,7 +333,7 @@ describe('twilio-voice connector: fetchMedia', () => {
       res.writeHead(200, { 'content-type': type, 'content-length': String(WAV.length) }).end(WAV);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    cfg = { ...config, apiBaseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    fake = operatorMedia(twilioVoice, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   });
   beforeEach(() => {
     seen = [];
@@ -350,29 +350,29 @@ describe('twilio-voice connector: fetchMedia', () => {
     return Buffer.concat(chunks);
   }
 
-  test('fetches RecordingUrl + .wav from apiBaseUrl with basic auth', async () => {
+  test('fetches RecordingUrl + .wav from the API origin with basic auth', async () => {
     const [env] = run(fixture('recording-completed'));
-    const media = await twilioVoice.fetchMedia!(env!.call!.recording!, cfg);
-    expect(await readAll(media.body)).toEqual(WAV);
-    expect(media).toMatchObject({ mimeType: 'audio/x-wav', size: WAV.length });
+    const got = await twilioVoice.fetchMedia!(env!.call!.recording!, config, fake);
+    expect(await readAll(got.body)).toEqual(WAV);
+    expect(got).toMatchObject({ mimeType: 'audio/x-wav', size: WAV.length });
     expect(seen[0]!.url).toBe(`/2010-04-01/Accounts/${AC}/Recordings/${RE}.wav`);
     expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`${AC}:${config.authToken}`).toString('base64')}`);
   });
 
   test('a RecordingUrl that already names a file is fetched as it is', async () => {
     expect(recordingFileUrl(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`)).toBe(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`);
-    const media = await twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`), cfg);
-    await readAll(media.body);
+    const got = await twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`), config, fake);
+    await readAll(got.body);
     expect(seen[0]!.url).toBe(`/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`);
-    expect(media.mimeType).toBe('audio/mpeg');
+    expect(got.mimeType).toBe('audio/mpeg');
   });
 
   test('4xx → RejectedInputError; 5xx → DependencyUnavailableError; another account → bad_source_ref', async () => {
-    await expect(twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/RE404`), cfg)).rejects.toMatchObject({ code: 'media_unavailable' });
-    await expect(twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/RE500`), cfg)).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/RE404`), config, fake)).rejects.toMatchObject({ code: 'media_unavailable' });
+    await expect(twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/RE500`), config, fake)).rejects.toBeInstanceOf(DependencyUnavailableError);
     seen = [];
-    await expect(twilioVoice.fetchMedia!(rec('https://api.twilio.com/2010-04-01/Accounts/AC99999999999999999999999999999999/Recordings/RE1'), cfg)).rejects.toMatchObject({ code: 'bad_source_ref' });
-    await expect(twilioVoice.fetchMedia!(rec('::'), cfg)).rejects.toMatchObject({ code: 'bad_source_ref' });
+    await expect(twilioVoice.fetchMedia!(rec('https://api.twilio.com/2010-04-01/Accounts/AC99999999999999999999999999999999/Recordings/RE1'), config, fake)).rejects.toMatchObject({ code: 'bad_source_ref' });
+    await expect(twilioVoice.fetchMedia!(rec('::'), config, fake)).rejects.toMatchObject({ code: 'bad_source_ref' });
     expect(seen).toHaveLength(0);
   });
 });

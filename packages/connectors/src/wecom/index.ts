@@ -1,7 +1,7 @@
 import type { Connector } from '@custody/connector-kit';
 import { ConfigError, RejectedInputError } from '@custody/errors';
 import { decrypt } from './crypto';
-import { fetchWecomMedia } from './media';
+import { WECOM_EGRESS, fetchWecomMedia } from './media';
 import { normalizeWecom } from './normalize';
 import { WecomConfig, type WecomParsed } from './types';
 import { outerEncrypt, verifyWecomSignature, wecomHandshake } from './verify';
@@ -28,4 +28,5 @@ export const wecom: Connector<WecomConfig, WecomParsed> = {
   // WeCom retries unless it gets "success" (or an empty body) within five seconds
   acknowledge: () => ({ status: 200, contentType: 'text/plain', body: 'success' }),
   fetchMedia: fetchWecomMedia,
+  egress: WECOM_EGRESS,
 };

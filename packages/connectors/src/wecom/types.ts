@@ -39,7 +39,6 @@ export const WecomConfig = z
     encodingAesKey: secret(z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits')).describe('EncodingAESKey from the same settings: base64 of the 32-byte AES key'),
     corpId: z.string().min(1).max(64).describe('CorpID: the receiveid every decrypted payload must carry'),
     corpSecret: secret(z.string().min(8)).optional().describe('App Secret used to get an access_token for media downloads; without it attachments stay references'),
-    apiBaseUrl: z.url().default('https://qyapi.weixin.qq.com').describe('WeCom server API base URL'),
   })
   .strict();
 export type WecomConfig = z.infer<typeof WecomConfig>;

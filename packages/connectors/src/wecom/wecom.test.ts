@@ -8,7 +8,7 @@ import { ConfigError, DependencyUnavailableError } from '@custody/errors';
 import { decrypt, encrypt, encryptCallback, wecomSignature } from './crypto';
 import { wecom } from './index';
 import { WecomConfig } from './types';
-import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
 
 const config = WecomConfig.parse({ token: 'Custody2025Token', encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', corpId: 'ww8d1a2f3c4b5e6a7d' });
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -410,7 +410,8 @@ describe('wecom connector: fetchMedia', () => {
   beforeEach(() => (calls.length = 0));
 
   const att = { id: 'MEDIA1', kind: 'image' as const, sourceRef: 'wecom-media:MEDIA1' };
-  const cfg = () => ({ ...config, corpSecret: `secret-${Math.random()}`, apiBaseUrl: base });
+  const cfg = () => ({ ...config, corpSecret: `secret-${Math.random()}` });
+  const fake = () => operatorMedia(wecom, base);
   const read = async (body: NodeJS.ReadableStream) => {
     const chunks: Buffer[] = [];
     for await (const c of body) chunks.push(Buffer.from(c as Buffer));
@@ -421,40 +422,40 @@ describe('wecom connector: fetchMedia', () => {
     const content = Buffer.alloc(200_000, 7);
     mediaAnswer = (res) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(content.length), 'content-disposition': 'attachment; filename="a.jpg"' }).end(content);
     const c = cfg();
-    const first = await wecom.fetchMedia!(att, c);
+    const first = await wecom.fetchMedia!(att, c, fake());
     expect({ mimeType: first.mimeType, size: first.size }).toEqual({ mimeType: 'image/jpeg', size: content.length });
     expect((await read(first.body)).equals(content)).toBe(true);
-    await read((await wecom.fetchMedia!(att, c)).body);
+    await read((await wecom.fetchMedia!(att, c, fake())).body);
     expect(calls.filter((u) => u.includes('gettoken'))).toHaveLength(1);
     expect(calls.filter((u) => u.includes('media/get?MEDIA1'))).toHaveLength(2);
   });
 
   test('an expired media id (errcode 40007, HTTP 200 JSON) → media_not_found 404', async () => {
     mediaAnswer = (res) => res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end('{"errcode":40007,"errmsg":"invalid media_id"}');
-    await expect(wecom.fetchMedia!(att, cfg())).rejects.toMatchObject({ code: 'media_not_found', status: 404 });
+    await expect(wecom.fetchMedia!(att, cfg(), fake())).rejects.toMatchObject({ code: 'media_not_found', status: 404 });
   });
 
   test('an expired access_token is retriable and forgotten, so the retry gets a new one', async () => {
     const c = cfg();
     mediaAnswer = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":42001,"errmsg":"access_token expired"}');
-    await expect(wecom.fetchMedia!(att, c)).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(wecom.fetchMedia!(att, c, fake())).rejects.toBeInstanceOf(DependencyUnavailableError);
     mediaAnswer = (res) => res.writeHead(200, { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="b.png"' }).end('png');
-    expect((await read((await wecom.fetchMedia!(att, c)).body)).toString()).toBe('png');
+    expect((await read((await wecom.fetchMedia!(att, c, fake())).body)).toString()).toBe('png');
     expect(calls.filter((u) => u.includes('gettoken'))).toHaveLength(2);
   });
 
   test('HTTP 5xx/429 → DependencyUnavailableError; other 4xx → RejectedInputError', async () => {
     mediaAnswer = (res) => res.writeHead(503).end();
-    await expect(wecom.fetchMedia!(att, cfg())).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(wecom.fetchMedia!(att, cfg(), fake())).rejects.toBeInstanceOf(DependencyUnavailableError);
     mediaAnswer = (res) => res.writeHead(429).end();
-    await expect(wecom.fetchMedia!(att, cfg())).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(wecom.fetchMedia!(att, cfg(), fake())).rejects.toBeInstanceOf(DependencyUnavailableError);
     mediaAnswer = (res) => res.writeHead(403).end();
-    await expect(wecom.fetchMedia!(att, cfg())).rejects.toMatchObject({ code: 'media_unavailable', status: 403 });
+    await expect(wecom.fetchMedia!(att, cfg(), fake())).rejects.toMatchObject({ code: 'media_unavailable', status: 403 });
   });
 
   test('without corpSecret or a wecom-media reference nothing is fetched', async () => {
-    await expect(wecom.fetchMedia!(att, config)).rejects.toMatchObject({ code: 'media_not_configured' });
-    await expect(wecom.fetchMedia!({ ...att, sourceRef: 'telegram-file:1' }, cfg())).rejects.toMatchObject({ code: 'bad_media_ref' });
+    await expect(wecom.fetchMedia!(att, config, fake())).rejects.toMatchObject({ code: 'media_not_configured' });
+    await expect(wecom.fetchMedia!({ ...att, sourceRef: 'telegram-file:1' }, cfg(), fake())).rejects.toMatchObject({ code: 'bad_media_ref' });
     expect(calls).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 import type { Connector } from '@custody/connector-kit';
 import { parseJsonBody } from '@custody/connector-kit';
 import { RejectedInputError } from '@custody/errors';
-import { fetchWhatsAppMedia } from './media';
+import { WHATSAPP_EGRESS, fetchWhatsAppMedia } from './media';
 import { normalizeWhatsApp } from './normalize';
 import { WaWebhook, WhatsAppCloudConfig } from './types';
 import { verifyWhatsAppSignature, whatsAppHandshake } from './verify';
@@ -21,4 +21,5 @@ export const whatsappCloud: Connector<WhatsAppCloudConfig, WaWebhook> = {
   },
   normalize: normalizeWhatsApp,
   fetchMedia: fetchWhatsAppMedia,
+  egress: WHATSAPP_EGRESS,
 };

@@ -79,7 +79,6 @@ export const WhatsAppCloudConfig = z
     appSecret: secret(z.string().min(8)).describe('Meta app secret: key of the X-Hub-Signature-256 HMAC'),
     verifyToken: secret(z.string().min(8)).describe('Token Meta echoes in the GET subscription handshake'),
     accessToken: secret(z.string().min(8)).optional().describe('System-user access token for downloading media (GET /{media-id}); without it attachments stay references'),
-    apiBaseUrl: z.url().default('https://graph.facebook.com').describe('Graph API base URL'),
     graphVersion: z.string().regex(/^v\d+\.\d+$/).default('v21.0').describe('Graph API version'),
   })
   .strict();

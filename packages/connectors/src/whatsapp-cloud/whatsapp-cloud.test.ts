@@ -7,7 +7,7 @@ import { whatsappCloud } from './index';
 import type { WhatsAppCloudConfig } from './types';
 import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
 
-const config: WhatsAppCloudConfig = { appSecret: 'test-app-secret-0123', verifyToken: 'verify-token-0123', apiBaseUrl: 'https://graph.facebook.com', graphVersion: 'v21.0' };
+const config: WhatsAppCloudConfig = { appSecret: 'test-app-secret-0123', verifyToken: 'verify-token-0123', graphVersion: 'v21.0' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
 const SENT_AT = '2025-11-22T08:26:40.000Z'; // fixture timestamp "1763800000"
 const PHONE_NUMBER_ID = '106540352242922';

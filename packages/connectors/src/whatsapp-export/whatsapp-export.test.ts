@@ -59,7 +59,7 @@ describe('whatsapp-export: Android en-US (M/D/YY, 12-hour with U+202F)', () => {
     expect(client.direction).toBe('inbound');
     expect(client.recipients).toEqual(expect.arrayContaining([{ kind: 'handle', value: 'Jane Trader', displayName: 'Jane Trader' }]));
     expect(client.source).toMatchObject({ connector: 'whatsapp-export', accountId: 'Jane Trader', raw: { contentType: 'text/plain; charset=utf-8', encoding: 'utf8' } });
-    expect(client.source.raw.body).toBe('12/30/23, 9:16\u202fAM - \u202a+1 650-555-1234\u202c: Can you buy 500 ACME at market?\n');
+    expect((client.source.raw as { body: string }).body).toBe('12/30/23, 9:16\u202fAM - \u202a+1 650-555-1234\u202c: Can you buy 500 ACME at market?\n');
   });
 
   test('<Media omitted> is a message with an attachment of unknown kind and no file', () => {
