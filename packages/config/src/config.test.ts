@@ -182,3 +182,9 @@ describe('configTable', () => {
     expect(table).toMatch(/\| `KAFKA_BROKERS` \| {2}\| Kafka bootstrap servers/);
   });
 });
+
+test('CUSTODY_RELEASE_PRESETS takes tenant:preset pairs and refuses anything else', () => {
+  expect(loadConfig({ CUSTODY_RELEASE_PRESETS: 'acme:sec-17a-4, globex:cftc-1.31' }).CUSTODY_RELEASE_PRESETS).toEqual(['acme:sec-17a-4', 'globex:cftc-1.31']);
+  expect(() => loadConfig({ CUSTODY_RELEASE_PRESETS: 'acme' })).toThrow(/CUSTODY_RELEASE_PRESETS/);
+  expect(() => loadConfig({ CUSTODY_RELEASE_PRESETS: 'Acme:eu:sec-17a-4' })).toThrow(/CUSTODY_RELEASE_PRESETS/);
+});

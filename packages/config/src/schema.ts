@@ -1,4 +1,4 @@
-import { TenantId } from '@custody/envelope';
+import { TENANT_ID, TenantId } from '@custody/envelope';
 import { z } from 'zod';
 
 const json = <T extends z.ZodType>(schema: T) =>
@@ -106,6 +106,10 @@ export const ConfigSchema = z.object({
   CUSTODY_QUARANTINE_RETENTION_BYTES: int(1024 * 1024, 2 ** 50).default(1024 ** 3).describe('Quarantine bytes kept per partition before the oldest go'),
   CUSTODY_DEFAULT_RETENTION_DAYS: decimal.default(2557).describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),
   CUSTODY_MIN_LOCK_SECONDS: int(1, 10 * 365 * 86_400).default(86_400).describe('Shortest object lock ever applied, for records whose retention already ran out when archived'),
+  CUSTODY_RELEASE_PRESETS: csv
+    .pipe(z.array(z.string().regex(/^[^:]+:[a-z0-9][a-z0-9.-]*$/, 'tenant:preset').refine((v) => TENANT_ID.test(v.split(':')[0]!), 'tenant:preset, with a tenant id of the envelope grammar')))
+    .default([])
+    .describe('Operator override, comma-separated tenant:preset (e.g. acme:sec-17a-4): lets that tenant remove an enabled regulatory preset through the API; audited at every start'),
   CUSTODY_TOPIC_SUFFIX: z.string().regex(/^[\w-]*$/).default('').describe('Suffix for every topic name (isolates tests and shared clusters)'),
   CUSTODY_ARCHIVER_GROUP: z.string().min(1).default('custody-archiver').describe('Consumer group of the archiver'),
   CUSTODY_ARCHIVER_CONCURRENCY: int(1, 64).default(8).describe('Parallel archive writes per batch'),

@@ -23,6 +23,7 @@ export class ControlTable<T> {
   version = 0;
   private subscription?: Subscription;
   private readonly groupId: string;
+  private readonly listeners = new Set<(key: string, before: T | undefined, after: T | undefined) => void>();
 
   constructor(
     private readonly bus: Bus,
@@ -54,6 +55,15 @@ export class ControlTable<T> {
     await this.subscription?.stop();
   }
 
+  /**
+   * Calls `listener` on every later change, own writes and other processes' alike (an own write
+   * is seen twice: when made and when read back). Rows replayed at start are not changes.
+   */
+  onChange(listener: (key: string, before: T | undefined, after: T | undefined) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   get(key: string): T | undefined {
     return this.rows.get(key);
   }
@@ -70,33 +80,40 @@ export class ControlTable<T> {
     const checked = this.schema.parse(value);
     const stored = this.codec ? this.codec.encode(checked) : checked;
     await this.bus.publish(this.topic, [{ key, value: JSON.stringify(stored) }]);
-    this.rows.set(key, checked);
-    this.unreadable.delete(key);
-    this.version++;
+    this.set(key, checked);
   }
 
   async remove(key: string): Promise<void> {
     await this.bus.publish(this.topic, [{ key, value: '' }]);
-    this.rows.delete(key);
+    this.set(key, undefined);
+  }
+
+  private set(key: string, value: T | undefined): void {
+    const before = this.rows.get(key);
+    if (value === undefined) this.rows.delete(key);
+    else this.rows.set(key, value);
     this.unreadable.delete(key);
     this.version++;
+    for (const listener of this.listeners) listener(key, before, value);
   }
 
   private apply(r: BusRecord): void {
     if (!r.key) return;
-    this.version++;
-    this.unreadable.delete(r.key);
     if (r.value.length === 0) {
-      this.rows.delete(r.key);
+      this.set(r.key, undefined);
       return;
     }
+    let row: T;
     try {
       const stored = this.schema.parse(JSON.parse(r.value.toString('utf8')));
-      this.rows.set(r.key, this.codec ? this.codec.decode(stored) : stored);
+      row = this.codec ? this.codec.decode(stored) : stored;
     } catch (err) {
       // a row this version cannot read must not stop the service from starting; it is reported
+      this.version++;
       this.unreadable.set(r.key, (err as Error).message);
       this.logger.error({ event: 'control_record_unreadable', topic: this.topic, key: r.key, offset: r.offset, err: (err as Error).message });
+      return;
     }
+    this.set(r.key, row);
   }
 }

@@ -1,7 +1,7 @@
 import type { Bus } from '@custody/bus';
 import { ApiKeyRecord, ConnectorInstance, KeyGrant } from '@custody/config';
 import type { Logger } from '@custody/logger';
-import { Directory, Employee } from '@custody/identity';
+import { Directory, Employee, PendingResolution } from '@custody/identity';
 import { Hold, RetentionSettings } from '@custody/policy';
 import { ControlTable, type RowCodec } from './control-table';
 
@@ -12,11 +12,12 @@ export interface ControlTopics {
   directory: string;
   retention: string;
   holds: string;
+  resolution: string;
 }
 
 export function controlTopicsFor(suffix = ''): ControlTopics {
   const s = suffix ? `.${suffix}` : '';
-  return { apiKeys: `custody.control.api-keys.v1${s}`, keyGrants: `custody.control.key-grants.v1${s}`, connectors: `custody.control.connectors.v1${s}`, directory: `custody.control.directory.v1${s}`, retention: `custody.control.retention.v1${s}`, holds: `custody.control.holds.v1${s}` };
+  return { apiKeys: `custody.control.api-keys.v1${s}`, keyGrants: `custody.control.key-grants.v1${s}`, connectors: `custody.control.connectors.v1${s}`, directory: `custody.control.directory.v1${s}`, retention: `custody.control.retention.v1${s}`, holds: `custody.control.holds.v1${s}`, resolution: `custody.control.directory-resolution.v1${s}` };
 }
 
 /** API keys by the SHA-256 of their token. */
@@ -31,6 +32,8 @@ export type DirectoryTable = ControlTable<Employee>;
 export type RetentionTable = ControlTable<RetentionSettings>;
 /** Legal holds by hold id. */
 export type HoldTable = ControlTable<Hold>;
+/** Directory changes not yet applied to earlier records, by tenant. */
+export type PendingResolutionTable = ControlTable<PendingResolution>;
 
 export interface ControlPlane {
   apiKeys: ApiKeyTable;
@@ -39,6 +42,7 @@ export interface ControlPlane {
   directory: DirectoryTable;
   retention: RetentionTable;
   holds: HoldTable;
+  resolution: PendingResolutionTable;
   /** The tenant's directory as of now, rebuilt only when the table changed. */
   directoryOf(tenant: string): Directory;
   stop(): Promise<void>;
@@ -56,7 +60,8 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
   const directory = new ControlTable(bus, topics.directory, Employee, logger);
   const retention = new ControlTable(bus, topics.retention, RetentionSettings, logger);
   const holds = new ControlTable(bus, topics.holds, Hold, logger);
-  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds];
+  const resolution = new ControlTable(bus, topics.resolution, PendingResolution, logger);
+  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution];
   await Promise.all(tables.map((t) => t.start()));
   const cache = new Map<string, { version: number; directory: Directory }>();
   return {
@@ -66,6 +71,7 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
     directory,
     retention,
     holds,
+    resolution,
     directoryOf(tenant) {
       const hit = cache.get(tenant);
       if (hit && hit.version === directory.version) return hit.directory;

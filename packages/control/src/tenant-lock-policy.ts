@@ -1,12 +1,15 @@
 import type { Envelope } from '@custody/envelope';
 import { DATA_TYPES, dataTypeOf, holdCovers, retentionSeconds, type DataType, type HoldSubject } from '@custody/policy';
 import type { HoldTable, RetentionTable } from './tables';
+import { resolveAgain, type Directory, type Resolvable } from '@custody/identity';
 
 export interface TenantLock {
   retainUntil: Date;
   holds: string[];
   /** Settings version the lock came from (none: the configured default). */
   policyVersion: number | null;
+  /** The record's participants and direction as the directory resolves them now (the index carries these). */
+  resolved?: Pick<Resolvable, 'sender' | 'recipients' | 'call' | 'direction'>;
 }
 
 export function holdSubjectOf(env: Envelope): HoldSubject {
@@ -32,6 +35,8 @@ export class TenantLockPolicy {
     private readonly holds: HoldTable,
     private readonly defaultSeconds: number,
     private readonly minLockSeconds: number,
+    /** The directory as it is now: a record captured before a change is judged (holds, index) on the change. */
+    private readonly directoryOf?: (tenant: string) => Directory,
   ) {}
 
   /** The tenant's period for a data type on a channel, in seconds (the configured default without settings). */
@@ -67,12 +72,14 @@ export class TenantLockPolicy {
 
   async lockFor(env: Envelope): Promise<TenantLock> {
     const retainUntil = new Date(Math.max(this.retentionEnd(env).getTime(), Date.now() + this.minLockSeconds * 1000));
-    const subject = holdSubjectOf(env);
+    const resolved = this.directoryOf ? resolveAgain(env, this.directoryOf(env.tenant)) : env;
+    const subject = holdSubjectOf({ ...env, ...resolved });
     const holds = this.holds
       .values()
       .filter((h) => h.tenant === env.tenant && h.status === 'active' && holdCovers(h.scope, subject))
       .map((h) => h.id)
       .sort();
-    return { retainUntil, holds, policyVersion: this.retention.get(env.tenant)?.version ?? null };
+    const { sender, recipients, call, direction } = resolved;
+    return { retainUntil, holds, policyVersion: this.retention.get(env.tenant)?.version ?? null, resolved: { sender, recipients, call, direction } };
   }
 }

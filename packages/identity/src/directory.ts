@@ -26,3 +26,17 @@ export const Employee = z
 
 export type Employee = z.infer<typeof Employee>;
 export type EmployeeIdentifier = z.infer<typeof EmployeeIdentifier>;
+
+/**
+ * Directory changes whose earlier records still await resolution, by tenant: kept in the control
+ * plane until the pass is done, so a pass a restart interrupted is resumed.
+ */
+export const PendingResolution = z
+  .object({
+    tenant: z.string().min(1),
+    employeeIds: z.array(z.string()).describe('Employees whose entry changed'),
+    identifiers: z.array(z.string()).describe("Their old and new identifiers, loosely normalized"),
+  })
+  .strict();
+
+export type PendingResolution = z.infer<typeof PendingResolution>;

@@ -1,5 +1,5 @@
 import type { EnvelopeDraft } from '@custody/envelope';
-import { Directory, resolveIdentities } from './index';
+import { Directory, resolveAgain, resolveIdentities } from './index';
 
 const draft = (sender: string, recipients: string[], sentAt: string, direction: EnvelopeDraft['direction'] = 'unknown'): EnvelopeDraft => ({
   tenant: 'acme',
@@ -45,4 +45,19 @@ test('emails match case-insensitively; platform ids are tried too', () => {
   expect(email.sender.employeeId).toBe('alice');
   const handle = new Directory([{ tenant: 'acme', employeeId: 'dave', identifiers: [{ kind: 'handle', value: 'tg:42' }] }]);
   expect(resolveIdentities({ ...d, sender: { kind: 'handle', value: '@dave', platformId: 'tg:42' } }, handle).sender.employeeId).toBe('dave');
+});
+
+test('resolving an archived record again follows the directory as it is now', () => {
+  const captured = resolveIdentities(draft('+15550000003', ['+16505551234'], '2025-05-01T00:00:00Z', 'unknown'), directory);
+  expect(captured.sender.employeeId).toBe('carol');
+  // carol's number is later found to be erin's all along; an outsider becomes an employee too
+  const corrected = new Directory([
+    { tenant: 'acme', employeeId: 'erin', identifiers: [{ kind: 'phone', value: '+15550000003' }] },
+    { tenant: 'acme', employeeId: 'frank', identifiers: [{ kind: 'phone', value: '+16505551234' }] },
+  ]);
+  const again = resolveAgain(captured, corrected);
+  expect(again.sender.employeeId).toBe('erin');
+  expect(again.recipients[0]!.employeeId).toBe('frank');
+  expect(again.direction).toBe('internal');
+  expect(resolveAgain(captured, new Directory([])).sender).toEqual({ kind: 'phone', value: '+15550000003' });
 });

@@ -40,6 +40,23 @@ function identifierKey(kind: string, value: string): string {
   return `${kind}:${v}`;
 }
 
+/** What resolution reads and writes: an envelope draft or an archived envelope. */
+export type Resolvable = Pick<EnvelopeDraft, 'sender' | 'recipients' | 'call' | 'direction' | 'sentAt'>;
+
+/**
+ * An archived record resolved against the directory as it is now: what was resolved at capture is
+ * dropped first, so a corrected or removed mapping counts too. When nobody resolves, the record's
+ * direction stands.
+ */
+export function resolveAgain<D extends Resolvable>(record: D, directory: Directory): D {
+  const strip = (p: Participant): Participant => {
+    const { employeeId: _dropped, ...rest } = p;
+    return rest;
+  };
+  const call = record.call && { ...record.call, from: strip(record.call.from), to: strip(record.call.to), ...(record.call.forwardedFrom && { forwardedFrom: strip(record.call.forwardedFrom) }) };
+  return resolve({ ...record, sender: strip(record.sender), recipients: record.recipients.map(strip), ...(call && { call }) }, directory);
+}
+
 /**
  * Sets employeeId on every participant the directory knows at sentAt and derives direction:
  * employee → outsider is outbound, outsider → employee inbound, employees only internal. When the
@@ -47,6 +64,10 @@ function identifierKey(kind: string, value: string): string {
  * participants are kept as they are; the index flags them.
  */
 export function resolveIdentities(draft: EnvelopeDraft, directory: Directory): EnvelopeDraft {
+  return resolve(draft, directory);
+}
+
+function resolve<D extends Resolvable>(draft: D, directory: Directory): D {
   const at = Date.parse(draft.sentAt);
   const map = (p: Participant): Participant => {
     const employeeId = directory.employeeAt(p, at);

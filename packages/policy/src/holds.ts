@@ -32,10 +32,15 @@ export const Hold = z
     job: z
       .object({
         kind: z.enum(['place', 'release']),
+        // 'failed' is only read from rows older processes wrote; a failing job now retries in 'running'
         state: z.enum(['running', 'done', 'failed']),
-        processed: z.number().int().nonnegative(),
-        matched: z.number().int().nonnegative(),
-        error: z.string().optional(),
+        total: z.number().int().nonnegative().default(0).describe('Records the job expects to examine (an estimate until it is done)'),
+        processed: z.number().int().nonnegative().describe('Records examined, each counted once'),
+        matched: z.number().int().nonnegative().describe('Records whose legal hold the job set (place) or cleared (release)'),
+        startedAt: z.string().optional(),
+        etaAt: z.string().optional().describe('When the job should be done at its rate so far'),
+        attempts: z.number().int().nonnegative().optional().describe('Failed attempts so far; the job retries with backoff'),
+        error: z.string().optional().describe('Why the last attempt failed'),
         updatedAt: z.string(),
       })
       .strict(),

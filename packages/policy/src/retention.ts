@@ -49,6 +49,39 @@ export function dataTypeOf(env: Pick<Envelope, 'kind'>): DataType {
   return 'message';
 }
 
+export interface PresetViolation {
+  /** 409: removing an enabled preset; 400: a period under a preset's floor. */
+  status: 400 | 409;
+  preset: PresetId;
+  message: string;
+}
+
+/**
+ * Why a settings change may not be made, or null. Once a tenant has enabled a regulatory preset it
+ * stays: removing it needs the operator's `tenant:preset` release (CUSTODY_RELEASE_PRESETS), and no
+ * period may be set under the floor of a preset the settings keep. Presets cover every data type.
+ */
+export function presetViolation(
+  before: Pick<RetentionSettings, 'presets'> | undefined,
+  after: Pick<RetentionSettings, 'default' | 'byType' | 'byChannel' | 'presets'>,
+  released: (preset: PresetId) => boolean,
+): PresetViolation | null {
+  for (const preset of before?.presets ?? []) {
+    if (after.presets.includes(preset) || released(preset)) continue;
+    const p = PRESETS[preset];
+    return { status: 409, preset, message: `regulatory preset ${preset} (${p.label}, floor ${describe(p.floor)}) is enabled and cannot be removed through the API; the operator can release it with CUSTODY_RELEASE_PRESETS` };
+  }
+  const periods: Array<[string, Duration]> = [['default', after.default], ...Object.entries(after.byType).map(([t, d]): [string, Duration] => [`byType.${t}`, d!]), ...Object.entries(after.byChannel).map(([c, d]): [string, Duration] => [`byChannel.${c}`, d])];
+  for (const preset of after.presets) {
+    const p = PRESETS[preset];
+    const under = periods.find(([, d]) => durationSeconds(d) < durationSeconds(p.floor));
+    if (under) return { status: 400, preset, message: `${under[0]} (${describe(under[1])}) is under the floor of regulatory preset ${preset} (${p.label}): at least ${describe(p.floor)}` };
+  }
+  return null;
+}
+
+const describe = (d: Duration) => `${d.value} ${d.unit}`;
+
 /** The period that applies: channel override, else type override, else default; never under a chosen floor. */
 export function retentionSeconds(settings: Pick<RetentionSettings, 'default' | 'byType' | 'byChannel' | 'presets'>, type: DataType, channel: string): number {
   const chosen = settings.byChannel[channel] ?? settings.byType[type] ?? settings.default;

@@ -184,6 +184,18 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { holdId: 'hold-a' })).toEqual([]);
     });
 
+    test('setResolution replaces the directory resolution of this tenant\'s documents only, and search follows it', async () => {
+      const [t, other] = [tenant(), tenant()];
+      await upsert(doc(t, `${t}-1`, { employeeIds: [], unmapped: ['+16505551234', '+15550783881'], direction: 'unknown', holds: ['hold-a'] }), doc(other, `${other}-1`, { employeeIds: [] }));
+      const resolved = { employeeIds: ['emp-9'], unmapped: ['+15550783881'], direction: 'outbound' };
+      await index.setResolution(t, new Map([[`${t}-1`, resolved], [`${other}-1`, resolved]]));
+      await index.refresh();
+      expect(await ids(t, { employeeId: 'emp-9' })).toEqual([`${t}-1`]);
+      expect(await ids(t, { unmapped: '+16505551234' })).toEqual([]);
+      expect(await index.get(t, `${t}-1`)).toMatchObject({ ...resolved, holds: ['hold-a'], text: 'hello' });
+      expect((await index.get(other, `${other}-1`))!.employeeIds).toEqual([]);
+    });
+
     test('delete removes this tenant\'s documents only', async () => {
       const [t, other] = [tenant(), tenant()];
       await upsert(doc(t, `${t}-1`, { text: 'to be disposed' }), doc(t, `${t}-2`, { sentAt: '2024-02-01T00:00:00Z' }));

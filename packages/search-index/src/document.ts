@@ -38,6 +38,22 @@ export interface IndexDoc {
   holds: string[];
 }
 
+/**
+ * Who the record involves as the tenant directory resolves it. The archived envelope keeps what was
+ * resolved at capture and never changes; when the directory changes later, the index document
+ * carries the current resolution beside it (recomputed from the envelope and the directory).
+ */
+export type Resolution = Pick<IndexDoc, 'employeeIds' | 'unmapped' | 'direction'>;
+
+export function resolutionOf(env: Pick<Envelope, 'sender' | 'recipients' | 'call' | 'direction'>): Resolution {
+  const people = [env.sender, ...env.recipients, ...(env.call ? [env.call.from, env.call.to] : [])];
+  return {
+    employeeIds: unique(people.map((p) => p.employeeId).filter((v): v is string => Boolean(v))),
+    unmapped: unique(people.filter((p) => !p.employeeId).map((p) => p.value)),
+    direction: env.direction,
+  };
+}
+
 export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] = []): IndexDoc {
   const people = [env.sender, ...env.recipients, ...(env.call ? [env.call.from, env.call.to] : [])];
   const captions = (env.attachments ?? []).map((a) => a.caption ?? a.fileName).filter(Boolean);
@@ -56,9 +72,7 @@ export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] =
     sender: env.sender.value,
     senderName: env.sender.displayName,
     participants: unique(people.flatMap((p) => [p.value, p.platformId].filter((v): v is string => Boolean(v)))),
-    employeeIds: unique(people.map((p) => p.employeeId).filter((v): v is string => Boolean(v))),
-    unmapped: unique(people.filter((p) => !p.employeeId).map((p) => p.value)),
-    direction: env.direction,
+    ...resolutionOf(env),
     sentAt: env.sentAt,
     capturedAt: env.capturedAt,
     text: text || undefined,

@@ -1,4 +1,4 @@
-import type { IndexDoc } from './document';
+import type { IndexDoc, Resolution } from './document';
 import type { SearchQuery } from './query';
 
 export interface BulkFailure {
@@ -25,6 +25,8 @@ export interface SearchIndex {
   get(tenant: string, id: string): Promise<IndexDoc | null>;
   /** Replaces the hold ids recorded on the given documents of this tenant. */
   setHolds(tenant: string, holdsById: Map<string, string[]>): Promise<void>;
+  /** Replaces the directory resolution (employeeIds, unmapped, direction) of the given documents of this tenant. */
+  setResolution(tenant: string, resolutionById: Map<string, Resolution>): Promise<void>;
   delete(tenant: string, ids: string[]): Promise<void>;
   /** Makes every write so far visible to search (tests and tools; the pipeline relies on refresh_interval). */
   refresh(): Promise<void>;

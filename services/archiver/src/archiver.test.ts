@@ -131,6 +131,7 @@ class FakeIndex implements SearchIndex {
     return this.docs.get(id) ?? null;
   }
   async setHolds(): Promise<void> {}
+  async setResolution(): Promise<void> {}
   async delete(): Promise<void> {}
   async refresh(): Promise<void> {}
 }
@@ -288,6 +289,15 @@ describe('Archiver.handleBatch', () => {
     await archiver.handleBatch([record(JSON.stringify(env))]);
     expect(store.puts[0]!.legalHold).toBe(true);
     expect(index.docs.get(env.id)!.holds).toEqual(['hold-1', 'hold-2']);
+  });
+
+  test('the index carries the resolution the policy made at write time; the stored envelope stays as captured', async () => {
+    const env = envelope('wamid.RESOLVED');
+    const resolved = { sender: { ...env.sender, employeeId: 'emp-7' }, recipients: env.recipients, direction: 'outbound' as const };
+    const { store, index, archiver } = setup({ policy: new FixedPolicy({ retainUntil: RETAIN_UNTIL, holds: [], resolved }) });
+    await archiver.handleBatch([record(JSON.stringify(env))]);
+    expect(index.docs.get(env.id)).toMatchObject({ employeeIds: ['emp-7'], unmapped: ['+15550783881'], direction: 'outbound', envelopeSha256: env.integrity.sha256 });
+    expect(JSON.parse(store.objects.get(recordKey('acme', env.id))!.body.toString()).sender.employeeId).toBeUndefined();
   });
 
   test('a tampered envelope is dead-lettered at decode with an integrity reason and never stored', async () => {

@@ -69,7 +69,7 @@ export class Archiver {
     const started = Date.now();
     let failures;
     try {
-      failures = await this.deps.index.bulkUpsert(ready.map((a) => toIndexDoc(a.envelope, a.archive, a.lock.holds)));
+      failures = await this.deps.index.bulkUpsert(ready.map((a) => toIndexDoc({ ...a.envelope, ...a.lock.resolved }, a.archive, a.lock.holds)));
     } catch (err) {
       return archived.map((r) => (r.status === 'ok' && r.value ? { status: 'retry', step: 'index', error: err } : r));
     }

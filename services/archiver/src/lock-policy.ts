@@ -4,6 +4,8 @@ export interface Lock {
   retainUntil: Date;
   /** Active legal holds covering the record; non-empty means S3 legal hold ON at write time. */
   holds: string[];
+  /** Participants and direction as the directory resolves them at write time, for the index (the envelope stays as captured). */
+  resolved?: Pick<Envelope, 'sender' | 'recipients' | 'call' | 'direction'>;
 }
 
 /** Decides how each record is locked when written. Tenant retention settings and holds plug in here. */

@@ -4,7 +4,8 @@ import { json, type Route } from '@custody/http';
 import { z } from 'zod';
 import { runDisposition, type DispositionDeps } from './disposition';
 
-const Body = z.object({ dryRun: z.boolean().default(false).describe('List what would be disposed of, delete nothing') }).strict();
+/** Deleting is irreversible: an empty body, or one without `dryRun`, only lists what would go. */
+const Body = z.object({ dryRun: z.boolean().default(true).describe('List what would be disposed of and delete nothing (the default); false deletes') }).strict();
 
 /** On-demand disposition for the caller's tenant (the scheduler runs the same function). */
 export function dispositionRoutes(deps: AuditedDeps & DispositionDeps & { retention: RetentionTable }): Route[] {

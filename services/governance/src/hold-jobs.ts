@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ArchiveStore } from '@custody/archive-store';
 import type { HoldTable } from '@custody/control';
-import { errorMessage } from '@custody/errors';
+import { NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
 import type { Logger } from '@custody/logger';
 import { holdCovers, type Hold, type HoldScope } from '@custody/policy';
 import type { IndexDoc, SearchIndex, SearchQuery } from '@custody/search-index';
@@ -12,10 +12,22 @@ export interface HoldJobDeps {
   index: SearchIndex;
   holds: HoldTable;
   logger: Logger;
+  /** Backoff between attempts of a failing job (tests shorten it). */
+  retry?: { initialMs: number; maxMs: number };
 }
 
 const PAGE = 200;
-const PROGRESS_EVERY = 50;
+/** A failing job waits between attempts, outside the job queue so other holds proceed meanwhile. */
+const RETRY = { initialMs: 1_000, maxMs: 5 * 60_000 };
+
+type JobReport = Partial<Pick<Hold['job'], 'total' | 'processed' | 'matched' | 'etaAt' | 'attempts' | 'error'>> & { state: Hold['job']['state'] };
+
+interface Progress {
+  total: number;
+  processed: number;
+  matched: number;
+  startedAt: number;
+}
 
 /** The searches that together find every candidate; holdCovers then decides on each document. */
 function candidateQueries(scope: HoldScope): SearchQuery[] {
@@ -35,14 +47,34 @@ async function* pages(index: SearchIndex, tenant: string, query: SearchQuery): A
   } while (cursor);
 }
 
-const subjectOf = (d: IndexDoc) => ({ employeeIds: d.employeeIds, participants: d.participants, channel: d.channel, sentAt: d.sentAt, text: d.text });
+export const holdSubjectOfDoc = (d: IndexDoc) => ({ employeeIds: d.employeeIds, participants: d.participants, channel: d.channel, sentAt: d.sentAt, text: d.text });
+
+/** Sets (or clears) the WORM legal hold on every object of a record: its version, manifests and blobs. */
+export async function setRecordLegalHold(store: ArchiveStore, tenant: string, doc: IndexDoc, on: boolean, withBlobs = true): Promise<void> {
+  const objects = await recordObjects(store, tenant, doc.id, doc.archive.versionId);
+  for (const o of [...objects.own, ...(withBlobs ? objects.blobs : [])]) await store.setLegalHold(o.key, o.versionId, on);
+}
+
+function eta(p: Progress, now = Date.now()): string | undefined {
+  if (p.processed === 0 || p.total <= p.processed) return undefined;
+  const msPerRecord = (now - p.startedAt) / p.processed;
+  return new Date(now + (p.total - p.processed) * msPerRecord).toISOString();
+}
 
 /**
  * Places and releases holds as resumable jobs. Every step is idempotent (legal hold ON/OFF, the
  * index hold list as a set), so a job interrupted by a restart simply runs again from the start.
+ *
+ * One hold has one current job: releasing a hold whose placement still runs cancels the placement
+ * (at a page boundary, after that page's index marks are written) and queues the release behind
+ * it, so the release clears every mark the placement made. A failing job retries with jittered
+ * backoff until it succeeds or a newer job of the same hold supersedes it.
  */
 export class HoldJobs {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly current = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Row updates of one hold, one at a time: a job's progress report must never undo a release. */
+  private readonly writes = new Map<string, Promise<unknown>>();
+  private readonly closing = new AbortController();
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: HoldJobDeps) {}
@@ -54,7 +86,7 @@ export class HoldJobs {
       ...input,
       status: 'active',
       placedAt: now,
-      job: { kind: 'place', state: 'running', processed: 0, matched: 0, updatedAt: now },
+      job: { kind: 'place', state: 'running', total: 0, processed: 0, matched: 0, startedAt: now, updatedAt: now },
     };
     // in the table first: from here on the archiver locks new matching records at write time
     await this.deps.holds.put(hold.id, hold);
@@ -62,113 +94,177 @@ export class HoldJobs {
     return hold;
   }
 
-  async release(hold: Hold, releasedBy: string, releaseReason: string): Promise<Hold> {
-    const now = new Date().toISOString();
-    const released: Hold = { ...hold, status: 'released', releasedBy, releasedAt: now, releaseReason, job: { kind: 'release', state: 'running', processed: 0, matched: 0, updatedAt: now } };
-    await this.deps.holds.put(hold.id, released);
-    this.start(hold.id);
-    return released;
+  /** Releases an active hold of `tenant`: 404 for a hold it cannot see, 409 once released. */
+  async release(tenant: string, holdId: string, releasedBy: string, releaseReason: string): Promise<Hold> {
+    const released = await this.update(holdId, (hold) => {
+      if (!hold || hold.tenant !== tenant) throw new NotFoundError(`no hold ${holdId}`);
+      if (hold.status === 'released') throw new RejectedInputError('conflict', `hold ${hold.id} was released at ${hold.releasedAt}`, 409);
+      // a placement still running stops here: its later progress reports are dropped, not written over the release
+      this.current.get(holdId)?.abort.abort();
+      const now = new Date().toISOString();
+      return { ...hold, status: 'released', releasedBy, releasedAt: now, releaseReason, job: { kind: 'release', state: 'running', total: 0, processed: 0, matched: 0, startedAt: now, updatedAt: now } };
+    });
+    this.start(holdId);
+    return released!;
   }
 
-  /** Picks up jobs a previous process did not finish. */
+  /** Picks up jobs a previous process did not finish, and retries those an older version gave up on. */
   resume(): void {
-    for (const h of this.deps.holds.values()) if (h.job.state === 'running') this.start(h.id);
+    for (const h of this.deps.holds.values()) if (h.job.state !== 'done') this.start(h.id);
   }
 
-  /** For tests and the CLI: resolves when the hold's current job has finished. */
+  /** For tests and the CLI: resolves when the hold's current job (and any that superseded it) has finished. */
   async settled(holdId: string): Promise<void> {
-    await this.running.get(holdId);
+    for (let job = this.current.get(holdId); job; ) {
+      await job.done;
+      const next = this.current.get(holdId);
+      job = next === job ? undefined : next;
+    }
   }
 
+  /** Stops every job at its next page; a job left running resumes at the next start. */
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.running.values()]);
+    this.closing.abort();
+    await Promise.allSettled([...this.current.values()].map((j) => j.done));
   }
 
   /**
-   * Jobs run one at a time: two holds touching the same record would otherwise each read its hold
-   * list and write it back without the other's id.
+   * Runs `fn` in the job queue. Jobs run one at a time: two holds touching the same record would
+   * otherwise each read its hold list and write it back without the other's id.
    */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   private start(holdId: string): void {
-    if (this.running.has(holdId)) return;
-    const job = this.queue.then(() => this.run(holdId)).finally(() => this.running.delete(holdId));
-    this.queue = job.catch(() => undefined);
-    this.running.set(holdId, job);
+    const previous = this.current.get(holdId);
+    previous?.abort.abort();
+    const abort = new AbortController();
+    const signal = AbortSignal.any([abort.signal, this.closing.signal]);
+    // after the previous job of this hold has let go (it stops at its next page boundary)
+    const done = (previous?.done ?? Promise.resolve()).then(() => this.run(holdId, signal)).catch((err) => {
+      this.deps.logger.error({ event: 'hold_job_crashed', hold: holdId, err: errorMessage(err) });
+    });
+    const job = { abort, done };
+    this.current.set(holdId, job);
+    void done.then(() => {
+      if (this.current.get(holdId) === job) this.current.delete(holdId);
+    });
   }
 
-  private async run(holdId: string): Promise<void> {
-    const hold = this.deps.holds.get(holdId)!;
-    const progress = { processed: 0, matched: 0 };
-    const log = this.deps.logger.child({ hold: holdId, tenant: hold.tenant, job: hold.job.kind });
-    try {
-      if (hold.job.kind === 'place') {
-        // twice: a record written while the first sweep ran is caught by the second
-        for (let sweep = 0; sweep < 2; sweep++) await this.sweepPlace(hold, progress);
-      } else {
-        await this.sweepRelease(hold, progress);
-      }
-      // counts of held records read right after "done" must include this job's updates
-      await this.deps.index.refresh();
-      await this.report(holdId, { state: 'done', ...progress });
-      log.info({ event: 'hold_job_done', ...progress });
-    } catch (err) {
-      await this.report(holdId, { state: 'failed', ...progress, error: errorMessage(err) }).catch(() => undefined);
-      log.error({ event: 'hold_job_failed', err: errorMessage(err) });
-    }
-  }
-
-  private async sweepPlace(hold: Hold, progress: { processed: number; matched: number }): Promise<void> {
-    await this.deps.index.refresh();
+  private async run(holdId: string, signal: AbortSignal): Promise<void> {
+    const initial = this.deps.holds.get(holdId);
+    if (!initial || signal.aborted) return;
+    const kind = initial.job.kind;
+    const log = this.deps.logger.child({ hold: holdId, tenant: initial.tenant, job: kind });
+    const progress: Progress = { total: 0, processed: 0, matched: 0, startedAt: Date.now() };
     const seen = new Set<string>();
-    for (const query of candidateQueries(hold.scope)) {
-      for await (const docs of pages(this.deps.index, hold.tenant, query)) {
-        const update = new Map<string, string[]>();
-        for (const doc of docs) {
-          if (seen.has(doc.id)) continue;
-          seen.add(doc.id);
-          progress.processed++;
-          if (!holdCovers(hold.scope, subjectOf(doc))) continue;
-          if (doc.holds.includes(hold.id)) continue;
-          const objects = await recordObjects(this.deps.store, hold.tenant, doc.id, doc.archive.versionId);
-          for (const o of [...objects.own, ...objects.blobs]) await this.deps.store.setLegalHold(o.key, o.versionId, true);
-          update.set(doc.id, [...new Set([...doc.holds, hold.id])]);
-          progress.matched++;
-          if (progress.matched % PROGRESS_EVERY === 0) await this.report(hold.id, { state: 'running', ...progress });
-        }
-        await this.deps.index.setHolds(hold.tenant, update);
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        const finished = await this.exclusive(async () => {
+          const hold = this.deps.holds.get(holdId)!;
+          if (kind === 'place') {
+            // twice: a record written while the first sweep ran is caught by the second
+            for (let sweep = 0; sweep < 2; sweep++) if (!(await this.sweepPlace(hold, progress, seen, signal))) return false;
+          } else if (!(await this.sweepRelease(hold, progress, signal))) return false;
+          // counts of held records read right after "done" must include this job's updates
+          await this.deps.index.refresh();
+          return true;
+        });
+        if (!finished) return;
+        progress.total = progress.processed;
+        await this.report(holdId, signal, { state: 'done', ...progress, etaAt: undefined, error: undefined });
+        log.info({ event: 'hold_job_done', processed: progress.processed, matched: progress.matched, attempts: attempt });
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        const delayMs = backoffDelay(attempt, this.deps.retry ?? RETRY);
+        await this.report(holdId, signal, { state: 'running', ...progress, attempts: attempt + 1, error: errorMessage(err) }).catch(() => undefined);
+        log.warn({ event: 'hold_job_retry', attempt: attempt + 1, delay_ms: delayMs, err: errorMessage(err) });
+        await sleep(delayMs, signal);
       }
     }
   }
 
-  private async sweepRelease(hold: Hold, progress: { processed: number; matched: number }): Promise<void> {
+  /** One pass over the candidates; false when cancelled (between pages: a page's marks and locks are written whole). */
+  private async sweepPlace(hold: Hold, progress: Progress, seen: Set<string>, signal: AbortSignal): Promise<boolean> {
+    await this.deps.index.refresh();
+    const queries = candidateQueries(hold.scope);
+    // an upper bound until done: records matching several custodians are counted once when processed
+    const totals = await Promise.all(queries.map(async (q) => (await this.deps.index.search(hold.tenant, { ...q, size: 1 })).total));
+    progress.total = Math.max(progress.total, progress.processed + totals.reduce((a, b) => a + b, 0) - seen.size);
+    for (const query of queries) {
+      for await (const docs of pages(this.deps.index, hold.tenant, query)) {
+        if (signal.aborted) return false;
+        const fresh = docs.filter((d) => !seen.has(d.id));
+        const covered = fresh.filter((d) => holdCovers(hold.scope, holdSubjectOfDoc(d)));
+        // index marks first: whatever this job may have locked, a release finds by its marks
+        const marks = new Map(covered.filter((d) => !d.holds.includes(hold.id)).map((d) => [d.id, [...new Set([...d.holds, hold.id])]]));
+        await this.deps.index.setHolds(hold.tenant, marks);
+        for (const doc of covered) await setRecordLegalHold(this.deps.store, hold.tenant, doc, true);
+        for (const d of fresh) seen.add(d.id);
+        progress.processed += fresh.length;
+        progress.matched += covered.length;
+        progress.total = Math.max(progress.total, progress.processed);
+        await this.report(hold.id, signal, { state: 'running', ...progress, etaAt: eta(progress) });
+      }
+    }
+    return !signal.aborted;
+  }
+
+  private async sweepRelease(hold: Hold, progress: Progress, signal: AbortSignal): Promise<boolean> {
     await this.deps.index.refresh();
     const active = new Set(this.deps.holds.values().filter((h) => h.tenant === hold.tenant && h.status === 'active').map((h) => h.id));
     // Blobs can be shared by records of different matters; they keep their hold while any hold is active.
     const releaseBlobs = active.size === 0;
     const first = await this.deps.index.search(hold.tenant, { holdId: hold.id, size: 1 });
+    progress.total = progress.processed + first.total;
     // each page removes its documents from the result set; more rounds than pages means updates are not landing
     for (let round = 0; round <= Math.ceil(first.total / PAGE) + 2; round++) {
+      if (signal.aborted) return false;
       const page = await this.deps.index.search(hold.tenant, { holdId: hold.id, size: PAGE });
-      if (page.hits.length === 0) return;
+      if (page.hits.length === 0) return true;
       const update = new Map<string, string[]>();
       for (const doc of page.hits) {
-        progress.processed++;
         const remaining = doc.holds.filter((h) => h !== hold.id);
         if (!remaining.some((h) => active.has(h))) {
-          const objects = await recordObjects(this.deps.store, hold.tenant, doc.id, doc.archive.versionId);
-          for (const o of [...objects.own, ...(releaseBlobs ? objects.blobs : [])]) await this.deps.store.setLegalHold(o.key, o.versionId, false);
+          await setRecordLegalHold(this.deps.store, hold.tenant, doc, false, releaseBlobs);
           progress.matched++;
         }
         update.set(doc.id, remaining);
       }
       await this.deps.index.setHolds(hold.tenant, update);
       await this.deps.index.refresh();
-      await this.report(hold.id, { state: 'running', ...progress });
+      progress.processed += page.hits.length;
+      progress.total = Math.max(progress.total, progress.processed);
+      await this.report(hold.id, signal, { state: 'running', ...progress, etaAt: eta(progress) });
     }
     throw new Error(`release of ${hold.id}: index still lists held records after every page was updated`);
   }
 
-  private async report(holdId: string, job: { state: 'running' | 'done' | 'failed'; processed: number; matched: number; error?: string }): Promise<void> {
-    const current = this.deps.holds.get(holdId)!;
-    await this.deps.holds.put(holdId, { ...current, job: { ...current.job, ...job, updatedAt: new Date().toISOString() } });
+  /** Progress of the hold's current job; dropped once a newer job (a release) has superseded it. */
+  private async report(holdId: string, signal: AbortSignal, job: JobReport & { startedAt?: number }): Promise<void> {
+    const { startedAt: _started, ...fields } = job;
+    await this.update(holdId, (current) => (current && !signal.aborted ? { ...current, job: { ...current.job, ...fields, updatedAt: new Date().toISOString() } } : null));
+  }
+
+  /** Read-modify-write of one hold's row, serialized per hold; `change` returns null to write nothing. */
+  private update(holdId: string, change: (current: Hold | undefined) => Hold | null): Promise<Hold | null> {
+    const run = (this.writes.get(holdId) ?? Promise.resolve()).then(async () => {
+      const next = change(this.deps.holds.get(holdId));
+      if (next) await this.deps.holds.put(holdId, next);
+      return next;
+    });
+    const tail = run.catch(() => undefined);
+    this.writes.set(holdId, tail);
+    void tail.then(() => {
+      if (this.writes.get(holdId) === tail) this.writes.delete(holdId);
+    });
+    return run;
   }
 }

@@ -1,7 +1,7 @@
 import type { AuditedDeps } from '@custody/api';
 import { audited, readBody, requireRole } from '@custody/api';
 import type { HoldTable } from '@custody/control';
-import { NotFoundError, RejectedInputError } from '@custody/errors';
+import { NotFoundError } from '@custody/errors';
 import { json, type Route } from '@custody/http';
 import { normalizeIdentifier } from '@custody/connector-kit';
 import { HoldScope, type Hold } from '@custody/policy';
@@ -79,9 +79,9 @@ export function holdRoutes(deps: HoldRouteDeps): Route[] {
       handler: audited(deps, 'holds.release', async (p, req) => {
         requireRole(p, LEGAL, 'release legal holds');
         const hold = ownHold(deps, p.tenant, req.params.id!);
-        if (hold.status === 'released') throw new RejectedInputError('conflict', `hold ${hold.id} was released at ${hold.releasedAt}`, 409);
         const { reason } = await readBody(req, Release, 'release');
-        const released = await deps.jobs.release(hold, p.keyId, reason);
+        // the status is checked again under the hold's write lock: of two concurrent releases one gets 409
+        const released = await deps.jobs.release(p.tenant, hold.id, p.keyId, reason);
         return { response: json(202, { hold: released }), target: hold.id, details: { reason } };
       }),
     },

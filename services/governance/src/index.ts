@@ -4,3 +4,4 @@ export * from './retention-routes';
 export * from './disposition';
 export * from './report';
 export * from './disposition-routes';
+export * from './directory-resolution';

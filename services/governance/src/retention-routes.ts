@@ -3,7 +3,8 @@ import { audited, readBody, requireRole, type AuditedDeps } from '@custody/api';
 import type { RetentionTable, TenantLockPolicy } from '@custody/control';
 import type { Envelope } from '@custody/envelope';
 import { json, type Route } from '@custody/http';
-import { PRESETS, RetentionSettingsInput, type RetentionSettings } from '@custody/policy';
+import { RejectedInputError } from '@custody/errors';
+import { PRESETS, RetentionSettingsInput, presetViolation, type RetentionSettings } from '@custody/policy';
 import type { SearchIndex } from '@custody/search-index';
 import { recordObjects } from './record-locks';
 
@@ -12,6 +13,8 @@ export interface RetentionRouteDeps extends AuditedDeps {
   policy: TenantLockPolicy;
   store: ArchiveStore;
   index: SearchIndex;
+  /** `tenant:preset` pairs the operator released (CUSTODY_RELEASE_PRESETS): only these presets can be removed. */
+  releasedPresets: ReadonlySet<string>;
 }
 
 /**
@@ -61,6 +64,8 @@ export function retentionRoutes(deps: RetentionRouteDeps): Route[] {
         requireRole(p, ['admin'], 'change retention settings');
         const input = await readBody(req, RetentionSettingsInput, 'retention');
         const before = deps.retention.get(p.tenant);
+        const violation = presetViolation(before, input, (preset) => deps.releasedPresets.has(`${p.tenant}:${preset}`));
+        if (violation) throw new RejectedInputError(violation.status === 409 ? 'preset_locked' : 'under_preset_floor', violation.message, violation.status);
         const settings: RetentionSettings = { ...input, tenant: p.tenant, version: (before?.version ?? 0) + 1, changedBy: p.keyId, changedAt: new Date().toISOString() };
         await deps.retention.put(p.tenant, settings);
         return { response: json(200, { settings, note: 'applies to records written from now on; POST /v1/admin/retention/apply extends existing locks (never shortens)' }), target: `v${settings.version}`, details: { before: before ?? null, after: settings } };

@@ -19,7 +19,8 @@ commands:
   start                                   run Custody (configuration from the environment; see README)
   normalize --channel <id> --file <path> [--tenant <id>] [--content-type <type>] [--config <connector settings json>]
                                           print the envelopes a vendor payload yields, as JSON Lines; no side effects
-  disposition --tenant <id> [--dry-run]   delete what is past retention and under no hold; prints the certificate
+  disposition --tenant <id> [--execute]   list what is past retention and under no hold (a dry run);
+                                          --execute deletes it and archives a certificate; prints the certificate
   import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA>] [--restart]
                                           archive a vendor export file (whatsapp-export, telegram-export, email); resumable
   channels                                list connector ids (webhook) and importer ids (import)
@@ -31,7 +32,7 @@ commands:
 \`custody <command> --help\` prints that command's usage and does nothing else.
 exit codes: 0 ok, 1 failure, 2 rejected input or bad usage`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** One command's lines of the usage text (its own and the indented continuation). */
 function commandUsage(command: string): string | undefined {
@@ -131,12 +132,19 @@ function normalize(args: string[]): number {
   return rejected.length ? 2 : 0;
 }
 
-async function disposition(args: string[]): Promise<number> {
-  const { values } = parseArgsOrUsage(args, { tenant: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } });
+/** Deleting is irreversible, so the command only lists unless told `--execute` (`--dry-run` is the default, still accepted). */
+export function dispositionArgs(args: string[]): { tenant: string; dryRun: boolean } {
+  const { values } = parseArgsOrUsage(args, { tenant: { type: 'string' }, execute: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } });
   if (!values.tenant) throw new UsageError('disposition needs --tenant');
+  if (values.execute && values['dry-run']) throw new UsageError('disposition takes --execute or --dry-run, not both');
+  return { tenant: tenantArg(values.tenant), dryRun: !values.execute };
+}
+
+async function disposition(args: string[]): Promise<number> {
+  const { tenant, dryRun } = dispositionArgs(args);
   const config = loadConfig();
   const logger = createLogger('custody-disposition', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
-  const cert = await dispositionCommand(config, logger, tenantArg(values.tenant), Boolean(values['dry-run']));
+  const cert = await dispositionCommand(config, logger, tenant, dryRun);
   process.stdout.write(`${JSON.stringify(cert, null, 2)}\n`);
   process.stderr.write(`${cert.dryRun ? 'would dispose of' : 'disposed of'} ${cert.disposed.length} object version(s); kept ${JSON.stringify(cert.kept)}${cert.certificate ? `; certificate ${cert.certificate.key}` : ''}\n`);
   return 0;

@@ -1,6 +1,7 @@
 import { Archiver, AuditArchiver, type LockPolicy } from '@custody/archiver';
-import { DATA_TYPES } from '@custody/policy';
-import { HoldJobs, dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
+import { DATA_TYPES, PRESETS } from '@custody/policy';
+import { ConfigError, errorMessage } from '@custody/errors';
+import { DirectoryResolution, HoldJobs, dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { BusAuditSink, KeyStore, adminRoutes, keyRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
 import { MediaWorker } from '@custody/media';
 import { topicsFor, type Topics } from '@custody/bus';
@@ -33,6 +34,7 @@ export interface StartOptions {
 
 /** Starts the services named in CUSTODY_SERVICES in this process, on the adapters the config selects. */
 export async function startCustody(config: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningCustody> {
+  const releases = presetReleases(config);
   const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
   const adapters = opts.adapters ?? (await createAdapters(config, logger));
   const services = new Set(config.CUSTODY_SERVICES);
@@ -59,7 +61,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, adapters.corruptBusRecords);
 
-  const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS);
+  const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS, (tenant) => control.directoryOf(tenant));
   const lockPolicy = opts.policy ?? tenantPolicy;
   let archiver: Archiver | undefined;
   let auditArchiver: AuditArchiver | undefined;
@@ -107,9 +109,20 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   }
 
   const audit = new BusAuditSink(adapters.bus, topics.audit);
+  if (services.has('api')) await auditPresetReleases(releases, audit, logger);
   const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
   const holdJobs = new HoldJobs(governance);
-  if (services.has('api')) holdJobs.resume();
+  const resolution = new DirectoryResolution({ ...governance, pending: control.resolution, jobs: holdJobs, directoryOf: (tenant) => control.directoryOf(tenant) });
+  if (services.has('api')) {
+    holdJobs.resume();
+    resolution.resume();
+    // records captured before a directory change are resolved again (an own write is read back unchanged: skipped)
+    control.directory.onChange((_key, before, after) => {
+      const tenant = (after ?? before)?.tenant;
+      if (!tenant || JSON.stringify(before) === JSON.stringify(after)) return;
+      resolution.changed(tenant, [before, after]).catch((err) => logger.error({ event: 'directory_change_not_recorded', tenant, err: errorMessage(err) }));
+    });
+  }
   const disposition = services.has('disposition')
     ? startDispositionSchedule({ ...governance, audit, retention: control.retention, tenants: () => tenantsOf(control), intervalMs: config.CUSTODY_DISPOSITION_INTERVAL_SECONDS * 1000 })
     : undefined;
@@ -152,7 +165,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     routes.push(...directoryRoutes({ ...common, directory: control.directory }));
     routes.push(...attachmentRoutes({ ...common, store: adapters.store }));
     routes.push(...holdRoutes({ ...common, holds: control.holds, jobs: holdJobs, index: adapters.index }));
-    routes.push(...retentionRoutes({ ...common, retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index }));
+    routes.push(...retentionRoutes({ ...common, retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index, releasedPresets: new Set(releases.map((r) => `${r.tenant}:${r.preset}`)) }));
     routes.push(...dispositionRoutes({ ...common, ...governance, retention: control.retention }));
   }
   const stopServices = async () => {
@@ -161,6 +174,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     await auditArchiver?.stop();
     await media?.stop();
     await egress.close();
+    await resolution.stop();
     await holdJobs.stop();
     await control.stop();
     await adapters.close();
@@ -209,4 +223,22 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   };
 }
 
+/** The operator's `tenant:preset` releases, checked before anything starts. */
+function presetReleases(config: Config): Array<{ tenant: string; preset: string }> {
+  return config.CUSTODY_RELEASE_PRESETS.map((entry) => {
+    const [tenant, preset] = entry.split(':') as [string, string];
+    if (!(preset in PRESETS)) throw new ConfigError(`CUSTODY_RELEASE_PRESETS: ${entry}: no regulatory preset "${preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
+    return { tenant, preset };
+  });
+}
 
+/**
+ * An operator's release of a regulatory preset is the only way to remove one, so each start that
+ * carries one says so: a warning in the log and an audit event in the tenant's trail.
+ */
+async function auditPresetReleases(releases: Array<{ tenant: string; preset: string }>, audit: BusAuditSink, logger: Logger): Promise<void> {
+  for (const { tenant, preset } of releases) {
+    logger.warn({ event: 'retention_preset_release_configured', tenant, preset, setting: 'CUSTODY_RELEASE_PRESETS' });
+    await audit.record({ tenant, actor: { keyId: 'operator', role: 'system' }, action: 'retention.preset_release', outcome: 'ok', status: 0, target: preset, details: { setting: 'CUSTODY_RELEASE_PRESETS' } });
+  }
+}

@@ -7,7 +7,7 @@ import type { Logger } from '@custody/logger';
 import { createAdapters } from './adapters';
 
 /**
- * `custody disposition --tenant <id> [--dry-run]`: one run against the configured store, outside
+ * `custody disposition --tenant <id> [--execute]`: one run (a dry run without --execute) against the configured store, outside
  * the server. Embedded mode needs the data directory to itself (stop Custody, or call
  * POST /v1/admin/disposition on the running instance).
  */

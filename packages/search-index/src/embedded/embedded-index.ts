@@ -1,7 +1,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError, DependencyUnavailableError, RejectedInputError, errorMessage } from '@custody/errors';
-import type { IndexDoc } from '../document';
+import type { IndexDoc, Resolution } from '../document';
 import { recordMappings } from '../opensearch/mappings';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
@@ -108,6 +108,15 @@ export class EmbeddedIndex implements SearchIndex {
       [...holdsById].flatMap(([id, holds]): DocOp[] => {
         const e = this.entries.get(id);
         return e && e.doc.tenant === tenant ? [{ op: 'put', doc: { ...e.doc, holds: [...holds].sort() } }] : [];
+      }),
+    );
+  }
+
+  async setResolution(tenant: string, resolutionById: Map<string, Resolution>): Promise<void> {
+    await this.write(() =>
+      [...resolutionById].flatMap(([id, r]): DocOp[] => {
+        const e = this.entries.get(id);
+        return e && e.doc.tenant === tenant ? [{ op: 'put', doc: { ...e.doc, employeeIds: [...r.employeeIds], unmapped: [...r.unmapped], direction: r.direction } }] : [];
       }),
     );
   }

@@ -1,6 +1,6 @@
 import { Client } from '@opensearch-project/opensearch';
 import { DependencyUnavailableError, errorMessage } from '@custody/errors';
-import type { IndexDoc } from '../document';
+import type { IndexDoc, Resolution } from '../document';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
 import { recordMappings, recordSettings } from './mappings';
@@ -112,14 +112,21 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   async setHolds(tenant: string, holdsById: Map<string, string[]>): Promise<void> {
-    if (holdsById.size === 0) return;
-    const docs = await Promise.all([...holdsById.keys()].map((id) => this.get(tenant, id)));
-    const body = docs
-      .filter((d): d is IndexDoc => d !== null)
-      .flatMap((d) => [{ update: { _index: this.index, _id: d.id } }, { doc: { holds: [...(holdsById.get(d.id) ?? [])].sort() } }]);
+    await this.partialUpdate(tenant, 'holds', new Map([...holdsById].map(([id, holds]) => [id, { holds: [...holds].sort() }])));
+  }
+
+  async setResolution(tenant: string, resolutionById: Map<string, Resolution>): Promise<void> {
+    await this.partialUpdate(tenant, 'resolution', new Map([...resolutionById].map(([id, r]) => [id, { employeeIds: r.employeeIds, unmapped: r.unmapped, direction: r.direction }])));
+  }
+
+  /** Partial updates of this tenant's documents (others' ids are skipped as missing), each atomic per document. */
+  private async partialUpdate(tenant: string, what: string, fieldsById: Map<string, Partial<IndexDoc>>): Promise<void> {
+    if (fieldsById.size === 0) return;
+    const docs = await Promise.all([...fieldsById.keys()].map((id) => this.get(tenant, id)));
+    const body = docs.filter((d): d is IndexDoc => d !== null).flatMap((d) => [{ update: { _index: this.index, _id: d.id } }, { doc: fieldsById.get(d.id) }]);
     if (body.length === 0) return;
-    const res = await this.call('bulk holds', () => this.client.bulk({ body }));
-    if (res.body.errors) throw new DependencyUnavailableError('opensearch', 'hold update partially failed');
+    const res = await this.call(`bulk ${what}`, () => this.client.bulk({ body }));
+    if (res.body.errors) throw new DependencyUnavailableError('opensearch', `${what} update partially failed`);
   }
 
   async delete(tenant: string, ids: string[]): Promise<void> {
