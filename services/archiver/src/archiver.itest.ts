@@ -51,7 +51,7 @@ describe('archiver on the real stack', () => {
   let archiver: Archiver | undefined;
 
   beforeAll(async () => {
-    await bus.ensureTopics([{ name: topics.customerData }, { name: topics.dlq }]);
+    await bus.ensureTopics([{ name: topics.customerData }, { name: topics.raw }, { name: topics.dlq }]);
     await Promise.all([store.ensureReady(), index.ensureReady()]);
   });
   afterAll(async () => {
