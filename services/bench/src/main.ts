@@ -9,7 +9,9 @@ import { createLogger } from '@custody/logger';
 import { startCustody } from '@custody/runtime';
 import { toIndexDoc, type OpenSearchIndex } from '@custody/search-index';
 import { resolveStack } from '@custody/stack-env';
+import { join } from 'node:path';
 import { kafkaProduceRate, openSearchBulkRate, s3PutRate } from './baselines';
+import { measureDelivery } from './delivery';
 import { runPipeline, webhookBody } from './pipeline';
 import { fmt, median } from './stats';
 
@@ -83,7 +85,28 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-main().then(
+/** `--delivery [--repo <checkout>]…`: one maximal multi-event delivery, this build first, then each other checkout. */
+async function deliveryBench(repos: string[]): Promise<void> {
+  const rows = [];
+  for (const repo of [join(__dirname, '../../..'), ...repos]) {
+    const f = await measureDelivery(repo);
+    process.stderr.write(`  ${repo}: ${JSON.stringify(f)}\n`);
+    rows.push(f);
+  }
+  const out = [
+    `Custody bench (delivery) — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, embedded`,
+    `one signed WhatsApp delivery: ${rows[0]!.events} text messages in ${rows[0]!.bodyBytes} bytes`,
+    '',
+    '| build | answer | ack | all archived | peak RSS | process |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.repo} | ${r.status} | ${r.ackMs ?? '–'} ms | ${r.archivedMs ?? '–'} ms | ${r.peakRssMb} MB | ${r.exit} |`),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+const args = process.argv.slice(2);
+const run = args.includes('--delivery') ? () => deliveryBench(args.flatMap((a, i) => (args[i - 1] === '--repo' ? [a] : []))) : main;
+run().then(
   () => process.exit(0),
   (err) => {
     process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
