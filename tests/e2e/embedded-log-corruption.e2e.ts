@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, killGroup, npmStart, type StartedCustody } from '../support/process';
+import { freePort, killGroup, npmStart, type StartedCustody, keyOnHost } from '../support/process';
 import { waitFor } from '../support/stack';
 import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
 import { webhookId } from '@custody/api';
@@ -108,13 +108,13 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
   test('every acknowledged record is archived exactly once; the corruption is on /metrics and in the log', async () => {
     const port = String(await freePort());
     const env = { CUSTODY_DATA_DIR: dataDir, CUSTODY_HTTP_PORT: port, CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(metricsToken).digest('hex') };
+    // reading records needs a compliance key, which only the operator creates first (separation of duties)
+    const compliance = await keyOnHost({ CUSTODY_DATA_DIR: dataDir }, 'default', 'compliance');
     running = await npmStart(env);
     const auth = { authorization: `Bearer ${running.bootstrapToken}`, 'content-type': 'application/json' };
     const appSecret = 'corrupt-app-secret';
     const put = await fetch(`${running.url}/v1/admin/connectors/corrupt-wa`, { method: 'PUT', headers: auth, body: JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret, verifyToken: 'corrupt-verify-token' } }) });
     expect(put.status).toBe(201);
-    const keyRes = await fetch(`${running.url}/v1/admin/api-keys`, { method: 'POST', headers: auth, body: JSON.stringify({ role: 'compliance' }) });
-    const compliance = (await keyRes.json()).token as string;
     const run = `run${Date.now().toString(36)}`;
     const searchRun = async (url: string) => (await apiSearch(url, compliance, { text: run, size: 100 })).body as { total: number; hits: Array<{ id: string }> };
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, killGroup, npmStart, type StartedCustody } from '../support/process';
+import { freePort, killGroup, npmStart, type StartedCustody, keyOnHost } from '../support/process';
 import { waitFor } from '../support/stack';
 import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
 import { webhookId } from '@custody/api';
@@ -22,6 +22,8 @@ describe('npm start (embedded) across a SIGKILL', () => {
   test('every acknowledged record is archived and searchable exactly once after kill -9 and restart', async () => {
     const port = String(await freePort());
     const env = { CUSTODY_DATA_DIR: dataDir, CUSTODY_HTTP_PORT: port };
+    // reading records needs a compliance key, which only the operator creates first (separation of duties)
+    const compliance = await keyOnHost({ CUSTODY_DATA_DIR: dataDir }, 'default', 'compliance');
     running = await npmStart(env);
     const admin = running.bootstrapToken;
     expect(admin).toMatch(/^cust_bootstrap-admin_/);
@@ -31,8 +33,6 @@ describe('npm start (embedded) across a SIGKILL', () => {
     const appSecret = 'restart-app-secret';
     const put = await fetch(`${url}/v1/admin/connectors/restart-wa`, { method: 'PUT', headers: auth, body: JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret, verifyToken: 'restart-verify-token' } }) });
     expect(put.status).toBe(201);
-    const keyRes = await fetch(`${url}/v1/admin/api-keys`, { method: 'POST', headers: auth, body: JSON.stringify({ role: 'compliance' }) });
-    const compliance = (await keyRes.json()).token as string;
 
     const run = `run${Date.now().toString(36)}`;
     const first = textWebhook(`${run} first message before the crash`);

@@ -39,7 +39,7 @@ describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
     expect((await fetch(`${custody.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-123' } })).status).toBe(401);
   });
 
-  test('an oversized body gets 413 and is quarantined (truncated at the limit); the service keeps serving', async () => {
+  test('an oversized body gets 413 and only a forensic sample is quarantined (first 4 KiB, size, hash); the service keeps serving', async () => {
     const limit = sc.config.CUSTODY_MAX_BODY_BYTES;
     const huge = `{"object":"whatsapp_business_account","pad":"${'x'.repeat(limit + 10)}"}`;
     const res = await postWebhook(custody.url, 'acme-wa', huge, sc.appSecret);
@@ -49,8 +49,9 @@ describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
     const sub = await custody.adapters.bus.subscribe({ groupId: `q-${sc.name}`, topics: [custody.topics.quarantine], onBatch: async (rs) => void seen.push(...rs.map((r) => ({ headers: r.headers, size: r.value.length }))) });
     const q = await waitFor('the quarantine record', async () => seen.find((r) => r.headers.code === 'body_too_large'));
     await sub.stop();
-    expect(q.headers).toMatchObject({ truncated: 'true', stage: 'size', instance: 'acme-wa' });
-    expect(q.size).toBe(limit);
+    expect(q.headers).toMatchObject({ truncated: 'true', stage: 'size', instance: 'acme-wa', forensic: 'true', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(Number(q.headers.size)).toBe(Buffer.byteLength(huge));
+    expect(q.size).toBe(4096);
     expect((await fetch(`${custody.url}/healthz`)).status).toBe(200);
   });
 

@@ -3,7 +3,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig, rawOf } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
 
 const BOT_ID = '7012345678';
@@ -140,7 +140,7 @@ describe('Telegram bot webhooks on the real stack', () => {
     const rec = await record(hit.id);
     expect(rec.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
     expect(rec.envelope.source).toMatchObject({ connector: 'telegram-bot', externalId: `${BOT_ID}:${USER.id}:${messageId}`, accountId: BOT_ID });
-    expect(rec.envelope.source.raw.body).toBe(body);
+    expect(await rawOf(custody.url, sc.keys.compliance.token, hit.id)).toBe(body);
 
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: hit.archive.key, VersionId: hit.archive.versionId }));
     expect(head.ObjectLockMode).toBe('COMPLIANCE');

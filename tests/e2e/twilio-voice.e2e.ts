@@ -3,7 +3,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig, rawOf } from '../support/stack';
 import { EMPTY_TWIML, PUBLIC_URL, errorCode, sid, twilioAccount, twilioSign, type RecordView } from '../support/twilio';
 import { apiSearch } from '../support/whatsapp';
 
@@ -127,7 +127,7 @@ describe('Twilio Voice pipeline on the real stack', () => {
       to: { kind: 'phone', value: '+15017122661' },
       routing: { direction: 'inbound' },
     });
-    expect(call.envelope.source.raw.body).toBe(new URLSearchParams(completed).toString());
+    expect(await rawOf(custody.url, sc.keys.compliance.token, call.envelope.id)).toBe(new URLSearchParams(completed).toString());
 
     const recording = records.find((r) => r.envelope.source.externalId === `${callSid}:recording:${recordingSid}`)!;
     expect(recording.envelope.sender).toEqual({ kind: 'handle', value: `twilio-call:${callSid}`, platformId: callSid });

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig, rawOf } from '../support/stack';
 import { apiSearch } from '../support/whatsapp';
 import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { encrypt, encryptCallback, wecomSignature } from '../../packages/connectors/src/wecom/crypto';
@@ -127,7 +127,7 @@ describe('WeCom callbacks on the real stack', () => {
       content: { text: `Please buy 100 ACME, ${marker}`, format: 'wecom/text' },
     });
     // the evidence is the ciphertext exactly as WeCom posted it
-    expect(record.envelope.source.raw.body).toBe(cb.body);
+    expect(await rawOf(custody.url, sc.keys.compliance.token, record.envelope.id)).toBe(cb.body);
 
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: hit.archive.key, VersionId: hit.archive.versionId }));
     expect(head.ObjectLockMode).toBe('COMPLIANCE');

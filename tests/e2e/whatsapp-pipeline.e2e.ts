@@ -2,7 +2,7 @@ import { DeleteObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, List
 import { Kafka, logLevel } from 'kafkajs';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig, rawOf } from '../support/stack';
 import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
 
 /**
@@ -66,7 +66,7 @@ describe('WhatsApp pipeline on the real stack', () => {
     expect(rec.status).toBe(200);
     const record = await rec.json();
     expect(record.envelope.content.text).toContain(marker);
-    expect(record.envelope.source.raw.body).toBe(hook.body);
+    expect(await rawOf(custody.url, sc.keys.compliance.token, hit.id)).toBe(hook.body);
     expect(record.archive.versionId).toBe(hit.archive.versionId);
     expect(record.archive.sha256).toBe(hit.archive.sha256);
     expect(record.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
@@ -61,4 +61,13 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     /* already gone */
   }
+}
+
+/** `custody keys create` on the host, as an operator runs it (embedded: before Custody holds the data directory). */
+export function keyOnHost(env: Record<string, string>, tenant: string, role: string): Promise<string> {
+  return new Promise((resolvePromise, reject) =>
+    execFile('node', ['bin/custody.js', 'keys', 'create', '--tenant', tenant, '--role', role], { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_MODE: 'embedded', LOG_LEVEL: 'error', ...env } }, (err, out, stderr) =>
+      err ? reject(new Error(`custody keys create failed: ${stderr}`)) : resolvePromise(out.trim()),
+    ),
+  );
 }

@@ -93,3 +93,15 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
+
+/**
+ * The vendor bytes a record came from, as GET /v1/records/:id/raw serves them (hash re-checked).
+ * A webhook delivery is archived beside its records, so it may land a moment after them.
+ */
+export async function rawOf(baseUrl: string, token: string, id: string): Promise<string> {
+  const res = await waitFor(`the delivery of ${id}`, async () => {
+    const r = await fetch(`${baseUrl}/v1/records/${id}/raw`, { headers: { authorization: `Bearer ${token}` } });
+    return r.status === 200 ? r : undefined;
+  });
+  return res.text();
+}

@@ -167,7 +167,8 @@ async function keys(args: string[]): Promise<number> {
   if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   if (values.id !== undefined && !/^[a-z0-9][a-z0-9-]{2,62}$/.test(values.id as string)) throw new UsageError('--id: lowercase letters, digits and dashes, 3–63 long');
   const config = loadConfig();
-  const logger = createLogger('custody-keys', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  // the token is the only thing on standard output: `KEY=$(custody keys create …)` must capture it alone
+  const logger = createLogger('custody-keys', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
   const key = await createKeyCommand(config, logger, tenant, values.role as Role, values.id as string | undefined);
   process.stderr.write(`API key ${key.id} (${key.role}) for tenant "${key.tenant}"; the token is shown once, stored only as a hash:\n`);
   process.stdout.write(`${key.token}\n`);

@@ -197,7 +197,8 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
 
   // minted only once the server listens: a key nobody is ever shown would be an admin key lost
   let bootstrapToken: string | undefined;
-  if (services.has('api') && config.CUSTODY_API_KEYS.length === 0 && control.apiKeys.values().length === 0) {
+  // no admin at all (a compliance key the operator created before the first start does not count)
+  if (services.has('api') && config.CUSTODY_API_KEYS.length === 0 && !control.apiKeys.values().some((k) => k.role === 'admin')) {
     const minted = mintApiKey(config.CUSTODY_BOOTSTRAP_TENANT, 'admin', 'bootstrap-admin');
     await control.apiKeys.put(minted.record.sha256, minted.record);
     bootstrapToken = minted.token;
