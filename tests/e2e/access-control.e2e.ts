@@ -26,7 +26,7 @@ describe.each(['stack', 'embedded'] as const)('access control (%s)', (mode) => {
     // one more configured key: an admin of the other tenant
     sc.config.CUSTODY_API_KEYS.push(globexAdmin.record);
     custody = await startCustody(sc.config, testLogger());
-    await custody.adapters.bus.subscribe({ groupId: `audit-${sc.name}`, topics: [custody.topics.audit], onBatch: async (r) => void audit.push(...r) });
+    await custody.adapters.bus.subscribe({ groupId: `audit-reader-${sc.name}`, topics: [custody.topics.audit], onBatch: async (r) => void audit.push(...r) });
   });
   afterAll(async () => {
     await custody?.stop();

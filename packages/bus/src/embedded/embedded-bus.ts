@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { access, constants, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -72,7 +73,7 @@ export class EmbeddedBus implements Bus {
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly admin = new Serial();
   /** Aborted (and replaced) on every publish to wake idle consumers. */
-  private published = new AbortController();
+  private published = wakeSignal();
   private keyless = 0;
   private readonly corrupt = new Map<string, number>();
   private retentionTimer?: NodeJS.Timeout;
@@ -126,7 +127,7 @@ export class EmbeddedBus implements Bus {
       throw new DependencyUnavailableError('embedded-bus', `publish to ${topic} failed: ${errorMessage(err)}`, err);
     } finally {
       this.published.abort();
-      this.published = new AbortController();
+      this.published = wakeSignal();
     }
     // the records are durable: a failed deletion is logged, and the next append past the bound retries it
     const maxBytes = t.retention?.maxBytes;
@@ -401,6 +402,17 @@ function retentionOf(spec: TopicSpec): RetentionPolicy | undefined {
   }
   if (spec.retentionMs === undefined && spec.retentionBytes === undefined) return undefined;
   return { maxAgeMs: spec.retentionMs, maxBytes: spec.retentionBytes };
+}
+
+/**
+ * Wakes every idle consumer when a publish lands. One listener per consumer group, and a process
+ * has many groups (control tables, archiver, audit, media, readers): more than Node's default of 10
+ * is expected here, not a leak.
+ */
+function wakeSignal(): AbortController {
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  return c;
 }
 
 function idle(ms: number, stop: AbortSignal, published: AbortSignal): Promise<void> {
