@@ -28,7 +28,16 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
       forcePathStyle: config.S3_FORCE_PATH_STYLE,
     });
     const index = new OpenSearchIndex({ url: config.OPENSEARCH_URL!, prefix: config.OPENSEARCH_INDEX_PREFIX, username: config.OPENSEARCH_USERNAME, password: config.OPENSEARCH_PASSWORD });
-    return { bus, store, index, close: () => bus.close() };
+    return {
+      bus,
+      store,
+      index,
+      close: async () => {
+        await bus.close();
+        await index.close();
+        store.client.destroy();
+      },
+    };
   }
   const dir = resolve(config.CUSTODY_DATA_DIR);
   const unlock = await lockDataDir(dir);

@@ -47,6 +47,11 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   /** One cheap request with a short timeout and no retries: readiness must answer in a moment. */
+  /** Closes the client's connections, so a stopped process (or test) holds no sockets to the cluster. */
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
   async probe(): Promise<void> {
     await this.call('probe', () => this.client.indices.exists({ index: this.index }, { requestTimeout: 2_000, maxRetries: 0 }));
   }
