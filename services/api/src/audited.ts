@@ -1,3 +1,4 @@
+import { rejectDuplicateKeys } from '@custody/connector-kit';
 import { formatIssues } from '@custody/envelope';
 import { IntegrityError, NotFoundError, RejectedInputError, jsonSyntaxMessage } from '@custody/errors';
 import type { z } from 'zod';
@@ -48,9 +49,14 @@ export async function readBody<T>(req: HttpRequest, schema: z.ZodType<T>, what: 
 export async function readJson(req: HttpRequest): Promise<unknown> {
   const raw = await req.body();
   if (raw.length === 0) return {};
+  const text = raw.toString('utf8');
+  let value: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw new RejectedInputError('malformed_json', `body is not valid JSON: ${jsonSyntaxMessage(err)}`);
   }
+  // the last duplicate would silently win: what was asked and what is audited could differ
+  rejectDuplicateKeys(text, 'body');
+  return value;
 }
