@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '@custody/bus';
 import { SYSTEM_TENANT } from '@custody/envelope';
-import type { HttpRequest } from '@custody/http';
-import { RejectionLimiter } from '@custody/http';
-import type { Logger } from '@custody/logger';
-import { redactSecrets } from '@custody/logger';
+import { RejectionLimiter, type HttpRequest } from '@custody/http';
+import { redactSecrets, type Logger } from '@custody/logger';
 import type { Principal } from './auth';
 
 export interface AuditEvent {
