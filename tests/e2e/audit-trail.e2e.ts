@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,10 +32,11 @@ describe.each(['stack', 'embedded'] as const)('audit trail (%s)', (mode) => {
   let custody: RunningCustody;
   let dataDir: string | undefined;
   const quarantine: BusRecord[] = [];
+  const METRICS_TOKEN = `metrics-${randomBytes(8).toString('hex')}`;
 
   beforeAll(async () => {
     dataDir = mode === 'embedded' ? mkdtempSync(join(tmpdir(), 'custody-audit-')) : undefined;
-    sc = stackConfig({ ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }) });
+    sc = stackConfig({ CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE: '3', CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(METRICS_TOKEN).digest('hex'), ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }) });
     custody = await startCustody(sc.config, testLogger());
     await custody.adapters.bus.subscribe({ groupId: `q-${sc.name}`, topics: [custody.topics.quarantine], onBatch: async (r) => void quarantine.push(...r) });
   });
@@ -144,10 +146,15 @@ describe.each(['stack', 'embedded'] as const)('audit trail (%s)', (mode) => {
     expect((await call(sc.keys.auditor.token, 'GET', '/v1/audit?cursor=bm9wZQ')).body.error.code).toBe('invalid_query');
   });
 
-  test('a failed authentication is audited in the _system trail with the source address and nothing of the token', async () => {
+  test('failed authentications are audited in the _system trail with the source address and nothing of the token, at a bounded rate', async () => {
     const token = `cust_key-nobody_${sc.name}-not-a-real-key`;
-    const res = await fetch(`${custody.url}/v1/search`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' });
-    expect(res.status).toBe(401);
+    // 3 a minute per address are audited; the other 2 are refused all the same, and counted
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${custody.url}/v1/search`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' });
+      expect(res.status).toBe(401);
+    }
+    const metrics = await (await fetch(`${custody.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(metrics).toMatch(/custody_audit_dropped_total\{reason="rate_limited"\} 2/);
     const prefix = `tenants/_system/audit/`;
     const found = await waitFor('failed authentication archived', async () => {
       for await (const v of custody.adapters.store.list(prefix)) {
@@ -160,6 +167,13 @@ describe.each(['stack', 'embedded'] as const)('audit trail (%s)', (mode) => {
     expect(found.e).toMatchObject({ tenant: '_system', outcome: 'denied', target: 'POST /v1/search', details: { reason: 'unknown API key' } });
     expect(found.e.source?.address).toMatch(/127\.0\.0\.1/);
     expect(found.body).not.toContain(sc.name);
+    const archived = async () => {
+      let n = 0;
+      for await (const v of custody.adapters.store.list(prefix)) if (!v.deleteMarker) n++;
+      return n;
+    };
+    // the authenticated calls of this process go to tenant trails: the 3 audited failures are all there is
+    await waitFor('3 failures archived', async () => ((await archived()) === 3 ? true : undefined));
     // no tenant's trail shows it, and the pseudo-tenant cannot be asked for
     expect((await trail(sc.keys.admin.token, { action: 'records.search', outcome: 'denied' })).events.filter((e) => e.status === 401)).toEqual([]);
   });
