@@ -143,6 +143,8 @@ describe.each(['stack', 'embedded'] as const)('audit trail (%s)', (mode) => {
     // bad queries are precise 400s
     expect((await call(sc.keys.auditor.token, 'GET', '/v1/audit?limit=100000')).status).toBe(400);
     expect((await call(sc.keys.auditor.token, 'GET', '/v1/audit?tenant=globex')).status).toBe(400);
+    expect((await call(sc.keys.auditor.token, 'GET', `/v1/audit?actor=${auditor}&actor=${admin}`)).status).toBe(400);
+    expect((await call(sc.keys.auditor.token, 'GET', '/v1/audit?from=2026-11-30T00:00:00')).status).toBe(400);
     expect((await call(sc.keys.auditor.token, 'GET', '/v1/audit?cursor=bm9wZQ')).body.error.code).toBe('invalid_query');
   });
 
