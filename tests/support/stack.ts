@@ -31,7 +31,7 @@ export interface StackConfig {
   name: string;
   appSecret: string;
   verifyToken: string;
-  keys: Record<'compliance' | 'other' | 'admin' | 'legal', TestTenant>;
+  keys: Record<'compliance' | 'other' | 'admin' | 'legal' | 'auditor', TestTenant>;
 }
 
 /** Config for one test: unique topics/bucket/index, a WhatsApp instance for tenant "acme" (plus `extraConnectors`), keys for two tenants. */
@@ -43,6 +43,7 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
   const other = mintApiKey('globex', 'compliance');
   const admin = mintApiKey('acme', 'admin');
   const legal = mintApiKey('acme', 'legal');
+  const auditor = mintApiKey('acme', 'auditor');
   const config = loadConfig({
     ...requireStackEnv(),
     CUSTODY_HTTP_PORT: '0',
@@ -56,7 +57,7 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
     CUSTODY_DEFAULT_RETENTION_DAYS: '1',
     CUSTODY_MIN_LOCK_SECONDS: '60',
     CUSTODY_CONNECTORS: JSON.stringify([{ id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken } }, ...extraConnectors]),
-    CUSTODY_API_KEYS: JSON.stringify([compliance.record, other.record, admin.record, legal.record]),
+    CUSTODY_API_KEYS: JSON.stringify([compliance.record, other.record, admin.record, legal.record, auditor.record]),
     // expected rejections log warnings by the dozen in these tests; LOG_LEVEL=warn shows them
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     ...overrides,
@@ -71,6 +72,7 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
       other: { tenant: 'globex', token: other.token },
       admin: { tenant: 'acme', token: admin.token },
       legal: { tenant: 'acme', token: legal.token },
+      auditor: { tenant: 'acme', token: auditor.token },
     },
   };
 }

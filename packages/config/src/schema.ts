@@ -102,6 +102,7 @@ export const ConfigSchema = z.object({
   CUSTODY_MAX_EVENTS_PER_DELIVERY: int(1, 1_000_000).default(1000).describe('Most vendor events one webhook request may carry; more gets 413 and is quarantined'),
   CUSTODY_MAX_RECORD_BYTES_PER_DELIVERY: int(1024, 2 ** 31).default(32 * 1024 * 1024).describe('Most bytes of records one webhook request may normalize to; more gets 413 and is quarantined'),
   CUSTODY_REJECTIONS_PER_MINUTE: int(1, 1_000_000).default(60).describe('Unauthenticated webhook rejections kept per minute, per connector instance and per source address; past it: 429, counted, not kept'),
+  CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE: int(1, 1_000_000).default(60).describe('Failed API authentications audited (in the _system trail) per minute per source address, ten times that overall; past it: counted in custody_audit_dropped_total, not audited'),
   CUSTODY_QUARANTINE_RETENTION_DAYS: decimal.default(90).describe('How long quarantine records are kept on the bus'),
   CUSTODY_QUARANTINE_RETENTION_BYTES: int(1024 * 1024, 2 ** 50).default(1024 ** 3).describe('Quarantine bytes kept per partition before the oldest go'),
   CUSTODY_DEFAULT_RETENTION_DAYS: decimal.default(2557).describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),

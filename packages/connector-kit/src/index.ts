@@ -3,6 +3,7 @@ export * from './run';
 export * from './phone';
 export * from './signature';
 export * from './json';
+export * from './duplicate-keys';
 export * from './importer';
 export * from './vendor-http';
 export * from './secret';

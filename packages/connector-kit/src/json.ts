@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { RejectedInputError } from '@custody/errors';
 import { formatIssues } from '@custody/envelope';
+import { rejectDuplicateKeys } from './duplicate-keys';
 
 /**
- * Strict JSON intake: UTF-8 only, no duplicate-prone prototype keys, and a schema check whose first
- * issues become the rejection reason.
+ * Strict JSON intake: UTF-8 only, no prototype keys, no key twice in one object (the archived bytes
+ * and the parsed value must say the same thing), and a schema check whose first issues become the
+ * rejection reason.
  */
 export function parseJsonBody<T>(raw: Buffer, schema: z.ZodType<T>, what: string): T {
   let text: string;
@@ -26,6 +28,7 @@ export function parseJsonBody<T>(raw: Buffer, schema: z.ZodType<T>, what: string
     if (err instanceof RejectedInputError) throw err;
     throw new RejectedInputError('malformed_json', `${what}: malformed JSON (${(err as Error).message})`);
   }
+  rejectDuplicateKeys(text, what);
   const result = schema.safeParse(json);
   if (!result.success) throw new RejectedInputError('schema_violation', `${what}: ${formatIssues(result.error.issues)}`);
   return result.data;

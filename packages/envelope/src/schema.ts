@@ -17,6 +17,12 @@ const isoUtc = z
  * can never name another tenant's data.
  */
 export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/**
+ * The reserved audit trail of calls nobody could be identified for (failed authentications). The
+ * grammar above cannot produce it, so no customer can name or read it; operators read it in the
+ * WORM store under tenants/_system/audit/.
+ */
+export const SYSTEM_TENANT = '_system';
 export const TenantId = z.string().regex(TENANT_ID, 'a tenant id: 1–63 lowercase letters, digits and dashes, starting with a letter or digit').describe('The customer instance');
 
 export const Kind = z.enum(['message', 'call', 'edit', 'deletion', 'reaction', 'status']).describe('What the record is');

@@ -1,2 +1,3 @@
 export * from './types';
 export * from './server';
+export * from './rate-limit';

@@ -10,7 +10,7 @@ import { AttachmentManifest, manifestKey } from '@custody/media';
 import { audited, type AuditedDeps } from './audited';
 import { requireRole } from './auth';
 
-const READERS = ['compliance', 'legal'] as const;
+const READERS = ['compliance', 'legal', 'auditor'] as const;
 
 /** Passes the content through and fails the stream (cutting the response) when it does not hash to `expected`. */
 function verifying(body: Readable, expected: string, what: string): Transform {

@@ -6,3 +6,4 @@ export * from './admin-routes';
 export * from './directory-routes';
 export * from './attachment-routes';
 export * from './key-routes';
+export * from './audit-routes';

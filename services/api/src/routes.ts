@@ -18,7 +18,8 @@ export interface ApiDeps {
   logger: Logger;
 }
 
-const READERS = ['compliance', 'legal'] as const;
+// auditors read what they audit; they never change anything
+const READERS = ['compliance', 'legal', 'auditor'] as const;
 
 export function apiRoutes(deps: ApiDeps): Route[] {
   return [

@@ -1,5 +1,6 @@
 import type { ArchiveStore } from '@custody/archive-store';
 import type { Bus, BusRecord, Subscription } from '@custody/bus';
+import { SYSTEM_TENANT, TENANT_ID } from '@custody/envelope';
 import { errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
 
@@ -14,6 +15,8 @@ export interface AuditArchiverDeps {
 }
 
 const SAFE = /^[\w.-]{1,128}$/;
+/** A customer's trail, or the reserved one of failed authentications. */
+const auditTenant = (t: string) => TENANT_ID.test(t) || t === SYSTEM_TENANT;
 
 /**
  * Writes every audit event to the WORM store (tenants/<tenant>/audit/<day>/<event id>.json), write-once
@@ -43,8 +46,8 @@ export class AuditArchiver {
         continue;
       }
       const { id, at, tenant } = event;
-      if (typeof id !== 'string' || typeof at !== 'string' || typeof tenant !== 'string' || !SAFE.test(id) || !SAFE.test(tenant) || Number.isNaN(Date.parse(at))) {
-        this.deps.logger.error({ event: 'audit_record_unreadable', offset: r.offset, partition: r.partition, err: 'missing id, at or tenant' });
+      if (typeof id !== 'string' || typeof at !== 'string' || typeof tenant !== 'string' || !SAFE.test(id) || !auditTenant(tenant) || Number.isNaN(Date.parse(at))) {
+        this.deps.logger.error({ event: 'audit_record_unreadable', offset: r.offset, partition: r.partition, err: 'missing id or at, or not a tenant id' });
         continue;
       }
       const seconds = await this.deps.retainFor(tenant);

@@ -3,11 +3,10 @@ import { normalizePayload, type DeliveryLimits, type NormalizedPayload, type Rej
 import { RejectedInputError, errorMessage } from '@custody/errors';
 import { isRawRef, type Envelope, type EnvelopeDraft } from '@custody/envelope';
 import { resolveIdentities, type Directory } from '@custody/identity';
-import { BodyTooLargeError, json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
+import { BodyTooLargeError, RejectionLimiter, json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { forensicSample, quarantine } from './quarantine';
 import type { InstanceDirectory, ResolvedInstance } from './instances';
-import { RejectionLimiter } from './rate-limit';
 
 export interface GatewayDeps {
   bus: Bus;

@@ -14,6 +14,8 @@ const NewHold = z.object({ matter: z.string().min(1).max(512), reason: z.string(
 const Release = z.object({ reason: z.string().min(1).max(4000) }).strict();
 const LEGAL = ['legal'] as const;
 const READERS = ['legal', 'compliance'] as const;
+// auditors see the report of what is held, never the holds' routes
+const REPORT_READERS = [...READERS, 'auditor'] as const;
 
 export interface HoldRouteDeps extends AuditedDeps {
   holds: HoldTable;
@@ -56,7 +58,7 @@ export function holdRoutes(deps: HoldRouteDeps): Route[] {
       method: 'GET',
       pattern: '/v1/holds/report',
       handler: audited(deps, 'holds.report', async (p, req) => {
-        requireRole(p, READERS, 'read the hold report');
+        requireRole(p, REPORT_READERS, 'read the hold report');
         const rows = await holdReport(deps.holds.values().filter((h) => h.tenant === p.tenant), held);
         if (req.query.get('format') === 'csv') {
           return { response: { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="holds-${p.tenant}.csv"` }, body: reportCsv(rows) }, details: { format: 'csv', holds: rows.length } };

@@ -2,7 +2,7 @@ import { Archiver, AuditArchiver, type LockPolicy } from '@custody/archiver';
 import { DATA_TYPES, PRESETS } from '@custody/policy';
 import { ConfigError, errorMessage } from '@custody/errors';
 import { DirectoryResolution, HoldJobs, dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
-import { BusAuditSink, KeyStore, adminRoutes, keyRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
+import { BusAuditSink, FailedAuthAudit, KeyStore, adminRoutes, auditRoutes, keyRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
 import { MediaWorker } from '@custody/media';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
@@ -158,12 +158,14 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     );
   }
   if (services.has('api')) {
-    const common = { keys, audit, logger: apiLogger };
+    const failedAuth = new FailedAuthAudit(audit, apiLogger, config.CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE, (reason) => metrics.auditDropped.inc({ reason }));
+    const common = { keys, audit, logger: apiLogger, failedAuth };
     routes.push(...apiRoutes({ ...common, store: adapters.store, index: adapters.index }));
     routes.push(...keyRoutes({ ...common, apiKeys: control.apiKeys, keyGrants: control.keyGrants, configuredKeys: keys.configuredKeys() }));
     routes.push(...adminRoutes({ ...common, connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }));
     routes.push(...directoryRoutes({ ...common, directory: control.directory }));
     routes.push(...attachmentRoutes({ ...common, store: adapters.store }));
+    routes.push(...auditRoutes({ ...common, store: adapters.store }));
     routes.push(...holdRoutes({ ...common, holds: control.holds, jobs: holdJobs, index: adapters.index }));
     routes.push(...retentionRoutes({ ...common, retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index, releasedPresets: new Set(releases.map((r) => `${r.tenant}:${r.preset}`)) }));
     routes.push(...dispositionRoutes({ ...common, ...governance, retention: control.retention }));

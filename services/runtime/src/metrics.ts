@@ -8,6 +8,7 @@ export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: strin
   const ingested = registry.register(new Counter('custody_records_ingested_total', 'Records accepted by a connector and durably published'));
   const quarantined = registry.register(new Counter('custody_records_quarantined_total', 'Rejected inputs written to the quarantine topic'));
   const quarantineDropped = registry.register(new Counter('custody_quarantine_dropped_total', 'Rejected unauthenticated requests not kept (reason=rate_limited): answered 429'));
+  const auditDropped = registry.register(new Counter('custody_audit_dropped_total', 'Failed authentications not audited (reason=rate_limited): past CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE'));
   const archived = registry.register(new Counter('custody_records_archived_total', 'Records written to the WORM store (outcome=created|existing)'));
   const indexed = registry.register(new Counter('custody_records_indexed_total', 'Records indexed for search'));
   const deadLettered = registry.register(new Counter('custody_records_dead_lettered_total', 'Records sent to the DLQ'));
@@ -39,5 +40,5 @@ export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: strin
     },
     deadLettered: (step, headers) => deadLettered.inc({ step, channel: headers.channel ?? 'unknown', tenant: headers.tenant ?? 'unknown' }),
   };
-  return { registry, ingested, quarantined, quarantineDropped, archiver };
+  return { registry, ingested, quarantined, quarantineDropped, auditDropped, archiver };
 }

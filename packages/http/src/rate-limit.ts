@@ -1,8 +1,8 @@
 /**
  * Token buckets by key (connector instance, source address) for requests that failed
- * authentication: each one costs a quarantine write, so anyone on the internet could otherwise
- * fill the disk. Authentic vendor traffic never reaches a bucket. The number of keys is bounded so
- * the limiter itself cannot be made to grow without limit.
+ * authentication: each one costs a write (quarantine, audit), so anyone on the internet could
+ * otherwise fill the disk. Authentic traffic never reaches a bucket. The number of keys is bounded
+ * so the limiter itself cannot be made to grow without limit.
  */
 export class RejectionLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
