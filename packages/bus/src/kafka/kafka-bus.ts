@@ -163,12 +163,55 @@ export class KafkaBus implements Bus {
   }
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+    const stopping = new AbortController();
+    const log = this.opts.logger.child({ group: opts.groupId });
+    let current: Consumer;
+    /**
+     * kafkajs gives a consumer up for good on some errors after a long outage ("Failed to find group
+     * coordinator" once its retries ran out): it is replaced by a new one, with jittered backoff,
+     * until that joins or the subscription stops. Readiness reports the group as down meanwhile.
+     */
+    const replace = async (): Promise<void> => {
+      for (let attempt = 0; !stopping.signal.aborted && !this.closed; attempt++) {
+        await sleep(backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 }), stopping.signal);
+        if (stopping.signal.aborted || this.closed) return;
+        const old = current;
+        this.consumers.delete(old);
+        await old.disconnect().catch(() => undefined);
+        try {
+          current = await this.startConsumer(opts, stopping.signal, log, () => void replace());
+          if (stopping.signal.aborted) {
+            // stopped while the replacement joined: it must not outlive its subscription
+            this.consumers.delete(current);
+            await current.disconnect().catch(() => undefined);
+            return;
+          }
+          log.warn({ event: 'bus_consumer_replaced', attempt: attempt + 1 }, 'a consumer kafkajs had given up on was replaced');
+          return;
+        } catch (err) {
+          log.warn({ event: 'bus_consumer_replace_failed', attempt: attempt + 1, err: errorMessage(err) }, 'replacing a stopped consumer failed; retrying');
+        }
+      }
+    };
+    current = await this.startConsumer(opts, stopping.signal, log, () => void replace());
+    return {
+      stop: async () => {
+        stopping.abort();
+        this.deadGroups.delete(opts.groupId);
+        this.consumers.delete(current);
+        await current.disconnect();
+        if (opts.ephemeral) await this.deleteGroup(opts.groupId, log);
+      },
+    };
+  }
+
+  /** One kafkajs consumer of the group, running; `onGivenUp` when kafkajs will not restart it itself. */
+  private async startConsumer(opts: SubscribeOptions, signal: AbortSignal, log: Logger, onGivenUp: () => void): Promise<Consumer> {
     const sessionTimeout = this.opts.sessionTimeoutMs ?? 10_000;
     const heartbeatInterval = Math.max(500, Math.floor(sessionTimeout / 10));
     const consumer = this.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval });
-    const stopping = new AbortController();
-    const log = this.opts.logger.child({ group: opts.groupId });
-    this.watchConsumer(consumer, opts.groupId, log);
+    const stopping = { signal };
+    this.watchConsumer(consumer, opts.groupId, log, onGivenUp);
     // in the set before connecting: close() during a slow join (start-up runs it in the background) must reach it
     this.consumers.set(consumer, opts.ephemeral ? opts.groupId : undefined);
     await connectOrForget(consumer, () => this.consumers.delete(consumer));
@@ -211,15 +254,7 @@ export class KafkaBus implements Bus {
         await heartbeat();
       },
     });
-    return {
-      stop: async () => {
-        stopping.abort();
-        this.deadGroups.delete(opts.groupId);
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-        if (opts.ephemeral) await this.deleteGroup(opts.groupId, log);
-      },
-    };
+    return consumer;
   }
 
   /** Drops a throwaway group's committed offsets; if that fails, Kafka expires them after offsets.retention.minutes. */
@@ -258,12 +293,13 @@ export class KafkaBus implements Bus {
   }
 
   /** One line when a consumer loses Kafka and one when it is back, instead of kafkajs's per-retry errors. */
-  private watchConsumer(consumer: Consumer, groupId: string, log: Logger): void {
+  private watchConsumer(consumer: Consumer, groupId: string, log: Logger, onGivenUp: () => void): void {
     let down = false;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) {
         this.deadGroups.set(groupId, errorMessage(payload.error));
-        log.error({ event: 'bus_consumer_stopped', err: errorMessage(payload.error) }, 'consumer stopped for good; restart the process');
+        log.error({ event: 'bus_consumer_stopped', err: errorMessage(payload.error) }, 'kafkajs gave the consumer up; replacing it');
+        onGivenUp();
       } else if (!down) {
         down = true;
         log.warn({ event: 'bus_consumer_unavailable', err: errorMessage(payload.error) }, 'consumer lost Kafka; rejoining');
