@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { mintApiKey } from '@custody/api';
 import type { BusRecord } from '@custody/bus';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig, apiCall } from '../support/stack';
 
 /**
  * Separation of duties and tenant isolation through the admin API, on the real stack and the
@@ -33,11 +33,7 @@ describe.each(['stack', 'embedded'] as const)('access control (%s)', (mode) => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${custody.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) => apiCall(custody.url, token, method, path, body);
   const audited = (action: string, target: string, outcome = 'ok') =>
     waitFor(`audit ${action} ${target} ${outcome}`, async () => audit.map((r) => JSON.parse(r.value.toString('utf8'))).find((e) => e.action === action && e.target === target && e.outcome === outcome));
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BusRecord } from '@custody/bus';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig, apiCall } from '../support/stack';
 import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
 
 interface Event {
@@ -45,11 +45,7 @@ describe.each(['stack', 'embedded'] as const)('audit trail (%s)', (mode) => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (token: string, method: string, path: string, body?: unknown | string) => {
-    const res = await fetch(`${custody.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) => apiCall(custody.url, token, method, path, body);
   const trail = async (token: string, query: Record<string, string>) => {
     const r = await call(token, 'GET', `/v1/audit?${new URLSearchParams(query)}`);
     expect(r.status).toBe(200);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import type { BusRecord } from '@custody/bus';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
+import { stackConfig, testLogger, waitFor, type StackConfig, apiCall } from '../support/stack';
 import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
 
 /**
@@ -30,11 +30,7 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${custody.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) => apiCall(custody.url, token, method, path, body);
   const admin = (m: string, p: string, b?: unknown) => call(sc.keys.admin.token, m, p, b);
   const legal = (m: string, p: string, b?: unknown) => call(sc.keys.legal.token, m, p, b);
 

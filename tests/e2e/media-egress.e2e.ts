@@ -7,20 +7,8 @@ import { signWhatsAppBody } from '@custody/connectors';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
 import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { BUSINESS } from '../support/whatsapp';
+import { documentWebhook } from '../support/whatsapp';
 import { webhookId } from '@custody/api';
-
-/** A document message whose media id the fake Graph API knows. */
-function documentWebhook(mediaId: string, wamid: string, caption: string): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: '1', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: BUSINESS.display, phone_number_id: BUSINESS.phoneNumberId },
-      messages: [{ from: '16505551234', id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'document', document: { id: mediaId, filename: 'a.pdf', mime_type: 'application/pdf', caption } }],
-    } }] }],
-  });
-}
 
 const HEALTHY = `healthy-token-${randomBytes(6).toString('hex')}`;
 const FAILING = `failing-token-${randomBytes(6).toString('hex')}`;
@@ -97,13 +85,13 @@ describe.each(['embedded', 'stack'] as const)('media egress and isolation (%s)',
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toMatch(/apiBaseUrl/);
     // the instance does not exist, so no webhook can make the fetcher use it
-    const hook = await fetch(`${custody.url}/webhooks/${webhookId('acme', 'acme-evil')}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody('evil-app-secret', documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil')) }, body: documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil') });
+    const hook = await fetch(`${custody.url}/webhooks/${webhookId('acme', 'acme-evil')}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody('evil-app-secret', documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil', 'a.pdf')) }, body: documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil', 'a.pdf') });
     expect(hook.status).toBe(404);
     expect(internal.requests).toEqual([]);
   });
 
   test('a download URL the vendor returns that points at an internal service is refused and dead-lettered with the reason; it gets no request', async () => {
-    const id = await post('acme-rogue', secrets.rogue, documentWebhook('rogue-1', `wamid.${sc.name}.rogue`, `rogue ${sc.name}`));
+    const id = await post('acme-rogue', secrets.rogue, documentWebhook('rogue-1', `wamid.${sc.name}.rogue`, `rogue ${sc.name}`, 'a.pdf'));
     const record = await waitFor('the rogue record in the DLQ', async () => deadLetterOf(id), 60_000);
     expect(record.headers).toMatchObject({ dlq_step: 'media', instance: 'acme-rogue' });
     expect(record.headers.dlq_reason).toContain(`refused ${new URL(internal.url).origin}: http: is not https`);
@@ -113,9 +101,9 @@ describe.each(['embedded', 'stack'] as const)('media egress and isolation (%s)',
 
   test("one instance's failing vendor does not hold up another tenant's attachments, and is dead-lettered after its budget", async () => {
     const failingIds: string[] = [];
-    for (let i = 0; i < 3; i++) failingIds.push(await post('acme-failing', secrets.failing, documentWebhook(`down-${i}`, `wamid.${sc.name}.down.${i}`, `down ${sc.name} ${i}`)));
+    for (let i = 0; i < 3; i++) failingIds.push(await post('acme-failing', secrets.failing, documentWebhook(`down-${i}`, `wamid.${sc.name}.down.${i}`, `down ${sc.name} ${i}`, 'a.pdf')));
     const healthyIds: string[] = [];
-    for (const [mediaId] of files) healthyIds.push(await post('globex-healthy', secrets.healthy, documentWebhook(mediaId, `wamid.${sc.name}.${mediaId}`, `healthy ${sc.name} ${mediaId}`)));
+    for (const [mediaId] of files) healthyIds.push(await post('globex-healthy', secrets.healthy, documentWebhook(mediaId, `wamid.${sc.name}.${mediaId}`, `healthy ${sc.name} ${mediaId}`, 'a.pdf')));
 
     // bounded well below what the failing instance's retries take to run out
     for (const [i, id] of healthyIds.entries()) {

@@ -6,7 +6,7 @@ import type { S3ArchiveStore } from '@custody/archive-store';
 import { signWhatsAppBody } from '@custody/connectors';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { apiSearch, BUSINESS } from '../support/whatsapp';
+import { apiSearch, documentWebhook } from '../support/whatsapp';
 
 /** A stand-in for the Graph API media endpoints on 127.0.0.1: metadata, then the bytes, both behind the bearer token. */
 function fakeGraph(files: Map<string, Buffer>, token: string): Promise<{ server: Server; url: string }> {
@@ -26,17 +26,6 @@ function fakeGraph(files: Map<string, Buffer>, token: string): Promise<{ server:
       res.end();
     });
     server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
-  });
-}
-
-function documentWebhook(mediaId: string, wamid: string, caption: string): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: '1', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: BUSINESS.display, phone_number_id: BUSINESS.phoneNumberId },
-      messages: [{ from: '16505551234', id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'document', document: { id: mediaId, filename: 'term-sheet.pdf', mime_type: 'application/pdf', caption } }],
-    } }] }],
   });
 }
 

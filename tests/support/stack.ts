@@ -107,3 +107,10 @@ export async function rawOf(baseUrl: string, token: string, id: string): Promise
   });
   return res.text();
 }
+
+/** One API call with a bearer key; a string body is sent as is (malformed JSON on purpose), anything else as JSON. */
+export async function apiCall(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+}

@@ -39,3 +39,15 @@ export async function apiSearch(baseUrl: string, token: string, query: Record<st
   const res = await fetch(`${baseUrl}/v1/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(query) });
   return { status: res.status, body: await res.json() };
 }
+
+/** A WhatsApp document message whose media id a fake Graph API serves. */
+export function documentWebhook(mediaId: string, wamid: string, caption: string, fileName = 'term-sheet.pdf'): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '1', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: BUSINESS.display, phone_number_id: BUSINESS.phoneNumberId },
+      messages: [{ from: '16505551234', id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'document', document: { id: mediaId, filename: fileName, mime_type: 'application/pdf', caption } }],
+    } }] }],
+  });
+}

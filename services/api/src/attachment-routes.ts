@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
-import type { ArchiveStore } from '@custody/archive-store';
-import { rawKey, recordKey } from '@custody/archiver';
+import { manifestKey, rawKey, recordKey, type ArchiveStore } from '@custody/archive-store';
 import { isRawRef, parseEnvelope, servedMediaType } from '@custody/envelope';
 import { IntegrityError, NotFoundError } from '@custody/errors';
 import type { Route } from '@custody/http';
 import type { Readable } from 'node:stream';
-import { AttachmentManifest, manifestKey } from '@custody/media';
+import { AttachmentManifest } from '@custody/media';
 import { audited, type AuditedDeps } from './audited';
 import { requireRole } from './auth';
 
@@ -30,6 +29,15 @@ function verifying(body: Readable, expected: string, what: string): Transform {
   return verify;
 }
 
+/** The tenant's record `id` as archived; a malformed or unknown id is the same 404. */
+async function archivedEnvelope(store: ArchiveStore, tenant: string, id: string) {
+  if (!/^[0-9a-f]{40}$/.test(id)) throw new NotFoundError(`no record ${id}`);
+  const record = await store.get(recordKey(tenant, id)).catch(() => {
+    throw new NotFoundError(`no record ${id}`);
+  });
+  return parseEnvelope(record.body);
+}
+
 /**
  * Streams an attachment's content from the WORM store. The expected SHA-256 is sent up front
  * (x-custody-sha256) and re-checked while streaming: on a mismatch the connection is cut, so a
@@ -43,11 +51,7 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
       handler: audited(deps, 'records.attachment', async (p, req) => {
         requireRole(p, READERS, 'read attachments');
         const { id, attachment } = req.params as { id: string; attachment: string };
-        if (!/^[0-9a-f]{40}$/.test(id)) throw new NotFoundError(`no record ${id}`);
-        const record = await deps.store.get(recordKey(p.tenant, id)).catch(() => {
-          throw new NotFoundError(`no record ${id}`);
-        });
-        const env = parseEnvelope(record.body);
+        const env = await archivedEnvelope(deps.store, p.tenant, id);
         const att = [...(env.attachments ?? []), ...(env.call?.recording ? [env.call.recording] : [])].find((a) => a.id === attachment);
         if (!att) throw new NotFoundError(`record ${id} has no attachment ${attachment}`);
         let storageKey = att.storageKey;
@@ -90,11 +94,7 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
       handler: audited(deps, 'records.raw', async (p, req) => {
         requireRole(p, READERS, 'read raw vendor payloads');
         const id = req.params.id!;
-        if (!/^[0-9a-f]{40}$/.test(id)) throw new NotFoundError(`no record ${id}`);
-        const record = await deps.store.get(recordKey(p.tenant, id)).catch(() => {
-          throw new NotFoundError(`no record ${id}`);
-        });
-        const raw = parseEnvelope(record.body).source.raw;
+        const raw = (await archivedEnvelope(deps.store, p.tenant, id)).source.raw;
         if (!isRawRef(raw)) {
           const bytes = Buffer.from(raw.body, raw.encoding === 'base64' ? 'base64' : 'utf8');
           return { response: { status: 200, headers: { 'content-type': servedMediaType(raw.contentType), 'x-custody-sha256': createHash('sha256').update(bytes).digest('hex') }, body: bytes }, target: id };

@@ -1,10 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalArchiveStore } from '@custody/archive-store';
-import { AuditArchiver } from '@custody/archiver';
-import type { BusRecord } from '@custody/bus';
-import { createLogger } from '@custody/logger';
+import { LocalArchiveStore, auditKey } from '@custody/archive-store';
 import { AuditQuery, readAuditTrail } from './audit-routes';
 import { timeOrderedId, type AuditEvent } from './audit';
 
@@ -42,8 +39,10 @@ describe('readAuditTrail', () => {
     }
     // archived in an order unlike the events' own, as a partitioned bus may deliver them
     const shuffled = [...events].sort((a, b) => (a.id.slice(-4) < b.id.slice(-4) ? -1 : 1));
-    const archiver = new AuditArchiver({ bus: undefined as never, store, topic: 'audit', groupId: 'g', retainFor: async () => 86_400, logger: createLogger('test', { level: 'silent' }) });
-    await archiver.handleBatch(shuffled.map((e, i): BusRecord => ({ topic: 'audit', partition: 0, offset: String(i), key: e.tenant, value: Buffer.from(JSON.stringify(e)), headers: {}, timestamp: '0' })));
+    // where the audit archiver files them (the one layout both use)
+    for (const e of shuffled) {
+      await store.put({ key: auditKey(e.tenant, e.at, e.id), body: Buffer.from(JSON.stringify(e)), contentType: 'application/json', retainUntil: new Date(Date.now() + 86_400_000), legalHold: false });
+    }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,4 +1,4 @@
-import type { ArchiveStore } from '@custody/archive-store';
+import { auditDayPrefix, type ArchiveStore } from '@custody/archive-store';
 import { formatIssues } from '@custody/envelope';
 import { RejectedInputError, errorMessage } from '@custody/errors';
 import { json, type Route } from '@custody/http';
@@ -94,7 +94,7 @@ export async function readAuditTrail(store: ArchiveStore, tenant: string, q: Aud
   let scanned = 0;
   for (const day of daysBetween(from, to)) {
     if (after && day < after.day) continue;
-    const prefix = `tenants/${tenant}/audit/${day}/`;
+    const prefix = auditDayPrefix(tenant, day);
     let files = await dayFiles(store, prefix);
     if (after && day === after.day) files = files.filter((f) => f > after.file);
     for (let i = 0; i < files.length; i += READ_AHEAD) {

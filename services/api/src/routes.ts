@@ -1,5 +1,4 @@
-import type { ArchiveStore } from '@custody/archive-store';
-import { recordKey } from '@custody/archiver';
+import { recordKey, type ArchiveStore } from '@custody/archive-store';
 import { normalizeIdentifier } from '@custody/connector-kit';
 import { formatIssues, parseEnvelope, sha256Hex } from '@custody/envelope';
 import { CustodyError, IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';

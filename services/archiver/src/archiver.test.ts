@@ -6,7 +6,7 @@ import { DependencyUnavailableError } from '@custody/errors';
 import { silentLogger } from '@custody/logger';
 import type { BulkFailure, IndexDoc, SearchIndex } from '@custody/search-index';
 import { Archiver, type ArchiverMetrics } from './archiver';
-import { recordKey } from './keys';
+import { recordKey } from '@custody/archive-store';
 import type { Lock, LockPolicy } from './lock-policy';
 
 const TOPICS = { customerData: 'custody.customer-data.v1.test', raw: 'custody.raw.v1.test', dlq: 'custody.dlq.v1.test' };

@@ -1,4 +1,4 @@
-import type { ArchiveStore } from '@custody/archive-store';
+import { auditKey, type ArchiveStore } from '@custody/archive-store';
 import type { Bus, BusRecord, Subscription } from '@custody/bus';
 import { SYSTEM_TENANT, TENANT_ID } from '@custody/envelope';
 import { errorMessage } from '@custody/errors';
@@ -52,7 +52,7 @@ export class AuditArchiver {
       }
       const seconds = await this.deps.retainFor(tenant);
       await this.deps.store.put({
-        key: `tenants/${tenant}/audit/${at.slice(0, 10)}/${id}.json`,
+        key: auditKey(tenant, at, id),
         body: r.value,
         contentType: 'application/json',
         // never into the past (a replayed old event): the store cannot lock backwards

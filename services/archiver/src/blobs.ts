@@ -6,15 +6,11 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import type { ArchiveStore } from '@custody/archive-store';
+import { blobKey, type ArchiveStore, type ObjectInfo } from '@custody/archive-store';
 import { RejectedInputError } from '@custody/errors';
 
 /** S3's single-PUT ceiling; well above the 2 GB attachments vendors allow. */
 export const MAX_BLOB_BYTES = 5 * 1024 ** 3;
-
-export function blobKey(tenant: string, sha256: string): string {
-  return `tenants/${tenant}/blobs/${sha256.slice(0, 2)}/${sha256}`;
-}
 
 export interface StoredBlob {
   storageKey: string;
@@ -52,13 +48,21 @@ export async function storeBlob(store: ArchiveStore, req: BlobRequest): Promise<
       : await store.put({ key: storageKey, body: { path, size, sha256 }, contentType: req.contentType ?? 'application/octet-stream', retainUntil: req.retainUntil, legalHold: req.legalHold });
     if (!put.created) {
       const info = existing ?? (await store.head(storageKey, put.versionId));
-      if (info && (!info.retainUntil || info.retainUntil < req.retainUntil)) await store.extendRetention(storageKey, put.versionId, req.retainUntil);
-      if (info && req.legalHold && !info.legalHold) await store.setLegalHold(storageKey, put.versionId, true);
+      if (info) await raiseLock(store, info, req);
     }
     return { storageKey, versionId: put.versionId, sha256, size, created: put.created };
   } finally {
     if (spool) await rm(spool, { recursive: true, force: true });
   }
+}
+
+/**
+ * An object stored once and cited by several records (a blob, a webhook delivery) takes the
+ * furthest lock any of them needs: retention only extended, legal hold only set, never the reverse.
+ */
+export async function raiseLock(store: ArchiveStore, info: ObjectInfo, lock: { retainUntil: Date; legalHold: boolean }): Promise<void> {
+  if (!info.retainUntil || info.retainUntil < lock.retainUntil) await store.extendRetention(info.key, info.versionId, lock.retainUntil);
+  if (lock.legalHold && !info.legalHold) await store.setLegalHold(info.key, info.versionId, true);
 }
 
 async function spoolAndHash(source: Readable, path: string): Promise<{ sha256: string; size: number }> {

@@ -1,7 +1,6 @@
 export * from './archiver';
 export * from './lock-policy';
 export * from './steps';
-export { rawKey, recordKey } from './keys';
 export * from './blobs';
 export * from './audit-archiver';
 export { mapLimit } from './map-limit';

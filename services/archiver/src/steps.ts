@@ -4,8 +4,9 @@ import { CustodyError, errorMessage, isRetriable } from '@custody/errors';
 import { parseEnvelope, servedMediaType, type Envelope } from '@custody/envelope';
 import type { ArchiveRef } from '@custody/search-index';
 import { createHash } from 'node:crypto';
-import { rawKey, recordKey } from './keys';
+import { rawKey, recordKey } from '@custody/archive-store';
 import type { Lock, LockPolicy } from './lock-policy';
+import { raiseLock } from './blobs';
 
 /** What a pipeline step decided. Only the batch handler acts on it. */
 export type StepResult<T> =
@@ -79,8 +80,7 @@ export async function rawStep(store: ArchiveStore, policy: LockPolicy, record: B
       await store.put({ key, body: record.value, contentType: servedMediaType(contentType), retainUntil: lock.retainUntil, legalHold, metadata: { 'custody-tenant': tenant } });
       return ok(null);
     }
-    if (!existing.retainUntil || existing.retainUntil < lock.retainUntil) await store.extendRetention(key, existing.versionId, lock.retainUntil);
-    if (legalHold && !existing.legalHold) await store.setLegalHold(key, existing.versionId, true);
+    await raiseLock(store, existing, { retainUntil: lock.retainUntil, legalHold });
     return ok(null);
   } catch (err) {
     return failed('raw', err);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalArchiveStore, type ArchiveStore } from '@custody/archive-store';
-import { recordKey } from '@custody/archiver';
+import { recordKey } from '@custody/archive-store';
 import { EmbeddedBus } from '@custody/bus';
 import { ControlTable } from '@custody/control';
 import { sealEnvelope } from '@custody/envelope';

@@ -1,5 +1,4 @@
-import type { ArchiveStore } from '@custody/archive-store';
-import { rawKey, recordKey } from '@custody/archiver';
+import { rawKey, recordKey, type ArchiveStore } from '@custody/archive-store';
 import { isRawRef, parseEnvelope } from '@custody/envelope';
 import { NotFoundError } from '@custody/errors';
 

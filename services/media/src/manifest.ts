@@ -16,7 +16,3 @@ export const AttachmentManifest = z
   })
   .strict();
 export type AttachmentManifest = z.infer<typeof AttachmentManifest>;
-
-export function manifestKey(tenant: string, recordId: string, attachmentId: string): string {
-  return `tenants/${tenant}/records/${recordId.slice(0, 2)}/${recordId}.attachments/${encodeURIComponent(attachmentId)}.json`;
-}

@@ -1,4 +1,4 @@
-import type { ArchiveStore } from '@custody/archive-store';
+import { manifestKey, type ArchiveStore } from '@custody/archive-store';
 import { mapLimit, storeBlob, type LockPolicy } from '@custody/archiver';
 import type { BatchContext, Bus, BusRecord, OutgoingMessage, Subscription } from '@custody/bus';
 import type { MediaContent, MediaContext } from '@custody/connector-kit';
@@ -7,7 +7,7 @@ import { CustodyError, errorMessage, isRetriable, sleep } from '@custody/errors'
 import type { InstanceDirectory, ResolvedInstance } from '@custody/gateway';
 import type { Logger } from '@custody/logger';
 import { InstanceBackoff, type RetryBudget } from './instance-backoff';
-import { manifestKey, type AttachmentManifest } from './manifest';
+import type { AttachmentManifest } from './manifest';
 
 export interface MediaWorkerDeps {
   bus: Bus;

@@ -221,18 +221,7 @@ export class PartitionLog {
       const dropped = this.entries.length - keep.length;
       if (dropped === 0) return 0;
       const frames = await Promise.all(keep.map(async (e) => readFully(this.fh, Buffer.alloc(e.size), e.pos)));
-      const tmp = tempPathFor(this.file);
-      const out = await open(tmp, 'w', PRIVATE_FILE);
-      try {
-        await out.writeFile(Buffer.concat(frames));
-        await out.sync();
-      } finally {
-        await out.close();
-      }
-      await rename(tmp, this.file);
-      await fsyncDir(dirname(this.file));
-      await this.fh.close();
-      this.fh = await open(this.file, 'a+', PRIVATE_FILE);
+      await this.replaceFile(async (out) => void (await out.writeFile(Buffer.concat(frames))));
       let pos = 0;
       this.entries = keep.map((e) => {
         const moved = { ...e, pos };
@@ -283,10 +272,23 @@ export class PartitionLog {
       this.start = start;
     }
     const base = cut < this.entries.length ? this.entries[cut]!.pos : this.size;
+    await this.replaceFile((out) => copyRange(this.fh, base, this.size - base, async (chunk) => void (await out.write(chunk))));
+    this.entries = this.entries.slice(cut);
+    for (const e of this.entries) e.pos -= base;
+    this.size -= base;
+    if (this.latest) for (const [key, offset] of this.latest) if (offset < start) this.latest.delete(key);
+  }
+
+  /**
+   * Replaces the log file with what `write` puts into a fresh temporary beside it, crash-safe:
+   * fsynced, renamed over the file, the directory fsynced, then the file reopened for appends.
+   * Compaction, retention and recovery all rewrite the file this one way.
+   */
+  private async replaceFile(write: (out: FileHandle) => Promise<void>): Promise<void> {
     const tmp = tempPathFor(this.file);
     const out = await open(tmp, 'wx', PRIVATE_FILE);
     try {
-      await copyRange(this.fh, base, this.size - base, async (chunk) => void (await out.write(chunk)));
+      await write(out);
       await out.sync();
     } finally {
       await out.close();
@@ -294,11 +296,7 @@ export class PartitionLog {
     await rename(tmp, this.file);
     await fsyncDir(dirname(this.file));
     await this.fh.close();
-    this.fh = await open(this.file, 'a+');
-    this.entries = this.entries.slice(cut);
-    for (const e of this.entries) e.pos -= base;
-    this.size -= base;
-    if (this.latest) for (const [key, offset] of this.latest) if (offset < start) this.latest.delete(key);
+    this.fh = await open(this.file, 'a+', PRIVATE_FILE);
   }
 
   private nextAfterEntries(): number {
@@ -385,22 +383,13 @@ export class PartitionLog {
       this.size = first.position;
       return;
     }
-    const tmp = tempPathFor(this.file);
-    const out = await open(tmp, 'wx', PRIVATE_FILE);
-    let pos = 0;
-    try {
+    await this.replaceFile(async (out) => {
+      let pos = 0;
       for (const d of [...damaged, { position: this.size, bytes: 0 }]) {
         await copyRange(this.fh, pos, d.position - pos, async (chunk) => void (await out.write(chunk)));
         pos = d.position + d.bytes;
       }
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-    await rename(tmp, this.file);
-    await fsyncDir(dirname(this.file));
-    await this.fh.close();
-    this.fh = await open(this.file, 'a+');
+    });
     let removed = 0;
     let next = 0;
     for (const e of this.entries) {
