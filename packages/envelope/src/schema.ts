@@ -90,11 +90,37 @@ export const Conversation = z
   })
   .strict();
 
+/**
+ * What a service message did (a pin, members joining, a title change, a call started in a group):
+ * the vendor's action and its target as data, so a reviewer filters on them instead of parsing text.
+ */
+export const ServiceAction = z
+  .object({
+    type: z.string().min(1).max(128).describe("The vendor's action name as given, e.g. pin_message, invite_members, edit_group_title"),
+    actor: Participant.optional().describe('Who performed the action, when the vendor names them'),
+    targetMessageId: z.string().max(1024).optional().describe('External id of the message the action applies to (e.g. the pinned message)'),
+    members: z.array(Participant).optional().describe('Participants the action adds, removes or names'),
+    title: z.string().max(1024).optional().describe('The new title, for renames'),
+    details: z.record(z.string(), z.unknown()).optional().describe('Other fields of the action as the vendor gave them'),
+  })
+  .strict();
+
 export const Content = z
   .object({
+    subject: z.string().max(2048).optional().describe('Subject line (email and other channels that have one); searchable, never part of `text`'),
     text: z.string().optional().describe('Plain text of the message or caption'),
     format: z.string().optional().describe('Vendor-specific content type, e.g. whatsapp/location'),
     entities: z.array(z.record(z.string(), z.unknown())).optional().describe('Formatting / mention entities as the vendor sent them'),
+    action: ServiceAction.optional().describe('For service messages (kind=status): the action and its target'),
+  })
+  .strict();
+
+/** A hash the vendor supplied for an attachment's content, kept exactly as given so the fetched bytes can be checked against it. */
+export const VendorDigest = z
+  .object({
+    algorithm: z.enum(['md5', 'sha1', 'sha256']).describe('Hash algorithm the vendor names'),
+    encoding: z.enum(['hex', 'base64']).describe('How the vendor encoded the hash'),
+    value: z.string().min(1).max(256).describe('The hash as the vendor gave it'),
   })
   .strict();
 
@@ -107,6 +133,7 @@ export const Attachment = z
     fileName: z.string().optional(),
     size: z.number().int().nonnegative().optional(),
     sha256: z.string().optional().describe('Hash of the content as reported or computed (hex or vendor encoding)'),
+    vendorDigests: z.array(VendorDigest).max(8).optional().describe('Hashes the vendor supplied for the content (WeCom md5sum, WhatsApp sha256, …), as given'),
     sourceRef: z.string().optional().describe('Vendor media id or URL to fetch the content from'),
     storageKey: z.string().optional().describe('Archive key of the stored content, once fetched'),
     caption: z.string().optional(),
@@ -122,6 +149,8 @@ export const Refs = z
     emoji: z.string().optional().describe('Reaction emoji; empty string means the reaction was removed'),
     status: z.string().optional().describe('Delivery status for kind=status (sent, delivered, read, failed)'),
     statusOf: z.string().optional().describe('External id of the message a status refers to'),
+    originalSentAt: isoUtc.optional().describe('kind=edit/deletion: when the original message was sent, as the vendor reported it; the edit itself is at `sentAt`'),
+    editedAt: isoUtc.optional().describe('kind=message captured in its edited form (exports keep only the last version): when it was last edited; `sentAt` stays the original send time'),
   })
   .strict();
 
@@ -169,6 +198,8 @@ export const Envelope = z
 export type Envelope = z.infer<typeof Envelope>;
 export type Participant = z.infer<typeof Participant>;
 export type Attachment = z.infer<typeof Attachment>;
+export type ServiceAction = z.infer<typeof ServiceAction>;
+export type VendorDigest = z.infer<typeof VendorDigest>;
 export type RawSource = z.infer<typeof RawSource>;
 export type RawRef = z.infer<typeof RawRef>;
 export type EnvelopeKind = z.infer<typeof Kind>;
