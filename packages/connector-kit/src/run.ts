@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { RejectedInputError } from '@custody/errors';
 import { isRawRef, sealEnvelope, type Envelope, type EnvelopeDraft, type RawSource } from '@custody/envelope';
 import type { AnyConnector, NormalizeContext } from './connector';
+import { collectPayloadDefects, type PayloadDefect } from './json';
 
 /** Unix seconds/millis later than this are treated as forged or corrupt, not as the future. */
 export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
@@ -64,9 +65,9 @@ export function normalizePayload(
   enrich: (draft: EnvelopeDraft) => EnvelopeDraft = (d) => d,
   limits: DeliveryLimits = { maxEvents: Infinity, maxEnvelopeBytes: Infinity },
 ): NormalizedPayload {
-  const parsed = connector.parse(raw, contentType, config);
+  const { value: parsed, defects } = collectPayloadDefects(() => connector.parse(raw, contentType, config));
   const rawSha256 = createHash('sha256').update(raw).digest('hex');
-  const results = connector.normalize(parsed, { ...ctx, raw: { contentType, body: raw, sha256: rawSha256 } });
+  const results = quarantineDefects(connector.normalize(parsed, { ...ctx, raw: { contentType, body: raw, sha256: rawSha256 } }), defects);
   if (results.length > limits.maxEvents) {
     throw new RejectedInputError('too_many_events', `delivery holds ${results.length} events; at most ${limits.maxEvents} are accepted in one request`, 413);
   }
@@ -88,6 +89,27 @@ export function normalizePayload(
     }
   });
   return { envelopes, rejected, rawSha256 };
+}
+
+/**
+ * Each refused key quarantines the events it sits in: inside an event (its path starts with the
+ * event's), or in an object that holds events (the key's object encloses the event's path). A key no
+ * event accounts for refuses the delivery, as it would without per-event paths.
+ */
+function quarantineDefects(results: NormalizeResult[], defects: PayloadDefect[]): NormalizeResult[] {
+  if (defects.length === 0) return results;
+  const pathOf = (r: NormalizeResult) => (isRejected(r) ? r.path : isRawRef(r.source.raw) ? r.source.raw.path : undefined);
+  const holds = (eventPath: string, d: PayloadDefect) => {
+    const owner = d.at.includes('.') ? d.at.slice(0, d.at.lastIndexOf('.')) : '';
+    return d.at.startsWith(`${eventPath}.`) || owner === '' || eventPath.startsWith(`${owner}.`);
+  };
+  const unclaimed = defects.find((d) => !results.some((r) => pathOf(r) !== undefined && holds(pathOf(r)!, d)));
+  if (unclaimed) throw new RejectedInputError(unclaimed.code, unclaimed.reason);
+  return results.map((r) => {
+    const path = pathOf(r);
+    const defect = isRejected(r) || path === undefined ? undefined : defects.find((d) => holds(path, d));
+    return defect ? { rejected: true, code: defect.code, reason: defect.reason, path: path! } : r;
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Connector } from '@custody/connector-kit';
-import { parseJsonBody } from '@custody/connector-kit';
+import { parseJsonDelivery } from '@custody/connector-kit';
 import { RejectedInputError } from '@custody/errors';
 import { LINE_EGRESS, fetchLineContent } from './media';
 import { normalizeLine } from './normalize';
@@ -16,7 +16,7 @@ export const lineMessaging: Connector<LineConfig, LineWebhook> = {
     if (contentType && !/^application\/json\b/i.test(contentType)) {
       throw new RejectedInputError('unsupported_media_type', `line webhook: content-type must be application/json, got ${contentType}`, 415);
     }
-    return parseJsonBody(raw, LineWebhook, 'line webhook');
+    return parseJsonDelivery(raw, LineWebhook, 'line webhook');
   },
   normalize: normalizeLine,
   fetchMedia: fetchLineContent,

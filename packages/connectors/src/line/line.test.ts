@@ -300,13 +300,21 @@ describe('line connector: hostile input', () => {
     expect(err.message.length).toBeLessThan(2000);
   });
 
+  test('a refused key quarantines only the event that holds it: its sibling is archived', () => {
+    const body = webhook([textEvent({ webhookEventId: 'GOOD' }), textEvent({ webhookEventId: 'BAD' }, { id: '999' })]).replace('"id":"999"', '"id":"999","constructor":{"prototype":{"polluted":true}}');
+    const { envelopes, rejected } = normalizePayload(lineMessaging, Buffer.from(body), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
+    expect(envelopes).toHaveLength(1);
+    expect(rejected).toEqual([{ rejected: true, code: 'forbidden_key', reason: 'line webhook: key "constructor" is not allowed (at $.events[1].message.constructor)', path: 'events.1' }]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   test('__proto__ / constructor / prototype keys anywhere → forbidden_key', () => {
     const cases = [
       `{"__proto__":{"polluted":true},"destination":"${BOT_ID}","events":[]}`,
       webhook().replace('"text":"hello"', '"text":"hello","__proto__":{"polluted":true}'),
       webhook().replace('"deliveryContext":{', '"deliveryContext":{"constructor":{"prototype":{"polluted":true}},'),
     ];
-    for (const body of cases) expect(rejection(() => run(body), 'forbidden_key').message).toMatch(/^line webhook: key "(__proto__|constructor|prototype)" is not allowed$/);
+    for (const body of cases) expect(rejection(() => run(body), 'forbidden_key').message).toMatch(/^line webhook: key "(__proto__|constructor|prototype)" is not allowed \(at \$[^)]*\)$/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

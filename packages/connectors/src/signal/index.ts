@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Connector } from '@custody/connector-kit';
-import { parseJsonBody } from '@custody/connector-kit';
+import { parseJsonDelivery } from '@custody/connector-kit';
 import { formatIssues } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
 import { fetchSignalAttachment } from './media';
@@ -18,7 +18,7 @@ export const signal: Connector<SignalConfig, SignalParsed> = {
     if (contentType && !/^application\/json\b/i.test(contentType)) {
       throw new RejectedInputError('unsupported_media_type', `signal webhook: content-type must be application/json, got ${contentType}`, 415);
     }
-    const payload = parseJsonBody(raw, z.unknown(), 'signal webhook');
+    const payload = parseJsonDelivery(raw, z.unknown(), 'signal webhook');
     // a batch's notifications are checked one by one in normalize, so one bad notification stays one rejection
     if (Array.isArray(payload)) {
       if (payload.length === 0) throw new RejectedInputError('schema_violation', 'signal webhook: (root): a batch needs at least one notification');

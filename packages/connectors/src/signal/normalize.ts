@@ -25,7 +25,7 @@ interface Frame {
 export function normalizeSignal(parsed: SignalParsed, ctx: NormalizeContext): NormalizeResult[] {
   return parsed.notifications.flatMap((n, i) => {
     const at = parsed.batch ? `${i}.` : '';
-    return isolateEvent(`${at}params.envelope`, () => notificationDrafts(n, parsed.account, ctx, at));
+    return isolateEvent(`${at}params`, () => notificationDrafts(n, parsed.account, ctx, at));
   });
 }
 

@@ -300,7 +300,7 @@ describe('signal connector: hostile input', () => {
     for (const [bad, code, field] of cases) {
       const { envelopes, rejected } = normalizePayload(signal, Buffer.from(json([good, bad])), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
       expect(envelopes.map((e) => e.source.externalId)).toEqual(['+447700900123:1763800001000']);
-      expect(rejected).toEqual([{ rejected: true, code, reason: expect.stringContaining(field), path: '1.params.envelope' }]);
+      expect(rejected).toEqual([{ rejected: true, code, reason: expect.stringContaining(field), path: '1.params' }]);
     }
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Connector } from '@custody/connector-kit';
-import { parseJsonBody } from '@custody/connector-kit';
+import { parseJsonBody, parseJsonDelivery } from '@custody/connector-kit';
 import { ConfigError, RejectedInputError } from '@custody/errors';
 import { normalizeWecomArchive } from './normalize';
 import { WecomArchiveConfig, type ArchiveItem, type ArchiveParsed } from './types';
@@ -28,7 +28,7 @@ export const wecomArchive: Connector<WecomArchiveConfig, ArchiveParsed> = {
 function readRecords(raw: Buffer): ArchiveItem[] {
   const text = decodeUtf8(raw);
   if (text.trimStart().startsWith('[')) {
-    const values = parseJsonBody(raw, z.array(z.unknown()).min(1), WHAT);
+    const values = parseJsonDelivery(raw, z.array(z.unknown()).min(1), WHAT);
     return arrayElements(text).map((element, i) => ({ path: String(i), raw: Buffer.from(element, 'utf8'), value: values[i] }));
   }
   const items: ArchiveItem[] = [];

@@ -1,5 +1,5 @@
 import type { Connector } from '@custody/connector-kit';
-import { parseJsonBody } from '@custody/connector-kit';
+import { parseJsonDelivery } from '@custody/connector-kit';
 import { RejectedInputError } from '@custody/errors';
 import { WHATSAPP_EGRESS, fetchWhatsAppMedia } from './media';
 import { normalizeWhatsApp } from './normalize';
@@ -17,7 +17,7 @@ export const whatsappCloud: Connector<WhatsAppCloudConfig, WaWebhook> = {
     if (contentType && !/^application\/json\b/i.test(contentType)) {
       throw new RejectedInputError('unsupported_media_type', `whatsapp webhook: content-type must be application/json, got ${contentType}`, 415);
     }
-    return parseJsonBody(raw, WaWebhook, 'whatsapp webhook');
+    return parseJsonDelivery(raw, WaWebhook, 'whatsapp webhook');
   },
   normalize: normalizeWhatsApp,
   fetchMedia: fetchWhatsAppMedia,

@@ -412,7 +412,19 @@ describe('whatsapp-cloud connector: hostile input', () => {
     for (const body of cases) {
       expect(body).toMatch(/__proto__|constructor/);
       const err = rejection(() => run(body), 'forbidden_key');
-      expect(err.message).toMatch(/^whatsapp webhook: key "(__proto__|constructor|prototype)" is not allowed$/);
+      expect(err.message).toMatch(/^whatsapp webhook: key "(__proto__|constructor|prototype)" is not allowed \(at \$[^)]*\)$/);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('a refused key quarantines only the event that holds it: its sibling is archived', () => {
+    const bad = textMessage({ id: 'wamid.BAD' });
+    const body = json(webhook([textMessage({ id: 'wamid.GOOD' }), bad])).replace('"id":"wamid.BAD"', '"id":"wamid.BAD","__proto__":{"polluted":true}');
+    const dup = json(webhook([textMessage({ id: 'wamid.GOOD' }), bad])).replace('"id":"wamid.BAD"', '"id":"wamid.BAD","type":"text"');
+    for (const [payload, code] of [[body, 'forbidden_key'], [dup, 'duplicate_key']] as const) {
+      const { envelopes, rejected } = normalizePayload(whatsappCloud, Buffer.from(payload), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT });
+      expect(envelopes.map((e) => e.source.externalId)).toEqual(['wamid.GOOD']);
+      expect(rejected).toEqual([{ rejected: true, code, reason: expect.stringContaining('entry[0].changes[0].value.messages[1]'), path: 'entry.0.changes.0.value.messages.1' }]);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
