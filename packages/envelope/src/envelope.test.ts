@@ -308,3 +308,31 @@ describe('envelopeJsonSchema', () => {
     expect(JSON.parse(JSON.stringify(schema))).toEqual(schema);
   });
 });
+
+describe('display values', () => {
+  test('control characters and bidi overrides leave names, titles, file names and subjects; lengths are bounded; the raw keeps the vendor value', () => {
+    const env = sealEnvelope(
+      draft({
+        sender: { kind: 'phone', value: '+16505551234', displayName: '=HYPERLINK("http://x")\r\nX-Injected: 1' },
+        recipients: [{ kind: 'handle', value: 'bob', displayName: '\u202eevil\u202c\u0000' }, { kind: 'handle', value: 'carol', displayName: '\r\n\t' }],
+        conversation: { id: 'c', type: 'group', title: 'Desk\u2028Chat' },
+        content: { subject: 'Re:\r\nBcc: all@example.com', text: 'line one\nline two' },
+        attachments: [{ id: 'a1', kind: 'document', fileName: `${'n'.repeat(300)}\u0007.pdf` }],
+      }),
+    );
+    expect(env.sender.displayName).toBe('=HYPERLINK("http://x") X-Injected: 1');
+    expect(env.recipients[0]!.displayName).toBe('evil');
+    expect('displayName' in env.recipients[1]!).toBe(false);
+    expect(env.conversation.title).toBe('Desk Chat');
+    expect(env.content).toEqual({ subject: 'Re: Bcc: all@example.com', text: 'line one\nline two' });
+    expect(env.attachments![0]!.fileName).toHaveLength(255);
+    expect(env.source.raw).toEqual(draft().source.raw);
+    expect(parseEnvelope(JSON.stringify(env))).toEqual(env);
+  });
+
+  test('a length bound never splits a character', () => {
+    const env = sealEnvelope(draft({ sender: { kind: 'phone', value: '+16505551234', displayName: '😀'.repeat(300) } }));
+    expect(Array.from(env.sender.displayName!)).toHaveLength(256);
+    expect(env.sender.displayName!.endsWith('😀')).toBe(true);
+  });
+});

@@ -3,3 +3,4 @@ export * from './canonical';
 export * from './identity';
 export * from './seal';
 export * from './media-type';
+export * from './display';

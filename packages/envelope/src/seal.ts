@@ -3,6 +3,7 @@ import { canonicalJson, sha256Hex } from './canonical';
 import { ENVELOPE_SCHEMA, Envelope, type Attachment, type EnvelopeDraft } from './schema';
 import { isMediaType } from './media-type';
 import { envelopeId } from './identity';
+import { withSafeDisplayValues } from './display';
 
 export function integrityHash(envelope: Omit<Envelope, 'integrity'> | Envelope): string {
   const { integrity: _ignored, ...rest } = envelope as Envelope;
@@ -11,7 +12,7 @@ export function integrityHash(envelope: Omit<Envelope, 'integrity'> | Envelope):
 
 /** Derives id and integrity and validates the result; a draft that breaks the contract never leaves a connector. */
 export function sealEnvelope(input: EnvelopeDraft): Envelope {
-  const draft = withValidMediaTypes(input);
+  const draft = withValidMediaTypes(withSafeDisplayValues(input));
   const unsealed = {
     schema: ENVELOPE_SCHEMA,
     id: envelopeId(draft.tenant, draft.source.connector, draft.source.externalId, draft.kind),

@@ -1,3 +1,4 @@
 export * from './types';
 export * from './server';
 export * from './rate-limit';
+export * from './csv';

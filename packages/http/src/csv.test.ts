@@ -1,4 +1,4 @@
-import { csvCell } from './report';
+import { csvCell, csvTable } from './csv';
 
 describe('CSV cells from tenant-supplied values', () => {
   test.each(['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', ' =1+1', '\u00a0=1+1', '\r=1+1', '\n@x', '\t=x', '\u200b=x', '\ufeff+x', '＝1+1', '  \u00a0 -x'])('%j is neutralized', (v) => {
@@ -14,4 +14,10 @@ describe('CSV cells from tenant-supplied values', () => {
     expect(csvCell('a,"b"')).toBe('"a,""b"""');
     expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
   });
+});
+
+test('csvTable neutralizes every cell, header included, and ends lines with CRLF', () => {
+  expect(csvTable<{ name: string; n: number }>(['name', 'n'], [{ name: '=cmd|" /C calc"!A0', n: 1 }, { name: 'Ann, B', n: -2 }])).toBe(
+    `name,n\r\n"'=cmd|"" /C calc""!A0",1\r\n"Ann, B",'-2\r\n`,
+  );
 });
