@@ -28,6 +28,26 @@ describe('custody CLI', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  test('`custody normalize` holds a payload to the webhook\'s limits: body size, events per delivery, record bytes', async () => {
+    const media = join(REPO_ROOT, 'packages/connectors/src/whatsapp-cloud/fixtures/media-messages.json');
+    const ok = await custody(['normalize', '--channel', 'whatsapp-cloud', '--file', media]);
+    expect(ok.code).toBe(0);
+    const events = ok.stdout.trim().split('\n').length;
+    expect(events).toBeGreaterThan(1);
+
+    const tooBig = await custody(['normalize', '--channel', 'whatsapp-cloud', '--file', media], { CUSTODY_MAX_BODY_BYTES: '1024' });
+    expect(tooBig).toMatchObject({ code: 2, stdout: '' });
+    expect(tooBig.stderr).toMatch(/^custody: body_too_large: .* is \d+ bytes; a webhook body may be at most 1024 \(CUSTODY_MAX_BODY_BYTES\)\n$/);
+
+    const tooMany = await custody(['normalize', '--channel', 'whatsapp-cloud', '--file', media], { CUSTODY_MAX_EVENTS_PER_DELIVERY: String(events - 1) });
+    expect(tooMany).toMatchObject({ code: 2, stdout: '' });
+    expect(tooMany.stderr).toContain(`too_many_events: delivery holds ${events} events; at most ${events - 1}`);
+
+    const tooLarge = await custody(['normalize', '--channel', 'whatsapp-cloud', '--file', media], { CUSTODY_MAX_RECORD_BYTES_PER_DELIVERY: '1024' });
+    expect(tooLarge).toMatchObject({ code: 2, stdout: '' });
+    expect(tooLarge.stderr).toContain('records_too_large');
+  });
+
   test('`custody --version` prints the version of the package', async () => {
     const r = await custody(['--version']);
     expect(r.code).toBe(0);

@@ -10,6 +10,7 @@ import { createLogger, stderrDestination } from '@custody/logger';
 import { startCustody } from './custody';
 import { dispositionCommand } from './disposition-command';
 import { importCommand } from './import';
+import { readDeliveryFile, webhookLimits } from './delivery-file';
 import { rotateSecretsCommand } from './secrets-command';
 import { createKeyCommand } from './keys-command';
 
@@ -18,7 +19,8 @@ const USAGE = `usage: custody <command> [options]
 commands:
   start                                   run Custody (configuration from the environment; see README)
   normalize --channel <id> --file <path> [--tenant <id>] [--content-type <type>] [--config <connector settings json>]
-                                          print the envelopes a vendor payload yields, as JSON Lines; no side effects
+                                          print the envelopes a vendor payload yields, as JSON Lines; no side effects;
+                                          the webhook's limits apply (CUSTODY_MAX_BODY_BYTES, _EVENTS_PER_DELIVERY, _RECORD_BYTES_PER_DELIVERY)
   disposition --tenant <id> [--execute]   list what is past retention and under no hold (a dry run);
                                           --execute deletes it and archives a certificate; prints the certificate
   import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA>] [--restart]
@@ -118,15 +120,17 @@ function normalize(args: string[]): number {
   });
   if (!values.channel || !values.file) throw new UsageError('normalize needs --channel and --file');
   const connector = getConnector(values.channel as string);
+  const limits = webhookLimits(loadConfig());
   let raw: Buffer;
   try {
-    raw = readFileSync(values.file as string);
+    raw = readDeliveryFile(values.file as string, limits.maxBodyBytes);
   } catch (err) {
+    if (err instanceof CustodyError) throw err;
     throw new UsageError(`cannot read ${values.file}: ${(err as Error).message}`);
   }
   const contentType = (values['content-type'] as string | undefined) ?? connector.contentType ?? 'application/json';
   const config = values.config ? readConnectorConfig(connector, values.config as string) : undefined;
-  const { envelopes, rejected } = normalizePayload(connector, raw, contentType, { tenant: tenantArg(values.tenant), receivedAt: new Date() }, config);
+  const { envelopes, rejected } = normalizePayload(connector, raw, contentType, { tenant: tenantArg(values.tenant), receivedAt: new Date() }, config, undefined, limits);
   for (const e of envelopes) process.stdout.write(`${JSON.stringify(e)}\n`);
   for (const r of rejected) process.stderr.write(`custody: ${r.code}: ${r.path}: ${r.reason}\n`);
   return rejected.length ? 2 : 0;
