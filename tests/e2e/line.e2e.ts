@@ -136,6 +136,34 @@ describe('LINE webhooks on the real stack', () => {
     expect(deletion.envelope).toMatchObject({ kind: 'deletion', refs: { deletes: messageId } });
     expect(deletion.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
     expect((await record(original.id)).envelope.content.text).toBe(`Cancel my order, ${marker}`);
+
+    // the original, read back, says it was deleted and links the deletion; search filters on it
+    const read = await waitFor('the original to link its deletion', async () => {
+      const r = await record(original.id);
+      return r.revisions.deleted ? r : undefined;
+    });
+    expect(read.revisions).toEqual({ edited: false, deleted: true, edits: [], deletions: [{ id: deletionId, sentAt: deletion.envelope.sentAt, href: `/v1/records/${deletionId}` }], revises: null });
+    expect(deletion.revisions.revises).toEqual({ id: original.id, externalId: messageId, href: `/v1/records/${original.id}` });
+    const search = async (q: Record<string, unknown>) => (await apiSearch(custody.url, sc.keys.compliance.token, { text: marker, ...q })).body.hits.map((h: { id: string }) => h.id);
+    expect(await waitFor('search to see the mark', async () => ((await search({ deleted: true })).length ? search({ deleted: true }) : undefined))).toEqual([original.id]);
+    expect(await search({ deleted: false, kind: 'message' })).toEqual([]);
+    expect((await search({ kind: 'message' }))).toEqual([original.id]);
+  });
+
+  test('an unsend that arrives before its message still marks the message deleted once it is archived', async () => {
+    const marker = `line ${sc.name} charlie`;
+    const messageId = messageIdOf();
+    const res = await post(webhook([event('unsend', { unsend: { messageId } })]));
+    const [deletionId] = (await json(res)).ids;
+    await waitFor('the deletion record', async () => ((await fetch(`${custody.url}/v1/records/${deletionId}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } })).status === 200 ? true : undefined));
+    await custody.adapters.index.refresh();
+    expect((await post(webhook([textEvent(`Sell it all, ${marker}`, messageId)]))).status).toBe(200);
+    const original = (await findByText(marker)).hits[0];
+    const read = await waitFor('the original to link its deletion', async () => {
+      const r = await record(original.id);
+      return r.revisions.deleted ? r : undefined;
+    });
+    expect(read.revisions.deletions.map((d: { id: string }) => d.id)).toEqual([deletionId]);
   });
 
   test('an image and a file are fetched from the content API, stored by SHA-256 under COMPLIANCE lock and served back verified', async () => {

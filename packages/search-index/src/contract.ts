@@ -49,6 +49,8 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
         text: 'hello',
         attachmentCount: 0,
         refs: [],
+        editedBy: [],
+        deletedBy: [],
         envelopeSha256: 'a'.repeat(64),
         archive: { key: `tenants/${t}/records/${id}.json`, versionId: 'v1', sha256: 'b'.repeat(64) },
         holds: [],
@@ -194,6 +196,35 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { unmapped: '+16505551234' })).toEqual([]);
       expect(await index.get(t, `${t}-1`)).toMatchObject({ ...resolved, holds: ['hold-a'], text: 'hello' });
       expect((await index.get(other, `${other}-1`))!.employeeIds).toEqual([]);
+    });
+
+    test('addRevisions adds edit and deletion ids to this tenant\'s documents only; search filters edited and deleted', async () => {
+      const [t, other] = [tenant(), tenant()];
+      await upsert(doc(t, `${t}-1`), doc(t, `${t}-2`), doc(t, `${t}-3`), doc(other, `${other}-1`));
+      await index.addRevisions(t, new Map([[`${t}-1`, { editedBy: ['e2'], deletedBy: [] }], [`${t}-2`, { editedBy: [], deletedBy: ['d1'] }], [`${other}-1`, { editedBy: ['e9'], deletedBy: [] }], ['missing', { editedBy: ['e'], deletedBy: [] }]]));
+      await index.addRevisions(t, new Map([[`${t}-1`, { editedBy: ['e1', 'e2'], deletedBy: [] }]]));
+      await index.refresh();
+      expect((await index.get(t, `${t}-1`))!.editedBy).toEqual(['e1', 'e2']);
+      expect(await ids(t, { edited: true })).toEqual([`${t}-1`]);
+      expect(await ids(t, { deleted: true })).toEqual([`${t}-2`]);
+      expect(await ids(t, { edited: false, deleted: false })).toEqual([`${t}-3`]);
+      expect((await index.get(other, `${other}-1`))!.editedBy).toEqual([]);
+      expect(await index.get(t, 'missing')).toBeNull();
+    });
+
+    test('revisionsOf finds this tenant\'s edits and deletions of the given external ids, not replies to them', async () => {
+      const [t, other] = [tenant(), tenant()];
+      await upsert(
+        doc(t, `${t}-edit`, { kind: 'edit', refs: ['wamid.A', 'wamid.Z'], revises: 'wamid.A' }),
+        doc(t, `${t}-del`, { kind: 'deletion', refs: ['wamid.B'], revises: 'wamid.B' }),
+        doc(t, `${t}-edit-z`, { kind: 'edit', refs: ['wamid.A', 'wamid.Z'], revises: 'wamid.Z' }),
+        doc(t, `${t}-reply`, { kind: 'message', refs: ['wamid.A'] }),
+        doc(other, `${other}-edit`, { kind: 'edit', refs: ['wamid.A'], revises: 'wamid.A' }),
+      );
+      await index.refresh();
+      const found = await index.revisionsOf(t, ['wamid.A', 'wamid.B', 'wamid.C']);
+      expect(found.map((d) => d.id)).toEqual([`${t}-del`, `${t}-edit`]);
+      expect(await index.revisionsOf(t, [])).toEqual([]);
     });
 
     test('delete removes this tenant\'s documents only', async () => {

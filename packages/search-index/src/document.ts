@@ -33,6 +33,12 @@ export interface IndexDoc {
   text?: string;
   attachmentCount: number;
   refs: string[];
+  /** Edit and deletion records: the vendor id of the record they revise (an edit may also reply to another). */
+  revises?: string;
+  /** Ids of the edit records that revise this record (kept current by the archiver, see linkRevisions). */
+  editedBy: string[];
+  /** Ids of the deletion records that say this record was deleted or unsent. */
+  deletedBy: string[];
   envelopeSha256: string;
   archive: ArchiveRef;
   holds: string[];
@@ -45,6 +51,9 @@ export interface IndexDoc {
  */
 export type Resolution = Pick<IndexDoc, 'employeeIds' | 'unmapped' | 'direction'>;
 
+/** Which later records revise one: an original is never rewritten, its edits and deletions point at it. */
+export type Revisions = Pick<IndexDoc, 'editedBy' | 'deletedBy'>;
+
 export function resolutionOf(env: Pick<Envelope, 'sender' | 'recipients' | 'call' | 'direction'>): Resolution {
   const people = [env.sender, ...env.recipients, ...(env.call ? [env.call.from, env.call.to] : [])];
   return {
@@ -54,7 +63,7 @@ export function resolutionOf(env: Pick<Envelope, 'sender' | 'recipients' | 'call
   };
 }
 
-export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] = []): IndexDoc {
+export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] = [], revisions: Revisions = { editedBy: [], deletedBy: [] }): IndexDoc {
   const people = [env.sender, ...env.recipients, ...(env.call ? [env.call.from, env.call.to] : [])];
   const captions = (env.attachments ?? []).map((a) => a.caption ?? a.fileName).filter(Boolean);
   const text = [env.content?.text, ...captions].filter(Boolean).join('\n');
@@ -78,6 +87,9 @@ export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] =
     text: text || undefined,
     attachmentCount: env.attachments?.length ?? 0,
     refs: unique([r.replyTo, r.edits, r.deletes, r.reactsTo, r.statusOf].filter((v): v is string => Boolean(v))),
+    revises: env.kind === 'edit' ? r.edits : env.kind === 'deletion' ? r.deletes : undefined,
+    editedBy: [...revisions.editedBy].sort(),
+    deletedBy: [...revisions.deletedBy].sort(),
     envelopeSha256: env.integrity.sha256,
     archive,
     holds: [...holds].sort(),

@@ -1,4 +1,4 @@
-import type { IndexDoc, Resolution } from './document';
+import type { IndexDoc, Resolution, Revisions } from './document';
 import type { SearchQuery } from './query';
 
 export interface BulkFailure {
@@ -27,6 +27,10 @@ export interface SearchIndex {
   setHolds(tenant: string, holdsById: Map<string, string[]>): Promise<void>;
   /** Replaces the directory resolution (employeeIds, unmapped, direction) of the given documents of this tenant. */
   setResolution(tenant: string, resolutionById: Map<string, Resolution>): Promise<void>;
+  /** Adds edit and deletion record ids to the given documents of this tenant (a union: existing ids stay); missing documents are skipped. */
+  addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void>;
+  /** This tenant's edit and deletion documents that revise one of `externalIds` (their `revises`). */
+  revisionsOf(tenant: string, externalIds: string[]): Promise<IndexDoc[]>;
   delete(tenant: string, ids: string[]): Promise<void>;
   /** Makes every write so far visible to search (tests and tools; the pipeline relies on refresh_interval). */
   refresh(): Promise<void>;

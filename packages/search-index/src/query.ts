@@ -16,6 +16,8 @@ export const SearchQuery = z
     from: z.iso.datetime({ offset: true }).optional().describe('sentAt at or after this instant'),
     to: z.iso.datetime({ offset: true }).optional().describe('sentAt before this instant'),
     holdId: z.string().min(1).max(128).optional().describe('Records under this legal hold'),
+    edited: z.boolean().optional().describe('true: only records a later edit revised; false: only records never edited'),
+    deleted: z.boolean().optional().describe('true: only records a later deletion (unsend, recall) names; false: only records never deleted'),
     size: z.number().int().min(1).max(500).default(50).describe('Hits per page'),
     cursor: z.string().max(2000).optional().describe('Opaque cursor from the previous page'),
   })

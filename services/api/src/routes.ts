@@ -1,6 +1,6 @@
 import { recordKey, type ArchiveStore } from '@custody/archive-store';
 import { normalizeIdentifier } from '@custody/connector-kit';
-import { formatIssues, parseEnvelope, sha256Hex } from '@custody/envelope';
+import { envelopeId, formatIssues, parseEnvelope, sha256Hex, type Envelope } from '@custody/envelope';
 import { CustodyError, IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, type HttpRequest, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
@@ -63,6 +63,8 @@ function hitView(d: IndexDoc) {
     employeeIds: d.employeeIds,
     unmapped: d.unmapped,
     text: d.text,
+    edited: (d.editedBy ?? []).length > 0,
+    deleted: (d.deletedBy ?? []).length > 0,
     holds: d.holds,
     archive: d.archive,
     envelopeSha256: d.envelopeSha256,
@@ -100,8 +102,26 @@ async function getRecord(deps: ApiDeps, p: Principal, req: HttpRequest) {
         legalHold: stored.info.legalHold,
       },
       verification: { objectSha256: 'match', envelopeIntegrity: 'match' },
+      revisions: await revisionsView(deps.index, envelope),
     }),
     target: id,
   };
 }
 
+
+/**
+ * How later records revise this one: an original is never rewritten, so a reader learns from here
+ * that it was edited or deleted, and where those records are. Edits and deletions name their
+ * original; both directions come from the index (a projection: the records themselves are in WORM).
+ */
+async function revisionsView(index: SearchIndex, envelope: Envelope) {
+  const link = (d: { id: string; sentAt: string }) => ({ id: d.id, sentAt: d.sentAt, href: `/v1/records/${d.id}` });
+  const target = envelope.kind === 'edit' ? envelope.refs?.edits : envelope.kind === 'deletion' ? envelope.refs?.deletes : undefined;
+  const originalId = target === undefined ? undefined : envelopeId(envelope.tenant, envelope.source.connector, target, 'message');
+  const revises = originalId === undefined ? null : { id: originalId, externalId: target, href: `/v1/records/${originalId}` };
+  const later = envelope.kind === 'message' ? (await index.revisionsOf(envelope.tenant, [envelope.source.externalId])).filter((d) => d.connector === envelope.source.connector) : [];
+  const byTime = (a: IndexDoc, b: IndexDoc) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id);
+  const edits = later.filter((d) => d.kind === 'edit').sort(byTime).map(link);
+  const deletions = later.filter((d) => d.kind === 'deletion').sort(byTime).map(link);
+  return { edited: edits.length > 0, deleted: deletions.length > 0, edits, deletions, revises };
+}

@@ -4,7 +4,7 @@ import type { Bus, BusRecord, OutgoingMessage, SubscribeOptions } from '@custody
 import { sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
 import { DependencyUnavailableError } from '@custody/errors';
 import { silentLogger } from '@custody/logger';
-import type { BulkFailure, IndexDoc, SearchIndex } from '@custody/search-index';
+import type { BulkFailure, IndexDoc, Revisions, SearchIndex } from '@custody/search-index';
 import { Archiver, type ArchiverMetrics } from './archiver';
 import { recordKey } from '@custody/archive-store';
 import type { Lock, LockPolicy } from './lock-policy';
@@ -132,6 +132,13 @@ class FakeIndex implements SearchIndex {
   }
   async setHolds(): Promise<void> {}
   async setResolution(): Promise<void> {}
+  revisions: Array<Map<string, Revisions>> = [];
+  async addRevisions(_tenant: string, revisions: Map<string, Revisions>): Promise<void> {
+    this.revisions.push(revisions);
+  }
+  async revisionsOf(_tenant: string, externalIds: string[]): Promise<IndexDoc[]> {
+    return [...this.docs.values()].filter((d) => d.revises !== undefined && externalIds.includes(d.revises));
+  }
   async delete(): Promise<void> {}
   async refresh(): Promise<void> {}
 }

@@ -6,6 +6,7 @@ import type { Logger } from '@custody/logger';
 import { toIndexDoc, type SearchIndex } from '@custody/search-index';
 import type { LockPolicy } from './lock-policy';
 import { mapLimit } from './map-limit';
+import { linkRevisions } from './revisions';
 import { archiveStep, decodeStep, ok, rawStep, type Archived, type StepResult } from './steps';
 
 export interface ArchiverMetrics {
@@ -74,7 +75,14 @@ export class Archiver {
       return archived.map((r) => (r.status === 'ok' && r.value ? { status: 'retry', step: 'index', error: err } : r));
     }
     const byId = new Map(failures.map((f) => [f.id, f]));
-    this.deps.metrics?.indexed(ready.filter((a) => !byId.has(a.envelope.id)).map((a) => a.envelope), Date.now() - started);
+    const indexed = ready.filter((a) => !byId.has(a.envelope.id)).map((a) => a.envelope);
+    try {
+      await linkRevisions(this.deps.index, indexed);
+    } catch (err) {
+      // the marks are a union: running the batch again adds nothing twice
+      return archived.map((r) => (r.status === 'ok' && r.value ? { status: 'retry', step: 'index', error: err } : r));
+    }
+    this.deps.metrics?.indexed(indexed, Date.now() - started);
     return archived.map((r) => {
       if (r.status !== 'ok' || !r.value) return r;
       const f = byId.get(r.value.envelope.id);

@@ -43,6 +43,8 @@ describe('EmbeddedIndex on disk', () => {
     text: `message ${id}`,
     attachmentCount: 0,
     refs: [],
+    editedBy: [],
+    deletedBy: [],
     envelopeSha256: 'a'.repeat(64),
     archive: { key: `k/${id}`, versionId: 'v1', sha256: 'b'.repeat(64) },
     holds: [],

@@ -1,7 +1,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError, DependencyUnavailableError, RejectedInputError, errorMessage } from '@custody/errors';
-import type { IndexDoc, Resolution } from '../document';
+import type { IndexDoc, Resolution, Revisions } from '../document';
 import { recordMappings } from '../opensearch/mappings';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
@@ -83,7 +83,9 @@ export class EmbeddedIndex implements SearchIndex {
     for (const id of this.candidates(tenant, q.text)) {
       const e = this.entries.get(id)!;
       if (e.doc.tenant !== tenant || e.sentAt < from || e.sentAt >= to) continue;
-      if (terms.every(([field, wanted]) => wanted === undefined || termMatches(e.doc[field], wanted))) matches.push(e);
+      if (!terms.every(([field, wanted]) => wanted === undefined || termMatches(e.doc[field], wanted))) continue;
+      if (!flagMatches(e.doc.editedBy, q.edited) || !flagMatches(e.doc.deletedBy, q.deleted)) continue;
+      matches.push(e);
     }
     matches.sort((a, b) => compareSort(a.sentAt, a.doc.id, b.sentAt, b.doc.id));
     const start = after ? firstAfter(matches, after) : 0;
@@ -119,6 +121,28 @@ export class EmbeddedIndex implements SearchIndex {
         return e && e.doc.tenant === tenant ? [{ op: 'put', doc: { ...e.doc, employeeIds: [...r.employeeIds], unmapped: [...r.unmapped], direction: r.direction } }] : [];
       }),
     );
+  }
+
+  async addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void> {
+    await this.write(() =>
+      [...revisionsById].flatMap(([id, add]): DocOp[] => {
+        const e = this.entries.get(id);
+        if (!e || e.doc.tenant !== tenant) return [];
+        const union = (had: string[] | undefined, more: string[]) => [...new Set([...(had ?? []), ...more])].sort();
+        return [{ op: 'put', doc: { ...e.doc, editedBy: union(e.doc.editedBy, add.editedBy), deletedBy: union(e.doc.deletedBy, add.deletedBy) } }];
+      }),
+    );
+  }
+
+  async revisionsOf(tenant: string, externalIds: string[]): Promise<IndexDoc[]> {
+    await this.log();
+    const wanted = new Set(externalIds);
+    const found: IndexDoc[] = [];
+    for (const id of this.byTenant.get(tenant) ?? []) {
+      const { doc } = this.entries.get(id)!;
+      if (doc.revises !== undefined && wanted.has(doc.revises)) found.push(structuredClone(doc));
+    }
+    return found.sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   async delete(tenant: string, ids: string[]): Promise<void> {
@@ -198,6 +222,11 @@ export class EmbeddedIndex implements SearchIndex {
 
 function termMatches(value: unknown, wanted: string): boolean {
   return Array.isArray(value) ? value.includes(wanted) : value === wanted;
+}
+
+/** OpenSearch `exists` semantics: an empty array is no value. */
+function flagMatches(ids: string[] | undefined, wanted: boolean | undefined): boolean {
+  return wanted === undefined || (ids !== undefined && ids.length > 0) === wanted;
 }
 
 function compareSort(sentAtA: number, idA: string, sentAtB: number, idB: string): number {

@@ -23,6 +23,9 @@ export const recordMappings = {
     text: { type: 'text', analyzer: 'standard' },
     attachmentCount: { type: 'integer' },
     refs: { type: 'keyword' },
+    revises: { type: 'keyword' },
+    editedBy: { type: 'keyword' },
+    deletedBy: { type: 'keyword' },
     envelopeSha256: { type: 'keyword' },
     archive: {
       properties: { key: { type: 'keyword' }, versionId: { type: 'keyword' }, sha256: { type: 'keyword' } },

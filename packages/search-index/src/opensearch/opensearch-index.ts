@@ -1,6 +1,6 @@
 import { Client } from '@opensearch-project/opensearch';
 import { DependencyUnavailableError, errorMessage } from '@custody/errors';
-import type { IndexDoc, Resolution } from '../document';
+import type { IndexDoc, Resolution, Revisions } from '../document';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
 import { recordMappings, recordSettings } from './mappings';
@@ -35,6 +35,8 @@ export class OpenSearchIndex implements SearchIndex {
       }),
     );
     const exists = await this.call('index exists', () => this.client.indices.exists({ index: this.index }));
+    // an index made by an earlier version learns the fields added since (adding fields is always allowed)
+    if (exists.body) await this.call('put mapping', () => this.client.indices.putMapping({ index: this.index, body: recordMappings as never }));
     if (!exists.body) {
       try {
         await this.client.indices.create({ index: this.index });
@@ -86,6 +88,10 @@ export class OpenSearchIndex implements SearchIndex {
     if (q.employeeId) filter.push({ term: { employeeIds: q.employeeId } });
     if (q.unmapped) filter.push({ term: { unmapped: q.unmapped } });
     if (q.holdId) filter.push({ term: { holds: q.holdId } });
+    for (const [flag, field] of [[q.edited, 'editedBy'], [q.deleted, 'deletedBy']] as const) {
+      if (flag === true) filter.push({ exists: { field } });
+      if (flag === false) filter.push({ bool: { must_not: { exists: { field } } } });
+    }
     if (q.from || q.to) filter.push({ range: { sentAt: { ...(q.from && { gte: q.from }), ...(q.to && { lt: q.to }) } } });
     const body: Record<string, unknown> = {
       size: q.size,
@@ -124,6 +130,28 @@ export class OpenSearchIndex implements SearchIndex {
     await this.partialUpdate(tenant, 'resolution', new Map([...resolutionById].map(([id, r]) => [id, { employeeIds: r.employeeIds, unmapped: r.unmapped, direction: r.direction }])));
   }
 
+  async addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void> {
+    if (revisionsById.size === 0) return;
+    const docs = await Promise.all([...revisionsById.keys()].map((id) => this.get(tenant, id)));
+    const merged = new Map(docs.filter((d): d is IndexDoc => d !== null).map((d) => [d.id, unionRevisions(d, revisionsById.get(d.id)!)]));
+    await this.partialUpdate(tenant, 'revisions', merged);
+  }
+
+  async revisionsOf(tenant: string, externalIds: string[]): Promise<IndexDoc[]> {
+    const found: IndexDoc[] = [];
+    if (externalIds.length === 0) return found;
+    const query = { bool: { filter: [{ term: { tenant } }, { terms: { revises: externalIds } }] } };
+    let after: unknown[] | undefined;
+    for (;;) {
+      const body = { size: 1000, query, sort: [{ id: 'asc' }], ...(after && { search_after: after }) };
+      const res = await this.call('search revisions', () => this.client.search({ index: this.index, body: body as never }));
+      const hits = res.body.hits.hits as Array<{ _source: IndexDoc; sort: unknown[] }>;
+      found.push(...hits.map((h) => h._source));
+      if (hits.length < 1000) return found;
+      after = hits[hits.length - 1]!.sort;
+    }
+  }
+
   /** Partial updates of this tenant's documents (others' ids are skipped as missing), each atomic per document. */
   private async partialUpdate(tenant: string, what: string, fieldsById: Map<string, Partial<IndexDoc>>): Promise<void> {
     if (fieldsById.size === 0) return;
@@ -152,4 +180,8 @@ export class OpenSearchIndex implements SearchIndex {
       throw new DependencyUnavailableError('opensearch', `${what}: ${errorMessage(err)}`, err);
     }
   }
+}
+
+function unionRevisions(doc: IndexDoc, add: Revisions): Revisions {
+  return { editedBy: [...new Set([...(doc.editedBy ?? []), ...add.editedBy])].sort(), deletedBy: [...new Set([...(doc.deletedBy ?? []), ...add.deletedBy])].sort() };
 }
