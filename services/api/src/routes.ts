@@ -62,6 +62,7 @@ function hitView(d: IndexDoc) {
     participants: d.participants,
     employeeIds: d.employeeIds,
     unmapped: d.unmapped,
+    subject: d.subject,
     text: d.text,
     holds: d.holds,
     archive: d.archive,
