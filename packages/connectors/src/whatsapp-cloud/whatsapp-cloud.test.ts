@@ -237,7 +237,7 @@ describe('whatsapp-cloud connector: fixtures', () => {
     expect(envs.length).toBeGreaterThan(0);
     for (const e of envs) {
       expect(e.source.raw).toEqual(deliveryRef(body, 'application/json'));
-      expect((e.source.raw as { path: string }).path).toMatch(/^entry\.\d+\.changes\.\d+\.value\.(messages|statuses)\.\d+$/);
+      expect((e.source.raw as { path: string }).path).toMatch(/^entry\.\d+\.changes\.\d+\.value\.(messages|message_echoes|statuses)\.\d+$/);
       expect(e.channel).toBe('whatsapp');
       expect(e.tenant).toBe('acme');
       for (const p of [e.sender, ...e.recipients]) expect(p.value).toMatch(/^\+[1-9]\d{1,14}$/);
