@@ -36,6 +36,7 @@ describe('MediaWorker: vendor digests', () => {
   let published: Array<{ topic: string; messages: OutgoingMessage[] }>;
   let logged: Array<Record<string, unknown>>;
   let worker: MediaWorker;
+  let connector: AnyConnector & { fetched: number };
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'custody-media-'));
@@ -44,7 +45,7 @@ describe('MediaWorker: vendor digests', () => {
     published = [];
     logged = [];
     const bus = { publish: async (topic: string, messages: OutgoingMessage[]) => void published.push({ topic, messages }) } as unknown as Bus;
-    const connector = { id: 'test', fetchMedia: async () => ({ body: Readable.from([content]) }) } as unknown as AnyConnector;
+    connector = { id: 'test', fetched: 0, fetchMedia: async () => (connector.fetched++, { body: Readable.from([content]) }) } as unknown as AnyConnector & { fetched: number };
     const sink = new Writable({ write: (chunk, _enc, done) => done(void logged.push(JSON.parse(String(chunk)))) });
     worker = new MediaWorker({
       bus,
@@ -110,5 +111,14 @@ describe('MediaWorker: vendor digests', () => {
     const env = envelope();
     await worker.handleBatch([record(env)]);
     expect((await stored(env)).manifest).not.toBeNull();
+  });
+
+  test('a reference the connector says it does not serve (a LINE sticker) is left as the record, not fetched or dead-lettered', async () => {
+    connector.fetchable = (a) => !a.sourceRef!.startsWith('test:');
+    const env = envelope();
+    await worker.handleBatch([record(env)]);
+    expect(connector.fetched).toBe(0);
+    expect((await stored(env)).manifest).toBeNull();
+    expect(published).toEqual([]);
   });
 });

@@ -171,8 +171,7 @@ export class MediaWorker {
     } catch {
       return { status: 'ok' }; // the archiver dead-letters undecodable records; no second copy here
     }
-    const pending = pendingAttachments(env);
-    if (pending.length === 0) return { status: 'ok' };
+    if (pendingAttachments(env).length === 0) return { status: 'ok' };
     let instance: ResolvedInstance | undefined;
     try {
       instance = record.headers.instance ? this.deps.instances.get(record.headers.instance) : undefined;
@@ -183,6 +182,9 @@ export class MediaWorker {
     // some vendors' content can only be fetched on the firm's side (WeCom archive: Finance SDK); the reference is the record
     const fetchMedia = instance.connector.fetchMedia?.bind(instance.connector);
     if (!fetchMedia) return { status: 'ok' };
+    // references that name rather than locate (a LINE sticker) are not downloads
+    const pending = pendingAttachments(env).filter((a) => instance.connector.fetchable?.(a) ?? true);
+    if (pending.length === 0) return { status: 'ok' };
     const failing = opts.parkIfFailing ? this.backoff.failingSince(instance.id) : undefined;
     if (failing) return { status: 'vendor', reason: `instance ${instance.id} is backing off after ${failing.failures} failed fetches`, attempted: false };
     const ctx = this.deps.contextFor(instance);
