@@ -47,7 +47,7 @@ describe('signal connector: fixtures', () => {
   test('sticker-contact: a sticker is an attachment naming its pack and sticker (nothing to fetch); a shared contact card is searchable text', () => {
     const [sticker, contact] = run(fixture('sticker-contact'));
     expect(sticker).toMatchObject({ kind: 'message', direction: 'inbound', sender: ALICE, content: { format: 'signal/sticker' } });
-    expect(sticker!.attachments).toEqual([{ id: '+447700900123:1763800002000:sticker', kind: 'sticker', sourceRef: 'signal-sticker:9acc9e8aba563d26a4994e69263e3b25/3' }]);
+    expect(sticker!.attachments).toEqual([{ id: '+447700900123:1763800020000:sticker', kind: 'sticker', sourceRef: 'signal-sticker:9acc9e8aba563d26a4994e69263e3b25/3' }]);
     expect(signal.fetchable!(sticker!.attachments![0]!)).toBe(false);
     expect(signal.fetchable!({ id: 'a', kind: 'image', sourceRef: 'signal-attachment:a.jpg' })).toBe(true);
     expect(contact!.content).toEqual({ text: 'Bob Broker\nBroker Ltd\n+447700900456\nbob@broker.example', format: 'signal/contacts' });
