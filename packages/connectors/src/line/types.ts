@@ -42,7 +42,6 @@ export const LineMessage = z.looseObject({
   stickerId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'a sticker id').optional(),
   stickerResourceType: z.string().max(64).optional(),
   keywords: z.array(z.string().max(256)).max(100).optional(),
-  duration: z.int().nonnegative().optional(),
 });
 
 export const LineMessageEvent = LineEventBase.extend({ type: z.literal('message'), source: LineSource, message: LineMessage });
