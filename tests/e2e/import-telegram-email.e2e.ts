@@ -275,7 +275,7 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
       expect(first).toMatchObject({
         kind: 'message', channel: 'email', direction: 'outbound', sentAt: '2024-03-04T10:00:00.000Z',
         conversation: { id: `email:${firstId}`, type: 'group', title: `Ausführungsbestätigung ${sc.name} – 500 ACME` },
-        content: { text: `Subject: Ausführungsbestätigung ${sc.name} – 500 ACME\n\nPlease find the signed confirmation attached.`, format: 'email/plain' },
+        content: { subject: `Ausführungsbestätigung ${sc.name} – 500 ACME`, text: `Please find the signed confirmation attached.`, format: 'email/plain' },
         sender: { kind: 'email', value: 'jane.trader@acme.example', displayName: 'Trader, Jane' },
         recipients: [
           { kind: 'email', value: 'bob@client.example', displayName: 'Bob Smith' },
@@ -286,7 +286,7 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
         direction: 'inbound', sentAt: '2024-03-04T11:00:00.000Z',
         sender: { kind: 'email', value: 'bob@client.example', displayName: 'Bob Smith' },
         recipients: [{ kind: 'email', value: 'jane.trader@acme.example', displayName: 'Trader, Jane' }],
-        content: { text: `Subject: Re: confirmation\n\nGrüße Jane, die Überweisung ${sc.name} ist bestätigt. This line is long enough to be soft-wrapped.`, format: 'email/plain' },
+        content: { subject: 'Re: confirmation', text: `Grüße Jane, die Überweisung ${sc.name} ist bestätigt. This line is long enough to be soft-wrapped.`, format: 'email/plain' },
       });
       expect(reply.refs.replyTo).toBe(first.source.externalId);
       expect(reply.refs.replyTo).toBe(firstId);

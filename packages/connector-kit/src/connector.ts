@@ -83,6 +83,12 @@ export interface Connector<Config = unknown, Parsed = unknown> {
    * may reach. Declared here, by the connector, never taken from a tenant's config or a payload.
    */
   egress?: { baseUrl: string; hosts: readonly string[] };
+  /**
+   * Whether fetchMedia serves this attachment's reference (default: every reference). A reference
+   * that names something the vendor's content API does not serve (a LINE sticker: package and
+   * sticker id) is the record of it, not content to download.
+   */
+  fetchable?(attachment: Attachment): boolean;
   /** Streams an attachment whose payload carried only a reference (`sourceRef`) from the vendor's API, through `ctx.http`. */
   fetchMedia?(attachment: Attachment, config: Config, ctx: MediaContext): Promise<MediaContent>;
 }

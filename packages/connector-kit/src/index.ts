@@ -8,3 +8,4 @@ export * from './importer';
 export * from './vendor-http';
 export * from './secret';
 export * from './egress';
+export * from './digests';

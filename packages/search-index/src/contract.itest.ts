@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { requireStackEnv, uniqueName } from '../../../tests/support/stack';
 import { searchIndexContract } from './contract';
-import { EmbeddedIndex } from './embedded/embedded-index';
 import { OpenSearchIndex } from './opensearch/opensearch-index';
 
+// the embedded adapter runs the same contract as a unit test (embedded/embedded-contract.test.ts): it needs no server
 searchIndexContract('OpenSearch', async () => {
   const env = requireStackEnv();
   const prefix = `custody-${uniqueName()}`;
@@ -19,22 +16,5 @@ searchIndexContract('OpenSearch', async () => {
     },
     // port 1 refuses connections on 127.0.0.1
     unreachable: () => new OpenSearchIndex({ url: 'http://127.0.0.1:1', prefix }),
-  };
-});
-
-searchIndexContract('embedded', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'custody-index-'));
-  const index = new EmbeddedIndex({ dir });
-  return {
-    index,
-    cleanup: async () => {
-      await index.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-    unreachable: () => {
-      // a directory below a regular file can never be created or written
-      writeFileSync(join(dir, 'not-a-dir'), 'x');
-      return new EmbeddedIndex({ dir: join(dir, 'not-a-dir', 'index') });
-    },
   };
 });

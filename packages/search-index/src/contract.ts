@@ -104,6 +104,17 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { text: '?!' })).toEqual([]);
     });
 
+    test('text finds a record by its subject, alone or with words of the body, and returns the subject', async () => {
+      const t = tenant();
+      const mail = doc(t, `${t}-mail`, { subject: 'Ausführungsbestätigung ACME', text: 'Please find the signed confirmation attached.', sentAt: '2024-03-01T10:00:01Z' });
+      await upsert(mail, doc(t, `${t}-chat`, { text: 'confirmation of the ACME order', sentAt: '2024-03-01T10:00:00Z' }));
+      expect(await ids(t, { text: 'ausführungsbestätigung' })).toEqual([mail.id]);
+      expect(await ids(t, { text: 'Ausführungsbestätigung signed' })).toEqual([mail.id]);
+      expect(await ids(t, { text: 'acme confirmation' })).toEqual([mail.id, `${t}-chat`]);
+      expect(await ids(t, { text: 'ausführungsbestätigung order' })).toEqual([]);
+      expect((await index.get(t, mail.id))!.subject).toBe('Ausführungsbestätigung ACME');
+    });
+
     test('every filter is an exact term on its field', async () => {
       const t = tenant();
       const one = doc(t, `${t}-1`, { sentAt: '2024-03-01T10:00:01Z', channel: 'whatsapp', kind: 'message', conversationId: 'conv-A', participants: ['+15550000001', 'wa-1'], employeeIds: ['emp-A'], holds: ['hold-A'] });

@@ -30,6 +30,8 @@ export interface IndexDoc {
   direction: string;
   sentAt: string;
   capturedAt: string;
+  /** Subject line (email): matched by full-text search together with `text`, kept apart from it. */
+  subject?: string;
   text?: string;
   attachmentCount: number;
   refs: string[];
@@ -84,6 +86,7 @@ export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] =
     ...resolutionOf(env),
     sentAt: env.sentAt,
     capturedAt: env.capturedAt,
+    subject: env.content?.subject || undefined,
     text: text || undefined,
     attachmentCount: env.attachments?.length ?? 0,
     refs: unique([r.replyTo, r.edits, r.deletes, r.reactsTo, r.statusOf].filter((v): v is string => Boolean(v))),

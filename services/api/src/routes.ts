@@ -62,6 +62,7 @@ function hitView(d: IndexDoc) {
     participants: d.participants,
     employeeIds: d.employeeIds,
     unmapped: d.unmapped,
+    subject: d.subject,
     text: d.text,
     edited: (d.editedBy ?? []).length > 0,
     deleted: (d.deletedBy ?? []).length > 0,

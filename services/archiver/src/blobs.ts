@@ -20,6 +20,14 @@ export interface StoredBlob {
   created: boolean;
 }
 
+export type ContentDigest = 'md5' | 'sha1' | 'sha256';
+
+/** What was spooled, before anything is stored: its size and the digests asked for (SHA-256 always). */
+export interface SpooledContent {
+  size: number;
+  digests: Partial<Record<ContentDigest, Buffer>> & { sha256: Buffer };
+}
+
 export interface BlobRequest {
   tenant: string;
   /** A stream (vendor download) or a file on disk (export import). */
@@ -27,6 +35,10 @@ export interface BlobRequest {
   contentType?: string;
   retainUntil: Date;
   legalHold: boolean;
+  /** Digests to compute beside SHA-256 while spooling, for `accept` (e.g. to check the vendor's md5). */
+  alsoHash?: readonly ContentDigest[];
+  /** Judges the content once spooled, before anything is stored: when it throws, nothing is stored. */
+  accept?(content: SpooledContent): void;
 }
 
 /**
@@ -39,7 +51,11 @@ export async function storeBlob(store: ArchiveStore, req: BlobRequest): Promise<
   const spool = 'path' in req.source ? undefined : await mkdtemp(join(tmpdir(), 'custody-blob-'));
   try {
     const path = 'path' in req.source ? req.source.path : join(spool!, randomBytes(6).toString('hex'));
-    const { sha256, size } = 'path' in req.source ? await hashFile(path) : await spoolAndHash(req.source, path);
+    const algorithms = [...new Set<ContentDigest>(['sha256', ...(req.alsoHash ?? [])])];
+    const content = 'path' in req.source ? await hashFile(path, algorithms) : await spoolAndHash(req.source, path, algorithms);
+    req.accept?.(content);
+    const { size } = content;
+    const sha256 = content.digests.sha256.toString('hex');
     const storageKey = blobKey(req.tenant, sha256);
     // already stored: do not upload up to 2 GB again only to have the write-once put refuse it
     const existing = await store.head(storageKey);
@@ -65,8 +81,16 @@ export async function raiseLock(store: ArchiveStore, info: ObjectInfo, lock: { r
   if (lock.legalHold && !info.legalHold) await store.setLegalHold(info.key, info.versionId, true);
 }
 
-async function spoolAndHash(source: Readable, path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
+function hashes(algorithms: ContentDigest[]) {
+  const all = algorithms.map((a) => [a, createHash(a)] as const);
+  return {
+    update: (chunk: Buffer) => all.forEach(([, h]) => h.update(chunk)),
+    digests: () => Object.fromEntries(all.map(([a, h]) => [a, h.digest()])) as SpooledContent['digests'],
+  };
+}
+
+async function spoolAndHash(source: Readable, path: string, algorithms: ContentDigest[]): Promise<SpooledContent> {
+  const hash = hashes(algorithms);
   let size = 0;
   const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -77,13 +101,13 @@ async function spoolAndHash(source: Readable, path: string): Promise<{ sha256: s
     },
   });
   await pipeline(source, meter, createWriteStream(path, { mode: 0o600 }));
-  return { sha256: hash.digest('hex'), size };
+  return { digests: hash.digests(), size };
 }
 
-async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+async function hashFile(path: string, algorithms: ContentDigest[]): Promise<SpooledContent> {
   const { size } = await stat(path);
   if (size > MAX_BLOB_BYTES) throw new RejectedInputError('attachment_too_large', `${path} exceeds ${MAX_BLOB_BYTES} bytes`, 413);
-  const hash = createHash('sha256');
+  const hash = hashes(algorithms);
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return { sha256: hash.digest('hex'), size };
+  return { digests: hash.digests(), size };
 }

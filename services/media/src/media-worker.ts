@@ -8,6 +8,7 @@ import type { InstanceDirectory, ResolvedInstance } from '@custody/gateway';
 import type { Logger } from '@custody/logger';
 import { InstanceBackoff, type RetryBudget } from './instance-backoff';
 import type { AttachmentManifest } from './manifest';
+import { VendorDigestMismatch, vendorDigestCheck } from './vendor-digests';
 
 export interface MediaWorkerDeps {
   bus: Bus;
@@ -170,8 +171,7 @@ export class MediaWorker {
     } catch {
       return { status: 'ok' }; // the archiver dead-letters undecodable records; no second copy here
     }
-    const pending = pendingAttachments(env);
-    if (pending.length === 0) return { status: 'ok' };
+    if (pendingAttachments(env).length === 0) return { status: 'ok' };
     let instance: ResolvedInstance | undefined;
     try {
       instance = record.headers.instance ? this.deps.instances.get(record.headers.instance) : undefined;
@@ -182,6 +182,9 @@ export class MediaWorker {
     // some vendors' content can only be fetched on the firm's side (WeCom archive: Finance SDK); the reference is the record
     const fetchMedia = instance.connector.fetchMedia?.bind(instance.connector);
     if (!fetchMedia) return { status: 'ok' };
+    // references that name rather than locate (a LINE sticker) are not downloads
+    const pending = pendingAttachments(env).filter((a) => instance.connector.fetchable?.(a) ?? true);
+    if (pending.length === 0) return { status: 'ok' };
     const failing = opts.parkIfFailing ? this.backoff.failingSince(instance.id) : undefined;
     if (failing) return { status: 'vendor', reason: `instance ${instance.id} is backing off after ${failing.failures} failed fetches`, attempted: false };
     const ctx = this.deps.contextFor(instance);
@@ -197,7 +200,12 @@ export class MediaWorker {
           return { status: 'vendor', reason: `${att.id}: ${errorMessage(err.error)}`, attempted: true };
         }
         failures.push(`${att.id}: ${errorMessage(err.error)}`);
-        this.deps.logger.warn({ event: 'attachment_unfetchable', tenant: env.tenant, record: env.id, attachment: att.id, err: errorMessage(err.error) });
+        if (err.error instanceof VendorDigestMismatch) {
+          // what the vendor served is not what it described: nothing stored, the record dead-lettered with the reason
+          this.deps.logger.error({ event: 'attachment_digest_mismatch', tenant: env.tenant, instance: instance.id, record: env.id, attachment: att.id, mismatches: err.error.mismatches });
+        } else {
+          this.deps.logger.warn({ event: 'attachment_unfetchable', tenant: env.tenant, record: env.id, attachment: att.id, err: errorMessage(err.error) });
+        }
       }
     }
     this.backoff.succeeded(instance.id);
@@ -216,9 +224,9 @@ export class MediaWorker {
     media.body.once('error', (err) => (streamError ??= err));
     // the download's Content-Type is vendor-supplied too: only a valid media type is kept
     const mimeType = isMediaType(media.mimeType) ? media.mimeType : att.mimeType;
-    const blob = await storeBlob(this.deps.store, { tenant: env.tenant, source: media.body, contentType: mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 }).catch((err: unknown) => {
-      // a download cut off midway is the vendor's failure; a refused put is ours
-      throw streamError !== undefined ? new VendorFailure(streamError) : err;
+    const blob = await storeBlob(this.deps.store, { tenant: env.tenant, source: media.body, contentType: mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0, ...vendorDigestCheck(att) }).catch((err: unknown) => {
+      // a download cut off midway or content other than the vendor described is the vendor's failure; a refused put is ours
+      throw streamError !== undefined ? new VendorFailure(streamError) : err instanceof VendorDigestMismatch ? new VendorFailure(err) : err;
     });
     const manifest: AttachmentManifest = { recordId: env.id, attachmentId: att.id, storageKey: blob.storageKey, sha256: blob.sha256, size: blob.size, mimeType, fetchedAt: new Date().toISOString() };
     await this.deps.store.put({ key, body: Buffer.from(JSON.stringify(manifest)), contentType: 'application/json', retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });

@@ -48,7 +48,7 @@ describe('email: single .eml', () => {
       sender: { kind: 'email', value: 'jane.trader@acme.example', displayName: 'Jane Träder' },
       direction: 'outbound',
       sentAt: '2024-01-02T08:15:00.000Z',
-      content: { text: 'Subject: Order confirmation – ACME 500 shares €\n\nHi Bob,\n\nwe bought 500 ACME at 101.20 € for your account.\n\nJane', format: 'email/plain' },
+      content: { subject: 'Order confirmation – ACME 500 shares €', text: 'Hi Bob,\n\nwe bought 500 ACME at 101.20 € for your account.\n\nJane', format: 'email/plain' },
     });
     expect(d.recipients).toEqual([
       { kind: 'email', value: 'bob@client.example', displayName: 'Smith, Bob' },
@@ -70,7 +70,7 @@ describe('email: single .eml', () => {
       sentAt: '2024-01-03T22:30:00.000Z',
       conversation: { id: 'email:thread-root@client.example', type: 'direct', title: 'Re: Ausführungsbericht' },
       refs: { replyTo: 'request-1@client.example' },
-      content: { text: 'Subject: Re: Ausführungsbericht\n\nGrüße aus München - the fill report is attached.\nPrix: 101,20 EUR (½ filled)', format: 'email/plain' },
+      content: { subject: 'Re: Ausführungsbericht', text: 'Grüße aus München - the fill report is attached.\nPrix: 101,20 EUR (½ filled)', format: 'email/plain' },
     });
     expect(d.attachments).toEqual([
       { id: 'report-2@acme.example:0', kind: 'image', mimeType: 'image/png', fileName: 'chart.png' },
@@ -84,7 +84,7 @@ describe('email: single .eml', () => {
 
   test('HTML-only windows-1252 quoted-printable: text extracted, € decoded, scripts and tags dropped', async () => {
     const [item] = await collect(join(FIX, 'html-only.eml'));
-    expect(draft(item).content).toEqual({ text: 'Subject: Margin alert\n\nMargin call\nYour account is below the € 25,000 minimum & needs funding.\n- Deposit\n- Reduce exposure', format: 'email/html' });
+    expect(draft(item).content).toEqual({ subject: 'Margin alert', text: 'Margin call\nYour account is below the € 25,000 minimum & needs funding.\n- Deposit\n- Reduce exposure', format: 'email/html' });
     expect(draft(item).sentAt).toBe('2024-01-04T08:00:00.000Z');
   });
 
@@ -124,7 +124,7 @@ describe('email: mbox', () => {
   });
 
   test('">From " lines are unescaped one level; raw is the message without its "From " line', () => {
-    expect(draft(items[0]).content!.text).toBe('Subject: First\n\nA line that looked like an mbox separator:\nFrom the desk: all filled.\n>From quoted twice');
+    expect(draft(items[0]).content).toMatchObject({ subject: 'First', text: 'A line that looked like an mbox separator:\nFrom the desk: all filled.\n>From quoted twice' });
     expect(items[0]!.raw.body.toString().startsWith('From: Jane Trader')).toBe(true);
   });
 

@@ -45,8 +45,6 @@ export function emailDraft(raw: Buffer, ctx: ImportContext, location: string, fa
   const collected: Collected = { plain: [], html: [], attachments: [] };
   collect(root, collected);
   const body = (collected.plain.length ? collected.plain.join('\n') : htmlToText(collected.html.join('\n'))).replace(/\r\n?/g, '\n').replace(/^\n+|\s+$/g, '');
-  // the subject is part of what reviewers search: it leads the text, the message itself is in source.raw
-  const text = [subject && `Subject: ${subject}`, body].filter(Boolean).join('\n\n');
   const attachments = collected.attachments.map((part, i): Attachment => {
     const id = `${externalId}:${i}`;
     pending.push({ id, bytes: part.body });
@@ -66,7 +64,8 @@ export function emailDraft(raw: Buffer, ctx: ImportContext, location: string, fa
     direction: !account ? 'unknown' : sender.value === account ? 'outbound' : 'inbound',
     sentAt: vendorTime(ms, 'ms', ctx.receivedAt, `${location}: Date`),
     capturedAt: ctx.receivedAt.toISOString(),
-    content: { text: text || undefined, format: collected.plain.length ? 'email/plain' : collected.html.length ? 'email/html' : 'email' },
+    // the subject is its own searchable field: text is what the sender wrote, never prefixed with it
+    content: { subject: subject || undefined, text: body || undefined, format: collected.plain.length ? 'email/plain' : collected.html.length ? 'email/html' : 'email' },
     attachments: attachments.length ? attachments : undefined,
     refs: inReplyTo ? { replyTo: inReplyTo } : undefined,
   };

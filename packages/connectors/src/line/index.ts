@@ -1,7 +1,7 @@
 import type { Connector } from '@custody/connector-kit';
 import { parseJsonDelivery } from '@custody/connector-kit';
 import { RejectedInputError } from '@custody/errors';
-import { LINE_EGRESS, fetchLineContent } from './media';
+import { LINE_EGRESS, fetchLineContent, isLineContent } from './media';
 import { normalizeLine } from './normalize';
 import { LineConfig, LineWebhook } from './types';
 import { verifyLineSignature } from './verify';
@@ -20,5 +20,6 @@ export const lineMessaging: Connector<LineConfig, LineWebhook> = {
   },
   normalize: normalizeLine,
   fetchMedia: fetchLineContent,
+  fetchable: isLineContent,
   egress: LINE_EGRESS,
 };

@@ -86,10 +86,11 @@ describe('line connector: fixtures', () => {
     ]);
   });
 
+  // the official account receives what members post: inbound from the firm's side, without any directory entry
   test('group-messages: group and room messages, a reply with a mention, an image, a sticker, a location', () => {
     const [reply, image, sticker, location] = run(fixture('group-messages'));
     const group = { id: `line:${BOT_ID}:${GROUP_ID}`, type: 'group' };
-    const inGroup = { conversation: group, recipients: [{ kind: 'handle', value: GROUP_ID, platformId: GROUP_ID }], direction: 'unknown', sentAt: SENT_AT };
+    const inGroup = { conversation: group, recipients: [{ kind: 'handle', value: GROUP_ID, platformId: GROUP_ID }], direction: 'inbound', sentAt: SENT_AT };
     expect(reply).toMatchObject({
       ...inGroup,
       kind: 'message',
@@ -101,13 +102,14 @@ describe('line connector: fixtures', () => {
     expect(image).toMatchObject({ ...inGroup, sender: USER, content: { format: 'line/image' } });
     expect(image!.attachments).toEqual([{ id: '354718705033693861', kind: 'image', sourceRef: 'line-content:354718705033693861' }]);
     // no userId: LINE does not name senders on desktop clients
-    expect(sticker).toMatchObject({ ...inGroup, sender: { kind: 'handle', value: 'line:unknown-member' }, content: { format: 'line/sticker' } });
-    expect(sticker!.attachments).toBeUndefined();
+    expect(sticker).toMatchObject({ ...inGroup, sender: { kind: 'handle', value: 'line:unknown-member' } });
+    expect(sticker!.content).toEqual({ format: 'line/sticker', entities: [{ type: 'sticker', packageId: '11537', stickerId: '52002738', stickerResourceType: 'ANIMATION', keywords: ['cony', 'sally', 'Staring'] }] });
+    expect(sticker!.attachments).toEqual([{ id: '1501597916', kind: 'sticker', sourceRef: 'line-sticker:11537/52002738' }]);
     expect(location).toMatchObject({
       conversation: { id: `line:${BOT_ID}:${ROOM_ID}`, type: 'group' },
       sender: { kind: 'handle', value: 'U9c1d2e3f405162738495a6b7c8d9e0f1' },
       recipients: [{ kind: 'handle', value: ROOM_ID, platformId: ROOM_ID }],
-      direction: 'unknown',
+      direction: 'inbound',
       content: { text: 'ACME HQ\n1-3 Kioicho, Chiyoda-ku, Tokyo\n35.67966,139.73669', format: 'line/location' },
     });
   });
@@ -333,6 +335,12 @@ describe('line connector: hostile input', () => {
     expect(run(fixture('text-user'), 'application/json; charset=UTF-8')).toHaveLength(1);
   });
 
+  test('a sticker without its package or sticker id is rejected, its neighbours kept', () => {
+    const sticker = (message: Record<string, unknown>) => textEvent({}, { type: 'sticker', text: undefined, id: '1501597917', ...message });
+    const envs = run(webhook([sticker({ stickerId: '52002738' }), sticker({ packageId: '11537', stickerId: '../x' }), textEvent()]));
+    expect(envs.map((e) => e.content?.format)).toEqual(['line/text']);
+  });
+
   test('unknown extra fields are accepted (forward compatibility) and kept in source.raw', () => {
     const body = JSON.stringify({ destination: BOT_ID, brandNew: 1, events: [textEvent({ newField: { a: [1] } }, { markAsReadToken: 'm', future: true })] });
     const [env] = run(body);
@@ -403,6 +411,11 @@ describe('line connector: fetchMedia', () => {
 
   test('an unreachable API → DependencyUnavailableError', async () => {
     expect(await lineMessaging.fetchMedia!(attachment, config, operatorMedia(lineMessaging, 'http://127.0.0.1:1')).catch((e) => e)).toBeInstanceOf(DependencyUnavailableError);
+  });
+
+  test('stickers are not content the API serves: the media worker is told to leave their reference be', () => {
+    expect(lineMessaging.fetchable!(attachment)).toBe(true);
+    expect(lineMessaging.fetchable!({ id: '1501597916', kind: 'sticker', sourceRef: 'line-sticker:11537/52002738' })).toBe(false);
   });
 
   test('a sourceRef it does not understand is refused before any request', async () => {

@@ -7,6 +7,11 @@ import type { LineConfig } from './types';
 
 export const LINE_EGRESS = { baseUrl: 'https://api-data.line.me', hosts: ['api-data.line.me'] } as const;
 
+/** Only what a user sent is on the content API; a sticker reference (line-sticker:) names a sticker of LINE's catalogue. */
+export function isLineContent(attachment: Attachment): boolean {
+  return attachment.sourceRef?.startsWith('line-content:') ?? false;
+}
+
 /** Streams what a user sent (image, video, audio, file) from GET /v2/bot/message/{messageId}/content. */
 export async function fetchLineContent(attachment: Attachment, config: LineConfig, ctx: MediaContext): Promise<MediaContent> {
   const messageId = /^line-content:([A-Za-z0-9_-]{1,128})$/.exec(attachment.sourceRef ?? '')?.[1];

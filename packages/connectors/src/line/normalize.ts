@@ -41,7 +41,12 @@ interface Parties {
   direction: EnvelopeDraft['direction'];
 }
 
-/** LINE only delivers what users send; the bot (destination) is the other side in 1:1 chats. */
+/**
+ * LINE only delivers what users send to the firm's official account (destination): in a 1:1 chat
+ * and in the groups and rooms it is in, the firm's side receives, so every message is inbound from
+ * the account's own side. The directory refines it (an employee posting in a group is outbound or
+ * internal) but is never needed for it.
+ */
 function parties(source: LineSource, destination: string): Parties {
   const user = (id: string): Participant => ({ kind: 'handle', value: id, platformId: id });
   if (source.type === 'user') {
@@ -53,8 +58,7 @@ function parties(source: LineSource, destination: string): Parties {
     sender: source.userId ? user(source.userId) : { kind: 'handle', value: 'line:unknown-member' },
     recipients: [user(chatId)],
     conversation: { id: `line:${destination}:${chatId}`, type: 'group' },
-    // the bot only listens in groups; who is inside or outside is left to the central identity mapping
-    direction: 'unknown',
+    direction: 'inbound',
   };
 }
 
@@ -103,13 +107,22 @@ function content(m: LineMessage, at: string): EnvelopeDraft['content'] {
       const coordinates = `${required(m.latitude, `${at}.latitude`, 'location')},${required(m.longitude, `${at}.longitude`, 'location')}`;
       return { text: [m.title, m.address, coordinates].filter(Boolean).join('\n'), format };
     }
+    case 'sticker': {
+      required(m.packageId, `${at}.packageId`, 'sticker');
+      required(m.stickerId, `${at}.stickerId`, 'sticker');
+      // the text of a message or custom sticker is what the user wrote; the rest describes the sticker
+      const sticker = Object.entries({ type: 'sticker', packageId: m.packageId, stickerId: m.stickerId, stickerResourceType: m.stickerResourceType, keywords: m.keywords }).filter(([, v]) => v !== undefined);
+      return { ...(m.text !== undefined ? { text: m.text } : {}), format, entities: [Object.fromEntries(sticker)] };
+    }
     default:
-      // media, stickers and types we do not model are archived with the vendor JSON in source.raw
+      // media and types we do not model are archived with the vendor JSON in source.raw
       return { ...(m.text !== undefined ? { text: m.text } : {}), format };
   }
 }
 
 function attachments(m: LineMessage, at: string): Attachment[] | undefined {
+  // LINE's content API does not serve stickers: the reference names the sticker, the media worker leaves it be
+  if (m.type === 'sticker') return [{ id: m.id, kind: 'sticker', sourceRef: `line-sticker:${m.packageId}/${m.stickerId}` }];
   if (!isMediaType(m.type)) return undefined;
   if (m.type === 'file') {
     required(m.fileName, `${at}.fileName`, 'file');

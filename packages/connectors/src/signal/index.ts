@@ -3,7 +3,7 @@ import type { Connector } from '@custody/connector-kit';
 import { parseJsonDelivery } from '@custody/connector-kit';
 import { formatIssues } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
-import { fetchSignalAttachment } from './media';
+import { fetchSignalAttachment, isSignalAttachment } from './media';
 import { normalizeSignal } from './normalize';
 import { SignalConfig, SignalNotification, type SignalParsed } from './types';
 import { verifySignalBearer } from './verify';
@@ -30,4 +30,5 @@ export const signal: Connector<SignalConfig, SignalParsed> = {
   },
   normalize: normalizeSignal,
   fetchMedia: fetchSignalAttachment,
+  fetchable: isSignalAttachment,
 };

@@ -7,6 +7,11 @@ import { DependencyUnavailableError, RejectedInputError } from '@custody/errors'
 
 const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
 
+/** Only attachments are in signal-cli's attachments directory; a sticker reference names pack and sticker. */
+export function isSignalAttachment(att: Attachment): boolean {
+  return att.sourceRef?.startsWith('signal-attachment:') ?? false;
+}
+
 /**
  * Signal has no vendor API to download from: the firm's signal-cli (which the forwarder relays)
  * downloads every attachment itself and stores it as <attachments directory>/<id>. Custody reads it

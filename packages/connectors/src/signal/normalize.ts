@@ -145,15 +145,31 @@ function messageDraft(data: SignalDataMessage, f: Frame, at: string, edits?: num
   const common = base(data, f, at);
   const quote = data.quote ? party(data.quote.authorNumber, data.quote.authorUuid, data.quote.author, `${at}.quote.authorNumber`) : undefined;
   const replyTo = quote && data.quote ? `${quote.key}:${data.quote.id}` : undefined;
-  const format = data.message ? 'signal/text' : data.sticker ? 'signal/sticker' : data.attachments?.length ? 'signal/attachment' : 'signal/other';
+  const format = data.message ? 'signal/text' : data.sticker ? 'signal/sticker' : data.attachments?.length ? 'signal/attachment' : data.contacts?.length ? 'signal/contacts' : 'signal/other';
   const refs = edits !== undefined ? { edits: `${f.authorKey}:${edits}`, ...(replyTo && { replyTo }) } : replyTo ? { replyTo } : undefined;
+  const all = [...(attachments(data, common.source.externalId) ?? []), ...sticker(data, common.source.externalId)];
   return {
     ...common,
     kind: edits !== undefined ? 'edit' : 'message',
-    content: { text: data.message ?? undefined, format },
-    attachments: attachments(data, common.source.externalId),
+    content: { text: data.message ?? contactsText(data), format },
+    attachments: all.length ? all : undefined,
     refs,
   };
+}
+
+/** A sticker of a pack: the reference names pack and sticker (signal-cli keeps sticker files apart from attachments, so nothing is fetched). */
+function sticker(data: SignalDataMessage, externalId: string): Attachment[] {
+  const s = data.sticker;
+  if (!s?.packId || s.stickerId == null) return [];
+  return [{ id: `${externalId}:sticker`, kind: 'sticker', sourceRef: `signal-sticker:${s.packId}/${s.stickerId}` }];
+}
+
+/** Shared contact cards as searchable text: name, organization, numbers, addresses. */
+function contactsText(data: SignalDataMessage): string | undefined {
+  const cards = (data.contacts ?? []).map((c) =>
+    [c.name?.display || [c.name?.given, c.name?.family].filter(Boolean).join(' '), c.organization, ...(c.phone ?? []).map((p) => p.value), ...(c.email ?? []).map((e) => e.value)].filter(Boolean).join('\n'),
+  );
+  return cards.filter(Boolean).join('\n\n') || undefined;
 }
 
 function attachments(data: SignalDataMessage, externalId: string): Attachment[] | undefined {

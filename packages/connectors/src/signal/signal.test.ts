@@ -13,7 +13,7 @@ const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
 const SENT_AT = '2025-11-22T08:26:40.000Z'; // fixture timestamp 1763800000000
 const ALICE = { kind: 'phone', value: '+447700900123', platformId: '5b7f2c1e-8d3a-4b6f-9e21-0c4d8a7b6f10', displayName: 'Alice Smith' } as const;
 const SELF = { kind: 'phone', value: ACCOUNT } as const;
-const FIXTURES = ['text', 'group-attachments', 'quote-reply', 'reactions-batch', 'remote-delete', 'edit', 'sync-sent'];
+const FIXTURES = ['text', 'group-attachments', 'quote-reply', 'reactions-batch', 'remote-delete', 'edit', 'sync-sent', 'sticker-contact'];
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', `${name}.json`));
 
@@ -44,6 +44,16 @@ function notification(data: Record<string, unknown> = {}, envelope: Record<strin
 const json = (v: unknown) => JSON.stringify(v);
 
 describe('signal connector: fixtures', () => {
+  test('sticker-contact: a sticker is an attachment naming its pack and sticker (nothing to fetch); a shared contact card is searchable text', () => {
+    const [sticker, contact] = run(fixture('sticker-contact'));
+    expect(sticker).toMatchObject({ kind: 'message', direction: 'inbound', sender: ALICE, content: { format: 'signal/sticker' } });
+    expect(sticker!.attachments).toEqual([{ id: '+447700900123:1763800020000:sticker', kind: 'sticker', sourceRef: 'signal-sticker:9acc9e8aba563d26a4994e69263e3b25/3' }]);
+    expect(signal.fetchable!(sticker!.attachments![0]!)).toBe(false);
+    expect(signal.fetchable!({ id: 'a', kind: 'image', sourceRef: 'signal-attachment:a.jpg' })).toBe(true);
+    expect(contact!.content).toEqual({ text: 'Bob Broker\nBroker Ltd\n+447700900456\nbob@broker.example', format: 'signal/contacts' });
+    expect(contact!.attachments).toBeUndefined();
+  });
+
   test('connector identity', () => {
     expect(signal.id).toBe('signal');
     expect(signal.channel).toBe('signal');

@@ -26,8 +26,20 @@ const dataFields = {
     .nullish(),
   remoteDelete: z.looseObject({ timestamp: ms }).nullish(),
   groupInfo: z.looseObject({ groupId: z.string().min(1).max(256), groupName: str, type: str }).nullish(),
-  sticker: z.looseObject({}).nullish(),
-  contacts: z.array(z.unknown()).nullish(),
+  // packId: hex in current signal-cli, base64 in older versions
+  sticker: z.looseObject({ packId: z.string().regex(/^[A-Za-z0-9+/=_-]{1,128}$/, 'a sticker pack id').nullish(), stickerId: z.int().nonnegative().nullish() }).nullish(),
+  // shared contact cards, read for searchable text only: a shape we do not expect leaves the text out, never the message
+  contacts: z
+    .array(
+      z.looseObject({
+        name: z.looseObject({ display: str, given: str, family: str }).nullish(),
+        phone: z.array(z.looseObject({ value: str })).nullish(),
+        email: z.array(z.looseObject({ value: str })).nullish(),
+        organization: str,
+      }),
+    )
+    .nullish()
+    .catch(undefined),
 };
 
 export const SignalDataMessage = z.looseObject({ timestamp: ms, ...dataFields });

@@ -28,9 +28,15 @@ function party(value: string | undefined, field: string, callSid: string): Parti
   return { kind: 'phone', value: toE164(value, field) };
 }
 
+/**
+ * Twilio's Direction is the firm's side of the call: its number called (inbound), its app or a
+ * <Dial> placing a call (outbound-api, outbound-dial), and on an Elastic SIP trunk calls from the
+ * phone network to the firm's PBX (origination) or from the PBX out (termination). Recording
+ * callbacks carry no Direction: unknown there, the call's own records have it.
+ */
 function direction(value: string | undefined): Draft['direction'] {
-  if (value === 'inbound') return 'inbound';
-  return value?.startsWith('outbound') ? 'outbound' : 'unknown';
+  if (value === 'inbound' || value === 'trunking-originating') return 'inbound';
+  return value?.startsWith('outbound') || value === 'trunking-terminating' ? 'outbound' : 'unknown';
 }
 
 /** The legs of a call and their recordings share the parent call's conversation: voice:<AccountSid>:<root CallSid>. */

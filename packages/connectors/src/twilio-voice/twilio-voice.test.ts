@@ -161,9 +161,11 @@ describe('twilio-voice connector: fixtures', () => {
     expect(env!.call!.endedAt).toBeUndefined();
   });
 
-  test('outbound-api is outbound; an unknown Direction is unknown', () => {
+  test('outbound-api is outbound; SIP trunk origination inbound, termination outbound; an unknown Direction is unknown', () => {
     expect(run(call({ Direction: 'outbound-api' }))[0]!.direction).toBe('outbound');
-    expect(run(call({ Direction: 'trunking-originating' }))[0]!.direction).toBe('unknown');
+    expect(run(call({ Direction: 'trunking-originating' }))[0]!.direction).toBe('inbound');
+    expect(run(call({ Direction: 'trunking-terminating' }))[0]!.direction).toBe('outbound');
+    expect(run(call({ Direction: 'sideways' }))[0]!.direction).toBe('unknown');
     expect(run(call({ Direction: undefined }))[0]!.direction).toBe('unknown');
   });
 

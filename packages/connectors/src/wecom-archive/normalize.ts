@@ -1,11 +1,12 @@
 import { RejectedInputError } from '@custody/errors';
 import type { Attachment, EnvelopeDraft, Participant } from '@custody/envelope';
-import { isolateEvent, rawSource, vendorTime, type NormalizeContext, type NormalizeResult } from '@custody/connector-kit';
+import { isolateEvent, rawSource, vendorDigest, vendorDigests, vendorTime, type NormalizeContext, type NormalizeResult } from '@custody/connector-kit';
 import type { z } from 'zod';
 import { ArchiveMessage, ArchiveRecord, ArchiveSwitch, type ArchiveParsed } from './types';
 
 const CONNECTOR = 'wecom-archive';
-const MEDIA = { image: 'image', voice: 'voice', video: 'video', file: 'document', emotion: 'sticker' } as const;
+// voip_doc_share: a file shared during a voice or video call, a file like any other
+const MEDIA = { image: 'image', voice: 'voice', video: 'video', file: 'document', emotion: 'sticker', voip_doc_share: 'document' } as const;
 type MediaType = keyof typeof MEDIA;
 const isMediaType = (type: string): type is MediaType => Object.hasOwn(MEDIA, type);
 
@@ -101,7 +102,8 @@ function text(m: ArchiveMessage, at: string): string | undefined {
     case 'markdown':
       return m.info?.content;
     case 'file':
-      return m.file?.filename;
+    case 'voip_doc_share':
+      return m[m.msgtype]?.filename;
     case 'location':
       return m.location && join(m.location.title, m.location.address, `${m.location.latitude},${m.location.longitude}`);
     case 'link':
@@ -121,7 +123,10 @@ function text(m: ArchiveMessage, at: string): string | undefined {
   }
 }
 
-/** Archive media is fetched with the Finance SDK's GetMediaData (sdkfileid), on the firm's side: references only here. */
+/**
+ * Archive media is fetched with the Finance SDK's GetMediaData (sdkfileid), on the firm's side:
+ * references only here, with the md5sum and size the archive gives, so the fetched file can be checked.
+ */
 function attachments(m: ArchiveMessage, at: string): Attachment[] | undefined {
   if (!isMediaType(m.msgtype)) return undefined;
   const media = m[m.msgtype];
@@ -133,6 +138,7 @@ function attachments(m: ArchiveMessage, at: string): Attachment[] | undefined {
       kind: MEDIA[m.msgtype],
       fileName: sized.filename,
       size: sized.filesize ?? sized.voice_size ?? sized.imagesize,
+      ...vendorDigests(vendorDigest('md5', media.md5sum)),
       sourceRef: `wecom-sdkfile:${media.sdkfileid}`,
     },
   ];

@@ -28,6 +28,7 @@ export const ArchiveMessage = z.looseObject({
   video: z.looseObject({ ...sdkFile, filesize: size.optional(), play_length: z.number().optional() }).optional(),
   file: z.looseObject({ ...sdkFile, filename: z.string().max(1024).optional(), fileext: z.string().max(64).optional(), filesize: size.optional() }).optional(),
   emotion: z.looseObject({ ...sdkFile, imagesize: size.optional(), type: z.number().optional() }).optional(),
+  voip_doc_share: z.looseObject({ ...sdkFile, filename: z.string().max(1024).optional(), filesize: size.optional() }).optional(),
   revoke: z.looseObject({ pre_msgid: z.string().min(1).max(512) }).optional(),
   location: z.looseObject({ longitude: z.number(), latitude: z.number(), address: z.string().optional(), title: z.string().optional() }).optional(),
   link: z.looseObject({ title: z.string().optional(), description: z.string().optional(), link_url: z.string().optional() }).optional(),

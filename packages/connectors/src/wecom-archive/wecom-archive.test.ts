@@ -44,8 +44,9 @@ describe('wecom-archive connector: fixtures', () => {
       ['11788441727514772650_1603875624', 'message', 'internal', 'wecom/link'],
       ['8891446340739254950_1603875826', 'message', 'inbound', 'wecom/agree'],
       ['5285733018823123581_1603875745', 'message', 'outbound', 'wecom/text'],
+      ['16527954622422422847_1594199256', 'message', 'outbound', 'wecom/voip_doc_share'],
     ]);
-    const [textMsg, image, voice, video, file, emotion, location, link, agree, group] = envs;
+    const [textMsg, image, voice, video, file, emotion, location, link, agree, group, callFile] = envs;
     expect(textMsg).toEqual({
       schema: 'custody.envelope/v1',
       id: expect.stringMatching(/^[0-9a-f]{40}$/),
@@ -73,16 +74,23 @@ describe('wecom-archive connector: fixtures', () => {
         id: 'CAQQvPnc4QUY0On2rYSAgAMgooLa0Q8=:image',
         kind: 'image',
         size: 70961,
+        vendorDigests: [{ algorithm: 'md5', encoding: 'hex', value: '50de8e5ae8ffe4f1df7a93841f71993a' }],
         sourceRef: expect.stringMatching(/^wecom-sdkfile:CtYBMzA2OTAy/),
       },
     ]);
-    expect(voice!.attachments![0]).toMatchObject({ kind: 'voice', size: 6810 });
+    const md5 = (value: string) => ({ vendorDigests: [{ algorithm: 'md5', encoding: 'hex', value }] });
+    expect(voice!.attachments![0]).toMatchObject({ kind: 'voice', size: 6810, ...md5('9db09c7fa627c9e53f17736c786a74d5') });
     expect(voice!.sender).toEqual(h('wmGAgeDQAAdBjb8CK4ieMPRm7Cqm-9VA'));
     expect(voice!.conversation.id).toBe(`${CORP}:kenshin:wmGAgeDQAAdBjb8CK4ieMPRm7Cqm-9VA`);
-    expect(video!.attachments![0]).toMatchObject({ kind: 'video', size: 15169724 });
-    expect(file!.attachments![0]).toMatchObject({ kind: 'document', fileName: '资料.docx', size: 18181 });
+    expect(video!.attachments![0]).toMatchObject({ kind: 'video', size: 15169724, ...md5('d06fc80c01d6fbffcca3b229ba41eac6') });
+    expect(file!.attachments![0]).toMatchObject({ kind: 'document', fileName: '资料.docx', size: 18181, ...md5('18e93fc2ea884df23b3d2d3b8667b9f0') });
     expect(file!.content!.text).toBe('资料.docx');
-    expect(emotion!.attachments![0]).toMatchObject({ kind: 'sticker', size: 962604 });
+    expect(emotion!.attachments![0]).toMatchObject({ kind: 'sticker', size: 962604, ...md5('b178a3c0ef9734f4fd08ef39d9b5ae1e') });
+    // a file shared during a call is a file like any other
+    expect(callFile!.attachments).toEqual([
+      { id: '16527954622422422847_1594199256:voip_doc_share', kind: 'document', fileName: '欢迎使用微盘.pdf.pdf', size: 4400654, ...md5('ff893900f24e55e216e617a40e5c4648'), sourceRef: expect.stringMatching(/^wecom-sdkfile:/) },
+    ]);
+    expect(callFile!.content!.text).toBe('欢迎使用微盘.pdf.pdf');
     expect(location!.content!.text).toBe('xxx管理中心\n北京市xxx区xxx路xxx大厦x座\n39.911125799,116.586285899');
     expect(link!.content!.text).toContain('邀请你加入群聊\n技术支持群');
     expect(agree!.content!.text).toBe('wmGAgeDQAAvQeaTqWwkMTxGMkvI7OOuQ agreed to chat archiving');
@@ -227,6 +235,11 @@ describe('wecom-archive connector: hostile input', () => {
     expect(rejection(() => run(json([text({ msgtype: 'file', text: undefined })])), 'schema_violation').message).toContain('0.file');
     expect(rejection(() => run(json([{ msgid: 'S', action: 'switch', time: 1 }])), 'schema_violation').message).toContain('0.user');
     expect(rejection(() => run(json([text({ action: 'forward' })])), 'schema_violation').message).toContain('0.action');
+  });
+
+  test('an md5sum that is no md5 (empty, truncated) is not kept as a vendor digest; the attachment still is', () => {
+    const envs = run(json([text({ msgtype: 'image', text: undefined, image: { md5sum: '50de8e5a', filesize: 3, sdkfileid: 'x' } })]));
+    expect(envs[0]!.attachments![0]).toEqual({ id: expect.any(String), kind: 'image', size: 3, sourceRef: 'wecom-sdkfile:x' });
   });
 
   test('a very large text is archived intact; an oversized msgid is rejected without echoing it', () => {

@@ -1,6 +1,6 @@
 import { RejectedInputError } from '@custody/errors';
 import { formatIssues, type Attachment, type EnvelopeDraft, type Participant } from '@custody/envelope';
-import { isolateEvent, rawSource, toE164, vendorTime, type NormalizeContext, type NormalizeResult } from '@custody/connector-kit';
+import { isolateEvent, rawSource, toE164, vendorDigest, vendorDigests, vendorTime, type NormalizeContext, type NormalizeResult } from '@custody/connector-kit';
 import type { z } from 'zod';
 import { WaMessage, WaStatus, WaValue, type WaWebhook } from './types';
 
@@ -22,7 +22,7 @@ export function normalizeWhatsApp(payload: WaWebhook, ctx: NormalizeContext): No
   payload.entry.forEach((entry, e) =>
     entry.changes.forEach((change, c) => {
       // Other fields (template status, account updates) are account events, not communications.
-      if (change.field !== 'messages') return;
+      if (change.field !== 'messages' && change.field !== 'smb_message_echoes') return;
       const parsed = WaValue.safeParse(change.value);
       if (!parsed.success) throw new RejectedInputError('schema_violation', `whatsapp webhook: entry.${e}.changes.${c}.value: ${formatIssues(parsed.error.issues)}`);
       const value = parsed.data;
@@ -36,10 +36,12 @@ export function normalizeWhatsApp(payload: WaWebhook, ctx: NormalizeContext): No
         names: new Map((value.contacts ?? []).flatMap((ct) => [ct.wa_id, ct.user_id].filter(Boolean).map((id) => [id!, ct.profile?.name ?? ''] as const))),
       };
       const at = `entry.${e}.changes.${c}.value`;
-      (value.messages ?? []).forEach((m, i) => {
-        const path = `${at}.messages.${i}`;
-        drafts.push(...isolateEvent(path, () => messageDraft(checked(WaMessage, m, path), account, ctx, path)));
-      });
+      for (const list of ['messages', 'message_echoes'] as const) {
+        (value[list] ?? []).forEach((m, i) => {
+          const path = `${at}.${list}.${i}`;
+          drafts.push(...isolateEvent(path, () => messageDraft(checked(WaMessage, m, path), account, ctx, path)));
+        });
+      }
       (value.statuses ?? []).forEach((st, i) => {
         const path = `${at}.statuses.${i}`;
         drafts.push(...isolateEvent(path, () => statusDraft(checked(WaStatus, st, path), account, ctx, path)));
@@ -75,10 +77,19 @@ function base(ctx: NormalizeContext, account: Account, externalId: string, sentA
   };
 }
 
+/**
+ * Direction is the business number's own side: what it received is inbound, what it sent (echoes
+ * of messages sent from the WhatsApp Business app, from = the business number) outbound.
+ */
 function messageDraft(m: WaMessage, account: Account, ctx: NormalizeContext, at: string): EnvelopeDraft {
-  const sender = customer(m.from, m.from_user_id, account, `${at}.from`);
   const sentAt = vendorTime(Number(m.timestamp), 's', ctx.receivedAt, `${at}.timestamp`);
-  const common = { ...base(ctx, account, m.id, sentAt, sender), sender, recipients: [account.business], direction: 'inbound' as const };
+  const sentByFirm = m.from !== undefined && toE164(m.from, `${at}.from`) === account.business.value;
+  if (sentByFirm && m.to === undefined && m.to_user_id === undefined) throw new RejectedInputError('schema_violation', `${at}.to: required when the business number sent the message`);
+  const other = sentByFirm ? customer(m.to, m.to_user_id, account, `${at}.to`) : customer(m.from, m.from_user_id, account, `${at}.from`);
+  const common = {
+    ...base(ctx, account, m.id, sentAt, other),
+    ...(sentByFirm ? { sender: account.business, recipients: [other], direction: 'outbound' as const } : { sender: other, recipients: [account.business], direction: 'inbound' as const }),
+  };
   if (m.type === 'reaction') {
     if (!m.reaction) throw new RejectedInputError('schema_violation', `${at}.reaction: required for type reaction`);
     return { ...common, kind: 'reaction', refs: { reactsTo: m.reaction.message_id, emoji: m.reaction.emoji ?? '' } };
@@ -99,10 +110,25 @@ function content(m: WaMessage, at: string): EnvelopeDraft['content'] {
     }
     case 'button':
       return { text: m.button?.text ?? m.button?.payload, format: 'whatsapp/button' };
+    case 'interactive': {
+      // the user's choice from a button or list, or a flow's answer: what they picked is the communication
+      const i = m.interactive;
+      const reply = i?.button_reply ?? i?.list_reply;
+      const text = reply ? [reply.title, i?.list_reply?.description].filter(Boolean).join('\n') : [i?.nfm_reply?.body, i?.nfm_reply?.response_json].filter(Boolean).join('\n');
+      return { text: text || undefined, format: 'whatsapp/interactive' };
+    }
+    case 'contacts': {
+      // shared contact cards: names, numbers, addresses and company as searchable text (the full cards stay in source.raw)
+      const cards = (m.contacts ?? []).map((c) => [c.name?.formatted_name, c.org?.company, ...(c.phones ?? []).map((p) => p.phone ?? p.wa_id), ...(c.emails ?? []).map((e) => e.email)].filter(Boolean).join('\n'));
+      return { text: cards.filter(Boolean).join('\n\n') || undefined, format: 'whatsapp/contacts' };
+    }
+    case 'system':
+      // e.g. "User A changed from +1… to +1…": the notice WhatsApp shows in the chat
+      return { text: m.system?.body, format: 'whatsapp/system' };
     default: {
       const media = isMediaType(m.type) ? m[m.type] : undefined;
       if (media) return { text: media.caption, format: `whatsapp/${m.type}` };
-      // Types we do not model (contacts, interactive, order, system, unsupported) are archived, not dropped:
+      // Types we do not model (order, unsupported, …) are archived, not dropped:
       // the vendor JSON is in source.raw and the error title, if any, becomes searchable text.
       const errors = (m.errors ?? []).map((err) => err.title ?? err.message).filter(Boolean).join('; ');
       return { text: errors || undefined, format: `whatsapp/${m.type}` };
@@ -122,6 +148,8 @@ function attachments(m: WaMessage, at: string): Attachment[] | undefined {
       mimeType: media.mime_type,
       fileName: media.filename,
       sha256: media.sha256,
+      // Meta's sha256 of the file (base64 in webhooks): the media worker checks the download against it
+      ...vendorDigests(vendorDigest('sha256', media.sha256)),
       sourceRef: `whatsapp-media:${media.id}`,
       caption: media.caption,
     },

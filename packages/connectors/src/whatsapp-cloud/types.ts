@@ -23,6 +23,9 @@ export const WaMessage = z.looseObject({
   from: digits.optional(),
   /** Business-scoped user id: sent instead of (or beside) the phone number for username users. */
   from_user_id: z.string().min(1).max(256).optional(),
+  /** Set on message echoes (smb_message_echoes): the user the business sent the message to. */
+  to: digits.optional(),
+  to_user_id: z.string().min(1).max(256).optional(),
   timestamp: unixSeconds,
   type: z.string().min(1).max(64),
   text: z.looseObject({ body: z.string() }).optional(),
@@ -35,7 +38,28 @@ export const WaMessage = z.looseObject({
   context: z.looseObject({ id: z.string().optional(), from: z.string().optional(), forwarded: z.boolean().optional() }).optional(),
   location: z.looseObject({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
   button: z.looseObject({ text: z.string().optional(), payload: z.string().optional() }).optional(),
-  interactive: z.looseObject({ type: z.string() }).optional(),
+  interactive: z
+    .looseObject({
+      type: z.string(),
+      button_reply: z.looseObject({ id: z.string().optional(), title: z.string().optional() }).optional(),
+      list_reply: z.looseObject({ id: z.string().optional(), title: z.string().optional(), description: z.string().optional() }).optional(),
+      nfm_reply: z.looseObject({ name: z.string().optional(), body: z.string().optional(), response_json: z.string().optional() }).optional(),
+    })
+    // read for searchable text only: a shape we do not expect leaves the text out, never the message
+    .optional()
+    .catch(undefined),
+  contacts: z
+    .array(
+      z.looseObject({
+        name: z.looseObject({ formatted_name: z.string().optional() }).optional(),
+        phones: z.array(z.looseObject({ phone: z.string().optional(), wa_id: z.string().optional() })).optional(),
+        emails: z.array(z.looseObject({ email: z.string().optional() })).optional(),
+        org: z.looseObject({ company: z.string().optional() }).optional(),
+      }),
+    )
+    .optional()
+    .catch(undefined),
+  system: z.looseObject({ body: z.string().optional(), type: z.string().optional() }).optional().catch(undefined),
   errors: z.array(WaError).optional(),
 }).refine((m) => m.from !== undefined || m.from_user_id !== undefined, { message: 'message needs from or from_user_id', path: ['from'] });
 
@@ -54,6 +78,8 @@ export const WaValue = z.looseObject({
   contacts: z.array(z.looseObject({ wa_id: z.string().optional(), user_id: z.string().optional(), profile: z.looseObject({ name: z.string().optional() }).optional() })).optional(),
   // events are checked one by one in normalize, so one bad event does not sink its neighbours
   messages: z.array(z.unknown()).optional(),
+  /** smb_message_echoes: what the business sent from the WhatsApp Business app (coexistence). */
+  message_echoes: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
 });
 

@@ -105,15 +105,45 @@ describe('whatsapp-cloud connector: fixtures', () => {
       kind: 'image',
       mimeType: 'image/jpeg',
       sha256: 'UTcp+DmkX4HeUV0b5A/1Am4hI54sVfSjpSaFTOrbMUE=',
+      vendorDigests: [{ algorithm: 'sha256', encoding: 'base64', value: 'UTcp+DmkX4HeUV0b5A/1Am4hI54sVfSjpSaFTOrbMUE=' }],
       sourceRef: 'whatsapp-media:1003383421387256',
       caption: 'Signed term sheet',
     });
+    // "b1a2c3d4" is no SHA-256: kept as the vendor reported it, but not as a digest to verify against
+    expect(doc!.sha256).toBe('b1a2c3d4');
+    expect(doc!.vendorDigests).toBeUndefined();
     expect(doc).toMatchObject({ id: '1003383421387257', kind: 'document', fileName: 'statement-q3.pdf', mimeType: 'application/pdf', caption: 'Q3 statement' });
     expect(audio).toMatchObject({ id: '1003383421387258', kind: 'voice', mimeType: 'audio/ogg; codecs=opus' });
     expect(video).toMatchObject({ id: '1003383421387259', kind: 'video', caption: 'walkthrough' });
     expect(sticker).toMatchObject({ id: '1003383421387260', kind: 'sticker', mimeType: 'image/webp' });
     expect(envs.map((e) => e.content?.text)).toEqual(['Signed term sheet', 'Q3 statement', undefined, 'walkthrough', undefined]);
     expect(envs.map((e) => e.content?.format)).toEqual(['whatsapp/image', 'whatsapp/document', 'whatsapp/audio', 'whatsapp/video', 'whatsapp/sticker']);
+  });
+
+  test('message echoes (smb_message_echoes): what the business number sent is outbound, to the user, in the same conversation', () => {
+    const [echo, ...more] = run(fixture('message-echoes'));
+    expect(more).toHaveLength(0);
+    expect(echo).toMatchObject({
+      kind: 'message',
+      direction: 'outbound',
+      sender: BUSINESS,
+      recipients: [{ kind: 'phone', value: '+16505551234', platformId: '16505551234' }],
+      conversation: CONVERSATION,
+      source: { externalId: 'wamid.ECHO1', accountId: PHONE_NUMBER_ID },
+      content: { text: 'Your order of 500 ACME is confirmed.', format: 'whatsapp/text' },
+    });
+  });
+
+  test('a message from the business number without a recipient is rejected, its neighbours kept', () => {
+    const envs = run(json(webhook([textMessage({ from: '15550783881', id: 'wamid.NOTO' }), textMessage()])));
+    expect(envs.map((e) => [e.source.externalId, e.direction])).toEqual([['wamid.T1', 'inbound']]);
+  });
+
+  test('contacts and interactive replies carry searchable text, not only source.raw', () => {
+    const [contacts, button, list] = run(fixture('contacts-interactive'));
+    expect(contacts!.content).toEqual({ text: 'Barbara J. Johnson\nLucky Shrub\n+1 (940) 555-1234\nbjohnson@luckyshrub.com', format: 'whatsapp/contacts' });
+    expect(button).toMatchObject({ content: { text: 'Yes, execute', format: 'whatsapp/interactive' }, refs: { replyTo: 'wamid.QUESTION1' } });
+    expect(list!.content).toEqual({ text: 'Express\nNext day delivery', format: 'whatsapp/interactive' });
   });
 
   test('audio without voice:true stays audio', () => {
@@ -201,20 +231,20 @@ describe('whatsapp-cloud connector: fixtures', () => {
     expect(envs[0]!.attachments).toBeUndefined();
   });
 
-  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported'])('%s: source.raw references the exact fixture bytes and its event in every envelope', (name) => {
+  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported', 'message-echoes', 'contacts-interactive'])('%s: source.raw references the exact fixture bytes and its event in every envelope', (name) => {
     const body = fixture(name);
     const envs = run(body);
     expect(envs.length).toBeGreaterThan(0);
     for (const e of envs) {
       expect(e.source.raw).toEqual(deliveryRef(body, 'application/json'));
-      expect((e.source.raw as { path: string }).path).toMatch(/^entry\.\d+\.changes\.\d+\.value\.(messages|statuses)\.\d+$/);
+      expect((e.source.raw as { path: string }).path).toMatch(/^entry\.\d+\.changes\.\d+\.value\.(messages|message_echoes|statuses)\.\d+$/);
       expect(e.channel).toBe('whatsapp');
       expect(e.tenant).toBe('acme');
       for (const p of [e.sender, ...e.recipients]) expect(p.value).toMatch(/^\+[1-9]\d{1,14}$/);
     }
   });
 
-  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported'])('%s: the same input twice gives the same ids and envelopes', (name) => {
+  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported', 'message-echoes', 'contacts-interactive'])('%s: the same input twice gives the same ids and envelopes', (name) => {
     const first = run(fixture(name));
     const second = run(fixture(name));
     expect(second.map((e) => e.id)).toEqual(first.map((e) => e.id));
@@ -225,7 +255,7 @@ describe('whatsapp-cloud connector: fixtures', () => {
   });
 
   test('ids are unique across all fixtures', () => {
-    const ids = ['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported'].flatMap((n) => run(fixture(n)).map((e) => e.id));
+    const ids = ['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported', 'message-echoes', 'contacts-interactive'].flatMap((n) => run(fixture(n)).map((e) => e.id));
     expect(new Set(ids).size).toBe(ids.length);
   });
 

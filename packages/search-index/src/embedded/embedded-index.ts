@@ -2,7 +2,7 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CustodyError, DependencyUnavailableError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { IndexDoc, Resolution, Revisions } from '../document';
-import { recordMappings } from '../opensearch/mappings';
+import { FULL_TEXT_FIELDS, recordMappings } from '../opensearch/mappings';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
 import { tokenize } from './analyzer';
@@ -26,8 +26,8 @@ const MIN_LOG_LINES_TO_COMPACT = 1000;
 
 /**
  * Full-text index for single-node deployments, with the OpenSearch adapter's query semantics:
- * `text` matches every token of the standard analyzer (operator AND), every other filter is an
- * exact term, hits sort by sentAt desc then id asc. Documents are keyed by id alone, as they are in
+ * `text` matches every token of the standard analyzer (operator AND) across subject and text, every
+ * other filter is an exact term, hits sort by sentAt desc then id asc. Documents are keyed by id alone, as they are in
  * the OpenSearch index; tenant isolation is enforced on every read and write. Writes are durable
  * when they resolve (see DocLog) and visible at once. One process owns `dir`.
  */
@@ -202,12 +202,12 @@ export class EmbeddedIndex implements SearchIndex {
     if (old) {
       this.entries.delete(id);
       remove(this.byTenant, old.doc.tenant, id);
-      for (const token of tokenize(old.doc.text ?? '')) remove(this.postings, token, id);
+      for (const token of fullText(old.doc)) remove(this.postings, token, id);
     }
     if (op.op === 'del') return;
     this.entries.set(id, { doc: op.doc, sentAt: epochMillis(op.doc.sentAt) });
     add(this.byTenant, op.doc.tenant, id);
-    for (const token of tokenize(op.doc.text ?? '')) add(this.postings, token, id);
+    for (const token of fullText(op.doc)) add(this.postings, token, id);
   }
 
   /** Ids that can match: every query token must occur (no tokens at all matches nothing, as in OpenSearch). */
@@ -218,6 +218,11 @@ export class EmbeddedIndex implements SearchIndex {
     sets.sort((a, b) => a.size - b.size);
     return [...sets[0]!].filter((id) => sets.every((s) => s.has(id)));
   }
+}
+
+/** The tokens the query's `text` is matched against: one posting set over all full-text fields, as cross_fields does. */
+function fullText(doc: IndexDoc): Set<string> {
+  return new Set(FULL_TEXT_FIELDS.flatMap((f) => tokenize(doc[f] ?? '')));
 }
 
 function termMatches(value: unknown, wanted: string): boolean {

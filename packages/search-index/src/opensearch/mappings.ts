@@ -20,6 +20,7 @@ export const recordMappings = {
     sentAt: { type: 'date', format: 'strict_date_optional_time' },
     capturedAt: { type: 'date', format: 'strict_date_optional_time' },
     // standard analyzer: built into core, so the integ-test distribution (no analysis-common) serves it
+    subject: { type: 'text', analyzer: 'standard' },
     text: { type: 'text', analyzer: 'standard' },
     attachmentCount: { type: 'integer' },
     refs: { type: 'keyword' },
@@ -33,6 +34,9 @@ export const recordMappings = {
     holds: { type: 'keyword' },
   },
 } as const;
+
+/** What the query's `text` matches: every word in one of these fields. */
+export const FULL_TEXT_FIELDS = ['subject', 'text'] as const;
 
 export const recordSettings = {
   number_of_shards: 1,

@@ -3,7 +3,7 @@ import { DependencyUnavailableError, errorMessage } from '@custody/errors';
 import type { IndexDoc, Resolution, Revisions } from '../document';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
-import { recordMappings, recordSettings } from './mappings';
+import { FULL_TEXT_FIELDS, recordMappings, recordSettings } from './mappings';
 
 export interface OpenSearchIndexOptions {
   url: string;
@@ -35,8 +35,6 @@ export class OpenSearchIndex implements SearchIndex {
       }),
     );
     const exists = await this.call('index exists', () => this.client.indices.exists({ index: this.index }));
-    // an index made by an earlier version learns the fields added since (adding fields is always allowed)
-    if (exists.body) await this.call('put mapping', () => this.client.indices.putMapping({ index: this.index, body: recordMappings as never }));
     if (!exists.body) {
       try {
         await this.client.indices.create({ index: this.index });
@@ -45,6 +43,10 @@ export class OpenSearchIndex implements SearchIndex {
           throw new DependencyUnavailableError('opensearch', `create index ${this.index}: ${errorMessage(err)}`, err);
         }
       }
+    } else {
+      // the template shapes new indices only; an index created by an earlier version gets the fields
+      // added since (adding fields is allowed on a live index, changing one is not and fails loudly here)
+      await this.call('put mapping', () => this.client.indices.putMapping({ index: this.index, body: recordMappings as never }));
     }
   }
 
@@ -80,7 +82,8 @@ export class OpenSearchIndex implements SearchIndex {
     const q = SearchQuery.parse(query);
     const filter: unknown[] = [{ term: { tenant } }];
     const must: unknown[] = [];
-    if (q.text) must.push({ match: { text: { query: q.text, operator: 'and' } } });
+    // cross_fields: every word must occur, in the subject or in the text (one field as far as AND is concerned)
+    if (q.text) must.push({ multi_match: { query: q.text, fields: [...FULL_TEXT_FIELDS], type: 'cross_fields', operator: 'and' } });
     if (q.participant) filter.push({ term: { participants: q.participant } });
     if (q.channel) filter.push({ term: { channel: q.channel } });
     if (q.kind) filter.push({ term: { kind: q.kind } });
