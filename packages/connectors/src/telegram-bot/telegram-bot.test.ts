@@ -278,6 +278,7 @@ describe('telegram-bot connector: service messages', () => {
     expect(timer.content!.action).toEqual({ type: 'message_auto_delete_timer_changed', actor: SHEENA, details: { message_auto_delete_timer_changed: { message_auto_delete_time: 86400 } } });
     const photo = one(update({ message: textMessage({ text: undefined, new_chat_photo: [{ file_id: 'small', file_unique_id: 'AQADs', width: 160, height: 160 }, { file_id: 'big', file_unique_id: 'AQADb', width: 640, height: 640 }] }) }));
     expect(photo).toMatchObject({ kind: 'status', content: { action: { type: 'new_chat_photo', actor: SHEENA } }, attachments: [{ id: 'AQADb', kind: 'image', sourceRef: 'telegram-file:big' }] });
+    rejection(() => run(update({ message: textMessage({ text: undefined, new_chat_photo: [] }) })), 'schema_violation');
     const created = one(update({ message: textMessage({ text: undefined, group_chat_created: true }) }));
     expect(created.content!.action).toEqual({ type: 'group_chat_created', actor: SHEENA });
   });

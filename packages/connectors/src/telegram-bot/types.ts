@@ -63,7 +63,7 @@ export const TgMessage = z
     new_chat_members: z.array(TgUser).optional(),
     left_chat_member: TgUser.optional(),
     new_chat_title: z.string().optional(),
-    new_chat_photo: z.array(TgPhotoSize).optional(),
+    new_chat_photo: z.array(TgPhotoSize).min(1).optional(),
     // a MaybeInaccessibleMessage: only its chat, id and date (0 when inaccessible) are certain
     pinned_message: z.looseObject({ message_id: id, chat: z.looseObject({ id }), date: z.int().nonnegative() }).optional(),
     video_chat_ended: z.looseObject({ duration: z.int().nonnegative() }).optional(),
