@@ -118,13 +118,13 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
     test('imports the chat: messages searchable, edit and reply refs, the photo a verified locked blob, the bad message quarantined', async () => {
       stderr = '';
       const summary = await runImport(sc.config, options, io);
-      // service, 4 messages, the edit record; the message with a string id is rejected
+      // the call, 4 messages, the edit record; the message with a string id is rejected
       expect(summary).toMatchObject({ accepted: 6, quarantined: 1, publishedNow: 6, quarantinedNow: 1, exitCode: 2 });
       expect(summary.resumedAfter).toBeUndefined();
       expect(stderr).toContain('6 accepted, 1 quarantined');
 
       const found = await searchUntil('the telegram records to be searchable', { conversation }, 6);
-      expect(found.hits.map((h) => h.kind).sort()).toEqual(['edit', 'message', 'message', 'message', 'message', 'status']);
+      expect(found.hits.map((h) => h.kind).sort()).toEqual(['call', 'edit', 'message', 'message', 'message', 'message']);
       // every good message by its text, the entity array joined
       for (const text of ['Please buy 500 ACME at', 'Will do', 'Filled at 101.20', 'Signed ticket']) {
         const body = await search({ text: `${text} ${sc.name}`, kind: 'message' });
@@ -135,7 +135,14 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
       const records = await envelopesOf(found.hits);
       const id = (n: number) => `${conversation}:${n}`;
       expect([...records.keys()].sort()).toEqual([id(1), id(2), id(3), id(4), `${id(4)}:edited:${base + 400}`, id(6)].sort());
-      expect(records.get(id(1))).toMatchObject({ kind: 'status', sender: { value: 'user222222222' }, content: { text: 'Bob Smith phone_call', format: 'telegram/service/phone_call' } });
+      expect(records.get(id(1))).toMatchObject({
+        kind: 'call',
+        sender: { value: 'user222222222' },
+        recipients: [{ value: ACCOUNT }],
+        direction: 'inbound',
+        call: { status: 'hangup', durationSec: 42, from: { value: 'user222222222' }, to: { value: ACCOUNT } },
+        content: { format: 'telegram/service/phone_call' },
+      });
       const entityText = records.get(id(2));
       expect(entityText).toMatchObject({
         kind: 'message', direction: 'inbound', sentAt: '2024-03-04T10:01:00.000Z',
@@ -151,6 +158,8 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
       expect(edit.refs.edits).toBe(id(4));
       expect(records.get(edit.refs.edits)).toMatchObject({ kind: 'message', sentAt: '2024-03-04T10:03:00.000Z', content: { text: `Filled at 101.20 ${sc.name}` } });
       expect(edit).toMatchObject({ sentAt: '2024-03-04T10:06:40.000Z', content: { text: `Filled at 101.20 ${sc.name}`, format: 'telegram/edited' } });
+      expect(edit.refs.originalSentAt).toBe('2024-03-04T10:03:00.000Z');
+      expect(records.get(id(4))!.refs).toMatchObject({ editedAt: '2024-03-04T10:06:40.000Z' });
 
       const withPhoto = records.get(id(6));
       const expected = sha256(photo);

@@ -43,8 +43,16 @@ test('emails match case-insensitively; platform ids are tried too', () => {
   const d = draft('+16505551234', [], '2025-05-01T00:00:00Z');
   const email = resolveIdentities({ ...d, sender: { kind: 'email', value: 'alice@acme.example' } }, directory);
   expect(email.sender.employeeId).toBe('alice');
-  const handle = new Directory([{ tenant: 'acme', employeeId: 'dave', identifiers: [{ kind: 'handle', value: 'tg:42' }] }]);
-  expect(resolveIdentities({ ...d, sender: { kind: 'handle', value: '@dave', platformId: 'tg:42' } }, handle).sender.employeeId).toBe('dave');
+  const handle = new Directory([{ tenant: 'acme', employeeId: 'dave', identifiers: [{ kind: 'handle', value: 'U042' }] }]);
+  expect(resolveIdentities({ ...d, sender: { kind: 'handle', value: '@dave', platformId: 'U042' } }, handle).sender.employeeId).toBe('dave');
+});
+
+test('a Telegram user resolves by user<id>, the one form the bot connector and the export importer both write', () => {
+  const d = draft('+16505551234', [], '2025-05-01T00:00:00Z');
+  const telegram = new Directory([{ tenant: 'acme', employeeId: 'dave', identifiers: [{ kind: 'handle', value: 'user42' }] }]);
+  const bot = { kind: 'handle', value: 'user42', platformId: 'user42', displayName: 'Dave Jones (@dave)' } as const;
+  const exported = { kind: 'handle', value: 'user42', platformId: 'user42', displayName: 'Dave Jones' } as const;
+  for (const sender of [bot, exported]) expect(resolveIdentities({ ...d, sender }, telegram).sender.employeeId).toBe('dave');
 });
 
 test('resolving an archived record again follows the directory as it is now', () => {

@@ -134,7 +134,11 @@ function drafts(data: SignalDataMessage, f: Frame, at: string): EnvelopeDraft[] 
     return [{ ...base(data, f, at), kind: 'reaction', refs: { reactsTo: `${target.key}:${r.targetSentTimestamp}`, emoji: r.isRemove ? '' : r.emoji } }];
   }
   // "delete for everyone" can only target the deleter's own message
-  if (data.remoteDelete) return [{ ...base(data, f, at), kind: 'deletion', refs: { deletes: `${f.authorKey}:${data.remoteDelete.timestamp}` } }];
+  // a message's id is its sent timestamp, so a deletion and an edit also say when the original was sent
+  if (data.remoteDelete) {
+    const originalSentAt = vendorTime(data.remoteDelete.timestamp, 'ms', f.ctx.receivedAt, `${at}.remoteDelete.timestamp`);
+    return [{ ...base(data, f, at), kind: 'deletion', refs: { deletes: `${f.authorKey}:${data.remoteDelete.timestamp}`, originalSentAt } }];
+  }
   const hasContent = data.message || data.attachments?.length || data.sticker || data.contacts?.length || data.quote;
   // timer changes and group metadata updates are control messages, not communications
   if (!hasContent && (data.isExpirationUpdate || data.groupInfo?.type === 'UPDATE')) return [];
@@ -146,7 +150,8 @@ function messageDraft(data: SignalDataMessage, f: Frame, at: string, edits?: num
   const quote = data.quote ? party(data.quote.authorNumber, data.quote.authorUuid, data.quote.author, `${at}.quote.authorNumber`) : undefined;
   const replyTo = quote && data.quote ? `${quote.key}:${data.quote.id}` : undefined;
   const format = data.message ? 'signal/text' : data.sticker ? 'signal/sticker' : data.attachments?.length ? 'signal/attachment' : data.contacts?.length ? 'signal/contacts' : 'signal/other';
-  const refs = edits !== undefined ? { edits: `${f.authorKey}:${edits}`, ...(replyTo && { replyTo }) } : replyTo ? { replyTo } : undefined;
+  const original = edits !== undefined ? { edits: `${f.authorKey}:${edits}`, originalSentAt: vendorTime(edits, 'ms', f.ctx.receivedAt, at.replace(/dataMessage$/, 'targetSentTimestamp')) } : undefined;
+  const refs = original ? { ...original, ...(replyTo && { replyTo }) } : replyTo ? { replyTo } : undefined;
   const all = [...(attachments(data, common.source.externalId) ?? []), ...sticker(data, common.source.externalId)];
   return {
     ...common,

@@ -128,13 +128,16 @@ describe('signal connector: fixtures', () => {
 
   test('remote-delete: a deletion pointing at the sender\'s own earlier message', () => {
     const [env] = run(fixture('remote-delete'));
-    expect(env).toMatchObject({ kind: 'deletion', sender: ALICE, refs: { deletes: '+447700900123:1763799500000' }, source: { externalId: '+447700900123:1763800000000' } });
+    // the deleted message's id is its sent timestamp: when it was sent is kept beside the reference
+    expect(env).toMatchObject({ kind: 'deletion', sender: ALICE, sentAt: '2025-11-22T08:26:40.000Z', refs: { deletes: '+447700900123:1763799500000', originalSentAt: '2025-11-22T08:18:20.000Z' }, source: { externalId: '+447700900123:1763800000000' } });
     expect(env!.content).toBeUndefined();
   });
 
   test('edit: an edit envelope pointing at the original, with the new text', () => {
     const [env] = run(fixture('edit'));
     expect(env).toMatchObject({ kind: 'edit', refs: { edits: '+447700900123:1763799500000' }, content: { text: 'Please sell 300 ACME before the close' }, source: { externalId: '+447700900123:1763800000000' } });
+    // dated at the edit, with the original's send time (its id) beside the reference
+    expect(env).toMatchObject({ sentAt: '2025-11-22T08:26:40.000Z', refs: { originalSentAt: '2025-11-22T08:18:20.000Z' } });
   });
 
   test('sync-sent (subscription form): sent by the account owner from another device is outbound to the destination', () => {
@@ -156,7 +159,7 @@ describe('signal connector: fixtures', () => {
     const [toGroup] = run(sent({ destination: null, destinationNumber: null, destinationUuid: null, timestamp: 1763800000000, message: 'to all', groupInfo: group }));
     expect(toGroup).toMatchObject({ direction: 'outbound', recipients: [], conversation: { id: `signal:${ACCOUNT}:group:R3JvdXBJZA==`, type: 'group', title: 'Desk' } });
     const [edit] = run(sent({ destinationNumber: '+447700900123', editMessage: { targetSentTimestamp: 1763799000000, dataMessage: { timestamp: 1763800000000, message: 'fixed' } } }));
-    expect(edit).toMatchObject({ kind: 'edit', direction: 'outbound', refs: { edits: `${ACCOUNT}:1763799000000` }, content: { text: 'fixed' } });
+    expect(edit).toMatchObject({ kind: 'edit', direction: 'outbound', refs: { edits: `${ACCOUNT}:1763799000000`, originalSentAt: '2025-11-22T08:10:00.000Z' }, content: { text: 'fixed' } });
   });
 
   test('a sender hiding their number is identified by uuid, in ids and references alike', () => {

@@ -19,7 +19,8 @@ export const telegramBot: Connector<TelegramBotConfig, TelegramParsed> = {
     // updates never name the bot they were delivered to, and conversation ids need it
     if (!config) throw new RejectedInputError('config_required', 'telegram webhook: the connector config (botToken or botId) is needed to know which bot received the update');
     const update = parseJsonBody(raw, TgUpdate, 'telegram webhook');
-    return { update, botId: config.botId ?? config.botToken.slice(0, config.botToken.indexOf(':')) };
+    // the config schema requires one of the two
+    return { update, botId: config.botId ?? config.botToken!.slice(0, config.botToken!.indexOf(':')) };
   },
   normalize: normalizeTelegram,
   fetchMedia: fetchTelegramFile,

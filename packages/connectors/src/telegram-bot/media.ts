@@ -20,6 +20,7 @@ export const TELEGRAM_EGRESS = { baseUrl: 'https://api.telegram.org', hosts: ['a
 export async function fetchTelegramFile(attachment: Attachment, config: TelegramBotConfig, ctx: MediaContext): Promise<MediaContent> {
   const fileId = /^telegram-file:([\w-]{1,512})$/.exec(attachment.sourceRef ?? '')?.[1];
   if (!fileId) throw new RejectedInputError('bad_source_ref', `telegram media: attachment ${attachment.id}: sourceRef must be telegram-file:<file_id>`);
+  if (!config.botToken) throw new RejectedInputError('media_not_configured', 'telegram media: botToken is not configured, media cannot be downloaded');
   const base = (ctx.baseUrl ?? TELEGRAM_EGRESS.baseUrl).replace(/\/+$/, '');
 
   const info = await request(ctx.http, `${base}/bot${config.botToken}/getFile?${new URLSearchParams({ file_id: fileId })}`, 'getFile');

@@ -1,8 +1,10 @@
 import { RejectedInputError } from '@custody/errors';
-import type { Attachment, EnvelopeDraft, Participant } from '@custody/envelope';
+import type { Attachment, EnvelopeDraft } from '@custody/envelope';
 import { isolateEvent, rawSource, vendorTime, type NormalizeContext, type NormalizeResult } from '@custody/connector-kit';
 import type { z } from 'zod';
-import { MESSAGE_FIELDS, TgMessage, type MessageField, type TelegramParsed, type TgChat } from './types';
+import { botParticipant, chatParticipant, userParticipant } from './participants';
+import { serviceAction, serviceField, videoChatCall } from './service';
+import { MESSAGE_FIELDS, TgMessage, type MessageField, type TelegramParsed } from './types';
 
 const CONNECTOR = 'telegram-bot';
 // venue before location: a venue message carries a location too
@@ -48,16 +50,17 @@ function messageRef(botId: string, chatId: number, messageId: number): string {
 function messageDraft(m: TgMessage, field: MessageField, botId: string, ctx: NormalizeContext): EnvelopeDraft {
   const isEdit = field === 'edited_message' || field === 'edited_channel_post';
   if (isEdit && m.edit_date === undefined) throw new RejectedInputError('schema_violation', `telegram webhook: ${field}.edit_date: required for an edit`);
-  const sentAt = isEdit ? vendorTime(m.edit_date!, 's', ctx.receivedAt, `${field}.edit_date`) : vendorTime(m.date, 's', ctx.receivedAt, `${field}.date`);
+  const date = vendorTime(m.date, 's', ctx.receivedAt, `${field}.date`);
   const ref = messageRef(botId, m.chat.id, m.message_id);
   const direct = m.chat.type === 'private';
-  const bot: Participant = { kind: 'handle', value: `tg:${botId}`, platformId: botId };
   const reply = m.reply_to_message ? messageRef(botId, m.reply_to_message.chat?.id ?? m.chat.id, m.reply_to_message.message_id) : undefined;
-  const refs = { ...(isEdit ? { edits: ref } : {}), ...(reply ? { replyTo: reply } : {}) };
-  return {
+  // an edit is dated when it was made and keeps the original's send time beside the reference
+  const refs = { ...(isEdit ? { edits: ref, originalSentAt: date } : {}), ...(reply ? { replyTo: reply } : {}) };
+  // when a chat speaks (channel post, anonymous admin) it is the sender; `from` is then absent or a placeholder bot
+  const sender = m.sender_chat ? chatParticipant(m.sender_chat) : userParticipant(m.from!);
+  const common = {
     tenant: ctx.tenant,
-    kind: isEdit ? 'edit' : 'message',
-    channel: 'telegram',
+    channel: 'telegram' as const,
     source: {
       connector: CONNECTOR,
       externalId: isEdit ? `${ref}:edit:${m.edit_date}` : ref,
@@ -67,31 +70,26 @@ function messageDraft(m: TgMessage, field: MessageField, botId: string, ctx: Nor
     },
     conversation: {
       id: `telegram:${botId}:${m.chat.id}`,
-      type: direct ? 'direct' : m.chat.type === 'channel' ? 'channel' : 'group',
+      type: direct ? ('direct' as const) : m.chat.type === 'channel' ? ('channel' as const) : ('group' as const),
       ...(m.chat.title !== undefined ? { title: m.chat.title } : {}),
     },
-    // when a chat speaks (channel post, anonymous admin) it is the sender; `from` is then absent or a placeholder bot
-    sender: m.sender_chat ? chatParticipant(m.sender_chat) : userParticipant(m.from!),
-    recipients: [direct ? bot : chatParticipant(m.chat)],
+    sender,
+    recipients: [direct ? botParticipant(botId) : chatParticipant(m.chat)],
     // a private chat is someone writing to the bot; in groups and channels the bot only listens, and
     // who counts as inside or outside is left to the central identity mapping
-    direction: direct ? 'inbound' : 'unknown',
-    sentAt,
+    direction: direct ? ('inbound' as const) : ('unknown' as const),
+    sentAt: isEdit ? vendorTime(m.edit_date!, 's', ctx.receivedAt, `${field}.edit_date`) : date,
     capturedAt: ctx.receivedAt.toISOString(),
-    content: content(m),
     attachments: attachments(m),
-    ...(Object.keys(refs).length ? { refs } : {}),
   };
-}
-
-function userParticipant(u: NonNullable<TgMessage['from']>): Participant {
-  const name = [u.first_name, u.last_name].filter(Boolean).join(' ');
-  return { kind: 'handle', value: u.username ? `@${u.username}` : `tg:${u.id}`, platformId: String(u.id), ...(name ? { displayName: name } : {}) };
-}
-
-function chatParticipant(c: TgChat): Participant {
-  const name = c.title ?? [c.first_name, c.last_name].filter(Boolean).join(' ');
-  return { kind: 'handle', value: c.username ? `@${c.username}` : `tg:${c.id}`, platformId: String(c.id), ...(name ? { displayName: name } : {}) };
+  const service = isEdit ? undefined : serviceField(m);
+  if (service) {
+    const format = `telegram/service/${service}`;
+    const call = videoChatCall(m, service, sender);
+    if (call) return { ...common, kind: 'call', content: { format }, call };
+    return { ...common, kind: 'status', content: { format, action: serviceAction(m, service, sender, (chatId, messageId) => messageRef(botId, chatId, messageId)) } };
+  }
+  return { ...common, kind: isEdit ? 'edit' : 'message', content: content(m), ...(Object.keys(refs).length ? { refs } : {}) };
 }
 
 function content(m: TgMessage): EnvelopeDraft['content'] {
@@ -113,7 +111,8 @@ function describe(m: TgMessage): string | undefined {
 function attachments(m: TgMessage): Attachment[] | undefined {
   const out: Attachment[] = [];
   // Telegram sends every size it made of a photo; the largest is the original worth archiving
-  const photo = m.photo?.reduce((best, p) => (p.width * p.height > best.width * best.height || (p.width * p.height === best.width * best.height && (p.file_size ?? 0) > (best.file_size ?? 0)) ? p : best));
+  // a new chat photo (service message) comes in sizes too
+  const photo = (m.photo ?? m.new_chat_photo)?.reduce((best, p) => (p.width * p.height > best.width * best.height || (p.width * p.height === best.width * best.height && (p.file_size ?? 0) > (best.file_size ?? 0)) ? p : best));
   if (photo) out.push(attachment(photo, 'image', m.caption));
   for (const [field, kind] of FILE_FIELDS) {
     const f = m[field];

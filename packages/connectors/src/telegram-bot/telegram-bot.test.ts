@@ -1,23 +1,30 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
-import type { Attachment, Envelope } from '@custody/envelope';
+import { normalizePayload, parseConnectorConfig, type WebhookRequest } from '@custody/connector-kit';
+import type { Attachment, Envelope, EnvelopeDraft, Participant } from '@custody/envelope';
 import { DependencyUnavailableError, RejectedInputError } from '@custody/errors';
 import { telegramBot } from './index';
+import { telegramExport } from '../telegram-export';
 import { TelegramBotConfig } from './types';
 import { rejection, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
 
 const BOT_ID = '7012345678';
-const config = TelegramBotConfig.parse({ botToken: `${BOT_ID}:AAF1xV9pQe7bT3Jm0kLr2sWc8yZu4dNhGi0`, secretToken: 'tg-secret-0123456789abcdef' });
+const SECRET = 'tg-secret-0123456789abcdef';
+const config = TelegramBotConfig.parse({ botToken: `${BOT_ID}:AAF1xV9pQe7bT3Jm0kLr2sWc8yZu4dNhGi0`, secretToken: SECRET });
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
 const SENT_AT = '2025-11-22T08:26:40.000Z'; // fixture date 1763800000
 const USER_ID = 5123456789;
-const SHEENA = { kind: 'handle', value: '@sheena_n', platformId: String(USER_ID), displayName: 'Sheena Nelson' } as const;
-const BOT = { kind: 'handle', value: `tg:${BOT_ID}`, platformId: BOT_ID } as const;
+// the export importer's form: one identifier for the person whichever way the record came in
+const SHEENA = { kind: 'handle', value: `user${USER_ID}`, platformId: `user${USER_ID}`, displayName: 'Sheena Nelson (@sheena_n)' } as const;
+const BOT = { kind: 'handle', value: `user${BOT_ID}`, platformId: `user${BOT_ID}` } as const;
 const PRIVATE = { id: `telegram:${BOT_ID}:${USER_ID}`, type: 'direct' } as const;
-const FIXTURES = ['text-private', 'photo-group', 'document-reply', 'voice', 'audio', 'video', 'sticker', 'edited-message', 'channel-post', 'edited-channel-post'];
+const FIXTURES = [
+  'text-private', 'photo-group', 'document-reply', 'voice', 'audio', 'video', 'sticker', 'edited-message', 'channel-post', 'edited-channel-post',
+  'pinned-message', 'new-chat-members', 'left-chat-member', 'new-chat-title', 'video-chat-ended',
+];
 
 function fixture(name: string): Buffer {
   return readFileSync(join(__dirname, 'fixtures', `${name}.json`));
@@ -94,8 +101,9 @@ describe('telegram-bot connector: fixtures', () => {
     expect(env).toMatchObject({
       kind: 'message',
       conversation: { id: `telegram:${BOT_ID}:-4012345678`, type: 'group', title: 'Deal Room' },
-      sender: { kind: 'handle', value: 'tg:5234567890', platformId: '5234567890', displayName: 'Omar' },
-      recipients: [{ kind: 'handle', value: 'tg:-4012345678', platformId: '-4012345678', displayName: 'Deal Room' }],
+      sender: { kind: 'handle', value: 'user5234567890', platformId: 'user5234567890', displayName: 'Omar' },
+      // a basic group (-<id>) is chat<id>, as Telegram Desktop exports it
+      recipients: [{ kind: 'handle', value: 'chat4012345678', platformId: 'chat4012345678', displayName: 'Deal Room' }],
       direction: 'unknown',
       content: { text: 'Signed term sheet, page 1', format: 'telegram/photo', entities: [{ offset: 0, length: 6, type: 'italic' }] },
       source: { externalId: `${BOT_ID}:-4012345678:88` },
@@ -144,13 +152,14 @@ describe('telegram-bot connector: fixtures', () => {
       sentAt: '2025-11-22T08:26:55.000Z', // edit_date, not the original date
       source: { externalId: `${BOT_ID}:${USER_ID}:4411:edit:1763800015` },
       content: { text: 'Can you buy 400 shares of ACME at market?', format: 'telegram/text' },
-      refs: { edits: original.source.externalId },
+      refs: { edits: original.source.externalId, originalSentAt: original.sentAt },
     });
     expect(edit.id).not.toBe(original.id);
   });
 
   test('channel-post: the channel is the sender, direction unknown', () => {
-    const research = { kind: 'handle', value: '@acme_research', platformId: '-1009876543210', displayName: 'ACME Research' };
+    // a supergroup or channel (-100<id>) is channel<id>, as Telegram Desktop exports it
+    const research = { kind: 'handle', value: 'channel9876543210', platformId: 'channel9876543210', displayName: 'ACME Research (@acme_research)' };
     const post = one(fixture('channel-post'));
     expect(post).toMatchObject({
       kind: 'message',
@@ -166,14 +175,14 @@ describe('telegram-bot connector: fixtures', () => {
       direction: 'unknown',
       sentAt: '2025-11-22T08:27:10.000Z',
       source: { externalId: `${BOT_ID}:-1009876543210:512:edit:1763800030` },
-      refs: { edits: post.source.externalId },
+      refs: { edits: post.source.externalId, originalSentAt: post.sentAt },
     });
   });
 
   test('a message sent on behalf of a group (anonymous admin) is attributed to the group, not the placeholder user', () => {
     const group = { id: -1001234567890, type: 'supergroup', title: 'ACME Trading Desk' };
     const env = one(update({ message: textMessage({ from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' }, sender_chat: group, chat: group }) }));
-    expect(env.sender).toEqual({ kind: 'handle', value: 'tg:-1001234567890', platformId: '-1001234567890', displayName: 'ACME Trading Desk' });
+    expect(env.sender).toEqual({ kind: 'handle', value: 'channel1234567890', platformId: 'channel1234567890', displayName: 'ACME Trading Desk' });
   });
 
   test('location, venue, contact and poll messages get searchable text', () => {
@@ -191,21 +200,22 @@ describe('telegram-bot connector: fixtures', () => {
     ]);
   });
 
-  test('service and unmodelled messages are archived, not dropped', () => {
-    const env = one(update({ message: textMessage({ text: undefined, new_chat_title: 'Renamed' }) }));
-    expect(env.content).toEqual({ format: 'telegram/other' });
+  test('unmodelled messages are archived, not dropped', () => {
+    const env = one(update({ message: textMessage({ text: undefined, dice: { emoji: '🎲', value: 3 } }) }));
+    expect(env).toMatchObject({ kind: 'message', content: { format: 'telegram/other' } });
+    expect(env.content!.text).toBeUndefined();
     expect(env.attachments).toBeUndefined();
   });
 
-  test('a user without username is tg:<id>; without last name the display name is the first name', () => {
+  test('a user without username is user<id> too; without last name the display name is the first name', () => {
     const env = one(update({ message: textMessage({ from: { id: 42, is_bot: false, first_name: 'Ann' } }) }));
-    expect(env.sender).toEqual({ kind: 'handle', value: 'tg:42', platformId: '42', displayName: 'Ann' });
+    expect(env.sender).toEqual({ kind: 'handle', value: 'user42', platformId: 'user42', displayName: 'Ann' });
   });
 
   test('botId in the config overrides the token prefix', () => {
     const [env] = run(update(), 'application/json', 'acme', { ...config, botId: '999' });
     expect(env!.conversation.id).toBe(`telegram:999:${USER_ID}`);
-    expect(env!.recipients).toEqual([{ kind: 'handle', value: 'tg:999', platformId: '999' }]);
+    expect(env!.recipients).toEqual([{ kind: 'handle', value: 'user999', platformId: 'user999' }]);
   });
 
   test('updates that are not communications (callback queries, member changes) yield nothing', () => {
@@ -233,6 +243,98 @@ describe('telegram-bot connector: fixtures', () => {
   });
 });
 
+describe('telegram-bot connector: service messages', () => {
+  const DESK = { kind: 'handle', value: 'channel1234567890', platformId: 'channel1234567890', displayName: 'ACME Trading Desk' } as const;
+  const status = (name: string) => {
+    const env = one(fixture(name));
+    expect(env).toMatchObject({ kind: 'status', recipients: [expect.anything()], direction: 'unknown', sentAt: SENT_AT, content: { format: expect.stringMatching(/^telegram\/service\//) } });
+    expect(env.content!.text).toBeUndefined();
+    return env;
+  };
+
+  test('pinned_message: a status whose action targets the pinned message by its record id, not a message of its own', () => {
+    const env = status('pinned-message');
+    expect(env).toMatchObject({ sender: SHEENA, recipients: [DESK], source: { externalId: `${BOT_ID}:-1001234567890:3020` } });
+    expect(env.content).toEqual({
+      format: 'telegram/service/pinned_message',
+      action: { type: 'pinned_message', actor: SHEENA, targetMessageId: `${BOT_ID}:-1001234567890:3017` },
+    });
+  });
+
+  test('new_chat_members and left_chat_member: the members as participants in the same user<id> form', () => {
+    const priya = { kind: 'handle', value: 'user5345678901', platformId: 'user5345678901', displayName: 'Priya Rao (@priya_r)' };
+    const tom = { kind: 'handle', value: 'user5456789012', platformId: 'user5456789012', displayName: 'Tom' };
+    expect(status('new-chat-members').content!.action).toEqual({ type: 'new_chat_members', actor: SHEENA, members: [priya, tom] });
+    expect(status('left-chat-member').content!.action).toEqual({ type: 'left_chat_member', actor: SHEENA, members: [tom] });
+  });
+
+  test('new_chat_title: the new title as data', () => {
+    const omar = { kind: 'handle', value: 'user5234567890', platformId: 'user5234567890', displayName: 'Omar' };
+    expect(status('new-chat-title').content!.action).toEqual({ type: 'new_chat_title', actor: omar, title: 'Deal Room (closed)' });
+  });
+
+  test('other service fields keep their content as details; a new chat photo is an attachment', () => {
+    const timer = one(update({ message: textMessage({ text: undefined, message_auto_delete_timer_changed: { message_auto_delete_time: 86400 } }) }));
+    expect(timer.content!.action).toEqual({ type: 'message_auto_delete_timer_changed', actor: SHEENA, details: { message_auto_delete_timer_changed: { message_auto_delete_time: 86400 } } });
+    const photo = one(update({ message: textMessage({ text: undefined, new_chat_photo: [{ file_id: 'small', file_unique_id: 'AQADs', width: 160, height: 160 }, { file_id: 'big', file_unique_id: 'AQADb', width: 640, height: 640 }] }) }));
+    expect(photo).toMatchObject({ kind: 'status', content: { action: { type: 'new_chat_photo', actor: SHEENA } }, attachments: [{ id: 'AQADb', kind: 'image', sourceRef: 'telegram-file:big' }] });
+    rejection(() => run(update({ message: textMessage({ text: undefined, new_chat_photo: [] }) })), 'schema_violation');
+    const created = one(update({ message: textMessage({ text: undefined, group_chat_created: true }) }));
+    expect(created.content!.action).toEqual({ type: 'group_chat_created', actor: SHEENA });
+  });
+
+  test('video chats: a call from the member to the chat, with its duration once ended', () => {
+    const env = one(fixture('video-chat-ended'));
+    expect(env).toMatchObject({ kind: 'call', sender: SHEENA, recipients: [DESK], content: { format: 'telegram/service/video_chat_ended' } });
+    expect(env.call).toEqual({ status: 'ended', durationSec: 1260, from: SHEENA, to: DESK });
+    const desk = { id: -1001234567890, title: 'ACME Trading Desk', type: 'supergroup' };
+    const started = one(update({ message: textMessage({ text: undefined, chat: desk, video_chat_started: {} }) }));
+    expect(started.call).toEqual({ status: 'started', from: SHEENA, to: DESK });
+    expect(started.call!.durationSec).toBeUndefined();
+  });
+});
+
+describe('telegram-bot connector: identifiers shared with the export importer', () => {
+  test('the same user is the same participant value (user<id>) in a bot record and an export record', async () => {
+    const fromBot = one(fixture('text-private')).sender;
+    const dir = mkdtempSync(join(tmpdir(), 'tg-ids-'));
+    writeFileSync(join(dir, 'result.json'), JSON.stringify({ name: 'Desk', type: 'public_supergroup', id: 42, messages: [{ id: 1, type: 'message', date_unixtime: '1763800000', from: 'Sheena Nelson', from_id: `user${USER_ID}`, text: 'hi' }] }));
+    const fromExport: Participant[] = [];
+    for await (const item of telegramExport.read(dir, { tenant: 'acme', receivedAt: RECEIVED_AT })) fromExport.push((item.result as EnvelopeDraft).sender);
+    expect(fromExport).toEqual([{ kind: 'handle', value: fromBot.value, platformId: fromBot.platformId, displayName: 'Sheena Nelson' }]);
+  });
+
+  test('a channel is channel<id> in both', async () => {
+    const fromBot = one(fixture('channel-post')).sender;
+    const dir = mkdtempSync(join(tmpdir(), 'tg-ids-'));
+    writeFileSync(join(dir, 'result.json'), JSON.stringify({ name: 'ACME Research', type: 'public_channel', id: 9876543210, messages: [{ id: 1, type: 'message', date_unixtime: '1763800000', from: 'ACME Research', from_id: 'channel9876543210', text: 'hi' }] }));
+    for await (const item of telegramExport.read(dir, { tenant: 'acme', receivedAt: RECEIVED_AT })) expect((item.result as EnvelopeDraft).sender.value).toBe(fromBot.value);
+  });
+});
+
+describe('telegram-bot connector: config', () => {
+  test('normalize needs only the bot id: no secret token or bot token', () => {
+    const minimal = parseConnectorConfig(telegramBot.configSchema, { botId: BOT_ID }, 'config');
+    const [env] = run(fixture('text-private'), 'application/json', 'acme', minimal);
+    expect(env).toMatchObject({ source: { accountId: BOT_ID }, recipients: [BOT] });
+    expect(parseConnectorConfig(telegramBot.configSchema, { botToken: config.botToken }, 'config')).toEqual({ botToken: config.botToken });
+  });
+
+  test('without botId or botToken the bot is unknown: the config is refused', () => {
+    expect(() => parseConnectorConfig(telegramBot.configSchema, { secretToken: SECRET }, 'config')).toThrow(/botId or botToken is required/);
+  });
+
+  test('webhook verification stays strict: without a secret token every delivery is refused', () => {
+    const req: WebhookRequest = { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, query: new URLSearchParams(), rawBody: fixture('text-private'), url: 'https://custody.example.com/webhooks/tg' };
+    expect(() => telegramBot.verify(req, { botId: BOT_ID })).toThrow(expect.objectContaining({ code: 'config_invalid', message: expect.stringContaining('secretToken is not configured') }));
+  });
+
+  test('media downloads need the bot token', async () => {
+    const attachment: Attachment = { id: 'a', kind: 'document', sourceRef: 'telegram-file:BQAC' };
+    await expect(telegramBot.fetchMedia!(attachment, { botId: BOT_ID }, operatorMedia(telegramBot, 'https://api.telegram.org/'))).rejects.toMatchObject({ code: 'media_not_configured' });
+  });
+});
+
 describe('telegram-bot connector: secret token', () => {
   const body = fixture('text-private');
   const req = (rawBody: Buffer, token?: string): WebhookRequest => ({
@@ -244,7 +346,7 @@ describe('telegram-bot connector: secret token', () => {
   });
 
   test('accepts the configured secret token', () => {
-    expect(() => telegramBot.verify(req(body, config.secretToken), config)).not.toThrow();
+    expect(() => telegramBot.verify(req(body, SECRET), config)).not.toThrow();
   });
 
   test('rejects a missing token with 401 signature_missing', () => {
@@ -253,7 +355,7 @@ describe('telegram-bot connector: secret token', () => {
   });
 
   test('rejects a wrong token with 401 signature_invalid, whatever its length or case', () => {
-    for (const token of ['tg-secret-0123456789abcdeF', config.secretToken.slice(0, -1), `${config.secretToken}x`, config.secretToken.toUpperCase(), ` ${config.secretToken}`]) {
+    for (const token of ['tg-secret-0123456789abcdeF', SECRET.slice(0, -1), `${SECRET}x`, SECRET.toUpperCase(), ` ${SECRET}`]) {
       rejection(() => telegramBot.verify(req(body, token), config), 'signature_invalid', 401);
     }
   });
@@ -264,7 +366,7 @@ describe('telegram-bot connector: secret token', () => {
     expect(modified.length).toBe(body.length);
     rejection(() => telegramBot.verify(req(modified, 'tg-secret-wrong-0123456789'), config), 'signature_invalid', 401);
     // Telegram signs nothing; integrity in transit rests on TLS, so the right token admits the changed body
-    expect(() => telegramBot.verify(req(modified, config.secretToken), config)).not.toThrow();
+    expect(() => telegramBot.verify(req(modified, SECRET), config)).not.toThrow();
   });
 
   test('the config refuses weak or malformed secrets and tokens', () => {

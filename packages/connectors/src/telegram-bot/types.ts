@@ -59,6 +59,17 @@ export const TgMessage = z
     contact: z.looseObject({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional() }).optional(),
     poll: z.looseObject({ question: z.string() }).optional(),
     reply_to_message: z.looseObject({ message_id: id, chat: z.looseObject({ id }).optional() }).optional(),
+    // service messages: the fields normalize turns into structured data; the others are kept as given
+    new_chat_members: z.array(TgUser).optional(),
+    left_chat_member: TgUser.optional(),
+    new_chat_title: z.string().optional(),
+    new_chat_photo: z.array(TgPhotoSize).min(1).optional(),
+    // a MaybeInaccessibleMessage: only its chat, id and date (0 when inaccessible) are certain
+    pinned_message: z.looseObject({ message_id: id, chat: z.looseObject({ id }), date: z.int().nonnegative() }).optional(),
+    video_chat_ended: z.looseObject({ duration: z.int().nonnegative() }).optional(),
+    video_chat_participants_invited: z.looseObject({ users: z.array(TgUser) }).optional(),
+    forum_topic_created: z.looseObject({ name: z.string() }).optional(),
+    forum_topic_edited: z.looseObject({ name: z.string().optional() }).optional(),
   })
   .refine((m) => m.from !== undefined || m.sender_chat !== undefined, { message: 'message needs from or sender_chat', path: ['from'] });
 
@@ -78,16 +89,25 @@ export const TgUpdate = z.looseObject({
 export type TgUpdate = z.infer<typeof TgUpdate>;
 export type TgMessage = z.infer<typeof TgMessage>;
 export type TgChat = z.infer<typeof TgChat>;
+export type TgUser = z.infer<typeof TgUser>;
 
+/**
+ * Each setting is needed by one step only, so each is optional and that step refuses without it:
+ * normalizing (e.g. `custody normalize --config`) needs only the bot id (botId, or botToken's prefix),
+ * webhook verification the secretToken, media downloads the botToken.
+ */
 export const TelegramBotConfig = z
   .object({
     botToken: secret(z.string().regex(/^\d{1,20}:[\w-]{20,128}$/, 'a bot token of the form <bot id>:<secret>'))
-      .describe('Bot API token from @BotFather: authorizes getFile and file downloads; its numeric prefix is the bot id'),
+      .describe('Bot API token from @BotFather: authorizes getFile and file downloads (without it attachments stay references); its numeric prefix is the bot id')
+      .optional(),
     secretToken: secret(z.string().regex(/^[\w-]{16,256}$/, '16-256 characters from A-Z, a-z, 0-9, _ and -'))
-      .describe('secret_token given to setWebhook; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token'),
+      .describe('secret_token given to setWebhook; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token. Without it no webhook delivery is accepted')
+      .optional(),
     botId: z.string().regex(/^\d{1,20}$/).optional().describe('The bot user id; defaults to the numeric prefix of botToken'),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.botId !== undefined || c.botToken !== undefined, { message: 'botId or botToken is required: updates never name the bot they were delivered to', path: ['botId'] });
 export type TelegramBotConfig = z.infer<typeof TelegramBotConfig>;
 
 /** What parse hands to normalize: the update and the bot it was delivered to (updates never name the bot). */

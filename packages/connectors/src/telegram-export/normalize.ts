@@ -4,19 +4,14 @@ import { rawSource, vendorTime, type ImportContext } from '@custody/connector-ki
 import type { Attachment, EnvelopeDraft, Participant } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
 import { isValidWallTime, wallTimeToUtc } from '../import-shared/local-time';
-import type { TgChat, TgMessage } from './types';
+import { direction, recipientsOf, senderOf, type ChatScope } from './participants';
+import { serviceDraft, type Common } from './service';
+import type { TgMessage } from './types';
 
 export const CONNECTOR = 'telegram-export';
 const CONTENT_TYPE = 'application/json';
-/** Service messages without an actor (e.g. a chat migrated) are archived under this participant. */
-const SYSTEM: Participant = { kind: 'handle', value: 'telegram', displayName: 'Telegram' };
 
-export interface ChatScope {
-  chat: Required<Pick<TgChat, 'id' | 'type'>> & TgChat;
-  account?: Participant;
-  /** The export folder: media paths in messages are relative to it. */
-  dir: string;
-}
+export type { ChatScope } from './participants';
 
 /**
  * Message ids are per account in private chats and basic groups, and per chat in supergroups and
@@ -33,44 +28,42 @@ export function conversationId(chat: ChatScope['chat'], account: Participant | u
 export function messageDrafts(m: TgMessage, scope: ChatScope, ctx: ImportContext, raw: Buffer, location: string, files: Record<string, string>): EnvelopeDraft[] {
   const convId = conversationId(scope.chat, scope.account);
   const externalId = `${convId}:${m.id}`;
-  const service = m.type === 'service';
-  const sender = service ? actorOf(m) : senderOf(m, location);
-  const common = {
+  const sentAt = instant(m.date_unixtime, m.date, ctx, `${location}.date`);
+  const common: Common = {
     tenant: ctx.tenant,
     channel: 'telegram' as const,
     source: { connector: CONNECTOR, externalId, accountId: scope.account?.value, receivedAt: ctx.receivedAt.toISOString(), raw: rawSource({ contentType: CONTENT_TYPE, body: raw }) },
     conversation: { id: convId, type: conversationType(scope.chat.type), title: scope.chat.name ?? undefined },
-    sender,
-    recipients: service ? [] : recipientsOf(scope, sender),
-    direction: service ? ('unknown' as const) : direction(scope.account, sender),
-    sentAt: instant(m.date_unixtime, m.date, ctx, `${location}.date`),
+    sentAt,
     capturedAt: ctx.receivedAt.toISOString(),
   };
   const text = textOf(m);
-  const entities = m.text_entities?.some((e) => e.type !== 'plain') ? m.text_entities : undefined;
-  if (service) {
-    const members = m.members?.length ? `: ${m.members.map((x) => x ?? 'deleted account').join(', ')}` : '';
-    const title = m.title ? ` "${m.title}"` : '';
-    const summary = `${m.actor ?? 'Telegram'} ${m.action ?? 'service'}${title}${members}`;
-    return [{ ...common, kind: 'status', content: { text: text ? `${summary}\n${text}` : summary, format: `telegram/service/${m.action ?? 'unknown'}` } }];
-  }
   const attachments = attachmentsOf(m, externalId, scope.dir, files);
+  if (m.type === 'service') return [serviceDraft(m, common, scope, convId, location, text, attachments)];
+  const sender = senderOf(m, location);
+  const parties = { sender, recipients: recipientsOf(scope, sender), direction: direction(scope.account, sender) };
+  const entities = m.text_entities?.some((e) => e.type !== 'plain') ? m.text_entities : undefined;
+  const edited = m.edited_unixtime || m.edited ? instant(m.edited_unixtime, m.edited, ctx, `${location}.edited`) : undefined;
+  const refs = { ...(m.reply_to_message_id !== undefined ? { replyTo: `${convId}:${m.reply_to_message_id}` } : {}), ...(edited ? { editedAt: edited } : {}) };
   const message: EnvelopeDraft = {
     ...common,
+    ...parties,
     kind: 'message',
     content: { text: text || undefined, format: formatOf(m), entities },
     attachments: attachments.length ? attachments : undefined,
-    refs: m.reply_to_message_id !== undefined ? { replyTo: `${convId}:${m.reply_to_message_id}` } : undefined,
+    refs: Object.keys(refs).length ? refs : undefined,
   };
-  if (!m.edited_unixtime && !m.edited) return [message];
-  // The export holds only the final text; the edit itself is a record of its own, dated when it happened.
+  if (!edited) return [message];
+  // The export holds only the final text (the message keeps its send time, marked editedAt); the
+  // edit itself is a record of its own, dated when it happened.
   const edit: EnvelopeDraft = {
     ...common,
+    ...parties,
     kind: 'edit',
     source: { ...common.source, externalId: `${externalId}:edited:${m.edited_unixtime ?? m.edited}` },
-    sentAt: instant(m.edited_unixtime, m.edited, ctx, `${location}.edited`),
+    sentAt: edited,
     content: { text: text || undefined, format: 'telegram/edited', entities },
-    refs: { edits: externalId },
+    refs: { edits: externalId, originalSentAt: sentAt },
   };
   return [message, edit];
 }
@@ -86,33 +79,9 @@ function instant(unix: string | undefined, local: string | undefined, ctx: Impor
   return vendorTime(wallTimeToUtc(wall, ctx.timezone ?? 'UTC'), 'ms', ctx.receivedAt, field);
 }
 
-function senderOf(m: TgMessage, location: string): Participant {
-  if (!m.from_id) throw new RejectedInputError('missing_sender', `${location}: message has no from_id`);
-  return { kind: 'handle', value: m.from_id, platformId: m.from_id, displayName: m.from ?? undefined };
-}
-
-function actorOf(m: TgMessage): Participant {
-  return m.actor_id ? { kind: 'handle', value: m.actor_id, platformId: m.actor_id, displayName: m.actor ?? undefined } : SYSTEM;
-}
-
 function conversationType(type: string): 'direct' | 'group' | 'channel' {
   if (type === 'personal_chat' || type === 'bot_chat' || type === 'saved_messages') return 'direct';
   return /channel/.test(type) ? 'channel' : 'group';
-}
-
-/** A private chat's id is the other user's id; in groups only the exporting account is known to have received it. */
-function recipientsOf(scope: ChatScope, sender: Participant): Participant[] {
-  const { chat, account } = scope;
-  const peer: Participant | undefined =
-    chat.type === 'personal_chat' || chat.type === 'bot_chat' ? { kind: 'handle', value: `user${chat.id}`, platformId: `user${chat.id}`, displayName: chat.name ?? undefined } : undefined;
-  const out = [peer, account].filter((p): p is Participant => p !== undefined && p.value !== sender.value);
-  return chat.type === 'saved_messages' ? [] : out;
-}
-
-function direction(account: Participant | undefined, sender: Participant): EnvelopeDraft['direction'] {
-  if (!account) return 'unknown';
-  if (account.value === sender.value) return 'outbound';
-  return account.kind === 'handle' && /^user\d+$/.test(account.value) ? 'inbound' : 'unknown';
 }
 
 function textOf(m: TgMessage): string {

@@ -52,14 +52,19 @@ describe('telegram-export: single supergroup chat with media', () => {
     expect(ds[1]!.source).toMatchObject({ connector: 'telegram-export', externalId: 'telegram:1234567890:2', raw: { contentType: 'application/json', encoding: 'utf8' } });
   });
 
-  test('service message: kind status under its actor, with the action and members', () => {
-    expect(drafts(items)[0]).toMatchObject({
+  test('service message: kind status under its actor, the action as data and no made-up text', () => {
+    const jane = { kind: 'handle', value: 'user111111111', platformId: 'user111111111', displayName: 'Jane Trader' };
+    const created = drafts(items)[0]!;
+    expect(created).toMatchObject({
       kind: 'status',
-      sender: { kind: 'handle', value: 'user111111111', platformId: 'user111111111', displayName: 'Jane Trader' },
+      sender: jane,
       recipients: [],
-      content: { text: 'Jane Trader create_group "ACME Desk": Jane Trader, Bob Smith', format: 'telegram/service/create_group' },
       conversation: { id: 'telegram:1234567890', type: 'group', title: 'ACME Desk' },
       sentAt: '2023-12-31T21:40:00.000Z',
+    });
+    expect(created.content).toEqual({
+      format: 'telegram/service/create_group',
+      action: { type: 'create_group', actor: jane, title: 'ACME Desk', details: { members: ['Jane Trader', 'Bob Smith'] } },
     });
   });
 
@@ -67,11 +72,12 @@ describe('telegram-export: single supergroup chat with media', () => {
     const [, question, answer, edit] = drafts(items);
     expect(question).toMatchObject({ direction: 'inbound', recipients: [{ value: 'user111111111' }], content: { text: 'Can you buy 500 ACME at market?', format: 'telegram/text' } });
     expect(question!.content!.entities).toBeUndefined();
+    // the message keeps its send time and says when it was last edited; the edit record is dated at the edit
     expect(answer).toMatchObject({
       direction: 'outbound',
       recipients: [],
       content: { text: 'Done, filled at 101.20 see https://example.com/fill @bobsmith' },
-      refs: { replyTo: 'telegram:1234567890:2' },
+      refs: { replyTo: 'telegram:1234567890:2', editedAt: '2023-12-31T21:45:30.000Z' },
       sentAt: '2023-12-31T21:42:00.000Z',
     });
     expect(answer!.content!.entities).toContainEqual({ type: 'bold', text: 'filled at 101.20' });
@@ -79,7 +85,7 @@ describe('telegram-export: single supergroup chat with media', () => {
       kind: 'edit',
       sentAt: '2023-12-31T21:45:30.000Z',
       source: { externalId: 'telegram:1234567890:3:edited:1704059130' },
-      refs: { edits: 'telegram:1234567890:3' },
+      refs: { edits: 'telegram:1234567890:3', originalSentAt: '2023-12-31T21:42:00.000Z' },
       content: { text: answer!.content!.text, format: 'telegram/edited' },
     });
     expect(items[3]!.position).toBe(items[2]!.position + 1);
@@ -113,19 +119,96 @@ describe('telegram-export: full account export', () => {
     const items = await collect(join(FIX, 'full-export.json'));
     expect(rejections(items)).toEqual([]);
     const ds = drafts(items);
-    expect(ds.map((d) => [d.conversation.id, d.content!.text])).toEqual([
-      ['telegram:user111111111:222222222', 'Morning Jane'],
-      ['telegram:user111111111:222222222', 'Morning Bob'],
-      ['telegram:user111111111:222222222', 'Bob Smith phone_call'],
-      ['telegram:user111111111:111111111', 'note to self'],
-      ['telegram:987654321', 'channel post'],
+    expect(ds.map((d) => [d.kind, d.conversation.id, d.content!.text])).toEqual([
+      ['message', 'telegram:user111111111:222222222', 'Morning Jane'],
+      ['message', 'telegram:user111111111:222222222', 'Morning Bob'],
+      ['call', 'telegram:user111111111:222222222', undefined],
+      ['message', 'telegram:user111111111:111111111', 'note to self'],
+      ['message', 'telegram:987654321', 'channel post'],
     ]);
     const me = { kind: 'handle', value: 'user111111111', platformId: 'user111111111', displayName: 'Jane Trader' };
     const bob = { kind: 'handle', value: 'user222222222', platformId: 'user222222222', displayName: 'Bob Smith' };
     expect(ds[0]).toMatchObject({ direction: 'inbound', recipients: [me], conversation: { type: 'direct', title: 'Bob Smith' }, source: { accountId: 'user111111111' } });
     expect(ds[1]).toMatchObject({ direction: 'outbound', recipients: [bob] });
+    expect(ds[2]).toMatchObject({ sender: bob, recipients: [me], direction: 'inbound', call: { status: 'hangup', durationSec: 42, from: bob, to: me } });
     expect(ds[3]).toMatchObject({ recipients: [], conversation: { type: 'direct' } });
     expect(ds[4]!.conversation.type).toBe('channel');
+  });
+});
+
+describe('telegram-export: calls', () => {
+  const jane = { kind: 'handle', value: 'user111111111', platformId: 'user111111111' };
+  const bob = { kind: 'handle', value: 'user222222222', platformId: 'user222222222', displayName: 'Bob Smith' };
+
+  test('phone_call: kind call between caller and callee, status from discard_reason, duration from duration_seconds, direction from the account', async () => {
+    const items = await collect(join(FIX, 'calls.json'), { account: 'user111111111' });
+    expect(rejections(items)).toEqual([]);
+    const ds = drafts(items);
+    for (const d of ds) expect(() => sealEnvelope(d)).not.toThrow();
+    expect(ds.map((d) => d.kind)).toEqual(['call', 'call', 'call']);
+    const [missed, answered, noReason] = ds;
+    expect(missed).toMatchObject({ sender: { ...jane, displayName: 'Jane Trader' }, recipients: [bob], direction: 'outbound', sentAt: '2024-02-01T10:00:00.000Z' });
+    expect(missed!.call).toEqual({ status: 'missed', from: { ...jane, displayName: 'Jane Trader' }, to: bob });
+    expect(answered).toMatchObject({ sender: bob, recipients: [jane], direction: 'inbound' });
+    expect(answered!.call).toEqual({ status: 'hangup', durationSec: 315, from: bob, to: jane });
+    expect(noReason!.call).toMatchObject({ status: 'unknown', durationSec: 12 });
+    expect(missed!.content).toEqual({ format: 'telegram/service/phone_call' });
+  });
+
+  test('a phone_call without its caller, or outside a private chat, is rejected alone', async () => {
+    const call = { id: 1, type: 'service', date_unixtime: '1706781600', action: 'phone_call', duration_seconds: 5, text: '' };
+    const inGroup = await collect(tempJson(chatJson([{ ...call, actor_id: 'user2' }, message(2)])));
+    expect(inGroup.map((i) => (isRejected(i.result) ? i.result.code : i.result.kind))).toEqual(['call_party_unknown', 'message']);
+    const anonymous = await collect(tempJson(chatJson([call], { name: 'Bob', type: 'personal_chat', id: 2 })), { account: '1' });
+    expect(rejections(anonymous).map((r) => r.code)).toEqual(['call_party_unknown']);
+  });
+});
+
+describe('telegram-export: service messages', () => {
+  let ds: EnvelopeDraft[];
+  beforeAll(async () => {
+    const items = await collect(join(FIX, 'service-messages.json'), { account: 'user111111111' });
+    expect(rejections(items)).toEqual([]);
+    ds = drafts(items);
+    for (const d of ds) expect(() => sealEnvelope(d)).not.toThrow();
+  });
+  const jane = { kind: 'handle', value: 'user111111111', platformId: 'user111111111', displayName: 'Jane Trader' };
+  const byId = (id: number) => ds.find((d) => d.source.externalId === `telegram:user111111111:555000111:${id}`)!;
+
+  test('no service message gets made-up text; each keeps its vendor action as content.action', () => {
+    for (const d of ds.filter((d) => d.kind === 'status')) {
+      expect(d.content!.action!.type).toBe(d.content!.format!.replace('telegram/service/', ''));
+      expect(d.content!.text === undefined || d.content!.text === 'Desk Bot set the quote feed to EUR').toBe(true);
+    }
+  });
+
+  test('pin: the pinned message is the target, by its record id', () => {
+    expect(byId(11)).toMatchObject({ kind: 'status', sender: jane, recipients: [], direction: 'unknown' });
+    expect(byId(11).content).toEqual({ format: 'telegram/service/pin_message', action: { type: 'pin_message', actor: jane, targetMessageId: 'telegram:user111111111:555000111:10' } });
+  });
+
+  test('members the export names only by display name (null for a deleted account) stay in the details as given', () => {
+    expect(byId(12).content!.action).toEqual({ type: 'invite_members', actor: jane, details: { members: ['Carol White', null] } });
+    expect(byId(13).content!.action).toEqual({ type: 'remove_members', actor: jane, details: { members: ['Bob Smith'] } });
+  });
+
+  test('title changes carry the new title; a new group photo is an attachment, its other fields details', () => {
+    expect(byId(14).content!.action).toEqual({ type: 'edit_group_title', actor: jane, title: 'Rates Desk (EU)' });
+    expect(byId(15).content!.action).toEqual({ type: 'edit_group_photo', actor: jane, details: { width: 640, height: 640 } });
+    expect(byId(15).attachments).toEqual([{ id: 'telegram:user111111111:555000111:15:photo', kind: 'image', mimeType: 'image/jpeg' }]);
+    expect(byId(17).content!.action).toEqual({ type: 'migrate_to_supergroup', actor: jane });
+  });
+
+  test('group_call: a call from the member who started it to the group, with its duration', () => {
+    const carol = { kind: 'handle', value: 'user444444444', platformId: 'user444444444', displayName: 'Carol White' };
+    const group = { kind: 'handle', value: 'chat555000111', platformId: 'chat555000111', displayName: 'Rates Desk' };
+    expect(byId(16)).toMatchObject({ kind: 'call', sender: carol, recipients: [{ value: 'user111111111' }], call: { status: 'ended', durationSec: 1800, from: carol, to: group } });
+  });
+
+  test('a custom service text is the vendor text; an action without actor is archived under Telegram', () => {
+    expect(byId(18).content).toMatchObject({ text: 'Desk Bot set the quote feed to EUR', format: 'telegram/service/custom_action', action: { type: 'custom_action' } });
+    expect(byId(19)).toMatchObject({ sender: { value: 'telegram' } });
+    expect(byId(19).content!.action).toEqual({ type: 'send_payment', targetMessageId: 'telegram:user111111111:555000111:10', details: { amount: 500, currency: 'USD' } });
   });
 });
 
@@ -181,6 +264,7 @@ describe('telegram-export: damaged and hostile input', () => {
     expect(rejections(items).map((r) => r.code)).toEqual(['bad_date']);
     const ds = drafts(items);
     expect(ds.map((d) => [d.kind, d.sentAt])).toEqual([['message', '2020-07-01T10:00:00.000Z'], ['edit', '2020-07-01T10:30:00.000Z']]);
+    expect(ds.map((d) => d.refs)).toEqual([{ editedAt: '2020-07-01T10:30:00.000Z' }, { edits: 'telegram:42:1', originalSentAt: '2020-07-01T10:00:00.000Z' }]);
     expect(ds[1]!.source.externalId).toBe('telegram:42:1:edited:2020-07-01T12:30:00');
   });
 

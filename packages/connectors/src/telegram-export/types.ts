@@ -20,6 +20,17 @@ export const TgMessage = z.looseObject({
   action: z.string().optional(),
   title: z.string().optional(),
   members: z.array(z.string().nullable()).optional(),
+  // phone_call and group_call service messages
+  duration_seconds: z.number().int().nonnegative().optional(),
+  discard_reason: z.string().optional(),
+  duration: z.number().int().nonnegative().optional(),
+  // the message a pin (message_id), game score or payment (game_message_id, invoice_message_id) points at
+  message_id: z.number().int().optional(),
+  game_message_id: z.number().int().optional(),
+  invoice_message_id: z.number().int().optional(),
+  reply_to_peer_id: z.string().optional(),
+  information_text: z.string().optional(),
+  new_title: z.string().optional(),
   text: z.union([z.string(), z.array(TgTextPart)]).optional(),
   text_entities: z.array(z.looseObject({ type: z.string(), text: z.string() })).optional(),
   reply_to_message_id: z.number().int().optional(),
