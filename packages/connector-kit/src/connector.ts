@@ -72,6 +72,12 @@ export interface Connector<Config = unknown, Parsed = unknown> {
    */
   parse(raw: Buffer, contentType: string, config?: Config): Parsed;
   /**
+   * For vendors that encrypt payloads: reads the payload as it is after decryption (WeCom's callback
+   * plaintext XML), for `custody normalize --decrypted` in testing. It checks no signature and
+   * decrypts nothing, so the gateway never calls it: a webhook request goes through verify and parse.
+   */
+  parseDecrypted?(plaintext: Buffer, contentType: string, config?: Config): Parsed;
+  /**
    * Vendor types → unsealed envelopes, one result per vendor event: an event the contract cannot
    * hold comes back as a RejectedEvent (see isolateEvent) so the other events still go through.
    */

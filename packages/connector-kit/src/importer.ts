@@ -6,8 +6,14 @@ export interface ImportContext {
   receivedAt: Date;
   /** Whose export this is (the employee's phone, email or handle), when the format does not say. */
   account?: string;
-  /** IANA zone for formats with local times and no offset (WhatsApp .txt), e.g. Europe/London. */
+  /**
+   * IANA zone for formats with local times and no offset, e.g. Europe/London. Importers that meet
+   * such times refuse to guess one: WhatsApp .txt needs it always, old Telegram exports when a
+   * message has no *_unixtime.
+   */
   timezone?: string;
+  /** Day-first or month-first, for a WhatsApp .txt whose dates alone cannot tell (05/01/24). */
+  dateOrder?: 'dmy' | 'mdy';
 }
 
 export interface ImportItem {

@@ -57,7 +57,8 @@ function leaves(value: unknown, out: string[] = []): string[] {
 /**
  * Checks a connector config and names what is wrong without ever printing a secret: issues on a
  * secret field say only which rule failed, and any secret value that still appears in the text
- * (a custom message, an unknown key) is replaced.
+ * (a custom message, an unknown key) is replaced. The message ends with every setting the
+ * connector takes, so one reading of it is enough to write a valid config.
  */
 export function parseConnectorConfig<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const r = schema.safeParse(input);
@@ -67,10 +68,33 @@ export function parseConnectorConfig<T>(schema: z.ZodType<T>, input: unknown, wh
   const lines = r.error.issues.slice(0, 5).map((i) => {
     const path = i.path.length ? i.path.map(String).join('.') : '(root)';
     if (!secrets.has(String(i.path[0]))) return `${path}: ${i.message}`;
-    const expects = descriptionOf(schema, String(i.path[0]));
-    return `${path}: ${secretIssue(i)} (secret, value not shown)${expects ? `; expects: ${expects}` : ''}`;
+    return `${path}: ${secretIssue(i)} (secret, value not shown)`;
   });
-  throw new RejectedInputError('invalid_connector_config', `${what}: ${scrub(lines.join('; '), values)}`);
+  throw new RejectedInputError('invalid_connector_config', `${what}: ${scrub(lines.join('; '), values)}. ${expectedFields(schema)}`);
+}
+
+/**
+ * What a connector config holds, for the message that refuses one: each setting, required or
+ * optional, secret or not, and its description. Built from the schema only, never from a value.
+ */
+export function expectedFields(schema: z.ZodType): string {
+  const s = objectOf(schema);
+  if (!s) return 'Expected the connector settings as a JSON object';
+  const fields = Object.entries(s.shape).map(([name, field]) => {
+    const f = field as z.ZodType;
+    const tags = [f.safeParse(undefined).success ? 'optional' : 'required', ...(isSecret(f) ? ['secret'] : [])];
+    const what = descriptionOf(schema, name);
+    return `${name} (${tags.join(', ')})${what ? `: ${what}` : ''}`;
+  });
+  return `Expected a JSON object with: ${fields.join('; ')}`;
+}
+
+/**
+ * For a parse that cannot read a payload without the connector's settings. Webhooks always have
+ * them; only `custody normalize` without --config gets here.
+ */
+export function connectorConfigRequired(connector: string, schema: z.ZodType, why: string): RejectedInputError {
+  return new RejectedInputError('connector_config_required', `${connector}: ${why}; pass --config <file> with the connector's settings. ${expectedFields(schema)}`);
 }
 
 /** A description of the failed rule built from the issue's fields, never from the received value. */

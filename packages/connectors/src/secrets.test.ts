@@ -69,6 +69,17 @@ describe.each(connectorIds())('secret settings of connector %s', (id) => {
     expect(message).not.toContain(MARKER);
   });
 
+  it('a refused config lists every setting with required/optional, secret and its description', () => {
+    const message = rejection(schema, {})!;
+    for (const [name, field] of Object.entries(shape)) {
+      const tags = `${field.safeParse(undefined).success ? 'optional' : 'required'}${secrets.includes(name) ? ', secret' : ''}`;
+      expect(message).toContain(`${name} (${tags})`);
+      for (let f: z.ZodType | undefined = field; f; f = f instanceof z.ZodOptional ? (f.unwrap() as z.ZodType) : undefined) {
+        if (f.description) expect(message).toContain(`${name} (${tags}): ${f.description}`);
+      }
+    }
+  });
+
   it('redacts the secret settings of a config that is logged or audited', () => {
     const config = Object.fromEntries(secrets.map((f) => [f, `${MARKER}-${f}-value`]));
     const { logger, output } = captureLogger();

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { normalizePayload, parseConnectorConfig, type AnyConnector } from '@custody/connector-kit';
+import { expectedFields, normalizePayload, parseConnectorConfig, type AnyConnector } from '@custody/connector-kit';
 import { connectorIds, getConnector, importerIds } from '@custody/connectors';
 import { TENANT_ID } from '@custody/envelope';
-import { CustodyError, jsonSyntaxMessage } from '@custody/errors';
+import { CustodyError, RejectedInputError, jsonSyntaxMessage } from '@custody/errors';
 import { ROLES, loadConfig, type Role } from '@custody/config';
 import { createLogger, stderrDestination } from '@custody/logger';
 import { startCustody } from './custody';
@@ -18,13 +18,18 @@ const USAGE = `usage: custody <command> [options]
 
 commands:
   start                                   run Custody (configuration from the environment; see README)
-  normalize --channel <id> --file <path> [--tenant <id>] [--content-type <type>] [--config <connector settings json>]
+  normalize --channel <id> --file <path> [--tenant <id>] [--content-type <type>] [--config <connector settings json>] [--decrypted]
                                           print the envelopes a vendor payload yields, as JSON Lines; no side effects;
+                                          a file of one JSON value per line (.jsonl, or what signal-cli prints) is read as
+                                          JSON Lines (application/x-ndjson); --decrypted: the payload is the plaintext
+                                          after the vendor's encryption (wecom callback XML), no keys needed;
                                           the webhook's limits apply (CUSTODY_MAX_BODY_BYTES, _EVENTS_PER_DELIVERY, _RECORD_BYTES_PER_DELIVERY)
   disposition --tenant <id> [--execute]   list what is past retention and under no hold (a dry run);
                                           --execute deletes it and archives a certificate; prints the certificate
-  import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA>] [--restart]
-                                          archive a vendor export file (whatsapp-export, telegram-export, email); resumable
+  import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA>] [--date-order dmy|mdy] [--restart]
+                                          archive a vendor export file (whatsapp-export, telegram-export, email); resumable;
+                                          --timezone (e.g. Europe/London) is required for WhatsApp .txt local times;
+                                          --date-order for a WhatsApp chat whose dates cannot tell day from month
   channels                                list connector ids (webhook) and importer ids (import)
   secrets rotate                          re-seal every connector's secrets with the first key of CUSTODY_SECRETS_KEYS
   keys create --tenant <id> --role <role> [--id <key id>]
@@ -117,6 +122,7 @@ function normalize(args: string[]): number {
     tenant: { type: 'string', default: 'default' },
     'content-type': { type: 'string' },
     config: { type: 'string' },
+    decrypted: { type: 'boolean', default: false },
   });
   if (!values.channel || !values.file) throw new UsageError('normalize needs --channel and --file');
   const connector = getConnector(values.channel as string);
@@ -128,12 +134,42 @@ function normalize(args: string[]): number {
     if (err instanceof CustodyError) throw err;
     throw new UsageError(`cannot read ${values.file}: ${(err as Error).message}`);
   }
-  const contentType = (values['content-type'] as string | undefined) ?? connector.contentType ?? 'application/json';
+  const contentType = (values['content-type'] as string | undefined) ?? defaultContentType(connector, values.file as string, raw);
   const config = values.config ? readConnectorConfig(connector, values.config as string) : undefined;
-  const { envelopes, rejected } = normalizePayload(connector, raw, contentType, { tenant: tenantArg(values.tenant), receivedAt: new Date() }, config, undefined, limits);
+  const reader = values.decrypted ? plaintextReader(connector) : connector;
+  const { envelopes, rejected } = normalizePayload(reader, raw, contentType, { tenant: tenantArg(values.tenant), receivedAt: new Date() }, config, undefined, limits);
   for (const e of envelopes) process.stdout.write(`${JSON.stringify(e)}\n`);
   for (const r of rejected) process.stderr.write(`custody: ${r.code}: ${r.path}: ${r.reason}\n`);
   return rejected.length ? 2 : 0;
+}
+
+/**
+ * The connector's own media type, except for a file of JSON values one per line (.jsonl, .ndjson,
+ * or what signal-cli prints): JSON Lines. A JSON document never goes on after a complete first
+ * line, so such a file cannot be one.
+ */
+function defaultContentType(connector: AnyConnector, file: string, raw: Buffer): string {
+  const own = connector.contentType ?? 'application/json';
+  if (own !== 'application/json') return own;
+  if (/\.(?:jsonl|ndjson)$/i.test(file)) return 'application/x-ndjson';
+  const nl = raw.indexOf(10);
+  if (nl < 0 || raw.subarray(nl + 1).toString('utf8').trim() === '') return own;
+  try {
+    JSON.parse(raw.subarray(0, nl).toString('utf8'));
+    return 'application/x-ndjson';
+  } catch {
+    return own;
+  }
+}
+
+/** --decrypted: the connector reads the payload as it is after decryption; no signature, no keys. Only here, never on a webhook. */
+function plaintextReader(connector: AnyConnector): AnyConnector {
+  const parseDecrypted = connector.parseDecrypted?.bind(connector);
+  if (!parseDecrypted) {
+    const encrypted = connectorIds().filter((id) => getConnector(id).parseDecrypted);
+    throw new UsageError(`--decrypted: ${connector.id} payloads are not encrypted; it applies to ${encrypted.join(', ')}`);
+  }
+  return { ...connector, parse: parseDecrypted };
 }
 
 /** Deleting is irreversible, so the command only lists unless told `--execute` (`--dry-run` is the default, still accepted). */
@@ -217,19 +253,18 @@ async function start(): Promise<number> {
   return 0;
 }
 
-/** Connector settings for payloads only readable with them (WeCom decrypts with its AES key). */
+/**
+ * Connector settings for payloads only readable with them (WeCom decrypts with its AES key). A file
+ * that is not a valid config is rejected input (exit 2) whose message lists every setting.
+ */
 function readConnectorConfig(connector: AnyConnector, path: string): unknown {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new UsageError(`cannot read --config ${path}: ${jsonSyntaxMessage(err)}`);
+    throw new RejectedInputError('invalid_connector_config', `${connector.id} --config ${path}: ${jsonSyntaxMessage(err)}. ${expectedFields(connector.configSchema)}`);
   }
-  try {
-    return parseConnectorConfig(connector.configSchema, json, `--config ${path}`);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseConnectorConfig(connector.configSchema, json, `${connector.id} --config ${path}`);
 }
 
 function parseArgsOrUsage(args: string[], options: NonNullable<ParseArgsConfig['options']>) {

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { storeBlob } from '@custody/archiver';
 import { topicsFor } from '@custody/bus';
 import { loadConfig, type Config } from '@custody/config';
-import { isRejected, type ImportItem, type RejectedEvent } from '@custody/connector-kit';
+import { isRejected, type ImportItem, type Importer, type RejectedEvent } from '@custody/connector-kit';
 import { getImporter } from '@custody/connectors';
 import { TenantLockPolicy, controlTopicsFor, openControlPlane, type ControlPlane } from '@custody/control';
 import { isRawRef, sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
@@ -17,7 +17,10 @@ import { createLogger, type Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { quarantineTopicSpec } from './topic-specs';
 
-export const IMPORT_USAGE = 'usage: custody import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA zone>] [--restart]';
+export const IMPORT_USAGE =
+  'usage: custody import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA zone>] [--date-order dmy|mdy] [--restart]\n' +
+  '  --timezone: zone of the exporting device (e.g. Europe/London), required for whatsapp-export and for Telegram exports with local times only\n' +
+  '  --date-order: whatsapp-export only, for a chat whose dates cannot tell day first (dmy) from month first (mdy)';
 
 const BATCH = 200;
 /** Under Kafka's default 1 MB message limit: larger rejected items are quarantined truncated, flagged as such. */
@@ -30,6 +33,8 @@ export interface ImportOptions {
   tenant: string;
   account?: string;
   timezone?: string;
+  /** Day-first or month-first dates, for a WhatsApp .txt whose dates cannot tell. */
+  dateOrder?: 'dmy' | 'mdy';
   /** Ignore the checkpoint and read the export from its start. */
   restart?: boolean;
 }
@@ -61,6 +66,9 @@ interface Checkpoint {
   accepted: number;
   quarantined: number;
   complete: boolean;
+  /** How the run read local times: a resumed run must read them the same way. */
+  timezone?: string;
+  dateOrder?: string;
   updatedAt: string;
 }
 
@@ -79,14 +87,19 @@ function parseImportArgs(args: string[]): ImportOptions {
     ({ values } = parseArgs({
       args,
       strict: true,
-      options: { channel: { type: 'string' }, file: { type: 'string' }, tenant: { type: 'string' }, account: { type: 'string' }, timezone: { type: 'string' }, restart: { type: 'boolean' } },
+      options: {
+        channel: { type: 'string' }, file: { type: 'string' }, tenant: { type: 'string' }, account: { type: 'string' }, timezone: { type: 'string' }, 'date-order': { type: 'string' }, restart: { type: 'boolean' },
+      },
     }));
   } catch (err) {
     throw new RejectedInputError('bad_usage', `${(err as Error).message}\n${IMPORT_USAGE}`);
   }
-  const { channel, file, tenant, account, timezone, restart } = values;
+  const { channel, file, tenant, account, timezone, 'date-order': dateOrder, restart } = values;
   if (!channel || !file || !tenant) throw new RejectedInputError('bad_usage', `import needs --channel, --file and --tenant\n${IMPORT_USAGE}`);
-  return { channel, file, tenant, account, timezone, restart };
+  if (dateOrder !== undefined && dateOrder !== 'dmy' && dateOrder !== 'mdy') {
+    throw new RejectedInputError('bad_usage', `--date-order must be dmy (day first) or mdy (month first), got "${dateOrder}"\n${IMPORT_USAGE}`);
+  }
+  return { channel, file, tenant, account, timezone, dateOrder, restart };
 }
 
 /**
@@ -104,7 +117,35 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
   });
   const checkpointFile = join(resolve(config.CUSTODY_DATA_DIR), 'imports', `${options.tenant}-${importer.id}-${await fingerprint(path, info)}.json`);
   const previous = options.restart ? undefined : await readCheckpoint(checkpointFile);
+  if (previous && (previous.timezone !== options.timezone || previous.dateOrder !== options.dateOrder)) {
+    const how = (cp: { timezone?: string; dateOrder?: string }) => `--timezone ${cp.timezone ?? '(none)'} --date-order ${cp.dateOrder ?? '(none)'}`;
+    throw new RejectedInputError('bad_usage', `the import being resumed read this export with ${how(previous)}, not ${how(options)}: resume with the same, or pass --restart to read it again from its start`);
+  }
+  const receivedAt = new Date();
+  const items = (importer.read(path, { tenant: options.tenant, receivedAt, account: options.account, timezone: options.timezone, dateOrder: options.dateOrder }) as AsyncIterable<Item>)[Symbol.asyncIterator]();
+  try {
+    // the first item comes after the importer's checks of the whole export (no --timezone, undecidable
+    // dates, no chat file): a refused export is refused before the archive is opened
+    const first = await items.next();
+    return await archive(config, { importer, options, path, checkpointFile, previous, receivedAt, items, first }, io);
+  } finally {
+    await items.return?.();
+  }
+}
 
+interface Run {
+  importer: Importer;
+  options: ImportOptions;
+  path: string;
+  checkpointFile: string;
+  previous?: Checkpoint;
+  receivedAt: Date;
+  items: AsyncIterator<Item>;
+  first: IteratorResult<Item>;
+}
+
+async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSummary> {
+  const { importer, options, path, checkpointFile, previous, receivedAt, items } = run;
   const logger = io.logger ?? createLogger('custody-import', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const adapters = await openAdapters(config, logger);
   let control: ControlPlane | undefined;
@@ -117,8 +158,9 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
     // the archiver's policy: a blob is locked at least as long as the record that refers to it
     const policy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS);
     const directory = control.directoryOf(options.tenant);
-    const receivedAt = new Date();
-    const state: Checkpoint = previous ?? { importer: importer.id, tenant: options.tenant, path, position: -1, accepted: 0, quarantined: 0, complete: false, updatedAt: '' };
+    const state: Checkpoint = previous ?? {
+      importer: importer.id, tenant: options.tenant, path, position: -1, accepted: 0, quarantined: 0, complete: false, timezone: options.timezone, dateOrder: options.dateOrder, updatedAt: '',
+    };
     const progress = new Progress(io.stderr, await importer.total?.(path));
     let envelopes: Envelope[] = [];
     let rejects: Array<{ r: RejectedEvent; raw: Buffer; contentType?: string }> = [];
@@ -142,7 +184,8 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
       rejects = [];
     };
 
-    for await (const item of importer.read(path, { tenant: options.tenant, receivedAt, account: options.account, timezone: options.timezone }) as AsyncIterable<Item>) {
+    for (let next = run.first; !next.done; next = await items.next()) {
+      const item = next.value;
       if (previous && item.position <= previous.position) continue;
       if (item.position <= last) throw new Error(`importer ${importer.id} yielded position ${item.position} after ${last}`);
       last = item.position;

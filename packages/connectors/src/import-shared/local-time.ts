@@ -1,4 +1,4 @@
-import { RejectedInputError } from '@custody/errors';
+import { CustodyError, RejectedInputError } from '@custody/errors';
 
 export interface WallTime {
   year: number;
@@ -10,6 +10,22 @@ export interface WallTime {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+
+const EXAMPLE = 'e.g. --timezone Europe/London, America/New_York or Asia/Singapore';
+
+/**
+ * The --timezone an import of local times must be given: exports written in the exporter's wall
+ * clock (WhatsApp .txt, old Telegram exports) carry no offset, and reading them as UTC would
+ * misdate every record by the exporter's offset. Not a RejectedInputError on purpose: met inside
+ * one event's normalization it must stop the import once, not quarantine every message after it.
+ */
+export function requireTimeZone(timeZone: string | undefined, why: string): string {
+  if (timeZone === undefined || timeZone.trim() === '') {
+    throw new CustodyError('timezone_required', `${why}; pass --timezone with the IANA zone of the device that exported it (${EXAMPLE})`);
+  }
+  formatter(timeZone);
+  return timeZone;
+}
 
 /** Throws a RejectedInputError naming the zone when Intl does not know it. */
 export function checkTimeZone(timeZone: string): void {
@@ -56,7 +72,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
         timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
       });
     } catch {
-      throw new RejectedInputError('invalid_timezone', `"${timeZone}" is not an IANA time zone (e.g. Europe/London)`);
+      throw new RejectedInputError('invalid_timezone', `--timezone "${timeZone}" is not an IANA time zone (${EXAMPLE})`);
     }
     formatters.set(timeZone, f);
   }

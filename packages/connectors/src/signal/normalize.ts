@@ -23,10 +23,12 @@ interface Frame {
  * the same way. Receipts, typing, calls, stories and other sync messages are not archived.
  */
 export function normalizeSignal(parsed: SignalParsed, ctx: NormalizeContext): NormalizeResult[] {
-  return parsed.notifications.flatMap((n, i) => {
-    const at = parsed.batch ? `${i}.` : '';
-    return isolateEvent(`${at}params`, () => notificationDrafts(n, parsed.account, ctx, at));
-  });
+  return parsed.notifications.flatMap((n) =>
+    isolateEvent(n.path, () => {
+      if (n.error) throw n.error;
+      return notificationDrafts(n.value, parsed.account, ctx, n.at);
+    }),
+  );
 }
 
 function notificationDrafts(value: unknown, configAccount: string | undefined, ctx: NormalizeContext, at: string): EnvelopeDraft[] {

@@ -15,7 +15,7 @@ const ALICE = { kind: 'phone', value: '+447700900123', platformId: '5b7f2c1e-8d3
 const SELF = { kind: 'phone', value: ACCOUNT } as const;
 const FIXTURES = ['text', 'group-attachments', 'quote-reply', 'reactions-batch', 'remote-delete', 'edit', 'sync-sent', 'sticker-contact'];
 
-const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', `${name}.json`));
+const fixture = (name: string, ext = 'json') => readFileSync(join(__dirname, 'fixtures', `${name}.${ext}`));
 
 function run(body: Buffer | string, contentType = 'application/json', tenant = 'acme', cfg: SignalConfig = config): Envelope[] {
   return runConnector(signal, body, contentType, { tenant, receivedAt: RECEIVED_AT }, cfg);
@@ -315,6 +315,29 @@ describe('signal connector: hostile input', () => {
       expect(envelopes.map((e) => e.source.externalId)).toEqual(['+447700900123:1763800001000']);
       expect(rejected).toEqual([{ rejected: true, code, reason: expect.stringContaining(field), path: '1.params' }]);
     }
+  });
+
+  test('JSON Lines as signal-cli prints them (JSON-RPC or receive --output=json): each line its own event, a bad line rejected alone', () => {
+    const { envelopes, rejected } = normalizePayload(signal, fixture('receive', 'jsonl'), 'application/x-ndjson', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
+    expect(envelopes.map((e) => [e.source.externalId, e.content?.text, (e.source.raw as { path?: string }).path])).toEqual([
+      ['+447700900123:1763800100000', 'Sell 200 ACME at the open', 'line 1'],
+      ['+447700900456:1763800200000', 'Confirmed, 200 ACME sold', 'line 2'],
+      ['+447700900123:1763800600000', 'Thanks Bob', 'line 7'],
+    ]);
+    expect(envelopes[1]).toMatchObject({ sender: { kind: 'phone', value: '+447700900456', displayName: 'Bob Jones' }, recipients: [SELF], direction: 'inbound' });
+    expect(rejected).toEqual([
+      { rejected: true, code: 'malformed_json', reason: expect.stringContaining('signal-cli output line 3'), path: 'line 3' },
+      { rejected: true, code: 'schema_violation', reason: expect.stringContaining('params.envelope.dataMessage.timestamp'), path: 'line 6' },
+    ]);
+    // the CLI without --config: each line names its account
+    expect(normalizePayload(signal, fixture('receive', 'jsonl'), 'application/jsonl', { tenant: 'acme', receivedAt: RECEIVED_AT }).envelopes).toHaveLength(3);
+  });
+
+  test('JSON Lines: invalid UTF-8 spoils only its line; nothing but blank lines is an empty body', () => {
+    const good = Buffer.from(json(notification()));
+    const { envelopes, rejected } = normalizePayload(signal, Buffer.concat([Buffer.from([0xc3, 0x28, 10]), good]), 'application/x-ndjson', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
+    expect([envelopes.length, rejected]).toEqual([1, [{ rejected: true, code: 'not_utf8', reason: expect.any(String), path: 'line 1' }]]);
+    rejection(() => run('\n \r\n\n', 'application/x-ndjson'), 'empty_body');
   });
 
   test('wrong content-type → 415', () => {

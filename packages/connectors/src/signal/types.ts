@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secret } from '@custody/connector-kit';
+import type { RejectedInputError } from '@custody/errors';
 
 // signal-cli's JSON (org.asamk.signal.json.*): absent values are serialized as null, so optional
 // fields are nullish. Loose for forward compatibility; the whole notification is kept in source.raw.
@@ -75,12 +76,20 @@ export type SignalDataMessage = z.infer<typeof SignalDataMessage>;
 export type SignalEnvelope = z.infer<typeof SignalEnvelope>;
 export type SignalSentMessage = z.infer<typeof SignalSentMessage>;
 
+/** One notification of a delivery, with where it sits in it, or the rejection its line earned. */
+export interface SignalItem {
+  /** The event's path in the delivery: params.envelope, 3.params.envelope (batch), line 3 (JSON Lines). */
+  path: string;
+  /** Prefix of field paths in messages: '' or '3.' (batch). */
+  at: string;
+  value?: unknown;
+  error?: RejectedInputError;
+}
+
 export interface SignalParsed {
   /** The configured account, when parse was given the config. */
   account?: string;
-  /** A batch (JSON array) or a single notification. */
-  batch: boolean;
-  notifications: unknown[];
+  notifications: SignalItem[];
 }
 
 export const SignalConfig = z

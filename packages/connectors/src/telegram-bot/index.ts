@@ -1,5 +1,5 @@
 import type { Connector } from '@custody/connector-kit';
-import { parseJsonBody } from '@custody/connector-kit';
+import { connectorConfigRequired, parseJsonBody } from '@custody/connector-kit';
 import { RejectedInputError } from '@custody/errors';
 import { TELEGRAM_EGRESS, fetchTelegramFile } from './media';
 import { normalizeTelegram } from './normalize';
@@ -17,7 +17,7 @@ export const telegramBot: Connector<TelegramBotConfig, TelegramParsed> = {
       throw new RejectedInputError('unsupported_media_type', `telegram webhook: content-type must be application/json, got ${contentType}`, 415);
     }
     // updates never name the bot they were delivered to, and conversation ids need it
-    if (!config) throw new RejectedInputError('config_required', 'telegram webhook: the connector config (botToken or botId) is needed to know which bot received the update');
+    if (!config) throw connectorConfigRequired('telegram-bot', TelegramBotConfig, 'updates never name the bot that received them, the config\'s botToken or botId does');
     const update = parseJsonBody(raw, TgUpdate, 'telegram webhook');
     // the config schema requires one of the two
     return { update, botId: config.botId ?? config.botToken!.slice(0, config.botToken!.indexOf(':')) };

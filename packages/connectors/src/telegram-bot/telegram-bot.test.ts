@@ -461,8 +461,9 @@ describe('telegram-bot connector: hostile input', () => {
     expect(run(fixture('text-private'), 'application/json; charset=utf-8')).toHaveLength(1);
   });
 
-  test('without the connector config the bot is unknown → config_required', () => {
-    rejection(() => normalizePayload(telegramBot, fixture('text-private'), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }), 'config_required');
+  test('without the connector config the bot is unknown → connector_config_required listing the settings', () => {
+    const missing = rejection(() => normalizePayload(telegramBot, fixture('text-private'), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }), 'connector_config_required');
+    expect(missing.message).toMatch(/botToken \(optional, secret\).*botId \(optional\)/);
   });
 
   test('unknown extra fields are accepted (forward compatibility) and kept in source.raw', () => {

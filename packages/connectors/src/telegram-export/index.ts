@@ -45,7 +45,8 @@ function want(path: JsonPath): Want {
 
 /** Streams result.json: memory is bounded by the largest single message, not the export. */
 async function* readTelegramExport(path: string, ctx: ImportContext): AsyncGenerator<RawItem> {
-  checkTimeZone(ctx.timezone ?? 'UTC');
+  // a wrong zone is refused at once; a missing one only when a message has no *_unixtime
+  if (ctx.timezone !== undefined) checkTimeZone(ctx.timezone);
   const file = await resultFile(path);
   const dir = dirname(file);
   const slicer = new JsonSlicer(want);

@@ -3,7 +3,7 @@ import { basename, resolve, sep } from 'node:path';
 import { rawSource, vendorTime, type ImportContext } from '@custody/connector-kit';
 import type { Attachment, EnvelopeDraft, Participant } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
-import { isValidWallTime, wallTimeToUtc } from '../import-shared/local-time';
+import { isValidWallTime, requireTimeZone, wallTimeToUtc } from '../import-shared/local-time';
 import { direction, recipientsOf, senderOf, type ChatScope } from './participants';
 import { serviceDraft, type Common } from './service';
 import type { TgMessage } from './types';
@@ -76,7 +76,8 @@ function instant(unix: string | undefined, local: string | undefined, ctx: Impor
   const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const wall = { year, month, day, hour, minute, second };
   if (!isValidWallTime(wall)) throw new RejectedInputError('bad_date', `${field}: ${local} is not a calendar date`);
-  return vendorTime(wallTimeToUtc(wall, ctx.timezone ?? 'UTC'), 'ms', ctx.receivedAt, field);
+  const zone = requireTimeZone(ctx.timezone, `telegram-export: ${field} is a local time (the export predates ${field.split('.').pop()}_unixtime)`);
+  return vendorTime(wallTimeToUtc(wall, zone), 'ms', ctx.receivedAt, field);
 }
 
 function conversationType(type: string): 'direct' | 'group' | 'channel' {

@@ -268,6 +268,17 @@ describe('telegram-export: damaged and hostile input', () => {
     expect(ds[1]!.source.externalId).toBe('telegram:42:1:edited:2020-07-01T12:30:00');
   });
 
+  test('an old export without *_unixtime and without --timezone stops the import at its first local time, never reading it as UTC', async () => {
+    const old = message(2, { date: '2020-07-01T12:00:00' });
+    delete (old as Record<string, unknown>).date_unixtime;
+    const seen: Item[] = [];
+    const read = async () => {
+      for await (const item of telegramExport.read(tempJson(chatJson([message(1), old])), { tenant: 'acme', receivedAt: RECEIVED_AT })) seen.push(item as Item);
+    };
+    await expect(read()).rejects.toMatchObject({ code: 'timezone_required', message: expect.stringMatching(/messages\.1 \(byte \d+\)\.date is a local time .*pass --timezone/) });
+    expect(drafts(seen).map((d) => d.source.externalId)).toEqual(['telegram:42:1']);
+  });
+
   test('media paths cannot leave the export folder', async () => {
     const items = await collect(tempJson(chatJson([message(1, { photo: '../../../etc/hostname' }), message(2, { file: '/etc/hostname' })])));
     expect(items.map((i) => i.files)).toEqual([undefined, undefined]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Connector } from '@custody/connector-kit';
-import { parseJsonBody, parseJsonDelivery } from '@custody/connector-kit';
-import { ConfigError, RejectedInputError } from '@custody/errors';
+import { connectorConfigRequired, parseJsonBody, parseJsonDelivery } from '@custody/connector-kit';
+import { RejectedInputError } from '@custody/errors';
 import { normalizeWecomArchive } from './normalize';
 import { WecomArchiveConfig, type ArchiveItem, type ArchiveParsed } from './types';
 import { verifyArchivePuller } from './verify';
@@ -18,7 +18,7 @@ export const wecomArchive: Connector<WecomArchiveConfig, ArchiveParsed> = {
     if (contentType && !/^application\/(json|x-ndjson|jsonl|x-jsonlines)\b/i.test(contentType)) {
       throw new RejectedInputError('unsupported_media_type', `${WHAT}: content-type must be application/json or application/x-ndjson, got ${contentType}`, 415);
     }
-    if (!config) throw new ConfigError('wecom-archive: the connector config (corpId) is required: records do not name their enterprise');
+    if (!config) throw connectorConfigRequired('wecom-archive', WecomArchiveConfig, 'records do not name their enterprise, the config\'s corpId does');
     return { corpId: config.corpId, items: readRecords(raw) };
   },
   normalize: normalizeWecomArchive,

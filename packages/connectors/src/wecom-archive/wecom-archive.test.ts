@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
-import { ConfigError } from '@custody/errors';
 import { wecomArchive } from './index';
 import type { WecomArchiveConfig } from './types';
 import { rejection, runConnector } from '../../../../tests/support/connector-testing';
@@ -281,10 +280,11 @@ describe('wecom-archive connector: hostile input', () => {
     }
   });
 
-  test('wrong content-type → 415; no config → ConfigError (records do not name their enterprise)', () => {
+  test('wrong content-type → 415; no config → connector_config_required naming corpId (records do not name their enterprise)', () => {
     const body = json([text()]);
     for (const ct of ['text/xml', 'text/plain', 'multipart/form-data']) rejection(() => run(body, ct), 'unsupported_media_type', 415);
     for (const ct of ['application/json; charset=utf-8', 'application/x-ndjson', 'application/jsonl', '']) expect(run(body, ct || 'application/json')).toHaveLength(1);
-    expect(() => normalizePayload(wecomArchive, Buffer.from(body), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT })).toThrow(ConfigError);
+    const missing = rejection(() => normalizePayload(wecomArchive, Buffer.from(body), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }), 'connector_config_required');
+    expect(missing.message).toMatch(/corpId \(required\)/);
   });
 });

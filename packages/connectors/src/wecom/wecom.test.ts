@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
-import { ConfigError, DependencyUnavailableError } from '@custody/errors';
+import { DependencyUnavailableError } from '@custody/errors';
 import { decrypt, encrypt, encryptCallback, wecomSignature } from './crypto';
 import { wecom } from './index';
 import { WecomConfig } from './types';
@@ -378,13 +378,45 @@ describe('wecom connector: hostile input', () => {
     expect(rejected).toEqual([{ rejected: true, code: 'schema_violation', reason: expect.stringContaining('message.CreateTime'), path: 'Encrypt' }]);
   });
 
-  test('wrong content-type → 415; no config → ConfigError', () => {
+  test('wrong content-type → 415; no config → connector_config_required listing the settings', () => {
     const { body } = callback(fixture('text'));
     for (const ct of ['application/json', 'text/plain', 'application/xhtml+xml']) rejection(() => run(body, ct), 'unsupported_media_type', 415);
     expect(run(body, 'application/xml; charset=utf-8')).toHaveLength(1);
     expect(run(body, '')[0]!.source.raw.contentType).toBe('text/xml');
-    expect(() => normalizePayload(wecom, Buffer.from(body), 'text/xml', { tenant: 'acme', receivedAt: RECEIVED_AT })).toThrow(ConfigError);
+    const missing = rejection(() => normalizePayload(wecom, Buffer.from(body), 'text/xml', { tenant: 'acme', receivedAt: RECEIVED_AT }), 'connector_config_required');
+    expect(missing.message).toContain('token (required, secret): Callback Token');
+    expect(missing.message).toContain('encodingAesKey (required, secret)');
+    expect(missing.message).toContain('corpId (required): CorpID');
+    expect(missing.message).toContain('corpSecret (optional, secret)');
   });
+});
+
+describe('wecom connector: decrypted callbacks (custody normalize --decrypted)', () => {
+  const decrypted = (xml: string, cfg?: WecomConfig) => {
+    const only = { ...wecom, parse: (raw: Buffer, ct: string, c?: WecomConfig) => wecom.parseDecrypted!(raw, ct, c) };
+    return normalizePayload(only, Buffer.from(xml), 'text/xml', { tenant: 'acme', receivedAt: RECEIVED_AT }, cfg);
+  };
+
+  test('the plaintext XML normalizes like the encrypted callback, without keys; the corp comes from ToUserName', () => {
+    const [plain] = decrypted(fixture('text')).envelopes;
+    const [encrypted] = run(callback(fixture('text')).body);
+    const { source: plainSource, id: _p, integrity: _pi, ...plainRest } = plain!;
+    const { source: encSource, id: _e, integrity: _ei, ...encRest } = encrypted!;
+    expect(plainRest).toEqual(encRest);
+    expect([plainSource.externalId, plainSource.accountId]).toEqual([encSource.externalId, encSource.accountId]);
+    expect(plain!.conversation).toEqual(CONVERSATION);
+    expect(decrypted(fixture('text'), config).envelopes[0]!.conversation).toEqual(CONVERSATION);
+  });
+
+  test('plaintext goes through the same strict XML reader and schema', () => {
+    expect(() => decrypted('<!DOCTYPE x [<!ENTITY a "b">]><xml/>')).toThrow(expect.objectContaining({ code: 'xml_forbidden' }));
+    expect(decrypted(message({ CreateTime: 'soon' })).rejected).toEqual([expect.objectContaining({ code: 'schema_violation' })]);
+  });
+
+  test('a webhook never reads plaintext: posted to the gateway path it has no <Encrypt> and is refused', () => {
+    rejection(() => run(fixture('text')), 'schema_violation');
+  });
+
 });
 
 describe('wecom connector: fetchMedia', () => {

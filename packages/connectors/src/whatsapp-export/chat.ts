@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { RejectedInputError } from '@custody/errors';
 import type { Participant } from '@custody/envelope';
 import { lineText, readLines } from '../import-shared/lines';
-import { DateOrderEvidence, classifyBody, lineShape, type DateOrder } from './parse';
+import { DateOrderEvidence, type DayMonthOrder } from './date-order';
+import { classifyBody, lineShape, type DateOrder } from './parse';
 import { accountParticipant, sameParticipant, senderParticipant } from './participants';
 
 /** What only the whole file tells: date order, who takes part, whether it is a group. */
@@ -18,17 +19,19 @@ export interface Chat {
 
 const GROUP_EVENT = /(?: added | removed | left$| joined using|created group|changed the subject|changed this group's|changed the group)/;
 
-export async function scanChat(chatFile: string, fileTitle: string | undefined, account: string | undefined): Promise<Chat> {
+export async function scanChat(chatFile: string, fileTitle: string | undefined, account: string | undefined, dateOrder?: DayMonthOrder): Promise<Chat> {
   const evidence = new DateOrderEvidence();
+  let lineNo = 0;
   const names = new Set<string>();
   let groupEvents = false;
   let systemTitle: string | undefined;
   const decoder = new TextDecoder('utf-8');
   for await (const line of readLines(chatFile)) {
+    lineNo++;
     const shape = lineShape(lineText(line.bytes, decoder));
     if (shape.kind !== 'header') continue;
-    evidence.add(shape.header);
     const body = classifyBody(shape.header.body);
+    evidence.add(shape.header, lineNo, body.kind === 'message' ? body.media?.fileName : undefined);
     if (body.kind !== 'system') names.add(body.sender);
     else {
       groupEvents ||= GROUP_EVENT.test(body.text);
@@ -36,6 +39,8 @@ export async function scanChat(chatFile: string, fileTitle: string | undefined, 
       if (/end-to-end encrypted/.test(body.text)) systemTitle ??= body.sender;
     }
   }
+  // refused before anything else is worked out: nothing of a file with undecidable dates is archived
+  const order = evidence.decide(dateOrder);
   const accountP = account ? accountParticipant(account) : undefined;
   const people = new Map<string, Participant | RejectedInputError>();
   let accountSeen = false;
@@ -57,7 +62,7 @@ export async function scanChat(chatFile: string, fileTitle: string | undefined, 
   const members = title ?? `members-${createHash('sha256').update([...names].sort().join('\n')).digest('hex').slice(0, 16)}`;
   const distinct = people.size + (accountP && !accountSeen ? 1 : 0);
   return {
-    order: evidence.decide(),
+    order,
     conversation: { id: `whatsapp-export:${accountP?.value ?? '-'}:${members}`, type: groupEvents || distinct > 2 ? 'group' : 'direct', title },
     people,
     account: accountP,

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { ImportContext, ImportItem, Importer } from '@custody/connector-kit';
-import { checkTimeZone } from '../import-shared/local-time';
+import { requireTimeZone } from '../import-shared/local-time';
 import { scanChat } from './chat';
 import { lineText, readLines } from '../import-shared/lines';
 import { locateExport } from './locate';
@@ -20,12 +20,15 @@ export const whatsappExport: Importer = {
   },
 };
 
-/** Two streamed passes: the first learns date order and participants, the second emits one item per message. */
+/**
+ * Two streamed passes: the first learns date order and participants (and refuses a file whose date
+ * order it cannot decide), the second emits one item per message.
+ */
 async function* readWhatsAppExport(path: string, ctx: ImportContext): AsyncGenerator<RawItem> {
-  checkTimeZone(ctx.timezone ?? 'UTC');
+  const zone = requireTimeZone(ctx.timezone, 'whatsapp-export: the chat\'s times are the exporting phone\'s wall-clock times, with no zone');
   const where = await locateExport(path);
-  const chat = await scanChat(where.chatFile, where.title, ctx.account);
-  const state: ReadState = { chat, ctx, dir: where.dir, occurrences: new Map() };
+  const chat = await scanChat(where.chatFile, where.title, ctx.account, ctx.dateOrder);
+  const state: ReadState = { chat, ctx, zone, dir: where.dir, occurrences: new Map() };
   for await (const block of blocks(where.chatFile)) {
     for (const out of normalizeBlock(block, state)) yield { ...out, raw: { contentType: 'text/plain; charset=utf-8', body: block.raw } };
   }

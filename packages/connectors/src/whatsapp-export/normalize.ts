@@ -31,6 +31,8 @@ export interface BlockOutput {
 export interface ReadState {
   chat: Chat;
   ctx: ImportContext;
+  /** The --timezone the wall-clock times are read in. */
+  zone: string;
   dir: string;
   /** Identity hash → how often it occurred so far: two identical lines in the same second stay two records. */
   occurrences: Map<string, number>;
@@ -65,7 +67,7 @@ function drafts(block: Block, state: ReadState, location: string, files: Record<
   const wall = wallTime(shape.header, chat.order);
   if (typeof wall === 'string') throw new RejectedInputError('bad_time', `${location}: ${wall}`);
   if (!isValidWallTime(wall)) throw new RejectedInputError('bad_date', `${location}: ${formatWallTime(wall)} is not a calendar date (date order ${chat.order})`);
-  const sentAt = vendorTime(wallTimeToUtc(wall, ctx.timezone ?? 'UTC'), 'ms', ctx.receivedAt, location);
+  const sentAt = vendorTime(wallTimeToUtc(wall, state.zone), 'ms', ctx.receivedAt, location);
 
   const body = classifyBody(shape.header.body);
   const externalId = identity(state, formatWallTime(wall), shape.header.body);

@@ -11,6 +11,8 @@ export type DateOrder = 'dmy' | 'mdy' | 'ymd';
 export interface Header {
   /** The three date numbers in the order written. */
   fields: [number, number, number];
+  /** The date as written, e.g. "05/01/24", for messages that cite it. */
+  date: string;
   yearFirst: boolean;
   separator: string;
   hour: number;
@@ -42,6 +44,7 @@ export function lineShape(text: string): LineShape {
       kind: 'header',
       header: {
         fields: [Number(a), Number(b), Number(c)],
+        date: `${a}${separator}${b}${separator}${c}`,
         yearFirst: a!.length === 4,
         separator: separator!,
         hour: Number(hour),
@@ -53,33 +56,6 @@ export function lineShape(text: string): LineShape {
     };
   }
   return LOOKS_LIKE_HEADER.test(text) ? { kind: 'malformed' } : { kind: 'continuation' };
-}
-
-/** Tallies the evidence of one file's headers for day-first versus month-first dates. */
-export class DateOrderEvidence {
-  private dayFirst = 0;
-  private monthFirst = 0;
-  private first?: Header;
-
-  add(h: Header): void {
-    this.first ??= h;
-    if (h.yearFirst) return;
-    const [a, b] = h.fields;
-    if (a > 12 && b <= 12) this.dayFirst++;
-    if (b > 12 && a <= 12) this.monthFirst++;
-  }
-
-  /**
-   * A first field above 12 can only be a day (and a second one only a day in M/D). Without any
-   * such date the file cannot tell; then dotted dates are day-first (every locale that writes
-   * them is), slashed dates with AM/PM month-first (en-US), and other slashed dates day-first.
-   */
-  decide(): DateOrder {
-    if (this.first?.yearFirst) return 'ymd';
-    if (this.dayFirst !== this.monthFirst) return this.dayFirst > this.monthFirst ? 'dmy' : 'mdy';
-    if (!this.first || this.first.separator === '.') return 'dmy';
-    return this.first.meridiem ? 'mdy' : 'dmy';
-  }
 }
 
 export interface WallParts {

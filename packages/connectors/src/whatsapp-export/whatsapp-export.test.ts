@@ -14,7 +14,7 @@ type Item = ImportItem & { raw: { contentType: string; body: Buffer } };
 
 async function collect(path: string, ctx: Partial<ImportContext> = {}): Promise<Item[]> {
   const items: Item[] = [];
-  for await (const item of whatsappExport.read(path, { tenant: 'acme', receivedAt: RECEIVED_AT, ...ctx })) items.push(item as Item);
+  for await (const item of whatsappExport.read(path, { tenant: 'acme', receivedAt: RECEIVED_AT, timezone: 'UTC', ...ctx })) items.push(item as Item);
   return items;
 }
 const drafts = (items: Item[]) => items.map((i) => i.result).filter((r): r is EnvelopeDraft => !isRejected(r));
@@ -133,7 +133,7 @@ describe('whatsapp-export: iOS folder with _chat.txt and media', () => {
     writeFileSync(join(root, 'secret.jpg'), 'not part of the export');
     mkdirSync(join(root, 'export'));
     writeFileSync(join(root, 'export', '_chat.txt'), '[01/02/2024, 10:00:00] Eve: \u200e<attached: ../secret.jpg>\n[01/02/2024, 10:00:01] Eve: /etc/hosts (file attached)\n');
-    const items = await collect(join(root, 'export'));
+    const items = await collect(join(root, 'export'), { dateOrder: 'dmy' });
     expect(items.map((i) => i.files)).toEqual([undefined, undefined]);
     expect(drafts(items)[0]!.attachments![0]!.fileName).toBe('../secret.jpg');
   });
@@ -157,11 +157,10 @@ describe('whatsapp-export: locale date formats', () => {
   test.each([
     ['a later day > 12 makes the whole file D/M', '05/01/2024, 10:00 - A: x\n13/01/2024, 10:00 - A: y\n', ['2024-01-05T10:00:00.000Z', '2024-01-13T10:00:00.000Z']],
     ['a later second field > 12 makes the whole file M/D', '05/01/2024, 10:00 AM - A: x\n05/13/2024, 10:00 PM - A: y\n', ['2024-05-01T10:00:00.000Z', '2024-05-13T22:00:00.000Z']],
-    ['undecidable slashes with AM/PM default to M/D (en-US)', '05/01/24, 10:00 AM - A: x\n', ['2024-05-01T10:00:00.000Z']],
-    ['undecidable slashes in 24-hour default to D/M', '05/01/24, 10:00 - A: x\n', ['2024-01-05T10:00:00.000Z']],
-    ['undecidable dots default to D.M', '05.01.24, 10:00 - A: x\n', ['2024-01-05T10:00:00.000Z']],
+    ['dotted dates decide like slashed ones (de-DE)', '05.01.24, 10:00 - A: x\n13.01.24, 10:00 - A: y\n', ['2024-01-05T10:00:00.000Z', '2024-01-13T10:00:00.000Z']],
+    ['dates that read the same either way need no decision', '05/05/24, 10:00 - A: x\n', ['2024-05-05T10:00:00.000Z']],
     ['year-first dates (sv-SE)', '2024-01-05 10:00 - A: x\n', ['2024-01-05T10:00:00.000Z']],
-    ['iOS 12-hour with seconds and U+202F', `[1/5/24, 12:30:15${NNBSP}PM] A: x\n[1/5/24, 12:05:00${NNBSP}AM] A: y\n`, ['2024-01-05T12:30:15.000Z', '2024-01-05T00:05:00.000Z']],
+    ['iOS 12-hour with seconds and U+202F', `[1/13/24, 12:30:15${NNBSP}PM] A: x\n[1/13/24, 12:05:00${NNBSP}AM] A: y\n`, ['2024-01-13T12:30:15.000Z', '2024-01-13T00:05:00.000Z']],
     ['lower-case a.m./p.m. (en-AU)', '13/1/24, 9:41 p.m. - A: x\n', ['2024-01-13T21:41:00.000Z']],
   ])('%s', async (_name, text, sentAts) => {
     expect(drafts(await collect(tempExport(text))).map((d) => d.sentAt)).toEqual(sentAts);
@@ -174,6 +173,77 @@ describe('whatsapp-export: locale date formats', () => {
 
   test('an unknown time zone refuses the whole import before any item', async () => {
     await expect(collect(tempExport('15/01/2024, 10:00 - A: x\n'), { timezone: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'invalid_timezone' });
+  });
+});
+
+describe('whatsapp-export: date order is decided from the whole file, never guessed', () => {
+  const DATES = join(FIX, 'date-order');
+  const sentAts = async (file: string, ctx: Partial<ImportContext> = {}) => drafts(await collect(join(DATES, file), ctx)).map((d) => d.sentAt);
+
+  test('a day above 12 anywhere in the file makes every date day first', async () => {
+    expect(await sentAts('dmy-decided-by-day.txt')).toEqual(['2024-01-05T09:00:00.000Z', '2024-01-06T09:30:00.000Z', '2024-01-13T17:45:00.000Z']);
+  });
+
+  test('a second number above 12 makes every date month first', async () => {
+    expect(await sentAts('mdy-decided-by-day.txt')).toEqual(['2024-01-05T09:00:00.000Z', '2024-01-06T09:30:00.000Z', '2024-01-13T17:45:00.000Z']);
+  });
+
+  test('with no day above 12, a media file named after its date decides (Android IMG-YYYYMMDD-WA…, iOS …-PHOTO-YYYY-MM-DD-…)', async () => {
+    expect(await sentAts('dmy-by-android-attachment.txt')).toEqual(['2024-03-05T10:00:00.000Z', '2024-03-05T10:01:00.000Z', '2024-03-06T11:00:00.000Z']);
+    expect(await sentAts('mdy-by-ios-attachment.txt')).toEqual(['2024-03-05T10:00:00.000Z', '2024-03-05T10:01:00.000Z', '2024-03-06T11:00:00.000Z']);
+  });
+
+  test('a file that cannot tell is refused as a whole, naming a line, both readings and --date-order', async () => {
+    const refusal = collect(join(DATES, 'ambiguous.txt'));
+    await expect(refusal).rejects.toMatchObject({ code: 'date_order_ambiguous' });
+    await expect(refusal).rejects.toThrow('line 1 writes 05/01/2024, which is 2024-01-05 day first or 2024-05-01 month first');
+    await expect(refusal).rejects.toThrow('pass --date-order dmy (day first) or --date-order mdy (month first)');
+  });
+
+  test('--date-order settles an undecidable file', async () => {
+    expect(await sentAts('ambiguous.txt', { dateOrder: 'dmy' })).toEqual(['2024-01-05T09:00:00.000Z', '2024-01-06T09:30:00.000Z']);
+    expect(await sentAts('ambiguous.txt', { dateOrder: 'mdy' })).toEqual(['2024-05-01T09:00:00.000Z', '2024-06-01T09:30:00.000Z']);
+  });
+
+  test('an attachment date that fits only the other order is a contradiction, refused', async () => {
+    const refusal = collect(join(DATES, 'contradiction.txt'));
+    await expect(refusal).rejects.toMatchObject({ code: 'date_order_contradiction' });
+    await expect(refusal).rejects.toThrow(/line 1 writes 13\/01\/2024, so dates are day first, but line 2 \(03\/05\/2024\) has attachment IMG-20240305-WA0001\.jpg, dated 2024-03-05, which fits its date only month first/);
+  });
+
+  test('days above 12 in both positions are refused; with --date-order the impossible lines alone are rejected', async () => {
+    await expect(collect(join(DATES, 'conflict.txt'))).rejects.toMatchObject({
+      code: 'date_order_conflict',
+      message: expect.stringContaining('line 1 writes 13/01/2024 (possible only day first) but line 2 writes 01/13/2024 (possible only month first)'),
+    });
+    const items = await collect(join(DATES, 'conflict.txt'), { dateOrder: 'dmy' });
+    expect(items.map((i) => (isRejected(i.result) ? i.result.code : i.result.sentAt))).toEqual(['2024-01-13T09:00:00.000Z', 'bad_date']);
+  });
+
+  test('a file downloaded days after its message matches neither reading and decides nothing', async () => {
+    const late = tempExport('05/01/2024, 10:00 - A: IMG-20240109-WA0001.jpg (file attached)\n');
+    await expect(collect(late)).rejects.toMatchObject({ code: 'date_order_ambiguous' });
+  });
+});
+
+describe('whatsapp-export: --timezone is required', () => {
+  test('without it the import is refused before any item, with an example zone', async () => {
+    const refusal = collect(join(FIX, 'android-de.txt'), { timezone: undefined });
+    await expect(refusal).rejects.toMatchObject({ code: 'timezone_required', retriable: false });
+    await expect(refusal).rejects.toThrow(/pass --timezone .*e\.g\. --timezone Europe\/London/);
+  });
+
+  test('wall-clock times convert with the offset in force on their day, across both DST changes', async () => {
+    const ds = drafts(await collect(join(FIX, 'date-order', 'dst-europe-london.txt'), { timezone: 'Europe/London' }));
+    expect(ds.map((d) => [d.content!.text, d.sentAt])).toEqual([
+      ['winter time, UTC+0', '2024-03-30T12:00:00.000Z'],
+      ['before the clocks go forward', '2024-03-31T00:30:00.000Z'],
+      // 01:30 does not exist that night in London: it moves forward by the skipped hour
+      ['in the skipped hour', '2024-03-31T01:30:00.000Z'],
+      ['summer time, UTC+1', '2024-03-31T01:30:00.000Z'],
+      ['still summer time', '2024-10-26T23:30:00.000Z'],
+      ['winter time again', '2024-10-27T02:30:00.000Z'],
+    ]);
   });
 });
 
