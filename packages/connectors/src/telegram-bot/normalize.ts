@@ -75,9 +75,7 @@ function messageDraft(m: TgMessage, field: MessageField, botId: string, ctx: Nor
     },
     sender,
     recipients: [direct ? botParticipant(botId) : chatParticipant(m.chat)],
-    // a private chat is someone writing to the bot; in groups and channels the bot only listens, and
-    // who counts as inside or outside is left to the central identity mapping
-    direction: direct ? ('inbound' as const) : ('unknown' as const),
+    direction: directionOf(m, botId),
     sentAt: isEdit ? vendorTime(m.edit_date!, 's', ctx.receivedAt, `${field}.edit_date`) : date,
     capturedAt: ctx.receivedAt.toISOString(),
     attachments: attachments(m),
@@ -90,6 +88,16 @@ function messageDraft(m: TgMessage, field: MessageField, botId: string, ctx: Nor
     return { ...common, kind: 'status', content: { format, action: serviceAction(m, service, sender, (chatId, messageId) => messageRef(botId, chatId, messageId)) } };
   }
   return { ...common, kind: isEdit ? 'edit' : 'message', content: content(m), ...(Object.keys(refs).length ? { refs } : {}) };
+}
+
+/**
+ * The bot is the firm's account: what reaches it from anyone else (a private chat, a group it sits
+ * in) is inbound, what it sent itself outbound. A channel speaks for whoever owns it, which the
+ * update does not say: unknown. The tenant directory refines these (an employee in a group).
+ */
+function directionOf(m: TgMessage, botId: string): EnvelopeDraft['direction'] {
+  if (m.chat.type === 'channel') return 'unknown';
+  return !m.sender_chat && m.from !== undefined && String(m.from.id) === botId ? 'outbound' : 'inbound';
 }
 
 function content(m: TgMessage): EnvelopeDraft['content'] {

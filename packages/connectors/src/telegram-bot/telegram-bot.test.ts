@@ -104,7 +104,8 @@ describe('telegram-bot connector: fixtures', () => {
       sender: { kind: 'handle', value: 'user5234567890', platformId: 'user5234567890', displayName: 'Omar' },
       // a basic group (-<id>) is chat<id>, as Telegram Desktop exports it
       recipients: [{ kind: 'handle', value: 'chat4012345678', platformId: 'chat4012345678', displayName: 'Deal Room' }],
-      direction: 'unknown',
+      // the bot sits in the group for the firm: what others say there reaches the firm
+      direction: 'inbound',
       content: { text: 'Signed term sheet, page 1', format: 'telegram/photo', entities: [{ offset: 0, length: 6, type: 'italic' }] },
       source: { externalId: `${BOT_ID}:-4012345678:88` },
     });
@@ -119,7 +120,7 @@ describe('telegram-bot connector: fixtures', () => {
       kind: 'message',
       conversation: { id: `telegram:${BOT_ID}:-1001234567890`, type: 'group', title: 'ACME Trading Desk' },
       sender: SHEENA,
-      direction: 'unknown',
+      direction: 'inbound',
       content: { text: 'Q3 statement', format: 'telegram/document' },
       refs: { replyTo: `${BOT_ID}:-1001234567890:3017` },
     });
@@ -237,6 +238,14 @@ describe('telegram-bot connector: fixtures', () => {
     expect(run(fixture(name), 'application/json', 'globex')[0]!.id).not.toBe(first[0]!.id);
   });
 
+  test('direction comes from the bot being the firm\'s account: others → inbound, the bot itself → outbound, a channel → unknown', () => {
+    const group = JSON.parse(fixture('photo-group').toString('utf8'));
+    expect(one(Buffer.from(JSON.stringify(group))).direction).toBe('inbound');
+    group.message.from = { id: Number(BOT_ID), is_bot: true, first_name: 'Custody Bot' };
+    expect(one(Buffer.from(JSON.stringify(group))).direction).toBe('outbound');
+    expect(one(fixture('channel-post')).direction).toBe('unknown');
+  });
+
   test('ids are unique across all fixtures', () => {
     const ids = FIXTURES.flatMap((n) => run(fixture(n)).map((e) => e.id));
     expect(new Set(ids).size).toBe(ids.length);
@@ -247,7 +256,7 @@ describe('telegram-bot connector: service messages', () => {
   const DESK = { kind: 'handle', value: 'channel1234567890', platformId: 'channel1234567890', displayName: 'ACME Trading Desk' } as const;
   const status = (name: string) => {
     const env = one(fixture(name));
-    expect(env).toMatchObject({ kind: 'status', recipients: [expect.anything()], direction: 'unknown', sentAt: SENT_AT, content: { format: expect.stringMatching(/^telegram\/service\//) } });
+    expect(env).toMatchObject({ kind: 'status', recipients: [expect.anything()], direction: 'inbound', sentAt: SENT_AT, content: { format: expect.stringMatching(/^telegram\/service\//) } });
     expect(env.content!.text).toBeUndefined();
     return env;
   };
