@@ -94,6 +94,18 @@ function messageDraft(m: WaMessage, account: Account, ctx: NormalizeContext, at:
     if (!m.reaction) throw new RejectedInputError('schema_violation', `${at}.reaction: required for type reaction`);
     return { ...common, kind: 'reaction', refs: { reactsTo: m.reaction.message_id, emoji: m.reaction.emoji ?? '' } };
   }
+  if (m.type === 'revoke') {
+    if (!m.revoke) throw new RejectedInputError('schema_violation', `${at}.revoke: required for type revoke`);
+    // dated when it was revoked; the original keeps its own record and time
+    return { ...common, kind: 'deletion', content: { format: 'whatsapp/revoke' }, refs: { deletes: m.revoke.original_message_id } };
+  }
+  if (m.type === 'edit') {
+    if (!m.edit) throw new RejectedInputError('schema_violation', `${at}.edit: required for type edit`);
+    // the new version, read as the message it now is: same sender and time of the edit, its own id
+    const edited = checked(WaMessage, { ...m.edit.message, id: m.id, timestamp: m.timestamp, from: m.from, from_user_id: m.from_user_id }, `${at}.edit.message`);
+    const path = `${at}.edit.message`;
+    return { ...common, kind: 'edit', content: content(edited, path), attachments: attachments(edited, path), refs: { edits: m.edit.original_message_id, ...(edited.context?.id && { replyTo: edited.context.id }) } };
+  }
   const refs = m.context?.id ? { replyTo: m.context.id } : undefined;
   return { ...common, kind: 'message', content: content(m, at), attachments: attachments(m, at), refs };
 }

@@ -35,6 +35,10 @@ export const WaMessage = z.looseObject({
   document: WaMedia.optional(),
   sticker: WaMedia.optional(),
   reaction: z.looseObject({ message_id: z.string().min(1), emoji: z.string().optional() }).optional(),
+  /** Coexistence: a user edited an earlier message; `message` is the new version, shaped like a message without id or time. */
+  edit: z.looseObject({ original_message_id: z.string().min(1).max(512), message: z.looseObject({ type: z.string().min(1).max(64) }) }).optional(),
+  /** Coexistence: a user deleted (revoked) an earlier message. */
+  revoke: z.looseObject({ original_message_id: z.string().min(1).max(512) }).optional(),
   context: z.looseObject({ id: z.string().optional(), from: z.string().optional(), forwarded: z.boolean().optional() }).optional(),
   location: z.looseObject({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
   button: z.looseObject({ text: z.string().optional(), payload: z.string().optional() }).optional(),

@@ -447,6 +447,23 @@ describe('whatsapp-cloud connector: hostile input', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  test('coexistence edits and revokes are edit and deletion records dated when they happened, pointing at the original', () => {
+    const ORIGINAL = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=';
+    const [text, image, revoke] = run(fixture('edit-revoke'));
+    expect(text).toMatchObject({ kind: 'edit', sentAt: '2025-11-22T08:31:40.000Z', direction: 'inbound', content: { text: 'Can you buy 300 shares of ACME at market?', format: 'whatsapp/text' }, refs: { edits: ORIGINAL } });
+    expect(image).toMatchObject({
+      kind: 'edit',
+      content: { text: 'Signed term sheet (corrected)', format: 'whatsapp/image' },
+      refs: { edits: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzSU1HMDAwMDAwMDAwMDAwMDEA', replyTo: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQ1RYMDAwMDAwMDAwMDAwMDEA' },
+      attachments: [{ id: '1003383421387256', kind: 'image', mimeType: 'image/jpeg', sourceRef: 'whatsapp-media:1003383421387256', caption: 'Signed term sheet (corrected)' }],
+    });
+    expect(revoke).toMatchObject({ kind: 'deletion', sentAt: '2025-11-22T08:33:40.000Z', refs: { deletes: ORIGINAL }, content: { format: 'whatsapp/revoke' } });
+    // the edit never becomes the original's record: different id, the original's stays its own
+    const [original] = run(fixture('text-message'));
+    expect(new Set([original!.id, text!.id, revoke!.id]).size).toBe(3);
+    expect(original!.sentAt).toBe('2025-11-22T08:26:40.000Z');
+  });
+
   test('a refused key quarantines only the event that holds it: its sibling is archived', () => {
     const bad = textMessage({ id: 'wamid.BAD' });
     const body = json(webhook([textMessage({ id: 'wamid.GOOD' }), bad])).replace('"id":"wamid.BAD"', '"id":"wamid.BAD","__proto__":{"polluted":true}');
