@@ -1,35 +1,116 @@
 /**
- * Where Custody's objects live in the archive store, in one place: every writer and reader of a
- * kind of object builds its key here, so the layout cannot drift between them. Tenant and record
- * ids follow grammars without `/`, so a key always names exactly one tenant's object.
+ * Where Custody's objects live in the archive store, in one place and in both directions: every
+ * writer and reader of a kind of object builds its key here, and what reads a key back (disposition
+ * deciding whether a listed version is a record) parses it here, so the layout cannot drift between
+ * them. Tenant and record ids follow grammars without `/`, so a key always names exactly one
+ * tenant's object.
  */
+
+/** Every object Custody writes, by what it is. `keyOf` builds its key, `parseKey` reads it back. */
+export type ArchiveObject =
+  | { kind: 'record'; tenant: string; id: string }
+  | { kind: 'manifest'; tenant: string; recordId: string; attachmentId: string }
+  | { kind: 'blob'; tenant: string; sha256: string }
+  | { kind: 'raw'; tenant: string; sha256: string }
+  | { kind: 'audit'; tenant: string; day: string; id: string }
+  | { kind: 'certificate'; tenant: string; runId: string };
+
+/** Everything of one tenant; the trailing `/` keeps `acme` from listing `acme-2`. */
+export function tenantPrefix(tenant: string): string {
+  return `tenants/${tenant}/`;
+}
 
 /** Deterministic from tenant and id, so a redelivery lands on the same key and the record is fetched without the index. */
 export function recordKey(tenant: string, id: string): string {
-  return `tenants/${tenant}/records/${id.slice(0, 2)}/${id}.json`;
+  return `${tenantPrefix(tenant)}records/${id.slice(0, 2)}/${id}.json`;
 }
 
 /** Attachment content, once per tenant and content. */
 export function blobKey(tenant: string, sha256: string): string {
-  return `tenants/${tenant}/blobs/${sha256.slice(0, 2)}/${sha256}`;
+  return `${tenantPrefix(tenant)}blobs/${sha256.slice(0, 2)}/${sha256}`;
 }
 
 /** A webhook delivery's bytes, once per tenant and content: the records it produced cite its SHA-256. */
 export function rawKey(tenant: string, sha256: string): string {
-  return `tenants/${tenant}/raw/${sha256.slice(0, 2)}/${sha256}`;
+  return `${tenantPrefix(tenant)}raw/${sha256.slice(0, 2)}/${sha256}`;
+}
+
+/** The manifests of a record's attachments fetched from the vendor, beside the record. */
+export function manifestPrefix(tenant: string, recordId: string): string {
+  return `${recordKey(tenant, recordId).replace(/\.json$/, '')}.attachments/`;
 }
 
 /** The manifest of an attachment fetched from the vendor, beside its record. */
 export function manifestKey(tenant: string, recordId: string, attachmentId: string): string {
-  return `tenants/${tenant}/records/${recordId.slice(0, 2)}/${recordId}.attachments/${encodeURIComponent(attachmentId)}.json`;
+  return `${manifestPrefix(tenant, recordId)}${encodeURIComponent(attachmentId)}.json`;
 }
 
 /** The audit events of one UTC day (`YYYY-MM-DD`); each is `<prefix><event id>.json`. */
 export function auditDayPrefix(tenant: string, day: string): string {
-  return `tenants/${tenant}/audit/${day}/`;
+  return `${tenantPrefix(tenant)}audit/${day}/`;
 }
 
 /** One audit event, filed under the UTC day it happened (`at` is ISO 8601). */
 export function auditKey(tenant: string, at: string, id: string): string {
   return `${auditDayPrefix(tenant, at.slice(0, 10))}${id}.json`;
+}
+
+/** A tenant's disposition certificates: evidence of what was deleted, never disposed of themselves. */
+export function certificatePrefix(tenant: string): string {
+  return `${tenantPrefix(tenant)}disposition/`;
+}
+
+/** The certificate of one disposition run. */
+export function certificateKey(tenant: string, runId: string): string {
+  return `${certificatePrefix(tenant)}${runId}.json`;
+}
+
+export function keyOf(o: ArchiveObject): string {
+  switch (o.kind) {
+    case 'record':
+      return recordKey(o.tenant, o.id);
+    case 'manifest':
+      return manifestKey(o.tenant, o.recordId, o.attachmentId);
+    case 'blob':
+      return blobKey(o.tenant, o.sha256);
+    case 'raw':
+      return rawKey(o.tenant, o.sha256);
+    case 'audit':
+      return `${auditDayPrefix(o.tenant, o.day)}${o.id}.json`;
+    case 'certificate':
+      return certificateKey(o.tenant, o.runId);
+  }
+}
+
+const SEGMENT = '([^/]+)';
+const PATTERNS: Array<[RegExp, (m: string[]) => ArchiveObject]> = [
+  [new RegExp(`^tenants/${SEGMENT}/records/[^/]{2}/${SEGMENT}\\.json$`), ([, tenant, id]) => ({ kind: 'record', tenant: tenant!, id: id! })],
+  [
+    new RegExp(`^tenants/${SEGMENT}/records/[^/]{2}/${SEGMENT}\\.attachments/${SEGMENT}\\.json$`),
+    ([, tenant, recordId, attachment]) => ({ kind: 'manifest', tenant: tenant!, recordId: recordId!, attachmentId: decodeURIComponent(attachment!) }),
+  ],
+  [new RegExp(`^tenants/${SEGMENT}/blobs/[^/]{2}/${SEGMENT}$`), ([, tenant, sha256]) => ({ kind: 'blob', tenant: tenant!, sha256: sha256! })],
+  [new RegExp(`^tenants/${SEGMENT}/raw/[^/]{2}/${SEGMENT}$`), ([, tenant, sha256]) => ({ kind: 'raw', tenant: tenant!, sha256: sha256! })],
+  [new RegExp(`^tenants/${SEGMENT}/audit/(\\d{4}-\\d{2}-\\d{2})/${SEGMENT}\\.json$`), ([, tenant, day, id]) => ({ kind: 'audit', tenant: tenant!, day: day!, id: id! })],
+  [new RegExp(`^tenants/${SEGMENT}/disposition/${SEGMENT}\\.json$`), ([, tenant, runId]) => ({ kind: 'certificate', tenant: tenant!, runId: runId! })],
+];
+
+/**
+ * What a key names, or undefined for a key Custody does not write. A match only counts when building
+ * the key again gives the same key back (shard prefix, encoding), so parsing can never disagree with
+ * the builders above.
+ */
+export function parseKey(key: string): ArchiveObject | undefined {
+  for (const [pattern, toObject] of PATTERNS) {
+    const m = pattern.exec(key);
+    if (!m) continue;
+    let o: ArchiveObject;
+    try {
+      o = toObject(m);
+    } catch {
+      return undefined; // a malformed %-escape: not a key Custody wrote
+    }
+    return keyOf(o) === key ? o : undefined;
+  }
+  return undefined;
 }

@@ -1,2 +1,3 @@
 export * from './registry';
+export * from './instances';
 export { signWhatsAppBody } from './whatsapp-cloud/verify';

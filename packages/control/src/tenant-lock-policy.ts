@@ -1,5 +1,5 @@
 import type { Envelope } from '@custody/envelope';
-import { DATA_TYPES, dataTypeOf, holdCovers, retentionSeconds, type DataType, type HoldSubject } from '@custody/policy';
+import { DATA_TYPES, dataTypeOf, holdCovers, retentionSeconds, type DataType, type HoldSubject, type LockPolicy } from '@custody/policy';
 import type { HoldTable, RetentionTable } from './tables';
 import { resolveAgain, type Directory, type Resolvable } from '@custody/identity';
 
@@ -29,7 +29,7 @@ export function holdSubjectOf(env: Envelope): HoldSubject {
  * settings the configured default applies. A record whose period already ran out is still locked
  * for a minimum: S3 cannot lock into the past.
  */
-export class TenantLockPolicy {
+export class TenantLockPolicy implements LockPolicy {
   constructor(
     private readonly retention: RetentionTable,
     private readonly holds: HoldTable,

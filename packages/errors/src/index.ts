@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './backoff';
 export * from './circuit';
+export { mapLimit } from './map-limit';

@@ -1,2 +1,3 @@
 export * from './retention';
 export * from './holds';
+export * from './lock-policy';

@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ConnectorInstance } from '@custody/config';
 import type { ControlTable } from '@custody/control';
 import { RejectedInputError } from '@custody/errors';
-import { json, type Route } from '@custody/http';
+import { json, type Route, audited, readBody, type AuditedDeps, requireRole } from '@custody/http';
 import { z } from 'zod';
-import { audited, readBody, type AuditedDeps } from './audited';
-import { requireRole } from './auth';
 
 export interface AdminDeps extends AuditedDeps {
   connectors: ControlTable<ConnectorInstance>;

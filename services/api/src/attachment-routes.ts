@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { manifestKey, rawKey, recordKey, type ArchiveStore } from '@custody/archive-store';
+import { manifestKey, rawKey, recordKey, type ArchiveStore, AttachmentManifest } from '@custody/archive-store';
 import { isRawRef, parseEnvelope, servedMediaType } from '@custody/envelope';
 import { IntegrityError, NotFoundError } from '@custody/errors';
-import type { Route } from '@custody/http';
+import { audited, type Route, type AuditedDeps, requireRole } from '@custody/http';
 import type { Readable } from 'node:stream';
-import { AttachmentManifest } from '@custody/media';
-import { audited, type AuditedDeps } from './audited';
-import { requireRole } from './auth';
 
 const READERS = ['compliance', 'legal', 'auditor'] as const;
 

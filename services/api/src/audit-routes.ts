@@ -1,10 +1,8 @@
 import { auditDayPrefix, type ArchiveStore } from '@custody/archive-store';
 import { formatIssues } from '@custody/envelope';
 import { RejectedInputError, errorMessage } from '@custody/errors';
-import { json, type Route } from '@custody/http';
+import { json, type Route, audited, type AuditedDeps, requireRole } from '@custody/http';
 import { z } from 'zod';
-import { audited, type AuditedDeps } from './audited';
-import { requireRole } from './auth';
 
 export interface AuditRouteDeps extends AuditedDeps {
   store: ArchiveStore;

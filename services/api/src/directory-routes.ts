@@ -1,11 +1,9 @@
 import type { DirectoryTable } from '@custody/control';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
-import { json, type Route } from '@custody/http';
+import { json, type Route, audited, readBody, type AuditedDeps, requireRole } from '@custody/http';
 import { EmployeeId, EmployeeIdentifier } from '@custody/identity';
 import { normalizeIdentifier } from '@custody/connector-kit';
 import { z } from 'zod';
-import { audited, readBody, type AuditedDeps } from './audited';
-import { requireRole } from './auth';
 
 const EmployeeBody = z
   .object({

@@ -1,10 +1,8 @@
 import { APPROVED_ROLES, Role, type ApiKeyRecord, type KeyGrant } from '@custody/config';
 import type { ApiKeyTable, KeyGrantTable } from '@custody/control';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
-import { json, type Route } from '@custody/http';
+import { json, type Route, audited, readBody, type AuditedDeps, mintApiKey, requireRole } from '@custody/http';
 import { z } from 'zod';
-import { audited, readBody, type AuditedDeps } from './audited';
-import { mintApiKey, requireRole } from './auth';
 
 export interface KeyRouteDeps extends AuditedDeps {
   apiKeys: ApiKeyTable;

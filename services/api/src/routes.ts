@@ -2,12 +2,9 @@ import { recordKey, type ArchiveStore } from '@custody/archive-store';
 import { normalizeIdentifier } from '@custody/connector-kit';
 import { envelopeId, formatIssues, parseEnvelope, sha256Hex, type Envelope } from '@custody/envelope';
 import { CustodyError, IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
-import { json, type HttpRequest, type Route } from '@custody/http';
+import { json, type HttpRequest, type Route, type AuditSink, audited, readJson, requireRole, type ApiKeyStore, type Principal } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { SearchQuery, decodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
-import type { AuditSink } from './audit';
-import { audited, readJson } from './audited';
-import { requireRole, type ApiKeyStore, type Principal } from './auth';
 
 export interface ApiDeps {
   keys: ApiKeyStore;

@@ -5,8 +5,9 @@ import { KafkaBus, topicsFor } from '@custody/bus';
 import { DependencyUnavailableError } from '@custody/errors';
 import { sealEnvelope, type Envelope } from '@custody/envelope';
 import { OpenSearchIndex, type SearchIndex } from '@custody/search-index';
-import { Archiver, FixedRetention } from '../src';
 import { recordKey } from '@custody/archive-store';
+import { FixedRetention } from '@custody/policy';
+import { Archiver } from '../src';
 import { requireStackEnv, testLogger, uniqueName, waitFor } from '../../../tests/support/stack';
 
 /** Fault injection around the real adapters: the first `n` calls fail as an outage would. */

@@ -7,7 +7,7 @@ import { silentLogger } from '@custody/logger';
 import type { BulkFailure, IndexDoc, Revisions, SearchIndex } from '@custody/search-index';
 import { Archiver, type ArchiverMetrics } from './archiver';
 import { recordKey } from '@custody/archive-store';
-import type { Lock, LockPolicy } from './lock-policy';
+import type { Lock, LockPolicy } from '@custody/policy';
 
 const TOPICS = { customerData: 'custody.customer-data.v1.test', raw: 'custody.raw.v1.test', dlq: 'custody.dlq.v1.test' };
 const RETAIN_UNTIL = new Date('2032-11-22T00:00:00.000Z');
@@ -282,7 +282,7 @@ describe('Archiver.handleBatch', () => {
   });
 
   test('the retention comes from the policy: FixedRetention counts from sentAt', async () => {
-    const { FixedRetention } = await import('./lock-policy');
+    const { FixedRetention } = await import('@custody/policy');
     const { store, archiver } = setup({ policy: new FixedRetention(30, 60) });
     const sentAt = new Date(Date.now() - 86_400_000).toISOString();
     const env = envelope('wamid.RET', { sentAt });

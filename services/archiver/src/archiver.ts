@@ -1,11 +1,10 @@
 import type { ArchiveStore } from '@custody/archive-store';
 import type { Bus, BusRecord, Subscription } from '@custody/bus';
-import { DependencyUnavailableError, errorMessage } from '@custody/errors';
+import { DependencyUnavailableError, errorMessage, mapLimit } from '@custody/errors';
 import type { Envelope } from '@custody/envelope';
 import type { Logger } from '@custody/logger';
 import { toIndexDoc, type SearchIndex } from '@custody/search-index';
-import type { LockPolicy } from './lock-policy';
-import { mapLimit } from './map-limit';
+import type { LockPolicy } from '@custody/policy';
 import { linkRevisions } from './revisions';
 import { archiveStep, decodeStep, ok, rawStep, type Archived, type StepResult } from './steps';
 

@@ -4,9 +4,8 @@ import { CustodyError, errorMessage, isRetriable } from '@custody/errors';
 import { parseEnvelope, servedMediaType, type Envelope } from '@custody/envelope';
 import type { ArchiveRef } from '@custody/search-index';
 import { createHash } from 'node:crypto';
-import { rawKey, recordKey } from '@custody/archive-store';
-import type { Lock, LockPolicy } from './lock-policy';
-import { raiseLock } from './blobs';
+import { rawKey, recordKey, raiseLock } from '@custody/archive-store';
+import type { Lock, LockPolicy } from '@custody/policy';
 
 /** What a pipeline step decided. Only the batch handler acts on it. */
 export type StepResult<T> =

@@ -3,7 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import type { Bus } from '@custody/bus';
 import type { OpenSearchIndex } from '@custody/search-index';
-import { mapLimit } from '@custody/archiver';
+import { mapLimit } from '@custody/errors';
 
 /** Each baseline does the same unit of work as one pipeline stage, straight at the server, with no Custody code in between. */
 

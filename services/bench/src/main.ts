@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import type { S3ArchiveStore } from '@custody/archive-store';
-import { mintApiKey } from '@custody/api';
+import { mintApiKey } from '@custody/http';
 import { loadConfig } from '@custody/config';
 import { normalizePayload } from '@custody/connector-kit';
 import { getConnector } from '@custody/connectors';

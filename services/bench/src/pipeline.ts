@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { signWhatsAppBody } from '@custody/connectors';
 import type { OpenSearchIndex } from '@custody/search-index';
-import { mapLimit } from '@custody/archiver';
+import { mapLimit } from '@custody/errors';
 import { percentile } from './stats';
 
 export interface PipelineRun {

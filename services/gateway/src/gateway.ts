@@ -1,17 +1,17 @@
 import type { Bus } from '@custody/bus';
-import { normalizePayload, type DeliveryLimits, type NormalizedPayload, type RejectedEvent, type WebhookRequest } from '@custody/connector-kit';
+import { capture, forensicSample, quarantine, type CaptureTopics } from '@custody/capture';
+import type { DeliveryLimits, RejectedEvent, WebhookRequest } from '@custody/connector-kit';
+import type { ConnectorInstances, ResolvedInstance } from '@custody/connectors';
 import { RejectedInputError, errorMessage } from '@custody/errors';
-import { isRawRef, type Envelope, type EnvelopeDraft } from '@custody/envelope';
-import { resolveIdentities, type Directory } from '@custody/identity';
+import type { Envelope } from '@custody/envelope';
+import type { Directory } from '@custody/identity';
 import { BodyTooLargeError, RejectionLimiter, json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
-import { forensicSample, quarantine } from './quarantine';
-import type { InstanceDirectory, ResolvedInstance } from './instances';
 
 export interface GatewayDeps {
   bus: Bus;
-  topics: { customerData: string; quarantine: string; raw: string };
-  instances: InstanceDirectory;
+  topics: CaptureTopics;
+  instances: ConnectorInstances;
   logger: Logger;
   limits?: DeliveryLimits;
   /** Unauthenticated rejections quarantined per minute, per instance and per source address; past it: 429, nothing kept. */
@@ -22,22 +22,6 @@ export interface GatewayDeps {
   onQuarantined?(instance: ResolvedInstance | undefined, code: string): void;
   /** A rejection that was not kept (rate limit): counted, never silent. */
   onDropped?(instance: ResolvedInstance, reason: string): void;
-}
-
-/** `instance` names the connector instance that captured the record: attachment fetching needs its credentials. */
-export function envelopeMessage(env: Envelope, instance?: string) {
-  const headers: Record<string, string> = { tenant: env.tenant, channel: env.channel, kind: env.kind, schema: env.schema, envelope_id: env.id };
-  if (instance) headers.instance = instance;
-  return { key: `${env.tenant}:${env.conversation.id}`, value: JSON.stringify(env), headers };
-}
-
-/** One delivery's bytes, archived once by SHA-256; the envelopes it produced reference them. */
-export function rawDeliveryMessage(raw: Buffer, sha256: string, meta: { tenant: string; instance: string; connector: string; contentType: string; receivedAt: Date }) {
-  return {
-    key: `${meta.tenant}:raw:${sha256}`,
-    value: raw,
-    headers: { tenant: meta.tenant, sha256, content_type: meta.contentType.slice(0, 256), instance: meta.instance, connector: meta.connector, received_at: meta.receivedAt.toISOString() },
-  };
 }
 
 /** Vendor webhooks: the only unauthenticated routes, each proven by the vendor's signature instead. */
@@ -70,36 +54,26 @@ async function receive(deps: GatewayDeps, limiter: RejectionLimiter, req: HttpRe
     if (!(err instanceof BodyTooLargeError)) throw err;
     return rejectUnproven(deps, limiter, inst, req, err, 'size', err.sample, err.received, contentType, receivedAt);
   }
-  let stage = 'verify';
-  let result: NormalizedPayload;
   try {
     inst.connector.verify(toWebhookRequest(req, raw), inst.config);
   } catch (err) {
     if (!(err instanceof RejectedInputError)) throw err;
-    return rejectUnproven(deps, limiter, inst, req, err, stage, raw, raw.length, contentType, receivedAt);
+    return rejectUnproven(deps, limiter, inst, req, err, 'verify', raw, raw.length, contentType, receivedAt);
   }
-  try {
-    stage = 'normalize';
-    const directory = deps.directoryOf?.(inst.tenant);
-    const enrich = directory ? (d: EnvelopeDraft) => resolveIdentities(d, directory) : undefined;
-    result = normalizePayload(inst.connector, raw, contentType, { tenant: inst.tenant, receivedAt }, inst.config, enrich, deps.limits);
-  } catch (err) {
-    if (!(err instanceof RejectedInputError)) throw err;
-    return reject(deps, inst, err, stage, raw, contentType, receivedAt);
+  const onQuarantined = (r: RejectedEvent) => {
+    deps.onQuarantined?.(inst, r.code);
+    deps.logger.warn({ event: 'webhook_event_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: r.code, path: r.path, reason: r.reason });
+  };
+  const delivery = { connector: inst.connector, config: inst.config, raw, contentType, tenant: inst.tenant, instance: inst.id, receivedAt };
+  const outcome = await capture(deps, delivery, { directory: deps.directoryOf?.(inst.tenant), limits: deps.limits, onQuarantined });
+  if ('refused' in outcome) {
+    const err = outcome.refused;
+    deps.onQuarantined?.(inst, err.code);
+    deps.logger.warn({ event: 'webhook_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: err.code, stage: 'normalize', reason: errorMessage(err) });
+    return problem(err.status, err.code, err.message);
   }
-  const { envelopes, rejected, rawSha256 } = result;
-  // nothing usable at all: the body itself violates the vendor schema
-  if (envelopes.length === 0 && rejected.length > 0) {
-    const first = rejected[0]!;
-    const reason = rejected.map((r) => r.reason).join('; ').slice(0, 2000);
-    return reject(deps, inst, new RejectedInputError(first.code, reason), stage, raw, contentType, receivedAt);
-  }
-  // Acknowledge only what the bus has durably accepted; on failure the vendor redelivers. The
-  // delivery's bytes go first, once, so no record is ever archived citing bytes the bus never took.
-  const meta = { tenant: inst.tenant, instance: inst.id, connector: inst.connector.id, contentType, receivedAt };
-  if (envelopes.some((e) => isRawRef(e.source.raw)) || rejected.length > 0) await deps.bus.publish(deps.topics.raw, [rawDeliveryMessage(raw, rawSha256, meta)]);
-  await deps.bus.publish(deps.topics.customerData, envelopes.map((e) => envelopeMessage(e, inst.id)));
-  for (const r of rejected) await quarantineEvent(deps, inst, r, rawSha256, contentType, receivedAt);
+  // acknowledged only now: the bus has durably accepted the records; on failure the vendor redelivers
+  const { accepted: envelopes, quarantined: rejected } = outcome;
   deps.onAccepted?.(inst, envelopes);
   deps.logger.info({ event: 'webhook_accepted', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, records: envelopes.length, quarantined: rejected.length });
   if (rejected.length > 0) {
@@ -108,37 +82,6 @@ async function receive(deps: GatewayDeps, limiter: RejectionLimiter, req: HttpRe
   const ack = inst.connector.acknowledge?.(envelopes, inst.config);
   if (ack) return { status: ack.status, headers: { 'content-type': ack.contentType }, body: ack.body };
   return json(200, { accepted: envelopes.length, ids: envelopes.map((e) => e.id) });
-}
-
-/**
- * One bad event inside an otherwise valid delivery: the delivery's bytes are archived once (raw
- * topic); the quarantine record names them by hash and the event by its path, so a delivery of
- * thousands of bad events does not copy its body thousands of times.
- */
-async function quarantineEvent(deps: GatewayDeps, inst: ResolvedInstance, r: RejectedEvent, rawSha256: string, contentType: string, receivedAt: Date): Promise<void> {
-  await quarantine(deps.bus, deps.topics.quarantine, {
-    raw: Buffer.from(JSON.stringify({ code: r.code, reason: r.reason, path: r.path, rawSha256 })),
-    code: r.code,
-    reason: `${r.path}: ${r.reason}`,
-    stage: 'normalize',
-    connector: inst.connector.id,
-    instance: inst.id,
-    tenant: inst.tenant,
-    contentType,
-    receivedAt,
-    extra: { raw_sha256: rawSha256, path: r.path.slice(0, 1024) },
-  });
-  deps.onQuarantined?.(inst, r.code);
-  deps.logger.warn({ event: 'webhook_event_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: r.code, path: r.path, reason: r.reason });
-}
-
-/** An authentic delivery the contract cannot hold: its exact bytes are kept with the reason. */
-async function reject(deps: GatewayDeps, inst: ResolvedInstance, err: RejectedInputError, stage: string, raw: Buffer, contentType: string, receivedAt: Date): Promise<HttpResponse> {
-  // If the quarantine write fails the error propagates as 503: the vendor retries, nothing is lost.
-  await quarantine(deps.bus, deps.topics.quarantine, { raw, code: err.code, reason: err.message, stage, connector: inst.connector.id, instance: inst.id, tenant: inst.tenant, contentType, receivedAt });
-  deps.onQuarantined?.(inst, err.code);
-  deps.logger.warn({ event: 'webhook_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: err.code, stage, reason: errorMessage(err) });
-  return problem(err.status, err.code, err.message);
 }
 
 /**

@@ -1,3 +1,1 @@
 export * from './gateway';
-export * from './quarantine';
-export * from './instances';

@@ -1,6 +1,5 @@
-import { audited, readBody, requireRole, type AuditedDeps } from '@custody/api';
 import type { RetentionTable } from '@custody/control';
-import { json, type Route } from '@custody/http';
+import { json, type Route, audited, readBody, requireRole, type AuditedDeps } from '@custody/http';
 import { z } from 'zod';
 import { runDisposition, type DispositionDeps } from './disposition';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ArchiveStore } from '@custody/archive-store';
+import { certificateKey, parseKey, tenantPrefix, type ArchiveStore } from '@custody/archive-store';
 import type { HoldTable } from '@custody/control';
 import { LockedError, errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
@@ -35,7 +35,6 @@ export interface DispositionCertificate {
   certificate?: { key: string; versionId: string; sha256: string };
 }
 
-const RECORD = /^tenants\/[^/]+\/records\/[0-9a-f]{2}\/([0-9a-f]{40})\.json$/;
 /** Certificates are evidence of disposition and are kept at least this long. */
 const CERTIFICATE_YEARS = 10;
 
@@ -62,8 +61,10 @@ export async function runDisposition(deps: DispositionDeps, opts: { tenant: stri
   const active = new Set(deps.holds.values().filter((h) => h.tenant === opts.tenant && h.status === 'active').map((h) => h.id));
   const log = deps.logger.child({ tenant: opts.tenant, run: cert.runId });
   const disposedRecords: string[] = [];
-  for await (const v of deps.store.list(`tenants/${opts.tenant}/`)) {
-    if (v.deleteMarker || v.key.startsWith(`tenants/${opts.tenant}/disposition/`)) continue;
+  for await (const v of deps.store.list(tenantPrefix(opts.tenant))) {
+    // what the key names decides: certificates are never disposed of, records are checked against holds
+    const object = parseKey(v.key);
+    if (v.deleteMarker || object?.kind === 'certificate') continue;
     const info = await deps.store.head(v.key, v.versionId);
     if (!info) continue;
     if (info.legalHold) {
@@ -74,7 +75,7 @@ export async function runDisposition(deps: DispositionDeps, opts: { tenant: stri
       cert.kept.retained++;
       continue;
     }
-    const recordId = RECORD.exec(v.key)?.[1];
+    const recordId = object?.kind === 'record' ? object.id : undefined;
     if (recordId) {
       const doc = await deps.index.get(opts.tenant, recordId);
       if (doc?.holds.some((h) => active.has(h))) {
@@ -98,7 +99,7 @@ export async function runDisposition(deps: DispositionDeps, opts: { tenant: stri
   if (!opts.dryRun && disposedRecords.length) await deps.index.delete(opts.tenant, disposedRecords);
   cert.finishedAt = new Date().toISOString();
   if (!opts.dryRun) {
-    const key = `tenants/${opts.tenant}/disposition/${cert.runId}.json`;
+    const key = certificateKey(opts.tenant, cert.runId);
     const retainUntil = new Date(now.getTime() + CERTIFICATE_YEARS * 365.25 * 86_400_000);
     const put = await deps.store.put({ key, body: Buffer.from(JSON.stringify(cert, null, 2)), contentType: 'application/json', retainUntil, legalHold: false });
     cert.certificate = { key, versionId: put.versionId, sha256: put.sha256 };

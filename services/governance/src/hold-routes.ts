@@ -1,8 +1,6 @@
-import type { AuditedDeps } from '@custody/api';
-import { audited, readBody, requireRole } from '@custody/api';
 import type { HoldTable } from '@custody/control';
 import { NotFoundError } from '@custody/errors';
-import { json, type Route } from '@custody/http';
+import { json, type Route, type AuditedDeps, audited, readBody, requireRole } from '@custody/http';
 import { normalizeIdentifier } from '@custody/connector-kit';
 import { HoldScope, type Hold } from '@custody/policy';
 import type { SearchIndex } from '@custody/search-index';

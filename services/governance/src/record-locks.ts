@@ -1,4 +1,4 @@
-import { rawKey, recordKey, type ArchiveStore } from '@custody/archive-store';
+import { manifestPrefix, rawKey, recordKey, type ArchiveStore } from '@custody/archive-store';
 import { isRawRef, parseEnvelope } from '@custody/envelope';
 import { NotFoundError } from '@custody/errors';
 
@@ -17,7 +17,7 @@ export async function recordObjects(store: ArchiveStore, tenant: string, id: str
   for (const a of [...(env.attachments ?? []), ...(env.call?.recording ? [env.call.recording] : [])]) if (a.storageKey) blobKeys.add(a.storageKey);
   // the webhook delivery the record came from is evidence of it too: held and retained with it
   if (isRawRef(env.source.raw)) blobKeys.add(rawKey(tenant, env.source.raw.sha256));
-  for await (const v of store.list(`${key.replace(/\.json$/, '')}.attachments/`)) {
+  for await (const v of store.list(manifestPrefix(tenant, id))) {
     if (v.deleteMarker) continue;
     own.push({ key: v.key, versionId: v.versionId });
     const m = JSON.parse((await store.get(v.key, v.versionId)).body.toString('utf8')) as { storageKey?: string };

@@ -1,8 +1,7 @@
 import type { ArchiveStore } from '@custody/archive-store';
-import { audited, readBody, requireRole, type AuditedDeps } from '@custody/api';
 import type { RetentionTable, TenantLockPolicy } from '@custody/control';
 import type { Envelope } from '@custody/envelope';
-import { json, type Route } from '@custody/http';
+import { json, type Route, audited, readBody, requireRole, type AuditedDeps } from '@custody/http';
 import { RejectedInputError } from '@custody/errors';
 import { PRESETS, RetentionSettingsInput, presetViolation, type RetentionSettings } from '@custody/policy';
 import type { SearchIndex } from '@custody/search-index';

@@ -1,2 +1,1 @@
-export * from './manifest';
 export * from './media-worker';

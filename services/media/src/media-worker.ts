@@ -1,20 +1,19 @@
-import { manifestKey, type ArchiveStore } from '@custody/archive-store';
-import { mapLimit, storeBlob, type LockPolicy } from '@custody/archiver';
+import { manifestKey, type ArchiveStore, storeBlob, type AttachmentManifest } from '@custody/archive-store';
 import type { BatchContext, Bus, BusRecord, OutgoingMessage, Subscription } from '@custody/bus';
 import type { MediaContent, MediaContext } from '@custody/connector-kit';
 import { isMediaType, parseEnvelope, type Attachment, type Envelope } from '@custody/envelope';
-import { CustodyError, errorMessage, isRetriable, sleep } from '@custody/errors';
-import type { InstanceDirectory, ResolvedInstance } from '@custody/gateway';
+import { CustodyError, errorMessage, isRetriable, sleep, mapLimit } from '@custody/errors';
+import type { ConnectorInstances, ResolvedInstance } from '@custody/connectors';
 import type { Logger } from '@custody/logger';
+import type { LockPolicy } from '@custody/policy';
 import { InstanceBackoff, type RetryBudget } from './instance-backoff';
-import type { AttachmentManifest } from './manifest';
 import { VendorDigestMismatch, vendorDigestCheck } from './vendor-digests';
 
 export interface MediaWorkerDeps {
   bus: Bus;
   store: ArchiveStore;
   policy: LockPolicy;
-  instances: InstanceDirectory;
+  instances: ConnectorInstances;
   /** The operator's egress settings for an instance (base URL override, allow-listed HTTP client, local directory). */
   contextFor(instance: ResolvedInstance): MediaContext;
   topics: { customerData: string; dlq: string; mediaRetry: string };

@@ -1,4 +1,4 @@
-import type { BlobRequest, ContentDigest, SpooledContent } from '@custody/archiver';
+import type { BlobRequest, ContentDigest, SpooledContent } from '@custody/archive-store';
 import { digestBytes } from '@custody/connector-kit';
 import type { Attachment, VendorDigest } from '@custody/envelope';
 import { IntegrityError } from '@custody/errors';

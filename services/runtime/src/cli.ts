@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { expectedFields, normalizePayload, parseConnectorConfig, type AnyConnector } from '@custody/connector-kit';
+import { sealDelivery } from '@custody/capture';
+import { expectedFields, parseConnectorConfig, type AnyConnector } from '@custody/connector-kit';
 import { connectorIds, getConnector, importerIds } from '@custody/connectors';
 import { TENANT_ID } from '@custody/envelope';
 import { CustodyError, RejectedInputError, jsonSyntaxMessage } from '@custody/errors';
@@ -137,7 +138,8 @@ function normalize(args: string[]): number {
   const contentType = (values['content-type'] as string | undefined) ?? defaultContentType(connector, values.file as string, raw);
   const config = values.config ? readConnectorConfig(connector, values.config as string) : undefined;
   const reader = values.decrypted ? plaintextReader(connector) : connector;
-  const { envelopes, rejected } = normalizePayload(reader, raw, contentType, { tenant: tenantArg(values.tenant), receivedAt: new Date() }, config, undefined, limits);
+  // the first half of capture only: what the gateway would publish, without publishing anything
+  const { envelopes, rejected } = sealDelivery({ connector: reader, config, raw, contentType, tenant: tenantArg(values.tenant), receivedAt: new Date() }, { limits });
   for (const e of envelopes) process.stdout.write(`${JSON.stringify(e)}\n`);
   for (const r of rejected) process.stderr.write(`custody: ${r.code}: ${r.path}: ${r.reason}\n`);
   return rejected.length ? 2 : 0;

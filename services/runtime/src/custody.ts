@@ -1,16 +1,17 @@
-import { Archiver, AuditArchiver, type LockPolicy } from '@custody/archiver';
-import { DATA_TYPES, PRESETS } from '@custody/policy';
+import { Archiver, AuditArchiver } from '@custody/archiver';
+import { DATA_TYPES, PRESETS, type LockPolicy } from '@custody/policy';
 import { ConfigError, errorMessage } from '@custody/errors';
 import { DirectoryResolution, HoldJobs, dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
-import { BusAuditSink, FailedAuthAudit, KeyStore, adminRoutes, auditRoutes, keyRoutes, apiRoutes, attachmentRoutes, directoryRoutes, hashToken, mintApiKey } from '@custody/api';
+import { adminRoutes, auditRoutes, keyRoutes, apiRoutes, attachmentRoutes, directoryRoutes } from '@custody/api';
 import { MediaWorker } from '@custody/media';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
 import { TenantLockPolicy, controlTopicsFor, openControlPlane } from '@custody/control';
 import { startDispositionSchedule, tenantsOf } from './disposition-schedule';
 import { mediaContexts, safeEqual } from '@custody/connector-kit';
-import { gatewayRoutes, instanceDirectory, resolveInstance } from '@custody/gateway';
-import { json, problem, startHttpServer, type Route } from '@custody/http';
+import { gatewayRoutes } from '@custody/gateway';
+import { connectorInstances, resolveInstance } from '@custody/connectors';
+import { BusAuditSink, FailedAuthAudit, KeyStore, hashToken, json, mintApiKey, problem, startHttpServer, type Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { custodyMetrics } from './metrics';
@@ -57,7 +58,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const controlRead = readiness.waitFor('control plane (connectors, keys, settings)');
   const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }), { connectorCodec: connectorCodec(await loadSecretBox(config, logger)) });
   controlRead();
-  const instances = instanceDirectory(config.CUSTODY_CONNECTORS, control.connectors);
+  const instances = connectorInstances(config.CUSTODY_CONNECTORS, control.connectors);
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, adapters.corruptBusRecords);
 

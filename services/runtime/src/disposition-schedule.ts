@@ -1,4 +1,4 @@
-import type { AuditSink } from '@custody/api';
+import type { AuditSink } from '@custody/http';
 import type { ControlPlane, RetentionTable } from '@custody/control';
 import { errorMessage } from '@custody/errors';
 import { runDisposition, type DispositionDeps } from '@custody/governance';

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { storeBlob } from '@custody/archiver';
 import { topicsFor } from '@custody/bus';
 import { loadConfig, type Config } from '@custody/config';
-import { isRejected, type ImportItem, type Importer, type RejectedEvent } from '@custody/connector-kit';
+import { publishCaptured, sealImportItem, type RefusedEvent } from '@custody/capture';
+import { isRejected, type ImportItem, type Importer } from '@custody/connector-kit';
 import { getImporter } from '@custody/connectors';
 import { TenantLockPolicy, controlTopicsFor, openControlPlane, type ControlPlane } from '@custody/control';
-import { isRawRef, sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
+import { PRIVATE_FILE, mkdirDurable, writeFileAtomic } from '@custody/durable-fs';
+import { isRawRef, type Envelope } from '@custody/envelope';
 import { ConfigError, RejectedInputError } from '@custody/errors';
-import { envelopeMessage, quarantine } from '@custody/gateway';
-import { resolveIdentities } from '@custody/identity';
 import { createLogger, type Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { quarantineTopicSpec } from './topic-specs';
@@ -23,8 +22,6 @@ export const IMPORT_USAGE =
   '  --date-order: whatsapp-export only, for a chat whose dates cannot tell day first (dmy) from month first (mdy)';
 
 const BATCH = 200;
-/** Under Kafka's default 1 MB message limit: larger rejected items are quarantined truncated, flagged as such. */
-const MAX_QUARANTINE_BYTES = 900 * 1024;
 
 export interface ImportOptions {
   /** Importer id, e.g. whatsapp-export. */
@@ -163,19 +160,13 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
     };
     const progress = new Progress(io.stderr, await importer.total?.(path));
     let envelopes: Envelope[] = [];
-    let rejects: Array<{ r: RejectedEvent; raw: Buffer; contentType?: string }> = [];
+    let rejects: RefusedEvent[] = [];
     let last = state.position;
     let publishedNow = 0;
     let quarantinedNow = 0;
 
     const flush = async () => {
-      if (envelopes.length) await adapters.bus.publish(topics.customerData, envelopes.map((e) => envelopeMessage(e)));
-      for (const { r, raw, contentType } of rejects) {
-        await quarantine(adapters.bus, topics.quarantine, {
-          raw: raw.subarray(0, MAX_QUARANTINE_BYTES), extra: raw.length > MAX_QUARANTINE_BYTES ? { truncated: 'true' } : undefined, code: r.code, reason: `${r.path}: ${r.reason}`,
-          stage: 'import', connector: importer.id, tenant: options.tenant, contentType, receivedAt,
-        });
-      }
+      await publishCaptured(adapters.bus, topics, { tenant: options.tenant, connector: importer.id, stage: 'import', receivedAt }, { envelopes, rejected: rejects });
       publishedNow += envelopes.length;
       quarantinedNow += rejects.length;
       Object.assign(state, { position: last, accepted: state.accepted + envelopes.length, quarantined: state.quarantined + rejects.length });
@@ -189,8 +180,8 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
       if (previous && item.position <= previous.position) continue;
       if (item.position <= last) throw new Error(`importer ${importer.id} yielded position ${item.position} after ${last}`);
       last = item.position;
-      const outcome = isRejected(item.result) ? item.result : await prepare(item, item.result, { adapters, policy, enrich: (d) => resolveIdentities(d, directory) });
-      if ('rejected' in outcome) rejects.push({ r: outcome, raw: item.raw?.body ?? rawOf(item.result), contentType: item.raw?.contentType });
+      const outcome = isRejected(item.result) ? item.result : await sealImportItem(item, item.result, { store: adapters.store, policy, directory });
+      if ('rejected' in outcome) rejects.push({ ...outcome, raw: { body: item.raw?.body ?? rawOf(item.result), contentType: item.raw?.contentType } });
       else envelopes.push(outcome);
       if (envelopes.length + rejects.length >= BATCH) await flush();
       progress.update(item.position, state.accepted + envelopes.length, state.quarantined + rejects.length);
@@ -207,38 +198,6 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
   } finally {
     await control?.stop();
     await adapters.close();
-  }
-}
-
-interface PrepareDeps {
-  adapters: Adapters;
-  policy: TenantLockPolicy;
-  enrich(draft: EnvelopeDraft): EnvelopeDraft;
-}
-
-/**
- * Seals once to validate the record and learn its lock before anything is stored, then stores the
- * export's attachment files under that lock and seals the record that names their blobs.
- */
-async function prepare(item: Item, draft: EnvelopeDraft, deps: PrepareDeps): Promise<Envelope | RejectedEvent> {
-  const at = `position ${item.position} (${draft.source.externalId})`;
-  try {
-    const enriched = deps.enrich(draft);
-    const lock = await deps.policy.lockFor(sealEnvelope(enriched));
-    const attachments = [];
-    for (const att of enriched.attachments ?? []) {
-      const path = item.files && Object.hasOwn(item.files, att.id) ? item.files[att.id] : undefined;
-      if (!path) {
-        attachments.push(att);
-        continue;
-      }
-      const blob = await storeBlob(deps.adapters.store, { tenant: draft.tenant, source: { path }, contentType: att.mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
-      attachments.push({ ...att, storageKey: blob.storageKey, sha256: blob.sha256, size: blob.size });
-    }
-    return sealEnvelope({ ...enriched, attachments: enriched.attachments && attachments });
-  } catch (err) {
-    if (!(err instanceof RejectedInputError)) throw err;
-    return { rejected: true, code: err.code, reason: err.message, path: at };
   }
 }
 
@@ -283,18 +242,10 @@ async function readCheckpoint(file: string): Promise<Checkpoint | undefined> {
   }
 }
 
-/** Write, fsync, rename: a crash leaves the previous checkpoint or the new one, never half of one. */
+/** Atomic and durable (packages/durable-fs): a crash leaves the previous checkpoint or the new one, never half of one. */
 async function writeCheckpoint(file: string, cp: Checkpoint): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(JSON.stringify({ ...cp, updatedAt: new Date().toISOString() }, null, 2));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
+  await mkdirDurable(dirname(file));
+  await writeFileAtomic(file, JSON.stringify({ ...cp, updatedAt: new Date().toISOString() }, null, 2), PRIVATE_FILE);
 }
 
 /** A bar redrawn in place on a terminal; otherwise one line per 5 % (or per 1000 items when the size is unknown). */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyRecord, Role } from '@custody/config';
 import { RejectedInputError } from '@custody/errors';
-import type { HttpRequest } from '@custody/http';
+import type { HttpRequest } from './types';
 
 export interface Principal {
   keyId: string;

@@ -2,7 +2,7 @@ import { rejectDuplicateKeys } from '@custody/connector-kit';
 import { formatIssues } from '@custody/envelope';
 import { IntegrityError, NotFoundError, RejectedInputError, jsonSyntaxMessage } from '@custody/errors';
 import type { z } from 'zod';
-import { problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
+import { problem, type HttpRequest, type HttpResponse, type Route } from './types';
 import type { Logger } from '@custody/logger';
 import { actorOf, sourceOf, type AuditSink, type FailedAuthAudit } from './audit';
 import { authenticate, type ApiKeyStore, type Principal } from './auth';

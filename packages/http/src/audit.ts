@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '@custody/bus';
 import { SYSTEM_TENANT } from '@custody/envelope';
-import { RejectionLimiter, type HttpRequest } from '@custody/http';
+import { RejectionLimiter } from './rate-limit';
+import type { HttpRequest } from './types';
 import { redactSecrets, type Logger } from '@custody/logger';
 import type { Principal } from './auth';
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { blobKey, type ArchiveStore, type ObjectInfo } from '@custody/archive-store';
+import { blobKey } from './layout';
+import type { ArchiveStore, ObjectInfo } from './port';
 import { RejectedInputError } from '@custody/errors';
 
 /** S3's single-PUT ceiling; well above the 2 GB attachments vendors allow. */

@@ -1,7 +1,7 @@
 import { parseConnectorConfig, type AnyConnector } from '@custody/connector-kit';
 import type { ConnectorInstance } from '@custody/config';
 import { ConfigError } from '@custody/errors';
-import { getConnector } from '@custody/connectors';
+import { getConnector } from './registry';
 
 export interface ResolvedInstance {
   id: string;
@@ -10,8 +10,11 @@ export interface ResolvedInstance {
   config: unknown;
 }
 
-/** Where the gateway finds connector instances: configured ones plus those admins created. */
-export interface InstanceDirectory {
+/**
+ * Looks connector instances up by id (the webhook path): configured ones plus those admins created.
+ * The gateway receives with them, the media worker fetches attachments with their credentials.
+ */
+export interface ConnectorInstances {
   get(id: string): ResolvedInstance | undefined;
 }
 
@@ -26,7 +29,7 @@ export function resolveInstance(inst: ConnectorInstance): ResolvedInstance {
  * Configured instances are checked at start-up (a bad one stops start-up); dynamic ones were
  * checked when an admin saved them and are resolved again on use.
  */
-export function instanceDirectory(configured: ConnectorInstance[], dynamic?: { get(id: string): ConnectorInstance | undefined }): InstanceDirectory {
+export function connectorInstances(configured: ConnectorInstance[], dynamic?: { get(id: string): ConnectorInstance | undefined }): ConnectorInstances {
   const fixed = new Map<string, ResolvedInstance>();
   for (const inst of configured) {
     if (fixed.has(inst.id)) throw new ConfigError(`CUSTODY_CONNECTORS: instance id "${inst.id}" appears twice`);

@@ -1,4 +1,4 @@
-import type { HttpRequest } from '@custody/http';
+import type { HttpRequest } from './types';
 import { createLogger } from '@custody/logger';
 import { FailedAuthAudit, type AuditEvent } from './audit';
 import { audited } from './audited';

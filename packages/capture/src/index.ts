@@ -1,0 +1,5 @@
+export * from './capture';
+export * from './seal';
+export * from './publish';
+export * from './messages';
+export * from './quarantine';
