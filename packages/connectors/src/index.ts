@@ -1,2 +1,3 @@
 export * from './registry';
 export { signWhatsAppBody } from './whatsapp-cloud/verify';
+export * from './config-tables';
