@@ -4,7 +4,11 @@ CUSTODY_CACHE="${CUSTODY_CACHE:-$HOME/.cache/custody}"
 CUSTODY_RUN="${CUSTODY_RUN:-$CUSTODY_CACHE/run}"
 KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
 OPENSEARCH_VERSION="${OPENSEARCH_VERSION:-2.19.6}"
-MINIO_VERSION="${MINIO_VERSION:-latest}"
+# MinIO's community repository is archived and source-only: its final state is master at 7aac2a2c5b7c
+# (2026-02-12), the last release RELEASE.2025-10-15T17-29-55Z plus seven fixes (PostPolicy tag
+# enforcement, conditional-put read quorum, duplicate responses) and README notes. Go names that
+# commit by this module version; docker-compose.yml builds the same one (a test keeps them equal).
+MINIO_VERSION="${MINIO_VERSION:-v0.0.0-20260212201848-7aac2a2c5b7c}"
 KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 OPENSEARCH_PORT="${OPENSEARCH_PORT:-19200}"

@@ -34,12 +34,12 @@ provision_opensearch() {
 }
 
 provision_minio() {
-  local bin="$CUSTODY_CACHE/bin/minio"
-  [ -x "$bin" ] && return 0
+  local dir="$CUSTODY_CACHE/minio-$MINIO_VERSION"
+  [ -x "$dir/minio" ] && return 0
   command -v go >/dev/null || { log "minio needs go >= 1.24"; return 1; }
   log "building minio@$MINIO_VERSION with go (several minutes the first time)"
-  mkdir -p "$CUSTODY_CACHE/bin"
-  GOBIN="$CUSTODY_CACHE/bin" CGO_ENABLED=0 go install "github.com/minio/minio@$MINIO_VERSION"
+  mkdir -p "$dir"
+  GOBIN="$dir" CGO_ENABLED=0 go install "github.com/minio/minio@$MINIO_VERSION"
 }
 
 what="${1:-all}"

@@ -94,7 +94,7 @@ start_minio() {
   mkdir -p "$CUSTODY_RUN/minio-data"
   log "starting minio on 127.0.0.1:$MINIO_PORT"
   start_bg minio env MINIO_ROOT_USER="$MINIO_ROOT_USER" MINIO_ROOT_PASSWORD="$MINIO_ROOT_PASSWORD" MINIO_BROWSER=off \
-    "$CUSTODY_CACHE/bin/minio" server --quiet --address "127.0.0.1:$MINIO_PORT" "$CUSTODY_RUN/minio-data"
+    "$CUSTODY_CACHE/minio-$MINIO_VERSION/minio" server --quiet --address "127.0.0.1:$MINIO_PORT" "$CUSTODY_RUN/minio-data"
 }
 
 # world-traversable so the OpenSearch user can reach its home even when the cache is under /root

@@ -78,7 +78,6 @@ describe('loadConfig', () => {
   });
 
   test('a blank CUSTODY_HTTP_PORT is invalid, not silently port 0', () => {
-    // BUG (config): z.coerce.number() turns " " into 0, so a blank port binds a random free port.
     const err = configError({ CUSTODY_HTTP_PORT: ' ' });
     expect(err.message).toContain('CUSTODY_HTTP_PORT');
   });

@@ -73,20 +73,36 @@ export function parseConnectorConfig<T>(schema: z.ZodType<T>, input: unknown, wh
   throw new RejectedInputError('invalid_connector_config', `${what}: ${scrub(lines.join('; '), values)}. ${expectedFields(schema)}`);
 }
 
+/** One setting of a connector config, as its schema declares it. */
+export interface ConfigField {
+  name: string;
+  required: boolean;
+  secret: boolean;
+  description?: string;
+}
+
+/** Every setting a connector config takes, from the schema only (the README tables and the refusal message). */
+export function configFieldsOf(schema: z.ZodType): ConfigField[] | undefined {
+  const s = objectOf(schema);
+  if (!s) return undefined;
+  return Object.entries(s.shape).map(([name, field]) => {
+    const f = field as z.ZodType;
+    return { name, required: !f.safeParse(undefined).success, secret: isSecret(f), description: descriptionOf(schema, name) };
+  });
+}
+
 /**
  * What a connector config holds, for the message that refuses one: each setting, required or
  * optional, secret or not, and its description. Built from the schema only, never from a value.
  */
 export function expectedFields(schema: z.ZodType): string {
-  const s = objectOf(schema);
-  if (!s) return 'Expected the connector settings as a JSON object';
-  const fields = Object.entries(s.shape).map(([name, field]) => {
-    const f = field as z.ZodType;
-    const tags = [f.safeParse(undefined).success ? 'optional' : 'required', ...(isSecret(f) ? ['secret'] : [])];
-    const what = descriptionOf(schema, name);
-    return `${name} (${tags.join(', ')})${what ? `: ${what}` : ''}`;
+  const fields = configFieldsOf(schema);
+  if (!fields) return 'Expected the connector settings as a JSON object';
+  const described = fields.map((f) => {
+    const tags = [f.required ? 'required' : 'optional', ...(f.secret ? ['secret'] : [])];
+    return `${f.name} (${tags.join(', ')})${f.description ? `: ${f.description}` : ''}`;
   });
-  return `Expected a JSON object with: ${fields.join('; ')}`;
+  return `Expected a JSON object with: ${described.join('; ')}`;
 }
 
 /**

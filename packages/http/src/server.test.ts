@@ -201,15 +201,12 @@ describe('startHttpServer', () => {
   });
 
   test('a malformed percent-encoding in a path parameter is a 400, not a 500', async () => {
-    // BUG (server.ts dispatch): decodeURIComponent throws URIError, which maps to 500 internal_error.
     const res = await call('/v1/records/%E0%A4%A');
     expect(res.status).toBe(400);
     expect(res.body.error.code).not.toBe('internal_error');
   });
 
   test('a request target that is not a parsable URL gets a 400 and does not take the process down', async () => {
-    // BUG (server.ts dispatch): `new URL(req.url)` runs before the try block; the rejection of the
-    // un-awaited dispatch() is unhandled, which exits a Node process by default, and no response is sent.
     // Run in a child process (this file's src, transpiled on load) so a crash cannot take the test runner with it.
     const child = await spawnServerProcess();
     try {

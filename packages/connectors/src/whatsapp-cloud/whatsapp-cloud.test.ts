@@ -537,8 +537,6 @@ describe('whatsapp-cloud connector: hostile input', () => {
   test.each(['constructor', 'toString', '__proto__'])(
     'a message type named like an Object.prototype member (%s) is archived as an unknown type',
     (type) => {
-      // BUG (normalize.ts): MEDIA_KINDS[m.type] is looked up through the prototype chain, so these
-      // types are treated as media, produce an attachment without id/kind and the whole webhook is rejected.
       const envs = run(json(webhook([textMessage({ type, text: undefined })])));
       expect(envs).toHaveLength(1);
       expect(envs[0]!.content).toEqual({ format: `whatsapp/${type}` });
