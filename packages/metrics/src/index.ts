@@ -1,4 +1,4 @@
-import { Counter as PromCounter, Histogram, Registry, collectDefaultMetrics, type IncreaseDataWithExemplar, type LabelValues } from 'prom-client';
+import { Counter as PromCounter, Histogram, Registry, collectDefaultMetrics, type LabelValues, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 /**
  * Prometheus metrics on prom-client. Two kinds of series:
@@ -11,16 +11,15 @@ import { Counter as PromCounter, Histogram, Registry, collectDefaultMetrics, typ
 export { Gauge, Histogram, Registry } from 'prom-client';
 
 /**
- * prom-client's Counter with its labels always written in alphabetical order: the text format
- * keeps the order of the first `inc`, so without this one series would read differently depending
- * on the call site that counted first (dashboards and tests match the text). Custody enables no
- * exemplars, so an object is always labels.
+ * prom-client's Counter with its labels written in alphabetical order: the text format keeps the
+ * order of each series' first `inc`, so one series would otherwise read differently depending on
+ * the call site that counted first (dashboards and tests match the text).
  */
 export class Counter<T extends string = string> extends PromCounter<T> {
-  override inc(labels?: LabelValues<T> | number | IncreaseDataWithExemplar<T>, value?: number): void {
-    if (typeof labels !== 'object') return super.inc(labels);
-    const sorted = Object.fromEntries(Object.entries(labels as LabelValues<T>).sort(([a], [b]) => (a < b ? -1 : 1))) as LabelValues<T>;
-    return super.inc(sorted, value);
+  override async get(): Promise<MetricObjectWithValues<MetricValue<T>>> {
+    const metric = await super.get();
+    const sorted = (labels: LabelValues<T>) => Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))) as LabelValues<T>;
+    return { ...metric, values: metric.values.map((v) => ({ ...v, labels: sorted(v.labels) })) };
   }
 }
 
