@@ -198,8 +198,14 @@ export class KafkaBus implements Bus {
         }
       }
     };
-    current = await this.startConsumer(opts, stopping.signal, log, () => void replace());
+    // watched before the consumer runs: its first batch may fail at once
     this.retries.watch(opts.groupId);
+    try {
+      current = await this.startConsumer(opts, stopping.signal, log, () => void replace());
+    } catch (err) {
+      this.retries.forget(opts.groupId);
+      throw err;
+    }
     return {
       stop: async () => {
         stopping.abort();
