@@ -80,6 +80,12 @@ describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
     expect(text).toMatch(/custody_records_quarantined_total\{code="malformed_json",connector="whatsapp-cloud",tenant="acme"\} 1\b/);
     expect(text).toMatch(/custody_archive_put_seconds_count 1\b/);
     expect(text).toMatch(/custody_consumer_lag_records\{group="[^"]+"\} \d+/);
+    expect(text).toMatch(new RegExp(`custody_bus_stalled_batches\\{group="${sc.config.CUSTODY_ARCHIVER_GROUP}"\\} 0\\b`));
+    // the process's own series, and HTTP requests by route pattern (never by path: one series per instance would grow without bound)
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d/m);
+    expect(text).toMatch(/custody_http_request_duration_seconds_count\{method="POST",route="\/webhooks\/:instance",status="400"\} [1-9]/);
+    expect(text).not.toMatch(/route="\/webhooks\/acme-wa"/);
     expect(text).not.toContain(sc.appSecret);
   });
 });

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireStackEnv, testLogger, uniqueName } from '../../../tests/support/stack';
-import { busContract } from './contract';
+import { CONTRACT_STALL, busContract } from './contract';
 import { EmbeddedBus } from './embedded/embedded-bus';
 import { KafkaBus } from './kafka/kafka-bus';
 
 busContract('Kafka', async () => {
   const env = requireStackEnv();
-  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS!.split(','), clientId: uniqueName('contract-'), logger: testLogger() });
+  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS!.split(','), clientId: uniqueName('contract-'), logger: testLogger(), stall: CONTRACT_STALL });
   return {
     bus,
     cleanup: () => bus.close(),
@@ -19,7 +19,7 @@ busContract('Kafka', async () => {
 
 busContract('embedded', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'custody-bus-'));
-  const bus = new EmbeddedBus({ dir, logger: testLogger() });
+  const bus = new EmbeddedBus({ dir, logger: testLogger(), stall: CONTRACT_STALL });
   return {
     bus,
     cleanup: async () => {

@@ -1,8 +1,13 @@
 import { isRetriable } from '@custody/errors';
 import { uniqueName, waitFor } from '../../../tests/support/stack';
+import type { StallPolicy } from './batch-retry';
 import type { Bus, BusRecord, OutgoingMessage, Subscription } from './port';
 
+/** The stall policy the harness's bus is built with: a few quick failures, so the test need not wait a minute. */
+export const CONTRACT_STALL: StallPolicy = { attempts: 3, ms: 60_000 };
+
 export interface BusHarness {
+  /** Built with `stall: CONTRACT_STALL`. */
   bus: Bus;
   cleanup(): Promise<void>;
   /** A bus of the same kind whose server or directory cannot be reached (for probe). */
@@ -151,6 +156,28 @@ export function busContract(name: string, make: () => Promise<BusHarness>): void
       await next.received(2);
       expect(values(next.records)).toEqual(['x0', 'x1']);
       await lagIs(groupId, [t], 0);
+    });
+
+    test('a batch failing past the stall policy counts as stalled for its group until it goes through; a stopped group is no longer reported', async () => {
+      const t = await topic(1);
+      await bus.publish(t, [{ key: 'k', value: 's0' }]);
+      const groupId = uniqueName('group-');
+      let failing = true;
+      const sub = await bus.subscribe({
+        groupId,
+        topics: [t],
+        onBatch: async () => {
+          if (failing) throw new Error('down');
+        },
+      });
+      subscriptions.push(sub);
+      const stalled = () => bus.stalledBatches().find((s) => s.group === groupId)?.batches;
+      await waitFor('the batch reported stalled', async () => (stalled() === 1 ? true : undefined), 60_000, 50);
+      failing = false;
+      await lagIs(groupId, [t], 0);
+      expect(stalled()).toBe(0);
+      await sub.stop();
+      expect(stalled()).toBeUndefined();
     });
 
     test('probe resolves while the bus works and rejects with a retriable error when it cannot be reached', async () => {

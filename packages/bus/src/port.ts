@@ -1,3 +1,5 @@
+import type { StalledBatchCount } from './batch-retry';
+
 export interface OutgoingMessage {
   /** Partitioning key: records with the same key keep their order. */
   key?: string;
@@ -67,6 +69,8 @@ export interface Bus {
   subscribe(opts: SubscribeOptions): Promise<Subscription>;
   /** Records not yet committed by the group, summed over the topics' partitions. */
   lag(groupId: string, topics: string[]): Promise<number>;
+  /** Per consumer group subscribed in this process: its batches retried past the stall policy (see BatchRetries). */
+  stalledBatches(): StalledBatchCount[];
   /**
    * Cheap readiness check, bounded to a couple of seconds: resolves while this process can publish
    * and its consumers run; rejects with a retriable DependencyUnavailableError saying what is wrong.

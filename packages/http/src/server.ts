@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CircuitOpenError, CustodyError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
+import { observeHttpRequest } from '@custody/metrics';
 import { problem, type HttpRequest, type HttpResponse, type Route } from './types';
 
 export class BodyTooLargeError extends RejectedInputError {
@@ -73,6 +74,7 @@ function compile(route: Route): CompiledRoute {
 async function dispatch(routes: CompiledRoute[], opts: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = process.hrtime.bigint();
   let path = '?';
+  let pattern = 'unmatched';
   let response: HttpResponse;
   try {
     // everything that reads the request is inside the try: a hostile request line or Host header
@@ -84,6 +86,7 @@ async function dispatch(routes: CompiledRoute[], opts: HttpServerOptions, req: I
     if (!route) {
       response = matches.length ? problem(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`) : problem(404, 'not_found', `no route ${url.pathname}`);
     } else {
+      pattern = route.pattern;
       const m = route.regex.exec(url.pathname)!;
       const params = Object.fromEntries(route.names.map((n, i) => [n, decodeParam(m[i + 1]!)]));
       response = await route.handler(toRequest(req, url, params, opts));
@@ -100,7 +103,9 @@ async function dispatch(routes: CompiledRoute[], opts: HttpServerOptions, req: I
     if (res.headersSent) res.destroy();
     else send(res, response);
   }
-  opts.logger.debug({ event: 'http_request', method: req.method, path, status: response.status, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  observeHttpRequest(pattern, req.method ?? '?', response.status, ms / 1000);
+  opts.logger.debug({ event: 'http_request', method: req.method, path, status: response.status, ms });
 }
 
 function parseTarget(target: string | undefined): URL {

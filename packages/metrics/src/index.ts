@@ -1,92 +1,56 @@
-/**
- * A minimal Prometheus text-format registry: counters, gauges computed at scrape time, and
- * histograms. Enough for Custody's handful of series without another dependency.
- */
-type Labels = Record<string, string>;
-
-const key = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
-const render = (labels: Labels) => {
-  const parts = Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-};
-
-interface Metric {
-  expose(): Promise<string>;
-}
-
-export class Counter implements Metric {
-  private readonly values = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = key(labels);
-    const cur = this.values.get(k) ?? { labels, value: 0 };
-    cur.value += by;
-    this.values.set(k, cur);
-  }
-  get(labels: Labels = {}): number {
-    return this.values.get(key(labels))?.value ?? 0;
-  }
-  async expose(): Promise<string> {
-    const lines = [...this.values.values()].map((v) => `${this.name}${render(v.labels)} ${v.value}`);
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`, ...lines].join('\n');
-  }
-}
+import { Counter as PromCounter, Histogram, Registry, collectDefaultMetrics, type LabelValues, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 /**
- * Read when scraped (e.g. consumer lag), so it is never stale and costs nothing between scrapes.
- * `type: 'counter'` for a count another component keeps and only ever increases.
+ * Prometheus metrics on prom-client. Two kinds of series:
+ *  - per process: Node.js's own (CPU, memory, heap spaces, GC, event-loop lag, handles) and the
+ *    HTTP request histogram. Each is collected once per process, however many Custody instances it
+ *    runs (tests start several), because the collectors (GC observer, event-loop monitor) are global;
+ *  - per Custody instance: its own Registry (records, dead letters, lag…), built by the runtime.
+ * /metrics answers both, merged.
  */
-export class Gauge implements Metric {
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    private readonly read: () => Promise<Array<{ labels: Labels; value: number }>>,
-    private readonly type: 'gauge' | 'counter' = 'gauge',
-  ) {}
-  async expose(): Promise<string> {
-    let samples: Array<{ labels: Labels; value: number }>;
-    try {
-      samples = await this.read();
-    } catch {
-      samples = [];
-    }
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`, ...samples.map((s) => `${this.name}${render(s.labels)} ${s.value}`)].join('\n');
+export { Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * prom-client's Counter with its labels written in alphabetical order: the text format keeps the
+ * order of each series' first `inc`, so one series would otherwise read differently depending on
+ * the call site that counted first (dashboards and tests match the text).
+ */
+export class Counter<T extends string = string> extends PromCounter<T> {
+  override async get(): Promise<MetricObjectWithValues<MetricValue<T>>> {
+    const metric = await super.get();
+    const sorted = (labels: LabelValues<T>) => Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))) as LabelValues<T>;
+    return { ...metric, values: metric.values.map((v) => ({ ...v, labels: sorted(v.labels) })) };
   }
 }
 
-export class Histogram implements Metric {
-  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(readonly name: string, readonly help: string, private readonly buckets: number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]) {}
-  observe(value: number, labels: Labels = {}): void {
-    const k = key(labels);
-    const s = this.series.get(k) ?? { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
-    this.buckets.forEach((b, i) => {
-      if (value <= b) s.counts[i]!++;
-    });
-    s.sum += value;
-    s.count++;
-    this.series.set(k, s);
+const httpRequestSeconds = new Histogram({
+  name: 'custody_http_request_duration_seconds',
+  help: 'HTTP requests by route pattern (unmatched: no route), method and status, until the response was handed to the socket',
+  labelNames: ['method', 'route', 'status'] as const,
+  registers: [],
+});
+
+let processRegistry: Registry | undefined;
+
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+    processRegistry.registerMetric(httpRequestSeconds);
   }
-  async expose(): Promise<string> {
-    const lines: string[] = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const s of this.series.values()) {
-      this.buckets.forEach((b, i) => lines.push(`${this.name}_bucket${render({ ...s.labels, le: String(b) })} ${s.counts[i]}`));
-      lines.push(`${this.name}_bucket${render({ ...s.labels, le: '+Inf' })} ${s.count}`);
-      lines.push(`${this.name}_sum${render(s.labels)} ${s.sum}`, `${this.name}_count${render(s.labels)} ${s.count}`);
-    }
-    return lines.join('\n');
-  }
+  return processRegistry;
 }
 
-export class Registry {
-  private readonly metrics: Metric[] = [];
-  register<T extends Metric>(m: T): T {
-    this.metrics.push(m);
-    return m;
-  }
-  async expose(): Promise<string> {
-    return `${(await Promise.all(this.metrics.map((m) => m.expose()))).join('\n')}\n`;
-  }
+/**
+ * Called once per request by the HTTP layer. `route` must be the route's pattern
+ * (`/v1/records/:id`), never the request path: paths would make one series per record.
+ */
+export function observeHttpRequest(route: string, method: string, status: number, seconds: number): void {
+  httpRequestSeconds.observe({ method, route, status: String(status) }, seconds);
+}
+
+/** The /metrics answer: this process's series and the instance's `registry`, in the text format. */
+export async function exposition(registry: Registry): Promise<{ contentType: string; body: string }> {
+  const merged = Registry.merge([processMetrics(), registry]);
+  return { contentType: merged.contentType, body: await merged.metrics() };
 }

@@ -30,6 +30,9 @@ class FakeBus implements Bus {
   async lag(): Promise<number> {
     return 0;
   }
+  stalledBatches() {
+    return [];
+  }
   async close(): Promise<void> {}
   dlq(): OutgoingMessage[] {
     return this.published.filter((p) => p.topic === TOPICS.dlq).flatMap((p) => p.messages);
@@ -340,9 +343,19 @@ describe('Archiver.handleBatch', () => {
 
   test('an unexpected (non-Custody) store error is treated as retriable, not as bad data', async () => {
     const { bus, store, archiver } = setup();
-    store.failPut = new TypeError('socket hang up');
+    store.failPut = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     await rejection(archiver.handleBatch([record(JSON.stringify(envelope('wamid.1')))]));
     expect(bus.published).toEqual([]);
+  });
+
+  test('a programming error in a step dead-letters the record instead of stalling the partition', async () => {
+    const { bus, store, index, metrics, archiver } = setup();
+    store.failPut = new TypeError("Cannot read properties of undefined (reading 'versionId')");
+    await archiver.handleBatch([record(JSON.stringify(envelope('wamid.BUG')))]);
+    expect(bus.dlq()).toHaveLength(1);
+    expect(bus.dlq()[0]!.headers).toMatchObject({ dlq_step: 'archive', dlq_reason: "TypeError: Cannot read properties of undefined (reading 'versionId')" });
+    expect(index.calls).toHaveLength(0);
+    expect(metrics.deadLettered).toHaveBeenCalledWith('archive', expect.any(Object));
   });
 
   test('when the key already exists (created:false) the stored envelope is read back and indexed', async () => {

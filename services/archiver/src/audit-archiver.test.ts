@@ -2,32 +2,66 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalArchiveStore } from '@custody/archive-store';
-import type { BusRecord } from '@custody/bus';
+import type { Bus, BusRecord, OutgoingMessage } from '@custody/bus';
+import { DependencyUnavailableError } from '@custody/errors';
 import { createLogger } from '@custody/logger';
 import { AuditArchiver } from './audit-archiver';
 
 describe('AuditArchiver', () => {
   let dir: string;
+  let store: LocalArchiveStore;
+  let published: Array<{ topic: string; messages: OutgoingMessage[] }>;
+  let metrics: { deadLettered: jest.Mock };
+  let archiver: AuditArchiver;
+  const at = '2026-11-30T00:00:00.000Z';
+  const rec = (value: string, i: number): BusRecord => ({ topic: 'audit', partition: 0, offset: String(i), key: null, value: Buffer.from(value), headers: {}, timestamp: '0' });
+  const event = (tenant: string, id: string, i: number) => rec(JSON.stringify({ id, at, tenant }), i);
+  const keysUnder = async (prefix: string) => {
+    const keys: string[] = [];
+    for await (const v of store.list(prefix)) keys.push(v.key);
+    return keys;
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'audit-archiver-'));
+    store = new LocalArchiveStore({ dir });
+    await store.ensureReady();
+    published = [];
+    metrics = { deadLettered: jest.fn() };
+    const bus = { publish: async (topic: string, messages: OutgoingMessage[]) => void published.push({ topic, messages }) } as unknown as Bus;
+    archiver = new AuditArchiver({ bus, store, topic: 'audit', dlq: 'dlq', groupId: 'g', retainFor: async () => 86_400, logger: createLogger('test', { level: 'silent' }), metrics });
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('archives customer trails and the reserved _system trail; anything else naming a tenant outside the grammar is refused', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'audit-archiver-'));
-    const store = new LocalArchiveStore({ dir });
-    await store.ensureReady();
-    const logged: unknown[] = [];
-    const logger = createLogger('test', { level: 'silent' });
-    logger.error = ((o: unknown) => void logged.push(o)) as typeof logger.error;
-    const archiver = new AuditArchiver({ bus: undefined as never, store, topic: 'audit', groupId: 'g', retainFor: async () => 86_400, logger });
-    const at = '2026-11-30T00:00:00.000Z';
-    const rec = (tenant: string, id: string, i: number): BusRecord => ({ topic: 'audit', partition: 0, offset: String(i), key: tenant, value: Buffer.from(JSON.stringify({ id, at, tenant })), headers: {}, timestamp: '0' });
-    await archiver.handleBatch([rec('acme', 'e1', 0), rec('_system', 'e2', 1), rec('acme:eu', 'e3', 2), rec('_other', 'e4', 3), rec('ACME', 'e5', 4)]);
+  test('archives customer trails and the reserved _system trail; an event naming a tenant outside the grammar is dead-lettered', async () => {
+    await archiver.handleBatch([event('acme', 'e1', 0), event('_system', 'e2', 1), event('acme:eu', 'e3', 2), event('_other', 'e4', 3), event('ACME', 'e5', 4)]);
     expect((await store.head('tenants/acme/audit/2026-11-30/e1.json'))?.size).toBeGreaterThan(0);
     expect((await store.head('tenants/_system/audit/2026-11-30/e2.json'))?.size).toBeGreaterThan(0);
-    expect(logged).toHaveLength(3);
-    for (const t of ['acme:eu', '_other', 'ACME']) {
-      const keys: string[] = [];
-      for await (const v of store.list(`tenants/${t}/`)) keys.push(v.key);
-      expect(keys).toEqual([]);
-    }
+    for (const t of ['acme:eu', '_other', 'ACME']) expect(await keysUnder(`tenants/${t}/`)).toEqual([]);
+    expect(published.flatMap((p) => p.messages.map((m) => [p.topic, m.headers!.dlq_step, m.headers!.dlq_source_offset]))).toEqual([
+      ['dlq', 'audit', '2'],
+      ['dlq', 'audit', '3'],
+      ['dlq', 'audit', '4'],
+    ]);
+  });
+
+  test('an unreadable event is dead-lettered with its bytes and the reason (never skipped), counted, and the rest archived', async () => {
+    await archiver.handleBatch([rec('{"id":"e1","at":', 0), rec('null', 1), event('acme', 'e2', 2)]);
+    const dead = published.flatMap((p) => p.messages);
+    expect(dead).toHaveLength(2);
+    expect(dead[0]).toMatchObject({ value: Buffer.from('{"id":"e1","at":'), headers: { dlq_step: 'audit', dlq_source_topic: 'audit', dlq_source_offset: '0', dlq_reason: expect.stringMatching(/^not JSON: /) } });
+    expect(dead[1]!.headers).toMatchObject({ dlq_source_offset: '1', dlq_reason: expect.stringMatching(/not an audit event/) });
+    expect(metrics.deadLettered).toHaveBeenCalledTimes(2);
+    expect(metrics.deadLettered).toHaveBeenCalledWith('audit', {});
+    expect(await keysUnder('tenants/acme/audit/')).toEqual(['tenants/acme/audit/2026-11-30/e2.json']);
+  });
+
+  test('a store outage rejects the batch: nothing is dead-lettered and the batch is retried whole', async () => {
+    const put = jest.spyOn(store, 'put').mockRejectedValueOnce(new DependencyUnavailableError('s3', 'down'));
+    await expect(archiver.handleBatch([event('acme', 'e1', 0), rec('garbage', 1)])).rejects.toThrow('s3: down');
+    expect(published).toEqual([]);
+    put.mockRestore();
+    await archiver.handleBatch([event('acme', 'e1', 0), rec('garbage', 1)]);
+    expect(published.flatMap((p) => p.messages)).toHaveLength(1);
   });
 });

@@ -1,17 +1,26 @@
 import { auditKey, type ArchiveStore } from '@custody/archive-store';
-import type { Bus, BusRecord, Subscription } from '@custody/bus';
+import { actOnResults, classify, deadLetter, ok, type Bus, type BusRecord, type DeadLetterMetrics, type DeadLetterSink, type StepResult, type Subscription } from '@custody/bus';
 import { SYSTEM_TENANT, TENANT_ID } from '@custody/envelope';
-import { errorMessage } from '@custody/errors';
+import { jsonSyntaxMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
 
 export interface AuditArchiverDeps {
   bus: Bus;
   store: ArchiveStore;
   topic: string;
+  /** Where events that are not audit events go, like every consumer's bad records. */
+  dlq: string;
   groupId: string;
   /** Audit records are kept at least as long as the records they are about could be. */
   retainFor(tenant: string): Promise<number>;
   logger: Logger;
+  metrics?: DeadLetterMetrics;
+}
+
+interface AuditEvent {
+  id: string;
+  at: string;
+  tenant: string;
 }
 
 const SAFE = /^[\w.-]{1,128}$/;
@@ -22,11 +31,15 @@ const auditTenant = (t: string) => TENANT_ID.test(t) || t === SYSTEM_TENANT;
  * Writes every audit event to the WORM store (tenants/<tenant>/audit/<day>/<event id>.json), write-once
  * and locked, so the trail of who searched, exported, held and disposed of what cannot be edited
  * either. Offsets are committed only after the writes; an event that is not an audit event is
- * logged and skipped (nothing else writes to the topic).
+ * dead-lettered with the reason (nothing else writes to the topic, so it is kept for investigation,
+ * never skipped silently); a store outage retries the batch.
  */
 export class AuditArchiver {
   private subscription?: Subscription;
-  constructor(private readonly deps: AuditArchiverDeps) {}
+  private readonly sink: DeadLetterSink;
+  constructor(private readonly deps: AuditArchiverDeps) {
+    this.sink = { bus: deps.bus, topic: deps.dlq, logger: deps.logger, metrics: deps.metrics };
+  }
 
   async start(): Promise<void> {
     this.subscription = await this.deps.bus.subscribe({ groupId: this.deps.groupId, topics: [this.deps.topic], fromBeginning: true, onBatch: (r) => this.handleBatch(r) });
@@ -37,19 +50,18 @@ export class AuditArchiver {
   }
 
   async handleBatch(records: BusRecord[]): Promise<void> {
+    const results: StepResult<null>[] = [];
     for (const r of records) {
-      let event: { id?: unknown; at?: unknown; tenant?: unknown };
-      try {
-        event = JSON.parse(r.value.toString('utf8'));
-      } catch (err) {
-        this.deps.logger.error({ event: 'audit_record_unreadable', offset: r.offset, partition: r.partition, err: errorMessage(err) });
-        continue;
-      }
-      const { id, at, tenant } = event;
-      if (typeof id !== 'string' || typeof at !== 'string' || typeof tenant !== 'string' || !SAFE.test(id) || !auditTenant(tenant) || Number.isNaN(Date.parse(at))) {
-        this.deps.logger.error({ event: 'audit_record_unreadable', offset: r.offset, partition: r.partition, err: 'missing id or at, or not a tenant id' });
-        continue;
-      }
+      const decoded = decodeAuditEvent(r);
+      results.push(decoded.status === 'ok' ? await this.archive(r, decoded.value) : decoded);
+      // the batch is retried whole: writing the events after an outage would only fail again
+      if (results.at(-1)!.status === 'retry') break;
+    }
+    await actOnResults(this.sink, records, results);
+  }
+
+  private async archive(r: BusRecord, { id, at, tenant }: AuditEvent): Promise<StepResult<null>> {
+    try {
       const seconds = await this.deps.retainFor(tenant);
       await this.deps.store.put({
         key: auditKey(tenant, at, id),
@@ -59,6 +71,23 @@ export class AuditArchiver {
         retainUntil: new Date(Math.max(Date.parse(at) + seconds * 1000, Date.now() + 86_400_000)),
         legalHold: false,
       });
+      return ok(null);
+    } catch (err) {
+      return classify('audit', err);
     }
   }
+}
+
+function decodeAuditEvent(r: BusRecord): StepResult<AuditEvent> {
+  let event: { id?: unknown; at?: unknown; tenant?: unknown };
+  try {
+    event = JSON.parse(r.value.toString('utf8'));
+  } catch (err) {
+    return deadLetter('audit', `not JSON: ${jsonSyntaxMessage(err)}`);
+  }
+  const { id, at, tenant } = event ?? {};
+  if (typeof id !== 'string' || typeof at !== 'string' || typeof tenant !== 'string' || !SAFE.test(id) || !auditTenant(tenant) || Number.isNaN(Date.parse(at))) {
+    return deadLetter('audit', 'not an audit event: missing id or at, or not a tenant id');
+  }
+  return ok({ id, at, tenant });
 }

@@ -1,28 +1,22 @@
 import type { ArchiveStore } from '@custody/archive-store';
-import type { BusRecord } from '@custody/bus';
-import { CustodyError, errorMessage, isRetriable } from '@custody/errors';
+import { classify, deadLetter, ok, retry, type BusRecord, type StepResult } from '@custody/bus';
+import { DependencyUnavailableError, errorMessage } from '@custody/errors';
 import { parseEnvelope, servedMediaType, type Envelope } from '@custody/envelope';
-import type { ArchiveRef } from '@custody/search-index';
+import { toIndexDoc, type ArchiveRef, type SearchIndex } from '@custody/search-index';
 import { createHash } from 'node:crypto';
 import { rawKey, recordKey, raiseLock } from '@custody/archive-store';
 import type { Lock, LockPolicy } from '@custody/policy';
+import { linkRevisions } from './revisions';
 
-/** What a pipeline step decided. Only the batch handler acts on it. */
-export type StepResult<T> =
-  | { status: 'ok'; value: T }
-  | { status: 'dlq'; step: string; reason: string }
-  | { status: 'retry'; step: string; error: unknown };
-
-export const ok = <T>(value: T): StepResult<T> => ({ status: 'ok', value });
-const failed = (step: string, err: unknown): StepResult<never> =>
-  isRetriable(err) || !(err instanceof CustodyError) ? { status: 'retry', step, error: err } : { status: 'dlq', step, reason: `${err.code}: ${err.message}` };
+/* Each step decides a StepResult per record (the bus's one result model); only the batch handler acts on them. */
 
 export function decodeStep(record: BusRecord): StepResult<Envelope> {
   try {
     return ok(parseEnvelope(record.value));
   } catch (err) {
-    // Bytes that are not a valid envelope will never become one: dead-letter, whatever the error class.
-    return { status: 'dlq', step: 'decode', reason: errorMessage(err) };
+    // Bytes that are not a valid envelope will never become one: dead-letter, whatever the error class
+    // (JSON.parse's SyntaxError here is the data's, not a bug: no cause, so it is not logged as one)
+    return deadLetter('decode', errorMessage(err));
   }
 }
 
@@ -54,7 +48,7 @@ export async function archiveStep(store: ArchiveStore, policy: LockPolicy, envel
     const stored = await store.get(key, put.versionId);
     return ok({ envelope: parseEnvelope(stored.body), archive, lock, created: false });
   } catch (err) {
-    return failed('archive', err);
+    return classify('archive', err);
   }
 }
 
@@ -66,9 +60,9 @@ const TENANT = /^[a-z0-9][a-z0-9-]{0,62}$/;
  */
 export async function rawStep(store: ArchiveStore, policy: LockPolicy, record: BusRecord): Promise<StepResult<null>> {
   const { tenant, sha256, content_type: contentType, received_at: receivedAt } = record.headers;
-  if (!tenant || !TENANT.test(tenant)) return { status: 'dlq', step: 'raw', reason: 'raw delivery without a valid tenant header' };
+  if (!tenant || !TENANT.test(tenant)) return deadLetter('raw', 'raw delivery without a valid tenant header');
   const actual = createHash('sha256').update(record.value).digest('hex');
-  if (sha256 !== actual) return { status: 'dlq', step: 'raw', reason: `raw delivery hashes to ${actual}, header says ${sha256 ?? 'nothing'}` };
+  if (sha256 !== actual) return deadLetter('raw', `raw delivery hashes to ${actual}, header says ${sha256 ?? 'nothing'}`);
   try {
     const received = receivedAt && !Number.isNaN(Date.parse(receivedAt)) ? new Date(receivedAt) : new Date();
     const lock = await policy.lockForRaw(tenant, received);
@@ -82,6 +76,43 @@ export async function rawStep(store: ArchiveStore, policy: LockPolicy, record: B
     await raiseLock(store, existing, { retainUntil: lock.retainUntil, legalHold });
     return ok(null);
   } catch (err) {
-    return failed('raw', err);
+    return classify('raw', err);
   }
+}
+
+/**
+ * One bulk request for every record the batch archived, then the revision marks on the originals.
+ * A failed request (or failed marks) retries the batch; a per-document failure decides that
+ * record alone. `onIndexed` gets what was indexed and how long it took (metrics).
+ */
+export async function indexStep(
+  index: SearchIndex,
+  archived: StepResult<Archived | null>[],
+  onIndexed?: (envelopes: Envelope[], ms: number) => void,
+): Promise<StepResult<Archived | null>[]> {
+  const ready = archived.flatMap((r) => (r.status === 'ok' && r.value ? [r.value] : []));
+  if (ready.length === 0) return archived;
+  const retryAll = (err: unknown) => archived.map((r) => (r.status === 'ok' && r.value ? retry('index', err) : r));
+  const started = Date.now();
+  let failures;
+  try {
+    failures = await index.bulkUpsert(ready.map((a) => toIndexDoc({ ...a.envelope, ...a.lock.resolved }, a.archive, a.lock.holds)));
+  } catch (err) {
+    return retryAll(err);
+  }
+  const byId = new Map(failures.map((f) => [f.id, f]));
+  const indexed = ready.filter((a) => !byId.has(a.envelope.id)).map((a) => a.envelope);
+  try {
+    await linkRevisions(index, indexed);
+  } catch (err) {
+    // the marks are a union: running the batch again adds nothing twice
+    return retryAll(err);
+  }
+  onIndexed?.(indexed, Date.now() - started);
+  return archived.map((r) => {
+    if (r.status !== 'ok' || !r.value) return r;
+    const f = byId.get(r.value.envelope.id);
+    if (!f) return ok(r.value);
+    return f.retriable ? retry('index', new DependencyUnavailableError('opensearch', f.reason)) : deadLetter('index', f.reason);
+  });
 }

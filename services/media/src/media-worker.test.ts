@@ -37,6 +37,7 @@ describe('MediaWorker: vendor digests', () => {
   let logged: Array<Record<string, unknown>>;
   let worker: MediaWorker;
   let connector: AnyConnector & { fetched: number };
+  let metrics: { deadLettered: jest.Mock };
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'custody-media-'));
@@ -44,6 +45,7 @@ describe('MediaWorker: vendor digests', () => {
     await store.ensureReady();
     published = [];
     logged = [];
+    metrics = { deadLettered: jest.fn() };
     const bus = { publish: async (topic: string, messages: OutgoingMessage[]) => void published.push({ topic, messages }) } as unknown as Bus;
     connector = { id: 'test', fetched: 0, fetchMedia: async () => (connector.fetched++, { body: Readable.from([content]) }) } as unknown as AnyConnector & { fetched: number };
     const sink = new Writable({ write: (chunk, _enc, done) => done(void logged.push(JSON.parse(String(chunk)))) });
@@ -57,6 +59,7 @@ describe('MediaWorker: vendor digests', () => {
       groupId: 'media',
       retry: { attempts: 3, initialMs: 10, maxMs: 100 },
       logger: createLogger('media-test', {}, sink),
+      metrics,
     });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +101,9 @@ describe('MediaWorker: vendor digests', () => {
     expect(dlq!.messages[0]!.headers!.dlq_reason).toContain(`md5 (expected ${wrong}, got ${digest('md5', 'hex')})`);
     const event = logged.find((l) => l.event === 'attachment_digest_mismatch');
     expect(event).toMatchObject({ level: 50, tenant: 'acme', record: env.id, attachment: 'a1', mismatches: [{ algorithm: 'md5', encoding: 'hex', expected: wrong, actual: digest('md5', 'hex') }] });
+    // counted with every other consumer's dead letters, and logged the same way
+    expect(metrics.deadLettered).toHaveBeenCalledWith('media', { instance: 'inst' });
+    expect(logged.find((l) => l.event === 'record_dead_lettered')).toMatchObject({ step: 'media', topic: TOPICS.customerData, offset: '7' });
   });
 
   test('a vendor value that is no digest of its algorithm cannot be verified: treated as a mismatch', async () => {
@@ -120,5 +126,28 @@ describe('MediaWorker: vendor digests', () => {
     expect(connector.fetched).toBe(0);
     expect((await stored(env)).manifest).toBeNull();
     expect(published).toEqual([]);
+  });
+
+  test('a parked record whose attempts are spent is dead-lettered naming where it was first read, with its attempt count, and counted', async () => {
+    connector.fetchMedia = async () => Promise.reject(new Error('vendor 503'));
+    const env = envelope();
+    const parked: BusRecord = {
+      ...record(env),
+      topic: TOPICS.mediaRetry,
+      offset: '3',
+      headers: { instance: 'inst', media_source_topic: TOPICS.customerData, media_source_partition: '0', media_source_offset: '7', media_attempts: '2', media_due: new Date(0).toISOString() },
+    };
+    await worker.handleRetryBatch([parked], { heartbeat: async () => undefined, signal: new AbortController().signal });
+    expect(published.map((p) => p.topic)).toEqual([TOPICS.dlq]);
+    expect(published[0]!.messages[0]!.headers).toMatchObject({
+      media_attempts: '3',
+      dlq_step: 'media',
+      dlq_source_topic: TOPICS.customerData,
+      dlq_source_partition: '0',
+      dlq_source_offset: '7',
+      dlq_reason: expect.stringContaining('attachments not fetched after 3 attempts: a1: vendor 503'),
+    });
+    expect(metrics.deadLettered).toHaveBeenCalledTimes(1);
+    expect(metrics.deadLettered).toHaveBeenCalledWith('media', expect.objectContaining({ instance: 'inst' }));
   });
 });

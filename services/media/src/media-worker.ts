@@ -1,5 +1,5 @@
 import { manifestKey, type ArchiveStore, storeBlob, type AttachmentManifest } from '@custody/archive-store';
-import type { BatchContext, Bus, BusRecord, OutgoingMessage, Subscription } from '@custody/bus';
+import { actOnResults, classify, deadLetter, ok, type BatchContext, type Bus, type BusRecord, type DeadLetterMetrics, type DeadLetterSink, type OutgoingMessage, type RecordSource, type StepResult, type Subscription } from '@custody/bus';
 import type { MediaContent, MediaContext } from '@custody/connector-kit';
 import { isMediaType, parseEnvelope, type Attachment, type Envelope } from '@custody/envelope';
 import { CustodyError, errorMessage, isRetriable, sleep, mapLimit } from '@custody/errors';
@@ -20,15 +20,16 @@ export interface MediaWorkerDeps {
   groupId: string;
   retry: RetryBudget;
   logger: Logger;
+  metrics?: DeadLetterMetrics;
 }
 
 /**
- * ok: done. dlq: will never succeed as it is. vendor: the vendor failed in a way a later attempt may
- * clear (counts against the record's budget when `attempted`; false when the record was parked
- * without calling a vendor that is failing). outage: our own store or lock policy failed, which no
- * instance causes and every record needs: the batch is retried whole.
+ * The bus's StepResult (ok; dlq: will never succeed as it is; retry: our own store or lock policy
+ * failed, which no instance causes and every record needs, so the batch is retried whole), plus
+ * vendor: the vendor failed in a way a later attempt may clear (counts against the record's budget
+ * when `attempted`; false when the record was parked without calling a vendor that is failing).
  */
-type Outcome = { status: 'ok' } | { status: 'dlq'; reason: string } | { status: 'vendor'; reason: string; attempted: boolean } | { status: 'outage'; error: unknown };
+type Outcome = StepResult<null> | { status: 'vendor'; reason: string; attempted: boolean };
 
 /** Headers the retry topic adds to the original record. */
 const ATTEMPTS = 'media_attempts';
@@ -66,8 +67,11 @@ class VendorFailure extends Error {
 export class MediaWorker {
   private readonly subscriptions: Subscription[] = [];
   private readonly backoff: InstanceBackoff;
+  private readonly sink: DeadLetterSink;
   constructor(private readonly deps: MediaWorkerDeps) {
     this.backoff = new InstanceBackoff(deps.retry);
+    // a record dead-lettered from the retry topic names where it was first read
+    this.sink = { bus: deps.bus, topic: deps.topics.dlq, logger: deps.logger, metrics: deps.metrics, origin: (r) => firstRead(this.origin(r)) };
   }
 
   async start(): Promise<void> {
@@ -108,24 +112,22 @@ export class MediaWorker {
     return results;
   }
 
-  /** Dead-letters and parks what needs it, durably, before the bus may commit the batch. */
+  /**
+   * Dead-letters (through the bus's one act function) and parks what needs it, durably, before the
+   * bus may commit the batch; an outage of our own throws before either.
+   */
   private async settle(records: BusRecord[], outcomes: Map<BusRecord, Outcome>): Promise<void> {
-    const outage = [...outcomes.values()].find((o) => o.status === 'outage');
-    if (outage?.status === 'outage') throw outage.error;
-    const dead: OutgoingMessage[] = [];
     const parked: OutgoingMessage[] = [];
     const { attempts: budget } = this.deps.retry;
-    for (const record of records) {
+    const results = records.map((record): StepResult<null> => {
       const outcome = outcomes.get(record)!;
-      if (outcome.status === 'dlq') dead.push(this.deadLetter(record, outcome.reason));
-      if (outcome.status !== 'vendor') continue;
+      if (outcome.status !== 'vendor') return outcome;
       const { attempted } = outcome;
       const attempts = Number(record.headers[ATTEMPTS] ?? 0) + (attempted ? 1 : 0);
       const instance = record.headers.instance ?? '';
       if (attempts >= budget) {
         this.deps.logger.warn({ event: 'media_retry_exhausted', instance, topic: record.topic, offset: record.offset, attempts, err: outcome.reason });
-        dead.push(this.deadLetter(record, `attachments not fetched after ${attempts} attempts: ${outcome.reason}`, { [ATTEMPTS]: String(attempts) }));
-        continue;
+        return deadLetter('media', `attachments not fetched after ${attempts} attempts: ${outcome.reason}`, { headers: { [ATTEMPTS]: String(attempts) } });
       }
       const due = attempted ? Date.now() + this.backoff.delay(attempts) : Math.max(Date.now(), this.backoff.failingSince(instance)?.until ?? 0);
       parked.push({
@@ -134,24 +136,16 @@ export class MediaWorker {
         headers: { ...this.origin(record), [ATTEMPTS]: String(attempts), [DUE]: new Date(due).toISOString(), [LAST_ERROR]: outcome.reason.slice(0, 2000) },
       });
       this.deps.logger.info({ event: 'media_fetch_parked', instance, attempts, due: new Date(due).toISOString(), err: outcome.reason });
-    }
+      return ok(null);
+    });
+    await actOnResults(this.sink, records, results);
     if (parked.length) await this.deps.bus.publish(this.deps.topics.mediaRetry, parked);
-    if (dead.length) await this.deps.bus.publish(this.deps.topics.dlq, dead);
   }
 
   /** The record's headers with where it was first read from, kept across hops through the retry topic. */
   private origin(record: BusRecord): Record<string, string> {
     if (record.headers.media_source_topic) return { ...record.headers };
     return { ...record.headers, media_source_topic: record.topic, media_source_partition: String(record.partition), media_source_offset: record.offset };
-  }
-
-  private deadLetter(record: BusRecord, reason: string, extra: Record<string, string> = {}): OutgoingMessage {
-    const h = { ...this.origin(record), ...extra };
-    return {
-      key: record.key ?? undefined,
-      value: record.value,
-      headers: { ...h, dlq_reason: reason.slice(0, 2000), dlq_step: 'media', dlq_source_topic: h.media_source_topic!, dlq_source_partition: h.media_source_partition!, dlq_source_offset: h.media_source_offset!, dlq_at: new Date().toISOString() },
-    };
   }
 
   private async waitUntil(due: number, ctx: BatchContext): Promise<void> {
@@ -168,22 +162,22 @@ export class MediaWorker {
     try {
       env = parseEnvelope(record.value);
     } catch {
-      return { status: 'ok' }; // the archiver dead-letters undecodable records; no second copy here
+      return ok(null); // the archiver dead-letters undecodable records; no second copy here
     }
-    if (pendingAttachments(env).length === 0) return { status: 'ok' };
+    if (pendingAttachments(env).length === 0) return ok(null);
     let instance: ResolvedInstance | undefined;
     try {
       instance = record.headers.instance ? this.deps.instances.get(record.headers.instance) : undefined;
     } catch (err) {
-      return { status: 'dlq', reason: `connector instance "${record.headers.instance}" that captured ${env.id} has an invalid config: ${errorMessage(err)}` };
+      return deadLetter('media', `connector instance "${record.headers.instance}" that captured ${env.id} has an invalid config: ${errorMessage(err)}`);
     }
-    if (!instance) return { status: 'dlq', reason: `connector instance "${record.headers.instance ?? ''}" that captured ${env.id} is not configured: its attachments cannot be fetched` };
+    if (!instance) return deadLetter('media', `connector instance "${record.headers.instance ?? ''}" that captured ${env.id} is not configured: its attachments cannot be fetched`);
     // some vendors' content can only be fetched on the firm's side (WeCom archive: Finance SDK); the reference is the record
     const fetchMedia = instance.connector.fetchMedia?.bind(instance.connector);
-    if (!fetchMedia) return { status: 'ok' };
+    if (!fetchMedia) return ok(null);
     // references that name rather than locate (a LINE sticker) are not downloads
     const pending = pendingAttachments(env).filter((a) => instance.connector.fetchable?.(a) ?? true);
-    if (pending.length === 0) return { status: 'ok' };
+    if (pending.length === 0) return ok(null);
     const failing = opts.parkIfFailing ? this.backoff.failingSince(instance.id) : undefined;
     if (failing) return { status: 'vendor', reason: `instance ${instance.id} is backing off after ${failing.failures} failed fetches`, attempted: false };
     const ctx = this.deps.contextFor(instance);
@@ -192,7 +186,9 @@ export class MediaWorker {
       try {
         await this.fetchOne(env, att, (a) => fetchMedia(a, instance.config, ctx));
       } catch (err) {
-        if (!(err instanceof VendorFailure)) return isRetriable(err) || !(err instanceof CustodyError) ? { status: 'outage', error: err } : { status: 'dlq', reason: `${att.id}: ${errorMessage(err)}` };
+        if (!(err instanceof VendorFailure)) return ourFailure(att, err);
+        // not the classifier: a download cut off midway surfaces from undici as TypeError('terminated'),
+        // which is the vendor's connection, not a bug; the record's attempt budget bounds these retries
         if (isRetriable(err.error) || !(err.error instanceof CustodyError)) {
           this.backoff.failed(instance.id);
           this.deps.logger.warn({ event: 'media_vendor_failed', tenant: env.tenant, instance: instance.id, record: env.id, attachment: att.id, err: errorMessage(err.error) });
@@ -208,7 +204,7 @@ export class MediaWorker {
       }
     }
     this.backoff.succeeded(instance.id);
-    return failures.length ? { status: 'dlq', reason: `attachments not fetchable: ${failures.join('; ')}` } : { status: 'ok' };
+    return failures.length ? deadLetter('media', `attachments not fetchable: ${failures.join('; ')}`) : ok(null);
   }
 
   /** Errors of the vendor's answer or download stream come out as VendorFailure; the store's as they are. */
@@ -231,4 +227,14 @@ export class MediaWorker {
     await this.deps.store.put({ key, body: Buffer.from(JSON.stringify(manifest)), contentType: 'application/json', retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
     this.deps.logger.info({ event: 'attachment_stored', tenant: env.tenant, record: env.id, attachment: att.id, sha256: blob.sha256, size: blob.size, new_blob: blob.created });
   }
+}
+
+/** A failure of our own store or lock policy while fetching `att`: the classifier decides, the reason names the attachment. */
+function ourFailure(att: Attachment, err: unknown): StepResult<null> {
+  const result = classify('media', err);
+  return result.status === 'dlq' ? { ...result, reason: `${att.id}: ${result.reason}` } : result;
+}
+
+function firstRead(headers: Record<string, string>): RecordSource {
+  return { topic: headers.media_source_topic!, partition: headers.media_source_partition!, offset: headers.media_source_offset! };
 }

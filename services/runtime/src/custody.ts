@@ -60,7 +60,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   controlRead();
   const instances = connectorInstances(config.CUSTODY_CONNECTORS, control.connectors);
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
-  const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, adapters.corruptBusRecords);
+  const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, logger, adapters.corruptBusRecords);
 
   const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS, (tenant) => control.directoryOf(tenant));
   const lockPolicy = opts.policy ?? tenantPolicy;
@@ -84,9 +84,11 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       bus: adapters.bus,
       store: adapters.store,
       topic: topics.audit,
+      dlq: topics.dlq,
       groupId: config.CUSTODY_AUDIT_GROUP,
       retainFor: async (tenant) => Math.max(config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, ...DATA_TYPES.map((t) => tenantPolicy.retentionSeconds(tenant, t, 'audit'))),
       logger: logger.child({ component: 'audit-archiver' }),
+      metrics: metrics.deadLetters,
     });
     consumerStarts.push({ what: `consumer group ${config.CUSTODY_AUDIT_GROUP}`, start: () => auditArchiver!.start() });
   }
@@ -105,6 +107,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       groupId: config.CUSTODY_MEDIA_GROUP,
       retry: { attempts: config.CUSTODY_MEDIA_RETRY_ATTEMPTS, initialMs: config.CUSTODY_MEDIA_RETRY_INITIAL_MS, maxMs: config.CUSTODY_MEDIA_RETRY_MAX_MS },
       logger: logger.child({ component: 'media' }),
+      metrics: metrics.deadLetters,
     });
     consumerStarts.push({ what: `consumer group ${config.CUSTODY_MEDIA_GROUP}`, start: () => media!.start() });
   }
@@ -138,7 +141,8 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
         const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!config.CUSTODY_METRICS_TOKEN_SHA256) return problem(401, 'unauthenticated', 'metrics are disabled: set CUSTODY_METRICS_TOKEN_SHA256');
         if (!token || !safeEqual(hashToken(token), config.CUSTODY_METRICS_TOKEN_SHA256)) return problem(401, 'unauthenticated', 'bearer token required');
-        return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4' }, body: await metrics.registry.expose() };
+        const { contentType, body } = await metrics.expose();
+        return { status: 200, headers: { 'content-type': contentType }, body };
       },
     },
   ];

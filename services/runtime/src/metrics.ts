@@ -1,44 +1,89 @@
 import type { ArchiverMetrics } from '@custody/archiver';
-import type { Bus, CorruptRecordCount } from '@custody/bus';
-import { Counter, Gauge, Histogram, Registry } from '@custody/metrics';
+import type { Bus, CorruptRecordCount, DeadLetterMetrics } from '@custody/bus';
+import { errorMessage } from '@custody/errors';
+import type { Logger } from '@custody/logger';
+import { Counter, Gauge, Histogram, Registry, exposition } from '@custody/metrics';
 
-/** Every series Custody exposes on /metrics, in one place. */
-export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: string[] }, corruptBusRecords?: () => Promise<CorruptRecordCount[]>) {
-  const registry = new Registry();
-  const ingested = registry.register(new Counter('custody_records_ingested_total', 'Records accepted by a connector and durably published'));
-  const quarantined = registry.register(new Counter('custody_records_quarantined_total', 'Rejected inputs written to the quarantine topic'));
-  const quarantineDropped = registry.register(new Counter('custody_quarantine_dropped_total', 'Rejected unauthenticated requests not kept (reason=rate_limited): answered 429'));
-  const auditDropped = registry.register(new Counter('custody_audit_dropped_total', 'Failed authentications not audited (reason=rate_limited): past CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE'));
-  const archived = registry.register(new Counter('custody_records_archived_total', 'Records written to the WORM store (outcome=created|existing)'));
-  const indexed = registry.register(new Counter('custody_records_indexed_total', 'Records indexed for search'));
-  const deadLettered = registry.register(new Counter('custody_records_dead_lettered_total', 'Records sent to the DLQ'));
-  const archiveSeconds = registry.register(new Histogram('custody_archive_put_seconds', 'Latency of one archive write'));
-  const indexSeconds = registry.register(new Histogram('custody_index_bulk_seconds', 'Latency of one index bulk request'));
-  registry.register(
-    new Gauge('custody_consumer_lag_records', 'Records not yet committed by the archiver', async () => [
-      { labels: { group: lagOf.groupId }, value: await bus.lag(lagOf.groupId, lagOf.topics) },
-    ]),
-  );
+/**
+ * Every series of a Custody instance on /metrics, in one place (the process's own, and HTTP
+ * requests, are added by @custody/metrics). Label names are given in alphabetical order: the text
+ * format keeps the order given, and dashboards and tests read it that way.
+ */
+export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: string[] }, logger: Logger, corruptBusRecords?: () => Promise<CorruptRecordCount[]>) {
+  const registers = [new Registry()];
+  const ingested = new Counter({ name: 'custody_records_ingested_total', help: 'Records accepted by a connector and durably published', labelNames: ['channel', 'tenant'], registers });
+  const quarantined = new Counter({ name: 'custody_records_quarantined_total', help: 'Rejected inputs written to the quarantine topic', labelNames: ['code', 'connector', 'tenant'], registers });
+  const quarantineDropped = new Counter({
+    name: 'custody_quarantine_dropped_total',
+    help: 'Rejected unauthenticated requests not kept (reason=rate_limited): answered 429',
+    labelNames: ['connector', 'reason', 'tenant'],
+    registers,
+  });
+  const auditDropped = new Counter({
+    name: 'custody_audit_dropped_total',
+    help: 'Failed authentications not audited (reason=rate_limited): past CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE',
+    labelNames: ['reason'],
+    registers,
+  });
+  const archived = new Counter({ name: 'custody_records_archived_total', help: 'Records written to the WORM store (outcome=created|existing)', labelNames: ['channel', 'outcome', 'tenant'], registers });
+  const indexed = new Counter({ name: 'custody_records_indexed_total', help: 'Records indexed for search', labelNames: ['channel', 'tenant'], registers });
+  const deadLettered = new Counter({
+    name: 'custody_records_dead_lettered_total',
+    help: 'Records sent to the DLQ by any consumer (step=decode|archive|raw|index|audit|media)',
+    labelNames: ['channel', 'step', 'tenant'],
+    registers,
+  });
+  const archiveSeconds = new Histogram({ name: 'custody_archive_put_seconds', help: 'Latency of one archive write', registers });
+  const indexSeconds = new Histogram({ name: 'custody_index_bulk_seconds', help: 'Latency of one index bulk request', registers });
+
+  /** Read when scraped, so never stale; a failed read leaves the series out of that scrape rather than failing it. */
+  const readAtScrape = <T>(name: string, read: () => Promise<T[]> | T[], set: (sample: T) => void) =>
+    async function collect(this: { reset(): void }): Promise<void> {
+      this.reset();
+      try {
+        for (const sample of await read()) set(sample);
+      } catch (err) {
+        logger.debug({ event: 'metric_read_failed', metric: name, err: errorMessage(err) });
+      }
+    };
+  const lag: Gauge = new Gauge({
+    name: 'custody_consumer_lag_records',
+    help: 'Records not yet committed by the archiver',
+    labelNames: ['group'],
+    registers,
+    collect: readAtScrape('custody_consumer_lag_records', async () => [await bus.lag(lagOf.groupId, lagOf.topics)], (value) => lag.set({ group: lagOf.groupId }, value)),
+  });
+  const stalled: Gauge = new Gauge({
+    name: 'custody_bus_stalled_batches',
+    help: 'Batches of a consumer group retried past the stall policy without success: their partitions make no progress (see the batch_stalled log)',
+    labelNames: ['group'],
+    registers,
+    collect: readAtScrape('custody_bus_stalled_batches', () => bus.stalledBatches(), (s) => stalled.set({ group: s.group }, s.batches)),
+  });
   if (corruptBusRecords) {
-    registry.register(
-      new Gauge(
-        'custody_bus_corrupt_records_total',
-        'Embedded log records that failed their checksum at start-up, moved to the partition quarantine file (see the bus_record_corrupt log)',
-        async () => (await corruptBusRecords()).map((c) => ({ labels: { topic: c.topic }, value: c.count })),
-        'counter',
-      ),
-    );
+    // a count the embedded bus keeps and only ever increases: a counter, read when scraped
+    const corrupt: Counter = new Counter({
+      name: 'custody_bus_corrupt_records_total',
+      help: 'Embedded log records that failed their checksum at start-up, moved to the partition quarantine file (see the bus_record_corrupt log)',
+      labelNames: ['topic'],
+      registers,
+      collect: readAtScrape('custody_bus_corrupt_records_total', corruptBusRecords, (c) => corrupt.inc({ topic: c.topic }, c.count)),
+    });
   }
+  const deadLetters: DeadLetterMetrics = {
+    deadLettered: (step, headers) => deadLettered.inc({ channel: headers.channel ?? 'unknown', step, tenant: headers.tenant ?? 'unknown' }),
+  };
   const archiver: ArchiverMetrics = {
+    ...deadLetters,
     archived: (e, created, ms) => {
-      archived.inc({ channel: e.channel, tenant: e.tenant, outcome: created ? 'created' : 'existing' });
+      archived.inc({ channel: e.channel, outcome: created ? 'created' : 'existing', tenant: e.tenant });
       archiveSeconds.observe(ms / 1000);
     },
     indexed: (envelopes, ms) => {
       for (const e of envelopes) indexed.inc({ channel: e.channel, tenant: e.tenant });
       indexSeconds.observe(ms / 1000);
     },
-    deadLettered: (step, headers) => deadLettered.inc({ step, channel: headers.channel ?? 'unknown', tenant: headers.tenant ?? 'unknown' }),
   };
-  return { registry, ingested, quarantined, quarantineDropped, auditDropped, archiver };
+  const [registry] = registers;
+  return { expose: () => exposition(registry!), ingested, quarantined, quarantineDropped, auditDropped, archiver, deadLetters };
 }

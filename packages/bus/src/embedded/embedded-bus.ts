@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { ConfigError, DependencyUnavailableError, IntegrityError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
 import type { Logger } from '@custody/logger';
+import { BatchRetries, type StallPolicy, type StalledBatchCount } from '../batch-retry';
 import type { BatchContext, BatchHandler, Bus, BusRecord, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../port';
 import { PRIVATE_DIR, PRIVATE_FILE, fsyncDir, removeStaleTemps, writeFileAtomic } from '@custody/durable-fs';
 import { Serial, fileName } from './files';
@@ -20,6 +21,8 @@ export interface EmbeddedBusOptions {
   retentionCheckMs?: number;
   /** The clock for record timestamps and retention (tests). */
   now?: () => number;
+  /** When a batch retried without success counts as stalled (default DEFAULT_STALL). */
+  stall?: StallPolicy;
 }
 
 interface Topic {
@@ -78,9 +81,11 @@ export class EmbeddedBus implements Bus {
   private readonly corrupt = new Map<string, number>();
   private retentionTimer?: NodeJS.Timeout;
   private retentionPass?: Promise<void>;
+  private readonly retries: BatchRetries;
 
   constructor(private readonly opts: EmbeddedBusOptions) {
     this.offsets = new GroupOffsets(join(opts.dir, 'groups'));
+    this.retries = new BatchRetries(opts.stall);
   }
 
   /**
@@ -150,11 +155,13 @@ export class EmbeddedBus implements Bus {
       throw err;
     });
     const stopping = new AbortController();
+    this.retries.watch(opts.groupId);
     const running = this.consume(opts.groupId, opts.onBatch, cursors, stopping.signal);
     const subscription: Subscription = {
       stop: async () => {
         stopping.abort();
         await running;
+        this.retries.forget(opts.groupId);
         if (this.subscriptions.get(opts.groupId) === subscription) this.subscriptions.delete(opts.groupId);
         if (opts.ephemeral) this.offsets.forget(opts.groupId);
       },
@@ -187,6 +194,10 @@ export class EmbeddedBus implements Bus {
       }
     }
     return total;
+  }
+
+  stalledBatches(): StalledBatchCount[] {
+    return this.retries.stalled();
   }
 
   /** Corrupt records found per topic since this bus opened (0 for intact topics); they are in the quarantine files. */
@@ -364,7 +375,7 @@ export class EmbeddedBus implements Bus {
           if (next === c.position) continue;
           const batch = records.map((r): BusRecord => ({ ...r, topic: c.topic, partition: c.partition, offset: String(r.offset) }));
           // an empty batch means every record was superseded on a compacted topic: just move past them
-          if (batch.length > 0 && !(await handleUntilDone(onBatch, batch, ctx, log))) return;
+          if (batch.length > 0 && !(await this.retries.run(groupId, onBatch, batch, ctx, log))) return;
           await this.offsets.commit(groupId, c.topic, c.partition, next);
           c.position = next;
           progressed = true;
@@ -377,21 +388,6 @@ export class EmbeddedBus implements Bus {
         log.error({ event: 'bus_consume_failed', delay_ms: delay, err: errorMessage(err) }, 'embedded bus read or commit failed; retrying');
         await sleep(delay, signal);
       }
-    }
-  }
-}
-
-/** Retries the handler with jittered backoff; false when the subscription stopped first. */
-async function handleUntilDone(onBatch: BatchHandler, records: BusRecord[], ctx: BatchContext, log: Logger): Promise<boolean> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await onBatch(records, ctx);
-      return true;
-    } catch (err) {
-      const delay = backoffDelay(attempt, { initialMs: 200, maxMs: 10_000 });
-      log.warn({ event: 'batch_retry', topic: records[0]!.topic, partition: records[0]!.partition, first_offset: records[0]!.offset, attempt: attempt + 1, delay_ms: delay, err: errorMessage(err) }, 'batch failed; retrying without commit');
-      await sleep(delay, ctx.signal);
-      if (ctx.signal.aborted) return false;
     }
   }
 }

@@ -1,7 +1,8 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type LogEntry, type Producer } from 'kafkajs';
 import { CircuitBreaker, DependencyUnavailableError, backoffDelay, errorMessage, sleep, withRetry } from '@custody/errors';
 import type { Logger } from '@custody/logger';
-import type { BatchHandler, Bus, BusRecord, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../port';
+import { BatchRetries, type StallPolicy, type StalledBatchCount } from '../batch-retry';
+import type { Bus, BusRecord, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../port';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -16,6 +17,8 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
   /** First wait before a half-open publish probe after Kafka failed; grows to 10 s. */
   circuitOpenMs?: number;
+  /** When a batch retried without success counts as stalled (default DEFAULT_STALL). */
+  stall?: StallPolicy;
 }
 
 /**
@@ -43,11 +46,13 @@ export class KafkaBus implements Bus {
   /** Groups whose consumer crashed for good (kafkajs will not restart it), with the reason. */
   private readonly deadGroups = new Map<string, string>();
   private readonly breaker: CircuitBreaker;
+  private readonly retries: BatchRetries;
   private readonly log: Logger;
   private closed = false;
 
   constructor(private readonly opts: KafkaBusOptions) {
     this.log = opts.logger.child({ component: 'bus' });
+    this.retries = new BatchRetries(opts.stall);
     const clientLog = opts.logger.child({ component: 'kafkajs' });
     const logCreator = () => (entry: LogEntry) => {
       const { message, ...rest } = entry.log;
@@ -193,10 +198,18 @@ export class KafkaBus implements Bus {
         }
       }
     };
-    current = await this.startConsumer(opts, stopping.signal, log, () => void replace());
+    // watched before the consumer runs: its first batch may fail at once
+    this.retries.watch(opts.groupId);
+    try {
+      current = await this.startConsumer(opts, stopping.signal, log, () => void replace());
+    } catch (err) {
+      this.retries.forget(opts.groupId);
+      throw err;
+    }
     return {
       stop: async () => {
         stopping.abort();
+        this.retries.forget(opts.groupId);
         this.deadGroups.delete(opts.groupId);
         this.consumers.delete(current);
         await current.disconnect();
@@ -243,7 +256,7 @@ export class KafkaBus implements Bus {
         const beat = setInterval(() => void heartbeat().catch(() => undefined), heartbeatInterval);
         let handled: boolean;
         try {
-          handled = await runUntilHandled(opts.onBatch, records, { heartbeat, signal: stopping.signal }, () => isRunning() && !isStale(), log);
+          handled = await this.retries.run(opts.groupId, opts.onBatch, records, { heartbeat, signal: stopping.signal }, log, () => isRunning() && !isStale());
         } finally {
           clearInterval(beat);
         }
@@ -280,6 +293,10 @@ export class KafkaBus implements Bus {
       }
     }
     return Number(total);
+  }
+
+  stalledBatches(): StalledBatchCount[] {
+    return this.retries.stalled();
   }
 
   async close(): Promise<void> {
@@ -354,26 +371,4 @@ function decodeHeaders(headers: Record<string, unknown> | undefined): Record<str
     out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
   }
   return out;
-}
-
-/** Retries the handler with jittered backoff; false when the consumer lost the batch or is stopping. */
-async function runUntilHandled(
-  handler: BatchHandler,
-  records: BusRecord[],
-  ctx: Parameters<BatchHandler>[1],
-  stillOwned: () => boolean,
-  log: Logger,
-): Promise<boolean> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await handler(records, ctx);
-      return true;
-    } catch (err) {
-      const delay = backoffDelay(attempt, { initialMs: 200, maxMs: 10_000 });
-      log.warn({ event: 'batch_retry', topic: records[0]!.topic, partition: records[0]!.partition, first_offset: records[0]!.offset, attempt: attempt + 1, delay_ms: delay, err: errorMessage(err) }, 'batch failed; retrying without commit');
-      await sleep(delay, ctx.signal);
-      if (ctx.signal.aborted || !stillOwned()) return false;
-      await ctx.heartbeat().catch(() => undefined);
-    }
-  }
 }
