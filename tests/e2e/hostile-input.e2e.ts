@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import type { BusRecord } from '@custody/bus';
 import { signWhatsAppBody } from '@custody/connectors';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { BUSINESS, apiSearch } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { BUSINESS, apiSearch } from '@custody/testing/whatsapp';
 
 /**
  * Hostile vendor input, on the real stack and the embedded adapters: a content type that cannot be

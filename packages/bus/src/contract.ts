@@ -1,5 +1,5 @@
 import { isRetriable } from '@custody/errors';
-import { uniqueName, waitFor } from '../../../tests/support/stack';
+import { uniqueName, waitFor } from '@custody/testing';
 import type { Bus, BusRecord, OutgoingMessage, Subscription } from './port';
 
 export interface BusHarness {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { silentLogger } from '@custody/logger';
-import { waitFor } from '../../../../tests/support/stack';
+import { waitFor } from '@custody/testing';
 import type { BusRecord, Subscription } from '../port';
 import { EmbeddedBus } from './embedded-bus';
 

@@ -8,7 +8,7 @@ import { DependencyUnavailableError, RejectedInputError } from '@custody/errors'
 import { lineMessaging } from './index';
 import { LineConfig } from './types';
 import { signLineBody } from './verify';
-import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef, operatorMedia } from '@custody/testing';
 
 const config = LineConfig.parse({ channelSecret: '8c570fa6dd201bb328f1c1eac23a96d8', channelAccessToken: 'line-access-token-0123456789' });
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');

@@ -5,7 +5,7 @@ import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
 import { signal } from './index';
 import type { SignalConfig } from './types';
-import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef, operatorMedia } from '@custody/testing';
 
 const ACCOUNT = '+14155550100';
 const config: SignalConfig = { account: ACCOUNT, sharedSecret: 'signal-forwarder-secret-0123' };

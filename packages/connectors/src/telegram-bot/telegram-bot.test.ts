@@ -9,7 +9,7 @@ import { DependencyUnavailableError, RejectedInputError } from '@custody/errors'
 import { telegramBot } from './index';
 import { telegramExport } from '../telegram-export';
 import { TelegramBotConfig } from './types';
-import { rejection, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
+import { rejection, deliveryRef, operatorMedia } from '@custody/testing';
 
 const BOT_ID = '7012345678';
 const SECRET = 'tg-secret-0123456789abcdef';

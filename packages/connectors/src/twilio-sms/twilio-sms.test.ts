@@ -8,7 +8,7 @@ import { DependencyUnavailableError } from '@custody/errors';
 import { decodeForm, twilioSignature } from '../twilio-shared';
 import { twilioSms } from './index';
 import { TwilioSmsConfig } from './types';
-import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef, operatorMedia } from '@custody/testing';
 
 const AC = 'ACa1b2c3d4e5f60718293a4b5c6d7e8f90';
 const config: TwilioSmsConfig = { accountSid: AC, authToken: 'test-auth-token-0123456789abcdef' };

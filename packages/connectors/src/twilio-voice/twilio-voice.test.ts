@@ -8,7 +8,7 @@ import { DependencyUnavailableError } from '@custody/errors';
 import { decodeForm, twilioSignature } from '../twilio-shared';
 import { recordingFileUrl, twilioVoice } from './index';
 import type { TwilioVoiceConfig } from './types';
-import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef, operatorMedia } from '@custody/testing';
 
 const AC = 'ACa1b2c3d4e5f60718293a4b5c6d7e8f90';
 const CA = 'CA5e6f708192a3b4c5d6e7f8091a2b3c4d';

@@ -4,7 +4,7 @@ import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
 import { wecomArchive } from './index';
 import type { WecomArchiveConfig } from './types';
-import { rejection, runConnector } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector } from '@custody/testing';
 
 const config: WecomArchiveConfig = { corpId: 'ww8d1a2f3c4b5e6a7d' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');

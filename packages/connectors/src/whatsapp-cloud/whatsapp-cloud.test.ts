@@ -5,7 +5,7 @@ import type { Envelope } from '@custody/envelope';
 import { signWhatsAppBody } from '../index';
 import { whatsappCloud } from './index';
 import type { WhatsAppCloudConfig } from './types';
-import { rejection, runConnector, deliveryRef } from '../../../../tests/support/connector-testing';
+import { rejection, runConnector, deliveryRef } from '@custody/testing';
 
 const config: WhatsAppCloudConfig = { appSecret: 'test-app-secret-0123', verifyToken: 'verify-token-0123', graphVersion: 'v21.0' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
