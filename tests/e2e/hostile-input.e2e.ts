@@ -145,7 +145,8 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
       const f = quarantine.filter((r) => r.headers.forensic === 'true' && r.headers.instance === 'acme-wa-hostile');
       return f.length >= 5 ? f : undefined;
     });
-    await new Promise((r) => setTimeout(r, 500));
+    // each 401 was answered after its record was published: once this reader caught up, nothing more is coming
+    await waitFor('the quarantine reader to catch up', async () => ((await custody.adapters.bus.lag(`q-${sc.name}`, [custody.topics.quarantine])) === 0 ? true : undefined));
     expect(quarantine.filter((r) => r.headers.forensic === 'true' && r.headers.instance === 'acme-wa-hostile')).toHaveLength(5);
     for (const r of kept) {
       expect(r.value.length).toBe(4096);
