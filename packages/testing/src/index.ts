@@ -4,6 +4,7 @@
  * `@custody/testing/stack`, `/process`, `/whatsapp` and `/twilio`.
  */
 export * from './connector';
+export * from './connector-contract';
 export * from './fake-vendor';
 export * from './names';
 export * from './net';

@@ -5,7 +5,8 @@ import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
 import { signal } from './index';
 import type { SignalConfig } from './types';
-import { rejection, runConnector, deliveryRef, operatorMedia } from '@custody/testing';
+import { connectorContract, rejection, runConnector, deliveryRef, operatorMedia, withJsonEntries } from '@custody/testing';
+import { getConnector } from '../registry';
 
 const ACCOUNT = '+14155550100';
 const config: SignalConfig = { account: ACCOUNT, sharedSecret: 'signal-forwarder-secret-0123' };
@@ -42,6 +43,16 @@ function notification(data: Record<string, unknown> = {}, envelope: Record<strin
   };
 }
 const json = (v: unknown) => JSON.stringify(v);
+
+connectorContract({
+  connector: getConnector('signal'),
+  config: { ...config },
+  contentType: 'application/json',
+  body: (extra) => withJsonEntries(json(notification()), extra),
+  existingKey: 'method',
+  withId: (id) => Buffer.from(json(notification()).replace('"timestamp":1763800000000', `"timestamp":${id}`)),
+  request: (rawBody, cfg: SignalConfig) => ({ method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cfg.sharedSecret}` }, query: new URLSearchParams(), rawBody, url: 'https://custody.example.com/webhooks/signal' }),
+});
 
 describe('signal connector: fixtures', () => {
   test('sticker-contact: a sticker is an attachment naming its pack and sticker (nothing to fetch); a shared contact card is searchable text', () => {

@@ -9,7 +9,8 @@ import { DependencyUnavailableError, RejectedInputError } from '@custody/errors'
 import { telegramBot } from './index';
 import { telegramExport } from '../telegram-export';
 import { TelegramBotConfig } from './types';
-import { rejection, deliveryRef, operatorMedia } from '@custody/testing';
+import { connectorContract, rejection, deliveryRef, operatorMedia, withJsonEntries } from '@custody/testing';
+import { getConnector } from '../registry';
 
 const BOT_ID = '7012345678';
 const SECRET = 'tg-secret-0123456789abcdef';
@@ -56,6 +57,16 @@ function textMessage(overrides: Record<string, unknown> = {}): Record<string, un
 }
 
 const update = (fields: Record<string, unknown> = { message: textMessage() }) => JSON.stringify({ update_id: 1, ...fields });
+
+connectorContract({
+  connector: getConnector('telegram-bot'),
+  config: { botToken: `${BOT_ID}:AAF1xV9pQe7bT3Jm0kLr2sWc8yZu4dNhGi0`, secretToken: SECRET },
+  contentType: 'application/json',
+  body: (extra) => withJsonEntries(update(), extra),
+  existingKey: 'update_id',
+  withId: (id) => Buffer.from(update().replace('"message_id":7', `"message_id":${id}`)),
+  request: (rawBody, cfg: TelegramBotConfig) => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': cfg.secretToken! }, query: new URLSearchParams(), rawBody, url: 'https://custody.example.com/webhooks/tg' }),
+});
 
 describe('telegram-bot connector: fixtures', () => {
   test('connector identity', () => {

@@ -8,7 +8,8 @@ import { DependencyUnavailableError } from '@custody/errors';
 import { decodeForm, twilioSignature } from '../twilio-shared';
 import { recordingFileUrl, twilioVoice } from './index';
 import type { TwilioVoiceConfig } from './types';
-import { rejection, runConnector, deliveryRef, operatorMedia } from '@custody/testing';
+import { connectorContract, rejection, runConnector, deliveryRef, operatorMedia } from '@custody/testing';
+import { getConnector } from '../registry';
 
 const AC = 'ACa1b2c3d4e5f60718293a4b5c6d7e8f90';
 const CA = 'CA5e6f708192a3b4c5d6e7f8091a2b3c4d';
@@ -44,6 +45,27 @@ function call(overrides: Record<string, string | undefined> = {}): string {
 /** A minimal recording status callback. */
 function recording(overrides: Record<string, string | undefined> = {}): string {
   return encode({ CallSid: CA, AccountSid: AC, RecordingSid: RE, RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}`, RecordingStatus: 'completed', RecordingDuration: '9', ...overrides });
+}
+
+connectorContract({
+  connector: getConnector('twilio-voice'),
+  config: { ...config },
+  contentType: FORM,
+  body: (extra = []) => Buffer.from([call(), ...extra.map((e) => new URLSearchParams([e]).toString())].join('&')),
+  existingKey: 'CallStatus',
+  withId: (id) => Buffer.from(call({ CallSid: id })),
+  request: (rawBody, cfg: TwilioVoiceConfig) => ({ method: 'POST', headers: { 'content-type': FORM, 'x-twilio-signature': twilioSign(cfg.authToken, rawBody) }, query: new URLSearchParams(), rawBody, url: URL_ }),
+  // Twilio signs decoded parameters: bytes that do not decode cannot carry a valid signature
+  codes: { empty: 'signature_invalid', truncated: 'schema_violation', notUtf8: 'signature_invalid', duplicate: 'duplicate_param' },
+});
+
+/** Twilio's signature over URL_ and the body's parameters; a body that does not decode gets one nobody could have made. */
+function twilioSign(authToken: string, rawBody: Buffer): string {
+  try {
+    return twilioSignature(authToken, URL_, decodeForm(rawBody, 'test'));
+  } catch {
+    return 'unsignable';
+  }
 }
 
 describe('twilio-voice connector: fixtures', () => {

@@ -4,7 +4,8 @@ import { normalizePayload, type WebhookRequest } from '@custody/connector-kit';
 import type { Envelope } from '@custody/envelope';
 import { wecomArchive } from './index';
 import type { WecomArchiveConfig } from './types';
-import { rejection, runConnector } from '@custody/testing';
+import { connectorContract, rejection, runConnector, withJsonEntries } from '@custody/testing';
+import { getConnector } from '../registry';
 
 const config: WecomArchiveConfig = { corpId: 'ww8d1a2f3c4b5e6a7d' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -22,6 +23,17 @@ function text(overrides: Record<string, unknown> = {}): Record<string, unknown> 
   return { msgid: 'M1', action: 'send', from: 'kenshin', tolist: ['wmGAgeDQAAHuRJbt4ZQI_1cqoQcf41WQ'], roomid: '', msgtime: 1763800000000, msgtype: 'text', text: { content: 'hello' }, ...overrides };
 }
 const json = (v: unknown) => JSON.stringify(v);
+
+connectorContract({
+  connector: getConnector('wecom-archive'),
+  config: { corpId: 'ww8d1a2f3c4b5e6a7d', sharedSecret: 'archive-puller-secret-0123' },
+  contentType: 'application/json',
+  // one record: its keys concern the whole delivery
+  body: (extra) => withJsonEntries(json([text()]), extra),
+  existingKey: 'msgid',
+  withId: (id) => Buffer.from(json([text({ msgid: id })])),
+  request: (rawBody, cfg: WecomArchiveConfig) => ({ method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cfg.sharedSecret}` }, query: new URLSearchParams(), rawBody, url: 'https://custody.example.com/webhooks/wecom-archive' }),
+});
 
 describe('wecom-archive connector: fixtures', () => {
   test('connector identity', () => {

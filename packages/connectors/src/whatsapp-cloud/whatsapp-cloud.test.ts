@@ -5,7 +5,8 @@ import type { Envelope } from '@custody/envelope';
 import { signWhatsAppBody } from '../index';
 import { whatsappCloud } from './index';
 import type { WhatsAppCloudConfig } from './types';
-import { rejection, runConnector, deliveryRef } from '@custody/testing';
+import { connectorContract, rejection, runConnector, deliveryRef, withJsonEntries } from '@custody/testing';
+import { getConnector } from '../registry';
 
 const config: WhatsAppCloudConfig = { appSecret: 'test-app-secret-0123', verifyToken: 'verify-token-0123', graphVersion: 'v21.0' };
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -55,6 +56,16 @@ function textMessage(overrides: Record<string, unknown> = {}): Record<string, un
 const json = (v: unknown) => JSON.stringify(v);
 /** The path of a message field in a rejection reason; accepts "value.messages" and "value: messages". */
 const pathRe = (rest: string) => new RegExp(`entry\\.0\\.changes\\.0\\.value(\\.|: )${rest.replace(/\./g, '\\.')}\\b`);
+
+connectorContract({
+  connector: getConnector('whatsapp-cloud'),
+  config: { appSecret: 'test-app-secret-0123', verifyToken: 'verify-token-0123', accessToken: 'graph-access-token-0123' },
+  contentType: 'application/json',
+  body: (extra) => withJsonEntries(json(webhook()), extra),
+  existingKey: 'object',
+  withId: (id) => Buffer.from(json(webhook([textMessage({ id })]))),
+  request: (rawBody, cfg: WhatsAppCloudConfig) => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(cfg.appSecret, rawBody) }, query: new URLSearchParams(), rawBody, url: 'https://custody.example.com/webhooks/wa' }),
+});
 
 describe('whatsapp-cloud connector: fixtures', () => {
   test('connector identity', () => {
