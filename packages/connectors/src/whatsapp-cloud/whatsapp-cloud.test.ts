@@ -364,21 +364,6 @@ describe('whatsapp-cloud connector: subscription handshake', () => {
 });
 
 describe('whatsapp-cloud connector: hostile input', () => {
-  test('truncated JSON body → malformed_json', () => {
-    const body = fixture('text-message');
-    const err = rejection(() => run(body.subarray(0, body.length - 10)), 'malformed_json');
-    expect(err.message).toMatch(/^whatsapp webhook: malformed JSON/);
-  });
-
-  test('empty or blank body → empty_body', () => {
-    rejection(() => run(Buffer.alloc(0)), 'empty_body');
-    expect(rejection(() => run(' \n\t'), 'empty_body').message).toBe('whatsapp webhook: body is empty');
-  });
-
-  test('non-UTF-8 bytes → not_utf8', () => {
-    const body = Buffer.concat([Buffer.from('{"object":"whatsapp_business_account","x":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]);
-    expect(rejection(() => run(body), 'not_utf8').message).toBe('whatsapp webhook: body is not valid UTF-8');
-  });
 
   test('valid JSON that is not an object → schema_violation', () => {
     for (const body of ['null', '[]', '"x"', '42']) rejection(() => run(body), 'schema_violation');
@@ -440,22 +425,6 @@ describe('whatsapp-cloud connector: hostile input', () => {
     const err = rejection(() => run(json(webhook([textMessage({ id: `wamid.${'A'.repeat(600)}` })]))), 'schema_violation');
     expect(err.message).toMatch(pathRe('messages.0.id'));
     expect(err.message.length).toBeLessThan(2000); // the reason does not echo the oversized value
-  });
-
-  test('__proto__ anywhere → forbidden_key', () => {
-    const cases = [
-      '{"__proto__":{"polluted":true},"object":"whatsapp_business_account","entry":[]}',
-      json(webhook()).replace('"type":"text"', '"type":"text","__proto__":{"polluted":true}'),
-      json(webhook()).replace('"messaging_product"', '"__proto__":1,"messaging_product"'),
-      json(webhook()).replace('"entry":[', '"entry":[{"__proto__":[]},'),
-      json(webhook()).replace('"text":{"body":"hello"}', '"text":{"body":"hello","constructor":{"prototype":{"polluted":true}}}'),
-    ];
-    for (const body of cases) {
-      expect(body).toMatch(/__proto__|constructor/);
-      const err = rejection(() => run(body), 'forbidden_key');
-      expect(err.message).toMatch(/^whatsapp webhook: key "(__proto__|constructor|prototype)" is not allowed \(at \$[^)]*\)$/);
-    }
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   test('coexistence edits and revokes are edit and deletion records dated when they happened, pointing at the original', () => {
