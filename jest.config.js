@@ -1,6 +1,8 @@
 /** Unit tests (*.test.ts) run anywhere; integration and end-to-end tests need the real stack, resolved once in globalSetup. */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], testPathIgnorePatterns: ['/node_modules/', '/dist/'] };
+// @custody/testing is test-only and never built: its TypeScript is loaded as it is (tsconfig.test.json maps the same paths)
+const moduleNameMapper = { '^@custody/testing$': '<rootDir>/packages/testing/src/index.ts', '^@custody/testing/(.*)$': '<rootDir>/packages/testing/src/$1.ts' };
+const common = { testEnvironment: 'node', transform, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json'], testPathIgnorePatterns: ['/node_modules/', '/dist/'] };
 /** End-to-end tests that start Custody in embedded mode only: none of them needs Kafka, S3 or OpenSearch. */
 const embeddedE2e = ['/tests/e2e/cli.e2e.ts', '/tests/e2e/embedded-log-corruption.e2e.ts', '/tests/e2e/embedded-restart.e2e.ts', '/tests/e2e/readme-quickstart.e2e.ts'];
 
@@ -14,7 +16,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/packages/**/src/**/*.itest.ts', '<rootDir>/services/**/src/**/*.itest.ts', '<rootDir>/tests/e2e/**/*.e2e.ts'],
       testPathIgnorePatterns: [...common.testPathIgnorePatterns, ...embeddedE2e],
-      globalSetup: '<rootDir>/tests/support/global-setup.ts',
+      globalSetup: '<rootDir>/packages/testing/src/global-setup.ts',
     },
     // Custody on its embedded default only (npm start, the CLI): no servers, so CI runs them on every Node line
     { ...common, displayName: 'embedded', testMatch: embeddedE2e.map((file) => `<rootDir>${file}`) },

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { mintApiKey } from '@custody/http';
 import type { BusRecord } from '@custody/bus';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig, apiCall } from '../support/stack';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig, apiCall } from '@custody/testing/stack';
 
 /**
  * Separation of duties and tenant isolation through the admin API, on the real stack and the

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BusRecord } from '@custody/bus';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig, apiCall } from '../support/stack';
-import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig, apiCall } from '@custody/testing/stack';
+import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
 
 interface Event {
   id: string;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { apiSearch } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { apiSearch } from '@custody/testing/whatsapp';
 
 const ALICE = '+14155550100';
 const BOB = '+14155550111';

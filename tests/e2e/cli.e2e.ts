@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, freePort, killGroup, npmStart } from '../support/process';
+import { freePort } from '@custody/testing';
+import { REPO_ROOT, killGroup, npmStart } from '@custody/testing/process';
 
 function custody(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>

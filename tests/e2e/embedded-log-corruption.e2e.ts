@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, killGroup, npmStart, type StartedCustody, keyOnHost } from '../support/process';
-import { waitFor } from '../support/stack';
-import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
+import { freePort, waitFor } from '@custody/testing';
+import { killGroup, npmStart, type StartedCustody, keyOnHost } from '@custody/testing/process';
+import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
 import { webhookId } from '@custody/api';
 
 interface Frame {

@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, killGroup, npmStart, type StartedCustody, keyOnHost } from '../support/process';
-import { waitFor } from '../support/stack';
-import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
+import { freePort, waitFor } from '@custody/testing';
+import { killGroup, npmStart, type StartedCustody, keyOnHost } from '@custody/testing/process';
+import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
 import { webhookId } from '@custody/api';
 
 /**

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import type { BusRecord } from '@custody/bus';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig, apiCall } from '../support/stack';
-import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig, apiCall } from '@custody/testing/stack';
+import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
 
 /**
  * Retention, legal holds and disposition with retentions of seconds, on the real stack (Kafka,

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import type { BusRecord } from '@custody/bus';
 import { signWhatsAppBody } from '@custody/connectors';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { BUSINESS, apiSearch } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { BUSINESS, apiSearch } from '@custody/testing/whatsapp';
 
 /**
  * Hostile vendor input, on the real stack and the embedded adapters: a content type that cannot be
@@ -144,7 +145,8 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
       const f = quarantine.filter((r) => r.headers.forensic === 'true' && r.headers.instance === 'acme-wa-hostile');
       return f.length >= 5 ? f : undefined;
     });
-    await new Promise((r) => setTimeout(r, 500));
+    // each 401 was answered after its record was published: once this reader caught up, nothing more is coming
+    await waitFor('the quarantine reader to catch up', async () => ((await custody.adapters.bus.lag(`q-${sc.name}`, [custody.topics.quarantine])) === 0 ? true : undefined));
     expect(quarantine.filter((r) => r.headers.forensic === 'true' && r.headers.instance === 'acme-wa-hostile')).toHaveLength(5);
     for (const r of kept) {
       expect(r.value.length).toBe(4096);

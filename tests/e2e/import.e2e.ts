@@ -6,8 +6,9 @@ import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { Kafka, logLevel } from 'kafkajs';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { runImport, startCustody, type ImportIO, type ImportOptions, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { apiSearch } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { apiSearch } from '@custody/testing/whatsapp';
 
 /**
  * `custody import` of a WhatsApp export on real Kafka, MinIO and OpenSearch: records and the

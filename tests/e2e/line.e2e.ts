@@ -2,9 +2,9 @@ import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { stackConfig, testLogger, waitFor, type StackConfig, rawOf } from '../support/stack';
-import { apiSearch } from '../support/whatsapp';
+import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor, testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig, rawOf } from '@custody/testing/stack';
+import { apiSearch } from '@custody/testing/whatsapp';
 
 const BOT_ID = 'Uf3b8c2d1e0a94b7c8d6e5f4a3b2c1d0e';
 const USER_ID = 'U4af4980629a1b2c3d4e5f60718293a4b';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { BusRecord, Subscription } from '@custody/bus';
 import { signWhatsAppBody } from '@custody/connectors';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { documentWebhook } from '../support/whatsapp';
+import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor, testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { documentWebhook } from '@custody/testing/whatsapp';
 import { webhookId } from '@custody/api';
 
 const HEALTHY = `healthy-token-${randomBytes(6).toString('hex')}`;

@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { REPO_ROOT } from '../support/process';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { postWebhook, textWebhook } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { REPO_ROOT } from '@custody/testing/process';
+import { postWebhook, textWebhook } from '@custody/testing/whatsapp';
 
 /** Health, readiness, Prometheus metrics and start-up configuration errors, as an operator meets them. */
 describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, freePort, killGroup, npmStart, type StartedCustody } from '../support/process';
+import { freePort } from '@custody/testing';
+import { REPO_ROOT, killGroup, npmStart, type StartedCustody } from '@custody/testing/process';
 
 /** The README's quick start is run verbatim against `npm start`, so the front door stays true. */
 describe('README quick start', () => {

@@ -6,8 +6,9 @@ import type { BusRecord } from '@custody/bus';
 import { loadConfig } from '@custody/config';
 import { controlTopicsFor } from '@custody/control';
 import { SECRETS_KEY_FILE, rotateSecretsCommand, startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { postWebhook, textWebhook } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { postWebhook, textWebhook } from '@custody/testing/whatsapp';
 import { webhookId } from '@custody/api';
 
 const newKey = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;

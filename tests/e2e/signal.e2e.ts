@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { apiSearch } from '../support/whatsapp';
-import { sha256Hex } from '../support/fake-vendor';
+import { testLogger, waitFor, sha256Hex } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { apiSearch } from '@custody/testing/whatsapp';
 
 const ACCOUNT = '+14155550100';
 const ALICE = '+447700900123';

@@ -2,9 +2,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { stackConfig, testLogger, waitFor, type StackConfig, rawOf } from '../support/stack';
-import { apiSearch } from '../support/whatsapp';
+import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor, testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig, rawOf } from '@custody/testing/stack';
+import { apiSearch } from '@custody/testing/whatsapp';
 
 const BOT_ID = '7012345678';
 const USER = { id: 5123456789, is_bot: false, first_name: 'Sheena', last_name: 'Nelson', username: 'sheena_n' };

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { EMPTY_TWIML, PUBLIC_URL, errorCode, sid, twilioAccount, twilioSign, type RecordView } from '../support/twilio';
-import { apiSearch } from '../support/whatsapp';
+import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor, testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { apiSearch } from '@custody/testing/whatsapp';
+import { EMPTY_TWIML, PUBLIC_URL, errorCode, sid, twilioAccount, twilioSign, type RecordView } from '@custody/testing/twilio';
 
 const INSTANCE = 'acme-sms';
 const { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, basicAuth: BASIC_AUTH } = twilioAccount();

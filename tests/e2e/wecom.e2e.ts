@@ -3,9 +3,9 @@ import type { ServerResponse } from 'node:http';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig, rawOf } from '../support/stack';
-import { apiSearch } from '../support/whatsapp';
-import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '../support/fake-vendor';
+import { testLogger, waitFor, sendBytes, sha256Hex, startFakeVendor, type FakeVendor } from '@custody/testing';
+import { stackConfig, type StackConfig, rawOf } from '@custody/testing/stack';
+import { apiSearch } from '@custody/testing/whatsapp';
 import { encrypt, encryptCallback, wecomSignature } from '../../packages/connectors/src/wecom/crypto';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -5,8 +5,9 @@ import { HeadObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { signWhatsAppBody } from '@custody/connectors';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig } from '../support/stack';
-import { apiSearch, documentWebhook } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig } from '@custody/testing/stack';
+import { apiSearch, documentWebhook } from '@custody/testing/whatsapp';
 
 /** A stand-in for the Graph API media endpoints on 127.0.0.1: metadata, then the bytes, both behind the bearer token. */
 function fakeGraph(files: Map<string, Buffer>, token: string): Promise<{ server: Server; url: string }> {

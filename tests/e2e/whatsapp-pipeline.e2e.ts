@@ -2,8 +2,9 @@ import { DeleteObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, List
 import { Kafka, logLevel } from 'kafkajs';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
-import { stackConfig, testLogger, waitFor, type StackConfig, rawOf } from '../support/stack';
-import { apiSearch, postWebhook, textWebhook } from '../support/whatsapp';
+import { testLogger, waitFor } from '@custody/testing';
+import { stackConfig, type StackConfig, rawOf } from '@custody/testing/stack';
+import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
 
 /**
  * WhatsApp webhook → gateway → Kafka → archiver → MinIO (Object Lock) + OpenSearch → API,

@@ -1,5 +1,5 @@
 import { signWhatsAppBody } from '@custody/connectors';
-import { textWebhook } from '../support/whatsapp';
+import { textWebhook } from '@custody/testing/whatsapp';
 
 export interface LoadOptions {
   url: string;

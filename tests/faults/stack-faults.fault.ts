@@ -6,9 +6,8 @@ import { mintApiKey } from '@custody/http';
 import { S3ArchiveStore } from '@custody/archive-store';
 import { signWhatsAppBody } from '@custody/connectors';
 import { OpenSearchIndex } from '@custody/search-index';
-import { freePort } from '../support/process';
-import { uniqueName, waitFor } from '../support/stack';
-import { textWebhook } from '../support/whatsapp';
+import { freePort, uniqueName, waitFor } from '@custody/testing';
+import { textWebhook } from '@custody/testing/whatsapp';
 import { WebhookLoad } from './load';
 
 // the SDK's notice about its future Node floor is noise in test output (the integration project's globalSetup does the same)

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT, killGroup } from '../support/process';
+import { REPO_ROOT, killGroup } from '@custody/testing/process';
 
 const run = promisify(execFile);
 const INFRA = join(REPO_ROOT, 'infra/local');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireStackEnv, uniqueName } from '../../../tests/support/stack';
+import { requireStackEnv, uniqueName } from '@custody/testing';
 import { archiveStoreContract } from './contract';
 import { LocalArchiveStore } from './local/local-archive-store';
 import { S3ArchiveStore } from './s3/s3-archive-store';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isRetriable } from '@custody/errors';
-import { uniqueName } from '../../../tests/support/stack';
+import { uniqueName } from '@custody/testing';
 import type { ArchiveStore, ObjectVersionRef, PutRequest } from './port';
 
 export interface ArchiveHarness {

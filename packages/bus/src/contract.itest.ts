@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireStackEnv, testLogger, uniqueName } from '../../../tests/support/stack';
+import { requireStackEnv, testLogger, uniqueName } from '@custody/testing';
 import { CONTRACT_STALL, busContract } from './contract';
 import { EmbeddedBus } from './embedded/embedded-bus';
 import { KafkaBus } from './kafka/kafka-bus';

@@ -1,4 +1,4 @@
-import { requireStackEnv, uniqueName } from '../../../tests/support/stack';
+import { requireStackEnv, uniqueName } from '@custody/testing';
 import { searchIndexContract } from './contract';
 import { OpenSearchIndex } from './opensearch/opensearch-index';
 

@@ -1,5 +1,5 @@
 import { isRetriable } from '@custody/errors';
-import { uniqueName } from '../../../tests/support/stack';
+import { uniqueName } from '@custody/testing';
 import type { IndexDoc } from './document';
 import type { SearchIndex } from './port';
 import type { SearchQuery } from './query';

@@ -8,7 +8,7 @@ import { OpenSearchIndex, type SearchIndex } from '@custody/search-index';
 import { recordKey } from '@custody/archive-store';
 import { FixedRetention } from '@custody/policy';
 import { Archiver } from '../src';
-import { requireStackEnv, testLogger, uniqueName, waitFor } from '../../../tests/support/stack';
+import { requireStackEnv, testLogger, uniqueName, waitFor } from '@custody/testing';
 
 /** Fault injection around the real adapters: the first `n` calls fail as an outage would. */
 function flaky<T extends object>(target: T, method: keyof T, failures: number, calls: { count: number }): T {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../../../../tests/support/stack';
+import { waitFor } from '@custody/testing';
 import type { PutRequest } from '../port';
 import { LocalArchiveStore } from './local-archive-store';
 

@@ -2,8 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { CircuitOpenError, isRetriable } from '@custody/errors';
-import { freePort } from '../../../../tests/support/process';
-import { requireStackEnv, testLogger, uniqueName, waitFor } from '../../../../tests/support/stack';
+import { freePort, requireStackEnv, testLogger, uniqueName, waitFor } from '@custody/testing';
 import type { BusRecord } from '../port';
 import { KafkaBus } from './kafka-bus';
 

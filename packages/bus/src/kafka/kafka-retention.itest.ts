@@ -1,5 +1,5 @@
 import { ConfigResourceTypes, Kafka } from 'kafkajs';
-import { requireStackEnv, testLogger, uniqueName } from '../../../../tests/support/stack';
+import { requireStackEnv, testLogger, uniqueName } from '@custody/testing';
 import { KafkaBus } from './kafka-bus';
 
 /**

@@ -8,7 +8,8 @@ import { DependencyUnavailableError } from '@custody/errors';
 import { decrypt, encrypt, encryptCallback, wecomSignature } from './crypto';
 import { wecom } from './index';
 import { WecomConfig } from './types';
-import { rejection, runConnector, deliveryRef, operatorMedia } from '../../../../tests/support/connector-testing';
+import { connectorContract, rejection, runConnector, deliveryRef, operatorMedia } from '@custody/testing';
+import { getConnector } from '../registry';
 
 const config = WecomConfig.parse({ token: 'Custody2025Token', encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', corpId: 'ww8d1a2f3c4b5e6a7d' });
 const RECEIVED_AT = new Date('2025-11-22T08:27:00.000Z');
@@ -39,6 +40,21 @@ function run(body: Buffer | string, contentType = 'text/xml', tenant = 'acme', c
 function request(body: string | Buffer, query: string | Record<string, string>): WebhookRequest {
   return { method: 'POST', headers: { 'content-type': 'text/xml' }, query: new URLSearchParams(query), rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body), url: 'https://custody.example.com/webhooks/wecom' };
 }
+
+connectorContract({
+  connector: getConnector('wecom'),
+  config: { token: 'Custody2025Token', encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', corpId: 'ww8d1a2f3c4b5e6a7d', corpSecret: 'wecom-corp-secret-0123' },
+  contentType: 'text/xml',
+  // the payload is the decrypted message: extra elements go into it, inside the ciphertext
+  body: (extra = []) => Buffer.from(callback(message({}).replace('</xml>', `${extra.map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join('')}</xml>`)).body),
+  existingKey: 'Content',
+  withId: (id) => Buffer.from(callback(message({ MsgId: id })).body),
+  request: (rawBody, cfg: WecomConfig) => {
+    const encrypted = /<Encrypt><!\[CDATA\[([^\]]*)\]\]><\/Encrypt>/.exec(rawBody.toString('latin1'))?.[1] ?? '';
+    return request(rawBody, { msg_signature: wecomSignature(cfg.token, '1763800020', '1320562132', encrypted), timestamp: '1763800020', nonce: '1320562132' });
+  },
+  codes: { truncated: 'xml_malformed', duplicate: 'xml_malformed' },
+});
 
 describe('wecom crypto: WeCom 加解密方案', () => {
   test("the documented worked example: signature and decryption match WeCom's published vectors", () => {
@@ -332,10 +348,7 @@ describe('wecom connector: hostile input', () => {
     expect(run(encrypted(message({ Content: big })))[0]!.content!.text).toBe(big);
   });
 
-  test('empty body → empty_body; non-UTF-8 → not_utf8; no <Encrypt> → schema_violation', () => {
-    rejection(() => run(Buffer.alloc(0)), 'empty_body');
-    rejection(() => run(' \n'), 'empty_body');
-    rejection(() => run(Buffer.concat([Buffer.from('<xml><Encrypt>'), Buffer.from([0xff, 0xfe]), Buffer.from('</Encrypt></xml>')])), 'not_utf8');
+  test('no <Encrypt> → schema_violation', () => {
     rejection(() => run('<xml><ToUserName>x</ToUserName></xml>'), 'schema_violation');
     rejection(() => run('<other><Encrypt>AAAA</Encrypt></other>'), 'schema_violation');
   });
@@ -360,8 +373,7 @@ describe('wecom connector: hostile input', () => {
     expect(rejection(() => run(encrypted(message({ MsgType: 'image', Content: '\u0000' }))), 'schema_violation').message).toContain('message.MediaId');
   });
 
-  test('__proto__ / constructor element names → forbidden_key', () => {
-    rejection(() => run(encrypted(message({}).replace('</xml>', '<__proto__><polluted>1</polluted></__proto__></xml>'))), 'forbidden_key');
+  test('a constructor element in the outer XML → forbidden_key', () => {
     rejection(() => run('<xml><constructor>1</constructor><Encrypt>AAAA</Encrypt></xml>'), 'forbidden_key');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -1,19 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
+export const REPO_ROOT = resolve(__dirname, '../../..');
 
 export interface StartedCustody {
   child: ChildProcess;

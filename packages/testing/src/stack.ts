@@ -1,25 +1,13 @@
+/**
+ * A whole Custody on the real stack, for end-to-end tests: this module loads the API (API keys), so
+ * it stays out of the package's index; tests of a single package import `@custody/testing` only.
+ */
 import { randomBytes } from 'node:crypto';
-import { mintApiKey } from '@custody/api';
+import { mintApiKey } from '@custody/http';
 import { loadConfig, type Config } from '@custody/config';
-import { createLogger, type Logger } from '@custody/logger';
-
-/** A unique suffix per test: its own topics, bucket and index, so tests never see each other's records. */
-export function uniqueName(prefix = 't'): string {
-  return `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-}
-
-export function requireStackEnv(): Record<string, string> {
-  const missing = ['KAFKA_BROKERS', 'S3_ENDPOINT', 'OPENSEARCH_URL'].filter((k) => !process.env[k]);
-  if (missing.length) throw new Error(`integration test needs the real stack: ${missing.join(', ')} not set (globalSetup resolves them)`);
-  return {
-    CUSTODY_MODE: 'stack',
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
-    S3_ENDPOINT: process.env.S3_ENDPOINT!,
-    S3_ACCESS_KEY_ID: process.env.S3_ACCESS_KEY_ID ?? '',
-    S3_SECRET_ACCESS_KEY: process.env.S3_SECRET_ACCESS_KEY ?? '',
-    OPENSEARCH_URL: process.env.OPENSEARCH_URL!,
-  };
-}
+import { uniqueName } from './names';
+import { requireStackEnv } from './stack-env';
+import { waitFor } from './wait';
 
 export interface TestTenant {
   tenant: string;
@@ -75,25 +63,6 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
       auditor: { tenant: 'acme', token: auditor.token },
     },
   };
-}
-
-export function testLogger(): Logger {
-  return createLogger('test', { level: process.env.LOG_LEVEL ?? 'error' });
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
 /**
