@@ -15,7 +15,7 @@ export interface Problem {
   error: { code: string; message: string };
 }
 
-export function problem(code: string, message: string): Problem {
+export function problemBody(code: string, message: string): Problem {
   return { error: { code, message } };
 }
 
@@ -32,18 +32,18 @@ export interface ErrorAnswer {
  * answered with a bare 500, never its text (it may hold a path or a connection string).
  */
 export function errorAnswer(err: unknown, logger: LogSink, path: string): ErrorAnswer {
-  if (err instanceof RejectedInputError) return { status: err.status, body: problem(err.code, err.message) };
+  if (err instanceof RejectedInputError) return { status: err.status, body: problemBody(err.code, err.message) };
   if (err instanceof CustodyError && err.retriable) {
     // a refusal by an open circuit was reported once when it opened; one line per request would bury that
     logger[err instanceof CircuitOpenError ? 'debug' : 'warn']({ event: 'http_dependency_unavailable', path, err: errorMessage(err) });
-    return { status: 503, body: problem(err.code, 'a dependency is unavailable; retry later'), headers: { 'retry-after': '5' } };
+    return { status: 503, body: problemBody(err.code, 'a dependency is unavailable; retry later'), headers: { 'retry-after': '5' } };
   }
-  if (err instanceof CustodyError && err.code === 'not_found') return { status: 404, body: problem(err.code, err.message) };
+  if (err instanceof CustodyError && err.code === 'not_found') return { status: 404, body: problemBody(err.code, err.message) };
   if (err instanceof IntegrityError) {
     // the caller must learn that what is archived does not match what was recorded: the message says which record
     logger.error({ event: 'integrity_violation', path, err: err.message });
-    return { status: 500, body: problem(err.code, err.message) };
+    return { status: 500, body: problemBody(err.code, err.message) };
   }
   logger.error({ event: 'http_handler_failed', path, err: errorMessage(err), stack: (err as Error)?.stack });
-  return { status: 500, body: problem('internal_error', 'internal error') };
+  return { status: 500, body: problemBody('internal_error', 'internal error') };
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Role } from '@custody/config';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Who called: the API key's id, its tenant and its role. */
 export interface Principal {
@@ -54,8 +54,10 @@ interface RouteBase<PS, QS, BS> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** e.g. /v1/records/:id */
   url: string;
+  /** A verb phrase (`Search records`): the OpenAPI summary, and what a caller without the role may not do. */
   summary: string;
-  schema: { params?: PS; query?: QS; body?: BS; response: Record<number, ResponseSchema> };
+  description?: string;
+  schema: { params?: PS; query?: QS; body?: BS; response: Record<number | `${number}xx`, ResponseSchema> };
   /** `raw`: the body is not parsed but handed over as bytes (webhooks: their signature covers the bytes). */
   bodyKind?: 'json' | 'raw';
   /** The code and the prefix of a 400 for a body or query that fails its schema (default invalid_request, the route's summary). */
@@ -80,10 +82,15 @@ export type AnyPublicRoute = PublicRoute<any, any, any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 export type Route = AnyAuditedRoute | AnyPublicRoute;
 
-/** Declares a route; the types of params, query and body come from its schemas. */
-export function route<PS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined, BS extends z.ZodType | undefined = undefined>(
-  spec: AuditedRoute<PS, QS, BS> | PublicRoute<PS, QS, BS>,
-): Route {
+type Schema = z.ZodType | undefined;
+
+/** Declares an API route; the types of params, query and body come from its schemas. */
+export function route<PS extends Schema = undefined, QS extends Schema = undefined, BS extends Schema = undefined>(spec: AuditedRoute<PS, QS, BS>): Route {
+  return spec as Route;
+}
+
+/** Declares a route without an API key. */
+export function publicRoute<PS extends Schema = undefined, QS extends Schema = undefined, BS extends Schema = undefined>(spec: PublicRoute<PS, QS, BS>): Route {
   return spec as Route;
 }
 
@@ -91,6 +98,16 @@ export function isAudited(r: Route): r is AnyAuditedRoute {
   return 'roles' in r.access;
 }
 
+export function problem(status: number, code: string, message: string): HttpResponse {
+  return { status, body: { error: { code, message } } };
+}
+
 export function json(status: number, body: object, headers: Record<string, string> = {}): HttpResponse {
   return { status, body, headers };
 }
+
+/** The body of every error answer, in every route's document. */
+export const ProblemBody = z.object({ error: z.object({ code: z.string().describe('Stable, machine-readable'), message: z.string().describe('For people; never a secret') }) });
+
+/** The JSON bodies the kit answers with whatever the route: the problem of a 4xx or 5xx. */
+export const PROBLEM_RESPONSES = { '4xx': ProblemBody, '5xx': ProblemBody } as const;

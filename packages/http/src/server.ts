@@ -12,8 +12,8 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { bearerToken, hashToken, outcomeOf, type Access } from './access';
 import { parseJsonBody, readLimited } from './body';
 import { createLimiter, type Limiter } from './limiter';
-import { BodyTooLargeError, errorAnswer, problem } from './problem';
-import { isAudited, type AnyAuditedRoute, type Principal, type Reply, type Route, type RouteRequest } from './route';
+import { BodyTooLargeError, errorAnswer, problemBody } from './problem';
+import { PROBLEM_RESPONSES, isAudited, type AnyAuditedRoute, type Principal, type Reply, type Route, type RouteRequest } from './route';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -75,7 +75,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     exposeHeadRoutes: false,
     // a malformed percent-encoding in the path is the caller's error
     frameworkErrors: (err, _req, reply) => {
-      void (reply as FastifyReply).code(400).send(problem('bad_path', err.code === 'FST_ERR_BAD_URL' ? 'malformed percent-encoding in the path' : 'bad request'));
+      void (reply as FastifyReply).code(400).send(problemBody('bad_path', err.code === 'FST_ERR_BAD_URL' ? 'malformed percent-encoding in the path' : 'bad request'));
     },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -103,8 +103,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0]!;
     const known = patterns.filter((p) => p.regex.test(path));
-    if (known.length > 0) return reply.code(405).send(problem('method_not_allowed', `${request.method} is not allowed on ${path}`));
-    return reply.code(404).send(problem('not_found', `no route ${path}`));
+    if (known.length > 0) return reply.code(405).send(problemBody('method_not_allowed', `${request.method} is not allowed on ${path}`));
+    return reply.code(404).send(problemBody('not_found', `no route ${path}`));
   });
 
   const routes: Route[] = [];
@@ -165,10 +165,11 @@ async function registerAll(app: FastifyInstance, opts: HttpServerOptions, routes
           config: { custody: r },
           schema: {
             summary: r.summary,
+            ...(r.description && { description: r.description }),
             ...(r.schema.params && { params: r.schema.params }),
             ...(r.schema.query && { querystring: r.schema.query }),
             ...(r.schema.body && { body: r.schema.body }),
-            response: r.schema.response,
+            response: { ...PROBLEM_RESPONSES, ...r.schema.response },
             ...(isAudited(r) ? { 'x-custody-roles': [...r.access.roles], 'x-custody-audit': r.access.audit, security: [{ apiKey: [] }] } : { 'x-custody-public': r.access.public }),
           },
           onRequest: isAudited(r) ? (request) => authenticate(opts, r, request) : undefined,

@@ -1,26 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '@custody/bus';
-import { SYSTEM_TENANT } from '@custody/envelope';
-import { RejectionLimiter, type HttpRequest } from '@custody/http';
-import { redactSecrets, type Logger } from '@custody/logger';
-import type { Principal } from './auth';
+import type { AuditRecord, AuditSink } from '@custody/http';
+import { redactSecrets } from '@custody/logger';
 
-export interface AuditEvent {
+export type { AuditSink };
+
+/** An audit record as it rides the bus and is archived: the kit's record, with an id and the time. */
+export interface AuditEvent extends AuditRecord {
   id: string;
   at: string;
-  tenant: string;
-  actor: { keyId: string; role: string };
-  action: string;
-  outcome: 'ok' | 'denied' | 'failed';
-  status: number;
-  target?: string;
-  /** Where the call came from (the socket's peer address), for calls over HTTP. */
-  source?: { address: string };
-  details?: Record<string, unknown>;
-}
-
-export interface AuditSink {
-  record(event: Omit<AuditEvent, 'id' | 'at'>): Promise<void>;
 }
 
 /**
@@ -43,47 +31,9 @@ export function timeOrderedId(ms: number): string {
  */
 export class BusAuditSink implements AuditSink {
   constructor(private readonly bus: Bus, private readonly topic: string) {}
-  async record(event: Omit<AuditEvent, 'id' | 'at'>): Promise<void> {
+  async record(event: AuditRecord): Promise<void> {
     const now = Date.now();
     const full: AuditEvent = { id: timeOrderedId(now), at: new Date(now).toISOString(), ...event, details: redactSecrets(event.details) };
     await this.bus.publish(this.topic, [{ key: event.tenant, value: JSON.stringify(full), headers: { tenant: event.tenant, action: event.action } }]);
-  }
-}
-
-export function actorOf(p: Principal) {
-  return { keyId: p.keyId, role: p.role };
-}
-
-export function sourceOf(req: HttpRequest): { address: string } {
-  return { address: req.remoteAddress ?? 'unknown' };
-}
-
-/**
- * Failed authentications go to the _system trail with the source address, never anything of the
- * presented token. Anyone can cause them, so they are audited at a bounded rate per source address
- * and overall (an attacker must not fill the disk); what is not audited is counted by `onDropped`.
- */
-export class FailedAuthAudit {
-  private readonly perAddress: RejectionLimiter;
-  private readonly overall: RejectionLimiter;
-  constructor(
-    private readonly audit: AuditSink,
-    private readonly logger: Logger,
-    /** Per source address; ten times this overall (addresses are cheap to an attacker with IPv6). */
-    perMinute: number,
-    private readonly onDropped: (reason: 'rate_limited') => void = () => {},
-  ) {
-    this.perAddress = new RejectionLimiter(perMinute);
-    this.overall = new RejectionLimiter(perMinute * 10, 1);
-  }
-
-  async record(req: HttpRequest, action: string, reason: string): Promise<void> {
-    const source = sourceOf(req);
-    if (!this.perAddress.take(source.address) || !this.overall.take('all')) {
-      this.onDropped('rate_limited');
-      this.logger.debug({ event: 'auth_failure_audit_dropped', remote_address: source.address, action });
-      return;
-    }
-    await this.audit.record({ tenant: SYSTEM_TENANT, actor: { keyId: 'unknown', role: 'none' }, action, outcome: 'denied', status: 401, target: `${req.method} ${req.path.slice(0, 256)}`, source, details: { reason } });
   }
 }

@@ -1,6 +1,5 @@
 export * from './auth';
 export * from './audit';
-export * from './audited';
 export * from './routes';
 export * from './admin-routes';
 export * from './directory-routes';
