@@ -81,7 +81,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(rateLimit, { global: false });
-  await app.register(swagger, { openapi: { openapi: '3.1.0', info: DOC_INFO }, transform: jsonSchemaTransform });
+  await app.register(swagger, {
+    openapi: { openapi: '3.1.0', info: DOC_INFO, components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: it fixes the tenant and the role' } } } },
+    transform: jsonSchemaTransform,
+  });
   const patterns: Array<{ method: string; regex: RegExp }> = [];
 
   app.decorateRequest('custody', null as unknown as Exchange);
@@ -151,11 +154,13 @@ async function registerAll(app: FastifyInstance, opts: HttpServerOptions, routes
     await app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (request, payload, done) => {
-        readLimited(payload, opts.maxBodyBytes, request.headers['content-length']).then((raw) => {
-          if (kind === 'raw') return done(null, raw);
-          if (raw.overLimit) return done(new BodyTooLargeError(opts.maxBodyBytes, raw.bytes, raw.received));
-          done(null, parseJsonBody(raw.bytes));
-        }, done);
+        readLimited(payload, opts.maxBodyBytes, request.headers['content-length'])
+          .then((raw) => {
+            if (kind === 'raw') return raw;
+            if (raw.overLimit) throw new BodyTooLargeError(opts.maxBodyBytes, raw.bytes, raw.received);
+            return parseJsonBody(raw.bytes);
+          })
+          .then((body) => done(null, body), done);
       });
       for (const r of routes.filter((x) => (x.bodyKind ?? 'json') === kind)) {
         patterns.push({ method: r.method, regex: patternOf(r.url) });
