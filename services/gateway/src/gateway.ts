@@ -44,7 +44,15 @@ export function rawDeliveryMessage(raw: Buffer, sha256: string, meta: { tenant: 
 type WebhookCall = RouteRequest<{ instance: string }, unknown, RawBody | undefined>;
 
 const WebhookParams = z.object({ instance: z.string().describe('The webhook id of a connector instance (PUT /v1/admin/connectors answers it)') });
-const VendorAnswer = { description: 'What the vendor expects (its own acknowledgement or challenge answer), or `{accepted, ids, quarantined?}`', content: { '*/*': { schema: z.string() } } };
+const Accepted = z.object({
+  accepted: z.number().int().describe('Records published'),
+  ids: z.array(z.string()).describe('Their record ids'),
+  quarantined: z.array(z.object({ code: z.string(), reason: z.string(), path: z.string() })).optional().describe('Events of the delivery refused one by one'),
+});
+const VendorAnswer = {
+  description: '`{accepted, ids, quarantined?}`, or what the vendor expects instead (its own acknowledgement or challenge answer)',
+  content: { 'application/json': { schema: Accepted }, '*/*': { schema: z.string() } },
+};
 const VENDOR_PROOF = 'proven by the vendor’s signature over the exact bytes instead of an API key';
 
 /** Vendor webhooks: the only unauthenticated routes, each proven by the vendor's signature instead. */
