@@ -67,6 +67,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES,
     publicUrl: config.CUSTODY_PUBLIC_URL,
     access: { lookup: (sha256) => keys.lookup(sha256), audit, failedAuthPerMinute: config.CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE, onFailedAuthDropped: (reason) => metrics.auditDropped.inc({ reason }) },
+    // HTTP request histograms (route, method, status, seconds) go here, as `onRequestDone`, once packages/metrics observes them
   });
   const ctx: ServiceContext = {
     config,
