@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mintApiKey } from '@custody/http';
+import { mintApiKey } from '@custody/api';
 import { S3ArchiveStore } from '@custody/archive-store';
 import { signWhatsAppBody } from '@custody/connectors';
 import { OpenSearchIndex } from '@custody/search-index';

@@ -1,102 +1,107 @@
-import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
-import { join } from 'node:path';
-import { DependencyUnavailableError, NotFoundError, RejectedInputError } from '@custody/errors';
-import { silentLogger } from '@custody/logger';
-import { BodyTooLargeError, startHttpServer, type RunningServer } from './server';
-import { json, type HttpRequest, type Route } from './types';
+import { Readable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { DependencyUnavailableError, IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
+import { createLogger } from '@custody/logger';
+import { z } from 'zod';
+import { hashToken, type AuditRecord } from './access';
+import { createHttpServer, type HttpServer } from './server';
+import { json, publicRoute, route, type Principal, type RawBody } from './route';
 
 const LIMIT = 1024;
-const logger = silentLogger();
-let server: RunningServer;
-let bodyErrors: unknown[] = [];
-let seen: HttpRequest[] = [];
+const TOKEN = 'cust_key-a_0123456789abcdefghijklmnopqrstuv';
+const KEYS: Record<string, Principal> = { [hashToken(TOKEN)]: { keyId: 'key-a', tenant: 'acme', role: 'compliance' } };
+const lines: Array<Record<string, unknown>> = [];
+const logger = createLogger('test', { level: 'debug' }, new Writable({ write: (chunk, _e, next) => next(void lines.push(JSON.parse(chunk.toString()))) }));
+let audits: AuditRecord[] = [];
+let failAudit = false;
+let dropped = 0;
+let done: Array<{ route: string; status: number }> = [];
+let raws: RawBody[] = [];
+let http: HttpServer;
+let url: string;
 
-const routes: Route[] = [
-  { method: 'GET', pattern: '/v1/records/:id', handler: async (req) => json(200, { id: req.params.id }) },
-  {
-    method: 'GET',
-    pattern: '/v1/tenants/:tenant/records/:id.json',
-    handler: async (req) => {
-      seen.push(req);
-      return json(200, { params: req.params, q: req.query.get('q') });
-    },
-  },
-  { method: 'DELETE', pattern: '/v1/records/:id', handler: async () => ({ status: 204 }) },
-  {
-    method: 'POST',
-    pattern: '/v1/upload',
-    handler: async (req) => {
-      let body: Buffer;
-      try {
-        body = await req.body();
-      } catch (err) {
-        bodyErrors.push(err);
-        throw err;
-      }
-      const again = await req.body();
-      return json(200, { size: body.length, sameBuffer: again === body, text: body.toString('utf8').slice(0, 20) });
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/v1/rejected',
-    handler: async () => {
-      throw new RejectedInputError('query_invalid', 'q: must be at most 200 characters', 422);
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/v1/outage',
-    handler: async () => {
-      throw new DependencyUnavailableError('opensearch', 'connect ECONNREFUSED 10.1.2.3:9200');
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/v1/missing',
-    handler: async () => {
-      throw new NotFoundError('record abc not found');
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/v1/boom',
-    handler: async () => {
-      throw new Error('db password=hunter2 at /srv/secret/path');
-    },
-  },
-  {
-    method: 'GET',
-    pattern: '/v1/bad-header/:which',
-    // what a vendor-supplied content type did before it was validated: Node refuses it in writeHead
-    handler: async (req) => ({ status: 200, headers: { 'content-type': req.params.which === 'crlf' ? 'text/plain\r\nX-Injected: yes' : 'text/plain; name=résumé☃' }, body: 'x' }),
-  },
-  {
-    method: 'GET',
-    pattern: '/v1/throws-string',
-    handler: async () => {
-      throw 'a string, not an Error'; // eslint-disable-line no-throw-literal
-    },
-  },
-];
-
+const READERS = ['compliance'] as const;
 beforeAll(async () => {
-  server = await startHttpServer({ host: '127.0.0.1', port: 0, maxBodyBytes: LIMIT, routes, logger });
+  http = await createHttpServer({
+    logger,
+    maxBodyBytes: LIMIT,
+    access: {
+      lookup: async (sha) => KEYS[sha] ?? null,
+      audit: { record: async (e) => void (failAudit ? (() => { throw new DependencyUnavailableError('kafka', 'down'); })() : audits.push(e)) },
+      failedAuthPerMinute: 2,
+      onFailedAuthDropped: () => void dropped++,
+    },
+    onRequestDone: (e) => void done.push(e),
+  });
+  const fail = (err: unknown) => async (): Promise<never> => {
+    throw err;
+  };
+  http.add([
+    route({
+      method: 'GET',
+      url: '/v1/records/:id',
+      summary: 'Read records',
+      access: { roles: READERS, audit: 'records.get' },
+      schema: { params: z.object({ id: z.string() }), response: { 200: z.object({ id: z.string() }) } },
+      handler: async (req) => ({ ...json(200, { id: req.params.id }), target: req.params.id, details: { n: 1 } }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/things',
+      summary: 'Create things',
+      access: { roles: READERS, audit: 'things.create' },
+      schema: { body: z.object({ name: z.string().max(5) }).strict(), response: { 201: z.object({ name: z.string() }) } },
+      invalid: { code: 'invalid_thing', what: 'thing' },
+      handler: async (req) => json(201, { name: req.body.name }),
+    }),
+    route({ method: 'GET', url: '/v1/admin-only', summary: 'Do admin things', access: { roles: ['admin'], audit: 'admin.thing' }, schema: { response: {} }, handler: fail(new Error('never')) }),
+    route({ method: 'GET', url: '/v1/outage', summary: 'Fail', access: { roles: READERS, audit: 'outage' }, schema: { response: {} }, handler: fail(new DependencyUnavailableError('opensearch', 'connect ECONNREFUSED 10.1.2.3:9200')) }),
+    publicRoute({ method: 'GET', url: '/open/missing', summary: 'Miss', access: { public: 'test' }, schema: { response: {} }, handler: fail(new NotFoundError('record abc not found')) }),
+    publicRoute({ method: 'GET', url: '/open/rejected', summary: 'Reject', access: { public: 'test' }, schema: { response: {} }, handler: fail(new RejectedInputError('query_invalid', 'q: too long', 422)) }),
+    publicRoute({ method: 'GET', url: '/open/boom', summary: 'Boom', access: { public: 'test' }, schema: { response: {} }, handler: fail(new Error('db password=hunter2')) }),
+    route({
+      method: 'GET',
+      url: '/v1/stream/:how',
+      summary: 'Stream',
+      access: { roles: READERS, audit: 'stream' },
+      schema: { params: z.object({ how: z.enum(['whole', 'cut']) }), response: {} },
+      handler: async (req) => {
+        const body = new Readable({ read() {} });
+        body.push(Buffer.alloc(64 * 1024, 1));
+        // an integrity failure after the headers and some bytes went out
+        setTimeout(() => (req.params.how === 'whole' ? body.push(null) : body.destroy(new IntegrityError('attachment: content hashes to 00'))), 50);
+        return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body, target: 'r1' };
+      },
+    }),
+    publicRoute({
+      method: 'POST',
+      url: '/hooks/:id',
+      summary: 'Hook',
+      access: { public: 'signed' },
+      bodyKind: 'raw',
+      schema: { params: z.object({ id: z.string() }), response: {} },
+      handler: async (req) => {
+        raws.push((req as unknown as { body: RawBody }).body);
+        return json(200, { q: req.search.get('q'), url: req.url });
+      },
+    }),
+  ]);
+  url = await http.listen('127.0.0.1', 0);
 });
-afterAll(async () => {
-  await server.close();
-});
+afterAll(() => http.close());
 beforeEach(() => {
-  bodyErrors = [];
-  seen = [];
+  audits = [];
+  done = [];
+  raws = [];
+  lines.length = 0;
+  failAudit = false;
 });
-afterEach(() => jest.restoreAllMocks());
 
-async function call(path: string, init?: RequestInit) {
-  const res = await fetch(`${server.url}${path}`, init);
+const auth = { authorization: `Bearer ${TOKEN}` };
+async function call(path: string, init: RequestInit = {}) {
+  const res = await fetch(`${url}${path}`, init);
   const text = await res.text();
-  let body: any;
+  let body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   try {
     body = JSON.parse(text);
   } catch {
@@ -104,196 +109,98 @@ async function call(path: string, init?: RequestInit) {
   }
   return { status: res.status, headers: res.headers, body };
 }
+const settle = () => new Promise((r) => setTimeout(r, 100));
 
-/** Sends raw HTTP/1.1 bytes and returns the status line, or a marker when no response arrives. */
-function raw(request: string, waitMs = 3_000, port = Number(new URL(server.url).port)): Promise<string> {
-  return new Promise((resolve) => {
-    let out = '';
-    const socket = connect(port, '127.0.0.1', () => socket.write(request));
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve(out.split('\r\n')[0] || 'NO RESPONSE');
-    }, waitMs);
-    socket.on('data', (d) => (out += d.toString('latin1')));
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(out.split('\r\n')[0] || 'NO RESPONSE');
-    });
-    socket.on('error', () => undefined);
-  });
-}
-
-/** Starts this file's server (src, transpiled on require) in a child process with one GET /ping route. */
-async function spawnServerProcess(): Promise<{ url: string; exited: () => boolean; kill: () => void }> {
-  const script = `
-    const fs = require('node:fs');
-    const ts = require('typescript');
-    require.extensions['.ts'] = (m, filename) => {
-      const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-        fileName: filename,
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-      });
-      m._compile(out.outputText, filename);
-    };
-    const { startHttpServer } = require(${JSON.stringify(join(__dirname, 'server.ts'))});
-    const { silentLogger } = require('@custody/logger');
-    startHttpServer({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024, logger: silentLogger(),
-      routes: [{ method: 'GET', pattern: '/ping', handler: async () => ({ status: 200, body: { ok: true } }) }] })
-      .then((s) => process.stdout.write(s.url + '\\n'));
-  `;
-  const child = spawn(process.execPath, ['-e', script], { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`server process exited ${code}: ${err}`)));
-  });
-  return { url, exited: () => exited, kill: () => void (exited || child.kill()) };
-}
-
-describe('startHttpServer', () => {
-  test('listens on a free port and reports its URL', () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(Number(new URL(server.url).port)).toBeGreaterThan(0);
-  });
-
-  test('routes a matching request and sends JSON with no-store', async () => {
-    const res = await call('/v1/records/abc');
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: 'abc' });
-    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+describe('the HTTP kit', () => {
+  test('an authorized call is answered, audited with its status, target and details, and logged once without secrets', async () => {
+    const res = await call('/v1/records/abc?token=sekrit', { headers: auth });
+    expect(res).toMatchObject({ status: 200, body: { id: 'abc' } });
     expect(res.headers.get('cache-control')).toBe('no-store');
+    const requestId = res.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(audits).toEqual([{ tenant: 'acme', actor: { keyId: 'key-a', role: 'compliance' }, action: 'records.get', outcome: 'ok', status: 200, target: 'abc', source: { address: expect.any(String) }, details: { n: 1 } }]);
+    await settle();
+    const access = lines.filter((l) => l.event === 'http_request');
+    expect(access).toEqual([expect.objectContaining({ reqId: requestId, method: 'GET', route: '/v1/records/:id', path: '/v1/records/abc', status: 200 })]);
+    expect(JSON.stringify(lines)).not.toMatch(/sekrit|cust_key-a/);
+    expect(done).toEqual([expect.objectContaining({ route: '/v1/records/:id', status: 200 })]);
   });
 
-  test('unknown route → 404 not_found', async () => {
-    const res = await call('/v1/nothing-here');
-    expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: 'no route /v1/nothing-here' } });
-    expect((await call('/v1/records')).status).toBe(404);
-    expect((await call('/v1/records/a/b')).status).toBe(404);
+  test('no key → 401 before anything is read, audited in the _system trail at a bounded rate; a wrong role → 403 audited as denied', async () => {
+    for (let i = 0; i < 3; i++) expect((await call('/v1/things', { method: 'POST', body: '{"name":"x"}', headers: { authorization: 'Bearer cust_unknown_0123456789abcdef' } })).status).toBe(401);
+    expect(audits).toHaveLength(2);
+    expect(audits[0]).toMatchObject({ tenant: '_system', action: 'things.create', outcome: 'denied', status: 401, target: 'POST /v1/things', details: { reason: 'unknown API key' } });
+    expect(dropped).toBe(1);
+    audits = [];
+    const res = await call('/v1/admin-only', { headers: auth });
+    expect(res).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: 'role compliance may not do admin things (needs admin)' } } });
+    expect(audits).toEqual([expect.objectContaining({ action: 'admin.thing', outcome: 'denied', status: 403 })]);
   });
 
-  test('known path, wrong method → 405 method_not_allowed', async () => {
-    const res = await call('/v1/records/abc', { method: 'PUT' });
-    expect(res.status).toBe(405);
-    expect(res.body).toEqual({ error: { code: 'method_not_allowed', message: 'PUT is not allowed on /v1/records/abc' } });
-    expect((await call('/v1/upload')).status).toBe(405);
-    expect((await call('/v1/records/abc', { method: 'DELETE' })).status).toBe(204);
+  test('bodies: empty is {}, malformed JSON, duplicate keys and schema violations are 400s with the route’s code; past the limit 413', async () => {
+    const post = (body: string) => call('/v1/things', { method: 'POST', body, headers: auth });
+    expect((await post('{"name":"ok"}')).status).toBe(201);
+    expect((await post('')).body).toEqual({ error: { code: 'invalid_thing', message: 'thing: name: Invalid input: expected string, received undefined' } });
+    expect((await post('{"name":')).body.error.code).toBe('malformed_json');
+    expect((await post('{"name":"a","name":"b"}')).body.error.code).toBe('duplicate_key');
+    expect((await post('{"name":"toolong"}')).body.error.code).toBe('invalid_thing');
+    expect((await post('{"name":"a","extra":1}')).status).toBe(400);
+    const big = await post(`{"name":"${'y'.repeat(LIMIT)}"}`);
+    expect(big).toMatchObject({ status: 413, body: { error: { code: 'body_too_large', message: `body exceeds ${LIMIT} bytes` } } });
+    expect(audits.map((a) => [a.outcome, a.status])).toEqual([['ok', 201], ['failed', 400], ['failed', 400], ['failed', 400], ['failed', 400], ['failed', 400], ['failed', 413]]);
   });
 
-  test('path parameters are percent-decoded; query and url are exposed', async () => {
-    expect((await call('/v1/records/a%20b%2Fc%C3%A9')).body).toEqual({ id: 'a b/cé' });
-    const res = await call('/v1/tenants/acme/records/wamid.1.json?q=hello%20world');
-    expect(res.body).toEqual({ params: { tenant: 'acme', id: 'wamid.1' }, q: 'hello world' });
-    expect(seen[0]!.url).toBe(`${server.url}/v1/tenants/acme/records/wamid.1.json?q=hello%20world`);
-    expect(seen[0]!.method).toBe('GET');
-    expect(seen[0]!.path).toBe('/v1/tenants/acme/records/wamid.1.json');
+  test('the error map: a dependency outage is answered 503 and audited 503; not found 404; rejected input its status; anything else a bare 500', async () => {
+    const outage = await call('/v1/outage', { headers: auth });
+    expect(outage).toMatchObject({ status: 503, body: { error: { code: 'dependency_unavailable', message: 'a dependency is unavailable; retry later' } } });
+    expect(outage.headers.get('retry-after')).toBe('5');
+    expect(JSON.stringify(outage.body)).not.toContain('10.1.2.3');
+    expect(audits).toEqual([expect.objectContaining({ action: 'outage', outcome: 'failed', status: 503 })]);
+    expect(await call('/open/missing')).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'record abc not found' } } });
+    expect(await call('/open/rejected')).toMatchObject({ status: 422, body: { error: { code: 'query_invalid' } } });
+    const boom = await call('/open/boom');
+    expect(boom).toMatchObject({ status: 500, body: { error: { code: 'internal_error', message: 'internal error' } } });
+    await settle();
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'http_handler_failed', err: 'db password=hunter2' }));
   });
 
-  test('literal dots in a pattern are not wildcards', async () => {
-    expect((await call('/v1/tenants/acme/records/wamid.1xjson')).status).toBe(404);
+  test('an answer whose audit record cannot be written is not given: 503', async () => {
+    failAudit = true;
+    expect((await call('/v1/records/abc', { headers: auth })).status).toBe(503);
   });
 
-  test('a malformed percent-encoding in a path parameter is a 400, not a 500', async () => {
-    const res = await call('/v1/records/%E0%A4%A');
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).not.toBe('internal_error');
+  test('a stream is audited once sent: whole → ok; cut by an integrity failure → failed 500, and the client never gets a complete response', async () => {
+    const whole = await fetch(`${url}/v1/stream/whole`, { headers: auth });
+    expect((await whole.arrayBuffer()).byteLength).toBe(64 * 1024);
+    await settle();
+    expect(audits).toEqual([expect.objectContaining({ action: 'stream', outcome: 'ok', status: 200, target: 'r1' })]);
+    audits = [];
+    const cut = await fetch(`${url}/v1/stream/cut`, { headers: auth });
+    expect(cut.status).toBe(200);
+    await expect(cut.arrayBuffer()).rejects.toThrow();
+    await settle();
+    expect(audits).toEqual([expect.objectContaining({ action: 'stream', outcome: 'failed', status: 500, details: { error: 'attachment: content hashes to 00' } })]);
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'http_request', route: '/v1/stream/:how', status: 500, complete: false }));
   });
 
-  test('a request target that is not a parsable URL gets a 400 and does not take the process down', async () => {
-    // Run in a child process (this file's src, transpiled on load) so a crash cannot take the test runner with it.
-    const child = await spawnServerProcess();
-    try {
-      const port = Number(new URL(child.url).port);
-      const status = await raw('GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 3_000, port);
-      // a rejection left unhandled by the bad request would end the process before it serves the next one
-      const ping = (await fetch(`${child.url}/ping`)).status;
-      expect({ status, ping, exited: child.exited() }).toEqual({ status: expect.stringMatching(/^HTTP\/1\.1 400 /), ping: 200, exited: false });
-    } finally {
-      child.kill();
-    }
+  test('404, 405 and a malformed percent-encoding are problems too', async () => {
+    expect(await call('/v1/nothing')).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'no route /v1/nothing' } } });
+    expect(await call('/v1/records/abc', { method: 'PUT' })).toMatchObject({ status: 405, body: { error: { code: 'method_not_allowed', message: 'PUT is not allowed on /v1/records/abc' } } });
+    expect(await call('/v1/records/%E0%A4%A', { headers: auth })).toMatchObject({ status: 400, body: { error: { code: 'bad_path' } } });
   });
 
-  test('a body up to maxBodyBytes is read once and cached', async () => {
-    const res = await call('/v1/upload', { method: 'POST', body: 'x'.repeat(LIMIT) });
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ size: LIMIT, sameBuffer: true, text: 'x'.repeat(20) });
-    expect(bodyErrors).toEqual([]);
+  test('a raw (webhook) body arrives as its bytes, whatever its type; past the limit the first bytes and the count, for quarantine', async () => {
+    const res = await call('/hooks/w1?q=a%20b', { method: 'POST', body: '<xml/>', headers: { 'content-type': 'text/xml' } });
+    expect(res.body).toEqual({ q: 'a b', url: `${url}/hooks/w1?q=a%20b` });
+    await call('/hooks/w1', { method: 'POST', body: 'z'.repeat(LIMIT * 3) });
+    expect(raws.map((r) => [r.bytes.toString(), r.received, r.overLimit])).toEqual([['<xml/>', 6, false], ['z'.repeat(LIMIT), LIMIT * 3, true]]);
   });
 
-  test('a body over maxBodyBytes rejects req.body() with BodyTooLargeError; rethrown it is a 413', async () => {
-    const res = await call('/v1/upload', { method: 'POST', body: 'y'.repeat(LIMIT * 5 + 3) });
-    expect(bodyErrors).toHaveLength(1);
-    const err = bodyErrors[0] as BodyTooLargeError;
-    expect(err).toBeInstanceOf(BodyTooLargeError);
-    expect(err).toBeInstanceOf(RejectedInputError);
-    expect(err.status).toBe(413);
-    expect(err.code).toBe('body_too_large');
-    expect(err.limit).toBe(LIMIT);
-    expect(err.sample.length).toBe(LIMIT); // keeps the first `limit` bytes for quarantine, not the whole body
-    expect(err.sample.equals(Buffer.from('y'.repeat(LIMIT)))).toBe(true);
-    expect(res.status).toBe(413);
-    expect(res.body).toEqual({ error: { code: 'body_too_large', message: `body exceeds ${LIMIT} bytes` } });
-  });
-
-  test('one byte over the limit is too large', async () => {
-    expect((await call('/v1/upload', { method: 'POST', body: 'z'.repeat(LIMIT + 1) })).status).toBe(413);
-  });
-
-  test('RejectedInputError maps to its status and {error:{code,message}}', async () => {
-    const res = await call('/v1/rejected');
-    expect(res.status).toBe(422);
-    expect(res.body).toEqual({ error: { code: 'query_invalid', message: 'q: must be at most 200 characters' } });
-  });
-
-  test('DependencyUnavailableError maps to 503 with retry-after, without the dependency detail', async () => {
-    const warn = jest.spyOn(logger, 'warn');
-    const res = await call('/v1/outage');
-    expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('5');
-    expect(res.body).toEqual({ error: { code: 'dependency_unavailable', message: 'a dependency is unavailable; retry later' } });
-    expect(JSON.stringify(res.body)).not.toContain('10.1.2.3');
-    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ event: 'http_dependency_unavailable', path: '/v1/outage' }));
-  });
-
-  test('NotFoundError maps to 404', async () => {
-    const res = await call('/v1/missing');
-    expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: 'record abc not found' } });
-  });
-
-  test('an unknown error → 500 internal_error without leaking its message; it is logged', async () => {
-    const error = jest.spyOn(logger, 'error');
-    const res = await call('/v1/boom');
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: { code: 'internal_error', message: 'internal error' } });
-    expect(JSON.stringify(res.body)).not.toMatch(/hunter2|secret|password/);
-    expect(error).toHaveBeenCalledWith(expect.objectContaining({ event: 'http_handler_failed', path: '/v1/boom', err: 'db password=hunter2 at /srv/secret/path' }));
-    const thrownString = await call('/v1/throws-string');
-    expect(thrownString.status).toBe(500);
-    expect(thrownString.body).toEqual({ error: { code: 'internal_error', message: 'internal error' } });
-  });
-
-  test.each(['crlf', 'non-latin1'])('a handler response with an invalid header value (%s) → 500, logged, and the server keeps serving', async (which) => {
-    const error = jest.spyOn(logger, 'error');
-    const res = await call(`/v1/bad-header/${which}`);
-    expect(res.status).toBe(500);
-    expect(res.headers.get('x-injected')).toBeNull();
-    expect(res.body).toEqual({ error: { code: 'internal_error', message: 'internal error' } });
-    expect(error).toHaveBeenCalledWith(expect.objectContaining({ event: 'http_response_failed', path: `/v1/bad-header/${which}` }));
-    expect((await call('/v1/records/still-up')).status).toBe(200);
-  });
-
-  test('close() stops accepting connections', async () => {
-    const other = await startHttpServer({ host: '127.0.0.1', port: 0, maxBodyBytes: LIMIT, routes, logger });
-    expect((await fetch(`${other.url}/v1/records/x`)).status).toBe(200);
-    await other.close();
-    await expect(fetch(`${other.url}/v1/records/x`)).rejects.toThrow();
+  test('limiters count per key and refuse past their rate, taking nothing then', async () => {
+    const limiter = http.limiter(2);
+    expect(await limiter.take('i:1', 'a:x')).toBe(true);
+    expect(await limiter.take('i:1', 'a:y')).toBe(true);
+    expect(await limiter.take('i:1', 'a:z')).toBe(false);
+    expect(await limiter.take('i:2', 'a:z')).toBe(true);
   });
 });

@@ -1,195 +1,330 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CircuitOpenError, CustodyError, RejectedInputError, errorMessage } from '@custody/errors';
+import type { Readable } from 'node:stream';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { SYSTEM_TENANT, formatIssues } from '@custody/envelope';
+import { RejectedInputError, errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
-import { observeHttpRequest } from '@custody/metrics';
-import { problem, type HttpRequest, type HttpResponse, type Route } from './types';
-
-export class BodyTooLargeError extends RejectedInputError {
-  /** `sample`: the first `limit` bytes; `received`: how many bytes arrived in all. */
-  constructor(readonly limit: number, readonly sample: Buffer, readonly received = sample.length) {
-    super('body_too_large', `body exceeds ${limit} bytes`, 413);
-  }
-}
+import { z } from 'zod';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { bearerToken, hashToken, outcomeOf, type Access } from './access';
+import { parseJsonBody, readLimited } from './body';
+import { createLimiter, type Limiter } from './limiter';
+import { BodyTooLargeError, errorAnswer, problemBody } from './problem';
+import { PROBLEM_RESPONSES, isAudited, type AnyAuditedRoute, type Principal, type Reply, type Route, type RouteRequest } from './route';
 
 export interface HttpServerOptions {
-  host: string;
-  port: number;
-  maxBodyBytes: number;
-  routes: Route[];
   logger: Logger;
+  /** Largest body read (CUSTODY_MAX_BODY_BYTES): API bodies past it are 413, webhooks get the first this many bytes to quarantine. */
+  maxBodyBytes: number;
   publicUrl?: string;
+  /** Authentication and audit of the routes that declare roles; none: such routes cannot be added. */
+  access?: Access;
+  /** Called once per request when its response is done (finished or cut): the one place HTTP metrics are observed. */
+  onRequestDone?(e: { route: string; method: string; status: number; seconds: number }): void;
 }
 
-export interface RunningServer {
-  url: string;
-  server: Server;
+export interface HttpServer {
+  /** A limiter of events per minute per key, on @fastify/rate-limit (for what a rejected request costs, e.g. a quarantine write). */
+  limiter(perMinute: number): Limiter;
+  add(routes: Route[]): void;
+  listen(host: string, port: number): Promise<string>;
+  /** The OpenAPI 3.1 document of the routes added. */
+  openapi(): Promise<object>;
   close(): Promise<void>;
 }
 
-interface CompiledRoute extends Route {
-  regex: RegExp;
-  names: string[];
+/** Per-request state of the kit. */
+interface Exchange {
+  principal?: Principal;
+  audited?: boolean;
+  reply?: Reply;
+  error?: unknown;
+  streamError?: unknown;
 }
 
-export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
-  const compiled = opts.routes.map(compile);
-  const server = createServer((req, res) => {
-    dispatch(compiled, opts, req, res).catch((err: unknown) => {
-      // last line of defence: a bug in dispatch itself costs one connection, not the process
-      opts.logger.error({ event: 'http_dispatch_failed', err: errorMessage(err) });
-      res.destroy();
-    });
+declare module 'fastify' {
+  interface FastifyRequest {
+    custody: Exchange;
+  }
+  interface FastifyContextConfig {
+    custody?: Route;
+  }
+}
+
+const DOC_INFO = { title: 'Custody API', version: '1' };
+
+/**
+ * The HTTP kit: every route is declared (roles, audit action, zod schemas) and the kit does the
+ * rest once for all of them: authentication, role checks, body limits and parsing, validation,
+ * the error → status map, auditing the outcome, the access log and the OpenAPI document.
+ */
+export async function createHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
+  const app = Fastify({
+    // Custody's own pino: one log, its redaction paths included
+    loggerInstance: opts.logger as unknown as FastifyBaseLogger,
+    // one access line per request, written by the kit (below) without query string, headers or body
+    logController: new LogController({ disableRequestLogging: true }),
+    // our own id for every request: an incoming x-request-id is the caller's to choose, and could be anything
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    keepAliveTimeout: 5_000,
+    requestTimeout: 60_000,
+    exposeHeadRoutes: false,
+    // a malformed percent-encoding in the path is the caller's error
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as FastifyReply).code(400).send(problemBody('bad_path', err.code === 'FST_ERR_BAD_URL' ? 'malformed percent-encoding in the path' : 'bad request'));
+    },
   });
-  server.keepAliveTimeout = 5_000;
-  server.requestTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: { openapi: '3.1.0', info: DOC_INFO, components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: it fixes the tenant and the role' } } } },
+    transform: jsonSchemaTransform,
   });
-  const addr = server.address() as AddressInfo;
-  const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const patterns: Array<{ method: string; regex: RegExp }> = [];
+
+  app.decorateRequest('custody', null as unknown as Exchange);
+  app.addHook('onRequest', async (request, reply) => {
+    request.custody = {};
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', 'no-store');
+    reply.raw.once('close', () => done(opts, request, reply));
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    await auditOnSend(opts, request, reply, payload);
+    return payload;
+  });
+  app.setErrorHandler(async (err, request, reply) => {
+    request.custody.error = err;
+    const answer = errorAnswer(validationProblem(err, request) ?? err, request.log, request.url.split('?')[0]!);
+    return reply.code(answer.status).headers(answer.headers ?? {}).send(answer.body);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const known = patterns.filter((p) => p.regex.test(path));
+    if (known.length > 0) return reply.code(405).send(problemBody('method_not_allowed', `${request.method} is not allowed on ${path}`));
+    return reply.code(404).send(problemBody('not_found', `no route ${path}`));
+  });
+
+  const routes: Route[] = [];
+  let registered: Promise<void> | undefined;
+  // routes are registered once, when the server starts or the document is asked for
+  const register = () => (registered ??= registerAll(app, opts, [...routes, openapiRoute(app)], patterns));
   return {
-    url,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    limiter: (perMinute) => createLimiter(app, perMinute),
+    add: (more) => routes.push(...more),
+    async listen(host, port) {
+      await register();
+      await app.listen({ host, port });
+      const addr = app.server.address() as AddressInfo;
+      return `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    },
+    async openapi() {
+      await register();
+      await app.ready();
+      return app.swagger();
+    },
+    async close() {
+      const closing = app.close();
+      app.server.closeIdleConnections?.();
+      await closing;
+    },
   };
 }
 
-function compile(route: Route): CompiledRoute {
-  const names: string[] = [];
-  const source = route.pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { ...route, regex: new RegExp(`^${source}$`), names };
-}
-
-async function dispatch(routes: CompiledRoute[], opts: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const started = process.hrtime.bigint();
-  let path = '?';
-  let pattern = 'unmatched';
-  let response: HttpResponse;
-  try {
-    // everything that reads the request is inside the try: a hostile request line or Host header
-    // gets a 400, never an exception that escapes and takes the process down
-    const url = parseTarget(req.url);
-    path = url.pathname;
-    const matches = routes.filter((r) => r.regex.test(url.pathname));
-    const route = matches.find((r) => r.method === req.method);
-    if (!route) {
-      response = matches.length ? problem(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}`) : problem(404, 'not_found', `no route ${url.pathname}`);
-    } else {
-      pattern = route.pattern;
-      const m = route.regex.exec(url.pathname)!;
-      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeParam(m[i + 1]!)]));
-      response = await route.handler(toRequest(req, url, params, opts));
-    }
-  } catch (err) {
-    response = errorResponse(err, opts.logger, path);
-  }
-  try {
-    send(res, response);
-  } catch (err) {
-    // e.g. ERR_INVALID_CHAR from a header value: answer 500 and keep serving, never exit the process
-    opts.logger.error({ event: 'http_response_failed', path, err: errorMessage(err) });
-    response = problem(500, 'internal_error', 'internal error');
-    if (res.headersSent) res.destroy();
-    else send(res, response);
-  }
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  observeHttpRequest(pattern, req.method ?? '?', response.status, ms / 1000);
-  opts.logger.debug({ event: 'http_request', method: req.method, path, status: response.status, ms });
-}
-
-function parseTarget(target: string | undefined): URL {
-  if (!target?.startsWith('/') || target.startsWith('//')) throw new RejectedInputError('bad_request_target', 'request target must be an absolute path');
-  try {
-    return new URL(target, 'http://local');
-  } catch {
-    throw new RejectedInputError('bad_request_target', 'request target is not a valid path');
-  }
-}
-
-function decodeParam(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new RejectedInputError('bad_path', 'malformed percent-encoding in the path');
-  }
-}
-
-function toRequest(req: IncomingMessage, url: URL, params: Record<string, string>, opts: HttpServerOptions): HttpRequest {
-  let body: Promise<Buffer> | undefined;
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  const base = opts.publicUrl ?? (/^[\w.:[\]-]{1,255}$/.test(req.headers.host ?? '') ? `http://${req.headers.host}` : 'http://localhost');
+/** The schema document is public: it is generated from code alone and names no tenant, key or deployment. */
+function openapiRoute(app: FastifyInstance): Route {
   return {
-    method: req.method ?? 'GET',
-    path: url.pathname,
-    params,
-    query: url.searchParams,
-    headers,
-    url: new URL(`${url.pathname}${url.search}`, base).toString(),
-    remoteAddress: req.socket.remoteAddress,
-    body: () => (body ??= readBody(req, opts.maxBodyBytes)),
+    method: 'GET',
+    url: '/openapi.json',
+    summary: 'This OpenAPI 3.1 document',
+    access: { public: 'generated from the code alone: the same for every deployment, nothing tenant-specific' },
+    schema: { response: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: z.looseObject({}) } } } } },
+    handler: async () => ({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(app.swagger()) }),
   };
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (over) return; // drain without keeping: the client gets its 413 after sending
-      if (size > limit) {
-        over = true;
-        chunks.push(chunk.subarray(0, Math.max(0, chunk.length - (size - limit))));
-        return;
+/** JSON routes and raw (webhook) routes differ only in how the body is read: each kind in its own context. */
+async function registerAll(app: FastifyInstance, opts: HttpServerOptions, routes: Route[], patterns: Array<{ method: string; regex: RegExp }>): Promise<void> {
+  for (const kind of ['json', 'raw'] as const) {
+    await app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (request, payload, done) => {
+        readLimited(payload, opts.maxBodyBytes, request.headers['content-length'])
+          .then((raw) => {
+            if (kind === 'raw') return raw;
+            if (raw.overLimit) throw new BodyTooLargeError(opts.maxBodyBytes, raw.bytes, raw.received);
+            return parseJsonBody(raw.bytes);
+          })
+          .then((body) => done(null, body), done);
+      });
+      for (const r of routes.filter((x) => (x.bodyKind ?? 'json') === kind)) {
+        patterns.push({ method: r.method, regex: patternOf(r.url) });
+        scope.route({
+          method: r.method,
+          url: r.url,
+          config: { custody: r },
+          schema: {
+            summary: r.summary,
+            ...(r.description && { description: r.description }),
+            ...(r.schema.params && { params: r.schema.params }),
+            ...(r.schema.query && { querystring: r.schema.query }),
+            ...(r.schema.body && { body: r.schema.body }),
+            response: { ...PROBLEM_RESPONSES, ...r.schema.response },
+            ...(isAudited(r) ? { 'x-custody-roles': [...r.access.roles], 'x-custody-audit': r.access.audit, security: [{ apiKey: [] }] } : { 'x-custody-public': r.access.public }),
+          },
+          onRequest: isAudited(r) ? (request) => authenticate(opts, r, request) : undefined,
+          preValidation: async (request) => {
+            // an empty body is `{}`; a query parameter given twice would silently become one of its values
+            if (r.schema.body && request.body === undefined) request.body = {};
+            if (r.schema.query) rejectRepeated(r, request);
+          },
+          handler: async (request, reply) => {
+            const req = toRouteRequest(opts, request);
+            const answer = isAudited(r) ? await r.handler(req, request.custody.principal!) : await r.handler(req);
+            request.custody.reply = answer;
+            void reply.code(answer.status).headers(answer.headers ?? {});
+            return reply.send(answer.body);
+          },
+        });
       }
-      chunks.push(chunk);
     });
-    req.on('end', () => (over || declared > limit ? reject(new BodyTooLargeError(limit, Buffer.concat(chunks), size)) : resolve(Buffer.concat(chunks))));
-    req.on('error', reject);
-  });
-}
-
-function errorResponse(err: unknown, logger: Logger, path: string): HttpResponse {
-  if (err instanceof RejectedInputError) return problem(err.status, err.code, err.message);
-  if (err instanceof CustodyError && err.retriable) {
-    // a refusal by an open circuit was reported once when it opened; one line per request would bury that
-    logger[err instanceof CircuitOpenError ? 'debug' : 'warn']({ event: 'http_dependency_unavailable', path, err: errorMessage(err) });
-    return { ...problem(503, err.code, 'a dependency is unavailable; retry later'), headers: { 'retry-after': '5' } };
   }
-  if (err instanceof CustodyError && err.code === 'not_found') return problem(404, err.code, err.message);
-  logger.error({ event: 'http_handler_failed', path, err: errorMessage(err), stack: (err as Error)?.stack });
-  return problem(500, 'internal_error', 'internal error');
 }
 
-function send(res: ServerResponse, response: HttpResponse): void {
-  const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
-  if (response.body instanceof Readable) {
-    res.writeHead(response.status, headers);
-    // an error mid-stream (e.g. a failed integrity check) must cut the response, never end it as if complete
-    pipeline(response.body, res).catch(() => res.destroy());
+function patternOf(url: string): RegExp {
+  return new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, '[^/]+')}$`);
+}
+
+/** Authentication before anything of the request is read; failures audited in the _system trail (rate-limited), roles checked. */
+async function authenticate(opts: HttpServerOptions, r: AnyAuditedRoute, request: FastifyRequest): Promise<void> {
+  const access = opts.access;
+  if (!access) throw new Error(`${r.method} ${r.url} declares roles but the server has no access control`);
+  let principal: Principal | null;
+  try {
+    principal = await access.lookup(hashToken(bearerToken(request.headers.authorization)));
+    if (!principal) throw new RejectedInputError('unauthenticated', 'unknown API key', 401);
+  } catch (err) {
+    if (err instanceof RejectedInputError) await failedAuthentication(access, r, request, err.message);
+    throw err;
+  }
+  request.custody.principal = principal;
+  if (!r.access.roles.includes(principal.role)) throw new RejectedInputError('forbidden', `role ${principal.role} may not ${r.summary.toLowerCase()} (needs ${r.access.roles.join(' or ')})`, 403);
+}
+
+const failedAuthLimiters = new WeakMap<Access, { perAddress: Limiter; overall: Limiter }>();
+
+/**
+ * Failed authentications go to the _system trail with the source address, never anything of the
+ * presented token. Anyone can cause them, so they are audited at a bounded rate per source address
+ * and overall (an attacker must not fill the disk); what is not audited is counted.
+ */
+async function failedAuthentication(access: Access, r: AnyAuditedRoute, request: FastifyRequest, reason: string): Promise<void> {
+  let limits = failedAuthLimiters.get(access);
+  if (!limits) {
+    // addresses are cheap to an attacker with IPv6: ten times the per-address rate overall
+    limits = { perAddress: createLimiter(request.server, access.failedAuthPerMinute), overall: createLimiter(request.server, access.failedAuthPerMinute * 10) };
+    failedAuthLimiters.set(access, limits);
+  }
+  const address = request.socket.remoteAddress ?? 'unknown';
+  if (!(await limits.perAddress.take(address)) || !(await limits.overall.take('all'))) {
+    access.onFailedAuthDropped?.('rate_limited');
+    request.log.debug({ event: 'auth_failure_audit_dropped', remote_address: address, action: r.access.audit });
     return;
   }
-  let payload: string | Buffer | undefined;
-  if (response.body === undefined) payload = undefined;
-  else if (typeof response.body === 'string' || Buffer.isBuffer(response.body)) payload = response.body;
-  else {
-    payload = JSON.stringify(response.body);
-    headers['content-type'] ??= 'application/json; charset=utf-8';
+  const path = request.url.split('?')[0]!;
+  await access.audit.record({ tenant: SYSTEM_TENANT, actor: { keyId: 'unknown', role: 'none' }, action: r.access.audit, outcome: 'denied', status: 401, target: `${request.method} ${path.slice(0, 256)}`, source: { address }, details: { reason } });
+}
+
+function isStream(payload: unknown): payload is Readable {
+  return typeof (payload as Readable | null)?.pipe === 'function';
+}
+
+/**
+ * The outcome of an authenticated call is audited with the status it was answered: a JSON answer
+ * before its bytes go out (an action whose audit record cannot be written fails, 503); a stream
+ * once it has been sent whole or cut (an integrity failure mid-stream is audited as failed).
+ */
+async function auditOnSend(opts: HttpServerOptions, request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+  const r = request.routeOptions.config.custody;
+  const ex = request.custody;
+  if (!r || !isAudited(r) || !ex?.principal || ex.audited) return;
+  if (isStream(payload)) {
+    payload.once('error', (err) => (ex.streamError = err));
+    return; // audited in done()
   }
-  res.writeHead(response.status, headers);
-  res.end(payload);
+  ex.audited = true;
+  await opts.access!.audit.record(auditRecord(r, request, reply.statusCode));
+}
+
+function auditRecord(r: AnyAuditedRoute, request: FastifyRequest, status: number) {
+  const ex = request.custody;
+  const p = ex.principal!;
+  const failed = status >= 400;
+  const params = request.params as Record<string, string> | undefined;
+  const failure = ex.streamError ?? ex.error;
+  return {
+    tenant: p.tenant,
+    actor: { keyId: p.keyId, role: p.role },
+    action: r.access.audit,
+    outcome: outcomeOf(status),
+    status,
+    target: failed ? params?.id : ex.reply?.target,
+    source: { address: request.socket.remoteAddress ?? 'unknown' },
+    details: failed ? { error: failure === undefined ? 'response not completed' : errorMessage(failure) } : ex.reply?.details,
+  };
+}
+
+/** When the response is finished or cut: audit of a streamed answer, the access log line, metrics. */
+function done(opts: HttpServerOptions, request: FastifyRequest, reply: FastifyReply): void {
+  const r = request.routeOptions.config?.custody;
+  const ex = request.custody;
+  const complete = reply.raw.writableFinished;
+  let status = reply.statusCode;
+  if (!complete) status = ex.streamError === undefined ? 499 : errorAnswer(ex.streamError, request.log, request.url.split('?')[0]!).status;
+  if (r && isAudited(r) && ex.principal && !ex.audited) {
+    ex.audited = true;
+    opts.access!.audit.record(auditRecord(r, request, status)).catch((err: unknown) => request.log.error({ event: 'audit_write_failed', action: r.access.audit, err: errorMessage(err) }));
+  }
+  const route = r?.url ?? 'unmatched';
+  const seconds = reply.elapsedTime / 1000;
+  request.log.info({ event: 'http_request', method: request.method, route, path: request.url.split('?')[0]!.slice(0, 256), status, complete, ms: Math.round(reply.elapsedTime * 10) / 10 });
+  opts.onRequestDone?.({ route, method: request.method, status, seconds });
+}
+
+/** A body or query that fails its schema: 400 with the route's code, naming the fields. */
+function validationProblem(err: unknown, request: FastifyRequest): RejectedInputError | undefined {
+  if (!hasZodFastifySchemaValidationErrors(err)) return undefined;
+  const r = request.routeOptions.config.custody;
+  const issues = err.validation.map((v) => ({ path: v.instancePath.split('/').filter(Boolean), message: v.message ?? 'invalid' }));
+  return new RejectedInputError(r?.invalid?.code ?? 'invalid_request', `${r?.invalid?.what ?? 'request'}: ${formatIssues(issues)}`);
+}
+
+function rejectRepeated(r: Route, request: FastifyRequest): void {
+  const search = new URLSearchParams(request.url.split('?')[1] ?? '');
+  const repeated = [...new Set(search.keys())].find((k) => search.getAll(k).length > 1);
+  if (repeated) throw new RejectedInputError(r.invalid?.code ?? 'invalid_request', `${r.invalid?.what ?? 'request'}: ${repeated.slice(0, 64)}: given more than once`);
+}
+
+function toRouteRequest(opts: HttpServerOptions, request: FastifyRequest): RouteRequest<unknown, unknown, unknown> {
+  const [path, search = ''] = request.url.split('?') as [string, string?];
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(request.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  const host = request.headers.host ?? '';
+  const base = opts.publicUrl ?? (/^[\w.:[\]-]{1,255}$/.test(host) ? `http://${host}` : 'http://localhost');
+  return {
+    params: request.params,
+    query: request.query,
+    body: request.body,
+    method: request.method,
+    path,
+    search: new URLSearchParams(search),
+    headers,
+    url: new URL(request.url, base).toString(),
+    remoteAddress: request.socket.remoteAddress,
+  };
 }

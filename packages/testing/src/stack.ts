@@ -3,7 +3,7 @@
  * it stays out of the package's index; tests of a single package import `@custody/testing` only.
  */
 import { randomBytes } from 'node:crypto';
-import { mintApiKey } from '@custody/http';
+import { mintApiKey } from '@custody/api';
 import { loadConfig, type Config } from '@custody/config';
 import { uniqueName } from './names';
 import { requireStackEnv } from './stack-env';

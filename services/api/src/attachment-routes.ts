@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { manifestKey, rawKey, recordKey, type ArchiveStore, AttachmentManifest } from '@custody/archive-store';
+import { manifestKey, rawKey, recordKey, type ArchiveStore } from '@custody/archive-store';
 import { isRawRef, parseEnvelope, servedMediaType } from '@custody/envelope';
 import { IntegrityError, NotFoundError } from '@custody/errors';
-import { audited, type Route, type AuditedDeps, requireRole } from '@custody/http';
+import { route, type Route } from '@custody/http';
 import type { Readable } from 'node:stream';
+import { AttachmentManifest } from '@custody/archive-store';
+import { z } from 'zod';
 
 const READERS = ['compliance', 'legal', 'auditor'] as const;
+const Bytes = (description: string) => ({ description, content: { '*/*': { schema: z.string().describe('binary') } } });
 
 /** Passes the content through and fails the stream (cutting the response) when it does not hash to `expected`. */
 function verifying(body: Readable, expected: string, what: string): Transform {
@@ -40,14 +43,17 @@ async function archivedEnvelope(store: ArchiveStore, tenant: string, id: string)
  * (x-custody-sha256) and re-checked while streaming: on a mismatch the connection is cut, so a
  * client never receives altered content as a complete response.
  */
-export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): Route[] {
+export function attachmentRoutes(deps: { store: ArchiveStore }): Route[] {
   return [
-    {
+    route({
       method: 'GET',
-      pattern: '/v1/records/:id/attachments/:attachment',
-      handler: audited(deps, 'records.attachment', async (p, req) => {
-        requireRole(p, READERS, 'read attachments');
-        const { id, attachment } = req.params as { id: string; attachment: string };
+      url: '/v1/records/:id/attachments/:attachment',
+      summary: 'Read attachments',
+      description: 'The attachment, streamed; SHA-256 in `x-custody-sha256`, re-checked while streaming (a mismatch cuts the connection)',
+      access: { roles: READERS, audit: 'records.attachment' },
+      schema: { params: z.object({ id: z.string(), attachment: z.string() }), response: { 200: Bytes('The attachment’s bytes') } },
+      handler: async (req, p) => {
+        const { id, attachment } = req.params;
         const env = await archivedEnvelope(deps.store, p.tenant, id);
         const att = [...(env.attachments ?? []), ...(env.call?.recording ? [env.call.recording] : [])].find((a) => a.id === attachment);
         if (!att) throw new NotFoundError(`record ${id} has no attachment ${attachment}`);
@@ -69,52 +75,51 @@ export function attachmentRoutes(deps: AuditedDeps & { store: ArchiveStore }): R
         const expected = /^[0-9a-f]{64}$/.test(sha256 ?? '') ? sha256! : blob.info.sha256;
         const verify = verifying(blob.body, expected, `attachment ${attachment} of ${id}`);
         return {
-          response: {
-            status: 200,
-            headers: {
-              // vendor-declared: only a valid media type ever becomes the header (records archived before validation included)
-              'content-type': servedMediaType(mimeType),
-              'content-length': String(blob.info.size),
-              'x-custody-sha256': expected,
-              ...(att.fileName && { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(att.fileName)}` }),
-            },
-            body: verify,
+          status: 200,
+          headers: {
+            // vendor-declared: only a valid media type ever becomes the header (records archived before validation included)
+            'content-type': servedMediaType(mimeType),
+            'content-length': String(blob.info.size),
+            'x-custody-sha256': expected,
+            ...(att.fileName && { 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(att.fileName)}` }),
           },
+          body: verify,
           target: id,
           details: { attachment, sha256: expected },
         };
-      }),
-    },
-    {
+      },
+    }),
+    route({
       method: 'GET',
-      pattern: '/v1/records/:id/raw',
-      handler: audited(deps, 'records.raw', async (p, req) => {
-        requireRole(p, READERS, 'read raw vendor payloads');
-        const id = req.params.id!;
+      url: '/v1/records/:id/raw',
+      summary: 'Read raw vendor payloads',
+      description: 'The vendor’s bytes the record came from, streamed, SHA-256 re-checked; `x-custody-event-path` names the record’s event',
+      access: { roles: READERS, audit: 'records.raw' },
+      schema: { params: z.object({ id: z.string() }), response: { 200: Bytes('The delivery’s bytes') } },
+      handler: async (req, p) => {
+        const id = req.params.id;
         const raw = (await archivedEnvelope(deps.store, p.tenant, id)).source.raw;
         if (!isRawRef(raw)) {
           const bytes = Buffer.from(raw.body, raw.encoding === 'base64' ? 'base64' : 'utf8');
-          return { response: { status: 200, headers: { 'content-type': servedMediaType(raw.contentType), 'x-custody-sha256': createHash('sha256').update(bytes).digest('hex') }, body: bytes }, target: id };
+          return { status: 200, headers: { 'content-type': servedMediaType(raw.contentType), 'x-custody-sha256': createHash('sha256').update(bytes).digest('hex') }, body: bytes, target: id };
         }
         const blob = await deps.store.getStream(rawKey(p.tenant, raw.sha256)).catch(() => {
           throw new NotFoundError(`the delivery of record ${id} is not archived (yet)`);
         });
         return {
-          response: {
-            status: 200,
-            headers: {
-              'content-type': servedMediaType(raw.contentType),
-              'content-length': String(blob.info.size),
-              'x-custody-sha256': raw.sha256,
-              // where the record's own event sits in the delivery (connector-built, encoded all the same)
-              ...(raw.path && { 'x-custody-event-path': encodeURIComponent(raw.path) }),
-            },
-            body: verifying(blob.body, raw.sha256, `delivery of record ${id}`),
+          status: 200,
+          headers: {
+            'content-type': servedMediaType(raw.contentType),
+            'content-length': String(blob.info.size),
+            'x-custody-sha256': raw.sha256,
+            // where the record's own event sits in the delivery (connector-built, encoded all the same)
+            ...(raw.path && { 'x-custody-event-path': encodeURIComponent(raw.path) }),
           },
+          body: verifying(blob.body, raw.sha256, `delivery of record ${id}`),
           target: id,
           details: { sha256: raw.sha256 },
         };
-      }),
-    },
+      },
+    }),
   ];
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalArchiveStore, auditKey } from '@custody/archive-store';
 import { AuditQuery, readAuditTrail } from './audit-routes';
-import { timeOrderedId, type AuditEvent } from '@custody/http';
+import { timeOrderedId, type AuditEvent } from './audit';
 
 describe('timeOrderedId', () => {
   test('is a UUIDv7 whose order is the order of the instants', () => {

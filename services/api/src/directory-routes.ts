@@ -1,6 +1,6 @@
 import type { DirectoryTable } from '@custody/control';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
-import { json, type Route, audited, readBody, type AuditedDeps, requireRole } from '@custody/http';
+import { json, route, type Route } from '@custody/http';
 import { EmployeeId, EmployeeIdentifier } from '@custody/identity';
 import { normalizeIdentifier } from '@custody/connector-kit';
 import { z } from 'zod';
@@ -13,6 +13,8 @@ const EmployeeBody = z
   .strict();
 
 const ADMIN = ['admin'] as const;
+const EmployeeParams = z.object({ id: z.string().describe('Employee id') });
+const EmployeeView = z.looseObject({ employeeId: z.string(), name: z.string().optional(), identifiers: z.array(z.looseObject({ kind: z.string(), value: z.string() })) });
 
 /** The directory key of one of the tenant's employees; a malformed id is the caller's error (400), never a key. */
 function employeeKey(tenant: string, raw: string | undefined): { employeeId: string; key: string } {
@@ -22,43 +24,51 @@ function employeeKey(tenant: string, raw: string | undefined): { employeeId: str
 }
 
 /** The tenant directory: who the employees are and which identifiers were theirs when. */
-export function directoryRoutes(deps: AuditedDeps & { directory: DirectoryTable }): Route[] {
+export function directoryRoutes(deps: { directory: DirectoryTable }): Route[] {
   return [
-    {
+    route({
       method: 'PUT',
-      pattern: '/v1/admin/directory/:id',
-      handler: audited(deps, 'directory.put', async (p, req) => {
-        requireRole(p, ADMIN, 'edit the directory');
+      url: '/v1/admin/directory/:id',
+      summary: 'Edit the directory',
+      description: '`{name?, identifiers: [{kind: phone|email|handle, value, from?, to?}]}`: an employee and the identifiers that were theirs when',
+      access: { roles: ADMIN, audit: 'directory.put' },
+      schema: { params: EmployeeParams, body: EmployeeBody, response: { 200: EmployeeView, 201: EmployeeView } },
+      invalid: { code: 'invalid_request', what: 'employee' },
+      handler: async (req, p) => {
         const { employeeId, key } = employeeKey(p.tenant, req.params.id);
-        const body = await readBody(req, EmployeeBody, 'employee');
+        const body = req.body;
         const identifiers = body.identifiers.map((i) => {
           if (i.from && i.to && Date.parse(i.from) >= Date.parse(i.to)) throw new RejectedInputError('invalid_request', `identifier ${i.value}: from must be before to`);
           return { ...i, value: i.kind === 'phone' ? normalizeIdentifier(i.value) : i.kind === 'email' ? i.value.toLowerCase() : i.value };
         });
         const existed = Boolean(deps.directory.get(key));
         await deps.directory.put(key, { tenant: p.tenant, employeeId, name: body.name, identifiers });
-        return { response: json(existed ? 200 : 201, { employeeId, name: body.name, identifiers }), target: employeeId, details: { identifiers: identifiers.length } };
-      }),
-    },
-    {
+        return { ...json(existed ? 200 : 201, { employeeId, name: body.name, identifiers }), target: employeeId, details: { identifiers: identifiers.length } };
+      },
+    }),
+    route({
       method: 'GET',
-      pattern: '/v1/admin/directory',
-      handler: audited(deps, 'directory.list', async (p) => {
-        requireRole(p, [...ADMIN, 'compliance', 'legal'], 'read the directory');
+      url: '/v1/admin/directory',
+      summary: 'Read the directory',
+      access: { roles: [...ADMIN, 'compliance', 'legal'], audit: 'directory.list' },
+      schema: { response: { 200: z.object({ employees: z.array(EmployeeView) }) } },
+      handler: async (_req, p) => {
         const employees = deps.directory.values().filter((e) => e.tenant === p.tenant).map(({ tenant: _t, ...e }) => e);
-        return { response: json(200, { employees }) };
-      }),
-    },
-    {
+        return json(200, { employees });
+      },
+    }),
+    route({
       method: 'DELETE',
-      pattern: '/v1/admin/directory/:id',
-      handler: audited(deps, 'directory.delete', async (p, req) => {
-        requireRole(p, ADMIN, 'edit the directory');
+      url: '/v1/admin/directory/:id',
+      summary: 'Remove employees from the directory',
+      access: { roles: ADMIN, audit: 'directory.delete' },
+      schema: { params: EmployeeParams, response: { 200: z.object({ removed: z.string() }) } },
+      handler: async (req, p) => {
         const { employeeId, key } = employeeKey(p.tenant, req.params.id);
         if (!deps.directory.get(key)) throw new NotFoundError(`no employee ${employeeId}`);
         await deps.directory.remove(key);
-        return { response: json(200, { removed: employeeId }), target: employeeId };
-      }),
-    },
+        return { ...json(200, { removed: employeeId }), target: employeeId };
+      },
+    }),
   ];
 }

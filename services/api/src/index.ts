@@ -1,3 +1,5 @@
+export * from './auth';
+export * from './audit';
 export * from './routes';
 export * from './admin-routes';
 export * from './directory-routes';

@@ -1,35 +1,52 @@
 import { recordKey, type ArchiveStore } from '@custody/archive-store';
 import { normalizeIdentifier } from '@custody/connector-kit';
-import { envelopeId, formatIssues, parseEnvelope, sha256Hex, type Envelope } from '@custody/envelope';
+import { envelopeId, parseEnvelope, sha256Hex, type Envelope } from '@custody/envelope';
 import { CustodyError, IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
-import { json, type HttpRequest, type Route, type AuditSink, audited, readJson, requireRole, type ApiKeyStore, type Principal } from '@custody/http';
-import type { Logger } from '@custody/logger';
+import { json, route, type Principal, type Reply, type Route } from '@custody/http';
 import { SearchQuery, decodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
+import { z } from 'zod';
 
 export interface ApiDeps {
-  keys: ApiKeyStore;
-  audit: AuditSink;
   store: ArchiveStore;
   index: SearchIndex;
-  logger: Logger;
 }
 
 // auditors read what they audit; they never change anything
 const READERS = ['compliance', 'legal', 'auditor'] as const;
+const RecordParams = z.object({ id: z.string().describe('Record id: 40 hex characters') });
+const SearchResult = z.looseObject({ total: z.number().int(), hits: z.array(z.looseObject({ id: z.string() })), cursor: z.string().nullable().describe('Next page; null on the last') });
+const RecordView = z.looseObject({
+  envelope: z.looseObject({ id: z.string() }).describe('The envelope as archived'),
+  archive: z.looseObject({ key: z.string(), versionId: z.string().optional(), sha256: z.string() }),
+  verification: z.object({ objectSha256: z.literal('match'), envelopeIntegrity: z.literal('match') }),
+  revisions: z.looseObject({ edited: z.boolean(), deleted: z.boolean() }),
+});
 
 export function apiRoutes(deps: ApiDeps): Route[] {
   return [
-    { method: 'POST', pattern: '/v1/search', handler: audited(deps, 'records.search', (p, req) => search(deps, p, req)) },
-    { method: 'GET', pattern: '/v1/records/:id', handler: audited(deps, 'records.get', (p, req) => getRecord(deps, p, req)) },
+    route({
+      method: 'POST',
+      url: '/v1/search',
+      summary: 'Search records',
+      description: '`text` matches subject and text; hits carry `archive {key, versionId, sha256}`, `edited`, `deleted`',
+      access: { roles: READERS, audit: 'records.search' },
+      schema: { body: SearchQuery, response: { 200: SearchResult } },
+      invalid: { code: 'invalid_query', what: 'search' },
+      handler: (req, p) => search(deps, p, req.body),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/records/:id',
+      summary: 'Read records',
+      description: 'The envelope read back from the archive store, object and envelope hashes verified, lock status; `revisions`: `{edited, deleted, edits, deletions}` (links to the later edit and deletion records) and, for an edit or deletion, the record it `revises`',
+      access: { roles: READERS, audit: 'records.get' },
+      schema: { params: RecordParams, response: { 200: RecordView } },
+      handler: (req, p) => getRecord(deps, p, req.params.id),
+    }),
   ];
 }
 
-async function search(deps: ApiDeps, p: Principal, req: HttpRequest) {
-  requireRole(p, READERS, 'search records');
-  const body = await readJson(req);
-  const parsed = SearchQuery.safeParse(body);
-  if (!parsed.success) throw new RejectedInputError('invalid_query', `search: ${formatIssues(parsed.error.issues)}`);
-  const q = parsed.data;
+async function search(deps: ApiDeps, p: Principal, q: SearchQuery): Promise<Reply> {
   if (q.cursor) {
     try {
       decodeCursor(q.cursor);
@@ -40,7 +57,7 @@ async function search(deps: ApiDeps, p: Principal, req: HttpRequest) {
   if (q.participant) q.participant = normalizeIdentifier(q.participant);
   const result = await deps.index.search(p.tenant, q);
   return {
-    response: json(200, { total: result.total, hits: result.hits.map(hitView), cursor: result.cursor ?? null }),
+    ...json(200, { total: result.total, hits: result.hits.map(hitView), cursor: result.cursor ?? null }),
     details: { query: { ...q, cursor: undefined }, total: result.total },
   };
 }
@@ -70,9 +87,7 @@ function hitView(d: IndexDoc) {
 }
 
 /** The record is read from the WORM store, not the index, and both hashes are checked before it is returned. */
-async function getRecord(deps: ApiDeps, p: Principal, req: HttpRequest) {
-  requireRole(p, READERS, 'read records');
-  const id = req.params.id!;
+async function getRecord(deps: ApiDeps, p: Principal, id: string): Promise<Reply> {
   if (!/^[0-9a-f]{40}$/.test(id)) throw new RejectedInputError('invalid_id', 'record id must be 40 hex characters');
   let stored;
   try {
@@ -88,7 +103,7 @@ async function getRecord(deps: ApiDeps, p: Principal, req: HttpRequest) {
   const envelope = parseEnvelope(stored.body);
   if (envelope.tenant !== p.tenant || envelope.id !== id) throw new IntegrityError(`record ${id}: archived envelope names another tenant or id`);
   return {
-    response: json(200, {
+    ...json(200, {
       envelope,
       archive: {
         key: stored.info.key,

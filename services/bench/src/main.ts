@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import type { S3ArchiveStore } from '@custody/archive-store';
-import { mintApiKey } from '@custody/http';
+import { mintApiKey, startCustody } from '@custody/runtime';
 import { loadConfig } from '@custody/config';
 import { normalizePayload } from '@custody/connector-kit';
 import { getConnector } from '@custody/connectors';
 import { createLogger } from '@custody/logger';
-import { startCustody } from '@custody/runtime';
 import { toIndexDoc, type OpenSearchIndex } from '@custody/search-index';
 import { resolveStack } from '@custody/stack-env';
 import { join } from 'node:path';

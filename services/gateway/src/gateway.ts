@@ -5,8 +5,9 @@ import type { ConnectorInstances, ResolvedInstance } from '@custody/connectors';
 import { RejectedInputError, errorMessage } from '@custody/errors';
 import type { Envelope } from '@custody/envelope';
 import type { Directory } from '@custody/identity';
-import { BodyTooLargeError, RejectionLimiter, json, problem, type HttpRequest, type HttpResponse, type Route } from '@custody/http';
+import { BodyTooLargeError, json, problem, publicRoute, type HttpResponse, type Limiter, type RawBody, type Route, type RouteRequest } from '@custody/http';
 import type { Logger } from '@custody/logger';
+import { z } from 'zod';
 
 export interface GatewayDeps {
   bus: Bus;
@@ -14,8 +15,8 @@ export interface GatewayDeps {
   instances: ConnectorInstances;
   logger: Logger;
   limits?: DeliveryLimits;
-  /** Unauthenticated rejections quarantined per minute, per instance and per source address; past it: 429, nothing kept. */
-  rejectionsPerMinute?: number;
+  /** Unauthenticated rejections quarantined, per instance and per source address (CUSTODY_REJECTIONS_PER_MINUTE); past it: 429, nothing kept. */
+  rejections: Limiter;
   /** The tenant's employee directory, for identity resolution before sealing. */
   directoryOf?(tenant: string): Directory;
   onAccepted?(instance: ResolvedInstance, envelopes: Envelope[]): void;
@@ -24,41 +25,71 @@ export interface GatewayDeps {
   onDropped?(instance: ResolvedInstance, reason: string): void;
 }
 
+type WebhookCall = RouteRequest<{ instance: string }, unknown, RawBody | undefined>;
+
+const WebhookParams = z.object({ instance: z.string().describe('The webhook id of a connector instance (PUT /v1/admin/connectors answers it)') });
+const Accepted = z.object({
+  accepted: z.number().int().describe('Records published'),
+  ids: z.array(z.string()).describe('Their record ids'),
+  quarantined: z.array(z.object({ code: z.string(), reason: z.string(), path: z.string() })).optional().describe('Events of the delivery refused one by one'),
+});
+const VendorAnswer = {
+  description: '`{accepted, ids, quarantined?}`, or what the vendor expects instead (its own acknowledgement or challenge answer)',
+  content: { 'application/json': { schema: Accepted }, '*/*': { schema: z.string() } },
+};
+const VENDOR_PROOF = 'proven by the vendor’s signature over the exact bytes instead of an API key';
+
 /** Vendor webhooks: the only unauthenticated routes, each proven by the vendor's signature instead. */
 export function gatewayRoutes(deps: GatewayDeps): Route[] {
-  const limiter = new RejectionLimiter(deps.rejectionsPerMinute ?? 60);
   return [
-    { method: 'GET', pattern: '/webhooks/:instance', handler: (req) => handshake(deps, req) },
-    { method: 'POST', pattern: '/webhooks/:instance', handler: (req) => receive(deps, limiter, req) },
+    publicRoute({
+      method: 'GET',
+      url: '/webhooks/:instance',
+      summary: 'Vendor handshake',
+      description: 'The GET challenge of vendors that verify a webhook URL (WhatsApp `hub.challenge`, WeCom `echostr`)',
+      access: { public: VENDOR_PROOF },
+      bodyKind: 'raw',
+      schema: { params: WebhookParams, response: { 200: VendorAnswer } },
+      handler: (req) => handshake(deps, req),
+    }),
+    publicRoute({
+      method: 'POST',
+      url: '/webhooks/:instance',
+      summary: 'Vendor webhook',
+      description: 'A vendor delivery, verified, normalized and durably published before it is acknowledged; rejected deliveries are quarantined (unauthenticated ones as a rate-limited forensic sample: past the limit 429)',
+      access: { public: VENDOR_PROOF },
+      bodyKind: 'raw',
+      schema: { params: WebhookParams, response: { 200: VendorAnswer } },
+      handler: (req) => receive(deps, req),
+    }),
   ];
 }
 
-async function handshake(deps: GatewayDeps, req: HttpRequest): Promise<HttpResponse> {
-  const inst = deps.instances.get(req.params.instance!);
+async function handshake(deps: GatewayDeps, req: WebhookCall): Promise<HttpResponse> {
+  const inst = deps.instances.get(req.params.instance);
   if (!inst) return problem(404, 'unknown_instance', 'no such webhook');
   if (!inst.connector.handshake) return problem(405, 'no_handshake', `${inst.connector.id} has no GET handshake`);
   const r = inst.connector.handshake(toWebhookRequest(req, Buffer.alloc(0)), inst.config);
   return { status: r.status, headers: { 'content-type': r.contentType }, body: r.body };
 }
 
-async function receive(deps: GatewayDeps, limiter: RejectionLimiter, req: HttpRequest): Promise<HttpResponse> {
-  const inst = deps.instances.get(req.params.instance!);
+async function receive(deps: GatewayDeps, req: WebhookCall): Promise<HttpResponse> {
+  const inst = deps.instances.get(req.params.instance);
   if (!inst) return problem(404, 'unknown_instance', 'no such webhook');
   const receivedAt = new Date();
   // a vendor that sends no Content-Type still gets a media type on record: the connector's own
   const contentType = req.headers['content-type'] || inst.connector.contentType || 'application/octet-stream';
-  let raw: Buffer;
-  try {
-    raw = await req.body();
-  } catch (err) {
-    if (!(err instanceof BodyTooLargeError)) throw err;
-    return rejectUnproven(deps, limiter, inst, req, err, 'size', err.sample, err.received, contentType, receivedAt);
+  const body = req.body ?? { bytes: Buffer.alloc(0), received: 0, overLimit: false };
+  const raw = body.bytes;
+  if (body.overLimit) {
+    const err = new BodyTooLargeError(raw.length, raw, body.received);
+    return rejectUnproven(deps, inst, req, err, 'size', raw, body.received, contentType, receivedAt);
   }
   try {
     inst.connector.verify(toWebhookRequest(req, raw), inst.config);
   } catch (err) {
     if (!(err instanceof RejectedInputError)) throw err;
-    return rejectUnproven(deps, limiter, inst, req, err, 'verify', raw, raw.length, contentType, receivedAt);
+    return rejectUnproven(deps, inst, req, err, 'verify', raw, raw.length, contentType, receivedAt);
   }
   const onQuarantined = (r: RejectedEvent) => {
     deps.onQuarantined?.(inst, r.code);
@@ -90,9 +121,8 @@ async function receive(deps: GatewayDeps, limiter: RejectionLimiter, req: HttpRe
  */
 async function rejectUnproven(
   deps: GatewayDeps,
-  limiter: RejectionLimiter,
   inst: ResolvedInstance,
-  req: HttpRequest,
+  req: WebhookCall,
   err: RejectedInputError,
   stage: string,
   body: Buffer,
@@ -101,7 +131,7 @@ async function rejectUnproven(
   receivedAt: Date,
 ): Promise<HttpResponse> {
   const source = req.remoteAddress ?? 'unknown';
-  if (!limiter.take(`instance:${inst.id}`, `address:${source}`)) {
+  if (!(await deps.rejections.take(`instance:${inst.id}`, `address:${source}`))) {
     deps.onDropped?.(inst, 'rate_limited');
     deps.logger.debug({ event: 'webhook_rejection_dropped', instance: inst.id, remote_address: source, code: err.code });
     return { ...problem(429, 'too_many_rejections', 'too many rejected requests; retry later'), headers: { 'retry-after': '60' } };
@@ -113,6 +143,6 @@ async function rejectUnproven(
   return problem(err.status, err.code, err.message);
 }
 
-function toWebhookRequest(req: HttpRequest, rawBody: Buffer): WebhookRequest {
-  return { method: req.method, headers: req.headers, query: req.query, rawBody, url: req.url };
+function toWebhookRequest(req: WebhookCall, rawBody: Buffer): WebhookRequest {
+  return { method: req.method, headers: req.headers, query: req.search, rawBody, url: req.url };
 }

@@ -1,4 +1,4 @@
-import { BusAuditSink } from '@custody/http';
+import { BusAuditSink } from '@custody/api';
 import { topicsFor } from '@custody/bus';
 import type { Config } from '@custody/config';
 import { controlTopicsFor, openControlPlane } from '@custody/control';

@@ -1,4 +1,4 @@
-import { BusAuditSink, mintApiKey } from '@custody/http';
+import { BusAuditSink, mintApiKey } from '@custody/api';
 import { topicsFor } from '@custody/bus';
 import type { Config, Role } from '@custody/config';
 import { controlTopicsFor, openControlPlane } from '@custody/control';

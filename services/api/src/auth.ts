@@ -1,13 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ApiKeyRecord, Role } from '@custody/config';
-import { RejectedInputError } from '@custody/errors';
-import type { HttpRequest } from './types';
+import { hashToken, type Principal } from '@custody/http';
 
-export interface Principal {
-  keyId: string;
-  tenant: string;
-  role: Role;
-}
+export type { Principal };
 
 export interface ApiKeyStore {
   /** Looks a key up by the SHA-256 of the presented token. */
@@ -30,25 +25,8 @@ export class KeyStore implements ApiKeyStore {
   }
 }
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 /** A new bearer token and the record that stores it hashed. The token is shown once, to its owner. */
 export function mintApiKey(tenant: string, role: Role, id = `key-${randomBytes(4).toString('hex')}`): { token: string; record: ApiKeyRecord } {
   const token = `cust_${id}_${randomBytes(24).toString('base64url')}`;
   return { token, record: { id, tenant, role, sha256: hashToken(token) } };
-}
-
-export async function authenticate(store: ApiKeyStore, req: HttpRequest): Promise<Principal> {
-  const header = req.headers.authorization ?? '';
-  const m = /^Bearer\s+(\S{16,512})$/i.exec(header);
-  if (!m) throw new RejectedInputError('unauthenticated', 'missing or malformed Authorization: Bearer <api key>', 401);
-  const principal = await store.lookup(hashToken(m[1]!));
-  if (!principal) throw new RejectedInputError('unauthenticated', 'unknown API key', 401);
-  return principal;
-}
-
-export function requireRole(p: Principal, allowed: readonly Role[], action: string): void {
-  if (!allowed.includes(p.role)) throw new RejectedInputError('forbidden', `role ${p.role} may not ${action} (needs ${allowed.join(' or ')})`, 403);
 }

@@ -1,0 +1,35 @@
+import { adminRoutes, apiRoutes, attachmentRoutes, auditRoutes, directoryRoutes, keyRoutes } from '@custody/api';
+import { errorMessage } from '@custody/errors';
+import { resolveInstance } from '@custody/connectors';
+import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
+import type { ServiceModule } from './service-module';
+
+/** The /v1 API: records, keys, connectors, directory, audit trail, holds, retention, disposition. */
+export const api: ServiceModule = {
+  name: 'api',
+  async start({ holdJobs, resolution, control, logger }) {
+    holdJobs.resume();
+    resolution.resume();
+    // records captured before a directory change are resolved again (an own write is read back unchanged: skipped)
+    control.directory.onChange((_key, before, after) => {
+      const tenant = (after ?? before)?.tenant;
+      if (!tenant || JSON.stringify(before) === JSON.stringify(after)) return;
+      resolution.changed(tenant, [before, after]).catch((err) => logger.error({ event: 'directory_change_not_recorded', tenant, err: errorMessage(err) }));
+    });
+    return {};
+  },
+  routes: ({ adapters, control, config, holdJobs, tenantPolicy, releasedPresets, logger }) => {
+    const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
+    return [
+      ...apiRoutes({ store: adapters.store, index: adapters.index }),
+      ...keyRoutes({ apiKeys: control.apiKeys, keyGrants: control.keyGrants, configuredKeys: config.CUSTODY_API_KEYS }),
+      ...adminRoutes({ connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }),
+      ...directoryRoutes({ directory: control.directory }),
+      ...attachmentRoutes({ store: adapters.store }),
+      ...auditRoutes({ store: adapters.store, logger: logger.child({ component: 'api' }) }),
+      ...holdRoutes({ holds: control.holds, jobs: holdJobs, index: adapters.index }),
+      ...retentionRoutes({ retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index, releasedPresets }),
+      ...dispositionRoutes({ ...governance, retention: control.retention }),
+    ];
+  },
+};

@@ -1,0 +1,21 @@
+import { gatewayRoutes } from '@custody/gateway';
+import type { ServiceModule } from './service-module';
+
+/** Vendor webhooks: verify, normalize, publish; rejected input quarantined. */
+export const gateway: ServiceModule = {
+  name: 'gateway',
+  start: async () => ({}),
+  routes: ({ adapters, topics, instances, logger, control, config, metrics, http }) =>
+    gatewayRoutes({
+      bus: adapters.bus,
+      topics,
+      instances,
+      logger: logger.child({ component: 'gateway' }),
+      directoryOf: (tenant) => control.directoryOf(tenant),
+      limits: { maxEvents: config.CUSTODY_MAX_EVENTS_PER_DELIVERY, maxEnvelopeBytes: config.CUSTODY_MAX_RECORD_BYTES_PER_DELIVERY },
+      rejections: http.limiter(config.CUSTODY_REJECTIONS_PER_MINUTE),
+      onDropped: (inst, reason) => metrics.quarantineDropped.inc({ connector: inst.connector.id, tenant: inst.tenant, reason }),
+      onAccepted: (inst, envelopes) => envelopes.forEach((e) => metrics.ingested.inc({ channel: e.channel, tenant: inst.tenant })),
+      onQuarantined: (inst, code) => metrics.quarantined.inc({ connector: inst?.connector.id ?? 'unknown', tenant: inst?.tenant ?? 'unknown', code }),
+    }),
+};
