@@ -2,9 +2,20 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }] };
 // @custody/testing is test-only and never built: its TypeScript is loaded as it is (tsconfig.test.json maps the same paths)
 const moduleNameMapper = { '^@custody/testing$': '<rootDir>/packages/testing/src/index.ts', '^@custody/testing/(.*)$': '<rootDir>/packages/testing/src/$1.ts' };
-const common = { testEnvironment: 'node', transform, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json'], testPathIgnorePatterns: ['/node_modules/', '/dist/'] };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
 /** End-to-end tests that start Custody in embedded mode only: none of them needs Kafka, S3 or OpenSearch. */
-const embeddedE2e = ['/tests/e2e/cli.e2e.ts', '/tests/e2e/embedded-log-corruption.e2e.ts', '/tests/e2e/embedded-restart.e2e.ts', '/tests/e2e/readme-quickstart.e2e.ts'];
+const embeddedE2e = [
+  '/tests/e2e/cli.e2e.ts',
+  '/tests/e2e/embedded-log-corruption.e2e.ts',
+  '/tests/e2e/embedded-restart.e2e.ts',
+  '/tests/e2e/readme-quickstart.e2e.ts',
+];
 
 module.exports = {
   // real servers on a shared 2-core machine: generous per-test limit, never used as a performance assertion

@@ -23,7 +23,9 @@ describe.each(['stack', 'embedded'] as const)('access control (%s)', (mode) => {
   beforeAll(async () => {
     dataDir = mode === 'embedded' ? mkdtempSync(join(tmpdir(), 'custody-access-')) : undefined;
     // connectors with secrets are only stored sealed: the stack needs a key from the environment
-    sc = stackConfig(dataDir ? { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir } : { CUSTODY_SECRETS_KEYS: `access:${randomBytes(32).toString('base64')}` });
+    sc = stackConfig(
+      dataDir ? { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir } : { CUSTODY_SECRETS_KEYS: `access:${randomBytes(32).toString('base64')}` },
+    );
     // one more configured key: an admin of the other tenant
     sc.config.CUSTODY_API_KEYS.push(globexAdmin.record);
     custody = await startCustody(sc.config, testLogger());
@@ -36,7 +38,9 @@ describe.each(['stack', 'embedded'] as const)('access control (%s)', (mode) => {
 
   const call = (token: string, method: string, path: string, body?: unknown) => apiCall(custody.url, token, method, path, body);
   const audited = (action: string, target: string, outcome = 'ok') =>
-    waitFor(`audit ${action} ${target} ${outcome}`, async () => audit.map((r) => JSON.parse(r.value.toString('utf8'))).find((e) => e.action === action && e.target === target && e.outcome === outcome));
+    waitFor(`audit ${action} ${target} ${outcome}`, async () =>
+      audit.map((r) => JSON.parse(r.value.toString('utf8'))).find((e) => e.action === action && e.target === target && e.outcome === outcome),
+    );
 
   test('an admin asks for a legal key; only a legal key holder approves it and receives the token', async () => {
     const asked = await call(sc.keys.admin.token, 'POST', '/v1/admin/api-keys', { role: 'legal', id: 'new-counsel' });
@@ -73,7 +77,7 @@ describe.each(['stack', 'embedded'] as const)('access control (%s)', (mode) => {
     expect(refused.body.error.code).toBe('configured_key');
   });
 
-  test('key ids and connector names are a tenant\'s own: the same id in two tenants reveals nothing', async () => {
+  test("key ids and connector names are a tenant's own: the same id in two tenants reveals nothing", async () => {
     const a = await call(sc.keys.admin.token, 'POST', '/v1/admin/api-keys', { role: 'auditor', id: 'shared-id' });
     const b = await call(globexAdmin.token, 'POST', '/v1/admin/api-keys', { role: 'auditor', id: 'shared-id' });
     expect([a.status, b.status]).toEqual([201, 201]);
@@ -88,7 +92,7 @@ describe.each(['stack', 'embedded'] as const)('access control (%s)', (mode) => {
     expect(acmeList.body.connectors.filter((c: { id: string }) => c.id === 'wa')).toEqual([expect.objectContaining({ webhookPath: ca.body.webhookPath })]);
   });
 
-  test('a crafted employee id never names another tenant\'s employee; a bad shape is a 400', async () => {
+  test("a crafted employee id never names another tenant's employee; a bad shape is a 400", async () => {
     const put = await call(globexAdmin.token, 'PUT', '/v1/admin/directory/bob', { identifiers: [{ kind: 'phone', value: '+15550009999' }] });
     expect(put.status).toBe(201);
     for (const id of ['globex:bob', 'a b', '..%2Fbob', 'x'.repeat(300)]) {
@@ -110,9 +114,15 @@ describe('the last admin key (embedded)', () => {
       const res = await fetch(`${custody.url}/v1/admin/api-keys/bootstrap-admin`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
       expect(res.status).toBe(409);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('last_admin_key');
-      const second = await fetch(`${custody.url}/v1/admin/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'admin', id: 'second-admin' }) });
+      const second = await fetch(`${custody.url}/v1/admin/api-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'admin', id: 'second-admin' }),
+      });
       expect(second.status).toBe(201);
-      expect((await fetch(`${custody.url}/v1/admin/api-keys/bootstrap-admin`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
+      expect(
+        (await fetch(`${custody.url}/v1/admin/api-keys/bootstrap-admin`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } })).status,
+      ).toBe(200);
     } finally {
       await custody.stop();
       rmSync(dataDir, { recursive: true, force: true });

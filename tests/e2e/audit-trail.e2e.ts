@@ -22,7 +22,7 @@ interface Event {
 }
 
 /** The key id inside a minted token (cust_<id>_<secret>). */
-const keyIdOf = (token: string) => token.split('_')[1]!;
+const keyIdOf = (token: string) => token.split('_')[1];
 
 /**
  * The audit trail read back through GET /v1/audit (from the WORM store), the auditor role, failed
@@ -37,7 +37,11 @@ describe.each(['stack', 'embedded'] as const)('audit trail (%s)', (mode) => {
 
   beforeAll(async () => {
     dataDir = mode === 'embedded' ? mkdtempSync(join(tmpdir(), 'custody-audit-')) : undefined;
-    sc = stackConfig({ CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE: '3', CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(METRICS_TOKEN).digest('hex'), ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }) });
+    sc = stackConfig({
+      CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE: '3',
+      CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(METRICS_TOKEN).digest('hex'),
+      ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }),
+    });
     custody = await startCustody(sc.config, testLogger());
     await custody.adapters.bus.subscribe({ groupId: `q-${sc.name}`, topics: [custody.topics.quarantine], onBatch: async (r) => void quarantine.push(...r) });
   });
@@ -105,7 +109,7 @@ describe.each(['stack', 'embedded'] as const)('audit trail (%s)', (mode) => {
     // the last action above: once it is in the WORM store, everything before it is too (one partition per tenant key)
     const last = await waitFor('the admin call archived', async () => {
       const page = await trail(sc.keys.auditor.token, { actor: admin, action: 'connectors.list', from: started });
-      return page.events.length === 1 ? page.events[0]! : undefined;
+      return page.events.length === 1 ? page.events[0] : undefined;
     });
     // up to that call: the trail reads themselves are audited too, and may still be on their way
     const to = new Date(Date.parse(last.at) + 1).toISOString();
@@ -122,7 +126,9 @@ describe.each(['stack', 'embedded'] as const)('audit trail (%s)', (mode) => {
 
     // actor
     const byAuditor = await allPages(sc.keys.auditor.token, { ...window, actor: auditor });
-    expect(byAuditor.map((e) => e.action)).toEqual(expect.arrayContaining(['records.search', 'records.get', 'records.raw', 'holds.report', 'audit.read', 'holds.place', 'holds.list', 'connectors.list']));
+    expect(byAuditor.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['records.search', 'records.get', 'records.raw', 'holds.report', 'audit.read', 'holds.place', 'holds.list', 'connectors.list']),
+    );
     expect(byAuditor).toEqual(all.filter((e) => e.actor.keyId === auditor));
     // action + outcome
     const deniedHolds = await allPages(sc.keys.auditor.token, { ...window, action: 'holds.place', outcome: 'denied' });
@@ -134,7 +140,7 @@ describe.each(['stack', 'embedded'] as const)('audit trail (%s)', (mode) => {
     expect(ok.some((e) => e.action === 'records.get' && e.target === record.id)).toBe(true);
     // time range: nothing before the test started, nothing after `to`
     expect((await trail(sc.keys.auditor.token, { from: new Date(Date.parse(started) - 3_600_000).toISOString(), to: started })).events).toEqual([]);
-    const mid = all[Math.floor(all.length / 2)]!.at;
+    const mid = all[Math.floor(all.length / 2)].at;
     expect(await allPages(sc.keys.auditor.token, { from: mid, to })).toEqual(all.filter((e) => e.at >= mid));
 
     // bad queries are precise 400s

@@ -29,18 +29,46 @@ describe('a message captured from both sides', () => {
   });
 
   const post = (instance: string, body: unknown) =>
-    fetch(`${custody.url}/webhooks/${instance}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify(body) });
+    fetch(`${custody.url}/webhooks/${instance}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify(body),
+    });
 
   test('is archived once, with both employees resolved and direction internal', async () => {
     const admin = { authorization: `Bearer ${sc.keys.admin.token}`, 'content-type': 'application/json' };
-    for (const [id, phone] of [['alice', ALICE], ['bob', BOB]]) {
-      const r = await fetch(`${custody.url}/v1/admin/directory/${id}`, { method: 'PUT', headers: admin, body: JSON.stringify({ name: id, identifiers: [{ kind: 'phone', value: phone }] }) });
+    for (const [id, phone] of [
+      ['alice', ALICE],
+      ['bob', BOB],
+    ]) {
+      const r = await fetch(`${custody.url}/v1/admin/directory/${id}`, {
+        method: 'PUT',
+        headers: admin,
+        body: JSON.stringify({ name: id, identifiers: [{ kind: 'phone', value: phone }] }),
+      });
       expect(r.status).toBe(201);
     }
     const ts = Date.now() - 1_000;
     const text = `both sides ${sc.name} allocation for fund B`;
-    const fromAlice = { jsonrpc: '2.0', method: 'receive', params: { account: ALICE, envelope: { source: ALICE, sourceNumber: ALICE, sourceDevice: 1, timestamp: ts, syncMessage: { sentMessage: { destination: BOB, destinationNumber: BOB, timestamp: ts, message: text } } } } };
-    const atBob = { jsonrpc: '2.0', method: 'receive', params: { account: BOB, envelope: { source: ALICE, sourceNumber: ALICE, sourceDevice: 1, timestamp: ts, dataMessage: { timestamp: ts, message: text } } } };
+    const fromAlice = {
+      jsonrpc: '2.0',
+      method: 'receive',
+      params: {
+        account: ALICE,
+        envelope: {
+          source: ALICE,
+          sourceNumber: ALICE,
+          sourceDevice: 1,
+          timestamp: ts,
+          syncMessage: { sentMessage: { destination: BOB, destinationNumber: BOB, timestamp: ts, message: text } },
+        },
+      },
+    };
+    const atBob = {
+      jsonrpc: '2.0',
+      method: 'receive',
+      params: { account: BOB, envelope: { source: ALICE, sourceNumber: ALICE, sourceDevice: 1, timestamp: ts, dataMessage: { timestamp: ts, message: text } } },
+    };
     const [a, b] = await Promise.all([post('signal-alice', fromAlice), post('signal-bob', atBob)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const idA = (await a.json()).ids[0];
@@ -51,7 +79,9 @@ describe('a message captured from both sides', () => {
       const r = await apiSearch(custody.url, sc.keys.compliance.token, { text });
       return r.body.total > 0 ? r.body : undefined;
     });
-    await waitFor('both captures processed', async () => ((await custody.adapters.bus.lag(sc.config.CUSTODY_ARCHIVER_GROUP, [custody.topics.customerData])) === 0 ? true : undefined));
+    await waitFor('both captures processed', async () =>
+      (await custody.adapters.bus.lag(sc.config.CUSTODY_ARCHIVER_GROUP, [custody.topics.customerData])) === 0 ? true : undefined,
+    );
     await custody.adapters.index.refresh();
     const again = await apiSearch(custody.url, sc.keys.compliance.token, { text });
     expect(again.body.total).toBe(1);

@@ -8,8 +8,11 @@ import { REPO_ROOT, killGroup, npmStart } from '@custody/testing/process';
 
 function custody(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
-    execFile('node', ['bin/custody.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_MODE: 'embedded', LOG_LEVEL: 'info', ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'node',
+      ['bin/custody.js', ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_MODE: 'embedded', LOG_LEVEL: 'info', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }
@@ -20,7 +23,7 @@ describe('custody CLI', () => {
   beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'custody-cli-'))));
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  test.each(['start', 'import', 'disposition', 'keys', 'normalize'])('`custody %s --help` prints that command\'s usage and starts nothing', async (command) => {
+  test.each(['start', 'import', 'disposition', 'keys', 'normalize'])("`custody %s --help` prints that command's usage and starts nothing", async (command) => {
     const dir = join(dataDir, 'never');
     const r = await custody([command, '--help'], { CUSTODY_DATA_DIR: dir });
     expect(r.code).toBe(0);
@@ -29,7 +32,7 @@ describe('custody CLI', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  test('`custody normalize` holds a payload to the webhook\'s limits: body size, events per delivery, record bytes', async () => {
+  test("`custody normalize` holds a payload to the webhook's limits: body size, events per delivery, record bytes", async () => {
     const media = join(REPO_ROOT, 'packages/connectors/src/whatsapp-cloud/fixtures/media-messages.json');
     const ok = await custody(['normalize', '--channel', 'whatsapp-cloud', '--file', media]);
     expect(ok.code).toBe(0);
@@ -80,7 +83,12 @@ describe('custody CLI', () => {
   test('the start-up banner is on standard output alone; log lines go to standard error', async () => {
     const port = String(await freePort());
     const { spawn } = await import('node:child_process');
-    const child = spawn('node', ['bin/custody.js', 'start'], { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir, CUSTODY_HTTP_PORT: port, LOG_LEVEL: 'info' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', ['bin/custody.js', 'start'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir, CUSTODY_HTTP_PORT: port, LOG_LEVEL: 'info' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -99,7 +107,10 @@ describe('custody CLI', () => {
   });
 
   test('`custody keys create` makes the first legal key of a tenant on the host; it works against the API', async () => {
-    const r = await custody(['keys', 'create', '--tenant', 'acme', '--role', 'legal', '--id', 'first-counsel'], { CUSTODY_DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+    const r = await custody(['keys', 'create', '--tenant', 'acme', '--role', 'legal', '--id', 'first-counsel'], {
+      CUSTODY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+    });
     expect(r.code).toBe(0);
     const token = r.stdout.trim();
     expect(token).toMatch(/^cust_first-counsel_/);

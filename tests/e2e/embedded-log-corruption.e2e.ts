@@ -18,7 +18,7 @@ interface Frame {
 function frames(file: string): Frame[] {
   const bytes = readFileSync(file);
   const out: Frame[] = [];
-  for (let pos = 0; pos + 8 <= bytes.length; ) {
+  for (let pos = 0; pos + 8 <= bytes.length;) {
     const length = bytes.readUInt32BE(pos);
     if (pos + 8 + length > bytes.length) break;
     const payload = JSON.parse(bytes.subarray(pos + 8, pos + 8 + length).toString('utf8')) as { v: string };
@@ -37,11 +37,11 @@ const partitionFiles = (topicDir: string) =>
 function corruptMiddleRecord(topicDir: string): { file: string; victim: Frame; index: number; count: number; damaged: Buffer } {
   const [file, inFile] = partitionFiles(topicDir)
     .map((f) => [f, frames(f)] as const)
-    .sort((a, b) => b[1].length - a[1].length)[0]!;
+    .sort((a, b) => b[1].length - a[1].length)[0];
   const index = Math.floor(inFile.length / 2);
-  const victim = inFile[index]!;
+  const victim = inFile[index];
   const bytes = readFileSync(file);
-  bytes[Math.floor((victim.payloadStart + victim.end) / 2)]! ^= 0x01;
+  bytes[Math.floor((victim.payloadStart + victim.end) / 2)] ^= 0x01;
   writeFileSync(file, bytes);
   return { file, victim, index, count: inFile.length, damaged: bytes.subarray(victim.start, victim.end) };
 }
@@ -71,7 +71,12 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
 
   /** `<tenant>/<day>/<id>.json` of every audit event in the audit topic's partition files. */
   function auditKeys(): Set<string> {
-    const dir = join(dataDir, 'bus', 'topics', readdirSync(join(dataDir, 'bus', 'topics')).find((t) => t.includes('audit'))!);
+    const dir = join(
+      dataDir,
+      'bus',
+      'topics',
+      readdirSync(join(dataDir, 'bus', 'topics')).find((t) => t.includes('audit'))!,
+    );
     const keys = new Set<string>();
     for (const file of partitionFiles(dir)) {
       for (const f of frames(file)) {
@@ -97,11 +102,15 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
 
   /** Waits until every audit event in the log now, and every one in `earlier`, is archived; then checks nothing else is. */
   async function auditArchived(earlier: Set<string>): Promise<void> {
-    const expected = await waitFor('every audit event archived to WORM', async () => {
-      const want = new Set([...earlier, ...auditKeys()]);
-      const have = archivedAuditKeys();
-      return [...want].every((k) => have.has(k)) ? want : undefined;
-    }, 60_000);
+    const expected = await waitFor(
+      'every audit event archived to WORM',
+      async () => {
+        const want = new Set([...earlier, ...auditKeys()]);
+        const have = archivedAuditKeys();
+        return [...want].every((k) => have.has(k)) ? want : undefined;
+      },
+      60_000,
+    );
     expect([...archivedAuditKeys()].sort()).toEqual([...expected].sort());
   }
 
@@ -113,10 +122,15 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     running = await npmStart(env);
     const auth = { authorization: `Bearer ${running.bootstrapToken}`, 'content-type': 'application/json' };
     const appSecret = 'corrupt-app-secret';
-    const put = await fetch(`${running.url}/v1/admin/connectors/corrupt-wa`, { method: 'PUT', headers: auth, body: JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret, verifyToken: 'corrupt-verify-token' } }) });
+    const put = await fetch(`${running.url}/v1/admin/connectors/corrupt-wa`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret, verifyToken: 'corrupt-verify-token' } }),
+    });
     expect(put.status).toBe(201);
     const run = `run${Date.now().toString(36)}`;
-    const searchRun = async (url: string) => (await apiSearch(url, compliance, { text: run, size: 100 })).body as { total: number; hits: Array<{ id: string }> };
+    const searchRun = async (url: string) =>
+      (await apiSearch(url, compliance, { text: run, size: 100 })).body as { total: number; hits: Array<{ id: string }> };
 
     // one sender, one conversation: every record lands in the same partition, in order
     const before = Array.from({ length: 12 }, (_, i) => `${run} before${i} acknowledged`);
@@ -127,7 +141,13 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     running = undefined;
 
     // flip one byte in the middle record of the customer-data partition that holds them, and of the audit trail's
-    const topicDir = (name: string) => join(dataDir, 'bus', 'topics', readdirSync(join(dataDir, 'bus', 'topics')).find((t) => t.includes(name))!);
+    const topicDir = (name: string) =>
+      join(
+        dataDir,
+        'bus',
+        'topics',
+        readdirSync(join(dataDir, 'bus', 'topics')).find((t) => t.includes(name))!,
+      );
     const data = corruptMiddleRecord(topicDir('customer-data'));
     expect(data.count).toBe(12);
     const victimId = (JSON.parse(data.victim.value.toString('utf8')) as { id: string }).id;
@@ -140,10 +160,14 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     const after = Array.from({ length: 10 }, (_, i) => `${run} after${i} acknowledged`);
     for (const text of after) expect((await postWebhook(url, webhookId('default', 'corrupt-wa'), textWebhook(text).body, appSecret)).status).toBe(200);
 
-    const all = await waitFor('all 22 acknowledged records searchable', async () => {
-      const r = await searchRun(url);
-      return r.total >= 22 ? r : undefined;
-    }, 60_000);
+    const all = await waitFor(
+      'all 22 acknowledged records searchable',
+      async () => {
+        const r = await searchRun(url);
+        return r.total >= 22 ? r : undefined;
+      },
+      60_000,
+    );
     expect(all.total).toBe(22);
     expect(new Set(all.hits.map((h) => h.id)).size).toBe(22);
     for (const text of [...before, ...after]) expect((await apiSearch(url, compliance, { text })).body.total).toBe(1);
@@ -172,8 +196,22 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     const partitionOf = (file: string) => Number(/(\d+)\.log$/.exec(file)![1]);
     expect(events).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ topic: expect.stringContaining('customer-data'), partition: partitionOf(data.file), offset: 6, after_offset: 5, before_offset: 7, file_position: data.victim.start, records: 1 }),
-        expect.objectContaining({ topic: expect.stringContaining('audit'), partition: partitionOf(audit.file), offset: audit.index, file_position: audit.victim.start, records: 1 }),
+        expect.objectContaining({
+          topic: expect.stringContaining('customer-data'),
+          partition: partitionOf(data.file),
+          offset: 6,
+          after_offset: 5,
+          before_offset: 7,
+          file_position: data.victim.start,
+          records: 1,
+        }),
+        expect.objectContaining({
+          topic: expect.stringContaining('audit'),
+          partition: partitionOf(audit.file),
+          offset: audit.index,
+          file_position: audit.victim.start,
+          records: 1,
+        }),
       ]),
     );
     expect(events).toHaveLength(2);

@@ -31,13 +31,19 @@ describe('npm start (embedded) across a SIGKILL', () => {
     const auth = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
 
     const appSecret = 'restart-app-secret';
-    const put = await fetch(`${url}/v1/admin/connectors/restart-wa`, { method: 'PUT', headers: auth, body: JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret, verifyToken: 'restart-verify-token' } }) });
+    const put = await fetch(`${url}/v1/admin/connectors/restart-wa`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret, verifyToken: 'restart-verify-token' } }),
+    });
     expect(put.status).toBe(201);
 
     const run = `run${Date.now().toString(36)}`;
     const first = textWebhook(`${run} first message before the crash`);
     expect((await postWebhook(url, webhookId('default', 'restart-wa'), first.body, appSecret)).status).toBe(200);
-    await waitFor('the first record to be searchable', async () => ((await apiSearch(url, compliance, { text: `${run} first` })).body.total === 1 ? true : undefined));
+    await waitFor('the first record to be searchable', async () =>
+      (await apiSearch(url, compliance, { text: `${run} first` })).body.total === 1 ? true : undefined,
+    );
 
     // acknowledge a burst, then kill -9 at once: no graceful anything
     const burst = Array.from({ length: 20 }, (_, i) => textWebhook(`${run} burst${i} acknowledged before kill`));

@@ -22,7 +22,11 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
   beforeAll(async () => {
     dataDir = mode === 'embedded' ? mkdtempSync(join(tmpdir(), 'custody-gov-')) : undefined;
     // the operator released one preset of acme's (and only that one): every start audits it
-    sc = stackConfig({ CUSTODY_MIN_LOCK_SECONDS: '1', CUSTODY_RELEASE_PRESETS: 'acme:cftc-1.31', ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }) });
+    sc = stackConfig({
+      CUSTODY_MIN_LOCK_SECONDS: '1',
+      CUSTODY_RELEASE_PRESETS: 'acme:cftc-1.31',
+      ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }),
+    });
     custody = await startCustody(sc.config, testLogger());
     await custody.adapters.bus.subscribe({ groupId: `audit-reader-${sc.name}`, topics: [custody.topics.audit], onBatch: async (r) => void audit.push(...r) });
   });
@@ -46,11 +50,16 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
   }
   const lockOf = (r: { archive: { key: string; versionId: string } }) => custody.adapters.store.head(r.archive.key, r.archive.versionId);
   const holdDone = (id: string) =>
-    waitFor(`hold ${id} job done`, async () => {
-      const r = await legal('GET', `/v1/holds/${id}`);
-      return r.body.hold.job.state === 'done' ? r.body : undefined;
-      // a job sets or clears the S3 legal hold of every record it covers (150 in the bulk test): slow on a loaded machine
-    }, 120_000, 500);
+    waitFor(
+      `hold ${id} job done`,
+      async () => {
+        const r = await legal('GET', `/v1/holds/${id}`);
+        return r.body.hold.job.state === 'done' ? r.body : undefined;
+        // a job sets or clears the S3 legal hold of every record it covers (150 in the bulk test): slow on a loaded machine
+      },
+      120_000,
+      500,
+    );
   const dispose = async () => {
     const r = await admin('POST', '/v1/admin/disposition', { dryRun: false });
     expect(r.status).toBe(200);
@@ -84,7 +93,12 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
     expect((await lockOf(b))?.legalHold).toBe(false);
     expect((await lockOf(c))?.legalHold).toBe(true);
 
-    await waitFor('retention of the three records to pass', async () => ((await lockOf(c))!.retainUntil! < new Date() && (await lockOf(b))!.retainUntil! < new Date() ? true : undefined), 15_000, 250);
+    await waitFor(
+      'retention of the three records to pass',
+      async () => ((await lockOf(c))!.retainUntil! < new Date() && (await lockOf(b))!.retainUntil! < new Date() ? true : undefined),
+      15_000,
+      250,
+    );
     // no body (or no dryRun) is a dry run: it lists what would go and deletes nothing
     for (const body of [undefined, {}]) {
       const dry = await admin('POST', '/v1/admin/disposition', body);
@@ -152,16 +166,21 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
       const batch = Array.from({ length: Math.min(10, n - i) }, (_, j) => textWebhook(`bulk ${sc.name} ${i + j}`, { from }));
       await Promise.all(batch.map(async (hook) => expect((await postWebhook(custody.url, 'acme-wa', hook.body, sc.appSecret)).status).toBe(200)));
     }
-    const records = await waitFor(`${n} records searchable`, async () => {
-      const all: Array<{ id: string; archive: { key: string; versionId: string } }> = [];
-      let cursor: string | undefined;
-      do {
-        const r = await apiSearch(custody.url, sc.keys.compliance.token, { participant: `+${from}`, size: 100, ...(cursor && { cursor }) });
-        all.push(...r.body.hits);
-        cursor = r.body.cursor;
-      } while (cursor);
-      return all.length === n ? all : undefined;
-    }, 120_000, 500);
+    const records = await waitFor(
+      `${n} records searchable`,
+      async () => {
+        const all: Array<{ id: string; archive: { key: string; versionId: string } }> = [];
+        let cursor: string | undefined;
+        do {
+          const r = await apiSearch(custody.url, sc.keys.compliance.token, { participant: `+${from}`, size: 100, ...(cursor && { cursor }) });
+          all.push(...r.body.hits);
+          cursor = r.body.cursor;
+        } while (cursor);
+        return all.length === n ? all : undefined;
+      },
+      120_000,
+      500,
+    );
 
     const placed = await legal('POST', '/v1/holds', { matter: 'Bulk matter', reason: 'preserve', scope: { participants: [`+${from}`] } });
     expect(placed.status).toBe(202);
@@ -190,7 +209,11 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
   });
 
   test('a directory entry added after capture resolves the earlier records: search and custodian holds find them', async () => {
-    const search = async (q: Record<string, unknown>) => (await apiSearch(custody.url, sc.keys.compliance.token, q)).body as { total: number; hits: Array<{ id: string; employeeIds: string[]; unmapped: string[]; direction: string; holds: string[] }> };
+    const search = async (q: Record<string, unknown>) =>
+      (await apiSearch(custody.url, sc.keys.compliance.token, q)).body as {
+        total: number;
+        hits: Array<{ id: string; employeeIds: string[]; unmapped: string[]; direction: string; holds: string[] }>;
+      };
     const g = await archive(`golf ${sc.name} before the mapping`, '16505550091');
     const h = await archive(`hotel ${sc.name} before the mapping`, '16505550092');
     expect((await search({ text: `golf ${sc.name}` })).hits[0]).toMatchObject({ employeeIds: [], unmapped: expect.arrayContaining(['+16505550091']) });
@@ -199,7 +222,9 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
     const early = await legal('POST', '/v1/holds', { matter: 'Early custodian', reason: 'preserve', scope: { custodians: ['emp-hotel'] } });
     expect((await holdDone(early.body.hold.id)).recordsHeld).toBe(0);
 
-    expect((await admin('PUT', '/v1/admin/directory/emp-golf', { name: 'Gina Golf', identifiers: [{ kind: 'phone', value: '+1 650 555 0091' }] })).status).toBe(201);
+    expect((await admin('PUT', '/v1/admin/directory/emp-golf', { name: 'Gina Golf', identifiers: [{ kind: 'phone', value: '+1 650 555 0091' }] })).status).toBe(
+      201,
+    );
     expect((await admin('PUT', '/v1/admin/directory/emp-hotel', { identifiers: [{ kind: 'phone', value: '+16505550092' }] })).status).toBe(201);
 
     const found = await waitFor('the earlier message found by employeeId', async () => {
@@ -207,7 +232,7 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
       return r.total === 1 ? r.hits[0] : undefined;
     });
     expect(found).toMatchObject({ id: g.id, employeeIds: ['emp-golf'], direction: 'outbound' });
-    expect(found!.unmapped).not.toContain('+16505550091');
+    expect(found.unmapped).not.toContain('+16505550091');
     expect((await search({ unmapped: '+16505550091' })).total).toBe(0);
     // the archived envelope is evidence and stays as captured
     expect((await call(sc.keys.compliance.token, 'GET', `/v1/records/${g.id}`)).body.envelope.sender.employeeId).toBeUndefined();
@@ -218,7 +243,9 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
     expect((await lockOf(g))?.legalHold).toBe(true);
 
     // and the active hold placed before the mapping now covers that person's earlier message too
-    await waitFor('the early custodian hold to cover the newly resolved record', async () => ((await search({ holdId: early.body.hold.id })).total === 1 ? true : undefined));
+    await waitFor('the early custodian hold to cover the newly resolved record', async () =>
+      (await search({ holdId: early.body.hold.id })).total === 1 ? true : undefined,
+    );
     expect((await lockOf(h))?.legalHold).toBe(true);
 
     for (const id of [late.body.hold.id, early.body.hold.id]) {
@@ -240,9 +267,13 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
     expect(applied.body.extended).toBe(0);
     expect((await lockOf(d))!.retainUntil!.getTime()).toBe(before.getTime());
     // and the lock cannot be shortened through the store either
-    await expect(custody.adapters.store.extendRetention(d.archive.key, d.archive.versionId, new Date(Date.now() + 60_000))).rejects.toMatchObject({ code: 'locked' });
+    await expect(custody.adapters.store.extendRetention(d.archive.key, d.archive.versionId, new Date(Date.now() + 60_000))).rejects.toMatchObject({
+      code: 'locked',
+    });
 
-    expect((await admin('PUT', '/v1/admin/retention', { default: { value: 1, unit: 'days' }, byChannel: { whatsapp: { value: 2, unit: 'days' } } })).status).toBe(200);
+    expect(
+      (await admin('PUT', '/v1/admin/retention', { default: { value: 1, unit: 'days' }, byChannel: { whatsapp: { value: 2, unit: 'days' } } })).status,
+    ).toBe(200);
     expect((await admin('POST', '/v1/admin/retention/apply')).body.extended).toBeGreaterThanOrEqual(1);
     const after = (await lockOf(d))!.retainUntil!;
     expect(after.getTime() - before.getTime()).toBe(86_400_000);
@@ -257,14 +288,20 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
     const dropped = await admin('PUT', '/v1/admin/retention', { default: { value: 1, unit: 'seconds' }, presets: [] });
     expect(dropped.status).toBe(409);
     expect(dropped.body.error.message).toMatch(/sec-17a-4.*6 years/);
-    const undercut = await admin('PUT', '/v1/admin/retention', { default: { value: 6, unit: 'years' }, byChannel: { whatsapp: { value: 1, unit: 'seconds' } }, presets: ['sec-17a-4', 'cftc-1.31'] });
+    const undercut = await admin('PUT', '/v1/admin/retention', {
+      default: { value: 6, unit: 'years' },
+      byChannel: { whatsapp: { value: 1, unit: 'seconds' } },
+      presets: ['sec-17a-4', 'cftc-1.31'],
+    });
     expect(undercut.status).toBe(400);
     expect(undercut.body.error.message).toMatch(/byChannel\.whatsapp.*sec-17a-4.*6 years/);
     // ... except for what the operator released in the environment
     expect((await admin('PUT', '/v1/admin/retention', { default: { value: 6, unit: 'years' }, presets: ['sec-17a-4'] })).status).toBe(200);
     expect((await admin('GET', '/v1/admin/retention')).body.settings.presets).toEqual(['sec-17a-4']);
     await waitFor('the operator release audited at start-up', async () =>
-      audit.map((r) => JSON.parse(r.value.toString())).find((e) => e.action === 'retention.preset_release' && e.tenant === 'acme' && e.target === 'cftc-1.31' && e.actor.keyId === 'operator'),
+      audit
+        .map((r) => JSON.parse(r.value.toString()))
+        .find((e) => e.action === 'retention.preset_release' && e.tenant === 'acme' && e.target === 'cftc-1.31' && e.actor.keyId === 'operator'),
     );
 
     const e = await archive(`echo ${sc.name} under the floor`, '16505550003');

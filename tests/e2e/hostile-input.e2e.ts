@@ -29,7 +29,10 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
     graph = createServer((req, res) => {
       if (req.headers.authorization !== `Bearer ${GRAPH_TOKEN}`) return void res.writeHead(401).end();
       const base = `http://127.0.0.1:${(graph.address() as AddressInfo).port}`;
-      if (/^\/v21\.0\/[\w-]+$/.test(req.url ?? '')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: `${base}/download/x`, mime_type: 'text/plain', file_size: file.length }));
+      if (/^\/v21\.0\/[\w-]+$/.test(req.url ?? ''))
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ url: `${base}/download/x`, mime_type: 'text/plain', file_size: file.length }));
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(file.length) }).end(file);
     });
     await new Promise<void>((r) => graph.listen(0, '127.0.0.1', () => r()));
@@ -43,7 +46,14 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
         CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(METRICS_TOKEN).digest('hex'),
         ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }),
       },
-      [{ id: 'acme-wa-hostile', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: 'hostile-secret', verifyToken: 'hostile-verify', accessToken: GRAPH_TOKEN } }],
+      [
+        {
+          id: 'acme-wa-hostile',
+          connector: 'whatsapp-cloud',
+          tenant: 'acme',
+          config: { appSecret: 'hostile-secret', verifyToken: 'hostile-verify', accessToken: GRAPH_TOKEN },
+        },
+      ],
     );
     custody = await startCustody(sc.config, testLogger());
     await custody.adapters.bus.subscribe({ groupId: `q-${sc.name}`, topics: [custody.topics.quarantine], onBatch: async (r) => void quarantine.push(...r) });
@@ -57,11 +67,25 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
   const hook = (messages: object[]) =>
     JSON.stringify({
       object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: BUSINESS.display, phone_number_id: BUSINESS.phoneNumberId }, messages } }] }],
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: { messaging_product: 'whatsapp', metadata: { display_phone_number: BUSINESS.display, phone_number_id: BUSINESS.phoneNumberId }, messages },
+            },
+          ],
+        },
+      ],
     });
   const text = (id: string, body: string) => ({ from: '16505551234', id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } });
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${custody.url}/webhooks/acme-wa-hostile`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody('hostile-secret', body), ...headers }, body });
+    fetch(`${custody.url}/webhooks/acme-wa-hostile`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody('hostile-secret', body), ...headers },
+      body,
+    });
   const get = (path: string) => fetch(`${custody.url}${path}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
 
   test.each([
@@ -70,21 +94,33 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
   ])('an attachment whose declared type holds %s is archived and served as application/octet-stream, and the process lives on', async (_what, mimeType) => {
     const media = `media-${randomBytes(8).toString('hex')}`;
     const wamid = `wamid.${media}`;
-    const body = hook([{ from: '16505551234', id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'document', document: { id: media, filename: 'cv.txt', mime_type: mimeType, caption: `cv ${wamid}` } }]);
+    const body = hook([
+      {
+        from: '16505551234',
+        id: wamid,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: 'document',
+        document: { id: media, filename: 'cv.txt', mime_type: mimeType, caption: `cv ${wamid}` },
+      },
+    ]);
     const res = await post(body);
     expect(res.status).toBe(200);
-    const id = ((await res.json()) as { ids: string[] }).ids[0]!;
+    const id = ((await res.json()) as { ids: string[] }).ids[0];
     const record = await waitFor('record archived', async () => {
       const r = await get(`/v1/records/${id}`);
       return r.status === 200 ? ((await r.json()) as { envelope: { attachments: Array<{ mimeType?: string; declaredMimeType?: string }> } }) : undefined;
     });
     expect(record.envelope.attachments[0]).toMatchObject({ declaredMimeType: mimeType });
-    expect(record.envelope.attachments[0]!.mimeType).toBeUndefined();
+    expect(record.envelope.attachments[0].mimeType).toBeUndefined();
     for (let i = 0; i < 2; i++) {
-      const att = await waitFor('attachment served', async () => {
-        const r = await get(`/v1/records/${id}/attachments/${media}`);
-        return r.status === 200 ? r : undefined;
-      }, 60_000);
+      const att = await waitFor(
+        'attachment served',
+        async () => {
+          const r = await get(`/v1/records/${id}/attachments/${media}`);
+          return r.status === 200 ? r : undefined;
+        },
+        60_000,
+      );
       expect(att.headers.get('content-type')).toBe('application/octet-stream');
       expect(att.headers.get('x-injected')).toBeNull();
       expect(Buffer.from(await att.arrayBuffer()).equals(file)).toBe(true);
@@ -100,10 +136,19 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
     expect(res.status).toBe(200);
     const ids = ((await res.json()) as { ids: string[] }).ids;
     expect(ids).toHaveLength(1000);
-    await waitFor('all 1,000 searchable', async () => ((await apiSearch(custody.url, sc.keys.compliance.token, { text: marker, size: 1 })).body.total === 1000 ? true : undefined), 120_000);
-    for (const [i, id] of [ids[0]!, ids[999]!].entries()) {
+    await waitFor(
+      'all 1,000 searchable',
+      async () => ((await apiSearch(custody.url, sc.keys.compliance.token, { text: marker, size: 1 })).body.total === 1000 ? true : undefined),
+      120_000,
+    );
+    for (const [i, id] of [ids[0], ids[999]].entries()) {
       const rec = (await (await get(`/v1/records/${id}`)).json()) as { envelope: { source: { raw: Record<string, unknown> } }; archive: { size: number } };
-      expect(rec.envelope.source.raw).toEqual({ contentType: 'application/json', sha256, size: Buffer.byteLength(body), path: `entry.0.changes.0.value.messages.${i * 999}` });
+      expect(rec.envelope.source.raw).toEqual({
+        contentType: 'application/json',
+        sha256,
+        size: Buffer.byteLength(body),
+        path: `entry.0.changes.0.value.messages.${i * 999}`,
+      });
       expect(rec.archive.size).toBeLessThan(4096); // the record no longer carries the whole delivery
       const raw = await waitFor('delivery archived', async () => {
         const r = await get(`/v1/records/${id}/raw`);
@@ -136,7 +181,11 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
     const secretHeader = `Bearer leaked-${randomBytes(6).toString('hex')}`;
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
-      const r = await fetch(`${custody.url}/webhooks/acme-wa-hostile`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00', authorization: secretHeader, 'user-agent': 'attacker/1.0' }, body: `{"n":${i},"pad":"${big}"}` });
+      const r = await fetch(`${custody.url}/webhooks/acme-wa-hostile`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': 'sha256=00', authorization: secretHeader, 'user-agent': 'attacker/1.0' },
+        body: `{"n":${i},"pad":"${big}"}`,
+      });
       statuses.push(r.status);
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
@@ -146,14 +195,16 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
       return f.length >= 5 ? f : undefined;
     });
     // each 401 was answered after its record was published: once this reader caught up, nothing more is coming
-    await waitFor('the quarantine reader to catch up', async () => ((await custody.adapters.bus.lag(`q-${sc.name}`, [custody.topics.quarantine])) === 0 ? true : undefined));
+    await waitFor('the quarantine reader to catch up', async () =>
+      (await custody.adapters.bus.lag(`q-${sc.name}`, [custody.topics.quarantine])) === 0 ? true : undefined,
+    );
     expect(quarantine.filter((r) => r.headers.forensic === 'true' && r.headers.instance === 'acme-wa-hostile')).toHaveLength(5);
     for (const r of kept) {
       expect(r.value.length).toBe(4096);
       expect(r.headers).toMatchObject({ code: 'signature_invalid', stage: 'verify', truncated: 'true', remote_address: expect.stringMatching(/127\.0\.0\.1/) });
       expect(Number(r.headers.size)).toBeGreaterThan(20_000);
       expect(r.headers.sha256).toMatch(/^[0-9a-f]{64}$/);
-      expect(JSON.parse(r.headers.request_headers!)).toMatchObject({ 'user-agent': 'attacker/1.0' });
+      expect(JSON.parse(r.headers.request_headers)).toMatchObject({ 'user-agent': 'attacker/1.0' });
       expect(JSON.stringify(r.headers)).not.toContain('leaked-');
     }
     const metrics = await (await fetch(`${custody.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();

@@ -42,13 +42,20 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
   const search = async (query: Record<string, unknown>) => {
     const res = await apiSearch(custody.url, token(), { size: 100, ...query });
     expect(res.status).toBe(200);
-    return res.body as { total: number; hits: Array<{ id: string; kind: string; text?: string; participants: string[]; sender: string; archive: { key: string } }> };
+    return res.body as {
+      total: number;
+      hits: Array<{ id: string; kind: string; text?: string; participants: string[]; sender: string; archive: { key: string } }>;
+    };
   };
   const searchUntil = (what: string, query: Record<string, unknown>, total: number) =>
-    waitFor(what, async () => {
-      const body = await search(query);
-      return body.total === total ? body : undefined;
-    }, 60_000);
+    waitFor(
+      what,
+      async () => {
+        const body = await search(query);
+        return body.total === total ? body : undefined;
+      },
+      60_000,
+    );
   /** Every record of the hits, read back from the WORM store through the API, by external id. */
   async function envelopesOf(hits: Array<{ id: string }>): Promise<Map<string, any>> {
     const out = new Map<string, any>();
@@ -97,16 +104,53 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
       const plain = (text: string) => ({ text, text_entities: [{ type: 'plain', text }] });
       bad = { id: 'five', type: 'message', ...at(240), ...bob, ...plain(`a damaged message ${m}`) };
       const messages = [
-        { id: 1, type: 'service', ...at(0), actor: 'Bob Smith', actor_id: 'user222222222', action: 'phone_call', duration_seconds: 42, discard_reason: 'hangup', text: '', text_entities: [] },
         {
-          id: 2, type: 'message', ...at(60), ...bob,
+          id: 1,
+          type: 'service',
+          ...at(0),
+          actor: 'Bob Smith',
+          actor_id: 'user222222222',
+          action: 'phone_call',
+          duration_seconds: 42,
+          discard_reason: 'hangup',
+          text: '',
+          text_entities: [],
+        },
+        {
+          id: 2,
+          type: 'message',
+          ...at(60),
+          ...bob,
           text: ['Please buy ', { type: 'bold', text: '500 ACME' }, ' at ', { type: 'link', text: 'https://example.com/quote' }, ` ${m}`],
-          text_entities: [{ type: 'plain', text: 'Please buy ' }, { type: 'bold', text: '500 ACME' }, { type: 'plain', text: ' at ' }, { type: 'link', text: 'https://example.com/quote' }, { type: 'plain', text: ` ${m}` }],
+          text_entities: [
+            { type: 'plain', text: 'Please buy ' },
+            { type: 'bold', text: '500 ACME' },
+            { type: 'plain', text: ' at ' },
+            { type: 'link', text: 'https://example.com/quote' },
+            { type: 'plain', text: ` ${m}` },
+          ],
         },
         { id: 3, type: 'message', ...at(120), ...jane, reply_to_message_id: 2, ...plain(`Will do ${m}`) },
-        { id: 4, type: 'message', ...at(180), ...jane, edited: new Date((base + 400) * 1000).toISOString().slice(0, 19), edited_unixtime: String(base + 400), ...plain(`Filled at 101.20 ${m}`) },
+        {
+          id: 4,
+          type: 'message',
+          ...at(180),
+          ...jane,
+          edited: new Date((base + 400) * 1000).toISOString().slice(0, 19),
+          edited_unixtime: String(base + 400),
+          ...plain(`Filled at 101.20 ${m}`),
+        },
         bad,
-        { id: 6, type: 'message', ...at(300), ...bob, photo: 'photos/photo_1@04-03-2024_10-05-00.jpg', width: 1280, height: 720, ...plain(`Signed ticket ${m}`) },
+        {
+          id: 6,
+          type: 'message',
+          ...at(300),
+          ...bob,
+          photo: 'photos/photo_1@04-03-2024_10-05-00.jpg',
+          width: 1280,
+          height: 720,
+          ...plain(`Signed ticket ${m}`),
+        },
       ];
       writeFileSync(join(dir, 'result.json'), JSON.stringify({ name: 'Bob Smith', type: 'personal_chat', id: CHAT, messages }, null, 1));
       options = { channel: 'telegram-export', file: dir, tenant: 'acme', account: ACCOUNT };
@@ -146,7 +190,9 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
       });
       const entityText = records.get(id(2));
       expect(entityText).toMatchObject({
-        kind: 'message', direction: 'inbound', sentAt: '2024-03-04T10:01:00.000Z',
+        kind: 'message',
+        direction: 'inbound',
+        sentAt: '2024-03-04T10:01:00.000Z',
         conversation: { id: conversation, type: 'direct', title: 'Bob Smith' },
         content: { text: `Please buy 500 ACME at https://example.com/quote ${sc.name}`, format: 'telegram/text' },
       });
@@ -157,7 +203,11 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
       const editRes = await get(`/v1/records/${editHit.id}`);
       const { envelope: edit } = await editRes.json();
       expect(edit.refs.edits).toBe(id(4));
-      expect(records.get(edit.refs.edits)).toMatchObject({ kind: 'message', sentAt: '2024-03-04T10:03:00.000Z', content: { text: `Filled at 101.20 ${sc.name}` } });
+      expect(records.get(edit.refs.edits)).toMatchObject({
+        kind: 'message',
+        sentAt: '2024-03-04T10:03:00.000Z',
+        content: { text: `Filled at 101.20 ${sc.name}` },
+      });
       expect(edit).toMatchObject({ sentAt: '2024-03-04T10:06:40.000Z', content: { text: `Filled at 101.20 ${sc.name}`, format: 'telegram/edited' } });
       expect(edit.refs.originalSentAt).toBe('2024-03-04T10:03:00.000Z');
       expect(records.get(id(4))!.refs).toMatchObject({ editedAt: '2024-03-04T10:06:40.000Z' });
@@ -165,14 +215,28 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
       const withPhoto = records.get(id(6));
       const expected = sha256(photo);
       expect(withPhoto.attachments).toEqual([
-        { id: `${id(6)}:photo`, kind: 'image', mimeType: 'image/jpeg', fileName: 'photo_1@04-03-2024_10-05-00.jpg', storageKey: `tenants/acme/blobs/${expected.slice(0, 2)}/${expected}`, sha256: expected, size: photo.length },
+        {
+          id: `${id(6)}:photo`,
+          kind: 'image',
+          mimeType: 'image/jpeg',
+          fileName: 'photo_1@04-03-2024_10-05-00.jpg',
+          storageKey: `tenants/acme/blobs/${expected.slice(0, 2)}/${expected}`,
+          sha256: expected,
+          size: photo.length,
+        },
       ]);
       await expectStoredAttachment(withPhoto.id, `${id(6)}:photo`, photo, 'image/jpeg');
 
       const [q] = await readQuarantine('telegram-export', 1);
-      expect(JSON.parse(q!.value.toString('utf8'))).toEqual(bad);
-      expect(q!.headers).toMatchObject({ code: 'schema_violation', stage: 'import', connector: 'telegram-export', tenant: 'acme', content_type: 'application/json' });
-      expect(q!.headers.reason).toMatch(/^messages\.4 \(byte \d+\): .*id/);
+      expect(JSON.parse(q.value.toString('utf8'))).toEqual(bad);
+      expect(q.headers).toMatchObject({
+        code: 'schema_violation',
+        stage: 'import',
+        connector: 'telegram-export',
+        tenant: 'acme',
+        content_type: 'application/json',
+      });
+      expect(q.headers.reason).toMatch(/^messages\.4 \(byte \d+\): .*id/);
     });
 
     test('a second run publishes nothing new', async () => {
@@ -204,7 +268,10 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
       firstId = `confirm-1.${m}@acme.example`;
       replyId = `reply-2.${m}@client.example`;
       const subject = `Ausführungsbestätigung ${m} – 500 ACME`;
-      const base64Lines = pdf.toString('base64').match(/.{1,76}/g)!.join('\n');
+      const base64Lines = pdf
+        .toString('base64')
+        .match(/.{1,76}/g)!
+        .join('\n');
       const first = [
         'From Jane.Trader@ACME.example Mon Mar  4 10:00:00 2024',
         'From: "Trader, Jane" <Jane.Trader@ACME.example>',
@@ -231,13 +298,10 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
         '--=_outer--',
         '',
       ];
-      broken = [
-        'To: jane.trader@acme.example',
-        'Subject: no sender at all',
-        'Date: Mon, 4 Mar 2024 10:30:00 +0000',
-        '',
-        `This message has no From header ${m}.`,
-      ].join('\n') + '\n';
+      broken =
+        ['To: jane.trader@acme.example', 'Subject: no sender at all', 'Date: Mon, 4 Mar 2024 10:30:00 +0000', '', `This message has no From header ${m}.`].join(
+          '\n',
+        ) + '\n';
       // the quarantined evidence is the message without its "From " line and the blank line after it
       const brokenEntry = ['From nobody Mon Mar  4 10:30:00 2024', broken];
       const reply = [
@@ -279,11 +343,14 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
       const records = await envelopesOf(thread.hits);
       const first = records.get(firstId);
       const reply = records.get(replyId);
-      expect(bySubject.hits[0]!.id).toBe(first.id);
-      expect(byBody.hits[0]!.id).toBe(reply.id);
+      expect(bySubject.hits[0].id).toBe(first.id);
+      expect(byBody.hits[0].id).toBe(reply.id);
 
       expect(first).toMatchObject({
-        kind: 'message', channel: 'email', direction: 'outbound', sentAt: '2024-03-04T10:00:00.000Z',
+        kind: 'message',
+        channel: 'email',
+        direction: 'outbound',
+        sentAt: '2024-03-04T10:00:00.000Z',
         conversation: { id: `email:${firstId}`, type: 'group', title: `Ausführungsbestätigung ${sc.name} – 500 ACME` },
         content: { subject: `Ausführungsbestätigung ${sc.name} – 500 ACME`, text: `Please find the signed confirmation attached.`, format: 'email/plain' },
         sender: { kind: 'email', value: 'jane.trader@acme.example', displayName: 'Trader, Jane' },
@@ -293,10 +360,15 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
         ],
       });
       expect(reply).toMatchObject({
-        direction: 'inbound', sentAt: '2024-03-04T11:00:00.000Z',
+        direction: 'inbound',
+        sentAt: '2024-03-04T11:00:00.000Z',
         sender: { kind: 'email', value: 'bob@client.example', displayName: 'Bob Smith' },
         recipients: [{ kind: 'email', value: 'jane.trader@acme.example', displayName: 'Trader, Jane' }],
-        content: { subject: 'Re: confirmation', text: `Grüße Jane, die Überweisung ${sc.name} ist bestätigt. This line is long enough to be soft-wrapped.`, format: 'email/plain' },
+        content: {
+          subject: 'Re: confirmation',
+          text: `Grüße Jane, die Überweisung ${sc.name} ist bestätigt. This line is long enough to be soft-wrapped.`,
+          format: 'email/plain',
+        },
       });
       expect(reply.refs.replyTo).toBe(first.source.externalId);
       expect(reply.refs.replyTo).toBe(firstId);
@@ -309,14 +381,22 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
 
       const expected = sha256(pdf);
       expect(first.attachments).toEqual([
-        { id: `${firstId}:0`, kind: 'document', mimeType: 'application/pdf', fileName: 'confirmation.pdf', storageKey: `tenants/acme/blobs/${expected.slice(0, 2)}/${expected}`, sha256: expected, size: pdf.length },
+        {
+          id: `${firstId}:0`,
+          kind: 'document',
+          mimeType: 'application/pdf',
+          fileName: 'confirmation.pdf',
+          storageKey: `tenants/acme/blobs/${expected.slice(0, 2)}/${expected}`,
+          sha256: expected,
+          size: pdf.length,
+        },
       ]);
       await expectStoredAttachment(first.id, `${firstId}:0`, pdf, 'application/pdf');
 
       const [q] = await readQuarantine('email', 1);
-      expect(q!.value.toString('utf8')).toBe(broken);
-      expect(q!.headers).toMatchObject({ code: 'missing_from', stage: 'import', connector: 'email', tenant: 'acme', content_type: 'message/rfc822' });
-      expect(q!.headers.reason).toMatch(/^mbox message at byte \d+: .*no valid address in From/);
+      expect(q.value.toString('utf8')).toBe(broken);
+      expect(q.headers).toMatchObject({ code: 'missing_from', stage: 'import', connector: 'email', tenant: 'acme', content_type: 'message/rfc822' });
+      expect(q.headers.reason).toMatch(/^mbox message at byte \d+: .*no valid address in From/);
     });
 
     test('a second run publishes nothing new', async () => {
@@ -339,7 +419,11 @@ describe('custody import of Telegram and e-mail exports on the real stack', () =
    * and each record and blob has a single object version in the WORM bucket.
    */
   async function expectNoNewRecords(query: Record<string, unknown>, total: number, blobs: Buffer[] = []): Promise<void> {
-    await waitFor('archiver lag 0', async () => ((await custody.adapters.bus.lag(sc.config.CUSTODY_ARCHIVER_GROUP, [custody.topics.customerData])) === 0 ? true : undefined), 60_000);
+    await waitFor(
+      'archiver lag 0',
+      async () => ((await custody.adapters.bus.lag(sc.config.CUSTODY_ARCHIVER_GROUP, [custody.topics.customerData])) === 0 ? true : undefined),
+      60_000,
+    );
     await custody.adapters.index.refresh();
     const body = await search(query);
     expect(body.total).toBe(total);

@@ -41,7 +41,13 @@ describe('custody import of a WhatsApp export on the real stack', () => {
     ].join('\n');
     writeFileSync(join(dir, `WhatsApp Chat with Bob Smith ${m}.txt`), chat);
     writeFileSync(join(dir, 'IMG-20240315-WA0001.jpg'), photo);
-    options = { channel: 'whatsapp-export', file: join(dir, `WhatsApp Chat with Bob Smith ${m}.txt`), tenant: 'acme', account: 'Jane Trader', timezone: 'Europe/London' };
+    options = {
+      channel: 'whatsapp-export',
+      file: join(dir, `WhatsApp Chat with Bob Smith ${m}.txt`),
+      tenant: 'acme',
+      account: 'Jane Trader',
+      timezone: 'Europe/London',
+    };
   });
   afterAll(async () => {
     await custody?.stop();
@@ -59,10 +65,14 @@ describe('custody import of a WhatsApp export on the real stack', () => {
     expect(stderr).toContain('6 accepted, 1 quarantined');
 
     custody = await startCustody(sc.config, testLogger());
-    const found = await waitFor('the imported records to be searchable', async () => {
-      const body = await search();
-      return body.total === 6 ? body : undefined;
-    }, 60_000);
+    const found = await waitFor(
+      'the imported records to be searchable',
+      async () => {
+        const body = await search();
+        return body.total === 6 ? body : undefined;
+      },
+      60_000,
+    );
     expect(found.hits.map((h: { kind: string }) => h.kind).sort()).toEqual(['edit', 'message', 'message', 'message', 'message', 'status']);
 
     const withPhoto = await apiSearch(custody.url, sc.keys.compliance.token, { text: `Signed ticket ${sc.name}` });
@@ -71,7 +81,16 @@ describe('custody import of a WhatsApp export on the real stack', () => {
     const { envelope } = await rec.json();
     const expected = createHash('sha256').update(photo).digest('hex');
     expect(envelope.attachments).toEqual([
-      { id: expect.any(String), kind: 'image', mimeType: 'image/jpeg', fileName: 'IMG-20240315-WA0001.jpg', caption: `Signed ticket ${sc.name}`, storageKey: `tenants/acme/blobs/${expected.slice(0, 2)}/${expected}`, sha256: expected, size: photo.length },
+      {
+        id: expect.any(String),
+        kind: 'image',
+        mimeType: 'image/jpeg',
+        fileName: 'IMG-20240315-WA0001.jpg',
+        caption: `Signed ticket ${sc.name}`,
+        storageKey: `tenants/acme/blobs/${expected.slice(0, 2)}/${expected}`,
+        sha256: expected,
+        size: photo.length,
+      },
     ]);
     expect(envelope.sentAt).toBe('2024-03-15T09:02:00.000Z');
     const blob = await custody.adapters.store.getStream(envelope.attachments[0].storageKey);
@@ -81,9 +100,9 @@ describe('custody import of a WhatsApp export on the real stack', () => {
     expect(blob.info.retentionMode).toBe('COMPLIANCE');
 
     const quarantined = await readTopic(custody.topics.quarantine, 1);
-    expect(quarantined[0]!.value).toBe(`${badLine}\n`);
-    expect(quarantined[0]!.headers).toMatchObject({ code: 'bad_time', stage: 'import', connector: 'whatsapp-export', tenant: 'acme' });
-    expect(quarantined[0]!.headers.reason).toMatch(/^line 7 \(byte \d+\): /);
+    expect(quarantined[0].value).toBe(`${badLine}\n`);
+    expect(quarantined[0].headers).toMatchObject({ code: 'bad_time', stage: 'import', connector: 'whatsapp-export', tenant: 'acme' });
+    expect(quarantined[0].headers.reason).toMatch(/^line 7 \(byte \d+\): /);
   });
 
   test('a second run resumes after the checkpoint and publishes nothing', async () => {
@@ -98,7 +117,11 @@ describe('custody import of a WhatsApp export on the real stack', () => {
     const summary = await runImport(sc.config, { ...options, restart: true }, io);
     expect(summary).toMatchObject({ publishedNow: 6, quarantinedNow: 1 });
     const s3 = custody!.adapters.store as S3ArchiveStore;
-    await waitFor('archiver lag 0', async () => ((await custody!.adapters.bus.lag(sc.config.CUSTODY_ARCHIVER_GROUP, [custody!.topics.customerData])) === 0 ? true : undefined), 60_000);
+    await waitFor(
+      'archiver lag 0',
+      async () => ((await custody!.adapters.bus.lag(sc.config.CUSTODY_ARCHIVER_GROUP, [custody!.topics.customerData])) === 0 ? true : undefined),
+      60_000,
+    );
     await custody!.adapters.index.refresh();
     const body = await search();
     expect(body.total).toBe(6);
@@ -116,7 +139,14 @@ describe('custody import of a WhatsApp export on the real stack', () => {
     writeFileSync(join(dir, 'long.txt'), `${lines.join('\n')}\n`);
     const long = { ...options, file: join(dir, 'long.txt') };
     // the process "dies" at the first progress line after the first batch of 200 was published
-    const dying: ImportIO = { stderr: { write: (s: string) => { if (/accepted 2\d\d /.test(s)) throw new Error('killed'); } }, logger: testLogger() };
+    const dying: ImportIO = {
+      stderr: {
+        write: (s: string) => {
+          if (/accepted 2\d\d /.test(s)) throw new Error('killed');
+        },
+      },
+      logger: testLogger(),
+    };
     await expect(runImport(sc.config, long, dying)).rejects.toThrow('killed');
     const resumed = await runImport(sc.config, long, io);
     expect(resumed).toMatchObject({ accepted: 300, quarantined: 0, publishedNow: 100, exitCode: 0 });
@@ -131,7 +161,10 @@ describe('custody import of a WhatsApp export on the real stack', () => {
     const out: Array<{ value: string; headers: Record<string, string> }> = [];
     await consumer.run({
       eachMessage: async ({ message }) => {
-        out.push({ value: message.value!.toString('utf8'), headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])) });
+        out.push({
+          value: message.value!.toString('utf8'),
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        });
       },
     });
     try {

@@ -13,13 +13,24 @@ const messageIdOf = () => `${randomInt(1e8, 1e9)}${randomInt(1e8, 1e9)}`;
 const ulid = () => `01K${randomBytes(12).toString('hex').toUpperCase().slice(0, 23)}`;
 
 function event(type: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return { type, ...fields, webhookEventId: ulid(), deliveryContext: { isRedelivery: false }, timestamp: Date.now() - 5_000, source: { type: 'user', userId: USER_ID }, mode: 'active' };
+  return {
+    type,
+    ...fields,
+    webhookEventId: ulid(),
+    deliveryContext: { isRedelivery: false },
+    timestamp: Date.now() - 5_000,
+    source: { type: 'user', userId: USER_ID },
+    mode: 'active',
+  };
 }
-const textEvent = (text: string, id: string) => event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'text', id, quoteToken: 'q', text } });
+const textEvent = (text: string, id: string) =>
+  event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'text', id, quoteToken: 'q', text } });
 const webhook = (events: unknown[]) => JSON.stringify({ destination: BOT_ID, events });
 /** An image a user sent: its content is on LINE's servers (contentProvider line), fetched by message id. */
-const imageEvent = (id: string) => event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'image', id, quoteToken: 'q', contentProvider: { type: 'line' } } });
-const fileEvent = (id: string, fileName: string, fileSize: number) => event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'file', id, fileName, fileSize } });
+const imageEvent = (id: string) =>
+  event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'image', id, quoteToken: 'q', contentProvider: { type: 'line' } } });
+const fileEvent = (id: string, fileName: string, fileSize: number) =>
+  event('message', { replyToken: randomBytes(16).toString('hex'), message: { type: 'file', id, fileName, fileSize } });
 
 /** Content a user sent, as the content API holds it under its message id. */
 interface LineContent {
@@ -37,7 +48,9 @@ function fakeContentApi(channelAccessToken: string, contents: LineContent[]): Pr
     const messageId = /^\/v2\/bot\/message\/([^/]+)\/content$/.exec(url.pathname)?.[1];
     if (req.method !== 'GET' || messageId === undefined) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not found"}');
     if (req.headers.authorization !== `Bearer ${channelAccessToken}`) {
-      return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Authentication failed. Confirm that the access token in the authorization header is valid."}');
+      return void res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"message":"Authentication failed. Confirm that the access token in the authorization header is valid."}');
     }
     const content = contents.find((c) => c.messageId === messageId);
     if (!content) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not found"}');
@@ -46,7 +59,7 @@ function fakeContentApi(channelAccessToken: string, contents: LineContent[]): Pr
 }
 
 /** The API's JSON answers, read loosely: the assertions check their shape. */
-const json = (res: Response): Promise<any> => res.json(); // eslint-disable-line @typescript-eslint/no-explicit-any
+const json = (res: Response): Promise<any> => res.json();
 
 /** LINE → gateway → Kafka → archiver → MinIO (Object Lock) + OpenSearch → API, on real servers. */
 describe('LINE webhooks on the real stack', () => {
@@ -62,7 +75,9 @@ describe('LINE webhooks on the real stack', () => {
 
   beforeAll(async () => {
     contentApi = await fakeContentApi(channelAccessToken, [image, file]);
-    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ line: contentApi.url }) }, [{ id: 'acme-line', connector: 'line', tenant: 'acme', config: { channelSecret, channelAccessToken } }]);
+    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ line: contentApi.url }) }, [
+      { id: 'acme-line', connector: 'line', tenant: 'acme', config: { channelSecret, channelAccessToken } },
+    ]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });
@@ -74,7 +89,10 @@ describe('LINE webhooks on the real stack', () => {
   const post = (body: string, secret: string | null = channelSecret) =>
     fetch(`${custody.url}/webhooks/acme-line`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(secret === null ? {} : { 'x-line-signature': createHmac('sha256', secret).update(body).digest('base64') }) },
+      headers: {
+        'content-type': 'application/json',
+        ...(secret === null ? {} : { 'x-line-signature': createHmac('sha256', secret).update(body).digest('base64') }),
+      },
       body,
     });
 
@@ -109,7 +127,14 @@ describe('LINE webhooks on the real stack', () => {
     const found = await findByText(marker);
     expect(found.total).toBe(1);
     const hit = found.hits[0];
-    expect(hit).toMatchObject({ id: accepted.ids[0], channel: 'line', kind: 'message', sender: USER_ID, direction: 'inbound', conversationId: `line:${BOT_ID}:${USER_ID}` });
+    expect(hit).toMatchObject({
+      id: accepted.ids[0],
+      channel: 'line',
+      kind: 'message',
+      sender: USER_ID,
+      direction: 'inbound',
+      conversationId: `line:${BOT_ID}:${USER_ID}`,
+    });
 
     const rec = await record(hit.id);
     expect(rec.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
@@ -142,12 +167,21 @@ describe('LINE webhooks on the real stack', () => {
       const r = await record(original.id);
       return r.revisions.deleted ? r : undefined;
     });
-    expect(read.revisions).toEqual({ edited: false, deleted: true, edits: [], deletions: [{ id: deletionId, sentAt: deletion.envelope.sentAt, href: `/v1/records/${deletionId}` }], revises: null });
+    expect(read.revisions).toEqual({
+      edited: false,
+      deleted: true,
+      edits: [],
+      deletions: [{ id: deletionId, sentAt: deletion.envelope.sentAt, href: `/v1/records/${deletionId}` }],
+      revises: null,
+    });
     expect(deletion.revisions.revises).toEqual({ id: original.id, externalId: messageId, href: `/v1/records/${original.id}` });
-    const search = async (q: Record<string, unknown>) => (await apiSearch(custody.url, sc.keys.compliance.token, { text: marker, ...q })).body.hits.map((h: { id: string }) => h.id);
-    expect(await waitFor('search to see the mark', async () => ((await search({ deleted: true })).length ? search({ deleted: true }) : undefined))).toEqual([original.id]);
+    const search = async (q: Record<string, unknown>) =>
+      (await apiSearch(custody.url, sc.keys.compliance.token, { text: marker, ...q })).body.hits.map((h: { id: string }) => h.id);
+    expect(await waitFor('search to see the mark', async () => ((await search({ deleted: true })).length ? search({ deleted: true }) : undefined))).toEqual([
+      original.id,
+    ]);
     expect(await search({ deleted: false, kind: 'message' })).toEqual([]);
-    expect((await search({ kind: 'message' }))).toEqual([original.id]);
+    expect(await search({ kind: 'message' })).toEqual([original.id]);
   });
 
   test('an unsend that arrives before its message still marks the message deleted once it is archived', async () => {
@@ -155,7 +189,11 @@ describe('LINE webhooks on the real stack', () => {
     const messageId = messageIdOf();
     const res = await post(webhook([event('unsend', { unsend: { messageId } })]));
     const [deletionId] = (await json(res)).ids;
-    await waitFor('the deletion record', async () => ((await fetch(`${custody.url}/v1/records/${deletionId}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } })).status === 200 ? true : undefined));
+    await waitFor('the deletion record', async () =>
+      (await fetch(`${custody.url}/v1/records/${deletionId}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } })).status === 200
+        ? true
+        : undefined,
+    );
     await custody.adapters.index.refresh();
     expect((await post(webhook([textEvent(`Sell it all, ${marker}`, messageId)]))).status).toBe(200);
     const original = (await findByText(marker)).hits[0];
@@ -172,12 +210,21 @@ describe('LINE webhooks on the real stack', () => {
     const accepted = await json(res);
     expect(accepted.accepted).toBe(2);
 
-    for (const [id, content] of [[accepted.ids[0], image], [accepted.ids[1], file]] as const) {
+    for (const [id, content] of [
+      [accepted.ids[0], image],
+      [accepted.ids[1], file],
+    ] as const) {
       const sha = sha256Hex(content.bytes);
-      const r = await waitFor(`attachment ${content.messageId} of ${id}`, async () => {
-        const got = await fetch(`${custody.url}/v1/records/${id}/attachments/${content.messageId}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
-        return got.status === 200 ? got : undefined;
-      }, 60_000);
+      const r = await waitFor(
+        `attachment ${content.messageId} of ${id}`,
+        async () => {
+          const got = await fetch(`${custody.url}/v1/records/${id}/attachments/${content.messageId}`, {
+            headers: { authorization: `Bearer ${sc.keys.compliance.token}` },
+          });
+          return got.status === 200 ? got : undefined;
+        },
+        60_000,
+      );
       const body = Buffer.from(await r.arrayBuffer());
       expect(r.headers.get('x-custody-sha256')).toBe(sha);
       expect(sha256Hex(body)).toBe(sha);
@@ -196,13 +243,19 @@ describe('LINE webhooks on the real stack', () => {
 
     // exactly the calls fetchMedia makes, each with the channel access token
     const calls = contentApi.requests.filter((q) => q.url.pathname.startsWith('/v2/bot/message/'));
-    expect(new Set(calls.map((q) => `${q.method} ${q.url.pathname}${q.url.search}`))).toEqual(new Set([`GET /v2/bot/message/${image.messageId}/content`, `GET /v2/bot/message/${file.messageId}/content`]));
+    expect(new Set(calls.map((q) => `${q.method} ${q.url.pathname}${q.url.search}`))).toEqual(
+      new Set([`GET /v2/bot/message/${image.messageId}/content`, `GET /v2/bot/message/${file.messageId}/content`]),
+    );
     expect(contentApi.requests.every((q) => q.headers.authorization === `Bearer ${channelAccessToken}`)).toBe(true);
     // the stand-in really checks the token: none or a wrong one is refused as LINE refuses it
     expect((await fetch(`${contentApi.url}/v2/bot/message/${file.messageId}/content`)).status).toBe(401);
-    expect((await fetch(`${contentApi.url}/v2/bot/message/${file.messageId}/content`, { headers: { authorization: `Bearer ${channelAccessToken}x` } })).status).toBe(401);
+    expect(
+      (await fetch(`${contentApi.url}/v2/bot/message/${file.messageId}/content`, { headers: { authorization: `Bearer ${channelAccessToken}x` } })).status,
+    ).toBe(401);
     // another tenant cannot read it
-    const other = await fetch(`${custody.url}/v1/records/${accepted.ids[1]}/attachments/${file.messageId}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
+    const other = await fetch(`${custody.url}/v1/records/${accepted.ids[1]}/attachments/${file.messageId}`, {
+      headers: { authorization: `Bearer ${sc.keys.other.token}` },
+    });
     expect(other.status).toBe(404);
   });
 

@@ -39,15 +39,24 @@ describe.each(['embedded', 'stack'] as const)('media egress and isolation (%s)',
       const auth = req.headers.authorization;
       if (auth === `Bearer ${FAILING}`) return void res.writeHead(500).end('{"error":{"message":"internal error"}}');
       const meta = /^\/v21\.0\/([\w-]+)$/.exec(url.pathname)?.[1];
-      if (auth === `Bearer ${ROGUE}` && meta) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: `${internal.url}/admin/export`, id: meta }));
+      if (auth === `Bearer ${ROGUE}` && meta)
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: `${internal.url}/admin/export`, id: meta }));
       if (auth !== `Bearer ${HEALTHY}`) return void res.writeHead(401).end();
       const id = meta ?? /^\/download\/([\w-]+)$/.exec(url.pathname)?.[1];
       const file = id ? files.get(id) : undefined;
       if (!file) return void res.writeHead(404).end();
-      if (meta) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: `${base}/download/${id}`, mime_type: 'application/pdf', file_size: file.length, id }));
+      if (meta)
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ url: `${base}/download/${id}`, mime_type: 'application/pdf', file_size: file.length, id }));
       sendBytes(res, file, { 'content-type': 'application/pdf' });
     });
-    const wa = (id: string, tenant: string, appSecret: string, accessToken: string) => ({ id, connector: 'whatsapp-cloud', tenant, config: { appSecret, verifyToken: 'verify-token-1', accessToken } });
+    const wa = (id: string, tenant: string, appSecret: string, accessToken: string) => ({
+      id,
+      connector: 'whatsapp-cloud',
+      tenant,
+      config: { appSecret, verifyToken: 'verify-token-1', accessToken },
+    });
     sc = stackConfig(
       {
         ...(mode === 'embedded' ? { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir } : {}),
@@ -56,10 +65,18 @@ describe.each(['embedded', 'stack'] as const)('media egress and isolation (%s)',
         CUSTODY_MEDIA_RETRY_INITIAL_MS: '200',
         CUSTODY_MEDIA_RETRY_MAX_MS: '1000',
       },
-      [wa('acme-failing', 'acme', secrets.failing, FAILING), wa('acme-rogue', 'acme', secrets.rogue, ROGUE), wa('globex-healthy', 'globex', secrets.healthy, HEALTHY)],
+      [
+        wa('acme-failing', 'acme', secrets.failing, FAILING),
+        wa('acme-rogue', 'acme', secrets.rogue, ROGUE),
+        wa('globex-healthy', 'globex', secrets.healthy, HEALTHY),
+      ],
     );
     custody = await startCustody(sc.config, testLogger());
-    dlqSub = await custody.adapters.bus.subscribe({ groupId: `dlq-reader-${sc.name}`, topics: [custody.topics.dlq], onBatch: async (r) => void dead.push(...r) });
+    dlqSub = await custody.adapters.bus.subscribe({
+      groupId: `dlq-reader-${sc.name}`,
+      topics: [custody.topics.dlq],
+      onBatch: async (r) => void dead.push(...r),
+    });
   });
   afterAll(async () => {
     await dlqSub?.stop();
@@ -69,9 +86,13 @@ describe.each(['embedded', 'stack'] as const)('media egress and isolation (%s)',
   });
 
   async function post(instance: string, appSecret: string, body: string): Promise<string> {
-    const res = await fetch(`${custody.url}/webhooks/${instance}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(appSecret, body) }, body });
+    const res = await fetch(`${custody.url}/webhooks/${instance}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(appSecret, body) },
+      body,
+    });
     expect(res.status).toBe(200);
-    return ((await res.json()) as { ids: string[] }).ids[0]!;
+    return ((await res.json()) as { ids: string[] }).ids[0];
   }
 
   const deadLetterOf = (id: string) => dead.find((r) => JSON.parse(r.value.toString('utf8')).id === id);
@@ -80,12 +101,22 @@ describe.each(['embedded', 'stack'] as const)('media egress and isolation (%s)',
     const res = await fetch(`${custody.url}/v1/admin/connectors/acme-evil`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${sc.keys.admin.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret: 'evil-app-secret', verifyToken: 'verify-token-1', accessToken: HEALTHY, apiBaseUrl: internal.url } }),
+      body: JSON.stringify({
+        connector: 'whatsapp-cloud',
+        config: { appSecret: 'evil-app-secret', verifyToken: 'verify-token-1', accessToken: HEALTHY, apiBaseUrl: internal.url },
+      }),
     });
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toMatch(/apiBaseUrl/);
     // the instance does not exist, so no webhook can make the fetcher use it
-    const hook = await fetch(`${custody.url}/webhooks/${webhookId('acme', 'acme-evil')}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody('evil-app-secret', documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil', 'a.pdf')) }, body: documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil', 'a.pdf') });
+    const hook = await fetch(`${custody.url}/webhooks/${webhookId('acme', 'acme-evil')}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signWhatsAppBody('evil-app-secret', documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil', 'a.pdf')),
+      },
+      body: documentWebhook('healthy-0', `wamid.${sc.name}.evil`, 'evil', 'a.pdf'),
+    });
     expect(hook.status).toBe(404);
     expect(internal.requests).toEqual([]);
   });
@@ -101,24 +132,34 @@ describe.each(['embedded', 'stack'] as const)('media egress and isolation (%s)',
 
   test("one instance's failing vendor does not hold up another tenant's attachments, and is dead-lettered after its budget", async () => {
     const failingIds: string[] = [];
-    for (let i = 0; i < 3; i++) failingIds.push(await post('acme-failing', secrets.failing, documentWebhook(`down-${i}`, `wamid.${sc.name}.down.${i}`, `down ${sc.name} ${i}`, 'a.pdf')));
+    for (let i = 0; i < 3; i++)
+      failingIds.push(await post('acme-failing', secrets.failing, documentWebhook(`down-${i}`, `wamid.${sc.name}.down.${i}`, `down ${sc.name} ${i}`, 'a.pdf')));
     const healthyIds: string[] = [];
-    for (const [mediaId] of files) healthyIds.push(await post('globex-healthy', secrets.healthy, documentWebhook(mediaId, `wamid.${sc.name}.${mediaId}`, `healthy ${sc.name} ${mediaId}`, 'a.pdf')));
+    for (const [mediaId] of files)
+      healthyIds.push(
+        await post('globex-healthy', secrets.healthy, documentWebhook(mediaId, `wamid.${sc.name}.${mediaId}`, `healthy ${sc.name} ${mediaId}`, 'a.pdf')),
+      );
 
     // bounded well below what the failing instance's retries take to run out
     for (const [i, id] of healthyIds.entries()) {
-      const mediaId = [...files.keys()][i]!;
-      const res = await waitFor(`globex attachment ${mediaId}`, async () => {
-        const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${mediaId}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
-        return r.status === 200 ? r : undefined;
-      }, 30_000);
+      const mediaId = [...files.keys()][i];
+      const res = await waitFor(
+        `globex attachment ${mediaId}`,
+        async () => {
+          const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${mediaId}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
+          return r.status === 200 ? r : undefined;
+        },
+        30_000,
+      );
       expect(sha256Hex(Buffer.from(await res.arrayBuffer()))).toBe(sha256Hex(files.get(mediaId)!));
     }
 
     for (const id of failingIds) {
       const record = await waitFor(`failing record ${id} dead-lettered`, async () => deadLetterOf(id), 60_000);
       expect(record.headers).toMatchObject({ dlq_step: 'media', instance: 'acme-failing', media_attempts: String(BUDGET) });
-      expect(record.headers.dlq_reason).toMatch(new RegExp(`^attachments not fetched after ${BUDGET} attempts: down-\\d: whatsapp-cloud: media down-\\d: HTTP 500$`));
+      expect(record.headers.dlq_reason).toMatch(
+        new RegExp(`^attachments not fetched after ${BUDGET} attempts: down-\\d: whatsapp-cloud: media down-\\d: HTTP 500$`),
+      );
     }
     // the budget bounds the calls: each record's metadata request was tried exactly BUDGET times
     const failingCalls = graph.requests.filter((r) => r.headers.authorization === `Bearer ${FAILING}`);

@@ -18,7 +18,10 @@ describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
 
   beforeAll(async () => {
     dataDir = mode === 'embedded' ? mkdtempSync(join(tmpdir(), 'custody-ops-')) : undefined;
-    sc = stackConfig({ CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(metricsToken).digest('hex'), ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }) });
+    sc = stackConfig({
+      CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(metricsToken).digest('hex'),
+      ...(dataDir && { CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir }),
+    });
     custody = await startCustody(sc.config, testLogger());
   });
   afterAll(async () => {
@@ -47,17 +50,35 @@ describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('body_too_large');
     const seen: Array<{ headers: Record<string, string>; size: number }> = [];
-    const sub = await custody.adapters.bus.subscribe({ groupId: `q-${sc.name}`, topics: [custody.topics.quarantine], onBatch: async (rs) => void seen.push(...rs.map((r) => ({ headers: r.headers, size: r.value.length }))) });
+    const sub = await custody.adapters.bus.subscribe({
+      groupId: `q-${sc.name}`,
+      topics: [custody.topics.quarantine],
+      onBatch: async (rs) => void seen.push(...rs.map((r) => ({ headers: r.headers, size: r.value.length }))),
+    });
     const q = await waitFor('the quarantine record', async () => seen.find((r) => r.headers.code === 'body_too_large'));
     await sub.stop();
-    expect(q.headers).toMatchObject({ truncated: 'true', stage: 'size', instance: 'acme-wa', forensic: 'true', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(q.headers).toMatchObject({
+      truncated: 'true',
+      stage: 'size',
+      instance: 'acme-wa',
+      forensic: 'true',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(Number(q.headers.size)).toBe(Buffer.byteLength(huge));
     expect(q.size).toBe(4096);
     expect((await fetch(`${custody.url}/healthz`)).status).toBe(200);
   });
 
   test('the audit trail itself is archived write-once and locked', async () => {
-    expect((await fetch(`${custody.url}/v1/search`, { method: 'POST', headers: { authorization: `Bearer ${sc.keys.compliance.token}`, 'content-type': 'application/json' }, body: '{"text":"anything"}' })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${custody.url}/v1/search`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${sc.keys.compliance.token}`, 'content-type': 'application/json' },
+          body: '{"text":"anything"}',
+        })
+      ).status,
+    ).toBe(200);
     const stored = await waitFor('an archived audit event', async () => {
       for await (const v of custody.adapters.store.list('tenants/acme/audit/')) return v;
       return undefined;
@@ -93,8 +114,11 @@ describe.each(['stack', 'embedded'] as const)('operations (%s)', (mode) => {
 
 test('a wrong setting stops start-up naming the variable and what it expects', async () => {
   const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) =>
-    execFile('node', ['bin/custody.js', 'start'], { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_HTTP_PORT: 'eighty', CUSTODY_MODE: 'embedded' }, timeout: 30_000 }, (err, _out, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr }),
+    execFile(
+      'node',
+      ['bin/custody.js', 'start'],
+      { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_HTTP_PORT: 'eighty', CUSTODY_MODE: 'embedded' }, timeout: 30_000 },
+      (err, _out, stderr) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr }),
     ),
   );
   expect(code).toBe(1);

@@ -21,12 +21,20 @@ describe('README quick start', () => {
     expect(block).toBeDefined();
     // as the README says: the operator creates the first compliance key before the first start
     const compliance = await new Promise<string>((resolve, reject) =>
-      execFile('node', ['bin/custody.js', 'keys', 'create', '--tenant', 'default', '--role', 'compliance'], { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir, LOG_LEVEL: 'error' } }, (err, out) => (err ? reject(err) : resolve(out.trim()))),
+      execFile(
+        'node',
+        ['bin/custody.js', 'keys', 'create', '--tenant', 'default', '--role', 'compliance'],
+        { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir, LOG_LEVEL: 'error' } },
+        (err, out) => (err ? reject(err) : resolve(out.trim())),
+      ),
     );
     running = await npmStart({ CUSTODY_DATA_DIR: dataDir, CUSTODY_HTTP_PORT: String(await freePort()) });
     const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-      execFile('bash', ['-euo', 'pipefail', '-c', block!], { env: { ...process.env, CUSTODY: running!.url, ADMIN: running!.bootstrapToken!, COMPLIANCE: compliance }, timeout: 60_000 }, (err, stdout, stderr) =>
-        resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+      execFile(
+        'bash',
+        ['-euo', 'pipefail', '-c', block!],
+        { env: { ...process.env, CUSTODY: running!.url, ADMIN: running!.bootstrapToken!, COMPLIANCE: compliance }, timeout: 60_000 },
+        (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
       );
     });
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });

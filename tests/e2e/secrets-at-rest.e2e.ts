@@ -28,17 +28,31 @@ function secretsOf(run: string) {
 }
 
 async function putConnector(custody: RunningCustody, token: string, id: string, body: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${custody.url}/v1/admin/connectors/${id}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+  const res = await fetch(`${custody.url}/v1/admin/connectors/${id}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
   return { status: res.status, text: await res.text() };
 }
 
 /** Saves one good instance and three bad ones through the API; checks what the API answers. */
 async function saveConnectors(custody: RunningCustody, sc: StackConfig, s: ReturnType<typeof secretsOf>): Promise<void> {
   const admin = sc.keys.admin.token;
-  const good = await putConnector(custody, admin, `wa-${sc.name}`, JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret: s.appSecret, verifyToken: s.verifyToken, accessToken: s.accessToken } }));
+  const good = await putConnector(
+    custody,
+    admin,
+    `wa-${sc.name}`,
+    JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret: s.appSecret, verifyToken: s.verifyToken, accessToken: s.accessToken } }),
+  );
   expect(good.status).toBe(201);
 
-  const bad = await putConnector(custody, admin, `tg-${sc.name}`, JSON.stringify({ connector: 'telegram-bot', config: { botToken: s.badBotToken, secretToken: s.badSecretToken } }));
+  const bad = await putConnector(
+    custody,
+    admin,
+    `tg-${sc.name}`,
+    JSON.stringify({ connector: 'telegram-bot', config: { botToken: s.badBotToken, secretToken: s.badSecretToken } }),
+  );
   expect(bad.status).toBe(400);
   expect(bad.text).toMatch(/botToken: wrong format \(secret, value not shown\)/);
   expect(bad.text).toMatch(/secretToken: wrong format \(secret, value not shown\)/);
@@ -57,7 +71,12 @@ async function saveConnectors(custody: RunningCustody, sc: StackConfig, s: Retur
 /** Every record of a topic, from the beginning, as a reader with its own group sees it. */
 async function readTopic(custody: RunningCustody, topic: string, until: (records: BusRecord[]) => boolean): Promise<BusRecord[]> {
   const seen: BusRecord[] = [];
-  const sub = await custody.adapters.bus.subscribe({ groupId: `read-${randomBytes(4).toString('hex')}`, topics: [topic], fromBeginning: true, onBatch: async (rs) => void seen.push(...rs) });
+  const sub = await custody.adapters.bus.subscribe({
+    groupId: `read-${randomBytes(4).toString('hex')}`,
+    topics: [topic],
+    fromBeginning: true,
+    onBatch: async (rs) => void seen.push(...rs),
+  });
   try {
     await waitFor(`records of ${topic}`, async () => (until(seen) ? true : undefined));
   } finally {
@@ -76,7 +95,9 @@ function filesUnder(dir: string): string[] {
  */
 function readable(file: string): string {
   const text = readFileSync(file, 'latin1');
-  const decoded = (text.match(/[A-Za-z0-9+/_-]{16,}={0,2}/g) ?? []).map((run) => Buffer.from(run, run.includes('-') || run.includes('_') ? 'base64url' : 'base64').toString('latin1'));
+  const decoded = (text.match(/[A-Za-z0-9+/_-]{16,}={0,2}/g) ?? []).map((run) =>
+    Buffer.from(run, run.includes('-') || run.includes('_') ? 'base64url' : 'base64').toString('latin1'),
+  );
   return [text, ...decoded].join('\n');
 }
 
@@ -84,7 +105,9 @@ function readable(file: string): string {
 function controlLog(dataDir: string): string {
   const dir = readdirSync(join(dataDir, 'bus', 'topics')).find((d) => decodeURIComponent(d).startsWith('custody.control.connectors.v1'));
   expect(dir).toBeDefined();
-  return filesUnder(join(dataDir, 'bus', 'topics', dir!)).map(readable).join('');
+  return filesUnder(join(dataDir, 'bus', 'topics', dir!))
+    .map(readable)
+    .join('');
 }
 
 function dirsUnder(dir: string): string[] {
@@ -144,7 +167,14 @@ describe('connector secrets at rest (embedded)', () => {
 
   test('custody secrets rotate re-seals with the new first key; afterwards the old key is not needed', async () => {
     const rotatedKey = newKey('rotated');
-    const rotated = loadConfig({ ...process.env, CUSTODY_MODE: 'embedded', CUSTODY_DATA_DIR: dataDir, CUSTODY_TOPIC_SUFFIX: sc.name, CUSTODY_SECRETS_KEYS: rotatedKey, LOG_LEVEL: 'error' });
+    const rotated = loadConfig({
+      ...process.env,
+      CUSTODY_MODE: 'embedded',
+      CUSTODY_DATA_DIR: dataDir,
+      CUSTODY_TOPIC_SUFFIX: sc.name,
+      CUSTODY_SECRETS_KEYS: rotatedKey,
+      LOG_LEVEL: 'error',
+    });
     // the generated key file still opens the old values while the configured key seals the new ones
     const result = await rotateSecretsCommand(rotated, testLogger());
     expect(result).toEqual({ keyId: 'rotated', resealed: [webhookId('acme', `wa-${sc.name}`)] });
@@ -180,7 +210,11 @@ describe('connector secrets at rest (stack)', () => {
     for (const r of control) for (const v of Object.values(s)) expect(r.value.toString('latin1')).not.toContain(v);
 
     const audit = await readTopic(custody, custody.topics.audit, (rs) => rs.some((r) => r.value.toString('utf8').includes(`tg-${sc.name}`)));
-    expect(audit.map((r) => JSON.parse(r.value.toString('utf8'))).find((e) => e.target === `tg-${sc.name}`)).toMatchObject({ action: 'connectors.put', outcome: 'failed', status: 400 });
+    expect(audit.map((r) => JSON.parse(r.value.toString('utf8'))).find((e) => e.target === `tg-${sc.name}`)).toMatchObject({
+      action: 'connectors.put',
+      outcome: 'failed',
+      status: 400,
+    });
     for (const r of audit) for (const v of Object.values(s)) expect(r.value.toString('latin1')).not.toContain(v.slice(0, 12));
 
     // a second gateway reads the topic and opens the secrets with the same keys
@@ -191,7 +225,12 @@ describe('connector secrets at rest (stack)', () => {
     // an API process without keys refuses to store secrets, naming the setting
     const keyless = await startCustody({ ...sc.config, CUSTODY_SECRETS_KEYS: undefined, CUSTODY_SERVICES: ['api'] }, testLogger());
     running.push(keyless);
-    const refused = await putConnector(keyless, sc.keys.admin.token, `wa3-${sc.name}`, JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret: s.appSecret, verifyToken: s.verifyToken } }));
+    const refused = await putConnector(
+      keyless,
+      sc.keys.admin.token,
+      `wa3-${sc.name}`,
+      JSON.stringify({ connector: 'whatsapp-cloud', config: { appSecret: s.appSecret, verifyToken: s.verifyToken } }),
+    );
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('CUSTODY_SECRETS_KEYS');
     expect(refused.text).not.toContain(s.appSecret);

@@ -18,7 +18,15 @@ function notification(dataMessage: Record<string, unknown>, timestamp: number): 
     jsonrpc: '2.0',
     method: 'receive',
     params: {
-      envelope: { source: ALICE, sourceNumber: ALICE, sourceUuid: randomUUID(), sourceName: 'Alice Smith', sourceDevice: 1, timestamp, dataMessage: { timestamp, expiresInSeconds: 0, viewOnce: false, ...dataMessage } },
+      envelope: {
+        source: ALICE,
+        sourceNumber: ALICE,
+        sourceUuid: randomUUID(),
+        sourceName: 'Alice Smith',
+        sourceDevice: 1,
+        timestamp,
+        dataMessage: { timestamp, expiresInSeconds: 0, viewOnce: false, ...dataMessage },
+      },
       account: ACCOUNT,
     },
   };
@@ -37,7 +45,9 @@ describe('Signal (signal-cli) notifications on the real stack', () => {
     attachmentsDir = await mkdtemp(join(tmpdir(), 'custody-signal-attachments-'));
     // its own media consumer group: the default one is shared by every Custody running against this Kafka
     // signal-cli's attachments directory is the operator's to name (CUSTODY_MEDIA_DIRS), never a tenant's
-    sc = stackConfig({ CUSTODY_MEDIA_DIRS: JSON.stringify({ 'acme-signal': attachmentsDir }) }, [{ id: 'acme-signal', connector: 'signal', tenant: 'acme', config: { account: ACCOUNT, sharedSecret } }]);
+    sc = stackConfig({ CUSTODY_MEDIA_DIRS: JSON.stringify({ 'acme-signal': attachmentsDir }) }, [
+      { id: 'acme-signal', connector: 'signal', tenant: 'acme', config: { account: ACCOUNT, sharedSecret } },
+    ]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });
@@ -63,7 +73,10 @@ describe('Signal (signal-cli) notifications on the real stack', () => {
   test('an authenticated message is archived under COMPLIANCE lock, searchable and verifiable; its reaction points at it', async () => {
     const marker = `signal ${sc.name} alpha`;
     const sentAt = Date.now() - 2_000;
-    const res = await post([notification({ message: `Sell 200 ACME, ${marker}` }, sentAt), notification({ message: null, reaction: { emoji: '👍', targetAuthorNumber: ALICE, targetSentTimestamp: sentAt, isRemove: false } }, sentAt + 1_000)]);
+    const res = await post([
+      notification({ message: `Sell 200 ACME, ${marker}` }, sentAt),
+      notification({ message: null, reaction: { emoji: '👍', targetAuthorNumber: ALICE, targetSentTimestamp: sentAt, isRemove: false } }, sentAt + 1_000),
+    ]);
     expect(res.status).toBe(200);
     const accepted = await res.json();
     expect(accepted.accepted).toBe(2);
@@ -120,14 +133,39 @@ describe('Signal (signal-cli) notifications on the real stack', () => {
     const attachmentId = `${randomBytes(15).toString('base64url')}.pdf`;
     await writeFile(join(attachmentsDir, attachmentId), content);
     const sentAt = Date.now() - 1_500;
-    const res = await post(notification({ message: `signal ${sc.name} term sheet`, attachments: [{ contentType: 'application/pdf', filename: 'term-sheet.pdf', id: attachmentId, size: content.length, width: null, height: null, caption: null, uploadTimestamp: sentAt }] }, sentAt));
+    const res = await post(
+      notification(
+        {
+          message: `signal ${sc.name} term sheet`,
+          attachments: [
+            {
+              contentType: 'application/pdf',
+              filename: 'term-sheet.pdf',
+              id: attachmentId,
+              size: content.length,
+              width: null,
+              height: null,
+              caption: null,
+              uploadTimestamp: sentAt,
+            },
+          ],
+        },
+        sentAt,
+      ),
+    );
     expect(res.status).toBe(200);
     const id = (await res.json()).ids[0] as string;
 
-    const download = await waitFor(`attachment ${attachmentId} of ${id}`, async () => {
-      const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(attachmentId)}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
-      return r.status === 200 ? r : undefined;
-    }, 60_000);
+    const download = await waitFor(
+      `attachment ${attachmentId} of ${id}`,
+      async () => {
+        const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(attachmentId)}`, {
+          headers: { authorization: `Bearer ${sc.keys.compliance.token}` },
+        });
+        return r.status === 200 ? r : undefined;
+      },
+      60_000,
+    );
     const body = Buffer.from(await download.arrayBuffer());
     expect(download.headers.get('x-custody-sha256')).toBe(sha);
     expect(download.headers.get('content-type')).toBe('application/pdf');
@@ -139,8 +177,19 @@ describe('Signal (signal-cli) notifications on the real stack', () => {
     expect(head.ObjectLockMode).toBe('COMPLIANCE');
 
     const rec = await (await fetch(`${custody.url}/v1/records/${id}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } })).json();
-    expect(rec.envelope.attachments).toEqual([{ id: attachmentId, kind: 'document', mimeType: 'application/pdf', fileName: 'term-sheet.pdf', size: content.length, sourceRef: `signal-attachment:${attachmentId}` }]);
-    const other = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(attachmentId)}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
+    expect(rec.envelope.attachments).toEqual([
+      {
+        id: attachmentId,
+        kind: 'document',
+        mimeType: 'application/pdf',
+        fileName: 'term-sheet.pdf',
+        size: content.length,
+        sourceRef: `signal-attachment:${attachmentId}`,
+      },
+    ]);
+    const other = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(attachmentId)}`, {
+      headers: { authorization: `Bearer ${sc.keys.other.token}` },
+    });
     expect(other.status).toBe(404);
   });
 });

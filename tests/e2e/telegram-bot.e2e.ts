@@ -61,22 +61,27 @@ function fakeBotApi(botToken: string, files: TgFile[]): Promise<FakeVendor> {
     const getFile = /^\/bot([^/]+)\/getFile$/.exec(url.pathname);
     const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     const token = getFile?.[1] ?? download?.[1];
-    if (req.method !== 'GET' || token === undefined) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":404,"description":"Not Found"}');
-    if (decodeURIComponent(token) !== botToken) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":401,"description":"Unauthorized"}');
+    if (req.method !== 'GET' || token === undefined)
+      return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":404,"description":"Not Found"}');
+    if (decodeURIComponent(token) !== botToken)
+      return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":401,"description":"Unauthorized"}');
     if (getFile) {
       const file = files.find((f) => f.fileId === url.searchParams.get('file_id'));
-      if (!file) return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"}');
+      if (!file)
+        return void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end('{"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"}');
       const result = { file_id: file.fileId, file_unique_id: file.uniqueId, file_size: file.bytes.length, file_path: file.filePath };
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
     }
-    const file = files.find((f) => f.filePath === decodeURIComponent(download![2]!));
+    const file = files.find((f) => f.filePath === decodeURIComponent(download![2]));
     if (!file) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":404,"description":"Not Found"}');
     sendBytes(res, file.bytes, { 'content-type': file.contentType });
   });
 }
 
 /** The API's JSON answers, read loosely: the assertions check their shape. */
-const json = (res: Response): Promise<any> => res.json(); // eslint-disable-line @typescript-eslint/no-explicit-any
+const json = (res: Response): Promise<any> => res.json();
 
 /** Telegram → gateway → Kafka → archiver → MinIO (Object Lock) + OpenSearch → API, on real servers. */
 describe('Telegram bot webhooks on the real stack', () => {
@@ -93,7 +98,9 @@ describe('Telegram bot webhooks on the real stack', () => {
 
   beforeAll(async () => {
     botApi = await fakeBotApi(botToken, [thumb, photo, doc]);
-    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ 'telegram-bot': botApi.url }) }, [{ id: 'acme-tg', connector: 'telegram-bot', tenant: 'acme', config: { botToken, secretToken } }]);
+    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ 'telegram-bot': botApi.url }) }, [
+      { id: 'acme-tg', connector: 'telegram-bot', tenant: 'acme', config: { botToken, secretToken } },
+    ]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });
@@ -134,7 +141,14 @@ describe('Telegram bot webhooks on the real stack', () => {
     const found = await findByText(marker);
     expect(found.total).toBe(1);
     const hit = found.hits[0];
-    expect(hit).toMatchObject({ id: accepted.ids[0], channel: 'telegram', kind: 'message', sender: `user${USER.id}`, direction: 'inbound', conversationId: `telegram:${BOT_ID}:${USER.id}` });
+    expect(hit).toMatchObject({
+      id: accepted.ids[0],
+      channel: 'telegram',
+      kind: 'message',
+      sender: `user${USER.id}`,
+      direction: 'inbound',
+      conversationId: `telegram:${BOT_ID}:${USER.id}`,
+    });
     expect(hit.archive.key).toMatch(/^tenants\/acme\/records\//);
 
     const rec = await record(hit.id);
@@ -189,12 +203,21 @@ describe('Telegram bot webhooks on the real stack', () => {
     const [photoId] = (await json(photoRes)).ids;
     const [docId] = (await json(docRes)).ids;
 
-    for (const [id, file, mimeType] of [[photoId, photo, undefined], [docId, doc, 'application/pdf']] as const) {
+    for (const [id, file, mimeType] of [
+      [photoId, photo, undefined],
+      [docId, doc, 'application/pdf'],
+    ] as const) {
       const sha = sha256Hex(file.bytes);
-      const res = await waitFor(`attachment ${file.uniqueId} of ${id}`, async () => {
-        const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${file.uniqueId}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
-        return r.status === 200 ? r : undefined;
-      }, 60_000);
+      const res = await waitFor(
+        `attachment ${file.uniqueId} of ${id}`,
+        async () => {
+          const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${file.uniqueId}`, {
+            headers: { authorization: `Bearer ${sc.keys.compliance.token}` },
+          });
+          return r.status === 200 ? r : undefined;
+        },
+        60_000,
+      );
       const body = Buffer.from(await res.arrayBuffer());
       expect(res.headers.get('x-custody-sha256')).toBe(sha);
       expect(sha256Hex(body)).toBe(sha);
@@ -226,7 +249,9 @@ describe('Telegram bot webhooks on the real stack', () => {
     expect((await fetch(`${botApi.url}/bot${BOT_ID}:${randomBytes(24).toString('base64url')}/getFile?file_id=${doc.fileId}`)).status).toBe(401);
     expect((await fetch(`${botApi.url}/file/bot${BOT_ID}:${randomBytes(24).toString('base64url')}/${doc.filePath}`)).status).toBe(401);
     // another tenant cannot read it
-    const other = await fetch(`${custody.url}/v1/records/${docId}/attachments/${doc.uniqueId}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
+    const other = await fetch(`${custody.url}/v1/records/${docId}/attachments/${doc.uniqueId}`, {
+      headers: { authorization: `Bearer ${sc.keys.other.token}` },
+    });
     expect(other.status).toBe(404);
   });
 

@@ -19,15 +19,25 @@ const mediaPath = (messageSid: string, mediaSid: string) => `/2010-04-01/Account
  */
 async function fakeTwilioMedia(files: Map<string, { body: Buffer; mimeType: string }>): Promise<{ api: FakeVendor; cdn: FakeVendor }> {
   const cdn = await startFakeVendor((req, res, { url }) => {
-    const file = /^\/media\/(ME[0-9a-f]{32})$/.exec(url.pathname) && url.searchParams.get('Signature') === 'fake' ? files.get(url.pathname.slice('/media/'.length)) : undefined;
+    const file =
+      /^\/media\/(ME[0-9a-f]{32})$/.exec(url.pathname) && url.searchParams.get('Signature') === 'fake'
+        ? files.get(url.pathname.slice('/media/'.length))
+        : undefined;
     if (req.method !== 'GET' || !file) return void res.writeHead(404).end();
-    if (req.headers.authorization) return void res.writeHead(400, { 'content-type': 'application/xml' }).end('<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
+    if (req.headers.authorization)
+      return void res
+        .writeHead(400, { 'content-type': 'application/xml' })
+        .end('<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
     sendBytes(res, file.body, { 'content-type': file.mimeType });
   });
   const api = await startFakeVendor((req, res, { url }) => {
-    if (req.headers.authorization !== BASIC_AUTH) return void res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="Twilio API"' }).end('{"code":20003,"message":"Authenticate","status":401}');
+    if (req.headers.authorization !== BASIC_AUTH)
+      return void res
+        .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="Twilio API"' })
+        .end('{"code":20003,"message":"Authenticate","status":401}');
     const m = new RegExp(`^/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/(MM[0-9a-f]{32})/Media/(ME[0-9a-f]{32})$`).exec(url.pathname);
-    if (req.method !== 'GET' || !m || !files.has(m[2]!)) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404,"status":404}');
+    if (req.method !== 'GET' || !m || !files.has(m[2]))
+      return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404,"status":404}');
     res.writeHead(307, { location: `${cdn.url}/media/${m[2]}?Expires=${Math.floor(Date.now() / 1000) + 14_400}&Signature=fake` }).end();
   });
   return { api, cdn };
@@ -61,7 +71,8 @@ describe('Twilio SMS pipeline on the real stack', () => {
   });
 
   function post(params: Record<string, string>, opts: { token?: string; signedUrl?: string; signature?: string | null } = {}): Promise<Response> {
-    const signature = opts.signature === undefined ? twilioSign(opts.token ?? AUTH_TOKEN, opts.signedUrl ?? `${PUBLIC_URL}/webhooks/${INSTANCE}`, params) : opts.signature;
+    const signature =
+      opts.signature === undefined ? twilioSign(opts.token ?? AUTH_TOKEN, opts.signedUrl ?? `${PUBLIC_URL}/webhooks/${INSTANCE}`, params) : opts.signature;
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (signature !== null) headers['x-twilio-signature'] = signature;
     return fetch(`${custody.url}/webhooks/${INSTANCE}`, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
@@ -115,12 +126,18 @@ describe('Twilio SMS pipeline on the real stack', () => {
 
   /** The attachment through the API once the media service has stored it: its bytes and the SHA-256 the API vouches for. */
   async function attachment(recordId: string, attachmentId: string): Promise<{ body: Buffer; sha256: string | null; contentType: string | null }> {
-    const res = await waitFor(`attachment ${attachmentId} of ${recordId}`, async () => {
-      const r = await fetch(`${custody.url}/v1/records/${recordId}/attachments/${attachmentId}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
-      if (r.status === 200) return r;
-      await r.body?.cancel();
-      return undefined;
-    }, 60_000);
+    const res = await waitFor(
+      `attachment ${attachmentId} of ${recordId}`,
+      async () => {
+        const r = await fetch(`${custody.url}/v1/records/${recordId}/attachments/${attachmentId}`, {
+          headers: { authorization: `Bearer ${sc.keys.compliance.token}` },
+        });
+        if (r.status === 200) return r;
+        await r.body?.cancel();
+        return undefined;
+      },
+      60_000,
+    );
     return { body: Buffer.from(await res.arrayBuffer()), sha256: res.headers.get('x-custody-sha256'), contentType: res.headers.get('content-type') };
   }
 
@@ -167,7 +184,17 @@ describe('Twilio SMS pipeline on the real stack', () => {
     const mms = mmsParams(marker, mediaSid, 'image/jpeg');
     expect((await post(mms)).status).toBe(200);
     const outboundSid = sid('SM');
-    const status = { SmsSid: outboundSid, SmsStatus: 'undelivered', MessageStatus: 'undelivered', ErrorCode: '30003', To: '+14158675310', MessageSid: outboundSid, AccountSid: ACCOUNT_SID, From: '+15017122661', ApiVersion: '2010-04-01' };
+    const status = {
+      SmsSid: outboundSid,
+      SmsStatus: 'undelivered',
+      MessageStatus: 'undelivered',
+      ErrorCode: '30003',
+      To: '+14158675310',
+      MessageSid: outboundSid,
+      AccountSid: ACCOUNT_SID,
+      From: '+15017122661',
+      ApiVersion: '2010-04-01',
+    };
     expect((await post(status)).status).toBe(200);
 
     const [photo] = (await find({ text: marker })).hits;
@@ -182,7 +209,7 @@ describe('Twilio SMS pipeline on the real stack', () => {
     expect(got.contentType).toBe('image/jpeg');
     expect(await blobLockMode(sha)).toBe('COMPLIANCE');
     // the connector asked the account's Media resource with basic auth, followed the redirect, and kept the credentials off the CDN
-    const apiCalls = twilio.api.requests.filter((r) => r.url.pathname === mediaPath(mms.MessageSid!, mediaSid));
+    const apiCalls = twilio.api.requests.filter((r) => r.url.pathname === mediaPath(mms.MessageSid, mediaSid));
     expect(apiCalls.length).toBeGreaterThanOrEqual(1);
     for (const r of apiCalls) expect({ method: r.method, authorization: r.headers.authorization }).toEqual({ method: 'GET', authorization: BASIC_AUTH });
     const cdnCalls = twilio.cdn.requests.filter((r) => r.url.pathname === `/media/${mediaSid}`);
@@ -190,7 +217,12 @@ describe('Twilio SMS pipeline on the real stack', () => {
     for (const r of cdnCalls) expect({ method: r.method, authorization: r.headers.authorization }).toEqual({ method: 'GET', authorization: undefined });
 
     const [hit] = (await find({ kind: 'status', text: '30003' })).hits;
-    expect(hit).toMatchObject({ channel: 'sms', direction: 'outbound', sender: '+15017122661', conversationId: `sms:${ACCOUNT_SID}:+15017122661:+14158675310` });
+    expect(hit).toMatchObject({
+      channel: 'sms',
+      direction: 'outbound',
+      sender: '+15017122661',
+      conversationId: `sms:${ACCOUNT_SID}:+15017122661:+14158675310`,
+    });
     const { envelope, verification } = await record(hit.id);
     expect(verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
     expect(envelope).toMatchObject({ source: { externalId: `${outboundSid}:undelivered` }, refs: { statusOf: outboundSid, status: 'undelivered' } });
@@ -201,7 +233,12 @@ describe('Twilio SMS pipeline on the real stack', () => {
     try {
       // "https://api.twilio.com//127.0.0.1:<port>/2010-04-01/Accounts/<sid>/..." has a path that, resolved on the API origin, is another host
       const hostileSid = sid('ME');
-      const hostile = mmsParams(`twilio ${sc.name} mms hostile`, hostileSid, 'image/jpeg', (mm) => `https://api.twilio.com//${elsewhere.url.slice('http://'.length)}${mediaPath(mm, hostileSid)}`);
+      const hostile = mmsParams(
+        `twilio ${sc.name} mms hostile`,
+        hostileSid,
+        'image/jpeg',
+        (mm) => `https://api.twilio.com//${elsewhere.url.slice('http://'.length)}${mediaPath(mm, hostileSid)}`,
+      );
       expect((await post(hostile)).status).toBe(200);
       // same numbers, same conversation, same partition: once this one is served, the media service went past the hostile one
       const fenceSid = sid('ME');
@@ -214,7 +251,9 @@ describe('Twilio SMS pipeline on the real stack', () => {
 
       expect(elsewhere.requests.map((r) => `${r.method} ${r.url.href} authorization: ${r.headers.authorization ?? '(none)'}`)).toEqual([]);
       const [hit] = (await find({ text: `twilio ${sc.name} mms hostile` })).hits;
-      const res = await fetch(`${custody.url}/v1/records/${hit.id}/attachments/${hostileSid}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
+      const res = await fetch(`${custody.url}/v1/records/${hit.id}/attachments/${hostileSid}`, {
+        headers: { authorization: `Bearer ${sc.keys.compliance.token}` },
+      });
       expect(res.status).toBe(404);
     } finally {
       await elsewhere.close();

@@ -18,9 +18,12 @@ const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
  */
 function fakeTwilioRecordings(files: Map<string, Buffer>): Promise<FakeVendor> {
   return startFakeVendor((req, res, { url }) => {
-    if (req.headers.authorization !== BASIC_AUTH) return void res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="Twilio API"' }).end('{"code":20003,"message":"Authenticate","status":401}');
+    if (req.headers.authorization !== BASIC_AUTH)
+      return void res
+        .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="Twilio API"' })
+        .end('{"code":20003,"message":"Authenticate","status":401}');
     const m = new RegExp(`^/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/(RE[0-9a-f]{32})\\.wav$`).exec(url.pathname);
-    const file = req.method === 'GET' && m ? files.get(m[1]!) : undefined;
+    const file = req.method === 'GET' && m ? files.get(m[1]) : undefined;
     if (!file) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":20404,"status":404}');
     sendBytes(res, file, { 'content-type': 'audio/x-wav' });
   });
@@ -104,12 +107,23 @@ describe('Twilio Voice pipeline on the real stack', () => {
     expect(await res.text()).toBe(EMPTY_TWIML);
 
     const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recordingSid}`;
-    const rec = { RecordingSource: 'DialVerb', RecordingSid: recordingSid, RecordingUrl: recordingUrl, RecordingStatus: 'completed', RecordingChannels: '2', CallSid: callSid, AccountSid: ACCOUNT_SID, RecordingDuration: '41' };
+    const rec = {
+      RecordingSource: 'DialVerb',
+      RecordingSid: recordingSid,
+      RecordingUrl: recordingUrl,
+      RecordingStatus: 'completed',
+      RecordingChannels: '2',
+      CallSid: callSid,
+      AccountSid: ACCOUNT_SID,
+      RecordingDuration: '41',
+    };
     expect((await post(rec)).status).toBe(200);
 
     const found = await findConversation(callSid, 2);
     expect(found.total).toBe(2);
-    const records = await Promise.all(found.hits.map(async (hit: { id: string; archive: { key: string; versionId: string } }) => ({ hit, ...(await record(hit.id)) })));
+    const records = await Promise.all(
+      found.hits.map(async (hit: { id: string; archive: { key: string; versionId: string } }) => ({ hit, ...(await record(hit.id)) })),
+    );
     for (const r of records) {
       expect(r.verification).toEqual({ objectSha256: 'match', envelopeIntegrity: 'match' });
       const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: r.hit.archive.key, VersionId: r.hit.archive.versionId }));
@@ -135,12 +149,18 @@ describe('Twilio Voice pipeline on the real stack', () => {
 
     // the recording itself: fetched by the media service, stored once by SHA-256 under the lock, served back verified
     const sha = sha256Hex(wav);
-    const served = await waitFor(`recording ${recordingSid} of ${recording.hit.id}`, async () => {
-      const r = await fetch(`${custody.url}/v1/records/${recording.hit.id}/attachments/${recordingSid}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
-      if (r.status === 200) return r;
-      await r.body?.cancel();
-      return undefined;
-    }, 60_000);
+    const served = await waitFor(
+      `recording ${recordingSid} of ${recording.hit.id}`,
+      async () => {
+        const r = await fetch(`${custody.url}/v1/records/${recording.hit.id}/attachments/${recordingSid}`, {
+          headers: { authorization: `Bearer ${sc.keys.compliance.token}` },
+        });
+        if (r.status === 200) return r;
+        await r.body?.cancel();
+        return undefined;
+      },
+      60_000,
+    );
     const body = Buffer.from(await served.arrayBuffer());
     expect(served.headers.get('x-custody-sha256')).toBe(sha);
     expect(served.headers.get('content-type')).toBe('audio/wav');
@@ -151,7 +171,12 @@ describe('Twilio Voice pipeline on the real stack', () => {
     // the connector asked for the original WAV under the account, with basic auth
     const calls = twilio.requests.filter((r) => r.url.pathname.includes(recordingSid));
     expect(calls.length).toBeGreaterThanOrEqual(1);
-    for (const r of calls) expect({ method: r.method, path: r.url.pathname, authorization: r.headers.authorization }).toEqual({ method: 'GET', path: `/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recordingSid}.wav`, authorization: BASIC_AUTH });
+    for (const r of calls)
+      expect({ method: r.method, path: r.url.pathname, authorization: r.headers.authorization }).toEqual({
+        method: 'GET',
+        path: `/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recordingSid}.wav`,
+        authorization: BASIC_AUTH,
+      });
   });
 
   test('bad authentication is refused with 401 and nothing is archived', async () => {

@@ -41,11 +41,13 @@ function fakeWecomApi(creds: { corpId: string; corpSecret: string; accessToken: 
     const q = url.searchParams;
     if (req.method !== 'GET') return void res.writeHead(405).end();
     if (url.pathname === '/cgi-bin/gettoken') {
-      if (q.get('corpid') !== creds.corpId || q.get('corpsecret') !== creds.corpSecret) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"errcode":40001,"errmsg":"invalid credential"}');
+      if (q.get('corpid') !== creds.corpId || q.get('corpsecret') !== creds.corpSecret)
+        return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"errcode":40001,"errmsg":"invalid credential"}');
       return json(res, { errcode: 0, errmsg: 'ok', access_token: creds.accessToken, expires_in: 7200 });
     }
     if (url.pathname === '/cgi-bin/media/get') {
-      if (q.get('access_token') !== creds.accessToken) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"errcode":40014,"errmsg":"invalid access_token"}');
+      if (q.get('access_token') !== creds.accessToken)
+        return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"errcode":40014,"errmsg":"invalid access_token"}');
       const file = files.get(q.get('media_id') ?? '');
       if (!file) return json(res, { errcode: 40007, errmsg: 'invalid media_id' });
       return sendBytes(res, file, { 'content-type': 'image/jpeg', 'content-disposition': `attachment; filename="${q.get('media_id')}.jpg"` });
@@ -69,7 +71,9 @@ describe('WeCom callbacks on the real stack', () => {
     wecomApi = await fakeWecomApi(api, new Map([[mediaId, image]]));
     // its own media consumer group: the default one is shared by every Custody running against this Kafka
     // the fake WeCom API is the operator's override, never part of the tenant's connector config
-    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ wecom: wecomApi.url }) }, [{ id: 'acme-wecom', connector: 'wecom', tenant: 'acme', config: { ...keys, corpSecret: api.corpSecret } }]);
+    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ wecom: wecomApi.url }) }, [
+      { id: 'acme-wecom', connector: 'wecom', tenant: 'acme', config: { ...keys, corpSecret: api.corpSecret } },
+    ]);
     custody = await startCustody(sc.config, testLogger());
     s3 = custody.adapters.store as S3ArchiveStore;
   });
@@ -90,7 +94,8 @@ describe('WeCom callbacks on the real stack', () => {
 
   test('answers the URL verification with the decrypted echostr, only when msg_signature matches', async () => {
     const echostr = encrypt('6193580427751082381', keys.encodingAesKey, keys.corpId);
-    const query = (token: string) => new URLSearchParams({ msg_signature: wecomSignature(token, '1763800000', '917263', echostr), timestamp: '1763800000', nonce: '917263', echostr });
+    const query = (token: string) =>
+      new URLSearchParams({ msg_signature: wecomSignature(token, '1763800000', '917263', echostr), timestamp: '1763800000', nonce: '917263', echostr });
     const ok = await fetch(`${custody.url}/webhooks/acme-wecom?${query(keys.token)}`);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('6193580427751082381');
@@ -136,7 +141,10 @@ describe('WeCom callbacks on the real stack', () => {
   test('a bad msg_signature is refused with 401; an XXE payload with 400; neither is archived', async () => {
     const marker = `wecom ${sc.name} forged`;
     const cb = encryptCallback(textMessage(marker).xml, keys);
-    const forged = await post({ body: cb.body, query: cb.query.replace(/msg_signature=[0-9a-f]+/, `msg_signature=${wecomSignature('notTheToken', '1', '2', 'x')}`) });
+    const forged = await post({
+      body: cb.body,
+      query: cb.query.replace(/msg_signature=[0-9a-f]+/, `msg_signature=${wecomSignature('notTheToken', '1', '2', 'x')}`),
+    });
     expect(forged.status).toBe(401);
     expect((await forged.json()).error.code).toBe('signature_invalid');
 
@@ -156,7 +164,7 @@ describe('WeCom callbacks on the real stack', () => {
     expect((await apiSearch(custody.url, sc.keys.compliance.token, { text: marker })).body.total).toBe(0);
   });
 
-  test('an image message\'s MediaId is fetched with gettoken + media/get, stored by SHA-256 under COMPLIANCE lock, and served back verified', async () => {
+  test("an image message's MediaId is fetched with gettoken + media/get, stored by SHA-256 under COMPLIANCE lock, and served back verified", async () => {
     const sha = sha256Hex(image);
     const from = `WangWu${sc.name}`;
     const msg = imageMessage(from, mediaId);
@@ -171,10 +179,16 @@ describe('WeCom callbacks on the real stack', () => {
     expect(found.total).toBe(1);
     const id = found.hits[0].id as string;
 
-    const download = await waitFor(`attachment ${mediaId} of ${id}`, async () => {
-      const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(mediaId)}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
-      return r.status === 200 ? r : undefined;
-    }, 60_000);
+    const download = await waitFor(
+      `attachment ${mediaId} of ${id}`,
+      async () => {
+        const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(mediaId)}`, {
+          headers: { authorization: `Bearer ${sc.keys.compliance.token}` },
+        });
+        return r.status === 200 ? r : undefined;
+      },
+      60_000,
+    );
     const body = Buffer.from(await download.arrayBuffer());
     expect(download.headers.get('x-custody-sha256')).toBe(sha);
     expect(sha256Hex(body)).toBe(sha);
@@ -193,7 +207,9 @@ describe('WeCom callbacks on the real stack', () => {
     // the record still only references the media id; another tenant cannot read the content
     const rec = await (await fetch(`${custody.url}/v1/records/${id}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } })).json();
     expect(rec.envelope.attachments).toEqual([{ id: mediaId, kind: 'image', sourceRef: `wecom-media:${mediaId}` }]);
-    const other = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(mediaId)}`, { headers: { authorization: `Bearer ${sc.keys.other.token}` } });
+    const other = await fetch(`${custody.url}/v1/records/${id}/attachments/${encodeURIComponent(mediaId)}`, {
+      headers: { authorization: `Bearer ${sc.keys.other.token}` },
+    });
     expect(other.status).toBe(404);
   });
 });

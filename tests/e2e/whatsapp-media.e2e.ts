@@ -20,7 +20,10 @@ function fakeGraph(files: Map<string, Buffer>, token: string): Promise<{ server:
       const id = meta?.[1] ?? dl?.[1];
       const file = id ? files.get(id) : undefined;
       if (!file) return void res.writeHead(404).end('{"error":{"message":"media not found"}}');
-      if (meta) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: `${base}/download/${id}`, mime_type: 'application/pdf', file_size: file.length, id }));
+      if (meta)
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ url: `${base}/download/${id}`, mime_type: 'application/pdf', file_size: file.length, id }));
       res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(file.length) });
       // in chunks, as a real download arrives
       for (let i = 0; i < file.length; i += 64 * 1024) res.write(file.subarray(i, i + 64 * 1024));
@@ -33,14 +36,24 @@ function fakeGraph(files: Map<string, Buffer>, token: string): Promise<{ server:
 describe('WhatsApp attachments on the real stack', () => {
   const token = `graph-token-${randomBytes(6).toString('hex')}`;
   const content = randomBytes(3 * 1024 * 1024 + 123);
-  const files = new Map([['media-one', content], ['media-two', content]]);
+  const files = new Map([
+    ['media-one', content],
+    ['media-two', content],
+  ]);
   let graph: { server: Server; url: string };
   let sc: StackConfig;
   let custody: RunningCustody;
 
   beforeAll(async () => {
     graph = await fakeGraph(files, token);
-    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ 'whatsapp-cloud': graph.url }) }, [{ id: 'acme-wa-media', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: 'media-app-secret', verifyToken: 'media-verify', accessToken: token } }]);
+    sc = stackConfig({ CUSTODY_VENDOR_BASE_URLS: JSON.stringify({ 'whatsapp-cloud': graph.url }) }, [
+      {
+        id: 'acme-wa-media',
+        connector: 'whatsapp-cloud',
+        tenant: 'acme',
+        config: { appSecret: 'media-app-secret', verifyToken: 'media-verify', accessToken: token },
+      },
+    ]);
     custody = await startCustody(sc.config, testLogger());
   });
   afterAll(async () => {
@@ -49,7 +62,11 @@ describe('WhatsApp attachments on the real stack', () => {
   });
 
   async function post(body: string) {
-    const res = await fetch(`${custody.url}/webhooks/acme-wa-media`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody('media-app-secret', body) }, body });
+    const res = await fetch(`${custody.url}/webhooks/acme-wa-media`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody('media-app-secret', body) },
+      body,
+    });
     expect(res.status).toBe(200);
     return (await res.json()).ids[0] as string;
   }
@@ -60,10 +77,16 @@ describe('WhatsApp attachments on the real stack', () => {
     const id2 = await post(documentWebhook('media-two', `wamid.${sc.name}.2`, `term sheet copy ${sc.name}`));
 
     for (const id of [id1, id2]) {
-      const res = await waitFor(`attachment of ${id}`, async () => {
-        const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${id === id1 ? 'media-one' : 'media-two'}`, { headers: { authorization: `Bearer ${sc.keys.compliance.token}` } });
-        return r.status === 200 ? r : undefined;
-      }, 60_000);
+      const res = await waitFor(
+        `attachment of ${id}`,
+        async () => {
+          const r = await fetch(`${custody.url}/v1/records/${id}/attachments/${id === id1 ? 'media-one' : 'media-two'}`, {
+            headers: { authorization: `Bearer ${sc.keys.compliance.token}` },
+          });
+          return r.status === 200 ? r : undefined;
+        },
+        60_000,
+      );
       const body = Buffer.from(await res.arrayBuffer());
       expect(res.headers.get('x-custody-sha256')).toBe(sha);
       expect(createHash('sha256').update(body).digest('hex')).toBe(sha);

@@ -104,7 +104,9 @@ describe('WhatsApp pipeline on the real stack', () => {
     const fence = `fence ${sc.name} charlie`;
     expect((await postWebhook(custody.url, 'acme-wa', textWebhook(fence, {}).body, sc.appSecret)).status).toBe(200);
     await findByText(fence);
-    await waitFor('archiver lag 0', async () => ((await custody.adapters.bus.lag(sc.config.CUSTODY_ARCHIVER_GROUP, [custody.topics.customerData])) === 0 ? true : undefined));
+    await waitFor('archiver lag 0', async () =>
+      (await custody.adapters.bus.lag(sc.config.CUSTODY_ARCHIVER_GROUP, [custody.topics.customerData])) === 0 ? true : undefined,
+    );
 
     const versions = await s3.client.send(new ListObjectVersionsCommand({ Bucket: s3.bucket, Prefix: first.hits[0].archive.key }));
     expect(versions.Versions?.length).toBe(1);
@@ -130,7 +132,24 @@ describe('WhatsApp pipeline on the real stack', () => {
     expect(r3.status).toBe(400);
     expect((await r3.json()).error.code).toBe('malformed_json');
 
-    const schemaBad = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '1' }, messages: [{ from: '16505551234', id: 'wamid.x', timestamp: 'yesterday', type: 'text', text: { body: 'x' } }] } }] }] });
+    const schemaBad = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: '1' },
+                messages: [{ from: '16505551234', id: 'wamid.x', timestamp: 'yesterday', type: 'text', text: { body: 'x' } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
     const r4 = await postWebhook(custody.url, 'acme-wa', schemaBad, sc.appSecret);
     expect(r4.status).toBe(400);
     expect((await r4.json()).error.message).toContain('messages.0.timestamp');
@@ -140,13 +159,13 @@ describe('WhatsApp pipeline on the real stack', () => {
 
     const quarantined = await readTopic(custody.topics.quarantine, 3);
     expect(quarantined.map((q) => q.headers.code)).toEqual(['signature_invalid', 'malformed_json', 'schema_violation']);
-    expect(quarantined[0]!.value).toBe(badSig.body);
-    expect(quarantined[1]!.value).toBe(malformed);
-    expect(quarantined[1]!.headers).toMatchObject({ stage: 'normalize', connector: 'whatsapp-cloud', tenant: 'acme', instance: 'acme-wa' });
-    expect(quarantined[0]!.headers.stage).toBe('verify');
+    expect(quarantined[0].value).toBe(badSig.body);
+    expect(quarantined[1].value).toBe(malformed);
+    expect(quarantined[1].headers).toMatchObject({ stage: 'normalize', connector: 'whatsapp-cloud', tenant: 'acme', instance: 'acme-wa' });
+    expect(quarantined[0].headers.stage).toBe('verify');
   });
 
-  test('the API refuses missing keys and never shows one tenant another tenant\'s records', async () => {
+  test("the API refuses missing keys and never shows one tenant another tenant's records", async () => {
     const marker = `isolation ${sc.name} echo`;
     expect((await postWebhook(custody.url, 'acme-wa', textWebhook(marker).body, sc.appSecret)).status).toBe(200);
     const found = await findByText(marker);
@@ -162,7 +181,7 @@ describe('WhatsApp pipeline on the real stack', () => {
     expect(adminSearch.status).toBe(403);
 
     const audit = await readTopic(custody.topics.audit, 1, (m) => m.headers.tenant === 'globex');
-    expect(JSON.parse(audit[0]!.value)).toMatchObject({ tenant: 'globex', action: 'records.search', outcome: 'ok' });
+    expect(JSON.parse(audit[0].value)).toMatchObject({ tenant: 'globex', action: 'records.search', outcome: 'ok' });
   });
 
   async function readTopic(topic: string, count: number, filter: (m: { headers: Record<string, string> }) => boolean = () => true) {

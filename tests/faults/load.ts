@@ -66,7 +66,8 @@ export class WebhookLoad {
         if (status !== undefined && status !== 503) throw err;
         if (status === undefined) this.connectionErrors++;
       }
-      if (Date.now() > deadline) throw new Error(`a ${this.opts.label} webhook was not acknowledged within ${this.opts.giveUpMs} ms (last status ${status ?? 'connection error'})`);
+      if (Date.now() > deadline)
+        throw new Error(`a ${this.opts.label} webhook was not acknowledged within ${this.opts.giveUpMs} ms (last status ${status ?? 'connection error'})`);
       await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2)));
     }
   }

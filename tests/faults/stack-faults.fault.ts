@@ -38,11 +38,11 @@ describe('the stack under server faults', () => {
     const port = await freePort();
     custody = new CustodyProcess(`http://127.0.0.1:${port}`, {
       CUSTODY_MODE: 'stack',
-      KAFKA_BROKERS: e.KAFKA_BROKERS!,
-      S3_ENDPOINT: e.S3_ENDPOINT!,
-      S3_ACCESS_KEY_ID: e.S3_ACCESS_KEY_ID!,
-      S3_SECRET_ACCESS_KEY: e.S3_SECRET_ACCESS_KEY!,
-      OPENSEARCH_URL: e.OPENSEARCH_URL!,
+      KAFKA_BROKERS: e.KAFKA_BROKERS,
+      S3_ENDPOINT: e.S3_ENDPOINT,
+      S3_ACCESS_KEY_ID: e.S3_ACCESS_KEY_ID,
+      S3_SECRET_ACCESS_KEY: e.S3_SECRET_ACCESS_KEY,
+      OPENSEARCH_URL: e.OPENSEARCH_URL,
       CUSTODY_HTTP_PORT: String(port),
       CUSTODY_DATA_DIR: dataDir,
       CUSTODY_TOPIC_SUFFIX: name,
@@ -53,13 +53,21 @@ describe('the stack under server faults', () => {
       OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
       CUSTODY_DEFAULT_RETENTION_DAYS: '1',
       CUSTODY_MIN_LOCK_SECONDS: '60',
-      CUSTODY_CONNECTORS: JSON.stringify([{ id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken: 'verify-faults-123' } }]),
+      CUSTODY_CONNECTORS: JSON.stringify([
+        { id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken: 'verify-faults-123' } },
+      ]),
       CUSTODY_API_KEYS: JSON.stringify([compliance.record]),
       // info: the suite reads startup_waiting, bus_unavailable and bus_recovered from the log
       LOG_LEVEL: 'info',
     });
-    store = new S3ArchiveStore({ bucket: `custody-${name}`, endpoint: e.S3_ENDPOINT, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY, forcePathStyle: true });
-    index = new OpenSearchIndex({ url: e.OPENSEARCH_URL!, prefix: `custody-${name}` });
+    store = new S3ArchiveStore({
+      bucket: `custody-${name}`,
+      endpoint: e.S3_ENDPOINT,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: true,
+    });
+    index = new OpenSearchIndex({ url: e.OPENSEARCH_URL, prefix: `custody-${name}` });
     await custody.start();
   }, 900_000);
 
@@ -71,7 +79,10 @@ describe('the stack under server faults', () => {
     rmSync(dataDir, { recursive: true, force: true });
   }, 300_000);
 
-  async function readyz(): Promise<{ status: number; body: { status?: string; dependencies?: Record<string, string>; error?: { message: string }; waitingFor?: string[] } }> {
+  async function readyz(): Promise<{
+    status: number;
+    body: { status?: string; dependencies?: Record<string, string>; error?: { message: string }; waitingFor?: string[] };
+  }> {
     const res = await fetch(`${custody.url}/readyz`);
     return { status: res.status, body: (await res.json()) as never };
   }
@@ -79,17 +90,25 @@ describe('the stack under server faults', () => {
   async function readyzIs(status: number, what = `/readyz ${status}`) {
     let last: unknown;
     try {
-      return await waitFor(what, async () => {
-        const r = await readyz();
-        last = r;
-        return r.status === status ? r : undefined;
-      }, 180_000, 250);
+      return await waitFor(
+        what,
+        async () => {
+          const r = await readyz();
+          last = r;
+          return r.status === status ? r : undefined;
+        },
+        180_000,
+        250,
+      );
     } catch (err) {
       throw new Error(`${(err as Error).message}; last answer ${JSON.stringify(last)}\n${warnings()}`);
     }
   }
   function warnings(): string {
-    const lines = custody.output().split('\n').filter((l) => /"level":(4|5|6)0/.test(l));
+    const lines = custody
+      .output()
+      .split('\n')
+      .filter((l) => /"level":(4|5|6)0/.test(l));
     return `custody warnings and errors (last 30 of ${lines.length}):\n${lines.slice(-30).join('\n')}`;
   }
 
@@ -98,7 +117,11 @@ describe('the stack under server faults', () => {
     return fetch(`${custody.url}/webhooks/acme-wa`, { method: 'POST', headers, body });
   }
   function search(): Promise<Response> {
-    return fetch(`${custody.url}/v1/search`, { method: 'POST', headers: { authorization: `Bearer ${compliance.token}`, 'content-type': 'application/json' }, body: '{"text":"fault"}' });
+    return fetch(`${custody.url}/v1/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${compliance.token}`, 'content-type': 'application/json' },
+      body: '{"text":"fault"}',
+    });
   }
   async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
     const started = Date.now();
@@ -129,7 +152,7 @@ describe('the stack under server faults', () => {
       `all ${ids.length} acknowledged records in the index`,
       async () => {
         await index.refresh();
-        const res = await index.client.search({ index: index.index, body: { query: { term: { tenant: 'acme' } }, size: 10_000, _source: ['id'] } as never });
+        const res = await index.client.search({ index: index.index, body: { query: { term: { tenant: 'acme' } }, size: 10_000, _source: ['id'] } });
         const counts = new Map<string, number>();
         for (const h of res.body.hits.hits as Array<{ _source: { id: string } }>) counts.set(h._source.id, (counts.get(h._source.id) ?? 0) + 1);
         return ids.every((id) => counts.has(id)) ? counts : undefined;
@@ -158,7 +181,12 @@ describe('the stack under server faults', () => {
     const before = load.acked.size;
     await stack.kill(server);
     // hold the outage until the pipeline has met it: webhooks refused (Kafka) or more accepted while the archiver cannot write
-    await waitFor(`the ${server} outage to be felt`, async () => (load.unavailable > 0 || load.acked.size >= before + 40 || load.acked.size === 240 ? true : undefined), 60_000, 50);
+    await waitFor(
+      `the ${server} outage to be felt`,
+      async () => (load.unavailable > 0 || load.acked.size >= before + 40 || load.acked.size === 240 ? true : undefined),
+      60_000,
+      50,
+    );
     await stack.restart(server);
   }
 
@@ -186,11 +214,16 @@ describe('the stack under server faults', () => {
       await stack.restart('kafka');
     }
     // the failed connect was not kept: the same process publishes again once Kafka is back
-    const res = await waitFor('a webhook accepted after Kafka is back', async () => {
-      const r = await post(textWebhook('fault first publish after the outage').body);
-      const body = (await r.json()) as { ids?: string[] };
-      return r.status === 200 ? body : undefined;
-    }, 180_000, 500);
+    const res = await waitFor(
+      'a webhook accepted after Kafka is back',
+      async () => {
+        const r = await post(textWebhook('fault first publish after the outage').body);
+        const body = (await r.json()) as { ids?: string[] };
+        return r.status === 200 ? body : undefined;
+      },
+      180_000,
+      500,
+    );
     for (const id of res.ids!) acked.set(id, 1);
     expect((await search()).status).toBe(200);
     await readyzIs(200);

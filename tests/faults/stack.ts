@@ -66,7 +66,7 @@ export class DedicatedStack {
         .split('\n')
         .map((l) => /^([A-Z0-9_]+)=(.*)$/.exec(l.trim()))
         .filter((m): m is RegExpExecArray => m !== null)
-        .map((m) => [m[1]!, m[2]!]),
+        .map((m) => [m[1], m[2]]),
     );
     for (const k of ['KAFKA_BROKERS', 'S3_ENDPOINT', 'OPENSEARCH_URL']) {
       if (!this.endpoints[k]) throw new Error(`up.sh did not print ${k}:\n${out.stdout}`);
@@ -91,7 +91,8 @@ export class DedicatedStack {
   }
 
   async stop(): Promise<void> {
-    if (this.infraEnv.CUSTODY_RUN) await run('bash', [join(INFRA, 'down.sh')], { env: { ...process.env, ...this.infraEnv }, timeout: 120_000 }).catch(() => undefined);
+    if (this.infraEnv.CUSTODY_RUN)
+      await run('bash', [join(INFRA, 'down.sh')], { env: { ...process.env, ...this.infraEnv }, timeout: 120_000 }).catch(() => undefined);
     rmSync(this.runDir, { recursive: true, force: true });
     rmSync(this.osHome, { recursive: true, force: true });
   }
@@ -103,7 +104,10 @@ export class CustodyProcess {
   private out = '';
   private exited?: Promise<void>;
 
-  constructor(readonly url: string, private readonly env: Record<string, string>) {}
+  constructor(
+    readonly url: string,
+    private readonly env: Record<string, string>,
+  ) {}
 
   /** Everything the process printed, every start appended (JSON log lines and the banner). */
   output(): string {
@@ -121,10 +125,15 @@ export class CustodyProcess {
 
   async start(timeoutMs = 120_000): Promise<void> {
     const from = this.out.length;
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/custody.js'), 'start'], { cwd: REPO_ROOT, env: { ...process.env, ...this.env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/custody.js'), 'start'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...this.env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
-    child.stdout!.on('data', (d) => (this.out += d));
-    child.stderr!.on('data', (d) => (this.out += d));
+    child.stdout.on('data', (d) => (this.out += d));
+    child.stderr.on('data', (d) => (this.out += d));
     this.exited = new Promise((r) => child.once('exit', () => r()));
     const deadline = Date.now() + timeoutMs;
     while (!this.out.slice(from).includes('Custody is listening on')) {

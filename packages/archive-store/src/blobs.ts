@@ -62,7 +62,13 @@ export async function storeBlob(store: ArchiveStore, req: BlobRequest): Promise<
     const existing = await store.head(storageKey);
     const put = existing
       ? { versionId: existing.versionId, created: false }
-      : await store.put({ key: storageKey, body: { path, size, sha256 }, contentType: req.contentType ?? 'application/octet-stream', retainUntil: req.retainUntil, legalHold: req.legalHold });
+      : await store.put({
+          key: storageKey,
+          body: { path, size, sha256 },
+          contentType: req.contentType ?? 'application/octet-stream',
+          retainUntil: req.retainUntil,
+          legalHold: req.legalHold,
+        });
     if (!put.created) {
       const info = existing ?? (await store.head(storageKey, put.versionId));
       if (info) await raiseLock(store, info, req);

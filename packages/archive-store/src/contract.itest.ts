@@ -20,7 +20,8 @@ archiveStoreContract('S3 Object Lock', async () => {
     store,
     cleanup: async () => store.client.destroy(),
     // port 1 refuses connections on 127.0.0.1
-    unreachable: () => new S3ArchiveStore({ bucket: store.bucket, endpoint: 'http://127.0.0.1:1', accessKeyId: 'x', secretAccessKey: 'y', forcePathStyle: true }),
+    unreachable: () =>
+      new S3ArchiveStore({ bucket: store.bucket, endpoint: 'http://127.0.0.1:1', accessKeyId: 'x', secretAccessKey: 'y', forcePathStyle: true }),
   };
 });
 

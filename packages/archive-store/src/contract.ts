@@ -36,7 +36,11 @@ export function archiveStoreContract(name: string, make: () => Promise<ArchiveHa
       legalHold: false,
       ...over,
     });
-    const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (err: { code?: string }) => err.code ?? String(err));
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (err: { code?: string }) => err.code ?? String(err),
+      );
 
     async function listAll(prefix: string): Promise<ObjectVersionRef[]> {
       const out: ObjectVersionRef[] = [];
@@ -46,7 +50,12 @@ export function archiveStoreContract(name: string, make: () => Promise<ArchiveHa
 
     test('probe resolves while the store works and rejects with a retriable error when it cannot be reached', async () => {
       await expect(store.probe()).resolves.toBeUndefined();
-      const err = await unreachable().probe().then(() => undefined, (e: unknown) => e);
+      const err = await unreachable()
+        .probe()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(Error);
       expect(isRetriable(err)).toBe(true);
     });

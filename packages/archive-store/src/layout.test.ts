@@ -1,4 +1,18 @@
-import { auditDayPrefix, auditKey, blobKey, certificateKey, certificatePrefix, keyOf, manifestKey, manifestPrefix, parseKey, rawKey, recordKey, tenantPrefix, type ArchiveObject } from './layout';
+import {
+  auditDayPrefix,
+  auditKey,
+  blobKey,
+  certificateKey,
+  certificatePrefix,
+  keyOf,
+  manifestKey,
+  manifestPrefix,
+  parseKey,
+  rawKey,
+  recordKey,
+  tenantPrefix,
+  type ArchiveObject,
+} from './layout';
 
 const id = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const sha = 'f'.repeat(63) + '0';

@@ -84,15 +84,18 @@ export function keyOf(o: ArchiveObject): string {
 
 const SEGMENT = '([^/]+)';
 const PATTERNS: Array<[RegExp, (m: string[]) => ArchiveObject]> = [
-  [new RegExp(`^tenants/${SEGMENT}/records/[^/]{2}/${SEGMENT}\\.json$`), ([, tenant, id]) => ({ kind: 'record', tenant: tenant!, id: id! })],
+  [new RegExp(`^tenants/${SEGMENT}/records/[^/]{2}/${SEGMENT}\\.json$`), ([, tenant, id]) => ({ kind: 'record', tenant: tenant, id: id })],
   [
     new RegExp(`^tenants/${SEGMENT}/records/[^/]{2}/${SEGMENT}\\.attachments/${SEGMENT}\\.json$`),
-    ([, tenant, recordId, attachment]) => ({ kind: 'manifest', tenant: tenant!, recordId: recordId!, attachmentId: decodeURIComponent(attachment!) }),
+    ([, tenant, recordId, attachment]) => ({ kind: 'manifest', tenant: tenant, recordId: recordId, attachmentId: decodeURIComponent(attachment) }),
   ],
-  [new RegExp(`^tenants/${SEGMENT}/blobs/[^/]{2}/${SEGMENT}$`), ([, tenant, sha256]) => ({ kind: 'blob', tenant: tenant!, sha256: sha256! })],
-  [new RegExp(`^tenants/${SEGMENT}/raw/[^/]{2}/${SEGMENT}$`), ([, tenant, sha256]) => ({ kind: 'raw', tenant: tenant!, sha256: sha256! })],
-  [new RegExp(`^tenants/${SEGMENT}/audit/(\\d{4}-\\d{2}-\\d{2})/${SEGMENT}\\.json$`), ([, tenant, day, id]) => ({ kind: 'audit', tenant: tenant!, day: day!, id: id! })],
-  [new RegExp(`^tenants/${SEGMENT}/disposition/${SEGMENT}\\.json$`), ([, tenant, runId]) => ({ kind: 'certificate', tenant: tenant!, runId: runId! })],
+  [new RegExp(`^tenants/${SEGMENT}/blobs/[^/]{2}/${SEGMENT}$`), ([, tenant, sha256]) => ({ kind: 'blob', tenant: tenant, sha256: sha256 })],
+  [new RegExp(`^tenants/${SEGMENT}/raw/[^/]{2}/${SEGMENT}$`), ([, tenant, sha256]) => ({ kind: 'raw', tenant: tenant, sha256: sha256 })],
+  [
+    new RegExp(`^tenants/${SEGMENT}/audit/(\\d{4}-\\d{2}-\\d{2})/${SEGMENT}\\.json$`),
+    ([, tenant, day, id]) => ({ kind: 'audit', tenant: tenant, day: day, id: id }),
+  ],
+  [new RegExp(`^tenants/${SEGMENT}/disposition/${SEGMENT}\\.json$`), ([, tenant, runId]) => ({ kind: 'certificate', tenant: tenant, runId: runId })],
 ];
 
 /**

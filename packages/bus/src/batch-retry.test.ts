@@ -75,27 +75,46 @@ describe('BatchRetries', () => {
   test('a handler bug retried by the bus is logged as an error, not a warning', async () => {
     const { retries, ctx, log, events } = setup();
     let calls = 0;
-    await retries.run('g', async () => {
-      if (calls++ === 0) throw new TypeError('bug');
-    }, records, ctx, log);
+    await retries.run(
+      'g',
+      async () => {
+        if (calls++ === 0) throw new TypeError('bug');
+      },
+      records,
+      ctx,
+      log,
+    );
     expect(events('batch_retry')).toEqual([expect.objectContaining({ level: 50, err: 'bug' })]);
   });
 
   test('gives the batch up (false) when the subscription stops or the consumer no longer owns it', async () => {
     const { retries, ctx, stopping, log } = setup();
     retries.watch('g');
-    const stopped = retries.run('g', async () => {
-      stopping.abort();
-      throw new Error('down');
-    }, records, ctx, log);
+    const stopped = retries.run(
+      'g',
+      async () => {
+        stopping.abort();
+        throw new Error('down');
+      },
+      records,
+      ctx,
+      log,
+    );
     await expect(stopped).resolves.toBe(false);
 
     const other = setup();
     let calls = 0;
-    const lost = other.retries.run('g', async () => {
-      calls++;
-      throw new Error('down');
-    }, records, other.ctx, other.log, () => false);
+    const lost = other.retries.run(
+      'g',
+      async () => {
+        calls++;
+        throw new Error('down');
+      },
+      records,
+      other.ctx,
+      other.log,
+      () => false,
+    );
     await expect(lost).resolves.toBe(false);
     expect(calls).toBe(1);
     expect(retries.stalled()).toEqual([{ group: 'g', batches: 0 }]);

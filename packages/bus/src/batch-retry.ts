@@ -63,8 +63,15 @@ export class BatchRetries {
    * Runs `onBatch` until it resolves (true), or until the subscription stops or `stillOwned` says
    * the batch went to another consumer (false: leave it uncommitted for whoever reads it next).
    */
-  async run(group: string, onBatch: BatchHandler, records: BusRecord[], ctx: BatchContext, log: Logger, stillOwned: () => boolean = () => true): Promise<boolean> {
-    const first = records[0]!;
+  async run(
+    group: string,
+    onBatch: BatchHandler,
+    records: BusRecord[],
+    ctx: BatchContext,
+    log: Logger,
+    stillOwned: () => boolean = () => true,
+  ): Promise<boolean> {
+    const first = records[0];
     const where = { topic: first.topic, partition: first.partition, first_offset: first.offset };
     const batchKey = `${first.topic}/${first.partition}`;
     const released = new BatchReleased();
@@ -95,7 +102,11 @@ export class BatchRetries {
           }
         },
       );
-      if (retrying?.stalled) log.warn({ event: 'batch_recovered', ...where, attempts: retrying.attempts + 1, retrying_ms: this.now() - retrying.since }, 'a stalled batch went through');
+      if (retrying?.stalled)
+        log.warn(
+          { event: 'batch_recovered', ...where, attempts: retrying.attempts + 1, retrying_ms: this.now() - retrying.since },
+          'a stalled batch went through',
+        );
       return true;
     } catch (err) {
       if (err === released || ctx.signal.aborted) return false;

@@ -29,7 +29,11 @@ describe('classify', () => {
   });
 
   test('a non-retriable Custody error is the data: dead-lettered with its code', () => {
-    expect(classify('raw', new RejectedInputError('schema_violation', 'no tenant'))).toMatchObject({ status: 'dlq', step: 'raw', reason: 'schema_violation: no tenant' });
+    expect(classify('raw', new RejectedInputError('schema_violation', 'no tenant'))).toMatchObject({
+      status: 'dlq',
+      step: 'raw',
+      reason: 'schema_violation: no tenant',
+    });
     expect(classify('archive', new IntegrityError('sha256 mismatch'))).toMatchObject({ status: 'dlq', reason: 'integrity_violation: sha256 mismatch' });
   });
 
@@ -67,8 +71,8 @@ describe('actOnResults', () => {
     const n = await actOnResults(s, records, [deadLetter('decode', 'not valid JSON'), ok(null), deadLetter('index', 'x'.repeat(3000))]);
     expect(n).toBe(2);
     expect(published).toHaveLength(1);
-    expect(published[0]!.topic).toBe('custody.dlq.v1');
-    const [first, second] = published[0]!.messages;
+    expect(published[0].topic).toBe('custody.dlq.v1');
+    const [first, second] = published[0].messages;
     expect(first).toEqual({
       key: 'acme:c1',
       value: Buffer.from('record 10'),
@@ -83,7 +87,7 @@ describe('actOnResults', () => {
         dlq_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       },
     });
-    expect(second!.headers!.dlq_reason).toHaveLength(2000);
+    expect(second.headers!.dlq_reason).toHaveLength(2000);
     expect(metrics.deadLettered.mock.calls).toEqual([
       ['decode', { tenant: 'acme', channel: 'whatsapp' }],
       ['index', { tenant: 'acme' }],
@@ -99,12 +103,21 @@ describe('actOnResults', () => {
     const { s, logged } = sink();
     await actOnResults(s, [record('5')], [classify('archive', new TypeError('oops'))]);
     const [event] = logged.filter((l) => l.event === 'record_dead_lettered');
-    expect(event).toMatchObject({ level: 50, step: 'archive', reason: 'TypeError: oops', err: { type: 'TypeError', message: 'oops', stack: expect.stringContaining('TypeError: oops') } });
+    expect(event).toMatchObject({
+      level: 50,
+      step: 'archive',
+      reason: 'TypeError: oops',
+      err: { type: 'TypeError', message: 'oops', stack: expect.stringContaining('TypeError: oops') },
+    });
   });
 
   test('any retry throws a retriable error naming the step, and nothing is dead-lettered', async () => {
     const { s, published, metrics } = sink();
-    const err = await actOnResults(s, [record('1'), record('2')], [deadLetter('decode', 'bad'), retry('archive', new DependencyUnavailableError('s3', 'down'))]).catch((e: unknown) => e);
+    const err = await actOnResults(
+      s,
+      [record('1'), record('2')],
+      [deadLetter('decode', 'bad'), retry('archive', new DependencyUnavailableError('s3', 'down'))],
+    ).catch((e: unknown) => e);
     expect(isRetriable(err)).toBe(true);
     expect((err as Error).message).toBe('step archive: s3: down');
     expect(published).toEqual([]);
@@ -118,10 +131,16 @@ describe('actOnResults', () => {
   });
 
   test('a consumer whose records hop through a retry topic names where each was first read, and extra headers are kept', async () => {
-    const { s, published } = sink({ origin: (r) => ({ topic: r.headers.first_topic!, partition: r.headers.first_partition!, offset: r.headers.first_offset! }) });
+    const { s, published } = sink({ origin: (r) => ({ topic: r.headers.first_topic, partition: r.headers.first_partition, offset: r.headers.first_offset }) });
     const hopped = { ...record('3', { first_topic: 'cd', first_partition: '0', first_offset: '77' }), topic: 'retry' };
     await actOnResults(s, [hopped], [deadLetter('media', 'gone', { headers: { media_attempts: '5' } })]);
-    expect(published[0]!.messages[0]!.headers).toMatchObject({ media_attempts: '5', dlq_step: 'media', dlq_source_topic: 'cd', dlq_source_partition: '0', dlq_source_offset: '77' });
+    expect(published[0].messages[0].headers).toMatchObject({
+      media_attempts: '5',
+      dlq_step: 'media',
+      dlq_source_topic: 'cd',
+      dlq_source_partition: '0',
+      dlq_source_offset: '77',
+    });
   });
 
   test('a failed dead-letter publish rejects, so the bus retries the batch', async () => {

@@ -26,7 +26,12 @@ export type StepResult<T> =
 export type DeadLetterResult = Extract<StepResult<never>, { status: 'dlq' }>;
 
 export const ok = <T>(value: T): StepResult<T> => ({ status: 'ok', value });
-export const deadLetter = (step: string, reason: string, more: Pick<DeadLetterResult, 'cause' | 'headers'> = {}): StepResult<never> => ({ status: 'dlq', step, reason, ...more });
+export const deadLetter = (step: string, reason: string, more: Pick<DeadLetterResult, 'cause' | 'headers'> = {}): StepResult<never> => ({
+  status: 'dlq',
+  step,
+  reason,
+  ...more,
+});
 export const retry = (step: string, error: unknown): StepResult<never> => ({ status: 'retry', step, error });
 
 /**
@@ -108,7 +113,7 @@ export function deadLetterMessage(record: BusRecord, result: DeadLetterResult, s
 export async function actOnResults(sink: DeadLetterSink, records: BusRecord[], results: Array<StepResult<unknown>>): Promise<number> {
   const outage = results.find((r) => r.status === 'retry');
   if (outage?.status === 'retry') throw new DependencyUnavailableError(`step ${outage.step}`, errorMessage(outage.error), outage.error);
-  const dead = results.flatMap((r, i) => (r.status === 'dlq' ? [{ record: records[i]!, result: r }] : []));
+  const dead = results.flatMap((r, i) => (r.status === 'dlq' ? [{ record: records[i], result: r }] : []));
   if (dead.length === 0) return 0;
   await sink.bus.publish(
     sink.topic,
@@ -116,7 +121,14 @@ export async function actOnResults(sink: DeadLetterSink, records: BusRecord[], r
   );
   for (const { record, result } of dead) {
     sink.metrics?.deadLettered(result.step, record.headers);
-    const fields = { event: 'record_dead_lettered', step: result.step, reason: result.reason, topic: record.topic, partition: record.partition, offset: record.offset };
+    const fields = {
+      event: 'record_dead_lettered',
+      step: result.step,
+      reason: result.reason,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+    };
     // a bug deserves more than a warning: it is what has to be fixed before the dead letters are replayed
     if (isProgrammingError(result.cause)) sink.logger.error({ ...fields, err: result.cause }, 'record dead-lettered by a programming error');
     else sink.logger.warn(fields);

@@ -8,7 +8,7 @@ import { KafkaBus } from './kafka/kafka-bus';
 
 busContract('Kafka', async () => {
   const env = requireStackEnv();
-  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS!.split(','), clientId: uniqueName('contract-'), logger: testLogger(), stall: CONTRACT_STALL });
+  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS.split(','), clientId: uniqueName('contract-'), logger: testLogger(), stall: CONTRACT_STALL });
   return {
     bus,
     cleanup: () => bus.close(),

@@ -40,7 +40,9 @@ const receivedAt = new Date('2025-06-01T00:00:00Z');
 
 function recordingBus() {
   const published: Array<{ topic: string } & OutgoingMessage> = [];
-  const bus = { publish: async (topic: string, messages: OutgoingMessage[]) => void published.push(...messages.map((m) => ({ topic, ...m }))) } as unknown as Bus;
+  const bus = {
+    publish: async (topic: string, messages: OutgoingMessage[]) => void published.push(...messages.map((m) => ({ topic, ...m }))),
+  } as unknown as Bus;
   return { bus, published };
 }
 
@@ -50,15 +52,17 @@ describe('capture', () => {
   test('publishes the delivery bytes first, then the records, then quarantines each refused event by reference', async () => {
     const { bus, published } = recordingBus();
     const quarantined: string[] = [];
-    const outcome = await capture({ bus, topics }, delivery('{"events":[{"id":"a"},{"id":"b","bad":true}]}'), { onQuarantined: (r) => quarantined.push(r.code) });
+    const outcome = await capture({ bus, topics }, delivery('{"events":[{"id":"a"},{"id":"b","bad":true}]}'), {
+      onQuarantined: (r) => quarantined.push(r.code),
+    });
 
     expect('accepted' in outcome && outcome.accepted.map((e) => e.source.externalId)).toEqual(['a']);
     expect(published.map((m) => m.topic)).toEqual(['raw', 'data', 'quarantine']);
-    const sha256 = published[0]!.headers!.sha256!;
-    expect(published[0]!.headers).toMatchObject({ tenant: 'acme', instance: 'acme-sms', connector: 'batch', content_type: 'application/json' });
-    expect(published[1]!.headers).toMatchObject({ tenant: 'acme', instance: 'acme-sms' });
-    expect(published[2]!.headers).toMatchObject({ code: 'bad_event', stage: 'normalize', instance: 'acme-sms', raw_sha256: sha256, path: 'events.1' });
-    expect(JSON.parse(published[2]!.value.toString())).toEqual({ code: 'bad_event', reason: 'event b is bad', path: 'events.1', rawSha256: sha256 });
+    const sha256 = published[0].headers!.sha256;
+    expect(published[0].headers).toMatchObject({ tenant: 'acme', instance: 'acme-sms', connector: 'batch', content_type: 'application/json' });
+    expect(published[1].headers).toMatchObject({ tenant: 'acme', instance: 'acme-sms' });
+    expect(published[2].headers).toMatchObject({ code: 'bad_event', stage: 'normalize', instance: 'acme-sms', raw_sha256: sha256, path: 'events.1' });
+    expect(JSON.parse(published[2].value.toString())).toEqual({ code: 'bad_event', reason: 'event b is bad', path: 'events.1', rawSha256: sha256 });
     expect(quarantined).toEqual(['bad_event']);
   });
 
@@ -78,7 +82,7 @@ describe('capture', () => {
     const outcome = await capture({ bus, topics }, delivery(body));
     expect('refused' in outcome && outcome.refused).toBeInstanceOf(RejectedInputError);
     expect(published.map((m) => m.topic)).toEqual(['quarantine']);
-    expect(published[0]!.value).toEqual(Buffer.from(body));
+    expect(published[0].value).toEqual(Buffer.from(body));
   });
 
   test('export items are quarantined with their own bytes, truncated past the message limit, and cite no delivery', async () => {
@@ -90,9 +94,17 @@ describe('capture', () => {
     ];
     await publishCaptured(bus, topics, { tenant: 'acme', connector: 'whatsapp-export', stage: 'import', receivedAt }, { envelopes: [], rejected });
     expect(published.map((m) => m.topic)).toEqual(['quarantine', 'quarantine']);
-    expect(published[0]!.value).toEqual(Buffer.from('line 1'));
-    expect(published[0]!.headers).toEqual({ code: 'bad_item', reason: 'position 1: no date', stage: 'import', connector: 'whatsapp-export', tenant: 'acme', content_type: 'text/plain', received_at: receivedAt.toISOString() });
-    expect(published[1]!.value.length).toBe(MAX_QUARANTINE_BYTES);
-    expect(published[1]!.headers).toMatchObject({ truncated: 'true' });
+    expect(published[0].value).toEqual(Buffer.from('line 1'));
+    expect(published[0].headers).toEqual({
+      code: 'bad_item',
+      reason: 'position 1: no date',
+      stage: 'import',
+      connector: 'whatsapp-export',
+      tenant: 'acme',
+      content_type: 'text/plain',
+      received_at: receivedAt.toISOString(),
+    });
+    expect(published[1].value.length).toBe(MAX_QUARANTINE_BYTES);
+    expect(published[1].headers).toMatchObject({ truncated: 'true' });
   });
 });

@@ -48,8 +48,22 @@ export async function capture(
   const { envelopes, rejected, rawSha256 } = sealed;
   // nothing usable at all: the body itself violates the vendor schema
   if (envelopes.length === 0 && rejected.length > 0) {
-    return refuse(new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; ').slice(0, 2000)));
+    return refuse(
+      new RejectedInputError(
+        rejected[0].code,
+        rejected
+          .map((r) => r.reason)
+          .join('; ')
+          .slice(0, 2000),
+      ),
+    );
   }
-  await publishCaptured(deps.bus, deps.topics, origin, { envelopes, rejected, delivery: { raw: d.raw, sha256: rawSha256, contentType: d.contentType } }, opts.onQuarantined);
+  await publishCaptured(
+    deps.bus,
+    deps.topics,
+    origin,
+    { envelopes, rejected, delivery: { raw: d.raw, sha256: rawSha256, contentType: d.contentType } },
+    opts.onQuarantined,
+  );
   return { accepted: envelopes, quarantined: rejected };
 }

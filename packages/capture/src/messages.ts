@@ -8,8 +8,18 @@ export function envelopeMessage(env: Envelope, instance?: string) {
 }
 
 /** One delivery's bytes, archived once by SHA-256; the envelopes it produced reference them. */
-export function rawDeliveryMessage(raw: Buffer, sha256: string, meta: { tenant: string; instance?: string; connector: string; contentType: string; receivedAt: Date }) {
-  const headers: Record<string, string> = { tenant: meta.tenant, sha256, content_type: meta.contentType.slice(0, 256), connector: meta.connector, received_at: meta.receivedAt.toISOString() };
+export function rawDeliveryMessage(
+  raw: Buffer,
+  sha256: string,
+  meta: { tenant: string; instance?: string; connector: string; contentType: string; receivedAt: Date },
+) {
+  const headers: Record<string, string> = {
+    tenant: meta.tenant,
+    sha256,
+    content_type: meta.contentType.slice(0, 256),
+    connector: meta.connector,
+    received_at: meta.receivedAt.toISOString(),
+  };
   if (meta.instance) headers.instance = meta.instance;
   return { key: `${meta.tenant}:raw:${sha256}`, value: raw, headers };
 }

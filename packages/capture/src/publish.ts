@@ -41,13 +41,22 @@ export const MAX_QUARANTINE_BYTES = 900 * 1024;
  * Resolves only once the bus accepted everything, so a caller acknowledges (a webhook's 200, an
  * import's checkpoint) nothing the bus has not taken; on failure it throws and the caller retries.
  */
-export async function publishCaptured(bus: Bus, topics: CaptureTopics, origin: CaptureOrigin, captured: Captured, onQuarantined?: (r: RejectedEvent) => void): Promise<void> {
+export async function publishCaptured(
+  bus: Bus,
+  topics: CaptureTopics,
+  origin: CaptureOrigin,
+  captured: Captured,
+  onQuarantined?: (r: RejectedEvent) => void,
+): Promise<void> {
   const { envelopes, rejected, delivery } = captured;
   // The delivery's bytes go first, once, so no record is ever archived citing bytes the bus never took.
   if (delivery && (envelopes.some((e) => isRawRef(e.source.raw)) || rejected.length > 0)) {
     await bus.publish(topics.raw, [rawDeliveryMessage(delivery.raw, delivery.sha256, { ...origin, contentType: delivery.contentType })]);
   }
-  await bus.publish(topics.customerData, envelopes.map((e) => envelopeMessage(e, origin.instance)));
+  await bus.publish(
+    topics.customerData,
+    envelopes.map((e) => envelopeMessage(e, origin.instance)),
+  );
   for (const r of rejected) {
     await quarantine(bus, topics.quarantine, refusedEntry(origin, r, delivery));
     onQuarantined?.(r);
@@ -60,10 +69,23 @@ export async function publishCaptured(bus: Bus, topics: CaptureTopics, origin: C
  * a delivery of thousands of bad events does not copy its body thousands of times.
  */
 function refusedEntry(origin: CaptureOrigin, r: RefusedEvent, delivery: Captured['delivery']): QuarantineEntry {
-  const common = { code: r.code, reason: `${r.path}: ${r.reason}`, stage: origin.stage, connector: origin.connector, instance: origin.instance, tenant: origin.tenant, receivedAt: origin.receivedAt };
+  const common = {
+    code: r.code,
+    reason: `${r.path}: ${r.reason}`,
+    stage: origin.stage,
+    connector: origin.connector,
+    instance: origin.instance,
+    tenant: origin.tenant,
+    receivedAt: origin.receivedAt,
+  };
   if (r.raw || !delivery) {
     const body = r.raw?.body ?? Buffer.alloc(0);
-    return { ...common, raw: body.subarray(0, MAX_QUARANTINE_BYTES), extra: body.length > MAX_QUARANTINE_BYTES ? { truncated: 'true' } : undefined, contentType: r.raw?.contentType };
+    return {
+      ...common,
+      raw: body.subarray(0, MAX_QUARANTINE_BYTES),
+      extra: body.length > MAX_QUARANTINE_BYTES ? { truncated: 'true' } : undefined,
+      contentType: r.raw?.contentType,
+    };
   }
   return {
     ...common,

@@ -43,9 +43,14 @@ export async function quarantine(bus: Bus, topic: string, e: QuarantineEntry): P
  * The forensic record of a request that failed authentication or exceeded the body limit: size,
  * SHA-256 and the first 4 KiB of what arrived, the source address and the non-secret headers.
  */
-export function forensicSample(body: Buffer, received: number, headers: Record<string, string | undefined>, remoteAddress: string | undefined): { raw: Buffer; extra: Record<string, string> } {
+export function forensicSample(
+  body: Buffer,
+  received: number,
+  headers: Record<string, string | undefined>,
+  remoteAddress: string | undefined,
+): { raw: Buffer; extra: Record<string, string> } {
   const kept: Record<string, string> = {};
-  for (const h of FORENSIC_HEADERS) if (headers[h] !== undefined) kept[h] = headers[h]!.slice(0, 512);
+  for (const h of FORENSIC_HEADERS) if (headers[h] !== undefined) kept[h] = headers[h].slice(0, 512);
   return {
     raw: body.subarray(0, FORENSIC_SAMPLE_BYTES),
     extra: {

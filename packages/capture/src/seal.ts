@@ -61,7 +61,13 @@ export async function sealImportItem(item: ImportItem, draft: EnvelopeDraft, dep
         attachments.push(att);
         continue;
       }
-      const blob = await storeBlob(deps.store, { tenant: draft.tenant, source: { path }, contentType: att.mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
+      const blob = await storeBlob(deps.store, {
+        tenant: draft.tenant,
+        source: { path },
+        contentType: att.mimeType,
+        retainUntil: lock.retainUntil,
+        legalHold: lock.holds.length > 0,
+      });
       attachments.push({ ...att, storageKey: blob.storageKey, sha256: blob.sha256, size: blob.size });
     }
     return sealEnvelope({ ...enriched, attachments: enriched.attachments && attachments });

@@ -99,7 +99,9 @@ describe('loadConfig', () => {
   test.each(['acme:eu', 'Acme', 'acme/eu', '-acme', 'a'.repeat(64), '_system'])('a tenant id %j is refused everywhere configuration names one', (tenant) => {
     const key = { id: 'k1', tenant, role: 'admin', sha256: 'a'.repeat(64) };
     expect(configError({ CUSTODY_API_KEYS: JSON.stringify([key]) }).message).toContain('CUSTODY_API_KEYS');
-    expect(configError({ CUSTODY_CONNECTORS: JSON.stringify([{ id: 'wa', connector: 'whatsapp-cloud', tenant, config: {} }]) }).message).toContain('CUSTODY_CONNECTORS');
+    expect(configError({ CUSTODY_CONNECTORS: JSON.stringify([{ id: 'wa', connector: 'whatsapp-cloud', tenant, config: {} }]) }).message).toContain(
+      'CUSTODY_CONNECTORS',
+    );
     expect(configError({ CUSTODY_BOOTSTRAP_TENANT: tenant }).message).toContain('CUSTODY_BOOTSTRAP_TENANT');
   });
 
@@ -133,7 +135,10 @@ describe('loadConfig', () => {
     const a = Buffer.alloc(32, 1);
     const b = Buffer.alloc(32, 2);
     const c = loadConfig({ CUSTODY_SECRETS_KEYS: `new:${a.toString('base64')}, old:${b.toString('base64url')}` });
-    expect(c.CUSTODY_SECRETS_KEYS).toEqual([{ id: 'new', key: a }, { id: 'old', key: b }]);
+    expect(c.CUSTODY_SECRETS_KEYS).toEqual([
+      { id: 'new', key: a },
+      { id: 'old', key: b },
+    ]);
     const short = Buffer.alloc(16, 7).toString('base64');
     const err = configError({ CUSTODY_SECRETS_KEYS: `new:${a.toString('base64')},weak:${short}` });
     expect(err.message).toContain('CUSTODY_SECRETS_KEYS: entry 2: expected keyId:base64 of 32 random bytes');
@@ -167,10 +172,19 @@ describe('configTable', () => {
   });
 
   test('lists every key the loader reads, with its description', () => {
-    for (const key of ['CUSTODY_MODE', 'CUSTODY_HTTP_PORT', 'CUSTODY_CONNECTORS', 'CUSTODY_API_KEYS', 'KAFKA_BROKERS', 'S3_BUCKET', 'OPENSEARCH_URL', 'LOG_LEVEL']) {
+    for (const key of [
+      'CUSTODY_MODE',
+      'CUSTODY_HTTP_PORT',
+      'CUSTODY_CONNECTORS',
+      'CUSTODY_API_KEYS',
+      'KAFKA_BROKERS',
+      'S3_BUCKET',
+      'OPENSEARCH_URL',
+      'LOG_LEVEL',
+    ]) {
       const row = rows.find((r) => r.startsWith(`| \`${key}\` |`));
       expect(row).toBeDefined();
-      expect(row!.split('|')[3]!.trim().length).toBeGreaterThan(5);
+      expect(row!.split('|')[3].trim().length).toBeGreaterThan(5);
     }
   });
 

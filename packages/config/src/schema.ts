@@ -2,19 +2,32 @@ import { TENANT_ID, TenantId } from '@custody/envelope';
 import { z } from 'zod';
 
 const json = <T extends z.ZodType>(schema: T) =>
-  z.string().transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `not valid JSON (${(err as Error).message})` });
-      return z.NEVER;
-    }
-  }).pipe(schema);
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `not valid JSON (${(err as Error).message})` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 /** Digits only: z.coerce would read a blank value as 0 (for a port: "any free port"). */
 const int = (min: number, max: number) => z.string().trim().regex(/^\d+$/, 'a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
-const decimal = z.string().trim().regex(/^\d+(\.\d+)?$/, 'a positive number').transform(Number).pipe(z.number().positive());
-const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, 'a positive number')
+  .transform(Number)
+  .pipe(z.number().positive());
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
@@ -22,12 +35,16 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
  * the entry by position, never its text (it is a key).
  */
 export const SecretKeyList = z.string().transform((s, ctx) => {
-  const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+  const entries = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'no key given' });
   const keys = entries.map((entry, i) => {
     const m = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/_-]+={0,2})$/.exec(entry);
-    const key = m ? Buffer.from(m[2]!, m[2]!.includes('-') || m[2]!.includes('_') ? 'base64url' : 'base64') : undefined;
-    if (!m || key?.length !== 32) ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: expected keyId:base64 of 32 random bytes (e.g. \`openssl rand -base64 32\`)` });
+    const key = m ? Buffer.from(m[2], m[2].includes('-') || m[2].includes('_') ? 'base64url' : 'base64') : undefined;
+    if (!m || key?.length !== 32)
+      ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: expected keyId:base64 of 32 random bytes (e.g. \`openssl rand -base64 32\`)` });
     return { id: m?.[1] ?? '', key: key ?? Buffer.alloc(0) };
   });
   const ids = keys.map((k) => k.id);
@@ -41,8 +58,15 @@ export type Role = z.infer<typeof Role>;
 
 export const ConnectorInstance = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('Instance id; the webhook URL is /webhooks/<id>'),
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional().describe("The tenant admin's name for an instance created through the API; its id is derived from tenant and name"),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+      .describe('Instance id; the webhook URL is /webhooks/<id>'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+      .optional()
+      .describe("The tenant admin's name for an instance created through the API; its id is derived from tenant and name"),
     connector: z.string().describe('Connector type, e.g. whatsapp-cloud'),
     tenant: TenantId.describe('Tenant whose records this instance captures'),
     config: z.record(z.string(), z.unknown()).describe("Connector settings, checked against the connector's own schema"),
@@ -52,10 +76,16 @@ export type ConnectorInstance = z.infer<typeof ConnectorInstance>;
 
 export const ApiKeyRecord = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a key id: lowercase letters, digits and dashes').describe('Key id, shown in audit records'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a key id: lowercase letters, digits and dashes')
+      .describe('Key id, shown in audit records'),
     tenant: TenantId,
     role: Role,
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('Hex SHA-256 of the full bearer token; the token itself is never stored'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('Hex SHA-256 of the full bearer token; the token itself is never stored'),
   })
   .strict();
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
@@ -79,64 +109,139 @@ export type KeyGrant = z.infer<typeof KeyGrant>;
  * Every setting Custody reads, from the environment. This schema is the single source: start-up
  * validates it, the README's configuration table is generated from the descriptions.
  */
-export const ConfigSchema = z.object({
-  CUSTODY_MODE: z.enum(['embedded', 'stack']).default('embedded').describe('embedded: everything in-process under CUSTODY_DATA_DIR; stack: Kafka + S3 + OpenSearch'),
-  CUSTODY_SERVICES: csv.pipe(z.array(z.enum(['gateway', 'archiver', 'media', 'api', 'disposition']))).default(['gateway', 'archiver', 'media', 'api', 'disposition']).describe('Comma-separated services this process runs'),
-  CUSTODY_DISPOSITION_INTERVAL_SECONDS: int(60, 366 * 86_400).default(86_400).describe('How often the disposition service disposes of expired, unheld records of every tenant'),
-  CUSTODY_AUDIT_GROUP: z.string().min(1).default('custody-audit-archiver').describe('Consumer group that archives the audit trail to WORM'),
-  CUSTODY_MEDIA_GROUP: z.string().min(1).default('custody-media').describe('Consumer group of the attachment fetcher'),
-  CUSTODY_MEDIA_RETRY_ATTEMPTS: int(1, 100).default(8).describe('Fetch attempts per attachment record before it is dead-lettered with the reason (vendor outages; each connector instance backs off on its own)'),
-  CUSTODY_MEDIA_RETRY_INITIAL_MS: int(1, 3_600_000).default(2_000).describe('First backoff after a vendor outage; doubles per attempt, with full jitter, up to CUSTODY_MEDIA_RETRY_MAX_MS'),
-  CUSTODY_MEDIA_RETRY_MAX_MS: int(1, 86_400_000).default(300_000).describe('Longest backoff between two fetch attempts of an attachment record'),
-  CUSTODY_VENDOR_BASE_URLS: json(z.record(z.string().regex(/^[a-z0-9-]{1,64}$/, 'a connector id'), z.union([z.url({ protocol: /^https?$/ }), z.array(z.url({ protocol: /^https?$/ })).min(1)]))).default({}).describe(
-    "JSON {connectorId: base URL, or [base URL, other origins its media is served from]}: operator override of a vendor API (a proxy, a test double). That connector's media fetches may then reach these origins too, over http and on a loopback or private address; connector instances (tenants) can never set it",
-  ),
-  CUSTODY_MEDIA_DIRS: json(z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a connector instance id'), z.string().startsWith('/', 'an absolute path'))).default({}).describe(
-    "JSON {instanceId: absolute directory}: where another program on this host stores an instance's attachments (signal-cli's attachments directory for a signal instance)",
-  ),
-  CUSTODY_DATA_DIR: z.string().min(1).default('./data').describe('Data directory of the embedded adapters and the local key store'),
-  CUSTODY_HTTP_HOST: z.string().default('127.0.0.1').describe('Interface the HTTP server binds'),
-  CUSTODY_HTTP_PORT: int(0, 65535).default(8080).describe('HTTP port (0 = any free port)'),
-  CUSTODY_PUBLIC_URL: z.url().optional().describe('Public base URL vendors call, when behind a proxy (used by URL-signing vendors)'),
-  CUSTODY_MAX_BODY_BYTES: int(1024, 2 ** 31).default(5 * 1024 * 1024).describe('Largest webhook or API body accepted; larger ones get 413 and are quarantined'),
-  CUSTODY_MAX_EVENTS_PER_DELIVERY: int(1, 1_000_000).default(1000).describe('Most vendor events one webhook request may carry; more gets 413 and is quarantined'),
-  CUSTODY_MAX_RECORD_BYTES_PER_DELIVERY: int(1024, 2 ** 31).default(32 * 1024 * 1024).describe('Most bytes of records one webhook request may normalize to; more gets 413 and is quarantined'),
-  CUSTODY_REJECTIONS_PER_MINUTE: int(1, 1_000_000).default(60).describe('Unauthenticated webhook rejections kept per minute, per connector instance and per source address; past it: 429, counted, not kept'),
-  CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE: int(1, 1_000_000).default(60).describe('Failed API authentications audited (in the _system trail) per minute per source address, ten times that overall; past it: counted in custody_audit_dropped_total, not audited'),
-  CUSTODY_QUARANTINE_RETENTION_DAYS: decimal.default(90).describe('How long quarantine records are kept on the bus'),
-  CUSTODY_QUARANTINE_RETENTION_BYTES: int(1024 * 1024, 2 ** 50).default(1024 ** 3).describe('Quarantine bytes kept per partition before the oldest go'),
-  CUSTODY_DEFAULT_RETENTION_DAYS: decimal.default(2557).describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),
-  CUSTODY_MIN_LOCK_SECONDS: int(1, 10 * 365 * 86_400).default(86_400).describe('Shortest object lock ever applied, for records whose retention already ran out when archived'),
-  CUSTODY_RELEASE_PRESETS: csv
-    .pipe(z.array(z.string().regex(/^[^:]+:[a-z0-9][a-z0-9.-]*$/, 'tenant:preset').refine((v) => TENANT_ID.test(v.split(':')[0]!), 'tenant:preset, with a tenant id of the envelope grammar')))
-    .default([])
-    .describe('Operator override, comma-separated tenant:preset (e.g. acme:sec-17a-4): lets that tenant remove an enabled regulatory preset through the API; audited at every start'),
-  CUSTODY_TOPIC_SUFFIX: z.string().regex(/^[\w-]*$/).default('').describe('Suffix for every topic name (isolates tests and shared clusters)'),
-  CUSTODY_ARCHIVER_GROUP: z.string().min(1).default('custody-archiver').describe('Consumer group of the archiver'),
-  CUSTODY_ARCHIVER_CONCURRENCY: int(1, 64).default(8).describe('Parallel archive writes per batch'),
-  CUSTODY_CONNECTORS: json(z.array(ConnectorInstance)).default([]).describe('JSON array of connector instances {id, connector, tenant, config}'),
-  CUSTODY_BOOTSTRAP_TENANT: TenantId.default('default').describe('Tenant of the admin key minted on first start, when no key exists yet'),
-  CUSTODY_METRICS_TOKEN_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('Hex SHA-256 of the bearer token Prometheus presents on /metrics; unset = /metrics refuses'),
-  CUSTODY_SECRETS_KEYS: SecretKeyList.optional().describe('Keys sealing connector secrets at rest (AES-256-GCM), keyId:base64key,… of 32 random bytes each: the first seals, all open (rotation: put a new key first). Unset: embedded mode generates secrets.key in CUSTODY_DATA_DIR, stack mode refuses to store connector secrets'),
-  CUSTODY_API_KEYS: json(z.array(ApiKeyRecord)).default([]).describe('JSON array of API keys {id, tenant, role, sha256}; tokens are never configured in clear'),
-  KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[\w.-]+:\d+$/, 'host:port')).min(1)).optional().describe('Kafka bootstrap servers, host:port,... (stack mode)'),
-  KAFKA_CLIENT_ID: z.string().default('custody').describe('Kafka client id'),
-  S3_ENDPOINT: z.url().optional().describe('S3 endpoint URL (MinIO); unset for AWS'),
-  S3_REGION: z.string().default('us-east-1').describe('S3 region'),
-  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/).default('custody-archive').describe('Bucket with Object Lock enabled (created if missing)'),
-  S3_ACCESS_KEY_ID: z.string().optional().describe('S3 access key (else the AWS default chain)'),
-  S3_SECRET_ACCESS_KEY: z.string().optional().describe('S3 secret key'),
-  S3_FORCE_PATH_STYLE: bool.optional().describe('Path-style addressing (default: true when S3_ENDPOINT is set)'),
-  OPENSEARCH_URL: z.url().optional().describe('OpenSearch URL (stack mode)'),
-  OPENSEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('custody').describe('Prefix of every index name'),
-  OPENSEARCH_USERNAME: z.string().optional().describe('OpenSearch basic-auth user'),
-  OPENSEARCH_PASSWORD: z.string().optional().describe('OpenSearch basic-auth password'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
-}).superRefine((c, ctx) => {
-  if (c.CUSTODY_MODE !== 'stack') return;
-  for (const key of ['KAFKA_BROKERS', 'OPENSEARCH_URL'] as const) {
-    if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when CUSTODY_MODE=stack' });
-  }
-});
+export const ConfigSchema = z
+  .object({
+    CUSTODY_MODE: z
+      .enum(['embedded', 'stack'])
+      .default('embedded')
+      .describe('embedded: everything in-process under CUSTODY_DATA_DIR; stack: Kafka + S3 + OpenSearch'),
+    CUSTODY_SERVICES: csv
+      .pipe(z.array(z.enum(['gateway', 'archiver', 'media', 'api', 'disposition'])))
+      .default(['gateway', 'archiver', 'media', 'api', 'disposition'])
+      .describe('Comma-separated services this process runs'),
+    CUSTODY_DISPOSITION_INTERVAL_SECONDS: int(60, 366 * 86_400)
+      .default(86_400)
+      .describe('How often the disposition service disposes of expired, unheld records of every tenant'),
+    CUSTODY_AUDIT_GROUP: z.string().min(1).default('custody-audit-archiver').describe('Consumer group that archives the audit trail to WORM'),
+    CUSTODY_MEDIA_GROUP: z.string().min(1).default('custody-media').describe('Consumer group of the attachment fetcher'),
+    CUSTODY_MEDIA_RETRY_ATTEMPTS: int(1, 100)
+      .default(8)
+      .describe(
+        'Fetch attempts per attachment record before it is dead-lettered with the reason (vendor outages; each connector instance backs off on its own)',
+      ),
+    CUSTODY_MEDIA_RETRY_INITIAL_MS: int(1, 3_600_000)
+      .default(2_000)
+      .describe('First backoff after a vendor outage; doubles per attempt, with full jitter, up to CUSTODY_MEDIA_RETRY_MAX_MS'),
+    CUSTODY_MEDIA_RETRY_MAX_MS: int(1, 86_400_000).default(300_000).describe('Longest backoff between two fetch attempts of an attachment record'),
+    CUSTODY_VENDOR_BASE_URLS: json(
+      z.record(
+        z.string().regex(/^[a-z0-9-]{1,64}$/, 'a connector id'),
+        z.union([z.url({ protocol: /^https?$/ }), z.array(z.url({ protocol: /^https?$/ })).min(1)]),
+      ),
+    )
+      .default({})
+      .describe(
+        "JSON {connectorId: base URL, or [base URL, other origins its media is served from]}: operator override of a vendor API (a proxy, a test double). That connector's media fetches may then reach these origins too, over http and on a loopback or private address; connector instances (tenants) can never set it",
+      ),
+    CUSTODY_MEDIA_DIRS: json(z.record(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a connector instance id'), z.string().startsWith('/', 'an absolute path')))
+      .default({})
+      .describe(
+        "JSON {instanceId: absolute directory}: where another program on this host stores an instance's attachments (signal-cli's attachments directory for a signal instance)",
+      ),
+    CUSTODY_DATA_DIR: z.string().min(1).default('./data').describe('Data directory of the embedded adapters and the local key store'),
+    CUSTODY_HTTP_HOST: z.string().default('127.0.0.1').describe('Interface the HTTP server binds'),
+    CUSTODY_HTTP_PORT: int(0, 65535).default(8080).describe('HTTP port (0 = any free port)'),
+    CUSTODY_PUBLIC_URL: z.url().optional().describe('Public base URL vendors call, when behind a proxy (used by URL-signing vendors)'),
+    CUSTODY_MAX_BODY_BYTES: int(1024, 2 ** 31)
+      .default(5 * 1024 * 1024)
+      .describe('Largest webhook or API body accepted; larger ones get 413 and are quarantined'),
+    CUSTODY_MAX_EVENTS_PER_DELIVERY: int(1, 1_000_000)
+      .default(1000)
+      .describe('Most vendor events one webhook request may carry; more gets 413 and is quarantined'),
+    CUSTODY_MAX_RECORD_BYTES_PER_DELIVERY: int(1024, 2 ** 31)
+      .default(32 * 1024 * 1024)
+      .describe('Most bytes of records one webhook request may normalize to; more gets 413 and is quarantined'),
+    CUSTODY_REJECTIONS_PER_MINUTE: int(1, 1_000_000)
+      .default(60)
+      .describe('Unauthenticated webhook rejections kept per minute, per connector instance and per source address; past it: 429, counted, not kept'),
+    CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE: int(1, 1_000_000)
+      .default(60)
+      .describe(
+        'Failed API authentications audited (in the _system trail) per minute per source address, ten times that overall; past it: counted in custody_audit_dropped_total, not audited',
+      ),
+    CUSTODY_QUARANTINE_RETENTION_DAYS: decimal.default(90).describe('How long quarantine records are kept on the bus'),
+    CUSTODY_QUARANTINE_RETENTION_BYTES: int(1024 * 1024, 2 ** 50)
+      .default(1024 ** 3)
+      .describe('Quarantine bytes kept per partition before the oldest go'),
+    CUSTODY_DEFAULT_RETENTION_DAYS: decimal
+      .default(2557)
+      .describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),
+    CUSTODY_MIN_LOCK_SECONDS: int(1, 10 * 365 * 86_400)
+      .default(86_400)
+      .describe('Shortest object lock ever applied, for records whose retention already ran out when archived'),
+    CUSTODY_RELEASE_PRESETS: csv
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^[^:]+:[a-z0-9][a-z0-9.-]*$/, 'tenant:preset')
+            .refine((v) => TENANT_ID.test(v.split(':')[0]), 'tenant:preset, with a tenant id of the envelope grammar'),
+        ),
+      )
+      .default([])
+      .describe(
+        'Operator override, comma-separated tenant:preset (e.g. acme:sec-17a-4): lets that tenant remove an enabled regulatory preset through the API; audited at every start',
+      ),
+    CUSTODY_TOPIC_SUFFIX: z
+      .string()
+      .regex(/^[\w-]*$/)
+      .default('')
+      .describe('Suffix for every topic name (isolates tests and shared clusters)'),
+    CUSTODY_ARCHIVER_GROUP: z.string().min(1).default('custody-archiver').describe('Consumer group of the archiver'),
+    CUSTODY_ARCHIVER_CONCURRENCY: int(1, 64).default(8).describe('Parallel archive writes per batch'),
+    CUSTODY_CONNECTORS: json(z.array(ConnectorInstance)).default([]).describe('JSON array of connector instances {id, connector, tenant, config}'),
+    CUSTODY_BOOTSTRAP_TENANT: TenantId.default('default').describe('Tenant of the admin key minted on first start, when no key exists yet'),
+    CUSTODY_METRICS_TOKEN_SHA256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional()
+      .describe('Hex SHA-256 of the bearer token Prometheus presents on /metrics; unset = /metrics refuses'),
+    CUSTODY_SECRETS_KEYS: SecretKeyList.optional().describe(
+      'Keys sealing connector secrets at rest (AES-256-GCM), keyId:base64key,… of 32 random bytes each: the first seals, all open (rotation: put a new key first). Unset: embedded mode generates secrets.key in CUSTODY_DATA_DIR, stack mode refuses to store connector secrets',
+    ),
+    CUSTODY_API_KEYS: json(z.array(ApiKeyRecord))
+      .default([])
+      .describe('JSON array of API keys {id, tenant, role, sha256}; tokens are never configured in clear'),
+    KAFKA_BROKERS: csv
+      .pipe(z.array(z.string().regex(/^[\w.-]+:\d+$/, 'host:port')).min(1))
+      .optional()
+      .describe('Kafka bootstrap servers, host:port,... (stack mode)'),
+    KAFKA_CLIENT_ID: z.string().default('custody').describe('Kafka client id'),
+    S3_ENDPOINT: z.url().optional().describe('S3 endpoint URL (MinIO); unset for AWS'),
+    S3_REGION: z.string().default('us-east-1').describe('S3 region'),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+      .default('custody-archive')
+      .describe('Bucket with Object Lock enabled (created if missing)'),
+    S3_ACCESS_KEY_ID: z.string().optional().describe('S3 access key (else the AWS default chain)'),
+    S3_SECRET_ACCESS_KEY: z.string().optional().describe('S3 secret key'),
+    S3_FORCE_PATH_STYLE: bool.optional().describe('Path-style addressing (default: true when S3_ENDPOINT is set)'),
+    OPENSEARCH_URL: z.url().optional().describe('OpenSearch URL (stack mode)'),
+    OPENSEARCH_INDEX_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/)
+      .default('custody')
+      .describe('Prefix of every index name'),
+    OPENSEARCH_USERNAME: z.string().optional().describe('OpenSearch basic-auth user'),
+    OPENSEARCH_PASSWORD: z.string().optional().describe('OpenSearch basic-auth password'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.CUSTODY_MODE !== 'stack') return;
+    for (const key of ['KAFKA_BROKERS', 'OPENSEARCH_URL'] as const) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when CUSTODY_MODE=stack' });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -26,6 +26,8 @@ describe('vendor digests', () => {
 
   test('vendorDigests keeps only real digests and is empty without them', () => {
     expect(vendorDigests(undefined, vendorDigest('md5', 'nope'))).toEqual({});
-    expect(vendorDigests(vendorDigest('md5', hash('md5').toString('hex')))).toEqual({ vendorDigests: [{ algorithm: 'md5', encoding: 'hex', value: hash('md5').toString('hex') }] });
+    expect(vendorDigests(vendorDigest('md5', hash('md5').toString('hex')))).toEqual({
+      vendorDigests: [{ algorithm: 'md5', encoding: 'hex', value: hash('md5').toString('hex') }],
+    });
   });
 });

@@ -16,13 +16,15 @@ export function vendorDigest(algorithm: Algorithm, value: string | undefined | n
   if (!value) return undefined;
   const size = BYTES[algorithm];
   if (value.length === size * 2 && HEX.test(value)) return { algorithm, encoding: 'hex', value };
-  if (value.length === Math.ceil(size / 3) * 4 && BASE64.test(value) && Buffer.from(value, 'base64').length === size) return { algorithm, encoding: 'base64', value };
+  if (value.length === Math.ceil(size / 3) * 4 && BASE64.test(value) && Buffer.from(value, 'base64').length === size)
+    return { algorithm, encoding: 'base64', value };
   return undefined;
 }
 
 /** The digest's bytes, or undefined when its value does not decode to a digest of its algorithm. */
 export function digestBytes(d: VendorDigest): Buffer | undefined {
-  const bytes = d.encoding === 'hex' ? (HEX.test(d.value) ? Buffer.from(d.value, 'hex') : undefined) : BASE64.test(d.value) ? Buffer.from(d.value, 'base64') : undefined;
+  const bytes =
+    d.encoding === 'hex' ? (HEX.test(d.value) ? Buffer.from(d.value, 'hex') : undefined) : BASE64.test(d.value) ? Buffer.from(d.value, 'base64') : undefined;
   return bytes?.length === BYTES[d.algorithm] ? bytes : undefined;
 }
 

@@ -10,7 +10,8 @@ interface Frame {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const segment = (at: string | number) => (typeof at === 'number' ? `[${at}]` : IDENTIFIER.test(at) && at.length <= 64 ? `.${at}` : `[${JSON.stringify(at.slice(0, 64))}]`);
+const segment = (at: string | number) =>
+  typeof at === 'number' ? `[${at}]` : IDENTIFIER.test(at) && at.length <= 64 ? `.${at}` : `[${JSON.stringify(at.slice(0, 64))}]`;
 
 /** Keys that would reach an object's prototype chain if a consumer ever copied the value naïvely. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -56,7 +57,7 @@ export function findKeyDefects(text: string, limit = Infinity): KeyDefect[] {
     else if (c === 0x5b /* [ */) stack.push({ at: 0 });
     else if (c === 0x7d /* } */ || c === 0x5d /* ] */) stack.pop();
     else if (c === 0x2c /* , */) {
-      const top = stack[stack.length - 1]!;
+      const top = stack[stack.length - 1];
       if (top.keys) top.expectKey = true;
       else top.at = (top.at as number) + 1;
     }

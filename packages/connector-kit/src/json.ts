@@ -68,14 +68,15 @@ function parseJson<T>(raw: Buffer, schema: z.ZodType<T>, what: string, perEvent:
     throw new RejectedInputError('malformed_json', `${what}: malformed JSON (${(err as Error).message})`);
   }
   const defects = findKeyDefects(text, MAX_DEFECTS + 1);
-  if (defects.length > 0 && (!perEvent || defects.length > MAX_DEFECTS)) throw refusal(defects[0]!, what);
+  if (defects.length > 0 && (!perEvent || defects.length > MAX_DEFECTS)) throw refusal(defects[0], what);
   for (const d of defects) {
     if (d.code === 'forbidden_key') removeKey(json, d.at);
     collecting!.push({ code: d.code, reason: refusal(d, what).message, at: d.at.join('.') });
   }
   const result = schema.safeParse(json);
   // a payload that no longer fits its schema once a refused key is gone is refused for that key, the cause
-  if (!result.success) throw defects.length > 0 ? refusal(defects[0]!, what) : new RejectedInputError('schema_violation', `${what}: ${formatIssues(result.error.issues)}`);
+  if (!result.success)
+    throw defects.length > 0 ? refusal(defects[0], what) : new RejectedInputError('schema_violation', `${what}: ${formatIssues(result.error.issues)}`);
   return result.data;
 }
 
@@ -87,12 +88,13 @@ function refusal(d: KeyDefect, what: string): RejectedInputError {
 
 /** Own properties only: a step through a key already removed must never reach Object.prototype. */
 function removeKey(json: unknown, at: ReadonlyArray<string | number>): void {
-  const owns = (node: unknown, key: string | number): node is Record<string | number, unknown> => node !== null && typeof node === 'object' && Object.hasOwn(node, key);
+  const owns = (node: unknown, key: string | number): node is Record<string | number, unknown> =>
+    node !== null && typeof node === 'object' && Object.hasOwn(node, key);
   let node = json;
   for (const step of at.slice(0, -1)) {
     if (!owns(node, step)) return;
     node = node[step];
   }
-  const last = at[at.length - 1]!;
+  const last = at[at.length - 1];
   if (owns(node, last)) delete node[last];
 }

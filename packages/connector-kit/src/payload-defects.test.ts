@@ -32,7 +32,8 @@ const batchConnector = {
     ),
 } as unknown as AnyConnector;
 
-const run = (body: string) => normalizePayload(batchConnector, Buffer.from(body), 'application/json', { tenant: 'acme', receivedAt: new Date('2025-06-01T00:00:00Z') });
+const run = (body: string) =>
+  normalizePayload(batchConnector, Buffer.from(body), 'application/json', { tenant: 'acme', receivedAt: new Date('2025-06-01T00:00:00Z') });
 const outcome = (body: string) => {
   const { envelopes, rejected } = run(body);
   return { ok: envelopes.map((e) => e.source.externalId), rejected: rejected.map((r) => `${r.path}:${r.code}`) };
@@ -40,7 +41,10 @@ const outcome = (body: string) => {
 
 describe('refused keys in a delivery of many events', () => {
   test('inside one event: only that event is quarantined', () => {
-    expect(outcome('{"events":[{"id":"a"},{"id":"b","x":{"__proto__":{"polluted":1}}},{"id":"c"}]}')).toEqual({ ok: ['a', 'c'], rejected: ['events.1:forbidden_key'] });
+    expect(outcome('{"events":[{"id":"a"},{"id":"b","x":{"__proto__":{"polluted":1}}},{"id":"c"}]}')).toEqual({
+      ok: ['a', 'c'],
+      rejected: ['events.1:forbidden_key'],
+    });
     expect(outcome('{"events":[{"id":"a","n":1,"n":2},{"id":"b"}]}')).toEqual({ ok: ['b'], rejected: ['events.0:duplicate_key'] });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -58,7 +62,9 @@ describe('refused keys in a delivery of many events', () => {
   });
 
   test('removing a nested refused key never walks into Object.prototype', () => {
-    const { value, defects } = collectPayloadDefects(() => parseJsonDelivery(Buffer.from('{"__proto__":{"constructor":{"x":1}},"events":[]}'), z.unknown(), 'w'));
+    const { value, defects } = collectPayloadDefects(() =>
+      parseJsonDelivery(Buffer.from('{"__proto__":{"constructor":{"x":1}},"events":[]}'), z.unknown(), 'w'),
+    );
     expect(defects.map((d) => d.at)).toEqual(['__proto__', '__proto__.constructor']);
     expect(Object.hasOwn(value as object, '__proto__')).toBe(false);
     expect(Object.prototype.constructor).toBe(Object);

@@ -30,7 +30,9 @@ export function isolateEvent(path: string, fn: () => EnvelopeDraft | EnvelopeDra
   try {
     const out = fn();
     // a record that references its delivery also says where in it its event is
-    return (Array.isArray(out) ? out : [out]).map((d) => (isRawRef(d.source.raw) && d.source.raw.path === undefined ? { ...d, source: { ...d.source, raw: { ...d.source.raw, path } } } : d));
+    return (Array.isArray(out) ? out : [out]).map((d) =>
+      isRawRef(d.source.raw) && d.source.raw.path === undefined ? { ...d, source: { ...d.source, raw: { ...d.source.raw, path } } } : d,
+    );
   } catch (err) {
     if (!(err instanceof RejectedInputError)) throw err;
     return [{ rejected: true, code: err.code, reason: err.message, path }];

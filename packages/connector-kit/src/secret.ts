@@ -8,7 +8,7 @@ import { RejectedInputError } from '@custody/errors';
  * to clones made by `.describe()`, and wrappers are looked through.
  */
 export function secret<T extends z.ZodType>(schema: T): T {
-  return schema.meta({ secret: true }) as T;
+  return schema.meta({ secret: true });
 }
 
 function isSecret(schema: z.ZodType): boolean {
@@ -20,7 +20,8 @@ function isSecret(schema: z.ZodType): boolean {
 
 /** The schema inside optional/nullable/default/readonly/pipe wrappers, if any. */
 function unwrap(s: z.ZodType): z.ZodType | undefined {
-  if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodReadonly || s instanceof z.ZodPrefault) return s.unwrap() as z.ZodType;
+  if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodReadonly || s instanceof z.ZodPrefault)
+    return s.unwrap() as z.ZodType;
   if (s instanceof z.ZodPipe) return s.in as z.ZodType;
   return undefined;
 }
@@ -28,7 +29,7 @@ function unwrap(s: z.ZodType): z.ZodType | undefined {
 function objectOf(schema: z.ZodType): z.ZodObject | undefined {
   let s: z.ZodType | undefined = schema;
   while (s && !(s instanceof z.ZodObject)) s = unwrap(s);
-  return s as z.ZodObject | undefined;
+  return s;
 }
 
 /** The description of a field, looking through wrappers (`.optional()` does not carry it). */
@@ -110,7 +111,10 @@ export function expectedFields(schema: z.ZodType): string {
  * them; only `custody normalize` without --config gets here.
  */
 export function connectorConfigRequired(connector: string, schema: z.ZodType, why: string): RejectedInputError {
-  return new RejectedInputError('connector_config_required', `${connector}: ${why}; pass --config <file> with the connector's settings. ${expectedFields(schema)}`);
+  return new RejectedInputError(
+    'connector_config_required',
+    `${connector}: ${why}; pass --config <file> with the connector's settings. ${expectedFields(schema)}`,
+  );
 }
 
 /** A description of the failed rule built from the issue's fields, never from the received value. */

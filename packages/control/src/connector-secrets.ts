@@ -19,7 +19,10 @@ export function connectorSecretsCodec(box: SecretBox | undefined, secretFieldsOf
       const fields = secretsIn(inst);
       if (fields.length === 0) return inst;
       if (!box) {
-        throw new RejectedInputError('secrets_key_missing', `connector ${inst.id}: secret settings (${fields.join(', ')}) are never stored in clear and no key seals them: the operator must set CUSTODY_SECRETS_KEYS`);
+        throw new RejectedInputError(
+          'secrets_key_missing',
+          `connector ${inst.id}: secret settings (${fields.join(', ')}) are never stored in clear and no key seals them: the operator must set CUSTODY_SECRETS_KEYS`,
+        );
       }
       const config = { ...inst.config };
       for (const f of fields) config[f] = box.seal(JSON.stringify(config[f]), aadOf(inst, f));
@@ -28,7 +31,10 @@ export function connectorSecretsCodec(box: SecretBox | undefined, secretFieldsOf
     decode(stored) {
       const fields = secretsIn(stored).filter((f) => SecretBox.isSealed(stored.config[f]));
       if (fields.length === 0) return stored;
-      if (!box) throw new ConfigError(`connector ${stored.id}: its secret settings are sealed with key "${SecretBox.keyIdOf(stored.config[fields[0]!] as string)}" and CUSTODY_SECRETS_KEYS is not set`);
+      if (!box)
+        throw new ConfigError(
+          `connector ${stored.id}: its secret settings are sealed with key "${SecretBox.keyIdOf(stored.config[fields[0]] as string)}" and CUSTODY_SECRETS_KEYS is not set`,
+        );
       const config = { ...stored.config };
       for (const f of fields) config[f] = JSON.parse(box.open(config[f] as string, aadOf(stored, f))) as unknown;
       return { ...stored, config };

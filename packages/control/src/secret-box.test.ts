@@ -9,7 +9,7 @@ const SECRET = 'meta-app-secret-4f1c9a';
 /** Replaces one base64url character of part `index` (0 key id … 3 tag) with another. */
 function tamper(sealed: string, index: number): string {
   const parts = sealed.split(':');
-  const p = parts[2 + index]!;
+  const p = parts[2 + index];
   parts[2 + index] = (p[0] === 'A' ? 'B' : 'A') + p.slice(1);
   return parts.join(':');
 }
@@ -77,7 +77,12 @@ describe('SecretBox', () => {
 describe('connectorSecretsCodec', () => {
   const box = new SecretBox([newSecretKey('k1')]);
   const fields = (connector: string) => (connector === 'whatsapp-cloud' ? ['accessToken', 'appSecret', 'verifyToken'] : []);
-  const inst: ConnectorInstance = { id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: SECRET, verifyToken: 'verify-token-77', graphVersion: 'v21.0' } };
+  const inst: ConnectorInstance = {
+    id: 'acme-wa',
+    connector: 'whatsapp-cloud',
+    tenant: 'acme',
+    config: { appSecret: SECRET, verifyToken: 'verify-token-77', graphVersion: 'v21.0' },
+  };
 
   test('seals exactly the declared secret settings and reads them back', () => {
     const codec = connectorSecretsCodec(box, fields);

@@ -34,7 +34,7 @@ export class SecretBox {
 
   /** Id of the key new values are sealed with. */
   get sealingKeyId(): string {
-    return this.keys[0]!.id;
+    return this.keys[0].id;
   }
 
   static isSealed(value: unknown): value is string {
@@ -47,7 +47,7 @@ export class SecretBox {
   }
 
   seal(plaintext: string, aad: string): string {
-    const { id, key } = this.keys[0]!;
+    const { id, key } = this.keys[0];
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
@@ -63,7 +63,8 @@ export class SecretBox {
       throw new IntegrityError('sealed secret is malformed (expected enc:v1:<keyId>:<iv>:<ciphertext>:<tag>)');
     }
     const key = this.byId.get(id);
-    if (!key) throw new ConfigError(`secret was sealed with key "${id}", which CUSTODY_SECRETS_KEYS does not hold (it holds: ${[...this.byId.keys()].join(', ')})`);
+    if (!key)
+      throw new ConfigError(`secret was sealed with key "${id}", which CUSTODY_SECRETS_KEYS does not hold (it holds: ${[...this.byId.keys()].join(', ')})`);
     const ivBytes = Buffer.from(iv, 'base64url');
     const tagBytes = Buffer.from(tag, 'base64url');
     if (ivBytes.length !== 12 || tagBytes.length !== 16) throw new IntegrityError(`sealed secret under key "${id}" is malformed (IV or tag length)`);
@@ -73,7 +74,9 @@ export class SecretBox {
       decipher.setAuthTag(tagBytes);
       return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new IntegrityError(`sealed secret failed authentication under key "${id}": it was altered, moved from another field, or the key with that id changed`);
+      throw new IntegrityError(
+        `sealed secret failed authentication under key "${id}": it was altered, moved from another field, or the key with that id changed`,
+      );
     }
   }
 }

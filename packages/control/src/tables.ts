@@ -17,7 +17,15 @@ export interface ControlTopics {
 
 export function controlTopicsFor(suffix = ''): ControlTopics {
   const s = suffix ? `.${suffix}` : '';
-  return { apiKeys: `custody.control.api-keys.v1${s}`, keyGrants: `custody.control.key-grants.v1${s}`, connectors: `custody.control.connectors.v1${s}`, directory: `custody.control.directory.v1${s}`, retention: `custody.control.retention.v1${s}`, holds: `custody.control.holds.v1${s}`, resolution: `custody.control.directory-resolution.v1${s}` };
+  return {
+    apiKeys: `custody.control.api-keys.v1${s}`,
+    keyGrants: `custody.control.key-grants.v1${s}`,
+    connectors: `custody.control.connectors.v1${s}`,
+    directory: `custody.control.directory.v1${s}`,
+    retention: `custody.control.retention.v1${s}`,
+    holds: `custody.control.holds.v1${s}`,
+    resolution: `custody.control.directory-resolution.v1${s}`,
+  };
 }
 
 /** API keys by the SHA-256 of their token. */

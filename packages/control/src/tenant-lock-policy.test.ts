@@ -45,7 +45,14 @@ test('a record captured before its sender was mapped is locked and indexed on th
 });
 
 test('a preset floor counts from sentAt; a message already past it still gets the minimum lock', async () => {
-  const settings = RetentionSettings.parse({ tenant: 'acme', version: 1, changedBy: 'k', changedAt: '2026-01-01T00:00:00Z', default: { value: 1, unit: 'seconds' }, presets: ['sec-17a-4'] });
+  const settings = RetentionSettings.parse({
+    tenant: 'acme',
+    version: 1,
+    changedBy: 'k',
+    changedAt: '2026-01-01T00:00:00Z',
+    default: { value: 1, unit: 'seconds' },
+    presets: ['sec-17a-4'],
+  });
   const policy = new TenantLockPolicy(table({ acme: settings }) as unknown as RetentionTable, table({}) as unknown as HoldTable, 86_400, 86_400);
   const now = Date.now();
   const fresh = await policy.lockFor(message(new Date(now).toISOString()));

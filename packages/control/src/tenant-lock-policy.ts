@@ -66,7 +66,11 @@ export class TenantLockPolicy implements LockPolicy {
   async lockForRaw(tenant: string, receivedAt: Date): Promise<TenantLock> {
     const until = receivedAt.getTime() + 86_400_000 + this.longestRetentionSeconds(tenant) * 1000;
     const retainUntil = new Date(Math.max(until, Date.now() + this.minLockSeconds * 1000));
-    const holds = this.holds.values().filter((h) => h.tenant === tenant && h.status === 'active').map((h) => h.id).sort();
+    const holds = this.holds
+      .values()
+      .filter((h) => h.tenant === tenant && h.status === 'active')
+      .map((h) => h.id)
+      .sort();
     return { retainUntil, holds, policyVersion: this.retention.get(tenant)?.version ?? null };
   }
 

@@ -27,12 +27,28 @@ export function displayText(value: string | undefined, max: number): string | un
  * a record names.
  */
 export function withSafeDisplayValues(draft: EnvelopeDraft): EnvelopeDraft {
-  const out: EnvelopeDraft = { ...draft, sender: person(draft.sender), recipients: draft.recipients.map(person), conversation: defined({ ...draft.conversation, title: displayText(draft.conversation.title, DISPLAY_LIMITS.title) }) };
-  if (draft.content) out.content = defined({ ...draft.content, subject: displayText(draft.content.subject, DISPLAY_LIMITS.subject), action: draft.content.action && action(draft.content.action) });
+  const out: EnvelopeDraft = {
+    ...draft,
+    sender: person(draft.sender),
+    recipients: draft.recipients.map(person),
+    conversation: defined({ ...draft.conversation, title: displayText(draft.conversation.title, DISPLAY_LIMITS.title) }),
+  };
+  if (draft.content)
+    out.content = defined({
+      ...draft.content,
+      subject: displayText(draft.content.subject, DISPLAY_LIMITS.subject),
+      action: draft.content.action && action(draft.content.action),
+    });
   if (draft.attachments) out.attachments = draft.attachments.map(file);
   if (draft.call) {
     const { from, to, forwardedFrom, recording } = draft.call;
-    out.call = defined({ ...draft.call, from: person(from), to: person(to), forwardedFrom: forwardedFrom && person(forwardedFrom), recording: recording && file(recording) });
+    out.call = defined({
+      ...draft.call,
+      from: person(from),
+      to: person(to),
+      forwardedFrom: forwardedFrom && person(forwardedFrom),
+      recording: recording && file(recording),
+    });
   }
   return out;
 }

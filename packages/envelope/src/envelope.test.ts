@@ -160,10 +160,28 @@ describe('sealEnvelope', () => {
 
   test('an attachment type that is not a media type is kept as declaredMimeType, never as mimeType', () => {
     const bad = 'text/plain\r\nX-Injected: yes';
-    const env = sealEnvelope(draft({ attachments: [{ id: 'a1', kind: 'document', mimeType: bad }, { id: 'a2', kind: 'document', mimeType: 'application/pdf' }] }));
+    const env = sealEnvelope(
+      draft({
+        attachments: [
+          { id: 'a1', kind: 'document', mimeType: bad },
+          { id: 'a2', kind: 'document', mimeType: 'application/pdf' },
+        ],
+      }),
+    );
     expect(env.attachments![0]).toEqual({ id: 'a1', kind: 'document', declaredMimeType: bad });
-    expect(env.attachments![1]!.mimeType).toBe('application/pdf');
-    const call = sealEnvelope(draft({ kind: 'call', channel: 'voice', call: { status: 'completed', from: { kind: 'phone', value: '+16505551234' }, to: { kind: 'phone', value: '+15550783881' }, recording: { id: 'r', kind: 'recording', mimeType: 'audio/wav; name=résumé☃' } } }));
+    expect(env.attachments![1].mimeType).toBe('application/pdf');
+    const call = sealEnvelope(
+      draft({
+        kind: 'call',
+        channel: 'voice',
+        call: {
+          status: 'completed',
+          from: { kind: 'phone', value: '+16505551234' },
+          to: { kind: 'phone', value: '+15550783881' },
+          recording: { id: 'r', kind: 'recording', mimeType: 'audio/wav; name=résumé☃' },
+        },
+      }),
+    );
     expect(call.call!.recording).toEqual({ id: 'r', kind: 'recording', declaredMimeType: 'audio/wav; name=résumé☃' });
   });
 
@@ -178,7 +196,15 @@ describe('sealEnvelope', () => {
       expect(err.message).toContain('E.164');
     }
     const err = thrown(
-      () => sealEnvelope(draft({ recipients: [{ kind: 'phone', value: '+15550783881' }, { kind: 'phone', value: '555-0199' }] })),
+      () =>
+        sealEnvelope(
+          draft({
+            recipients: [
+              { kind: 'phone', value: '+15550783881' },
+              { kind: 'phone', value: '555-0199' },
+            ],
+          }),
+        ),
       RejectedInputError,
       'envelope_invalid',
     );
@@ -254,7 +280,7 @@ describe('parseEnvelope', () => {
   test('rejects invalid JSON with RejectedInputError', () => {
     for (const input of ['', 'not json', bytes.slice(0, -1), '{"schema":']) {
       const err = thrown(() => parseEnvelope(input), RejectedInputError, 'envelope_not_json');
-      expect((err as unknown as RejectedInputError).status).toBe(400);
+      expect(err.status).toBe(400);
     }
   });
 
@@ -299,8 +325,8 @@ describe('envelopeJsonSchema', () => {
   });
 
   test('describes nested required fields', () => {
-    expect(schema.properties!.source!.required).toEqual(expect.arrayContaining(['connector', 'externalId', 'receivedAt', 'raw']));
-    expect(schema.properties!.integrity!.required).toEqual(['sha256']);
+    expect(schema.properties!.source.required).toEqual(expect.arrayContaining(['connector', 'externalId', 'receivedAt', 'raw']));
+    expect(schema.properties!.integrity.required).toEqual(['sha256']);
     expect(JSON.stringify(schema.properties!.sentAt)).toContain('Z$');
   });
 
@@ -314,18 +340,21 @@ describe('display values', () => {
     const env = sealEnvelope(
       draft({
         sender: { kind: 'phone', value: '+16505551234', displayName: '=HYPERLINK("http://x")\r\nX-Injected: 1' },
-        recipients: [{ kind: 'handle', value: 'bob', displayName: '\u202eevil\u202c\u0000' }, { kind: 'handle', value: 'carol', displayName: '\r\n\t' }],
+        recipients: [
+          { kind: 'handle', value: 'bob', displayName: '\u202eevil\u202c\u0000' },
+          { kind: 'handle', value: 'carol', displayName: '\r\n\t' },
+        ],
         conversation: { id: 'c', type: 'group', title: 'Desk\u2028Chat' },
         content: { subject: 'Re:\r\nBcc: all@example.com', text: 'line one\nline two' },
         attachments: [{ id: 'a1', kind: 'document', fileName: `${'n'.repeat(300)}\u0007.pdf` }],
       }),
     );
     expect(env.sender.displayName).toBe('=HYPERLINK("http://x") X-Injected: 1');
-    expect(env.recipients[0]!.displayName).toBe('evil');
-    expect('displayName' in env.recipients[1]!).toBe(false);
+    expect(env.recipients[0].displayName).toBe('evil');
+    expect('displayName' in env.recipients[1]).toBe(false);
     expect(env.conversation.title).toBe('Desk Chat');
     expect(env.content).toEqual({ subject: 'Re: Bcc: all@example.com', text: 'line one\nline two' });
-    expect(env.attachments![0]!.fileName).toHaveLength(255);
+    expect(env.attachments![0].fileName).toHaveLength(255);
     expect(env.source.raw).toEqual(draft().source.raw);
     expect(parseEnvelope(JSON.stringify(env))).toEqual(env);
   });

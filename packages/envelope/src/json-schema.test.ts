@@ -7,7 +7,23 @@ test('the committed JSON Schema matches the zod contract (run `npm run schema` a
 
 test('the JSON Schema requires the contract fields and forbids unknown ones', () => {
   const schema = JSON.parse(renderJsonSchema());
-  expect(schema.required).toEqual(expect.arrayContaining(['schema', 'id', 'tenant', 'kind', 'channel', 'source', 'conversation', 'sender', 'recipients', 'direction', 'sentAt', 'capturedAt', 'integrity']));
+  expect(schema.required).toEqual(
+    expect.arrayContaining([
+      'schema',
+      'id',
+      'tenant',
+      'kind',
+      'channel',
+      'source',
+      'conversation',
+      'sender',
+      'recipients',
+      'direction',
+      'sentAt',
+      'capturedAt',
+      'integrity',
+    ]),
+  );
   expect(schema.additionalProperties).toBe(false);
   expect(schema.properties.kind.enum).toEqual(['message', 'call', 'edit', 'deletion', 'reaction', 'status']);
 });

@@ -23,15 +23,16 @@ export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
  * WORM store under tenants/_system/audit/.
  */
 export const SYSTEM_TENANT = '_system';
-export const TenantId = z.string().regex(TENANT_ID, 'a tenant id: 1–63 lowercase letters, digits and dashes, starting with a letter or digit').describe('The customer instance');
+export const TenantId = z
+  .string()
+  .regex(TENANT_ID, 'a tenant id: 1–63 lowercase letters, digits and dashes, starting with a letter or digit')
+  .describe('The customer instance');
 
 export const Kind = z.enum(['message', 'call', 'edit', 'deletion', 'reaction', 'status']).describe('What the record is');
 export const Channel = z
   .enum(['whatsapp', 'telegram', 'sms', 'mms', 'voice', 'signal', 'wecom', 'line', 'email'])
   .describe('The communication channel the record was captured from');
-export const Direction = z
-  .enum(['inbound', 'outbound', 'internal', 'unknown'])
-  .describe("Relative to the customer's employees");
+export const Direction = z.enum(['inbound', 'outbound', 'internal', 'unknown']).describe("Relative to the customer's employees");
 
 export const Participant = z
   .object({
@@ -64,7 +65,10 @@ export const RawInline = z
 export const RawRef = z
   .object({
     contentType: z.string().min(1).describe('Media type of the original vendor payload'),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the delivery as received; its bytes are archived once under this hash'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('SHA-256 of the delivery as received; its bytes are archived once under this hash'),
     size: z.number().int().nonnegative().describe('Size of the delivery in bytes'),
     path: z.string().max(1024).optional().describe("Where this record's event sits in the delivery, e.g. entry.0.changes.0.value.messages.1"),
   })
@@ -129,7 +133,11 @@ export const Attachment = z
     id: z.string().min(1),
     kind: z.enum(['image', 'video', 'audio', 'voice', 'document', 'sticker', 'recording', 'other']),
     mimeType: z.string().optional().describe('Media type of the content; only ever a valid RFC 9110 media type (see declaredMimeType)'),
-    declaredMimeType: z.string().max(1024).optional().describe("The vendor's declared type, kept as given when it is not a valid media type; the content is then served as application/octet-stream"),
+    declaredMimeType: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe("The vendor's declared type, kept as given when it is not a valid media type; the content is then served as application/octet-stream"),
     fileName: z.string().optional(),
     size: z.number().int().nonnegative().optional(),
     sha256: z.string().optional().describe('Hash of the content as reported or computed (hex or vendor encoding)'),
@@ -149,8 +157,14 @@ export const Refs = z
     emoji: z.string().optional().describe('Reaction emoji; empty string means the reaction was removed'),
     status: z.string().optional().describe('Delivery status for kind=status (sent, delivered, read, failed)'),
     statusOf: z.string().optional().describe('External id of the message a status refers to'),
-    originalSentAt: isoUtc.optional().describe('kind=edit/deletion: when the original message was sent, as the vendor reported it; the edit itself is at `sentAt`'),
-    editedAt: isoUtc.optional().describe('kind=message captured in its edited form (exports keep only the last version): when it was last edited; `sentAt` stays the original send time'),
+    originalSentAt: isoUtc
+      .optional()
+      .describe('kind=edit/deletion: when the original message was sent, as the vendor reported it; the edit itself is at `sentAt`'),
+    editedAt: isoUtc
+      .optional()
+      .describe(
+        'kind=message captured in its edited form (exports keep only the last version): when it was last edited; `sentAt` stays the original send time',
+      ),
   })
   .strict();
 
@@ -169,13 +183,21 @@ export const Call = z
   .strict();
 
 export const Integrity = z
-  .object({ sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the canonical form of the envelope without `integrity`') })
+  .object({
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('SHA-256 of the canonical form of the envelope without `integrity`'),
+  })
   .strict();
 
 export const Envelope = z
   .object({
     schema: z.literal(ENVELOPE_SCHEMA),
-    id: z.string().regex(/^[0-9a-f]{40}$/).describe('Deterministic from tenant, connector, external id and kind'),
+    id: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/)
+      .describe('Deterministic from tenant, connector, external id and kind'),
     tenant: TenantId,
     kind: Kind,
     channel: Channel,
@@ -208,7 +230,7 @@ export type ChannelId = z.infer<typeof Channel>;
 export type EnvelopeDraft = Omit<Envelope, 'id' | 'integrity' | 'schema'>;
 
 export function envelopeJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(Envelope, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  return z.toJSONSchema(Envelope, { target: 'draft-2020-12', io: 'input' });
 }
 
 export function isRawRef(raw: RawSource): raw is RawRef {

@@ -18,7 +18,7 @@ export function sealEnvelope(input: EnvelopeDraft): Envelope {
     id: envelopeId(draft.tenant, draft.source.connector, draft.source.externalId, draft.kind),
     ...draft,
   };
-  const candidate = { ...unsealed, integrity: { sha256: integrityHash(unsealed as Envelope) } };
+  const candidate = { ...unsealed, integrity: { sha256: integrityHash(unsealed) } };
   const parsed = Envelope.safeParse(candidate);
   if (!parsed.success) {
     throw new RejectedInputError('envelope_invalid', `normalized record violates the envelope contract: ${formatIssues(parsed.error.issues)}`);

@@ -81,7 +81,13 @@ describe('CircuitBreaker', () => {
 
   test('failures the dependency answered with (trips → false) do not open it', async () => {
     let now = 0;
-    const cb = new CircuitBreaker({ dependency: 'kafka', initialOpenMs: 1_000, maxOpenMs: 8_000, now: () => now, trips: (err) => (err as Error).message !== 'too large' });
+    const cb = new CircuitBreaker({
+      dependency: 'kafka',
+      initialOpenMs: 1_000,
+      maxOpenMs: 8_000,
+      now: () => now,
+      trips: (err) => (err as Error).message !== 'too large',
+    });
     await expect(cb.run(() => Promise.reject(new Error('too large')))).rejects.toThrow('too large');
     expect(cb.isOpen).toBe(false);
     await cb.run(down).catch(() => undefined);

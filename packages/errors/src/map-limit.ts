@@ -5,7 +5,7 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!, i);
+      out[i] = await fn(items[i], i);
     }
   });
   await Promise.all(workers);

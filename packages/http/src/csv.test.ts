@@ -1,7 +1,21 @@
 import { csvCell, csvTable } from './csv';
 
 describe('CSV cells from tenant-supplied values', () => {
-  test.each(['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', ' =1+1', '\u00a0=1+1', '\r=1+1', '\n@x', '\t=x', '\u200b=x', '\ufeff+x', '＝1+1', '  \u00a0 -x'])('%j is neutralized', (v) => {
+  test.each([
+    '=HYPERLINK("http://x")',
+    '+1+1',
+    '-2+3',
+    '@SUM(A1)',
+    ' =1+1',
+    '\u00a0=1+1',
+    '\r=1+1',
+    '\n@x',
+    '\t=x',
+    '\u200b=x',
+    '\ufeff+x',
+    '＝1+1',
+    '  \u00a0 -x',
+  ])('%j is neutralized', (v) => {
     const out = csvCell(v);
     const unquoted = out.startsWith('"') ? out.slice(1, -1).replace(/""/g, '"') : out;
     expect(unquoted.startsWith("'")).toBe(true);
@@ -17,7 +31,13 @@ describe('CSV cells from tenant-supplied values', () => {
 });
 
 test('csvTable neutralizes every cell, header included, and ends lines with CRLF', () => {
-  expect(csvTable<{ name: string; n: number }>(['name', 'n'], [{ name: '=cmd|" /C calc"!A0', n: 1 }, { name: 'Ann, B', n: -2 }])).toBe(
-    `name,n\r\n"'=cmd|"" /C calc""!A0",1\r\n"Ann, B",'-2\r\n`,
-  );
+  expect(
+    csvTable<{ name: string; n: number }>(
+      ['name', 'n'],
+      [
+        { name: '=cmd|" /C calc"!A0', n: 1 },
+        { name: 'Ann, B', n: -2 },
+      ],
+    ),
+  ).toBe(`name,n\r\n"'=cmd|"" /C calc""!A0",1\r\n"Ann, B",'-2\r\n`);
 });

@@ -2,7 +2,11 @@ import { CircuitOpenError, CustodyError, IntegrityError, RejectedInputError, err
 
 export class BodyTooLargeError extends RejectedInputError {
   /** `sample`: the first `limit` bytes; `received`: how many bytes arrived in all. */
-  constructor(readonly limit: number, readonly sample: Buffer, readonly received = sample.length) {
+  constructor(
+    readonly limit: number,
+    readonly sample: Buffer,
+    readonly received = sample.length,
+  ) {
     super('body_too_large', `body exceeds ${limit} bytes`, 413);
   }
 }

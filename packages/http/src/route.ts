@@ -107,7 +107,9 @@ export function json(status: number, body: object, headers: Record<string, strin
 }
 
 /** The body of every error answer, in every route's document. */
-export const ProblemBody = z.object({ error: z.object({ code: z.string().describe('Stable, machine-readable'), message: z.string().describe('For people; never a secret') }) });
+export const ProblemBody = z.object({
+  error: z.object({ code: z.string().describe('Stable, machine-readable'), message: z.string().describe('For people; never a secret') }),
+});
 
 /** The JSON bodies the kit answers with whatever the route: the problem of a 4xx or 5xx. */
 export const PROBLEM_RESPONSES = { '4xx': ProblemBody, '5xx': ProblemBody } as const;

@@ -27,7 +27,14 @@ beforeAll(async () => {
     maxBodyBytes: LIMIT,
     access: {
       lookup: async (sha) => KEYS[sha] ?? null,
-      audit: { record: async (e) => void (failAudit ? (() => { throw new DependencyUnavailableError('kafka', 'down'); })() : audits.push(e)) },
+      audit: {
+        record: async (e) =>
+          void (failAudit
+            ? (() => {
+                throw new DependencyUnavailableError('kafka', 'down');
+              })()
+            : audits.push(e)),
+      },
       failedAuthPerMinute: 2,
       onFailedAuthDropped: () => void dropped++,
     },
@@ -54,11 +61,46 @@ beforeAll(async () => {
       invalid: { code: 'invalid_thing', what: 'thing' },
       handler: async (req) => json(201, { name: req.body.name }),
     }),
-    route({ method: 'GET', url: '/v1/admin-only', summary: 'Do admin things', access: { roles: ['admin'], audit: 'admin.thing' }, schema: { response: {} }, handler: fail(new Error('never')) }),
-    route({ method: 'GET', url: '/v1/outage', summary: 'Fail', access: { roles: READERS, audit: 'outage' }, schema: { response: {} }, handler: fail(new DependencyUnavailableError('opensearch', 'connect ECONNREFUSED 10.1.2.3:9200')) }),
-    publicRoute({ method: 'GET', url: '/open/missing', summary: 'Miss', access: { public: 'test' }, schema: { response: {} }, handler: fail(new NotFoundError('record abc not found')) }),
-    publicRoute({ method: 'GET', url: '/open/rejected', summary: 'Reject', access: { public: 'test' }, schema: { response: {} }, handler: fail(new RejectedInputError('query_invalid', 'q: too long', 422)) }),
-    publicRoute({ method: 'GET', url: '/open/boom', summary: 'Boom', access: { public: 'test' }, schema: { response: {} }, handler: fail(new Error('db password=hunter2')) }),
+    route({
+      method: 'GET',
+      url: '/v1/admin-only',
+      summary: 'Do admin things',
+      access: { roles: ['admin'], audit: 'admin.thing' },
+      schema: { response: {} },
+      handler: fail(new Error('never')),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/outage',
+      summary: 'Fail',
+      access: { roles: READERS, audit: 'outage' },
+      schema: { response: {} },
+      handler: fail(new DependencyUnavailableError('opensearch', 'connect ECONNREFUSED 10.1.2.3:9200')),
+    }),
+    publicRoute({
+      method: 'GET',
+      url: '/open/missing',
+      summary: 'Miss',
+      access: { public: 'test' },
+      schema: { response: {} },
+      handler: fail(new NotFoundError('record abc not found')),
+    }),
+    publicRoute({
+      method: 'GET',
+      url: '/open/rejected',
+      summary: 'Reject',
+      access: { public: 'test' },
+      schema: { response: {} },
+      handler: fail(new RejectedInputError('query_invalid', 'q: too long', 422)),
+    }),
+    publicRoute({
+      method: 'GET',
+      url: '/open/boom',
+      summary: 'Boom',
+      access: { public: 'test' },
+      schema: { response: {} },
+      handler: fail(new Error('db password=hunter2')),
+    }),
     route({
       method: 'GET',
       url: '/v1/stream/:how',
@@ -101,7 +143,7 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 async function call(path: string, init: RequestInit = {}) {
   const res = await fetch(`${url}${path}`, init);
   const text = await res.text();
-  let body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let body: any;
   try {
     body = JSON.parse(text);
   } catch {
@@ -118,7 +160,18 @@ describe('the HTTP kit', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const requestId = res.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(audits).toEqual([{ tenant: 'acme', actor: { keyId: 'key-a', role: 'compliance' }, action: 'records.get', outcome: 'ok', status: 200, target: 'abc', source: { address: expect.any(String) }, details: { n: 1 } }]);
+    expect(audits).toEqual([
+      {
+        tenant: 'acme',
+        actor: { keyId: 'key-a', role: 'compliance' },
+        action: 'records.get',
+        outcome: 'ok',
+        status: 200,
+        target: 'abc',
+        source: { address: expect.any(String) },
+        details: { n: 1 },
+      },
+    ]);
     await settle();
     const access = lines.filter((l) => l.event === 'http_request');
     expect(access).toEqual([expect.objectContaining({ reqId: requestId, method: 'GET', route: '/v1/records/:id', path: '/v1/records/abc', status: 200 })]);
@@ -127,9 +180,19 @@ describe('the HTTP kit', () => {
   });
 
   test('no key → 401 before anything is read, audited in the _system trail at a bounded rate; a wrong role → 403 audited as denied', async () => {
-    for (let i = 0; i < 3; i++) expect((await call('/v1/things', { method: 'POST', body: '{"name":"x"}', headers: { authorization: 'Bearer cust_unknown_0123456789abcdef' } })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await call('/v1/things', { method: 'POST', body: '{"name":"x"}', headers: { authorization: 'Bearer cust_unknown_0123456789abcdef' } })).status,
+      ).toBe(401);
     expect(audits).toHaveLength(2);
-    expect(audits[0]).toMatchObject({ tenant: '_system', action: 'things.create', outcome: 'denied', status: 401, target: 'POST /v1/things', details: { reason: 'unknown API key' } });
+    expect(audits[0]).toMatchObject({
+      tenant: '_system',
+      action: 'things.create',
+      outcome: 'denied',
+      status: 401,
+      target: 'POST /v1/things',
+      details: { reason: 'unknown API key' },
+    });
     expect(dropped).toBe(1);
     audits = [];
     const res = await call('/v1/admin-only', { headers: auth });
@@ -147,7 +210,15 @@ describe('the HTTP kit', () => {
     expect((await post('{"name":"a","extra":1}')).status).toBe(400);
     const big = await post(`{"name":"${'y'.repeat(LIMIT)}"}`);
     expect(big).toMatchObject({ status: 413, body: { error: { code: 'body_too_large', message: `body exceeds ${LIMIT} bytes` } } });
-    expect(audits.map((a) => [a.outcome, a.status])).toEqual([['ok', 201], ['failed', 400], ['failed', 400], ['failed', 400], ['failed', 400], ['failed', 400], ['failed', 413]]);
+    expect(audits.map((a) => [a.outcome, a.status])).toEqual([
+      ['ok', 201],
+      ['failed', 400],
+      ['failed', 400],
+      ['failed', 400],
+      ['failed', 400],
+      ['failed', 400],
+      ['failed', 413],
+    ]);
   });
 
   test('the error map: a dependency outage is answered 503 and audited 503; not found 404; rejected input its status; anything else a bare 500', async () => {
@@ -179,13 +250,18 @@ describe('the HTTP kit', () => {
     expect(cut.status).toBe(200);
     await expect(cut.arrayBuffer()).rejects.toThrow();
     await settle();
-    expect(audits).toEqual([expect.objectContaining({ action: 'stream', outcome: 'failed', status: 500, details: { error: 'attachment: content hashes to 00' } })]);
+    expect(audits).toEqual([
+      expect.objectContaining({ action: 'stream', outcome: 'failed', status: 500, details: { error: 'attachment: content hashes to 00' } }),
+    ]);
     expect(lines).toContainEqual(expect.objectContaining({ event: 'http_request', route: '/v1/stream/:how', status: 500, complete: false }));
   });
 
   test('404, 405 and a malformed percent-encoding are problems too', async () => {
     expect(await call('/v1/nothing')).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'no route /v1/nothing' } } });
-    expect(await call('/v1/records/abc', { method: 'PUT' })).toMatchObject({ status: 405, body: { error: { code: 'method_not_allowed', message: 'PUT is not allowed on /v1/records/abc' } } });
+    expect(await call('/v1/records/abc', { method: 'PUT' })).toMatchObject({
+      status: 405,
+      body: { error: { code: 'method_not_allowed', message: 'PUT is not allowed on /v1/records/abc' } },
+    });
     expect(await call('/v1/records/%E0%A4%A', { headers: auth })).toMatchObject({ status: 400, body: { error: { code: 'bad_path' } } });
   });
 
@@ -193,7 +269,10 @@ describe('the HTTP kit', () => {
     const res = await call('/hooks/w1?q=a%20b', { method: 'POST', body: '<xml/>', headers: { 'content-type': 'text/xml' } });
     expect(res.body).toEqual({ q: 'a b', url: `${url}/hooks/w1?q=a%20b` });
     await call('/hooks/w1', { method: 'POST', body: 'z'.repeat(LIMIT * 3) });
-    expect(raws.map((r) => [r.bytes.toString(), r.received, r.overLimit])).toEqual([['<xml/>', 6, false], ['z'.repeat(LIMIT), LIMIT * 3, true]]);
+    expect(raws.map((r) => [r.bytes.toString(), r.received, r.overLimit])).toEqual([
+      ['<xml/>', 6, false],
+      ['z'.repeat(LIMIT), LIMIT * 3, true],
+    ]);
   });
 
   test('limiters count per key and refuse past their rate, taking nothing then', async () => {

@@ -75,14 +75,20 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     exposeHeadRoutes: false,
     // a malformed percent-encoding in the path is the caller's error
     frameworkErrors: (err, _req, reply) => {
-      void (reply as FastifyReply).code(400).send(problemBody('bad_path', err.code === 'FST_ERR_BAD_URL' ? 'malformed percent-encoding in the path' : 'bad request'));
+      void (reply as FastifyReply)
+        .code(400)
+        .send(problemBody('bad_path', err.code === 'FST_ERR_BAD_URL' ? 'malformed percent-encoding in the path' : 'bad request'));
     },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
-    openapi: { openapi: '3.1.0', info: DOC_INFO, components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: it fixes the tenant and the role' } } } },
+    openapi: {
+      openapi: '3.1.0',
+      info: DOC_INFO,
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: it fixes the tenant and the role' } } },
+    },
     transform: jsonSchemaTransform,
   });
   const patterns: Array<{ method: string; regex: RegExp }> = [];
@@ -100,11 +106,14 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   });
   app.setErrorHandler(async (err, request, reply) => {
     request.custody.error = err;
-    const answer = errorAnswer(validationProblem(err, request) ?? err, request.log, request.url.split('?')[0]!);
-    return reply.code(answer.status).headers(answer.headers ?? {}).send(answer.body);
+    const answer = errorAnswer(validationProblem(err, request) ?? err, request.log, request.url.split('?')[0]);
+    return reply
+      .code(answer.status)
+      .headers(answer.headers ?? {})
+      .send(answer.body);
   });
   app.setNotFoundHandler(async (request, reply) => {
-    const path = request.url.split('?')[0]!;
+    const path = request.url.split('?')[0];
     const known = patterns.filter((p) => p.regex.test(path));
     if (known.length > 0) return reply.code(405).send(problemBody('method_not_allowed', `${request.method} is not allowed on ${path}`));
     return reply.code(404).send(problemBody('not_found', `no route ${path}`));
@@ -175,7 +184,9 @@ async function registerAll(app: FastifyInstance, opts: HttpServerOptions, routes
             ...(r.schema.query && { querystring: r.schema.query }),
             ...(r.schema.body && { body: r.schema.body }),
             response: { ...PROBLEM_RESPONSES, ...r.schema.response },
-            ...(isAudited(r) ? { 'x-custody-roles': [...r.access.roles], 'x-custody-audit': r.access.audit, security: [{ apiKey: [] }] } : { 'x-custody-public': r.access.public }),
+            ...(isAudited(r)
+              ? { 'x-custody-roles': [...r.access.roles], 'x-custody-audit': r.access.audit, security: [{ apiKey: [] }] }
+              : { 'x-custody-public': r.access.public }),
           },
           onRequest: isAudited(r) ? (request) => authenticate(opts, r, request) : undefined,
           preValidation: async (request) => {
@@ -213,7 +224,8 @@ async function authenticate(opts: HttpServerOptions, r: AnyAuditedRoute, request
     throw err;
   }
   request.custody.principal = principal;
-  if (!r.access.roles.includes(principal.role)) throw new RejectedInputError('forbidden', `role ${principal.role} may not ${r.summary.toLowerCase()} (needs ${r.access.roles.join(' or ')})`, 403);
+  if (!r.access.roles.includes(principal.role))
+    throw new RejectedInputError('forbidden', `role ${principal.role} may not ${r.summary.toLowerCase()} (needs ${r.access.roles.join(' or ')})`, 403);
 }
 
 const failedAuthLimiters = new WeakMap<Access, { perAddress: Limiter; overall: Limiter }>();
@@ -236,8 +248,17 @@ async function failedAuthentication(access: Access, r: AnyAuditedRoute, request:
     request.log.debug({ event: 'auth_failure_audit_dropped', remote_address: address, action: r.access.audit });
     return;
   }
-  const path = request.url.split('?')[0]!;
-  await access.audit.record({ tenant: SYSTEM_TENANT, actor: { keyId: 'unknown', role: 'none' }, action: r.access.audit, outcome: 'denied', status: 401, target: `${request.method} ${path.slice(0, 256)}`, source: { address }, details: { reason } });
+  const path = request.url.split('?')[0];
+  await access.audit.record({
+    tenant: SYSTEM_TENANT,
+    actor: { keyId: 'unknown', role: 'none' },
+    action: r.access.audit,
+    outcome: 'denied',
+    status: 401,
+    target: `${request.method} ${path.slice(0, 256)}`,
+    source: { address },
+    details: { reason },
+  });
 }
 
 function isStream(payload: unknown): payload is Readable {
@@ -285,14 +306,24 @@ function done(opts: HttpServerOptions, request: FastifyRequest, reply: FastifyRe
   const ex = request.custody;
   const complete = reply.raw.writableFinished;
   let status = reply.statusCode;
-  if (!complete) status = ex.streamError === undefined ? 499 : errorAnswer(ex.streamError, request.log, request.url.split('?')[0]!).status;
+  if (!complete) status = ex.streamError === undefined ? 499 : errorAnswer(ex.streamError, request.log, request.url.split('?')[0]).status;
   if (r && isAudited(r) && ex.principal && !ex.audited) {
     ex.audited = true;
-    opts.access!.audit.record(auditRecord(r, request, status)).catch((err: unknown) => request.log.error({ event: 'audit_write_failed', action: r.access.audit, err: errorMessage(err) }));
+    opts
+      .access!.audit.record(auditRecord(r, request, status))
+      .catch((err: unknown) => request.log.error({ event: 'audit_write_failed', action: r.access.audit, err: errorMessage(err) }));
   }
   const route = r?.url ?? 'unmatched';
   const seconds = reply.elapsedTime / 1000;
-  request.log.info({ event: 'http_request', method: request.method, route, path: request.url.split('?')[0]!.slice(0, 256), status, complete, ms: Math.round(reply.elapsedTime * 10) / 10 });
+  request.log.info({
+    event: 'http_request',
+    method: request.method,
+    route,
+    path: request.url.split('?')[0].slice(0, 256),
+    status,
+    complete,
+    ms: Math.round(reply.elapsedTime * 10) / 10,
+  });
   opts.onRequestDone?.({ route, method: request.method, status, seconds });
 }
 
@@ -307,7 +338,8 @@ function validationProblem(err: unknown, request: FastifyRequest): RejectedInput
 function rejectRepeated(r: Route, request: FastifyRequest): void {
   const search = new URLSearchParams(request.url.split('?')[1] ?? '');
   const repeated = [...new Set(search.keys())].find((k) => search.getAll(k).length > 1);
-  if (repeated) throw new RejectedInputError(r.invalid?.code ?? 'invalid_request', `${r.invalid?.what ?? 'request'}: ${repeated.slice(0, 64)}: given more than once`);
+  if (repeated)
+    throw new RejectedInputError(r.invalid?.code ?? 'invalid_request', `${r.invalid?.what ?? 'request'}: ${repeated.slice(0, 64)}: given more than once`);
 }
 
 function toRouteRequest(opts: HttpServerOptions, request: FastifyRequest): RouteRequest<unknown, unknown, unknown> {

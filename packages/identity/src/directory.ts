@@ -13,7 +13,10 @@ export const EmployeeIdentifier = z
   .strict();
 
 /** No `:` or `/`: a directory key `<tenant>:<employeeId>` names exactly one tenant's employee. */
-export const EmployeeId = z.string().regex(/^[\w.@-]{1,256}$/, 'an employee id: 1–256 letters, digits, _ . @ -').describe("The firm's id for the employee");
+export const EmployeeId = z
+  .string()
+  .regex(/^[\w.@-]{1,256}$/, 'an employee id: 1–256 letters, digits, _ . @ -')
+  .describe("The firm's id for the employee");
 
 export const Employee = z
   .object({
@@ -35,7 +38,7 @@ export const PendingResolution = z
   .object({
     tenant: z.string().min(1),
     employeeIds: z.array(z.string()).describe('Employees whose entry changed'),
-    identifiers: z.array(z.string()).describe("Their old and new identifiers, loosely normalized"),
+    identifiers: z.array(z.string()).describe('Their old and new identifiers, loosely normalized'),
   })
   .strict();
 

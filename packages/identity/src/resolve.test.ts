@@ -16,7 +16,14 @@ const draft = (sender: string, recipients: string[], sentAt: string, direction: 
 
 const directory = new Directory([
   // +15550000001 belonged to alice until March, then was reassigned to bob
-  { tenant: 'acme', employeeId: 'alice', identifiers: [{ kind: 'phone', value: '+15550000001', to: '2025-03-01T00:00:00Z' }, { kind: 'email', value: 'Alice@Acme.example' }] },
+  {
+    tenant: 'acme',
+    employeeId: 'alice',
+    identifiers: [
+      { kind: 'phone', value: '+15550000001', to: '2025-03-01T00:00:00Z' },
+      { kind: 'email', value: 'Alice@Acme.example' },
+    ],
+  },
   { tenant: 'acme', employeeId: 'bob', identifiers: [{ kind: 'phone', value: '+1 (555) 000-0001', from: '2025-03-01T00:00:00Z' }] },
   { tenant: 'acme', employeeId: 'carol', identifiers: [{ kind: 'phone', value: '+15550000003' }] },
 ]);
@@ -65,7 +72,7 @@ test('resolving an archived record again follows the directory as it is now', ()
   ]);
   const again = resolveAgain(captured, corrected);
   expect(again.sender.employeeId).toBe('erin');
-  expect(again.recipients[0]!.employeeId).toBe('frank');
+  expect(again.recipients[0].employeeId).toBe('frank');
   expect(again.direction).toBe('internal');
   expect(resolveAgain(captured, new Directory([])).sender).toEqual({ kind: 'phone', value: '+15550000003' });
 });

@@ -53,7 +53,12 @@ export function resolveAgain<D extends Resolvable>(record: D, directory: Directo
     const { employeeId: _dropped, ...rest } = p;
     return rest;
   };
-  const call = record.call && { ...record.call, from: strip(record.call.from), to: strip(record.call.to), ...(record.call.forwardedFrom && { forwardedFrom: strip(record.call.forwardedFrom) }) };
+  const call = record.call && {
+    ...record.call,
+    from: strip(record.call.from),
+    to: strip(record.call.to),
+    ...(record.call.forwardedFrom && { forwardedFrom: strip(record.call.forwardedFrom) }),
+  };
   return resolve({ ...record, sender: strip(record.sender), recipients: record.recipients.map(strip), ...(call && { call }) }, directory);
 }
 
@@ -75,7 +80,12 @@ function resolve<D extends Resolvable>(draft: D, directory: Directory): D {
   };
   const sender = map(draft.sender);
   const recipients = draft.recipients.map(map);
-  const call = draft.call && { ...draft.call, from: map(draft.call.from), to: map(draft.call.to), ...(draft.call.forwardedFrom && { forwardedFrom: map(draft.call.forwardedFrom) }) };
+  const call = draft.call && {
+    ...draft.call,
+    from: map(draft.call.from),
+    to: map(draft.call.to),
+    ...(draft.call.forwardedFrom && { forwardedFrom: map(draft.call.forwardedFrom) }),
+  };
   const senderIsEmployee = Boolean(sender.employeeId);
   const employeeRecipients = recipients.filter((r) => r.employeeId).length;
   let direction = draft.direction;

@@ -4,8 +4,16 @@ export type { Logger };
 
 /** Names that are secret wherever they appear: credentials of Custody itself and HTTP auth. */
 const BASE_SECRET_FIELDS = [
-  'secret', 'token', 'password', 'apiKey', 'authorization', 'secretAccessKey', 'credentials',
-  'CUSTODY_SECRETS_KEYS', 'S3_SECRET_ACCESS_KEY', 'OPENSEARCH_PASSWORD',
+  'secret',
+  'token',
+  'password',
+  'apiKey',
+  'authorization',
+  'secretAccessKey',
+  'credentials',
+  'CUSTODY_SECRETS_KEYS',
+  'S3_SECRET_ACCESS_KEY',
+  'OPENSEARCH_PASSWORD',
 ];
 
 const declared = new Set<string>(BASE_SECRET_FIELDS);
@@ -30,10 +38,7 @@ export function secretFieldNames(): string[] {
  */
 export function redactedPaths(): string[] {
   const names = secretFieldNames().map((n) => (/^[A-Za-z_$][\w$]*$/.test(n) ? n : `["${n}"]`));
-  return [
-    ...names.flatMap((n) => [n, `*.${n}`, `*.*.${n}`]),
-    'headers["x-hub-signature-256"]', 'req.headers.authorization',
-  ];
+  return [...names.flatMap((n) => [n, `*.${n}`, `*.*.${n}`]), 'headers["x-hub-signature-256"]', 'req.headers.authorization'];
 }
 
 /**

@@ -1,4 +1,12 @@
-import { Counter as PromCounter, Histogram, Registry, collectDefaultMetrics, type LabelValues, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import {
+  Counter as PromCounter,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type LabelValues,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 
 /**
  * Prometheus metrics on prom-client. Two kinds of series:

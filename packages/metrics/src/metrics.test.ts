@@ -7,7 +7,13 @@ describe('metrics', () => {
     const { contentType, body } = await exposition(registry);
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(body).toMatch(/^custody_test_total 1$/m);
-    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds', 'nodejs_eventloop_lag_seconds']) {
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_gc_duration_seconds',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
       expect(body).toContain(`# TYPE ${name} `);
     }
     // twice, as a second Custody instance in the same process would: nothing registered twice

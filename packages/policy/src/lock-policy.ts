@@ -23,7 +23,10 @@ export interface LockPolicy {
  * ran out (an old import) is still locked for a short minimum: S3 cannot lock into the past.
  */
 export class FixedRetention implements LockPolicy {
-  constructor(private readonly days: number, private readonly minLockSeconds: number) {}
+  constructor(
+    private readonly days: number,
+    private readonly minLockSeconds: number,
+  ) {}
 
   async lockFor(env: Envelope): Promise<Lock> {
     const fromSent = Date.parse(env.sentAt) + this.days * 86_400_000;

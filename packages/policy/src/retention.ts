@@ -29,8 +29,14 @@ export const RetentionSettingsInput = z
   .object({
     default: Duration.describe('Retention for anything no override matches'),
     byType: z.partialRecord(z.enum(DATA_TYPES), Duration).default({}).describe('Overrides by data type'),
-    byChannel: z.record(z.string().regex(/^[a-z-]{2,32}$/), Duration).default({}).describe('Overrides by channel (win over byType)'),
-    presets: z.array(z.enum(Object.keys(PRESETS) as [PresetId, ...PresetId[]])).default([]).describe('Regulatory floors that apply'),
+    byChannel: z
+      .record(z.string().regex(/^[a-z-]{2,32}$/), Duration)
+      .default({})
+      .describe('Overrides by channel (win over byType)'),
+    presets: z
+      .array(z.enum(Object.keys(PRESETS) as [PresetId, ...PresetId[]]))
+      .default([])
+      .describe('Regulatory floors that apply'),
   })
   .strict();
 export type RetentionSettingsInput = z.input<typeof RetentionSettingsInput>;
@@ -69,13 +75,26 @@ export function presetViolation(
   for (const preset of before?.presets ?? []) {
     if (after.presets.includes(preset) || released(preset)) continue;
     const p = PRESETS[preset];
-    return { status: 409, preset, message: `regulatory preset ${preset} (${p.label}, floor ${describe(p.floor)}) is enabled and cannot be removed through the API; the operator can release it with CUSTODY_RELEASE_PRESETS` };
+    return {
+      status: 409,
+      preset,
+      message: `regulatory preset ${preset} (${p.label}, floor ${describe(p.floor)}) is enabled and cannot be removed through the API; the operator can release it with CUSTODY_RELEASE_PRESETS`,
+    };
   }
-  const periods: Array<[string, Duration]> = [['default', after.default], ...Object.entries(after.byType).map(([t, d]): [string, Duration] => [`byType.${t}`, d!]), ...Object.entries(after.byChannel).map(([c, d]): [string, Duration] => [`byChannel.${c}`, d])];
+  const periods: Array<[string, Duration]> = [
+    ['default', after.default],
+    ...Object.entries(after.byType).map(([t, d]): [string, Duration] => [`byType.${t}`, d]),
+    ...Object.entries(after.byChannel).map(([c, d]): [string, Duration] => [`byChannel.${c}`, d]),
+  ];
   for (const preset of after.presets) {
     const p = PRESETS[preset];
     const under = periods.find(([, d]) => durationSeconds(d) < durationSeconds(p.floor));
-    if (under) return { status: 400, preset, message: `${under[0]} (${describe(under[1])}) is under the floor of regulatory preset ${preset} (${p.label}): at least ${describe(p.floor)}` };
+    if (under)
+      return {
+        status: 400,
+        preset,
+        message: `${under[0]} (${describe(under[1])}) is under the floor of regulatory preset ${preset} (${p.label}): at least ${describe(p.floor)}`,
+      };
   }
   return null;
 }

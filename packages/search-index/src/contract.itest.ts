@@ -6,7 +6,7 @@ import { OpenSearchIndex } from './opensearch/opensearch-index';
 searchIndexContract('OpenSearch', async () => {
   const env = requireStackEnv();
   const prefix = `custody-${uniqueName()}`;
-  const index = new OpenSearchIndex({ url: env.OPENSEARCH_URL!, prefix });
+  const index = new OpenSearchIndex({ url: env.OPENSEARCH_URL, prefix });
   return {
     index,
     cleanup: async () => {

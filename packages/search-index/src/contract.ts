@@ -69,7 +69,12 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test('probe resolves while the index works and rejects with a retriable error when it cannot be reached', async () => {
       await expect(index.probe()).resolves.toBeUndefined();
-      const err = await unreachable().probe().then(() => undefined, (e: unknown) => e);
+      const err = await unreachable()
+        .probe()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(Error);
       expect(isRetriable(err)).toBe(true);
     });
@@ -91,14 +96,14 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
         doc(t, `${t}-buy`, { text: 'Please BUY 100 ACME shares today.', sentAt: '2024-03-01T10:00:03Z' }),
         doc(t, `${t}-bonds`, { text: 'buy bonds', sentAt: '2024-03-01T10:00:02Z' }),
         doc(t, `${t}-sell`, { text: 'Sell acme', sentAt: '2024-03-01T10:00:01Z' }),
-        doc(t, `${t}-zurich`, { text: 'Treffen in ZÜRICH, 15:00 — don\'t be late', sentAt: '2024-03-01T10:00:00Z' }),
+        doc(t, `${t}-zurich`, { text: "Treffen in ZÜRICH, 15:00 — don't be late", sentAt: '2024-03-01T10:00:00Z' }),
         doc(t, `${t}-none`, { text: undefined }),
       );
       expect(await ids(t, { text: 'acme buy' })).toEqual([`${t}-buy`]);
       expect(await ids(t, { text: 'ACME, buy!' })).toEqual([`${t}-buy`]);
       expect(await ids(t, { text: 'acme' })).toEqual([`${t}-buy`, `${t}-sell`]);
       expect(await ids(t, { text: 'Buy' })).toEqual([`${t}-buy`, `${t}-bonds`]);
-      expect(await ids(t, { text: 'zürich DON\'T' })).toEqual([`${t}-zurich`]);
+      expect(await ids(t, { text: "zürich DON'T" })).toEqual([`${t}-zurich`]);
       expect(await ids(t, { text: 'acme bonds' })).toEqual([]);
       expect(await ids(t, { text: 'acm' })).toEqual([]);
       expect(await ids(t, { text: '?!' })).toEqual([]);
@@ -106,7 +111,11 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test('text finds a record by its subject, alone or with words of the body, and returns the subject', async () => {
       const t = tenant();
-      const mail = doc(t, `${t}-mail`, { subject: 'Ausführungsbestätigung ACME', text: 'Please find the signed confirmation attached.', sentAt: '2024-03-01T10:00:01Z' });
+      const mail = doc(t, `${t}-mail`, {
+        subject: 'Ausführungsbestätigung ACME',
+        text: 'Please find the signed confirmation attached.',
+        sentAt: '2024-03-01T10:00:01Z',
+      });
       await upsert(mail, doc(t, `${t}-chat`, { text: 'confirmation of the ACME order', sentAt: '2024-03-01T10:00:00Z' }));
       expect(await ids(t, { text: 'ausführungsbestätigung' })).toEqual([mail.id]);
       expect(await ids(t, { text: 'Ausführungsbestätigung signed' })).toEqual([mail.id]);
@@ -117,8 +126,24 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test('every filter is an exact term on its field', async () => {
       const t = tenant();
-      const one = doc(t, `${t}-1`, { sentAt: '2024-03-01T10:00:01Z', channel: 'whatsapp', kind: 'message', conversationId: 'conv-A', participants: ['+15550000001', 'wa-1'], employeeIds: ['emp-A'], holds: ['hold-A'] });
-      const two = doc(t, `${t}-2`, { sentAt: '2024-03-01T10:00:00Z', channel: 'telegram', kind: 'call', conversationId: 'conv-B', participants: ['+15550000002'], employeeIds: ['emp-B', 'emp-C'], holds: [] });
+      const one = doc(t, `${t}-1`, {
+        sentAt: '2024-03-01T10:00:01Z',
+        channel: 'whatsapp',
+        kind: 'message',
+        conversationId: 'conv-A',
+        participants: ['+15550000001', 'wa-1'],
+        employeeIds: ['emp-A'],
+        holds: ['hold-A'],
+      });
+      const two = doc(t, `${t}-2`, {
+        sentAt: '2024-03-01T10:00:00Z',
+        channel: 'telegram',
+        kind: 'call',
+        conversationId: 'conv-B',
+        participants: ['+15550000002'],
+        employeeIds: ['emp-B', 'emp-C'],
+        holds: [],
+      });
       await upsert(one, two);
       expect(await ids(t, {})).toEqual([one.id, two.id]);
       expect(await ids(t, { participant: '+15550000001' })).toEqual([one.id]);
@@ -183,10 +208,16 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect((await index.get(t, `${t}-1`))!.text).toBe('second thoughts');
     });
 
-    test('setHolds replaces the holds of this tenant\'s documents only', async () => {
+    test("setHolds replaces the holds of this tenant's documents only", async () => {
       const [t, other] = [tenant(), tenant()];
       await upsert(doc(t, `${t}-1`), doc(t, `${t}-2`), doc(other, `${other}-1`));
-      await index.setHolds(t, new Map([[`${t}-1`, ['hold-b', 'hold-a']], [`${other}-1`, ['hold-a']]]));
+      await index.setHolds(
+        t,
+        new Map([
+          [`${t}-1`, ['hold-b', 'hold-a']],
+          [`${other}-1`, ['hold-a']],
+        ]),
+      );
       await index.refresh();
       expect(await ids(t, { holdId: 'hold-a' })).toEqual([`${t}-1`]);
       expect((await index.get(t, `${t}-1`))!.holds).toEqual(['hold-a', 'hold-b']);
@@ -197,11 +228,20 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { holdId: 'hold-a' })).toEqual([]);
     });
 
-    test('setResolution replaces the directory resolution of this tenant\'s documents only, and search follows it', async () => {
+    test("setResolution replaces the directory resolution of this tenant's documents only, and search follows it", async () => {
       const [t, other] = [tenant(), tenant()];
-      await upsert(doc(t, `${t}-1`, { employeeIds: [], unmapped: ['+16505551234', '+15550783881'], direction: 'unknown', holds: ['hold-a'] }), doc(other, `${other}-1`, { employeeIds: [] }));
+      await upsert(
+        doc(t, `${t}-1`, { employeeIds: [], unmapped: ['+16505551234', '+15550783881'], direction: 'unknown', holds: ['hold-a'] }),
+        doc(other, `${other}-1`, { employeeIds: [] }),
+      );
       const resolved = { employeeIds: ['emp-9'], unmapped: ['+15550783881'], direction: 'outbound' };
-      await index.setResolution(t, new Map([[`${t}-1`, resolved], [`${other}-1`, resolved]]));
+      await index.setResolution(
+        t,
+        new Map([
+          [`${t}-1`, resolved],
+          [`${other}-1`, resolved],
+        ]),
+      );
       await index.refresh();
       expect(await ids(t, { employeeId: 'emp-9' })).toEqual([`${t}-1`]);
       expect(await ids(t, { unmapped: '+16505551234' })).toEqual([]);
@@ -209,10 +249,18 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect((await index.get(other, `${other}-1`))!.employeeIds).toEqual([]);
     });
 
-    test('addRevisions adds edit and deletion ids to this tenant\'s documents only; search filters edited and deleted', async () => {
+    test("addRevisions adds edit and deletion ids to this tenant's documents only; search filters edited and deleted", async () => {
       const [t, other] = [tenant(), tenant()];
       await upsert(doc(t, `${t}-1`), doc(t, `${t}-2`), doc(t, `${t}-3`), doc(other, `${other}-1`));
-      await index.addRevisions(t, new Map([[`${t}-1`, { editedBy: ['e2'], deletedBy: [] }], [`${t}-2`, { editedBy: [], deletedBy: ['d1'] }], [`${other}-1`, { editedBy: ['e9'], deletedBy: [] }], ['missing', { editedBy: ['e'], deletedBy: [] }]]));
+      await index.addRevisions(
+        t,
+        new Map([
+          [`${t}-1`, { editedBy: ['e2'], deletedBy: [] }],
+          [`${t}-2`, { editedBy: [], deletedBy: ['d1'] }],
+          [`${other}-1`, { editedBy: ['e9'], deletedBy: [] }],
+          ['missing', { editedBy: ['e'], deletedBy: [] }],
+        ]),
+      );
       await index.addRevisions(t, new Map([[`${t}-1`, { editedBy: ['e1', 'e2'], deletedBy: [] }]]));
       await index.refresh();
       expect((await index.get(t, `${t}-1`))!.editedBy).toEqual(['e1', 'e2']);
@@ -223,7 +271,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await index.get(t, 'missing')).toBeNull();
     });
 
-    test('revisionsOf finds this tenant\'s edits and deletions of the given external ids, not replies to them', async () => {
+    test("revisionsOf finds this tenant's edits and deletions of the given external ids, not replies to them", async () => {
       const [t, other] = [tenant(), tenant()];
       await upsert(
         doc(t, `${t}-edit`, { kind: 'edit', refs: ['wamid.A', 'wamid.Z'], revises: 'wamid.A' }),
@@ -238,7 +286,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await index.revisionsOf(t, [])).toEqual([]);
     });
 
-    test('delete removes this tenant\'s documents only', async () => {
+    test("delete removes this tenant's documents only", async () => {
       const [t, other] = [tenant(), tenant()];
       await upsert(doc(t, `${t}-1`, { text: 'to be disposed' }), doc(t, `${t}-2`, { sentAt: '2024-02-01T00:00:00Z' }));
       await index.delete(other, [`${t}-1`]);

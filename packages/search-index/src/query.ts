@@ -6,7 +6,12 @@ import { z } from 'zod';
  */
 export const SearchQuery = z
   .object({
-    text: z.string().min(1).max(1000).optional().describe('Full-text match: every word must occur in the subject (email), message text, captions or file names'),
+    text: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('Full-text match: every word must occur in the subject (email), message text, captions or file names'),
     participant: z.string().min(1).max(512).optional().describe('A phone (any format; normalized to E.164), email, handle or platform id'),
     channel: z.string().min(1).max(64).optional().describe('Channel, e.g. whatsapp'),
     kind: z.string().min(1).max(32).optional().describe('Record kind, e.g. message'),

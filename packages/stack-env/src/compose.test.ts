@@ -9,7 +9,10 @@ import { parse } from 'yaml';
  */
 const repo = resolve(__dirname, '../../..');
 const compose = parse(readFileSync(resolve(repo, 'docker-compose.yml'), 'utf8')) as {
-  services: Record<string, { image?: string; build?: { args?: Record<string, string> } | string; depends_on?: Record<string, { condition: string }>; healthcheck?: { test: string[] } }>;
+  services: Record<
+    string,
+    { image?: string; build?: { args?: Record<string, string> } | string; depends_on?: Record<string, { condition: string }>; healthcheck?: { test: string[] } }
+  >;
 };
 
 test('docker-compose.yml is valid against the Compose Specification schema', () => {
@@ -22,13 +25,17 @@ test('docker-compose.yml is valid against the Compose Specification schema', () 
 });
 
 test('every image is pinned to a version, none floats', () => {
-  const images = [...Object.values(compose.services).map((s) => s.image), ...dockerfileBases('Dockerfile'), ...dockerfileBases('infra/docker/minio.Dockerfile')];
+  const images = [
+    ...Object.values(compose.services).map((s) => s.image),
+    ...dockerfileBases('Dockerfile'),
+    ...dockerfileBases('infra/docker/minio.Dockerfile'),
+  ];
   for (const image of images.filter((i): i is string => i !== undefined)) expect(image).toMatch(/:v?\d+(\.\d+)+(-[\w.-]+)?$/);
 });
 
 test('compose builds the MinIO version infra/local runs the tests on', () => {
   const pinned = /MINIO_VERSION="\$\{MINIO_VERSION:-([^}]+)\}"/.exec(readFileSync(resolve(repo, 'infra/local/env.sh'), 'utf8'))![1];
-  const minio = compose.services.minio!;
+  const minio = compose.services.minio;
   expect(typeof minio.build === 'object' && minio.build.args?.MINIO_VERSION).toBe(pinned);
   expect(minio.image).toBe(`custody-minio:${pinned}`);
   // MinIO's images carry no curl: the health check asks mc
@@ -36,10 +43,10 @@ test('compose builds the MinIO version infra/local runs the tests on', () => {
 });
 
 test('Custody starts after Kafka, MinIO and OpenSearch report healthy', () => {
-  const custody = compose.services.custody!;
+  const custody = compose.services.custody;
   for (const server of ['kafka', 'minio', 'opensearch']) {
     expect(custody.depends_on?.[server]).toEqual({ condition: 'service_healthy' });
-    expect(compose.services[server]!.healthcheck).toBeDefined();
+    expect(compose.services[server].healthcheck).toBeDefined();
   }
 });
 
@@ -54,5 +61,5 @@ test('the Docker image is on the Node line CI runs the full suite on, and /data 
 });
 
 function dockerfileBases(path: string): string[] {
-  return [...readFileSync(resolve(repo, path), 'utf8').matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!);
+  return [...readFileSync(resolve(repo, path), 'utf8').matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
 }

@@ -69,7 +69,7 @@ function fromInfraLocal(): Promise<ResolvedStack> {
       const env = Object.fromEntries(
         stdout.split('\n').flatMap((line) => {
           const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-          return m ? [[m[1]!, m[2]!]] : [];
+          return m ? [[m[1], m[2]]] : [];
         }),
       );
       const missing = ENDPOINTS.filter((k) => !env[k]);

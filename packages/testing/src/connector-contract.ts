@@ -24,7 +24,7 @@ export interface ConnectorContractAdapter {
   /** The valid delivery with its event's id (the record's externalId) set to `id`. */
   withId(id: string): Buffer;
   /** The request the vendor sends with these bytes, signed or authenticated under `config` (parsed). */
-  request(body: Buffer, config: any): WebhookRequest; // eslint-disable-line @typescript-eslint/no-explicit-any
+  request(body: Buffer, config: any): WebhookRequest;
   /**
    * Where this connector's format gives a refusal another code than the JSON connectors' one. An
    * authentication code (signature_*, auth_*, account_mismatch) means 401: a vendor that signs decoded
@@ -35,7 +35,14 @@ export interface ConnectorContractAdapter {
 
 /** Values a secret setting can wrongly be given as; each secret field must refuse at least one. */
 const MARKER = 'Zq7SecretMarker';
-const BAD_SECRETS: unknown[] = [`s${MARKER.slice(0, 4)}`, `has spaces and ünïcode ${MARKER} ☃`, `${'x'.repeat(1100)}${MARKER}`, 987654321987, { nested: `${MARKER}-nested` }, [`${MARKER}-listed`]];
+const BAD_SECRETS: unknown[] = [
+  `s${MARKER.slice(0, 4)}`,
+  `has spaces and ünïcode ${MARKER} ☃`,
+  `${'x'.repeat(1100)}${MARKER}`,
+  987654321987,
+  { nested: `${MARKER}-nested` },
+  [`${MARKER}-listed`],
+];
 const LOOKS_SECRET = /secret|token|key|password|aes/i;
 
 /**
@@ -49,7 +56,7 @@ export function connectorContract(adapter: ConnectorContractAdapter): void {
   const shape = (schema as z.ZodObject).shape as Record<string, z.ZodType>;
   const secrets = secretFieldsOf(schema);
   const config = parseConnectorConfig(schema, adapter.config, 'contract config');
-  const secretValues = secrets.flatMap((f) => (typeof adapter.config[f] === 'string' ? [adapter.config[f] as string] : []));
+  const secretValues = secrets.flatMap((f) => (typeof adapter.config[f] === 'string' ? [adapter.config[f]] : []));
   const codes = { empty: 'empty_body', truncated: 'malformed_json', notUtf8: 'not_utf8', duplicate: 'duplicate_key', ...adapter.codes };
   const ctx = { tenant: 'acme', receivedAt: new Date() };
 
@@ -80,13 +87,17 @@ export function connectorContract(adapter: ConnectorContractAdapter): void {
 
     describe('config', () => {
       test('an unknown setting is refused, naming it, and the message lists every setting', () => {
-        const err = refusal(() => parseConnectorConfig(schema, { ...adapter.config, apiBaseUrl: 'http://127.0.0.1:8080' }, 'config'), 'invalid_connector_config', 400);
+        const err = refusal(
+          () => parseConnectorConfig(schema, { ...adapter.config, apiBaseUrl: 'http://127.0.0.1:8080' }, 'config'),
+          'invalid_connector_config',
+          400,
+        );
         expect(err.message).toContain('apiBaseUrl');
         for (const name of Object.keys(shape)) expect(err.message).toContain(`${name} (`);
       });
 
       test('each required setting left out is refused, naming it, with every setting, required or optional, secret, described', () => {
-        const required = Object.keys(shape).filter((name) => !shape[name]!.safeParse(undefined).success);
+        const required = Object.keys(shape).filter((name) => !shape[name].safeParse(undefined).success);
         for (const name of required) {
           const { [name]: _left, ...rest } = adapter.config;
           const err = refusal(() => parseConnectorConfig(schema, rest, 'config'), 'invalid_connector_config', 400);
@@ -125,7 +136,11 @@ export function connectorContract(adapter: ConnectorContractAdapter): void {
       });
 
       test('a secret value never survives in a message about another setting', () => {
-        const message = refusal(() => parseConnectorConfig(schema, { ...adapter.config, ...Object.fromEntries(secretValues.map((s) => [s, 1])) }, 'config'), 'invalid_connector_config', 400).message;
+        const message = refusal(
+          () => parseConnectorConfig(schema, { ...adapter.config, ...Object.fromEntries(secretValues.map((s) => [s, 1])) }, 'config'),
+          'invalid_connector_config',
+          400,
+        ).message;
         expect(message).toMatch(/Unrecognized key/);
       });
     });
@@ -168,7 +183,9 @@ export function connectorContract(adapter: ConnectorContractAdapter): void {
         const body = adapter.body([['unmodelledPadding', padding]]);
         const records = deliver(body);
         expect(records.length).toBeGreaterThan(0);
-        for (const { source: { raw } } of records) {
+        for (const {
+          source: { raw },
+        } of records) {
           // a webhook delivery is referenced (archived once); a connector that slices records out of it keeps its record's bytes inline
           if ('sha256' in raw) expect(raw).toMatchObject({ sha256: createHash('sha256').update(body).digest('hex'), size: body.length });
           else expect(Buffer.from(raw.body, raw.encoding).toString('utf8')).toContain(padding);
@@ -183,7 +200,11 @@ export function connectorContract(adapter: ConnectorContractAdapter): void {
       });
 
       test('a request signed under other secrets is 401, and neither secret shows in the refusal', () => {
-        const other = parseConnectorConfig(schema, { ...adapter.config, ...Object.fromEntries(secrets.map((f) => [f, otherSecret(adapter.config[f] as string)])) }, 'other config');
+        const other = parseConnectorConfig(
+          schema,
+          { ...adapter.config, ...Object.fromEntries(secrets.map((f) => [f, otherSecret(adapter.config[f] as string)])) },
+          'other config',
+        );
         const body = adapter.body();
         const err = refusal(() => connector.verify(adapter.request(body, other), config), undefined, 401);
         for (const f of secrets) expect(err.message).not.toContain((other as Record<string, string>)[f]);

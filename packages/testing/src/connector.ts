@@ -7,9 +7,15 @@ import { RejectedInputError } from '@custody/errors';
  * Normalizes a payload as the gateway treats it: nothing usable at all is a rejection of the body
  * (with the first event's code); otherwise the sealed envelopes of the valid events.
  */
-export function runConnector(connector: AnyConnector, body: Buffer | string, contentType: string, ctx: { tenant: string; receivedAt: Date }, config?: unknown): Envelope[] {
+export function runConnector(
+  connector: AnyConnector,
+  body: Buffer | string,
+  contentType: string,
+  ctx: { tenant: string; receivedAt: Date },
+  config?: unknown,
+): Envelope[] {
   const { envelopes, rejected } = normalizePayload(connector, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), contentType, ctx, config);
-  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
+  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0].code, rejected.map((r) => r.reason).join('; '));
   return envelopes;
 }
 
@@ -39,5 +45,8 @@ export function deliveryRef(body: Buffer | string, contentType: string) {
 /** The media context the runtime builds when the operator points `connector` at `baseUrl` (CUSTODY_VENDOR_BASE_URLS; a local fake vendor here). */
 export function operatorMedia(connector: AnyConnector, baseUrl: string, opts: { instance?: string; localDir?: string } = {}): MediaContext {
   const instance = opts.instance ?? 'test-instance';
-  return mediaContexts({ baseUrls: { [connector.id]: baseUrl }, mediaDirs: opts.localDir ? { [instance]: opts.localDir } : {} }).contextFor(connector, instance);
+  return mediaContexts({ baseUrls: { [connector.id]: baseUrl }, mediaDirs: opts.localDir ? { [instance]: opts.localDir } : {} }).contextFor(
+    connector,
+    instance,
+  );
 }

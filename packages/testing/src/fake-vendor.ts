@@ -43,10 +43,11 @@ export function startFakeVendor(handler: FakeHandler): Promise<FakeVendor> {
         server,
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         requests,
-        close: () => new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       }),
     );
   });

@@ -6,5 +6,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const stack = await resolveStack();
   Object.assign(process.env, stack.env);
-  process.stderr.write(`\n[custody tests] real stack from ${stack.source}: kafka ${stack.env.KAFKA_BROKERS}, s3 ${stack.env.S3_ENDPOINT}, opensearch ${stack.env.OPENSEARCH_URL}\n`);
+  process.stderr.write(
+    `\n[custody tests] real stack from ${stack.source}: kafka ${stack.env.KAFKA_BROKERS}, s3 ${stack.env.S3_ENDPOINT}, opensearch ${stack.env.OPENSEARCH_URL}\n`,
+  );
 }

@@ -23,8 +23,8 @@ export async function npmStart(env: Record<string, string>, timeoutMs = 90_000):
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -32,7 +32,7 @@ export async function npmStart(env: Record<string, string>, timeoutMs = 90_000):
     if (m) {
       await new Promise((r) => setTimeout(r, 100)); // the token line follows the listening line
       const token = /stored only as a hash\):\s*\n\s*(cust_\S+)/.exec(out)?.[1];
-      return { child, url: m[1]!, bootstrapToken: token, output: () => out, exited };
+      return { child, url: m[1], bootstrapToken: token, output: () => out, exited };
     }
     if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${out}`);
     if (Date.now() > deadline) {
@@ -54,8 +54,11 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /** `custody keys create` on the host, as an operator runs it (embedded: before Custody holds the data directory). */
 export function keyOnHost(env: Record<string, string>, tenant: string, role: string): Promise<string> {
   return new Promise((resolvePromise, reject) =>
-    execFile('node', ['bin/custody.js', 'keys', 'create', '--tenant', tenant, '--role', role], { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_MODE: 'embedded', LOG_LEVEL: 'error', ...env } }, (err, out, stderr) =>
-      err ? reject(new Error(`custody keys create failed: ${stderr}`)) : resolvePromise(out.trim()),
+    execFile(
+      'node',
+      ['bin/custody.js', 'keys', 'create', '--tenant', tenant, '--role', role],
+      { cwd: REPO_ROOT, env: { ...process.env, CUSTODY_MODE: 'embedded', LOG_LEVEL: 'error', ...env } },
+      (err, out, stderr) => (err ? reject(new Error(`custody keys create failed: ${stderr}`)) : resolvePromise(out.trim())),
     ),
   );
 }

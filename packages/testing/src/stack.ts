@@ -23,7 +23,10 @@ export interface StackConfig {
 }
 
 /** Config for one test: unique topics/bucket/index, a WhatsApp instance for tenant "acme" (plus `extraConnectors`), keys for two tenants. */
-export function stackConfig(overrides: Record<string, string> = {}, extraConnectors: Array<{ id: string; connector: string; tenant: string; config: Record<string, unknown> }> = []): StackConfig {
+export function stackConfig(
+  overrides: Record<string, string> = {},
+  extraConnectors: Array<{ id: string; connector: string; tenant: string; config: Record<string, unknown> }> = [],
+): StackConfig {
   const name = uniqueName();
   const appSecret = `app-secret-${randomBytes(8).toString('hex')}`;
   const verifyToken = `verify-${randomBytes(8).toString('hex')}`;
@@ -44,7 +47,10 @@ export function stackConfig(overrides: Record<string, string> = {}, extraConnect
     OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
     CUSTODY_DEFAULT_RETENTION_DAYS: '1',
     CUSTODY_MIN_LOCK_SECONDS: '60',
-    CUSTODY_CONNECTORS: JSON.stringify([{ id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken } }, ...extraConnectors]),
+    CUSTODY_CONNECTORS: JSON.stringify([
+      { id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret, verifyToken } },
+      ...extraConnectors,
+    ]),
     CUSTODY_API_KEYS: JSON.stringify([compliance.record, other.record, admin.record, legal.record, auditor.record]),
     // expected rejections log warnings by the dozen in these tests; LOG_LEVEL=warn shows them
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
@@ -78,8 +84,12 @@ export async function rawOf(baseUrl: string, token: string, id: string): Promise
 }
 
 /** One API call with a bearer key; a string body is sent as is (malformed JSON on purpose), anything else as JSON. */
-export async function apiCall(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+export async function apiCall(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
 }

@@ -29,14 +29,24 @@ export function textWebhook(text: string, opts: { from?: string; id?: string; at
   return { body, id };
 }
 
-export async function postWebhook(baseUrl: string, instance: string, body: string, secret: string | null, extraHeaders: Record<string, string> = {}): Promise<Response> {
+export async function postWebhook(
+  baseUrl: string,
+  instance: string,
+  body: string,
+  secret: string | null,
+  extraHeaders: Record<string, string> = {},
+): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
   if (secret !== null) headers['x-hub-signature-256'] = signWhatsAppBody(secret, body);
   return fetch(`${baseUrl}/webhooks/${instance}`, { method: 'POST', headers, body });
 }
 
 export async function apiSearch(baseUrl: string, token: string, query: Record<string, unknown>): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${baseUrl}/v1/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(query) });
+  const res = await fetch(`${baseUrl}/v1/search`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(query),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -44,10 +54,28 @@ export async function apiSearch(baseUrl: string, token: string, query: Record<st
 export function documentWebhook(mediaId: string, wamid: string, caption: string, fileName = 'term-sheet.pdf'): string {
   return JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: '1', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: BUSINESS.display, phone_number_id: BUSINESS.phoneNumberId },
-      messages: [{ from: '16505551234', id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'document', document: { id: mediaId, filename: fileName, mime_type: 'application/pdf', caption } }],
-    } }] }],
+    entry: [
+      {
+        id: '1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: BUSINESS.display, phone_number_id: BUSINESS.phoneNumberId },
+              messages: [
+                {
+                  from: '16505551234',
+                  id: wamid,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'document',
+                  document: { id: mediaId, filename: fileName, mime_type: 'application/pdf', caption },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   });
 }

@@ -11,10 +11,19 @@ export interface AdminDeps {
   validateConnector(inst: ConnectorInstance): void;
 }
 
-const ConnectorBody = z.object({ connector: z.string().min(1).describe('Connector type, e.g. whatsapp-cloud'), config: z.record(z.string(), z.unknown()).describe("The connector's settings") }).strict();
+const ConnectorBody = z
+  .object({
+    connector: z.string().min(1).describe('Connector type, e.g. whatsapp-cloud'),
+    config: z.record(z.string(), z.unknown()).describe("The connector's settings"),
+  })
+  .strict();
 const ConnectorParams = z.object({ id: z.string().describe('The instance name, the tenant’s own: lowercase letters, digits and dashes') });
 const ConnectorView = z.object({ id: z.string(), connector: z.string(), tenant: z.string(), webhookPath: z.string() });
-const ConnectorList = z.object({ connectors: z.array(z.object({ id: z.string(), connector: z.string(), webhookPath: z.string(), settings: z.array(z.string()).describe('Names only: secrets are write-only') })) });
+const ConnectorList = z.object({
+  connectors: z.array(
+    z.object({ id: z.string(), connector: z.string(), webhookPath: z.string(), settings: z.array(z.string()).describe('Names only: secrets are write-only') }),
+  ),
+});
 const ADMIN = ['admin'] as const;
 
 /**
@@ -33,19 +42,25 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       method: 'PUT',
       url: '/v1/admin/connectors/:id',
       summary: 'Configure connectors',
-      description: '`{connector, config}` → `{id, webhookPath}` (the webhook id is derived from tenant and name: names are the tenant’s own); secrets are write-only (never returned, never echoed in errors or audit records) and stored sealed',
+      description:
+        '`{connector, config}` → `{id, webhookPath}` (the webhook id is derived from tenant and name: names are the tenant’s own); secrets are write-only (never returned, never echoed in errors or audit records) and stored sealed',
       access: { roles: ADMIN, audit: 'connectors.put' },
       schema: { params: ConnectorParams, body: ConnectorBody, response: { 200: ConnectorView, 201: ConnectorView } },
       invalid: { code: 'invalid_request', what: 'connector' },
       handler: async (req, p) => {
         const name = req.params.id;
-        if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) throw new RejectedInputError('invalid_request', 'connector instance id: lowercase letters, digits and dashes');
+        if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name))
+          throw new RejectedInputError('invalid_request', 'connector instance id: lowercase letters, digits and dashes');
         const id = webhookId(p.tenant, name);
         const existing = deps.connectors.get(id);
         const inst: ConnectorInstance = { id, name, connector: req.body.connector, tenant: p.tenant, config: req.body.config };
         deps.validateConnector(inst);
         await deps.connectors.put(id, inst);
-        return { ...json(existing ? 200 : 201, { id: name, connector: inst.connector, tenant: inst.tenant, webhookPath: `/webhooks/${id}` }), target: name, details: { connector: inst.connector, webhookId: id } };
+        return {
+          ...json(existing ? 200 : 201, { id: name, connector: inst.connector, tenant: inst.tenant, webhookPath: `/webhooks/${id}` }),
+          target: name,
+          details: { connector: inst.connector, webhookId: id },
+        };
       },
     }),
     route({
@@ -55,7 +70,10 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       access: { roles: ADMIN, audit: 'connectors.list' },
       schema: { response: { 200: ConnectorList } },
       handler: async (_req, p) => {
-        const connectors = deps.connectors.values().filter((c) => c.tenant === p.tenant).map((c) => ({ id: c.name ?? c.id, connector: c.connector, webhookPath: `/webhooks/${c.id}`, settings: Object.keys(c.config).sort() }));
+        const connectors = deps.connectors
+          .values()
+          .filter((c) => c.tenant === p.tenant)
+          .map((c) => ({ id: c.name ?? c.id, connector: c.connector, webhookPath: `/webhooks/${c.id}`, settings: Object.keys(c.config).sort() }));
         return json(200, { connectors });
       },
     }),

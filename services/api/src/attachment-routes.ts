@@ -101,7 +101,12 @@ export function attachmentRoutes(deps: { store: ArchiveStore }): Route[] {
         const raw = (await archivedEnvelope(deps.store, p.tenant, id)).source.raw;
         if (!isRawRef(raw)) {
           const bytes = Buffer.from(raw.body, raw.encoding === 'base64' ? 'base64' : 'utf8');
-          return { status: 200, headers: { 'content-type': servedMediaType(raw.contentType), 'x-custody-sha256': createHash('sha256').update(bytes).digest('hex') }, body: bytes, target: id };
+          return {
+            status: 200,
+            headers: { 'content-type': servedMediaType(raw.contentType), 'x-custody-sha256': createHash('sha256').update(bytes).digest('hex') },
+            body: bytes,
+            target: id,
+          };
         }
         const blob = await deps.store.getStream(rawKey(p.tenant, raw.sha256)).catch(() => {
           throw new NotFoundError(`the delivery of record ${id} is not archived (yet)`);

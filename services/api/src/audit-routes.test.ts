@@ -41,7 +41,13 @@ describe('readAuditTrail', () => {
     const shuffled = [...events].sort((a, b) => (a.id.slice(-4) < b.id.slice(-4) ? -1 : 1));
     // where the audit archiver files them (the one layout both use)
     for (const e of shuffled) {
-      await store.put({ key: auditKey(e.tenant, e.at, e.id), body: Buffer.from(JSON.stringify(e)), contentType: 'application/json', retainUntil: new Date(Date.now() + 86_400_000), legalHold: false });
+      await store.put({
+        key: auditKey(e.tenant, e.at, e.id),
+        body: Buffer.from(JSON.stringify(e)),
+        contentType: 'application/json',
+        retainUntil: new Date(Date.now() + 86_400_000),
+        legalHold: false,
+      });
     }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,7 +81,11 @@ describe('readAuditTrail', () => {
     ['actor', { actor: 'key-a' }, (e: AuditEvent) => e.actor.keyId === 'key-a'],
     ['action', { action: 'records.get' }, (e: AuditEvent) => e.action === 'records.get'],
     ['outcome', { outcome: 'denied' }, (e: AuditEvent) => e.outcome === 'denied'],
-    ['all three', { actor: 'key-b', action: 'records.search', outcome: 'ok' }, (e: AuditEvent) => e.actor.keyId === 'key-b' && e.action === 'records.search' && e.outcome === 'ok'],
+    [
+      'all three',
+      { actor: 'key-b', action: 'records.search', outcome: 'ok' },
+      (e: AuditEvent) => e.actor.keyId === 'key-b' && e.action === 'records.search' && e.outcome === 'ok',
+    ],
   ])('filter by %s', async (_n, filter, keep) => {
     const { got } = await all({ ...filter, limit: 5 });
     expect(got.length).toBeGreaterThan(0);

@@ -54,7 +54,8 @@ function decodeCursor(cursor: string): Position {
 /** UTC days from `from` to `to`, oldest first, each the prefix the audit archiver writes under. */
 function daysBetween(from: Date, to: Date): string[] {
   const days: string[] = [];
-  for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t <= to.getTime(); t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t <= to.getTime(); t += DAY_MS)
+    days.push(new Date(t).toISOString().slice(0, 10));
   return days;
 }
 
@@ -82,7 +83,12 @@ interface ArchivedEvent {
  * reads at most AUDIT_SCAN_BUDGET events, so a selective filter may answer a short (even empty) page
  * with a cursor: keep paging until `cursor` is null.
  */
-export async function readAuditTrail(store: ArchiveStore, tenant: string, q: AuditQuery, { now = new Date(), budget = AUDIT_SCAN_BUDGET } = {}): Promise<{ events: unknown[]; cursor: string | null; from: string; to: string; unreadable: string[] }> {
+export async function readAuditTrail(
+  store: ArchiveStore,
+  tenant: string,
+  q: AuditQuery,
+  { now = new Date(), budget = AUDIT_SCAN_BUDGET } = {},
+): Promise<{ events: unknown[]; cursor: string | null; from: string; to: string; unreadable: string[] }> {
   const to = q.to ? new Date(q.to) : now;
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
   if (from.getTime() > to.getTime()) throw new RejectedInputError('invalid_query', 'audit: from is after to');
@@ -103,13 +109,14 @@ export async function readAuditTrail(store: ArchiveStore, tenant: string, q: Aud
         scanned++;
         let e: ArchivedEvent;
         try {
-          e = JSON.parse(bodies[j]!.toString('utf8')) as ArchivedEvent;
+          e = JSON.parse(bodies[j].toString('utf8')) as ArchivedEvent;
         } catch (err) {
           unreadable.push(`${day}/${file}: ${errorMessage(err)}`);
           e = {};
         }
         if (matches(e, q, tenant, from, to)) events.push(e);
-        if (events.length === q.limit || scanned === budget) return { events, cursor: encodeCursor({ day, file }), from: from.toISOString(), to: to.toISOString(), unreadable };
+        if (events.length === q.limit || scanned === budget)
+          return { events, cursor: encodeCursor({ day, file }), from: from.toISOString(), to: to.toISOString(), unreadable };
       }
     }
   }

@@ -19,8 +19,8 @@ export interface AuditEvent extends AuditRecord {
 export function timeOrderedId(ms: number): string {
   const b = randomBytes(16);
   b.writeUIntBE(ms, 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
@@ -30,7 +30,10 @@ export function timeOrderedId(ms: number): string {
  * Details are redacted of every declared secret field, whatever the caller put in them.
  */
 export class BusAuditSink implements AuditSink {
-  constructor(private readonly bus: Bus, private readonly topic: string) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly topic: string,
+  ) {}
   async record(event: AuditRecord): Promise<void> {
     const now = Date.now();
     const full: AuditEvent = { id: timeOrderedId(now), at: new Date(now).toISOString(), ...event, details: redactSecrets(event.details) };

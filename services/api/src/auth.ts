@@ -12,7 +12,10 @@ export interface ApiKeyStore {
 /** Keys from configuration first, then keys admins created (the control table, by token hash). */
 export class KeyStore implements ApiKeyStore {
   private readonly configured: Map<string, ApiKeyRecord>;
-  constructor(records: ApiKeyRecord[], private readonly created?: { get(sha256: string): ApiKeyRecord | undefined }) {
+  constructor(
+    records: ApiKeyRecord[],
+    private readonly created?: { get(sha256: string): ApiKeyRecord | undefined },
+  ) {
     this.configured = new Map(records.map((r) => [r.sha256, r]));
   }
   /** The keys configured in the environment. */

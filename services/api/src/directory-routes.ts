@@ -14,12 +14,16 @@ const EmployeeBody = z
 
 const ADMIN = ['admin'] as const;
 const EmployeeParams = z.object({ id: z.string().describe('Employee id') });
-const EmployeeView = z.looseObject({ employeeId: z.string(), name: z.string().optional(), identifiers: z.array(z.looseObject({ kind: z.string(), value: z.string() })) });
+const EmployeeView = z.looseObject({
+  employeeId: z.string(),
+  name: z.string().optional(),
+  identifiers: z.array(z.looseObject({ kind: z.string(), value: z.string() })),
+});
 
 /** The directory key of one of the tenant's employees; a malformed id is the caller's error (400), never a key. */
 function employeeKey(tenant: string, raw: string | undefined): { employeeId: string; key: string } {
   const r = EmployeeId.safeParse(raw);
-  if (!r.success) throw new RejectedInputError('invalid_request', `employee id: ${r.error.issues[0]!.message}`);
+  if (!r.success) throw new RejectedInputError('invalid_request', `employee id: ${r.error.issues[0].message}`);
   return { employeeId: r.data, key: `${tenant}:${r.data}` };
 }
 
@@ -38,7 +42,8 @@ export function directoryRoutes(deps: { directory: DirectoryTable }): Route[] {
         const { employeeId, key } = employeeKey(p.tenant, req.params.id);
         const body = req.body;
         const identifiers = body.identifiers.map((i) => {
-          if (i.from && i.to && Date.parse(i.from) >= Date.parse(i.to)) throw new RejectedInputError('invalid_request', `identifier ${i.value}: from must be before to`);
+          if (i.from && i.to && Date.parse(i.from) >= Date.parse(i.to))
+            throw new RejectedInputError('invalid_request', `identifier ${i.value}: from must be before to`);
           return { ...i, value: i.kind === 'phone' ? normalizeIdentifier(i.value) : i.kind === 'email' ? i.value.toLowerCase() : i.value };
         });
         const existed = Boolean(deps.directory.get(key));
@@ -53,7 +58,10 @@ export function directoryRoutes(deps: { directory: DirectoryTable }): Route[] {
       access: { roles: [...ADMIN, 'compliance', 'legal'], audit: 'directory.list' },
       schema: { response: { 200: z.object({ employees: z.array(EmployeeView) }) } },
       handler: async (_req, p) => {
-        const employees = deps.directory.values().filter((e) => e.tenant === p.tenant).map(({ tenant: _t, ...e }) => e);
+        const employees = deps.directory
+          .values()
+          .filter((e) => e.tenant === p.tenant)
+          .map(({ tenant: _t, ...e }) => e);
         return json(200, { employees });
       },
     }),

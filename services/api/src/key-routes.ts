@@ -13,11 +13,19 @@ export interface KeyRouteDeps {
 }
 
 const KeyId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lowercase letters, digits and dashes, 3–63 long');
-const NewKey = z.object({ role: Role.describe('Role of the new key'), id: KeyId.optional().describe('Key id, unique within the tenant (default: generated)') }).strict();
+const NewKey = z
+  .object({ role: Role.describe('Role of the new key'), id: KeyId.optional().describe('Key id, unique within the tenant (default: generated)') })
+  .strict();
 const ADMIN = ['admin'] as const;
 const KeyParams = z.object({ id: z.string().describe('Key id') });
 const Issued = z.object({ id: z.string(), tenant: z.string(), role: Role, token: z.string().describe('Shown once'), requestedBy: z.string().optional() });
-const Pending = z.object({ id: z.string(), tenant: z.string(), role: Role, status: z.literal('pending_approval'), approve: z.string().describe('How to approve') });
+const Pending = z.object({
+  id: z.string(),
+  tenant: z.string(),
+  role: Role,
+  status: z.literal('pending_approval'),
+  approve: z.string().describe('How to approve'),
+});
 const KeyList = z.object({
   keys: z.array(z.object({ id: z.string(), role: Role, tenant: z.string(), source: z.enum(['environment', 'api']) })),
   pending: z.array(z.looseObject({ id: z.string(), role: Role })),
@@ -32,7 +40,13 @@ const needsApproval = (role: Role): role is KeyGrant['role'] => (APPROVED_ROLES 
  * created on the host by the operator (`custody keys create`), never through the API.
  */
 export function keyRoutes(deps: KeyRouteDeps): Route[] {
-  const tenantKeys = (tenant: string) => [...deps.configuredKeys.filter((k) => k.tenant === tenant).map((k) => ({ ...k, source: 'environment' as const })), ...deps.apiKeys.values().filter((k) => k.tenant === tenant).map((k) => ({ ...k, source: 'api' as const }))];
+  const tenantKeys = (tenant: string) => [
+    ...deps.configuredKeys.filter((k) => k.tenant === tenant).map((k) => ({ ...k, source: 'environment' as const })),
+    ...deps.apiKeys
+      .values()
+      .filter((k) => k.tenant === tenant)
+      .map((k) => ({ ...k, source: 'api' as const })),
+  ];
   // ids are unique within a tenant only: whether another tenant uses an id is nobody's business here
   const idTaken = (tenant: string, id: string) => tenantKeys(tenant).some((k) => k.id === id) || Boolean(deps.keyGrants.get(`${tenant}:${id}`));
   return [
@@ -52,7 +66,13 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
           const grant: KeyGrant = { id: record.id, tenant: p.tenant, role: body.role, requestedBy: p.keyId, requestedAt: new Date().toISOString() };
           await deps.keyGrants.put(`${p.tenant}:${grant.id}`, grant);
           return {
-            ...json(202, { id: grant.id, tenant: grant.tenant, role: grant.role, status: 'pending_approval', approve: `POST /v1/admin/api-keys/${grant.id}/approve by a ${grant.role} key of this tenant` }),
+            ...json(202, {
+              id: grant.id,
+              tenant: grant.tenant,
+              role: grant.role,
+              status: 'pending_approval',
+              approve: `POST /v1/admin/api-keys/${grant.id}/approve by a ${grant.role} key of this tenant`,
+            }),
             target: grant.id,
             details: { role: grant.role, status: 'pending_approval' },
           };
@@ -77,7 +97,11 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
         await deps.apiKeys.put(record.sha256, record);
         await deps.keyGrants.remove(`${p.tenant}:${grant.id}`);
         // the approver receives the token and hands it to its holder; the admin who asked never sees it
-        return { ...json(201, { id: record.id, tenant: record.tenant, role: record.role, token, requestedBy: grant.requestedBy }), target: record.id, details: { role: record.role, requestedBy: grant.requestedBy } };
+        return {
+          ...json(201, { id: record.id, tenant: record.tenant, role: record.role, token, requestedBy: grant.requestedBy }),
+          target: record.id,
+          details: { role: record.role, requestedBy: grant.requestedBy },
+        };
       },
     }),
     route({
@@ -109,9 +133,15 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
         }
         const key = tenantKeys(p.tenant).find((k) => k.id === id);
         if (!key) throw new NotFoundError(`no API key ${id}`);
-        if (key.source === 'environment') throw new RejectedInputError('configured_key', `API key ${id} is configured in the environment (CUSTODY_API_KEYS); the operator removes it there`, 409);
+        if (key.source === 'environment')
+          throw new RejectedInputError(
+            'configured_key',
+            `API key ${id} is configured in the environment (CUSTODY_API_KEYS); the operator removes it there`,
+            409,
+          );
         const admins = tenantKeys(p.tenant).filter((k) => k.role === 'admin');
-        if (key.role === 'admin' && admins.length === 1) throw new RejectedInputError('last_admin_key', `API key ${id} is the tenant's last admin key; create another admin key first`, 409);
+        if (key.role === 'admin' && admins.length === 1)
+          throw new RejectedInputError('last_admin_key', `API key ${id} is the tenant's last admin key; create another admin key first`, 409);
         await deps.apiKeys.remove(key.sha256);
         return { ...json(200, { revoked: key.id }), target: key.id, details: { role: key.role } };
       },

@@ -14,7 +14,11 @@ export interface ApiDeps {
 // auditors read what they audit; they never change anything
 const READERS = ['compliance', 'legal', 'auditor'] as const;
 const RecordParams = z.object({ id: z.string().describe('Record id: 40 hex characters') });
-const SearchResult = z.looseObject({ total: z.number().int(), hits: z.array(z.looseObject({ id: z.string() })), cursor: z.string().nullable().describe('Next page; null on the last') });
+const SearchResult = z.looseObject({
+  total: z.number().int(),
+  hits: z.array(z.looseObject({ id: z.string() })),
+  cursor: z.string().nullable().describe('Next page; null on the last'),
+});
 const RecordView = z.looseObject({
   envelope: z.looseObject({ id: z.string() }).describe('The envelope as archived'),
   archive: z.looseObject({ key: z.string(), versionId: z.string().optional(), sha256: z.string() }),
@@ -38,7 +42,8 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       method: 'GET',
       url: '/v1/records/:id',
       summary: 'Read records',
-      description: 'The envelope read back from the archive store, object and envelope hashes verified, lock status; `revisions`: `{edited, deleted, edits, deletions}` (links to the later edit and deletion records) and, for an edit or deletion, the record it `revises`',
+      description:
+        'The envelope read back from the archive store, object and envelope hashes verified, lock status; `revisions`: `{edited, deleted, edits, deletions}` (links to the later edit and deletion records) and, for an edit or deletion, the record it `revises`',
       access: { roles: READERS, audit: 'records.get' },
       schema: { params: RecordParams, response: { 200: RecordView } },
       handler: (req, p) => getRecord(deps, p, req.params.id),
@@ -121,7 +126,6 @@ async function getRecord(deps: ApiDeps, p: Principal, id: string): Promise<Reply
   };
 }
 
-
 /**
  * How later records revise this one: an original is never rewritten, so a reader learns from here
  * that it was edited or deleted, and where those records are. Edits and deletions name their
@@ -132,9 +136,18 @@ async function revisionsView(index: SearchIndex, envelope: Envelope) {
   const target = envelope.kind === 'edit' ? envelope.refs?.edits : envelope.kind === 'deletion' ? envelope.refs?.deletes : undefined;
   const originalId = target === undefined ? undefined : envelopeId(envelope.tenant, envelope.source.connector, target, 'message');
   const revises = originalId === undefined ? null : { id: originalId, externalId: target, href: `/v1/records/${originalId}` };
-  const later = envelope.kind === 'message' ? (await index.revisionsOf(envelope.tenant, [envelope.source.externalId])).filter((d) => d.connector === envelope.source.connector) : [];
+  const later =
+    envelope.kind === 'message'
+      ? (await index.revisionsOf(envelope.tenant, [envelope.source.externalId])).filter((d) => d.connector === envelope.source.connector)
+      : [];
   const byTime = (a: IndexDoc, b: IndexDoc) => a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id);
-  const edits = later.filter((d) => d.kind === 'edit').sort(byTime).map(link);
-  const deletions = later.filter((d) => d.kind === 'deletion').sort(byTime).map(link);
+  const edits = later
+    .filter((d) => d.kind === 'edit')
+    .sort(byTime)
+    .map(link);
+  const deletions = later
+    .filter((d) => d.kind === 'deletion')
+    .sort(byTime)
+    .map(link);
   return { edited: edits.length > 0, deleted: deletions.length > 0, edits, deletions, revises };
 }

@@ -47,9 +47,14 @@ describe('archiver on the real stack', () => {
   const name = uniqueName();
   const topics = topicsFor(name);
   const logger = testLogger();
-  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS!.split(','), clientId: name, logger });
-  const store = new S3ArchiveStore({ bucket: `custody-${name}`, endpoint: env.S3_ENDPOINT, accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY });
-  const index = new OpenSearchIndex({ url: env.OPENSEARCH_URL!, prefix: `custody-${name}` });
+  const bus = new KafkaBus({ brokers: env.KAFKA_BROKERS.split(','), clientId: name, logger });
+  const store = new S3ArchiveStore({
+    bucket: `custody-${name}`,
+    endpoint: env.S3_ENDPOINT,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+  });
+  const index = new OpenSearchIndex({ url: env.OPENSEARCH_URL, prefix: `custody-${name}` });
   let archiver: Archiver | undefined;
 
   beforeAll(async () => {
@@ -93,20 +98,20 @@ describe('archiver on the real stack', () => {
     await index.refresh();
     const found = await index.search('acme', { text: `outage survivor ${name}` });
     expect(found.total).toBe(1);
-    expect(found.hits[0]!.archive.versionId).toBe(versions.Versions![0]!.VersionId);
+    expect(found.hits[0].archive.versionId).toBe(versions.Versions![0].VersionId);
 
     const dlq = await readAll(topics.dlq, 2);
     expect(dlq.map((d) => d.value)).toEqual(['not json at all', JSON.stringify(tampered)]);
-    expect(dlq[0]!.headers).toMatchObject({ dlq_step: 'decode', dlq_source_topic: topics.customerData, tenant: 'acme' });
-    expect(dlq[0]!.headers.dlq_reason).toMatch(/not valid JSON/);
-    expect(dlq[1]!.headers.dlq_reason).toMatch(/integrity/);
+    expect(dlq[0].headers).toMatchObject({ dlq_step: 'decode', dlq_source_topic: topics.customerData, tenant: 'acme' });
+    expect(dlq[0].headers.dlq_reason).toMatch(/not valid JSON/);
+    expect(dlq[1].headers.dlq_reason).toMatch(/integrity/);
     expect(dlq.map((d) => d.headers.dlq_source_offset)).toEqual(['0', '1']);
     // exactly the two bad records, not once per retried attempt
     expect(dlq).toHaveLength(2);
   });
 
   async function readAll(topic: string, expected: number) {
-    const kafka = new Kafka({ brokers: env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: `reader-${uniqueName()}` });
     const out: Array<{ value: string; headers: Record<string, string> }> = [];
     await consumer.connect();

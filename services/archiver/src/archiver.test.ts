@@ -75,7 +75,14 @@ class FakeStore implements ArchiveStore {
     }
   }
   seed(key: string, body: Buffer, retainUntil = RETAIN_UNTIL, legalHold = false, metadata?: Record<string, string>) {
-    const obj = { body: Buffer.from(body), versionId: `v${++this.versions}`, sha256: createHash('sha256').update(body).digest('hex'), retainUntil, legalHold, metadata };
+    const obj = {
+      body: Buffer.from(body),
+      versionId: `v${++this.versions}`,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      retainUntil,
+      legalHold,
+      metadata,
+    };
     this.objects.set(key, obj);
     return { versionId: obj.versionId, sha256: obj.sha256 };
   }
@@ -90,7 +97,16 @@ class FakeStore implements ArchiveStore {
     const o = this.objects.get(key);
     if (!o || (versionId && o.versionId !== versionId)) throw new Error(`no ${key}@${versionId}`);
     return {
-      info: { key, versionId: o.versionId, sha256: o.sha256, size: o.body.length, lastModified: new Date(), retentionMode: 'COMPLIANCE', retainUntil: o.retainUntil, legalHold: o.legalHold },
+      info: {
+        key,
+        versionId: o.versionId,
+        sha256: o.sha256,
+        size: o.body.length,
+        lastModified: new Date(),
+        retentionMode: 'COMPLIANCE',
+        retainUntil: o.retainUntil,
+        legalHold: o.legalHold,
+      },
       body: o.body,
     };
   }
@@ -201,7 +217,17 @@ function setup(opts: { concurrency?: number; policy?: LockPolicy } = {}) {
   const index = new FakeIndex();
   const policy = opts.policy ?? new FixedPolicy();
   const metrics: jest.Mocked<ArchiverMetrics> = { archived: jest.fn(), indexed: jest.fn(), deadLettered: jest.fn() };
-  const archiver = new Archiver({ bus, store, index, policy, topics: TOPICS, groupId: 'custody-archiver-test', concurrency: opts.concurrency ?? 4, logger: silentLogger(), metrics });
+  const archiver = new Archiver({
+    bus,
+    store,
+    index,
+    policy,
+    topics: TOPICS,
+    groupId: 'custody-archiver-test',
+    concurrency: opts.concurrency ?? 4,
+    logger: silentLogger(),
+    metrics,
+  });
   return { bus, store, index, policy, metrics, archiver };
 }
 
@@ -264,9 +290,9 @@ describe('Archiver.handleBatch', () => {
     expect(bus.published.map((p) => p.topic)).toEqual([TOPICS.dlq]);
     const dlq = bus.dlq();
     expect(dlq).toHaveLength(1);
-    expect(Buffer.isBuffer(dlq[0]!.value) && (dlq[0]!.value as Buffer).equals(garbageBytes)).toBe(true);
-    expect(dlq[0]!.key).toBe(garbage.key);
-    expect(dlq[0]!.headers).toEqual({
+    expect(Buffer.isBuffer(dlq[0].value) && dlq[0].value.equals(garbageBytes)).toBe(true);
+    expect(dlq[0].key).toBe(garbage.key);
+    expect(dlq[0].headers).toEqual({
       tenant: 'acme',
       traceparent: 'abc',
       dlq_reason: expect.stringMatching(/not valid JSON/),
@@ -290,14 +316,14 @@ describe('Archiver.handleBatch', () => {
     const sentAt = new Date(Date.now() - 86_400_000).toISOString();
     const env = envelope('wamid.RET', { sentAt });
     await archiver.handleBatch([record(JSON.stringify(env))]);
-    expect(store.puts[0]!.retainUntil.getTime()).toBe(Date.parse(sentAt) + 30 * 86_400_000);
+    expect(store.puts[0].retainUntil.getTime()).toBe(Date.parse(sentAt) + 30 * 86_400_000);
   });
 
   test('active legal holds set the S3 legal hold and are recorded on the index document', async () => {
     const { store, index, archiver } = setup({ policy: new FixedPolicy({ retainUntil: RETAIN_UNTIL, holds: ['hold-2', 'hold-1'] }) });
     const env = envelope('wamid.HELD');
     await archiver.handleBatch([record(JSON.stringify(env))]);
-    expect(store.puts[0]!.legalHold).toBe(true);
+    expect(store.puts[0].legalHold).toBe(true);
     expect(index.docs.get(env.id)!.holds).toEqual(['hold-1', 'hold-2']);
   });
 
@@ -306,7 +332,12 @@ describe('Archiver.handleBatch', () => {
     const resolved = { sender: { ...env.sender, employeeId: 'emp-7' }, recipients: env.recipients, direction: 'outbound' as const };
     const { store, index, archiver } = setup({ policy: new FixedPolicy({ retainUntil: RETAIN_UNTIL, holds: [], resolved }) });
     await archiver.handleBatch([record(JSON.stringify(env))]);
-    expect(index.docs.get(env.id)).toMatchObject({ employeeIds: ['emp-7'], unmapped: ['+15550783881'], direction: 'outbound', envelopeSha256: env.integrity.sha256 });
+    expect(index.docs.get(env.id)).toMatchObject({
+      employeeIds: ['emp-7'],
+      unmapped: ['+15550783881'],
+      direction: 'outbound',
+      envelopeSha256: env.integrity.sha256,
+    });
     expect(JSON.parse(store.objects.get(recordKey('acme', env.id))!.body.toString()).sender.employeeId).toBeUndefined();
   });
 
@@ -318,8 +349,8 @@ describe('Archiver.handleBatch', () => {
     expect(store.puts).toHaveLength(0);
     expect(index.calls).toHaveLength(0);
     expect(bus.dlq()).toHaveLength(1);
-    expect(bus.dlq()[0]!.headers).toMatchObject({ dlq_step: 'decode', dlq_reason: expect.stringMatching(/integrity/) });
-    expect(String(bus.dlq()[0]!.value)).toBe(tampered);
+    expect(bus.dlq()[0].headers).toMatchObject({ dlq_step: 'decode', dlq_reason: expect.stringMatching(/integrity/) });
+    expect(String(bus.dlq()[0].value)).toBe(tampered);
   });
 
   test('a store outage rejects the batch (no commit) and dead-letters nothing, not even the garbage record', async () => {
@@ -353,7 +384,7 @@ describe('Archiver.handleBatch', () => {
     store.failPut = new TypeError("Cannot read properties of undefined (reading 'versionId')");
     await archiver.handleBatch([record(JSON.stringify(envelope('wamid.BUG')))]);
     expect(bus.dlq()).toHaveLength(1);
-    expect(bus.dlq()[0]!.headers).toMatchObject({ dlq_step: 'archive', dlq_reason: "TypeError: Cannot read properties of undefined (reading 'versionId')" });
+    expect(bus.dlq()[0].headers).toMatchObject({ dlq_step: 'archive', dlq_reason: "TypeError: Cannot read properties of undefined (reading 'versionId')" });
     expect(index.calls).toHaveLength(0);
     expect(metrics.deadLettered).toHaveBeenCalledWith('archive', expect.any(Object));
   });
@@ -388,7 +419,7 @@ describe('Archiver.handleBatch', () => {
     await archiver.handleBatch([record(JSON.stringify(env))]);
     expect(index.calls).toHaveLength(0);
     expect(bus.dlq()).toHaveLength(1);
-    expect(bus.dlq()[0]!.headers).toMatchObject({ dlq_step: 'archive', dlq_reason: expect.stringMatching(/^integrity_violation: /) });
+    expect(bus.dlq()[0].headers).toMatchObject({ dlq_step: 'archive', dlq_reason: expect.stringMatching(/^integrity_violation: /) });
   });
 
   test('a non-retriable per-document index failure dead-letters that record (step index); the others are indexed', async () => {
@@ -401,17 +432,17 @@ describe('Archiver.handleBatch', () => {
 
     await archiver.handleBatch(records);
 
-    expect(index.calls[0]!.map((d) => d.id)).toEqual([ok1.id, bad.id, ok2.id]);
+    expect(index.calls[0].map((d) => d.id)).toEqual([ok1.id, bad.id, ok2.id]);
     expect([...index.docs.keys()].sort()).toEqual([ok1.id, ok2.id].sort());
     const dlq = bus.dlq();
     expect(dlq).toHaveLength(1);
-    expect(String(dlq[0]!.value)).toBe(JSON.stringify(bad));
-    expect(dlq[0]!.headers).toMatchObject({
+    expect(String(dlq[0].value)).toBe(JSON.stringify(bad));
+    expect(dlq[0].headers).toMatchObject({
       dlq_step: 'index',
       dlq_reason: 'mapper_parsing_exception: failed to parse field [text]',
       dlq_source_topic: TOPICS.customerData,
       dlq_source_partition: '3',
-      dlq_source_offset: records[1]!.offset,
+      dlq_source_offset: records[1].offset,
     });
     expect(metrics.indexed).toHaveBeenCalledWith([expect.objectContaining({ id: ok1.id }), expect.objectContaining({ id: ok2.id })], expect.any(Number));
     expect(metrics.deadLettered).toHaveBeenCalledWith('index', expect.objectContaining({ tenant: 'acme' }));
@@ -459,7 +490,7 @@ describe('Archiver.handleBatch', () => {
     expect(store.maxInFlight).toBe(2);
     expect(store.puts).toHaveLength(7);
     expect(index.calls).toHaveLength(1);
-    expect(index.calls[0]!.map((d) => d.id)).toEqual(envs.map((e) => e.id));
+    expect(index.calls[0].map((d) => d.id)).toEqual(envs.map((e) => e.id));
   });
 });
 
@@ -468,7 +499,7 @@ describe('Archiver.start/stop', () => {
     const { bus, index, archiver } = setup();
     await archiver.start();
     expect(bus.subscriptions).toHaveLength(1);
-    const sub = bus.subscriptions[0]!;
+    const sub = bus.subscriptions[0];
     expect({ groupId: sub.groupId, topics: sub.topics, fromBeginning: sub.fromBeginning }).toEqual({
       groupId: 'custody-archiver-test',
       topics: [TOPICS.customerData, TOPICS.raw],

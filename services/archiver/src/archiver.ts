@@ -53,10 +53,10 @@ export class Archiver {
     // raw deliveries need no decoding or index entry: they are stored, and their result joins the batch's
     const decoded = records.map((r) => (r.topic === this.deps.topics.raw ? null : decodeStep(r)));
     const archived = await mapLimit(decoded, this.deps.concurrency, async (d, i): Promise<StepResult<Archived | null>> => {
-      if (d === null) return rawStep(this.deps.store, this.deps.policy, records[i]!);
+      if (d === null) return rawStep(this.deps.store, this.deps.policy, records[i]);
       if (d.status !== 'ok') return d;
       const started = Date.now();
-      const r = await archiveStep(this.deps.store, this.deps.policy, d.value, records[i]!.value);
+      const r = await archiveStep(this.deps.store, this.deps.policy, d.value, records[i].value);
       if (r.status === 'ok') this.deps.metrics?.archived(r.value.envelope, r.value.created, Date.now() - started);
       return r;
     });

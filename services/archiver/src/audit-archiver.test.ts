@@ -14,7 +14,15 @@ describe('AuditArchiver', () => {
   let metrics: { deadLettered: jest.Mock };
   let archiver: AuditArchiver;
   const at = '2026-11-30T00:00:00.000Z';
-  const rec = (value: string, i: number): BusRecord => ({ topic: 'audit', partition: 0, offset: String(i), key: null, value: Buffer.from(value), headers: {}, timestamp: '0' });
+  const rec = (value: string, i: number): BusRecord => ({
+    topic: 'audit',
+    partition: 0,
+    offset: String(i),
+    key: null,
+    value: Buffer.from(value),
+    headers: {},
+    timestamp: '0',
+  });
   const event = (tenant: string, id: string, i: number) => rec(JSON.stringify({ id, at, tenant }), i);
   const keysUnder = async (prefix: string) => {
     const keys: string[] = [];
@@ -29,12 +37,27 @@ describe('AuditArchiver', () => {
     published = [];
     metrics = { deadLettered: jest.fn() };
     const bus = { publish: async (topic: string, messages: OutgoingMessage[]) => void published.push({ topic, messages }) } as unknown as Bus;
-    archiver = new AuditArchiver({ bus, store, topic: 'audit', dlq: 'dlq', groupId: 'g', retainFor: async () => 86_400, logger: createLogger('test', { level: 'silent' }), metrics });
+    archiver = new AuditArchiver({
+      bus,
+      store,
+      topic: 'audit',
+      dlq: 'dlq',
+      groupId: 'g',
+      retainFor: async () => 86_400,
+      logger: createLogger('test', { level: 'silent' }),
+      metrics,
+    });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test('archives customer trails and the reserved _system trail; an event naming a tenant outside the grammar is dead-lettered', async () => {
-    await archiver.handleBatch([event('acme', 'e1', 0), event('_system', 'e2', 1), event('acme:eu', 'e3', 2), event('_other', 'e4', 3), event('ACME', 'e5', 4)]);
+    await archiver.handleBatch([
+      event('acme', 'e1', 0),
+      event('_system', 'e2', 1),
+      event('acme:eu', 'e3', 2),
+      event('_other', 'e4', 3),
+      event('ACME', 'e5', 4),
+    ]);
     expect((await store.head('tenants/acme/audit/2026-11-30/e1.json'))?.size).toBeGreaterThan(0);
     expect((await store.head('tenants/_system/audit/2026-11-30/e2.json'))?.size).toBeGreaterThan(0);
     for (const t of ['acme:eu', '_other', 'ACME']) expect(await keysUnder(`tenants/${t}/`)).toEqual([]);
@@ -49,8 +72,11 @@ describe('AuditArchiver', () => {
     await archiver.handleBatch([rec('{"id":"e1","at":', 0), rec('null', 1), event('acme', 'e2', 2)]);
     const dead = published.flatMap((p) => p.messages);
     expect(dead).toHaveLength(2);
-    expect(dead[0]).toMatchObject({ value: Buffer.from('{"id":"e1","at":'), headers: { dlq_step: 'audit', dlq_source_topic: 'audit', dlq_source_offset: '0', dlq_reason: expect.stringMatching(/^not JSON: /) } });
-    expect(dead[1]!.headers).toMatchObject({ dlq_source_offset: '1', dlq_reason: expect.stringMatching(/not an audit event/) });
+    expect(dead[0]).toMatchObject({
+      value: Buffer.from('{"id":"e1","at":'),
+      headers: { dlq_step: 'audit', dlq_source_topic: 'audit', dlq_source_offset: '0', dlq_reason: expect.stringMatching(/^not JSON: /) },
+    });
+    expect(dead[1].headers).toMatchObject({ dlq_source_offset: '1', dlq_reason: expect.stringMatching(/not an audit event/) });
     expect(metrics.deadLettered).toHaveBeenCalledTimes(2);
     expect(metrics.deadLettered).toHaveBeenCalledWith('audit', {});
     expect(await keysUnder('tenants/acme/audit/')).toEqual(['tenants/acme/audit/2026-11-30/e2.json']);

@@ -1,5 +1,16 @@
 import { auditKey, type ArchiveStore } from '@custody/archive-store';
-import { actOnResults, classify, deadLetter, ok, type Bus, type BusRecord, type DeadLetterMetrics, type DeadLetterSink, type StepResult, type Subscription } from '@custody/bus';
+import {
+  actOnResults,
+  classify,
+  deadLetter,
+  ok,
+  type Bus,
+  type BusRecord,
+  type DeadLetterMetrics,
+  type DeadLetterSink,
+  type StepResult,
+  type Subscription,
+} from '@custody/bus';
 import { SYSTEM_TENANT, TENANT_ID } from '@custody/envelope';
 import { jsonSyntaxMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
@@ -42,7 +53,12 @@ export class AuditArchiver {
   }
 
   async start(): Promise<void> {
-    this.subscription = await this.deps.bus.subscribe({ groupId: this.deps.groupId, topics: [this.deps.topic], fromBeginning: true, onBatch: (r) => this.handleBatch(r) });
+    this.subscription = await this.deps.bus.subscribe({
+      groupId: this.deps.groupId,
+      topics: [this.deps.topic],
+      fromBeginning: true,
+      onBatch: (r) => this.handleBatch(r),
+    });
   }
 
   async stop(): Promise<void> {
@@ -86,7 +102,14 @@ function decodeAuditEvent(r: BusRecord): StepResult<AuditEvent> {
     return deadLetter('audit', `not JSON: ${jsonSyntaxMessage(err)}`);
   }
   const { id, at, tenant } = event ?? {};
-  if (typeof id !== 'string' || typeof at !== 'string' || typeof tenant !== 'string' || !SAFE.test(id) || !auditTenant(tenant) || Number.isNaN(Date.parse(at))) {
+  if (
+    typeof id !== 'string' ||
+    typeof at !== 'string' ||
+    typeof tenant !== 'string' ||
+    !SAFE.test(id) ||
+    !auditTenant(tenant) ||
+    Number.isNaN(Date.parse(at))
+  ) {
     return deadLetter('audit', 'not an audit event: missing id or at, or not a tenant id');
   }
   return ok({ id, at, tenant });

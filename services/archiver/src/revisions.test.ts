@@ -40,7 +40,11 @@ describe('linkRevisions (on the embedded index)', () => {
   });
 
   const original = envelope('wamid.A');
-  const edit = envelope('wamid.E', { kind: 'edit', refs: { edits: 'wamid.A', replyTo: 'wamid.R', originalSentAt: '2025-11-22T08:26:40.000Z' }, sentAt: '2025-11-22T08:30:00.000Z' });
+  const edit = envelope('wamid.E', {
+    kind: 'edit',
+    refs: { edits: 'wamid.A', replyTo: 'wamid.R', originalSentAt: '2025-11-22T08:26:40.000Z' },
+    sentAt: '2025-11-22T08:30:00.000Z',
+  });
   const deletion = envelope('wamid.D', { kind: 'deletion', refs: { deletes: 'wamid.A' } });
   const replied = envelope('wamid.R');
 

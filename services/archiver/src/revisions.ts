@@ -30,7 +30,8 @@ export async function linkRevisions(index: SearchIndex, indexed: Envelope[]): Pr
     const earlier = await index.revisionsOf(tenant, [...new Set(originals.map((e) => e.source.externalId))]);
     for (const original of originals) {
       for (const r of earlier) {
-        if (r.connector === original.source.connector && r.revises === original.source.externalId) mark(original.id, { id: r.id, kind: r.kind as RevisingKind });
+        if (r.connector === original.source.connector && r.revises === original.source.externalId)
+          mark(original.id, { id: r.id, kind: r.kind as RevisingKind });
       }
     }
     await index.addRevisions(tenant, marks);

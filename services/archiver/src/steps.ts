@@ -70,7 +70,14 @@ export async function rawStep(store: ArchiveStore, policy: LockPolicy, record: B
     const legalHold = lock.holds.length > 0;
     const existing = await store.head(key);
     if (!existing) {
-      await store.put({ key, body: record.value, contentType: servedMediaType(contentType), retainUntil: lock.retainUntil, legalHold, metadata: { 'custody-tenant': tenant } });
+      await store.put({
+        key,
+        body: record.value,
+        contentType: servedMediaType(contentType),
+        retainUntil: lock.retainUntil,
+        legalHold,
+        metadata: { 'custody-tenant': tenant },
+      });
       return ok(null);
     }
     await raiseLock(store, existing, { retainUntil: lock.retainUntil, legalHold });

@@ -11,7 +11,10 @@ export async function kafkaProduceRate(bus: Bus, topic: string, n: number, paylo
   const batch = 100;
   const started = performance.now();
   for (let i = 0; i < n; i += batch) {
-    await bus.publish(topic, Array.from({ length: Math.min(batch, n - i) }, (_, j) => ({ key: `k${(i + j) % 64}`, value: payload })));
+    await bus.publish(
+      topic,
+      Array.from({ length: Math.min(batch, n - i) }, (_, j) => ({ key: `k${(i + j) % 64}`, value: payload })),
+    );
   }
   return n / ((performance.now() - started) / 1000);
 }
@@ -21,21 +24,25 @@ export async function s3PutRate(store: S3ArchiveStore, n: number, payload: Buffe
   const prefix = randomBytes(4).toString('hex');
   const retainUntil = new Date(Date.now() + 86_400_000);
   const started = performance.now();
-  await mapLimit(Array.from({ length: n }, (_, i) => i), concurrency, async (i) => {
-    await store.client.send(
-      new PutObjectCommand({
-        Bucket: store.bucket,
-        Key: `baseline/${prefix}/${i}.json`,
-        Body: payload,
-        ContentType: 'application/json',
-        ChecksumSHA256: sha,
-        ObjectLockMode: 'COMPLIANCE',
-        ObjectLockRetainUntilDate: retainUntil,
-        ObjectLockLegalHoldStatus: 'OFF',
-        IfNoneMatch: '*',
-      }),
-    );
-  });
+  await mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      await store.client.send(
+        new PutObjectCommand({
+          Bucket: store.bucket,
+          Key: `baseline/${prefix}/${i}.json`,
+          Body: payload,
+          ContentType: 'application/json',
+          ChecksumSHA256: sha,
+          ObjectLockMode: 'COMPLIANCE',
+          ObjectLockRetainUntilDate: retainUntil,
+          ObjectLockLegalHoldStatus: 'OFF',
+          IfNoneMatch: '*',
+        }),
+      );
+    },
+  );
   return n / ((performance.now() - started) / 1000);
 }
 
@@ -44,7 +51,10 @@ export async function openSearchBulkRate(index: OpenSearchIndex, n: number, doc:
   const prefix = randomBytes(4).toString('hex');
   const started = performance.now();
   for (let i = 0; i < n; i += batch) {
-    const body = Array.from({ length: Math.min(batch, n - i) }, (_, j) => [{ index: { _index: index.index, _id: `${prefix}-${i + j}` } }, { ...doc, id: `${prefix}-${i + j}` }]).flat();
+    const body = Array.from({ length: Math.min(batch, n - i) }, (_, j) => [
+      { index: { _index: index.index, _id: `${prefix}-${i + j}` } },
+      { ...doc, id: `${prefix}-${i + j}` },
+    ]).flat();
     const res = await index.client.bulk({ body });
     if (res.body.errors) throw new Error('baseline bulk reported errors');
   }

@@ -30,7 +30,20 @@ function delivery(events: number, bytes: number): string {
   const at = String(Math.floor(Date.now() / 1000));
   const message = (i: number, text: string) => ({ from: '16505551234', id: `wamid.bench.${i}`, timestamp: at, type: 'text', text: { body: text } });
   const wrap = (messages: object[]) =>
-    JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, messages } }] }] });
+    JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, messages },
+            },
+          ],
+        },
+      ],
+    });
   const overhead = Buffer.byteLength(wrap(Array.from({ length: events }, (_, i) => message(i, ''))));
   const pad = Math.floor((bytes - overhead - 64) / events);
   return wrap(Array.from({ length: events }, (_, i) => message(i, `order ${i} `.padEnd(pad, 'x'))));
@@ -41,34 +54,41 @@ async function child(repo: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'custody-bench-delivery-'));
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const report = (f: Omit<DeliveryFigures, 'repo' | 'peakRssMb' | 'exit'>) => process.stdout.write(`${JSON.stringify({ ...f, peakRssMb: Math.round(peak / 1048576) })}\n`);
+  const report = (f: Omit<DeliveryFigures, 'repo' | 'peakRssMb' | 'exit'>) =>
+    process.stdout.write(`${JSON.stringify({ ...f, peakRssMb: Math.round(peak / 1048576) })}\n`);
   const appSecret = randomBytes(16).toString('hex');
   const body = delivery(EVENTS, BODY_LIMIT - 1024);
   try {
-    /* eslint-disable @typescript-eslint/no-require-imports */
     const { loadConfig } = require(join(repo, 'packages/config/dist')) as typeof import('@custody/config');
     const { createLogger } = require(join(repo, 'packages/logger/dist')) as typeof import('@custody/logger');
     const { startCustody } = require(join(repo, 'services/runtime/dist')) as typeof import('@custody/runtime');
-    /* eslint-enable @typescript-eslint/no-require-imports */
+
     const config = loadConfig({
       CUSTODY_MODE: 'embedded',
       CUSTODY_DATA_DIR: dir,
       CUSTODY_HTTP_PORT: '0',
       CUSTODY_SERVICES: 'gateway,archiver,api',
-      CUSTODY_CONNECTORS: JSON.stringify([{ id: 'bench-wa', connector: 'whatsapp-cloud', tenant: 'bench', config: { appSecret, verifyToken: 'bench-verify' } }]),
+      CUSTODY_CONNECTORS: JSON.stringify([
+        { id: 'bench-wa', connector: 'whatsapp-cloud', tenant: 'bench', config: { appSecret, verifyToken: 'bench-verify' } },
+      ]),
       CUSTODY_API_KEYS: '[]',
       CUSTODY_BOOTSTRAP_TENANT: 'bench',
       LOG_LEVEL: 'error',
     });
     const custody = await startCustody(config, createLogger('bench', { level: 'error' }));
     const started = Date.now();
-    const res = await fetch(`${custody.url}/webhooks/bench-wa`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}` }, body });
+    const res = await fetch(`${custody.url}/webhooks/bench-wa`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}` },
+      body,
+    });
     const ackMs = Date.now() - started;
     await res.arrayBuffer();
     let archivedMs: number | null = null;
     if (res.status === 200) {
       const deadline = Date.now() + 600_000;
-      while ((await custody.adapters.bus.lag(config.CUSTODY_ARCHIVER_GROUP, [custody.topics.customerData])) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while ((await custody.adapters.bus.lag(config.CUSTODY_ARCHIVER_GROUP, [custody.topics.customerData])) > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       archivedMs = Date.now() - started;
     }
     report({ events: EVENTS, bodyBytes: Buffer.byteLength(body), status: res.status, ackMs, archivedMs });
@@ -89,7 +109,7 @@ export function measureDelivery(repo: string): Promise<DeliveryFigures> {
     // the parent samples too: a child that dies of its heap never reports its own peak
     const sampler = setInterval(() => {
       try {
-        const status = require('node:fs').readFileSync(`/proc/${proc.pid}/status`, 'utf8') as string; // eslint-disable-line @typescript-eslint/no-require-imports
+        const status = require('node:fs').readFileSync(`/proc/${proc.pid}/status`, 'utf8') as string;
         const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
         peak = Math.max(peak, kb / 1024);
       } catch {
@@ -118,7 +138,7 @@ export function measureDelivery(repo: string): Promise<DeliveryFigures> {
 }
 
 if (process.argv[2] === '--child') {
-  child(resolve(process.argv[3]!)).then(
+  child(resolve(process.argv[3])).then(
     () => process.exit(0),
     (err) => {
       process.stderr.write(`${(err as Error).stack}\n`);

@@ -43,7 +43,10 @@ async function main(): Promise<void> {
   const index = custody.adapters.index as OpenSearchIndex;
 
   // the same payload every stage handles: one envelope as the connector produces it
-  const sample = normalizePayload(getConnector('whatsapp-cloud'), Buffer.from(webhookBody('sample', 1)), 'application/json', { tenant: 'bench', receivedAt: new Date() }).envelopes[0]!;
+  const sample = normalizePayload(getConnector('whatsapp-cloud'), Buffer.from(webhookBody('sample', 1)), 'application/json', {
+    tenant: 'bench',
+    receivedAt: new Date(),
+  }).envelopes[0];
   const envelopeBytes = Buffer.from(JSON.stringify(sample));
   const doc = toIndexDoc(sample, { key: 'k', versionId: 'v', sha256: '0'.repeat(64) }) as unknown as Record<string, unknown>;
   const baselineTopic = `custody.bench-baseline.${name}`;
@@ -60,14 +63,18 @@ async function main(): Promise<void> {
     s3.push(await s3PutRate(store, N, envelopeBytes, config.CUSTODY_ARCHIVER_CONCURRENCY));
     os.push(await openSearchBulkRate(index, N, doc));
     runs.push(await runPipeline(custody.url, 'bench-wa', appSecret, index, N, CONCURRENCY));
-    process.stderr.write(`  round ${r + 1}: pipeline ${fmt(runs[r]!.throughput)} rec/s, p50 ${fmt(runs[r]!.p50)} ms, p99 ${fmt(runs[r]!.p99)} ms\n`);
+    process.stderr.write(`  round ${r + 1}: pipeline ${fmt(runs[r].throughput)} rec/s, p50 ${fmt(runs[r].p50)} ms, p99 ${fmt(runs[r].p99)} ms\n`);
   }
   await custody.stop();
 
   const pipe = median(runs.map((r) => r.throughput));
   const rows: Array<[string, string, string]> = [
     ['kafkajs produce (acks=all, batches of 100)', `${fmt(median(kafka))} msg/s`, fmt(pipe / median(kafka), 3)],
-    [`MinIO PutObject, COMPLIANCE lock + SHA-256 + If-None-Match (concurrency ${config.CUSTODY_ARCHIVER_CONCURRENCY})`, `${fmt(median(s3))} obj/s`, fmt(pipe / median(s3), 3)],
+    [
+      `MinIO PutObject, COMPLIANCE lock + SHA-256 + If-None-Match (concurrency ${config.CUSTODY_ARCHIVER_CONCURRENCY})`,
+      `${fmt(median(s3))} obj/s`,
+      fmt(pipe / median(s3), 3),
+    ],
     ['OpenSearch _bulk (batches of 100)', `${fmt(median(os))} doc/s`, fmt(pipe / median(os), 3)],
     [`pipeline: signed webhook → searchable (concurrency ${CONCURRENCY})`, `${fmt(pipe)} rec/s`, '1.000'],
   ];
@@ -94,7 +101,7 @@ async function deliveryBench(repos: string[]): Promise<void> {
   }
   const out = [
     `Custody bench (delivery) — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, embedded`,
-    `one signed WhatsApp delivery: ${rows[0]!.events} text messages in ${rows[0]!.bodyBytes} bytes`,
+    `one signed WhatsApp delivery: ${rows[0].events} text messages in ${rows[0].bodyBytes} bytes`,
     '',
     '| build | answer | ack | all archived | peak RSS | process |',
     '|---|---|---|---|---|---|',

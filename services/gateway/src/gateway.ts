@@ -31,7 +31,10 @@ const WebhookParams = z.object({ instance: z.string().describe('The webhook id o
 const Accepted = z.object({
   accepted: z.number().int().describe('Records published'),
   ids: z.array(z.string()).describe('Their record ids'),
-  quarantined: z.array(z.object({ code: z.string(), reason: z.string(), path: z.string() })).optional().describe('Events of the delivery refused one by one'),
+  quarantined: z
+    .array(z.object({ code: z.string(), reason: z.string(), path: z.string() }))
+    .optional()
+    .describe('Events of the delivery refused one by one'),
 });
 const VendorAnswer = {
   description: '`{accepted, ids, quarantined?}`, or what the vendor expects instead (its own acknowledgement or challenge answer)',
@@ -56,7 +59,8 @@ export function gatewayRoutes(deps: GatewayDeps): Route[] {
       method: 'POST',
       url: '/webhooks/:instance',
       summary: 'Vendor webhook',
-      description: 'A vendor delivery, verified, normalized and durably published before it is acknowledged; rejected deliveries are quarantined (unauthenticated ones as a rate-limited forensic sample: past the limit 429)',
+      description:
+        'A vendor delivery, verified, normalized and durably published before it is acknowledged; rejected deliveries are quarantined (unauthenticated ones as a rate-limited forensic sample: past the limit 429)',
       access: { public: VENDOR_PROOF },
       bodyKind: 'raw',
       schema: { params: WebhookParams, response: { 200: VendorAnswer } },
@@ -93,22 +97,49 @@ async function receive(deps: GatewayDeps, req: WebhookCall): Promise<HttpRespons
   }
   const onQuarantined = (r: RejectedEvent) => {
     deps.onQuarantined?.(inst, r.code);
-    deps.logger.warn({ event: 'webhook_event_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: r.code, path: r.path, reason: r.reason });
+    deps.logger.warn({
+      event: 'webhook_event_rejected',
+      instance: inst.id,
+      connector: inst.connector.id,
+      tenant: inst.tenant,
+      code: r.code,
+      path: r.path,
+      reason: r.reason,
+    });
   };
   const delivery = { connector: inst.connector, config: inst.config, raw, contentType, tenant: inst.tenant, instance: inst.id, receivedAt };
   const outcome = await capture(deps, delivery, { directory: deps.directoryOf?.(inst.tenant), limits: deps.limits, onQuarantined });
   if ('refused' in outcome) {
     const err = outcome.refused;
     deps.onQuarantined?.(inst, err.code);
-    deps.logger.warn({ event: 'webhook_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: err.code, stage: 'normalize', reason: errorMessage(err) });
+    deps.logger.warn({
+      event: 'webhook_rejected',
+      instance: inst.id,
+      connector: inst.connector.id,
+      tenant: inst.tenant,
+      code: err.code,
+      stage: 'normalize',
+      reason: errorMessage(err),
+    });
     return problem(err.status, err.code, err.message);
   }
   // acknowledged only now: the bus has durably accepted the records; on failure the vendor redelivers
   const { accepted: envelopes, quarantined: rejected } = outcome;
   deps.onAccepted?.(inst, envelopes);
-  deps.logger.info({ event: 'webhook_accepted', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, records: envelopes.length, quarantined: rejected.length });
+  deps.logger.info({
+    event: 'webhook_accepted',
+    instance: inst.id,
+    connector: inst.connector.id,
+    tenant: inst.tenant,
+    records: envelopes.length,
+    quarantined: rejected.length,
+  });
   if (rejected.length > 0) {
-    return json(200, { accepted: envelopes.length, ids: envelopes.map((e) => e.id), quarantined: rejected.map(({ code, reason, path }) => ({ code, reason, path })) });
+    return json(200, {
+      accepted: envelopes.length,
+      ids: envelopes.map((e) => e.id),
+      quarantined: rejected.map(({ code, reason, path }) => ({ code, reason, path })),
+    });
   }
   const ack = inst.connector.acknowledge?.(envelopes, inst.config);
   if (ack) return { status: ack.status, headers: { 'content-type': ack.contentType }, body: ack.body };
@@ -137,9 +168,29 @@ async function rejectUnproven(
     return { ...problem(429, 'too_many_rejections', 'too many rejected requests; retry later'), headers: { 'retry-after': '60' } };
   }
   const sample = forensicSample(body, received, req.headers, req.remoteAddress);
-  await quarantine(deps.bus, deps.topics.quarantine, { raw: sample.raw, extra: sample.extra, code: err.code, reason: err.message, stage, connector: inst.connector.id, instance: inst.id, tenant: inst.tenant, contentType, receivedAt });
+  await quarantine(deps.bus, deps.topics.quarantine, {
+    raw: sample.raw,
+    extra: sample.extra,
+    code: err.code,
+    reason: err.message,
+    stage,
+    connector: inst.connector.id,
+    instance: inst.id,
+    tenant: inst.tenant,
+    contentType,
+    receivedAt,
+  });
   deps.onQuarantined?.(inst, err.code);
-  deps.logger.warn({ event: 'webhook_rejected', instance: inst.id, connector: inst.connector.id, tenant: inst.tenant, code: err.code, stage, remote_address: source, reason: errorMessage(err) });
+  deps.logger.warn({
+    event: 'webhook_rejected',
+    instance: inst.id,
+    connector: inst.connector.id,
+    tenant: inst.tenant,
+    code: err.code,
+    stage,
+    remote_address: source,
+    reason: errorMessage(err),
+  });
   return problem(err.status, err.code, err.message);
 }
 

@@ -33,7 +33,9 @@ interface Pending {
 }
 
 const sameResolution = (d: IndexDoc, r: Resolution) =>
-  d.direction === r.direction && JSON.stringify([...d.employeeIds].sort()) === JSON.stringify([...r.employeeIds].sort()) && JSON.stringify([...d.unmapped].sort()) === JSON.stringify([...r.unmapped].sort());
+  d.direction === r.direction &&
+  JSON.stringify([...d.employeeIds].sort()) === JSON.stringify([...r.employeeIds].sort()) &&
+  JSON.stringify([...d.unmapped].sort()) === JSON.stringify([...r.unmapped].sort());
 
 /**
  * Keeps the index's resolution of existing records in step with the directory. When an employee's
@@ -60,7 +62,10 @@ export class DirectoryResolution {
    */
   async changed(tenant: string, entries: Array<Employee | undefined>): Promise<void> {
     const present = entries.filter((e): e is Employee => Boolean(e));
-    const work: Pending = { employeeIds: new Set(present.map((e) => e.employeeId)), identifiers: new Set(present.flatMap((e) => e.identifiers.map((i) => loose(i.value)))) };
+    const work: Pending = {
+      employeeIds: new Set(present.map((e) => e.employeeId)),
+      identifiers: new Set(present.flatMap((e) => e.identifiers.map((i) => loose(i.value)))),
+    };
     await this.row(async () => {
       // in this process first: an outage of the control plane delays only the record of the change
       this.enqueue(tenant, work);
@@ -158,7 +163,13 @@ export class DirectoryResolution {
       }
       // index marks before WORM flags, as a placement does: a release finds whatever was locked by its marks
       await this.deps.index.setHolds(tenant, marks);
-      for (const id of marks.keys()) await setRecordLegalHold(this.deps.store, tenant, page.hits.find((d) => d.id === id)!, true);
+      for (const id of marks.keys())
+        await setRecordLegalHold(
+          this.deps.store,
+          tenant,
+          page.hits.find((d) => d.id === id)!,
+          true,
+        );
       counts.newlyHeld += marks.size;
       await this.deps.index.setResolution(tenant, resolutions);
       cursor = page.cursor;

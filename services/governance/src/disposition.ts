@@ -44,7 +44,10 @@ const CERTIFICATE_YEARS = 10;
  * the active holds the index lists for them, and the store itself still refuses anything locked.
  * The certificate (what, why, hashes, when, under which settings version) is archived to WORM.
  */
-export async function runDisposition(deps: DispositionDeps, opts: { tenant: string; dryRun: boolean; policyVersion: number | null; now?: Date }): Promise<DispositionCertificate> {
+export async function runDisposition(
+  deps: DispositionDeps,
+  opts: { tenant: string; dryRun: boolean; policyVersion: number | null; now?: Date },
+): Promise<DispositionCertificate> {
   const now = opts.now ?? new Date();
   const cert: DispositionCertificate = {
     schema: 'custody.disposition-certificate/v1',
@@ -58,7 +61,12 @@ export async function runDisposition(deps: DispositionDeps, opts: { tenant: stri
     disposed: [],
     kept: { retained: 0, legalHold: 0, activeHold: 0, refusedByStore: 0 },
   };
-  const active = new Set(deps.holds.values().filter((h) => h.tenant === opts.tenant && h.status === 'active').map((h) => h.id));
+  const active = new Set(
+    deps.holds
+      .values()
+      .filter((h) => h.tenant === opts.tenant && h.status === 'active')
+      .map((h) => h.id),
+  );
   const log = deps.logger.child({ tenant: opts.tenant, run: cert.runId });
   const disposedRecords: string[] = [];
   for await (const v of deps.store.list(tenantPrefix(opts.tenant))) {
@@ -94,7 +102,14 @@ export async function runDisposition(deps: DispositionDeps, opts: { tenant: stri
       }
     }
     if (recordId) disposedRecords.push(recordId);
-    cert.disposed.push({ key: v.key, versionId: v.versionId, sha256: info.sha256, size: info.size, retainUntil: info.retainUntil?.toISOString() ?? null, reason: `retention ended ${info.retainUntil.toISOString()}` });
+    cert.disposed.push({
+      key: v.key,
+      versionId: v.versionId,
+      sha256: info.sha256,
+      size: info.size,
+      retainUntil: info.retainUntil?.toISOString() ?? null,
+      reason: `retention ended ${info.retainUntil.toISOString()}`,
+    });
   }
   if (!opts.dryRun && disposedRecords.length) await deps.index.delete(opts.tenant, disposedRecords);
   cert.finishedAt = new Date().toISOString();

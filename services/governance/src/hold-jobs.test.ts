@@ -96,7 +96,13 @@ describe('hold jobs', () => {
         capturedAt: at,
         content: { text: `message ${i}` },
       });
-      const put = await store.put({ key: recordKey(tenant, env.id), body: Buffer.from(JSON.stringify(env)), contentType: 'application/json', retainUntil: new Date(Date.now() + 3600_000), legalHold: false });
+      const put = await store.put({
+        key: recordKey(tenant, env.id),
+        body: Buffer.from(JSON.stringify(env)),
+        contentType: 'application/json',
+        retainUntil: new Date(Date.now() + 3600_000),
+        legalHold: false,
+      });
       expect(await index.bulkUpsert([toIndexDoc(env, { key: put.key, versionId: put.versionId, sha256: put.sha256 })])).toEqual([]);
       ids.push(env.id);
     }
@@ -110,7 +116,13 @@ describe('hold jobs', () => {
     const ids = await archive(250);
     // the first page (200 records) goes through, the second waits
     gated.pause(200);
-    const placed = await jobs.place({ tenant, matter: 'm', reason: 'r', scope: { custodians: [], participants: ['+15550000001'], channels: [] }, placedBy: 'k' });
+    const placed = await jobs.place({
+      tenant,
+      matter: 'm',
+      reason: 'r',
+      scope: { custodians: [], participants: ['+15550000001'], channels: [] },
+      placedBy: 'k',
+    });
     while (gated.legalHoldCalls <= 200) await new Promise((r) => setImmediate(r));
     // the placement is mid-way, and says how far it got and when it expects to finish
     const running = holds.get(placed.id)!.job;
@@ -153,7 +165,13 @@ describe('hold jobs', () => {
   test('a failed job retries instead of giving up, and counts each record once', async () => {
     const ids = await archive(30);
     gated.failures = 3;
-    const placed = await jobs.place({ tenant, matter: 'm', reason: 'r', scope: { custodians: [], participants: ['+15550000001'], channels: [] }, placedBy: 'k' });
+    const placed = await jobs.place({
+      tenant,
+      matter: 'm',
+      reason: 'r',
+      scope: { custodians: [], participants: ['+15550000001'], channels: [] },
+      placedBy: 'k',
+    });
     await jobs.settled(placed.id);
     const job = holds.get(placed.id)!.job;
     expect(job).toMatchObject({ kind: 'place', state: 'done', total: 30, processed: 30, matched: 30, attempts: 3, error: undefined });

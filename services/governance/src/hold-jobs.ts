@@ -47,7 +47,13 @@ async function* pages(index: SearchIndex, tenant: string, query: SearchQuery): A
   } while (cursor);
 }
 
-export const holdSubjectOfDoc = (d: IndexDoc) => ({ employeeIds: d.employeeIds, participants: d.participants, channel: d.channel, sentAt: d.sentAt, text: d.text });
+export const holdSubjectOfDoc = (d: IndexDoc) => ({
+  employeeIds: d.employeeIds,
+  participants: d.participants,
+  channel: d.channel,
+  sentAt: d.sentAt,
+  text: d.text,
+});
 
 /** Sets (or clears) the WORM legal hold on every object of a record: its version, manifests and blobs. */
 export async function setRecordLegalHold(store: ArchiveStore, tenant: string, doc: IndexDoc, on: boolean, withBlobs = true): Promise<void> {
@@ -102,7 +108,14 @@ export class HoldJobs {
       // a placement still running stops here: its later progress reports are dropped, not written over the release
       this.current.get(holdId)?.abort.abort();
       const now = new Date().toISOString();
-      return { ...hold, status: 'released', releasedBy, releasedAt: now, releaseReason, job: { kind: 'release', state: 'running', total: 0, processed: 0, matched: 0, startedAt: now, updatedAt: now } };
+      return {
+        ...hold,
+        status: 'released',
+        releasedBy,
+        releasedAt: now,
+        releaseReason,
+        job: { kind: 'release', state: 'running', total: 0, processed: 0, matched: 0, startedAt: now, updatedAt: now },
+      };
     });
     this.start(holdId);
     return released!;
@@ -115,7 +128,7 @@ export class HoldJobs {
 
   /** For tests and the CLI: resolves when the hold's current job (and any that superseded it) has finished. */
   async settled(holdId: string): Promise<void> {
-    for (let job = this.current.get(holdId); job; ) {
+    for (let job = this.current.get(holdId); job;) {
       await job.done;
       const next = this.current.get(holdId);
       job = next === job ? undefined : next;
@@ -147,9 +160,11 @@ export class HoldJobs {
     const abort = new AbortController();
     const signal = AbortSignal.any([abort.signal, this.closing.signal]);
     // after the previous job of this hold has let go (it stops at its next page boundary)
-    const done = (previous?.done ?? Promise.resolve()).then(() => this.run(holdId, signal)).catch((err) => {
-      this.deps.logger.error({ event: 'hold_job_crashed', hold: holdId, err: errorMessage(err) });
-    });
+    const done = (previous?.done ?? Promise.resolve())
+      .then(() => this.run(holdId, signal))
+      .catch((err) => {
+        this.deps.logger.error({ event: 'hold_job_crashed', hold: holdId, err: errorMessage(err) });
+      });
     const job = { abort, done };
     this.current.set(holdId, job);
     void done.then(() => {
@@ -219,7 +234,12 @@ export class HoldJobs {
 
   private async sweepRelease(hold: Hold, progress: Progress, signal: AbortSignal): Promise<boolean> {
     await this.deps.index.refresh();
-    const active = new Set(this.deps.holds.values().filter((h) => h.tenant === hold.tenant && h.status === 'active').map((h) => h.id));
+    const active = new Set(
+      this.deps.holds
+        .values()
+        .filter((h) => h.tenant === hold.tenant && h.status === 'active')
+        .map((h) => h.id),
+    );
     // Blobs can be shared by records of different matters; they keep their hold while any hold is active.
     const releaseBlobs = active.size === 0;
     const first = await this.deps.index.search(hold.tenant, { holdId: hold.id, size: 1 });
@@ -250,7 +270,9 @@ export class HoldJobs {
   /** Progress of the hold's current job; dropped once a newer job (a release) has superseded it. */
   private async report(holdId: string, signal: AbortSignal, job: JobReport & { startedAt?: number }): Promise<void> {
     const { startedAt: _started, ...fields } = job;
-    await this.update(holdId, (current) => (current && !signal.aborted ? { ...current, job: { ...current.job, ...fields, updatedAt: new Date().toISOString() } } : null));
+    await this.update(holdId, (current) =>
+      current && !signal.aborted ? { ...current, job: { ...current.job, ...fields, updatedAt: new Date().toISOString() } } : null,
+    );
   }
 
   /** Read-modify-write of one hold's row, serialized per hold; `change` returns null to write nothing. */

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type { HoldJobs } from './hold-jobs';
 import { holdReport, reportCsv } from './report';
 
-const NewHold = z.object({ matter: z.string().min(1).max(512).describe('The matter the hold is for'), reason: z.string().min(1).max(4000), scope: HoldScope }).strict();
+const NewHold = z
+  .object({ matter: z.string().min(1).max(512).describe('The matter the hold is for'), reason: z.string().min(1).max(4000), scope: HoldScope })
+  .strict();
 const Release = z.object({ reason: z.string().min(1).max(4000) }).strict();
 const HoldParams = z.object({ id: z.string().describe('Hold id') });
 const HoldView = z.looseObject({ id: z.string(), tenant: z.string(), matter: z.string(), status: z.string() });
@@ -57,7 +59,10 @@ export function holdRoutes(deps: HoldRouteDeps): Route[] {
       access: { roles: READERS, audit: 'holds.list' },
       schema: { response: { 200: z.object({ holds: z.array(HoldView) }) } },
       handler: async (_req, p) => {
-        const holds = deps.holds.values().filter((h) => h.tenant === p.tenant).sort((a, b) => a.placedAt.localeCompare(b.placedAt));
+        const holds = deps.holds
+          .values()
+          .filter((h) => h.tenant === p.tenant)
+          .sort((a, b) => a.placedAt.localeCompare(b.placedAt));
         return json(200, { holds });
       },
     }),
@@ -69,12 +74,28 @@ export function holdRoutes(deps: HoldRouteDeps): Route[] {
       access: { roles: REPORT_READERS, audit: 'holds.report' },
       schema: {
         query: ReportQuery,
-        response: { 200: { description: 'The report', content: { 'application/json': { schema: z.looseObject({ tenant: z.string(), generatedAt: z.string(), holds: z.array(z.looseObject({})) }) }, 'text/csv': { schema: z.string() } } } },
+        response: {
+          200: {
+            description: 'The report',
+            content: {
+              'application/json': { schema: z.looseObject({ tenant: z.string(), generatedAt: z.string(), holds: z.array(z.looseObject({})) }) },
+              'text/csv': { schema: z.string() },
+            },
+          },
+        },
       },
       handler: async (req, p) => {
-        const rows = await holdReport(deps.holds.values().filter((h) => h.tenant === p.tenant), held);
+        const rows = await holdReport(
+          deps.holds.values().filter((h) => h.tenant === p.tenant),
+          held,
+        );
         if (req.query.format === 'csv') {
-          return { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="holds-${p.tenant}.csv"` }, body: reportCsv(rows), details: { format: 'csv', holds: rows.length } };
+          return {
+            status: 200,
+            headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="holds-${p.tenant}.csv"` },
+            body: reportCsv(rows),
+            details: { format: 'csv', holds: rows.length },
+          };
         }
         return { ...json(200, { tenant: p.tenant, generatedAt: new Date().toISOString(), holds: rows }), details: { format: 'json', holds: rows.length } };
       },

@@ -37,7 +37,20 @@ export async function holdReport(holds: Hold[], held: (h: Hold) => Promise<numbe
   );
 }
 
-const COLUMNS: Array<keyof HoldReportRow> = ['id', 'matter', 'status', 'reason', 'scope', 'placedBy', 'placedAt', 'releasedBy', 'releasedAt', 'releaseReason', 'recordsHeld', 'job'];
+const COLUMNS: Array<keyof HoldReportRow> = [
+  'id',
+  'matter',
+  'status',
+  'reason',
+  'scope',
+  'placedBy',
+  'placedAt',
+  'releasedBy',
+  'releasedAt',
+  'releaseReason',
+  'recordsHeld',
+  'job',
+];
 
 /** RFC 4180, every cell neutralized (the reason, matter and names are tenant-supplied). */
 export function reportCsv(rows: HoldReportRow[]): string {

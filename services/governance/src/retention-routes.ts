@@ -21,7 +21,10 @@ export interface RetentionRouteDeps {
  * Extends the locks of a tenant's existing records to what the current settings give. Only ever
  * extends: a shorter setting leaves every existing lock exactly as it was.
  */
-export async function applyRetention(deps: Pick<RetentionRouteDeps, 'policy' | 'store' | 'index'>, tenant: string): Promise<{ examined: number; extended: number }> {
+export async function applyRetention(
+  deps: Pick<RetentionRouteDeps, 'policy' | 'store' | 'index'>,
+  tenant: string,
+): Promise<{ examined: number; extended: number }> {
   let examined = 0;
   let extended = 0;
   let cursor: string | undefined;
@@ -62,7 +65,8 @@ export function retentionRoutes(deps: RetentionRouteDeps): Route[] {
       method: 'PUT',
       url: '/v1/admin/retention',
       summary: 'Change retention settings',
-      description: 'A new version of the settings, for records written from now on; a preset’s floor cannot be undercut, nor a preset removed unless the operator released it',
+      description:
+        'A new version of the settings, for records written from now on; a preset’s floor cannot be undercut, nor a preset removed unless the operator released it',
       access: { roles: ['admin'], audit: 'retention.change' },
       schema: { body: RetentionSettingsInput, response: { 200: z.object({ settings: z.looseObject({ version: z.number().int() }), note: z.string() }) } },
       invalid: { code: 'invalid_request', what: 'retention' },
@@ -71,9 +75,19 @@ export function retentionRoutes(deps: RetentionRouteDeps): Route[] {
         const before = deps.retention.get(p.tenant);
         const violation = presetViolation(before, input, (preset) => deps.releasedPresets.has(`${p.tenant}:${preset}`));
         if (violation) throw new RejectedInputError(violation.status === 409 ? 'preset_locked' : 'under_preset_floor', violation.message, violation.status);
-        const settings: RetentionSettings = { ...input, tenant: p.tenant, version: (before?.version ?? 0) + 1, changedBy: p.keyId, changedAt: new Date().toISOString() };
+        const settings: RetentionSettings = {
+          ...input,
+          tenant: p.tenant,
+          version: (before?.version ?? 0) + 1,
+          changedBy: p.keyId,
+          changedAt: new Date().toISOString(),
+        };
         await deps.retention.put(p.tenant, settings);
-        return { ...json(200, { settings, note: 'applies to records written from now on; POST /v1/admin/retention/apply extends existing locks (never shortens)' }), target: `v${settings.version}`, details: { before: before ?? null, after: settings } };
+        return {
+          ...json(200, { settings, note: 'applies to records written from now on; POST /v1/admin/retention/apply extends existing locks (never shortens)' }),
+          target: `v${settings.version}`,
+          details: { before: before ?? null, after: settings },
+        };
       },
     }),
     route({

@@ -3,7 +3,11 @@ import { InstanceBackoff } from './instance-backoff';
 describe('InstanceBackoff', () => {
   test('each instance backs off on its own, longer with each failure, until a fetch succeeds', () => {
     let now = 1_000;
-    const backoff = new InstanceBackoff({ attempts: 5, initialMs: 100, maxMs: 1_000 }, () => now, () => 0.999);
+    const backoff = new InstanceBackoff(
+      { attempts: 5, initialMs: 100, maxMs: 1_000 },
+      () => now,
+      () => 0.999,
+    );
     backoff.failed('a');
     expect(backoff.failingSince('a')).toEqual({ failures: 1, until: 1_099 });
     expect(backoff.failingSince('b')).toBeUndefined();

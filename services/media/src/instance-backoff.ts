@@ -15,7 +15,11 @@ export interface RetryBudget {
  */
 export class InstanceBackoff {
   private readonly failing = new Map<string, { failures: number; until: number }>();
-  constructor(private readonly budget: RetryBudget, private readonly now: () => number = Date.now, private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly budget: RetryBudget,
+    private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   /** Failures since the instance last succeeded, and when it may be tried again; undefined while it is healthy. */
   failingSince(instance: string): { until: number; failures: number } | undefined {

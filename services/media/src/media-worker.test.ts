@@ -19,7 +19,12 @@ function envelope(vendorDigests?: VendorDigest[]): Envelope {
     tenant: 'acme',
     kind: 'message',
     channel: 'wecom',
-    source: { connector: 'test', externalId: 'm1', receivedAt: '2024-03-01T10:00:00.000Z', raw: { contentType: 'application/json', encoding: 'utf8', body: '{}' } },
+    source: {
+      connector: 'test',
+      externalId: 'm1',
+      receivedAt: '2024-03-01T10:00:00.000Z',
+      raw: { contentType: 'application/json', encoding: 'utf8', body: '{}' },
+    },
     conversation: { id: 'c1', type: 'direct' },
     sender: { kind: 'handle', value: 'wo1' },
     recipients: [],
@@ -47,12 +52,17 @@ describe('MediaWorker: vendor digests', () => {
     logged = [];
     metrics = { deadLettered: jest.fn() };
     const bus = { publish: async (topic: string, messages: OutgoingMessage[]) => void published.push({ topic, messages }) } as unknown as Bus;
-    connector = { id: 'test', fetched: 0, fetchMedia: async () => (connector.fetched++, { body: Readable.from([content]) }) } as unknown as AnyConnector & { fetched: number };
+    connector = { id: 'test', fetched: 0, fetchMedia: async () => (connector.fetched++, { body: Readable.from([content]) }) } as unknown as AnyConnector & {
+      fetched: number;
+    };
     const sink = new Writable({ write: (chunk, _enc, done) => done(void logged.push(JSON.parse(String(chunk)))) });
     worker = new MediaWorker({
       bus,
       store,
-      policy: { lockFor: async () => ({ retainUntil: new Date(Date.now() + 60_000), holds: [] }), lockForRaw: async () => ({ retainUntil: new Date(), holds: [] }) },
+      policy: {
+        lockFor: async () => ({ retainUntil: new Date(Date.now() + 60_000), holds: [] }),
+        lockForRaw: async () => ({ retainUntil: new Date(), holds: [] }),
+      },
       instances: { get: (id) => (id === 'inst' ? { id, tenant: 'acme', connector, config: {} } : undefined) },
       contextFor: () => ({ instance: 'inst' }) as MediaContext,
       topics: TOPICS,
@@ -64,8 +74,19 @@ describe('MediaWorker: vendor digests', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const record = (env: Envelope): BusRecord => ({ topic: TOPICS.customerData, partition: 0, offset: '7', key: null, value: Buffer.from(JSON.stringify(env)), headers: { instance: 'inst' }, timestamp: '0' });
-  const stored = async (env: Envelope) => ({ manifest: await store.head(manifestKey('acme', env.id, 'a1')), blob: await store.head(blobKey('acme', digest('sha256', 'hex'))) });
+  const record = (env: Envelope): BusRecord => ({
+    topic: TOPICS.customerData,
+    partition: 0,
+    offset: '7',
+    key: null,
+    value: Buffer.from(JSON.stringify(env)),
+    headers: { instance: 'inst' },
+    timestamp: '0',
+  });
+  const stored = async (env: Envelope) => ({
+    manifest: await store.head(manifestKey('acme', env.id, 'a1')),
+    blob: await store.head(blobKey('acme', digest('sha256', 'hex'))),
+  });
 
   test.each([
     ['md5', 'hex'],
@@ -95,12 +116,18 @@ describe('MediaWorker: vendor digests', () => {
     await worker.handleBatch([record(env)]);
     expect(await stored(env)).toEqual({ manifest: null, blob: null });
     const [dlq] = published;
-    expect(dlq!.topic).toBe(TOPICS.dlq);
-    expect(dlq!.messages[0]!.value).toEqual(record(env).value);
-    expect(dlq!.messages[0]!.headers).toMatchObject({ dlq_step: 'media', dlq_source_offset: '7' });
-    expect(dlq!.messages[0]!.headers!.dlq_reason).toContain(`md5 (expected ${wrong}, got ${digest('md5', 'hex')})`);
+    expect(dlq.topic).toBe(TOPICS.dlq);
+    expect(dlq.messages[0].value).toEqual(record(env).value);
+    expect(dlq.messages[0].headers).toMatchObject({ dlq_step: 'media', dlq_source_offset: '7' });
+    expect(dlq.messages[0].headers!.dlq_reason).toContain(`md5 (expected ${wrong}, got ${digest('md5', 'hex')})`);
     const event = logged.find((l) => l.event === 'attachment_digest_mismatch');
-    expect(event).toMatchObject({ level: 50, tenant: 'acme', record: env.id, attachment: 'a1', mismatches: [{ algorithm: 'md5', encoding: 'hex', expected: wrong, actual: digest('md5', 'hex') }] });
+    expect(event).toMatchObject({
+      level: 50,
+      tenant: 'acme',
+      record: env.id,
+      attachment: 'a1',
+      mismatches: [{ algorithm: 'md5', encoding: 'hex', expected: wrong, actual: digest('md5', 'hex') }],
+    });
     // counted with every other consumer's dead letters, and logged the same way
     expect(metrics.deadLettered).toHaveBeenCalledWith('media', { instance: 'inst' });
     expect(logged.find((l) => l.event === 'record_dead_lettered')).toMatchObject({ step: 'media', topic: TOPICS.customerData, offset: '7' });
@@ -110,7 +137,7 @@ describe('MediaWorker: vendor digests', () => {
     const env = envelope([{ algorithm: 'sha256', encoding: 'base64', value: 'x1' }]);
     await worker.handleBatch([record(env)]);
     expect((await stored(env)).manifest).toBeNull();
-    expect(published[0]!.topic).toBe(TOPICS.dlq);
+    expect(published[0].topic).toBe(TOPICS.dlq);
   });
 
   test('without vendor digests the content is stored as before', async () => {
@@ -135,11 +162,18 @@ describe('MediaWorker: vendor digests', () => {
       ...record(env),
       topic: TOPICS.mediaRetry,
       offset: '3',
-      headers: { instance: 'inst', media_source_topic: TOPICS.customerData, media_source_partition: '0', media_source_offset: '7', media_attempts: '2', media_due: new Date(0).toISOString() },
+      headers: {
+        instance: 'inst',
+        media_source_topic: TOPICS.customerData,
+        media_source_partition: '0',
+        media_source_offset: '7',
+        media_attempts: '2',
+        media_due: new Date(0).toISOString(),
+      },
     };
     await worker.handleRetryBatch([parked], { heartbeat: async () => undefined, signal: new AbortController().signal });
     expect(published.map((p) => p.topic)).toEqual([TOPICS.dlq]);
-    expect(published[0]!.messages[0]!.headers).toMatchObject({
+    expect(published[0].messages[0].headers).toMatchObject({
       media_attempts: '3',
       dlq_step: 'media',
       dlq_source_topic: TOPICS.customerData,

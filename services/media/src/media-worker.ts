@@ -1,5 +1,19 @@
 import { manifestKey, type ArchiveStore, storeBlob, type AttachmentManifest } from '@custody/archive-store';
-import { actOnResults, classify, deadLetter, ok, type BatchContext, type Bus, type BusRecord, type DeadLetterMetrics, type DeadLetterSink, type OutgoingMessage, type RecordSource, type StepResult, type Subscription } from '@custody/bus';
+import {
+  actOnResults,
+  classify,
+  deadLetter,
+  ok,
+  type BatchContext,
+  type Bus,
+  type BusRecord,
+  type DeadLetterMetrics,
+  type DeadLetterSink,
+  type OutgoingMessage,
+  type RecordSource,
+  type StepResult,
+  type Subscription,
+} from '@custody/bus';
 import type { MediaContent, MediaContext } from '@custody/connector-kit';
 import { isMediaType, parseEnvelope, type Attachment, type Envelope } from '@custody/envelope';
 import { CustodyError, errorMessage, isRetriable, sleep, mapLimit } from '@custody/errors';
@@ -77,7 +91,14 @@ export class MediaWorker {
   async start(): Promise<void> {
     const { bus, topics, groupId } = this.deps;
     this.subscriptions.push(await bus.subscribe({ groupId, topics: [topics.customerData], fromBeginning: true, onBatch: (r) => this.handleBatch(r) }));
-    this.subscriptions.push(await bus.subscribe({ groupId: `${groupId}-retry`, topics: [topics.mediaRetry], fromBeginning: true, onBatch: (r, ctx) => this.handleRetryBatch(r, ctx) }));
+    this.subscriptions.push(
+      await bus.subscribe({
+        groupId: `${groupId}-retry`,
+        topics: [topics.mediaRetry],
+        fromBeginning: true,
+        onBatch: (r, ctx) => this.handleRetryBatch(r, ctx),
+      }),
+    );
   }
 
   async stop(): Promise<void> {
@@ -103,7 +124,10 @@ export class MediaWorker {
     const groups = new Map<string, BusRecord[]>();
     for (const r of records) {
       const key = r.headers.instance ?? '';
-      groups.set(key, groups.get(key) ?? []).get(key)!.push(r);
+      groups
+        .set(key, groups.get(key) ?? [])
+        .get(key)!
+        .push(r);
     }
     const results = new Map<BusRecord, Outcome>();
     await mapLimit([...groups.values()], INSTANCES_IN_PARALLEL, async (group) => {
@@ -171,7 +195,11 @@ export class MediaWorker {
     } catch (err) {
       return deadLetter('media', `connector instance "${record.headers.instance}" that captured ${env.id} has an invalid config: ${errorMessage(err)}`);
     }
-    if (!instance) return deadLetter('media', `connector instance "${record.headers.instance ?? ''}" that captured ${env.id} is not configured: its attachments cannot be fetched`);
+    if (!instance)
+      return deadLetter(
+        'media',
+        `connector instance "${record.headers.instance ?? ''}" that captured ${env.id} is not configured: its attachments cannot be fetched`,
+      );
     // some vendors' content can only be fetched on the firm's side (WeCom archive: Finance SDK); the reference is the record
     const fetchMedia = instance.connector.fetchMedia?.bind(instance.connector);
     if (!fetchMedia) return ok(null);
@@ -191,13 +219,27 @@ export class MediaWorker {
         // which is the vendor's connection, not a bug; the record's attempt budget bounds these retries
         if (isRetriable(err.error) || !(err.error instanceof CustodyError)) {
           this.backoff.failed(instance.id);
-          this.deps.logger.warn({ event: 'media_vendor_failed', tenant: env.tenant, instance: instance.id, record: env.id, attachment: att.id, err: errorMessage(err.error) });
+          this.deps.logger.warn({
+            event: 'media_vendor_failed',
+            tenant: env.tenant,
+            instance: instance.id,
+            record: env.id,
+            attachment: att.id,
+            err: errorMessage(err.error),
+          });
           return { status: 'vendor', reason: `${att.id}: ${errorMessage(err.error)}`, attempted: true };
         }
         failures.push(`${att.id}: ${errorMessage(err.error)}`);
         if (err.error instanceof VendorDigestMismatch) {
           // what the vendor served is not what it described: nothing stored, the record dead-lettered with the reason
-          this.deps.logger.error({ event: 'attachment_digest_mismatch', tenant: env.tenant, instance: instance.id, record: env.id, attachment: att.id, mismatches: err.error.mismatches });
+          this.deps.logger.error({
+            event: 'attachment_digest_mismatch',
+            tenant: env.tenant,
+            instance: instance.id,
+            record: env.id,
+            attachment: att.id,
+            mismatches: err.error.mismatches,
+          });
         } else {
           this.deps.logger.warn({ event: 'attachment_unfetchable', tenant: env.tenant, record: env.id, attachment: att.id, err: errorMessage(err.error) });
         }
@@ -219,13 +261,42 @@ export class MediaWorker {
     media.body.once('error', (err) => (streamError ??= err));
     // the download's Content-Type is vendor-supplied too: only a valid media type is kept
     const mimeType = isMediaType(media.mimeType) ? media.mimeType : att.mimeType;
-    const blob = await storeBlob(this.deps.store, { tenant: env.tenant, source: media.body, contentType: mimeType, retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0, ...vendorDigestCheck(att) }).catch((err: unknown) => {
+    const blob = await storeBlob(this.deps.store, {
+      tenant: env.tenant,
+      source: media.body,
+      contentType: mimeType,
+      retainUntil: lock.retainUntil,
+      legalHold: lock.holds.length > 0,
+      ...vendorDigestCheck(att),
+    }).catch((err: unknown) => {
       // a download cut off midway or content other than the vendor described is the vendor's failure; a refused put is ours
       throw streamError !== undefined ? new VendorFailure(streamError) : err instanceof VendorDigestMismatch ? new VendorFailure(err) : err;
     });
-    const manifest: AttachmentManifest = { recordId: env.id, attachmentId: att.id, storageKey: blob.storageKey, sha256: blob.sha256, size: blob.size, mimeType, fetchedAt: new Date().toISOString() };
-    await this.deps.store.put({ key, body: Buffer.from(JSON.stringify(manifest)), contentType: 'application/json', retainUntil: lock.retainUntil, legalHold: lock.holds.length > 0 });
-    this.deps.logger.info({ event: 'attachment_stored', tenant: env.tenant, record: env.id, attachment: att.id, sha256: blob.sha256, size: blob.size, new_blob: blob.created });
+    const manifest: AttachmentManifest = {
+      recordId: env.id,
+      attachmentId: att.id,
+      storageKey: blob.storageKey,
+      sha256: blob.sha256,
+      size: blob.size,
+      mimeType,
+      fetchedAt: new Date().toISOString(),
+    };
+    await this.deps.store.put({
+      key,
+      body: Buffer.from(JSON.stringify(manifest)),
+      contentType: 'application/json',
+      retainUntil: lock.retainUntil,
+      legalHold: lock.holds.length > 0,
+    });
+    this.deps.logger.info({
+      event: 'attachment_stored',
+      tenant: env.tenant,
+      record: env.id,
+      attachment: att.id,
+      sha256: blob.sha256,
+      size: blob.size,
+      new_blob: blob.created,
+    });
   }
 }
 
@@ -236,5 +307,5 @@ function ourFailure(att: Attachment, err: unknown): StepResult<null> {
 }
 
 function firstRead(headers: Record<string, string>): RecordSource {
-  return { topic: headers.media_source_topic!, partition: headers.media_source_partition!, offset: headers.media_source_offset! };
+  return { topic: headers.media_source_topic, partition: headers.media_source_partition, offset: headers.media_source_offset };
 }

@@ -17,7 +17,9 @@ export class VendorDigestMismatch extends IntegrityError {
     readonly attachmentId: string,
     readonly mismatches: DigestMismatch[],
   ) {
-    super(`attachment ${attachmentId}: content does not match the vendor's ${mismatches.map((m) => `${m.algorithm} (expected ${m.expected}, got ${m.actual})`).join(', ')}`);
+    super(
+      `attachment ${attachmentId}: content does not match the vendor's ${mismatches.map((m) => `${m.algorithm} (expected ${m.expected}, got ${m.actual})`).join(', ')}`,
+    );
   }
 }
 

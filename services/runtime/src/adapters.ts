@@ -27,7 +27,12 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
       secretAccessKey: config.S3_SECRET_ACCESS_KEY,
       forcePathStyle: config.S3_FORCE_PATH_STYLE,
     });
-    const index = new OpenSearchIndex({ url: config.OPENSEARCH_URL!, prefix: config.OPENSEARCH_INDEX_PREFIX, username: config.OPENSEARCH_USERNAME, password: config.OPENSEARCH_PASSWORD });
+    const index = new OpenSearchIndex({
+      url: config.OPENSEARCH_URL!,
+      prefix: config.OPENSEARCH_INDEX_PREFIX,
+      username: config.OPENSEARCH_USERNAME,
+      password: config.OPENSEARCH_PASSWORD,
+    });
     return {
       bus,
       store,

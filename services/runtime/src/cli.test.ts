@@ -34,7 +34,10 @@ describe('custody normalize', () => {
     const r = await custody('normalize', '--channel', 'signal', '--file', SIGNAL_LINES, '--tenant', 'acme');
     expect(r.code).toBe(2);
     expect(lines(r.stdout).map((l) => JSON.parse(l).content.text)).toEqual(['Sell 200 ACME at the open', 'Confirmed, 200 ACME sold', 'Thanks Bob']);
-    expect(lines(r.stderr)).toEqual([expect.stringMatching(/^custody: malformed_json: line 3: /), expect.stringMatching(/^custody: schema_violation: line 6: /)]);
+    expect(lines(r.stderr)).toEqual([
+      expect.stringMatching(/^custody: malformed_json: line 3: /),
+      expect.stringMatching(/^custody: schema_violation: line 6: /),
+    ]);
   });
 
   test('signal-cli output saved under any name is JSON Lines: a complete first line followed by more cannot be one JSON document', async () => {
@@ -59,11 +62,20 @@ describe('custody normalize', () => {
     const r = await custody('normalize', '--channel', 'wecom', '--file', WECOM_PLAINTEXT);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^custody: connector_config_required: wecom: callbacks are encrypted .*pass --config <file>/);
-    for (const field of ['token (required, secret)', 'encodingAesKey (required, secret)', 'corpId (required): CorpID', 'corpSecret (optional, secret)']) expect(r.stderr).toContain(field);
+    for (const field of ['token (required, secret)', 'encodingAesKey (required, secret)', 'corpId (required): CorpID', 'corpSecret (optional, secret)'])
+      expect(r.stderr).toContain(field);
   });
 
   test('an invalid --config (wrong settings, or not JSON) is rejected input (exit 2) listing every setting, never echoing a secret', async () => {
-    const wrong = await custody('normalize', '--channel', 'wecom', '--file', WECOM_PLAINTEXT, '--config', temp('wecom.json', JSON.stringify({ token: 'not valid!', corpId: 'ww1' })));
+    const wrong = await custody(
+      'normalize',
+      '--channel',
+      'wecom',
+      '--file',
+      WECOM_PLAINTEXT,
+      '--config',
+      temp('wecom.json', JSON.stringify({ token: 'not valid!', corpId: 'ww1' })),
+    );
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/^custody: invalid_connector_config: wecom --config .*wecom\.json: token: wrong format \(secret, value not shown\)/);
     expect(wrong.stderr).toContain('Expected a JSON object with: token (required, secret)');
@@ -101,20 +113,52 @@ describe('custody import: local times', () => {
   });
 
   test('an unknown zone is refused naming it', async () => {
-    const r = await custody('import', '--channel', 'whatsapp-export', '--file', join(WHATSAPP, 'android-de.txt'), '--tenant', 'acme', '--timezone', 'Europe/Atlantis');
+    const r = await custody(
+      'import',
+      '--channel',
+      'whatsapp-export',
+      '--file',
+      join(WHATSAPP, 'android-de.txt'),
+      '--tenant',
+      'acme',
+      '--timezone',
+      'Europe/Atlantis',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('invalid_timezone: --timezone "Europe/Atlantis" is not an IANA time zone');
   });
 
   test('a chat whose dates cannot tell day from month is refused (exit 2) asking for --date-order, before the archive is opened', async () => {
-    const r = await custody('import', '--channel', 'whatsapp-export', '--file', join(WHATSAPP, 'date-order/ambiguous.txt'), '--tenant', 'acme', '--timezone', 'Europe/London');
+    const r = await custody(
+      'import',
+      '--channel',
+      'whatsapp-export',
+      '--file',
+      join(WHATSAPP, 'date-order/ambiguous.txt'),
+      '--tenant',
+      'acme',
+      '--timezone',
+      'Europe/London',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^custody: date_order_ambiguous: .*--date-order dmy \(day first\) or --date-order mdy \(month first\)/);
     expect(readdirSync(dataDir)).toEqual([]);
   });
 
   test('--date-order takes dmy or mdy only', async () => {
-    const r = await custody('import', '--channel', 'whatsapp-export', '--file', join(WHATSAPP, 'date-order/ambiguous.txt'), '--tenant', 'acme', '--timezone', 'UTC', '--date-order', 'ymd');
+    const r = await custody(
+      'import',
+      '--channel',
+      'whatsapp-export',
+      '--file',
+      join(WHATSAPP, 'date-order/ambiguous.txt'),
+      '--tenant',
+      'acme',
+      '--timezone',
+      'UTC',
+      '--date-order',
+      'ymd',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bad_usage: --date-order must be dmy (day first) or mdy (month first), got "ymd"');
   });

@@ -48,8 +48,11 @@ function commandUsage(command: string): string | undefined {
   const at = lines.findIndex((l) => l.startsWith(`  ${command} `) || l === `  ${command}`);
   if (at < 0) return undefined;
   let end = at + 1;
-  while (end < lines.length && /^ {20,}\S/.test(lines[end]!)) end++;
-  return `usage: custody ${lines.slice(at, end).map((l) => l.trim().replace(/ {2,}/, '\n  ')).join('\n  ')}`;
+  while (end < lines.length && /^ {20,}\S/.test(lines[end])) end++;
+  return `usage: custody ${lines
+    .slice(at, end)
+    .map((l) => l.trim().replace(/ {2,}/, '\n  '))
+    .join('\n  ')}`;
 }
 
 function version(): string {
@@ -57,7 +60,8 @@ function version(): string {
 }
 
 function tenantArg(value: unknown, flag = '--tenant'): string {
-  if (typeof value !== 'string' || !TENANT_ID.test(value)) throw new UsageError(`${flag} "${String(value ?? '')}" is not a tenant id (1–63 lowercase letters, digits and dashes)`);
+  if (typeof value !== 'string' || !TENANT_ID.test(value))
+    throw new UsageError(`${flag} "${String(value ?? '')}" is not a tenant id (1–63 lowercase letters, digits and dashes)`);
   return value;
 }
 
@@ -139,7 +143,10 @@ function normalize(args: string[]): number {
   const config = values.config ? readConnectorConfig(connector, values.config as string) : undefined;
   const reader = values.decrypted ? plaintextReader(connector) : connector;
   // the first half of capture only: what the gateway would publish, without publishing anything
-  const { envelopes, rejected } = sealDelivery({ connector: reader, config, raw, contentType, tenant: tenantArg(values.tenant), receivedAt: new Date() }, { limits });
+  const { envelopes, rejected } = sealDelivery(
+    { connector: reader, config, raw, contentType, tenant: tenantArg(values.tenant), receivedAt: new Date() },
+    { limits },
+  );
   for (const e of envelopes) process.stdout.write(`${JSON.stringify(e)}\n`);
   for (const r of rejected) process.stderr.write(`custody: ${r.code}: ${r.path}: ${r.reason}\n`);
   return rejected.length ? 2 : 0;
@@ -155,7 +162,14 @@ function defaultContentType(connector: AnyConnector, file: string, raw: Buffer):
   if (own !== 'application/json') return own;
   if (/\.(?:jsonl|ndjson)$/i.test(file)) return 'application/x-ndjson';
   const nl = raw.indexOf(10);
-  if (nl < 0 || raw.subarray(nl + 1).toString('utf8').trim() === '') return own;
+  if (
+    nl < 0 ||
+    raw
+      .subarray(nl + 1)
+      .toString('utf8')
+      .trim() === ''
+  )
+    return own;
   try {
     JSON.parse(raw.subarray(0, nl).toString('utf8'));
     return 'application/x-ndjson';
@@ -176,7 +190,11 @@ function plaintextReader(connector: AnyConnector): AnyConnector {
 
 /** Deleting is irreversible, so the command only lists unless told `--execute` (`--dry-run` is the default, still accepted). */
 export function dispositionArgs(args: string[]): { tenant: string; dryRun: boolean } {
-  const { values } = parseArgsOrUsage(args, { tenant: { type: 'string' }, execute: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } });
+  const { values } = parseArgsOrUsage(args, {
+    tenant: { type: 'string' },
+    execute: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+  });
   if (!values.tenant) throw new UsageError('disposition needs --tenant');
   if (values.execute && values['dry-run']) throw new UsageError('disposition takes --execute or --dry-run, not both');
   return { tenant: tenantArg(values.tenant), dryRun: !values.execute };
@@ -188,7 +206,9 @@ async function disposition(args: string[]): Promise<number> {
   const logger = createLogger('custody-disposition', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const cert = await dispositionCommand(config, logger, tenant, dryRun);
   process.stdout.write(`${JSON.stringify(cert, null, 2)}\n`);
-  process.stderr.write(`${cert.dryRun ? 'would dispose of' : 'disposed of'} ${cert.disposed.length} object version(s); kept ${JSON.stringify(cert.kept)}${cert.certificate ? `; certificate ${cert.certificate.key}` : ''}\n`);
+  process.stderr.write(
+    `${cert.dryRun ? 'would dispose of' : 'disposed of'} ${cert.disposed.length} object version(s); kept ${JSON.stringify(cert.kept)}${cert.certificate ? `; certificate ${cert.certificate.key}` : ''}\n`,
+  );
   return 0;
 }
 
@@ -207,7 +227,8 @@ async function keys(args: string[]): Promise<number> {
   const { values } = parseArgsOrUsage(rest, { tenant: { type: 'string' }, role: { type: 'string' }, id: { type: 'string' } });
   const tenant = tenantArg(values.tenant);
   if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-  if (values.id !== undefined && !/^[a-z0-9][a-z0-9-]{2,62}$/.test(values.id as string)) throw new UsageError('--id: lowercase letters, digits and dashes, 3–63 long');
+  if (values.id !== undefined && !/^[a-z0-9][a-z0-9-]{2,62}$/.test(values.id as string))
+    throw new UsageError('--id: lowercase letters, digits and dashes, 3–63 long');
   const config = loadConfig();
   // the token is the only thing on standard output: `KEY=$(custody keys create …)` must capture it alone
   const logger = createLogger('custody-keys', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
@@ -226,7 +247,9 @@ async function start(): Promise<number> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
-      process.stderr.write(`custody: cannot listen on ${config.CUSTODY_HTTP_HOST}:${config.CUSTODY_HTTP_PORT} (${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}); set CUSTODY_HTTP_PORT to a free port\n`);
+      process.stderr.write(
+        `custody: cannot listen on ${config.CUSTODY_HTTP_HOST}:${config.CUSTODY_HTTP_PORT} (${code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}); set CUSTODY_HTTP_PORT to a free port\n`,
+      );
       return 1;
     }
     throw err;
@@ -241,13 +264,16 @@ async function start(): Promise<number> {
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       logger.info({ event: 'shutdown_requested', signal });
-      running.stop().then(() => {
-        process.stdout.write('Custody stopped cleanly\n');
-        resolve();
-      }, (err) => {
-        logger.error({ event: 'shutdown_failed', err: (err as Error).message });
-        resolve();
-      });
+      running.stop().then(
+        () => {
+          process.stdout.write('Custody stopped cleanly\n');
+          resolve();
+        },
+        (err) => {
+          logger.error({ event: 'shutdown_failed', err: (err as Error).message });
+          resolve();
+        },
+      );
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
@@ -264,7 +290,10 @@ function readConnectorConfig(connector: AnyConnector, path: string): unknown {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new RejectedInputError('invalid_connector_config', `${connector.id} --config ${path}: ${jsonSyntaxMessage(err)}. ${expectedFields(connector.configSchema)}`);
+    throw new RejectedInputError(
+      'invalid_connector_config',
+      `${connector.id} --config ${path}: ${jsonSyntaxMessage(err)}. ${expectedFields(connector.configSchema)}`,
+    );
   }
   return parseConnectorConfig(connector.configSchema, json, `${connector.id} --config ${path}`);
 }

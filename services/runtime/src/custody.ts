@@ -53,21 +53,42 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
   prepared();
   const controlRead = readiness.waitFor('control plane (connectors, keys, settings)');
-  const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }), { connectorCodec: connectorCodec(await loadSecretBox(config, logger)) });
+  const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }), {
+    connectorCodec: connectorCodec(await loadSecretBox(config, logger)),
+  });
   controlRead();
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, logger, adapters.corruptBusRecords);
-  const tenantPolicy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS, (tenant) => control.directoryOf(tenant));
+  const tenantPolicy = new TenantLockPolicy(
+    control.retention,
+    control.holds,
+    config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400,
+    config.CUSTODY_MIN_LOCK_SECONDS,
+    (tenant) => control.directoryOf(tenant),
+  );
   const audit = new BusAuditSink(adapters.bus, topics.audit);
   if (services.has('api')) await auditPresetReleases(releases, audit, logger);
   const holdJobs = new HoldJobs({ store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) });
-  const resolution = new DirectoryResolution({ store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }), pending: control.resolution, jobs: holdJobs, directoryOf: (tenant) => control.directoryOf(tenant) });
+  const resolution = new DirectoryResolution({
+    store: adapters.store,
+    index: adapters.index,
+    holds: control.holds,
+    logger: logger.child({ component: 'governance' }),
+    pending: control.resolution,
+    jobs: holdJobs,
+    directoryOf: (tenant) => control.directoryOf(tenant),
+  });
 
   const http = await createHttpServer({
     logger,
     maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES,
     publicUrl: config.CUSTODY_PUBLIC_URL,
-    access: { lookup: (sha256) => keys.lookup(sha256), audit, failedAuthPerMinute: config.CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE, onFailedAuthDropped: (reason) => metrics.auditDropped.inc({ reason }) },
+    access: {
+      lookup: (sha256) => keys.lookup(sha256),
+      audit,
+      failedAuthPerMinute: config.CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE,
+      onFailedAuthDropped: (reason) => metrics.auditDropped.inc({ reason }),
+    },
     onRequestDone: ({ route, method, status, seconds }) => observeHttpRequest(route, method, status, seconds),
   });
   const ctx: ServiceContext = {
@@ -144,7 +165,8 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
 function presetReleases(config: Config): Array<{ tenant: string; preset: string }> {
   return config.CUSTODY_RELEASE_PRESETS.map((entry) => {
     const [tenant, preset] = entry.split(':') as [string, string];
-    if (!(preset in PRESETS)) throw new ConfigError(`CUSTODY_RELEASE_PRESETS: ${entry}: no regulatory preset "${preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
+    if (!(preset in PRESETS))
+      throw new ConfigError(`CUSTODY_RELEASE_PRESETS: ${entry}: no regulatory preset "${preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
     return { tenant, preset };
   });
 }
@@ -156,6 +178,14 @@ function presetReleases(config: Config): Array<{ tenant: string; preset: string 
 async function auditPresetReleases(releases: Array<{ tenant: string; preset: string }>, audit: BusAuditSink, logger: Logger): Promise<void> {
   for (const { tenant, preset } of releases) {
     logger.warn({ event: 'retention_preset_release_configured', tenant, preset, setting: 'CUSTODY_RELEASE_PRESETS' });
-    await audit.record({ tenant, actor: { keyId: 'operator', role: 'system' }, action: 'retention.preset_release', outcome: 'ok', status: 0, target: preset, details: { setting: 'CUSTODY_RELEASE_PRESETS' } });
+    await audit.record({
+      tenant,
+      actor: { keyId: 'operator', role: 'system' },
+      action: 'retention.preset_release',
+      outcome: 'ok',
+      status: 0,
+      target: preset,
+      details: { setting: 'CUSTODY_RELEASE_PRESETS' },
+    });
   }
 }

@@ -5,7 +5,11 @@ import { RejectedInputError } from '@custody/errors';
 
 /** The bounds the gateway puts on one webhook request, so `normalize` shows what a delivery would really yield. */
 export function webhookLimits(config: Config): DeliveryLimits & { maxBodyBytes: number } {
-  return { maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES, maxEvents: config.CUSTODY_MAX_EVENTS_PER_DELIVERY, maxEnvelopeBytes: config.CUSTODY_MAX_RECORD_BYTES_PER_DELIVERY };
+  return {
+    maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES,
+    maxEvents: config.CUSTODY_MAX_EVENTS_PER_DELIVERY,
+    maxEnvelopeBytes: config.CUSTODY_MAX_RECORD_BYTES_PER_DELIVERY,
+  };
 }
 
 /**

@@ -19,8 +19,19 @@ export async function dispositionCommand(config: Config, logger: Logger, tenant:
     await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
     const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger);
     try {
-      const cert = await runDisposition({ store: adapters.store, index: adapters.index, holds: control.holds, logger }, { tenant, dryRun, policyVersion: control.retention.get(tenant)?.version ?? null });
-      await new BusAuditSink(adapters.bus, topics.audit).record({ tenant, actor: { keyId: 'cli', role: 'system' }, action: 'disposition.run', outcome: 'ok', status: 0, target: cert.runId, details: { dryRun, disposed: cert.disposed.length, kept: cert.kept, certificate: cert.certificate ?? null } });
+      const cert = await runDisposition(
+        { store: adapters.store, index: adapters.index, holds: control.holds, logger },
+        { tenant, dryRun, policyVersion: control.retention.get(tenant)?.version ?? null },
+      );
+      await new BusAuditSink(adapters.bus, topics.audit).record({
+        tenant,
+        actor: { keyId: 'cli', role: 'system' },
+        action: 'disposition.run',
+        outcome: 'ok',
+        status: 0,
+        target: cert.runId,
+        details: { dryRun, disposed: cert.disposed.length, kept: cert.kept, certificate: cert.certificate ?? null },
+      });
       return cert;
     } finally {
       await control.stop();

@@ -18,7 +18,9 @@ export function tenantsOf(control: ControlPlane): string[] {
  * system actor. A failed run is logged and retried at the next interval; nothing is deleted twice
  * because each run judges the store as it finds it.
  */
-export function startDispositionSchedule(deps: DispositionDeps & { audit: AuditSink; retention: RetentionTable; tenants: () => string[]; intervalMs: number }): { stop(): void } {
+export function startDispositionSchedule(
+  deps: DispositionDeps & { audit: AuditSink; retention: RetentionTable; tenants: () => string[]; intervalMs: number },
+): { stop(): void } {
   let running = false;
   const tick = async () => {
     if (running) return;
@@ -27,7 +29,15 @@ export function startDispositionSchedule(deps: DispositionDeps & { audit: AuditS
       for (const tenant of deps.tenants()) {
         try {
           const cert = await runDisposition(deps, { tenant, dryRun: false, policyVersion: deps.retention.get(tenant)?.version ?? null });
-          await deps.audit.record({ tenant, actor: { keyId: 'disposition-schedule', role: 'system' }, action: 'disposition.run', outcome: 'ok', status: 200, target: cert.runId, details: { disposed: cert.disposed.length, kept: cert.kept, certificate: cert.certificate ?? null } });
+          await deps.audit.record({
+            tenant,
+            actor: { keyId: 'disposition-schedule', role: 'system' },
+            action: 'disposition.run',
+            outcome: 'ok',
+            status: 200,
+            target: cert.runId,
+            details: { disposed: cert.disposed.length, kept: cert.kept, certificate: cert.certificate ?? null },
+          });
         } catch (err) {
           deps.logger.error({ event: 'disposition_failed', tenant, err: errorMessage(err) });
         }

@@ -85,7 +85,13 @@ function parseImportArgs(args: string[]): ImportOptions {
       args,
       strict: true,
       options: {
-        channel: { type: 'string' }, file: { type: 'string' }, tenant: { type: 'string' }, account: { type: 'string' }, timezone: { type: 'string' }, 'date-order': { type: 'string' }, restart: { type: 'boolean' },
+        channel: { type: 'string' },
+        file: { type: 'string' },
+        tenant: { type: 'string' },
+        account: { type: 'string' },
+        timezone: { type: 'string' },
+        'date-order': { type: 'string' },
+        restart: { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -107,7 +113,8 @@ function parseImportArgs(args: string[]): ImportOptions {
  */
 export async function runImport(config: Config, options: ImportOptions, io: ImportIO): Promise<ImportSummary> {
   const importer = getImporter(options.channel);
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.tenant)) throw new RejectedInputError('bad_usage', `--tenant "${options.tenant}" is not a tenant id (a-z, 0-9, -)`);
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.tenant))
+    throw new RejectedInputError('bad_usage', `--tenant "${options.tenant}" is not a tenant id (a-z, 0-9, -)`);
   const path = resolve(options.file);
   const info = await stat(path).catch((err: Error) => {
     throw new RejectedInputError('bad_usage', `cannot read --file ${options.file}: ${err.message}`);
@@ -116,10 +123,21 @@ export async function runImport(config: Config, options: ImportOptions, io: Impo
   const previous = options.restart ? undefined : await readCheckpoint(checkpointFile);
   if (previous && (previous.timezone !== options.timezone || previous.dateOrder !== options.dateOrder)) {
     const how = (cp: { timezone?: string; dateOrder?: string }) => `--timezone ${cp.timezone ?? '(none)'} --date-order ${cp.dateOrder ?? '(none)'}`;
-    throw new RejectedInputError('bad_usage', `the import being resumed read this export with ${how(previous)}, not ${how(options)}: resume with the same, or pass --restart to read it again from its start`);
+    throw new RejectedInputError(
+      'bad_usage',
+      `the import being resumed read this export with ${how(previous)}, not ${how(options)}: resume with the same, or pass --restart to read it again from its start`,
+    );
   }
   const receivedAt = new Date();
-  const items = (importer.read(path, { tenant: options.tenant, receivedAt, account: options.account, timezone: options.timezone, dateOrder: options.dateOrder }) as AsyncIterable<Item>)[Symbol.asyncIterator]();
+  const items = (
+    importer.read(path, {
+      tenant: options.tenant,
+      receivedAt,
+      account: options.account,
+      timezone: options.timezone,
+      dateOrder: options.dateOrder,
+    }) as AsyncIterable<Item>
+  )[Symbol.asyncIterator]();
   try {
     // the first item comes after the importer's checks of the whole export (no --timezone, undecidable
     // dates, no chat file): a refused export is refused before the archive is opened
@@ -147,7 +165,10 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
   const adapters = await openAdapters(config, logger);
   let control: ControlPlane | undefined;
   try {
-    if (previous) io.stderr.write(`custody import: resuming after position ${previous.position} (${previous.accepted} accepted, ${previous.quarantined} quarantined before${previous.complete ? '; the import had completed' : ''})\n`);
+    if (previous)
+      io.stderr.write(
+        `custody import: resuming after position ${previous.position} (${previous.accepted} accepted, ${previous.quarantined} quarantined before${previous.complete ? '; the import had completed' : ''})\n`,
+      );
     const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
     await adapters.bus.ensureTopics([{ name: topics.customerData }, quarantineTopicSpec(config, topics.quarantine)]);
     await adapters.store.ensureReady();
@@ -156,7 +177,16 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
     const policy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS);
     const directory = control.directoryOf(options.tenant);
     const state: Checkpoint = previous ?? {
-      importer: importer.id, tenant: options.tenant, path, position: -1, accepted: 0, quarantined: 0, complete: false, timezone: options.timezone, dateOrder: options.dateOrder, updatedAt: '',
+      importer: importer.id,
+      tenant: options.tenant,
+      path,
+      position: -1,
+      accepted: 0,
+      quarantined: 0,
+      complete: false,
+      timezone: options.timezone,
+      dateOrder: options.dateOrder,
+      updatedAt: '',
     };
     const progress = new Progress(io.stderr, await importer.total?.(path));
     let envelopes: Envelope[] = [];
@@ -166,7 +196,12 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
     let quarantinedNow = 0;
 
     const flush = async () => {
-      await publishCaptured(adapters.bus, topics, { tenant: options.tenant, connector: importer.id, stage: 'import', receivedAt }, { envelopes, rejected: rejects });
+      await publishCaptured(
+        adapters.bus,
+        topics,
+        { tenant: options.tenant, connector: importer.id, stage: 'import', receivedAt },
+        { envelopes, rejected: rejects },
+      );
       publishedNow += envelopes.length;
       quarantinedNow += rejects.length;
       Object.assign(state, { position: last, accepted: state.accepted + envelopes.length, quarantined: state.quarantined + rejects.length });
@@ -194,7 +229,15 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
     const resumed = previous ? ` (resumed after position ${previous.position}; ${publishedNow} published now)` : '';
     const later = config.CUSTODY_MODE === 'embedded' && publishedNow > 0 ? '; Custody archives them when it runs' : '';
     io.stderr.write(`custody import: ${importer.id} ${path}: ${state.accepted} accepted, ${state.quarantined} quarantined${resumed}${later}\n`);
-    return { accepted: state.accepted, quarantined: state.quarantined, publishedNow, quarantinedNow, resumedAfter: previous?.position, checkpoint: checkpointFile, exitCode };
+    return {
+      accepted: state.accepted,
+      quarantined: state.quarantined,
+      publishedNow,
+      quarantinedNow,
+      resumedAfter: previous?.position,
+      checkpoint: checkpointFile,
+      exitCode,
+    };
   } finally {
     await control?.stop();
     await adapters.close();
@@ -213,7 +256,9 @@ async function openAdapters(config: Config, logger: Logger): Promise<Adapters> {
     return await createAdapters(config, logger);
   } catch (err) {
     if (!(err instanceof ConfigError) || config.CUSTODY_MODE !== 'embedded') throw err;
-    throw new ConfigError(`${err.message}. A running Custody holds the embedded data directory: stop it, run the import, then start Custody again; it archives the imported records when it starts.`);
+    throw new ConfigError(
+      `${err.message}. A running Custody holds the embedded data directory: stop it, run the import, then start Custody again; it archives the imported records when it starts.`,
+    );
   }
 }
 
@@ -255,7 +300,10 @@ class Progress {
   private lastDraw = 0;
   private lastStep = -1;
 
-  constructor(private readonly out: ImportIO['stderr'], private readonly total: number | undefined) {}
+  constructor(
+    private readonly out: ImportIO['stderr'],
+    private readonly total: number | undefined,
+  ) {}
 
   update(position: number, accepted: number, quarantined: number): void {
     this.items++;

@@ -7,7 +7,10 @@ describe('custodyMetrics', () => {
   const lagOf = { groupId: 'custody-archiver', topics: ['cd'] };
 
   test('stalled batches per consumer group, lag and corrupt records are read when scraped', async () => {
-    let stalled = [{ group: 'custody-archiver', batches: 0 }, { group: 'custody-media', batches: 0 }];
+    let stalled = [
+      { group: 'custody-archiver', batches: 0 },
+      { group: 'custody-media', batches: 0 },
+    ];
     const m = custodyMetrics(bus({ stalledBatches: () => stalled }), lagOf, silentLogger(), async () => [{ topic: 'cd', count: 1 }]);
     expect((await m.expose()).body).toMatch(/^custody_bus_stalled_batches\{group="custody-media"\} 0$/m);
     stalled = [{ group: 'custody-archiver', batches: 2 }];

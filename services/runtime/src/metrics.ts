@@ -9,10 +9,25 @@ import { Counter, Gauge, Histogram, Registry, exposition } from '@custody/metric
  * requests, are added by @custody/metrics). Label names are given in alphabetical order: the text
  * format keeps the order given, and dashboards and tests read it that way.
  */
-export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: string[] }, logger: Logger, corruptBusRecords?: () => Promise<CorruptRecordCount[]>) {
+export function custodyMetrics(
+  bus: Bus,
+  lagOf: { groupId: string; topics: string[] },
+  logger: Logger,
+  corruptBusRecords?: () => Promise<CorruptRecordCount[]>,
+) {
   const registers = [new Registry()];
-  const ingested = new Counter({ name: 'custody_records_ingested_total', help: 'Records accepted by a connector and durably published', labelNames: ['channel', 'tenant'], registers });
-  const quarantined = new Counter({ name: 'custody_records_quarantined_total', help: 'Rejected inputs written to the quarantine topic', labelNames: ['code', 'connector', 'tenant'], registers });
+  const ingested = new Counter({
+    name: 'custody_records_ingested_total',
+    help: 'Records accepted by a connector and durably published',
+    labelNames: ['channel', 'tenant'],
+    registers,
+  });
+  const quarantined = new Counter({
+    name: 'custody_records_quarantined_total',
+    help: 'Rejected inputs written to the quarantine topic',
+    labelNames: ['code', 'connector', 'tenant'],
+    registers,
+  });
   const quarantineDropped = new Counter({
     name: 'custody_quarantine_dropped_total',
     help: 'Rejected unauthenticated requests not kept (reason=rate_limited): answered 429',
@@ -25,7 +40,12 @@ export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: strin
     labelNames: ['reason'],
     registers,
   });
-  const archived = new Counter({ name: 'custody_records_archived_total', help: 'Records written to the WORM store (outcome=created|existing)', labelNames: ['channel', 'outcome', 'tenant'], registers });
+  const archived = new Counter({
+    name: 'custody_records_archived_total',
+    help: 'Records written to the WORM store (outcome=created|existing)',
+    labelNames: ['channel', 'outcome', 'tenant'],
+    registers,
+  });
   const indexed = new Counter({ name: 'custody_records_indexed_total', help: 'Records indexed for search', labelNames: ['channel', 'tenant'], registers });
   const deadLettered = new Counter({
     name: 'custody_records_dead_lettered_total',
@@ -51,14 +71,22 @@ export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: strin
     help: 'Records not yet committed by the archiver',
     labelNames: ['group'],
     registers,
-    collect: readAtScrape('custody_consumer_lag_records', async () => [await bus.lag(lagOf.groupId, lagOf.topics)], (value) => lag.set({ group: lagOf.groupId }, value)),
+    collect: readAtScrape(
+      'custody_consumer_lag_records',
+      async () => [await bus.lag(lagOf.groupId, lagOf.topics)],
+      (value) => lag.set({ group: lagOf.groupId }, value),
+    ),
   });
   const stalled: Gauge = new Gauge({
     name: 'custody_bus_stalled_batches',
     help: 'Batches of a consumer group retried past the stall policy without success: their partitions make no progress (see the batch_stalled log)',
     labelNames: ['group'],
     registers,
-    collect: readAtScrape('custody_bus_stalled_batches', () => bus.stalledBatches(), (s) => stalled.set({ group: s.group }, s.batches)),
+    collect: readAtScrape(
+      'custody_bus_stalled_batches',
+      () => bus.stalledBatches(),
+      (s) => stalled.set({ group: s.group }, s.batches),
+    ),
   });
   if (corruptBusRecords) {
     // a count the embedded bus keeps and only ever increases: a counter, read when scraped
@@ -85,5 +113,5 @@ export function custodyMetrics(bus: Bus, lagOf: { groupId: string; topics: strin
     },
   };
   const [registry] = registers;
-  return { expose: () => exposition(registry!), ingested, quarantined, quarantineDropped, auditDropped, archiver, deadLetters };
+  return { expose: () => exposition(registry), ingested, quarantined, quarantineDropped, auditDropped, archiver, deadLetters };
 }

@@ -26,7 +26,10 @@ test('every route declares who may call it: roles and an audit action, or why it
     expect({ route, declared }).toEqual({ route, declared: true });
   }
   // open routes are few and each says why
-  expect(operations.filter((o) => o.op['x-custody-public'] !== undefined).map((o) => o.route).sort()).toEqual(
-    ['get /healthz', 'get /metrics', 'get /openapi.json', 'get /readyz', 'get /webhooks/{instance}', 'post /webhooks/{instance}'],
-  );
+  expect(
+    operations
+      .filter((o) => o.op['x-custody-public'] !== undefined)
+      .map((o) => o.route)
+      .sort(),
+  ).toEqual(['get /healthz', 'get /metrics', 'get /openapi.json', 'get /readyz', 'get /webhooks/{instance}', 'post /webhooks/{instance}']);
 });

@@ -18,8 +18,11 @@ export async function openApiDocument(): Promise<object> {
   const config = loadConfig({});
   const http = await createHttpServer({ logger: silentLogger(), maxBodyBytes: config.CUSTODY_MAX_BODY_BYTES });
   const unused = new Proxy({}, { get: (_t, key) => (key === 'child' ? () => unused : unused) }) as never;
-  const ctx = new Proxy({ config, http } as Partial<ServiceContext>, { get: (t, key: string) => (t as Record<string, unknown>)[key] ?? unused }) as ServiceContext;
-  const routes: Route[] = [...runtimeRoutes({ config, readiness: unused, metrics: unused, services: [], isReady: () => false }), ...SERVICE_MODULES.flatMap((m) => m.routes(ctx))];
+  const ctx = new Proxy({ config, http }, { get: (t, key: string) => (t as Record<string, unknown>)[key] ?? unused }) as ServiceContext;
+  const routes: Route[] = [
+    ...runtimeRoutes({ config, readiness: unused, metrics: unused, services: [], isReady: () => false }),
+    ...SERVICE_MODULES.flatMap((m) => m.routes(ctx)),
+  ];
   http.add(routes);
   try {
     return await http.openapi();
@@ -30,8 +33,14 @@ export async function openApiDocument(): Promise<object> {
 
 /** `npm run schema`: writes docs/openapi.json. */
 if (require.main === module) {
-  openApiDocument().then((doc) => {
-    writeFileSync(OPENAPI_FILE, `${JSON.stringify(doc, null, 2)}\n`);
-    process.stdout.write(`wrote ${OPENAPI_FILE}\n`);
-  });
+  openApiDocument().then(
+    (doc) => {
+      writeFileSync(OPENAPI_FILE, `${JSON.stringify(doc, null, 2)}\n`);
+      process.stdout.write(`wrote ${OPENAPI_FILE}\n`);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -36,7 +36,11 @@ describe('Readiness', () => {
     const res = await r.response();
     expect(res.status).toBe(503);
     expect(res.headers).toMatchObject({ 'retry-after': '5' });
-    expect(res.body).toMatchObject({ status: 'unavailable', error: { code: 'dependency_unavailable', message: 'unavailable: s3' }, dependencies: { kafka: 'ok', s3: 'unavailable' } });
+    expect(res.body).toMatchObject({
+      status: 'unavailable',
+      error: { code: 'dependency_unavailable', message: 'unavailable: s3' },
+      dependencies: { kafka: 'ok', s3: 'unavailable' },
+    });
     expect(JSON.stringify(res.body)).not.toContain('10.1.2.3');
   });
 

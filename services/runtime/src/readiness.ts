@@ -65,7 +65,9 @@ export class Readiness {
   async response(extra: Record<string, unknown> = {}): Promise<HttpResponse> {
     const s = await this.state();
     if (s.ready) return json(200, { status: 'ready', ...extra, dependencies: s.dependencies });
-    const failing = Object.entries(s.dependencies).filter(([, v]) => v !== 'ok').map(([k]) => k);
+    const failing = Object.entries(s.dependencies)
+      .filter(([, v]) => v !== 'ok')
+      .map(([k]) => k);
     const code = failing.length ? 'dependency_unavailable' : 'starting';
     const message = failing.length ? `unavailable: ${failing.join(', ')}` : `starting: waiting for ${s.waitingFor.join(', ')}`;
     return json(503, { status: code === 'starting' ? 'starting' : 'unavailable', error: { code, message }, ...extra, ...s }, { 'retry-after': '5' });
@@ -104,7 +106,8 @@ export class Readiness {
   private logChanges(failures: Map<string, string>): void {
     const before = this.cached?.failures ?? new Map<string, string>();
     for (const [name, reason] of failures) {
-      if (!before.has(name)) this.opts.logger.warn({ event: 'readiness_dependency_unavailable', dependency: name, err: reason }, `not ready: ${name} unavailable`);
+      if (!before.has(name))
+        this.opts.logger.warn({ event: 'readiness_dependency_unavailable', dependency: name, err: reason }, `not ready: ${name} unavailable`);
     }
     for (const name of before.keys()) {
       if (!failures.has(name)) this.opts.logger.info({ event: 'readiness_dependency_recovered', dependency: name });

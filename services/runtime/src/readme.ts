@@ -33,8 +33,14 @@ export async function renderReadme(readme: string): Promise<string> {
 
 /** `npm run docs`: rewrites README.md's generated blocks. */
 if (require.main === module) {
-  renderReadme(readFileSync(README_FILE, 'utf8')).then((readme) => {
-    writeFileSync(README_FILE, readme);
-    process.stdout.write(`wrote ${README_FILE}\n`);
-  });
+  renderReadme(readFileSync(README_FILE, 'utf8')).then(
+    (readme) => {
+      writeFileSync(README_FILE, readme);
+      process.stdout.write(`wrote ${README_FILE}\n`);
+    },
+    (err: unknown) => {
+      process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

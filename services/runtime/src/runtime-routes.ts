@@ -13,7 +13,10 @@ interface RuntimeRouteDeps {
   isReady(): boolean;
 }
 
-const Readyz = z.looseObject({ status: z.enum(['ready', 'starting', 'unavailable']), dependencies: z.record(z.string(), z.enum(['ok', 'unavailable'])).optional() });
+const Readyz = z.looseObject({
+  status: z.enum(['ready', 'starting', 'unavailable']),
+  dependencies: z.record(z.string(), z.enum(['ok', 'unavailable'])).optional(),
+});
 
 /** Liveness, readiness and metrics: served by every process, whatever services it runs. */
 export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
@@ -32,10 +35,12 @@ export function runtimeRoutes(deps: RuntimeRouteDeps): Route[] {
       method: 'GET',
       url: '/readyz',
       summary: 'Readiness',
-      description: '200 only when start-up finished (consumer groups joined) and every dependency the process’s services need answers a probe (re-probed at most every 3 s), else 503 naming what is starting or unavailable (`kafka`, `s3`, `opensearch`; embedded: `embedded-bus`, `archive-dir`, `embedded-index`)',
+      description:
+        '200 only when start-up finished (consumer groups joined) and every dependency the process’s services need answers a probe (re-probed at most every 3 s), else 503 naming what is starting or unavailable (`kafka`, `s3`, `opensearch`; embedded: `embedded-bus`, `archive-dir`, `embedded-index`)',
       access: { public: 'load balancers carry no credentials; names dependencies, never their errors' },
       schema: { response: { 200: Readyz, 503: Readyz.or(z.looseObject({ error: z.looseObject({}) })) } },
-      handler: async () => (deps.isReady() ? deps.readiness.response({ mode: config.CUSTODY_MODE, services: deps.services }) : problem(503, 'starting', 'not ready yet')),
+      handler: async () =>
+        deps.isReady() ? deps.readiness.response({ mode: config.CUSTODY_MODE, services: deps.services }) : problem(503, 'starting', 'not ready yet'),
     }),
     publicRoute({
       method: 'GET',

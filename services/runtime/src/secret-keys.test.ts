@@ -32,7 +32,10 @@ describe('loadSecretBox', () => {
   test('configured keys seal; the generated key file still opens what it sealed', async () => {
     const local = (await loadSecretBox(loadConfig({ CUSTODY_DATA_DIR: dir }), silentLogger()))!;
     const sealed = local.seal('old', AAD);
-    const box = (await loadSecretBox(loadConfig({ CUSTODY_DATA_DIR: dir, CUSTODY_SECRETS_KEYS: `prod:${randomBytes(32).toString('base64')}` }), silentLogger()))!;
+    const box = (await loadSecretBox(
+      loadConfig({ CUSTODY_DATA_DIR: dir, CUSTODY_SECRETS_KEYS: `prod:${randomBytes(32).toString('base64')}` }),
+      silentLogger(),
+    ))!;
     expect(box.sealingKeyId).toBe('prod');
     expect(SecretBox.keyIdOf(box.seal('new', AAD))).toBe('prod');
     expect(box.open(sealed, AAD)).toBe('old');
@@ -41,14 +44,19 @@ describe('loadSecretBox', () => {
   test('a damaged key file stops start-up with a message that names the file and not its content', async () => {
     await loadSecretBox(loadConfig({ CUSTODY_DATA_DIR: dir }), silentLogger());
     writeFileSync(join(dir, SECRETS_KEY_FILE), 'local-1:c2hvcnQ=\n');
-    await expect(loadSecretBox(loadConfig({ CUSTODY_DATA_DIR: dir }), silentLogger())).rejects.toThrow(/secrets key file .*secrets\.key is not keyId:base64key \(entry 1: expected/);
+    await expect(loadSecretBox(loadConfig({ CUSTODY_DATA_DIR: dir }), silentLogger())).rejects.toThrow(
+      /secrets key file .*secrets\.key is not keyId:base64key \(entry 1: expected/,
+    );
     await expect(loadSecretBox(loadConfig({ CUSTODY_DATA_DIR: dir }), silentLogger())).rejects.not.toThrow(/c2hvcnQ/);
   });
 
   test('stack mode: no key, no box (connector secrets are refused); with keys, the first seals', async () => {
     const stack = { CUSTODY_MODE: 'stack', KAFKA_BROKERS: 'localhost:9092', OPENSEARCH_URL: 'http://localhost:9200', CUSTODY_DATA_DIR: dir };
     expect(await loadSecretBox(loadConfig(stack), silentLogger())).toBeUndefined();
-    const box = await loadSecretBox(loadConfig({ ...stack, CUSTODY_SECRETS_KEYS: `b:${randomBytes(32).toString('base64')},a:${randomBytes(32).toString('base64')}` }), silentLogger());
+    const box = await loadSecretBox(
+      loadConfig({ ...stack, CUSTODY_SECRETS_KEYS: `b:${randomBytes(32).toString('base64')},a:${randomBytes(32).toString('base64')}` }),
+      silentLogger(),
+    );
     expect(box?.sealingKeyId).toBe('b');
   });
 });

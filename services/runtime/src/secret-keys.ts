@@ -35,7 +35,7 @@ export async function loadSecretBox(config: Config, logger: Logger): Promise<Sec
     local = [newSecretKey(`local-${randomBytes(4).toString('hex')}`)];
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     await writeKeyFile(file, local);
-    logger.warn({ event: 'secrets_key_generated', file, key_id: local[0]!.id, hint: 'production: supply CUSTODY_SECRETS_KEYS from a secret manager or KMS' });
+    logger.warn({ event: 'secrets_key_generated', file, key_id: local[0].id, hint: 'production: supply CUSTODY_SECRETS_KEYS from a secret manager or KMS' });
   }
   const fromFile = (local ?? []).filter((k) => !configured.some((c) => c.id === k.id && c.key.equals(k.key)));
   return new SecretBox([...configured, ...fromFile]);

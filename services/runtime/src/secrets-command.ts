@@ -25,7 +25,9 @@ export async function rotateSecretsCommand(config: Config, logger: Logger): Prom
     try {
       const unreadable = control.connectors.unreadableKeys();
       if (unreadable.length) {
-        throw new ConfigError(`cannot re-seal: ${unreadable.map((u) => `${u.key}: ${u.reason}`).join('; ')} (add the key they need to CUSTODY_SECRETS_KEYS, after the new one)`);
+        throw new ConfigError(
+          `cannot re-seal: ${unreadable.map((u) => `${u.key}: ${u.reason}`).join('; ')} (add the key they need to CUSTODY_SECRETS_KEYS, after the new one)`,
+        );
       }
       const resealed: string[] = [];
       for (const inst of control.connectors.values()) {

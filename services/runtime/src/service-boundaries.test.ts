@@ -16,21 +16,25 @@ const MAY_IMPORT: Record<string, string[]> = {
 };
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every module specifier a file names: import/export … from, import(), require(). */
 function specifiers(source: string): string[] {
   const found = source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm);
-  return [...found].map((m) => m[1]!);
+  return [...found].map((m) => m[1]);
 }
 
 describe('service boundaries', () => {
   test('finds every service', () => {
-    expect(serviceNames).toEqual(expect.arrayContaining(['@custody/api', '@custody/archiver', '@custody/gateway', '@custody/governance', '@custody/media', '@custody/runtime']));
+    expect(serviceNames).toEqual(
+      expect.arrayContaining(['@custody/api', '@custody/archiver', '@custody/gateway', '@custody/governance', '@custody/media', '@custody/runtime']),
+    );
   });
 
-  test.each(services.map((dir, i) => [serviceNames[i]!, dir] as const))('%s imports no other service in its source', (name, dir) => {
+  test.each(services.map((dir, i) => [serviceNames[i], dir] as const))('%s imports no other service in its source', (name, dir) => {
     const allowed = new Set([name, ...(MAY_IMPORT[name] ?? [])]);
     const offending = sourceFiles(join(SERVICES_DIR, dir, 'src')).flatMap((file) =>
       specifiers(readFileSync(file, 'utf8'))
@@ -40,24 +44,23 @@ describe('service boundaries', () => {
     expect(offending).toEqual([]);
   });
 
-  test.each(services.map((dir, i) => [serviceNames[i]!, dir] as const))('%s depends on no other service in package.json or tsconfig.json', (name, dir) => {
+  test.each(services.map((dir, i) => [serviceNames[i], dir] as const))('%s depends on no other service in package.json or tsconfig.json', (name, dir) => {
     const allowed = new Set([name, ...(MAY_IMPORT[name] ?? [])]);
     const pkg = JSON.parse(readFileSync(join(SERVICES_DIR, dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
     const declared = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => Object.keys(pkg[field] ?? {}));
     expect(declared.filter((d) => serviceNames.includes(d) && !allowed.has(d))).toEqual([]);
     const tsconfig = JSON.parse(readFileSync(join(SERVICES_DIR, dir, 'tsconfig.json'), 'utf8')) as { references?: Array<{ path: string }> };
-    const referenced = (tsconfig.references ?? []).map((r) => /^\.\.\/([^/]+)$/.exec(r.path)?.[1]).filter((d): d is string => d !== undefined && services.includes(d));
-    expect(referenced.map((d) => serviceNames[services.indexOf(d)]).filter((d) => !allowed.has(d!))).toEqual([]);
+    const referenced = (tsconfig.references ?? [])
+      .map((r) => /^\.\.\/([^/]+)$/.exec(r.path)?.[1])
+      .filter((d): d is string => d !== undefined && services.includes(d));
+    expect(referenced.map((d) => serviceNames[services.indexOf(d)]).filter((d) => !allowed.has(d))).toEqual([]);
   });
 
   test('the check sees the import forms it guards against', () => {
-    expect(specifiers(`import { a } from '@custody/api';\nimport type { B } from "@custody/media";\nexport * from '@custody/gateway/dist/x';\nconst c = await import('@custody/archiver');\nrequire('@custody/governance');\nimport '@custody/bench';`)).toEqual([
-      '@custody/api',
-      '@custody/media',
-      '@custody/gateway/dist/x',
-      '@custody/archiver',
-      '@custody/governance',
-      '@custody/bench',
-    ]);
+    expect(
+      specifiers(
+        `import { a } from '@custody/api';\nimport type { B } from "@custody/media";\nexport * from '@custody/gateway/dist/x';\nconst c = await import('@custody/archiver');\nrequire('@custody/governance');\nimport '@custody/bench';`,
+      ),
+    ).toEqual(['@custody/api', '@custody/media', '@custody/gateway/dist/x', '@custody/archiver', '@custody/governance', '@custody/bench']);
   });
 });

@@ -75,7 +75,9 @@ describe('LocalArchiveStore on disk', () => {
     const temporaries = () => readdirSync(join(dir, 'tmp')).filter((f) => f.endsWith('.tmp'));
     await waitFor('the temporary of the interrupted write', async () => (temporaries().length === 1 ? true : undefined), 10_000, 10);
     expect(temporaries()[0]).toMatch(/\.data\.[0-9a-f]{8}\.tmp$/);
-    const inObjects = readdirSync(join(dir, 'objects'), { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
+    const inObjects = readdirSync(join(dir, 'objects'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.tmp'));
     expect(inObjects).toEqual([]);
 
     await new LocalArchiveStore({ dir }).ensureReady(); // the restart after the crash
@@ -90,7 +92,7 @@ describe('LocalArchiveStore on disk', () => {
     const versions = versionsDir('k', 'crashed.json');
     await store.put(request(key));
     const [meta] = readdirSync(versions).filter((f) => f.endsWith('.json'));
-    rmSync(join(versions, meta!));
+    rmSync(join(versions, meta));
     expect(await store.head(key)).toBeNull();
     const put = await store.put(request(key, { body: Buffer.from('second attempt') }));
     expect(put.created).toBe(true);

@@ -176,7 +176,14 @@ export class LocalArchiveStore implements ArchiveStore {
 
   private async versionsIn(dir: string, prefix: string): Promise<ObjectVersionRef[]> {
     const metas = (await this.versions(dir)).filter((m) => m.key.startsWith(prefix)).reverse();
-    return metas.map((m, i) => ({ key: m.key, versionId: m.versionId, isLatest: i === 0, deleteMarker: false, size: m.size, lastModified: new Date(m.lastModified) }));
+    return metas.map((m, i) => ({
+      key: m.key,
+      versionId: m.versionId,
+      isLatest: i === 0,
+      deleteMarker: false,
+      size: m.size,
+      lastModified: new Date(m.lastModified),
+    }));
   }
 
   private versionsDir(key: string): string {

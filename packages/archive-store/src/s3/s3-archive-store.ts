@@ -109,10 +109,10 @@ export class S3ArchiveStore implements ArchiveStore {
       return {
         key,
         versionId: out.VersionId ?? 'null',
-        sha256: out.Metadata?.['custody-sha256'] ?? (out.ChecksumSHA256 ? b64ToHex(out.ChecksumSHA256.split('-')[0]!) : ''),
+        sha256: out.Metadata?.['custody-sha256'] ?? (out.ChecksumSHA256 ? b64ToHex(out.ChecksumSHA256.split('-')[0]) : ''),
         size: out.ContentLength ?? 0,
         lastModified: out.LastModified ?? new Date(0),
-        retentionMode: out.ObjectLockMode as ObjectInfo['retentionMode'],
+        retentionMode: out.ObjectLockMode,
         retainUntil: out.ObjectLockRetainUntilDate,
         legalHold: out.ObjectLockLegalHoldStatus === 'ON',
       };
@@ -194,7 +194,14 @@ export class S3ArchiveStore implements ArchiveStore {
         .send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionMarker }))
         .catch((err) => Promise.reject(mapError(err, `list ${prefix}`)));
       for (const v of out.Versions ?? []) {
-        yield { key: v.Key!, versionId: v.VersionId!, isLatest: Boolean(v.IsLatest), deleteMarker: false, size: v.Size ?? 0, lastModified: v.LastModified ?? new Date(0) };
+        yield {
+          key: v.Key!,
+          versionId: v.VersionId!,
+          isLatest: Boolean(v.IsLatest),
+          deleteMarker: false,
+          size: v.Size ?? 0,
+          lastModified: v.LastModified ?? new Date(0),
+        };
       }
       for (const m of out.DeleteMarkers ?? []) {
         yield { key: m.Key!, versionId: m.VersionId!, isLatest: Boolean(m.IsLatest), deleteMarker: true, size: 0, lastModified: m.LastModified ?? new Date(0) };

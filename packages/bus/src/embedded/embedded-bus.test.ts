@@ -45,7 +45,10 @@ describe('EmbeddedBus on disk', () => {
   test('a compacted topic read from the beginning yields only the latest record per key, before and after compaction on disk', async () => {
     const b = bus();
     await b.ensureTopics([{ name: 'control', partitions: 1, compacted: true }]);
-    await b.publish('control', ['a1', 'b1', 'a2', 'a3', 'c1', 'b2'].map((v) => ({ key: v[0], value: v })));
+    await b.publish(
+      'control',
+      ['a1', 'b1', 'a2', 'a3', 'c1', 'b2'].map((v) => ({ key: v[0], value: v })),
+    );
     const before = await drain(b, 'control', 'g1', 3);
     expect(values(before)).toEqual(['a3', 'c1', 'b2']);
     expect(before.map((r) => r.offset)).toEqual(['3', '4', '5']);
@@ -63,15 +66,27 @@ describe('EmbeddedBus on disk', () => {
 
   test('records, topics and committed offsets survive a restart', async () => {
     const first = bus();
-    await first.ensureTopics([{ name: 'data', partitions: 2 }, { name: 'control', partitions: 1, compacted: true }]);
-    await first.publish('data', ['r0', 'r1', 'r2', 'r3', 'r4'].map((v, i) => ({ key: `k${i}`, value: v })));
-    await first.publish('control', [{ key: 'x', value: 'old' }, { key: 'x', value: 'new' }]);
+    await first.ensureTopics([
+      { name: 'data', partitions: 2 },
+      { name: 'control', partitions: 1, compacted: true },
+    ]);
+    await first.publish(
+      'data',
+      ['r0', 'r1', 'r2', 'r3', 'r4'].map((v, i) => ({ key: `k${i}`, value: v })),
+    );
+    await first.publish('control', [
+      { key: 'x', value: 'old' },
+      { key: 'x', value: 'new' },
+    ]);
     expect(values(await drain(first, 'data', 'group', 5)).sort()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4']);
     await first.close();
 
     const second = bus();
     expect(await second.lag('group', ['data'])).toBe(0);
-    await second.publish('data', [{ key: 'k9', value: 'r5' }, { key: 'k9', value: 'r6' }]);
+    await second.publish('data', [
+      { key: 'k9', value: 'r5' },
+      { key: 'k9', value: 'r6' },
+    ]);
     expect(await second.lag('group', ['data'])).toBe(2);
     expect(values(await drain(second, 'data', 'group', 2))).toEqual(['r5', 'r6']);
     expect(values(await drain(second, 'control', 'fresh', 1))).toEqual(['new']);
@@ -80,7 +95,10 @@ describe('EmbeddedBus on disk', () => {
   test('a torn record at the tail is cut off on open; publishing continues at the right offset', async () => {
     const first = bus();
     await first.ensureTopics([{ name: 'data', partitions: 1 }]);
-    await first.publish('data', ['r0', 'r1', 'r2'].map((value) => ({ key: 'k', value })));
+    await first.publish(
+      'data',
+      ['r0', 'r1', 'r2'].map((value) => ({ key: 'k', value })),
+    );
     await first.close();
     const intact = statSync(logFile('data', 0)).size;
     // a crash mid-write: a frame header announcing 100 bytes followed by only some of them
@@ -98,7 +116,10 @@ describe('EmbeddedBus on disk', () => {
   test('a last record whose checksum fails is moved aside, never served, and its offset is not reused', async () => {
     const first = bus();
     await first.ensureTopics([{ name: 'data', partitions: 1 }]);
-    await first.publish('data', ['r0', 'r1', 'r2'].map((value) => ({ key: 'k', value })));
+    await first.publish(
+      'data',
+      ['r0', 'r1', 'r2'].map((value) => ({ key: 'k', value })),
+    );
     await first.close();
     const file = logFile('data', 0);
     const bytes = readFileSync(file);
@@ -117,8 +138,14 @@ describe('EmbeddedBus on disk', () => {
     const lines: Array<Record<string, unknown>> = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
     const first = bus();
-    await first.ensureTopics([{ name: 'data', partitions: 1 }, { name: 'other', partitions: 1 }]);
-    await first.publish('data', Array.from({ length: 8 }, (_, i) => ({ key: 'k', value: `r${i}` })));
+    await first.ensureTopics([
+      { name: 'data', partitions: 1 },
+      { name: 'other', partitions: 1 },
+    ]);
+    await first.publish(
+      'data',
+      Array.from({ length: 8 }, (_, i) => ({ key: 'k', value: `r${i}` })),
+    );
     expect(values(await drain(first, 'data', 'archiver', 8))).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
     await first.close();
     const file = logFile('data', 0);
@@ -134,7 +161,17 @@ describe('EmbeddedBus on disk', () => {
       { topic: 'other', count: 0 },
     ]);
     expect(lines.filter((l) => l.event === 'bus_record_corrupt')).toEqual([
-      expect.objectContaining({ level: 50, topic: 'data', partition: 0, offset: 3, after_offset: 2, before_offset: 4, file_position: r3 - 8, records: 1, quarantine_file: `${file}.corrupt` }),
+      expect.objectContaining({
+        level: 50,
+        topic: 'data',
+        partition: 0,
+        offset: 3,
+        after_offset: 2,
+        before_offset: 4,
+        file_position: r3 - 8,
+        records: 1,
+        quarantine_file: `${file}.corrupt`,
+      }),
     ]);
     expect(await second.lag('archiver', ['data'])).toBe(0);
     await second.publish('data', [{ key: 'k', value: 'r8' }]);
@@ -150,7 +187,10 @@ describe('EmbeddedBus on disk', () => {
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
     const first = bus();
     await first.ensureTopics([{ name: 'data', partitions: 1 }]);
-    await first.publish('data', ['r0', 'r1', 'r2'].map((value) => ({ key: 'k', value })));
+    await first.publish(
+      'data',
+      ['r0', 'r1', 'r2'].map((value) => ({ key: 'k', value })),
+    );
     await drain(first, 'data', 'archiver', 3);
     await first.close();
     // what earlier versions did after damage: the log cut back behind the group's committed offset
@@ -163,7 +203,9 @@ describe('EmbeddedBus on disk', () => {
       code: 'integrity_violation',
       message: expect.stringContaining('committed offset 3 on data/0, past the end of the log (1)'),
     });
-    expect(lines.filter((l) => l.event === 'bus_offset_past_end')).toEqual([expect.objectContaining({ group: 'archiver', topic: 'data', partition: 0, committed: 3, end_offset: 1 })]);
+    expect(lines.filter((l) => l.event === 'bus_offset_past_end')).toEqual([
+      expect.objectContaining({ group: 'archiver', topic: 'data', partition: 0, committed: 3, end_offset: 1 }),
+    ]);
   });
 
   test('an ephemeral group keeps its offsets in memory only: no file, and nothing left once it stops', async () => {
@@ -187,7 +229,10 @@ describe('EmbeddedBus on disk', () => {
     await drain(first, 'data', 'archiver', 1);
     await first.close();
     const groups = join(dir, 'groups');
-    const legacy = ['custody%2Econtrol%2Econnectors%2Ev1%2Ereader%2E0b8e5f3c-0f5e-4a53-9a35-6f2f8d1c2e4a.json', 'custody%2Econtrol%2Eholds%2Ev1%2Ereader%2Eb1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d.json'];
+    const legacy = [
+      'custody%2Econtrol%2Econnectors%2Ev1%2Ereader%2E0b8e5f3c-0f5e-4a53-9a35-6f2f8d1c2e4a.json',
+      'custody%2Econtrol%2Eholds%2Ev1%2Ereader%2Eb1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d.json',
+    ];
     for (const name of legacy) writeFileSync(join(groups, name), '{}');
     writeFileSync(join(groups, 'archiver.json.0123abcd.tmp'), '{"da');
     writeFileSync(join(groups, 'my%2Ereader%2Egroup.json'), '{}'); // a reader group, but no uuid: not a throwaway
@@ -216,7 +261,7 @@ describe('EmbeddedBus on disk', () => {
       const kept = await drain(b, 'quarantine', 'reader', lag);
       expect(kept).toHaveLength(lag);
       expect(kept.map((r) => Number(r.offset))).toEqual(Array.from({ length: lag }, (_, i) => 100 - lag + i));
-      expect(kept[kept.length - 1]!.value.toString()).toMatch(/^q099-/);
+      expect(kept[kept.length - 1].value.toString()).toMatch(/^q099-/);
     });
 
     test('a group whose committed offset retention deleted resumes at the log start, not past the end, also after a restart', async () => {
@@ -234,9 +279,11 @@ describe('EmbeddedBus on disk', () => {
 
       const lag = await first.lag('slow', ['quarantine']);
       const received = await drain(first, 'quarantine', 'slow', lag);
-      expect(received[0]!.offset).toBe(String(60 - lag));
+      expect(received[0].offset).toBe(String(60 - lag));
       expect(received.map((r) => r.value.toString().slice(0, 4))).toEqual(Array.from({ length: lag }, (_, i) => `q0${60 - lag + i}`));
-      expect(lines.filter((l) => l.event === 'bus_offset_reset')).toEqual([expect.objectContaining({ group: 'slow', topic: 'quarantine', partition: 0, position: 2, start_offset: 60 - lag })]);
+      expect(lines.filter((l) => l.event === 'bus_offset_reset')).toEqual([
+        expect.objectContaining({ group: 'slow', topic: 'quarantine', partition: 0, position: 2, start_offset: 60 - lag }),
+      ]);
       await first.close();
 
       const second = new EmbeddedBus({ dir, logger });

@@ -127,7 +127,7 @@ export class EmbeddedBus implements Bus {
       byPartition.set(partition, records);
     }
     try {
-      await Promise.all([...byPartition].map(([p, records]) => t.logs[p]!.append(records)));
+      await Promise.all([...byPartition].map(([p, records]) => t.logs[p].append(records)));
     } catch (err) {
       throw new DependencyUnavailableError('embedded-bus', `publish to ${topic} failed: ${errorMessage(err)}`, err);
     } finally {
@@ -136,7 +136,7 @@ export class EmbeddedBus implements Bus {
     }
     // the records are durable: a failed deletion is logged, and the next append past the bound retries it
     const maxBytes = t.retention?.maxBytes;
-    if (maxBytes !== undefined) for (const p of byPartition.keys()) if (t.logs[p]!.bytes > maxBytes) await this.enforcePartition(t, p);
+    if (maxBytes !== undefined) for (const p of byPartition.keys()) if (t.logs[p].bytes > maxBytes) await this.enforcePartition(t, p);
   }
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
@@ -239,7 +239,10 @@ export class EmbeddedBus implements Bus {
     await mkdir(join(this.opts.dir, 'groups'), { recursive: true, mode: PRIVATE_DIR });
     const swept = await this.offsets.sweep();
     if (swept.temporaries + swept.throwawayGroups > 0) {
-      this.opts.logger.info({ event: 'bus_groups_swept', temporaries: swept.temporaries, throwaway_groups: swept.throwawayGroups }, 'removed files earlier runs left behind');
+      this.opts.logger.info(
+        { event: 'bus_groups_swept', temporaries: swept.temporaries, throwaway_groups: swept.throwawayGroups },
+        'removed files earlier runs left behind',
+      );
     }
     for (const entry of await readdir(topicsDir)) {
       await this.removeTemps(join(topicsDir, entry));
@@ -261,9 +264,21 @@ export class EmbeddedBus implements Bus {
   }
 
   private reportDamage(topic: string, partition: number, log: PartitionLog, d: DamagedRegion): void {
-    const fields = { topic, partition, offset: d.offset, after_offset: d.afterOffset, before_offset: d.beforeOffset, file_position: d.position, bytes: d.bytes, quarantine_file: log.quarantineFile };
+    const fields = {
+      topic,
+      partition,
+      offset: d.offset,
+      after_offset: d.afterOffset,
+      before_offset: d.beforeOffset,
+      file_position: d.position,
+      bytes: d.bytes,
+      quarantine_file: log.quarantineFile,
+    };
     if (d.kind === 'torn') {
-      this.opts.logger.warn({ event: 'bus_log_truncated', ...fields }, 'cut off the incomplete last record of an append a crash interrupted (copied to the quarantine file)');
+      this.opts.logger.warn(
+        { event: 'bus_log_truncated', ...fields },
+        'cut off the incomplete last record of an append a crash interrupted (copied to the quarantine file)',
+      );
       return;
     }
     this.corrupt.set(topic, (this.corrupt.get(topic) ?? 0) + d.records);
@@ -291,15 +306,26 @@ export class EmbeddedBus implements Bus {
   private async enforcePartition(topic: Topic, partition: number): Promise<void> {
     if (!topic.retention || this.closed) return;
     try {
-      const deleted = await topic.logs[partition]!.enforceRetention(topic.retention, this.now());
+      const deleted = await topic.logs[partition].enforceRetention(topic.retention, this.now());
       if (deleted) {
         this.opts.logger.info(
-          { event: 'bus_retention_deleted', topic: topic.name, partition, reason: deleted.reason, records: deleted.records, bytes: deleted.bytes, start_offset: deleted.startOffset },
+          {
+            event: 'bus_retention_deleted',
+            topic: topic.name,
+            partition,
+            reason: deleted.reason,
+            records: deleted.records,
+            bytes: deleted.bytes,
+            start_offset: deleted.startOffset,
+          },
           'deleted the oldest records past the topic retention',
         );
       }
     } catch (err) {
-      this.opts.logger.error({ event: 'bus_retention_failed', topic: topic.name, partition, err: errorMessage(err) }, 'could not delete records past the topic retention; will retry');
+      this.opts.logger.error(
+        { event: 'bus_retention_failed', topic: topic.name, partition, err: errorMessage(err) },
+        'could not delete records past the topic retention; will retry',
+      );
     }
   }
 
@@ -330,12 +356,14 @@ export class EmbeddedBus implements Bus {
 
   private async removeTemps(dir: string): Promise<void> {
     const removed = await removeStaleTemps(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOTDIR' ? [] : Promise.reject(err)));
-    if (removed.length > 0) this.opts.logger.info({ event: 'bus_temporaries_removed', dir, files: removed.length }, 'removed temporaries of writes a crash interrupted');
+    if (removed.length > 0)
+      this.opts.logger.info({ event: 'bus_temporaries_removed', dir, files: removed.length }, 'removed temporaries of writes a crash interrupted');
   }
 
   private async createTopic(spec: TopicSpec): Promise<void> {
     const partitions = spec.partitions ?? this.opts.defaultPartitions ?? 3;
-    if (!Number.isInteger(partitions) || partitions < 1) throw new RejectedInputError('invalid_topic', `topic ${spec.name}: partitions must be a positive integer`);
+    if (!Number.isInteger(partitions) || partitions < 1)
+      throw new RejectedInputError('invalid_topic', `topic ${spec.name}: partitions must be a positive integer`);
     const dir = join(this.opts.dir, 'topics', fileName(spec.name));
     await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
     const logs: PartitionLog[] = [];
@@ -364,7 +392,7 @@ export class EmbeddedBus implements Bus {
   private async consume(groupId: string, onBatch: BatchHandler, cursors: Cursor[], signal: AbortSignal): Promise<void> {
     const log = this.opts.logger.child({ group: groupId });
     const ctx: BatchContext = { heartbeat: async () => undefined, signal };
-    for (let failures = 0; !signal.aborted; ) {
+    for (let failures = 0; !signal.aborted;) {
       const published = this.published.signal;
       try {
         let progressed = false;
@@ -393,8 +421,12 @@ export class EmbeddedBus implements Bus {
 }
 
 function retentionOf(spec: TopicSpec): RetentionPolicy | undefined {
-  for (const [field, value] of [['retentionMs', spec.retentionMs], ['retentionBytes', spec.retentionBytes]] as const) {
-    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new RejectedInputError('invalid_topic', `topic ${spec.name}: ${field} must be a positive integer`);
+  for (const [field, value] of [
+    ['retentionMs', spec.retentionMs],
+    ['retentionBytes', spec.retentionBytes],
+  ] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0))
+      throw new RejectedInputError('invalid_topic', `topic ${spec.name}: ${field} must be a positive integer`);
   }
   if (spec.retentionMs === undefined && spec.retentionBytes === undefined) return undefined;
   return { maxAgeMs: spec.retentionMs, maxBytes: spec.retentionBytes };

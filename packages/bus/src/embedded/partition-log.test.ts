@@ -44,7 +44,7 @@ describe('PartitionLog recovery', () => {
 
   function flip(position: number): void {
     const bytes = readFileSync(file);
-    bytes[position]! ^= 0x10;
+    bytes[position] ^= 0x10;
     writeFileSync(file, bytes);
   }
 
@@ -54,7 +54,7 @@ describe('PartitionLog recovery', () => {
   function quarantined(): Array<{ meta: Record<string, unknown>; bytes: Buffer }> {
     const q = readFileSync(`${file}.corrupt`);
     const out: Array<{ meta: Record<string, unknown>; bytes: Buffer }> = [];
-    for (let pos = 0; pos < q.length; ) {
+    for (let pos = 0; pos < q.length;) {
       const n = q.readUInt32BE(pos);
       const meta = JSON.parse(q.subarray(pos + 4, pos + 4 + n).toString()) as Record<string, unknown>;
       const bytes = q.subarray(pos + 4 + n, pos + 4 + n + (meta.bytes as number));
@@ -67,10 +67,12 @@ describe('PartitionLog recovery', () => {
   test('one flipped bit mid-partition moves that record aside and keeps every record after it', async () => {
     const frames = await tenRecords();
     const original = readFileSync(file);
-    flip(frames[4]!.end - 10); // inside record 4's payload, past its legible offset
+    flip(frames[4].end - 10); // inside record 4's payload, past its legible offset
 
     const { log, damaged } = await reopen();
-    expect(damaged).toEqual([{ kind: 'corrupt', position: frames[4]!.start, bytes: frames[4]!.end - frames[4]!.start, records: 1, offset: 4, afterOffset: 3, beforeOffset: 5 }]);
+    expect(damaged).toEqual([
+      { kind: 'corrupt', position: frames[4].start, bytes: frames[4].end - frames[4].start, records: 1, offset: 4, afterOffset: 3, beforeOffset: 5 },
+    ]);
     expect(await valuesOf(log)).toEqual(['0:r0', '1:r1', '2:r2', '3:r3', '5:r5', '6:r6', '7:r7', '8:r8', '9:r9']);
     expect(log.endOffset).toBe(10);
     await log.append([{ key: 'k', value: Buffer.from('r10-new'), headers: {}, timestamp: '2' }]);
@@ -78,10 +80,10 @@ describe('PartitionLog recovery', () => {
 
     const [entry, ...more] = quarantined();
     expect(more).toHaveLength(0);
-    expect(entry!.meta).toMatchObject({ kind: 'corrupt', position: frames[4]!.start, offset: 4, afterOffset: 3, beforeOffset: 5 });
-    const damagedBytes = Buffer.from(original.subarray(frames[4]!.start, frames[4]!.end));
-    damagedBytes[frames[4]!.end - 10 - frames[4]!.start]! ^= 0x10;
-    expect(entry!.bytes).toEqual(damagedBytes);
+    expect(entry.meta).toMatchObject({ kind: 'corrupt', position: frames[4].start, offset: 4, afterOffset: 3, beforeOffset: 5 });
+    const damagedBytes = Buffer.from(original.subarray(frames[4].start, frames[4].end));
+    damagedBytes[frames[4].end - 10 - frames[4].start] ^= 0x10;
+    expect(entry.bytes).toEqual(damagedBytes);
 
     // moved aside once: the next start finds an intact log and reports nothing again
     await closeAll();
@@ -93,7 +95,7 @@ describe('PartitionLog recovery', () => {
 
   test('a damaged length field mid-partition: recovery finds the next frame by its checksum, not by the broken length', async () => {
     const frames = await tenRecords();
-    flip(frames[6]!.start + 1); // the length now points far past the frame
+    flip(frames[6].start + 1); // the length now points far past the frame
 
     const { log, damaged } = await reopen();
     expect(damaged).toMatchObject([{ kind: 'corrupt', records: 1, offset: 6, afterOffset: 5, beforeOffset: 7 }]);
@@ -102,17 +104,19 @@ describe('PartitionLog recovery', () => {
 
   test('damage spanning several records is one region; its record count and the offsets around it are reported', async () => {
     const frames = await tenRecords();
-    flip(frames[2]!.end - 5);
-    flip(frames[3]!.end - 5);
+    flip(frames[2].end - 5);
+    flip(frames[3].end - 5);
 
     const { log, damaged } = await reopen();
-    expect(damaged).toMatchObject([{ kind: 'corrupt', position: frames[2]!.start, bytes: frames[3]!.end - frames[2]!.start, records: 2, offset: 2, afterOffset: 1, beforeOffset: 4 }]);
+    expect(damaged).toMatchObject([
+      { kind: 'corrupt', position: frames[2].start, bytes: frames[3].end - frames[2].start, records: 2, offset: 2, afterOffset: 1, beforeOffset: 4 },
+    ]);
     expect((await log.read(0, 100)).records.map((r) => r.offset)).toEqual([0, 1, 4, 5, 6, 7, 8, 9]);
   });
 
   test('a corrupt last record is moved aside and its offset is never handed out again, across restarts', async () => {
     const frames = await tenRecords();
-    flip(frames[9]!.end - 3);
+    flip(frames[9].end - 3);
 
     const { log, damaged } = await reopen();
     expect(damaged).toMatchObject([{ kind: 'corrupt', records: 1, offset: 9, afterOffset: 8, beforeOffset: null }]);
@@ -134,8 +138,8 @@ describe('PartitionLog recovery', () => {
     appendFileSync(file, torn);
 
     const { log, damaged } = await reopen();
-    expect(damaged).toEqual([{ kind: 'torn', position: frames[9]!.end, bytes: torn.length, records: 0, offset: 10, afterOffset: 9, beforeOffset: null }]);
-    expect(statSync(file).size).toBe(frames[9]!.end);
+    expect(damaged).toEqual([{ kind: 'torn', position: frames[9].end, bytes: torn.length, records: 0, offset: 10, afterOffset: 9, beforeOffset: null }]);
+    expect(statSync(file).size).toBe(frames[9].end);
     expect(log.endOffset).toBe(10);
     expect(quarantined().map((q) => q.bytes)).toEqual([torn]);
   });
@@ -144,13 +148,13 @@ describe('PartitionLog recovery', () => {
     const frames = await tenRecords();
     appendFileSync(file, Buffer.alloc(300));
     const { damaged } = await reopen();
-    expect(damaged).toMatchObject([{ kind: 'torn', position: frames[9]!.end, bytes: 300 }]);
-    expect(statSync(file).size).toBe(frames[9]!.end);
+    expect(damaged).toMatchObject([{ kind: 'torn', position: frames[9].end, bytes: 300 }]);
+    expect(statSync(file).size).toBe(frames[9].end);
   });
 
   test('a flipped bit in the length of the complete last frame is corrupt, not torn', async () => {
     const frames = await tenRecords();
-    flip(frames[9]!.start + 3); // length grows by 16: looks incomplete, but the payload checksum holds
+    flip(frames[9].start + 3); // length grows by 16: looks incomplete, but the payload checksum holds
     const { log, damaged } = await reopen();
     expect(damaged).toMatchObject([{ kind: 'corrupt', records: 1, offset: 9 }]);
     expect(log.endOffset).toBe(10);
@@ -204,7 +208,8 @@ describe('PartitionLog retention', () => {
 
   /** Ten records `r0`…`r9` published at 11000, 12000, … 20000 ms, all frames the same size; returns that size. */
   async function tenRecords(log: PartitionLog): Promise<number> {
-    for (let i = 0; i < 10; i++) await log.append([{ key: null, value: Buffer.from(`r${i}-${'x'.repeat(40)}`), headers: {}, timestamp: String(11_000 + i * 1000) }]);
+    for (let i = 0; i < 10; i++)
+      await log.append([{ key: null, value: Buffer.from(`r${i}-${'x'.repeat(40)}`), headers: {}, timestamp: String(11_000 + i * 1000) }]);
     return statSync(file).size / 10;
   }
 

@@ -117,7 +117,7 @@ export class PartitionLog {
     log.start = await readOffset(log.startFile, 'start');
     const damaged = await log.recover();
     // a retention pass that crashed after recording the new start but before rewriting the file
-    if (log.entries.length > 0 && log.entries[0]!.offset < log.start) {
+    if (log.entries.length > 0 && log.entries[0].offset < log.start) {
       const kept = log.entries.findIndex((e) => e.offset >= log.start);
       await log.dropBefore(kept < 0 ? log.entries.length : kept);
     }
@@ -163,7 +163,7 @@ export class PartitionLog {
       const byAge = this.ageCut(policy.maxAgeMs, now);
       const cut = Math.max(bySize, byAge);
       if (cut === 0) return null;
-      const bytes = cut < this.entries.length ? this.entries[cut]!.pos : this.size;
+      const bytes = cut < this.entries.length ? this.entries[cut].pos : this.size;
       await this.dropBefore(cut);
       return { records: cut, bytes, startOffset: this.start, reason: byAge >= bySize ? 'age' : 'size' };
     });
@@ -183,7 +183,7 @@ export class PartitionLog {
         throw err;
       }
       frames.forEach((frame, i) => {
-        this.index(first + i, this.size, frame.length, records[i]!.key, records[i]!.timestamp);
+        this.index(first + i, this.size, frame.length, records[i].key, records[i].timestamp);
         this.size += frame.length;
       });
     });
@@ -199,8 +199,8 @@ export class PartitionLog {
       const window = this.window(from, max);
       // past the last record but below the floor (records moved aside at the tail): nothing to read, move on
       if (window.length === 0) return { records: [], next: Math.max(from, this.endOffset) };
-      const start = window[0]!.pos;
-      const last = window[window.length - 1]!;
+      const start = window[0].pos;
+      const last = window[window.length - 1];
       const span = Buffer.alloc(last.pos + last.size - start);
       await readFully(this.fh, span, start);
       const records: StoredRecord[] = [];
@@ -249,7 +249,7 @@ export class PartitionLog {
   private sizeCut(maxBytes: number | undefined): number {
     if (maxBytes === undefined || this.size <= maxBytes) return 0;
     let cut = 0;
-    while (cut < this.entries.length - 1 && this.size - this.entries[cut]!.pos > maxBytes * SIZE_TARGET) cut++;
+    while (cut < this.entries.length - 1 && this.size - this.entries[cut].pos > maxBytes * SIZE_TARGET) cut++;
     return cut;
   }
 
@@ -257,21 +257,21 @@ export class PartitionLog {
   private ageCut(maxAgeMs: number | undefined, now: number): number {
     if (maxAgeMs === undefined || this.entries.length === 0) return 0;
     let cut = 0;
-    while (cut < this.entries.length && this.entries[cut]!.time < now - maxAgeMs) cut++;
+    while (cut < this.entries.length && this.entries[cut].time < now - maxAgeMs) cut++;
     if (cut === 0) return 0;
-    const expiredBytes = cut < this.entries.length ? this.entries[cut]!.pos : this.size;
-    const overdue = this.entries[0]!.time < now - maxAgeMs * AGE_GRACE;
+    const expiredBytes = cut < this.entries.length ? this.entries[cut].pos : this.size;
+    const overdue = this.entries[0].time < now - maxAgeMs * AGE_GRACE;
     return overdue || expiredBytes >= this.size * EXPIRED_SHARE ? cut : 0;
   }
 
   /** Deletes entries [0, cut): records the new start offset durably, then rewrites the file with the rest. */
   private async dropBefore(cut: number): Promise<void> {
-    const start = cut < this.entries.length ? this.entries[cut]!.offset : this.endOffset;
+    const start = cut < this.entries.length ? this.entries[cut].offset : this.endOffset;
     if (start > this.start) {
       await writeFileAtomic(this.startFile, JSON.stringify({ start }), PRIVATE_FILE);
       this.start = start;
     }
-    const base = cut < this.entries.length ? this.entries[cut]!.pos : this.size;
+    const base = cut < this.entries.length ? this.entries[cut].pos : this.size;
     await this.replaceFile((out) => copyRange(this.fh, base, this.size - base, async (chunk) => void (await out.write(chunk))));
     this.entries = this.entries.slice(cut);
     for (const e of this.entries) e.pos -= base;
@@ -310,7 +310,7 @@ export class PartitionLog {
     const reader = new ChunkReader(this.fh, size);
     const damaged: DamagedRegion[] = [];
     let badFrom = -1;
-    for (let pos = 0; pos < size; ) {
+    for (let pos = 0; pos < size;) {
       const frame = await frameAt(reader, pos);
       if (frame && frame.record.offset >= this.nextAfterEntries()) {
         if (badFrom >= 0) damaged.push(await this.describe(reader, 'corrupt', badFrom, pos, frame.record.offset));
@@ -328,7 +328,7 @@ export class PartitionLog {
     if (damaged.length === 0) return damaged;
 
     await this.quarantine(damaged);
-    const tail = damaged[damaged.length - 1]!;
+    const tail = damaged[damaged.length - 1];
     if (tail.beforeOffset === null && tail.kind === 'corrupt') {
       // records that were cut from the end may have been read and committed: never reuse their offsets
       const legible = tail.offset !== null && tail.offset >= this.nextAfterEntries() ? tail.offset + tail.records : 0;
@@ -351,7 +351,15 @@ export class PartitionLog {
       if (offset === null && legible) offset = Number(legible[1]);
     }
     const last = this.entries[this.entries.length - 1];
-    return { kind, position: start, bytes: end - start, records: kind === 'torn' ? 0 : Math.max(1, records), offset, afterOffset: last?.offset ?? null, beforeOffset };
+    return {
+      kind,
+      position: start,
+      bytes: end - start,
+      records: kind === 'torn' ? 0 : Math.max(1, records),
+      offset,
+      afterOffset: last?.offset ?? null,
+      beforeOffset,
+    };
   }
 
   /** Appends each region's bytes with a description to the quarantine file, durably, before the log loses them. */
@@ -376,7 +384,7 @@ export class PartitionLog {
 
   /** Rewrites the file without the damaged regions (a tail alone is just truncated) and moves the index along. */
   private async removeRegions(damaged: DamagedRegion[]): Promise<void> {
-    const first = damaged[0]!;
+    const first = damaged[0];
     if (damaged.length === 1 && first.position + first.bytes === this.size) {
       await this.fh.truncate(first.position);
       await this.fh.sync();
@@ -393,7 +401,7 @@ export class PartitionLog {
     let removed = 0;
     let next = 0;
     for (const e of this.entries) {
-      while (next < damaged.length && damaged[next]!.position < e.pos) removed += damaged[next++]!.bytes;
+      while (next < damaged.length && damaged[next].position < e.pos) removed += damaged[next++].bytes;
       e.pos -= removed;
     }
     this.size -= damaged.reduce((sum, d) => sum + d.bytes, 0);
@@ -414,13 +422,13 @@ export class PartitionLog {
     let hi = this.entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.entries[mid]!.offset < from) lo = mid + 1;
+      if (this.entries[mid].offset < from) lo = mid + 1;
       else hi = mid;
     }
     const out: Entry[] = [];
     let bytes = 0;
     for (let i = lo; i < this.entries.length && out.length < max; i++) {
-      const e = this.entries[i]!;
+      const e = this.entries[i];
       if (out.length > 0 && bytes + e.size > MAX_BATCH_BYTES) break;
       out.push(e);
       bytes += e.size;
@@ -493,7 +501,7 @@ async function readOffset(file: string, field: 'next' | 'start'): Promise<number
 
 /** Streams `length` bytes from `pos` to `sink` in bounded chunks. */
 async function copyRange(fh: FileHandle, pos: number, length: number, sink: (chunk: Buffer) => Promise<void>): Promise<void> {
-  for (let done = 0; done < length; ) {
+  for (let done = 0; done < length;) {
     const chunk = await readFully(fh, Buffer.alloc(Math.min(READ_CHUNK, length - done)), pos + done);
     await sink(chunk);
     done += chunk.length;
@@ -501,7 +509,7 @@ async function copyRange(fh: FileHandle, pos: number, length: number, sink: (chu
 }
 
 async function readFully(fh: FileHandle, buf: Buffer, pos: number): Promise<Buffer> {
-  for (let done = 0; done < buf.length; ) {
+  for (let done = 0; done < buf.length;) {
     const { bytesRead } = await fh.read(buf, done, buf.length - done, pos + done);
     if (bytesRead === 0) throw new IntegrityError(`unexpected end of file at byte ${pos + done}`);
     done += bytesRead;
@@ -521,7 +529,7 @@ class ChunkReader {
 
   /** Position of the first `pattern` at or after `from` that ends by `end`, or -1. */
   async find(pattern: Buffer, from: number, end = this.size): Promise<number> {
-    for (let pos = from; pos + pattern.length <= end; ) {
+    for (let pos = from; pos + pattern.length <= end;) {
       const n = Math.min(READ_CHUNK, end - pos);
       const i = (await this.bytes(pos, n))!.indexOf(pattern);
       if (i >= 0) return pos + i;

@@ -35,9 +35,9 @@ describe('KafkaBus when Kafka is down at the first publish', () => {
   });
 
   function startRelay(port: number): Promise<void> {
-    const [host, target] = env.KAFKA_BROKERS!.split(',')[0]!.split(':');
+    const [host, target] = env.KAFKA_BROKERS.split(',')[0].split(':');
     relay = createServer((client) => {
-      const upstream = connect(Number(target), host!);
+      const upstream = connect(Number(target), host);
       for (const s of [client, upstream]) {
         sockets.add(s);
         s.on('error', () => undefined);
@@ -50,7 +50,7 @@ describe('KafkaBus when Kafka is down at the first publish', () => {
 
   test('fails fast and retriably, says so once, keeps nothing of the failed connect, and publishes once Kafka answers', async () => {
     const topic = uniqueName('down-at-first-');
-    const admin = new KafkaBus({ brokers: env.KAFKA_BROKERS!.split(','), clientId: uniqueName('admin-'), logger: testLogger() });
+    const admin = new KafkaBus({ brokers: env.KAFKA_BROKERS.split(','), clientId: uniqueName('admin-'), logger: testLogger() });
     buses.push(admin);
     await admin.ensureTopics([{ name: topic, partitions: 1 }]);
 
@@ -58,15 +58,30 @@ describe('KafkaBus when Kafka is down at the first publish', () => {
     const bus = new KafkaBus({ brokers: [`127.0.0.1:${port}`], clientId: uniqueName('down-'), logger, circuitOpenMs: 200 });
     buses.push(bus);
 
-    const first = await bus.publish(topic, [{ key: 'k', value: 'during the outage' }]).then(() => undefined, (e: unknown) => e);
+    const first = await bus.publish(topic, [{ key: 'k', value: 'during the outage' }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isRetriable(first)).toBe(true);
     // while the circuit is open, publishes are refused without trying
-    const second = await bus.publish(topic, [{ key: 'k', value: 'during the outage' }]).then(() => undefined, (e: unknown) => e);
+    const second = await bus.publish(topic, [{ key: 'k', value: 'during the outage' }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(second).toBeInstanceOf(CircuitOpenError);
     await expect(bus.probe()).rejects.toThrow(/kafka/);
 
     await startRelay(port);
-    await waitFor('a publish accepted once Kafka answers', async () => bus.publish(topic, [{ key: 'k', value: 'after the outage' }]).then(() => true, () => undefined), 60_000, 250);
+    await waitFor(
+      'a publish accepted once Kafka answers',
+      async () =>
+        bus.publish(topic, [{ key: 'k', value: 'after the outage' }]).then(
+          () => true,
+          () => undefined,
+        ),
+      60_000,
+      250,
+    );
     await expect(bus.probe()).resolves.toBeUndefined();
 
     expect(events('bus_unavailable')).toHaveLength(1);

@@ -26,7 +26,8 @@ export interface KafkaBusOptions {
  * are reported once by the bus itself (bus_unavailable / bus_recovered), so these go to debug;
  * anything else the client says keeps its level.
  */
-const ROUTINE = /rebalanc|re-?join|coordinator|connect|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket|broker|leader|metadata|Restarting the consumer|Crash: KafkaJS(NumberOfRetriesExceeded|Connection)|request timed out/i;
+const ROUTINE =
+  /rebalanc|re-?join|coordinator|connect|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket|broker|leader|metadata|Restarting the consumer|Crash: KafkaJS(NumberOfRetriesExceeded|Connection)|request timed out/i;
 
 export class KafkaBus implements Bus {
   private readonly kafka: Kafka;
@@ -57,17 +58,43 @@ export class KafkaBus implements Bus {
     const logCreator = () => (entry: LogEntry) => {
       const { message, ...rest } = entry.log;
       const level = entry.level <= logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug';
-      clientLog[level !== 'debug' && ROUTINE.test(String(message)) ? 'debug' : level]({ event: 'kafka_client_log', namespace: entry.namespace, ...rest }, message);
+      clientLog[level !== 'debug' && ROUTINE.test(String(message)) ? 'debug' : level](
+        { event: 'kafka_client_log', namespace: entry.namespace, ...rest },
+        message,
+      );
     };
-    this.kafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.WARN, retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 }, logCreator });
-    this.producerKafka = new Kafka({ clientId: opts.clientId, brokers: opts.brokers, logLevel: logLevel.WARN, requestTimeout: 10_000, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 }, logCreator });
-    this.probeKafka = new Kafka({ clientId: `${opts.clientId}-probe`, brokers: opts.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1_000, requestTimeout: 2_000, retry: { retries: 0 } });
+    this.kafka = new Kafka({
+      clientId: opts.clientId,
+      brokers: opts.brokers,
+      logLevel: logLevel.WARN,
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
+      logCreator,
+    });
+    this.producerKafka = new Kafka({
+      clientId: opts.clientId,
+      brokers: opts.brokers,
+      logLevel: logLevel.WARN,
+      requestTimeout: 10_000,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+      logCreator,
+    });
+    this.probeKafka = new Kafka({
+      clientId: `${opts.clientId}-probe`,
+      brokers: opts.brokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1_000,
+      requestTimeout: 2_000,
+      retry: { retries: 0 },
+    });
     this.breaker = new CircuitBreaker({
       dependency: 'kafka',
       initialOpenMs: opts.circuitOpenMs ?? 1_000,
       maxOpenMs: 10_000,
       onOpen: (err) => {
-        this.log.error({ event: 'bus_unavailable', dependency: 'kafka', err: errorMessage(err) }, 'Kafka is unavailable: publishes fail fast (503) until it answers again');
+        this.log.error(
+          { event: 'bus_unavailable', dependency: 'kafka', err: errorMessage(err) },
+          'Kafka is unavailable: publishes fail fast (503) until it answers again',
+        );
         // a producer that failed may hold broken connections or a failed connect: start afresh
         this.dropProducer();
       },
@@ -261,7 +288,7 @@ export class KafkaBus implements Bus {
           clearInterval(beat);
         }
         if (!handled) return; // stopping or rebalanced: leave the batch uncommitted for the next owner
-        const last = batch.messages[batch.messages.length - 1]!.offset;
+        const last = batch.messages[batch.messages.length - 1].offset;
         resolveOffset(last);
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
         await heartbeat();

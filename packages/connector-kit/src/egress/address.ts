@@ -57,8 +57,8 @@ function hextets(ip: string): number[] {
   let text = ip;
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {
-    const n = v4Number(dotted[1]!);
-    text = `${text.slice(0, -dotted[1]!.length)}${Math.floor(n / 65536).toString(16)}:${(n % 65536).toString(16)}`;
+    const n = v4Number(dotted[1]);
+    text = `${text.slice(0, -dotted[1].length)}${Math.floor(n / 65536).toString(16)}:${(n % 65536).toString(16)}`;
   }
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
   const left = head ? head.split(':') : [];
@@ -70,7 +70,7 @@ function hextets(ip: string): number[] {
 function inV6(h: number[], prefix: number[], bits: number): boolean {
   for (let i = 0; i < 8 && bits > 0; i++, bits -= 16) {
     const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
-    if ((h[i]! & mask) !== (prefix[i]! & mask)) return false;
+    if ((h[i] & mask) !== (prefix[i] & mask)) return false;
   }
   return true;
 }
@@ -87,8 +87,8 @@ export function forbiddenAddressReason(ip: string): string | undefined {
   if (family !== 6 || ip.includes('%')) return 'not a plain IP address';
   const h = hextets(ip);
   // forms that carry an IPv4 address are judged by that address: ::ffff:127.0.0.1 is loopback
-  if (inV6(h, [0, 0, 0, 0, 0, 0xffff, 0, 0], 96)) return v4Reason(v4Of(h[6]!, h[7]!));
-  if (inV6(h, [0x64, 0xff9b, 0, 0, 0, 0, 0, 0], 96)) return v4Reason(v4Of(h[6]!, h[7]!));
-  if (inV6(h, [0x2002, 0, 0, 0, 0, 0, 0, 0], 16)) return v4Reason(v4Of(h[1]!, h[2]!));
+  if (inV6(h, [0, 0, 0, 0, 0, 0xffff, 0, 0], 96)) return v4Reason(v4Of(h[6], h[7]));
+  if (inV6(h, [0x64, 0xff9b, 0, 0, 0, 0, 0, 0], 96)) return v4Reason(v4Of(h[6], h[7]));
+  if (inV6(h, [0x2002, 0, 0, 0, 0, 0, 0, 0], 16)) return v4Reason(v4Of(h[1], h[2]));
   return V6.find(([prefix, bits]) => inV6(h, prefix, bits))?.[2];
 }

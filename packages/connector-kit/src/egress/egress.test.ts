@@ -38,9 +38,12 @@ describe('forbiddenAddressReason', () => {
     expect(forbiddenAddressReason(ip)).toBe(reason);
   });
 
-  test.each(['8.8.8.8', '157.240.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '2a03:2880:f003:c07:face:b00c::2', '::ffff:8.8.8.8'])('%s is public', (ip) => {
-    expect(forbiddenAddressReason(ip)).toBeUndefined();
-  });
+  test.each(['8.8.8.8', '157.240.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '2a03:2880:f003:c07:face:b00c::2', '::ffff:8.8.8.8'])(
+    '%s is public',
+    (ip) => {
+      expect(forbiddenAddressReason(ip)).toBeUndefined();
+    },
+  );
 });
 
 describe('Egress.refusal (before any connection)', () => {
@@ -71,7 +74,9 @@ describe('Egress.refusal (before any connection)', () => {
 });
 
 /** A local HTTP server that counts what reached it. */
-async function server(handler: (path: string, port: number) => { status: number; headers?: Record<string, string>; body?: string }): Promise<{ url: string; port: number; hits: string[]; close(): Promise<void> }> {
+async function server(
+  handler: (path: string, port: number) => { status: number; headers?: Record<string, string>; body?: string },
+): Promise<{ url: string; port: number; hits: string[]; close(): Promise<void> }> {
   const hits: string[] = [];
   const s: Server = createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -81,10 +86,25 @@ async function server(handler: (path: string, port: number) => { status: number;
   });
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const port = (s.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, port, hits, close: () => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    hits,
+    close: () =>
+      new Promise<void>((r) => {
+        s.closeAllConnections();
+        s.close(() => r());
+      }),
+  };
 }
 
-const resolveTo = (addresses: string[]): LookupFunction => ((_host: string, _opts: unknown, cb: (e: null, a: Array<{ address: string; family: number }>) => void) => cb(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })))) as unknown as LookupFunction;
+const resolveTo =
+  (addresses: string[]): LookupFunction =>
+  (_host: string, _opts: unknown, cb: (e: null, a: Array<{ address: string; family: number }>) => void) =>
+    cb(
+      null,
+      addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
 
 describe('Egress.fetch', () => {
   let target: Awaited<ReturnType<typeof server>>;

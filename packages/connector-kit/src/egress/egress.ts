@@ -41,7 +41,10 @@ export class Egress {
   private readonly agent: Agent;
   private readonly trusted: Set<string>;
 
-  constructor(private readonly policy: EgressPolicy, resolve: LookupFunction = dnsLookup as LookupFunction) {
+  constructor(
+    private readonly policy: EgressPolicy,
+    resolve: LookupFunction = dnsLookup,
+  ) {
     const trusted = (policy.trustedOrigins ?? []).map((o) => new URL(o));
     this.trusted = new Set(trusted.map((u) => u.origin));
     const trustedHosts = new Set(trusted.map((u) => u.hostname));
@@ -57,7 +60,7 @@ export class Egress {
         }
         if (all.length === 0) return callback(Object.assign(new Error(`${hostname}: no addresses`), { code: 'ENOTFOUND' }), '', 0);
         if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, all);
-        else callback(null, all[0]!.address, all[0]!.family);
+        else callback(null, all[0].address, all[0].family);
       });
     };
     // timeouts bound how long one unresponsive vendor can hold a fetch (and so a media batch)

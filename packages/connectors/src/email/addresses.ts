@@ -23,7 +23,7 @@ function splitItems(value: string): string[] {
   let comment = 0;
   let angle = false;
   for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
+    const c = value[i];
     if (c === '\\' && (quoted || comment)) {
       current += c + (value[i + 1] ?? '');
       i++;
@@ -51,7 +51,7 @@ function mailbox(item: string): Participant | undefined {
   const angle = /<([^<>]*)>/.exec(stripComments(item));
   if (angle) {
     // an obsolete source route "@a,@b:user@host" keeps only the address after ":"
-    const address = angle[1]!.replace(/^[^:]*:/, '').trim();
+    const address = angle[1].replace(/^[^:]*:/, '').trim();
     const name = displayName(stripComments(item).slice(0, angle.index));
     return valid(address) ? { kind: 'email', value: address.toLowerCase(), displayName: name } : undefined;
   }
@@ -67,7 +67,7 @@ function stripComments(s: string): string {
   let quoted = false;
   let depth = 0;
   for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
+    const c = s[i];
     if (c === '\\' && (quoted || depth)) {
       if (!depth) out += c + (s[i + 1] ?? '');
       i++;
@@ -82,7 +82,11 @@ function stripComments(s: string): string {
 }
 
 function displayName(raw: string): string | undefined {
-  const unquoted = raw.trim().replace(/^"([\s\S]*)"$/, '$1').replace(/\\(.)/g, '$1').trim();
+  const unquoted = raw
+    .trim()
+    .replace(/^"([\s\S]*)"$/, '$1')
+    .replace(/\\(.)/g, '$1')
+    .trim();
   const name = decodeWords(unquoted).replace(/\s+/g, ' ').trim();
   return name || undefined;
 }

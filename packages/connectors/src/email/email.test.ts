@@ -48,7 +48,11 @@ describe('email: single .eml', () => {
       sender: { kind: 'email', value: 'jane.trader@acme.example', displayName: 'Jane Träder' },
       direction: 'outbound',
       sentAt: '2024-01-02T08:15:00.000Z',
-      content: { subject: 'Order confirmation – ACME 500 shares €', text: 'Hi Bob,\n\nwe bought 500 ACME at 101.20 € for your account.\n\nJane', format: 'email/plain' },
+      content: {
+        subject: 'Order confirmation – ACME 500 shares €',
+        text: 'Hi Bob,\n\nwe bought 500 ACME at 101.20 € for your account.\n\nJane',
+        format: 'email/plain',
+      },
     });
     expect(d.recipients).toEqual([
       { kind: 'email', value: 'bob@client.example', displayName: 'Smith, Bob' },
@@ -57,7 +61,7 @@ describe('email: single .eml', () => {
       { kind: 'email', value: 'eve@acme.example', displayName: 'Eve' },
     ]);
     expect((d.source.raw as { body: string }).body).toBe(readFileSync(join(FIX, 'simple.eml'), 'utf8'));
-    expect(item!.position).toBe(0);
+    expect(item.position).toBe(0);
     expect(d.refs).toBeUndefined();
   });
 
@@ -70,21 +74,29 @@ describe('email: single .eml', () => {
       sentAt: '2024-01-03T22:30:00.000Z',
       conversation: { id: 'email:thread-root@client.example', type: 'direct', title: 'Re: Ausführungsbericht' },
       refs: { replyTo: 'request-1@client.example' },
-      content: { subject: 'Re: Ausführungsbericht', text: 'Grüße aus München - the fill report is attached.\nPrix: 101,20 EUR (½ filled)', format: 'email/plain' },
+      content: {
+        subject: 'Re: Ausführungsbericht',
+        text: 'Grüße aus München - the fill report is attached.\nPrix: 101,20 EUR (½ filled)',
+        format: 'email/plain',
+      },
     });
     expect(d.attachments).toEqual([
       { id: 'report-2@acme.example:0', kind: 'image', mimeType: 'image/png', fileName: 'chart.png' },
       { id: 'report-2@acme.example:1', kind: 'document', mimeType: 'application/pdf', fileName: 'Fill report €.pdf' },
       { id: 'report-2@acme.example:2', kind: 'document', mimeType: 'text/csv', fileName: 'Umsätze.csv' },
     ]);
-    expect(item!.contents['report-2@acme.example:0']!.startsWith('\x89PNG')).toBe(true);
-    expect(item!.contents['report-2@acme.example:1']).toBe('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-    expect(item!.contents['report-2@acme.example:2']).toBe('date,amount\r\n2024-01-02,50600\r\n');
+    expect(item.contents['report-2@acme.example:0'].startsWith('\x89PNG')).toBe(true);
+    expect(item.contents['report-2@acme.example:1']).toBe('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    expect(item.contents['report-2@acme.example:2']).toBe('date,amount\r\n2024-01-02,50600\r\n');
   });
 
   test('HTML-only windows-1252 quoted-printable: text extracted, € decoded, scripts and tags dropped', async () => {
     const [item] = await collect(join(FIX, 'html-only.eml'));
-    expect(draft(item).content).toEqual({ subject: 'Margin alert', text: 'Margin call\nYour account is below the € 25,000 minimum & needs funding.\n- Deposit\n- Reduce exposure', format: 'email/html' });
+    expect(draft(item).content).toEqual({
+      subject: 'Margin alert',
+      text: 'Margin call\nYour account is below the € 25,000 minimum & needs funding.\n- Deposit\n- Reduce exposure',
+      format: 'email/html',
+    });
     expect(draft(item).sentAt).toBe('2024-01-04T08:00:00.000Z');
   });
 
@@ -119,17 +131,27 @@ describe('email: mbox', () => {
     expect(items.map(code)).toEqual(['ok', 'missing_from', 'ok', 'timestamp_in_future', 'ok']);
     for (const item of items) expect(file.slice(item.position, item.position + 5)).toBe('From ');
     const rejected = items.filter((i) => isRejected(i.result)).map((i) => i.result as RejectedEvent);
-    expect(rejected[0]!.path).toBe(`mbox message at byte ${items[1]!.position}`);
-    expect(items[1]!.raw.body.toString()).toBe('To: jane.trader@acme.example\nSubject: no sender at all\nDate: Fri, 5 Jan 2024 11:00:00 +0000\n\nThis message has no From header.\n');
+    expect(rejected[0].path).toBe(`mbox message at byte ${items[1].position}`);
+    expect(items[1].raw.body.toString()).toBe(
+      'To: jane.trader@acme.example\nSubject: no sender at all\nDate: Fri, 5 Jan 2024 11:00:00 +0000\n\nThis message has no From header.\n',
+    );
   });
 
   test('">From " lines are unescaped one level; raw is the message without its "From " line', () => {
-    expect(draft(items[0]).content).toMatchObject({ subject: 'First', text: 'A line that looked like an mbox separator:\nFrom the desk: all filled.\n>From quoted twice' });
-    expect(items[0]!.raw.body.toString().startsWith('From: Jane Trader')).toBe(true);
+    expect(draft(items[0]).content).toMatchObject({
+      subject: 'First',
+      text: 'A line that looked like an mbox separator:\nFrom the desk: all filled.\n>From quoted twice',
+    });
+    expect(items[0].raw.body.toString().startsWith('From: Jane Trader')).toBe(true);
   });
 
   test('a message without a Date header is dated by its "From " line; In-Reply-To threads it', () => {
-    expect(draft(items[2])).toMatchObject({ sentAt: '2024-01-05T12:30:00.000Z', refs: { replyTo: 'mbox-1@acme.example' }, conversation: { id: 'email:mbox-1@acme.example' }, direction: 'inbound' });
+    expect(draft(items[2])).toMatchObject({
+      sentAt: '2024-01-05T12:30:00.000Z',
+      refs: { replyTo: 'mbox-1@acme.example' },
+      conversation: { id: 'email:mbox-1@acme.example' },
+      direction: 'inbound',
+    });
   });
 });
 
@@ -142,7 +164,10 @@ describe('email: folders, damage and hostile input', () => {
     writeFileSync(join(dir, '1.eml'), a);
     writeFileSync(join(dir, 'notes.txt'), 'ignored');
     const items = await collect(dir);
-    expect(items.map((i) => [i.position, draft(i).source.externalId])).toEqual([[0, 'a@x'], [Buffer.byteLength(a), 'b@x']]);
+    expect(items.map((i) => [i.position, draft(i).source.externalId])).toEqual([
+      [0, 'a@x'],
+      [Buffer.byteLength(a), 'b@x'],
+    ]);
     expect(await emailImporter.total!(dir)).toBe(Buffer.byteLength(a) + Buffer.byteLength(b));
   });
 
@@ -153,11 +178,18 @@ describe('email: folders, damage and hostile input', () => {
     ['the 31st of February', eml('From: a@x.example\nDate: Sat, 31 Feb 2024 10:00:00 +0000'), 'bad_date'],
     ['no Date header', eml('From: a@x.example'), 'missing_date'],
     ['a far-future date', eml('From: a@x.example\nDate: Fri, 1 Jan 2100 00:00:00 +0000'), 'timestamp_in_future'],
-    ['MIME nested 40 levels deep', eml('From: a@x.example\nDate: Mon, 1 Jan 2024 10:00:00 +0000\nContent-Type: multipart/mixed; boundary=b0', Array.from({ length: 40 }, (_, i) => `--b${i}\r\nContent-Type: multipart/mixed; boundary=b${i + 1}\r\n\r\n`).join('')), 'mime_too_deep'],
+    [
+      'MIME nested 40 levels deep',
+      eml(
+        'From: a@x.example\nDate: Mon, 1 Jan 2024 10:00:00 +0000\nContent-Type: multipart/mixed; boundary=b0',
+        Array.from({ length: 40 }, (_, i) => `--b${i}\r\nContent-Type: multipart/mixed; boundary=b${i + 1}\r\n\r\n`).join(''),
+      ),
+      'mime_too_deep',
+    ],
   ])('%s is rejected with a precise code', async (_name, text, expected) => {
     const items = await collect(tempFile(text));
     expect(items.map(code)).toEqual([expected]);
-    expect((items[0]!.result as RejectedEvent).reason).toContain('message.eml');
+    expect((items[0].result as RejectedEvent).reason).toContain('message.eml');
   });
 
   test('a truncated multipart (no closing boundary, cut base64) keeps what is there', async () => {
@@ -168,11 +200,14 @@ describe('email: folders, damage and hostile input', () => {
     const [item] = await collect(tempFile(text));
     expect(draft(item).content!.text).toBe('still here');
     expect(draft(item).attachments).toEqual([{ id: expect.any(String), kind: 'document', mimeType: 'application/pdf', fileName: 'cut.pdf' }]);
-    expect(Object.values(item!.contents)[0]!.startsWith('%PDF-1.4\n')).toBe(true);
+    expect(Object.values(item.contents)[0].startsWith('%PDF-1.4\n')).toBe(true);
   });
 
   test('an unknown charset falls back to UTF-8; raw non-UTF-8 header bytes read as Windows-1252', async () => {
-    const head = Buffer.from('From: "M\xfcller" <m@x.example>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\nContent-Type: text/plain; charset=x-unknown-9\r\n\r\n', 'latin1');
+    const head = Buffer.from(
+      'From: "M\xfcller" <m@x.example>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\nContent-Type: text/plain; charset=x-unknown-9\r\n\r\n',
+      'latin1',
+    );
     const [item] = await collect(tempFile(Buffer.concat([head, Buffer.from('héllo')])));
     expect(draft(item).sender.displayName).toBe('Müller');
     expect(draft(item).content!.text).toBe('héllo');
@@ -199,7 +234,11 @@ describe('email: header decoding', () => {
   });
 
   test('address lists: comments, quoted commas, groups, source routes, junk', () => {
-    expect(parseAddressList('"Doe, Jane (CFO)" <JANE@X.example>, (comment) bob@y.example (Bob Y), Team: <@relay:carl@z.example>, dee@z.example;, not-an-address, =?UTF-8?Q?J=C3=B6rg?= <jorg@z.example>')).toEqual([
+    expect(
+      parseAddressList(
+        '"Doe, Jane (CFO)" <JANE@X.example>, (comment) bob@y.example (Bob Y), Team: <@relay:carl@z.example>, dee@z.example;, not-an-address, =?UTF-8?Q?J=C3=B6rg?= <jorg@z.example>',
+      ),
+    ).toEqual([
       { kind: 'email', value: 'jane@x.example', displayName: 'Doe, Jane (CFO)' },
       { kind: 'email', value: 'bob@y.example', displayName: 'comment' },
       { kind: 'email', value: 'carl@z.example' },

@@ -26,7 +26,7 @@ export function decodeHeaderBytes(bytes: Buffer): string {
 }
 
 function windows1252(bytes: Buffer): string {
-  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
+  return bytes.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
 const WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
@@ -49,11 +49,11 @@ export function decodeWords(text: string): string {
     const gap = text.slice(last, m.index);
     // last > 0: an encoded-word came before; only whitespace between the two is folding, not content
     const adjacent = last > 0 && !/\S/.test(gap);
-    const charset = m[1]!.split('*')[0]!.toLowerCase();
+    const charset = m[1].split('*')[0].toLowerCase();
     if (!adjacent || pending?.charset !== charset) flush();
     if (!adjacent) out += gap;
     pending ??= { charset, bytes: [] };
-    pending.bytes.push(m[2]!.toUpperCase() === 'B' ? Buffer.from(m[3]!, 'base64') : qDecode(m[3]!));
+    pending.bytes.push(m[2].toUpperCase() === 'B' ? Buffer.from(m[3], 'base64') : qDecode(m[3]));
     last = m.index + m[0].length;
   }
   flush();
@@ -61,5 +61,8 @@ export function decodeWords(text: string): string {
 }
 
 function qDecode(s: string): Buffer {
-  return Buffer.from(s.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+  return Buffer.from(
+    s.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  );
 }

@@ -1,6 +1,27 @@
 const ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', trade: '™', euro: '€', pound: '£', yen: '¥',
-  mdash: '—', ndash: '–', hellip: '…', laquo: '«', raquo: '»', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', bull: '•', middot: '·',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  mdash: '—',
+  ndash: '–',
+  hellip: '…',
+  laquo: '«',
+  raquo: '»',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  bull: '•',
+  middot: '·',
 };
 
 /** Readable text of an HTML body for search, when a message has no text/plain part. The HTML itself stays in source.raw. */
@@ -26,6 +47,6 @@ function decodeEntities(s: string): string {
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
     const name = e.toLowerCase();
-    return Object.hasOwn(ENTITIES, name) ? ENTITIES[name]! : whole;
+    return Object.hasOwn(ENTITIES, name) ? ENTITIES[name] : whole;
   });
 }

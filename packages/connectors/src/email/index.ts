@@ -44,9 +44,9 @@ async function* readEmail(path: string, ctx: ImportContext): AsyncGenerator<RawI
       const files: Record<string, string> = {};
       for (const f of pending) {
         files[f.id] = join(tmp, randomBytes(8).toString('hex'));
-        await writeFile(files[f.id]!, f.bytes, { mode: 0o600 });
+        await writeFile(files[f.id], f.bytes, { mode: 0o600 });
       }
-      yield { position: m.position, result: result!, files: pending.length ? files : undefined, raw: { contentType: 'message/rfc822', body: m.raw } };
+      yield { position: m.position, result: result, files: pending.length ? files : undefined, raw: { contentType: 'message/rfc822', body: m.raw } };
       for (const file of Object.values(files)) await rm(file, { force: true });
     }
   } finally {
@@ -78,7 +78,10 @@ async function* messages(path: string): AsyncGenerator<RawMessage> {
 
 async function emlFiles(path: string): Promise<string[] | undefined> {
   if (!(await stat(path)).isDirectory()) return undefined;
-  return (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile() && /\.eml$/i.test(e.name)).map((e) => join(path, e.name)).sort();
+  return (await readdir(path, { withFileTypes: true }))
+    .filter((e) => e.isFile() && /\.eml$/i.test(e.name))
+    .map((e) => join(path, e.name))
+    .sort();
 }
 
 async function startsWithFromLine(path: string): Promise<boolean> {

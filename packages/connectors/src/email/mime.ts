@@ -59,7 +59,7 @@ function splitHead(raw: Buffer): { head: Buffer; body: Buffer } {
 function parseHeaders(head: Buffer): Array<[string, string]> {
   const headers: Array<[string, string]> = [];
   for (const line of decodeHeaderBytes(head).split(/\r?\n/)) {
-    if (/^[ \t]/.test(line) && headers.length) headers[headers.length - 1]![1] += line;
+    if (/^[ \t]/.test(line) && headers.length) headers[headers.length - 1][1] += line;
     else {
       const colon = line.indexOf(':');
       if (colon > 0) headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
@@ -79,9 +79,9 @@ export function parseStructured(text: string): Structured {
   for (const piece of rest) {
     const m = /^\s*([^=\s*]+)(?:\*(\d+))?(\*)?\s*=\s*([\s\S]*)$/.exec(piece);
     if (!m) continue;
-    const name = m[1]!.toLowerCase();
+    const name = m[1].toLowerCase();
     const list = segments.get(name) ?? [];
-    list.push({ section: m[2] ? Number(m[2]) : 0, extended: Boolean(m[3]), value: unquote(m[4]!.trim()) });
+    list.push({ section: m[2] ? Number(m[2]) : 0, extended: Boolean(m[3]), value: unquote(m[4].trim()) });
     segments.set(name, list);
   }
   const params = new Map<string, string>();
@@ -92,7 +92,10 @@ export function parseStructured(text: string): Structured {
     const bytes = list.map((s) => {
       if (!s.extended) return Buffer.from(s.value, 'utf8');
       const data = s === ext ? s.value.replace(/^[^']*'[^']*'/, '') : s.value;
-      return Buffer.from(data.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+      return Buffer.from(
+        data.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+        'latin1',
+      );
     });
     const value = decodeCharset(Buffer.concat(bytes), charset);
     // mailers often put RFC 2047 words in quoted filenames although RFC 2231 is the standard way
@@ -106,7 +109,7 @@ function splitOutsideQuotes(text: string, sep: string): string[] {
   let current = '';
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (c === '\\' && quoted) {
       current += c + (text[i + 1] ?? '');
       i++;

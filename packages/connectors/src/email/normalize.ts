@@ -33,7 +33,11 @@ export function emailDraft(raw: Buffer, ctx: ImportContext, location: string, fa
   if (!sender) throw new RejectedInputError('missing_from', `${location}: no valid address in From`);
   const dateHeader = header(root, 'date');
   const ms = parseMailDate(dateHeader) ?? fallbackDate;
-  if (ms === undefined) throw new RejectedInputError(dateHeader ? 'bad_date' : 'missing_date', `${location}: ${dateHeader ? `Date "${dateHeader.slice(0, 80)}" is not an RFC 5322 date` : 'no Date header'}`);
+  if (ms === undefined)
+    throw new RejectedInputError(
+      dateHeader ? 'bad_date' : 'missing_date',
+      `${location}: ${dateHeader ? `Date "${dateHeader.slice(0, 80)}" is not an RFC 5322 date` : 'no Date header'}`,
+    );
 
   // without a Message-ID the bytes themselves are the identity: the same file always maps to the same record
   const externalId = firstMessageId(header(root, 'message-id')) ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
@@ -56,8 +60,18 @@ export function emailDraft(raw: Buffer, ctx: ImportContext, location: string, fa
     tenant: ctx.tenant,
     kind: 'message',
     channel: 'email',
-    source: { connector: CONNECTOR, externalId, accountId: ctx.account, receivedAt: ctx.receivedAt.toISOString(), raw: rawSource({ contentType: 'message/rfc822', body: raw }) },
-    conversation: { id: `email:${threadRoot}`, type: recipients.filter((r) => r.value !== sender.value).length > 1 ? 'group' : 'direct', title: subject || undefined },
+    source: {
+      connector: CONNECTOR,
+      externalId,
+      accountId: ctx.account,
+      receivedAt: ctx.receivedAt.toISOString(),
+      raw: rawSource({ contentType: 'message/rfc822', body: raw }),
+    },
+    conversation: {
+      id: `email:${threadRoot}`,
+      type: recipients.filter((r) => r.value !== sender.value).length > 1 ? 'group' : 'direct',
+      title: subject || undefined,
+    },
     sender,
     recipients,
     // a mailbox export holds what the account sent and what it received
@@ -65,7 +79,11 @@ export function emailDraft(raw: Buffer, ctx: ImportContext, location: string, fa
     sentAt: vendorTime(ms, 'ms', ctx.receivedAt, `${location}: Date`),
     capturedAt: ctx.receivedAt.toISOString(),
     // the subject is its own searchable field: text is what the sender wrote, never prefixed with it
-    content: { subject: subject || undefined, text: body || undefined, format: collected.plain.length ? 'email/plain' : collected.html.length ? 'email/html' : 'email' },
+    content: {
+      subject: subject || undefined,
+      text: body || undefined,
+      format: collected.plain.length ? 'email/plain' : collected.html.length ? 'email/html' : 'email',
+    },
     attachments: attachments.length ? attachments : undefined,
     refs: inReplyTo ? { replyTo: inReplyTo } : undefined,
   };

@@ -36,8 +36,13 @@ export function checkTimeZone(timeZone: string): void {
 export function isValidWallTime(t: WallTime): boolean {
   const d = new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second));
   return (
-    t.year >= 1 && d.getUTCFullYear() === t.year && d.getUTCMonth() === t.month - 1 && d.getUTCDate() === t.day &&
-    d.getUTCHours() === t.hour && d.getUTCMinutes() === t.minute && d.getUTCSeconds() === t.second
+    t.year >= 1 &&
+    d.getUTCFullYear() === t.year &&
+    d.getUTCMonth() === t.month - 1 &&
+    d.getUTCDate() === t.day &&
+    d.getUTCHours() === t.hour &&
+    d.getUTCMinutes() === t.minute &&
+    d.getUTCSeconds() === t.second
   );
 }
 
@@ -59,7 +64,11 @@ export function formatWallTime(t: WallTime): string {
 }
 
 function offsetAt(utcMs: number, timeZone: string): number {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(utcMs))
+      .map((p) => [p.type, p.value]),
+  );
   const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return wall - Math.floor(utcMs / 1000) * 1000;
 }
@@ -69,7 +78,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   if (!f) {
     try {
       f = new Intl.DateTimeFormat('en-US', {
-        timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
       });
     } catch {
       throw new RejectedInputError('invalid_timezone', `--timezone "${timeZone}" is not an IANA time zone (${EXAMPLE})`);

@@ -55,7 +55,13 @@ connectorContract({
   body: (extra) => withJsonEntries(webhook(), extra),
   existingKey: 'destination',
   withId: (id) => Buffer.from(webhook([textEvent({}, { id })])),
-  request: (rawBody, cfg: LineConfig) => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': signLineBody(cfg.channelSecret, rawBody) }, query: new URLSearchParams(), rawBody, url: 'https://custody.example.com/webhooks/line' }),
+  request: (rawBody, cfg: LineConfig) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-line-signature': signLineBody(cfg.channelSecret, rawBody) },
+    query: new URLSearchParams(),
+    rawBody,
+    url: 'https://custody.example.com/webhooks/line',
+  }),
 });
 
 describe('line connector: fixtures', () => {
@@ -107,15 +113,22 @@ describe('line connector: fixtures', () => {
       kind: 'message',
       sender: USER,
       source: { externalId: '468789577898262531', accountId: BOT_ID },
-      content: { text: '@Custody Bot confirmed, proceed', format: 'line/text', entities: [{ index: 0, length: 12, type: 'user', userId: BOT_ID, isSelf: true }] },
+      content: {
+        text: '@Custody Bot confirmed, proceed',
+        format: 'line/text',
+        entities: [{ index: 0, length: 12, type: 'user', userId: BOT_ID, isSelf: true }],
+      },
       refs: { replyTo: '468789532432007169' },
     });
     expect(image).toMatchObject({ ...inGroup, sender: USER, content: { format: 'line/image' } });
-    expect(image!.attachments).toEqual([{ id: '354718705033693861', kind: 'image', sourceRef: 'line-content:354718705033693861' }]);
+    expect(image.attachments).toEqual([{ id: '354718705033693861', kind: 'image', sourceRef: 'line-content:354718705033693861' }]);
     // no userId: LINE does not name senders on desktop clients
     expect(sticker).toMatchObject({ ...inGroup, sender: { kind: 'handle', value: 'line:unknown-member' } });
-    expect(sticker!.content).toEqual({ format: 'line/sticker', entities: [{ type: 'sticker', packageId: '11537', stickerId: '52002738', stickerResourceType: 'ANIMATION', keywords: ['cony', 'sally', 'Staring'] }] });
-    expect(sticker!.attachments).toEqual([{ id: '1501597916', kind: 'sticker', sourceRef: 'line-sticker:11537/52002738' }]);
+    expect(sticker.content).toEqual({
+      format: 'line/sticker',
+      entities: [{ type: 'sticker', packageId: '11537', stickerId: '52002738', stickerResourceType: 'ANIMATION', keywords: ['cony', 'sally', 'Staring'] }],
+    });
+    expect(sticker.attachments).toEqual([{ id: '1501597916', kind: 'sticker', sourceRef: 'line-sticker:11537/52002738' }]);
     expect(location).toMatchObject({
       conversation: { id: `line:${BOT_ID}:${ROOM_ID}`, type: 'group' },
       sender: { kind: 'handle', value: 'U9c1d2e3f405162738495a6b7c8d9e0f1' },
@@ -149,9 +162,9 @@ describe('line connector: fixtures', () => {
       direction: 'inbound',
       sentAt: SENT_AT,
       source: { externalId: '01KAM7Z3N0Q8W5RJ6Y2T4V9XE1', accountId: BOT_ID },
-      refs: { deletes: original!.source.externalId },
+      refs: { deletes: original.source.externalId },
     });
-    expect(deletion!.content).toBeUndefined();
+    expect(deletion.content).toBeUndefined();
   });
 
   test('follow, join, postback and member events are not communications: nothing', () => {
@@ -159,7 +172,10 @@ describe('line connector: fixtures', () => {
   });
 
   test("LINE's verification request (no events) is valid and yields nothing", () => {
-    expect(normalizePayload(lineMessaging, fixture('verification'), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT })).toMatchObject({ envelopes: [], rejected: [] });
+    expect(normalizePayload(lineMessaging, fixture('verification'), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT })).toMatchObject({
+      envelopes: [],
+      rejected: [],
+    });
   });
 
   test('a redelivery (same webhookEventId, isRedelivery true) yields the same ids', () => {
@@ -167,19 +183,19 @@ describe('line connector: fixtures', () => {
     const again = run(fixture('text-user').toString('utf8').replace('"isRedelivery": false', '"isRedelivery": true'));
     expect(again.map((e) => e.id)).toEqual(first.map((e) => e.id));
     const unsend = run(fixture('unsend'));
-    expect(run(fixture('unsend').toString('utf8').replace('"isRedelivery": false', '"isRedelivery": true'))[0]!.id).toBe(unsend[0]!.id);
+    expect(run(fixture('unsend').toString('utf8').replace('"isRedelivery": false', '"isRedelivery": true'))[0].id).toBe(unsend[0].id);
   });
 
   test('unmodelled message types and standby mode are archived, not dropped', () => {
     const [env] = run(webhook([textEvent({ mode: 'standby' }, { type: 'poll', text: undefined })]));
     expect(env).toMatchObject({ kind: 'message', content: { format: 'line/poll' } });
-    expect(env!.attachments).toBeUndefined();
+    expect(env.attachments).toBeUndefined();
   });
 
   test.each(['constructor', 'toString', '__proto__'])('a message type named like an Object.prototype member (%s) is not media', (type) => {
     const [env] = run(webhook([textEvent({}, { type, text: undefined })]));
-    expect(env!.content).toEqual({ format: `line/${type}` });
-    expect(env!.attachments).toBeUndefined();
+    expect(env.content).toEqual({ format: `line/${type}` });
+    expect(env.attachments).toBeUndefined();
   });
 
   test.each(FIXTURES)('%s: source.raw.body is the exact fixture bytes in every envelope', (name) => {
@@ -196,7 +212,7 @@ describe('line connector: fixtures', () => {
     const first = run(fixture(name));
     expect(run(fixture(name))).toEqual(first);
     const other = run(fixture(name), 'application/json', 'globex');
-    first.forEach((e, i) => expect(other[i]!.id).not.toBe(e.id));
+    first.forEach((e, i) => expect(other[i].id).not.toBe(e.id));
   });
 
   test('ids are unique across all fixtures', () => {
@@ -247,7 +263,6 @@ describe('line connector: signature', () => {
 });
 
 describe('line connector: hostile input', () => {
-
   test('valid JSON that is not a webhook, or a bad destination → schema_violation', () => {
     for (const body of ['null', '[]', '{}', `{"destination":"${BOT_ID}"}`, `{"destination":"${BOT_ID}","events":{}}`, '{"destination":"bot","events":[]}']) {
       rejection(() => run(body), 'schema_violation');
@@ -271,10 +286,18 @@ describe('line connector: hostile input', () => {
     for (const field of ['type', 'timestamp', 'mode', 'webhookEventId', 'deliveryContext', 'source', 'message']) {
       expect(rejection(() => run(webhook([textEvent({ [field]: undefined })])), 'schema_violation').message).toContain(`events.0.${field}:`);
     }
-    expect(rejection(() => run(webhook([textEvent({}, { text: undefined })])), 'schema_violation').message).toContain('events.0.message.text: required for type text');
-    expect(rejection(() => run(webhook([textEvent({}, { type: 'file', text: undefined, fileSize: 3 })])), 'schema_violation').message).toContain('events.0.message.fileName: required for type file');
-    expect(rejection(() => run(webhook([textEvent({}, { type: 'image', text: undefined })])), 'schema_violation').message).toContain('events.0.message.contentProvider: required for type image');
-    expect(rejection(() => run(webhook([textEvent({}, { type: 'location', text: undefined, latitude: 1 })])), 'schema_violation').message).toContain('events.0.message.longitude: required for type location');
+    expect(rejection(() => run(webhook([textEvent({}, { text: undefined })])), 'schema_violation').message).toContain(
+      'events.0.message.text: required for type text',
+    );
+    expect(rejection(() => run(webhook([textEvent({}, { type: 'file', text: undefined, fileSize: 3 })])), 'schema_violation').message).toContain(
+      'events.0.message.fileName: required for type file',
+    );
+    expect(rejection(() => run(webhook([textEvent({}, { type: 'image', text: undefined })])), 'schema_violation').message).toContain(
+      'events.0.message.contentProvider: required for type image',
+    );
+    expect(rejection(() => run(webhook([textEvent({}, { type: 'location', text: undefined, latitude: 1 })])), 'schema_violation').message).toContain(
+      'events.0.message.longitude: required for type location',
+    );
     expect(rejection(() => run(webhook([textEvent({ type: 'unsend', message: undefined })])), 'schema_violation').message).toContain('events.0.unsend:');
     expect(rejection(() => run(webhook([textEvent({ source: { type: 'group' } })])), 'schema_violation').message).toContain('events.0.source.groupId:');
   });
@@ -288,26 +311,39 @@ describe('line connector: hostile input', () => {
 
   test('a very large text (under the HTTP limit) is archived intact; an oversized id is rejected', () => {
     const big = 'x'.repeat(4_000_000);
-    expect(run(webhook([textEvent({}, { text: big })]))[0]!.content?.text).toBe(big);
+    expect(run(webhook([textEvent({}, { text: big })]))[0].content?.text).toBe(big);
     const err = rejection(() => run(webhook([textEvent({}, { id: '1'.repeat(600) })])), 'schema_violation');
     expect(err.message).toContain('events.0.message.id');
     expect(err.message.length).toBeLessThan(2000);
   });
 
   test('a refused key quarantines only the event that holds it: its sibling is archived', () => {
-    const body = webhook([textEvent({ webhookEventId: 'GOOD' }), textEvent({ webhookEventId: 'BAD' }, { id: '999' })]).replace('"id":"999"', '"id":"999","constructor":{"prototype":{"polluted":true}}');
+    const body = webhook([textEvent({ webhookEventId: 'GOOD' }), textEvent({ webhookEventId: 'BAD' }, { id: '999' })]).replace(
+      '"id":"999"',
+      '"id":"999","constructor":{"prototype":{"polluted":true}}',
+    );
     const { envelopes, rejected } = normalizePayload(lineMessaging, Buffer.from(body), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
     expect(envelopes).toHaveLength(1);
-    expect(rejected).toEqual([{ rejected: true, code: 'forbidden_key', reason: 'line webhook: key "constructor" is not allowed (at $.events[1].message.constructor)', path: 'events.1' }]);
+    expect(rejected).toEqual([
+      {
+        rejected: true,
+        code: 'forbidden_key',
+        reason: 'line webhook: key "constructor" is not allowed (at $.events[1].message.constructor)',
+        path: 'events.1',
+      },
+    ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   test('far-future timestamp (milliseconds) → timestamp_in_future naming the field; seconds by mistake are not the future', () => {
     const future = RECEIVED_AT.getTime() + 2 * 86_400_000;
     expect(rejection(() => run(webhook([textEvent({ timestamp: future })])), 'timestamp_in_future').message).toContain('events.0.timestamp');
-    expect(rejection(() => run(webhook([textEvent({ type: 'unsend', message: undefined, unsend: { messageId: '1' }, timestamp: future })])), 'timestamp_in_future').message).toContain('events.0.timestamp');
+    expect(
+      rejection(() => run(webhook([textEvent({ type: 'unsend', message: undefined, unsend: { messageId: '1' }, timestamp: future })])), 'timestamp_in_future')
+        .message,
+    ).toContain('events.0.timestamp');
     const soon = RECEIVED_AT.getTime() + 3_600_000;
-    expect(run(webhook([textEvent({ timestamp: soon })]))[0]!.sentAt).toBe(new Date(soon).toISOString());
+    expect(run(webhook([textEvent({ timestamp: soon })]))[0].sentAt).toBe(new Date(soon).toISOString());
   });
 
   test('wrong content-type → 415 unsupported_media_type', () => {
@@ -326,8 +362,8 @@ describe('line connector: hostile input', () => {
   test('unknown extra fields are accepted (forward compatibility) and kept in source.raw', () => {
     const body = JSON.stringify({ destination: BOT_ID, brandNew: 1, events: [textEvent({ newField: { a: [1] } }, { markAsReadToken: 'm', future: true })] });
     const [env] = run(body);
-    expect(env!.content).toEqual({ text: 'hello', format: 'line/text' });
-    expect(env!.source.raw).toEqual(deliveryRef(body, (env!.source.raw as { contentType: string }).contentType));
+    expect(env.content).toEqual({ text: 'hello', format: 'line/text' });
+    expect(env.source.raw).toEqual(deliveryRef(body, (env.source.raw as { contentType: string }).contentType));
   });
 
   test('one bad and one good event: the good one goes through, the bad one is rejected with its path', () => {
@@ -392,7 +428,9 @@ describe('line connector: fetchMedia', () => {
   });
 
   test('an unreachable API → DependencyUnavailableError', async () => {
-    expect(await lineMessaging.fetchMedia!(attachment, config, operatorMedia(lineMessaging, 'http://127.0.0.1:1')).catch((e) => e)).toBeInstanceOf(DependencyUnavailableError);
+    expect(await lineMessaging.fetchMedia!(attachment, config, operatorMedia(lineMessaging, 'http://127.0.0.1:1')).catch((e) => e)).toBeInstanceOf(
+      DependencyUnavailableError,
+    );
   });
 
   test('stickers are not content the API serves: the media worker is told to leave their reference be', () => {

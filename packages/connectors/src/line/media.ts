@@ -20,11 +20,15 @@ export async function fetchLineContent(attachment: Attachment, config: LineConfi
   const res = await ctx.http.fetch(url, `content ${messageId}`, { authorization: `Bearer ${config.channelAccessToken}` });
   // 202: LINE is still transcoding a video or audio; the same request succeeds later
   if (res.status !== 200 || !res.body) {
-    const detail = await res.json().then((b: unknown) => {
-      const message = (b as { message?: unknown } | null)?.message;
-      return typeof message === 'string' ? `: ${message.slice(0, 200)}` : '';
-    }, () => '');
-    if (res.status < 300 || res.status >= 500 || res.status === 429) throw new DependencyUnavailableError('line', `content ${messageId}: HTTP ${res.status}${detail}`);
+    const detail = await res.json().then(
+      (b: unknown) => {
+        const message = (b as { message?: unknown } | null)?.message;
+        return typeof message === 'string' ? `: ${message.slice(0, 200)}` : '';
+      },
+      () => '',
+    );
+    if (res.status < 300 || res.status >= 500 || res.status === 429)
+      throw new DependencyUnavailableError('line', `content ${messageId}: HTTP ${res.status}${detail}`);
     throw new RejectedInputError('media_rejected', `line media: content ${messageId}: HTTP ${res.status}${detail}`);
   }
   const length = Number(res.headers.get('content-length') ?? NaN);

@@ -50,7 +50,12 @@ interface Parties {
 function parties(source: LineSource, destination: string): Parties {
   const user = (id: string): Participant => ({ kind: 'handle', value: id, platformId: id });
   if (source.type === 'user') {
-    return { sender: user(source.userId), recipients: [user(destination)], conversation: { id: `line:${destination}:${source.userId}`, type: 'direct' }, direction: 'inbound' };
+    return {
+      sender: user(source.userId),
+      recipients: [user(destination)],
+      conversation: { id: `line:${destination}:${source.userId}`, type: 'direct' },
+      direction: 'inbound',
+    };
   }
   const chatId = source.type === 'group' ? source.groupId : source.roomId;
   return {
@@ -88,7 +93,12 @@ function messageDraft(e: LineMessageEvent, destination: string, ctx: NormalizeCo
 
 function unsendDraft(e: LineUnsendEvent, destination: string, ctx: NormalizeContext, path: string): EnvelopeDraft {
   // an unsend has no id of its own but its webhookEventId, which a redelivery repeats
-  return { ...base(ctx, destination, e.webhookEventId, e.timestamp, path), kind: 'deletion', ...parties(e.source, destination), refs: { deletes: e.unsend.messageId } };
+  return {
+    ...base(ctx, destination, e.webhookEventId, e.timestamp, path),
+    kind: 'deletion',
+    ...parties(e.source, destination),
+    refs: { deletes: e.unsend.messageId },
+  };
 }
 
 function required<T>(value: T | undefined, path: string, type: string): T {
@@ -111,7 +121,13 @@ function content(m: LineMessage, at: string): EnvelopeDraft['content'] {
       required(m.packageId, `${at}.packageId`, 'sticker');
       required(m.stickerId, `${at}.stickerId`, 'sticker');
       // the text of a message or custom sticker is what the user wrote; the rest describes the sticker
-      const sticker = Object.entries({ type: 'sticker', packageId: m.packageId, stickerId: m.stickerId, stickerResourceType: m.stickerResourceType, keywords: m.keywords }).filter(([, v]) => v !== undefined);
+      const sticker = Object.entries({
+        type: 'sticker',
+        packageId: m.packageId,
+        stickerId: m.stickerId,
+        stickerResourceType: m.stickerResourceType,
+        keywords: m.keywords,
+      }).filter(([, v]) => v !== undefined);
       return { ...(m.text !== undefined ? { text: m.text } : {}), format, entities: [Object.fromEntries(sticker)] };
     }
     default:

@@ -38,8 +38,14 @@ export const LineMessage = z.looseObject({
   address: z.string().optional(),
   latitude: z.number().optional(),
   longitude: z.number().optional(),
-  packageId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'a sticker package id').optional(),
-  stickerId: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/, 'a sticker id').optional(),
+  packageId: z
+    .string()
+    .regex(/^[0-9A-Za-z_-]{1,64}$/, 'a sticker package id')
+    .optional(),
+  stickerId: z
+    .string()
+    .regex(/^[0-9A-Za-z_-]{1,64}$/, 'a sticker id')
+    .optional(),
   stickerResourceType: z.string().max(64).optional(),
   keywords: z.array(z.string().max(256)).max(100).optional(),
 });

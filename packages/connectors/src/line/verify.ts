@@ -7,7 +7,8 @@ import type { LineConfig } from './types';
 export function verifyLineSignature(req: WebhookRequest, config: LineConfig): void {
   const header = req.headers['x-line-signature'];
   if (!header) throw new RejectedInputError('signature_missing', 'x-line-signature header is missing', 401);
-  if (!safeEqual(header.trim(), signLineBody(config.channelSecret, req.rawBody))) throw new RejectedInputError('signature_invalid', 'x-line-signature does not match the body', 401);
+  if (!safeEqual(header.trim(), signLineBody(config.channelSecret, req.rawBody)))
+    throw new RejectedInputError('signature_invalid', 'x-line-signature does not match the body', 401);
 }
 
 export function signLineBody(channelSecret: string, body: Buffer | string): string {

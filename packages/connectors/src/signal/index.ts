@@ -14,13 +14,18 @@ const JSON_LINES = /^application\/(?:x-ndjson|jsonl|x-jsonlines)\b/i;
 export const signal: Connector<SignalConfig, SignalParsed> = {
   id: 'signal',
   channel: 'signal',
-  description: 'Signal via signal-cli receive notifications, JSON-RPC or JSON Lines (messages, attachments, quotes, reactions, edits, remote deletes, sync sent messages)',
+  description:
+    'Signal via signal-cli receive notifications, JSON-RPC or JSON Lines (messages, attachments, quotes, reactions, edits, remote deletes, sync sent messages)',
   configSchema: SignalConfig,
   verify: verifySignalBearer,
   parse(raw, contentType, config) {
     if (contentType && JSON_LINES.test(contentType)) return { account: config?.account, notifications: jsonLines(raw) };
     if (contentType && !/^application\/json\b/i.test(contentType)) {
-      throw new RejectedInputError('unsupported_media_type', `signal webhook: content-type must be application/json or application/x-ndjson (JSON Lines), got ${contentType}`, 415);
+      throw new RejectedInputError(
+        'unsupported_media_type',
+        `signal webhook: content-type must be application/json or application/x-ndjson (JSON Lines), got ${contentType}`,
+        415,
+      );
     }
     const payload = parseJsonDelivery(raw, z.unknown(), 'signal webhook');
     // a batch's notifications are checked one by one in normalize, so one bad notification stays one rejection

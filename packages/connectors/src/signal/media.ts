@@ -23,8 +23,13 @@ export function isSignalAttachment(att: Attachment): boolean {
  */
 export async function fetchSignalAttachment(att: Attachment, _config: unknown, ctx: MediaContext): Promise<MediaContent> {
   const dir = ctx.localDir;
-  if (!dir) throw new RejectedInputError('media_not_configured', `signal: no attachments directory is set for instance ${ctx.instance} (CUSTODY_MEDIA_DIRS), attachments cannot be read`);
-  if (!att.sourceRef?.startsWith('signal-attachment:')) throw new RejectedInputError('bad_media_ref', `signal: attachment ${att.id} has no signal-attachment: reference`);
+  if (!dir)
+    throw new RejectedInputError(
+      'media_not_configured',
+      `signal: no attachments directory is set for instance ${ctx.instance} (CUSTODY_MEDIA_DIRS), attachments cannot be read`,
+    );
+  if (!att.sourceRef?.startsWith('signal-attachment:'))
+    throw new RejectedInputError('bad_media_ref', `signal: attachment ${att.id} has no signal-attachment: reference`);
   const id = att.sourceRef.slice('signal-attachment:'.length);
   if (!SAFE_ID.test(id) || id.includes('..')) throw new RejectedInputError('bad_media_ref', 'signal: attachment id must be a plain file name');
   let handle: FileHandle;

@@ -57,7 +57,9 @@ function notificationDrafts(value: unknown, configAccount: string | undefined, c
       conversation: conversation(account, group, dest?.key),
       direction: 'outbound',
     };
-    return sent.editMessage ? [messageDraft(sent.editMessage.dataMessage, frame, `${sentPath}.editMessage.dataMessage`, sent.editMessage.targetSentTimestamp)] : drafts(data, frame, sentPath);
+    return sent.editMessage
+      ? [messageDraft(sent.editMessage.dataMessage, frame, `${sentPath}.editMessage.dataMessage`, sent.editMessage.targetSentTimestamp)]
+      : drafts(data, frame, sentPath);
   }
 
   const data = env.editMessage?.dataMessage ?? env.dataMessage;
@@ -85,7 +87,8 @@ function resolveAccount(reported: string | null | undefined, configured: string 
   }
   const account = toE164(reported, field);
   // a multi-account daemon forwards every account's traffic: archive only the configured one here
-  if (configured && account !== configured) throw new RejectedInputError('account_mismatch', `signal webhook: ${field}: notification is for ${account}, this connector archives ${configured}`);
+  if (configured && account !== configured)
+    throw new RejectedInputError('account_mismatch', `signal webhook: ${field}: notification is for ${account}, this connector archives ${configured}`);
   return account;
 }
 
@@ -99,7 +102,12 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, at: string): T {
 }
 
 /** A Signal address: the E.164 number when known (phone-number privacy can hide it), else the ACI uuid. */
-function party(number: string | null | undefined, uuid: string | null | undefined, legacy: string | null | undefined, field: string): { key: string; participant: Participant } | undefined {
+function party(
+  number: string | null | undefined,
+  uuid: string | null | undefined,
+  legacy: string | null | undefined,
+  field: string,
+): { key: string; participant: Participant } | undefined {
   const phone = number || (legacy?.startsWith('+') ? legacy : undefined);
   if (phone) {
     const e164 = toE164(phone, field);
@@ -118,7 +126,13 @@ function base(data: SignalDataMessage, f: Frame, at: string) {
   return {
     tenant: f.ctx.tenant,
     channel: 'signal' as const,
-    source: { connector: CONNECTOR, externalId: `${f.authorKey}:${data.timestamp}`, accountId: f.account, receivedAt: f.ctx.receivedAt.toISOString(), raw: rawSource(f.ctx.raw) },
+    source: {
+      connector: CONNECTOR,
+      externalId: `${f.authorKey}:${data.timestamp}`,
+      accountId: f.account,
+      receivedAt: f.ctx.receivedAt.toISOString(),
+      raw: rawSource(f.ctx.raw),
+    },
     conversation: f.conversation,
     sender: f.sender,
     recipients: f.recipients,
@@ -132,7 +146,8 @@ function drafts(data: SignalDataMessage, f: Frame, at: string): EnvelopeDraft[] 
   if (data.reaction) {
     const r = data.reaction;
     const target = party(r.targetAuthorNumber, r.targetAuthorUuid, r.targetAuthor, `${at}.reaction.targetAuthorNumber`);
-    if (!target) throw new RejectedInputError('schema_violation', `signal webhook: ${at}.reaction.targetAuthor: the reacted-to author has neither a number nor a uuid`);
+    if (!target)
+      throw new RejectedInputError('schema_violation', `signal webhook: ${at}.reaction.targetAuthor: the reacted-to author has neither a number nor a uuid`);
     return [{ ...base(data, f, at), kind: 'reaction', refs: { reactsTo: `${target.key}:${r.targetSentTimestamp}`, emoji: r.isRemove ? '' : r.emoji } }];
   }
   // "delete for everyone" can only target the deleter's own message
@@ -151,8 +166,19 @@ function messageDraft(data: SignalDataMessage, f: Frame, at: string, edits?: num
   const common = base(data, f, at);
   const quote = data.quote ? party(data.quote.authorNumber, data.quote.authorUuid, data.quote.author, `${at}.quote.authorNumber`) : undefined;
   const replyTo = quote && data.quote ? `${quote.key}:${data.quote.id}` : undefined;
-  const format = data.message ? 'signal/text' : data.sticker ? 'signal/sticker' : data.attachments?.length ? 'signal/attachment' : data.contacts?.length ? 'signal/contacts' : 'signal/other';
-  const original = edits !== undefined ? { edits: `${f.authorKey}:${edits}`, originalSentAt: vendorTime(edits, 'ms', f.ctx.receivedAt, at.replace(/dataMessage$/, 'targetSentTimestamp')) } : undefined;
+  const format = data.message
+    ? 'signal/text'
+    : data.sticker
+      ? 'signal/sticker'
+      : data.attachments?.length
+        ? 'signal/attachment'
+        : data.contacts?.length
+          ? 'signal/contacts'
+          : 'signal/other';
+  const original =
+    edits !== undefined
+      ? { edits: `${f.authorKey}:${edits}`, originalSentAt: vendorTime(edits, 'ms', f.ctx.receivedAt, at.replace(/dataMessage$/, 'targetSentTimestamp')) }
+      : undefined;
   const refs = original ? { ...original, ...(replyTo && { replyTo }) } : replyTo ? { replyTo } : undefined;
   const all = [...(attachments(data, common.source.externalId) ?? []), ...sticker(data, common.source.externalId)];
   return {
@@ -174,7 +200,14 @@ function sticker(data: SignalDataMessage, externalId: string): Attachment[] {
 /** Shared contact cards as searchable text: name, organization, numbers, addresses. */
 function contactsText(data: SignalDataMessage): string | undefined {
   const cards = (data.contacts ?? []).map((c) =>
-    [c.name?.display || [c.name?.given, c.name?.family].filter(Boolean).join(' '), c.organization, ...(c.phone ?? []).map((p) => p.value), ...(c.email ?? []).map((e) => e.value)].filter(Boolean).join('\n'),
+    [
+      c.name?.display || [c.name?.given, c.name?.family].filter(Boolean).join(' '),
+      c.organization,
+      ...(c.phone ?? []).map((p) => p.value),
+      ...(c.email ?? []).map((e) => e.value),
+    ]
+      .filter(Boolean)
+      .join('\n'),
   );
   return cards.filter(Boolean).join('\n\n') || undefined;
 }

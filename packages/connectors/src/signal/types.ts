@@ -23,12 +23,27 @@ const dataFields = {
   attachments: z.array(SignalAttachment).max(1000).nullish(),
   quote: z.looseObject({ id: ms, author: str, authorNumber: str, authorUuid: str, text: str }).nullish(),
   reaction: z
-    .looseObject({ emoji: z.string().max(64), targetAuthor: str, targetAuthorNumber: str, targetAuthorUuid: str, targetSentTimestamp: ms, isRemove: z.boolean() })
+    .looseObject({
+      emoji: z.string().max(64),
+      targetAuthor: str,
+      targetAuthorNumber: str,
+      targetAuthorUuid: str,
+      targetSentTimestamp: ms,
+      isRemove: z.boolean(),
+    })
     .nullish(),
   remoteDelete: z.looseObject({ timestamp: ms }).nullish(),
   groupInfo: z.looseObject({ groupId: z.string().min(1).max(256), groupName: str, type: str }).nullish(),
   // packId: hex in current signal-cli, base64 in older versions
-  sticker: z.looseObject({ packId: z.string().regex(/^[A-Za-z0-9+/=_-]{1,128}$/, 'a sticker pack id').nullish(), stickerId: z.int().nonnegative().nullish() }).nullish(),
+  sticker: z
+    .looseObject({
+      packId: z
+        .string()
+        .regex(/^[A-Za-z0-9+/=_-]{1,128}$/, 'a sticker pack id')
+        .nullish(),
+      stickerId: z.int().nonnegative().nullish(),
+    })
+    .nullish(),
   // shared contact cards, read for searchable text only: a shape we do not expect leaves the text out, never the message
   contacts: z
     .array(
@@ -48,7 +63,14 @@ export const SignalEditMessage = z.looseObject({ targetSentTimestamp: ms, dataMe
 
 /** syncMessage.sentMessage: a message the account owner sent from another device; data fields are inlined, absent for an edit. */
 export const SignalSentMessage = z
-  .looseObject({ timestamp: ms.nullish(), ...dataFields, destination: str, destinationNumber: str, destinationUuid: str, editMessage: SignalEditMessage.nullish() })
+  .looseObject({
+    timestamp: ms.nullish(),
+    ...dataFields,
+    destination: str,
+    destinationNumber: str,
+    destinationUuid: str,
+    editMessage: SignalEditMessage.nullish(),
+  })
   .refine((s) => s.timestamp != null || s.editMessage != null, { message: 'timestamp is required unless editMessage is set', path: ['timestamp'] });
 
 export const SignalEnvelope = z.looseObject({
@@ -94,7 +116,10 @@ export interface SignalParsed {
 
 export const SignalConfig = z
   .object({
-    account: z.string().regex(/^\+[1-9]\d{1,14}$/, 'E.164 with a leading +').describe("The firm's Signal number signal-cli is registered or linked as"),
+    account: z
+      .string()
+      .regex(/^\+[1-9]\d{1,14}$/, 'E.164 with a leading +')
+      .describe("The firm's Signal number signal-cli is registered or linked as"),
     sharedSecret: secret(z.string().min(16)).describe('Bearer token the in-house signal-cli forwarder sends in Authorization: signal-cli itself signs nothing'),
   })
   .strict();

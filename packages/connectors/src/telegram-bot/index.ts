@@ -17,7 +17,8 @@ export const telegramBot: Connector<TelegramBotConfig, TelegramParsed> = {
       throw new RejectedInputError('unsupported_media_type', `telegram webhook: content-type must be application/json, got ${contentType}`, 415);
     }
     // updates never name the bot they were delivered to, and conversation ids need it
-    if (!config) throw connectorConfigRequired('telegram-bot', TelegramBotConfig, 'updates never name the bot that received them, the config\'s botToken or botId does');
+    if (!config)
+      throw connectorConfigRequired('telegram-bot', TelegramBotConfig, "updates never name the bot that received them, the config's botToken or botId does");
     const update = parseJsonBody(raw, TgUpdate, 'telegram webhook');
     // the config schema requires one of the two
     return { update, botId: config.botId ?? config.botToken!.slice(0, config.botToken!.indexOf(':')) };

@@ -28,7 +28,8 @@ export async function fetchTelegramFile(attachment: Attachment, config: Telegram
   // a 200 that is not a getFile result will not become one on retry: dead-letter it with the reason
   if (!parsed.success) throw new RejectedInputError('media_rejected', 'telegram media: getFile answered 200 without a file_path');
   const segments = parsed.data.result.file_path.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..')) throw new RejectedInputError('media_rejected', 'telegram media: getFile returned an unsafe file_path');
+  if (segments.some((s) => s === '' || s === '.' || s === '..'))
+    throw new RejectedInputError('media_rejected', 'telegram media: getFile returned an unsafe file_path');
 
   const res = await request(ctx.http, `${base}/file/bot${config.botToken}/${segments.map(encodeURIComponent).join('/')}`, 'file download');
   const length = Number(res.headers.get('content-length') ?? NaN);
@@ -43,10 +44,13 @@ async function request(http: Egress, url: string, what: string): Promise<VendorR
   const res = await http.fetch(url, what);
   if (res.ok && res.body) return res;
   // Telegram explains 4xx in {"description": …}; it never echoes the token
-  const detail = await res.json().then((b: unknown) => {
-    const description = (b as { description?: unknown } | null)?.description;
-    return typeof description === 'string' ? `: ${description.slice(0, 200)}` : '';
-  }, () => '');
+  const detail = await res.json().then(
+    (b: unknown) => {
+      const description = (b as { description?: unknown } | null)?.description;
+      return typeof description === 'string' ? `: ${description.slice(0, 200)}` : '';
+    },
+    () => '',
+  );
   if (res.ok || res.status >= 500 || res.status === 429) throw new DependencyUnavailableError('telegram', `${what}: HTTP ${res.status}${detail}`);
   throw new RejectedInputError('media_rejected', `telegram media: ${what}: HTTP ${res.status}${detail}`);
 }

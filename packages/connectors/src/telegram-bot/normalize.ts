@@ -8,7 +8,21 @@ import { MESSAGE_FIELDS, TgMessage, type MessageField, type TelegramParsed } fro
 
 const CONNECTOR = 'telegram-bot';
 // venue before location: a venue message carries a location too
-const CONTENT_TYPES = ['text', 'photo', 'animation', 'document', 'voice', 'audio', 'video', 'video_note', 'sticker', 'venue', 'location', 'contact', 'poll'] as const;
+const CONTENT_TYPES = [
+  'text',
+  'photo',
+  'animation',
+  'document',
+  'voice',
+  'audio',
+  'video',
+  'video_note',
+  'sticker',
+  'venue',
+  'location',
+  'contact',
+  'poll',
+] as const;
 // an animation also arrives as `document`, so it is archived through that field
 const FILE_FIELDS = [
   ['document', 'document'],
@@ -85,7 +99,11 @@ function messageDraft(m: TgMessage, field: MessageField, botId: string, ctx: Nor
     const format = `telegram/service/${service}`;
     const call = videoChatCall(m, service, sender);
     if (call) return { ...common, kind: 'call', content: { format }, call };
-    return { ...common, kind: 'status', content: { format, action: serviceAction(m, service, sender, (chatId, messageId) => messageRef(botId, chatId, messageId)) } };
+    return {
+      ...common,
+      kind: 'status',
+      content: { format, action: serviceAction(m, service, sender, (chatId, messageId) => messageRef(botId, chatId, messageId)) },
+    };
   }
   return { ...common, kind: isEdit ? 'edit' : 'message', content: content(m), ...(Object.keys(refs).length ? { refs } : {}) };
 }
@@ -120,7 +138,9 @@ function attachments(m: TgMessage): Attachment[] | undefined {
   const out: Attachment[] = [];
   // Telegram sends every size it made of a photo; the largest is the original worth archiving
   // a new chat photo (service message) comes in sizes too
-  const photo = (m.photo ?? m.new_chat_photo)?.reduce((best, p) => (p.width * p.height > best.width * best.height || (p.width * p.height === best.width * best.height && (p.file_size ?? 0) > (best.file_size ?? 0)) ? p : best));
+  const photo = (m.photo ?? m.new_chat_photo)?.reduce((best, p) =>
+    p.width * p.height > best.width * best.height || (p.width * p.height === best.width * best.height && (p.file_size ?? 0) > (best.file_size ?? 0)) ? p : best,
+  );
   if (photo) out.push(attachment(photo, 'image', m.caption));
   for (const [field, kind] of FILE_FIELDS) {
     const f = m[field];

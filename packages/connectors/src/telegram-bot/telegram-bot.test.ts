@@ -23,8 +23,21 @@ const SHEENA = { kind: 'handle', value: `user${USER_ID}`, platformId: `user${USE
 const BOT = { kind: 'handle', value: `user${BOT_ID}`, platformId: `user${BOT_ID}` } as const;
 const PRIVATE = { id: `telegram:${BOT_ID}:${USER_ID}`, type: 'direct' } as const;
 const FIXTURES = [
-  'text-private', 'photo-group', 'document-reply', 'voice', 'audio', 'video', 'sticker', 'edited-message', 'channel-post', 'edited-channel-post',
-  'pinned-message', 'new-chat-members', 'left-chat-member', 'new-chat-title', 'video-chat-ended',
+  'text-private',
+  'photo-group',
+  'document-reply',
+  'voice',
+  'audio',
+  'video',
+  'sticker',
+  'edited-message',
+  'channel-post',
+  'edited-channel-post',
+  'pinned-message',
+  'new-chat-members',
+  'left-chat-member',
+  'new-chat-title',
+  'video-chat-ended',
 ];
 
 function fixture(name: string): Buffer {
@@ -35,14 +48,14 @@ function fixture(name: string): Buffer {
 function run(body: Buffer | string, contentType = 'application/json', tenant = 'acme', cfg: unknown = config): Envelope[] {
   const raw = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   const { envelopes, rejected } = normalizePayload(telegramBot, raw, contentType, { tenant, receivedAt: RECEIVED_AT }, cfg);
-  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0]!.code, rejected.map((r) => r.reason).join('; '));
+  if (envelopes.length === 0 && rejected.length > 0) throw new RejectedInputError(rejected[0].code, rejected.map((r) => r.reason).join('; '));
   return envelopes;
 }
 
 function one(body: Buffer | string): Envelope {
   const envs = run(body);
   expect(envs).toHaveLength(1);
-  return envs[0]!;
+  return envs[0];
 }
 
 function textMessage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -65,7 +78,13 @@ connectorContract({
   body: (extra) => withJsonEntries(update(), extra),
   existingKey: 'update_id',
   withId: (id) => Buffer.from(update().replace('"message_id":7', `"message_id":${id}`)),
-  request: (rawBody, cfg: TelegramBotConfig) => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': cfg.secretToken! }, query: new URLSearchParams(), rawBody, url: 'https://custody.example.com/webhooks/tg' }),
+  request: (rawBody, cfg: TelegramBotConfig) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': cfg.secretToken! },
+    query: new URLSearchParams(),
+    rawBody,
+    url: 'https://custody.example.com/webhooks/tg',
+  }),
 });
 
 describe('telegram-bot connector: fixtures', () => {
@@ -136,14 +155,45 @@ describe('telegram-bot connector: fixtures', () => {
       refs: { replyTo: `${BOT_ID}:-1001234567890:3017` },
     });
     expect(env.attachments).toEqual([
-      { id: 'AgADdoc1', kind: 'document', mimeType: 'application/pdf', fileName: 'statement-q3.pdf', size: 482113, sourceRef: 'telegram-file:BQACAgQAAxkBAAIBXmbQ_doc', caption: 'Q3 statement' },
+      {
+        id: 'AgADdoc1',
+        kind: 'document',
+        mimeType: 'application/pdf',
+        fileName: 'statement-q3.pdf',
+        size: 482113,
+        sourceRef: 'telegram-file:BQACAgQAAxkBAAIBXmbQ_doc',
+        caption: 'Q3 statement',
+      },
     ]);
   });
 
   test.each([
     ['voice', { id: 'AgADvoice1', kind: 'voice', mimeType: 'audio/ogg', size: 28540, sourceRef: 'telegram-file:AwACAgQAAxkBAAIBYGbQ_voice' }, undefined],
-    ['audio', { id: 'AgADaudio1', kind: 'audio', mimeType: 'audio/mpeg', fileName: 'earnings-call.mp3', size: 2944000, sourceRef: 'telegram-file:CQACAgQAAxkBAAIBYmbQ_audio' }, undefined],
-    ['video', { id: 'AgADvideo1', kind: 'video', mimeType: 'video/mp4', fileName: 'walkthrough.mp4', size: 5120000, sourceRef: 'telegram-file:BAACAgQAAxkBAAIBZGbQ_video', caption: 'walkthrough' }, 'walkthrough'],
+    [
+      'audio',
+      {
+        id: 'AgADaudio1',
+        kind: 'audio',
+        mimeType: 'audio/mpeg',
+        fileName: 'earnings-call.mp3',
+        size: 2944000,
+        sourceRef: 'telegram-file:CQACAgQAAxkBAAIBYmbQ_audio',
+      },
+      undefined,
+    ],
+    [
+      'video',
+      {
+        id: 'AgADvideo1',
+        kind: 'video',
+        mimeType: 'video/mp4',
+        fileName: 'walkthrough.mp4',
+        size: 5120000,
+        sourceRef: 'telegram-file:BAACAgQAAxkBAAIBZGbQ_video',
+        caption: 'walkthrough',
+      },
+      'walkthrough',
+    ],
     ['sticker', { id: 'AgADsticker1', kind: 'sticker', size: 23210, sourceRef: 'telegram-file:CAACAgIAAxkBAAIBZmbQ_sticker' }, undefined],
   ])('%s: one attachment of its kind', (name, attachment, text) => {
     const env = one(fixture(name));
@@ -193,7 +243,11 @@ describe('telegram-bot connector: fixtures', () => {
 
   test('a message sent on behalf of a group (anonymous admin) is attributed to the group, not the placeholder user', () => {
     const group = { id: -1001234567890, type: 'supergroup', title: 'ACME Trading Desk' };
-    const env = one(update({ message: textMessage({ from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' }, sender_chat: group, chat: group }) }));
+    const env = one(
+      update({
+        message: textMessage({ from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' }, sender_chat: group, chat: group }),
+      }),
+    );
     expect(env.sender).toEqual({ kind: 'handle', value: 'channel1234567890', platformId: 'channel1234567890', displayName: 'ACME Trading Desk' });
   });
 
@@ -226,8 +280,8 @@ describe('telegram-bot connector: fixtures', () => {
 
   test('botId in the config overrides the token prefix', () => {
     const [env] = run(update(), 'application/json', 'acme', { ...config, botId: '999' });
-    expect(env!.conversation.id).toBe(`telegram:999:${USER_ID}`);
-    expect(env!.recipients).toEqual([{ kind: 'handle', value: 'user999', platformId: 'user999' }]);
+    expect(env.conversation.id).toBe(`telegram:999:${USER_ID}`);
+    expect(env.recipients).toEqual([{ kind: 'handle', value: 'user999', platformId: 'user999' }]);
   });
 
   test('updates that are not communications (callback queries, member changes) yield nothing', () => {
@@ -246,10 +300,10 @@ describe('telegram-bot connector: fixtures', () => {
   test.each(FIXTURES)('%s: the same input twice gives the same ids and envelopes', (name) => {
     const first = run(fixture(name));
     expect(run(fixture(name))).toEqual(first);
-    expect(run(fixture(name), 'application/json', 'globex')[0]!.id).not.toBe(first[0]!.id);
+    expect(run(fixture(name), 'application/json', 'globex')[0].id).not.toBe(first[0].id);
   });
 
-  test('direction comes from the bot being the firm\'s account: others → inbound, the bot itself → outbound, a channel → unknown', () => {
+  test("direction comes from the bot being the firm's account: others → inbound, the bot itself → outbound, a channel → unknown", () => {
     const group = JSON.parse(fixture('photo-group').toString('utf8'));
     expect(one(Buffer.from(JSON.stringify(group))).direction).toBe('inbound');
     group.message.from = { id: Number(BOT_ID), is_bot: true, first_name: 'Custody Bot' };
@@ -267,7 +321,13 @@ describe('telegram-bot connector: service messages', () => {
   const DESK = { kind: 'handle', value: 'channel1234567890', platformId: 'channel1234567890', displayName: 'ACME Trading Desk' } as const;
   const status = (name: string) => {
     const env = one(fixture(name));
-    expect(env).toMatchObject({ kind: 'status', recipients: [expect.anything()], direction: 'inbound', sentAt: SENT_AT, content: { format: expect.stringMatching(/^telegram\/service\//) } });
+    expect(env).toMatchObject({
+      kind: 'status',
+      recipients: [expect.anything()],
+      direction: 'inbound',
+      sentAt: SENT_AT,
+      content: { format: expect.stringMatching(/^telegram\/service\//) },
+    });
     expect(env.content!.text).toBeUndefined();
     return env;
   };
@@ -295,9 +355,27 @@ describe('telegram-bot connector: service messages', () => {
 
   test('other service fields keep their content as details; a new chat photo is an attachment', () => {
     const timer = one(update({ message: textMessage({ text: undefined, message_auto_delete_timer_changed: { message_auto_delete_time: 86400 } }) }));
-    expect(timer.content!.action).toEqual({ type: 'message_auto_delete_timer_changed', actor: SHEENA, details: { message_auto_delete_timer_changed: { message_auto_delete_time: 86400 } } });
-    const photo = one(update({ message: textMessage({ text: undefined, new_chat_photo: [{ file_id: 'small', file_unique_id: 'AQADs', width: 160, height: 160 }, { file_id: 'big', file_unique_id: 'AQADb', width: 640, height: 640 }] }) }));
-    expect(photo).toMatchObject({ kind: 'status', content: { action: { type: 'new_chat_photo', actor: SHEENA } }, attachments: [{ id: 'AQADb', kind: 'image', sourceRef: 'telegram-file:big' }] });
+    expect(timer.content!.action).toEqual({
+      type: 'message_auto_delete_timer_changed',
+      actor: SHEENA,
+      details: { message_auto_delete_timer_changed: { message_auto_delete_time: 86400 } },
+    });
+    const photo = one(
+      update({
+        message: textMessage({
+          text: undefined,
+          new_chat_photo: [
+            { file_id: 'small', file_unique_id: 'AQADs', width: 160, height: 160 },
+            { file_id: 'big', file_unique_id: 'AQADb', width: 640, height: 640 },
+          ],
+        }),
+      }),
+    );
+    expect(photo).toMatchObject({
+      kind: 'status',
+      content: { action: { type: 'new_chat_photo', actor: SHEENA } },
+      attachments: [{ id: 'AQADb', kind: 'image', sourceRef: 'telegram-file:big' }],
+    });
     rejection(() => run(update({ message: textMessage({ text: undefined, new_chat_photo: [] }) })), 'schema_violation');
     const created = one(update({ message: textMessage({ text: undefined, group_chat_created: true }) }));
     expect(created.content!.action).toEqual({ type: 'group_chat_created', actor: SHEENA });
@@ -318,7 +396,15 @@ describe('telegram-bot connector: identifiers shared with the export importer', 
   test('the same user is the same participant value (user<id>) in a bot record and an export record', async () => {
     const fromBot = one(fixture('text-private')).sender;
     const dir = mkdtempSync(join(tmpdir(), 'tg-ids-'));
-    writeFileSync(join(dir, 'result.json'), JSON.stringify({ name: 'Desk', type: 'public_supergroup', id: 42, messages: [{ id: 1, type: 'message', date_unixtime: '1763800000', from: 'Sheena Nelson', from_id: `user${USER_ID}`, text: 'hi' }] }));
+    writeFileSync(
+      join(dir, 'result.json'),
+      JSON.stringify({
+        name: 'Desk',
+        type: 'public_supergroup',
+        id: 42,
+        messages: [{ id: 1, type: 'message', date_unixtime: '1763800000', from: 'Sheena Nelson', from_id: `user${USER_ID}`, text: 'hi' }],
+      }),
+    );
     const fromExport: Participant[] = [];
     for await (const item of telegramExport.read(dir, { tenant: 'acme', receivedAt: RECEIVED_AT })) fromExport.push((item.result as EnvelopeDraft).sender);
     expect(fromExport).toEqual([{ kind: 'handle', value: fromBot.value, platformId: fromBot.platformId, displayName: 'Sheena Nelson' }]);
@@ -327,8 +413,17 @@ describe('telegram-bot connector: identifiers shared with the export importer', 
   test('a channel is channel<id> in both', async () => {
     const fromBot = one(fixture('channel-post')).sender;
     const dir = mkdtempSync(join(tmpdir(), 'tg-ids-'));
-    writeFileSync(join(dir, 'result.json'), JSON.stringify({ name: 'ACME Research', type: 'public_channel', id: 9876543210, messages: [{ id: 1, type: 'message', date_unixtime: '1763800000', from: 'ACME Research', from_id: 'channel9876543210', text: 'hi' }] }));
-    for await (const item of telegramExport.read(dir, { tenant: 'acme', receivedAt: RECEIVED_AT })) expect((item.result as EnvelopeDraft).sender.value).toBe(fromBot.value);
+    writeFileSync(
+      join(dir, 'result.json'),
+      JSON.stringify({
+        name: 'ACME Research',
+        type: 'public_channel',
+        id: 9876543210,
+        messages: [{ id: 1, type: 'message', date_unixtime: '1763800000', from: 'ACME Research', from_id: 'channel9876543210', text: 'hi' }],
+      }),
+    );
+    for await (const item of telegramExport.read(dir, { tenant: 'acme', receivedAt: RECEIVED_AT }))
+      expect((item.result as EnvelopeDraft).sender.value).toBe(fromBot.value);
   });
 });
 
@@ -345,13 +440,23 @@ describe('telegram-bot connector: config', () => {
   });
 
   test('webhook verification stays strict: without a secret token every delivery is refused', () => {
-    const req: WebhookRequest = { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, query: new URLSearchParams(), rawBody: fixture('text-private'), url: 'https://custody.example.com/webhooks/tg' };
-    expect(() => telegramBot.verify(req, { botId: BOT_ID })).toThrow(expect.objectContaining({ code: 'config_invalid', message: expect.stringContaining('secretToken is not configured') }));
+    const req: WebhookRequest = {
+      method: 'POST',
+      headers: { 'x-telegram-bot-api-secret-token': SECRET },
+      query: new URLSearchParams(),
+      rawBody: fixture('text-private'),
+      url: 'https://custody.example.com/webhooks/tg',
+    };
+    expect(() => telegramBot.verify(req, { botId: BOT_ID })).toThrow(
+      expect.objectContaining({ code: 'config_invalid', message: expect.stringContaining('secretToken is not configured') }),
+    );
   });
 
   test('media downloads need the bot token', async () => {
     const attachment: Attachment = { id: 'a', kind: 'document', sourceRef: 'telegram-file:BQAC' };
-    await expect(telegramBot.fetchMedia!(attachment, { botId: BOT_ID }, operatorMedia(telegramBot, 'https://api.telegram.org/'))).rejects.toMatchObject({ code: 'media_not_configured' });
+    await expect(telegramBot.fetchMedia!(attachment, { botId: BOT_ID }, operatorMedia(telegramBot, 'https://api.telegram.org/'))).rejects.toMatchObject({
+      code: 'media_not_configured',
+    });
   });
 });
 
@@ -400,7 +505,6 @@ describe('telegram-bot connector: secret token', () => {
 });
 
 describe('telegram-bot connector: hostile input', () => {
-
   test('valid JSON that is not an update → schema_violation', () => {
     for (const body of ['null', '[]', '"x"', '42', '{}', '{"update_id":"1"}', '{"update_id":-1}']) rejection(() => run(body), 'schema_violation');
   });
@@ -423,8 +527,12 @@ describe('telegram-bot connector: hostile input', () => {
     for (const field of ['message_id', 'date', 'chat']) {
       expect(rejection(() => run(update({ message: textMessage({ [field]: undefined }) })), 'schema_violation').message).toContain(`message.${field}:`);
     }
-    expect(rejection(() => run(update({ message: textMessage({ from: undefined }) })), 'schema_violation').message).toContain('message.from: message needs from or sender_chat');
-    expect(rejection(() => run(update({ edited_message: textMessage() })), 'schema_violation').message).toContain('edited_message.edit_date: required for an edit');
+    expect(rejection(() => run(update({ message: textMessage({ from: undefined }) })), 'schema_violation').message).toContain(
+      'message.from: message needs from or sender_chat',
+    );
+    expect(rejection(() => run(update({ edited_message: textMessage() })), 'schema_violation').message).toContain(
+      'edited_message.edit_date: required for an edit',
+    );
     expect(rejection(() => run(update({ message: textMessage({ photo: [] }) })), 'schema_violation').message).toContain('message.photo:');
   });
 
@@ -445,7 +553,9 @@ describe('telegram-bot connector: hostile input', () => {
   test('far-future timestamps → timestamp_in_future naming the field; within the skew is fine', () => {
     const future = Math.floor(RECEIVED_AT.getTime() / 1000) + 2 * 86_400;
     expect(rejection(() => run(update({ message: textMessage({ date: future }) })), 'timestamp_in_future').message).toContain('message.date');
-    expect(rejection(() => run(update({ edited_message: textMessage({ edit_date: future }) })), 'timestamp_in_future').message).toContain('edited_message.edit_date');
+    expect(rejection(() => run(update({ edited_message: textMessage({ edit_date: future }) })), 'timestamp_in_future').message).toContain(
+      'edited_message.edit_date',
+    );
     const soon = Math.floor(RECEIVED_AT.getTime() / 1000) + 3600;
     expect(one(update({ message: textMessage({ date: soon }) })).sentAt).toBe(new Date(soon * 1000).toISOString());
   });
@@ -458,12 +568,19 @@ describe('telegram-bot connector: hostile input', () => {
   });
 
   test('without the connector config the bot is unknown → connector_config_required listing the settings', () => {
-    const missing = rejection(() => normalizePayload(telegramBot, fixture('text-private'), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }), 'connector_config_required');
+    const missing = rejection(
+      () => normalizePayload(telegramBot, fixture('text-private'), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }),
+      'connector_config_required',
+    );
     expect(missing.message).toMatch(/botToken \(optional, secret\).*botId \(optional\)/);
   });
 
   test('unknown extra fields are accepted (forward compatibility) and kept in source.raw', () => {
-    const body = JSON.stringify({ update_id: 1, brand_new: true, message: textMessage({ paid_star_count: 5, chat: { id: USER_ID, type: 'private', is_forum: false } }) });
+    const body = JSON.stringify({
+      update_id: 1,
+      brand_new: true,
+      message: textMessage({ paid_star_count: 5, chat: { id: USER_ID, type: 'private', is_forum: false } }),
+    });
     const env = one(body);
     expect(env.content).toEqual({ text: 'hello', format: 'telegram/text' });
     expect(env.source.raw).toEqual(deliveryRef(body, (env.source.raw as { contentType: string }).contentType));
@@ -473,7 +590,9 @@ describe('telegram-bot connector: hostile input', () => {
     const body = Buffer.from(update({ message: textMessage({ message_id: 8 }), edited_message: textMessage({ edit_date: 'later' }) }));
     const { envelopes, rejected } = normalizePayload(telegramBot, body, 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
     expect(envelopes.map((e) => e.source.externalId)).toEqual([`${BOT_ID}:${USER_ID}:8`]);
-    expect(rejected).toEqual([{ rejected: true, code: 'schema_violation', reason: expect.stringContaining('edited_message.edit_date'), path: 'edited_message' }]);
+    expect(rejected).toEqual([
+      { rejected: true, code: 'schema_violation', reason: expect.stringContaining('edited_message.edit_date'), path: 'edited_message' },
+    ]);
   });
 });
 
@@ -499,7 +618,9 @@ describe('telegram-bot connector: fetchMedia', () => {
     seen.length = 0;
     handler = (req, res) => {
       if (req.url!.startsWith(`/bot${config.botToken}/getFile?`)) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result: { file_id: 'x', file_unique_id: 'AgADdoc1', file_size: FILE.length, file_path: 'documents/file_12.pdf' } }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: true, result: { file_id: 'x', file_unique_id: 'AgADdoc1', file_size: FILE.length, file_path: 'documents/file_12.pdf' } }));
       } else if (req.url === `/file/bot${config.botToken}/documents/file_12.pdf`) {
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(FILE.length) }).end(FILE);
       } else res.writeHead(404).end();
@@ -520,7 +641,8 @@ describe('telegram-bot connector: fetchMedia', () => {
   });
 
   test('a Telegram 4xx → RejectedInputError with its description and without the token', async () => {
-    handler = (_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":400,"description":"Bad Request: file is too big"}');
+    handler = (_req, res) =>
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"ok":false,"error_code":400,"description":"Bad Request: file is too big"}');
     const err = await telegramBot.fetchMedia!(attachment, config, fake()).catch((e) => e);
     expect(err).toBeInstanceOf(RejectedInputError);
     expect(err.message).toBe('telegram media: getFile: HTTP 400: Bad Request: file is too big');
@@ -540,7 +662,10 @@ describe('telegram-bot connector: fetchMedia', () => {
   test('a failing download after a good getFile → the download status decides', async () => {
     const good = handler;
     handler = (req, res) => (req.url!.includes('/getFile') ? good(req, res) : res.writeHead(404).end());
-    expect(await telegramBot.fetchMedia!(attachment, config, fake()).catch((e) => e)).toMatchObject({ code: 'media_rejected', message: 'telegram media: file download: HTTP 404' });
+    expect(await telegramBot.fetchMedia!(attachment, config, fake()).catch((e) => e)).toMatchObject({
+      code: 'media_rejected',
+      message: 'telegram media: file download: HTTP 404',
+    });
   });
 
   test('an unreachable API → DependencyUnavailableError naming no URL', async () => {

@@ -99,15 +99,24 @@ export type TgUser = z.infer<typeof TgUser>;
 export const TelegramBotConfig = z
   .object({
     botToken: secret(z.string().regex(/^\d{1,20}:[\w-]{20,128}$/, 'a bot token of the form <bot id>:<secret>'))
-      .describe('Bot API token from @BotFather: authorizes getFile and file downloads (without it attachments stay references); its numeric prefix is the bot id')
+      .describe(
+        'Bot API token from @BotFather: authorizes getFile and file downloads (without it attachments stay references); its numeric prefix is the bot id',
+      )
       .optional(),
     secretToken: secret(z.string().regex(/^[\w-]{16,256}$/, '16-256 characters from A-Z, a-z, 0-9, _ and -'))
       .describe('secret_token given to setWebhook; Telegram echoes it in X-Telegram-Bot-Api-Secret-Token. Without it no webhook delivery is accepted')
       .optional(),
-    botId: z.string().regex(/^\d{1,20}$/).optional().describe('The bot user id; defaults to the numeric prefix of botToken'),
+    botId: z
+      .string()
+      .regex(/^\d{1,20}$/)
+      .optional()
+      .describe('The bot user id; defaults to the numeric prefix of botToken'),
   })
   .strict()
-  .refine((c) => c.botId !== undefined || c.botToken !== undefined, { message: 'botId or botToken is required: updates never name the bot they were delivered to', path: ['botId'] });
+  .refine((c) => c.botId !== undefined || c.botToken !== undefined, {
+    message: 'botId or botToken is required: updates never name the bot they were delivered to',
+    path: ['botId'],
+  });
 export type TelegramBotConfig = z.infer<typeof TelegramBotConfig>;
 
 /** What parse hands to normalize: the update and the bot it was delivered to (updates never name the bot). */

@@ -89,7 +89,7 @@ function messageItems(slice: Slice, chat: TgChat | undefined, account: Participa
   if (known) conversationId({ id: chat.id!, type: chat.type! }, account);
   const results = isolateEvent(location, () => {
     if (!known) throw new RejectedInputError('chat_unknown', `${location}: the chat's numeric id and type must come before its messages`);
-    const scope: ChatScope = { chat: { ...chat, id: chat!.id!, type: chat!.type! }, account, dir };
+    const scope: ChatScope = { chat: { ...chat, id: chat.id!, type: chat.type! }, account, dir };
     const m = parseJsonBody(slice.bytes, TgMessage, `telegram export ${location}`);
     return messageDrafts(m, scope, ctx, slice.bytes, location, files);
   });

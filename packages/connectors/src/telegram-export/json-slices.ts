@@ -75,7 +75,7 @@ export class JsonSlicer {
     try {
       while (i < chunk.length) {
         if (this.raw) i = this.scanRaw(chunk, i, out);
-        else if (isSpace(chunk[i]!)) i++;
+        else if (isSpace(chunk[i])) i++;
         else i = this.structural(chunk, i);
       }
     } catch (err) {
@@ -101,13 +101,18 @@ export class JsonSlicer {
     if (this.raw || !this.done) {
       const partial = this.raw?.capture ? Buffer.concat(this.raw.chunks) : Buffer.alloc(0);
       const at = this.raw?.start ?? this.offset;
-      throw new JsonStreamError('truncated_json', `the document ends at byte ${this.offset} inside ${describe(this.raw?.path ?? this.stack.at(-1)?.path ?? [])}`, at, partial);
+      throw new JsonStreamError(
+        'truncated_json',
+        `the document ends at byte ${this.offset} inside ${describe(this.raw?.path ?? this.stack.at(-1)?.path ?? [])}`,
+        at,
+        partial,
+      );
     }
     return out;
   }
 
   private structural(chunk: Buffer, i: number): number {
-    const c = chunk[i]!;
+    const c = chunk[i];
     const top = this.stack.at(-1);
     if (!top) {
       if (this.done) throw this.syntax(chunk, i, 'data after the end of the document');
@@ -141,7 +146,7 @@ export class JsonSlicer {
   }
 
   private startValue(chunk: Buffer, i: number, path: JsonPath): number {
-    const c = chunk[i]!;
+    const c = chunk[i];
     const container = c === 0x7b || c === 0x5b;
     if (!container && c !== QUOTE && !isLiteralStart(c)) throw this.syntax(chunk, i, 'expected a value');
     const want = this.want(path);
@@ -157,7 +162,7 @@ export class JsonSlicer {
   private scanRaw(chunk: Buffer, i: number, out: Slice[]): number {
     const r = this.raw!;
     for (; i < chunk.length; i++) {
-      const c = chunk[i]!;
+      const c = chunk[i];
       if (r.inString) {
         if (r.escape) r.escape = false;
         else if (c === BACKSLASH) r.escape = true;
@@ -207,7 +212,12 @@ export class JsonSlicer {
 
   private syntax(chunk: Buffer, i: number, what: string): JsonStreamError {
     const path = describe(this.stack.at(-1)?.path ?? []);
-    return new JsonStreamError('malformed_json', `malformed JSON at byte ${this.offset + i} in ${path}: ${what}`, this.offset + i, Buffer.from(chunk.subarray(i, i + 1024)));
+    return new JsonStreamError(
+      'malformed_json',
+      `malformed JSON at byte ${this.offset + i} in ${path}: ${what}`,
+      this.offset + i,
+      Buffer.from(chunk.subarray(i, i + 1024)),
+    );
   }
 }
 

@@ -20,19 +20,35 @@ export type { ChatScope } from './participants';
 export function conversationId(chat: ChatScope['chat'], account: Participant | undefined): string {
   if (/supergroup|channel/.test(chat.type)) return `telegram:${chat.id}`;
   if (!account) {
-    throw new RejectedInputError('account_required', `telegram export: chat ${chat.id} (${chat.type}) has per-account message ids; pass --account (the exporting user, e.g. user123456789)`);
+    throw new RejectedInputError(
+      'account_required',
+      `telegram export: chat ${chat.id} (${chat.type}) has per-account message ids; pass --account (the exporting user, e.g. user123456789)`,
+    );
   }
   return `telegram:${account.value}:${chat.id}`;
 }
 
-export function messageDrafts(m: TgMessage, scope: ChatScope, ctx: ImportContext, raw: Buffer, location: string, files: Record<string, string>): EnvelopeDraft[] {
+export function messageDrafts(
+  m: TgMessage,
+  scope: ChatScope,
+  ctx: ImportContext,
+  raw: Buffer,
+  location: string,
+  files: Record<string, string>,
+): EnvelopeDraft[] {
   const convId = conversationId(scope.chat, scope.account);
   const externalId = `${convId}:${m.id}`;
   const sentAt = instant(m.date_unixtime, m.date, ctx, `${location}.date`);
   const common: Common = {
     tenant: ctx.tenant,
     channel: 'telegram' as const,
-    source: { connector: CONNECTOR, externalId, accountId: scope.account?.value, receivedAt: ctx.receivedAt.toISOString(), raw: rawSource({ contentType: CONTENT_TYPE, body: raw }) },
+    source: {
+      connector: CONNECTOR,
+      externalId,
+      accountId: scope.account?.value,
+      receivedAt: ctx.receivedAt.toISOString(),
+      raw: rawSource({ contentType: CONTENT_TYPE, body: raw }),
+    },
     conversation: { id: convId, type: conversationType(scope.chat.type), title: scope.chat.name ?? undefined },
     sentAt,
     capturedAt: ctx.receivedAt.toISOString(),
@@ -100,7 +116,12 @@ function formatOf(m: TgMessage): string {
 }
 
 const KINDS: Record<string, Attachment['kind']> = {
-  sticker: 'sticker', voice_message: 'voice', video_message: 'video', video_file: 'video', animation: 'video', audio_file: 'audio',
+  sticker: 'sticker',
+  voice_message: 'voice',
+  video_message: 'video',
+  video_file: 'video',
+  animation: 'video',
+  audio_file: 'audio',
 };
 
 function attachmentsOf(m: TgMessage, externalId: string, dir: string, files: Record<string, string>): Attachment[] {
@@ -113,7 +134,7 @@ function attachmentsOf(m: TgMessage, externalId: string, dir: string, files: Rec
   };
   if (m.photo) add('photo', m.photo, { kind: 'image', mimeType: 'image/jpeg', fileName: included(m.photo) ? basename(m.photo) : undefined });
   if (m.file) {
-    const kind = m.media_type && Object.hasOwn(KINDS, m.media_type) ? KINDS[m.media_type]! : 'document';
+    const kind = m.media_type && Object.hasOwn(KINDS, m.media_type) ? KINDS[m.media_type] : 'document';
     add('file', m.file, { kind, mimeType: m.mime_type, fileName: m.file_name ?? (included(m.file) ? basename(m.file) : undefined) });
   }
   return out;

@@ -14,7 +14,23 @@ const CUSTOM_ACTION = 'custom_action';
  * action, its actor, title and target, the text, the photo kept as an attachment); everything
  * else the export wrote for the action is kept as its details, as given.
  */
-const STRUCTURED = new Set(['id', 'type', 'date', 'date_unixtime', 'edited', 'edited_unixtime', 'actor', 'actor_id', 'action', 'title', 'new_title', 'text', 'text_entities', 'information_text', 'photo']);
+const STRUCTURED = new Set([
+  'id',
+  'type',
+  'date',
+  'date_unixtime',
+  'edited',
+  'edited_unixtime',
+  'actor',
+  'actor_id',
+  'action',
+  'title',
+  'new_title',
+  'text',
+  'text_entities',
+  'information_text',
+  'photo',
+]);
 /** Where the export puts the message an action points at (a pin, a game score, a payment's invoice). */
 const TARGETS = ['message_id', 'game_message_id', 'invoice_message_id'] as const;
 
@@ -23,7 +39,15 @@ const TARGETS = ['message_id', 'game_message_id', 'invoice_message_id'] as const
  * renames…) is a `status` whose `content.action` holds the vendor's action and its target as data.
  * The export names members only by display name, so their names stay in the details as given.
  */
-export function serviceDraft(m: TgMessage, common: Common, scope: ChatScope, convId: string, location: string, text: string, attachments: Attachment[]): EnvelopeDraft {
+export function serviceDraft(
+  m: TgMessage,
+  common: Common,
+  scope: ChatScope,
+  convId: string,
+  location: string,
+  text: string,
+  attachments: Attachment[],
+): EnvelopeDraft {
   const format = `telegram/service/${m.action ?? CUSTOM_ACTION}`;
   const given = text || m.information_text;
   const content = { ...(given ? { text: given } : {}), format };
@@ -75,7 +99,14 @@ function groupCall(m: TgMessage, common: Common, scope: ChatScope, location: str
   });
 }
 
-function callDraft(common: Common, scope: ChatScope, from: Participant, to: Participant, content: EnvelopeDraft['content'], call: { status: string; durationSec?: number }): EnvelopeDraft {
+function callDraft(
+  common: Common,
+  scope: ChatScope,
+  from: Participant,
+  to: Participant,
+  content: EnvelopeDraft['content'],
+  call: { status: string; durationSec?: number },
+): EnvelopeDraft {
   const recipients = isPrivate(scope.chat.type) ? [to] : recipientsOf(scope, from);
   return { ...common, kind: 'call', sender: from, recipients, direction: direction(scope.account, from), content, call: { ...call, from, to } };
 }

@@ -17,7 +17,7 @@ async function collect(path: string, ctx: Partial<ImportContext> = {}): Promise<
   return items;
 }
 const drafts = (items: Item[]) => items.map((i) => i.result).filter((r): r is EnvelopeDraft => !isRejected(r));
-const rejections = (items: Item[]) => items.map((i) => i.result).filter(isRejected) as RejectedEvent[];
+const rejections = (items: Item[]): RejectedEvent[] => items.map((i) => i.result).filter((r): r is RejectedEvent => isRejected(r));
 
 function tempJson(text: string | Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'tg-export-test-'));
@@ -26,9 +26,17 @@ function tempJson(text: string | Buffer): string {
 }
 
 const message = (id: number, extra: Record<string, unknown> = {}) => ({
-  id, type: 'message', date: '2024-01-02T09:00:00', date_unixtime: String(1704186000 + id), from: 'Bob', from_id: 'user2', text: `message ${id}`, ...extra,
+  id,
+  type: 'message',
+  date: '2024-01-02T09:00:00',
+  date_unixtime: String(1704186000 + id),
+  from: 'Bob',
+  from_id: 'user2',
+  text: `message ${id}`,
+  ...extra,
 });
-const chatJson = (messages: unknown[], chat: Record<string, unknown> = { name: 'Desk', type: 'public_supergroup', id: 42 }) => JSON.stringify({ ...chat, messages }, null, 1);
+const chatJson = (messages: unknown[], chat: Record<string, unknown> = { name: 'Desk', type: 'public_supergroup', id: 42 }) =>
+  JSON.stringify({ ...chat, messages }, null, 1);
 
 describe('telegram-export: single supergroup chat with media', () => {
   let items: Item[];
@@ -41,20 +49,24 @@ describe('telegram-export: single supergroup chat with media', () => {
     const ds = drafts(items);
     expect(ds.map((d) => d.kind)).toEqual(['status', 'message', 'message', 'edit', 'message', 'message', 'message', 'message']);
     for (const d of ds) expect(() => sealEnvelope(d)).not.toThrow();
-    items.forEach((item, i) => i > 0 && expect(item.position).toBeGreaterThan(items[i - 1]!.position));
+    items.forEach((item, i) => i > 0 && expect(item.position).toBeGreaterThan(items[i - 1].position));
     const file = readFileSync(join(FIX, 'supergroup', 'result.json'));
     for (const item of items) {
       // an edit record shares its message's bytes and sits one past the message's offset
       const at = (item.result as EnvelopeDraft).kind === 'edit' ? item.position - 1 : item.position;
       expect(file.subarray(at, at + item.raw.body.length).equals(item.raw.body)).toBe(true);
     }
-    expect(JSON.parse(items[1]!.raw.body.toString())).toMatchObject({ id: 2, from: 'Bob Smith' });
-    expect(ds[1]!.source).toMatchObject({ connector: 'telegram-export', externalId: 'telegram:1234567890:2', raw: { contentType: 'application/json', encoding: 'utf8' } });
+    expect(JSON.parse(items[1].raw.body.toString())).toMatchObject({ id: 2, from: 'Bob Smith' });
+    expect(ds[1].source).toMatchObject({
+      connector: 'telegram-export',
+      externalId: 'telegram:1234567890:2',
+      raw: { contentType: 'application/json', encoding: 'utf8' },
+    });
   });
 
   test('service message: kind status under its actor, the action as data and no made-up text', () => {
     const jane = { kind: 'handle', value: 'user111111111', platformId: 'user111111111', displayName: 'Jane Trader' };
-    const created = drafts(items)[0]!;
+    const created = drafts(items)[0];
     expect(created).toMatchObject({
       kind: 'status',
       sender: jane,
@@ -70,8 +82,12 @@ describe('telegram-export: single supergroup chat with media', () => {
 
   test('text arrays with entity objects are joined; entities kept; reply and edit refs; direction from the account', () => {
     const [, question, answer, edit] = drafts(items);
-    expect(question).toMatchObject({ direction: 'inbound', recipients: [{ value: 'user111111111' }], content: { text: 'Can you buy 500 ACME at market?', format: 'telegram/text' } });
-    expect(question!.content!.entities).toBeUndefined();
+    expect(question).toMatchObject({
+      direction: 'inbound',
+      recipients: [{ value: 'user111111111' }],
+      content: { text: 'Can you buy 500 ACME at market?', format: 'telegram/text' },
+    });
+    expect(question.content!.entities).toBeUndefined();
     // the message keeps its send time and says when it was last edited; the edit record is dated at the edit
     expect(answer).toMatchObject({
       direction: 'outbound',
@@ -80,28 +96,32 @@ describe('telegram-export: single supergroup chat with media', () => {
       refs: { replyTo: 'telegram:1234567890:2', editedAt: '2023-12-31T21:45:30.000Z' },
       sentAt: '2023-12-31T21:42:00.000Z',
     });
-    expect(answer!.content!.entities).toContainEqual({ type: 'bold', text: 'filled at 101.20' });
+    expect(answer.content!.entities).toContainEqual({ type: 'bold', text: 'filled at 101.20' });
     expect(edit).toMatchObject({
       kind: 'edit',
       sentAt: '2023-12-31T21:45:30.000Z',
       source: { externalId: 'telegram:1234567890:3:edited:1704059130' },
       refs: { edits: 'telegram:1234567890:3', originalSentAt: '2023-12-31T21:42:00.000Z' },
-      content: { text: answer!.content!.text, format: 'telegram/edited' },
+      content: { text: answer.content!.text, format: 'telegram/edited' },
     });
-    expect(items[3]!.position).toBe(items[2]!.position + 1);
+    expect(items[3].position).toBe(items[2].position + 1);
   });
 
   test('photo and voice files of the export are attachments with files; a file not included has none', () => {
-    const photo = items[4]!;
+    const photo = items[4];
     const pd = photo.result as EnvelopeDraft;
     expect(pd.attachments).toEqual([{ id: 'telegram:1234567890:4:photo', kind: 'image', mimeType: 'image/jpeg', fileName: 'photo_1@31-12-2023_21-43-00.jpg' }]);
     expect(pd.content).toMatchObject({ text: 'Signed term sheet', format: 'telegram/photo' });
     expect(photo.files).toEqual({ 'telegram:1234567890:4:photo': join(FIX, 'supergroup', 'photos', 'photo_1@31-12-2023_21-43-00.jpg') });
-    const voice = items[5]!;
-    expect((voice.result as EnvelopeDraft).attachments).toEqual([{ id: 'telegram:1234567890:5:file', kind: 'voice', mimeType: 'audio/ogg', fileName: 'audio_1@31-12-2023_21-44-00.ogg' }]);
+    const voice = items[5];
+    expect((voice.result as EnvelopeDraft).attachments).toEqual([
+      { id: 'telegram:1234567890:5:file', kind: 'voice', mimeType: 'audio/ogg', fileName: 'audio_1@31-12-2023_21-44-00.ogg' },
+    ]);
     expect(Object.keys(voice.files!)).toEqual(['telegram:1234567890:5:file']);
-    const missing = items[6]!;
-    expect((missing.result as EnvelopeDraft).attachments).toEqual([{ id: 'telegram:1234567890:6:file', kind: 'document', mimeType: 'application/pdf', fileName: 'statement-q3.pdf' }]);
+    const missing = items[6];
+    expect((missing.result as EnvelopeDraft).attachments).toEqual([
+      { id: 'telegram:1234567890:6:file', kind: 'document', mimeType: 'application/pdf', fileName: 'statement-q3.pdf' },
+    ]);
     expect(missing.files).toBeUndefined();
   });
 
@@ -128,11 +148,16 @@ describe('telegram-export: full account export', () => {
     ]);
     const me = { kind: 'handle', value: 'user111111111', platformId: 'user111111111', displayName: 'Jane Trader' };
     const bob = { kind: 'handle', value: 'user222222222', platformId: 'user222222222', displayName: 'Bob Smith' };
-    expect(ds[0]).toMatchObject({ direction: 'inbound', recipients: [me], conversation: { type: 'direct', title: 'Bob Smith' }, source: { accountId: 'user111111111' } });
+    expect(ds[0]).toMatchObject({
+      direction: 'inbound',
+      recipients: [me],
+      conversation: { type: 'direct', title: 'Bob Smith' },
+      source: { accountId: 'user111111111' },
+    });
     expect(ds[1]).toMatchObject({ direction: 'outbound', recipients: [bob] });
     expect(ds[2]).toMatchObject({ sender: bob, recipients: [me], direction: 'inbound', call: { status: 'hangup', durationSec: 42, from: bob, to: me } });
     expect(ds[3]).toMatchObject({ recipients: [], conversation: { type: 'direct' } });
-    expect(ds[4]!.conversation.type).toBe('channel');
+    expect(ds[4].conversation.type).toBe('channel');
   });
 });
 
@@ -147,12 +172,17 @@ describe('telegram-export: calls', () => {
     for (const d of ds) expect(() => sealEnvelope(d)).not.toThrow();
     expect(ds.map((d) => d.kind)).toEqual(['call', 'call', 'call']);
     const [missed, answered, noReason] = ds;
-    expect(missed).toMatchObject({ sender: { ...jane, displayName: 'Jane Trader' }, recipients: [bob], direction: 'outbound', sentAt: '2024-02-01T10:00:00.000Z' });
-    expect(missed!.call).toEqual({ status: 'missed', from: { ...jane, displayName: 'Jane Trader' }, to: bob });
+    expect(missed).toMatchObject({
+      sender: { ...jane, displayName: 'Jane Trader' },
+      recipients: [bob],
+      direction: 'outbound',
+      sentAt: '2024-02-01T10:00:00.000Z',
+    });
+    expect(missed.call).toEqual({ status: 'missed', from: { ...jane, displayName: 'Jane Trader' }, to: bob });
     expect(answered).toMatchObject({ sender: bob, recipients: [jane], direction: 'inbound' });
-    expect(answered!.call).toEqual({ status: 'hangup', durationSec: 315, from: bob, to: jane });
-    expect(noReason!.call).toMatchObject({ status: 'unknown', durationSec: 12 });
-    expect(missed!.content).toEqual({ format: 'telegram/service/phone_call' });
+    expect(answered.call).toEqual({ status: 'hangup', durationSec: 315, from: bob, to: jane });
+    expect(noReason.call).toMatchObject({ status: 'unknown', durationSec: 12 });
+    expect(missed.content).toEqual({ format: 'telegram/service/phone_call' });
   });
 
   test('a phone_call without its caller, or outside a private chat, is rejected alone', async () => {
@@ -184,7 +214,10 @@ describe('telegram-export: service messages', () => {
 
   test('pin: the pinned message is the target, by its record id', () => {
     expect(byId(11)).toMatchObject({ kind: 'status', sender: jane, recipients: [], direction: 'unknown' });
-    expect(byId(11).content).toEqual({ format: 'telegram/service/pin_message', action: { type: 'pin_message', actor: jane, targetMessageId: 'telegram:user111111111:555000111:10' } });
+    expect(byId(11).content).toEqual({
+      format: 'telegram/service/pin_message',
+      action: { type: 'pin_message', actor: jane, targetMessageId: 'telegram:user111111111:555000111:10' },
+    });
   });
 
   test('members the export names only by display name (null for a deleted account) stay in the details as given', () => {
@@ -202,25 +235,52 @@ describe('telegram-export: service messages', () => {
   test('group_call: a call from the member who started it to the group, with its duration', () => {
     const carol = { kind: 'handle', value: 'user444444444', platformId: 'user444444444', displayName: 'Carol White' };
     const group = { kind: 'handle', value: 'chat555000111', platformId: 'chat555000111', displayName: 'Rates Desk' };
-    expect(byId(16)).toMatchObject({ kind: 'call', sender: carol, recipients: [{ value: 'user111111111' }], call: { status: 'ended', durationSec: 1800, from: carol, to: group } });
+    expect(byId(16)).toMatchObject({
+      kind: 'call',
+      sender: carol,
+      recipients: [{ value: 'user111111111' }],
+      call: { status: 'ended', durationSec: 1800, from: carol, to: group },
+    });
   });
 
   test('a custom service text is the vendor text; an action without actor is archived under Telegram', () => {
-    expect(byId(18).content).toMatchObject({ text: 'Desk Bot set the quote feed to EUR', format: 'telegram/service/custom_action', action: { type: 'custom_action' } });
+    expect(byId(18).content).toMatchObject({
+      text: 'Desk Bot set the quote feed to EUR',
+      format: 'telegram/service/custom_action',
+      action: { type: 'custom_action' },
+    });
     expect(byId(19)).toMatchObject({ sender: { value: 'telegram' } });
-    expect(byId(19).content!.action).toEqual({ type: 'send_payment', targetMessageId: 'telegram:user111111111:555000111:10', details: { amount: 500, currency: 'USD' } });
+    expect(byId(19).content!.action).toEqual({
+      type: 'send_payment',
+      targetMessageId: 'telegram:user111111111:555000111:10',
+      details: { amount: 500, currency: 'USD' },
+    });
   });
 });
 
 describe('telegram-export: damaged and hostile input', () => {
   test('one bad message is rejected with its location; the others go through', async () => {
-    const path = tempJson(chatJson([message(1), { ...message(2), date_unixtime: 'yesterday' }, { id: 3, type: 'message', from_id: 'user2' }, message(4, { text: ['a', { type: 'bold' }] }), message(5)]));
+    const path = tempJson(
+      chatJson([
+        message(1),
+        { ...message(2), date_unixtime: 'yesterday' },
+        { id: 3, type: 'message', from_id: 'user2' },
+        message(4, { text: ['a', { type: 'bold' }] }),
+        message(5),
+      ]),
+    );
     const items = await collect(path);
-    expect(items.map((i) => (isRejected(i.result) ? i.result.code : i.result.content!.text))).toEqual(['message 1', 'schema_violation', 'missing_date', 'schema_violation', 'message 5']);
+    expect(items.map((i) => (isRejected(i.result) ? i.result.code : i.result.content!.text))).toEqual([
+      'message 1',
+      'schema_violation',
+      'missing_date',
+      'schema_violation',
+      'message 5',
+    ]);
     const bad = rejections(items);
-    expect(bad[0]!.path).toMatch(/^messages\.1 \(byte \d+\)$/);
-    expect(bad[0]!.reason).toContain('date_unixtime');
-    expect(JSON.parse(items[1]!.raw.body.toString())).toMatchObject({ id: 2, date_unixtime: 'yesterday' });
+    expect(bad[0].path).toMatch(/^messages\.1 \(byte \d+\)$/);
+    expect(bad[0].reason).toContain('date_unixtime');
+    expect(JSON.parse(items[1].raw.body.toString())).toMatchObject({ id: 2, date_unixtime: 'yesterday' });
   });
 
   test('a "__proto__" key inside a message rejects that message only', async () => {
@@ -231,7 +291,9 @@ describe('telegram-export: damaged and hostile input', () => {
   });
 
   test('far-future dates (message and edit) and a date before 1970 are rejected', async () => {
-    const items = await collect(tempJson(chatJson([message(1, { date_unixtime: '4102444800' }), message(2, { edited_unixtime: '4102444800' }), message(3, { date_unixtime: '0' })])));
+    const items = await collect(
+      tempJson(chatJson([message(1, { date_unixtime: '4102444800' }), message(2, { edited_unixtime: '4102444800' }), message(3, { date_unixtime: '0' })])),
+    );
     expect(items.map((i) => (isRejected(i.result) ? i.result.code : 'ok'))).toEqual(['timestamp_in_future', 'timestamp_in_future', 'bad_timestamp']);
   });
 
@@ -240,21 +302,21 @@ describe('telegram-export: damaged and hostile input', () => {
     const cut = full.slice(0, full.indexOf('"id": 3') + 20);
     const items = await collect(tempJson(cut));
     expect(items.map((i) => (isRejected(i.result) ? i.result.code : 'ok'))).toEqual(['ok', 'ok', 'truncated_json']);
-    expect(items[2]!.raw.body.toString()).toBe(cut.slice(cut.lastIndexOf('{')));
-    expect(rejections(items)[0]!.reason).toMatch(/ends at byte \d+ inside messages\.2/);
+    expect(items[2].raw.body.toString()).toBe(cut.slice(cut.lastIndexOf('{')));
+    expect(rejections(items)[0].reason).toMatch(/ends at byte \d+ inside messages\.2/);
   });
 
   test('broken structure between messages stops reading there, after archiving what came before', async () => {
     const broken = chatJson([message(1), message(2)]).replace(/\}\s*,\s*\{\s*"id": 2/, '} ; {"id": 2');
     const items = await collect(tempJson(broken));
     expect(items.map((i) => (isRejected(i.result) ? i.result.code : 'ok'))).toEqual(['ok', 'malformed_json']);
-    expect(rejections(items)[0]!.reason).toMatch(/expected "," or "\]"; nothing after byte \d+ was read/);
+    expect(rejections(items)[0].reason).toMatch(/expected "," or "\]"; nothing after byte \d+ was read/);
   });
 
   test('a private chat without --account or personal_information is refused before any record', async () => {
     const path = tempJson(chatJson([message(1)], { name: 'Bob', type: 'personal_chat', id: 2 }));
     await expect(collect(path)).rejects.toMatchObject({ code: 'account_required' });
-    expect(drafts(await collect(path, { account: '7' }))[0]!.conversation.id).toBe('telegram:user7:2');
+    expect(drafts(await collect(path, { account: '7' }))[0].conversation.id).toBe('telegram:user7:2');
   });
 
   test('an old export without *_unixtime reads "date" and "edited" in --timezone', async () => {
@@ -263,9 +325,12 @@ describe('telegram-export: damaged and hostile input', () => {
     const items = await collect(tempJson(chatJson([old, { ...old, id: 2, date: '2020-02-30T12:00:00' }])), { timezone: 'Europe/Paris' });
     expect(rejections(items).map((r) => r.code)).toEqual(['bad_date']);
     const ds = drafts(items);
-    expect(ds.map((d) => [d.kind, d.sentAt])).toEqual([['message', '2020-07-01T10:00:00.000Z'], ['edit', '2020-07-01T10:30:00.000Z']]);
+    expect(ds.map((d) => [d.kind, d.sentAt])).toEqual([
+      ['message', '2020-07-01T10:00:00.000Z'],
+      ['edit', '2020-07-01T10:30:00.000Z'],
+    ]);
     expect(ds.map((d) => d.refs)).toEqual([{ editedAt: '2020-07-01T10:30:00.000Z' }, { edits: 'telegram:42:1', originalSentAt: '2020-07-01T10:00:00.000Z' }]);
-    expect(ds[1]!.source.externalId).toBe('telegram:42:1:edited:2020-07-01T12:30:00');
+    expect(ds[1].source.externalId).toBe('telegram:42:1:edited:2020-07-01T12:30:00');
   });
 
   test('an old export without *_unixtime and without --timezone stops the import at its first local time, never reading it as UTC', async () => {
@@ -275,7 +340,10 @@ describe('telegram-export: damaged and hostile input', () => {
     const read = async () => {
       for await (const item of telegramExport.read(tempJson(chatJson([message(1), old])), { tenant: 'acme', receivedAt: RECEIVED_AT })) seen.push(item as Item);
     };
-    await expect(read()).rejects.toMatchObject({ code: 'timezone_required', message: expect.stringMatching(/messages\.1 \(byte \d+\)\.date is a local time .*pass --timezone/) });
+    await expect(read()).rejects.toMatchObject({
+      code: 'timezone_required',
+      message: expect.stringMatching(/messages\.1 \(byte \d+\)\.date is a local time .*pass --timezone/),
+    });
     expect(drafts(seen).map((d) => d.source.externalId)).toEqual(['telegram:42:1']);
   });
 
@@ -300,7 +368,14 @@ describe('JsonSlicer', () => {
     return out;
   };
   const json = '{"skip": {"messages": [1]}, "a\\"b": "x", "messages": [ {"t": "}]\\"{"}, [1, [2]], "é", 12.5e3, true, null ], "n": -1}';
-  const want = (p: JsonPath) => (p.length === 0 || (p.length === 1 && p[0] === 'messages') ? 'descend' : p.length === 2 && p[0] === 'messages' ? 'capture' : p[0] === 'n' ? 'capture' : 'skip');
+  const want = (p: JsonPath) =>
+    p.length === 0 || (p.length === 1 && p[0] === 'messages')
+      ? 'descend'
+      : p.length === 2 && p[0] === 'messages'
+        ? 'capture'
+        : p[0] === 'n'
+          ? 'capture'
+          : 'skip';
 
   test.each([1, 2, 7, 1000])('returns exact value bytes whatever the chunking (%i-byte chunks)', (chunk) => {
     expect(slices(json, chunk, want)).toEqual([

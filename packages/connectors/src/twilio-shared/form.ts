@@ -63,7 +63,10 @@ export function formParams(pairs: FormPairs, what: string): FormParams {
 /** Content type check, strict decoding, then the vendor schema; the reason names the parameters. */
 export function parseTwilioForm<T>(raw: Buffer, contentType: string, schema: z.ZodType<T>, what: string): T {
   const [type, ...attrs] = (contentType ?? '').split(';').map((s) => s.trim().toLowerCase());
-  const charset = attrs.find((a) => a.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = attrs
+    .find((a) => a.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if ((contentType && type !== 'application/x-www-form-urlencoded') || (charset && charset !== 'utf-8' && charset !== 'utf8')) {
     throw new RejectedInputError('unsupported_media_type', `${what}: content-type must be application/x-www-form-urlencoded (UTF-8), got ${contentType}`, 415);
   }

@@ -7,7 +7,10 @@ import type { TwilioConfig } from './config';
  * Twilio's media CDN, or S3 for media stored before HTTP auth was enforced). Redirects drop the
  * credentials (another origin).
  */
-export const TWILIO_EGRESS = { baseUrl: 'https://api.twilio.com', hosts: ['api.twilio.com', 'mms.twiliocdn.com', 'media.twiliocdn.com', 's3-external-1.amazonaws.com'] } as const;
+export const TWILIO_EGRESS = {
+  baseUrl: 'https://api.twilio.com',
+  hosts: ['api.twilio.com', 'mms.twiliocdn.com', 'media.twiliocdn.com', 's3-external-1.amazonaws.com'],
+} as const;
 
 /**
  * Streams a Twilio media or recording URL with basic auth. Only the path of the URL is used, on the
@@ -28,7 +31,8 @@ export async function fetchTwilioMedia(sourceRef: string, config: TwilioConfig, 
     throw new RejectedInputError('bad_source_ref', `twilio media: sourceRef is not a URL`);
   }
   const prefix = `/2010-04-01/Accounts/${config.accountSid}/`;
-  if (target.origin !== origin || !target.pathname.startsWith(prefix)) throw new RejectedInputError('bad_source_ref', `twilio media: ${target.pathname} is not under ${prefix}`);
+  if (target.origin !== origin || !target.pathname.startsWith(prefix))
+    throw new RejectedInputError('bad_source_ref', `twilio media: ${target.pathname} is not under ${prefix}`);
   const authorization = `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`;
   const res = await ctx.http.get(target, `GET ${target.pathname}`, { authorization });
   return streamedMedia('twilio', res, `GET ${target.pathname}`, { mimeType: fallbackMimeType });

@@ -20,14 +20,22 @@ describe('twilio-shared: X-Twilio-Signature', () => {
 
   test('sorts names case-sensitively (uppercase before lowercase) and signs decoded values', () => {
     const body = 'b=2&B=1&Body=a+b%2Bc';
-    const expected = createHmac('sha1', 'tok').update('https://x.test/hB1Body' + 'a b+c' + 'b2').digest('base64');
+    const expected = createHmac('sha1', 'tok')
+      .update('https://x.test/hB1Body' + 'a b+c' + 'b2')
+      .digest('base64');
     expect(twilioSignature('tok', 'https://x.test/h', decodeForm(Buffer.from(body), 't'))).toBe(expected);
   });
 
   test('verifies the request against req.url, query string included', () => {
     const body = new URLSearchParams(params).toString() + '&AccountSid=AC00000000000000000000000000000000';
     const pairs = decodeForm(Buffer.from(body), 't');
-    const req = (signature: string, reqUrl = url): WebhookRequest => ({ method: 'POST', headers: { 'x-twilio-signature': signature }, query: new URLSearchParams(), rawBody: Buffer.from(body), url: reqUrl });
+    const req = (signature: string, reqUrl = url): WebhookRequest => ({
+      method: 'POST',
+      headers: { 'x-twilio-signature': signature },
+      query: new URLSearchParams(),
+      rawBody: Buffer.from(body),
+      url: reqUrl,
+    });
     const config = { accountSid: 'AC00000000000000000000000000000000', authToken: '12345678' };
     const sig = twilioSignature(config.authToken, url, pairs);
     expect(() => verifyTwilioRequest(req(sig), config, 't')).not.toThrow();
@@ -49,7 +57,13 @@ describe('twilio-shared: form decoding', () => {
   });
 
   test('params have no prototype: a name like toString is just a name', () => {
-    const params = formParams([['toString', 'x'], ['hasOwnProperty', 'y']], 't');
+    const params = formParams(
+      [
+        ['toString', 'x'],
+        ['hasOwnProperty', 'y'],
+      ],
+      't',
+    );
     expect(Object.getPrototypeOf(params)).toBeNull();
     expect(params.toString).toBe('x');
   });

@@ -52,7 +52,8 @@ function media(form: SmsForm): Attachment[] {
   const count = Number(form.NumMedia ?? '0');
   return Array.from({ length: count }, (_, i) => {
     const url = form[`MediaUrl${i}`];
-    if (typeof url !== 'string' || !isHttpUrl(url)) throw new RejectedInputError('schema_violation', `twilio sms webhook: MediaUrl${i}: an http(s) URL is required when NumMedia is ${count}`);
+    if (typeof url !== 'string' || !isHttpUrl(url))
+      throw new RejectedInputError('schema_violation', `twilio sms webhook: MediaUrl${i}: an http(s) URL is required when NumMedia is ${count}`);
     const type = form[`MediaContentType${i}`];
     const mimeType = typeof type === 'string' && type ? type : undefined;
     const mediaSid = new URL(url).pathname.split('/').pop() ?? '';

@@ -51,7 +51,13 @@ connectorContract({
   body: (extra = []) => Buffer.from([form(), ...extra.map((e) => new URLSearchParams([e]).toString())].join('&')),
   existingKey: 'Body',
   withId: (id) => Buffer.from(form({ MessageSid: id })),
-  request: (rawBody, cfg: TwilioSmsConfig) => ({ method: 'POST', headers: { 'content-type': FORM, 'x-twilio-signature': twilioSign(cfg.authToken, rawBody) }, query: new URLSearchParams(), rawBody, url: URL_ }),
+  request: (rawBody, cfg: TwilioSmsConfig) => ({
+    method: 'POST',
+    headers: { 'content-type': FORM, 'x-twilio-signature': twilioSign(cfg.authToken, rawBody) },
+    query: new URLSearchParams(),
+    rawBody,
+    url: URL_,
+  }),
   // Twilio signs decoded parameters: bytes that do not decode cannot carry a valid signature
   codes: { empty: 'signature_invalid', truncated: 'account_mismatch', notUtf8: 'signature_invalid', duplicate: 'duplicate_param' },
 });
@@ -98,17 +104,17 @@ describe('twilio-sms connector: fixtures', () => {
       content: { text: 'Please sell 200 ACME at the open & confirm', format: 'twilio/sms' },
       integrity: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
-    expect(env!.attachments).toBeUndefined();
-    expect(env!.refs).toBeUndefined();
+    expect(env.attachments).toBeUndefined();
+    expect(env.refs).toBeUndefined();
   });
 
   test('inbound-mms: channel mms with one attachment per MediaUrlN', () => {
     const [env] = run(fixture('inbound-mms'));
     expect(env).toMatchObject({ kind: 'message', channel: 'mms', direction: 'inbound', sender: CUSTOMER, recipients: [FIRM], conversation: CONVERSATION });
-    expect(env!.source.externalId).toBe('MM2a3b4c5d6e7f8091a2b3c4d5e6f70812');
-    expect(env!.content).toEqual({ text: 'Signed term sheet attached', format: 'twilio/mms' });
+    expect(env.source.externalId).toBe('MM2a3b4c5d6e7f8091a2b3c4d5e6f70812');
+    expect(env.content).toEqual({ text: 'Signed term sheet attached', format: 'twilio/mms' });
     const media = `https://api.twilio.com/2010-04-01/Accounts/${AC}/Messages/MM2a3b4c5d6e7f8091a2b3c4d5e6f70812/Media`;
-    expect(env!.attachments).toEqual([
+    expect(env.attachments).toEqual([
       { id: 'ME0a1b2c3d4e5f60718293a4b5c6d7e8f9', kind: 'image', mimeType: 'image/jpeg', sourceRef: `${media}/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9` },
       { id: 'ME1b2c3d4e5f60718293a4b5c6d7e8f9a0', kind: 'document', mimeType: 'application/pdf', sourceRef: `${media}/ME1b2c3d4e5f60718293a4b5c6d7e8f9a0` },
     ]);
@@ -127,8 +133,8 @@ describe('twilio-sms connector: fixtures', () => {
         MediaUrl3: 'https://media.example.test/file',
       }),
     );
-    expect(env!.channel).toBe('mms');
-    expect(env!.attachments!.map((a) => [a.id, a.kind, a.mimeType])).toEqual([
+    expect(env.channel).toBe('mms');
+    expect(env.attachments!.map((a) => [a.id, a.kind, a.mimeType])).toEqual([
       ['ME00000000000000000000000000000000', 'video', 'video/mp4'],
       ['ME00000000000000000000000000000001', 'audio', 'audio/amr'],
       ['ME00000000000000000000000000000002', 'document', 'text/vcard'],
@@ -137,8 +143,10 @@ describe('twilio-sms connector: fixtures', () => {
   });
 
   test('an MMS without text has no content text', () => {
-    const [env] = run(form({ Body: '', NumMedia: '1', MediaUrl0: 'https://api.twilio.com/x/ME00000000000000000000000000000000', MediaContentType0: 'image/png' }));
-    expect(env!.content).toEqual({ format: 'twilio/mms' });
+    const [env] = run(
+      form({ Body: '', NumMedia: '1', MediaUrl0: 'https://api.twilio.com/x/ME00000000000000000000000000000000', MediaContentType0: 'image/png' }),
+    );
+    expect(env.content).toEqual({ format: 'twilio/mms' });
   });
 
   test('status-delivered: outbound status pointing at the message, in the same conversation as the inbound messages', () => {
@@ -155,7 +163,7 @@ describe('twilio-sms connector: fixtures', () => {
       source: { connector: 'twilio-sms', externalId: 'SM3c4d5e6f708192a3b4c5d6e7f8091a2b:delivered', accountId: AC },
       refs: { statusOf: 'SM3c4d5e6f708192a3b4c5d6e7f8091a2b', status: 'delivered' },
     });
-    expect(env!.content).toBeUndefined();
+    expect(env.content).toBeUndefined();
   });
 
   test('status-undelivered: the error code becomes the content text', () => {
@@ -167,11 +175,11 @@ describe('twilio-sms connector: fixtures', () => {
       content: { text: '30003', format: 'twilio/status' },
     });
     const [withMessage] = run(form({ MessageStatus: 'failed', ErrorCode: '30007', ErrorMessage: 'Carrier violation' }));
-    expect(withMessage!.content).toEqual({ text: '30007 Carrier violation', format: 'twilio/status' });
+    expect(withMessage.content).toEqual({ text: '30007 Carrier violation', format: 'twilio/status' });
   });
 
   test('each status of one message is its own record', () => {
-    const envs = ['queued', 'sent', 'delivered', 'read'].map((s) => run(form({ MessageStatus: s }))[0]!);
+    const envs = ['queued', 'sent', 'delivered', 'read'].map((s) => run(form({ MessageStatus: s }))[0]);
     expect(envs.map((e) => e.source.externalId)).toEqual(['queued', 'sent', 'delivered', 'read'].map((s) => `SM00000000000000000000000000000001:${s}`));
     expect(new Set(envs.map((e) => e.id)).size).toBe(4);
   });
@@ -193,7 +201,7 @@ describe('twilio-sms connector: fixtures', () => {
     const first = run(fixture(name));
     const second = run(fixture(name));
     expect(second).toEqual(first);
-    expect(run(fixture(name), FORM, 'globex')[0]!.id).not.toBe(first[0]!.id);
+    expect(run(fixture(name), FORM, 'globex')[0].id).not.toBe(first[0].id);
   });
 
   test('ids are unique across all fixtures', () => {
@@ -204,8 +212,8 @@ describe('twilio-sms connector: fixtures', () => {
   test('unknown parameters are accepted (forward compatibility) and kept in source.raw', () => {
     const body = form({ RcsBrandNew: 'x', ChannelMetadata: '{"a":1}', AddOns: '{"status":"successful"}' });
     const [env] = run(body);
-    expect(env!.content!.text).toBe('hello');
-    expect(env!.source.raw).toEqual(deliveryRef(body, (env!.source.raw as { contentType: string }).contentType));
+    expect(env.content!.text).toBe('hello');
+    expect(env.source.raw).toEqual(deliveryRef(body, (env.source.raw as { contentType: string }).contentType));
   });
 
   test('acknowledge answers with empty TwiML', () => {
@@ -317,21 +325,23 @@ describe('twilio-sms connector: hostile input', () => {
   });
 
   test('a parameter name that percent-decodes to __proto__ → forbidden_key', () => {
-    expect(rejection(() => run(`${form()}&%5F%5Fproto%5F%5F=polluted`), 'forbidden_key').message).toBe('twilio sms webhook: parameter name "__proto__" is not allowed');
+    expect(rejection(() => run(`${form()}&%5F%5Fproto%5F%5F=polluted`), 'forbidden_key').message).toBe(
+      'twilio sms webhook: parameter name "__proto__" is not allowed',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   test('a very large body is archived intact; an oversized sid is rejected without echoing it', () => {
     const big = 'x'.repeat(1_000_000);
     const [env] = run(form({ Body: big }));
-    expect(env!.content!.text).toBe(big);
+    expect(env.content!.text).toBe(big);
     const err = rejection(() => run(form({ MessageSid: `SM${'a'.repeat(5000)}` })), 'schema_violation');
     expect(err.message.length).toBeLessThan(500);
   });
 
   test('timestamps: Twilio sends none, so a forged far-future date in the form cannot move sentAt', () => {
     const [env] = run(form({ Timestamp: 'Fri, 01 Jan 2100 00:00:00 +0000', RawDlrDoneDate: '2101010000', DateSent: 'Fri, 01 Jan 2100 00:00:00 +0000' }));
-    expect(env!.sentAt).toBe(RECEIVED_AT.toISOString());
+    expect(env.sentAt).toBe(RECEIVED_AT.toISOString());
   });
 
   test('wrong content type → 415; UTF-8 charset accepted', () => {
@@ -348,7 +358,10 @@ describe('twilio-sms connector: hostile input', () => {
   });
 
   test('one request is one event: a bad event comes back as a RejectedEvent with its path, the next good request goes through', () => {
-    const bad = normalizePayload(twilioSms, Buffer.from(form({ MessageSid: 'SM00000000000000000000000000000002', From: '123' })), FORM, { tenant: 'acme', receivedAt: RECEIVED_AT });
+    const bad = normalizePayload(twilioSms, Buffer.from(form({ MessageSid: 'SM00000000000000000000000000000002', From: '123' })), FORM, {
+      tenant: 'acme',
+      receivedAt: RECEIVED_AT,
+    });
     expect(bad.envelopes).toEqual([]);
     expect(bad.rejected).toEqual([{ rejected: true, code: 'invalid_phone', reason: 'From: "123" is not a valid phone number', path: 'form' }]);
     const good = normalizePayload(twilioSms, Buffer.from(form()), FORM, { tenant: 'acme', receivedAt: RECEIVED_AT });
@@ -413,12 +426,12 @@ describe('twilio-sms connector: fetchMedia', () => {
 
   test('streams the MediaUrl from the API origin with basic auth accountSid:authToken', async () => {
     const [env] = run(fixture('inbound-mms'));
-    const got = await twilioSms.fetchMedia!(env!.attachments![0]!, config, fake());
+    const got = await twilioSms.fetchMedia!(env.attachments![0], config, fake());
     expect(await readAll(got.body)).toEqual(IMAGE);
     expect(got).toMatchObject({ mimeType: 'image/jpeg', size: IMAGE.length });
     expect(seen).toHaveLength(1);
-    expect(seen[0]!.url).toBe(`/2010-04-01/Accounts/${AC}/Messages/MM2a3b4c5d6e7f8091a2b3c4d5e6f70812/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9`);
-    expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`${AC}:${config.authToken}`).toString('base64')}`);
+    expect(seen[0].url).toBe(`/2010-04-01/Accounts/${AC}/Messages/MM2a3b4c5d6e7f8091a2b3c4d5e6f70812/Media/ME0a1b2c3d4e5f60718293a4b5c6d7e8f9`);
+    expect(seen[0].headers.authorization).toBe(`Basic ${Buffer.from(`${AC}:${config.authToken}`).toString('base64')}`);
   });
 
   test('a redirect to a host Twilio does not document is refused: nothing reaches it', async () => {

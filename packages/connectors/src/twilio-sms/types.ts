@@ -15,8 +15,14 @@ export const SmsForm = z.looseObject({
   Body: z.string().optional(),
   NumMedia: count.optional(),
   NumSegments: count.optional(),
-  MessageStatus: z.string().regex(/^[a-z_-]{1,32}$/, 'a Twilio message status').optional(),
-  ErrorCode: z.string().regex(/^\d{0,10}$/, 'a numeric error code').optional(),
+  MessageStatus: z
+    .string()
+    .regex(/^[a-z_-]{1,32}$/, 'a Twilio message status')
+    .optional(),
+  ErrorCode: z
+    .string()
+    .regex(/^\d{0,10}$/, 'a numeric error code')
+    .optional(),
   ErrorMessage: z.string().max(1024).optional(),
 });
 export type SmsForm = z.infer<typeof SmsForm>;

@@ -31,7 +31,10 @@ export const twilioVoice: Connector<TwilioVoiceConfig, VoiceEvent> = {
     // a call status callback may also carry the call's recording; a recording callback never has CallStatus
     if (params.CallStatus !== undefined) return { type: 'call', form: checkForm(CallStatusForm, params, WHAT) };
     if (params.RecordingSid !== undefined) return { type: 'recording', form: checkForm(RecordingForm, params, WHAT) };
-    throw new RejectedInputError('schema_violation', `${WHAT}: neither CallStatus (call status callback) nor RecordingSid (recording status callback) is present`);
+    throw new RejectedInputError(
+      'schema_violation',
+      `${WHAT}: neither CallStatus (call status callback) nor RecordingSid (recording status callback) is present`,
+    );
   },
   normalize: normalizeTwilioVoice,
   acknowledge: twimlAcknowledge,

@@ -39,12 +39,30 @@ const encode = (params: Record<string, string | undefined>) =>
 
 /** A minimal call status callback; `undefined` removes a parameter. */
 function call(overrides: Record<string, string | undefined> = {}): string {
-  return encode({ CallSid: CA, AccountSid: AC, From: '+14158675310', To: '+15017122661', CallStatus: 'completed', Direction: 'inbound', CallDuration: '10', Timestamp: rfc(new Date('2025-11-22T08:26:40Z')), ...overrides });
+  return encode({
+    CallSid: CA,
+    AccountSid: AC,
+    From: '+14158675310',
+    To: '+15017122661',
+    CallStatus: 'completed',
+    Direction: 'inbound',
+    CallDuration: '10',
+    Timestamp: rfc(new Date('2025-11-22T08:26:40Z')),
+    ...overrides,
+  });
 }
 
 /** A minimal recording status callback. */
 function recording(overrides: Record<string, string | undefined> = {}): string {
-  return encode({ CallSid: CA, AccountSid: AC, RecordingSid: RE, RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}`, RecordingStatus: 'completed', RecordingDuration: '9', ...overrides });
+  return encode({
+    CallSid: CA,
+    AccountSid: AC,
+    RecordingSid: RE,
+    RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}`,
+    RecordingStatus: 'completed',
+    RecordingDuration: '9',
+    ...overrides,
+  });
 }
 
 connectorContract({
@@ -54,7 +72,13 @@ connectorContract({
   body: (extra = []) => Buffer.from([call(), ...extra.map((e) => new URLSearchParams([e]).toString())].join('&')),
   existingKey: 'CallStatus',
   withId: (id) => Buffer.from(call({ CallSid: id })),
-  request: (rawBody, cfg: TwilioVoiceConfig) => ({ method: 'POST', headers: { 'content-type': FORM, 'x-twilio-signature': twilioSign(cfg.authToken, rawBody) }, query: new URLSearchParams(), rawBody, url: URL_ }),
+  request: (rawBody, cfg: TwilioVoiceConfig) => ({
+    method: 'POST',
+    headers: { 'content-type': FORM, 'x-twilio-signature': twilioSign(cfg.authToken, rawBody) },
+    query: new URLSearchParams(),
+    rawBody,
+    url: URL_,
+  }),
   // Twilio signs decoded parameters: bytes that do not decode cannot carry a valid signature
   codes: { empty: 'signature_invalid', truncated: 'schema_violation', notUtf8: 'signature_invalid', duplicate: 'duplicate_param' },
 });
@@ -118,9 +142,9 @@ describe('twilio-voice connector: fixtures', () => {
       source: { externalId: `${CHILD}:ringing` },
       call: { status: 'ringing', from: FIRM, to: { kind: 'phone', value: '+14155550142' }, routing: { parentCallSid: CA, direction: 'outbound-dial' } },
     });
-    expect(env!.call!.startedAt).toBeUndefined();
-    expect(env!.call!.endedAt).toBeUndefined();
-    expect(env!.call!.durationSec).toBeUndefined();
+    expect(env.call!.startedAt).toBeUndefined();
+    expect(env.call!.endedAt).toBeUndefined();
+    expect(env.call!.durationSec).toBeUndefined();
   });
 
   test('recording-completed: call.recording is the RecordingUrl; the parties are the call itself', () => {
@@ -135,7 +159,7 @@ describe('twilio-voice connector: fixtures', () => {
       sentAt: '2025-11-22T08:24:35.000Z',
       source: { connector: 'twilio-voice', externalId: `${CA}:recording:${RE}`, accountId: AC },
     });
-    expect(env!.call).toEqual({
+    expect(env.call).toEqual({
       status: 'recording-completed',
       from: CALL_HANDLE,
       to: CALL_HANDLE,
@@ -150,10 +174,14 @@ describe('twilio-voice connector: fixtures', () => {
   });
 
   test('non-final recording statuses get their own ids; an absent recording has no attachment', () => {
-    const inProgress = run(recording({ RecordingStatus: 'in-progress', RecordingUrl: undefined }))[0]!;
-    const absent = run(recording({ RecordingStatus: 'absent', RecordingUrl: undefined }))[0]!;
-    const completed = run(recording())[0]!;
-    expect([inProgress, absent, completed].map((e) => e.source.externalId)).toEqual([`${CA}:recording:${RE}:in-progress`, `${CA}:recording:${RE}:absent`, `${CA}:recording:${RE}`]);
+    const inProgress = run(recording({ RecordingStatus: 'in-progress', RecordingUrl: undefined }))[0];
+    const absent = run(recording({ RecordingStatus: 'absent', RecordingUrl: undefined }))[0];
+    const completed = run(recording())[0];
+    expect([inProgress, absent, completed].map((e) => e.source.externalId)).toEqual([
+      `${CA}:recording:${RE}:in-progress`,
+      `${CA}:recording:${RE}:absent`,
+      `${CA}:recording:${RE}`,
+    ]);
     expect(new Set([inProgress.id, absent.id, completed.id]).size).toBe(3);
     expect(absent.call!.recording).toBeUndefined();
     expect(absent.call!.status).toBe('recording-absent');
@@ -161,12 +189,17 @@ describe('twilio-voice connector: fixtures', () => {
 
   test('a call status callback that carries the recording attaches it', () => {
     const [env] = run(call({ RecordingSid: RE, RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}` }));
-    expect(env!.call!.recording).toEqual({ id: RE, kind: 'recording', mimeType: 'audio/wav', sourceRef: `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}` });
+    expect(env.call!.recording).toEqual({
+      id: RE,
+      kind: 'recording',
+      mimeType: 'audio/wav',
+      sourceRef: `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}`,
+    });
   });
 
   test('start and end follow the status: answered starts, final statuses end', () => {
     const at = '2025-11-22T08:26:40.000Z';
-    const of = (CallStatus: string, CallDuration?: string) => run(call({ CallStatus, CallDuration }))[0]!.call!;
+    const of = (CallStatus: string, CallDuration?: string) => run(call({ CallStatus, CallDuration }))[0].call!;
     expect(of('in-progress', undefined)).toMatchObject({ startedAt: at });
     expect(of('in-progress', undefined).endedAt).toBeUndefined();
     for (const s of ['busy', 'failed', 'no-answer', 'canceled']) {
@@ -179,24 +212,25 @@ describe('twilio-voice connector: fixtures', () => {
 
   test('without Timestamp, sentAt is the receipt time', () => {
     const [env] = run(call({ Timestamp: undefined }));
-    expect(env!.sentAt).toBe(RECEIVED_AT.toISOString());
-    expect(env!.call!.endedAt).toBeUndefined();
+    expect(env.sentAt).toBe(RECEIVED_AT.toISOString());
+    expect(env.call!.endedAt).toBeUndefined();
   });
 
   test('outbound-api is outbound; SIP trunk origination inbound, termination outbound; an unknown Direction is unknown', () => {
-    expect(run(call({ Direction: 'outbound-api' }))[0]!.direction).toBe('outbound');
-    expect(run(call({ Direction: 'trunking-originating' }))[0]!.direction).toBe('inbound');
-    expect(run(call({ Direction: 'trunking-terminating' }))[0]!.direction).toBe('outbound');
-    expect(run(call({ Direction: 'sideways' }))[0]!.direction).toBe('unknown');
-    expect(run(call({ Direction: undefined }))[0]!.direction).toBe('unknown');
+    expect(run(call({ Direction: 'outbound-api' }))[0].direction).toBe('outbound');
+    expect(run(call({ Direction: 'trunking-originating' }))[0].direction).toBe('inbound');
+    expect(run(call({ Direction: 'trunking-terminating' }))[0].direction).toBe('outbound');
+    expect(run(call({ Direction: 'sideways' }))[0].direction).toBe('unknown');
+    expect(run(call({ Direction: undefined }))[0].direction).toBe('unknown');
   });
 
   test('Client and SIP endpoints and withheld caller IDs are handles; a Client call without To is addressed to the call', () => {
     const [client] = run(call({ From: 'client:alice', To: '' }));
-    expect(client!.sender).toEqual({ kind: 'handle', value: 'client:alice' });
-    expect(client!.recipients).toEqual([CALL_HANDLE]);
-    expect(run(call({ To: 'sip:desk@acme.sip.twilio.com' }))[0]!.recipients).toEqual([{ kind: 'handle', value: 'sip:desk@acme.sip.twilio.com' }]);
-    for (const withheld of ['ANONYMOUS', 'Restricted', '+266696687']) expect(run(call({ From: withheld }))[0]!.sender).toEqual({ kind: 'handle', value: withheld });
+    expect(client.sender).toEqual({ kind: 'handle', value: 'client:alice' });
+    expect(client.recipients).toEqual([CALL_HANDLE]);
+    expect(run(call({ To: 'sip:desk@acme.sip.twilio.com' }))[0].recipients).toEqual([{ kind: 'handle', value: 'sip:desk@acme.sip.twilio.com' }]);
+    for (const withheld of ['ANONYMOUS', 'Restricted', '+266696687'])
+      expect(run(call({ From: withheld }))[0].sender).toEqual({ kind: 'handle', value: withheld });
   });
 
   test.each(FIXTURES)('%s: source.raw.body is the exact fixture bytes', (name) => {
@@ -207,11 +241,11 @@ describe('twilio-voice connector: fixtures', () => {
   test.each(FIXTURES)('%s: the same input twice gives the same ids and envelopes; ids are per tenant', (name) => {
     const first = run(fixture(name));
     expect(run(fixture(name))).toEqual(first);
-    expect(run(fixture(name), FORM, 'globex')[0]!.id).not.toBe(first[0]!.id);
+    expect(run(fixture(name), FORM, 'globex')[0].id).not.toBe(first[0].id);
   });
 
   test('each status of one call is its own record; ids are unique across fixtures', () => {
-    const ids = ['queued', 'ringing', 'in-progress', 'completed'].map((s) => run(call({ CallStatus: s }))[0]!.id);
+    const ids = ['queued', 'ringing', 'in-progress', 'completed'].map((s) => run(call({ CallStatus: s }))[0].id);
     expect(new Set(ids).size).toBe(4);
     const all = FIXTURES.flatMap((n) => run(fixture(n)).map((e) => e.id));
     expect(new Set(all).size).toBe(all.length);
@@ -219,11 +253,15 @@ describe('twilio-voice connector: fixtures', () => {
 
   test('unknown parameters are accepted and kept in source.raw', () => {
     const body = call({ StirVerstat: 'TN-Validation-Passed-A', CallToken: '%7B%22x%22%3A1%7D', AnsweredBy: 'human' });
-    expect(run(body)[0]!.source.raw).toEqual(deliveryRef(body, (run(body)[0]!.source.raw as { contentType: string }).contentType));
+    expect(run(body)[0].source.raw).toEqual(deliveryRef(body, (run(body)[0].source.raw as { contentType: string }).contentType));
   });
 
   test('acknowledge answers with empty TwiML', () => {
-    expect(twilioVoice.acknowledge!(run(fixture('call-completed')), config)).toEqual({ status: 200, contentType: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>' });
+    expect(twilioVoice.acknowledge!(run(fixture('call-completed')), config)).toEqual({
+      status: 200,
+      contentType: 'text/xml',
+      body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
+    });
   });
 });
 
@@ -283,7 +321,9 @@ describe('twilio-voice connector: hostile input', () => {
 
   test('recording without CallSid, or completed without RecordingUrl → schema_violation naming it', () => {
     expect(rejection(() => run(recording({ CallSid: undefined })), 'schema_violation').message).toMatch(/CallSid: /);
-    expect(rejection(() => run(recording({ RecordingUrl: undefined })), 'schema_violation').message).toContain('RecordingUrl: required when RecordingStatus is completed');
+    expect(rejection(() => run(recording({ RecordingUrl: undefined })), 'schema_violation').message).toContain(
+      'RecordingUrl: required when RecordingStatus is completed',
+    );
     expect(rejection(() => run(recording({ RecordingUrl: 'javascript:alert(1)' })), 'schema_violation').message).toContain('RecordingUrl: an http(s) URL');
   });
 
@@ -299,7 +339,7 @@ describe('twilio-voice connector: hostile input', () => {
 
   test('a very large (unknown) parameter is archived intact (in the delivery the record references)', () => {
     const body = call({ StirPassportToken: 'x'.repeat(1_000_000) });
-    expect(run(body)[0]!.source.raw).toEqual(deliveryRef(body, FORM));
+    expect(run(body)[0].source.raw).toEqual(deliveryRef(body, FORM));
     expect(rejection(() => run(call({ From: `+1${'4'.repeat(300)}` })), 'schema_violation').message.length).toBeLessThan(500);
   });
 
@@ -308,7 +348,7 @@ describe('twilio-voice connector: hostile input', () => {
     expect(rejection(() => run(call({ Timestamp: future })), 'timestamp_in_future').message).toMatch(/^Timestamp: /);
     expect(rejection(() => run(recording({ RecordingStartTime: future })), 'timestamp_in_future').message).toMatch(/^RecordingStartTime: /);
     const soon = new Date(RECEIVED_AT.getTime() + 3_600_000);
-    expect(run(call({ Timestamp: rfc(soon) }))[0]!.sentAt).toBe(soon.toISOString());
+    expect(run(call({ Timestamp: rfc(soon) }))[0].sentAt).toBe(soon.toISOString());
   });
 
   test('a Timestamp that is not RFC 2822 → bad_timestamp', () => {
@@ -364,26 +404,34 @@ describe('twilio-voice connector: fetchMedia', () => {
 
   test('fetches RecordingUrl + .wav from the API origin with basic auth', async () => {
     const [env] = run(fixture('recording-completed'));
-    const got = await twilioVoice.fetchMedia!(env!.call!.recording!, config, fake);
+    const got = await twilioVoice.fetchMedia!(env.call!.recording!, config, fake);
     expect(await readAll(got.body)).toEqual(WAV);
     expect(got).toMatchObject({ mimeType: 'audio/x-wav', size: WAV.length });
-    expect(seen[0]!.url).toBe(`/2010-04-01/Accounts/${AC}/Recordings/${RE}.wav`);
-    expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`${AC}:${config.authToken}`).toString('base64')}`);
+    expect(seen[0].url).toBe(`/2010-04-01/Accounts/${AC}/Recordings/${RE}.wav`);
+    expect(seen[0].headers.authorization).toBe(`Basic ${Buffer.from(`${AC}:${config.authToken}`).toString('base64')}`);
   });
 
   test('a RecordingUrl that already names a file is fetched as it is', async () => {
-    expect(recordingFileUrl(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`)).toBe(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`);
+    expect(recordingFileUrl(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`)).toBe(
+      `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`,
+    );
     const got = await twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`), config, fake);
     await readAll(got.body);
-    expect(seen[0]!.url).toBe(`/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`);
+    expect(seen[0].url).toBe(`/2010-04-01/Accounts/${AC}/Recordings/${RE}.mp3`);
     expect(got.mimeType).toBe('audio/mpeg');
   });
 
   test('4xx → RejectedInputError; 5xx → DependencyUnavailableError; another account → bad_source_ref', async () => {
-    await expect(twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/RE404`), config, fake)).rejects.toMatchObject({ code: 'media_unavailable' });
-    await expect(twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/RE500`), config, fake)).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/RE404`), config, fake)).rejects.toMatchObject({
+      code: 'media_unavailable',
+    });
+    await expect(twilioVoice.fetchMedia!(rec(`https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/RE500`), config, fake)).rejects.toBeInstanceOf(
+      DependencyUnavailableError,
+    );
     seen = [];
-    await expect(twilioVoice.fetchMedia!(rec('https://api.twilio.com/2010-04-01/Accounts/AC99999999999999999999999999999999/Recordings/RE1'), config, fake)).rejects.toMatchObject({ code: 'bad_source_ref' });
+    await expect(
+      twilioVoice.fetchMedia!(rec('https://api.twilio.com/2010-04-01/Accounts/AC99999999999999999999999999999999/Recordings/RE1'), config, fake),
+    ).rejects.toMatchObject({ code: 'bad_source_ref' });
     await expect(twilioVoice.fetchMedia!(rec('::'), config, fake)).rejects.toMatchObject({ code: 'bad_source_ref' });
     expect(seen).toHaveLength(0);
   });

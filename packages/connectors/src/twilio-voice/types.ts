@@ -35,7 +35,10 @@ export const RecordingForm = z
     RecordingUrl: z.string().max(2048).optional(),
     RecordingStatus: status,
     RecordingDuration: seconds.optional(),
-    RecordingChannels: z.string().regex(/^\d{0,2}$/, 'a channel count').optional(),
+    RecordingChannels: z
+      .string()
+      .regex(/^\d{0,2}$/, 'a channel count')
+      .optional(),
     RecordingStartTime: z.string().max(64).optional(),
     RecordingSource: z.string().max(64).optional(),
     From: address.optional(),
@@ -43,7 +46,10 @@ export const RecordingForm = z
     Direction: status.or(blank).optional(),
     ParentCallSid: twilioSid('CA').or(blank).optional(),
   })
-  .refine((r) => r.RecordingStatus !== 'completed' || Boolean(r.RecordingUrl), { message: 'required when RecordingStatus is completed', path: ['RecordingUrl'] });
+  .refine((r) => r.RecordingStatus !== 'completed' || Boolean(r.RecordingUrl), {
+    message: 'required when RecordingStatus is completed',
+    path: ['RecordingUrl'],
+  });
 export type RecordingForm = z.infer<typeof RecordingForm>;
 
 export type VoiceEvent = { type: 'call'; form: CallStatusForm } | { type: 'recording'; form: RecordingForm };

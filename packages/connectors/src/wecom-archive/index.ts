@@ -18,7 +18,7 @@ export const wecomArchive: Connector<WecomArchiveConfig, ArchiveParsed> = {
     if (contentType && !/^application\/(json|x-ndjson|jsonl|x-jsonlines)\b/i.test(contentType)) {
       throw new RejectedInputError('unsupported_media_type', `${WHAT}: content-type must be application/json or application/x-ndjson, got ${contentType}`, 415);
     }
-    if (!config) throw connectorConfigRequired('wecom-archive', WecomArchiveConfig, 'records do not name their enterprise, the config\'s corpId does');
+    if (!config) throw connectorConfigRequired('wecom-archive', WecomArchiveConfig, "records do not name their enterprise, the config's corpId does");
     return { corpId: config.corpId, items: readRecords(raw) };
   },
   normalize: normalizeWecomArchive,
@@ -56,7 +56,7 @@ function arrayElements(json: string): string[] {
   let depth = 0;
   let start = -1;
   for (let i = 0; i < json.length; i++) {
-    const c = json[i]!;
+    const c = json[i];
     if (c === '"') {
       if (depth === 1 && start < 0) start = i;
       while (json[++i] !== '"') if (json[i] === '\\') i++;

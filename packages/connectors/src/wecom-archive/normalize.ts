@@ -28,7 +28,8 @@ export function normalizeWecomArchive(parsed: ArchiveParsed, ctx: NormalizeConte
 function recordDraft(value: unknown, corpId: string, ctx: NormalizeContext, at: string): EnvelopeDraft {
   const { action } = checked(ArchiveRecord, value, at);
   if (action === 'switch') return switchDraft(checked(ArchiveSwitch, value, at), corpId, ctx, at);
-  if (action !== 'send' && action !== 'recall') throw new RejectedInputError('schema_violation', `wecom archive: ${at}.action: expected send, recall or switch, got "${action.slice(0, 32)}"`);
+  if (action !== 'send' && action !== 'recall')
+    throw new RejectedInputError('schema_violation', `wecom archive: ${at}.action: expected send, recall or switch, got "${action.slice(0, 32)}"`);
   const m = checked(ArchiveMessage, value, at);
   const sender = handle(m.from);
   const common = {

@@ -7,7 +7,13 @@ import type { RejectedInputError } from '@custody/errors';
 const ms = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const id = z.string().min(1).max(256);
 // sizes are documented as uint32 but some SDK wrappers hand them over as strings
-const size = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,15}$/).transform(Number)]);
+const size = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number),
+]);
 const sdkFile = { sdkfileid: z.string().min(1).max(4096), md5sum: z.string().max(64).optional() };
 
 export const ArchiveRecord = z.looseObject({ msgid: z.string().min(1).max(512), action: z.string().min(1).max(32) });

@@ -10,7 +10,11 @@ import type { WecomArchiveConfig } from './types';
  */
 export function verifyArchivePuller(req: WebhookRequest, config: WecomArchiveConfig): void {
   if (!config.sharedSecret) {
-    throw new RejectedInputError('webhook_not_supported', 'wecom-archive takes records through the CLI or importer; configure sharedSecret to accept them over HTTP', 401);
+    throw new RejectedInputError(
+      'webhook_not_supported',
+      'wecom-archive takes records through the CLI or importer; configure sharedSecret to accept them over HTTP',
+      401,
+    );
   }
   verifyBearer(req.headers, config.sharedSecret);
 }

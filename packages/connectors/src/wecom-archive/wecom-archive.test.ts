@@ -20,7 +20,17 @@ function run(body: Buffer | string, contentType = 'application/json', tenant = '
 }
 
 function text(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { msgid: 'M1', action: 'send', from: 'kenshin', tolist: ['wmGAgeDQAAHuRJbt4ZQI_1cqoQcf41WQ'], roomid: '', msgtime: 1763800000000, msgtype: 'text', text: { content: 'hello' }, ...overrides };
+  return {
+    msgid: 'M1',
+    action: 'send',
+    from: 'kenshin',
+    tolist: ['wmGAgeDQAAHuRJbt4ZQI_1cqoQcf41WQ'],
+    roomid: '',
+    msgtime: 1763800000000,
+    msgtype: 'text',
+    text: { content: 'hello' },
+    ...overrides,
+  };
 }
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -32,7 +42,13 @@ connectorContract({
   body: (extra) => withJsonEntries(json([text()]), extra),
   existingKey: 'msgid',
   withId: (id) => Buffer.from(json([text({ msgid: id })])),
-  request: (rawBody, cfg: WecomArchiveConfig) => ({ method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cfg.sharedSecret}` }, query: new URLSearchParams(), rawBody, url: 'https://custody.example.com/webhooks/wecom-archive' }),
+  request: (rawBody, cfg: WecomArchiveConfig) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${cfg.sharedSecret}` },
+    query: new URLSearchParams(),
+    rawBody,
+    url: 'https://custody.example.com/webhooks/wecom-archive',
+  }),
 });
 
 describe('wecom-archive connector: fixtures', () => {
@@ -69,7 +85,7 @@ describe('wecom-archive connector: fixtures', () => {
         externalId: 'CAQQluDa4QUY0On2rYSAgAMgzPrShAE=',
         accountId: 'ww8d1a2f3c4b5e6a7d',
         receivedAt: RECEIVED_AT.toISOString(),
-        raw: { contentType: 'application/json', encoding: 'utf8', body: body.toString('utf8').split('\n')[1]!.trim().replace(/,$/, '') },
+        raw: { contentType: 'application/json', encoding: 'utf8', body: body.toString('utf8').split('\n')[1].trim().replace(/,$/, '') },
       },
       conversation: { id: `${CORP}:XuJinSheng:icefog`, type: 'direct' },
       sender: h('XuJinSheng'),
@@ -80,7 +96,7 @@ describe('wecom-archive connector: fixtures', () => {
       content: { text: 'test', format: 'wecom/text' },
       integrity: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
-    expect(image!.attachments).toEqual([
+    expect(image.attachments).toEqual([
       {
         id: 'CAQQvPnc4QUY0On2rYSAgAMgooLa0Q8=:image',
         kind: 'image',
@@ -90,21 +106,28 @@ describe('wecom-archive connector: fixtures', () => {
       },
     ]);
     const md5 = (value: string) => ({ vendorDigests: [{ algorithm: 'md5', encoding: 'hex', value }] });
-    expect(voice!.attachments![0]).toMatchObject({ kind: 'voice', size: 6810, ...md5('9db09c7fa627c9e53f17736c786a74d5') });
-    expect(voice!.sender).toEqual(h('wmGAgeDQAAdBjb8CK4ieMPRm7Cqm-9VA'));
-    expect(voice!.conversation.id).toBe(`${CORP}:kenshin:wmGAgeDQAAdBjb8CK4ieMPRm7Cqm-9VA`);
-    expect(video!.attachments![0]).toMatchObject({ kind: 'video', size: 15169724, ...md5('d06fc80c01d6fbffcca3b229ba41eac6') });
-    expect(file!.attachments![0]).toMatchObject({ kind: 'document', fileName: '资料.docx', size: 18181, ...md5('18e93fc2ea884df23b3d2d3b8667b9f0') });
-    expect(file!.content!.text).toBe('资料.docx');
-    expect(emotion!.attachments![0]).toMatchObject({ kind: 'sticker', size: 962604, ...md5('b178a3c0ef9734f4fd08ef39d9b5ae1e') });
+    expect(voice.attachments![0]).toMatchObject({ kind: 'voice', size: 6810, ...md5('9db09c7fa627c9e53f17736c786a74d5') });
+    expect(voice.sender).toEqual(h('wmGAgeDQAAdBjb8CK4ieMPRm7Cqm-9VA'));
+    expect(voice.conversation.id).toBe(`${CORP}:kenshin:wmGAgeDQAAdBjb8CK4ieMPRm7Cqm-9VA`);
+    expect(video.attachments![0]).toMatchObject({ kind: 'video', size: 15169724, ...md5('d06fc80c01d6fbffcca3b229ba41eac6') });
+    expect(file.attachments![0]).toMatchObject({ kind: 'document', fileName: '资料.docx', size: 18181, ...md5('18e93fc2ea884df23b3d2d3b8667b9f0') });
+    expect(file.content!.text).toBe('资料.docx');
+    expect(emotion.attachments![0]).toMatchObject({ kind: 'sticker', size: 962604, ...md5('b178a3c0ef9734f4fd08ef39d9b5ae1e') });
     // a file shared during a call is a file like any other
-    expect(callFile!.attachments).toEqual([
-      { id: '16527954622422422847_1594199256:voip_doc_share', kind: 'document', fileName: '欢迎使用微盘.pdf.pdf', size: 4400654, ...md5('ff893900f24e55e216e617a40e5c4648'), sourceRef: expect.stringMatching(/^wecom-sdkfile:/) },
+    expect(callFile.attachments).toEqual([
+      {
+        id: '16527954622422422847_1594199256:voip_doc_share',
+        kind: 'document',
+        fileName: '欢迎使用微盘.pdf.pdf',
+        size: 4400654,
+        ...md5('ff893900f24e55e216e617a40e5c4648'),
+        sourceRef: expect.stringMatching(/^wecom-sdkfile:/),
+      },
     ]);
-    expect(callFile!.content!.text).toBe('欢迎使用微盘.pdf.pdf');
-    expect(location!.content!.text).toBe('xxx管理中心\n北京市xxx区xxx路xxx大厦x座\n39.911125799,116.586285899');
-    expect(link!.content!.text).toContain('邀请你加入群聊\n技术支持群');
-    expect(agree!.content!.text).toBe('wmGAgeDQAAvQeaTqWwkMTxGMkvI7OOuQ agreed to chat archiving');
+    expect(callFile.content!.text).toBe('欢迎使用微盘.pdf.pdf');
+    expect(location.content!.text).toBe('xxx管理中心\n北京市xxx区xxx路xxx大厦x座\n39.911125799,116.586285899');
+    expect(link.content!.text).toContain('邀请你加入群聊\n技术支持群');
+    expect(agree.content!.text).toBe('wmGAgeDQAAvQeaTqWwkMTxGMkvI7OOuQ agreed to chat archiving');
     expect(group).toMatchObject({
       conversation: { id: `${CORP}:room:wrNplhCgAAIVZohLe57zKnvIV7xBKrig`, type: 'group' },
       sender: h('kenshin'),
@@ -116,7 +139,11 @@ describe('wecom-archive connector: fixtures', () => {
   test('recall.jsonl: the recall is a deletion pointing at the original msgid, in the same conversation', () => {
     const [original, recall, ...more] = run(fixture('recall.jsonl'), 'application/x-ndjson');
     expect(more).toHaveLength(0);
-    expect(original).toMatchObject({ kind: 'message', source: { externalId: '14822339130656386894_1603875600' }, content: { text: 'guaranteed 20% return, no risk' } });
+    expect(original).toMatchObject({
+      kind: 'message',
+      source: { externalId: '14822339130656386894_1603875600' },
+      content: { text: 'guaranteed 20% return, no risk' },
+    });
     expect(recall).toMatchObject({
       kind: 'deletion',
       source: { connector: 'wecom-archive', externalId: '15775510700152506326_1603875615' },
@@ -124,9 +151,9 @@ describe('wecom-archive connector: fixtures', () => {
       sender: h('kenshin'),
       direction: 'outbound',
       sentAt: '2020-10-28T09:00:15.723Z',
-      conversation: original!.conversation,
+      conversation: original.conversation,
     });
-    expect(recall!.content).toBeUndefined();
+    expect(recall.content).toBeUndefined();
   });
 
   test('switch.json: an enterprise switch is an internal status record', () => {
@@ -146,14 +173,16 @@ describe('wecom-archive connector: fixtures', () => {
 
   test('user ids that look like phone numbers stay handles: WeCom ids are not numbers', () => {
     const [env] = run(json([text({ from: '13800138000', tolist: ['+8613900139000'] })]));
-    expect([env!.sender, ...env!.recipients]).toEqual([h('13800138000'), h('+8613900139000')]);
+    expect([env.sender, ...env.recipients]).toEqual([h('13800138000'), h('+8613900139000')]);
   });
 
   test('a robot (wb…) on either side leaves direction unknown; unmodelled msgtypes are archived', () => {
-    const [robot, todo] = run(json([text({ from: 'wbAbCdEfGhIjKlMnOpQrStUvWx01' }), text({ msgid: 'M2', msgtype: 'todo', text: undefined, todo: { title: 'x' } })]));
-    expect(robot!.direction).toBe('unknown');
+    const [robot, todo] = run(
+      json([text({ from: 'wbAbCdEfGhIjKlMnOpQrStUvWx01' }), text({ msgid: 'M2', msgtype: 'todo', text: undefined, todo: { title: 'x' } })]),
+    );
+    expect(robot.direction).toBe('unknown');
     expect(todo).toMatchObject({ kind: 'message', content: { format: 'wecom/todo' } });
-    expect(todo!.content!.text).toBeUndefined();
+    expect(todo.content!.text).toBeUndefined();
   });
 
   test.each(FIXTURES)('%s: source.raw holds the exact bytes of its own record; the same input twice gives the same ids', (name) => {
@@ -166,7 +195,7 @@ describe('wecom-archive connector: fixtures', () => {
     }
     expect(run(body)).toEqual(first);
     const other = run(body, 'application/json', 'globex');
-    other.forEach((e, i) => expect(e.id).not.toBe(first[i]!.id));
+    other.forEach((e, i) => expect(e.id).not.toBe(first[i].id));
   });
 
   test('a JSON array and JSON Lines of the same records give the same ids and the same record bytes', () => {
@@ -203,7 +232,7 @@ describe('wecom-archive connector: webhook auth', () => {
     }
   });
 
-  test('the bearer token authenticates the sender, not the bytes: integrity of the body is TLS\'s job', () => {
+  test("the bearer token authenticates the sender, not the bytes: integrity of the body is TLS's job", () => {
     const cfg = { ...config, sharedSecret: secret };
     expect(() => wecomArchive.verify(req(`Bearer ${secret}`, json([text({ text: { content: 'hellp' } })])), cfg)).not.toThrow();
   });
@@ -214,9 +243,17 @@ describe('wecom-archive connector: hostile input', () => {
     const body = json([text()]);
     rejection(() => run(body.slice(0, -5)), 'malformed_json');
     const lines = `${json(text())}\n${json(text({ msgid: 'M2' })).slice(0, -7)}`;
-    const { envelopes, rejected } = normalizePayload(wecomArchive, Buffer.from(lines), 'application/x-ndjson', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
+    const { envelopes, rejected } = normalizePayload(
+      wecomArchive,
+      Buffer.from(lines),
+      'application/x-ndjson',
+      { tenant: 'acme', receivedAt: RECEIVED_AT },
+      config,
+    );
     expect(envelopes.map((e) => e.source.externalId)).toEqual(['M1']);
-    expect(rejected).toEqual([{ rejected: true, code: 'malformed_json', reason: expect.stringMatching(/^wecom archive: line 2: malformed JSON/), path: 'line 2' }]);
+    expect(rejected).toEqual([
+      { rejected: true, code: 'malformed_json', reason: expect.stringMatching(/^wecom archive: line 2: malformed JSON/), path: 'line 2' },
+    ]);
   });
 
   test('an empty array → schema_violation; non-UTF-8 inside an array → not_utf8', () => {
@@ -228,7 +265,9 @@ describe('wecom-archive connector: hostile input', () => {
     expect(rejection(() => run(json([text({ msgtime: '1603875600512' })])), 'schema_violation').message).toContain('0.msgtime');
     expect(rejection(() => run(json([text({ tolist: 'icefog' })])), 'schema_violation').message).toContain('0.tolist');
     expect(rejection(() => run(json([text({ text: { content: 42 } })])), 'schema_violation').message).toContain('0.text.content');
-    expect(rejection(() => run(json([text({ msgtype: 'image', text: undefined, image: { filesize: 'big', sdkfileid: 'x' } })])), 'schema_violation').message).toContain('0.image.filesize');
+    expect(
+      rejection(() => run(json([text({ msgtype: 'image', text: undefined, image: { filesize: 'big', sdkfileid: 'x' } })])), 'schema_violation').message,
+    ).toContain('0.image.filesize');
     rejection(() => run('"just a string"'), 'schema_violation');
     rejection(() => run(json([null])), 'schema_violation');
   });
@@ -247,12 +286,12 @@ describe('wecom-archive connector: hostile input', () => {
 
   test('an md5sum that is no md5 (empty, truncated) is not kept as a vendor digest; the attachment still is', () => {
     const envs = run(json([text({ msgtype: 'image', text: undefined, image: { md5sum: '50de8e5a', filesize: 3, sdkfileid: 'x' } })]));
-    expect(envs[0]!.attachments![0]).toEqual({ id: expect.any(String), kind: 'image', size: 3, sourceRef: 'wecom-sdkfile:x' });
+    expect(envs[0].attachments![0]).toEqual({ id: expect.any(String), kind: 'image', size: 3, sourceRef: 'wecom-sdkfile:x' });
   });
 
   test('a very large text is archived intact; an oversized msgid is rejected without echoing it', () => {
     const big = '长'.repeat(1_000_000);
-    expect(run(json([text({ text: { content: big } })]))[0]!.content!.text).toBe(big);
+    expect(run(json([text({ text: { content: big } })]))[0].content!.text).toBe(big);
     const err = rejection(() => run(json([text({ msgid: 'A'.repeat(600) })])), 'schema_violation');
     expect(err.message).toContain('0.msgid');
     expect(err.message.length).toBeLessThan(500);
@@ -260,7 +299,13 @@ describe('wecom-archive connector: hostile input', () => {
 
   test('a __proto__ key in JSON Lines refuses only its line', () => {
     const lines = `${json(text())}\n{"__proto__":{"polluted":true},"msgid":"M2"}`;
-    const { envelopes, rejected } = normalizePayload(wecomArchive, Buffer.from(lines), 'application/x-ndjson', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
+    const { envelopes, rejected } = normalizePayload(
+      wecomArchive,
+      Buffer.from(lines),
+      'application/x-ndjson',
+      { tenant: 'acme', receivedAt: RECEIVED_AT },
+      config,
+    );
     expect(envelopes).toHaveLength(1);
     expect(rejected.map((r) => [r.code, r.path])).toEqual([['forbidden_key', 'line 2']]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -280,7 +325,13 @@ describe('wecom-archive connector: hostile input', () => {
       [text({ msgid: 'BAD', msgtime: RECEIVED_AT.getTime() * 2 }), 'timestamp_in_future', '1.msgtime'],
     ];
     for (const [bad, code, field] of cases) {
-      const { envelopes, rejected } = normalizePayload(wecomArchive, Buffer.from(json([text({ msgid: 'GOOD' }), bad])), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
+      const { envelopes, rejected } = normalizePayload(
+        wecomArchive,
+        Buffer.from(json([text({ msgid: 'GOOD' }), bad])),
+        'application/json',
+        { tenant: 'acme', receivedAt: RECEIVED_AT },
+        config,
+      );
       expect(envelopes.map((e) => e.source.externalId)).toEqual(['GOOD']);
       expect(rejected).toHaveLength(1);
       expect(rejected[0]).toMatchObject({ code, path: '1', reason: expect.stringContaining(field) });
@@ -290,8 +341,12 @@ describe('wecom-archive connector: hostile input', () => {
   test('wrong content-type → 415; no config → connector_config_required naming corpId (records do not name their enterprise)', () => {
     const body = json([text()]);
     for (const ct of ['text/xml', 'text/plain', 'multipart/form-data']) rejection(() => run(body, ct), 'unsupported_media_type', 415);
-    for (const ct of ['application/json; charset=utf-8', 'application/x-ndjson', 'application/jsonl', '']) expect(run(body, ct || 'application/json')).toHaveLength(1);
-    const missing = rejection(() => normalizePayload(wecomArchive, Buffer.from(body), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }), 'connector_config_required');
+    for (const ct of ['application/json; charset=utf-8', 'application/x-ndjson', 'application/jsonl', ''])
+      expect(run(body, ct || 'application/json')).toHaveLength(1);
+    const missing = rejection(
+      () => normalizePayload(wecomArchive, Buffer.from(body), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT }),
+      'connector_config_required',
+    );
     expect(missing.message).toMatch(/corpId \(required\)/);
   });
 });

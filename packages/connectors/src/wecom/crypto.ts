@@ -47,8 +47,9 @@ export function decrypt(encrypted: string, encodingAesKey: string, receiveId: st
   const key = aesKey(encodingAesKey);
   const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
   const plain = Buffer.concat([decipher.update(data), decipher.final()]);
-  const pad = plain[plain.length - 1]!;
-  if (pad < 1 || pad > PAD_BLOCK || pad > plain.length || !plain.subarray(plain.length - pad).every((b) => b === pad)) throw fail('bad padding (wrong EncodingAESKey?)');
+  const pad = plain[plain.length - 1];
+  if (pad < 1 || pad > PAD_BLOCK || pad > plain.length || !plain.subarray(plain.length - pad).every((b) => b === pad))
+    throw fail('bad padding (wrong EncodingAESKey?)');
   const content = plain.subarray(0, plain.length - pad);
   if (content.length < 20) throw fail('too short');
   const msgLen = content.readUInt32BE(16);
@@ -59,7 +60,11 @@ export function decrypt(encrypted: string, encodingAesKey: string, receiveId: st
 }
 
 /** A complete callback as WeCom POSTs it: the outer XML and the query string carrying msg_signature. */
-export function encryptCallback(messageXml: string, keys: WecomKeys, opts: { agentId?: string; timestamp?: string; nonce?: string } = {}): { body: string; query: string } {
+export function encryptCallback(
+  messageXml: string,
+  keys: WecomKeys,
+  opts: { agentId?: string; timestamp?: string; nonce?: string } = {},
+): { body: string; query: string } {
   const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000));
   const nonce = opts.nonce ?? String(randomBytes(4).readUInt32BE());
   const enc = encrypt(messageXml, keys.encodingAesKey, keys.corpId);

@@ -30,7 +30,12 @@ export const wecom: Connector<WecomConfig, WecomParsed> = {
   verify: verifyWecomSignature,
   parse(raw, contentType, config) {
     checkContentType(contentType);
-    if (!config) throw connectorConfigRequired('wecom', WecomConfig, 'callbacks are encrypted and reading one needs the app\'s keys (or pass --decrypted with the callback\'s plaintext XML)');
+    if (!config)
+      throw connectorConfigRequired(
+        'wecom',
+        WecomConfig,
+        "callbacks are encrypted and reading one needs the app's keys (or pass --decrypted with the callback's plaintext XML)",
+      );
     return { corpId: config.corpId, message: messageFields(decrypt(outerEncrypt(raw), config.encodingAesKey, config.corpId)) };
   },
   parseDecrypted(plaintext, contentType, config) {

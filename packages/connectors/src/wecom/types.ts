@@ -17,8 +17,14 @@ export const WecomMessage = z.looseObject({
   PicUrl: z.string().optional(),
   Format: z.string().max(32).optional(),
   ThumbMediaId: z.string().optional(),
-  Location_X: z.string().regex(/^-?\d{1,3}(\.\d+)?$/, 'a latitude').optional(),
-  Location_Y: z.string().regex(/^-?\d{1,3}(\.\d+)?$/, 'a longitude').optional(),
+  Location_X: z
+    .string()
+    .regex(/^-?\d{1,3}(\.\d+)?$/, 'a latitude')
+    .optional(),
+  Location_Y: z
+    .string()
+    .regex(/^-?\d{1,3}(\.\d+)?$/, 'a longitude')
+    .optional(),
   Scale: z.string().optional(),
   Label: z.string().optional(),
   Title: z.string().optional(),
@@ -35,10 +41,16 @@ export interface WecomParsed {
 
 export const WecomConfig = z
   .object({
-    token: secret(z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'up to 32 letters and digits')).describe('Callback Token from the app\'s "receive messages" settings: part of msg_signature'),
-    encodingAesKey: secret(z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits')).describe('EncodingAESKey from the same settings: base64 of the 32-byte AES key'),
+    token: secret(z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'up to 32 letters and digits')).describe(
+      'Callback Token from the app\'s "receive messages" settings: part of msg_signature',
+    ),
+    encodingAesKey: secret(z.string().regex(/^[A-Za-z0-9]{43}$/, '43 letters and digits')).describe(
+      'EncodingAESKey from the same settings: base64 of the 32-byte AES key',
+    ),
     corpId: z.string().min(1).max(64).describe('CorpID: the receiveid every decrypted payload must carry'),
-    corpSecret: secret(z.string().min(8)).optional().describe('App Secret used to get an access_token for media downloads; without it attachments stay references'),
+    corpSecret: secret(z.string().min(8))
+      .optional()
+      .describe('App Secret used to get an access_token for media downloads; without it attachments stay references'),
   })
   .strict();
 export type WecomConfig = z.infer<typeof WecomConfig>;

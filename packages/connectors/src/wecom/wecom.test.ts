@@ -28,9 +28,20 @@ function callback(messageXml: string, keys = config) {
 }
 
 function message(fields: Record<string, string>): string {
-  const base: Record<string, string> = { ToUserName: config.corpId, FromUserName: 'ZhangSan', CreateTime: '1763800000', MsgType: 'text', Content: 'hello', MsgId: '7453925831021238999', AgentID: '1000002' };
+  const base: Record<string, string> = {
+    ToUserName: config.corpId,
+    FromUserName: 'ZhangSan',
+    CreateTime: '1763800000',
+    MsgType: 'text',
+    Content: 'hello',
+    MsgId: '7453925831021238999',
+    AgentID: '1000002',
+  };
   const all = { ...base, ...fields };
-  return `<xml>${Object.entries(all).filter(([, v]) => v !== '\u0000').map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join('')}</xml>`;
+  return `<xml>${Object.entries(all)
+    .filter(([, v]) => v !== '\u0000')
+    .map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`)
+    .join('')}</xml>`;
 }
 
 function run(body: Buffer | string, contentType = 'text/xml', tenant = 'acme', cfg: WecomConfig = config): Envelope[] {
@@ -38,12 +49,23 @@ function run(body: Buffer | string, contentType = 'text/xml', tenant = 'acme', c
 }
 
 function request(body: string | Buffer, query: string | Record<string, string>): WebhookRequest {
-  return { method: 'POST', headers: { 'content-type': 'text/xml' }, query: new URLSearchParams(query), rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body), url: 'https://custody.example.com/webhooks/wecom' };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    query: new URLSearchParams(query),
+    rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body),
+    url: 'https://custody.example.com/webhooks/wecom',
+  };
 }
 
 connectorContract({
   connector: getConnector('wecom'),
-  config: { token: 'Custody2025Token', encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR', corpId: 'ww8d1a2f3c4b5e6a7d', corpSecret: 'wecom-corp-secret-0123' },
+  config: {
+    token: 'Custody2025Token',
+    encodingAesKey: 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR',
+    corpId: 'ww8d1a2f3c4b5e6a7d',
+    corpSecret: 'wecom-corp-secret-0123',
+  },
   contentType: 'text/xml',
   // the payload is the decrypted message: extra elements go into it, inside the ciphertext
   body: (extra = []) => Buffer.from(callback(message({}).replace('</xml>', `${extra.map(([k, v]) => `<${k}><![CDATA[${v}]]></${k}>`).join('')}</xml>`)).body),
@@ -62,7 +84,7 @@ describe('wecom crypto: WeCom 加解密方案', () => {
     const q = verifyUrl.query;
     expect(wecomSignature(keys.token, q.timestamp, q.nonce, q.echostr)).toBe(q.msg_signature);
     expect(decrypt(q.echostr, keys.encodingAesKey, keys.corpId).toString('utf8')).toBe(verifyUrl.plaintext);
-    const enc = /<Encrypt><!\[CDATA\[(.*)\]\]><\/Encrypt>/.exec(msg.body)![1]!;
+    const enc = /<Encrypt><!\[CDATA\[(.*)\]\]><\/Encrypt>/.exec(msg.body)![1];
     expect(wecomSignature(keys.token, msg.query.timestamp, msg.query.nonce, enc)).toBe(msg.query.msg_signature);
     expect(decrypt(enc, keys.encodingAesKey, keys.corpId).toString('utf8')).toContain('<Content><![CDATA[hello]]></Content>');
   });
@@ -139,34 +161,55 @@ describe('wecom connector: fixtures', () => {
       content: { text: '请帮我买入500股 ACME <市价> & 确认', format: 'wecom/text' },
       integrity: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
-    expect(env!.attachments).toBeUndefined();
-    expect(env!.source.raw).toEqual(deliveryRef(body, 'text/xml')); // evidence is the ciphertext as received
+    expect(env.attachments).toBeUndefined();
+    expect(env.source.raw).toEqual(deliveryRef(body, 'text/xml')); // evidence is the ciphertext as received
   });
 
   test('image, voice and video: one attachment each, fetchable by media id', () => {
-    const [image, voice, video] = ['image', 'voice', 'video'].map((n) => run(callback(fixture(n)).body)[0]!);
-    expect(image).toMatchObject({ kind: 'message', sender: MEMBER, recipients: [APP], conversation: CONVERSATION, sentAt: SENT_AT, content: { format: 'wecom/image' } });
-    expect(image!.attachments).toEqual([
-      { id: '1Ne7vZzPMx2aVtbu8ktzM7GUtHGg3ZWkw6fTtBu7qGc0jXaGMKUNw-i1N7k6AbR9s', kind: 'image', sourceRef: 'wecom-media:1Ne7vZzPMx2aVtbu8ktzM7GUtHGg3ZWkw6fTtBu7qGc0jXaGMKUNw-i1N7k6AbR9s' },
+    const [image, voice, video] = ['image', 'voice', 'video'].map((n) => run(callback(fixture(n)).body)[0]);
+    expect(image).toMatchObject({
+      kind: 'message',
+      sender: MEMBER,
+      recipients: [APP],
+      conversation: CONVERSATION,
+      sentAt: SENT_AT,
+      content: { format: 'wecom/image' },
+    });
+    expect(image.attachments).toEqual([
+      {
+        id: '1Ne7vZzPMx2aVtbu8ktzM7GUtHGg3ZWkw6fTtBu7qGc0jXaGMKUNw-i1N7k6AbR9s',
+        kind: 'image',
+        sourceRef: 'wecom-media:1Ne7vZzPMx2aVtbu8ktzM7GUtHGg3ZWkw6fTtBu7qGc0jXaGMKUNw-i1N7k6AbR9s',
+      },
     ]);
-    expect(voice!.attachments).toEqual([
-      { id: '3WbkVe3WGQ9fXhJ2dsKpGmnVb8oEU9x4bSzzeHqEGDHjxZ2nGN2QyYo7p2hM1vqKx', kind: 'voice', mimeType: 'audio/amr', sourceRef: 'wecom-media:3WbkVe3WGQ9fXhJ2dsKpGmnVb8oEU9x4bSzzeHqEGDHjxZ2nGN2QyYo7p2hM1vqKx' },
+    expect(voice.attachments).toEqual([
+      {
+        id: '3WbkVe3WGQ9fXhJ2dsKpGmnVb8oEU9x4bSzzeHqEGDHjxZ2nGN2QyYo7p2hM1vqKx',
+        kind: 'voice',
+        mimeType: 'audio/amr',
+        sourceRef: 'wecom-media:3WbkVe3WGQ9fXhJ2dsKpGmnVb8oEU9x4bSzzeHqEGDHjxZ2nGN2QyYo7p2hM1vqKx',
+      },
     ]);
-    expect(video!.attachments).toEqual([{ id: '2-G6nrLmr5EC3MNb_-zL1dDdzkd0p7cNliYu9V5w7o8K0', kind: 'video', sourceRef: 'wecom-media:2-G6nrLmr5EC3MNb_-zL1dDdzkd0p7cNliYu9V5w7o8K0' }]);
-    expect([image, voice, video].map((e) => e!.source.externalId)).toEqual(['7453925831021238273', '7453925831021238274', '7453925831021238275']);
+    expect(video.attachments).toEqual([
+      { id: '2-G6nrLmr5EC3MNb_-zL1dDdzkd0p7cNliYu9V5w7o8K0', kind: 'video', sourceRef: 'wecom-media:2-G6nrLmr5EC3MNb_-zL1dDdzkd0p7cNliYu9V5w7o8K0' },
+    ]);
+    expect([image, voice, video].map((e) => e.source.externalId)).toEqual(['7453925831021238273', '7453925831021238274', '7453925831021238275']);
   });
 
   test('file: a document attachment', () => {
     const [env] = run(callback(message({ MsgType: 'file', Content: '\u0000', MediaId: 'FILE123' })).body);
-    expect(env!.attachments).toEqual([{ id: 'FILE123', kind: 'document', sourceRef: 'wecom-media:FILE123' }]);
-    expect(env!.content).toEqual({ format: 'wecom/file' });
+    expect(env.attachments).toEqual([{ id: 'FILE123', kind: 'document', sourceRef: 'wecom-media:FILE123' }]);
+    expect(env.content).toEqual({ format: 'wecom/file' });
   });
 
   test('location and link: searchable text', () => {
     const [location] = run(callback(fixture('location')).body);
-    expect(location!.content).toEqual({ text: '广州市海珠区新港中路397号\n23.134521,113.358803', format: 'wecom/location' });
+    expect(location.content).toEqual({ text: '广州市海珠区新港中路397号\n23.134521,113.358803', format: 'wecom/location' });
     const [link] = run(callback(fixture('link')).body);
-    expect(link!.content).toEqual({ text: 'Q3 fund factsheet\nPerformance and holdings as of 30 September\nhttps://example.com/factsheet-q3.pdf', format: 'wecom/link' });
+    expect(link.content).toEqual({
+      text: 'Q3 fund factsheet\nPerformance and holdings as of 30 September\nhttps://example.com/factsheet-q3.pdf',
+      format: 'wecom/link',
+    });
   });
 
   test('events (enter_agent) are app events, not communications: nothing archived, still acknowledged', () => {
@@ -175,14 +218,14 @@ describe('wecom connector: fixtures', () => {
 
   test('a member UserID that looks like a phone number stays a handle: it is an id, not a number', () => {
     const [env] = run(callback(message({ FromUserName: '13800138000' })).body);
-    expect(env!.sender).toEqual({ kind: 'handle', value: '13800138000', platformId: '13800138000' });
+    expect(env.sender).toEqual({ kind: 'handle', value: '13800138000', platformId: '13800138000' });
   });
 
   test('an unmodelled MsgType is archived, not dropped', () => {
     for (const type of ['shortvideo', 'miniprogram', 'constructor', 'toString']) {
       const [env] = run(callback(message({ MsgType: type, Content: '\u0000' })).body);
       expect(env).toMatchObject({ kind: 'message', content: { format: `wecom/${type}` } });
-      expect(env!.attachments).toBeUndefined();
+      expect(env.attachments).toBeUndefined();
     }
   });
 
@@ -194,7 +237,7 @@ describe('wecom connector: fixtures', () => {
     // WeCom's retry re-encrypts with a new random prefix: still the same record
     const retry = run(callback(fixture(name)).body);
     expect(retry.map((e) => e.id)).toEqual(first.map((e) => e.id));
-    expect(run(body, 'text/xml', 'globex')[0]!.id).not.toBe(first[0]!.id);
+    expect(run(body, 'text/xml', 'globex')[0].id).not.toBe(first[0].id);
   });
 
   test('ids are unique across fixtures', () => {
@@ -223,9 +266,13 @@ describe('wecom connector: msg_signature', () => {
 
   test('wrong token, other timestamp or nonce → 401 signature_invalid', () => {
     rejection(() => wecom.verify(request(body, query), { ...config, token: 'AnotherToken1' }), 'signature_invalid', 401);
-    for (const [k, v] of [['timestamp', '1763800021'], ['nonce', '1'], ['msg_signature', 'deadbeef']]) {
+    for (const [k, v] of [
+      ['timestamp', '1763800021'],
+      ['nonce', '1'],
+      ['msg_signature', 'deadbeef'],
+    ]) {
       const q = new URLSearchParams(query);
-      q.set(k!, v!);
+      q.set(k, v);
       rejection(() => wecom.verify(request(body, q.toString()), config), 'signature_invalid', 401);
     }
   });
@@ -253,9 +300,12 @@ describe('wecom connector: msg_signature', () => {
 
 describe('wecom connector: URL verification handshake', () => {
   const handshake = (q: Record<string, string>, cfg = config) =>
-    wecom.handshake!({ method: 'GET', headers: {}, query: new URLSearchParams(q), rawBody: Buffer.alloc(0), url: 'https://custody.example.com/webhooks/wecom' }, cfg);
+    wecom.handshake!(
+      { method: 'GET', headers: {}, query: new URLSearchParams(q), rawBody: Buffer.alloc(0), url: 'https://custody.example.com/webhooks/wecom' },
+      cfg,
+    );
 
-  test("the documented example answers with the decrypted echostr", () => {
+  test('the documented example answers with the decrypted echostr', () => {
     const cfg = WecomConfig.parse(official.config);
     expect(handshake(official.verifyUrl.query, cfg)).toEqual({ status: 200, contentType: 'text/plain', body: '1616140317555161061' });
     // "+" left unescaped by the caller arrives as a space
@@ -315,8 +365,11 @@ describe('wecom connector: hostile input', () => {
   });
 
   test('markup-like text inside CDATA, predefined entities and numeric references are plain text', () => {
-    const xml = message({}).replace('<Content><![CDATA[hello]]></Content>', '<Content><![CDATA[<!DOCTYPE html><?x?>&lol;]]> &lt;b&gt; &amp; &#x4E2D;&#25991; &quot;q&quot; &apos;a&apos;</Content>');
-    expect(run(encrypted(xml))[0]!.content!.text).toBe('<!DOCTYPE html><?x?>&lol; <b> & 中文 "q" \'a\'');
+    const xml = message({}).replace(
+      '<Content><![CDATA[hello]]></Content>',
+      '<Content><![CDATA[<!DOCTYPE html><?x?>&lol;]]> &lt;b&gt; &amp; &#x4E2D;&#25991; &quot;q&quot; &apos;a&apos;</Content>',
+    );
+    expect(run(encrypted(xml))[0].content!.text).toBe('<!DOCTYPE html><?x?>&lol; <b> & 中文 "q" \'a\'');
   });
 
   test('malformed XML: truncated, bare &, attributes, mismatched tags, invalid characters → xml_malformed', () => {
@@ -345,7 +398,7 @@ describe('wecom connector: hostile input', () => {
 
   test('a large text (half a megabyte) is archived intact', () => {
     const big = '大'.repeat(150_000);
-    expect(run(encrypted(message({ Content: big })))[0]!.content!.text).toBe(big);
+    expect(run(encrypted(message({ Content: big })))[0].content!.text).toBe(big);
   });
 
   test('no <Encrypt> → schema_violation', () => {
@@ -362,14 +415,18 @@ describe('wecom connector: hostile input', () => {
   test('wrong field types → schema_violation naming the decrypted field', () => {
     expect(rejection(() => run(encrypted(message({ CreateTime: 'yesterday' }))), 'schema_violation').message).toContain('message.CreateTime');
     expect(rejection(() => run(encrypted(message({ MsgId: 'abc' }))), 'schema_violation').message).toContain('message.MsgId');
-    expect(rejection(() => run(encrypted(message({ MsgType: 'location', Location_X: 'north', Location_Y: '1' }))), 'schema_violation').message).toContain('message.Location_X');
+    expect(rejection(() => run(encrypted(message({ MsgType: 'location', Location_X: 'north', Location_Y: '1' }))), 'schema_violation').message).toContain(
+      'message.Location_X',
+    );
   });
 
   test('missing required fields → schema_violation naming each', () => {
     for (const field of ['FromUserName', 'CreateTime', 'MsgType', 'MsgId', 'AgentID']) {
       expect(rejection(() => run(encrypted(message({ [field]: '\u0000' }))), 'schema_violation').message).toContain(`message.${field}`);
     }
-    expect(rejection(() => run(encrypted(message({ Content: '\u0000' }))), 'schema_violation').message).toBe('wecom callback: message.Content: required for MsgType text');
+    expect(rejection(() => run(encrypted(message({ Content: '\u0000' }))), 'schema_violation').message).toBe(
+      'wecom callback: message.Content: required for MsgType text',
+    );
     expect(rejection(() => run(encrypted(message({ MsgType: 'image', Content: '\u0000' }))), 'schema_violation').message).toContain('message.MediaId');
   });
 
@@ -385,7 +442,13 @@ describe('wecom connector: hostile input', () => {
   });
 
   test('one bad message is a RejectedEvent with its path (a callback carries exactly one message)', () => {
-    const { envelopes, rejected } = normalizePayload(wecom, Buffer.from(encrypted(message({ CreateTime: 'soon' }))), 'text/xml', { tenant: 'acme', receivedAt: RECEIVED_AT }, config);
+    const { envelopes, rejected } = normalizePayload(
+      wecom,
+      Buffer.from(encrypted(message({ CreateTime: 'soon' }))),
+      'text/xml',
+      { tenant: 'acme', receivedAt: RECEIVED_AT },
+      config,
+    );
     expect(envelopes).toEqual([]);
     expect(rejected).toEqual([{ rejected: true, code: 'schema_violation', reason: expect.stringContaining('message.CreateTime'), path: 'Encrypt' }]);
   });
@@ -394,8 +457,11 @@ describe('wecom connector: hostile input', () => {
     const { body } = callback(fixture('text'));
     for (const ct of ['application/json', 'text/plain', 'application/xhtml+xml']) rejection(() => run(body, ct), 'unsupported_media_type', 415);
     expect(run(body, 'application/xml; charset=utf-8')).toHaveLength(1);
-    expect(run(body, '')[0]!.source.raw.contentType).toBe('text/xml');
-    const missing = rejection(() => normalizePayload(wecom, Buffer.from(body), 'text/xml', { tenant: 'acme', receivedAt: RECEIVED_AT }), 'connector_config_required');
+    expect(run(body, '')[0].source.raw.contentType).toBe('text/xml');
+    const missing = rejection(
+      () => normalizePayload(wecom, Buffer.from(body), 'text/xml', { tenant: 'acme', receivedAt: RECEIVED_AT }),
+      'connector_config_required',
+    );
     expect(missing.message).toContain('token (required, secret): Callback Token');
     expect(missing.message).toContain('encodingAesKey (required, secret)');
     expect(missing.message).toContain('corpId (required): CorpID');
@@ -412,12 +478,12 @@ describe('wecom connector: decrypted callbacks (custody normalize --decrypted)',
   test('the plaintext XML normalizes like the encrypted callback, without keys; the corp comes from ToUserName', () => {
     const [plain] = decrypted(fixture('text')).envelopes;
     const [encrypted] = run(callback(fixture('text')).body);
-    const { source: plainSource, id: _p, integrity: _pi, ...plainRest } = plain!;
-    const { source: encSource, id: _e, integrity: _ei, ...encRest } = encrypted!;
+    const { source: plainSource, id: _p, integrity: _pi, ...plainRest } = plain;
+    const { source: encSource, id: _e, integrity: _ei, ...encRest } = encrypted;
     expect(plainRest).toEqual(encRest);
     expect([plainSource.externalId, plainSource.accountId]).toEqual([encSource.externalId, encSource.accountId]);
-    expect(plain!.conversation).toEqual(CONVERSATION);
-    expect(decrypted(fixture('text'), config).envelopes[0]!.conversation).toEqual(CONVERSATION);
+    expect(plain.conversation).toEqual(CONVERSATION);
+    expect(decrypted(fixture('text'), config).envelopes[0].conversation).toEqual(CONVERSATION);
   });
 
   test('plaintext goes through the same strict XML reader and schema', () => {
@@ -428,7 +494,6 @@ describe('wecom connector: decrypted callbacks (custody normalize --decrypted)',
   test('a webhook never reads plaintext: posted to the gateway path it has no <Encrypt> and is refused', () => {
     rejection(() => run(fixture('text')), 'schema_violation');
   });
-
 });
 
 describe('wecom connector: fetchMedia', () => {
@@ -442,7 +507,9 @@ describe('wecom connector: fetchMedia', () => {
       const url = new URL(req.url!, 'http://x');
       calls.push(`${url.pathname}?${url.searchParams.get('media_id') ?? url.searchParams.get('corpsecret')}`);
       if (url.pathname === '/wecom/cgi-bin/gettoken') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errcode: 0, errmsg: 'ok', access_token: `tok-${calls.length}`, expires_in: 7200 }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errcode: 0, errmsg: 'ok', access_token: `tok-${calls.length}`, expires_in: 7200 }));
       } else if (url.pathname === '/wecom/cgi-bin/media/get' && url.searchParams.get('access_token')?.startsWith('tok-')) {
         mediaAnswer(res);
       } else res.writeHead(404).end();
@@ -464,7 +531,10 @@ describe('wecom connector: fetchMedia', () => {
 
   test('streams the file with its type and size; the access_token is fetched once and reused', async () => {
     const content = Buffer.alloc(200_000, 7);
-    mediaAnswer = (res) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(content.length), 'content-disposition': 'attachment; filename="a.jpg"' }).end(content);
+    mediaAnswer = (res) =>
+      res
+        .writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(content.length), 'content-disposition': 'attachment; filename="a.jpg"' })
+        .end(content);
     const c = cfg();
     const first = await wecom.fetchMedia!(att, c, fake());
     expect({ mimeType: first.mimeType, size: first.size }).toEqual({ mimeType: 'image/jpeg', size: content.length });

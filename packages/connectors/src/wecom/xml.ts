@@ -125,14 +125,23 @@ class Reader {
   private decode(raw: string): string {
     return this.chars(raw).replace(/&([^;&<]{0,64})(;?)/g, (_, ref: string, semi: string) => {
       if (!semi || !/^(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_:][\w.:-]*)$/.test(ref)) this.malformed('"&" must start an entity or character reference');
-      if (Object.hasOwn(PREDEFINED, ref)) return PREDEFINED[ref]!;
+      if (Object.hasOwn(PREDEFINED, ref)) return PREDEFINED[ref];
       const num = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(ref);
       if (!num && !ref.startsWith('#')) {
-        throw new RejectedInputError('xml_forbidden', `${this.what}: entity reference &${ref.slice(0, 32)}; is not allowed (only &lt; &gt; &amp; &quot; &apos; and numeric references)`);
+        throw new RejectedInputError(
+          'xml_forbidden',
+          `${this.what}: entity reference &${ref.slice(0, 32)}; is not allowed (only &lt; &gt; &amp; &quot; &apos; and numeric references)`,
+        );
       }
       if (!num) this.malformed(`&${ref.slice(0, 32)}; is not a valid character reference`);
-      const code = num[1] !== undefined ? parseInt(num[1], 16) : parseInt(num[2]!, 10);
-      const ok = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+      const code = num[1] !== undefined ? parseInt(num[1], 16) : parseInt(num[2], 10);
+      const ok =
+        code === 0x9 ||
+        code === 0xa ||
+        code === 0xd ||
+        (code >= 0x20 && code <= 0xd7ff) ||
+        (code >= 0xe000 && code <= 0xfffd) ||
+        (code >= 0x10000 && code <= 0x10ffff);
       if (!ok) this.malformed(`&${ref}; is not a valid XML character`);
       return String.fromCodePoint(code);
     });
@@ -145,12 +154,20 @@ class Reader {
 
   private forbidden(): never {
     const head = this.s.slice(this.pos, this.pos + 10).toUpperCase();
-    const what = head.startsWith('<!DOCTYPE') ? 'a DOCTYPE' : head.startsWith('<!ENTITY') ? 'an ENTITY declaration' : head.startsWith('<!--') ? 'a comment' : head.startsWith('<?') ? 'a processing instruction' : 'a markup declaration';
+    const what = head.startsWith('<!DOCTYPE')
+      ? 'a DOCTYPE'
+      : head.startsWith('<!ENTITY')
+        ? 'an ENTITY declaration'
+        : head.startsWith('<!--')
+          ? 'a comment'
+          : head.startsWith('<?')
+            ? 'a processing instruction'
+            : 'a markup declaration';
     throw new RejectedInputError('xml_forbidden', `${this.what}: ${what} is not allowed`);
   }
 
   private skipSpace(): void {
-    while (this.pos < this.s.length && ' \t\r\n'.includes(this.s[this.pos]!)) this.pos++;
+    while (this.pos < this.s.length && ' \t\r\n'.includes(this.s[this.pos])) this.pos++;
   }
 
   private malformed(reason: string): never {

@@ -24,7 +24,8 @@ export function normalizeWhatsApp(payload: WaWebhook, ctx: NormalizeContext): No
       // Other fields (template status, account updates) are account events, not communications.
       if (change.field !== 'messages' && change.field !== 'smb_message_echoes') return;
       const parsed = WaValue.safeParse(change.value);
-      if (!parsed.success) throw new RejectedInputError('schema_violation', `whatsapp webhook: entry.${e}.changes.${c}.value: ${formatIssues(parsed.error.issues)}`);
+      if (!parsed.success)
+        throw new RejectedInputError('schema_violation', `whatsapp webhook: entry.${e}.changes.${c}.value: ${formatIssues(parsed.error.issues)}`);
       const value = parsed.data;
       const account: Account = {
         business: {
@@ -84,11 +85,14 @@ function base(ctx: NormalizeContext, account: Account, externalId: string, sentA
 function messageDraft(m: WaMessage, account: Account, ctx: NormalizeContext, at: string): EnvelopeDraft {
   const sentAt = vendorTime(Number(m.timestamp), 's', ctx.receivedAt, `${at}.timestamp`);
   const sentByFirm = m.from !== undefined && toE164(m.from, `${at}.from`) === account.business.value;
-  if (sentByFirm && m.to === undefined && m.to_user_id === undefined) throw new RejectedInputError('schema_violation', `${at}.to: required when the business number sent the message`);
+  if (sentByFirm && m.to === undefined && m.to_user_id === undefined)
+    throw new RejectedInputError('schema_violation', `${at}.to: required when the business number sent the message`);
   const other = sentByFirm ? customer(m.to, m.to_user_id, account, `${at}.to`) : customer(m.from, m.from_user_id, account, `${at}.from`);
   const common = {
     ...base(ctx, account, m.id, sentAt, other),
-    ...(sentByFirm ? { sender: account.business, recipients: [other], direction: 'outbound' as const } : { sender: other, recipients: [account.business], direction: 'inbound' as const }),
+    ...(sentByFirm
+      ? { sender: account.business, recipients: [other], direction: 'outbound' as const }
+      : { sender: other, recipients: [account.business], direction: 'inbound' as const }),
   };
   if (m.type === 'reaction') {
     if (!m.reaction) throw new RejectedInputError('schema_violation', `${at}.reaction: required for type reaction`);
@@ -102,9 +106,19 @@ function messageDraft(m: WaMessage, account: Account, ctx: NormalizeContext, at:
   if (m.type === 'edit') {
     if (!m.edit) throw new RejectedInputError('schema_violation', `${at}.edit: required for type edit`);
     // the new version, read as the message it now is: same sender and time of the edit, its own id
-    const edited = checked(WaMessage, { ...m.edit.message, id: m.id, timestamp: m.timestamp, from: m.from, from_user_id: m.from_user_id }, `${at}.edit.message`);
+    const edited = checked(
+      WaMessage,
+      { ...m.edit.message, id: m.id, timestamp: m.timestamp, from: m.from, from_user_id: m.from_user_id },
+      `${at}.edit.message`,
+    );
     const path = `${at}.edit.message`;
-    return { ...common, kind: 'edit', content: content(edited, path), attachments: attachments(edited, path), refs: { edits: m.edit.original_message_id, ...(edited.context?.id && { replyTo: edited.context.id }) } };
+    return {
+      ...common,
+      kind: 'edit',
+      content: content(edited, path),
+      attachments: attachments(edited, path),
+      refs: { edits: m.edit.original_message_id, ...(edited.context?.id && { replyTo: edited.context.id }) },
+    };
   }
   const refs = m.context?.id ? { replyTo: m.context.id } : undefined;
   return { ...common, kind: 'message', content: content(m, at), attachments: attachments(m, at), refs };
@@ -126,12 +140,18 @@ function content(m: WaMessage, at: string): EnvelopeDraft['content'] {
       // the user's choice from a button or list, or a flow's answer: what they picked is the communication
       const i = m.interactive;
       const reply = i?.button_reply ?? i?.list_reply;
-      const text = reply ? [reply.title, i?.list_reply?.description].filter(Boolean).join('\n') : [i?.nfm_reply?.body, i?.nfm_reply?.response_json].filter(Boolean).join('\n');
+      const text = reply
+        ? [reply.title, i?.list_reply?.description].filter(Boolean).join('\n')
+        : [i?.nfm_reply?.body, i?.nfm_reply?.response_json].filter(Boolean).join('\n');
       return { text: text || undefined, format: 'whatsapp/interactive' };
     }
     case 'contacts': {
       // shared contact cards: names, numbers, addresses and company as searchable text (the full cards stay in source.raw)
-      const cards = (m.contacts ?? []).map((c) => [c.name?.formatted_name, c.org?.company, ...(c.phones ?? []).map((p) => p.phone ?? p.wa_id), ...(c.emails ?? []).map((e) => e.email)].filter(Boolean).join('\n'));
+      const cards = (m.contacts ?? []).map((c) =>
+        [c.name?.formatted_name, c.org?.company, ...(c.phones ?? []).map((p) => p.phone ?? p.wa_id), ...(c.emails ?? []).map((e) => e.email)]
+          .filter(Boolean)
+          .join('\n'),
+      );
       return { text: cards.filter(Boolean).join('\n\n') || undefined, format: 'whatsapp/contacts' };
     }
     case 'system':
@@ -142,7 +162,10 @@ function content(m: WaMessage, at: string): EnvelopeDraft['content'] {
       if (media) return { text: media.caption, format: `whatsapp/${m.type}` };
       // Types we do not model (order, unsupported, …) are archived, not dropped:
       // the vendor JSON is in source.raw and the error title, if any, becomes searchable text.
-      const errors = (m.errors ?? []).map((err) => err.title ?? err.message).filter(Boolean).join('; ');
+      const errors = (m.errors ?? [])
+        .map((err) => err.title ?? err.message)
+        .filter(Boolean)
+        .join('; ');
       return { text: errors || undefined, format: `whatsapp/${m.type}` };
     }
   }

@@ -64,7 +64,13 @@ connectorContract({
   body: (extra) => withJsonEntries(json(webhook()), extra),
   existingKey: 'object',
   withId: (id) => Buffer.from(json(webhook([textMessage({ id })]))),
-  request: (rawBody, cfg: WhatsAppCloudConfig) => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(cfg.appSecret, rawBody) }, query: new URLSearchParams(), rawBody, url: 'https://custody.example.com/webhooks/wa' }),
+  request: (rawBody, cfg: WhatsAppCloudConfig) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(cfg.appSecret, rawBody) },
+    query: new URLSearchParams(),
+    rawBody,
+    url: 'https://custody.example.com/webhooks/wa',
+  }),
 });
 
 describe('whatsapp-cloud connector: fixtures', () => {
@@ -99,18 +105,26 @@ describe('whatsapp-cloud connector: fixtures', () => {
       content: { text: 'Can you buy 500 shares of ACME at market?', format: 'whatsapp/text' },
       integrity: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
-    expect(env!.attachments).toBeUndefined();
-    expect(env!.refs).toBeUndefined();
+    expect(env.attachments).toBeUndefined();
+    expect(env.refs).toBeUndefined();
   });
 
   test('media-messages: one message per media item with its attachment', () => {
     const envs = run(fixture('media-messages'));
     expect(envs.map((e) => e.source.externalId)).toEqual(['wamid.IMAGE1', 'wamid.DOC1', 'wamid.AUDIO1', 'wamid.VIDEO1', 'wamid.STICKER1']);
     for (const e of envs) {
-      expect(e).toMatchObject({ kind: 'message', channel: 'whatsapp', direction: 'inbound', sentAt: SENT_AT, sender: CUSTOMER, recipients: [BUSINESS], conversation: CONVERSATION });
+      expect(e).toMatchObject({
+        kind: 'message',
+        channel: 'whatsapp',
+        direction: 'inbound',
+        sentAt: SENT_AT,
+        sender: CUSTOMER,
+        recipients: [BUSINESS],
+        conversation: CONVERSATION,
+      });
       expect(e.attachments).toHaveLength(1);
     }
-    const [image, doc, audio, video, sticker] = envs.map((e) => e.attachments![0]!);
+    const [image, doc, audio, video, sticker] = envs.map((e) => e.attachments![0]);
     expect(image).toEqual({
       id: '1003383421387256',
       kind: 'image',
@@ -121,8 +135,8 @@ describe('whatsapp-cloud connector: fixtures', () => {
       caption: 'Signed term sheet',
     });
     // "b1a2c3d4" is no SHA-256: kept as the vendor reported it, but not as a digest to verify against
-    expect(doc!.sha256).toBe('b1a2c3d4');
-    expect(doc!.vendorDigests).toBeUndefined();
+    expect(doc.sha256).toBe('b1a2c3d4');
+    expect(doc.vendorDigests).toBeUndefined();
     expect(doc).toMatchObject({ id: '1003383421387257', kind: 'document', fileName: 'statement-q3.pdf', mimeType: 'application/pdf', caption: 'Q3 statement' });
     expect(audio).toMatchObject({ id: '1003383421387258', kind: 'voice', mimeType: 'audio/ogg; codecs=opus' });
     expect(video).toMatchObject({ id: '1003383421387259', kind: 'video', caption: 'walkthrough' });
@@ -152,14 +166,14 @@ describe('whatsapp-cloud connector: fixtures', () => {
 
   test('contacts and interactive replies carry searchable text, not only source.raw', () => {
     const [contacts, button, list] = run(fixture('contacts-interactive'));
-    expect(contacts!.content).toEqual({ text: 'Barbara J. Johnson\nLucky Shrub\n+1 (940) 555-1234\nbjohnson@luckyshrub.com', format: 'whatsapp/contacts' });
+    expect(contacts.content).toEqual({ text: 'Barbara J. Johnson\nLucky Shrub\n+1 (940) 555-1234\nbjohnson@luckyshrub.com', format: 'whatsapp/contacts' });
     expect(button).toMatchObject({ content: { text: 'Yes, execute', format: 'whatsapp/interactive' }, refs: { replyTo: 'wamid.QUESTION1' } });
-    expect(list!.content).toEqual({ text: 'Express\nNext day delivery', format: 'whatsapp/interactive' });
+    expect(list.content).toEqual({ text: 'Express\nNext day delivery', format: 'whatsapp/interactive' });
   });
 
   test('audio without voice:true stays audio', () => {
     const [env] = run(json(webhook([textMessage({ type: 'audio', text: undefined, audio: { id: 'm1', mime_type: 'audio/mpeg' } })])));
-    expect(env!.attachments).toEqual([{ id: 'm1', kind: 'audio', mimeType: 'audio/mpeg', sourceRef: 'whatsapp-media:m1' }]);
+    expect(env.attachments).toEqual([{ id: 'm1', kind: 'audio', mimeType: 'audio/mpeg', sourceRef: 'whatsapp-media:m1' }]);
   });
 
   test('reaction: refs reactsTo and emoji, no content', () => {
@@ -176,13 +190,13 @@ describe('whatsapp-cloud connector: fixtures', () => {
       source: { externalId: 'wamid.REACTION1' },
       refs: { reactsTo: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=', emoji: '👍' },
     });
-    expect(envs[0]!.content).toBeUndefined();
-    expect(envs[0]!.attachments).toBeUndefined();
+    expect(envs[0].content).toBeUndefined();
+    expect(envs[0].attachments).toBeUndefined();
   });
 
   test('a removed reaction (no emoji) has emoji ""', () => {
     const [env] = run(json(webhook([textMessage({ type: 'reaction', text: undefined, reaction: { message_id: 'wamid.X' } })])));
-    expect(env!.refs).toEqual({ reactsTo: 'wamid.X', emoji: '' });
+    expect(env.refs).toEqual({ reactsTo: 'wamid.X', emoji: '' });
   });
 
   test('reply: text with refs.replyTo', () => {
@@ -213,8 +227,8 @@ describe('whatsapp-cloud connector: fixtures', () => {
       source: { connector: 'whatsapp-cloud', externalId: 'wamid.OUTBOUND1:delivered', accountId: PHONE_NUMBER_ID },
       refs: { statusOf: 'wamid.OUTBOUND1', status: 'delivered' },
     });
-    expect(delivered!.recipients[0]!.displayName).toBeUndefined();
-    expect(delivered!.content).toBeUndefined();
+    expect(delivered.recipients[0].displayName).toBeUndefined();
+    expect(delivered.content).toBeUndefined();
     expect(failed).toMatchObject({
       kind: 'status',
       source: { externalId: 'wamid.OUTBOUND2:failed' },
@@ -239,41 +253,49 @@ describe('whatsapp-cloud connector: fixtures', () => {
       source: { externalId: 'wamid.UNSUP1' },
       content: { text: 'Message type unknown', format: 'whatsapp/unsupported' },
     });
-    expect(envs[0]!.attachments).toBeUndefined();
+    expect(envs[0].attachments).toBeUndefined();
   });
 
-  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported', 'message-echoes', 'contacts-interactive'])('%s: source.raw references the exact fixture bytes and its event in every envelope', (name) => {
-    const body = fixture(name);
-    const envs = run(body);
-    expect(envs.length).toBeGreaterThan(0);
-    for (const e of envs) {
-      expect(e.source.raw).toEqual(deliveryRef(body, 'application/json'));
-      expect((e.source.raw as { path: string }).path).toMatch(/^entry\.\d+\.changes\.\d+\.value\.(messages|message_echoes|statuses)\.\d+$/);
-      expect(e.channel).toBe('whatsapp');
-      expect(e.tenant).toBe('acme');
-      for (const p of [e.sender, ...e.recipients]) expect(p.value).toMatch(/^\+[1-9]\d{1,14}$/);
-    }
-  });
+  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported', 'message-echoes', 'contacts-interactive'])(
+    '%s: source.raw references the exact fixture bytes and its event in every envelope',
+    (name) => {
+      const body = fixture(name);
+      const envs = run(body);
+      expect(envs.length).toBeGreaterThan(0);
+      for (const e of envs) {
+        expect(e.source.raw).toEqual(deliveryRef(body, 'application/json'));
+        expect((e.source.raw as { path: string }).path).toMatch(/^entry\.\d+\.changes\.\d+\.value\.(messages|message_echoes|statuses)\.\d+$/);
+        expect(e.channel).toBe('whatsapp');
+        expect(e.tenant).toBe('acme');
+        for (const p of [e.sender, ...e.recipients]) expect(p.value).toMatch(/^\+[1-9]\d{1,14}$/);
+      }
+    },
+  );
 
-  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported', 'message-echoes', 'contacts-interactive'])('%s: the same input twice gives the same ids and envelopes', (name) => {
-    const first = run(fixture(name));
-    const second = run(fixture(name));
-    expect(second.map((e) => e.id)).toEqual(first.map((e) => e.id));
-    expect(second).toEqual(first);
-    // ids are per tenant
-    const other = run(fixture(name), 'application/json', 'globex');
-    for (let i = 0; i < first.length; i++) expect(other[i]!.id).not.toBe(first[i]!.id);
-  });
+  test.each(['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported', 'message-echoes', 'contacts-interactive'])(
+    '%s: the same input twice gives the same ids and envelopes',
+    (name) => {
+      const first = run(fixture(name));
+      const second = run(fixture(name));
+      expect(second.map((e) => e.id)).toEqual(first.map((e) => e.id));
+      expect(second).toEqual(first);
+      // ids are per tenant
+      const other = run(fixture(name), 'application/json', 'globex');
+      for (let i = 0; i < first.length; i++) expect(other[i].id).not.toBe(first[i].id);
+    },
+  );
 
   test('ids are unique across all fixtures', () => {
-    const ids = ['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported', 'message-echoes', 'contacts-interactive'].flatMap((n) => run(fixture(n)).map((e) => e.id));
+    const ids = ['text-message', 'media-messages', 'reaction', 'reply', 'statuses', 'unsupported', 'message-echoes', 'contacts-interactive'].flatMap((n) =>
+      run(fixture(n)).map((e) => e.id),
+    );
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   test('a username-only sender (from_user_id, no phone) becomes a handle participant', () => {
     const [env] = run(json(webhook([textMessage({ from: undefined, from_user_id: 'US.1234abcd' })])));
-    expect(env!.sender).toEqual({ kind: 'handle', value: 'US.1234abcd', platformId: 'US.1234abcd' });
-    expect(env!.conversation.id).toBe(`whatsapp:${PHONE_NUMBER_ID}:US.1234abcd`);
+    expect(env.sender).toEqual({ kind: 'handle', value: 'US.1234abcd', platformId: 'US.1234abcd' });
+    expect(env.conversation.id).toBe(`whatsapp:${PHONE_NUMBER_ID}:US.1234abcd`);
   });
 
   test('account events (other change fields) are not communications', () => {
@@ -331,7 +353,10 @@ describe('whatsapp-cloud connector: signature', () => {
 
 describe('whatsapp-cloud connector: subscription handshake', () => {
   const handshake = (params: Record<string, string>) =>
-    whatsappCloud.handshake!({ method: 'GET', headers: {}, query: new URLSearchParams(params), rawBody: Buffer.alloc(0), url: 'https://custody.example.com/webhooks/wa' }, config);
+    whatsappCloud.handshake!(
+      { method: 'GET', headers: {}, query: new URLSearchParams(params), rawBody: Buffer.alloc(0), url: 'https://custody.example.com/webhooks/wa' },
+      config,
+    );
 
   test('the correct token echoes the challenge with 200', () => {
     expect(handshake({ 'hub.mode': 'subscribe', 'hub.verify_token': config.verifyToken, 'hub.challenge': '1158201444' })).toEqual({
@@ -364,7 +389,6 @@ describe('whatsapp-cloud connector: subscription handshake', () => {
 });
 
 describe('whatsapp-cloud connector: hostile input', () => {
-
   test('valid JSON that is not an object → schema_violation', () => {
     for (const body of ['null', '[]', '"x"', '42']) rejection(() => run(body), 'schema_violation');
   });
@@ -421,7 +445,7 @@ describe('whatsapp-cloud connector: hostile input', () => {
   test('an oversized text is archived intact; an oversized id is rejected', () => {
     const big = 'x'.repeat(1_000_000);
     const [env] = run(json(webhook([textMessage({ text: { body: big } })])));
-    expect(env!.content!.text).toBe(big);
+    expect(env.content!.text).toBe(big);
     const err = rejection(() => run(json(webhook([textMessage({ id: `wamid.${'A'.repeat(600)}` })]))), 'schema_violation');
     expect(err.message).toMatch(pathRe('messages.0.id'));
     expect(err.message.length).toBeLessThan(2000); // the reason does not echo the oversized value
@@ -430,28 +454,47 @@ describe('whatsapp-cloud connector: hostile input', () => {
   test('coexistence edits and revokes are edit and deletion records dated when they happened, pointing at the original', () => {
     const ORIGINAL = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=';
     const [text, image, revoke] = run(fixture('edit-revoke'));
-    expect(text).toMatchObject({ kind: 'edit', sentAt: '2025-11-22T08:31:40.000Z', direction: 'inbound', content: { text: 'Can you buy 300 shares of ACME at market?', format: 'whatsapp/text' }, refs: { edits: ORIGINAL } });
+    expect(text).toMatchObject({
+      kind: 'edit',
+      sentAt: '2025-11-22T08:31:40.000Z',
+      direction: 'inbound',
+      content: { text: 'Can you buy 300 shares of ACME at market?', format: 'whatsapp/text' },
+      refs: { edits: ORIGINAL },
+    });
     expect(image).toMatchObject({
       kind: 'edit',
       content: { text: 'Signed term sheet (corrected)', format: 'whatsapp/image' },
       refs: { edits: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzSU1HMDAwMDAwMDAwMDAwMDEA', replyTo: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQ1RYMDAwMDAwMDAwMDAwMDEA' },
-      attachments: [{ id: '1003383421387256', kind: 'image', mimeType: 'image/jpeg', sourceRef: 'whatsapp-media:1003383421387256', caption: 'Signed term sheet (corrected)' }],
+      attachments: [
+        {
+          id: '1003383421387256',
+          kind: 'image',
+          mimeType: 'image/jpeg',
+          sourceRef: 'whatsapp-media:1003383421387256',
+          caption: 'Signed term sheet (corrected)',
+        },
+      ],
     });
     expect(revoke).toMatchObject({ kind: 'deletion', sentAt: '2025-11-22T08:33:40.000Z', refs: { deletes: ORIGINAL }, content: { format: 'whatsapp/revoke' } });
     // the edit never becomes the original's record: different id, the original's stays its own
     const [original] = run(fixture('text-message'));
-    expect(new Set([original!.id, text!.id, revoke!.id]).size).toBe(3);
-    expect(original!.sentAt).toBe('2025-11-22T08:26:40.000Z');
+    expect(new Set([original.id, text.id, revoke.id]).size).toBe(3);
+    expect(original.sentAt).toBe('2025-11-22T08:26:40.000Z');
   });
 
   test('a refused key quarantines only the event that holds it: its sibling is archived', () => {
     const bad = textMessage({ id: 'wamid.BAD' });
     const body = json(webhook([textMessage({ id: 'wamid.GOOD' }), bad])).replace('"id":"wamid.BAD"', '"id":"wamid.BAD","__proto__":{"polluted":true}');
     const dup = json(webhook([textMessage({ id: 'wamid.GOOD' }), bad])).replace('"id":"wamid.BAD"', '"id":"wamid.BAD","type":"text"');
-    for (const [payload, code] of [[body, 'forbidden_key'], [dup, 'duplicate_key']] as const) {
+    for (const [payload, code] of [
+      [body, 'forbidden_key'],
+      [dup, 'duplicate_key'],
+    ] as const) {
       const { envelopes, rejected } = normalizePayload(whatsappCloud, Buffer.from(payload), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT });
       expect(envelopes.map((e) => e.source.externalId)).toEqual(['wamid.GOOD']);
-      expect(rejected).toEqual([{ rejected: true, code, reason: expect.stringContaining('entry[0].changes[0].value.messages[1]'), path: 'entry.0.changes.0.value.messages.1' }]);
+      expect(rejected).toEqual([
+        { rejected: true, code, reason: expect.stringContaining('entry[0].changes[0].value.messages[1]'), path: 'entry.0.changes.0.value.messages.1' },
+      ]);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -460,11 +503,14 @@ describe('whatsapp-cloud connector: hostile input', () => {
     const future = String(Math.floor(RECEIVED_AT.getTime() / 1000) + 2 * 86_400);
     const err = rejection(() => run(json(webhook([textMessage({ timestamp: future })]))), 'timestamp_in_future');
     expect(err.message).toContain('entry.0.changes.0.value.messages.0.timestamp');
-    const status = rejection(() => run(json(webhook([], [{ id: 'wamid.O', status: 'sent', timestamp: future, recipient_id: '16505551234' }]))), 'timestamp_in_future');
+    const status = rejection(
+      () => run(json(webhook([], [{ id: 'wamid.O', status: 'sent', timestamp: future, recipient_id: '16505551234' }]))),
+      'timestamp_in_future',
+    );
     expect(status.message).toContain('entry.0.changes.0.value.statuses.0.timestamp');
     // within the allowed clock skew is fine
     const soon = String(Math.floor(RECEIVED_AT.getTime() / 1000) + 3600);
-    expect(run(json(webhook([textMessage({ timestamp: soon })])))[0]!.sentAt).toBe(new Date((Number(soon)) * 1000).toISOString());
+    expect(run(json(webhook([textMessage({ timestamp: soon })])))[0].sentAt).toBe(new Date(Number(soon) * 1000).toISOString());
   });
 
   test('timestamp 0 → bad_timestamp', () => {
@@ -503,26 +549,26 @@ describe('whatsapp-cloud connector: hostile input', () => {
     const body = json(hook);
     const envs = run(body);
     expect(envs).toHaveLength(1);
-    expect(envs[0]!.content).toEqual({ text: 'hello', format: 'whatsapp/text' });
-    expect(envs[0]!.source.raw).toEqual(deliveryRef(body, (envs[0]!.source.raw as { contentType: string }).contentType));
+    expect(envs[0].content).toEqual({ text: 'hello', format: 'whatsapp/text' });
+    expect(envs[0].source.raw).toEqual(deliveryRef(body, (envs[0].source.raw as { contentType: string }).contentType));
   });
 
-  test.each(['order', 'interactive', 'contacts', 'system', 'ephemeral', 'request_welcome'])('unknown or unmodelled message type %s is archived, not dropped', (type) => {
-    const envs = run(json(webhook([textMessage({ type, text: undefined, [type]: { type: 'nfm_reply', anything: true } })])));
-    expect(envs).toHaveLength(1);
-    expect(envs[0]).toMatchObject({ kind: 'message', source: { externalId: 'wamid.T1' }, content: { format: `whatsapp/${type}` } });
-    expect(envs[0]!.attachments).toBeUndefined();
-  });
-
-  test.each(['constructor', 'toString', '__proto__'])(
-    'a message type named like an Object.prototype member (%s) is archived as an unknown type',
+  test.each(['order', 'interactive', 'contacts', 'system', 'ephemeral', 'request_welcome'])(
+    'unknown or unmodelled message type %s is archived, not dropped',
     (type) => {
-      const envs = run(json(webhook([textMessage({ type, text: undefined })])));
+      const envs = run(json(webhook([textMessage({ type, text: undefined, [type]: { type: 'nfm_reply', anything: true } })])));
       expect(envs).toHaveLength(1);
-      expect(envs[0]!.content).toEqual({ format: `whatsapp/${type}` });
-      expect(envs[0]!.attachments).toBeUndefined();
+      expect(envs[0]).toMatchObject({ kind: 'message', source: { externalId: 'wamid.T1' }, content: { format: `whatsapp/${type}` } });
+      expect(envs[0].attachments).toBeUndefined();
     },
   );
+
+  test.each(['constructor', 'toString', '__proto__'])('a message type named like an Object.prototype member (%s) is archived as an unknown type', (type) => {
+    const envs = run(json(webhook([textMessage({ type, text: undefined })])));
+    expect(envs).toHaveLength(1);
+    expect(envs[0].content).toEqual({ format: `whatsapp/${type}` });
+    expect(envs[0].attachments).toBeUndefined();
+  });
 
   test('media type without its media object → schema_violation naming it', () => {
     const err = rejection(() => run(json(webhook([textMessage({ type: 'image', text: undefined })]))), 'schema_violation');
@@ -541,18 +587,21 @@ describe('whatsapp-cloud connector: hostile input', () => {
       const { envelopes, rejected } = normalizePayload(whatsappCloud, body, 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT });
       expect(envelopes.map((e) => e.source.externalId)).toEqual(['wamid.GOOD']);
       expect(rejected).toHaveLength(1);
-      expect(rejected[0]!.code).toBe(code);
-      expect(rejected[0]!.reason).toMatch(pathRe(path));
-      expect(rejected[0]!.path).toBe('entry.0.changes.0.value.messages.1');
+      expect(rejected[0].code).toBe(code);
+      expect(rejected[0].reason).toMatch(pathRe(path));
+      expect(rejected[0].path).toBe('entry.0.changes.0.value.messages.1');
     }
   });
 
   test('an invalid message in a later change does not sink the earlier valid change', () => {
     const hook = webhook([textMessage({ id: 'wamid.GOOD' })]);
-    hook.entry.push({ id: '2', changes: [{ field: 'messages', value: { ...hook.entry[0].changes[0].value, messages: [textMessage({ id: 'wamid.BAD', from: '1' })] } }] });
+    hook.entry.push({
+      id: '2',
+      changes: [{ field: 'messages', value: { ...hook.entry[0].changes[0].value, messages: [textMessage({ id: 'wamid.BAD', from: '1' })] } }],
+    });
     const { envelopes, rejected } = normalizePayload(whatsappCloud, Buffer.from(json(hook)), 'application/json', { tenant: 'acme', receivedAt: RECEIVED_AT });
     expect(envelopes).toHaveLength(1);
     expect(rejected.map((r) => r.code)).toEqual(['invalid_phone']);
-    expect(rejected[0]!.reason).toContain('entry.1.changes.0.value.messages.0.from');
+    expect(rejected[0].reason).toContain('entry.1.changes.0.value.messages.0.from');
   });
 });

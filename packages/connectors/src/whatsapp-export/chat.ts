@@ -59,7 +59,12 @@ export async function scanChat(chatFile: string, fileTitle: string | undefined, 
     people.set(name, p);
   }
   const title = fileTitle ?? systemTitle;
-  const members = title ?? `members-${createHash('sha256').update([...names].sort().join('\n')).digest('hex').slice(0, 16)}`;
+  const members =
+    title ??
+    `members-${createHash('sha256')
+      .update([...names].sort().join('\n'))
+      .digest('hex')
+      .slice(0, 16)}`;
   const distinct = people.size + (accountP && !accountSeen ? 1 : 0);
   return {
     order,

@@ -63,7 +63,7 @@ export class DateOrderEvidence {
     if (named.year !== year) return;
     // a file downloaded after its message was sent is named after the later day and matches neither reading
     const fits = (['dmy', 'mdy'] as const).filter((o) => (o === 'dmy' ? [b, a] : [a, b]).join('-') === `${named.month}-${named.day}`);
-    if (fits.length === 1) this.byAttachment[fits[0]!] ??= { ...at, fileName, named: iso(named.year, named.month, named.day) };
+    if (fits.length === 1) this.byAttachment[fits[0]] ??= { ...at, fileName, named: iso(named.year, named.month, named.day) };
   }
 
   /**

@@ -25,7 +25,7 @@ export const whatsappExport: Importer = {
  * order it cannot decide), the second emits one item per message.
  */
 async function* readWhatsAppExport(path: string, ctx: ImportContext): AsyncGenerator<RawItem> {
-  const zone = requireTimeZone(ctx.timezone, 'whatsapp-export: the chat\'s times are the exporting phone\'s wall-clock times, with no zone');
+  const zone = requireTimeZone(ctx.timezone, "whatsapp-export: the chat's times are the exporting phone's wall-clock times, with no zone");
   const where = await locateExport(path);
   const chat = await scanChat(where.chatFile, where.title, ctx.account, ctx.dateOrder);
   const state: ReadState = { chat, ctx, zone, dir: where.dir, occurrences: new Map() };

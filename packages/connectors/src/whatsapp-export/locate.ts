@@ -18,10 +18,19 @@ export async function locateExport(path: string): Promise<ExportLocation> {
   const info = await stat(path);
   let chatFile = path;
   if (info.isDirectory()) {
-    const texts = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile() && /\.txt$/i.test(e.name)).map((e) => e.name).sort();
-    const pick = texts.find((n) => n === '_chat.txt') ?? (texts.filter((n) => TITLED.test(n)).length === 1 ? texts.find((n) => TITLED.test(n)) : undefined) ?? (texts.length === 1 ? texts[0] : undefined);
+    const texts = (await readdir(path, { withFileTypes: true }))
+      .filter((e) => e.isFile() && /\.txt$/i.test(e.name))
+      .map((e) => e.name)
+      .sort();
+    const pick =
+      texts.find((n) => n === '_chat.txt') ??
+      (texts.filter((n) => TITLED.test(n)).length === 1 ? texts.find((n) => TITLED.test(n)) : undefined) ??
+      (texts.length === 1 ? texts[0] : undefined);
     if (!pick) {
-      throw new RejectedInputError('chat_file_not_found', `${path}: expected _chat.txt or one "WhatsApp Chat with …" .txt file, found ${texts.length ? texts.join(', ') : 'no .txt file'}`);
+      throw new RejectedInputError(
+        'chat_file_not_found',
+        `${path}: expected _chat.txt or one "WhatsApp Chat with …" .txt file, found ${texts.length ? texts.join(', ') : 'no .txt file'}`,
+      );
     }
     chatFile = join(path, pick);
   }

@@ -54,10 +54,15 @@ export function normalizeBlock(block: Block, state: ReadState): BlockOutput[] {
 
 function drafts(block: Block, state: ReadState, location: string, files: Record<string, string>): EnvelopeDraft[] {
   if (block.shape === 'orphan') throw new RejectedInputError('no_message_header', `${location}: text before the first message timestamp`);
-  if (block.shape === 'malformed') throw new RejectedInputError('malformed_header', `${location}: starts like a message timestamp but is not one WhatsApp writes`);
+  if (block.shape === 'malformed')
+    throw new RejectedInputError('malformed_header', `${location}: starts like a message timestamp but is not one WhatsApp writes`);
   let text: string;
   try {
-    text = strictUtf8.decode(block.raw).replace(/^\ufeff/, '').replace(/(\r?\n)+$/, '').replace(/\r\n/g, '\n');
+    text = strictUtf8
+      .decode(block.raw)
+      .replace(/^\ufeff/, '')
+      .replace(/(\r?\n)+$/, '')
+      .replace(/\r\n/g, '\n');
   } catch {
     throw new RejectedInputError('not_utf8', `${location}: not valid UTF-8`);
   }
@@ -66,7 +71,8 @@ function drafts(block: Block, state: ReadState, location: string, files: Record<
   const { chat, ctx } = state;
   const wall = wallTime(shape.header, chat.order);
   if (typeof wall === 'string') throw new RejectedInputError('bad_time', `${location}: ${wall}`);
-  if (!isValidWallTime(wall)) throw new RejectedInputError('bad_date', `${location}: ${formatWallTime(wall)} is not a calendar date (date order ${chat.order})`);
+  if (!isValidWallTime(wall))
+    throw new RejectedInputError('bad_date', `${location}: ${formatWallTime(wall)} is not a calendar date (date order ${chat.order})`);
   const sentAt = vendorTime(wallTimeToUtc(wall, state.zone), 'ms', ctx.receivedAt, location);
 
   const body = classifyBody(shape.header.body);
@@ -75,7 +81,13 @@ function drafts(block: Block, state: ReadState, location: string, files: Record<
   const common = {
     tenant: ctx.tenant,
     channel: 'whatsapp' as const,
-    source: { connector: CONNECTOR, externalId, accountId: ctx.account, receivedAt: ctx.receivedAt.toISOString(), raw: rawSource({ contentType: CONTENT_TYPE, body: block.raw }) },
+    source: {
+      connector: CONNECTOR,
+      externalId,
+      accountId: ctx.account,
+      receivedAt: ctx.receivedAt.toISOString(),
+      raw: rawSource({ contentType: CONTENT_TYPE, body: block.raw }),
+    },
     conversation: chat.conversation,
     sender,
     recipients: body.kind === 'system' ? [] : recipientsOf(chat, sender),
@@ -91,7 +103,12 @@ function drafts(block: Block, state: ReadState, location: string, files: Record<
       return [{ ...common, kind: 'deletion', content: { text: body.text, format: 'whatsapp-export/deleted' } }];
     case 'message': {
       const attachments = body.media ? [attachment(body.media, externalId, state.dir, files)] : undefined;
-      const message: EnvelopeDraft = { ...common, kind: 'message', content: { text: body.text || undefined, format: body.media ? 'whatsapp-export/media' : 'whatsapp-export/text' }, attachments };
+      const message: EnvelopeDraft = {
+        ...common,
+        kind: 'message',
+        content: { text: body.text || undefined, format: body.media ? 'whatsapp-export/media' : 'whatsapp-export/text' },
+        attachments,
+      };
       if (!body.edited) return [message];
       // The export holds only the text after the last edit; this note records that an edit happened.
       const note: EnvelopeDraft = {
@@ -135,7 +152,12 @@ function direction(chat: Chat, sender: Participant, body: Body): EnvelopeDraft['
   return chat.accountSeen ? 'inbound' : 'unknown';
 }
 
-function attachment(media: NonNullable<Extract<Body, { kind: 'message' }>['media']>, externalId: string, dir: string, files: Record<string, string>): Attachment {
+function attachment(
+  media: NonNullable<Extract<Body, { kind: 'message' }>['media']>,
+  externalId: string,
+  dir: string,
+  files: Record<string, string>,
+): Attachment {
   const id = `${externalId}:0`;
   if (!media.fileName) return { id, kind: omittedKind(media.omitted ?? ''), caption: media.caption };
   const { kind, mimeType } = mediaKind(media.fileName);

@@ -45,13 +45,13 @@ export function lineShape(text: string): LineShape {
       header: {
         fields: [Number(a), Number(b), Number(c)],
         date: `${a}${separator}${b}${separator}${c}`,
-        yearFirst: a!.length === 4,
-        separator: separator!,
+        yearFirst: a.length === 4,
+        separator: separator,
         hour: Number(hour),
         minute: Number(minute),
         second: second ? Number(second) : 0,
         meridiem: meridiem ? (meridiem.toLowerCase() === 'a' ? 'am' : 'pm') : undefined,
-        body: body!,
+        body: body,
       },
     };
   }
@@ -96,7 +96,8 @@ export interface Media {
 
 const LRM = /^[\u200e\u200f]+/;
 const EDITED = /[ \u00a0]*\u200e?<(?:This message was edited|Diese Nachricht wurde bearbeitet|Se editó este mensaje|Ce message a été modifié)>$/;
-const DELETED = /^(?:This message was deleted|You deleted this message|Diese Nachricht wurde gelöscht|Du hast diese Nachricht gelöscht|Se eliminó este mensaje|Eliminaste este mensaje|Ce message a été supprimé|Vous avez supprimé ce message)\.?$/;
+const DELETED =
+  /^(?:This message was deleted|You deleted this message|Diese Nachricht wurde gelöscht|Du hast diese Nachricht gelöscht|Se eliminó este mensaje|Eliminaste este mensaje|Ce message a été supprimé|Vous avez supprimé ce message)\.?$/;
 const FILE_ATTACHED = /^(.+?\.[A-Za-z0-9]{1,10}) \((?:file attached|Datei angehängt|archivo adjunto|fichier joint|arquivo anexado|file allegato)\)$/;
 const IOS_ATTACHED = /^<(?:attached|Anhang|adjunto|allegato|pièce jointe|anexo) ?: ([^>]+)>/;
 const MEDIA_OMITTED = /^<(?:Media omitted|Medien ausgeschlossen|Multimedia omitido|Médias omis|(.{1,60}) omitted)>$/;
@@ -129,7 +130,7 @@ function mediaOf(firstLine: string, rest: string[]): Media | undefined {
   const attached = FILE_ATTACHED.exec(line);
   if (attached) return { fileName: attached[1], caption: caption('') };
   const ios = IOS_ATTACHED.exec(line);
-  if (ios) return { fileName: ios[1]!.trim(), caption: caption(line.slice(ios[0].length)) };
+  if (ios) return { fileName: ios[1].trim(), caption: caption(line.slice(ios[0].length)) };
   const omitted = MEDIA_OMITTED.exec(line.trim()) ?? IOS_OMITTED.exec(line.trim());
   if (omitted) return { omitted: (omitted[1] ?? 'media').toLowerCase(), caption: caption('') };
   return undefined;

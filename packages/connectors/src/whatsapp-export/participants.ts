@@ -6,7 +6,10 @@ const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const PHONE_LIKE = /^\+[\d\s().-]{4,}$/;
 
 export function cleanName(name: string): string {
-  return name.replace(BIDI, '').replace(/[\u00a0\u202f]/g, ' ').trim();
+  return name
+    .replace(BIDI, '')
+    .replace(/[\u00a0\u202f]/g, ' ')
+    .trim();
 }
 
 /**

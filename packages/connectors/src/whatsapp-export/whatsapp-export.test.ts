@@ -18,7 +18,7 @@ async function collect(path: string, ctx: Partial<ImportContext> = {}): Promise<
   return items;
 }
 const drafts = (items: Item[]) => items.map((i) => i.result).filter((r): r is EnvelopeDraft => !isRejected(r));
-const rejections = (items: Item[]) => items.map((i) => i.result).filter(isRejected) as RejectedEvent[];
+const rejections = (items: Item[]): RejectedEvent[] => items.map((i) => i.result).filter((r): r is RejectedEvent => isRejected(r));
 
 function tempExport(text: string | Buffer, name = 'chat.txt'): string {
   const dir = mkdtempSync(join(tmpdir(), 'wa-export-test-'));
@@ -34,31 +34,46 @@ describe('whatsapp-export: Android en-US (M/D/YY, 12-hour with U+202F)', () => {
 
   test('every line is accounted for: raw bytes of the items rebuild the file, positions increase', () => {
     const file = readFileSync(join(FIX, 'android-en-us.txt'));
-    const distinct = items.filter((item, i) => i === 0 || item.raw.body !== items[i - 1]!.raw.body);
+    const distinct = items.filter((item, i) => i === 0 || item.raw.body !== items[i - 1].raw.body);
     expect(Buffer.concat(distinct.map((i) => i.raw.body)).equals(file)).toBe(true);
-    items.forEach((item, i) => i > 0 && expect(item.position).toBeGreaterThan(items[i - 1]!.position));
+    items.forEach((item, i) => i > 0 && expect(item.position).toBeGreaterThan(items[i - 1].position));
     expect(rejections(items)).toEqual([]);
     for (const d of drafts(items)) expect(() => sealEnvelope(d)).not.toThrow();
   });
 
   test('system notices are archived as kind status under the WhatsApp participant', () => {
     const [encryption, created, added] = drafts(items);
-    expect(encryption).toMatchObject({ kind: 'status', sender: { kind: 'handle', value: 'whatsapp' }, recipients: [], direction: 'unknown', sentAt: '2023-12-30T09:02:00.000Z' });
-    expect(encryption!.content).toEqual({ text: expect.stringMatching(/^Messages and calls are end-to-end encrypted/), format: 'whatsapp-export/system' });
-    expect(created!.content!.text).toBe('Jane Trader created group "ACME desk"');
-    expect(added!.content!.text).toContain('added');
+    expect(encryption).toMatchObject({
+      kind: 'status',
+      sender: { kind: 'handle', value: 'whatsapp' },
+      recipients: [],
+      direction: 'unknown',
+      sentAt: '2023-12-30T09:02:00.000Z',
+    });
+    expect(encryption.content).toEqual({ text: expect.stringMatching(/^Messages and calls are end-to-end encrypted/), format: 'whatsapp-export/system' });
+    expect(created.content!.text).toBe('Jane Trader created group "ACME desk"');
+    expect(added.content!.text).toContain('added');
   });
 
   test('multi-line messages keep their lines; the phone-number sender is E.164; the account is outbound', () => {
     const plan = drafts(items).find((d) => d.content?.text?.startsWith('Morning all'))!;
     expect(plan.content!.text).toBe('Morning all. Plan for today:\n1. close the ACME position\n2. call the client\n\nThanks');
-    expect(plan).toMatchObject({ kind: 'message', direction: 'outbound', sender: { kind: 'handle', value: 'Jane Trader' }, sentAt: '2023-12-30T09:15:00.000Z' });
+    expect(plan).toMatchObject({
+      kind: 'message',
+      direction: 'outbound',
+      sender: { kind: 'handle', value: 'Jane Trader' },
+      sentAt: '2023-12-30T09:15:00.000Z',
+    });
     expect(plan.conversation.type).toBe('group');
     const client = drafts(items).find((d) => d.content?.text === 'Can you buy 500 ACME at market?')!;
     expect(client.sender).toEqual({ kind: 'phone', value: '+16505551234' });
     expect(client.direction).toBe('inbound');
     expect(client.recipients).toEqual(expect.arrayContaining([{ kind: 'handle', value: 'Jane Trader', displayName: 'Jane Trader' }]));
-    expect(client.source).toMatchObject({ connector: 'whatsapp-export', accountId: 'Jane Trader', raw: { contentType: 'text/plain; charset=utf-8', encoding: 'utf8' } });
+    expect(client.source).toMatchObject({
+      connector: 'whatsapp-export',
+      accountId: 'Jane Trader',
+      raw: { contentType: 'text/plain; charset=utf-8', encoding: 'utf8' },
+    });
     expect((client.source.raw as { body: string }).body).toBe('12/30/23, 9:16\u202fAM - \u202a+1 650-555-1234\u202c: Can you buy 500 ACME at market?\n');
   });
 
@@ -76,25 +91,29 @@ describe('whatsapp-export: Android en-US (M/D/YY, 12-hour with U+202F)', () => {
 
   test('an edited message is archived with its final text plus an edit record pointing at it', () => {
     const i = items.findIndex((x) => !isRejected(x.result) && x.result.kind === 'edit');
-    const message = items[i - 1]!.result as EnvelopeDraft;
-    const edit = items[i]!.result as EnvelopeDraft;
+    const message = items[i - 1].result as EnvelopeDraft;
+    const edit = items[i].result as EnvelopeDraft;
     expect(message).toMatchObject({ kind: 'message', content: { text: 'Done at 101.20' } });
-    expect(edit).toMatchObject({ kind: 'edit', content: { text: 'Done at 101.20', format: 'whatsapp-export/edited' }, refs: { edits: message.source.externalId } });
-    expect(items[i]!.position).toBe(items[i - 1]!.position + 1);
+    expect(edit).toMatchObject({
+      kind: 'edit',
+      content: { text: 'Done at 101.20', format: 'whatsapp-export/edited' },
+      refs: { edits: message.source.externalId },
+    });
+    expect(items[i].position).toBe(items[i - 1].position + 1);
   });
 
   test('identical lines in the same minute stay two records; 12:00 AM is midnight', () => {
     const twins = drafts(items).filter((d) => d.content?.text === 'Happy new year');
     expect(twins).toHaveLength(2);
-    expect(twins[0]!.source.externalId).not.toBe(twins[1]!.source.externalId);
-    expect(twins[0]!.sentAt).toBe('2023-12-31T23:59:00.000Z');
+    expect(twins[0].source.externalId).not.toBe(twins[1].source.externalId);
+    expect(twins[0].sentAt).toBe('2023-12-31T23:59:00.000Z');
     expect(drafts(items).at(-1)!.sentAt).toBe('2024-01-01T00:00:00.000Z');
   });
 
   test('external ids are stable across runs, and the --timezone does not change them', async () => {
     const again = await collect(join(FIX, 'android-en-us.txt'), { account: 'Jane Trader', timezone: 'America/New_York' });
     expect(drafts(again).map((d) => d.source.externalId)).toEqual(drafts(items).map((d) => d.source.externalId));
-    expect(drafts(again)[3]!.sentAt).toBe('2023-12-30T14:15:00.000Z');
+    expect(drafts(again)[3].sentAt).toBe('2023-12-30T14:15:00.000Z');
   });
 });
 
@@ -105,37 +124,47 @@ describe('whatsapp-export: iOS folder with _chat.txt and media', () => {
     expect(rejections(items)).toEqual([]);
     const ds = drafts(items);
     expect(ds.map((d) => d.kind)).toEqual(['status', 'message', 'message', 'message', 'message', 'status', 'deletion', 'message', 'edit']);
-    expect(ds[0]!.conversation).toEqual({ id: 'whatsapp-export:Alice Jones:Bob Smith', type: 'direct', title: 'Bob Smith' });
+    expect(ds[0].conversation).toEqual({ id: 'whatsapp-export:Alice Jones:Bob Smith', type: 'direct', title: 'Bob Smith' });
     const photo = items.find((i) => i.files)!;
     const draft = photo.result as EnvelopeDraft;
     expect(draft.attachments).toEqual([{ id: expect.any(String), kind: 'image', mimeType: 'image/jpeg', fileName: '00000012-PHOTO-2023-12-31-21-41-05.jpg' }]);
-    expect(photo.files).toEqual({ [draft.attachments![0]!.id]: join(dir, '00000012-PHOTO-2023-12-31-21-41-05.jpg') });
-    expect(draft).toMatchObject({ direction: 'inbound', sender: { value: 'Bob Smith' }, recipients: [{ kind: 'handle', value: 'Alice Jones' }], sentAt: '2023-12-31T21:41:05.000Z' });
-    expect(ds[4]!.attachments).toEqual([{ id: expect.any(String), kind: 'image' }]);
-    expect(ds[5]!.content).toEqual({ text: 'Missed voice call', format: 'whatsapp-export/system' });
+    expect(photo.files).toEqual({ [draft.attachments![0].id]: join(dir, '00000012-PHOTO-2023-12-31-21-41-05.jpg') });
+    expect(draft).toMatchObject({
+      direction: 'inbound',
+      sender: { value: 'Bob Smith' },
+      recipients: [{ kind: 'handle', value: 'Alice Jones' }],
+      sentAt: '2023-12-31T21:41:05.000Z',
+    });
+    expect(ds[4].attachments).toEqual([{ id: expect.any(String), kind: 'image' }]);
+    expect(ds[5].content).toEqual({ text: 'Missed voice call', format: 'whatsapp-export/system' });
     expect(ds[6]).toMatchObject({ kind: 'deletion', direction: 'outbound', content: { text: 'This message was deleted.' } });
-    expect(ds[8]).toMatchObject({ refs: { edits: ds[7]!.source.externalId }, content: { text: 'Final price 99.5' } });
+    expect(ds[8]).toMatchObject({ refs: { edits: ds[7].source.externalId }, content: { text: 'Final price 99.5' } });
   });
 
   test('a .txt named after the chat, with a file attached and its caption; a voice note whose file is missing', async () => {
     const items = await collect(join(FIX, 'android-media'));
     const ds = drafts(items);
     expect(ds[1]).toMatchObject({ content: { text: 'Chart for the meeting', format: 'whatsapp-export/media' }, conversation: { title: 'Dan Brown' } });
-    expect(ds[1]!.attachments).toEqual([{ id: expect.any(String), kind: 'image', mimeType: 'image/jpeg', fileName: 'IMG-20240113-WA0001.jpg', caption: 'Chart for the meeting' }]);
-    expect(Object.values(items[1]!.files!)).toEqual([join(FIX, 'android-media', 'IMG-20240113-WA0001.jpg')]);
-    expect(ds[2]!.attachments![0]).toMatchObject({ kind: 'voice', fileName: 'PTT-20240113-WA0002.opus' });
-    expect(items[2]!.files).toBeUndefined();
-    expect(ds[0]!.sentAt).toBe('2024-01-13T08:00:00.000Z');
+    expect(ds[1].attachments).toEqual([
+      { id: expect.any(String), kind: 'image', mimeType: 'image/jpeg', fileName: 'IMG-20240113-WA0001.jpg', caption: 'Chart for the meeting' },
+    ]);
+    expect(Object.values(items[1].files!)).toEqual([join(FIX, 'android-media', 'IMG-20240113-WA0001.jpg')]);
+    expect(ds[2].attachments![0]).toMatchObject({ kind: 'voice', fileName: 'PTT-20240113-WA0002.opus' });
+    expect(items[2].files).toBeUndefined();
+    expect(ds[0].sentAt).toBe('2024-01-13T08:00:00.000Z');
   });
 
   test('a placeholder never reaches a file outside the export folder', async () => {
     const root = mkdtempSync(join(tmpdir(), 'wa-escape-'));
     writeFileSync(join(root, 'secret.jpg'), 'not part of the export');
     mkdirSync(join(root, 'export'));
-    writeFileSync(join(root, 'export', '_chat.txt'), '[01/02/2024, 10:00:00] Eve: \u200e<attached: ../secret.jpg>\n[01/02/2024, 10:00:01] Eve: /etc/hosts (file attached)\n');
+    writeFileSync(
+      join(root, 'export', '_chat.txt'),
+      '[01/02/2024, 10:00:00] Eve: \u200e<attached: ../secret.jpg>\n[01/02/2024, 10:00:01] Eve: /etc/hosts (file attached)\n',
+    );
     const items = await collect(join(root, 'export'), { dateOrder: 'dmy' });
     expect(items.map((i) => i.files)).toEqual([undefined, undefined]);
-    expect(drafts(items)[0]!.attachments![0]!.fileName).toBe('../secret.jpg');
+    expect(drafts(items)[0].attachments![0].fileName).toBe('../secret.jpg');
   });
 
   test('a folder with several unrelated .txt files is refused with a clear reason', async () => {
@@ -150,17 +179,33 @@ describe('whatsapp-export: locale date formats', () => {
   test('D.M.YY 24-hour with CRLF line ends (de-DE)', async () => {
     const ds = drafts(await collect(join(FIX, 'android-de.txt')));
     expect(ds.map((d) => d.sentAt)).toEqual(['2023-12-31T21:41:00.000Z', '2023-12-31T21:42:00.000Z', '2024-01-01T00:05:00.000Z']);
-    expect(ds[1]!.content!.text).toBe('Ok, erledigt\nZweite Zeile');
-    expect(ds[0]!.sender).toEqual({ kind: 'handle', value: 'Max Müller', displayName: 'Max Müller' });
+    expect(ds[1].content!.text).toBe('Ok, erledigt\nZweite Zeile');
+    expect(ds[0].sender).toEqual({ kind: 'handle', value: 'Max Müller', displayName: 'Max Müller' });
   });
 
   test.each([
-    ['a later day > 12 makes the whole file D/M', '05/01/2024, 10:00 - A: x\n13/01/2024, 10:00 - A: y\n', ['2024-01-05T10:00:00.000Z', '2024-01-13T10:00:00.000Z']],
-    ['a later second field > 12 makes the whole file M/D', '05/01/2024, 10:00 AM - A: x\n05/13/2024, 10:00 PM - A: y\n', ['2024-05-01T10:00:00.000Z', '2024-05-13T22:00:00.000Z']],
-    ['dotted dates decide like slashed ones (de-DE)', '05.01.24, 10:00 - A: x\n13.01.24, 10:00 - A: y\n', ['2024-01-05T10:00:00.000Z', '2024-01-13T10:00:00.000Z']],
+    [
+      'a later day > 12 makes the whole file D/M',
+      '05/01/2024, 10:00 - A: x\n13/01/2024, 10:00 - A: y\n',
+      ['2024-01-05T10:00:00.000Z', '2024-01-13T10:00:00.000Z'],
+    ],
+    [
+      'a later second field > 12 makes the whole file M/D',
+      '05/01/2024, 10:00 AM - A: x\n05/13/2024, 10:00 PM - A: y\n',
+      ['2024-05-01T10:00:00.000Z', '2024-05-13T22:00:00.000Z'],
+    ],
+    [
+      'dotted dates decide like slashed ones (de-DE)',
+      '05.01.24, 10:00 - A: x\n13.01.24, 10:00 - A: y\n',
+      ['2024-01-05T10:00:00.000Z', '2024-01-13T10:00:00.000Z'],
+    ],
     ['dates that read the same either way need no decision', '05/05/24, 10:00 - A: x\n', ['2024-05-05T10:00:00.000Z']],
     ['year-first dates (sv-SE)', '2024-01-05 10:00 - A: x\n', ['2024-01-05T10:00:00.000Z']],
-    ['iOS 12-hour with seconds and U+202F', `[1/13/24, 12:30:15${NNBSP}PM] A: x\n[1/13/24, 12:05:00${NNBSP}AM] A: y\n`, ['2024-01-13T12:30:15.000Z', '2024-01-13T00:05:00.000Z']],
+    [
+      'iOS 12-hour with seconds and U+202F',
+      `[1/13/24, 12:30:15${NNBSP}PM] A: x\n[1/13/24, 12:05:00${NNBSP}AM] A: y\n`,
+      ['2024-01-13T12:30:15.000Z', '2024-01-13T00:05:00.000Z'],
+    ],
     ['lower-case a.m./p.m. (en-AU)', '13/1/24, 9:41 p.m. - A: x\n', ['2024-01-13T21:41:00.000Z']],
   ])('%s', async (_name, text, sentAts) => {
     expect(drafts(await collect(tempExport(text))).map((d) => d.sentAt)).toEqual(sentAts);
@@ -208,7 +253,9 @@ describe('whatsapp-export: date order is decided from the whole file, never gues
   test('an attachment date that fits only the other order is a contradiction, refused', async () => {
     const refusal = collect(join(DATES, 'contradiction.txt'));
     await expect(refusal).rejects.toMatchObject({ code: 'date_order_contradiction' });
-    await expect(refusal).rejects.toThrow(/line 1 writes 13\/01\/2024, so dates are day first, but line 2 \(03\/05\/2024\) has attachment IMG-20240305-WA0001\.jpg, dated 2024-03-05, which fits its date only month first/);
+    await expect(refusal).rejects.toThrow(
+      /line 1 writes 13\/01\/2024, so dates are day first, but line 2 \(03\/05\/2024\) has attachment IMG-20240305-WA0001\.jpg, dated 2024-03-05, which fits its date only month first/,
+    );
   });
 
   test('days above 12 in both positions are refused; with --date-order the impossible lines alone are rejected', async () => {
@@ -261,17 +308,30 @@ describe('whatsapp-export: damaged input', () => {
       '',
     ];
     const text = lines.join('\n');
-    const at = (lineNo: number) => `line ${lineNo} (byte ${Buffer.byteLength(lines.slice(0, lineNo - 1).map((l) => `${l}\n`).join(''))})`;
+    const at = (lineNo: number) =>
+      `line ${lineNo} (byte ${Buffer.byteLength(
+        lines
+          .slice(0, lineNo - 1)
+          .map((l) => `${l}\n`)
+          .join(''),
+      )})`;
     const items = await collect(tempExport(text));
     expect(items.map((i) => (isRejected(i.result) ? i.result.code : i.result.content!.text))).toEqual([
-      'no_message_header', 'first', 'bad_time', 'bad_date', 'malformed_header', 'invalid_phone', 'timestamp_in_future', 'last',
+      'no_message_header',
+      'first',
+      'bad_time',
+      'bad_date',
+      'malformed_header',
+      'invalid_phone',
+      'timestamp_in_future',
+      'last',
     ]);
     const rejected = rejections(items);
     expect(rejected.map((r) => r.path)).toEqual([at(1), at(3), at(4), at(5), at(6), at(7)]);
     expect(at(3)).toBe('line 3 (byte 68)');
-    expect(rejected[1]!.reason).toMatch(/hour 13 is not a 12-hour clock hour/);
-    expect(rejected[4]!.reason).toMatch(/"\+1 555" is not a valid phone number/);
-    expect(items[2]!.raw.body.toString()).toBe('12/30/23, 13:05 PM - A: not a 12-hour time\n');
+    expect(rejected[1].reason).toMatch(/hour 13 is not a 12-hour clock hour/);
+    expect(rejected[4].reason).toMatch(/"\+1 555" is not a valid phone number/);
+    expect(items[2].raw.body.toString()).toBe('12/30/23, 13:05 PM - A: not a 12-hour time\n');
   });
 
   test('invalid UTF-8 and a file cut inside a character: only the damaged message is rejected', async () => {
@@ -279,7 +339,7 @@ describe('whatsapp-export: damaged input', () => {
     const bad = Buffer.concat([Buffer.from('31/12/2023, 10:01 - A: caf'), Buffer.from([0xc3])]);
     const items = await collect(tempExport(Buffer.concat([good, bad])));
     expect(items.map((i) => (isRejected(i.result) ? i.result.code : 'ok'))).toEqual(['ok', 'not_utf8']);
-    expect(items[1]!.raw.body.equals(bad)).toBe(true);
+    expect(items[1].raw.body.equals(bad)).toBe(true);
   });
 
   test('an empty file yields nothing; total() is the byte size', async () => {
@@ -296,9 +356,9 @@ describe('whatsapp-export: damaged input', () => {
     const path = tempExport('31/12/2023, 10:00 - \u202a+44 7700 900123\u202c: hi\n31/12/2023, 10:01 - Bob: hello\n');
     const ds = drafts(await collect(path, { account: '+447700900123' }));
     expect(ds.map((d) => d.direction)).toEqual(['outbound', 'inbound']);
-    expect(ds[0]!.sender).toEqual({ kind: 'phone', value: '+447700900123', displayName: '\u202a+44 7700 900123\u202c' });
-    expect(ds[1]!.recipients).toEqual([{ kind: 'phone', value: '+447700900123', displayName: '\u202a+44 7700 900123\u202c' }]);
-    expect(ds[0]!.conversation.type).toBe('direct');
+    expect(ds[0].sender).toEqual({ kind: 'phone', value: '+447700900123', displayName: '\u202a+44 7700 900123\u202c' });
+    expect(ds[1].recipients).toEqual([{ kind: 'phone', value: '+447700900123', displayName: '\u202a+44 7700 900123\u202c' }]);
+    expect(ds[0].conversation.type).toBe('direct');
   });
 });
 
@@ -306,12 +366,14 @@ describe('whatsapp-export: registry and hostile names', () => {
   test('registered beside the connectors; an unknown id is refused with the known ones', () => {
     expect(getImporter('whatsapp-export')).toBe(whatsappExport);
     expect(importerIds()).toEqual(expect.arrayContaining(['email', 'telegram-export', 'whatsapp-export']));
-    expect(() => getImporter('constructor')).toThrow(expect.objectContaining({ code: 'unknown_importer', message: expect.stringContaining('whatsapp-export') }));
+    expect(() => getImporter('constructor')).toThrow(
+      expect.objectContaining({ code: 'unknown_importer', message: expect.stringContaining('whatsapp-export') }),
+    );
   });
 
   test('senders named like prototype members are ordinary handles', async () => {
     const ds = drafts(await collect(tempExport('31/12/2023, 10:00 - __proto__: a\n31/12/2023, 10:01 - constructor: b\n')));
     expect(ds.map((d) => d.sender.value)).toEqual(['__proto__', 'constructor']);
-    expect(ds[0]!.recipients).toEqual([{ kind: 'handle', value: 'constructor', displayName: 'constructor' }]);
+    expect(ds[0].recipients).toEqual([{ kind: 'handle', value: 'constructor', displayName: 'constructor' }]);
   });
 });

@@ -118,7 +118,9 @@ export class EmbeddedIndex implements SearchIndex {
     await this.write(() =>
       [...resolutionById].flatMap(([id, r]): DocOp[] => {
         const e = this.entries.get(id);
-        return e && e.doc.tenant === tenant ? [{ op: 'put', doc: { ...e.doc, employeeIds: [...r.employeeIds], unmapped: [...r.unmapped], direction: r.direction } }] : [];
+        return e && e.doc.tenant === tenant
+          ? [{ op: 'put', doc: { ...e.doc, employeeIds: [...r.employeeIds], unmapped: [...r.unmapped], direction: r.direction } }]
+          : [];
       }),
     );
   }
@@ -216,7 +218,7 @@ export class EmbeddedIndex implements SearchIndex {
     const sets = [...new Set(tokenize(text))].map((t) => this.postings.get(t) ?? new Set<string>());
     if (sets.length === 0) return [];
     sets.sort((a, b) => a.size - b.size);
-    return [...sets[0]!].filter((id) => sets.every((s) => s.has(id)));
+    return [...sets[0]].filter((id) => sets.every((s) => s.has(id)));
   }
 }
 
@@ -272,7 +274,7 @@ function epochMillis(value: string): number {
   const m = DATE.exec(value);
   if (!m) return NaN;
   const [, date, time, zone] = m;
-  if (time === undefined) return Date.parse(date!);
+  if (time === undefined) return Date.parse(date);
   const offset = zone === undefined || zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.length > 3 ? zone.slice(-2) : '00'}`;
   return Date.parse(`${date}T${time}${offset}`);
 }

@@ -31,7 +31,7 @@ export class OpenSearchIndex implements SearchIndex {
     await this.call('put index template', () =>
       this.client.indices.putIndexTemplate({
         name: `${this.opts.prefix}-records`,
-        body: { index_patterns: [`${this.index}*`], template: { settings: recordSettings, mappings: recordMappings as never }, priority: 100 },
+        body: { index_patterns: [`${this.index}*`], template: { settings: recordSettings, mappings: recordMappings }, priority: 100 },
       }),
     );
     const exists = await this.call('index exists', () => this.client.indices.exists({ index: this.index }));
@@ -46,7 +46,7 @@ export class OpenSearchIndex implements SearchIndex {
     } else {
       // the template shapes new indices only; an index created by an earlier version gets the fields
       // added since (adding fields is allowed on a live index, changing one is not and fails loudly here)
-      await this.call('put mapping', () => this.client.indices.putMapping({ index: this.index, body: recordMappings as never }));
+      await this.call('put mapping', () => this.client.indices.putMapping({ index: this.index, body: recordMappings }));
     }
   }
 
@@ -67,7 +67,7 @@ export class OpenSearchIndex implements SearchIndex {
     if (!res.body.errors) return [];
     const failures: BulkFailure[] = [];
     for (const item of res.body.items as Array<Record<string, { _id?: string; status: number; error?: { type?: string; reason?: string } }>>) {
-      const op = Object.values(item)[0]!;
+      const op = Object.values(item)[0];
       if (op.status < 300) continue;
       failures.push({
         id: op._id ?? '',
@@ -91,7 +91,10 @@ export class OpenSearchIndex implements SearchIndex {
     if (q.employeeId) filter.push({ term: { employeeIds: q.employeeId } });
     if (q.unmapped) filter.push({ term: { unmapped: q.unmapped } });
     if (q.holdId) filter.push({ term: { holds: q.holdId } });
-    for (const [flag, field] of [[q.edited, 'editedBy'], [q.deleted, 'deletedBy']] as const) {
+    for (const [flag, field] of [
+      [q.edited, 'editedBy'],
+      [q.deleted, 'deletedBy'],
+    ] as const) {
       if (flag === true) filter.push({ exists: { field } });
       if (flag === false) filter.push({ bool: { must_not: { exists: { field } } } });
     }
@@ -103,13 +106,13 @@ export class OpenSearchIndex implements SearchIndex {
       sort: [{ sentAt: 'desc' }, { id: 'asc' }],
     };
     if (q.cursor) body.search_after = decodeCursor(q.cursor);
-    const res = await this.call('search', () => this.client.search({ index: this.index, body: body as never }));
+    const res = await this.call('search', () => this.client.search({ index: this.index, body: body }));
     const hits = res.body.hits.hits as Array<{ _source: IndexDoc; sort: unknown[] }>;
     const total = typeof res.body.hits.total === 'number' ? res.body.hits.total : (res.body.hits.total?.value ?? 0);
     return {
       total,
       hits: hits.map((h) => h._source),
-      cursor: hits.length === q.size ? encodeCursor(hits[hits.length - 1]!.sort) : undefined,
+      cursor: hits.length === q.size ? encodeCursor(hits[hits.length - 1].sort) : undefined,
     };
   }
 
@@ -130,7 +133,11 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   async setResolution(tenant: string, resolutionById: Map<string, Resolution>): Promise<void> {
-    await this.partialUpdate(tenant, 'resolution', new Map([...resolutionById].map(([id, r]) => [id, { employeeIds: r.employeeIds, unmapped: r.unmapped, direction: r.direction }])));
+    await this.partialUpdate(
+      tenant,
+      'resolution',
+      new Map([...resolutionById].map(([id, r]) => [id, { employeeIds: r.employeeIds, unmapped: r.unmapped, direction: r.direction }])),
+    );
   }
 
   async addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void> {
@@ -151,7 +158,7 @@ export class OpenSearchIndex implements SearchIndex {
       const hits = res.body.hits.hits as Array<{ _source: IndexDoc; sort: unknown[] }>;
       found.push(...hits.map((h) => h._source));
       if (hits.length < 1000) return found;
-      after = hits[hits.length - 1]!.sort;
+      after = hits[hits.length - 1].sort;
     }
   }
 
@@ -186,5 +193,8 @@ export class OpenSearchIndex implements SearchIndex {
 }
 
 function unionRevisions(doc: IndexDoc, add: Revisions): Revisions {
-  return { editedBy: [...new Set([...(doc.editedBy ?? []), ...add.editedBy])].sort(), deletedBy: [...new Set([...(doc.deletedBy ?? []), ...add.deletedBy])].sort() };
+  return {
+    editedBy: [...new Set([...(doc.editedBy ?? []), ...add.editedBy])].sort(),
+    deletedBy: [...new Set([...(doc.deletedBy ?? []), ...add.deletedBy])].sort(),
+  };
 }

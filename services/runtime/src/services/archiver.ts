@@ -24,7 +24,8 @@ export const archiver: ServiceModule = {
       topic: topics.audit,
       dlq: topics.dlq,
       groupId: config.CUSTODY_AUDIT_GROUP,
-      retainFor: async (tenant) => Math.max(config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, ...DATA_TYPES.map((t) => tenantPolicy.retentionSeconds(tenant, t, 'audit'))),
+      retainFor: async (tenant) =>
+        Math.max(config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, ...DATA_TYPES.map((t) => tenantPolicy.retentionSeconds(tenant, t, 'audit'))),
       logger: logger.child({ component: 'audit-archiver' }),
       metrics: metrics.deadLetters,
     });
