@@ -109,20 +109,7 @@ async function receive(deps: GatewayDeps, req: WebhookCall): Promise<HttpRespons
   };
   const delivery = { connector: inst.connector, config: inst.config, raw, contentType, tenant: inst.tenant, instance: inst.id, receivedAt };
   const outcome = await capture(deps, delivery, { directory: deps.directoryOf?.(inst.tenant), limits: deps.limits, onQuarantined });
-  if ('refused' in outcome) {
-    const err = outcome.refused;
-    deps.onQuarantined?.(inst, err.code);
-    deps.logger.warn({
-      event: 'webhook_rejected',
-      instance: inst.id,
-      connector: inst.connector.id,
-      tenant: inst.tenant,
-      code: err.code,
-      stage: 'normalize',
-      reason: errorMessage(err),
-    });
-    return problem(err.status, err.code, err.message);
-  }
+  if ('refused' in outcome) return answerRejected(deps, inst, outcome.refused, 'normalize');
   // acknowledged only now: the bus has durably accepted the records; on failure the vendor redelivers
   const { accepted: envelopes, quarantined: rejected } = outcome;
   deps.onAccepted?.(inst, envelopes);
@@ -180,6 +167,11 @@ async function rejectUnproven(
     contentType,
     receivedAt,
   });
+  return answerRejected(deps, inst, err, stage, { remote_address: source });
+}
+
+/** A delivery refused and quarantined: counted, logged once, answered with its 4xx. */
+function answerRejected(deps: GatewayDeps, inst: ResolvedInstance, err: RejectedInputError, stage: string, more: Record<string, string> = {}): HttpResponse {
   deps.onQuarantined?.(inst, err.code);
   deps.logger.warn({
     event: 'webhook_rejected',
@@ -188,7 +180,7 @@ async function rejectUnproven(
     tenant: inst.tenant,
     code: err.code,
     stage,
-    remote_address: source,
+    ...more,
     reason: errorMessage(err),
   });
   return problem(err.status, err.code, err.message);
