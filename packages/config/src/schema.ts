@@ -169,6 +169,12 @@ export const ConfigSchema = z
       .describe(
         'Failed API authentications audited (in the _system trail) per minute per source address, ten times that overall; past it: counted in custody_audit_dropped_total, not audited',
       ),
+    CUSTODY_API_REQUESTS_PER_MINUTE_PER_KEY: int(1, 1_000_000)
+      .default(1200)
+      .describe('API requests one API key may make per minute; past it: 429 with retry-after (the call is audited as denied)'),
+    CUSTODY_API_REQUESTS_PER_MINUTE_PER_ADDRESS: int(1, 1_000_000)
+      .default(2400)
+      .describe('API requests one source address may make per minute, before authentication; past it: 429 with retry-after'),
     CUSTODY_QUARANTINE_RETENTION_DAYS: decimal.default(90).describe('How long quarantine records are kept on the bus'),
     CUSTODY_QUARANTINE_RETENTION_BYTES: int(1024 * 1024, 2 ** 50)
       .default(1024 ** 3)

@@ -28,6 +28,8 @@ export interface Access {
   failedAuthPerMinute: number;
   /** A failed authentication that was not audited (rate limit): counted, never silent. */
   onFailedAuthDropped?(reason: 'rate_limited'): void;
+  /** API requests per minute per API key and per source address (CUSTODY_API_REQUESTS_PER_MINUTE_PER_*); none: unlimited. */
+  requestsPerMinute?: { perKey: number; perAddress: number };
 }
 
 export function hashToken(token: string): string {
@@ -42,5 +44,6 @@ export function bearerToken(header: string | undefined): string {
 }
 
 export function outcomeOf(status: number): AuditRecord['outcome'] {
-  return status === 403 ? 'denied' : status < 400 ? 'ok' : 'failed';
+  // refused by policy (a role, a rate limit) rather than failed
+  return status === 403 || status === 429 ? 'denied' : status < 400 ? 'ok' : 'failed';
 }

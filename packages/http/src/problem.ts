@@ -36,7 +36,10 @@ export interface ErrorAnswer {
  * answered with a bare 500, never its text (it may hold a path or a connection string).
  */
 export function errorAnswer(err: unknown, logger: LogSink, path: string): ErrorAnswer {
-  if (err instanceof RejectedInputError) return { status: err.status, body: problemBody(err.code, err.message) };
+  if (err instanceof RejectedInputError) {
+    // a rate limit says when to come back
+    return { status: err.status, body: problemBody(err.code, err.message), ...(err.status === 429 && { headers: { 'retry-after': '60' } }) };
+  }
   if (err instanceof CustodyError && err.retriable) {
     // a refusal by an open circuit was reported once when it opened; one line per request would bury that
     logger[err instanceof CircuitOpenError ? 'debug' : 'warn']({ event: 'http_dependency_unavailable', path, err: errorMessage(err) });

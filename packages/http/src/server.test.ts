@@ -283,3 +283,60 @@ describe('the HTTP kit', () => {
     expect(await limiter.take('i:2', 'a:z')).toBe(true);
   });
 });
+
+describe('API request limits (CUSTODY_API_REQUESTS_PER_MINUTE_PER_KEY / _PER_ADDRESS)', () => {
+  async function limitedServer(requestsPerMinute: { perKey: number; perAddress: number }) {
+    const recorded: AuditRecord[] = [];
+    let lookups = 0;
+    const server = await createHttpServer({
+      logger,
+      maxBodyBytes: LIMIT,
+      access: {
+        lookup: async (sha) => (lookups++, KEYS[sha] ?? null),
+        audit: { record: async (e) => void recorded.push(e) },
+        failedAuthPerMinute: 100,
+        requestsPerMinute,
+      },
+    });
+    server.add([
+      route({
+        method: 'GET',
+        url: '/v1/records/:id',
+        summary: 'Read records',
+        access: { roles: READERS, audit: 'records.get' },
+        schema: { params: z.object({ id: z.string() }), response: { 200: z.object({ id: z.string() }) } },
+        handler: async (req) => json(200, { id: req.params.id }),
+      }),
+    ]);
+    const base = await server.listen('127.0.0.1', 0);
+    return { server, base, recorded, lookups: () => lookups };
+  }
+
+  test('past its rate a key gets 429 with retry-after, audited as denied', async () => {
+    const s = await limitedServer({ perKey: 2, perAddress: 100 });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${s.base}/v1/records/r${i}`, { headers: auth })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      const res = await fetch(`${s.base}/v1/records/r9`, { headers: auth });
+      expect(res.headers.get('retry-after')).toBe('60');
+      expect(await res.json()).toEqual({ error: { code: 'too_many_requests', message: 'too many requests from this API key; retry in a minute' } });
+      expect(s.recorded.at(-1)).toMatchObject({ actor: { keyId: 'key-a' }, outcome: 'denied', status: 429 });
+    } finally {
+      await s.server.close();
+    }
+  });
+
+  test('past its rate an address gets 429 before its key is even looked up', async () => {
+    const s = await limitedServer({ perKey: 100, perAddress: 2 });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++)
+        statuses.push((await fetch(`${s.base}/v1/records/r${i}`, { headers: { authorization: 'Bearer cust_unknown_0123456789abcdef' } })).status);
+      expect(statuses).toEqual([401, 401, 429]);
+      expect(s.lookups()).toBe(2);
+    } finally {
+      await s.server.close();
+    }
+  });
+});

@@ -215,6 +215,10 @@ function patternOf(url: string): RegExp {
 async function authenticate(opts: HttpServerOptions, r: AnyAuditedRoute, request: FastifyRequest): Promise<void> {
   const access = opts.access;
   if (!access) throw new Error(`${r.method} ${r.url} declares roles but the server has no access control`);
+  const address = request.socket.remoteAddress ?? 'unknown';
+  const limits = requestLimiters(request.server, access);
+  // the address first: a flood of bad keys costs a lookup each, never an audit write past its own limit
+  if (limits && !(await limits.perAddress.take(address))) throw tooManyRequests('this address');
   let principal: Principal | null;
   try {
     principal = await access.lookup(hashToken(bearerToken(request.headers.authorization)));
@@ -224,8 +228,26 @@ async function authenticate(opts: HttpServerOptions, r: AnyAuditedRoute, request
     throw err;
   }
   request.custody.principal = principal;
+  if (limits && !(await limits.perKey.take(principal.keyId))) throw tooManyRequests('this API key');
   if (!r.access.roles.includes(principal.role))
     throw new RejectedInputError('forbidden', `role ${principal.role} may not ${r.summary.toLowerCase()} (needs ${r.access.roles.join(' or ')})`, 403);
+}
+
+const requestLimits = new WeakMap<Access, { perKey: Limiter; perAddress: Limiter }>();
+
+/** The API's request limits (@fastify/rate-limit's store), made once per server. */
+function requestLimiters(app: FastifyInstance, access: Access): { perKey: Limiter; perAddress: Limiter } | undefined {
+  if (!access.requestsPerMinute) return undefined;
+  let limits = requestLimits.get(access);
+  if (!limits) {
+    limits = { perKey: createLimiter(app, access.requestsPerMinute.perKey), perAddress: createLimiter(app, access.requestsPerMinute.perAddress) };
+    requestLimits.set(access, limits);
+  }
+  return limits;
+}
+
+function tooManyRequests(who: string): RejectedInputError {
+  return new RejectedInputError('too_many_requests', `too many requests from ${who}; retry in a minute`, 429);
 }
 
 const failedAuthLimiters = new WeakMap<Access, { perAddress: Limiter; overall: Limiter }>();

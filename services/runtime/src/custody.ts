@@ -88,6 +88,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       audit,
       failedAuthPerMinute: config.CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE,
       onFailedAuthDropped: (reason) => metrics.auditDropped.inc({ reason }),
+      requestsPerMinute: { perKey: config.CUSTODY_API_REQUESTS_PER_MINUTE_PER_KEY, perAddress: config.CUSTODY_API_REQUESTS_PER_MINUTE_PER_ADDRESS },
     },
     onRequestDone: ({ route, method, status, seconds }) => observeHttpRequest(route, method, status, seconds),
   });
