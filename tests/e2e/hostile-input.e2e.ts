@@ -9,7 +9,7 @@ import { signWhatsAppBody } from '@custody/connectors';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { testLogger, waitFor } from '@custody/testing';
 import { stackConfig, type StackConfig } from '@custody/testing/stack';
-import { BUSINESS, apiSearch } from '@custody/testing/whatsapp';
+import { apiSearch, whatsappDelivery } from '@custody/testing/whatsapp';
 
 /**
  * Hostile vendor input, on the real stack and the embedded adapters: a content type that cannot be
@@ -64,21 +64,7 @@ describe.each(['stack', 'embedded'] as const)('hostile webhook input (%s)', (mod
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const hook = (messages: object[]) =>
-    JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '1',
-          changes: [
-            {
-              field: 'messages',
-              value: { messaging_product: 'whatsapp', metadata: { display_phone_number: BUSINESS.display, phone_number_id: BUSINESS.phoneNumberId }, messages },
-            },
-          ],
-        },
-      ],
-    });
+  const hook = (messages: object[]) => JSON.stringify(whatsappDelivery({ messages }, '1'));
   const text = (id: string, body: string) => ({ from: '16505551234', id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } });
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${custody.url}/webhooks/acme-wa-hostile`, {

@@ -4,7 +4,7 @@ import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { testLogger, waitFor } from '@custody/testing';
 import { stackConfig, type StackConfig, rawOf } from '@custody/testing/stack';
-import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
+import { apiSearch, postWebhook, textWebhook, whatsappDelivery } from '@custody/testing/whatsapp';
 
 /**
  * WhatsApp webhook → gateway → Kafka → archiver → MinIO (Object Lock) + OpenSearch → API,
@@ -132,24 +132,15 @@ describe('WhatsApp pipeline on the real stack', () => {
     expect(r3.status).toBe(400);
     expect((await r3.json()).error.code).toBe('malformed_json');
 
-    const schemaBad = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
+    const schemaBad = JSON.stringify(
+      whatsappDelivery(
         {
-          id: '1',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: '1' },
-                messages: [{ from: '16505551234', id: 'wamid.x', timestamp: 'yesterday', type: 'text', text: { body: 'x' } }],
-              },
-            },
-          ],
+          metadata: { display_phone_number: '15550783881', phone_number_id: '1' },
+          messages: [{ from: '16505551234', id: 'wamid.x', timestamp: 'yesterday', type: 'text', text: { body: 'x' } }],
         },
-      ],
-    });
+        '1',
+      ),
+    );
     const r4 = await postWebhook(custody.url, 'acme-wa', schemaBad, sc.appSecret);
     expect(r4.status).toBe(400);
     expect((await r4.json()).error.message).toContain('messages.0.timestamp');

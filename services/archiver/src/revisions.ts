@@ -40,6 +40,10 @@ export async function linkRevisions(index: SearchIndex, indexed: Envelope[]): Pr
 
 function byTenant(envelopes: Envelope[]): Map<string, Envelope[]> {
   const out = new Map<string, Envelope[]>();
-  for (const e of envelopes) out.set(e.tenant, [...(out.get(e.tenant) ?? []), e]);
+  for (const e of envelopes) {
+    const list = out.get(e.tenant);
+    if (list) list.push(e);
+    else out.set(e.tenant, [e]);
+  }
   return out;
 }

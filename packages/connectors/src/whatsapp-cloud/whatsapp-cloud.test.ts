@@ -6,6 +6,7 @@ import { signWhatsAppBody } from '../index';
 import { whatsappCloud } from './index';
 import type { WhatsAppCloudConfig } from './types';
 import { connectorContract, rejection, runConnector, deliveryRef, withJsonEntries } from '@custody/testing';
+import { whatsappDelivery } from '@custody/testing/whatsapp';
 import { getConnector } from '../registry';
 
 const config: WhatsAppCloudConfig = { appSecret: 'test-app-secret-0123', verifyToken: 'verify-token-0123', graphVersion: 'v21.0' };
@@ -27,26 +28,11 @@ function run(body: Buffer | string, contentType = 'application/json', tenant = '
 
 /** A minimal valid webhook around `messages` and `statuses`, as an object to mutate. */
 function webhook(messages: unknown[] = [textMessage()], statuses?: unknown[]): Record<string, any> {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: '16505551234' }],
-              messages,
-              ...(statuses ? { statuses } : {}),
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return whatsappDelivery({
+    contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: '16505551234' }],
+    messages,
+    ...(statuses ? { statuses } : {}),
+  });
 }
 
 function textMessage(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -36,6 +36,8 @@ export class EmbeddedIndex implements SearchIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly byTenant = new Map<string, Set<string>>();
   private readonly postings = new Map<string, Set<string>>();
+  /** Edit and deletion ids by the vendor id they revise: the archiver asks for them on every batch. */
+  private readonly byRevised = new Map<string, Set<string>>();
   private writes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: EmbeddedIndexOptions) {}
@@ -138,13 +140,9 @@ export class EmbeddedIndex implements SearchIndex {
 
   async revisionsOf(tenant: string, externalIds: string[]): Promise<IndexDoc[]> {
     await this.log();
-    const wanted = new Set(externalIds);
-    const found: IndexDoc[] = [];
-    for (const id of this.byTenant.get(tenant) ?? []) {
-      const { doc } = this.entries.get(id)!;
-      if (doc.revises !== undefined && wanted.has(doc.revises)) found.push(structuredClone(doc));
-    }
-    return found.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const ids = new Set(externalIds.flatMap((x) => [...(this.byRevised.get(x) ?? [])]));
+    const found = [...ids].map((id) => this.entries.get(id)!.doc).filter((d) => d.tenant === tenant);
+    return found.map((d) => structuredClone(d)).sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   async delete(tenant: string, ids: string[]): Promise<void> {
@@ -204,11 +202,13 @@ export class EmbeddedIndex implements SearchIndex {
     if (old) {
       this.entries.delete(id);
       remove(this.byTenant, old.doc.tenant, id);
+      if (old.doc.revises !== undefined) remove(this.byRevised, old.doc.revises, id);
       for (const token of fullText(old.doc)) remove(this.postings, token, id);
     }
     if (op.op === 'del') return;
     this.entries.set(id, { doc: op.doc, sentAt: epochMillis(op.doc.sentAt) });
     add(this.byTenant, op.doc.tenant, id);
+    if (op.doc.revises !== undefined) add(this.byRevised, op.doc.revises, id);
     for (const token of fullText(op.doc)) add(this.postings, token, id);
   }
 
