@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EnvelopeKind } from './schema';
+import type { Envelope, EnvelopeKind } from './schema';
 
 /**
  * The same vendor event always yields the same id, so a redelivered webhook or a re-run import
@@ -10,4 +10,13 @@ export function envelopeId(tenant: string, connector: string, externalId: string
   const h = createHash('sha256');
   for (const part of [tenant, connector, externalId, kind]) h.update(`${Buffer.byteLength(part)}:${part};`);
   return h.digest('hex').slice(0, 40);
+}
+
+/**
+ * The message an edit or deletion revises: the vendor's id, and its record id, derived (edits and
+ * deletions name a message of the same connector). Undefined for every other record.
+ */
+export function revisedMessage(env: Pick<Envelope, 'tenant' | 'kind' | 'source' | 'refs'>): { externalId: string; recordId: string } | undefined {
+  const externalId = env.kind === 'edit' ? env.refs?.edits : env.kind === 'deletion' ? env.refs?.deletes : undefined;
+  return externalId === undefined ? undefined : { externalId, recordId: envelopeId(env.tenant, env.source.connector, externalId, 'message') };
 }

@@ -1,4 +1,4 @@
-import type { Envelope } from '@custody/envelope';
+import { revisedMessage, type Envelope } from '@custody/envelope';
 
 export interface ArchiveRef {
   key: string;
@@ -90,7 +90,7 @@ export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] =
     text: text || undefined,
     attachmentCount: env.attachments?.length ?? 0,
     refs: unique([r.replyTo, r.edits, r.deletes, r.reactsTo, r.statusOf].filter((v): v is string => Boolean(v))),
-    revises: env.kind === 'edit' ? r.edits : env.kind === 'deletion' ? r.deletes : undefined,
+    revises: revisedMessage(env)?.externalId,
     editedBy: [...revisions.editedBy].sort(),
     deletedBy: [...revisions.deletedBy].sort(),
     envelopeSha256: env.integrity.sha256,

@@ -1,6 +1,6 @@
 import { recordKey, type ArchiveStore } from '@custody/archive-store';
 import { normalizeIdentifier } from '@custody/connector-kit';
-import { envelopeId, parseEnvelope, sha256Hex, type Envelope } from '@custody/envelope';
+import { revisedMessage, parseEnvelope, sha256Hex, type Envelope } from '@custody/envelope';
 import { CustodyError, IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, route, type Principal, type Reply, type Route } from '@custody/http';
 import { SearchQuery, decodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
@@ -133,9 +133,8 @@ async function getRecord(deps: ApiDeps, p: Principal, id: string): Promise<Reply
  */
 async function revisionsView(index: SearchIndex, envelope: Envelope) {
   const link = (d: { id: string; sentAt: string }) => ({ id: d.id, sentAt: d.sentAt, href: `/v1/records/${d.id}` });
-  const target = envelope.kind === 'edit' ? envelope.refs?.edits : envelope.kind === 'deletion' ? envelope.refs?.deletes : undefined;
-  const originalId = target === undefined ? undefined : envelopeId(envelope.tenant, envelope.source.connector, target, 'message');
-  const revises = originalId === undefined ? null : { id: originalId, externalId: target, href: `/v1/records/${originalId}` };
+  const original = revisedMessage(envelope);
+  const revises = original ? { id: original.recordId, externalId: original.externalId, href: `/v1/records/${original.recordId}` } : null;
   const later =
     envelope.kind === 'message'
       ? (await index.revisionsOf(envelope.tenant, [envelope.source.externalId])).filter((d) => d.connector === envelope.source.connector)

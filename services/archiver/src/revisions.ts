@@ -1,10 +1,7 @@
-import { envelopeId, type Envelope } from '@custody/envelope';
+import { revisedMessage, type Envelope } from '@custody/envelope';
 import type { Revisions, SearchIndex } from '@custody/search-index';
 
-/** The kinds that revise an earlier record, and the ref that names it. */
-const REVISING = { edit: 'edits', deletion: 'deletes' } as const;
-type RevisingKind = keyof typeof REVISING;
-const isRevision = (e: Envelope): e is Envelope & { kind: RevisingKind } => Object.hasOwn(REVISING, e.kind);
+type RevisingKind = 'edit' | 'deletion';
 
 /**
  * Marks originals as edited or deleted in the index, whichever of the two arrives first: an edit or
@@ -22,9 +19,9 @@ export async function linkRevisions(index: SearchIndex, indexed: Envelope[]): Pr
       (revision.kind === 'edit' ? m.editedBy : m.deletedBy).push(revision.id);
       marks.set(originalId, m);
     };
-    for (const e of envelopes.filter(isRevision)) {
-      const target = e.refs?.[REVISING[e.kind]];
-      if (target) mark(envelopeId(tenant, e.source.connector, target, 'message'), e);
+    for (const e of envelopes) {
+      const original = revisedMessage(e);
+      if (original) mark(original.recordId, { id: e.id, kind: e.kind as RevisingKind });
     }
     const originals = envelopes.filter((e) => e.kind === 'message');
     const earlier = await index.revisionsOf(tenant, [...new Set(originals.map((e) => e.source.externalId))]);
