@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
 # Provisions (if needed) and starts single-node Kafka (KRaft), OpenSearch and MinIO on 127.0.0.1.
 # Idempotent: a server that already answers is left alone. Prints the endpoints as env assignments.
+# `--fresh` starts every server that is not running on empty data. The test setup passes it: every
+# test names its own topic, bucket and index, so nothing is lost, and Kafka's start-up time grows with
+# the partitions on disk (thousands of test topics made it miss its start-up window). Without it
+# (`npm run infra:up`, fault.sh restarting a killed server) the data stays.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/env.sh"
+fresh=0
+case "${1:-}" in --fresh) fresh=1 ;; "") ;; *) log "usage: up.sh [--fresh]"; exit 2 ;; esac
 "$here/provision.sh" all
 mkdir -p "$CUSTODY_RUN"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_for() { # name, seconds, command...
-  local name=$1 secs=$2; shift 2
-  for _ in $(seq 1 "$secs"); do "$@" && return 0; sleep 1; done
+  local name=$1 secs=$2 pid; shift 2
+  pid=$(cat "$CUSTODY_RUN/$name.pid" 2>/dev/null || true)
+  for _ in $(seq 1 "$secs"); do
+    "$@" && return 0
+    # a server that exited will not become ready: say so now instead of at the end of the wait
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited before it became ready; its log is in $CUSTODY_RUN/$name.log"; tail -n 40 "$CUSTODY_RUN/$name.log" >&2 || true
+      return 1
+    fi
+    sleep 1
+  done
   log "$name did not become ready within ${secs}s; its log is in $CUSTODY_RUN/$name.log"; tail -n 40 "$CUSTODY_RUN/$name.log" >&2 || true
   return 1
 }
@@ -23,6 +38,7 @@ start_bg() { # name, command...
 start_kafka() {
   port_open "$KAFKA_PORT" && return 0
   local home="$CUSTODY_CACHE/kafka-$KAFKA_VERSION" dir="$CUSTODY_RUN/kafka"
+  if [ "$fresh" = 1 ]; then rm -rf "$dir/data"; fi
   mkdir -p "$dir"
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
@@ -66,6 +82,7 @@ start_opensearch() {
   if [ ! -f "$home/.complete-$OPENSEARCH_VERSION" ]; then
     rm -rf "$home"; mkdir -p "$(dirname "$home")"; cp -r "$dist" "$home"; touch "$home/.complete-$OPENSEARCH_VERSION"
   fi
+  if [ "$fresh" = 1 ]; then rm -rf "$home/data"; fi
   cat >"$home/config/opensearch.yml" <<YML
 cluster.name: custody-local
 node.name: custody-local-1
@@ -91,6 +108,7 @@ YML
 
 start_minio() {
   port_open "$MINIO_PORT" && return 0
+  if [ "$fresh" = 1 ]; then rm -rf "$CUSTODY_RUN/minio-data"; fi
   mkdir -p "$CUSTODY_RUN/minio-data"
   log "starting minio on 127.0.0.1:$MINIO_PORT"
   start_bg minio env MINIO_ROOT_USER="$MINIO_ROOT_USER" MINIO_ROOT_PASSWORD="$MINIO_ROOT_PASSWORD" MINIO_BROWSER=off \
@@ -100,8 +118,8 @@ start_minio() {
 # world-traversable so the OpenSearch user can reach its home even when the cache is under /root
 CUSTODY_OS_HOME="${CUSTODY_OS_HOME:-/var/tmp/custody-opensearch-$(id -u)}"
 start_kafka; start_opensearch; start_minio
-wait_for kafka 90 port_open "$KAFKA_PORT"
-wait_for opensearch 180 bash -c "curl -fsS 'http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s' >/dev/null 2>&1"
+wait_for kafka 240 port_open "$KAFKA_PORT"
+wait_for opensearch 240 bash -c "curl -fsS 'http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s' >/dev/null 2>&1"
 wait_for minio 60 bash -c "curl -fsS 'http://127.0.0.1:$MINIO_PORT/minio/health/ready' >/dev/null 2>&1"
 log "stack ready"
 cat <<OUT

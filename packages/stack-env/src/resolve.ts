@@ -64,7 +64,8 @@ function dockerAnswers(): boolean {
 function fromInfraLocal(): Promise<ResolvedStack> {
   const script = resolve(__dirname, '../../../infra/local/up.sh');
   return new Promise((resolvePromise, reject) => {
-    execFile('bash', [script], { timeout: 30 * 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    // test data is disposable (unique names per test); servers that are not running start empty
+    execFile('bash', [script, '--fresh'], { timeout: 30 * 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${script} failed: ${(stderr || err.message).trim().split('\n').slice(-15).join('\n')}`));
       const env = Object.fromEntries(
         stdout.split('\n').flatMap((line) => {
