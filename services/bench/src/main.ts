@@ -13,6 +13,8 @@ import { kafkaProduceRate, openSearchBulkRate, s3PutRate } from './baselines';
 import { measureDelivery } from './delivery';
 import { runPipeline, webhookBody } from './pipeline';
 import { fmt, median } from './stats';
+import { parseSizes, runScale } from './scale/run';
+import { runMemory } from './scale/memory';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -111,7 +113,18 @@ async function deliveryBench(repos: string[]): Promise<void> {
 }
 
 const args = process.argv.slice(2);
-const run = args.includes('--delivery') ? () => deliveryBench(args.flatMap((a, i) => (args[i - 1] === '--repo' ? [a] : []))) : main;
+const option = (name: string) => args[args.indexOf(name) + 1] as string | undefined;
+const run = args.includes('--delivery')
+  ? () => deliveryBench(args.flatMap((a, i) => (args[i - 1] === '--repo' ? [a] : [])))
+  : args.includes('--memory')
+    ? () => runMemory(Number(option('--minutes') ?? 10), args.includes('--embedded'))
+    : args.includes('--scale')
+      ? () =>
+          runScale(parseSizes(args.includes('--sizes') ? option('--sizes') : undefined), {
+            dir: args.includes('--dir') ? option('--dir') : undefined,
+            keep: args.includes('--keep'),
+          })
+      : main;
 run().then(
   () => process.exit(0),
   (err) => {
