@@ -58,8 +58,8 @@ export class CustodyProcess {
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-20_000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     this.sampler = setInterval(() => (this.peak = Math.max(this.peak, rssMb(child.pid))), 100);
     for (;;) {
       if (child.exitCode !== null) throw new Error(`custody exited with ${child.exitCode} before it was ready:\n${this.output}`);
