@@ -206,7 +206,8 @@ describe.each(['stack', 'embedded'] as const)('retention, holds and disposition 
     const releaseDone = await holdDone(again.body.hold.id);
     expect(releaseDone.hold.job).toMatchObject({ kind: 'release', total: n, processed: n, matched: n });
     expect((await Promise.all(records.map(async (r) => (await lockOf(r))!.legalHold))).filter(Boolean)).toHaveLength(0);
-  });
+    // 150 records through capture, two placements and two releases: its waits alone may take the project's default timeout
+  }, 300_000);
 
   test('a directory entry added after capture resolves the earlier records: search and custodian holds find them', async () => {
     const search = async (q: Record<string, unknown>) =>
