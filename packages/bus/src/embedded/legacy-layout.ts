@@ -22,7 +22,8 @@ export async function adoptLegacyPartition(dir: string, quarantineFile: string):
   }
   if (await exists(legacy)) {
     const segment = segmentFile(dir, await readOffset(`${legacy}.start`, 'start'));
-    if (await exists(segment)) throw new IntegrityError(`${legacy}: a partition file of an older version beside ${segment}; remove one of them after investigating`);
+    if (await exists(segment))
+      throw new IntegrityError(`${legacy}: a partition file of an older version beside ${segment}; remove one of them after investigating`);
     await rename(legacy, segment);
     moved = true;
   }

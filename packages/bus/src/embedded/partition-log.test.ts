@@ -192,7 +192,6 @@ describe('PartitionLog recovery', () => {
   });
 });
 
-
 /** Segments: rolled at their size bound, sealed with an index, opened only when read. */
 describe('PartitionLog segments', () => {
   let dir: string;
@@ -274,7 +273,9 @@ describe('PartitionLog segments', () => {
     const { log: reopened, damaged } = await reopen();
     expect(damaged).toEqual([]); // not read at open
     expect(await offsets(reopened)).toEqual(range(0, 40).filter((o) => o !== 5));
-    expect(damage).toEqual([expect.objectContaining({ kind: 'corrupt', segment: segment(partition, 0), records: 1, offset: 5, afterOffset: 4, beforeOffset: 6 })]);
+    expect(damage).toEqual([
+      expect.objectContaining({ kind: 'corrupt', segment: segment(partition, 0), records: 1, offset: 5, afterOffset: 4, beforeOffset: 6 }),
+    ]);
     expect(readFileSync(join(partition, 'quarantine')).includes('{"o":5,')).toBe(true);
     await closeAll();
 

@@ -29,7 +29,7 @@ export interface RetentionResult {
 }
 
 /** A segment is sealed, and a new one started, past this many bytes (Kafka: segment.bytes). */
-export const SEGMENT_BYTES = 64 * 1024 * 1024;
+export const SEGMENT_BYTES = 16 * 1024 * 1024;
 /** Sealed segments kept open (file handle and index) per partition for readers; the least recently read is closed. */
 const OPEN_SEALED = 4;
 /**
