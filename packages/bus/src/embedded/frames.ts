@@ -117,7 +117,7 @@ export async function copyRange(fh: FileHandle, pos: number, length: number, sin
   }
 }
 
-export async function readFully(fh: FileHandle, buf: Buffer, pos: number): Promise<Buffer> {
+async function readFully(fh: FileHandle, buf: Buffer, pos: number): Promise<Buffer> {
   for (let done = 0; done < buf.length;) {
     const { bytesRead } = await fh.read(buf, done, buf.length - done, pos + done);
     if (bytesRead === 0) throw new IntegrityError(`unexpected end of file at byte ${pos + done}`);
