@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { freePort, waitFor } from '@custody/testing';
 import { killGroup, npmStart, type StartedCustody, keyOnHost } from '@custody/testing/process';
 import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
@@ -14,7 +14,7 @@ interface Frame {
   value: Buffer;
 }
 
-/** The complete frames of a partition file: `[u32 length][u32 CRC-32][JSON payload]` (a frame being appended is left out). */
+/** The complete frames of a segment file: `[u32 length][u32 CRC-32][JSON payload]` (a frame being appended is left out). */
 function frames(file: string): Frame[] {
   const bytes = readFileSync(file);
   const out: Frame[] = [];
@@ -28,10 +28,15 @@ function frames(file: string): Frame[] {
   return out;
 }
 
+/** The segment files of every partition of a topic (`<topic>/<partition>/<base offset>.log`). */
 const partitionFiles = (topicDir: string) =>
-  readdirSync(topicDir)
-    .filter((f) => f.endsWith('.log'))
-    .map((f) => join(topicDir, f));
+  readdirSync(topicDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((p) =>
+      readdirSync(join(topicDir, p.name))
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => join(topicDir, p.name, f)),
+    );
 
 /** Flips one byte in the middle of the middle record of the topic's fullest partition; returns that record. */
 function corruptMiddleRecord(topicDir: string): { file: string; victim: Frame; index: number; count: number; damaged: Buffer } {
@@ -193,7 +198,7 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .filter((l) => l.event === 'bus_record_corrupt');
-    const partitionOf = (file: string) => Number(/(\d+)\.log$/.exec(file)![1]);
+    const partitionOf = (file: string) => Number(basename(dirname(file)));
     expect(events).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -202,6 +207,7 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
           offset: 6,
           after_offset: 5,
           before_offset: 7,
+          segment_file: data.file,
           file_position: data.victim.start,
           records: 1,
         }),
@@ -220,10 +226,11 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     // the audit trail too: every event in the log, before and after the damage, reaches the WORM store
     await auditArchived(auditBefore);
 
-    // moved aside, not dropped: the quarantine file beside each partition holds the damaged bytes
+    // moved aside, not dropped: the quarantine file of each partition holds the damaged bytes
     for (const { file, damaged } of [data, audit]) {
-      expect(readFileSync(`${file}.corrupt`).includes(damaged)).toBe(true);
-      expect(existsSync(`${file}.next`)).toBe(false); // damage in the middle moves no offsets
+      expect(readFileSync(join(dirname(file), 'quarantine')).includes(damaged)).toBe(true);
+      // damage in the middle moves no offsets: no segment was started above a damaged tail
+      expect(readdirSync(dirname(file)).filter((f) => f.endsWith('.log'))).toEqual([basename(file)]);
     }
 
     await stop(running);

@@ -1,6 +1,7 @@
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import pino from 'pino';
 import { silentLogger } from '@custody/logger';
 import { waitFor } from '@custody/testing';
@@ -40,7 +41,13 @@ describe('EmbeddedBus on disk', () => {
   }
 
   const values = (records: BusRecord[]) => records.map((r) => r.value.toString());
-  const logFile = (topic: string, partition: number) => join(dir, 'topics', topic, `${partition}.log`);
+  /** The partition's first segment: every test here but retention's fits its records in it. */
+  const logFile = (topic: string, partition: number) => join(dir, 'topics', topic, String(partition), `${'0'.repeat(20)}.log`);
+  /** Bytes of all the partition's segments. */
+  const partitionBytes = (topic: string, partition: number) => {
+    const files = readdirSync(join(dir, 'topics', topic, String(partition))).filter((f) => f.endsWith('.log'));
+    return files.reduce((sum, f) => sum + statSync(join(dir, 'topics', topic, String(partition), f)).size, 0);
+  };
 
   test('a compacted topic read from the beginning yields only the latest record per key, before and after compaction on disk', async () => {
     const b = bus();
@@ -170,7 +177,8 @@ describe('EmbeddedBus on disk', () => {
         before_offset: 4,
         file_position: r3 - 8,
         records: 1,
-        quarantine_file: `${file}.corrupt`,
+        segment_file: file,
+        quarantine_file: join(dir, 'topics', 'data', '0', 'quarantine'),
       }),
     ]);
     expect(await second.lag('archiver', ['data'])).toBe(0);
@@ -236,13 +244,14 @@ describe('EmbeddedBus on disk', () => {
     for (const name of legacy) writeFileSync(join(groups, name), '{}');
     writeFileSync(join(groups, 'archiver.json.0123abcd.tmp'), '{"da');
     writeFileSync(join(groups, 'my%2Ereader%2Egroup.json'), '{}'); // a reader group, but no uuid: not a throwaway
-    writeFileSync(join(dir, 'topics', 'data', '0.log.89abcdef.tmp'), 'half a compaction');
+    writeFileSync(join(dir, 'topics', 'data', '0', `${'0'.repeat(20)}.log.89abcdef.tmp`), 'half a compaction');
     writeFileSync(join(dir, 'topics', 'data', 'topic.json.fedcba98.tmp'), '{');
 
     const second = bus();
     expect(await second.lag('archiver', ['data'])).toBe(0);
     expect(readdirSync(groups).sort()).toEqual(['archiver.json', 'my%2Ereader%2Egroup.json']);
-    expect(readdirSync(join(dir, 'topics', 'data')).sort()).toEqual(['0.log', 'topic.json']);
+    expect(readdirSync(join(dir, 'topics', 'data')).sort()).toEqual(['0', 'topic.json']);
+    expect(readdirSync(join(dir, 'topics', 'data', '0'))).toEqual([`${'0'.repeat(20)}.log`]);
   });
 
   describe('retention', () => {
@@ -253,7 +262,7 @@ describe('EmbeddedBus on disk', () => {
       await b.ensureTopics([{ name: 'quarantine', partitions: 1, retentionBytes: 2_000 }]);
       for (let i = 0; i < 100; i++) {
         await b.publish('quarantine', [record(i)]);
-        expect(statSync(logFile('quarantine', 0)).size).toBeLessThanOrEqual(2_000);
+        expect(partitionBytes('quarantine', 0)).toBeLessThanOrEqual(2_000);
       }
       const lag = await b.lag('reader', ['quarantine']);
       expect(lag).toBeGreaterThan(5);
@@ -308,7 +317,7 @@ describe('EmbeddedBus on disk', () => {
       await first.publish('quarantine', [record(0), record(1)]);
       expect(values(await drain(first, 'quarantine', 'reader', 2))).toHaveLength(2);
       clock += 120_000;
-      await waitFor('the periodic pass', async () => (statSync(logFile('quarantine', 0)).size === 0 ? true : undefined), 10_000, 20);
+      await waitFor('the periodic pass', async () => (partitionBytes('quarantine', 0) === 0 ? true : undefined), 10_000, 20);
       await first.publish('quarantine', [record(2)]);
       expect((await drain(first, 'quarantine', 'reader', 1)).map((r) => r.offset)).toEqual(['2']);
       await first.close();
@@ -316,7 +325,7 @@ describe('EmbeddedBus on disk', () => {
       clock += 120_000;
       const second = make();
       await second.ensureTopics([spec]); // enforces at once
-      expect(statSync(logFile('quarantine', 0)).size).toBe(0);
+      expect(partitionBytes('quarantine', 0)).toBe(0);
       await second.publish('quarantine', [record(3)]);
       expect((await drain(second, 'quarantine', 'reader', 1)).map((r) => r.offset)).toEqual(['3']);
       expect((await drain(second, 'quarantine', 'new-group', 1)).map((r) => r.offset)).toEqual(['3']);
@@ -336,6 +345,65 @@ describe('EmbeddedBus on disk', () => {
       expect(await second.lag('reader', ['quarantine'])).toBe(trimmed + 40);
       await expect(second.ensureTopics([{ name: 'other', retentionBytes: 0 }])).rejects.toMatchObject({ code: 'invalid_topic' });
       await expect(second.ensureTopics([{ name: 'other', retentionMs: 1.5 }])).rejects.toMatchObject({ code: 'invalid_topic' });
+    });
+  });
+
+  describe('segments', () => {
+    const segmentFiles = (topic: string) =>
+      readdirSync(join(dir, 'topics', topic, '0'))
+        .filter((f) => f.endsWith('.log'))
+        .sort();
+
+    test('a restart resumes each group at its committed offset through the index: the history before it is not read again', async () => {
+      const small = () => {
+        const b = new EmbeddedBus({ dir, logger: silentLogger(), segmentBytes: 1_000 });
+        open.push(b);
+        return b;
+      };
+      const first = small();
+      await first.ensureTopics([{ name: 'data', partitions: 1 }]);
+      for (let i = 0; i < 30; i++) await first.publish('data', [{ value: `r${i}-${'x'.repeat(100)}` }]);
+      expect(segmentFiles('data').length).toBeGreaterThan(5);
+      await drain(first, 'data', 'archiver', 30);
+      await first.close();
+      // damage in the first (sealed) segment, long consumed: a start that read the history would find it
+      const oldest = join(dir, 'topics', 'data', '0', segmentFiles('data')[0]);
+      const bytes = readFileSync(oldest);
+      bytes[bytes.indexOf('{"o":1,') + 30] ^= 0x01;
+      writeFileSync(oldest, bytes);
+
+      const second = small();
+      await second.publish('data', [{ value: 'r30' }]);
+      expect(values(await drain(second, 'data', 'archiver', 1))).toEqual(['r30']);
+      expect(await second.corruptRecords()).toEqual([{ topic: 'data', count: 0 }]);
+      // a new group reads the history: the damaged record is found, reported, moved aside; every other record is delivered
+      const fresh = await drain(second, 'data', 'fresh', 30);
+      expect(fresh.map((r) => r.offset)).toEqual(Array.from({ length: 31 }, (_, i) => String(i)).filter((o) => o !== '1'));
+      expect(await second.corruptRecords()).toEqual([{ topic: 'data', count: 1 }]);
+    });
+
+    test('a data directory of the one-file-per-partition layout is adopted: records, offsets and groups carry on', async () => {
+      const frame = (o: number, value: string) => {
+        const payload = Buffer.from(JSON.stringify({ o, k: null, v: Buffer.from(value).toString('base64'), h: {}, t: '1700000000000' }));
+        const header = Buffer.alloc(8);
+        header.writeUInt32BE(payload.length, 0);
+        header.writeUInt32BE(crc32(payload), 4);
+        return Buffer.concat([header, payload]);
+      };
+      // as the earlier version left it: topic.json, one file per partition, a group that read two records
+      const topicDir = join(dir, 'topics', 'data');
+      mkdirSync(topicDir, { recursive: true });
+      mkdirSync(join(dir, 'groups'));
+      writeFileSync(join(topicDir, 'topic.json'), JSON.stringify({ name: 'data', partitions: 1, compacted: false }));
+      writeFileSync(join(topicDir, '0.log'), Buffer.concat([frame(0, 'old0'), frame(1, 'old1'), frame(2, 'old2')]));
+      writeFileSync(join(dir, 'groups', 'archiver.json'), JSON.stringify({ data: { 0: 2 } }));
+
+      const b = bus();
+      expect(await b.lag('archiver', ['data'])).toBe(1);
+      await b.publish('data', [{ value: 'new3' }]);
+      expect(values(await drain(b, 'data', 'archiver', 2))).toEqual(['old2', 'new3']);
+      expect(readdirSync(topicDir).sort()).toEqual(['0', 'topic.json']);
+      expect(values(await drain(b, 'data', 'fresh', 4))).toEqual(['old0', 'old1', 'old2', 'new3']);
     });
   });
 

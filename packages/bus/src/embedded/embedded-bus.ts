@@ -23,6 +23,8 @@ export interface EmbeddedBusOptions {
   now?: () => number;
   /** When a batch retried without success counts as stalled (default DEFAULT_STALL). */
   stall?: StallPolicy;
+  /** Roll bound of log segments (default SEGMENT_BYTES; tests use small ones). */
+  segmentBytes?: number;
 }
 
 interface Topic {
@@ -34,7 +36,7 @@ interface Topic {
   retention?: RetentionPolicy;
 }
 
-/** Corrupt records found in one topic's partitions when this bus opened, already moved aside. */
+/** Corrupt records found in one topic's partitions since this bus opened (at open, or when a sealed segment was read), already moved aside. */
 export interface CorruptRecordCount {
   topic: string;
   count: number;
@@ -53,19 +55,20 @@ const RETENTION_CHECK_MS = 5 * 60_000;
 /**
  * The bus for single-node deployments: one process owns `dir`.
  *
- * Layout: `topics/<topic>/topic.json` plus `<partition>.log` (see PartitionLog), and
- * `groups/<group>.json` with committed offsets. Keys pick the partition by CRC-32, so one key keeps
+ * Layout: `topics/<topic>/topic.json` plus a directory of segments per partition,
+ * `topics/<topic>/<partition>/` (see PartitionLog), and `groups/<group>.json` with committed
+ * offsets: a consumer resumes there through the segment index, nothing consumed is read again. Keys pick the partition by CRC-32, so one key keeps
  * its order. Compaction is lazy on disk but immediate for readers: reads of a compacted topic skip
- * records superseded by a later one with the same key, and the files are rewritten without them
+ * records superseded by a later one with the same key, and the segments are rewritten without them
  * when the bus opens and on every ensureTopics naming the topic.
  *
- * Retention (TopicSpec.retentionMs / retentionBytes) deletes the oldest records of a partition: by
- * size right after the append that crossed the bound (so a topic fed by untrusted traffic stays
- * bounded while running), by age in ensureTopics and every `retentionCheckMs`. As on Kafka, retention
+ * Retention (TopicSpec.retentionMs / retentionBytes) deletes the oldest whole segments of a
+ * partition: by size right after the append that crossed the bound (so a topic fed by untrusted
+ * traffic stays bounded while running), by age in ensureTopics and every `retentionCheckMs`. As on Kafka, retention
  * wins over consumers: a group whose position falls below the log start resumes at the log start.
  *
- * Opening also cleans up after crashes: damaged records are moved to `<partition>.log.corrupt`
- * (see PartitionLog), temporaries of interrupted atomic writes are deleted, and so are the offset
+ * Opening also cleans up after crashes: damaged records are moved to `<partition>/quarantine`
+ * (see PartitionLog; damage in sealed segments is found when they are read), temporaries of interrupted atomic writes are deleted, and so are the offset
  * files of throwaway groups older versions left behind. Ephemeral groups keep no file at all.
  */
 export class EmbeddedBus implements Bus {
@@ -101,7 +104,9 @@ export class EmbeddedBus implements Bus {
         const existing = this.topics.get(spec.name);
         if (!existing) await this.createTopic(spec);
         else if (existing.compacted) await this.compact(existing);
-        this.topics.get(spec.name)!.retention = retention.get(spec.name);
+        const topic = this.topics.get(spec.name)!;
+        topic.retention = retention.get(spec.name);
+        for (const log of topic.logs) log.configure(topic.retention);
       }
     });
     for (const spec of specs) await this.enforceRetention(this.topics.get(spec.name)!);
@@ -252,15 +257,24 @@ export class EmbeddedBus implements Bus {
       if (meta === null) continue; // creation crashed before its commit point; ensureTopics redoes it
       const { name, partitions, compacted } = JSON.parse(meta) as Omit<Topic, 'logs'>;
       const logs: PartitionLog[] = [];
-      for (let p = 0; p < partitions; p++) {
-        const { log, damaged } = await PartitionLog.open(join(topicsDir, entry, `${p}.log`), compacted);
-        for (const d of damaged) this.reportDamage(name, p, log, d);
-        logs.push(log);
-      }
+      for (let p = 0; p < partitions; p++) logs.push(await this.openPartition(join(topicsDir, entry), name, p, compacted));
       const topic = { name, partitions, compacted, logs };
       if (compacted) await this.compact(topic);
       this.topics.set(name, topic);
     }
+  }
+
+  /** Opens one partition; damage found at open, or later when a sealed segment is read, is reported the same way. */
+  private async openPartition(topicDir: string, topic: string, partition: number, compacted: boolean): Promise<PartitionLog> {
+    let log: PartitionLog | undefined;
+    const opened = await PartitionLog.open(join(topicDir, String(partition)), {
+      compacted,
+      segmentBytes: this.opts.segmentBytes,
+      onDamage: (d) => this.reportDamage(topic, partition, log!, d),
+    });
+    log = opened.log;
+    for (const d of opened.damaged) this.reportDamage(topic, partition, log, d);
+    return log;
   }
 
   private reportDamage(topic: string, partition: number, log: PartitionLog, d: DamagedRegion): void {
@@ -270,6 +284,7 @@ export class EmbeddedBus implements Bus {
       offset: d.offset,
       after_offset: d.afterOffset,
       before_offset: d.beforeOffset,
+      segment_file: d.segment,
       file_position: d.position,
       bytes: d.bytes,
       quarantine_file: log.quarantineFile,
@@ -350,7 +365,7 @@ export class EmbeddedBus implements Bus {
     throw new IntegrityError(
       `consumer group ${groupId} committed offset ${committed} on ${topic}/${partition}, past the end of the log (${end}): ` +
         `records it had read are missing from ${this.opts.dir}. Refusing to consume rather than skip or re-read records; ` +
-        `restore the partition file, or after investigating remove the group's file under groups/ to read the log from the start`,
+        `restore the partition's segments, or after investigating remove the group's file under groups/ to read the log from the start`,
     );
   }
 
@@ -367,7 +382,7 @@ export class EmbeddedBus implements Bus {
     const dir = join(this.opts.dir, 'topics', fileName(spec.name));
     await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
     const logs: PartitionLog[] = [];
-    for (let p = 0; p < partitions; p++) logs.push((await PartitionLog.open(join(dir, `${p}.log`), spec.compacted ?? false)).log);
+    for (let p = 0; p < partitions; p++) logs.push(await this.openPartition(dir, spec.name, p, spec.compacted ?? false));
     await fsyncDir(dir);
     // topic.json is the commit point: without it the directory is ignored on open
     await writeFileAtomic(join(dir, 'topic.json'), JSON.stringify({ name: spec.name, partitions, compacted: spec.compacted ?? false }), PRIVATE_FILE);
