@@ -28,6 +28,12 @@ export interface TopicSpec {
   retentionMs?: number;
   /** Per partition: past this size the oldest records may be deleted. */
   retentionBytes?: number;
+  /**
+   * Embedded bus: whole sealed segments every one of these consumer groups has committed past are
+   * deleted (customer data, once archived, lives in the WORM store; the log need not keep it). A
+   * group that never committed keeps everything. Kafka keeps its own topic retention instead.
+   */
+  deleteConsumedBy?: string[];
 }
 
 export interface BatchContext {

@@ -14,6 +14,7 @@ import { custodyMetrics } from './metrics';
 import { observeHttpRequest } from '@custody/metrics';
 import { runtimeRoutes } from './runtime-routes';
 import { connectorCodec, loadSecretBox } from './secret-keys';
+import { consumedTopicSpecs } from './topic-specs';
 import { SERVICE_MODULES, type ServiceContext, type Started } from './services';
 import { quarantineTopicSpec } from './topic-specs';
 import { Readiness, dependenciesFor, startInBackground } from './readiness';
@@ -46,7 +47,8 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const maxMessageBytes = 2 * config.CUSTODY_MAX_BODY_BYTES + 1024 * 1024;
   const prepared = readiness.waitFor('topics, archive store and search index');
   await adapters.bus.ensureTopics([
-    ...[topics.customerData, topics.raw, topics.dlq, topics.audit, topics.mediaRetry].map((name) => ({ name, maxMessageBytes })),
+    ...[topics.raw, topics.dlq].map((name) => ({ name, maxMessageBytes })),
+    ...consumedTopicSpecs(config, services, topics, maxMessageBytes),
     // forensic samples and rejected deliveries are kept for investigation, not forever
     quarantineTopicSpec(config, topics.quarantine, maxMessageBytes),
   ]);

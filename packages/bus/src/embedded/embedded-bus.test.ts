@@ -257,6 +257,30 @@ describe('EmbeddedBus on disk', () => {
   describe('retention', () => {
     const record = (i: number) => ({ value: `q${String(i).padStart(3, '0')}-${'x'.repeat(80)}` });
 
+    test('deleteConsumedBy: sealed segments every named group committed past are deleted, nothing another group still needs', async () => {
+      const segments = () => readdirSync(join(dir, 'topics', 'data', '0')).filter((f) => f.endsWith('.log'));
+      const b = new EmbeddedBus({ dir, logger: silentLogger(), segmentBytes: 1_000, retentionCheckMs: 20 });
+      open.push(b);
+      await b.ensureTopics([{ name: 'data', partitions: 1, deleteConsumedBy: ['archiver', 'media'] }]);
+      for (let i = 0; i < 20; i++) await b.publish('data', [record(i)]);
+      await drain(b, 'data', 'media', 20);
+      for (let i = 20; i < 40; i++) await b.publish('data', [record(i)]);
+      const before = segments().length;
+      expect(before).toBeGreaterThan(6);
+      // media read half, the archiver nothing yet: nothing goes
+      await new Promise((r) => setTimeout(r, 200));
+      expect(segments()).toHaveLength(before);
+      await drain(b, 'data', 'archiver', 40);
+      await waitFor('segments both groups read to go', async () => (segments().length < before ? true : undefined), 10_000, 20);
+      await new Promise((r) => setTimeout(r, 200));
+      // every record media has not read is still there for it, in order
+      expect(await b.lag('media', ['data'])).toBe(20);
+      const rest = await drain(b, 'data', 'media', 20);
+      expect(values(rest)).toEqual(Array.from({ length: 20 }, (_, i) => record(20 + i).value));
+      // now both read everything: every sealed segment goes, the active one stays
+      await waitFor('every sealed segment to go', async () => (segments().length === 1 ? true : undefined), 10_000, 20);
+    });
+
     test('retentionBytes holds while running: every publish past the bound deletes the oldest records, offsets carry on', async () => {
       const b = bus();
       await b.ensureTopics([{ name: 'quarantine', partitions: 1, retentionBytes: 2_000 }]);

@@ -34,6 +34,8 @@ interface Topic {
   logs: PartitionLog[];
   /** From the spec of this process's ensureTopics, never from disk: see ensureTopics. */
   retention?: RetentionPolicy;
+  /** TopicSpec.deleteConsumedBy of this process's ensureTopics. */
+  consumedBy?: string[];
 }
 
 /** Corrupt records found in one topic's partitions since this bus opened (at open, or when a sealed segment was read), already moved aside. */
@@ -106,11 +108,12 @@ export class EmbeddedBus implements Bus {
         else if (existing.compacted) await this.compact(existing);
         const topic = this.topics.get(spec.name)!;
         topic.retention = retention.get(spec.name);
+        topic.consumedBy = spec.deleteConsumedBy?.length ? [...spec.deleteConsumedBy] : undefined;
         for (const log of topic.logs) log.configure(topic.retention);
       }
     });
     for (const spec of specs) await this.enforceRetention(this.topics.get(spec.name)!);
-    if (!this.retentionTimer && [...this.topics.values()].some((t) => t.retention)) {
+    if (!this.retentionTimer && [...this.topics.values()].some((t) => t.retention || t.consumedBy)) {
       this.retentionTimer = setInterval(() => void this.retentionSweep(), this.opts.retentionCheckMs ?? RETENTION_CHECK_MS);
       this.retentionTimer.unref();
     }
@@ -319,9 +322,10 @@ export class EmbeddedBus implements Bus {
   }
 
   private async enforcePartition(topic: Topic, partition: number): Promise<void> {
-    if (!topic.retention || this.closed) return;
+    if ((!topic.retention && !topic.consumedBy) || this.closed) return;
     try {
-      const deleted = await topic.logs[partition].enforceRetention(topic.retention, this.now());
+      const consumedBelow = topic.consumedBy && (await this.consumedBelow(topic.name, topic.consumedBy, partition));
+      const deleted = await topic.logs[partition].enforceRetention(topic.retention ?? {}, this.now(), consumedBelow);
       if (deleted) {
         this.opts.logger.info(
           {
@@ -333,7 +337,7 @@ export class EmbeddedBus implements Bus {
             bytes: deleted.bytes,
             start_offset: deleted.startOffset,
           },
-          'deleted the oldest records past the topic retention',
+          deleted.reason === 'consumed' ? 'deleted log segments every consuming group has read' : 'deleted the oldest records past the topic retention',
         );
       }
     } catch (err) {
@@ -342,6 +346,17 @@ export class EmbeddedBus implements Bus {
         'could not delete records past the topic retention; will retry',
       );
     }
+  }
+
+  /** The lowest position the groups committed on this partition; undefined while one of them never committed (it keeps everything). */
+  private async consumedBelow(topic: string, groups: string[], partition: number): Promise<number | undefined> {
+    let lowest = Infinity;
+    for (const group of groups) {
+      const committed = await this.offsets.committed(group, topic, partition);
+      if (committed === undefined) return undefined;
+      lowest = Math.min(lowest, committed);
+    }
+    return lowest;
   }
 
   /** The periodic pass; never two at once. */

@@ -25,7 +25,7 @@ export interface RetentionResult {
   records: number;
   bytes: number;
   startOffset: number;
-  reason: 'age' | 'size';
+  reason: 'age' | 'size' | 'consumed';
 }
 
 /** A segment is sealed, and a new one started, past this many bytes (Kafka: segment.bytes). */
@@ -133,13 +133,20 @@ export class PartitionLog {
   /**
    * Deletes the oldest sealed segments the policy no longer keeps: by size while the partition is
    * past its bound, by age those whose newest record expired (the active segment too, once every
-   * record in it expired: a new one is started so offsets carry on). Crash-safe: segments go one
+   * record in it expired: a new one is started so offsets carry on), and sealed segments wholly
+   * below `consumedBelow` (every group that must read them has committed past). Crash-safe: segments go one
    * at a time, oldest first, so the first one left always names the log start.
    */
-  enforceRetention(policy: RetentionPolicy, now: number): Promise<RetentionResult | null> {
+  enforceRetention(policy: RetentionPolicy, now: number, consumedBelow?: number): Promise<RetentionResult | null> {
     return this.serial.run(async () => {
       const start = this.startOffset;
-      let [bytes, bySize, byAge] = [0, 0, 0];
+      let [bytes, bySize, byAge, byConsumed] = [0, 0, 0, 0];
+      // sealed segments whose every record the named groups have consumed (the active one stays: it is being written)
+      while (consumedBelow !== undefined && this.segments.length > 1 && this.segments[1].base <= consumedBelow) {
+        const dropped = await this.dropOldest();
+        bytes += dropped.bytes;
+        byConsumed += dropped.records;
+      }
       while (policy.maxBytes !== undefined && this.segments.length > 1 && this.bytes > policy.maxBytes) {
         const dropped = await this.dropOldest();
         bytes += dropped.bytes;
@@ -161,7 +168,8 @@ export class PartitionLog {
       }
       if (this.startOffset === start) return null;
       await fsyncDir(this.dir);
-      return { records: this.startOffset - start, bytes, startOffset: this.startOffset, reason: byAge >= bySize ? 'age' : 'size' };
+      const reason = byConsumed >= Math.max(byAge, bySize) ? 'consumed' : byAge >= bySize ? 'age' : 'size';
+      return { records: this.startOffset - start, bytes, startOffset: this.startOffset, reason };
     });
   }
 
