@@ -299,17 +299,18 @@ export class EmbeddedIndex implements SearchIndex {
   }
 
   /**
-   * A page of hits in sort order. The sort key orders by sentAt to the millisecond; within the
-   * millisecond of the page's last hit the order must be by id, so that millisecond is read whole,
-   * by id (it holds a handful of documents, at most 32768).
+   * A page of hits in sort order. The sort key orders by sentAt to the millisecond, and within one
+   * millisecond by arrival: the page's milliseconds are re-sorted by id, and the millisecond of its
+   * last hit, which may continue beyond the page, is read whole by id (a handful of documents, at
+   * most 32768).
    */
   private page(s: ReturnType<typeof searchSql>, after: [number, string] | undefined, size: number): Hit[] {
     const first = pageSql(s, after, size);
     const hits = this.statement(first.sql).all(...first.params) as Hit[];
     if (hits.length === 0) return hits;
-    const lastMs = Number(hits[hits.length - 1].sentAt);
-    const earlier = hits.filter((h) => Number(h.sentAt) !== lastMs);
-    const boundary = millisecondSql(s, lastMs, after, size - earlier.length);
+    const lastMs = hits[hits.length - 1].sentAt;
+    const earlier = hits.filter((h) => h.sentAt !== lastMs).sort((a, b) => (a.sentAt === b.sentAt ? compareIds(a.id, b.id) : a.sentAt > b.sentAt ? -1 : 1));
+    const boundary = millisecondSql(s, Number(lastMs), after, size - earlier.length);
     return [...earlier, ...(this.statement(boundary.sql).all(...boundary.params) as Hit[])];
   }
 
@@ -362,6 +363,11 @@ export class EmbeddedIndex implements SearchIndex {
     return stmt;
   }
 
+}
+
+/** By UTF-8 bytes, as SQLite's ORDER BY id and OpenSearch's keyword sort compare them (JavaScript's `<` compares UTF-16 units). */
+function compareIds(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 function flag(ids: string[] | undefined): number {
