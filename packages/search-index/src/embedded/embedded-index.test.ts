@@ -116,7 +116,10 @@ describe('EmbeddedIndex on disk', () => {
     const del = (id: string) => `${JSON.stringify({ op: 'del', id })}\n`;
 
     test('is imported once on the first open, then set aside', async () => {
-      writeFileSync(logFile(), put(doc('d1', { text: 'old words' })) + put(doc('d2')) + put(doc('d1', { text: 'newer words', holds: ['h1'] })) + del('d2') + put(doc('d3')));
+      writeFileSync(
+        logFile(),
+        put(doc('d1', { text: 'old words' })) + put(doc('d2')) + put(doc('d1', { text: 'newer words', holds: ['h1'] })) + del('d2') + put(doc('d3')),
+      );
       const first = index();
       expect((await first.search('acme', {})).hits.map((h) => h.id)).toEqual(['d1', 'd3']);
       expect(await first.search('acme', { text: 'newer', holdId: 'h1' })).toMatchObject({ total: 1 });

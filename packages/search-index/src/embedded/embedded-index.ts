@@ -75,7 +75,10 @@ export class EmbeddedIndex implements SearchIndex {
       else valid.push(doc);
     }
     await io('write', async () => {
-      this.registerTenants(db, valid.map((d) => d.tenant));
+      this.registerTenants(
+        db,
+        valid.map((d) => d.tenant),
+      );
       db.transaction(() => {
         for (const doc of valid) {
           const reason = this.put(doc);
@@ -126,7 +129,11 @@ export class EmbeddedIndex implements SearchIndex {
 
   async addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void> {
     const union = (had: string[] | undefined, more: string[]) => [...new Set([...(had ?? []), ...more])].sort();
-    await this.update(tenant, revisionsById, (doc, add) => ({ ...doc, editedBy: union(doc.editedBy, add.editedBy), deletedBy: union(doc.deletedBy, add.deletedBy) }));
+    await this.update(tenant, revisionsById, (doc, add) => ({
+      ...doc,
+      editedBy: union(doc.editedBy, add.editedBy),
+      deletedBy: union(doc.deletedBy, add.deletedBy),
+    }));
   }
 
   async revisionsOf(tenant: string, externalIds: string[]): Promise<IndexDoc[]> {
@@ -192,7 +199,8 @@ export class EmbeddedIndex implements SearchIndex {
       await (await open(file, 'a', 0o600)).close();
       this.database = openDatabase(file);
       this.tenantKeys.clear();
-      for (const { key, name } of this.database.prepare('SELECT key, name FROM tenants').all() as Array<{ key: number; name: string }>) this.tenantKeys.set(name, key);
+      for (const { key, name } of this.database.prepare('SELECT key, name FROM tenants').all() as Array<{ key: number; name: string }>)
+        this.tenantKeys.set(name, key);
       return this.database;
     });
     await io('import', () => this.importDocLog(db));
@@ -212,7 +220,10 @@ export class EmbeddedIndex implements SearchIndex {
     let count = 0;
     if (!imported) {
       for await (const ops of readDocLog(log, IMPORT_BATCH)) {
-        this.registerTenants(db, ops.flatMap((op) => (op.op === 'put' && !rejection(op.doc) ? [op.doc.tenant] : [])));
+        this.registerTenants(
+          db,
+          ops.flatMap((op) => (op.op === 'put' && !rejection(op.doc) ? [op.doc.tenant] : [])),
+        );
         db.transaction(() => {
           for (const op of ops) {
             if (op.op === 'put' && !rejection(op.doc)) this.put(op.doc);
@@ -229,7 +240,10 @@ export class EmbeddedIndex implements SearchIndex {
     await rename(log, `${log}.imported`);
     const dir = await open(this.opts.dir, 'r');
     await dir.sync().finally(() => dir.close());
-    this.opts.logger?.info({ event: 'embedded_index_doc_log_imported', operations: count, kept_as: `${DOC_LOG_FILE}.imported` }, 'imported the index of an earlier version');
+    this.opts.logger?.info(
+      { event: 'embedded_index_doc_log_imported', operations: count, kept_as: `${DOC_LOG_FILE}.imported` },
+      'imported the index of an earlier version',
+    );
   }
 
   /** Inserts or replaces the document with this id (whichever tenant had it, as OpenSearch does). Returns why it cannot, if it cannot. */
@@ -248,7 +262,9 @@ export class EmbeddedIndex implements SearchIndex {
     if (old) this.remove(old);
     // a copy through JSON: what OpenSearch would store, immune to the caller mutating `doc` later
     const stored = JSON.parse(JSON.stringify(doc)) as IndexDoc;
-    this.statement('INSERT INTO docs (key, id, tenant, sent_at, channel, kind, conversation, edited, deleted, revises) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    this.statement(
+      'INSERT INTO docs (key, id, tenant, sent_at, channel, kind, conversation, edited, deleted, revises) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
       key,
       stored.id,
       tenantKey,
@@ -261,7 +277,11 @@ export class EmbeddedIndex implements SearchIndex {
       stored.revises ?? null,
     );
     this.statement('INSERT INTO bodies (key, json) VALUES (?, ?)').run(key, JSON.stringify(stored));
-    this.statement('INSERT INTO fts (rowid, subject, message) VALUES (?, ?, ?)').run(key, encodeTokens(tenantKey, stored.subject), encodeTokens(tenantKey, stored.text));
+    this.statement('INSERT INTO fts (rowid, subject, message) VALUES (?, ?, ?)').run(
+      key,
+      encodeTokens(tenantKey, stored.subject),
+      encodeTokens(tenantKey, stored.text),
+    );
     for (const field of Object.keys(MULTI_VALUED) as MultiValuedField[]) this.insertValues(tenantKey, field, key, stored[field]);
     return null;
   }
@@ -291,7 +311,12 @@ export class EmbeddedIndex implements SearchIndex {
             this.deleteValues(tenantKey, field, row.key, before[field]);
             this.insertValues(tenantKey, field, row.key, after[field]);
           }
-          this.statement('UPDATE docs SET edited = ?, deleted = ? WHERE key = ? AND tenant = ?').run(flag(after.editedBy), flag(after.deletedBy), row.key, tenantKey);
+          this.statement('UPDATE docs SET edited = ?, deleted = ? WHERE key = ? AND tenant = ?').run(
+            flag(after.editedBy),
+            flag(after.deletedBy),
+            row.key,
+            tenantKey,
+          );
           this.statement('UPDATE bodies SET json = ? WHERE key = ?').run(JSON.stringify(after), row.key);
         }
       })(),
@@ -328,9 +353,8 @@ export class EmbeddedIndex implements SearchIndex {
 
   /** By id alone: only for upserts and the import, which replace a document whichever tenant held it. */
   private rowById(id: string): Row | undefined {
-    return this.statement('SELECT d.key AS key, d.tenant AS tenant, d.sent_at AS sentAt, b.json AS json FROM docs d JOIN bodies b ON b.key = d.key WHERE d.id = ?').get(id) as
-      | Row
-      | undefined;
+    const found = this.statement('SELECT tenant FROM docs WHERE id = ?').get(id) as { tenant: bigint } | undefined;
+    return found && this.rowOf(Number(found.tenant), id);
   }
 
   /** The keys of these tenants, registered first in a transaction of their own: a rolled-back batch then never leaves a key in memory that the database reused for another tenant. */
@@ -362,7 +386,6 @@ export class EmbeddedIndex implements SearchIndex {
     }
     return stmt;
   }
-
 }
 
 /** By UTF-8 bytes, as SQLite's ORDER BY id and OpenSearch's keyword sort compare them (JavaScript's `<` compares UTF-16 units). */

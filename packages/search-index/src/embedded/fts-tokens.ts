@@ -11,7 +11,11 @@ import { tokenize } from './analyzer';
  * documents, and a word common in one tenant costs nothing in the others.
  */
 export function encodeTokens(tenantKey: number, text: string | undefined): string {
-  return text ? tokenize(text).map((t) => encodeToken(tenantKey, t)).join(' ') : '';
+  return text
+    ? tokenize(text)
+        .map((t) => encodeToken(tenantKey, t))
+        .join(' ')
+    : '';
 }
 
 /**
