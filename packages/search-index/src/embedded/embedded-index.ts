@@ -1,5 +1,6 @@
 import { access, constants, mkdir, open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { CustodyError, DependencyUnavailableError, RejectedInputError, errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
@@ -21,12 +22,23 @@ export interface EmbeddedIndexOptions {
 
 export const DATABASE_FILE = 'index.sqlite';
 const IMPORT_BATCH = 5000;
+const PREPARE_CHUNK = 64;
 
 interface Row {
   key: bigint;
   tenant: bigint;
   sentAt: bigint;
   json: string;
+}
+
+interface Prepared {
+  original: IndexDoc;
+  stored: IndexDoc;
+  json: string;
+  tenantKey: number;
+  /** Encoded tokens (fts-tokens.ts) of the subject and of the text. */
+  subject: string;
+  message: string;
 }
 
 interface Hit {
@@ -79,10 +91,11 @@ export class EmbeddedIndex implements SearchIndex {
         db,
         valid.map((d) => d.tenant),
       );
+      const prepared = await this.prepare(valid);
       db.transaction(() => {
-        for (const doc of valid) {
+        for (const doc of prepared) {
           const reason = this.put(doc);
-          if (reason) failures.push({ id: doc.id, reason, retriable: false });
+          if (reason) failures.push({ id: doc.stored.id, reason, retriable: false });
         }
       })();
     });
@@ -220,13 +233,16 @@ export class EmbeddedIndex implements SearchIndex {
     let count = 0;
     if (!imported) {
       for await (const ops of readDocLog(log, IMPORT_BATCH)) {
+        const puts = ops.flatMap((op) => (op.op === 'put' && !rejection(op.doc) ? [op.doc] : []));
         this.registerTenants(
           db,
-          ops.flatMap((op) => (op.op === 'put' && !rejection(op.doc) ? [op.doc.tenant] : [])),
+          puts.map((d) => d.tenant),
         );
+        const prepared = new Map((await this.prepare(puts)).map((p) => [p.original, p]));
         db.transaction(() => {
           for (const op of ops) {
-            if (op.op === 'put' && !rejection(op.doc)) this.put(op.doc);
+            const doc = op.op === 'put' ? prepared.get(op.doc) : undefined;
+            if (doc) this.put(doc);
             if (op.op === 'del') {
               const row = this.rowById(op.id);
               if (row) this.remove(row);
@@ -246,22 +262,39 @@ export class EmbeddedIndex implements SearchIndex {
     );
   }
 
+  /**
+   * What a write stores, computed before its transaction and a chunk at a time, yielding in between:
+   * tokenizing is most of an upsert's CPU, and the process (gateway, API) must not stall for a batch.
+   */
+  private async prepare(docs: IndexDoc[]): Promise<Prepared[]> {
+    const prepared: Prepared[] = [];
+    for (let i = 0; i < docs.length; i += PREPARE_CHUNK) {
+      if (i > 0) await setImmediate();
+      for (const original of docs.slice(i, i + PREPARE_CHUNK)) {
+        const tenantKey = this.tenantKeys.get(original.tenant)!;
+        // a copy through JSON: what OpenSearch would store, immune to the caller mutating `doc` later
+        const json = JSON.stringify(original);
+        const stored = JSON.parse(json) as IndexDoc;
+        prepared.push({ original, stored, json, tenantKey, subject: encodeTokens(tenantKey, stored.subject), message: encodeTokens(tenantKey, stored.text) });
+      }
+    }
+    return prepared;
+  }
+
   /** Inserts or replaces the document with this id (whichever tenant had it, as OpenSearch does). Returns why it cannot, if it cannot. */
-  private put(doc: IndexDoc): string | null {
-    const sentAt = epochMillis(doc.sentAt);
-    const old = this.rowById(doc.id);
-    const tenantKey = this.tenantKeys.get(doc.tenant)!;
+  private put({ stored, json, tenantKey, subject, message }: Prepared): string | null {
+    const sentAt = epochMillis(stored.sentAt);
+    const old = this.rowById(stored.id);
     let key: bigint;
     if (old && old.sentAt === BigInt(sentAt)) {
       key = old.key;
     } else {
       const last = (this.statement('SELECT max(key) AS k FROM docs WHERE key >= ? AND key < ?').get(keyOf(sentAt), keyAfter(sentAt)) as { k: bigint | null }).k;
       key = last === null ? keyOf(sentAt) : last + 1n;
-      if (key >= keyAfter(sentAt)) return `too_many_documents: the embedded index holds at most 32768 documents sent in the same millisecond (${doc.sentAt})`;
+      if (key >= keyAfter(sentAt))
+        return `too_many_documents: the embedded index holds at most 32768 documents sent in the same millisecond (${stored.sentAt})`;
     }
     if (old) this.remove(old);
-    // a copy through JSON: what OpenSearch would store, immune to the caller mutating `doc` later
-    const stored = JSON.parse(JSON.stringify(doc)) as IndexDoc;
     this.statement(
       'INSERT INTO docs (key, id, tenant, sent_at, channel, kind, conversation, edited, deleted, revises) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
@@ -276,12 +309,8 @@ export class EmbeddedIndex implements SearchIndex {
       flag(stored.deletedBy),
       stored.revises ?? null,
     );
-    this.statement('INSERT INTO bodies (key, json) VALUES (?, ?)').run(key, JSON.stringify(stored));
-    this.statement('INSERT INTO fts (rowid, subject, message) VALUES (?, ?, ?)').run(
-      key,
-      encodeTokens(tenantKey, stored.subject),
-      encodeTokens(tenantKey, stored.text),
-    );
+    this.statement('INSERT INTO bodies (key, json) VALUES (?, ?)').run(key, json);
+    this.statement('INSERT INTO fts (rowid, subject, message) VALUES (?, ?, ?)').run(key, subject, message);
     for (const field of Object.keys(MULTI_VALUED) as MultiValuedField[]) this.insertValues(tenantKey, field, key, stored[field]);
     return null;
   }

@@ -21,6 +21,8 @@ export type MultiValuedField = keyof typeof MULTI_VALUED;
  *   `{subject message}` column filter in matchAll keeps the plain query off the stemmed column.
  */
 export function openDatabase(file: string): Database.Database {
+  // better-sqlite3 13's prebuilt addon crashes the process (SIGSEGV) on Node 20: refuse with a reason instead
+  if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`the embedded index needs Node.js 22 or later (running ${process.version})`);
   const db = new Database(file);
   try {
     // WAL: readers never wait for the writer and a commit appends to one file. synchronous=FULL
