@@ -111,6 +111,14 @@ describe('EmbeddedIndex on disk', () => {
     expect(await i.search('gamma', { text: 'merger' })).toEqual({ total: 0, hits: [] });
   });
 
+  test('writes apply in call order, even when one is not awaited before the next', async () => {
+    const i = index();
+    const upsert = i.bulkUpsert([doc('d1', { tenant: 'newcomer' })]);
+    const holds = i.setHolds('newcomer', new Map([['d1', ['hold-1']]]));
+    await Promise.all([upsert, holds]);
+    expect((await i.get('newcomer', 'd1'))!.holds).toEqual(['hold-1']);
+  });
+
   describe('the doc log of earlier versions', () => {
     const put = (d: IndexDoc) => `${JSON.stringify({ op: 'put', doc: d })}\n`;
     const del = (id: string) => `${JSON.stringify({ op: 'del', id })}\n`;

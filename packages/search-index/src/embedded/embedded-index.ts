@@ -62,6 +62,7 @@ export class EmbeddedIndex implements SearchIndex {
   private database?: Database.Database;
   private readonly tenantKeys = new Map<string, number>();
   private readonly statements = new Map<string, Database.Statement>();
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: EmbeddedIndexOptions) {}
 
@@ -86,7 +87,7 @@ export class EmbeddedIndex implements SearchIndex {
       if (reason) failures.push({ id: typeof doc.id === 'string' ? doc.id : '', reason, retriable: false });
       else valid.push(doc);
     }
-    await io('write', async () => {
+    await this.write(async () => {
       this.registerTenants(
         db,
         valid.map((d) => d.tenant),
@@ -168,16 +169,16 @@ export class EmbeddedIndex implements SearchIndex {
 
   async delete(tenant: string, ids: string[]): Promise<void> {
     const db = await this.db();
-    const tenantKey = this.tenantKeys.get(tenant);
-    if (tenantKey === undefined) return;
-    await io('write', async () =>
+    await this.write(async () => {
+      const tenantKey = this.tenantKeys.get(tenant);
+      if (tenantKey === undefined) return;
       db.transaction(() => {
         for (const id of ids) {
           const row = this.rowOf(tenantKey, id);
           if (row) this.remove(row);
         }
-      })(),
-    );
+      })();
+    });
   }
 
   /** Writes are visible as soon as they resolve. */
@@ -185,6 +186,7 @@ export class EmbeddedIndex implements SearchIndex {
 
   /** Not part of the port: closes the database at shutdown. */
   async close(): Promise<void> {
+    await this.writes;
     const opened = this.opened;
     this.opened = undefined;
     if (opened) await opened.catch(() => undefined);
@@ -326,9 +328,9 @@ export class EmbeddedIndex implements SearchIndex {
   /** Rewrites documents of this tenant in one transaction; ids of other tenants and missing ids are skipped. */
   private async update<T>(tenant: string, changes: Map<string, T>, change: (doc: IndexDoc, value: T) => IndexDoc): Promise<void> {
     const db = await this.db();
-    const tenantKey = this.tenantKeys.get(tenant);
-    if (tenantKey === undefined || changes.size === 0) return;
-    await io('write', async () =>
+    await this.write(async () => {
+      const tenantKey = this.tenantKeys.get(tenant);
+      if (tenantKey === undefined || changes.size === 0) return;
       db.transaction(() => {
         for (const [id, value] of changes) {
           const row = this.rowOf(tenantKey, id);
@@ -348,8 +350,15 @@ export class EmbeddedIndex implements SearchIndex {
           );
           this.statement('UPDATE bodies SET json = ? WHERE key = ?').run(JSON.stringify(after), row.key);
         }
-      })(),
-    );
+      })();
+    });
+  }
+
+  /** Writes one after another in call order (a write yields while it tokenizes), each wrapped as an outage when it fails. */
+  private write(fn: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(() => io('write', fn));
+    this.writes = done.catch(() => undefined);
+    return done;
   }
 
   /**
