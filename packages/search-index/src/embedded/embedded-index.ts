@@ -118,10 +118,10 @@ export class EmbeddedIndex implements SearchIndex {
       const total = Number((this.statement(count.sql).get(...count.params) as { n: bigint }).n);
       const hits = this.page(s, after, q.size);
       const last = hits[hits.length - 1];
-      const body = this.statement('SELECT json FROM bodies WHERE key = ?');
+      const body = this.statement('SELECT b.json AS json FROM docs d JOIN bodies b ON b.key = d.key WHERE d.key = ? AND d.tenant = ?');
       return {
         total,
-        hits: hits.map((h) => JSON.parse((body.get(h.key) as { json: string }).json) as IndexDoc),
+        hits: hits.map((h) => JSON.parse((body.get(h.key, tenantKey) as { json: string }).json) as IndexDoc),
         cursor: last && hits.length === q.size ? encodeCursor([Number(last.sentAt), last.id]) : undefined,
       };
     });
