@@ -48,7 +48,7 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
   const unlock = await lockDataDir(dir);
   const bus = new EmbeddedBus({ dir: join(dir, 'bus'), logger });
   const store = new LocalArchiveStore({ dir: join(dir, 'archive') });
-  const index = new EmbeddedIndex({ dir: join(dir, 'index') });
+  const index = new EmbeddedIndex({ dir: join(dir, 'index'), logger });
   return {
     bus,
     store,

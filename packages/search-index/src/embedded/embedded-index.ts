@@ -1,249 +1,439 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
+import type Database from 'better-sqlite3';
 import { CustodyError, DependencyUnavailableError, RejectedInputError, errorMessage } from '@custody/errors';
+import type { Logger } from '@custody/logger';
 import type { IndexDoc, Resolution, Revisions } from '../document';
-import { FULL_TEXT_FIELDS, recordMappings } from '../opensearch/mappings';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
-import { tokenize } from './analyzer';
-import { DocLog, type DocOp } from './doc-log';
+import { DOC_LOG_FILE, readDocLog } from './doc-log';
+import { encodeTokens, matchAll } from './fts-tokens';
+import { epochMillis, queryDate, rejection } from './mapping-rules';
+import { MULTI_VALUED, openDatabase, type MultiValuedField } from './schema';
+import { countSql, millisecondSql, pageSql, searchSql } from './search-sql';
+import { keyAfter, keyOf } from './sort-key';
 
 export interface EmbeddedIndexOptions {
   dir: string;
+  /** Reports the one-time import of an earlier version's doc log. */
+  logger?: Logger;
 }
 
-interface Entry {
-  doc: IndexDoc;
-  /** Epoch milliseconds: the sort value OpenSearch uses for a date, so cursors have the same shape. */
-  sentAt: number;
+export const DATABASE_FILE = 'index.sqlite';
+const IMPORT_BATCH = 5000;
+const PREPARE_CHUNK = 64;
+
+interface Row {
+  key: bigint;
+  tenant: bigint;
+  sentAt: bigint;
+  json: string;
 }
 
-/** The projection's fields: OpenSearch's mapping is `dynamic: strict`, so anything else is refused. */
-const FIELDS = new Set(Object.keys(recordMappings.properties));
-/** strict_date_optional_time (the mapping's date format): date, then optional time, then optional zone. */
-const DATE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-const MIN_LOG_LINES_TO_COMPACT = 1000;
+interface Prepared {
+  original: IndexDoc;
+  stored: IndexDoc;
+  json: string;
+  tenantKey: number;
+  /** Encoded tokens (fts-tokens.ts) of the subject and of the text. */
+  subject: string;
+  message: string;
+}
+
+interface Hit {
+  key: bigint;
+  sentAt: bigint;
+  id: string;
+}
 
 /**
- * Full-text index for single-node deployments, with the OpenSearch adapter's query semantics:
- * `text` matches every token of the standard analyzer (operator AND) across subject and text, every
- * other filter is an exact term, hits sort by sentAt desc then id asc. Documents are keyed by id alone, as they are in
- * the OpenSearch index; tenant isolation is enforced on every read and write. Writes are durable
- * when they resolve (see DocLog) and visible at once. One process owns `dir`.
+ * Full-text index for single-node deployments on SQLite FTS5 (schema.ts), with the OpenSearch
+ * adapter's query semantics: `text` matches every token of the standard analyzer (operator AND) across
+ * subject and text, every other filter is an exact term, hits sort by sentAt desc then id asc.
+ * Documents are keyed by id alone, as they are in the OpenSearch index; every read and every update
+ * is confined to the caller's tenant. Writes are durable when they resolve (one transaction each,
+ * synchronous=FULL) and visible at once. Opening reads nothing but the schema: no replay. One process
+ * owns `dir`.
  */
 export class EmbeddedIndex implements SearchIndex {
-  private opened?: Promise<DocLog>;
-  private readonly entries = new Map<string, Entry>();
-  private readonly byTenant = new Map<string, Set<string>>();
-  private readonly postings = new Map<string, Set<string>>();
-  /** Edit and deletion ids by the vendor id they revise: the archiver asks for them on every batch. */
-  private readonly byRevised = new Map<string, Set<string>>();
+  private opened?: Promise<Database.Database>;
+  /** Set once `opened` has opened it (statements are prepared on it). */
+  private database?: Database.Database;
+  private readonly tenantKeys = new Map<string, number>();
+  private readonly statements = new Map<string, Database.Statement>();
   private writes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: EmbeddedIndexOptions) {}
 
   async ensureReady(): Promise<void> {
-    await this.log();
+    await this.db();
   }
 
   async probe(): Promise<void> {
     await io('probe', async () => {
-      await this.log();
+      const db = await this.db();
+      db.prepare('SELECT 1').get();
       await access(this.opts.dir, constants.W_OK);
     });
   }
 
   async bulkUpsert(docs: IndexDoc[]): Promise<BulkFailure[]> {
+    const db = await this.db();
     const failures: BulkFailure[] = [];
-    const ops: DocOp[] = [];
+    const valid: IndexDoc[] = [];
     for (const doc of docs) {
       const reason = rejection(doc);
       if (reason) failures.push({ id: typeof doc.id === 'string' ? doc.id : '', reason, retriable: false });
-      // a copy through JSON: what OpenSearch would store, immune to the caller mutating `doc` later
-      else ops.push({ op: 'put', doc: JSON.parse(JSON.stringify(doc)) as IndexDoc });
+      else valid.push(doc);
     }
-    await this.write(() => ops);
+    await this.write(async () => {
+      this.registerTenants(
+        db,
+        valid.map((d) => d.tenant),
+      );
+      const prepared = await this.prepare(valid);
+      db.transaction(() => {
+        for (const doc of prepared) {
+          const reason = this.put(doc);
+          if (reason) failures.push({ id: doc.stored.id, reason, retriable: false });
+        }
+      })();
+    });
     return failures;
   }
 
   async search(tenant: string, query: SearchQuery): Promise<SearchResult> {
     const q = SearchQuery.parse(query);
-    await this.log();
     const after = q.cursor === undefined ? undefined : cursorValues(q.cursor);
-    const from = q.from ? queryDate(q.from) : -Infinity;
-    const to = q.to ? queryDate(q.to) : Infinity;
-    const terms: Array<[keyof IndexDoc, string | undefined]> = [
-      ['participants', q.participant],
-      ['channel', q.channel],
-      ['kind', q.kind],
-      ['conversationId', q.conversation],
-      ['employeeIds', q.employeeId],
-      ['unmapped', q.unmapped],
-      ['holds', q.holdId],
-    ];
-    const matches: Entry[] = [];
-    for (const id of this.candidates(tenant, q.text)) {
-      const e = this.entries.get(id)!;
-      if (e.doc.tenant !== tenant || e.sentAt < from || e.sentAt >= to) continue;
-      if (!terms.every(([field, wanted]) => wanted === undefined || termMatches(e.doc[field], wanted))) continue;
-      if (!flagMatches(e.doc.editedBy, q.edited) || !flagMatches(e.doc.deletedBy, q.deleted)) continue;
-      matches.push(e);
-    }
-    matches.sort((a, b) => compareSort(a.sentAt, a.doc.id, b.sentAt, b.doc.id));
-    const start = after ? firstAfter(matches, after) : 0;
-    const page = matches.slice(start, start + q.size);
-    const last = page[page.length - 1];
-    return {
-      total: matches.length,
-      hits: page.map((e) => structuredClone(e.doc)),
-      cursor: last && page.length === q.size ? encodeCursor([last.sentAt, last.doc.id]) : undefined,
-    };
+    const dates = { from: q.from === undefined ? undefined : queryDate(q.from), to: q.to === undefined ? undefined : queryDate(q.to) };
+    await this.db();
+    const tenantKey = this.tenantKeys.get(tenant);
+    const match = q.text === undefined || tenantKey === undefined ? null : matchAll(tenantKey, q.text);
+    // a tenant with no documents, or text without a single token, matches nothing (as in OpenSearch)
+    if (tenantKey === undefined || (q.text !== undefined && match === null)) return { total: 0, hits: [] };
+    return io('search', async () => {
+      const s = searchSql(tenantKey, q, match, dates);
+      const count = countSql(s);
+      const total = Number((this.statement(count.sql).get(...count.params) as { n: bigint }).n);
+      const hits = this.page(s, after, q.size);
+      const last = hits[hits.length - 1];
+      const body = this.statement('SELECT b.json AS json FROM docs d JOIN bodies b ON b.key = d.key WHERE d.key = ? AND d.tenant = ?');
+      return {
+        total,
+        hits: hits.map((h) => JSON.parse((body.get(h.key, tenantKey) as { json: string }).json) as IndexDoc),
+        cursor: last && hits.length === q.size ? encodeCursor([Number(last.sentAt), last.id]) : undefined,
+      };
+    });
   }
 
   async get(tenant: string, id: string): Promise<IndexDoc | null> {
-    await this.log();
-    const e = this.entries.get(id);
+    const row = await this.row(tenant, id);
     // a document of another tenant is indistinguishable from a missing one
-    return e && e.doc.tenant === tenant ? structuredClone(e.doc) : null;
+    return row ? (JSON.parse(row.json) as IndexDoc) : null;
   }
 
   async setHolds(tenant: string, holdsById: Map<string, string[]>): Promise<void> {
-    await this.write(() =>
-      [...holdsById].flatMap(([id, holds]): DocOp[] => {
-        const e = this.entries.get(id);
-        return e && e.doc.tenant === tenant ? [{ op: 'put', doc: { ...e.doc, holds: [...holds].sort() } }] : [];
-      }),
-    );
+    await this.update(tenant, holdsById, (doc, holds) => ({ ...doc, holds: [...holds].sort() }));
   }
 
   async setResolution(tenant: string, resolutionById: Map<string, Resolution>): Promise<void> {
-    await this.write(() =>
-      [...resolutionById].flatMap(([id, r]): DocOp[] => {
-        const e = this.entries.get(id);
-        return e && e.doc.tenant === tenant
-          ? [{ op: 'put', doc: { ...e.doc, employeeIds: [...r.employeeIds], unmapped: [...r.unmapped], direction: r.direction } }]
-          : [];
-      }),
-    );
+    await this.update(tenant, resolutionById, (doc, r) => ({ ...doc, employeeIds: [...r.employeeIds], unmapped: [...r.unmapped], direction: r.direction }));
   }
 
   async addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void> {
-    await this.write(() =>
-      [...revisionsById].flatMap(([id, add]): DocOp[] => {
-        const e = this.entries.get(id);
-        if (!e || e.doc.tenant !== tenant) return [];
-        const union = (had: string[] | undefined, more: string[]) => [...new Set([...(had ?? []), ...more])].sort();
-        return [{ op: 'put', doc: { ...e.doc, editedBy: union(e.doc.editedBy, add.editedBy), deletedBy: union(e.doc.deletedBy, add.deletedBy) } }];
-      }),
-    );
+    const union = (had: string[] | undefined, more: string[]) => [...new Set([...(had ?? []), ...more])].sort();
+    await this.update(tenant, revisionsById, (doc, add) => ({
+      ...doc,
+      editedBy: union(doc.editedBy, add.editedBy),
+      deletedBy: union(doc.deletedBy, add.deletedBy),
+    }));
   }
 
   async revisionsOf(tenant: string, externalIds: string[]): Promise<IndexDoc[]> {
-    await this.log();
-    const ids = new Set(externalIds.flatMap((x) => [...(this.byRevised.get(x) ?? [])]));
-    const found = [...ids].map((id) => this.entries.get(id)!.doc).filter((d) => d.tenant === tenant);
-    return found.map((d) => structuredClone(d)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    await this.db();
+    const tenantKey = this.tenantKeys.get(tenant);
+    if (tenantKey === undefined) return [];
+    return io('read', async () => {
+      const stmt = this.statement('SELECT b.json AS json FROM docs d JOIN bodies b ON b.key = d.key WHERE d.tenant = ? AND d.revises = ?');
+      const found = new Map<string, IndexDoc>();
+      for (const externalId of new Set(externalIds)) {
+        for (const { json } of stmt.all(tenantKey, externalId) as Array<{ json: string }>) {
+          const doc = JSON.parse(json) as IndexDoc;
+          found.set(doc.id, doc);
+        }
+      }
+      return [...found.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    });
   }
 
   async delete(tenant: string, ids: string[]): Promise<void> {
-    await this.write(() => ids.filter((id) => this.entries.get(id)?.doc.tenant === tenant).map((id): DocOp => ({ op: 'del', id })));
+    const db = await this.db();
+    await this.write(async () => {
+      const tenantKey = this.tenantKeys.get(tenant);
+      if (tenantKey === undefined) return;
+      db.transaction(() => {
+        for (const id of ids) {
+          const row = this.rowOf(tenantKey, id);
+          if (row) this.remove(row);
+        }
+      })();
+    });
   }
 
   /** Writes are visible as soon as they resolve. */
   async refresh(): Promise<void> {}
 
-  /** Not part of the port: releases the log file at shutdown. */
+  /** Not part of the port: closes the database at shutdown. */
   async close(): Promise<void> {
     await this.writes;
-    if (this.opened) await (await this.opened).close();
+    const opened = this.opened;
     this.opened = undefined;
+    if (opened) await opened.catch(() => undefined);
+    this.statements.clear();
+    this.database?.close();
+    this.database = undefined;
   }
 
-  private log(): Promise<DocLog> {
-    this.opened ??= io('open', async () => {
-      // indexed text is customer data: private to the service user, like the rest of the data dir
-      await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
-      const log = await DocLog.open(join(this.opts.dir, 'docs.jsonl'), (op) => this.apply(op));
-      if (this.wasteful(log)) await log.rewrite(this.docs());
-      return log;
-    }).catch((err) => {
+  private db(): Promise<Database.Database> {
+    this.opened ??= this.open().catch((err) => {
       this.opened = undefined;
+      this.statements.clear();
+      this.database?.close();
+      this.database = undefined;
       throw err;
     });
     return this.opened;
   }
 
-  /** Serializes writes; `makeOps` runs in turn, so it sees every earlier write applied. */
-  private write(makeOps: () => DocOp[]): Promise<void> {
-    const done = this.writes.then(async () => {
-      const log = await this.log();
-      const ops = makeOps();
-      if (ops.length === 0) return;
-      await io('write', () => log.append(ops));
-      ops.forEach((op) => this.apply(op));
-      // best effort: the log is valid either way and the next write tries again
-      if (this.wasteful(log)) await log.rewrite(this.docs()).catch(() => undefined);
+  private async open(): Promise<Database.Database> {
+    const db = await io('open', async () => {
+      // indexed text is customer data: private to the service user, like the rest of the data dir
+      await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
+      const file = join(this.opts.dir, DATABASE_FILE);
+      await (await open(file, 'a', 0o600)).close();
+      this.database = openDatabase(file);
+      this.tenantKeys.clear();
+      for (const { key, name } of this.database.prepare('SELECT key, name FROM tenants').all() as Array<{ key: number; name: string }>)
+        this.tenantKeys.set(name, key);
+      return this.database;
     });
+    await io('import', () => this.importDocLog(db));
+    return db;
+  }
+
+  /**
+   * Once, on the first open after an upgrade: the earlier versions' doc log, replayed into the
+   * database in batches. Replaying it again over a partial import ends in the same state (every
+   * operation replaces or removes a whole document), so a crash midway just imports again; the log is
+   * renamed aside only after the flag saying it was imported has committed.
+   */
+  private async importDocLog(db: Database.Database): Promise<void> {
+    const log = join(this.opts.dir, DOC_LOG_FILE);
+    if (!(await stat(log).catch(() => null))) return;
+    const imported = db.prepare("SELECT value FROM meta WHERE name = 'doc_log_imported'").get();
+    let count = 0;
+    if (!imported) {
+      for await (const ops of readDocLog(log, IMPORT_BATCH)) {
+        const puts = ops.flatMap((op) => (op.op === 'put' && !rejection(op.doc) ? [op.doc] : []));
+        this.registerTenants(
+          db,
+          puts.map((d) => d.tenant),
+        );
+        const prepared = new Map((await this.prepare(puts)).map((p) => [p.original, p]));
+        db.transaction(() => {
+          for (const op of ops) {
+            const doc = op.op === 'put' ? prepared.get(op.doc) : undefined;
+            if (doc) this.put(doc);
+            if (op.op === 'del') {
+              const row = this.rowById(op.id);
+              if (row) this.remove(row);
+            }
+          }
+        })();
+        count += ops.length;
+      }
+      db.prepare("INSERT INTO meta (name, value) VALUES ('doc_log_imported', ?)").run(new Date().toISOString());
+    }
+    await rename(log, `${log}.imported`);
+    const dir = await open(this.opts.dir, 'r');
+    await dir.sync().finally(() => dir.close());
+    this.opts.logger?.info(
+      { event: 'embedded_index_doc_log_imported', operations: count, kept_as: `${DOC_LOG_FILE}.imported` },
+      'imported the index of an earlier version',
+    );
+  }
+
+  /**
+   * What a write stores, computed before its transaction and a chunk at a time, yielding in between:
+   * tokenizing is most of an upsert's CPU, and the process (gateway, API) must not stall for a batch.
+   */
+  private async prepare(docs: IndexDoc[]): Promise<Prepared[]> {
+    const prepared: Prepared[] = [];
+    for (let i = 0; i < docs.length; i += PREPARE_CHUNK) {
+      if (i > 0) await setImmediate();
+      for (const original of docs.slice(i, i + PREPARE_CHUNK)) {
+        const tenantKey = this.tenantKeys.get(original.tenant)!;
+        // a copy through JSON: what OpenSearch would store, immune to the caller mutating `doc` later
+        const json = JSON.stringify(original);
+        const stored = JSON.parse(json) as IndexDoc;
+        prepared.push({ original, stored, json, tenantKey, subject: encodeTokens(tenantKey, stored.subject), message: encodeTokens(tenantKey, stored.text) });
+      }
+    }
+    return prepared;
+  }
+
+  /** Inserts or replaces the document with this id (whichever tenant had it, as OpenSearch does). Returns why it cannot, if it cannot. */
+  private put({ stored, json, tenantKey, subject, message }: Prepared): string | null {
+    const sentAt = epochMillis(stored.sentAt);
+    const old = this.rowById(stored.id);
+    let key: bigint;
+    if (old && old.sentAt === BigInt(sentAt)) {
+      key = old.key;
+    } else {
+      const last = (this.statement('SELECT max(key) AS k FROM docs WHERE key >= ? AND key < ?').get(keyOf(sentAt), keyAfter(sentAt)) as { k: bigint | null }).k;
+      key = last === null ? keyOf(sentAt) : last + 1n;
+      if (key >= keyAfter(sentAt))
+        return `too_many_documents: the embedded index holds at most 32768 documents sent in the same millisecond (${stored.sentAt})`;
+    }
+    if (old) this.remove(old);
+    this.statement(
+      'INSERT INTO docs (key, id, tenant, sent_at, channel, kind, conversation, edited, deleted, revises) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      key,
+      stored.id,
+      tenantKey,
+      sentAt,
+      String(stored.channel),
+      String(stored.kind),
+      String(stored.conversationId),
+      flag(stored.editedBy),
+      flag(stored.deletedBy),
+      stored.revises ?? null,
+    );
+    this.statement('INSERT INTO bodies (key, json) VALUES (?, ?)').run(key, json);
+    this.statement('INSERT INTO fts (rowid, subject, message) VALUES (?, ?, ?)').run(key, subject, message);
+    for (const field of Object.keys(MULTI_VALUED) as MultiValuedField[]) this.insertValues(tenantKey, field, key, stored[field]);
+    return null;
+  }
+
+  private remove(row: Row): void {
+    const doc = JSON.parse(row.json) as IndexDoc;
+    for (const field of Object.keys(MULTI_VALUED) as MultiValuedField[]) this.deleteValues(Number(row.tenant), field, row.key, doc[field]);
+    this.statement('DELETE FROM fts WHERE rowid = ?').run(row.key);
+    this.statement('DELETE FROM bodies WHERE key = ?').run(row.key);
+    this.statement('DELETE FROM docs WHERE key = ? AND tenant = ?').run(row.key, row.tenant);
+  }
+
+  /** Rewrites documents of this tenant in one transaction; ids of other tenants and missing ids are skipped. */
+  private async update<T>(tenant: string, changes: Map<string, T>, change: (doc: IndexDoc, value: T) => IndexDoc): Promise<void> {
+    const db = await this.db();
+    await this.write(async () => {
+      const tenantKey = this.tenantKeys.get(tenant);
+      if (tenantKey === undefined || changes.size === 0) return;
+      db.transaction(() => {
+        for (const [id, value] of changes) {
+          const row = this.rowOf(tenantKey, id);
+          if (!row) continue;
+          const before = JSON.parse(row.json) as IndexDoc;
+          const after = change(before, value);
+          for (const field of Object.keys(MULTI_VALUED) as MultiValuedField[]) {
+            if (JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
+            this.deleteValues(tenantKey, field, row.key, before[field]);
+            this.insertValues(tenantKey, field, row.key, after[field]);
+          }
+          this.statement('UPDATE docs SET edited = ?, deleted = ? WHERE key = ? AND tenant = ?').run(
+            flag(after.editedBy),
+            flag(after.deletedBy),
+            row.key,
+            tenantKey,
+          );
+          this.statement('UPDATE bodies SET json = ? WHERE key = ?').run(JSON.stringify(after), row.key);
+        }
+      })();
+    });
+  }
+
+  /** Writes one after another in call order (a write yields while it tokenizes), each wrapped as an outage when it fails. */
+  private write(fn: () => Promise<void>): Promise<void> {
+    const done = this.writes.then(() => io('write', fn));
     this.writes = done.catch(() => undefined);
     return done;
   }
 
-  private wasteful(log: DocLog): boolean {
-    return log.lines > 2 * this.entries.size + MIN_LOG_LINES_TO_COMPACT;
+  /**
+   * A page of hits in sort order. The sort key orders by sentAt to the millisecond, and within one
+   * millisecond by arrival: the page's milliseconds are re-sorted by id, and the millisecond of its
+   * last hit, which may continue beyond the page, is read whole by id (a handful of documents, at
+   * most 32768).
+   */
+  private page(s: ReturnType<typeof searchSql>, after: [number, string] | undefined, size: number): Hit[] {
+    const first = pageSql(s, after, size);
+    const hits = this.statement(first.sql).all(...first.params) as Hit[];
+    if (hits.length === 0) return hits;
+    const lastMs = hits[hits.length - 1].sentAt;
+    const earlier = hits.filter((h) => h.sentAt !== lastMs).sort((a, b) => (a.sentAt === b.sentAt ? compareIds(a.id, b.id) : a.sentAt > b.sentAt ? -1 : 1));
+    const boundary = millisecondSql(s, Number(lastMs), after, size - earlier.length);
+    return [...earlier, ...(this.statement(boundary.sql).all(...boundary.params) as Hit[])];
   }
 
-  private *docs(): Iterable<IndexDoc> {
-    for (const e of this.entries.values()) yield e.doc;
+  private async row(tenant: string, id: string): Promise<Row | undefined> {
+    await this.db();
+    const tenantKey = this.tenantKeys.get(tenant);
+    return tenantKey === undefined ? undefined : io('read', async () => this.rowOf(tenantKey, id));
   }
 
-  private apply(op: DocOp): void {
-    const id = op.op === 'put' ? op.doc.id : op.id;
-    const old = this.entries.get(id);
-    if (old) {
-      this.entries.delete(id);
-      remove(this.byTenant, old.doc.tenant, id);
-      if (old.doc.revises !== undefined) remove(this.byRevised, old.doc.revises, id);
-      for (const token of fullText(old.doc)) remove(this.postings, token, id);
+  private rowOf(tenantKey: number, id: string): Row | undefined {
+    return this.statement(
+      'SELECT d.key AS key, d.tenant AS tenant, d.sent_at AS sentAt, b.json AS json FROM docs d JOIN bodies b ON b.key = d.key WHERE d.id = ? AND d.tenant = ?',
+    ).get(id, tenantKey) as Row | undefined;
+  }
+
+  /** By id alone: only for upserts and the import, which replace a document whichever tenant held it. */
+  private rowById(id: string): Row | undefined {
+    const found = this.statement('SELECT tenant FROM docs WHERE id = ?').get(id) as { tenant: bigint } | undefined;
+    return found && this.rowOf(Number(found.tenant), id);
+  }
+
+  /** The keys of these tenants, registered first in a transaction of their own: a rolled-back batch then never leaves a key in memory that the database reused for another tenant. */
+  private registerTenants(db: Database.Database, tenants: Iterable<string>): void {
+    const fresh = [...new Set(tenants)].filter((t) => !this.tenantKeys.has(t));
+    if (fresh.length === 0) return;
+    const insert = this.statement('INSERT INTO tenants (name) VALUES (?) RETURNING key');
+    const keys = db.transaction(() => fresh.map((t) => Number((insert.get(t) as { key: bigint }).key)))();
+    fresh.forEach((t, i) => this.tenantKeys.set(t, keys[i]));
+  }
+
+  private insertValues(tenantKey: number, field: MultiValuedField, key: bigint, values: string[] | undefined): void {
+    const stmt = this.statement('INSERT OR IGNORE INTO doc_values (tenant, field, value, key) VALUES (?, ?, ?, ?)');
+    for (const value of new Set(values ?? [])) stmt.run(tenantKey, MULTI_VALUED[field], String(value), key);
+  }
+
+  private deleteValues(tenantKey: number, field: MultiValuedField, key: bigint, values: string[] | undefined): void {
+    const stmt = this.statement('DELETE FROM doc_values WHERE tenant = ? AND field = ? AND value = ? AND key = ?');
+    for (const value of new Set(values ?? [])) stmt.run(tenantKey, MULTI_VALUED[field], String(value), key);
+  }
+
+  /** Prepared once per SQL text (a search prepares one per combination of filters); integers come back as BigInt (sort keys exceed 2^53). */
+  private statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.database!.prepare(sql);
+      if (stmt.reader) stmt.safeIntegers(true);
+      this.statements.set(sql, stmt);
     }
-    if (op.op === 'del') return;
-    this.entries.set(id, { doc: op.doc, sentAt: epochMillis(op.doc.sentAt) });
-    add(this.byTenant, op.doc.tenant, id);
-    if (op.doc.revises !== undefined) add(this.byRevised, op.doc.revises, id);
-    for (const token of fullText(op.doc)) add(this.postings, token, id);
-  }
-
-  /** Ids that can match: every query token must occur (no tokens at all matches nothing, as in OpenSearch). */
-  private candidates(tenant: string, text: string | undefined): Iterable<string> {
-    if (text === undefined) return this.byTenant.get(tenant) ?? [];
-    const sets = [...new Set(tokenize(text))].map((t) => this.postings.get(t) ?? new Set<string>());
-    if (sets.length === 0) return [];
-    sets.sort((a, b) => a.size - b.size);
-    return [...sets[0]].filter((id) => sets.every((s) => s.has(id)));
+    return stmt;
   }
 }
 
-/** The tokens the query's `text` is matched against: one posting set over all full-text fields, as cross_fields does. */
-function fullText(doc: IndexDoc): Set<string> {
-  return new Set(FULL_TEXT_FIELDS.flatMap((f) => tokenize(doc[f] ?? '')));
+/** By UTF-8 bytes, as SQLite's ORDER BY id and OpenSearch's keyword sort compare them (JavaScript's `<` compares UTF-16 units). */
+function compareIds(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-function termMatches(value: unknown, wanted: string): boolean {
-  return Array.isArray(value) ? value.includes(wanted) : value === wanted;
-}
-
-/** OpenSearch `exists` semantics: an empty array is no value. */
-function flagMatches(ids: string[] | undefined, wanted: boolean | undefined): boolean {
-  return wanted === undefined || (ids !== undefined && ids.length > 0) === wanted;
-}
-
-function compareSort(sentAtA: number, idA: string, sentAtB: number, idB: string): number {
-  return sentAtB - sentAtA || (idA < idB ? -1 : idA > idB ? 1 : 0);
-}
-
-/** search_after: the index of the first hit sorting strictly after the cursor. */
-function firstAfter(sorted: Entry[], [sentAt, id]: [number, string]): number {
-  const i = sorted.findIndex((e) => compareSort(e.sentAt, e.doc.id, sentAt, id) > 0);
-  return i === -1 ? sorted.length : i;
+function flag(ids: string[] | undefined): number {
+  // OpenSearch `exists` semantics: an empty array is no value
+  return Array.isArray(ids) && ids.length > 0 ? 1 : 0;
 }
 
 function cursorValues(cursor: string): [number, string] {
@@ -254,49 +444,7 @@ function cursorValues(cursor: string): [number, string] {
   return [v[0], v[1]];
 }
 
-/** Why OpenSearch would refuse the document, in its words; null when it would index it. */
-function rejection(doc: IndexDoc): string | null {
-  if (typeof doc.id !== 'string' || doc.id.length === 0 || Buffer.byteLength(doc.id) > 512) return 'illegal_argument_exception: id must be 1 to 512 bytes';
-  if (typeof doc.tenant !== 'string') return 'mapper_parsing_exception: failed to parse field [tenant]';
-  const unknown = Object.keys(doc).find((k) => !FIELDS.has(k) && (doc as unknown as Record<string, unknown>)[k] !== undefined);
-  if (unknown) return `strict_dynamic_mapping_exception: mapping set to strict, dynamic introduction of [${unknown}] within [_doc] is not allowed`;
-  for (const field of ['sentAt', 'capturedAt'] as const) {
-    const value: unknown = doc[field];
-    if (typeof value !== 'string' || Number.isNaN(epochMillis(value))) {
-      return `mapper_parsing_exception: failed to parse field [${field}] of type [date]`;
-    }
-  }
-  return null;
-}
-
-/** Epoch milliseconds as OpenSearch reads a date: a time without a zone is UTC, not local time. NaN if invalid. */
-function epochMillis(value: string): number {
-  const m = DATE.exec(value);
-  if (!m) return NaN;
-  const [, date, time, zone] = m;
-  if (time === undefined) return Date.parse(date);
-  const offset = zone === undefined || zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.length > 3 ? zone.slice(-2) : '00'}`;
-  return Date.parse(`${date}T${time}${offset}`);
-}
-
-function queryDate(value: string): number {
-  const ms = epochMillis(value);
-  if (Number.isNaN(ms)) throw new RejectedInputError('invalid_query', `${value} is not a date the index understands`);
-  return ms;
-}
-
-function add(map: Map<string, Set<string>>, key: string, id: string): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(id);
-}
-
-function remove(map: Map<string, Set<string>>, key: string, id: string): void {
-  const set = map.get(key);
-  if (set?.delete(id) && set.size === 0) map.delete(key);
-}
-
-/** File system failures are outages: retriable, never taken for bad documents. */
+/** File system and database failures are outages: retriable, never taken for bad documents. */
 async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

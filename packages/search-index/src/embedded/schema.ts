@@ -1,0 +1,83 @@
+import Database from 'better-sqlite3';
+
+const SCHEMA_VERSION = 1;
+
+/** Fields whose values are filtered on one by one: one row per (document, value) in `doc_values`. */
+export const MULTI_VALUED = { participants: 0, employeeIds: 1, unmapped: 2, holds: 3 } as const;
+export type MultiValuedField = keyof typeof MULTI_VALUED;
+
+/**
+ * Opens (creating if new) the index database. Rowids are sort keys (sort-key.ts). Tables:
+ * - `docs`: one narrow row per document, the columns filters and sorting read; `bodies` holds the
+ *   projection as JSON apart, read only for the hits of a page, so scans and counts stay small.
+ * - `doc_values`: participants, employeeIds, unmapped and holds, one row per value, keyed so a filter
+ *   on one value walks that value's documents in sort order.
+ * - `fts`: FTS5 over the encoded analyzer tokens (fts-tokens.ts), contentless (the text is in
+ *   `bodies` already) with contentless_delete so documents can be replaced and removed, and
+ *   detail=full so positions are kept for phrase queries.
+ *   Stemmed search (next issue) adds a column of stemmed tokens, encoded the same way from a stemmer
+ *   run in JavaScript beside analyzer.ts: FTS5 cannot add a column to an existing table, so that
+ *   schema version creates a new FTS table, fills it from `bodies` once and drops this one; the
+ *   `{subject message}` column filter in matchAll keeps the plain query off the stemmed column.
+ */
+export function openDatabase(file: string): Database.Database {
+  // better-sqlite3 13's prebuilt addon crashes the process (SIGSEGV) on Node 20: refuse with a reason instead
+  if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`the embedded index needs Node.js 22 or later (running ${process.version})`);
+  const db = new Database(file);
+  try {
+    // WAL: readers never wait for the writer and a commit appends to one file. synchronous=FULL
+    // because the port promises a write is durable when it resolves: with NORMAL a WAL commit is not
+    // fsynced and a power loss can take the last transactions. It costs one fsync per transaction,
+    // and a bulkUpsert (an archiver batch) is one transaction. Automatic checkpoints (every 1000
+    // pages) keep the WAL small, so opening never replays more than that.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    // bounded memory whatever the index size: 64 MiB of page cache, 256 MiB mapped (mapped pages
+    // count in RSS); beyond that the OS page cache serves reads without counting against the process
+    db.pragma('cache_size = -65536');
+    db.pragma('mmap_size = 268435456');
+    db.pragma('foreign_keys = OFF');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === SCHEMA_VERSION) return;
+  if (version !== 0) throw new Error(`index schema version ${version} is not one this Custody knows (${SCHEMA_VERSION}); was it written by a newer one?`);
+  db.transaction(() => {
+    db.exec(`
+      CREATE TABLE tenants (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE docs (
+        key INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        tenant INTEGER NOT NULL,
+        sent_at INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        conversation TEXT NOT NULL,
+        edited INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        revises TEXT
+      );
+      CREATE INDEX docs_tenant ON docs (tenant);
+      CREATE INDEX docs_conversation ON docs (tenant, conversation);
+      CREATE INDEX docs_revises ON docs (tenant, revises) WHERE revises IS NOT NULL;
+      CREATE TABLE bodies (key INTEGER PRIMARY KEY, json TEXT NOT NULL);
+      CREATE TABLE doc_values (
+        tenant INTEGER NOT NULL,
+        field INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        key INTEGER NOT NULL,
+        PRIMARY KEY (tenant, field, value, key)
+      ) WITHOUT ROWID;
+      CREATE VIRTUAL TABLE fts USING fts5(subject, message, content = '', contentless_delete = 1, tokenize = 'ascii', detail = full);
+      CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+}
