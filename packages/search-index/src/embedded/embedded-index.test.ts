@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IndexDoc } from '../document';
@@ -160,5 +160,15 @@ describe('EmbeddedIndex on disk', () => {
       expect((await second.search('acme', { text: 'second' })).total).toBe(1);
       expect(existsSync(logFile())).toBe(false);
     });
+  });
+
+  test('a deleted record leaves the file: its body is overwritten, not left in a free page, once the index closes', async () => {
+    const i = index();
+    await i.bulkUpsert([doc('gone', { text: 'zebraquartzword confidential' }), doc('kept', { text: 'ordinary words' })]);
+    await i.delete('acme', ['gone']);
+    await i.close();
+    const bytes = Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
+    expect(bytes.includes('zebraquartzword')).toBe(false);
+    expect(bytes.includes('ordinary words')).toBe(true);
   });
 });

@@ -37,7 +37,12 @@ export function openDatabase(file: string): Database.Database {
     db.pragma('cache_size = -65536');
     db.pragma('mmap_size = 268435456');
     db.pragma('foreign_keys = OFF');
+    // disposition deletes a record's projection: its body must leave the file too, not linger in a
+    // free page, and FTS5's secure-delete removes its postings at once instead of marking them
+    // deleted until a merge (a term may survive as a page's boundary key until the next merge)
+    db.pragma('secure_delete = ON');
     migrate(db);
+    db.prepare("INSERT INTO fts(fts, rank) VALUES ('secure-delete', 1)").run();
     return db;
   } catch (err) {
     db.close();
