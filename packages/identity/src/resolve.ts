@@ -14,6 +14,7 @@ interface Claim {
  */
 export class Directory {
   private readonly claims = new Map<string, Claim[]>();
+  private readonly keys = new Map<string, string>();
 
   constructor(employees: Employee[]) {
     for (const e of employees) {
@@ -27,13 +28,31 @@ export class Directory {
   }
 
   employeeAt(p: Participant, at: number): string | undefined {
+    if (this.claims.size === 0) return undefined;
     for (const value of [p.value, p.platformId].filter((v): v is string => Boolean(v))) {
-      const hit = this.claims.get(identifierKey(p.kind, value))?.find((c) => c.from <= at && at < c.to);
+      const hit = this.claims.get(this.keyOf(p.kind, value))?.find((c) => c.from <= at && at < c.to);
       if (hit) return hit.employeeId;
     }
     return undefined;
   }
+
+  /**
+   * Normalizing a phone number (libphonenumber) is the costliest step of resolving a record, and a
+   * conversation names the same few identifiers on every message: keys are memoized, boundedly.
+   */
+  private keyOf(kind: string, value: string): string {
+    const memo = `${kind}\u0000${value}`;
+    let key = this.keys.get(memo);
+    if (key === undefined) {
+      if (this.keys.size >= KEY_MEMO_SIZE) this.keys.clear();
+      key = identifierKey(kind, value);
+      this.keys.set(memo, key);
+    }
+    return key;
+  }
 }
+
+const KEY_MEMO_SIZE = 50_000;
 
 function identifierKey(kind: string, value: string): string {
   const v = kind === 'phone' ? normalizeIdentifier(value) : kind === 'email' ? value.trim().toLowerCase() : value.trim();
