@@ -126,13 +126,13 @@ export function runPaced(baseUrl: string, instance: string, secret: string, inde
   return measure(index, marker, async (t) => {
     const start = performance.now();
     const sends: Promise<void>[] = [];
-    let failure: unknown;
+    let failure: Error | undefined;
     for (let i = 0; i < n && failure === undefined; i++) {
       const due = start + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       // caught at once: a failed send must not be an unhandled rejection while later ones are scheduled
-      sends.push(postWebhook(baseUrl, instance, secret, marker, i, t, due).catch((err: unknown) => void (failure ??= err)));
+      sends.push(postWebhook(baseUrl, instance, secret, marker, i, t, due).catch((err: unknown) => void (failure ??= err as Error)));
     }
     await Promise.all(sends);
     if (failure !== undefined) throw failure;
