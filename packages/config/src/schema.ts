@@ -223,6 +223,11 @@ export const ConfigSchema = z
       .optional()
       .describe('Kafka bootstrap servers, host:port,... (stack mode)'),
     KAFKA_CLIENT_ID: z.string().default('custody').describe('Kafka client id'),
+    KAFKA_PRODUCE_BATCH_BYTES: int(1024, 1024 * 1024)
+      .default(512 * 1024)
+      .describe(
+        'Publishes made while a produce request is in flight go together in the next one, up to this many bytes (a larger publish goes alone); keep it under the brokers’ message.max.bytes',
+      ),
     S3_ENDPOINT: z.url().optional().describe('S3 endpoint URL (MinIO); unset for AWS'),
     S3_REGION: z.string().default('us-east-1').describe('S3 region'),
     S3_BUCKET: z

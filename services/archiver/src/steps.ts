@@ -68,18 +68,19 @@ export async function rawStep(store: ArchiveStore, policy: LockPolicy, record: B
     const lock = await policy.lockForRaw(tenant, received);
     const key = rawKey(tenant, actual);
     const legalHold = lock.holds.length > 0;
-    const existing = await store.head(key);
-    if (!existing) {
-      await store.put({
-        key,
-        body: record.value,
-        contentType: servedMediaType(contentType),
-        retainUntil: lock.retainUntil,
-        legalHold,
-        metadata: { 'custody-tenant': tenant },
-      });
-      return ok(null);
-    }
+    // put first: a delivery is almost always new, and the write-once put refuses an existing key by
+    // itself, so a head before every put only doubled the requests (bytes are at most the body limit)
+    const put = await store.put({
+      key,
+      body: record.value,
+      contentType: servedMediaType(contentType),
+      retainUntil: lock.retainUntil,
+      legalHold,
+      metadata: { 'custody-tenant': tenant },
+    });
+    if (put.created) return ok(null);
+    const existing = await store.head(key, put.versionId);
+    if (!existing) throw new DependencyUnavailableError('archive', `raw delivery ${key} refused as existing, but head found nothing`);
     await raiseLock(store, existing, { retainUntil: lock.retainUntil, legalHold });
     return ok(null);
   } catch (err) {

@@ -8,6 +8,9 @@ export interface PipelineRun {
   throughput: number;
   p50: number;
   p99: number;
+  /** Webhook acknowledgement (200) latency. */
+  ackP50: number;
+  ackP99: number;
   accepted: number;
 }
 
@@ -42,18 +45,23 @@ export function webhookBody(marker: string, i: number): string {
   });
 }
 
+/** Per record: when its POST started, when it was acknowledged, when a search first returned it. */
+interface Timings {
+  postedAt: Map<string, number>;
+  ackMs: number[];
+}
+
 /**
- * Posts n signed webhooks (concurrency c) and measures, per record, the time from the start of its
- * POST to the moment a search first returns it: capture-to-searchable latency.
+ * Watches the index for the run's marker (search polled every 50 ms) while `post` runs, until every
+ * acknowledged record was seen: each record's capture-to-searchable latency is from its POST start.
  */
-export async function runPipeline(baseUrl: string, instance: string, secret: string, index: OpenSearchIndex, n: number, c: number): Promise<PipelineRun> {
-  const marker = `bench${randomBytes(4).toString('hex')}`;
-  const postedAt = new Map<string, number>();
+async function measure(index: OpenSearchIndex, marker: string, post: (t: Timings) => Promise<void>): Promise<PipelineRun> {
+  const timings: Timings = { postedAt: new Map(), ackMs: [] };
   const seenAt = new Map<string, number>();
   let posting = true;
   const started = performance.now();
   const poller = (async () => {
-    while (posting || seenAt.size < postedAt.size) {
+    while (posting || seenAt.size < timings.postedAt.size) {
       const res = await index.client.search({ index: index.index, body: { size: 10_000, _source: false, query: { match: { text: marker } } } });
       const now = performance.now();
       for (const h of res.body.hits.hits as Array<{ _id: string }>) if (!seenAt.has(h._id)) seenAt.set(h._id, now);
@@ -61,25 +69,72 @@ export async function runPipeline(baseUrl: string, instance: string, secret: str
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
-  await mapLimit(
-    Array.from({ length: n }, (_, i) => i),
-    c,
-    async (i) => {
-      const body = webhookBody(marker, i);
-      const t0 = performance.now();
-      const res = await fetch(`${baseUrl}/webhooks/${instance}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(secret, body) },
-        body,
-      });
-      if (res.status !== 200) throw new Error(`webhook ${i} answered ${res.status}: ${await res.text()}`);
-      const { ids } = (await res.json()) as { ids: string[] };
-      postedAt.set(ids[0], t0);
-    },
-  );
-  posting = false;
+  try {
+    await post(timings);
+  } finally {
+    posting = false;
+  }
   await poller;
   const elapsed = (performance.now() - started) / 1000;
-  const latencies = [...postedAt].map(([id, t0]) => seenAt.get(id)! - t0);
-  return { throughput: n / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), accepted: postedAt.size };
+  const latencies = [...timings.postedAt].map(([id, t0]) => seenAt.get(id)! - t0);
+  return {
+    throughput: timings.postedAt.size / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    ackP50: percentile(timings.ackMs, 50),
+    ackP99: percentile(timings.ackMs, 99),
+    accepted: timings.postedAt.size,
+  };
+}
+
+/** One signed webhook; its record id and timings are noted once acknowledged (anything but 200 fails the run). */
+async function postWebhook(baseUrl: string, instance: string, secret: string, marker: string, i: number, t: Timings, t0 = performance.now()): Promise<void> {
+  const body = webhookBody(marker, i);
+  const res = await fetch(`${baseUrl}/webhooks/${instance}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(secret, body) },
+    body,
+  });
+  if (res.status !== 200) throw new Error(`webhook ${i} answered ${res.status}: ${await res.text()}`);
+  const { ids } = (await res.json()) as { ids: string[] };
+  t.ackMs.push(performance.now() - t0);
+  t.postedAt.set(ids[0], t0);
+}
+
+/**
+ * Closed loop: posts n signed webhooks, c in flight, as fast as they are acknowledged; throughput is
+ * n over the time until the last record is searchable (the sustained rate of the whole pipeline).
+ */
+export function runPipeline(baseUrl: string, instance: string, secret: string, index: OpenSearchIndex, n: number, c: number): Promise<PipelineRun> {
+  const marker = `bench${randomBytes(4).toString('hex')}`;
+  return measure(index, marker, async (t) => {
+    await mapLimit(
+      Array.from({ length: n }, (_, i) => i),
+      c,
+      (i) => postWebhook(baseUrl, instance, secret, marker, i, t),
+    );
+  });
+}
+
+/**
+ * Open loop: webhook i is sent at start + i / rate whatever the answers to earlier ones, as vendors
+ * do, so a slow answer cannot slow the load down and hide itself (coordinated omission). Latencies
+ * count from the scheduled instant, so a late timer (a busy event loop) counts against Custody too.
+ */
+export function runPaced(baseUrl: string, instance: string, secret: string, index: OpenSearchIndex, n: number, rate: number): Promise<PipelineRun> {
+  const marker = `bench${randomBytes(4).toString('hex')}`;
+  return measure(index, marker, async (t) => {
+    const start = performance.now();
+    const sends: Promise<void>[] = [];
+    let failure: Error | undefined;
+    for (let i = 0; i < n && failure === undefined; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      // caught at once: a failed send must not be an unhandled rejection while later ones are scheduled
+      sends.push(postWebhook(baseUrl, instance, secret, marker, i, t, due).catch((err: unknown) => void (failure ??= err as Error)));
+    }
+    await Promise.all(sends);
+    if (failure !== undefined) throw failure;
+  });
 }

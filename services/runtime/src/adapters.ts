@@ -18,7 +18,7 @@ export interface Adapters {
 /** The only place that knows which adapters exist; services receive ports. */
 export async function createAdapters(config: Config, logger: Logger): Promise<Adapters> {
   if (config.CUSTODY_MODE === 'stack') {
-    const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS!, clientId: config.KAFKA_CLIENT_ID, logger });
+    const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS!, clientId: config.KAFKA_CLIENT_ID, logger, produceBatchBytes: config.KAFKA_PRODUCE_BATCH_BYTES });
     const store = new S3ArchiveStore({
       bucket: config.S3_BUCKET,
       endpoint: config.S3_ENDPOINT,

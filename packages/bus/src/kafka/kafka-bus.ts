@@ -3,6 +3,7 @@ import { CircuitBreaker, DependencyUnavailableError, backoffDelay, errorMessage,
 import type { Logger } from '@custody/logger';
 import { BatchRetries, type StallPolicy, type StalledBatchCount } from '../batch-retry';
 import type { Bus, BusRecord, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../port';
+import { ProduceCoalescer, type TopicBatch } from './produce-coalescer';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -19,7 +20,16 @@ export interface KafkaBusOptions {
   circuitOpenMs?: number;
   /** When a batch retried without success counts as stalled (default DEFAULT_STALL). */
   stall?: StallPolicy;
+  /** Concurrent publishes are coalesced into one produce request up to this many bytes (default 512 KiB). */
+  produceBatchBytes?: number;
 }
+
+type KafkaMessage = { key: string | null; value: Buffer | string; headers?: Record<string, string> };
+
+const messageBytes = (m: KafkaMessage) =>
+  (typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length) +
+  (m.key?.length ?? 0) +
+  Object.entries(m.headers ?? {}).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
 
 /**
  * kafkajs logs every refused connection, every retry and every ordinary rebalance at ERROR. Outages
@@ -49,11 +59,18 @@ export class KafkaBus implements Bus {
   private readonly breaker: CircuitBreaker;
   private readonly retries: BatchRetries;
   private readonly log: Logger;
+  private readonly produce: ProduceCoalescer<KafkaMessage>;
   private closed = false;
 
   constructor(private readonly opts: KafkaBusOptions) {
     this.log = opts.logger.child({ component: 'bus' });
     this.retries = new BatchRetries(opts.stall);
+    this.produce = new ProduceCoalescer<KafkaMessage>({
+      send: (batches) => this.sendBatches(batches),
+      sizeOf: messageBytes,
+      maxBatchBytes: opts.produceBatchBytes ?? 512 * 1024,
+      isRefusal: (err) => !isOutage(err),
+    });
     const clientLog = opts.logger.child({ component: 'kafkajs' });
     const logCreator = () => (entry: LogEntry) => {
       const { message, ...rest } = entry.log;
@@ -163,16 +180,20 @@ export class KafkaBus implements Bus {
     if (messages.length === 0) return;
     await this.breaker.run(async () => {
       try {
-        const producer = await this.getProducer();
-        await producer.send({
+        await this.produce.publish(
           topic,
-          acks: -1,
-          messages: messages.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers })),
-        });
+          messages.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers })),
+        );
       } catch (err) {
         throw new DependencyUnavailableError('kafka', `publish to ${topic} failed: ${errorMessage(err)}`, err);
       }
     });
+  }
+
+  /** One produce request (acks=all) for publishes the coalescer joined. */
+  private async sendBatches(batches: TopicBatch<KafkaMessage>[]): Promise<void> {
+    const producer = await this.getProducer();
+    await producer.sendBatch({ acks: -1, topicMessages: batches });
   }
 
   /**
