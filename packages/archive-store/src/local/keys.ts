@@ -51,7 +51,7 @@ export function locate(key: string): { bucket: string[]; name: string } {
   if (key.startsWith('/')) throw invalid(key, 'must be relative, not absolute');
   if (key.includes('\0')) throw invalid(key, 'must not contain NUL');
   const segments = key.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..')) throw invalid(key, 'must not contain empty, "." or ".." segments');
+  if (segments.some(unrepresentable)) throw invalid(key, 'must not contain empty, "." or ".." segments');
   const names = segments.map((s) => encodeURIComponent(s));
   if (names.some((n) => n.length > MAX_NAME_BYTES)) throw invalid(key, `has a segment longer than the file system allows (${MAX_NAME_BYTES} bytes encoded)`);
   const name = names[names.length - 1];
@@ -60,6 +60,13 @@ export function locate(key: string): { bucket: string[]; name: string } {
   }
   return { bucket: [...directoryPath(segments.slice(0, -1)), bucketOf(name)], name };
 }
+
+/** Whether some key can have `segment` before its last segment (a directory of the store). */
+export function isDirectorySegment(segment: string): boolean {
+  return !unrepresentable(segment) && encodeURIComponent(segment).length <= MAX_NAME_BYTES;
+}
+
+const unrepresentable = (segment: string) => segment === '' || segment === '.' || segment === '..';
 
 export function versionFileName(name: string, versionId: string): string {
   return `${name}@${versionId}`;

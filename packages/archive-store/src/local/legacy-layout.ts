@@ -62,6 +62,9 @@ async function legacyMeta(file: string): Promise<VersionMeta> {
     throw new IntegrityError(`legacy archive metadata ${file} is not JSON (${errorMessage(err)}): its version cannot be migrated`);
   }
   const meta = VersionMeta.safeParse(parsed);
-  if (!meta.success) throw new IntegrityError(`legacy archive metadata ${file} cannot be migrated: ${meta.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!meta.success)
+    throw new IntegrityError(
+      `legacy archive metadata ${file} cannot be migrated: ${meta.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   return meta.data;
 }

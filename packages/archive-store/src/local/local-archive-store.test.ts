@@ -45,12 +45,16 @@ describe('LocalArchiveStore on disk', () => {
     writeFileSync(file, change(readFileSync(file)));
   }
 
-  test.each(['../escape.json', 'a/../../b.json', '/etc/passwd', 'a//b.json', './a.json', 'a/', '', `a/${'x'.repeat(223)}`])('refuses the key %j', async (key) => {
-    await expect(store.put(request(key))).rejects.toMatchObject({ code: 'invalid_key' });
-    await expect(store.head(key)).rejects.toMatchObject({ code: 'invalid_key' });
-    expect(readdirSync(dir).sort()).toEqual(['tmp', 'versions']);
-    expect(readdirSync(join(dir, 'versions'))).toEqual([]);
-  });
+  test.each(['../escape.json', 'a/../../b.json', '/etc/passwd', 'a//b.json', './a.json', 'a/', '', `a/${'x'.repeat(223)}`, `${'y'.repeat(256)}/a.json`])(
+    'refuses the key %j',
+    async (key) => {
+      await expect(store.put(request(key))).rejects.toMatchObject({ code: 'invalid_key' });
+      await expect(store.head(key)).rejects.toMatchObject({ code: 'invalid_key' });
+      expect(await listAll(key)).toEqual([]);
+      expect(readdirSync(dir).sort()).toEqual(['tmp', 'versions']);
+      expect(readdirSync(join(dir, 'versions'))).toEqual([]);
+    },
+  );
 
   test('stores each version as one read-only file holding its metadata and bytes, with no temporary files left', async () => {
     const key = 'tenants/acme/records/ab/abc.json';
@@ -110,7 +114,9 @@ describe('LocalArchiveStore on disk', () => {
     await store.setLegalHold('k/locked.json', put.versionId, true);
     await store.extendRetention('k/locked.json', put.versionId, new Date(Date.now() + 3_600_000));
     expect(readFileSync(file)).toEqual(before);
-    const lines = readFileSync(join(bucketOf('k/locked.json'), LOCK_JOURNAL), 'utf8').trimEnd().split('\n');
+    const lines = readFileSync(join(bucketOf('k/locked.json'), LOCK_JOURNAL), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(new RegExp(`^[0-9a-f]{64} \\{"key":"k/locked.json","versionId":"${put.versionId}","legalHold":true,`));
   });
@@ -152,7 +158,9 @@ describe('LocalArchiveStore on disk', () => {
     ).rejects.toMatchObject({ code: 'integrity_violation' });
 
     const b = await store.put(request('k/meta.bin', { body }));
-    damage(versionFile('k/meta.bin', b.versionId), (bytes) => Buffer.from(bytes.toString('latin1').replace('"legalHold":false', '"legalHold":true '), 'latin1'));
+    damage(versionFile('k/meta.bin', b.versionId), (bytes) =>
+      Buffer.from(bytes.toString('latin1').replace('"legalHold":false', '"legalHold":true '), 'latin1'),
+    );
     await expect(store.head('k/meta.bin')).rejects.toMatchObject({ code: 'integrity_violation' });
     await expect(store.deleteVersion('k/meta.bin', b.versionId)).rejects.toMatchObject({ code: 'integrity_violation' });
 

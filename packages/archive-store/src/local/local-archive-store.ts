@@ -3,12 +3,20 @@ import type { Dirent } from 'node:fs';
 import { access, constants, lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CustodyError, DependencyUnavailableError, IntegrityError, LockedError, NotFoundError, RejectedInputError, errorMessage, mapLimit } from '@custody/errors';
-import { mkdirDurable, removeStaleTemps } from '@custody/durable-fs';
+import {
+  CustodyError,
+  DependencyUnavailableError,
+  IntegrityError,
+  LockedError,
+  NotFoundError,
+  RejectedInputError,
+  errorMessage,
+  mapLimit,
+} from '@custody/errors';
+import { fsyncDir, mkdirDurable, removeStaleTemps } from '@custody/durable-fs';
 import type { Logger } from '@custody/logger';
 import type { ArchiveStore, ObjectInfo, ObjectVersionRef, PutBody, PutRequest, PutResult } from '../port';
-import { DirSync } from './dir-sync';
-import { LOCK_JOURNAL, directoryPath, isVersionId, locate, parseVersionFileName, segmentOf, versionFileName } from './keys';
+import { LOCK_JOURNAL, directoryPath, isDirectorySegment, isVersionId, locate, parseVersionFileName, segmentOf, versionFileName } from './keys';
 import { migrateLegacyLayout } from './legacy-layout';
 import { appendLockChange, currentLock, readLockChanges, type Lock, type LockChange } from './lock-journal';
 import {
@@ -72,7 +80,6 @@ export class LocalArchiveStore implements ArchiveStore {
   private readonly tmp: string;
   private readonly keyLocks = new Serializer();
   private readonly journalLocks = new Serializer();
-  private readonly dirSync = new DirSync();
 
   constructor(private readonly opts: LocalArchiveStoreOptions) {
     this.dir = opts.dir;
@@ -173,7 +180,7 @@ export class LocalArchiveStore implements ArchiveStore {
         if (found.lock.legalHold) throw new LockedError(`${key} version ${versionId} is under legal hold`);
         if (Date.now() < Date.parse(found.lock.retainUntil)) throw new LockedError(`${key} version ${versionId} is retained until ${found.lock.retainUntil}`);
         await unlink(found.file);
-        await this.dirSync.sync(at.dir);
+        await fsyncDir(at.dir);
       }),
     );
   }
@@ -187,7 +194,7 @@ export class LocalArchiveStore implements ArchiveStore {
     const slash = prefix.lastIndexOf('/');
     const segments = slash < 0 ? [] : prefix.slice(0, slash).split('/');
     // no key has such a segment (locate refuses them), so nothing can match
-    if (segments.some((s) => s === '' || s === '.' || s === '..')) return;
+    if (!segments.every(isDirectorySegment)) return;
     yield* this.walk(join(this.versions, ...directoryPath(segments)), segments.map((s) => `${s}/`).join(''), prefix.slice(slash + 1));
   }
 
@@ -198,8 +205,9 @@ export class LocalArchiveStore implements ArchiveStore {
     await io('disk usage', async () => {
       for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
         usage.directories++;
-        usage.bytes += (await lstat(dir)).blocks * 512;
-        const paths = (await readdir(dir)).map((n) => join(dir!, n));
+        const parent = dir;
+        usage.bytes += (await lstat(parent)).blocks * 512;
+        const paths = (await readdir(parent)).map((n) => join(parent, n));
         const stats = await mapLimit(paths, LIST_READ_AHEAD, (p) => lstat(p));
         for (const [i, st] of stats.entries()) {
           if (st.isDirectory()) pending.push(paths[i]);
@@ -216,7 +224,7 @@ export class LocalArchiveStore implements ArchiveStore {
   private async *walk(dir: string, keyPrefix: string, partial: string): AsyncGenerator<ObjectVersionRef> {
     const entries = (await io(`list ${keyPrefix}${partial}`, () => entriesOf(dir))).filter((e) => e.segment.startsWith(partial));
     entries.sort((a, b) => compare(a.order, b.order) || compare(b.versionId ?? '', a.versionId ?? ''));
-    for (let i = 0; i < entries.length; ) {
+    for (let i = 0; i < entries.length;) {
       const entry = entries[i];
       if (entry.versionId === undefined) {
         yield* this.walk(entry.path, `${keyPrefix}${entry.segment}/`, '');
@@ -293,7 +301,7 @@ export class LocalArchiveStore implements ArchiveStore {
   private async write(at: Located, meta: VersionMeta, body: PutBody): Promise<void> {
     await mkdirDurable(at.dir);
     await writeVersionFile(join(at.dir, versionFileName(at.name, meta.versionId)), this.tmp, encodeHeader(meta), body);
-    await this.dirSync.sync(at.dir);
+    await fsyncDir(at.dir);
   }
 
   /** Writes one legacy version as a version file, unless an interrupted migration already did. */
@@ -304,7 +312,12 @@ export class LocalArchiveStore implements ArchiveStore {
   }
 
   /** Appends a lock change to the version's bucket journal; `change` returns null for "nothing to do". */
-  private async changeLock(key: string, versionId: string, what: string, change: (lock: Lock) => Pick<LockChange, 'retainUntil' | 'legalHold'> | null): Promise<void> {
+  private async changeLock(
+    key: string,
+    versionId: string,
+    what: string,
+    change: (lock: Lock) => Pick<LockChange, 'retainUntil' | 'legalHold'> | null,
+  ): Promise<void> {
     const at = this.locate(key);
     await this.keyLocks.run(key, () =>
       io(what, async () => {
@@ -315,7 +328,7 @@ export class LocalArchiveStore implements ArchiveStore {
         const journal = join(at.dir, LOCK_JOURNAL);
         await this.journalLocks.run(journal, async () => {
           const { created } = await appendLockChange(journal, { key, versionId, ...delta, at: new Date().toISOString() });
-          if (created) await this.dirSync.sync(at.dir);
+          if (created) await fsyncDir(at.dir);
         });
       }),
     );

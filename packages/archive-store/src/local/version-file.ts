@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, pipeline, type Readable } from 'node:stream';
 import { z } from 'zod';
 import { IntegrityError } from '@custody/errors';
 import { PRIVATE_FILE, READ_ONLY_FILE, tempPathFor } from '@custody/durable-fs';
@@ -116,9 +116,8 @@ export function streamVersionBody(path: string, version: StoredVersion): Readabl
       done(hash.digest('hex') === version.meta.sha256 ? null : damaged(path, 'content does not match its SHA-256'));
     },
   });
-  const source = createReadStream(path, { start: version.bodyOffset });
-  source.on('error', (err) => check.destroy(err));
-  return source.pipe(check);
+  // pipeline destroys both on an error or when the reader stops early, so no descriptor is left open
+  return pipeline(createReadStream(path, { start: version.bodyOffset }), check, () => undefined);
 }
 
 /**
@@ -127,7 +126,12 @@ export function streamVersionBody(path: string, version: StoredVersion): Readabl
  * file is streamed and must hash to what the caller said (as S3 checks x-amz-checksum-sha256), or
  * nothing is written.
  */
-export async function writeVersionFile(file: string, tmpDir: string, header: Buffer, body: Buffer | { path: string; size: number; sha256: string }): Promise<void> {
+export async function writeVersionFile(
+  file: string,
+  tmpDir: string,
+  header: Buffer,
+  body: Buffer | { path: string; size: number; sha256: string },
+): Promise<void> {
   const tmp = tempPathFor(file, tmpDir);
   const fh = await open(tmp, 'wx', PRIVATE_FILE);
   try {
