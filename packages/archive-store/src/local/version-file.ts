@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Transform, pipeline, type Readable } from 'node:stream';
 import { z } from 'zod';
 import { IntegrityError } from '@custody/errors';
@@ -132,7 +133,8 @@ export async function writeVersionFile(
   header: Buffer,
   body: Buffer | { path: string; size: number; sha256: string },
 ): Promise<void> {
-  const tmp = tempPathFor(file, tmpDir);
+  // named by the version id alone: the file's own name may already be as long as a name can be
+  const tmp = tempPathFor(join(tmpDir, file.slice(file.lastIndexOf('@') + 1)), tmpDir);
   const fh = await open(tmp, 'wx', PRIVATE_FILE);
   try {
     await fh.write(header);
