@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { freePort, waitFor } from '@custody/testing';
 import { killGroup, npmStart, type StartedCustody, keyOnHost } from '@custody/testing/process';
 import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
 import { webhookId } from '@custody/api';
+import { LocalArchiveStore, parseKey } from '@custody/archive-store';
 
 interface Frame {
   start: number;
@@ -92,15 +93,12 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
     return keys;
   }
 
-  /** Audit objects in the embedded WORM store, keyed like auditKeys. */
-  function archivedAuditKeys(): Set<string> {
-    const tenants = join(dataDir, 'archive', 'objects', 'tenants');
+  /** Audit objects in the embedded WORM store, keyed like auditKeys (listing only reads, so it can run beside Custody). */
+  async function archivedAuditKeys(): Promise<Set<string>> {
     const keys = new Set<string>();
-    for (const tenant of existsSync(tenants) ? readdirSync(tenants) : []) {
-      const days = join(tenants, tenant, 'audit');
-      for (const day of existsSync(days) ? readdirSync(days) : []) {
-        for (const name of readdirSync(join(days, day))) keys.add(`${decodeURIComponent(tenant)}/${day}/${decodeURIComponent(name)}`);
-      }
+    for await (const v of new LocalArchiveStore({ dir: join(dataDir, 'archive') }).list('tenants/')) {
+      const o = parseKey(v.key);
+      if (o?.kind === 'audit') keys.add(`${o.tenant}/${o.day}/${o.id}.json`);
     }
     return keys;
   }
@@ -111,12 +109,12 @@ describe('npm start (embedded) with a corrupt record in the middle of a log part
       'every audit event archived to WORM',
       async () => {
         const want = new Set([...earlier, ...auditKeys()]);
-        const have = archivedAuditKeys();
+        const have = await archivedAuditKeys();
         return [...want].every((k) => have.has(k)) ? want : undefined;
       },
       60_000,
     );
-    expect([...archivedAuditKeys()].sort()).toEqual([...expected].sort());
+    expect([...(await archivedAuditKeys())].sort()).toEqual([...expected].sort());
   }
 
   test('every acknowledged record is archived exactly once; the corruption is on /metrics and in the log', async () => {

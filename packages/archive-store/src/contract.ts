@@ -150,6 +150,20 @@ export function archiveStoreContract(name: string, make: () => Promise<ArchiveHa
       expect(await store.head(key)).toBeNull();
     });
 
+    test('hold and retention changes apply to the version they name and to no other key', async () => {
+      const p = uniqueName();
+      const retainUntil = inSeconds(600);
+      const [held, extended, untouched] = await Promise.all(
+        ['held', 'extended', 'untouched'].map((n) => store.put(request(`${p}/${n}.json`, n, { retainUntil }))),
+      );
+      const later = inSeconds(3600);
+      await Promise.all([store.setLegalHold(held.key, held.versionId, true), store.extendRetention(extended.key, extended.versionId, later)]);
+      expect(await store.head(held.key)).toMatchObject({ legalHold: true, retainUntil });
+      expect(await store.head(extended.key)).toMatchObject({ legalHold: false, retainUntil: later });
+      expect(await store.head(untouched.key)).toMatchObject({ legalHold: false, retainUntil });
+      expect((await store.get(extended.key)).body.toString()).toBe('extended');
+    });
+
     test('hold and retention changes on a missing key are not_found', async () => {
       const existing = await store.put(request(`${uniqueName()}/real.json`, 'x'));
       const key = `${uniqueName()}/never-written.json`;

@@ -47,7 +47,7 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
   const dir = resolve(config.CUSTODY_DATA_DIR);
   const unlock = await lockDataDir(dir);
   const bus = new EmbeddedBus({ dir: join(dir, 'bus'), logger });
-  const store = new LocalArchiveStore({ dir: join(dir, 'archive') });
+  const store = new LocalArchiveStore({ dir: join(dir, 'archive'), logger });
   const index = new EmbeddedIndex({ dir: join(dir, 'index'), logger });
   return {
     bus,

@@ -106,11 +106,11 @@ describe('/readyz on the embedded adapters', () => {
     };
     try {
       expect((await until(200)).body.dependencies).toEqual({ 'embedded-bus': 'ok', 'archive-dir': 'ok', 'embedded-index': 'ok' });
-      renameSync(join(dir, 'archive', 'objects'), join(dir, 'archive', 'moved-away'));
+      renameSync(join(dir, 'archive', 'versions'), join(dir, 'archive', 'moved-away'));
       const down = await until(503);
       expect(down.body.error!.message).toBe('unavailable: archive-dir');
       expect((await fetch(`${custody.url}/healthz`)).status).toBe(200); // liveness stays separate
-      renameSync(join(dir, 'archive', 'moved-away'), join(dir, 'archive', 'objects'));
+      renameSync(join(dir, 'archive', 'moved-away'), join(dir, 'archive', 'versions'));
       await until(200);
     } finally {
       await custody.stop();

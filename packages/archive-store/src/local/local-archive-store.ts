@@ -1,240 +1,370 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, type Dirent } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { access, constants, open, readFile, readdir, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { access, constants, lstat, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CustodyError, DependencyUnavailableError, LockedError, NotFoundError, RejectedInputError, errorMessage } from '@custody/errors';
-import type { ArchiveStore, ObjectInfo, ObjectVersionRef, PutRequest, PutResult } from '../port';
-import { READ_ONLY_FILE, copyFileAtomic, fsyncDir, mkdirDurable, removeStaleTemps, writeFileAtomic } from '@custody/durable-fs';
-import { VERSIONS_DIR, keyPath, segmentOf } from './keys';
+import type { Readable } from 'node:stream';
+import {
+  CustodyError,
+  DependencyUnavailableError,
+  IntegrityError,
+  LockedError,
+  NotFoundError,
+  RejectedInputError,
+  errorMessage,
+  mapLimit,
+} from '@custody/errors';
+import { fsyncDir, mkdirDurable, removeStaleTemps } from '@custody/durable-fs';
+import type { Logger } from '@custody/logger';
+import type { ArchiveStore, ObjectInfo, ObjectVersionRef, PutBody, PutRequest, PutResult } from '../port';
+import { LOCK_JOURNAL, directoryPath, isDirectorySegment, isVersionId, locate, parseVersionFileName, segmentOf, versionFileName } from './keys';
+import { migrateLegacyLayout } from './legacy-layout';
+import { appendLockChange, currentLock, readLockChanges, type Lock, type LockChange } from './lock-journal';
+import {
+  encodeHeader,
+  readVersionBody,
+  readVersionHeader,
+  readVersionRange,
+  sha256Hex,
+  streamVersionBody,
+  writeVersionFile,
+  type StoredVersion,
+  type VersionMeta,
+} from './version-file';
 
 export interface LocalArchiveStoreOptions {
   dir: string;
+  /** Reports a migration of the legacy layout at ensureReady. */
+  logger?: Logger;
 }
 
-interface VersionMeta {
-  key: string;
-  versionId: string;
-  sha256: string;
-  size: number;
-  contentType: string;
-  metadata: Record<string, string>;
-  retainUntil: string;
-  legalHold: boolean;
-  lastModified: string;
+/** What the store holds on disk, for capacity reports (not part of the ArchiveStore port). */
+export interface DiskUsage {
+  /** Allocated bytes (blocks) of every file and directory below the store's directory. */
+  bytes: number;
+  files: number;
+  directories: number;
 }
 
 /** Time-ordered, so the newest version of a key sorts last. */
-const VERSION_ID = /^[0-9a-f]{32}$/;
-const newVersionId = () => Date.now().toString(16).padStart(12, '0') + randomBytes(10).toString('hex');
+const newVersionId = (now: number) => now.toString(16).padStart(12, '0') + randomBytes(10).toString('hex');
+/** Version headers read at once while listing. */
+const LIST_READ_AHEAD = 16;
+
+interface Located {
+  /** The bucket directory holding the key's version files. */
+  dir: string;
+  name: string;
+}
+
+interface Found {
+  file: string;
+  stored: StoredVersion;
+  lock: Lock;
+}
 
 /**
  * WORM archive in a local directory with the rules of S3 Object Lock in COMPLIANCE mode, enforced
  * here rather than recorded: write-once keys, no deletion while retained or held, retention only
- * extended. Layout: `objects/<key segments>/@versions/<versionId>.data` (read-only) and
- * `<versionId>.json` (metadata). The metadata file is each version's commit point: it is written
- * after the data and removed before it, so a crash never exposes a version without its bytes.
- * Mutations of one key are serialized in this process; one process owns `dir`. Atomic writes stage
- * their temporaries in `tmp/` (same file system, so the rename into `objects/` stays atomic): what a
- * kill -9 leaves there is deleted by the next ensureReady, without walking the object tree.
+ * extended. Each version is one read-only file in `versions/` (version-file.ts: header, metadata,
+ * bytes, all checksummed), placed by keys.ts; lock changes go to the bucket's lock journal
+ * (lock-journal.ts). A version exists once its file is renamed into place and the directory fsynced,
+ * so a crash never exposes a version without its bytes. Mutations of one key are serialized in this
+ * process; one process owns `dir`. Atomic writes stage their temporaries in `tmp/` (same file
+ * system, so the rename stays atomic): what a kill -9 leaves there is deleted by the next
+ * ensureReady, without walking the object tree. A directory in the legacy layout (`objects/`) is
+ * migrated at ensureReady.
  */
 export class LocalArchiveStore implements ArchiveStore {
-  private readonly objects: string;
+  private readonly dir: string;
+  private readonly versions: string;
   private readonly tmp: string;
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly keyLocks = new Serializer();
+  private readonly journalLocks = new Serializer();
 
-  constructor(opts: LocalArchiveStoreOptions) {
-    this.objects = join(opts.dir, 'objects');
+  constructor(private readonly opts: LocalArchiveStoreOptions) {
+    this.dir = opts.dir;
+    this.versions = join(opts.dir, 'versions');
     this.tmp = join(opts.dir, 'tmp');
   }
 
-  /** Creates the directories and deletes temporaries of writes a crash interrupted (call it when opening). */
+  /** Creates the directories, deletes temporaries of writes a crash interrupted and migrates a legacy layout (call it when opening). */
   async ensureReady(): Promise<void> {
-    await io('create archive directory', async () => {
-      await mkdirDurable(this.objects);
+    await io('open archive directory', async () => {
+      await mkdirDurable(this.versions);
       await mkdirDurable(this.tmp);
       await removeStaleTemps(this.tmp);
+      const started = Date.now();
+      const migrated = await migrateLegacyLayout(join(this.dir, 'objects'), (meta, dataFile) => this.migrate(meta, dataFile));
+      if (migrated > 0) this.opts.logger?.info({ event: 'archive_layout_migrated', versions: migrated, ms: Date.now() - started });
     });
   }
 
   async probe(): Promise<void> {
     try {
-      await access(this.objects, constants.W_OK);
+      await access(this.versions, constants.W_OK);
     } catch (err) {
       throw new DependencyUnavailableError('archive-dir', `archive directory unusable: ${errorMessage(err)}`, err);
     }
   }
 
   async put(req: PutRequest): Promise<PutResult> {
-    const dir = this.versionsDir(req.key);
+    const at = this.locate(req.key);
     if (!(req.retainUntil.getTime() > Date.now())) throw new RejectedInputError('invalid_retention', `retain-until for ${req.key} must be in the future`);
-    return this.exclusive(req.key, `put ${req.key}`, async () => {
-      // If-None-Match: * semantics: an existing version wins and nothing is written
-      const existing = await this.latest(dir);
-      if (existing) return { key: req.key, versionId: existing.versionId, sha256: existing.sha256, created: false };
-      const meta: VersionMeta = {
-        key: req.key,
-        versionId: newVersionId(),
-        sha256: Buffer.isBuffer(req.body) ? createHash('sha256').update(req.body).digest('hex') : req.body.sha256,
-        size: Buffer.isBuffer(req.body) ? req.body.length : req.body.size,
-        contentType: req.contentType,
-        metadata: { ...req.metadata },
-        retainUntil: req.retainUntil.toISOString(),
-        legalHold: req.legalHold,
-        lastModified: new Date().toISOString(),
-      };
-      await mkdirDurable(dir);
-      const data = join(dir, `${meta.versionId}.data`);
-      if (Buffer.isBuffer(req.body)) await writeFileAtomic(data, req.body, READ_ONLY_FILE, this.tmp);
-      else await copyFileAtomic(req.body.path, data, READ_ONLY_FILE, { size: meta.size, sha256: meta.sha256 }, this.tmp);
-      await writeFileAtomic(join(dir, `${meta.versionId}.json`), JSON.stringify(meta), READ_ONLY_FILE, this.tmp);
-      return { key: req.key, versionId: meta.versionId, sha256: meta.sha256, created: true };
-    });
+    return this.keyLocks.run(req.key, () =>
+      io(`put ${req.key}`, async () => {
+        // If-None-Match: * semantics: an existing version wins and nothing is written
+        const existing = await this.latest(req.key, at);
+        if (existing) return { key: req.key, versionId: existing.stored.meta.versionId, sha256: existing.stored.meta.sha256, created: false };
+        const now = Date.now();
+        const meta: VersionMeta = {
+          key: req.key,
+          versionId: newVersionId(now),
+          sha256: Buffer.isBuffer(req.body) ? sha256Hex(req.body) : req.body.sha256,
+          size: Buffer.isBuffer(req.body) ? req.body.length : req.body.size,
+          contentType: req.contentType,
+          metadata: { ...req.metadata },
+          retainUntil: req.retainUntil.toISOString(),
+          legalHold: req.legalHold,
+          lastModified: new Date(now).toISOString(),
+        };
+        await this.write(at, meta, req.body);
+        return { key: req.key, versionId: meta.versionId, sha256: meta.sha256, created: true };
+      }),
+    );
   }
 
   async head(key: string, versionId?: string): Promise<ObjectInfo | null> {
-    const dir = this.versionsDir(key);
-    const meta = await io(`head ${key}`, () => (versionId === undefined ? this.latest(dir) : this.version(dir, versionId)));
-    return meta && infoOf(meta);
+    const found = await this.find(key, versionId);
+    return found && infoOf(found);
   }
 
   async get(key: string, versionId?: string, range?: { start: number; end: number }): Promise<{ info: ObjectInfo; body: Buffer }> {
-    const info = await this.head(key, versionId);
-    if (!info) throw new NotFoundError(`no archived object ${key}${versionId ? ` version ${versionId}` : ''}`);
-    const file = join(this.versionsDir(key), `${info.versionId}.data`);
-    if (!range) return { info, body: await io(`get ${key}`, () => readFile(file)) };
+    const found = await this.mustFind(key, versionId);
+    const info = infoOf(found);
+    if (!range) return { info, body: await io(`get ${key}`, () => readVersionBody(found.file, found.stored)) };
     // as S3: an inclusive range, clamped at the end of the object
     if (!(range.start >= 0 && range.start <= range.end && range.start < info.size)) {
       throw new RejectedInputError('range_not_satisfiable', `range ${range.start}-${range.end} of ${key} (${info.size} bytes) is not satisfiable`, 416);
     }
-    const body = Buffer.alloc(Math.min(range.end, info.size - 1) - range.start + 1);
-    await io(`get ${key}`, async () => {
-      const fh = await open(file, 'r');
-      try {
-        await fh.read(body, 0, body.length, range.start);
-      } finally {
-        await fh.close();
-      }
-    });
+    const body = await io(`get ${key}`, () => readVersionRange(found.file, found.stored, range.start, Math.min(range.end, info.size - 1)));
     return { info, body };
   }
 
   async getStream(key: string, versionId?: string): Promise<{ info: ObjectInfo; body: Readable }> {
-    const info = await this.head(key, versionId);
-    if (!info) throw new NotFoundError(`no archived object ${key}${versionId ? ` version ${versionId}` : ''}`);
-    return { info, body: createReadStream(join(this.versionsDir(key), `${info.versionId}.data`)) };
+    const found = await this.mustFind(key, versionId);
+    return { info: infoOf(found), body: streamVersionBody(found.file, found.stored) };
   }
 
   async setLegalHold(key: string, versionId: string, on: boolean): Promise<void> {
-    await this.update(key, versionId, `legal hold ${on ? 'on' : 'off'} ${key}`, (meta) => (meta.legalHold === on ? null : { ...meta, legalHold: on }));
+    await this.changeLock(key, versionId, `legal hold ${on ? 'on' : 'off'} ${key}`, (lock) => (lock.legalHold === on ? null : { legalHold: on }));
   }
 
   async extendRetention(key: string, versionId: string, until: Date): Promise<void> {
-    await this.update(key, versionId, `extend retention ${key}`, (meta) => {
-      const current = new Date(meta.retainUntil);
+    await this.changeLock(key, versionId, `extend retention ${key}`, (lock) => {
+      const current = new Date(lock.retainUntil);
       if (current.getTime() === until.getTime()) return null;
       if (current.getTime() > until.getTime()) {
-        throw new LockedError(`retention of ${key} runs until ${meta.retainUntil}; it can be extended, never shortened`);
+        throw new LockedError(`retention of ${key} runs until ${lock.retainUntil}; it can be extended, never shortened`);
       }
-      return { ...meta, retainUntil: until.toISOString() };
+      return { retainUntil: until.toISOString() };
     });
   }
 
   /** Deleting a version that does not exist succeeds, as on S3. */
   async deleteVersion(key: string, versionId: string): Promise<void> {
-    const dir = this.versionsDir(key);
-    await this.exclusive(key, `delete ${key} version ${versionId}`, async () => {
-      const meta = await this.version(dir, versionId);
-      if (!meta) return;
-      if (meta.legalHold) throw new LockedError(`${key} version ${versionId} is under legal hold`);
-      if (Date.now() < new Date(meta.retainUntil).getTime()) throw new LockedError(`${key} version ${versionId} is retained until ${meta.retainUntil}`);
-      await unlink(join(dir, `${versionId}.json`));
-      await fsyncDir(dir);
-      await unlink(join(dir, `${versionId}.data`));
-    });
+    const at = this.locate(key);
+    await this.keyLocks.run(key, () =>
+      io(`delete ${key} version ${versionId}`, async () => {
+        const found = await this.version(key, at, versionId);
+        if (!found) return;
+        if (found.lock.legalHold) throw new LockedError(`${key} version ${versionId} is under legal hold`);
+        if (Date.now() < Date.parse(found.lock.retainUntil)) throw new LockedError(`${key} version ${versionId} is retained until ${found.lock.retainUntil}`);
+        await unlink(found.file);
+        await fsyncDir(at.dir);
+      }),
+    );
   }
 
-  /** Keys whose name starts with `prefix` (a string prefix, as on S3), newest version of each key first. */
+  /**
+   * Keys whose name starts with `prefix` (a string prefix, as on S3), in key order, newest version
+   * of each key first. Only the directory of the prefix's complete segments is read, and below it
+   * only what can still match.
+   */
   async *list(prefix: string): AsyncIterable<ObjectVersionRef> {
-    yield* this.walk(this.objects, '', prefix);
+    const slash = prefix.lastIndexOf('/');
+    const segments = slash < 0 ? [] : prefix.slice(0, slash).split('/');
+    // no key has such a segment (locate refuses them), so nothing can match
+    if (!segments.every(isDirectorySegment)) return;
+    yield* this.walk(join(this.versions, ...directoryPath(segments)), segments.map((s) => `${s}/`).join(''), prefix.slice(slash + 1));
   }
 
-  private async *walk(dir: string, keyPrefix: string, prefix: string): AsyncGenerator<ObjectVersionRef> {
-    const names = (await io(`list ${prefix}`, () => subdirectories(dir))).sort();
-    for (const name of names) {
-      if (name === VERSIONS_DIR) {
-        yield* await io(`list ${prefix}`, () => this.versionsIn(join(dir, name), prefix));
+  /** Bytes and inodes below the store's directory: one walk of the tree, for capacity reports. */
+  async diskUsage(): Promise<DiskUsage> {
+    const usage: DiskUsage = { bytes: 0, files: 0, directories: 0 };
+    const pending = [this.dir];
+    await io('disk usage', async () => {
+      for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+        usage.directories++;
+        const parent = dir;
+        usage.bytes += (await lstat(parent)).blocks * 512;
+        const paths = (await readdir(parent)).map((n) => join(parent, n));
+        const stats = await mapLimit(paths, LIST_READ_AHEAD, (p) => lstat(p));
+        for (const [i, st] of stats.entries()) {
+          if (st.isDirectory()) pending.push(paths[i]);
+          else {
+            usage.files++;
+            usage.bytes += st.blocks * 512;
+          }
+        }
+      }
+    });
+    return usage;
+  }
+
+  private async *walk(dir: string, keyPrefix: string, partial: string): AsyncGenerator<ObjectVersionRef> {
+    const entries = (await io(`list ${keyPrefix}${partial}`, () => entriesOf(dir))).filter((e) => e.segment.startsWith(partial));
+    entries.sort((a, b) => compare(a.order, b.order) || compare(b.versionId ?? '', a.versionId ?? ''));
+    for (let i = 0; i < entries.length;) {
+      const entry = entries[i];
+      if (entry.versionId === undefined) {
+        yield* this.walk(entry.path, `${keyPrefix}${entry.segment}/`, '');
+        i++;
         continue;
       }
-      const segment = segmentOf(name);
-      if (segment === null) continue;
-      const key = keyPrefix + segment;
-      // descend only where keys can still start with the prefix
-      if (key.startsWith(prefix) || prefix.startsWith(key)) yield* this.walk(join(dir, name), `${key}/`, prefix);
+      // a run of version files: read their headers a few at a time, then yield them in order
+      let end = i;
+      while (end < entries.length && end - i < LIST_READ_AHEAD && entries[end].versionId !== undefined) end++;
+      const run = entries.slice(i, end);
+      // a version deleted since the directory was read is simply no longer listed
+      const read = (e: Entry) => this.checkedHeader(e.path, `${keyPrefix}${e.segment}`, e.versionId!).catch(ifMissing(null));
+      const stored = await io(`list ${keyPrefix}${partial}`, () => Promise.all(run.map(read)));
+      for (const [j, e] of run.entries()) {
+        const meta = stored[j]?.meta;
+        if (!meta) continue;
+        yield {
+          key: meta.key,
+          versionId: meta.versionId,
+          isLatest: entries[i + j - 1]?.order !== e.order,
+          deleteMarker: false,
+          size: meta.size,
+          lastModified: new Date(meta.lastModified),
+        };
+      }
+      i = end;
     }
   }
 
-  private async versionsIn(dir: string, prefix: string): Promise<ObjectVersionRef[]> {
-    const metas = (await this.versions(dir)).filter((m) => m.key.startsWith(prefix)).reverse();
-    return metas.map((m, i) => ({
-      key: m.key,
-      versionId: m.versionId,
-      isLatest: i === 0,
-      deleteMarker: false,
-      size: m.size,
-      lastModified: new Date(m.lastModified),
-    }));
+  private locate(key: string): Located {
+    const { bucket, name } = locate(key);
+    return { dir: join(this.versions, ...bucket), name };
   }
 
-  private versionsDir(key: string): string {
-    return join(this.objects, ...keyPath(key), VERSIONS_DIR);
+  private async find(key: string, versionId?: string): Promise<Found | null> {
+    const at = this.locate(key);
+    return io(`head ${key}`, () => (versionId === undefined ? this.latest(key, at) : this.version(key, at, versionId)));
   }
 
-  /** Oldest first. */
-  private async versions(dir: string): Promise<VersionMeta[]> {
-    const ids = (await readdir(dir).catch(ifMissing([] as string[])))
-      .filter((f) => f.endsWith('.json') && VERSION_ID.test(f.slice(0, -5)))
-      .map((f) => f.slice(0, -5))
+  private async mustFind(key: string, versionId?: string): Promise<Found> {
+    const found = await this.find(key, versionId);
+    if (!found) throw new NotFoundError(`no archived object ${key}${versionId ? ` version ${versionId}` : ''}`);
+    return found;
+  }
+
+  private async latest(key: string, at: Located): Promise<Found | null> {
+    const ids = (await readdir(at.dir).catch(ifMissing([] as string[])))
+      .map((f) => parseVersionFileName(f))
+      .filter((v) => v?.name === at.name)
+      .map((v) => v!.versionId)
       .sort();
-    const metas = await Promise.all(ids.map((id) => this.version(dir, id)));
-    return metas.filter((m): m is VersionMeta => m !== null);
+    const newest = ids[ids.length - 1];
+    return newest === undefined ? null : this.version(key, at, newest);
   }
 
-  private async latest(dir: string): Promise<VersionMeta | null> {
-    const all = await this.versions(dir);
-    return all[all.length - 1] ?? null;
+  private async version(key: string, at: Located, versionId: string): Promise<Found | null> {
+    if (!isVersionId(versionId)) return null;
+    const file = join(at.dir, versionFileName(at.name, versionId));
+    const stored = await this.checkedHeader(file, key, versionId).catch(ifMissing(null));
+    if (!stored) return null;
+    const journal = join(at.dir, LOCK_JOURNAL);
+    return { file, stored, lock: currentLock(stored.meta, await readLockChanges(journal), journal) };
   }
 
-  private async version(dir: string, versionId: string): Promise<VersionMeta | null> {
-    if (!VERSION_ID.test(versionId)) return null;
-    const text = await readFile(join(dir, `${versionId}.json`), 'utf8').catch(ifMissing(null));
-    return text === null ? null : (JSON.parse(text) as VersionMeta);
-  }
-
-  /** Atomic read-modify-write of one version's metadata; `change` returns null for "nothing to do". */
-  private async update(key: string, versionId: string, what: string, change: (meta: VersionMeta) => VersionMeta | null): Promise<void> {
-    const dir = this.versionsDir(key);
-    await this.exclusive(key, what, async () => {
-      const meta = await this.version(dir, versionId);
-      if (!meta) throw new NotFoundError(`${what}: no version ${versionId}`);
-      const updated = change(meta);
-      if (updated) await writeFileAtomic(join(dir, `${versionId}.json`), JSON.stringify(updated), READ_ONLY_FILE, this.tmp);
-    });
-  }
-
-  private async exclusive<T>(key: string, what: string, fn: () => Promise<T>): Promise<T> {
-    const result = (this.locks.get(key) ?? Promise.resolve()).then(() => io(what, fn));
-    const tail = result.catch(() => undefined);
-    this.locks.set(key, tail);
-    try {
-      return await result;
-    } finally {
-      if (this.locks.get(key) === tail) this.locks.delete(key);
+  /** A version file's header, which must name the key and version its place on disk stands for. */
+  private async checkedHeader(file: string, key: string, versionId: string): Promise<StoredVersion> {
+    const stored = await readVersionHeader(file);
+    if (stored.meta.key !== key || stored.meta.versionId !== versionId) {
+      throw new IntegrityError(`archive version file ${file} holds ${stored.meta.key} version ${stored.meta.versionId}, not ${key} version ${versionId}`);
     }
+    return stored;
+  }
+
+  private async write(at: Located, meta: VersionMeta, body: PutBody): Promise<void> {
+    await mkdirDurable(at.dir);
+    await writeVersionFile(join(at.dir, versionFileName(at.name, meta.versionId)), this.tmp, encodeHeader(meta), body);
+    await fsyncDir(at.dir);
+  }
+
+  /** Writes one legacy version as a version file, unless an interrupted migration already did. */
+  private async migrate(meta: VersionMeta, dataFile: string): Promise<void> {
+    const at = this.locate(meta.key);
+    if (await this.version(meta.key, at, meta.versionId)) return;
+    await this.write(at, meta, { path: dataFile, size: meta.size, sha256: meta.sha256 });
+  }
+
+  /** Appends a lock change to the version's bucket journal; `change` returns null for "nothing to do". */
+  private async changeLock(
+    key: string,
+    versionId: string,
+    what: string,
+    change: (lock: Lock) => Pick<LockChange, 'retainUntil' | 'legalHold'> | null,
+  ): Promise<void> {
+    const at = this.locate(key);
+    await this.keyLocks.run(key, () =>
+      io(what, async () => {
+        const found = await this.version(key, at, versionId);
+        if (!found) throw new NotFoundError(`${what}: no version ${versionId}`);
+        const delta = change(found.lock);
+        if (!delta) return;
+        const journal = join(at.dir, LOCK_JOURNAL);
+        await this.journalLocks.run(journal, async () => {
+          const { created } = await appendLockChange(journal, { key, versionId, ...delta, at: new Date().toISOString() });
+          if (created) await fsyncDir(at.dir);
+        });
+      }),
+    );
   }
 }
 
-function infoOf(meta: VersionMeta): ObjectInfo {
+interface Entry {
+  segment: string;
+  path: string;
+  /** Set for version files; subdirectories have none. */
+  versionId?: string;
+  /** Sorts entries in key order: a subdirectory stands for the keys `<segment>/…`. */
+  order: string;
+}
+
+/** Version files and subdirectories of a directory, gathered from its buckets. */
+async function entriesOf(dir: string): Promise<Entry[]> {
+  const buckets = (await readdir(dir, { withFileTypes: true }).catch(ifMissing([] as Dirent[]))).filter((d) => d.isDirectory());
+  const perBucket = await Promise.all(buckets.map((b) => readdir(join(dir, b.name), { withFileTypes: true }).catch(ifMissing([] as Dirent[]))));
+  return perBucket.flatMap((dirents, i) =>
+    dirents.flatMap((d): Entry[] => {
+      const path = join(dir, buckets[i].name, d.name);
+      const version = d.isFile() ? parseVersionFileName(d.name) : null;
+      if (version) {
+        const segment = segmentOf(version.name)!;
+        return [{ segment, path, versionId: version.versionId, order: segment }];
+      }
+      const segment = d.isDirectory() ? segmentOf(d.name) : null;
+      return segment === null ? [] : [{ segment, path, order: `${segment}/` }];
+    }),
+  );
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function infoOf({ stored: { meta }, lock }: Found): ObjectInfo {
   return {
     key: meta.key,
     versionId: meta.versionId,
@@ -242,14 +372,25 @@ function infoOf(meta: VersionMeta): ObjectInfo {
     size: meta.size,
     lastModified: new Date(meta.lastModified),
     retentionMode: 'COMPLIANCE',
-    retainUntil: new Date(meta.retainUntil),
-    legalHold: meta.legalHold,
+    retainUntil: new Date(lock.retainUntil),
+    legalHold: lock.legalHold,
   };
 }
 
-async function subdirectories(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(ifMissing([] as Dirent[]));
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+/** Runs the calls given one id one after another, in the order they came. */
+class Serializer {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const result = (this.tails.get(id) ?? Promise.resolve()).then(fn);
+    const tail = result.catch(() => undefined);
+    this.tails.set(id, tail);
+    try {
+      return await result;
+    } finally {
+      if (this.tails.get(id) === tail) this.tails.delete(id);
+    }
+  }
 }
 
 function ifMissing<T>(fallback: T): (err: NodeJS.ErrnoException) => T {
