@@ -115,9 +115,9 @@ export class Corpus {
     return random(this.total);
   }
 
-  /** The seconds the corpus spans: record 0 is sent at `from`, the last at `to`. */
-  timeSpanS(): { from: number; to: number } {
-    return { from: this.endS - THREE_YEARS_S, to: this.endS };
+  /** The seconds the first `records` records span (record 0 is sent at `from`): the archive grows in time order. */
+  timeSpanS(records: number): { from: number; to: number } {
+    return { from: this.endS - THREE_YEARS_S, to: this.sentAtS(Math.max(0, records - 1)) + 1 };
   }
 
   /** Conversations per tenant: about 300 records each, at least 20. */

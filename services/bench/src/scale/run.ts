@@ -86,7 +86,7 @@ export async function runScale(sizes: number[], opts: { dir?: string; keep?: boo
       const restarted = new CustodyProcess(env);
       const readyMs = await restarted.start();
       const readyRssMb = restarted.rssMb();
-      const probes = await probe(restarted, key.token, corpus);
+      const probes = await probe(restarted, key.token, corpus, size);
       await restarted.stop();
       const row: ScaleRow = {
         records: size,
@@ -130,7 +130,7 @@ interface Hit {
   conversationId?: string;
 }
 
-async function probe(custody: CustodyProcess, token: string, corpus: Corpus): Promise<Pick<ScaleRow, 'search' | 'conversation' | 'readRate'>> {
+async function probe(custody: CustodyProcess, token: string, corpus: Corpus, records: number): Promise<Pick<ScaleRow, 'search' | 'conversation' | 'readRate'>> {
   const post = async (body: object) => {
     const t0 = performance.now();
     const res = await fetch(`${custody.url}/v1/search`, {
@@ -138,23 +138,25 @@ async function probe(custody: CustodyProcess, token: string, corpus: Corpus): Pr
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
-    const out = (await res.json()) as { total: number; hits: Hit[] };
+    const out = (await res.json()) as { total: number; hits: Hit[]; cursor: string | null };
     if (res.status !== 200) throw new Error(`search answered ${res.status}: ${JSON.stringify(out)}`);
     return { ms: performance.now() - t0, ...out };
   };
   const rand = corpus.probeRandom();
-  const span = corpus.timeSpanS();
+  const span = corpus.timeSpanS(records);
+  // a 90-day window, or the whole span while the archive covers less
+  const window = Math.min(90 * 86_400, span.to - span.from);
   const searchMs: number[] = [];
   const hits: number[] = [];
   const conversations = new Set<string>();
   const ids: string[] = [];
   for (let i = 0; i < PROBES; i++) {
     const words = [0, 1].map(() => word(QUERY_RANKS[0] + Math.floor(rand() * (QUERY_RANKS[1] - QUERY_RANKS[0]))));
-    const fromS = span.from + Math.floor(rand() * (span.to - span.from - 90 * 86_400));
+    const fromS = span.from + Math.floor(rand() * (span.to - span.from - window));
     const r = await post({
       text: words.join(' '),
       from: new Date(fromS * 1000).toISOString(),
-      to: new Date((fromS + 90 * 86_400) * 1000).toISOString(),
+      to: new Date((fromS + window) * 1000).toISOString(),
       size: 50,
     });
     searchMs.push(r.ms);
@@ -164,15 +166,18 @@ async function probe(custody: CustodyProcess, token: string, corpus: Corpus): Pr
       if (ids.length < READS) ids.push(h.id);
     }
   }
-  // conversations the searches found, and broad pages when the searches found few
+  // conversations the searches found, and the newest records page by page when the searches found few
+  let cursor: string | undefined;
   while (conversations.size < 10 || ids.length < READS) {
-    const r = await post({ size: 200, from: new Date((span.from + Math.floor(rand() * (span.to - span.from))) * 1000).toISOString() });
-    if (r.hits.length === 0) break;
+    const r = await post({ size: 200, ...(cursor && { cursor }) });
     for (const h of r.hits) {
       if (h.conversationId) conversations.add(h.conversationId);
       if (ids.length < READS) ids.push(h.id);
     }
+    cursor = r.cursor ?? undefined;
+    if (!cursor) break;
   }
+  if (ids.length === 0 || conversations.size === 0) throw new Error('the probes found no records to read: the archive is empty for the probing tenant');
   const pageMs: number[] = [];
   const list = [...conversations];
   for (let i = 0; i < PROBES; i++) pageMs.push((await post({ conversation: list[i % list.length], size: 50 })).ms);
