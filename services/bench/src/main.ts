@@ -135,7 +135,7 @@ const option = (name: string) => args[args.indexOf(name) + 1] as string | undefi
 const run = args.includes('--delivery')
   ? () => deliveryBench(args.flatMap((a, i) => (args[i - 1] === '--repo' ? [a] : [])))
   : args.includes('--memory')
-    ? () => runMemory(Number(option('--minutes') ?? 10), args.includes('--embedded'))
+    ? () => runMemory(Number(option('--minutes') ?? 10), args.includes('--embedded'), args.includes('--heap-mb') ? Number(option('--heap-mb')) : undefined)
     : args.includes('--scale')
       ? () =>
           runScale(parseSizes(args.includes('--sizes') ? option('--sizes') : undefined), {

@@ -1,9 +1,11 @@
 /**
- * `npm run bench -- --memory [--minutes 10] [--embedded]`: the gateway and the archiver at their
+ * `npm run bench -- --memory [--minutes 10] [--embedded] [--heap-mb N]`: the gateway and the archiver at their
  * maximum rate for a sustained period, each in its own process on the stack (CUSTODY_SERVICES), with
  * resident memory sampled every 100 ms. Webhooks are posted as fast as the gateway answers, so the
  * gateway runs at its maximum and the archiver always has a backlog to consume at its own. With
  * `--embedded` both run in the one process the embedded default allows (it owns the data directory).
+ * `--heap-mb N` starts them with `--max-old-space-size=N`: V8 grows its heap lazily while memory is
+ * plentiful, so without a bound RSS says more about V8's appetite than about what Custody holds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -27,10 +29,16 @@ interface ServiceFigures {
   perMinuteMb: number[];
 }
 
-export async function runMemory(minutes: number, embedded: boolean): Promise<void> {
+export async function runMemory(minutes: number, embedded: boolean, heapMb?: number): Promise<void> {
   const log = (s: string) => process.stderr.write(`[memory] ${s}\n`);
   const name = `mem${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const common = { CUSTODY_CONNECTORS: JSON.stringify(scaleConnectors()), CUSTODY_API_KEYS: '[]', CUSTODY_BOOTSTRAP_TENANT: 'acme', LOG_LEVEL: 'warn' };
+  const common = {
+    CUSTODY_CONNECTORS: JSON.stringify(scaleConnectors()),
+    CUSTODY_API_KEYS: '[]',
+    CUSTODY_BOOTSTRAP_TENANT: 'acme',
+    LOG_LEVEL: 'warn',
+    ...(heapMb && { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapMb}`.trim() }),
+  };
   const dir = embedded ? mkdtempSync(join(tmpdir(), 'custody-memory-')) : undefined;
   let processes: Array<{ name: string; proc: CustodyProcess; counter: string }>;
   let source = 'embedded';
@@ -83,7 +91,7 @@ export async function runMemory(minutes: number, embedded: boolean): Promise<voi
         perMinuteMb: perMinute[i],
       });
     }
-    process.stdout.write(`${report(figures, minutes, source)}\n`);
+    process.stdout.write(`${report(figures, minutes, heapMb ? `${source}, --max-old-space-size=${heapMb}` : source)}\n`);
   } finally {
     for (const p of processes) await p.proc.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
