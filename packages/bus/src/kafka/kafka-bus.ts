@@ -37,7 +37,7 @@ const messageBytes = (m: KafkaMessage) =>
  * anything else the client says keeps its level.
  */
 const ROUTINE =
-  /rebalanc|re-?join|coordinator|connect|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket|broker|leader|metadata|Restarting the consumer|Crash: KafkaJS(NumberOfRetriesExceeded|Connection)|request timed out/i;
+  /rebalanc|re-?join|coordinator|controller|connect|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket|broker|leader|metadata|Restarting the consumer|Crash: KafkaJS(NumberOfRetriesExceeded|Connection)|request timed out|already exists|Response CreateTopics/i;
 
 export class KafkaBus implements Bus {
   private readonly kafka: Kafka;
@@ -75,10 +75,11 @@ export class KafkaBus implements Bus {
     const logCreator = () => (entry: LogEntry) => {
       const { message, ...rest } = entry.log;
       const level = entry.level <= logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug';
-      clientLog[level !== 'debug' && ROUTINE.test(String(message)) ? 'debug' : level](
-        { event: 'kafka_client_log', namespace: entry.namespace, ...rest },
-        message,
-      );
+      // an error response is logged as "Response <api>" with the broker's reason beside it: a restarted
+      // controller's transient answers (not the controller, timed out, a topic another start created)
+      // are retried by the client; CreateTopics answers are ensureTopics', which retries and reports them itself
+      const said = `${String(message)} ${typeof rest.error === 'string' ? rest.error : ''}`;
+      clientLog[level !== 'debug' && ROUTINE.test(said) ? 'debug' : level]({ event: 'kafka_client_log', namespace: entry.namespace, ...rest }, message);
     };
     this.kafka = new Kafka({
       clientId: opts.clientId,
