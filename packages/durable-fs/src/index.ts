@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { IntegrityError } from '@custody/errors';
 import { basename, dirname, join } from 'node:path';
 
@@ -72,25 +72,30 @@ export async function writeFileAtomic(file: string, data: string | Buffer, mode:
   await fsyncDir(dirname(file));
 }
 
+/** Appends the file at `src` to `fh`, proving on the way that it is `expect` (IntegrityError otherwise). */
+export async function writeChecked(fh: FileHandle, src: string, expect: { size: number; sha256: string }): Promise<void> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(src)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    await fh.write(chunk as Buffer);
+  }
+  const actual = hash.digest('hex');
+  if (size !== expect.size || actual !== expect.sha256) {
+    throw new IntegrityError(`${src}: expected ${expect.size} bytes with SHA-256 ${expect.sha256}, read ${size} bytes with ${actual}`);
+  }
+}
+
 /**
  * Streams `src` into `file` atomically and proves the copy is what the caller hashed: as S3 does
  * with x-amz-checksum-sha256, a mismatch (file changed under us) writes nothing.
  */
 export async function copyFileAtomic(src: string, file: string, mode: number, expect: { size: number; sha256: string }, tmpDir?: string): Promise<void> {
   const tmp = tempPathFor(file, tmpDir);
-  const hash = createHash('sha256');
-  let size = 0;
   const fh = await open(tmp, 'wx', PRIVATE_FILE);
   try {
-    for await (const chunk of createReadStream(src)) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-      await fh.write(chunk as Buffer);
-    }
-    const actual = hash.digest('hex');
-    if (size !== expect.size || actual !== expect.sha256) {
-      throw new IntegrityError(`${src}: expected ${expect.size} bytes with SHA-256 ${expect.sha256}, read ${size} bytes with ${actual}`);
-    }
+    await writeChecked(fh, src, expect);
     await fh.chmod(mode);
     await fh.sync();
   } catch (err) {

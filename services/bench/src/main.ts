@@ -13,6 +13,7 @@ import { kafkaProduceRate, openSearchBulkRate, s3PutRate } from './baselines';
 import { measureDelivery } from './delivery';
 import { runPaced, runPipeline, webhookBody } from './pipeline';
 import { fmt, median } from './stats';
+import { stackBenchEnv } from './stack-bench-env';
 import { parseSizes, runScale } from './scale/run';
 import { runMemory } from './scale/memory';
 
@@ -27,15 +28,8 @@ async function main(): Promise<void> {
   const appSecret = randomBytes(16).toString('hex');
   const key = mintApiKey('bench', 'compliance');
   const config = loadConfig({
-    ...stack.env,
-    CUSTODY_MODE: 'stack',
+    ...stackBenchEnv(stack.env, name),
     CUSTODY_HTTP_PORT: '0',
-    CUSTODY_TOPIC_SUFFIX: name,
-    CUSTODY_ARCHIVER_GROUP: `archiver-${name}`,
-    S3_BUCKET: `custody-${name}`,
-    OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
-    CUSTODY_DEFAULT_RETENTION_DAYS: '1',
-    CUSTODY_MIN_LOCK_SECONDS: '60',
     CUSTODY_CONNECTORS: JSON.stringify([{ id: 'bench-wa', connector: 'whatsapp-cloud', tenant: 'bench', config: { appSecret, verifyToken: 'bench-verify' } }]),
     CUSTODY_API_KEYS: JSON.stringify([key.record]),
     LOG_LEVEL: 'warn',

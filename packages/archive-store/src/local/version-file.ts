@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Transform, pipeline, type Readable } from 'node:stream';
 import { z } from 'zod';
 import { IntegrityError } from '@custody/errors';
-import { PRIVATE_FILE, READ_ONLY_FILE, tempPathFor } from '@custody/durable-fs';
+import { PRIVATE_FILE, READ_ONLY_FILE, tempPathFor, writeChecked } from '@custody/durable-fs';
 
 /**
  * One file per object version: a fixed header, the version's metadata as JSON, then the stored
@@ -139,7 +139,7 @@ export async function writeVersionFile(
   try {
     await fh.write(header);
     if (Buffer.isBuffer(body)) await fh.write(body);
-    else await copyChecked(fh, body);
+    else await writeChecked(fh, body.path, body);
     await fh.chmod(READ_ONLY_FILE);
     await fh.sync();
   } catch (err) {
@@ -149,20 +149,6 @@ export async function writeVersionFile(
   }
   await fh.close();
   await rename(tmp, file);
-}
-
-async function copyChecked(fh: FileHandle, src: { path: string; size: number; sha256: string }): Promise<void> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(src.path)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    await fh.write(chunk as Buffer);
-  }
-  const actual = hash.digest('hex');
-  if (size !== src.size || actual !== src.sha256) {
-    throw new IntegrityError(`${src.path}: expected ${src.size} bytes with SHA-256 ${src.sha256}, read ${size} bytes with ${actual}`);
-  }
 }
 
 export const sha256Hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { resolveStack } from '@custody/stack-env';
 import { fmt } from '../stats';
+import { stackBenchEnv } from '../stack-bench-env';
 import { Corpus, scaleConnectors } from './corpus';
 import { CustodyProcess } from './custody-process';
 import { postDeliveries } from './post';
@@ -48,17 +49,7 @@ export async function runMemory(minutes: number, embedded: boolean, heapMb?: num
   } else {
     const stack = await resolveStack();
     source = `${stack.source} stack`;
-    const env = {
-      ...common,
-      ...stack.env,
-      CUSTODY_MODE: 'stack',
-      CUSTODY_TOPIC_SUFFIX: name,
-      CUSTODY_ARCHIVER_GROUP: `archiver-${name}`,
-      S3_BUCKET: `custody-${name}`,
-      OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
-      CUSTODY_DEFAULT_RETENTION_DAYS: '1',
-      CUSTODY_MIN_LOCK_SECONDS: '60',
-    };
+    const env = { ...common, ...stackBenchEnv(stack.env, name) };
     processes = [
       { name: 'gateway', proc: new CustodyProcess({ ...env, CUSTODY_SERVICES: 'gateway' }), counter: 'custody_records_ingested_total' },
       { name: 'archiver', proc: new CustodyProcess({ ...env, CUSTODY_SERVICES: 'archiver' }), counter: 'custody_records_indexed_total' },
