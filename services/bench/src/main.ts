@@ -137,6 +137,8 @@ const run = args.includes('--delivery')
             keep: args.includes('--keep'),
           })
       : main;
+// exit through process.exit so the children's exit hooks run (the default for a signal skips them)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 run().then(
   () => process.exit(0),
   (err) => {

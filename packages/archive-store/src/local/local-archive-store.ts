@@ -47,6 +47,8 @@ export interface DiskUsage {
 
 /** Time-ordered, so the newest version of a key sorts last. */
 const newVersionId = (now: number) => now.toString(16).padStart(12, '0') + randomBytes(10).toString('hex');
+/** About the bucket directories of three tenants' records (16 buckets × 256 shards each, plus their parents). */
+const MADE_DIRS_REMEMBERED = 16_384;
 /** Version headers read at once while listing. */
 const LIST_READ_AHEAD = 16;
 
@@ -80,6 +82,8 @@ export class LocalArchiveStore implements ArchiveStore {
   private readonly tmp: string;
   private readonly keyLocks = new Serializer();
   private readonly journalLocks = new Serializer();
+  /** Bucket directories known to exist (durably): most puts land in one that an earlier put made. */
+  private readonly made = new Set<string>();
 
   constructor(private readonly opts: LocalArchiveStoreOptions) {
     this.dir = opts.dir;
@@ -271,7 +275,10 @@ export class LocalArchiveStore implements ArchiveStore {
   }
 
   private async latest(key: string, at: Located): Promise<Found | null> {
+    // a bucket holds thousands of other keys' files at 10 M records: compare a prefix before parsing
+    const own = `${at.name}@`;
     const ids = (await readdir(at.dir).catch(ifMissing([] as string[])))
+      .filter((f) => f.startsWith(own))
       .map((f) => parseVersionFileName(f))
       .filter((v) => v?.name === at.name)
       .map((v) => v!.versionId)
@@ -299,7 +306,12 @@ export class LocalArchiveStore implements ArchiveStore {
   }
 
   private async write(at: Located, meta: VersionMeta, body: PutBody): Promise<void> {
-    await mkdirDurable(at.dir);
+    if (!this.made.has(at.dir)) {
+      await mkdirDurable(at.dir);
+      // bucket directories are never removed, so one made (or found) stays; the bound only caps memory
+      if (this.made.size >= MADE_DIRS_REMEMBERED) this.made.clear();
+      this.made.add(at.dir);
+    }
     await writeVersionFile(join(at.dir, versionFileName(at.name, meta.versionId)), this.tmp, encodeHeader(meta), body);
     await fsyncDir(at.dir);
   }

@@ -56,6 +56,10 @@ export class CustodyProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    // a bench stopped with Ctrl-C (or killed by a session's end) must not leave Custody running
+    const killChild = () => child.kill('SIGTERM');
+    process.once('exit', killChild);
+    child.once('exit', () => process.off('exit', killChild));
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-20_000));
     child.stdout.on('data', keep);

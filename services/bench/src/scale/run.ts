@@ -4,10 +4,11 @@
  * what it costs: ingest rate, disk bytes per record (archive, index, log), resident memory while
  * ingesting and at rest, time to ready after a restart, search and conversation-page latency and
  * the rate at which records are read back verified from the WORM store. Custody runs as a child
- * process (`custody start`), so the figures are its own, not the load generator's.
+ * process (`custody start`), so the figures are its own, not the load generator's. With `--dir` the
+ * run can stop and continue later (progress-file.ts): the 10 M step takes hours.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +18,7 @@ import { fmt, percentile } from '../stats';
 import { Corpus, TENANTS, scaleConnectors, word } from './corpus';
 import { CustodyProcess } from './custody-process';
 import { postDeliveries } from './post';
+import { readProgress, saveProgress, type ScaleProgress } from './progress-file';
 
 const DEFAULT_SIZES = [10_000, 100_000, 1_000_000, 10_000_000];
 const POST_CONCURRENCY = 8;
@@ -66,19 +68,26 @@ export async function runScale(sizes: number[], opts: { dir?: string; keep?: boo
     CUSTODY_API_REQUESTS_PER_MINUTE_PER_ADDRESS: '1000000',
     LOG_LEVEL: 'warn',
   };
-  const corpus = new Corpus(sizes[sizes.length - 1], Math.floor(Date.now() / 1000));
   const log = (s: string) => process.stderr.write(`[scale] ${s}\n`);
+  const progress = startOrResume(dir, sizes, log);
+  const corpus = new Corpus(sizes[sizes.length - 1], progress.endS);
   log(`data in ${dir}; sizes ${sizes.join(', ')}`);
-  const rows: ScaleRow[] = [];
   let have = 0;
   try {
     for (const size of sizes) {
+      if (progress.rows.some((r) => r.records === size)) {
+        // reached by an earlier process: replay its deliveries so the corpus continues where it was
+        const replay = corpus.deliveries(have, size);
+        while (!replay.next().done);
+        have = size;
+        continue;
+      }
       const custody = new CustodyProcess(env);
       await custody.start();
       custody.takePeakRssMb();
-      const ingest = await ingestTo(custody, corpus, have, size, log);
+      const ingest = await ingestTo(custody, corpus, have, size, progress, dir, log);
       have = size;
-      const peakRssMb = custody.takePeakRssMb();
+      const peakRssMb = Math.max(progress.step?.peakRssMb ?? 0, custody.takePeakRssMb());
       const restRssMb = custody.rssMb();
       await custody.stop();
 
@@ -98,31 +107,94 @@ export async function runScale(sizes: number[], opts: { dir?: string; keep?: boo
         bytesPerRecord: { archive: bytes.archive / size, index: bytes.index / size, bus: bytes.bus / size, total: bytes.total / size },
         ...probes,
       };
-      rows.push(row);
+      progress.rows.push(row);
+      delete progress.step;
+      saveProgress(dir, progress);
       log(JSON.stringify(row));
     }
   } finally {
     if (!opts.keep && !opts.dir) rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`${report(rows)}\n`);
+  process.stdout.write(`${report(progress.rows)}\n`);
 }
 
-/** Posts the deliveries for records [from, to) and waits until every captured record is indexed; records/s. */
-async function ingestTo(custody: CustodyProcess, corpus: Corpus, from: number, to: number, log: (s: string) => void): Promise<number> {
+/** A new run's progress, or the one an earlier run left in `dir` (which must be for the same sizes). */
+function startOrResume(dir: string, sizes: number[], log: (s: string) => void): ScaleProgress {
+  const saved = readProgress(dir);
+  if (saved) {
+    if (saved.sizes.join() !== sizes.join())
+      throw new Error(`${dir} holds a scale run for --sizes ${saved.sizes.join(',')}; continue it with those sizes or use another --dir`);
+    log(
+      `continuing the run in ${dir}: ${saved.rows.length} of ${sizes.length} sizes reached${saved.step ? `, ${saved.step.from + saved.step.records} records acknowledged` : ''}`,
+    );
+    return saved;
+  }
+  if (readdirSync(dir).length > 0) throw new Error(`${dir} is not empty and holds no scale run to continue; give an empty or new directory`);
+  const progress: ScaleProgress = { sizes, endS: Math.floor(Date.now() / 1000), rows: [] };
+  saveProgress(dir, progress);
+  return progress;
+}
+
+/**
+ * Posts the deliveries for records [from, to) and waits until every captured record is indexed;
+ * records/s. A step an earlier process began continues after its last acknowledged delivery, and
+ * its time so far counts towards the rate.
+ */
+async function ingestTo(
+  custody: CustodyProcess,
+  corpus: Corpus,
+  from: number,
+  to: number,
+  progress: ScaleProgress,
+  dir: string,
+  log: (s: string) => void,
+): Promise<number> {
+  const step = progress.step?.from === from && progress.step.to === to ? progress.step : { from, to, acked: 0, records: 0, activeMs: 0, peakRssMb: 0 };
+  progress.step = step;
+  const deliveries = corpus.deliveries(from, to);
+  for (let i = 0; i < step.acked; i++) deliveries.next();
   const started = performance.now();
-  const progress = (sent: number) =>
-    log(`${from + sent} / ${to} sent, ${fmt(sent / ((performance.now() - started) / 1000))} rec/s, rss ${fmt(custody.rssMb())} MB`);
-  await postDeliveries(custody.url, corpus.deliveries(from, to), { concurrency: POST_CONCURRENCY, progress });
+  const alreadyActive = step.activeMs;
+  const resumedAt = from + step.records;
+  // deliveries finish out of order; only an unbroken run from the first counts as acknowledged
+  const done = new Map<number, number>();
+  const base = step.acked;
+  const acked = (seq: number, events: number) => {
+    done.set(base + seq, events);
+    for (let e = done.get(step.acked); e !== undefined; e = done.get(step.acked)) {
+      done.delete(step.acked++);
+      step.records += e;
+    }
+  };
+  const checkpoint = (sent: number) => {
+    step.activeMs = alreadyActive + (performance.now() - started);
+    step.peakRssMb = Math.max(step.peakRssMb, custody.rssMb());
+    saveProgress(dir, progress);
+    const archiving = custody.counter('custody_records_indexed_total');
+    void archiving.then(
+      (indexed) =>
+        log(
+          `${resumedAt + sent} / ${to} sent, ${fmt(indexed)} indexed by this process, ${fmt(indexed / ((performance.now() - started) / 1000))} rec/s, rss ${fmt(custody.rssMb())} MB`,
+        ),
+      () => undefined,
+    );
+  };
+  await postDeliveries(custody.url, deliveries, { concurrency: POST_CONCURRENCY, progress: checkpoint, acked });
+  checkpoint(step.records - (resumedAt - from));
   const captured = await custody.counter('custody_records_ingested_total');
-  if (captured !== to - from) log(`note: ${to - from} vendor events sent, ${captured} records captured`);
-  for (;;) {
-    const indexed = await custody.counter('custody_records_indexed_total');
+  if (captured !== to - resumedAt) log(`note: ${to - resumedAt} vendor events sent, ${captured} records captured`);
+  // done when the archiver has committed everything the gateway appended: its commit follows the index write
+  for (let lastCheckpoint = performance.now(); ;) {
     const dead = await custody.counter('custody_records_dead_lettered_total');
     if (dead > 0) throw new Error(`${dead} records dead-lettered while ingesting; the bench's traffic must all be archivable`);
-    if (indexed >= captured) break;
+    if ((await custody.counter('custody_consumer_lag_records')) === 0) break;
+    if (performance.now() - lastCheckpoint > 30_000) {
+      lastCheckpoint = performance.now();
+      checkpoint(step.records - (resumedAt - from));
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return (to - from) / ((performance.now() - started) / 1000);
+  return (to - from) / ((alreadyActive + performance.now() - started) / 1000);
 }
 
 interface Hit {
