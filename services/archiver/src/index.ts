@@ -1,3 +1,4 @@
 export * from './archiver';
 export * from './steps';
 export * from './audit-archiver';
+export * from './reindex';

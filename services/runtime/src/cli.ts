@@ -14,6 +14,7 @@ import { importCommand } from './import';
 import { readDeliveryFile, webhookLimits } from './delivery-file';
 import { rotateSecretsCommand } from './secrets-command';
 import { createKeyCommand } from './keys-command';
+import { reindexCommand } from './reindex-command';
 
 const USAGE = `usage: custody <command> [options]
 
@@ -31,6 +32,8 @@ commands:
                                           archive a vendor export file (whatsapp-export, telegram-export, email); resumable;
                                           --timezone (e.g. Europe/London) is required for WhatsApp .txt local times;
                                           --date-order for a WhatsApp chat whose dates cannot tell day from month
+  reindex --tenant <id>                   rebuild the tenant's index entries from the WORM store (every record read back and
+                                          its hashes re-checked); safe to repeat; prints a report, exit 1 if a record failed
   channels                                list connector ids (webhook) and importer ids (import)
   secrets rotate                          re-seal every connector's secrets with the first key of CUSTODY_SECRETS_KEYS
   keys create --tenant <id> --role <role> [--id <key id>]
@@ -91,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
         return await disposition(rest);
       case 'import':
         return await importCommand(rest);
+      case 'reindex':
+        return await reindex(rest);
       case 'channels':
         process.stdout.write(`${[...connectorIds().map((id) => `${id}\twebhook`), ...importerIds().map((id) => `${id}\timport`)].join('\n')}\n`);
         return 0;
@@ -210,6 +215,21 @@ async function disposition(args: string[]): Promise<number> {
     `${cert.dryRun ? 'would dispose of' : 'disposed of'} ${cert.disposed.length} object version(s); kept ${JSON.stringify(cert.kept)}${cert.certificate ? `; certificate ${cert.certificate.key}` : ''}\n`,
   );
   return 0;
+}
+
+async function reindex(args: string[]): Promise<number> {
+  const { values } = parseArgsOrUsage(args, { tenant: { type: 'string' } });
+  const tenant = tenantArg(values.tenant);
+  const config = loadConfig();
+  const logger = createLogger('custody-reindex', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
+  const report = await reindexCommand(config, logger, tenant, (r) =>
+    process.stderr.write(`reindex ${tenant}: ${r.records} records read, ${r.indexed} indexed, ${r.failed.length} failed (${Math.round(r.ms / 1000)} s)\n`),
+  );
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write(
+    `reindexed ${report.indexed} of ${report.records} record(s) of tenant "${tenant}" in ${(report.ms / 1000).toFixed(1)} s; ${report.failed.length} failed\n`,
+  );
+  return report.failed.length ? 1 : 0;
 }
 
 async function secrets(args: string[]): Promise<number> {
