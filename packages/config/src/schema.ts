@@ -119,6 +119,11 @@ export const ConfigSchema = z
       .pipe(z.array(z.enum(['gateway', 'archiver', 'media', 'api', 'disposition'])))
       .default(['gateway', 'archiver', 'media', 'api', 'disposition'])
       .describe('Comma-separated services this process runs'),
+    CUSTODY_MAX_HEAP_MB: int(0, 1024 * 1024)
+      .optional()
+      .describe(
+        "V8 heap limit of `custody start`, in MiB (--max-old-space-size); 0 leaves Node's own. Unset: 160 when the process runs only pipeline services (gateway, archiver, media), which hold nothing long-lived and otherwise let V8 grow lazily past 256 MB RSS; Node's own for the API, disposition and the embedded all-in-one process",
+      ),
     CUSTODY_DISPOSITION_INTERVAL_SECONDS: int(60, 366 * 86_400)
       .default(86_400)
       .describe('How often the disposition service disposes of expired, unheld records of every tenant'),

@@ -15,6 +15,7 @@ import { readDeliveryFile, webhookLimits } from './delivery-file';
 import { rotateSecretsCommand } from './secrets-command';
 import { createKeyCommand } from './keys-command';
 import { reindexCommand } from './reindex-command';
+import { applyHeapLimit } from './heap-limit';
 
 const USAGE = `usage: custody <command> [options]
 
@@ -261,6 +262,7 @@ async function keys(args: string[]): Promise<number> {
 async function start(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger('custody', { level: config.LOG_LEVEL }, stderrDestination());
+  applyHeapLimit(config, (message) => logger.warn({ event: 'heap_limit_not_applied' }, message));
   let running;
   try {
     running = await startCustody(config, logger);

@@ -4,8 +4,8 @@
  * resident memory sampled every 100 ms. Webhooks are posted as fast as the gateway answers, so the
  * gateway runs at its maximum and the archiver always has a backlog to consume at its own. With
  * `--embedded` both run in the one process the embedded default allows (it owns the data directory).
- * `--heap-mb N` starts them with `--max-old-space-size=N`: V8 grows its heap lazily while memory is
- * plentiful, so without a bound RSS says more about V8's appetite than about what Custody holds.
+ * They run with the heap limit `custody start` gives pipeline services (CUSTODY_MAX_HEAP_MB, 160 MB
+ * unless set); `--heap-mb N` sets another (0: Node's own, which grows lazily while memory is plentiful).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -38,7 +38,7 @@ export async function runMemory(minutes: number, embedded: boolean, heapMb?: num
     CUSTODY_API_KEYS: '[]',
     CUSTODY_BOOTSTRAP_TENANT: 'acme',
     LOG_LEVEL: 'warn',
-    ...(heapMb && { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapMb}`.trim() }),
+    ...(heapMb !== undefined && { CUSTODY_MAX_HEAP_MB: String(heapMb) }),
   };
   const dir = embedded ? mkdtempSync(join(tmpdir(), 'custody-memory-')) : undefined;
   let processes: Array<{ name: string; proc: CustodyProcess; counter: string }>;
@@ -82,7 +82,7 @@ export async function runMemory(minutes: number, embedded: boolean, heapMb?: num
         perMinuteMb: perMinute[i],
       });
     }
-    process.stdout.write(`${report(figures, minutes, heapMb ? `${source}, --max-old-space-size=${heapMb}` : source)}\n`);
+    process.stdout.write(`${report(figures, minutes, `${source}, heap limit ${heapMb === undefined ? 'the default for pipeline services (160 MB)' : heapMb === 0 ? "Node's own" : `${heapMb} MB`}`)}\n`);
   } finally {
     for (const p of processes) await p.proc.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
