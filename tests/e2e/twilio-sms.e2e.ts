@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { startCustody, type RunningCustody } from '@custody/runtime';
@@ -169,8 +169,8 @@ describe('Twilio SMS pipeline on the real stack', () => {
       recipients: [{ kind: 'phone', value: '+15017122661' }],
       content: { text: params.Body, format: 'twilio/sms' },
     });
-    // the delivery is archived once; the record names it by hash
-    expect(rec.envelope.source.raw).toMatchObject({ sha256: createHash('sha256').update(new URLSearchParams(params).toString()).digest('hex') });
+    // one SMS per delivery: its exact bytes are inside the record (one locked object, not two)
+    expect(rec.envelope.source.raw).toEqual({ contentType: 'application/x-www-form-urlencoded', encoding: 'utf8', body: new URLSearchParams(params).toString() });
 
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: hit.archive.key, VersionId: hit.archive.versionId }));
     expect(head.ObjectLockMode).toBe('COMPLIANCE');

@@ -66,6 +66,28 @@ describe('capture', () => {
     expect(quarantined).toEqual(['bad_event']);
   });
 
+  test('a delivery of one event keeps its exact bytes inside its record and publishes no delivery to archive apart', async () => {
+    const { bus, published } = recordingBus();
+    const body = '{"events":[{"id":"solo","note":"caf\u00e9 \u2713"}]}';
+    await capture({ bus, topics }, delivery(body));
+    expect(published.map((m) => m.topic)).toEqual(['data']);
+    const record = JSON.parse(published[0].value.toString());
+    expect(record.source.raw).toEqual({ contentType: 'application/json', encoding: 'utf8', body });
+    expect(Buffer.from(record.source.raw.body, 'utf8').equals(Buffer.from(body))).toBe(true);
+  });
+
+  test('several events, a refused one beside one record, or a delivery over 64 KiB: the delivery is archived once and cited', async () => {
+    const big = JSON.stringify({ events: [{ id: 'large', pad: 'x'.repeat(64 * 1024) }] });
+    for (const body of ['{"events":[{"id":"a"},{"id":"b"}]}', '{"events":[{"id":"a"},{"id":"b","bad":true}]}', big]) {
+      const { bus, published } = recordingBus();
+      await capture({ bus, topics }, delivery(body));
+      expect(published[0].topic).toBe('raw');
+      const records = published.filter((m) => m.topic === 'data').map((m) => JSON.parse(m.value.toString()));
+      expect(records.length).toBeGreaterThan(0);
+      for (const r of records) expect(r.source.raw).toMatchObject({ sha256: published[0].headers!.sha256, size: Buffer.byteLength(body) });
+    }
+  });
+
   test('the sealing half has no side effect and yields exactly what capture publishes', async () => {
     const body = '{"events":[{"id":"a"},{"id":"b"}]}';
     const sealed = sealDelivery(delivery(body));

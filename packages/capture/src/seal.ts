@@ -28,10 +28,19 @@ export interface SealOptions {
  * a whole (unparseable, over its limits) throws RejectedInputError; each refused event comes back
  * in `rejected`.
  */
+/**
+ * A delivery that yields one record and nothing refused keeps its bytes inside that record: the
+ * record is then self-contained (locked and held with the bytes it came from), and the archive
+ * writes one object for it instead of two — the record, and the delivery archived once for its
+ * records to cite — while most webhooks carry one event. Up to this size only: a record is read whole.
+ */
+export const INLINE_RAW_MAX_BYTES = 64 * 1024;
+
 export function sealDelivery(d: Delivery, opts: SealOptions = {}): NormalizedPayload {
   const { directory } = opts;
   const enrich = directory ? (draft: EnvelopeDraft) => resolveIdentities(draft, directory) : undefined;
-  return normalizePayload(d.connector, d.raw, d.contentType, { tenant: d.tenant, receivedAt: d.receivedAt }, d.config, enrich, opts.limits);
+  const limits = { maxEvents: Infinity, maxEnvelopeBytes: Infinity, ...opts.limits, inlineRawBytes: INLINE_RAW_MAX_BYTES };
+  return normalizePayload(d.connector, d.raw, d.contentType, { tenant: d.tenant, receivedAt: d.receivedAt }, d.config, enrich, limits);
 }
 
 export interface ImportSealDeps {

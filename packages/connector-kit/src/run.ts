@@ -42,15 +42,22 @@ export function isolateEvent(path: string, fn: () => EnvelopeDraft | EnvelopeDra
 export interface NormalizedPayload {
   envelopes: Envelope[];
   rejected: RejectedEvent[];
-  /** SHA-256 of the delivery the envelopes reference in `source.raw`: its bytes are archived once. */
+  /** SHA-256 of the delivery; envelopes that reference it in `source.raw` need its bytes archived once. */
   rawSha256: string;
 }
+
+
 
 /** Bounds on the work one delivery may cause, whatever its byte size. */
 export interface DeliveryLimits {
   maxEvents: number;
   /** Sum of the sealed envelopes' JSON sizes. */
   maxEnvelopeBytes: number;
+  /**
+   * A delivery up to this size that yields one record and nothing refused keeps its bytes inside
+   * that record instead of referencing them (unset: always referenced). See capture's sealDelivery.
+   */
+  inlineRawBytes?: number;
 }
 
 /**
@@ -76,10 +83,11 @@ export function normalizePayload(
   const envelopes: Envelope[] = [];
   const rejected: RejectedEvent[] = [];
   let envelopeBytes = 0;
+  const inline = results.length === 1 && !isRejected(results[0]) && raw.length <= (limits.inlineRawBytes ?? -1);
   results.forEach((r, i) => {
     if (isRejected(r)) return void rejected.push(r);
     try {
-      const env = sealEnvelope(enrich(r));
+      const env = sealEnvelope(enrich(inline ? { ...r, source: { ...r.source, raw: rawInline(contentType, raw) } } : r));
       envelopeBytes += Buffer.byteLength(JSON.stringify(env));
       envelopes.push(env);
     } catch (err) {
@@ -120,11 +128,13 @@ function quarantineDefects(results: NormalizeResult[], defects: PayloadDefect[])
  */
 export function rawSource(raw: NormalizeContext['raw']): RawSource {
   if (raw.sha256) return { contentType: raw.contentType, sha256: raw.sha256, size: raw.body.length };
-  const text = raw.body.toString('utf8');
-  // keep bytes exactly: only store as text when the bytes round-trip through UTF-8
-  return Buffer.from(text, 'utf8').equals(raw.body)
-    ? { contentType: raw.contentType, encoding: 'utf8', body: text }
-    : { contentType: raw.contentType, encoding: 'base64', body: raw.body.toString('base64') };
+  return rawInline(raw.contentType, raw.body);
+}
+
+/** Bytes inside the record, exactly: as text only when they round-trip through UTF-8. */
+function rawInline(contentType: string, body: Buffer): RawSource {
+  const text = body.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(body) ? { contentType, encoding: 'utf8', body: text } : { contentType, encoding: 'base64', body: body.toString('base64') };
 }
 
 /** Vendor timestamp (unix seconds or millis) → ISO UTC, rejecting forged far-future values. */
