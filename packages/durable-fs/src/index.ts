@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fsync, openSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { IntegrityError } from '@custody/errors';
 import { basename, dirname, join } from 'node:path';
@@ -39,13 +40,16 @@ export const READ_ONLY_FILE = 0o400;
 
 /** A rename or a new entry is only durable once its directory is. */
 export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
+  // opening and closing a directory is quick: only the fsync, which waits on the disk, leaves the event loop
+  const fd = openSync(dir, 'r');
   try {
-    await fh.sync();
+    await fsyncFd(fd);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
+
+const fsyncFd = promisify(fsync);
 
 /** mkdir -p (0700) that also makes every directory it created survive a crash. */
 export async function mkdirDurable(dir: string): Promise<void> {

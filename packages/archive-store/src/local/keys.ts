@@ -29,8 +29,18 @@ export const isVersionId = (id: string) => VERSION_ID.test(id);
 
 /** The bucket an entry named `name` (encoded) lives in below its directory. */
 export function bucketOf(name: string): string {
-  return createHash('sha256').update(name).digest('hex').slice(0, 1);
+  let bucket = buckets.get(name);
+  if (bucket === undefined) {
+    bucket = createHash('sha256').update(name).digest('hex').slice(0, 1);
+    // directory names repeat on every put (tenants, a tenant, records, a shard): remember them, boundedly
+    if (buckets.size >= BUCKETS_REMEMBERED) buckets.clear();
+    buckets.set(name, bucket);
+  }
+  return bucket;
 }
+
+const buckets = new Map<string, string>();
+const BUCKETS_REMEMBERED = 4096;
 
 /** Relative path components of the directory holding the keys that start with `segments.join('/') + '/'`. */
 export function directoryPath(segments: readonly string[]): string[] {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Transform, pipeline, type Readable } from 'node:stream';
 import { z } from 'zod';
 import { IntegrityError } from '@custody/errors';
-import { PRIVATE_FILE, READ_ONLY_FILE, tempPathFor, writeChecked } from '@custody/durable-fs';
+import { READ_ONLY_FILE, tempPathFor, writeChecked } from '@custody/durable-fs';
 
 /**
  * One file per object version: a fixed header, the version's metadata as JSON, then the stored
@@ -125,7 +125,9 @@ export function streamVersionBody(path: string, version: StoredVersion): Readabl
  * Writes header and body to a temporary in `tmpDir`, read-only and fsynced, then renames it to
  * `file`; the caller makes the rename durable with an fsync of `file`'s directory. A body given as a
  * file is streamed and must hash to what the caller said (as S3 checks x-amz-checksum-sha256), or
- * nothing is written.
+ * nothing is written. The file is created read-only (its descriptor still writes), so no chmod.
+ * Creating and renaming stay asynchronous: under a stream of fsyncs they wait for the file system's
+ * journal, and made synchronously they stalled the event loop (measured: 16 % of it).
  */
 export async function writeVersionFile(
   file: string,
@@ -135,12 +137,17 @@ export async function writeVersionFile(
 ): Promise<void> {
   // named by the version id alone: the file's own name may already be as long as a name can be
   const tmp = tempPathFor(join(tmpDir, file.slice(file.lastIndexOf('@') + 1)), tmpDir);
-  const fh = await open(tmp, 'wx', PRIVATE_FILE);
+  const fh = await open(tmp, 'wx', READ_ONLY_FILE);
   try {
-    await fh.write(header);
-    if (Buffer.isBuffer(body)) await fh.write(body);
-    else await writeChecked(fh, body.path, body);
-    await fh.chmod(READ_ONLY_FILE);
+    // a record is a few KB: header and body in one write
+    if (Buffer.isBuffer(body)) {
+      const { bytesWritten } = await fh.writev([header, body]);
+      // a regular file takes it all or fails (disk full); a short write must never pass for a version
+      if (bytesWritten !== header.length + body.length) throw new Error(`short write: ${bytesWritten} of ${header.length + body.length} bytes`);
+    } else {
+      await fh.write(header);
+      await writeChecked(fh, body.path, body);
+    }
     await fh.sync();
   } catch (err) {
     await fh.close();

@@ -89,13 +89,21 @@ export class CustodyProcess {
 
   /** The sum of every sample of a Prometheus counter. */
   async counter(name: string): Promise<number> {
+    return (await this.counters([name]))[0];
+  }
+
+  /** Several at once: one scrape (a scrape costs the process being measured). */
+  async counters(names: string[]): Promise<number[]> {
     const res = await fetch(`${this.url}/metrics`, { headers: { authorization: `Bearer ${this.metricsToken}` } });
     if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-    let sum = 0;
-    for (const line of (await res.text()).split('\n')) {
-      if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return sum;
+    const lines = (await res.text()).split('\n');
+    return names.map((name) => {
+      let sum = 0;
+      for (const line of lines) {
+        if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+      return sum;
+    });
   }
 
   async stop(): Promise<void> {

@@ -82,7 +82,9 @@ export async function runMemory(minutes: number, embedded: boolean, heapMb?: num
         perMinuteMb: perMinute[i],
       });
     }
-    process.stdout.write(`${report(figures, minutes, `${source}, heap limit ${heapMb === undefined ? 'the default for pipeline services (160 MB)' : heapMb === 0 ? "Node's own" : `${heapMb} MB`}`)}\n`);
+    process.stdout.write(
+      `${report(figures, minutes, `${source}, heap limit ${heapMb === undefined ? 'the default for pipeline services (160 MB)' : heapMb === 0 ? "Node's own" : `${heapMb} MB`}`)}\n`,
+    );
   } finally {
     for (const p of processes) await p.proc.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -185,14 +185,15 @@ async function ingestTo(
   if (captured !== to - resumedAt) log(`note: ${to - resumedAt} vendor events sent, ${captured} records captured`);
   // done when the archiver has committed everything the gateway appended: its commit follows the index write
   for (let lastCheckpoint = performance.now(); ;) {
-    const dead = await custody.counter('custody_records_dead_lettered_total');
+    const [dead, lag] = await custody.counters(['custody_records_dead_lettered_total', 'custody_consumer_lag_records']);
     if (dead > 0) throw new Error(`${dead} records dead-lettered while ingesting; the bench's traffic must all be archivable`);
-    if ((await custody.counter('custody_consumer_lag_records')) === 0) break;
+    if (lag === 0) break;
     if (performance.now() - lastCheckpoint > 30_000) {
       lastCheckpoint = performance.now();
       checkpoint(step.records - (resumedAt - from));
     }
-    await new Promise((r) => setTimeout(r, 200));
+    // fine-grained enough for steps of tens of seconds to hours; each scrape costs the process measured
+    await new Promise((r) => setTimeout(r, 500));
   }
   return (to - from) / ((alreadyActive + performance.now() - started) / 1000);
 }
