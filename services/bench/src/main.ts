@@ -11,12 +11,13 @@ import { resolveStack } from '@custody/stack-env';
 import { join } from 'node:path';
 import { kafkaProduceRate, openSearchBulkRate, s3PutRate } from './baselines';
 import { measureDelivery } from './delivery';
-import { runPaced, runPipeline, webhookBody } from './pipeline';
+import { findInOpenSearch, runPaced, runPipeline, webhookBody } from './pipeline';
 import { fmt, median } from './stats';
 import { stackBenchEnv } from './stack-bench-env';
 import { accounted, localServerPids, newAccount, totalCpu, type CpuAccount } from './cpu-account';
 import { parseSizes, runScale } from './scale/run';
 import { runMemory } from './scale/memory';
+import { runEmbeddedPipeline } from './embedded-pipeline';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     kafka.push(await kafkaProduceRate(custody.adapters.bus, baselineTopic, N, envelopeBytes.toString('utf8')));
     s3.push(await accounted(servers, cpuBaseline, () => s3PutRate(store, N, envelopeBytes, config.CUSTODY_ARCHIVER_CONCURRENCY)));
     os.push(await openSearchBulkRate(index, N, doc));
-    runs.push(await accounted(servers, cpuPipeline, () => runPipeline(custody.url, 'bench-wa', appSecret, index, N, CONCURRENCY)));
+    runs.push(await accounted(servers, cpuPipeline, () => runPipeline(custody.url, 'bench-wa', appSecret, findInOpenSearch(index), N, CONCURRENCY)));
     process.stderr.write(`  round ${r + 1}: pipeline ${fmt(runs[r].throughput)} rec/s, p50 ${fmt(runs[r].p50)} ms, p99 ${fmt(runs[r].p99)} ms\n`);
   }
   const pipe = median(runs.map((r) => r.throughput));
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   const halfRate = pipe / 2;
   const paced = [];
   for (let r = 0; r < ROUNDS; r++) {
-    paced.push(await runPaced(custody.url, 'bench-wa', appSecret, index, N, halfRate));
+    paced.push(await runPaced(custody.url, 'bench-wa', appSecret, findInOpenSearch(index), N, halfRate));
     process.stderr.write(
       `  paced round ${r + 1} (${fmt(halfRate)} rec/s): ack p50 ${fmt(paced[r].ackP50, 1)} ms, p99 ${fmt(paced[r].ackP99, 1)} ms; searchable p50 ${fmt(paced[r].p50)} ms, p99 ${fmt(paced[r].p99)} ms\n`,
     );
@@ -149,17 +150,20 @@ function cpuReport(baseline: CpuAccount, pipeline: CpuAccount, units: number, se
 
 const args = process.argv.slice(2);
 const option = (name: string) => args[args.indexOf(name) + 1] as string | undefined;
-const run = args.includes('--delivery')
-  ? () => deliveryBench(args.flatMap((a, i) => (args[i - 1] === '--repo' ? [a] : [])))
-  : args.includes('--memory')
-    ? () => runMemory(Number(option('--minutes') ?? 10), args.includes('--embedded'), args.includes('--heap-mb') ? Number(option('--heap-mb')) : undefined)
-    : args.includes('--scale')
-      ? () =>
-          runScale(parseSizes(args.includes('--sizes') ? option('--sizes') : undefined), {
-            dir: args.includes('--dir') ? option('--dir') : undefined,
-            keep: args.includes('--keep'),
-          })
-      : main;
+const run =
+  args.includes('--embedded') && !args.includes('--memory')
+    ? () => runEmbeddedPipeline(N, ROUNDS, CONCURRENCY)
+    : args.includes('--delivery')
+      ? () => deliveryBench(args.flatMap((a, i) => (args[i - 1] === '--repo' ? [a] : [])))
+      : args.includes('--memory')
+        ? () => runMemory(Number(option('--minutes') ?? 10), args.includes('--embedded'), args.includes('--heap-mb') ? Number(option('--heap-mb')) : undefined)
+        : args.includes('--scale')
+          ? () =>
+              runScale(parseSizes(args.includes('--sizes') ? option('--sizes') : undefined), {
+                dir: args.includes('--dir') ? option('--dir') : undefined,
+                keep: args.includes('--keep'),
+              })
+          : main;
 // exit through process.exit so the children's exit hooks run (the default for a signal skips them)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 run().then(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { signWhatsAppBody } from '@custody/connectors';
-import type { OpenSearchIndex } from '@custody/search-index';
+import type { OpenSearchIndex, SearchIndex } from '@custody/search-index';
 import { mapLimit } from '@custody/errors';
 import { percentile } from './stats';
 
@@ -51,20 +51,44 @@ interface Timings {
   ackMs: number[];
 }
 
+/** The ids of the indexed records whose text holds `marker`, straight from the index (no API, no audit). */
+export type FindMarked = (marker: string) => Promise<string[]>;
+
+export function findInOpenSearch(index: OpenSearchIndex): FindMarked {
+  return async (marker) => {
+    const res = await index.client.search({ index: index.index, body: { size: 10_000, _source: false, query: { match: { text: marker } } } });
+    return (res.body.hits.hits as Array<{ _id: string }>).map((h) => h._id);
+  };
+}
+
+/** Through the port, page by page: the embedded index answers at most 500 hits at a time. */
+export function findThroughPort(index: SearchIndex, tenant: string): FindMarked {
+  return async (marker) => {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await index.search(tenant, { text: marker, size: 500, ...(cursor && { cursor }) });
+      ids.push(...page.hits.map((h) => h.id));
+      cursor = page.cursor;
+    } while (cursor);
+    return ids;
+  };
+}
+
 /**
  * Watches the index for the run's marker (search polled every 50 ms) while `post` runs, until every
  * acknowledged record was seen: each record's capture-to-searchable latency is from its POST start.
  */
-async function measure(index: OpenSearchIndex, marker: string, post: (t: Timings) => Promise<void>): Promise<PipelineRun> {
+async function measure(find: FindMarked, marker: string, post: (t: Timings) => Promise<void>): Promise<PipelineRun> {
   const timings: Timings = { postedAt: new Map(), ackMs: [] };
   const seenAt = new Map<string, number>();
   let posting = true;
   const started = performance.now();
   const poller = (async () => {
     while (posting || seenAt.size < timings.postedAt.size) {
-      const res = await index.client.search({ index: index.index, body: { size: 10_000, _source: false, query: { match: { text: marker } } } });
+      const found = await find(marker);
       const now = performance.now();
-      for (const h of res.body.hits.hits as Array<{ _id: string }>) if (!seenAt.has(h._id)) seenAt.set(h._id, now);
+      for (const id of found) if (!seenAt.has(id)) seenAt.set(id, now);
       if (now - started > 600_000) throw new Error('records not searchable within 10 minutes');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -105,9 +129,9 @@ async function postWebhook(baseUrl: string, instance: string, secret: string, ma
  * Closed loop: posts n signed webhooks, c in flight, as fast as they are acknowledged; throughput is
  * n over the time until the last record is searchable (the sustained rate of the whole pipeline).
  */
-export function runPipeline(baseUrl: string, instance: string, secret: string, index: OpenSearchIndex, n: number, c: number): Promise<PipelineRun> {
+export function runPipeline(baseUrl: string, instance: string, secret: string, find: FindMarked, n: number, c: number): Promise<PipelineRun> {
   const marker = `bench${randomBytes(4).toString('hex')}`;
-  return measure(index, marker, async (t) => {
+  return measure(find, marker, async (t) => {
     await mapLimit(
       Array.from({ length: n }, (_, i) => i),
       c,
@@ -121,9 +145,9 @@ export function runPipeline(baseUrl: string, instance: string, secret: string, i
  * do, so a slow answer cannot slow the load down and hide itself (coordinated omission). Latencies
  * count from the scheduled instant, so a late timer (a busy event loop) counts against Custody too.
  */
-export function runPaced(baseUrl: string, instance: string, secret: string, index: OpenSearchIndex, n: number, rate: number): Promise<PipelineRun> {
+export function runPaced(baseUrl: string, instance: string, secret: string, find: FindMarked, n: number, rate: number): Promise<PipelineRun> {
   const marker = `bench${randomBytes(4).toString('hex')}`;
-  return measure(index, marker, async (t) => {
+  return measure(find, marker, async (t) => {
     const start = performance.now();
     const sends: Promise<void>[] = [];
     let failure: Error | undefined;

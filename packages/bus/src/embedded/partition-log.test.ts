@@ -264,6 +264,23 @@ describe('PartitionLog segments', () => {
     expect(await offsets(reopened, 38)).toEqual([38, 39, 40]);
   });
 
+  test('appends made at once are written together: every caller resolves once its records are on disk, offsets contiguous in call order, none lost across a reopen', async () => {
+    const { log } = await reopen();
+    // the first append starts a write; the other 31 wait and go to disk as a group (or a few)
+    const calls = Array.from({ length: 32 }, (_, i) =>
+      log.append([
+        { key: `a${i}`, value: Buffer.from(`call${i}-first`), headers: {}, timestamp: String(20_000 + i) },
+        { key: `b${i}`, value: Buffer.from(`call${i}-second`), headers: {}, timestamp: String(20_000 + i) },
+      ]),
+    );
+    await Promise.all(calls);
+    const expected = Array.from({ length: 32 }, (_, i) => [`call${i}-first`, `call${i}-second`]).flat();
+    expect((await readAll(log)).map((r) => r.value)).toEqual(expected);
+    await closeAll();
+    const { log: reopened } = await reopen();
+    expect(await readAll(reopened)).toEqual(expected.map((value, offset) => ({ offset, value })));
+  });
+
   test('a restart reads only the active segment: damage in a sealed one is found when read, moved aside, reported, and the rest delivered', async () => {
     const { log } = await reopen();
     await fill(log, 40);
