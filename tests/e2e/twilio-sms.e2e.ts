@@ -170,7 +170,11 @@ describe('Twilio SMS pipeline on the real stack', () => {
       content: { text: params.Body, format: 'twilio/sms' },
     });
     // one SMS per delivery: its exact bytes are inside the record (one locked object, not two)
-    expect(rec.envelope.source.raw).toEqual({ contentType: 'application/x-www-form-urlencoded', encoding: 'utf8', body: new URLSearchParams(params).toString() });
+    expect(rec.envelope.source.raw).toEqual({
+      contentType: 'application/x-www-form-urlencoded',
+      encoding: 'utf8',
+      body: new URLSearchParams(params).toString(),
+    });
 
     const head = await s3.client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: hit.archive.key, VersionId: hit.archive.versionId }));
     expect(head.ObjectLockMode).toBe('COMPLIANCE');

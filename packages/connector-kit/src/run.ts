@@ -46,8 +46,6 @@ export interface NormalizedPayload {
   rawSha256: string;
 }
 
-
-
 /** Bounds on the work one delivery may cause, whatever its byte size. */
 export interface DeliveryLimits {
   maxEvents: number;
@@ -134,7 +132,9 @@ export function rawSource(raw: NormalizeContext['raw']): RawSource {
 /** Bytes inside the record, exactly: as text only when they round-trip through UTF-8. */
 function rawInline(contentType: string, body: Buffer): RawSource {
   const text = body.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(body) ? { contentType, encoding: 'utf8', body: text } : { contentType, encoding: 'base64', body: body.toString('base64') };
+  return Buffer.from(text, 'utf8').equals(body)
+    ? { contentType, encoding: 'utf8', body: text }
+    : { contentType, encoding: 'base64', body: body.toString('base64') };
 }
 
 /** Vendor timestamp (unix seconds or millis) → ISO UTC, rejecting forged far-future values. */
