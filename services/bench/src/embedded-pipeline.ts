@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '@custody/config';
 import { createLogger } from '@custody/logger';
 import { startCustody } from '@custody/runtime';
@@ -32,6 +33,7 @@ export async function runEmbeddedPipeline(n: number, rounds: number, concurrency
   const find = findThroughPort(custody.adapters.index, 'bench');
   const runs = [];
   const paced = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
     process.stderr.write(`bench: embedded, N=${n}, rounds=${rounds}, webhook concurrency=${concurrency}\n`);
     for (let r = 0; r < rounds; r++) {
@@ -39,10 +41,13 @@ export async function runEmbeddedPipeline(n: number, rounds: number, concurrency
       process.stderr.write(`  round ${r + 1}: pipeline ${fmt(runs[r].throughput)} rec/s, p50 ${fmt(runs[r].p50)} ms, p99 ${fmt(runs[r].p99)} ms\n`);
     }
     const halfRate = median(runs.map((r) => r.throughput)) / 2;
+    // how long the event loop was held at a time while paced: a webhook waits behind whatever holds it
+    loopDelay.enable();
     for (let r = 0; r < rounds; r++) {
       paced.push(await runPaced(custody.url, 'bench-wa', appSecret, find, n, halfRate));
       process.stderr.write(`  paced round ${r + 1} (${fmt(halfRate)} rec/s): ack p50 ${fmt(paced[r].ackP50, 1)} ms, p99 ${fmt(paced[r].ackP99, 1)} ms\n`);
     }
+    loopDelay.disable();
   } finally {
     await custody.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -70,6 +75,7 @@ export async function runEmbeddedPipeline(n: number, rounds: number, concurrency
         1,
       )} ms |`,
       `| capture to searchable p50 / p99 | ${med(runs.map((r) => r.p50))} / ${med(runs.map((r) => r.p99))} ms | ${med(paced.map((r) => r.p50))} / ${med(paced.map((r) => r.p99))} ms |`,
+      `| event-loop delay p99 / max (all paced rounds) | | ${fmt(loopDelay.percentile(99) / 1e6, 1)} / ${fmt(loopDelay.max / 1e6, 1)} ms |`,
     ].join('\n') + '\n',
   );
 }

@@ -166,16 +166,19 @@ async function ingestTo(
       step.records += e;
     }
   };
+  // the rate since the previous checkpoint: the process may have indexed a backlog before this step began
+  let last = { at: performance.now(), indexed: 0 };
   const checkpoint = (sent: number) => {
     step.activeMs = alreadyActive + (performance.now() - started);
     step.peakRssMb = Math.max(step.peakRssMb, custody.rssMb());
     saveProgress(dir, progress);
-    const archiving = custody.counter('custody_records_indexed_total');
-    void archiving.then(
-      (indexed) =>
-        log(
-          `${resumedAt + sent} / ${to} sent, ${fmt(indexed)} indexed by this process, ${fmt(indexed / ((performance.now() - started) / 1000))} rec/s, rss ${fmt(custody.rssMb())} MB`,
-        ),
+    void custody.counter('custody_records_indexed_total').then(
+      (indexed) => {
+        const now = performance.now();
+        const rate = (indexed - last.indexed) / ((now - last.at) / 1000);
+        last = { at: now, indexed };
+        log(`${resumedAt + sent} / ${to} sent, ${fmt(indexed)} indexed by this process, ${fmt(rate)} rec/s lately, rss ${fmt(custody.rssMb())} MB`);
+      },
       () => undefined,
     );
   };
