@@ -25,7 +25,9 @@ export async function npmStart(env: Record<string, string>, timeoutMs = 90_000):
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // npm may exit on a signal before the node process behind it has finished shutting down (and
+  // writing its data directory): exited means the whole process group is gone
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => void groupGone(child.pid!).then(() => r(code))));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const m = /Custody is listening on (http:\/\/\S+)/.exec(out);
@@ -40,6 +42,18 @@ export async function npmStart(env: Record<string, string>, timeoutMs = 90_000):
       throw new Error(`npm start did not report listening within ${timeoutMs} ms:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Resolves once no process of the group led by `pid` is left (at most 30 s, then it gives up waiting). */
+async function groupGone(pid: number): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
