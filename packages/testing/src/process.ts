@@ -47,7 +47,7 @@ export async function npmStart(env: Record<string, string>, timeoutMs = 90_000):
 
 /** Resolves once no process of the group led by `pid` is left (at most 30 s, then it gives up waiting). */
 async function groupGone(pid: number): Promise<void> {
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     try {
       process.kill(-pid, 0);
     } catch {
