@@ -11,6 +11,32 @@ export interface PostOptions {
   acked?: (seq: number, events: number) => void;
 }
 
+const ATTEMPTS = 5;
+
+/**
+ * One delivery, retried as a vendor retries: a failed connection or a 5xx (Custody busy, or paused)
+ * is tried again after a pause, up to ATTEMPTS times; a run of hours must not end on one hiccup.
+ * Any other answer but 200 fails the bench. A retried delivery that had been taken is taken once.
+ */
+async function deliver(url: string, d: Delivery): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    let failure: string;
+    try {
+      const res = await fetch(`${url}/webhooks/${d.instance}`, { method: 'POST', headers: { 'content-type': 'application/json', ...d.headers }, body: d.body });
+      const answer = await res.text();
+      if (res.status === 200) return;
+      failure = `webhook ${d.instance} answered ${res.status}: ${answer.slice(0, 500)}`;
+      if (res.status < 500) throw new Error(failure);
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      // fetch's TypeError: no answer at all (connection refused or reset)
+      failure = `webhook ${d.instance}: ${err.message} (${String((err as { cause?: unknown }).cause ?? '')})`;
+    }
+    if (attempt >= ATTEMPTS) throw new Error(`${failure} — ${ATTEMPTS} attempts`);
+    await new Promise((r) => setTimeout(r, 1000 * attempt));
+  }
+}
+
 /** Posts deliveries to Custody's webhooks, `concurrency` at a time; any answer but 200 fails the bench. Returns the events sent. */
 export async function postDeliveries(url: string, deliveries: Iterator<Delivery>, opts: PostOptions): Promise<number> {
   let sent = 0;
@@ -20,9 +46,7 @@ export async function postDeliveries(url: string, deliveries: Iterator<Delivery>
     for (let next = deliveries.next(); !next.done && (opts.until === undefined || performance.now() < opts.until); next = deliveries.next()) {
       const d = next.value;
       const seq = taken++;
-      const res = await fetch(`${url}/webhooks/${d.instance}`, { method: 'POST', headers: { 'content-type': 'application/json', ...d.headers }, body: d.body });
-      const answer = await res.text();
-      if (res.status !== 200) throw new Error(`webhook ${d.instance} answered ${res.status}: ${answer.slice(0, 500)}`);
+      await deliver(url, d);
       sent += d.events;
       opts.acked?.(seq, d.events);
       if (opts.progress && performance.now() - lastProgress > 30_000) {
