@@ -9,6 +9,8 @@ export interface PostOptions {
   progress?: (sent: number) => void;
   /** Called when the delivery with sequence number `seq` (0 for the first taken) is acknowledged. */
   acked?: (seq: number, events: number) => void;
+  /** Awaited before each delivery is taken: lets the caller hold the load back (backpressure). */
+  ready?: () => Promise<void>;
 }
 
 const ATTEMPTS = 5;
@@ -43,7 +45,10 @@ export async function postDeliveries(url: string, deliveries: Iterator<Delivery>
   let taken = 0;
   let lastProgress = performance.now();
   await mapLimit(Array.from({ length: opts.concurrency }), opts.concurrency, async () => {
-    for (let next = deliveries.next(); !next.done && (opts.until === undefined || performance.now() < opts.until); next = deliveries.next()) {
+    for (;;) {
+      await opts.ready?.();
+      const next = deliveries.next();
+      if (next.done || (opts.until !== undefined && performance.now() >= opts.until)) break;
       const d = next.value;
       const seq = taken++;
       await deliver(url, d);
