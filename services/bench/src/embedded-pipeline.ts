@@ -6,14 +6,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '@custody/config';
 import { createLogger } from '@custody/logger';
 import { startCustody } from '@custody/runtime';
-import { findThroughPort, runPaced, runPipeline } from './pipeline';
+import { findByIdThroughPort, runPaced, runPipeline } from './pipeline';
 import { fmt, median } from './stats';
 
 /**
  * `npm run bench -- --embedded`: the same signed one-event webhooks as the stack bench, on the
  * embedded default (its log, its WORM directory, its SQLite index) in a fresh data directory:
  * closed-loop rounds for the sustained rate, then open-loop rounds at half of it for the latencies a
- * vendor sees (webhook ack, capture to searchable). There are no servers to compare with, so no
+ * vendor sees (webhook ack, capture to searchable, here: found by id in the index). There are no servers to compare with, so no
  * baselines; Custody runs in this process beside the load generator, as in the stack bench.
  */
 export async function runEmbeddedPipeline(n: number, rounds: number, concurrency: number): Promise<void> {
@@ -30,7 +30,7 @@ export async function runEmbeddedPipeline(n: number, rounds: number, concurrency
     LOG_LEVEL: 'warn',
   });
   const custody = await startCustody(config, createLogger('bench', { level: 'warn' }));
-  const find = findThroughPort(custody.adapters.index, 'bench');
+  const find = findByIdThroughPort(custody.adapters.index, 'bench');
   const runs = [];
   const paced = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -56,7 +56,7 @@ export async function runEmbeddedPipeline(n: number, rounds: number, concurrency
   process.stdout.write(
     [
       `Custody bench (embedded) — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}`,
-      `N=${n} one-event WhatsApp webhooks per round, ${rounds} rounds, medians; the index is polled every 50 ms through its port`,
+      `N=${n} one-event WhatsApp webhooks per round, ${rounds} rounds, medians; each acknowledged record is looked up by id in the index every 50 ms until found`,
       '',
       '| measurement | closed loop (concurrency ' + concurrency + ') | open loop at half that rate |',
       '|---|---|---|',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { S3ArchiveStore } from '@custody/archive-store';
 import { mintApiKey, startCustody } from '@custody/runtime';
 import { loadConfig } from '@custody/config';
@@ -73,12 +74,16 @@ async function main(): Promise<void> {
   // then open-loop at half the sustained rate just measured: the latencies a vendor sees with headroom
   const halfRate = pipe / 2;
   const paced = [];
+  // how long the event loop was held at a time while paced: a webhook waits behind whatever holds it
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   for (let r = 0; r < ROUNDS; r++) {
     paced.push(await runPaced(custody.url, 'bench-wa', appSecret, findInOpenSearch(index), N, halfRate));
     process.stderr.write(
       `  paced round ${r + 1} (${fmt(halfRate)} rec/s): ack p50 ${fmt(paced[r].ackP50, 1)} ms, p99 ${fmt(paced[r].ackP99, 1)} ms; searchable p50 ${fmt(paced[r].p50)} ms, p99 ${fmt(paced[r].p99)} ms\n`,
     );
   }
+  loopDelay.disable();
   clearInterval(rssSampler);
   await custody.stop();
 
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
     // each bench webhook is a one-event delivery, whose bytes its record keeps inline: one locked object per record, as in the baseline
     'WORM objects: one per webhook (its record, with the one-event delivery inside), as the MinIO baseline writes one per record',
     `at half the sustained rate (open loop, ${fmt(halfRate)} rec/s, latencies from each send's scheduled instant): webhook ack p50 ${fmt(median(paced.map((r) => r.ackP50)), 1)} ms, p99 ${fmt(median(paced.map((r) => r.ackP99)), 1)} ms; capture-to-searchable p50 ${fmt(median(paced.map((r) => r.p50)))} ms, p99 ${fmt(median(paced.map((r) => r.p99)))} ms (medians over rounds)`,
+    `event-loop delay of the bench process during the paced rounds: p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} ms, max ${fmt(loopDelay.max / 1e6, 1)} ms`,
     `closed loop at full rate: webhook ack p50 ${fmt(median(runs.map((r) => r.ackP50)), 1)} ms, p99 ${fmt(median(runs.map((r) => r.ackP99)), 1)} ms`,
     ...cpuReport(cpuBaseline, cpuPipeline, N * ROUNDS, servers.size),
     `peak RSS of the bench process (Custody in-process with the load generator, sampled every 100 ms): ${fmt(peakRss / 2 ** 20)} MB`,
