@@ -23,12 +23,6 @@ export interface SealOptions {
 }
 
 /**
- * The first half of capture, with no side effect: parse → normalize → enrich → seal. What the
- * gateway publishes and what `custody normalize` prints are the same records. A delivery refused as
- * a whole (unparseable, over its limits) throws RejectedInputError; each refused event comes back
- * in `rejected`.
- */
-/**
  * A delivery that yields one record and nothing refused keeps its bytes inside that record: the
  * record is then self-contained (locked and held with the bytes it came from), and the archive
  * writes one object for it instead of two — the record, and the delivery archived once for its
@@ -36,6 +30,12 @@ export interface SealOptions {
  */
 export const INLINE_RAW_MAX_BYTES = 64 * 1024;
 
+/**
+ * The first half of capture, with no side effect: parse → normalize → enrich → seal. What the
+ * gateway publishes and what `custody normalize` prints are the same records. A delivery refused as
+ * a whole (unparseable, over its limits) throws RejectedInputError; each refused event comes back
+ * in `rejected`.
+ */
 export function sealDelivery(d: Delivery, opts: SealOptions = {}): NormalizedPayload {
   const { directory } = opts;
   const enrich = directory ? (draft: EnvelopeDraft) => resolveIdentities(draft, directory) : undefined;

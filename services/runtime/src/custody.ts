@@ -5,11 +5,12 @@ import { DirectoryResolution, HoldJobs } from '@custody/governance';
 import { BusAuditSink, KeyStore, mintApiKey } from '@custody/api';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
-import { TenantLockPolicy, controlTopicsFor, openControlPlane } from '@custody/control';
+import { controlTopicsFor, openControlPlane } from '@custody/control';
 import { connectorInstances } from '@custody/connectors';
 import { createHttpServer } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
+import { tenantLockPolicy } from './maintenance-session';
 import { custodyMetrics } from './metrics';
 import { observeHttpRequest } from '@custody/metrics';
 import { runtimeRoutes } from './runtime-routes';
@@ -61,13 +62,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   controlRead();
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
   const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, logger, adapters.corruptBusRecords);
-  const tenantPolicy = new TenantLockPolicy(
-    control.retention,
-    control.holds,
-    config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400,
-    config.CUSTODY_MIN_LOCK_SECONDS,
-    (tenant) => control.directoryOf(tenant),
-  );
+  const tenantPolicy = tenantLockPolicy(config, control);
   const audit = new BusAuditSink(adapters.bus, topics.audit);
   if (services.has('api')) await auditPresetReleases(releases, audit, logger);
   const holdJobs = new HoldJobs({ store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) });
