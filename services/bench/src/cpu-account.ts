@@ -3,8 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * CPU time per process while a phase runs: the bench's own process (Custody and the load generator)
- * and the servers infra/local started (their pid files). On a machine whose cores all of them share,
+ * CPU time per process while a phase runs: the bench's own process (the load generator and the
+ * baselines' clients), Custody's processes and the servers infra/local started (their pid files). On a machine whose cores all of them share,
  * CPU per unit of work decides the rates: a phase that keeps the cores busy runs at about
  * cores ÷ (CPU per unit), so comparing the CPU a record costs the pipeline with what an object costs
  * the MinIO baseline bounds the ratio the pipeline can reach there, whatever its tuning.
@@ -66,11 +66,12 @@ function treeCpuMs(table: Map<number, { ppid: number; cpuMs: number }>, root: nu
   return ms;
 }
 
-export function sampleCpu(servers: Map<string, number>): CpuSample {
+/** `processes`: the servers and any other process to account separately (Custody's own when it runs in children), by name. */
+export function sampleCpu(processes: Map<string, number>): CpuSample {
   const { user, system } = process.cpuUsage();
-  const sample: CpuSample = new Map([['node (Custody + load generator)', (user + system) / 1000]]);
+  const sample: CpuSample = new Map([['node (bench: load generator, baseline clients)', (user + system) / 1000]]);
   const table = processTable();
-  for (const [name, pid] of servers) sample.set(name, treeCpuMs(table, pid) ?? 0);
+  for (const [name, pid] of processes) sample.set(name, treeCpuMs(table, pid) ?? 0);
   return sample;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { S3ArchiveStore } from '@custody/archive-store';
-import { mintApiKey, startCustody } from '@custody/runtime';
+import { createAdapters } from '@custody/runtime';
 import { loadConfig } from '@custody/config';
 import { normalizePayload } from '@custody/connector-kit';
 import { getConnector } from '@custody/connectors';
@@ -19,6 +19,7 @@ import { accounted, localServerPids, newAccount, totalCpu, type CpuAccount } fro
 import { parseSizes, runScale } from './scale/run';
 import { runMemory } from './scale/memory';
 import { runEmbeddedPipeline } from './embedded-pipeline';
+import { CustodyProcess } from './scale/custody-process';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -29,17 +30,25 @@ async function main(): Promise<void> {
   const stack = await resolveStack();
   const name = `bench${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const appSecret = randomBytes(16).toString('hex');
-  const key = mintApiKey('bench', 'compliance');
-  const config = loadConfig({
+  const env = {
     ...stackBenchEnv(stack.env, name),
-    CUSTODY_HTTP_PORT: '0',
     CUSTODY_CONNECTORS: JSON.stringify([{ id: 'bench-wa', connector: 'whatsapp-cloud', tenant: 'bench', config: { appSecret, verifyToken: 'bench-verify' } }]),
-    CUSTODY_API_KEYS: JSON.stringify([key.record]),
+    CUSTODY_API_KEYS: '[]',
+    CUSTODY_BOOTSTRAP_TENANT: 'bench',
     LOG_LEVEL: 'warn',
-  });
-  const custody = await startCustody(config, createLogger('bench', { level: 'warn' }));
-  const store = custody.adapters.store as S3ArchiveStore;
-  const index = custody.adapters.index as OpenSearchIndex;
+  };
+  // the gateway and the archiver each in a process of their own, as the stack deploys them: a webhook's
+  // acknowledgement then waits for the gateway's own work, not behind an archiver batch or the load generator
+  const gateway = new CustodyProcess({ ...env, CUSTODY_SERVICES: 'gateway' });
+  const archiver = new CustodyProcess({ ...env, CUSTODY_SERVICES: 'archiver' });
+  await gateway.start();
+  await archiver.start();
+  // the bench's own clients of the same servers, for the baselines and for watching the index
+  const config = loadConfig({ ...env, CUSTODY_HTTP_PORT: '0' });
+  const adapters = await createAdapters(config, createLogger('bench', { level: 'warn' }));
+  await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
+  const store = adapters.store as S3ArchiveStore;
+  const index = adapters.index as OpenSearchIndex;
 
   // the same payload every stage handles: one envelope as the connector produces it
   const sample = normalizePayload(getConnector('whatsapp-cloud'), Buffer.from(webhookBody('sample', 1)), 'application/json', {
@@ -49,25 +58,25 @@ async function main(): Promise<void> {
   const envelopeBytes = Buffer.from(JSON.stringify(sample));
   const doc = toIndexDoc(sample, { key: 'k', versionId: 'v', sha256: '0'.repeat(64) }) as unknown as Record<string, unknown>;
   const baselineTopic = `custody.bench-baseline.${name}`;
-  await custody.adapters.bus.ensureTopics([{ name: baselineTopic }]);
+  await adapters.bus.ensureTopics([{ name: baselineTopic }]);
 
-  // Custody runs in this process, beside the load generator: its RSS is sampled throughout
-  let peakRss = process.memoryUsage.rss();
-  const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   process.stderr.write(`bench: ${stack.source} stack, N=${N}, rounds=${ROUNDS}, webhook concurrency=${CONCURRENCY}, envelope ${envelopeBytes.length} bytes\n`);
   const servers = localServerPids();
+  const processes = new Map([...servers, ['custody gateway', gateway.pid], ['custody archiver', archiver.pid]]);
   const cpuBaseline = newAccount();
   const cpuPipeline = newAccount();
   const kafka: number[] = [];
   const s3: number[] = [];
   const os: number[] = [];
   const runs = [];
+  gateway.takePeakRssMb();
+  archiver.takePeakRssMb();
   // interleaved rounds: drift on a shared machine hits baselines and pipeline alike
   for (let r = 0; r < ROUNDS; r++) {
-    kafka.push(await kafkaProduceRate(custody.adapters.bus, baselineTopic, N, envelopeBytes.toString('utf8')));
-    s3.push(await accounted(servers, cpuBaseline, () => s3PutRate(store, N, envelopeBytes, config.CUSTODY_ARCHIVER_CONCURRENCY)));
+    kafka.push(await kafkaProduceRate(adapters.bus, baselineTopic, N, envelopeBytes.toString('utf8')));
+    s3.push(await accounted(processes, cpuBaseline, () => s3PutRate(store, N, envelopeBytes, config.CUSTODY_ARCHIVER_CONCURRENCY)));
     os.push(await openSearchBulkRate(index, N, doc));
-    runs.push(await accounted(servers, cpuPipeline, () => runPipeline(custody.url, 'bench-wa', appSecret, findInOpenSearch(index), N, CONCURRENCY)));
+    runs.push(await accounted(processes, cpuPipeline, () => runPipeline(gateway.url, 'bench-wa', appSecret, findInOpenSearch(index), N, CONCURRENCY)));
     process.stderr.write(`  round ${r + 1}: pipeline ${fmt(runs[r].throughput)} rec/s, p50 ${fmt(runs[r].p50)} ms, p99 ${fmt(runs[r].p99)} ms\n`);
   }
   const pipe = median(runs.map((r) => r.throughput));
@@ -77,15 +86,18 @@ async function main(): Promise<void> {
   // how long the event loop was held at a time while paced: a webhook waits behind whatever holds it
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  const gatewayAnswersBefore = await webhookAnswers(gateway);
   for (let r = 0; r < ROUNDS; r++) {
-    paced.push(await runPaced(custody.url, 'bench-wa', appSecret, findInOpenSearch(index), N, halfRate));
+    paced.push(await runPaced(gateway.url, 'bench-wa', appSecret, findInOpenSearch(index), N, halfRate));
     process.stderr.write(
       `  paced round ${r + 1} (${fmt(halfRate)} rec/s): ack p50 ${fmt(paced[r].ackP50, 1)} ms, p99 ${fmt(paced[r].ackP99, 1)} ms; searchable p50 ${fmt(paced[r].p50)} ms, p99 ${fmt(paced[r].p99)} ms\n`,
     );
   }
   loopDelay.disable();
-  clearInterval(rssSampler);
-  await custody.stop();
+  const gatewayAnswers = await webhookAnswers(gateway);
+  const peakRss = { gateway: gateway.takePeakRssMb(), archiver: archiver.takePeakRssMb() };
+  await Promise.all([gateway.stop(), archiver.stop()]);
+  await adapters.close();
 
   const rows: Array<[string, string, string]> = [
     ['kafkajs produce (acks=all, batches of 100)', `${fmt(median(kafka))} msg/s`, fmt(pipe / median(kafka), 3)],
@@ -109,12 +121,27 @@ async function main(): Promise<void> {
     // each bench webhook is a one-event delivery, whose bytes its record keeps inline: one locked object per record, as in the baseline
     'WORM objects: one per webhook (its record, with the one-event delivery inside), as the MinIO baseline writes one per record',
     `at half the sustained rate (open loop, ${fmt(halfRate)} rec/s, latencies from each send's scheduled instant): webhook ack p50 ${fmt(median(paced.map((r) => r.ackP50)), 1)} ms, p99 ${fmt(median(paced.map((r) => r.ackP99)), 1)} ms; capture-to-searchable p50 ${fmt(median(paced.map((r) => r.p50)))} ms, p99 ${fmt(median(paced.map((r) => r.p99)))} ms (medians over rounds)`,
-    `event-loop delay of the bench process during the paced rounds: p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} ms, max ${fmt(loopDelay.max / 1e6, 1)} ms`,
+    `event-loop delay of the bench process (load generator) during the paced rounds: p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} ms, max ${fmt(loopDelay.max / 1e6, 1)} ms`,
+    `the gateway's own clock, paced rounds (answer handed to the socket): ${fmt((100 * (gatewayAnswers.within50ms - gatewayAnswersBefore.within50ms)) / (gatewayAnswers.all - gatewayAnswersBefore.all), 2)} % of webhooks within 50 ms; its event-loop delay p99 ${fmt(gatewayAnswers.loopDelayP99Ms, 1)} ms`,
     `closed loop at full rate: webhook ack p50 ${fmt(median(runs.map((r) => r.ackP50)), 1)} ms, p99 ${fmt(median(runs.map((r) => r.ackP99)), 1)} ms`,
     ...cpuReport(cpuBaseline, cpuPipeline, N * ROUNDS, servers.size),
-    `peak RSS of the bench process (Custody in-process with the load generator, sampled every 100 ms): ${fmt(peakRss / 2 ** 20)} MB`,
+    `peak RSS (sampled every 100 ms): custody gateway ${fmt(peakRss.gateway)} MB, custody archiver ${fmt(peakRss.archiver)} MB`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/**
+ * How many webhooks the gateway answered, and how many within 50 ms, by its own request-duration
+ * histogram; and its event-loop delay p99 since the previous scrape (prom-client resets it at each).
+ */
+async function webhookAnswers(gateway: CustodyProcess): Promise<{ all: number; within50ms: number; loopDelayP99Ms: number }> {
+  const route = 'route="/webhooks/:instance"';
+  const [all, within50ms, lag] = await gateway.samples([
+    ['custody_http_request_duration_seconds_count{', route],
+    ['custody_http_request_duration_seconds_bucket{', route, 'le="0.05"'],
+    ['nodejs_eventloop_lag_p99_seconds '],
+  ]);
+  return { all, within50ms, loopDelayP99Ms: lag * 1000 };
 }
 
 /** `--delivery [--repo <checkout>]…`: one maximal multi-event delivery, this build first, then each other checkout. */

@@ -76,6 +76,11 @@ export class CustodyProcess {
     }
   }
 
+  /** The child's pid once started (0 before). */
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
   rssMb(): number {
     return rssMb(this.child?.pid);
   }
@@ -94,16 +99,20 @@ export class CustodyProcess {
 
   /** Several at once: one scrape (a scrape costs the process being measured). */
   async counters(names: string[]): Promise<number[]> {
+    const lines = await this.metricLines();
+    return names.map((name) => sumOf(lines, (line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`)));
+  }
+
+  /** For each selector, the sum of the samples whose line (name and labels) contains every one of its parts; one scrape. */
+  async samples(selectors: string[][]): Promise<number[]> {
+    const lines = await this.metricLines();
+    return selectors.map((parts) => sumOf(lines, (line) => parts.every((p) => line.includes(p))));
+  }
+
+  private async metricLines(): Promise<string[]> {
     const res = await fetch(`${this.url}/metrics`, { headers: { authorization: `Bearer ${this.metricsToken}` } });
     if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
-    const lines = (await res.text()).split('\n');
-    return names.map((name) => {
-      let sum = 0;
-      for (const line of lines) {
-        if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-      return sum;
-    });
+    return (await res.text()).split('\n');
   }
 
   async stop(): Promise<void> {
@@ -112,4 +121,10 @@ export class CustodyProcess {
     this.child.kill('SIGTERM');
     await this.exited;
   }
+}
+
+function sumOf(lines: string[], matches: (line: string) => boolean): number {
+  let sum = 0;
+  for (const line of lines) if (!line.startsWith('#') && matches(line)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
 }
