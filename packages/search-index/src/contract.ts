@@ -198,6 +198,44 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(pages.flat()).toEqual(sentAts.map((_, i) => `${t}-${i}`));
     });
 
+    test('sort oldest is the exact reverse of newest, and a cursor reads on in its own order from either side', async () => {
+      const t = tenant();
+      // ties in one millisecond, a millisecond apart, and days apart
+      const sentAts = [
+        '2024-03-01T08:00:00.000Z',
+        '2024-03-01T08:00:00.000Z',
+        '2024-03-01T08:00:00.001Z',
+        '2024-03-01T08:00:00.001Z',
+        '2024-03-01T08:00:00.001Z',
+        '2024-03-02T00:00:00.000Z',
+        '2024-03-03T00:00:00.000Z',
+      ];
+      await upsert(...sentAts.map((sentAt, i) => doc(t, `${t}-${i}`, { sentAt, conversationId: `${t}-thread` })));
+      const all = async (q: SearchQuery, size: number) => {
+        const out: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await index.search(t, { ...q, size, cursor });
+          out.push(...page.hits.map((h) => h.id));
+          cursor = page.cursor;
+        } while (cursor && out.length < 50);
+        return out;
+      };
+      const newest = await all({ conversation: `${t}-thread` }, 50);
+      expect(newest).toEqual([`${t}-6`, `${t}-5`, `${t}-2`, `${t}-3`, `${t}-4`, `${t}-0`, `${t}-1`]);
+      const oldest = await all({ conversation: `${t}-thread`, sort: 'oldest' }, 50);
+      expect(oldest).toEqual([...newest].reverse());
+      for (const size of [1, 2, 3]) {
+        expect(await all({ conversation: `${t}-thread`, sort: 'oldest' }, size)).toEqual(oldest);
+        expect(await all({ sort: 'oldest' }, size)).toEqual(oldest);
+        expect(await all({ conversation: `${t}-thread` }, size)).toEqual(newest);
+      }
+      // a page read backwards from the middle: the hits after a cursor in `newest` are the ones before it in `oldest`
+      const middle = await index.search(t, { conversation: `${t}-thread`, sort: 'oldest', size: 3 });
+      const back = await index.search(t, { conversation: `${t}-thread`, sort: 'newest', size: 50, cursor: middle.cursor });
+      expect(back.hits.map((h) => h.id)).toEqual(oldest.slice(0, 2).reverse());
+    });
+
     test('an upsert with the same id replaces the document', async () => {
       const t = tenant();
       await upsert(doc(t, `${t}-1`, { text: 'first draft' }));
@@ -271,18 +309,19 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await index.get(t, 'missing')).toBeNull();
     });
 
-    test("revisionsOf finds this tenant's edits and deletions of the given external ids, not replies to them", async () => {
+    test("revisionsOf finds this tenant's edits, deletions and reactions of the given external ids, not replies to them", async () => {
       const [t, other] = [tenant(), tenant()];
       await upsert(
         doc(t, `${t}-edit`, { kind: 'edit', refs: ['wamid.A', 'wamid.Z'], revises: 'wamid.A' }),
         doc(t, `${t}-del`, { kind: 'deletion', refs: ['wamid.B'], revises: 'wamid.B' }),
         doc(t, `${t}-edit-z`, { kind: 'edit', refs: ['wamid.A', 'wamid.Z'], revises: 'wamid.Z' }),
         doc(t, `${t}-reply`, { kind: 'message', refs: ['wamid.A'] }),
+        doc(t, `${t}-react`, { kind: 'reaction', refs: ['wamid.B'], revises: 'wamid.B' }),
         doc(other, `${other}-edit`, { kind: 'edit', refs: ['wamid.A'], revises: 'wamid.A' }),
       );
       await index.refresh();
       const found = await index.revisionsOf(t, ['wamid.A', 'wamid.B', 'wamid.C']);
-      expect(found.map((d) => d.id)).toEqual([`${t}-del`, `${t}-edit`]);
+      expect(found.map((d) => d.id)).toEqual([`${t}-del`, `${t}-edit`, `${t}-react`]);
       expect(await index.revisionsOf(t, [])).toEqual([]);
     });
 

@@ -35,7 +35,10 @@ export interface IndexDoc {
   text?: string;
   attachmentCount: number;
   refs: string[];
-  /** Edit and deletion records: the vendor id of the record they revise (an edit may also reply to another). */
+  /**
+   * Edit, deletion and reaction records: the vendor id of the message they revise or react to (an
+   * edit may also reply to another), so a message's later history is one lookup (revisionsOf).
+   */
   revises?: string;
   /** Ids of the edit records that revise this record (kept current by the archiver, see linkRevisions). */
   editedBy: string[];
@@ -90,7 +93,7 @@ export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] =
     text: text || undefined,
     attachmentCount: env.attachments?.length ?? 0,
     refs: unique([r.replyTo, r.edits, r.deletes, r.reactsTo, r.statusOf].filter((v): v is string => Boolean(v))),
-    revises: revisedMessage(env)?.externalId,
+    revises: revisedMessage(env)?.externalId ?? (env.kind === 'reaction' ? r.reactsTo : undefined),
     editedBy: [...revisions.editedBy].sort(),
     deletedBy: [...revisions.deletedBy].sort(),
     envelopeSha256: env.integrity.sha256,

@@ -29,7 +29,7 @@ export interface SearchIndex {
   setResolution(tenant: string, resolutionById: Map<string, Resolution>): Promise<void>;
   /** Adds edit and deletion record ids to the given documents of this tenant (a union: existing ids stay); missing documents are skipped. */
   addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void>;
-  /** This tenant's edit and deletion documents that revise one of `externalIds` (their `revises`). */
+  /** This tenant's edit, deletion and reaction documents that revise or react to one of `externalIds` (their `revises`). */
   revisionsOf(tenant: string, externalIds: string[]): Promise<IndexDoc[]>;
   delete(tenant: string, ids: string[]): Promise<void>;
   /** Makes every write so far visible to search (tests and tools; the pipeline relies on refresh_interval). */

@@ -23,8 +23,14 @@ export const SearchQuery = z
     holdId: z.string().min(1).max(128).optional().describe('Records under this legal hold'),
     edited: z.boolean().optional().describe('true: only records a later edit revised; false: only records never edited'),
     deleted: z.boolean().optional().describe('true: only records a later deletion (unsend, recall) names; false: only records never deleted'),
+    sort: z
+      .enum(['newest', 'oldest'])
+      .default('newest')
+      .describe(
+        'newest: sentAt descending, then id ascending; oldest: the exact reverse (sentAt ascending, then id descending), so a cursor reads on in either direction',
+      ),
     size: z.number().int().min(1).max(500).default(50).describe('Hits per page'),
-    cursor: z.string().max(2000).optional().describe('Opaque cursor from the previous page'),
+    cursor: z.string().max(2000).optional().describe('Opaque cursor from the previous page: the hits after it in `sort` order'),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 export * from './auth';
 export * from './audit';
 export * from './routes';
+export * from './conversation-routes';
 export * from './admin-routes';
 export * from './directory-routes';
 export * from './attachment-routes';

@@ -1,10 +1,11 @@
-import { recordKey, type ArchiveStore } from '@custody/archive-store';
+import type { ArchiveStore } from '@custody/archive-store';
 import { normalizeIdentifier } from '@custody/connector-kit';
-import { revisedMessage, parseEnvelope, sha256Hex, type Envelope } from '@custody/envelope';
-import { CustodyError, IntegrityError, NotFoundError, RejectedInputError } from '@custody/errors';
+import { revisedMessage, type Envelope } from '@custody/envelope';
+import { RejectedInputError } from '@custody/errors';
 import { json, route, type Principal, type Reply, type Route } from '@custody/http';
 import { SearchQuery, decodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
+import { readVerified } from './verified-read';
 
 export interface ApiDeps {
   store: ArchiveStore;
@@ -94,36 +95,8 @@ function hitView(d: IndexDoc) {
 /** The record is read from the WORM store, not the index, and both hashes are checked before it is returned. */
 async function getRecord(deps: ApiDeps, p: Principal, id: string): Promise<Reply> {
   if (!/^[0-9a-f]{40}$/.test(id)) throw new RejectedInputError('invalid_id', 'record id must be 40 hex characters');
-  let stored;
-  try {
-    stored = await deps.store.get(recordKey(p.tenant, id));
-  } catch (err) {
-    if (err instanceof CustodyError && err.code === 'not_found') throw new NotFoundError(`no record ${id}`);
-    throw err;
-  }
-  const actual = sha256Hex(stored.body);
-  if (stored.info.sha256 && actual !== stored.info.sha256) {
-    throw new IntegrityError(`record ${id}: archived bytes hash to ${actual}, store recorded ${stored.info.sha256}`);
-  }
-  const envelope = parseEnvelope(stored.body);
-  if (envelope.tenant !== p.tenant || envelope.id !== id) throw new IntegrityError(`record ${id}: archived envelope names another tenant or id`);
-  return {
-    ...json(200, {
-      envelope,
-      archive: {
-        key: stored.info.key,
-        versionId: stored.info.versionId,
-        sha256: actual,
-        size: stored.info.size,
-        retentionMode: stored.info.retentionMode ?? null,
-        retainUntil: stored.info.retainUntil?.toISOString() ?? null,
-        legalHold: stored.info.legalHold,
-      },
-      verification: { objectSha256: 'match', envelopeIntegrity: 'match' },
-      revisions: await revisionsView(deps.index, envelope),
-    }),
-    target: id,
-  };
+  const record = await readVerified(deps.store, p.tenant, id);
+  return { ...json(200, { ...record, revisions: await revisionsView(deps.index, record.envelope) }), target: id };
 }
 
 /**

@@ -76,4 +76,12 @@ describe('linkRevisions (on the embedded index)', () => {
     await indexBatch(index, [original]);
     expect(await index.get('acme', original.id)).toMatchObject({ editedBy: [edit.id] });
   });
+
+  test('a reaction indexed before its message marks it neither edited nor deleted', async () => {
+    const reaction = envelope('wamid.X', { kind: 'reaction', refs: { reactsTo: 'wamid.A', emoji: '👍' } });
+    await indexBatch(index, [reaction]);
+    await indexBatch(index, [original]);
+    expect(await index.get('acme', original.id)).toMatchObject({ editedBy: [], deletedBy: [] });
+    expect((await index.revisionsOf('acme', ['wamid.A'])).map((d) => d.id)).toEqual([reaction.id]);
+  });
 });

@@ -27,8 +27,9 @@ export async function linkRevisions(index: SearchIndex, indexed: Envelope[]): Pr
     const earlier = await index.revisionsOf(tenant, [...new Set(originals.map((e) => e.source.externalId))]);
     for (const original of originals) {
       for (const r of earlier) {
-        if (r.connector === original.source.connector && r.revises === original.source.externalId)
-          mark(original.id, { id: r.id, kind: r.kind as RevisingKind });
+        // revisionsOf also returns reactions, which revise nothing
+        if ((r.kind === 'edit' || r.kind === 'deletion') && r.connector === original.source.connector && r.revises === original.source.externalId)
+          mark(original.id, { id: r.id, kind: r.kind });
       }
     }
     await index.addRevisions(tenant, marks);

@@ -11,7 +11,7 @@ import { DOC_LOG_FILE, readDocLog } from './doc-log';
 import { encodeTokens, matchAll } from './fts-tokens';
 import { epochMillis, queryDate, rejection } from './mapping-rules';
 import { MULTI_VALUED, openDatabase, type MultiValuedField } from './schema';
-import { countSql, millisecondSql, pageSql, searchSql } from './search-sql';
+import { countSql, millisecondSql, pageSql, searchSql, type Order } from './search-sql';
 import { keyAfter, keyOf } from './sort-key';
 
 export interface EmbeddedIndexOptions {
@@ -116,7 +116,7 @@ export class EmbeddedIndex implements SearchIndex {
       const s = searchSql(tenantKey, q, match, dates);
       const count = countSql(s);
       const total = Number((this.statement(count.sql).get(...count.params) as { n: bigint }).n);
-      const hits = this.page(s, after, q.size);
+      const hits = this.page(s, q.sort, after, q.size);
       const last = hits[hits.length - 1];
       const body = this.statement('SELECT b.json AS json FROM docs d JOIN bodies b ON b.key = d.key WHERE d.key = ? AND d.tenant = ?');
       return {
@@ -367,13 +367,16 @@ export class EmbeddedIndex implements SearchIndex {
    * last hit, which may continue beyond the page, is read whole by id (a handful of documents, at
    * most 32768).
    */
-  private page(s: ReturnType<typeof searchSql>, after: [number, string] | undefined, size: number): Hit[] {
-    const first = pageSql(s, after, size);
+  private page(s: ReturnType<typeof searchSql>, order: Order, after: [number, string] | undefined, size: number): Hit[] {
+    const first = pageSql(s, order, after, size);
     const hits = this.statement(first.sql).all(...first.params) as Hit[];
     if (hits.length === 0) return hits;
     const lastMs = hits[hits.length - 1].sentAt;
-    const earlier = hits.filter((h) => h.sentAt !== lastMs).sort((a, b) => (a.sentAt === b.sentAt ? compareIds(a.id, b.id) : a.sentAt > b.sentAt ? -1 : 1));
-    const boundary = millisecondSql(s, Number(lastMs), after, size - earlier.length);
+    const down = order === 'newest' ? 1 : -1;
+    const earlier = hits
+      .filter((h) => h.sentAt !== lastMs)
+      .sort((a, b) => (a.sentAt === b.sentAt ? down * compareIds(a.id, b.id) : a.sentAt > b.sentAt ? -down : down));
+    const boundary = millisecondSql(s, order, Number(lastMs), after, size - earlier.length);
     return [...earlier, ...(this.statement(boundary.sql).all(...boundary.params) as Hit[])];
   }
 

@@ -111,30 +111,39 @@ export function countSql(s: SearchSql): { sql: string; params: unknown[] } {
   return { sql: `SELECT count(*) AS n FROM fts WHERE ${where.join(' AND ')}`, params: s.params.slice(1) };
 }
 
+/**
+ * `newest` walks sort keys down and breaks a millisecond's ties by id ascending; `oldest` is its exact
+ * reverse (keys up, ids descending), so "after a cursor" in one order is "before it" in the other.
+ */
+export type Order = 'newest' | 'oldest';
+
 /** Hits after `after` (a cursor's sentAt and id), in sort-key order. */
-export function pageSql(s: SearchSql, after: [number, string] | undefined, limit: number): { sql: string; params: unknown[] } {
+export function pageSql(s: SearchSql, order: Order, after: [number, string] | undefined, limit: number): { sql: string; params: unknown[] } {
   const where = [...s.where];
   const params = [...s.params];
-  if (after) {
+  if (after && order === 'newest') {
     where.push(`${s.order} < ?`, '(d.sent_at < ? OR d.id > ?)');
     params.push(keyAfter(after[0]), after[0], after[1]);
+  } else if (after) {
+    where.push(`${s.order} >= ?`, '(d.sent_at > ? OR d.id < ?)');
+    params.push(keyOf(after[0]), after[0], after[1]);
   }
   return {
-    sql: `SELECT d.key AS key, d.sent_at AS sentAt, d.id AS id FROM ${s.from} WHERE ${where.join(' AND ')} ORDER BY ${s.order} DESC LIMIT ?`,
+    sql: `SELECT d.key AS key, d.sent_at AS sentAt, d.id AS id FROM ${s.from} WHERE ${where.join(' AND ')} ORDER BY ${s.order} ${order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`,
     params: [...params, limit],
   };
 }
 
 /** Every hit sent in millisecond `ms` after `after`, by id: the one millisecond whose order the sort key does not give. */
-export function millisecondSql(s: SearchSql, ms: number, after: [number, string] | undefined, limit: number): { sql: string; params: unknown[] } {
+export function millisecondSql(s: SearchSql, order: Order, ms: number, after: [number, string] | undefined, limit: number): { sql: string; params: unknown[] } {
   const where = [...s.where, `${s.order} >= ?`, `${s.order} < ?`];
   const params = [...s.params, keyOf(ms), keyAfter(ms)];
   if (after && after[0] === ms) {
-    where.push('d.id > ?');
+    where.push(order === 'newest' ? 'd.id > ?' : 'd.id < ?');
     params.push(after[1]);
   }
   return {
-    sql: `SELECT d.key AS key, d.sent_at AS sentAt, d.id AS id FROM ${s.from} WHERE ${where.join(' AND ')} ORDER BY d.id LIMIT ?`,
+    sql: `SELECT d.key AS key, d.sent_at AS sentAt, d.id AS id FROM ${s.from} WHERE ${where.join(' AND ')} ORDER BY d.id ${order === 'newest' ? 'ASC' : 'DESC'} LIMIT ?`,
     params: [...params, limit],
   };
 }

@@ -103,7 +103,7 @@ export class OpenSearchIndex implements SearchIndex {
       size: q.size,
       track_total_hits: true,
       query: { bool: { filter, must } },
-      sort: [{ sentAt: 'desc' }, { id: 'asc' }],
+      sort: q.sort === 'newest' ? [{ sentAt: 'desc' }, { id: 'asc' }] : [{ sentAt: 'asc' }, { id: 'desc' }],
     };
     if (q.cursor) body.search_after = decodeCursor(q.cursor);
     const res = await this.call('search', () => this.client.search({ index: this.index, body: body }));

@@ -1,10 +1,10 @@
-import { adminRoutes, apiRoutes, attachmentRoutes, auditRoutes, directoryRoutes, keyRoutes } from '@custody/api';
+import { adminRoutes, apiRoutes, attachmentRoutes, auditRoutes, conversationRoutes, directoryRoutes, keyRoutes } from '@custody/api';
 import { errorMessage } from '@custody/errors';
 import { resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import type { ServiceModule } from './service-module';
 
-/** The /v1 API: records, keys, connectors, directory, audit trail, holds, retention, disposition. */
+/** The /v1 API: records, conversations, keys, connectors, directory, audit trail, holds, retention, disposition. */
 export const api: ServiceModule = {
   name: 'api',
   async start({ holdJobs, resolution, control, logger }) {
@@ -22,6 +22,7 @@ export const api: ServiceModule = {
     const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
     return [
       ...apiRoutes({ store: adapters.store, index: adapters.index }),
+      ...conversationRoutes({ store: adapters.store, index: adapters.index }),
       ...keyRoutes({ apiKeys: control.apiKeys, keyGrants: control.keyGrants, configuredKeys: config.CUSTODY_API_KEYS }),
       ...adminRoutes({ connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }),
       ...directoryRoutes({ directory: control.directory }),
