@@ -20,6 +20,7 @@ import { parseSizes, runScale } from './scale/run';
 import { runMemory } from './scale/memory';
 import { runEmbeddedPipeline } from './embedded-pipeline';
 import { CustodyProcess } from './scale/custody-process';
+import { runConversationPages } from './conversation-pages';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -183,8 +184,9 @@ function cpuReport(baseline: CpuAccount, pipeline: CpuAccount, units: number, se
 
 const args = process.argv.slice(2);
 const option = (name: string) => args[args.indexOf(name) + 1] as string | undefined;
-const run =
-  args.includes('--embedded') && !args.includes('--memory')
+const run = args.includes('--conversation')
+  ? () => runConversationPages(args.includes('--messages') ? Number(option('--messages')) : 10_000)
+  : args.includes('--embedded') && !args.includes('--memory')
     ? () => runEmbeddedPipeline(N, ROUNDS, CONCURRENCY)
     : args.includes('--delivery')
       ? () => deliveryBench(args.flatMap((a, i) => (args[i - 1] === '--repo' ? [a] : [])))
