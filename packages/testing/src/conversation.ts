@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { postWebhook, whatsappDelivery } from './whatsapp';
 import { waitFor } from './wait';
 
@@ -68,10 +69,12 @@ export interface RunningForConversations {
   appSecret: string;
   tokens: Record<'compliance' | 'auditor' | 'admin' | 'otherTenant', string>;
   stop(): Promise<void>;
+  /** Alters the archived bytes of a record behind the store's back, where the store allows it at all (a directory; never S3 with Object Lock). */
+  tamper?: (recordId: string) => void;
 }
 
 /** GET /v1/conversations/:id and /v1/records/:id/context: the same tests on every adapter set. */
-export function conversationViewSuite(name: string, start: () => Promise<RunningForConversations>): void {
+export function conversationViewSuite(name: string, start: () => Promise<RunningForConversations>, opts: { tamperable: boolean }): void {
   describe(`conversation view: ${name}`, () => {
     let c: RunningForConversations;
     let fx: ConversationFixture;
@@ -169,5 +172,16 @@ export function conversationViewSuite(name: string, start: () => Promise<Running
       expect((await getJson(c.url, conv('?after=x&before=y'), c.tokens.compliance)).status).toBe(400);
       expect((await getJson(c.url, `/v1/conversations/${encodeURIComponent('whatsapp:106540352242922:nobody')}`, c.tokens.compliance)).status).toBe(404);
     });
+
+    // last: it leaves the conversation unreadable. Only where the store can be altered at all (a directory; S3 with Object Lock refuses)
+    if (opts.tamperable)
+      test('a record altered in the archive fails the page with an error naming it; the index is never served instead', async () => {
+        c.tamper!(fx.ids.reply);
+        const { status, body } = await getJson(c.url, conv(), c.tokens.compliance);
+        expect(status).toBe(500);
+        expect(body.error).toMatchObject({ code: 'integrity_violation', message: expect.stringContaining(fx.ids.reply) });
+        // it names the record's key, never a path of the machine
+        expect(body.error.message).not.toContain(tmpdir());
+      });
   });
 }

@@ -152,13 +152,30 @@ export class LocalArchiveStore implements ArchiveStore {
   async get(key: string, versionId?: string, range?: { start: number; end: number }): Promise<{ info: ObjectInfo; body: Buffer }> {
     const found = await this.mustFind(key, versionId);
     const info = infoOf(found);
-    if (!range) return { info, body: await io(`get ${key}`, () => readVersionBody(found.file, found.stored)) };
+    if (!range) return { info, body: await this.damageNamed(info, () => io(`get ${key}`, () => readVersionBody(found.file, found.stored))) };
     // as S3: an inclusive range, clamped at the end of the object
     if (!(range.start >= 0 && range.start <= range.end && range.start < info.size)) {
       throw new RejectedInputError('range_not_satisfiable', `range ${range.start}-${range.end} of ${key} (${info.size} bytes) is not satisfiable`, 416);
     }
-    const body = await io(`get ${key}`, () => readVersionRange(found.file, found.stored, range.start, Math.min(range.end, info.size - 1)));
+    const body = await this.damageNamed(info, () =>
+      io(`get ${key}`, () => readVersionRange(found.file, found.stored, range.start, Math.min(range.end, info.size - 1))),
+    );
     return { info, body };
+  }
+
+  /**
+   * A damaged version is reported by its key and version id: an API caller is told which record, the
+   * operator's log gets the file (a path of this machine never goes into an answer).
+   */
+  private async damageNamed<T>(info: ObjectInfo, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof IntegrityError)) throw err;
+      this.opts.logger?.error({ event: 'archive_version_damaged', key: info.key, version_id: info.versionId, err: err.message });
+      const why = err.message.slice(err.message.indexOf(DAMAGED) + DAMAGED.length);
+      throw new IntegrityError(`archived object ${info.key} version ${info.versionId} is damaged: ${why}`);
+    }
   }
 
   async getStream(key: string, versionId?: string): Promise<{ info: ObjectInfo; body: Readable }> {
@@ -423,6 +440,9 @@ function ifMissing<T>(fallback: T): (err: NodeJS.ErrnoException) => T {
  * A file that vanished means a version deleted meanwhile; other file system failures (disk full,
  * I/O errors) are outages: retriable, never mistaken for bad data.
  */
+/** What version-file.ts says of a damaged file, before the reason. */
+const DAMAGED = ' is damaged: ';
+
 async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
