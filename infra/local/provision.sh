@@ -21,16 +21,53 @@ provision_kafka() {
 
 provision_opensearch() {
   local dir="$CUSTODY_CACHE/opensearch-$OPENSEARCH_VERSION"
-  [ -f "$dir/.complete" ] && return 0
-  log "resolving opensearch $OPENSEARCH_VERSION integ-test-zip from Maven Central"
-  local zipdir="$CUSTODY_CACHE/downloads"; mkdir -p "$zipdir"
-  mvn -q -B dependency:copy -Dartifact="org.opensearch.distribution.integ-test-zip:opensearch:$OPENSEARCH_VERSION:zip" \
-    -DoutputDirectory="$zipdir"
-  rm -rf "$dir" "$CUSTODY_CACHE/opensearch-unpack"; mkdir -p "$CUSTODY_CACHE/opensearch-unpack"
-  (cd "$CUSTODY_CACHE/opensearch-unpack" && unzip -q "$zipdir/opensearch-$OPENSEARCH_VERSION.zip")
-  mv "$CUSTODY_CACHE/opensearch-unpack/opensearch-$OPENSEARCH_VERSION" "$dir"
-  rmdir "$CUSTODY_CACHE/opensearch-unpack"
-  touch "$dir/.complete"
+  if [ ! -f "$dir/.complete" ]; then
+    log "resolving opensearch $OPENSEARCH_VERSION integ-test-zip from Maven Central"
+    local zipdir="$CUSTODY_CACHE/downloads"; mkdir -p "$zipdir"
+    mvn -q -B dependency:copy -Dartifact="org.opensearch.distribution.integ-test-zip:opensearch:$OPENSEARCH_VERSION:zip" \
+      -DoutputDirectory="$zipdir"
+    rm -rf "$dir" "$CUSTODY_CACHE/opensearch-unpack"; mkdir -p "$CUSTODY_CACHE/opensearch-unpack"
+    (cd "$CUSTODY_CACHE/opensearch-unpack" && unzip -q "$zipdir/opensearch-$OPENSEARCH_VERSION.zip")
+    mv "$CUSTODY_CACHE/opensearch-unpack/opensearch-$OPENSEARCH_VERSION" "$dir"
+    rmdir "$CUSTODY_CACHE/opensearch-unpack"
+    touch "$dir/.complete"
+  fi
+  # outside the .complete check: distributions unpacked before this step existed get the module too
+  provision_opensearch_analysis_common "$dir"
+}
+
+# The integ-test zip ships only the transport-netty4 module; stemmers (stemmer, porter_stem, snowball),
+# the language analyzers, asciifolding, word_delimiter_graph etc. are the analysis-common module.
+# Central has no zip of it, only its jar, with no dependencies of its own (the Lucene analyzers it wraps
+# are lucene-analysis-common in lib/), so the module directory is assembled here: jar + descriptor.
+# The real descriptor says extended.plugins=lang-painless, which this distribution lacks and which
+# would stop the node at start-up; painless only serves the script filters (condition,
+# predicate_token_filter), which cannot run here anyway, so this one extends nothing.
+# The class name is that of 2.x (later versions renamed it): check the jar when changing OPENSEARCH_VERSION.
+# It goes into modules/, not through `opensearch-plugin install`, because OpenSearch loads modules/
+# at start-up like the shipped netty module.
+provision_opensearch_analysis_common() {
+  local dist=$1 mod="$1/modules/analysis-common" tmp="$CUSTODY_CACHE/opensearch-analysis-common.tmp"
+  [ -f "$mod/plugin-descriptor.properties" ] && return 0
+  log "resolving opensearch analysis-common $OPENSEARCH_VERSION from Maven Central"
+  local jardir="$CUSTODY_CACHE/downloads"; mkdir -p "$jardir"
+  mvn -q -B dependency:copy -Dartifact="org.opensearch.plugin:analysis-common:$OPENSEARCH_VERSION:jar" \
+    -DoutputDirectory="$jardir"
+  # assembled outside modules/ and moved in whole: OpenSearch fails on any half-written dir in modules/
+  rm -rf "$tmp" "$mod"; mkdir -p "$tmp"
+  cp "$jardir/analysis-common-$OPENSEARCH_VERSION.jar" "$tmp/"
+  cat >"$tmp/plugin-descriptor.properties" <<PROPS
+description=Adds "built in" analyzers to OpenSearch.
+version=$OPENSEARCH_VERSION
+name=analysis-common
+classname=org.opensearch.analysis.common.CommonAnalysisPlugin
+java.version=11
+opensearch.version=$OPENSEARCH_VERSION
+custom.foldername=
+extended.plugins=
+has.native.controller=false
+PROPS
+  mv "$tmp" "$mod"
 }
 
 provision_minio() {

@@ -82,6 +82,14 @@ start_opensearch() {
   if [ ! -f "$home/.complete-$OPENSEARCH_VERSION" ]; then
     rm -rf "$home"; mkdir -p "$(dirname "$home")"; cp -r "$dist" "$home"; touch "$home/.complete-$OPENSEARCH_VERSION"
   fi
+  # a copy made before provisioning added a module (analysis-common) gets it now, keeping its data;
+  # copied beside modules/ first, since a half-copied module dir would stop the node at start-up
+  local m
+  for m in "$dist"/modules/*/; do
+    m=$(basename "$m")
+    [ -d "$home/modules/$m" ] && continue
+    rm -rf "$home/.module.tmp"; cp -r "$dist/modules/$m" "$home/.module.tmp"; mv "$home/.module.tmp" "$home/modules/$m"
+  done
   if [ "$fresh" = 1 ]; then rm -rf "$home/data"; fi
   cat >"$home/config/opensearch.yml" <<YML
 cluster.name: custody-local

@@ -109,6 +109,36 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { text: '?!' })).toEqual([]);
     });
 
+    test('the query language: AND (implied), OR, NOT, parentheses, phrases and prefixes select the same records', async () => {
+      const t = tenant();
+      await upsert(
+        doc(t, `${t}-1`, { text: 'Buy ACME shares at market' }),
+        doc(t, `${t}-2`, { text: 'sell ACME bonds' }),
+        doc(t, `${t}-3`, { subject: 'Fund allocation', text: 'market update for fund B' }),
+        doc(t, `${t}-4`, { text: 'acmecorp merger talk' }),
+        doc(t, `${t}-5`, { text: 'e-mail me the term sheet' }),
+      );
+      const found = async (text: string) => (await ids(t, { text })).map((id) => id.slice(t.length + 1)).sort();
+      expect(await found('ACME')).toEqual(['1', '2']);
+      expect(await found('acme shares')).toEqual(['1']);
+      expect(await found('acme AND shares')).toEqual(['1']);
+      expect(await found('acme OR merger')).toEqual(['1', '2', '4']);
+      expect(await found('acme NOT bonds')).toEqual(['1']);
+      expect(await found('acm*')).toEqual(['1', '2', '4']);
+      expect(await found('ACMEC*')).toEqual(['4']);
+      expect(await found('"at market"')).toEqual(['1']);
+      expect(await found('"market at"')).toEqual([]);
+      expect(await found('"fund allocation"')).toEqual(['3']);
+      expect(await found('allocation update')).toEqual(['3']);
+      expect(await found('(acme OR fund) NOT market')).toEqual(['2']);
+      expect(await found('acme AND (shares OR bonds)')).toEqual(['1', '2']);
+      expect(await found('e-mail')).toEqual(['5']);
+      expect(await found('"term sheet" e-mail NOT acme')).toEqual(['5']);
+      expect(await found('market OR "!!"')).toEqual(['1', '3']);
+      expect(await found('"!!"')).toEqual([]);
+      expect((await index.search(t, { text: 'acme NOT bonds' })).total).toBe(1);
+    });
+
     test('text finds a record by its subject, alone or with words of the body, and returns the subject', async () => {
       const t = tenant();
       const mail = doc(t, `${t}-mail`, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TextQueryError, parseTextQuery } from './text-query';
 
 /**
  * Custody's query language: the one shape the API accepts and every index adapter translates.
@@ -10,8 +11,18 @@ export const SearchQuery = z
       .string()
       .min(1)
       .max(1000)
+      .superRefine((text, ctx) => {
+        try {
+          parseTextQuery(text);
+        } catch (err) {
+          if (!(err instanceof TextQueryError)) throw err;
+          ctx.addIssue({ code: 'custom', message: err.message });
+        }
+      })
       .optional()
-      .describe('Full-text match: every word must occur in the subject (email), message text, captions or file names'),
+      .describe(
+        'Full text, in the subject (email), message text, captions or file names: every word must occur; `"a phrase"`, `prefix*`, AND (also implied), OR, NOT (beside a positive operand), parentheses; operators in upper case',
+      ),
     participant: z.string().min(1).max(512).optional().describe('A phone (any format; normalized to E.164), email, handle or platform id'),
     channel: z.string().min(1).max(64).optional().describe('Channel, e.g. whatsapp'),
     kind: z.string().min(1).max(32).optional().describe('Record kind, e.g. message'),

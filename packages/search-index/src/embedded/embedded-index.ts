@@ -8,7 +8,8 @@ import type { IndexDoc, Resolution, Revisions } from '../document';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
 import { DOC_LOG_FILE, readDocLog } from './doc-log';
-import { encodeTokens, matchAll } from './fts-tokens';
+import { encodeTokens, ftsMatch } from './fts-tokens';
+import { parseTextQuery } from '../text-query';
 import { epochMillis, queryDate, rejection } from './mapping-rules';
 import { MULTI_VALUED, openDatabase, type MultiValuedField } from './schema';
 import { countSql, millisecondSql, pageSql, searchSql, type Order } from './search-sql';
@@ -109,9 +110,10 @@ export class EmbeddedIndex implements SearchIndex {
     const dates = { from: q.from === undefined ? undefined : queryDate(q.from), to: q.to === undefined ? undefined : queryDate(q.to) };
     await this.db();
     const tenantKey = this.tenantKeys.get(tenant);
-    const match = q.text === undefined || tenantKey === undefined ? null : matchAll(tenantKey, q.text);
+    const tree = q.text === undefined ? undefined : parseTextQuery(q.text);
     // a tenant with no documents, or text without a single token, matches nothing (as in OpenSearch)
-    if (tenantKey === undefined || (q.text !== undefined && match === null)) return { total: 0, hits: [] };
+    if (tenantKey === undefined || tree === null) return { total: 0, hits: [] };
+    const match = tree === undefined ? null : ftsMatch(tenantKey, tree);
     return io('search', async () => {
       const s = searchSql(tenantKey, q, match, dates);
       const count = countSql(s);

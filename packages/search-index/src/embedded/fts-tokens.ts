@@ -1,3 +1,4 @@
+import type { TextNode } from '../text-query';
 import { tokenize } from './analyzer';
 
 /**
@@ -19,15 +20,30 @@ export function encodeTokens(tenantKey: number, text: string | undefined): strin
 }
 
 /**
- * An FTS5 query for `text` as Custody's query language means it: every distinct token (AND), in the
- * subject or the message (one column as far as AND is concerned, like OpenSearch's cross_fields).
- * Null when the text has no token, which matches nothing (as in OpenSearch). Phrase
- * (`"a" + "b"`), prefix (`"a" *`), OR and NOT are the same syntax over the same encoded tokens.
+ * The FTS5 query for a parsed search text (text-query.ts), over the encoded tokens, in the subject or
+ * the message (one column as far as AND is concerned, like OpenSearch's cross_fields): a word's
+ * tokens ANDed, a phrase as FTS5's `"a" + "b"`, a prefix as `"a" *` (a byte prefix of a token is a
+ * prefix of its hex), NOT as FTS5's binary NOT of the group's positive part.
  */
-export function matchAll(tenantKey: number, text: string): string | null {
-  const tokens = [...new Set(tokenize(text))];
-  if (tokens.length === 0) return null;
-  return `{subject message} : (${tokens.map((t) => `"${encodeToken(tenantKey, t)}"`).join(' AND ')})`;
+export function ftsMatch(tenantKey: number, tree: TextNode): string {
+  const token = (t: string) => `"${encodeToken(tenantKey, t)}"`;
+  const expr = (n: TextNode): string => {
+    switch (n.op) {
+      case 'word':
+        return n.tokens.length === 1 ? token(n.tokens[0]) : `(${n.tokens.map(token).join(' AND ')})`;
+      case 'prefix':
+        return `${token(n.token)} *`;
+      case 'phrase':
+        return `(${n.tokens.map(token).join(' + ')})`;
+      case 'and': {
+        const positive = `(${n.must.map(expr).join(' AND ')})`;
+        return n.not.length === 0 ? positive : `(${positive} NOT (${n.not.map(expr).join(' OR ')}))`;
+      }
+      case 'or':
+        return `(${n.any.map(expr).join(' OR ')})`;
+    }
+  };
+  return `{subject message} : (${expr(tree)})`;
 }
 
 function encodeToken(tenantKey: number, token: string): string {

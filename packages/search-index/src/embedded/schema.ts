@@ -18,7 +18,7 @@ export type MultiValuedField = keyof typeof MULTI_VALUED;
  *   Stemmed search (next issue) adds a column of stemmed tokens, encoded the same way from a stemmer
  *   run in JavaScript beside analyzer.ts: FTS5 cannot add a column to an existing table, so that
  *   schema version creates a new FTS table, fills it from `bodies` once and drops this one; the
- *   `{subject message}` column filter in matchAll keeps the plain query off the stemmed column.
+ *   `{subject message}` column filter in ftsMatch keeps the plain query off the stemmed column.
  */
 export function openDatabase(file: string): Database.Database {
   // better-sqlite3 13's prebuilt addon crashes the process (SIGSEGV) on Node 20: refuse with a reason instead

@@ -3,7 +3,9 @@ import { DependencyUnavailableError, errorMessage } from '@custody/errors';
 import type { IndexDoc, Resolution, Revisions } from '../document';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
-import { FULL_TEXT_FIELDS, recordMappings, recordSettings } from './mappings';
+import { recordMappings, recordSettings } from './mappings';
+import { parseTextQuery } from '../text-query';
+import { textQuery } from './text-query-dsl';
 
 export interface OpenSearchIndexOptions {
   url: string;
@@ -82,8 +84,12 @@ export class OpenSearchIndex implements SearchIndex {
     const q = SearchQuery.parse(query);
     const filter: unknown[] = [{ term: { tenant } }];
     const must: unknown[] = [];
-    // cross_fields: every word must occur, in the subject or in the text (one field as far as AND is concerned)
-    if (q.text) must.push({ multi_match: { query: q.text, fields: [...FULL_TEXT_FIELDS], type: 'cross_fields', operator: 'and' } });
+    if (q.text !== undefined) {
+      const tree = parseTextQuery(q.text);
+      // text without a single token matches nothing (as in the embedded index)
+      if (tree === null) return { total: 0, hits: [] };
+      must.push(textQuery(tree));
+    }
     if (q.participant) filter.push({ term: { participants: q.participant } });
     if (q.channel) filter.push({ term: { channel: q.channel } });
     if (q.kind) filter.push({ term: { kind: q.kind } });
