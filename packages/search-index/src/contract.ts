@@ -180,7 +180,8 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { participant: 'wa-1' })).toEqual([one.id]);
       expect(await ids(t, { participant: '+1555000000' })).toEqual([]);
       expect(await ids(t, { channel: 'telegram' })).toEqual([two.id]);
-      expect(await ids(t, { channel: 'WhatsApp' })).toEqual([]);
+      expect(await ids(t, { channel: 'WhatsApp' })).toEqual([one.id]);
+      expect(await ids(t, { kind: 'CALL' })).toEqual([two.id]);
       expect(await ids(t, { kind: 'call' })).toEqual([two.id]);
       expect(await ids(t, { conversation: 'conv-A' })).toEqual([one.id]);
       expect(await ids(t, { employeeId: 'emp-C' })).toEqual([two.id]);
@@ -199,6 +200,19 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { to: '2024-03-01T12:00:00Z' })).toEqual([`${t}-11`, `${t}-10`]);
       expect(await ids(t, { from: '2024-03-01T11:00:00Z', to: '2024-03-01T12:00:00Z' })).toEqual([`${t}-11`]);
       expect(await ids(t, { from: '2024-03-01T12:00:00+01:00' })).toEqual([`${t}-12`, `${t}-11`]);
+    });
+
+    test('a date alone is a UTC day bound: from its start, to the end of the to-day included', async () => {
+      const t = tenant();
+      await upsert(
+        doc(t, `${t}-before`, { sentAt: '2024-02-29T23:59:59.999Z' }),
+        doc(t, `${t}-first`, { sentAt: '2024-03-01T00:00:00.000Z' }),
+        doc(t, `${t}-last`, { sentAt: '2024-03-05T23:59:59.999Z' }),
+        doc(t, `${t}-after`, { sentAt: '2024-03-06T00:00:00.000Z' }),
+      );
+      expect(await ids(t, { from: '2024-03-01', to: '2024-03-05' })).toEqual([`${t}-last`, `${t}-first`]);
+      expect(await ids(t, { from: '2024-03-06' })).toEqual([`${t}-after`]);
+      expect(await ids(t, { to: '2024-02-29' })).toEqual([`${t}-before`]);
     });
 
     test('hits sort by sentAt descending, then id ascending', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Channel, Kind } from '@custody/envelope';
 import { TextQueryError, parseTextQuery } from './text-query';
 
 /**
@@ -24,13 +25,17 @@ export const SearchQuery = z
         'Full text, in the subject (email), message text, captions or file names: every word must occur; `"a phrase"`, `prefix*`, AND (also implied), OR, NOT (beside a positive operand), parentheses; operators in upper case',
       ),
     participant: z.string().min(1).max(512).optional().describe('A phone (any format; normalized to E.164), email, handle or platform id'),
-    channel: z.string().min(1).max(64).optional().describe('Channel, e.g. whatsapp'),
-    kind: z.string().min(1).max(32).optional().describe('Record kind, e.g. message'),
+    channel: oneOf(Channel.options, 'channel')
+      .optional()
+      .describe(`Channel, any case: ${Channel.options.join(', ')}`),
+    kind: oneOf(Kind.options, 'kind')
+      .optional()
+      .describe(`Record kind, any case: ${Kind.options.join(', ')}`),
     conversation: z.string().min(1).max(1024).optional().describe('Conversation id'),
     employeeId: z.string().min(1).max(256).optional().describe('Records involving this employee'),
     unmapped: z.string().min(1).max(512).optional().describe('Records with this participant not resolved to an employee'),
-    from: z.iso.datetime({ offset: true }).optional().describe('sentAt at or after this instant'),
-    to: z.iso.datetime({ offset: true }).optional().describe('sentAt before this instant'),
+    from: instantOrDay('start').optional().describe('sentAt at or after this instant; a date alone (2024-03-01) is the start of that UTC day'),
+    to: instantOrDay('end').optional().describe('sentAt before this instant; a date alone (2024-03-05) includes that whole UTC day'),
     holdId: z.string().min(1).max(128).optional().describe('Records under this legal hold'),
     edited: z.boolean().optional().describe('true: only records a later edit revised; false: only records never edited'),
     deleted: z.boolean().optional().describe('true: only records a later deletion (unsend, recall) names; false: only records never deleted'),
@@ -46,6 +51,28 @@ export const SearchQuery = z
   .strict();
 
 export type SearchQuery = z.input<typeof SearchQuery>;
+
+/** A value of a closed list, given in any case; anything else is refused with the list. */
+function oneOf<T extends string>(values: readonly T[], what: string) {
+  return z
+    .string()
+    .max(64)
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(values as [T, ...T[]], { error: () => `unknown ${what}; one of: ${values.join(', ')}` }));
+}
+
+/**
+ * An instant with its offset, or a date alone meaning a UTC day bound: a reviewer asking "from the
+ * 1st to the 5th" means the 5th included, so a `to` date is the start of the next UTC day (exclusive).
+ */
+function instantOrDay(bound: 'start' | 'end') {
+  return z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((v) => {
+    if (v.length !== 10) return v;
+    const day = new Date(`${v}T00:00:00.000Z`);
+    if (bound === 'end') day.setUTCDate(day.getUTCDate() + 1);
+    return day.toISOString();
+  });
+}
 export type NormalizedQuery = z.output<typeof SearchQuery>;
 
 export function encodeCursor(sortValues: unknown[]): string {

@@ -70,4 +70,18 @@ describe('parseTextQuery', () => {
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]).toMatchObject({ path: ['text'], message: 'OR needs an operand after it' });
   });
+
+  test('channel and kind are any case, and an unknown one is refused with the list of valid ones', () => {
+    expect(SearchQuery.parse({ channel: 'WhatsApp', kind: 'Message' })).toMatchObject({ channel: 'whatsapp', kind: 'message' });
+    const r = SearchQuery.safeParse({ channel: 'whatsap' });
+    expect(r.error?.issues[0].message).toBe('unknown channel; one of: whatsapp, telegram, sms, mms, voice, signal, wecom, line, email');
+    expect(SearchQuery.safeParse({ kind: 'memo' }).error?.issues[0].message).toContain('unknown kind; one of: message, call, edit');
+  });
+
+  test('a date alone is a UTC day: from its start, to the start of the next day; parsing twice changes nothing', () => {
+    const q = SearchQuery.parse({ from: '2024-02-28', to: '2024-02-29' });
+    expect(q).toMatchObject({ from: '2024-02-28T00:00:00.000Z', to: '2024-03-01T00:00:00.000Z' });
+    expect(SearchQuery.parse(q)).toMatchObject({ from: q.from, to: q.to });
+    expect(SearchQuery.safeParse({ to: '2024-02-30' }).success).toBe(false);
+  });
 });
