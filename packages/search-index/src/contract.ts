@@ -202,6 +202,59 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { from: '2024-03-01T12:00:00+01:00' })).toEqual([`${t}-12`, `${t}-11`]);
     });
 
+    test('facets count every hit, not just the page: most frequent first, ties by value', async () => {
+      const t = tenant();
+      await upsert(
+        doc(t, `${t}-1`, {
+          text: 'acme order',
+          channel: 'whatsapp',
+          kind: 'message',
+          direction: 'inbound',
+          employeeIds: ['emp-a'],
+          participants: ['+15550000001', '+15550000009'],
+        }),
+        doc(t, `${t}-2`, {
+          text: 'acme order',
+          channel: 'whatsapp',
+          kind: 'message',
+          direction: 'outbound',
+          employeeIds: ['emp-a', 'emp-b'],
+          participants: ['+15550000002', '+15550000009'],
+        }),
+        doc(t, `${t}-3`, { text: 'acme call', channel: 'voice', kind: 'call', direction: 'outbound', employeeIds: ['emp-b'], participants: ['+15550000009'] }),
+        doc(t, `${t}-4`, { text: 'unrelated', channel: 'sms', kind: 'message', direction: 'inbound', employeeIds: ['emp-c'], participants: ['+15550000003'] }),
+      );
+      const r = await index.search(t, { text: 'acme', size: 1, facets: ['channel', 'kind', 'direction', 'employee', 'participant'] });
+      expect(r.total).toBe(3);
+      expect(r.hits).toHaveLength(1);
+      expect(r.facets).toEqual({
+        channel: [
+          { value: 'whatsapp', count: 2 },
+          { value: 'voice', count: 1 },
+        ],
+        kind: [
+          { value: 'message', count: 2 },
+          { value: 'call', count: 1 },
+        ],
+        direction: [
+          { value: 'outbound', count: 2 },
+          { value: 'inbound', count: 1 },
+        ],
+        employee: [
+          { value: 'emp-a', count: 2 },
+          { value: 'emp-b', count: 2 },
+        ],
+        participant: [
+          { value: '+15550000009', count: 3 },
+          { value: '+15550000001', count: 1 },
+          { value: '+15550000002', count: 1 },
+        ],
+      });
+      // filters narrow the counts too; no facets asked, none computed
+      expect((await index.search(t, { channel: 'voice', facets: ['employee'] })).facets).toEqual({ employee: [{ value: 'emp-b', count: 1 }] });
+      expect((await index.search(t, { text: 'acme' })).facets).toBeUndefined();
+    });
+
     test('a date alone is a UTC day bound: from its start, to the end of the to-day included', async () => {
       const t = tenant();
       await upsert(

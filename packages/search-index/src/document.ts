@@ -34,6 +34,8 @@ export interface IndexDoc {
   subject?: string;
   text?: string;
   attachmentCount: number;
+  /** The attachments' file names (and a call recording's), to show with a hit; absent in documents indexed before they were kept. */
+  attachmentNames?: string[];
   refs: string[];
   /**
    * Edit, deletion and reaction records: the vendor id of the message they revise or react to (an
@@ -92,6 +94,7 @@ export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] =
     subject: env.content?.subject || undefined,
     text: text || undefined,
     attachmentCount: env.attachments?.length ?? 0,
+    attachmentNames: [...(env.attachments ?? []), ...(env.call?.recording ? [env.call.recording] : [])].flatMap((a) => (a.fileName ? [a.fileName] : [])),
     refs: unique([r.replyTo, r.edits, r.deletes, r.reactsTo, r.statusOf].filter((v): v is string => Boolean(v))),
     revises: revisedMessage(env)?.externalId ?? (env.kind === 'reaction' ? r.reactsTo : undefined),
     editedBy: [...revisions.editedBy].sort(),

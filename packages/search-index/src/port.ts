@@ -1,5 +1,5 @@
 import type { IndexDoc, Resolution, Revisions } from './document';
-import type { SearchQuery } from './query';
+import type { FacetCounts, SearchQuery } from './query';
 
 export interface BulkFailure {
   id: string;
@@ -13,6 +13,8 @@ export interface SearchResult {
   hits: IndexDoc[];
   /** Present when more hits follow. */
   cursor?: string;
+  /** The facets the query asked for (FACET_SIZE values each, most frequent first, ties by value). */
+  facets?: FacetCounts;
 }
 
 export interface SearchIndex {

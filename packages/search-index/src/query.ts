@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { Channel, Kind } from '@custody/envelope';
 import { TextQueryError, parseTextQuery } from './text-query';
 
+/** What hits can be counted by, and the document field each counts. */
+export const FACETS = ['channel', 'kind', 'direction', 'employee', 'participant'] as const;
+export const FACET_FIELDS = { channel: 'channel', kind: 'kind', direction: 'direction', employee: 'employeeIds', participant: 'participants' } as const;
+export const FACET_SIZE = 20;
+
 /**
  * Custody's query language: the one shape the API accepts and every index adapter translates.
  * `tenant` is not part of it on purpose: adapters take it separately and always filter on it.
@@ -46,11 +51,18 @@ export const SearchQuery = z
         'newest: sentAt descending, then id ascending; oldest: the exact reverse (sentAt ascending, then id descending), so a cursor reads on in either direction',
       ),
     size: z.number().int().min(1).max(500).default(50).describe('Hits per page'),
+    facets: z
+      .array(z.enum(FACETS))
+      .max(FACETS.length)
+      .optional()
+      .describe(`Counts over every hit (not just this page) by ${FACETS.join(', ')}: the ${FACET_SIZE} most frequent values of each, most first`),
     cursor: z.string().max(2000).optional().describe('Opaque cursor from the previous page: the hits after it in `sort` order'),
   })
   .strict();
 
 export type SearchQuery = z.input<typeof SearchQuery>;
+export type Facet = (typeof FACETS)[number];
+export type FacetCounts = Partial<Record<Facet, Array<{ value: string; count: number }>>>;
 
 /** A value of a closed list, given in any case; anything else is refused with the list. */
 function oneOf<T extends string>(values: readonly T[], what: string) {

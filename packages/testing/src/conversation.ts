@@ -162,6 +162,27 @@ export function conversationViewSuite(name: string, start: () => Promise<Running
       expect(newer.body.events.map((e: { id: string }) => e.id)).toEqual(fx.all.slice(at + 2));
     });
 
+    test('search counts the thread by kind and direction over every hit, with the page asked for', async () => {
+      const res = await fetch(`${c.url}/v1/search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${c.tokens.compliance}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ conversation: fx.conversationId, size: 2, facets: ['kind', 'direction'] }),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { total: number; hits: unknown[]; facets: unknown };
+      expect(body.total).toBe(fx.all.length);
+      expect(body.hits).toHaveLength(2);
+      expect(body.facets).toEqual({
+        kind: [
+          { value: 'message', count: 7 },
+          { value: 'reaction', count: 2 },
+          { value: 'deletion', count: 1 },
+          { value: 'edit', count: 1 },
+        ],
+        direction: [{ value: 'inbound', count: 11 }],
+      });
+    });
+
     test('another tenant cannot read or name the conversation; roles and bad cursors are refused', async () => {
       expect((await getJson(c.url, conv(), c.tokens.otherTenant)).status).toBe(404);
       expect((await getJson(c.url, `/v1/records/${fx.ids.first}/context`, c.tokens.otherTenant)).status).toBe(404);

@@ -33,7 +33,8 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       method: 'POST',
       url: '/v1/search',
       summary: 'Search records',
-      description: '`text` matches subject and text; hits carry `archive {key, versionId, sha256}`, `edited`, `deleted`',
+      description:
+        '`text` (boolean syntax, phrases, prefixes) matches subject and text; hits carry `archive {key, versionId, sha256}`, `attachmentNames`, `edited`, `deleted`; `facets` asked for come back as `{facet: [{value, count}]}` over every hit',
       access: { roles: READERS, audit: 'records.search' },
       schema: { body: SearchQuery, response: { 200: SearchResult } },
       invalid: { code: 'invalid_query', what: 'search' },
@@ -63,7 +64,7 @@ async function search(deps: ApiDeps, p: Principal, q: SearchQuery): Promise<Repl
   if (q.participant) q.participant = normalizeIdentifier(q.participant);
   const result = await deps.index.search(p.tenant, q);
   return {
-    ...json(200, { total: result.total, hits: result.hits.map(hitView), cursor: result.cursor ?? null }),
+    ...json(200, { total: result.total, hits: result.hits.map(hitView), cursor: result.cursor ?? null, ...(result.facets && { facets: result.facets }) }),
     details: { query: { ...q, cursor: undefined }, total: result.total },
   };
 }
@@ -84,6 +85,7 @@ function hitView(d: IndexDoc) {
     unmapped: d.unmapped,
     subject: d.subject,
     text: d.text,
+    attachmentNames: d.attachmentNames ?? [],
     edited: (d.editedBy ?? []).length > 0,
     deleted: (d.deletedBy ?? []).length > 0,
     holds: d.holds,

@@ -12,7 +12,7 @@ import { encodeTokens, ftsMatch } from './fts-tokens';
 import { parseTextQuery } from '../text-query';
 import { epochMillis, queryDate, rejection } from './mapping-rules';
 import { MULTI_VALUED, openDatabase, type MultiValuedField } from './schema';
-import { countSql, millisecondSql, pageSql, searchSql, type Order } from './search-sql';
+import { countSql, facetSql, millisecondSql, pageSql, searchSql, type Order } from './search-sql';
 import { keyAfter, keyOf } from './sort-key';
 
 export interface EmbeddedIndexOptions {
@@ -125,6 +125,17 @@ export class EmbeddedIndex implements SearchIndex {
         total,
         hits: hits.map((h) => JSON.parse((body.get(h.key, tenantKey) as { json: string }).json) as IndexDoc),
         cursor: last && hits.length === q.size ? encodeCursor([Number(last.sentAt), last.id]) : undefined,
+        ...(q.facets?.length && {
+          facets: Object.fromEntries(
+            q.facets.map((f) => {
+              const sql = facetSql(s, tenantKey, f);
+              return [
+                f,
+                (this.statement(sql.sql).all(...sql.params) as Array<{ value: string; n: bigint }>).map((r) => ({ value: r.value, count: Number(r.n) })),
+              ];
+            }),
+          ),
+        }),
       };
     });
   }

@@ -1,4 +1,4 @@
-import type { NormalizedQuery } from '../query';
+import { FACET_SIZE, type Facet, type NormalizedQuery } from '../query';
 import { MULTI_VALUED, type MultiValuedField } from './schema';
 import { keyAfter, keyOf } from './sort-key';
 
@@ -109,6 +109,27 @@ export function countSql(s: SearchSql): { sql: string; params: unknown[] } {
   if (!s.ftsOnly) return { sql: `SELECT count(*) AS n FROM ${s.from} WHERE ${s.where.join(' AND ')}`, params: s.params };
   const where = s.where.slice(1).map((w) => w.replace(/^fts\.rowid/, 'rowid'));
   return { sql: `SELECT count(*) AS n FROM fts WHERE ${where.join(' AND ')}`, params: s.params.slice(1) };
+}
+
+/**
+ * Counts of one facet over every hit: the columns of `docs` grouped directly, the multi-valued
+ * fields through their rows in `doc_values`, the direction (kept only in the body) from the body.
+ */
+export function facetSql(s: SearchSql, tenantKey: number, facet: Facet): { sql: string; params: unknown[] } {
+  const tail = `GROUP BY value ORDER BY n DESC, value ASC LIMIT ${FACET_SIZE}`;
+  const where = s.where.join(' AND ');
+  if (facet === 'channel' || facet === 'kind')
+    return { sql: `SELECT d.${facet} AS value, count(*) AS n FROM ${s.from} WHERE ${where} ${tail}`, params: s.params };
+  if (facet === 'direction')
+    return {
+      sql: `SELECT json_extract(b.json, '$.direction') AS value, count(*) AS n FROM ${s.from} JOIN bodies b ON b.key = d.key WHERE ${where} ${tail}`,
+      params: s.params,
+    };
+  const field = MULTI_VALUED[facet === 'employee' ? 'employeeIds' : 'participants'];
+  return {
+    sql: `SELECT x.value AS value, count(*) AS n FROM ${s.from} JOIN doc_values x ON x.tenant = ? AND x.field = ? AND x.key = d.key WHERE ${where} ${tail}`,
+    params: [tenantKey, field, ...s.params],
+  };
 }
 
 /**

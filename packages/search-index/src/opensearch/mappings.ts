@@ -23,6 +23,8 @@ export const recordMappings = {
     subject: { type: 'text', analyzer: 'standard' },
     text: { type: 'text', analyzer: 'standard' },
     attachmentCount: { type: 'integer' },
+    // shown with hits (file names are also searchable: they are part of `text` when there is no caption)
+    attachmentNames: { type: 'keyword', index: false },
     refs: { type: 'keyword' },
     revises: { type: 'keyword' },
     editedBy: { type: 'keyword' },

@@ -2,7 +2,7 @@ import { Client } from '@opensearch-project/opensearch';
 import { DependencyUnavailableError, errorMessage } from '@custody/errors';
 import type { IndexDoc, Resolution, Revisions } from '../document';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
-import { SearchQuery, decodeCursor, encodeCursor } from '../query';
+import { FACET_FIELDS, FACET_SIZE, SearchQuery, decodeCursor, encodeCursor } from '../query';
 import { recordMappings, recordSettings } from './mappings';
 import { parseTextQuery } from '../text-query';
 import { textQuery } from './text-query-dsl';
@@ -112,6 +112,11 @@ export class OpenSearchIndex implements SearchIndex {
       sort: q.sort === 'newest' ? [{ sentAt: 'desc' }, { id: 'asc' }] : [{ sentAt: 'asc' }, { id: 'desc' }],
     };
     if (q.cursor) body.search_after = decodeCursor(q.cursor);
+    if (q.facets?.length) {
+      body.aggs = Object.fromEntries(
+        q.facets.map((f) => [f, { terms: { field: FACET_FIELDS[f], size: FACET_SIZE, order: [{ _count: 'desc' }, { _key: 'asc' }] } }]),
+      );
+    }
     const res = await this.call('search', () => this.client.search({ index: this.index, body: body }));
     const hits = res.body.hits.hits as Array<{ _source: IndexDoc; sort: unknown[] }>;
     const total = typeof res.body.hits.total === 'number' ? res.body.hits.total : (res.body.hits.total?.value ?? 0);
@@ -119,6 +124,17 @@ export class OpenSearchIndex implements SearchIndex {
       total,
       hits: hits.map((h) => h._source),
       cursor: hits.length === q.size ? encodeCursor(hits[hits.length - 1].sort) : undefined,
+      ...(q.facets?.length && {
+        facets: Object.fromEntries(
+          q.facets.map((f) => [
+            f,
+            (res.body.aggregations?.[f] as { buckets: Array<{ key: string; doc_count: number }> }).buckets.map((b) => ({
+              value: String(b.key),
+              count: b.doc_count,
+            })),
+          ]),
+        ),
+      }),
     };
   }
 
