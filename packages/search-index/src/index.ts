@@ -3,3 +3,5 @@ export * from './document';
 export * from './query';
 export { OpenSearchIndex, type OpenSearchIndexOptions } from './opensearch/opensearch-index';
 export { EmbeddedIndex, type EmbeddedIndexOptions } from './embedded/embedded-index';
+export { highlight, type Highlights } from './highlight';
+export { parseTextQuery, type TextNode } from './text-query';

@@ -172,6 +172,15 @@ export function conversationViewSuite(name: string, start: () => Promise<Running
       const body = (await res.json()) as { total: number; hits: unknown[]; facets: unknown };
       expect(body.total).toBe(fx.all.length);
       expect(body.hits).toHaveLength(2);
+      // and the words a text query matched come back as offsets into each hit's text
+      const hit = await fetch(`${c.url}/v1/search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${c.tokens.compliance}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ conversation: fx.conversationId, text: 'acm* NOT "300 shares"' }),
+      });
+      const found = (await hit.json()) as { hits: Array<{ id: string; text: string; highlights: { text: Array<[number, number]> } }> };
+      expect(found.hits.map((h) => h.id)).toEqual([fx.ids.first]);
+      expect(found.hits[0].highlights.text.map(([s, e]) => found.hits[0].text.slice(s, e))).toEqual(['ACME']);
       expect(body.facets).toEqual({
         kind: [
           { value: 'message', count: 7 },

@@ -3,7 +3,7 @@ import { normalizeIdentifier } from '@custody/connector-kit';
 import { revisedMessage, type Envelope } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
 import { json, route, type Principal, type Reply, type Route } from '@custody/http';
-import { SearchQuery, decodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
+import { SearchQuery, decodeCursor, highlight, parseTextQuery, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
 import { readVerified } from './verified-read';
 
@@ -34,7 +34,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       url: '/v1/search',
       summary: 'Search records',
       description:
-        '`text` (boolean syntax, phrases, prefixes) matches subject and text; hits carry `archive {key, versionId, sha256}`, `attachmentNames`, `edited`, `deleted`; `facets` asked for come back as `{facet: [{value, count}]}` over every hit',
+        '`text` (boolean syntax, phrases, prefixes) matches subject and text; hits carry `archive {key, versionId, sha256}`, `attachmentNames`, `edited`, `deleted`, and with `text` the `highlights` of the matched words (`{subject, text}`: [start, end) offsets); `facets` asked for come back as `{facet: [{value, count}]}` over every hit',
       access: { roles: READERS, audit: 'records.search' },
       schema: { body: SearchQuery, response: { 200: SearchResult } },
       invalid: { code: 'invalid_query', what: 'search' },
@@ -63,8 +63,14 @@ async function search(deps: ApiDeps, p: Principal, q: SearchQuery): Promise<Repl
   }
   if (q.participant) q.participant = normalizeIdentifier(q.participant);
   const result = await deps.index.search(p.tenant, q);
+  const tree = q.text === undefined ? null : parseTextQuery(q.text);
   return {
-    ...json(200, { total: result.total, hits: result.hits.map(hitView), cursor: result.cursor ?? null, ...(result.facets && { facets: result.facets }) }),
+    ...json(200, {
+      total: result.total,
+      hits: result.hits.map((d) => ({ ...hitView(d), ...(tree && { highlights: highlight(tree, d) }) })),
+      cursor: result.cursor ?? null,
+      ...(result.facets && { facets: result.facets }),
+    }),
     details: { query: { ...q, cursor: undefined }, total: result.total },
   };
 }

@@ -13,39 +13,58 @@ const ASCII = /^[\x00-\x7f]*$/;
 const MAX_TOKEN = 255;
 
 export function tokenize(text: string): string[] {
-  const tokens: string[] = [];
+  return tokenSpans(text).map((s) => s.token);
+}
+
+/** A token and where it came from in the text (UTF-16 offsets, end exclusive): what a highlight marks. */
+export interface TokenSpan {
+  token: string;
+  start: number;
+  end: number;
+}
+
+export function tokenSpans(text: string): TokenSpan[] {
+  const spans: TokenSpan[] = [];
   let southeastAsianEnd = -1;
   for (const { segment, index, isWordLike } of words.segment(text)) {
     if (isWordLike && SOUTHEAST_ASIAN.test(segment)) {
       // ICU splits these scripts by dictionary; Lucene keeps the whole run
-      if (index === southeastAsianEnd) tokens[tokens.length - 1] += segment;
-      else tokens.push(segment);
+      if (index === southeastAsianEnd) {
+        const last = spans[spans.length - 1];
+        last.token += segment;
+        last.end = index + segment.length;
+      } else spans.push({ token: segment, start: index, end: index + segment.length });
       southeastAsianEnd = index + segment.length;
     } else if (isWordLike) {
-      pushWord(tokens, segment);
+      pushWord(spans, segment, index);
     } else if (EMOJI.test(segment)) {
-      tokens.push(segment);
+      spans.push({ token: segment, start: index, end: index + segment.length });
     }
   }
-  return tokens.flatMap(cut);
+  return spans.flatMap(cut);
 }
 
-function pushWord(tokens: string[], word: string): void {
+function pushWord(spans: TokenSpan[], word: string, at: number): void {
   if (!ONE_PER_CHAR.test(word)) {
-    tokens.push(lowercase(word));
+    spans.push({ token: lowercase(word), start: at, end: at + word.length });
     return;
   }
   let run = '';
+  let runStart = at;
+  let offset = at;
   for (const ch of word) {
     if (!ONE_PER_CHAR.test(ch)) {
+      if (run === '') runStart = offset;
       run += ch;
+      offset += ch.length;
       continue;
     }
-    if (run) tokens.push(lowercase(run));
+    if (run) spans.push({ token: lowercase(run), start: runStart, end: offset });
     run = '';
-    tokens.push(ch);
+    spans.push({ token: ch, start: offset, end: offset + ch.length });
+    offset += ch.length;
   }
-  if (run) tokens.push(lowercase(run));
+  if (run) spans.push({ token: lowercase(run), start: runStart, end: offset });
 }
 
 /** Java's Character.toLowerCase: one code point to one, no context (final sigma stays σ, İ becomes i). */
@@ -56,9 +75,12 @@ function lowercase(word: string): string {
   return out;
 }
 
-function cut(token: string): string[] {
-  if (token.length <= MAX_TOKEN) return [token];
-  const parts: string[] = [];
-  for (let i = 0; i < token.length; i += MAX_TOKEN) parts.push(token.slice(i, i + MAX_TOKEN));
+function cut(span: TokenSpan): TokenSpan[] {
+  if (span.token.length <= MAX_TOKEN) return [span];
+  const parts: TokenSpan[] = [];
+  for (let i = 0; i < span.token.length; i += MAX_TOKEN) {
+    const token = span.token.slice(i, i + MAX_TOKEN);
+    parts.push({ token, start: span.start + i, end: span.start + i + token.length });
+  }
   return parts;
 }
