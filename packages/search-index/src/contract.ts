@@ -255,6 +255,28 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect((await index.search(t, { text: 'acme' })).facets).toBeUndefined();
     });
 
+    test('relevance ranks the better match first (BM25: more occurrences, shorter text) and pages by its own cursor', async () => {
+      const t = tenant();
+      await upsert(
+        doc(t, `${t}-long`, { text: 'acme mentioned once in a much longer message about many other things entirely', sentAt: '2024-03-03T00:00:00Z' }),
+        doc(t, `${t}-many`, { text: 'acme acme acme', sentAt: '2024-03-01T00:00:00Z' }),
+        doc(t, `${t}-short`, { text: 'acme order', sentAt: '2024-03-02T00:00:00Z' }),
+        doc(t, `${t}-none`, { text: 'nothing relevant', sentAt: '2024-03-04T00:00:00Z' }),
+      );
+      const expected = [`${t}-many`, `${t}-short`, `${t}-long`];
+      expect(await ids(t, { text: 'acme', sort: 'relevance' })).toEqual(expected);
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await index.search(t, { text: 'acme', sort: 'relevance', size: 1, cursor });
+        paged.push(...page.hits.map((h) => h.id));
+        cursor = page.cursor;
+      } while (cursor && paged.length < 10);
+      expect(paged).toEqual(expected);
+      // with other filters: the conversation narrows, the ranking stays
+      expect(await ids(t, { text: 'acme', sort: 'relevance', conversation: `conv-${t}-short` })).toEqual([`${t}-short`]);
+    });
+
     test('a date alone is a UTC day bound: from its start, to the end of the to-day included', async () => {
       const t = tenant();
       await upsert(

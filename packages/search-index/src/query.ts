@@ -45,10 +45,10 @@ export const SearchQuery = z
     edited: z.boolean().optional().describe('true: only records a later edit revised; false: only records never edited'),
     deleted: z.boolean().optional().describe('true: only records a later deletion (unsend, recall) names; false: only records never deleted'),
     sort: z
-      .enum(['newest', 'oldest'])
+      .enum(['newest', 'oldest', 'relevance'])
       .default('newest')
       .describe(
-        'newest: sentAt descending, then id ascending; oldest: the exact reverse (sentAt ascending, then id descending), so a cursor reads on in either direction',
+        'newest: sentAt descending, then id ascending; oldest: the exact reverse (sentAt ascending, then id descending), so a cursor reads on in either direction; relevance (with `text`): BM25 score, best first, then id',
       ),
     size: z.number().int().min(1).max(500).default(50).describe('Hits per page'),
     facets: z
@@ -58,7 +58,10 @@ export const SearchQuery = z
       .describe(`Counts over every hit (not just this page) by ${FACETS.join(', ')}: the ${FACET_SIZE} most frequent values of each, most first`),
     cursor: z.string().max(2000).optional().describe('Opaque cursor from the previous page: the hits after it in `sort` order'),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.sort === 'relevance' && q.text === undefined) ctx.addIssue({ code: 'custom', path: ['sort'], message: 'relevance needs a text to score against' });
+  });
 
 export type SearchQuery = z.input<typeof SearchQuery>;
 export type Facet = (typeof FACETS)[number];

@@ -84,4 +84,9 @@ describe('parseTextQuery', () => {
     expect(SearchQuery.parse(q)).toMatchObject({ from: q.from, to: q.to });
     expect(SearchQuery.safeParse({ to: '2024-02-30' }).success).toBe(false);
   });
+
+  test('relevance needs a text to score against', () => {
+    expect(SearchQuery.safeParse({ sort: 'relevance' }).error?.issues[0]).toMatchObject({ path: ['sort'], message: 'relevance needs a text to score against' });
+    expect(SearchQuery.safeParse({ sort: 'relevance', text: 'acme' }).success).toBe(true);
+  });
 });

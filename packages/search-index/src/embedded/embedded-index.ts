@@ -12,7 +12,7 @@ import { encodeTokens, ftsMatch } from './fts-tokens';
 import { parseTextQuery } from '../text-query';
 import { epochMillis, queryDate, rejection } from './mapping-rules';
 import { MULTI_VALUED, openDatabase, type MultiValuedField } from './schema';
-import { countSql, facetSql, millisecondSql, pageSql, searchSql, type Order } from './search-sql';
+import { countSql, facetSql, millisecondSql, pageSql, relevanceSql, searchSql, type Order } from './search-sql';
 import { keyAfter, keyOf } from './sort-key';
 
 export interface EmbeddedIndexOptions {
@@ -46,6 +46,8 @@ interface Hit {
   key: bigint;
   sentAt: bigint;
   id: string;
+  /** FTS5's rank, when sorted by relevance. */
+  score?: number;
 }
 
 /**
@@ -118,13 +120,13 @@ export class EmbeddedIndex implements SearchIndex {
       const s = searchSql(tenantKey, q, match, dates);
       const count = countSql(s);
       const total = Number((this.statement(count.sql).get(...count.params) as { n: bigint }).n);
-      const hits = this.page(s, q.sort, after, q.size);
+      const hits = q.sort === 'relevance' ? this.ranked(s, after, q.size) : this.page(s, q.sort, after, q.size);
       const last = hits[hits.length - 1];
       const body = this.statement('SELECT b.json AS json FROM docs d JOIN bodies b ON b.key = d.key WHERE d.key = ? AND d.tenant = ?');
       return {
         total,
         hits: hits.map((h) => JSON.parse((body.get(h.key, tenantKey) as { json: string }).json) as IndexDoc),
-        cursor: last && hits.length === q.size ? encodeCursor([Number(last.sentAt), last.id]) : undefined,
+        cursor: last && hits.length === q.size ? encodeCursor([q.sort === 'relevance' ? last.score! : Number(last.sentAt), last.id]) : undefined,
         ...(q.facets?.length && {
           facets: Object.fromEntries(
             q.facets.map((f) => {
@@ -391,6 +393,11 @@ export class EmbeddedIndex implements SearchIndex {
       .sort((a, b) => (a.sentAt === b.sentAt ? down * compareIds(a.id, b.id) : a.sentAt > b.sentAt ? -down : down));
     const boundary = millisecondSql(s, order, Number(lastMs), after, size - earlier.length);
     return [...earlier, ...(this.statement(boundary.sql).all(...boundary.params) as Hit[])];
+  }
+
+  private ranked(s: ReturnType<typeof searchSql>, after: [number, string] | undefined, size: number): Hit[] {
+    const sql = relevanceSql(s, after, size);
+    return this.statement(sql.sql).all(...sql.params) as Hit[];
   }
 
   private async row(tenant: string, id: string): Promise<Row | undefined> {

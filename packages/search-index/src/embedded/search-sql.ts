@@ -30,6 +30,8 @@ export interface Bounds {
  * the tenant key (fts-tokens.ts).
  */
 export function searchSql(tenantKey: number, q: NormalizedQuery, match: string | null, dates: Bounds): SearchSql {
+  // ranking reads FTS5's rank, which only the table driving the query has
+  const textDrives = q.sort === 'relevance' && match !== null;
   const where: string[] = ['d.tenant = ?'];
   const params: unknown[] = [tenantKey];
   const values = (
@@ -43,7 +45,7 @@ export function searchSql(tenantKey: number, q: NormalizedQuery, match: string |
 
   let from: string;
   let order: string;
-  if (q.conversation !== undefined) {
+  if (q.conversation !== undefined && !textDrives) {
     from = 'docs d INDEXED BY docs_conversation';
     order = 'd.key';
     where.push('d.conversation = ?');
@@ -52,6 +54,10 @@ export function searchSql(tenantKey: number, q: NormalizedQuery, match: string |
     // CROSS JOIN: SQLite keeps this join order, so FTS5 drives and hands over rowids in order
     from = 'fts CROSS JOIN docs d ON d.key = fts.rowid';
     order = 'fts.rowid';
+    if (q.conversation !== undefined) {
+      where.push('d.conversation = ?');
+      params.push(q.conversation);
+    }
   } else if (values.length > 0) {
     const [field, value] = values.shift()!;
     from = 'doc_values v CROSS JOIN docs d ON d.key = v.key';
@@ -129,6 +135,23 @@ export function facetSql(s: SearchSql, tenantKey: number, facet: Facet): { sql: 
   return {
     sql: `SELECT x.value AS value, count(*) AS n FROM ${s.from} JOIN doc_values x ON x.tenant = ? AND x.field = ? AND x.key = d.key WHERE ${where} ${tail}`,
     params: [tenantKey, field, ...s.params],
+  };
+}
+
+/**
+ * Hits by relevance: FTS5's rank (BM25, lower is better), then id, after `after` (a cursor's rank and
+ * id). Every match is scored before the first page is cut, as any engine must to rank.
+ */
+export function relevanceSql(s: SearchSql, after: [number, string] | undefined, limit: number): { sql: string; params: unknown[] } {
+  const where = [...s.where];
+  const params = [...s.params];
+  if (after) {
+    where.push('(fts.rank > ? OR (fts.rank = ? AND d.id > ?))');
+    params.push(after[0], after[0], after[1]);
+  }
+  return {
+    sql: `SELECT d.key AS key, d.sent_at AS sentAt, d.id AS id, fts.rank AS score FROM ${s.from} WHERE ${where.join(' AND ')} ORDER BY fts.rank, d.id LIMIT ?`,
+    params: [...params, limit],
   };
 }
 

@@ -15,6 +15,12 @@ export interface OpenSearchIndexOptions {
   password?: string;
 }
 
+const SORTS = {
+  newest: [{ sentAt: 'desc' }, { id: 'asc' }],
+  oldest: [{ sentAt: 'asc' }, { id: 'desc' }],
+  relevance: [{ _score: 'desc' }, { id: 'asc' }],
+} as const;
+
 export class OpenSearchIndex implements SearchIndex {
   readonly client: Client;
   readonly index: string;
@@ -109,7 +115,7 @@ export class OpenSearchIndex implements SearchIndex {
       size: q.size,
       track_total_hits: true,
       query: { bool: { filter, must } },
-      sort: q.sort === 'newest' ? [{ sentAt: 'desc' }, { id: 'asc' }] : [{ sentAt: 'asc' }, { id: 'desc' }],
+      sort: SORTS[q.sort],
     };
     if (q.cursor) body.search_after = decodeCursor(q.cursor);
     if (q.facets?.length) {
