@@ -42,5 +42,7 @@ describe('README quick start', () => {
     expect(stdout).toContain('"accepted":1');
     expect(stdout).toContain("objectSha256: 'match'");
     expect(stdout).toContain("envelopeIntegrity: 'match'");
+    // step 6: the thread around the hit, read back verified
+    expect(stdout).toContain('+16505551234 Please buy 500 ACME at market match');
   });
 });
