@@ -105,8 +105,27 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { text: 'Buy' })).toEqual([`${t}-buy`, `${t}-bonds`]);
       expect(await ids(t, { text: "zürich DON'T" })).toEqual([`${t}-zurich`]);
       expect(await ids(t, { text: 'acme bonds' })).toEqual([]);
-      expect(await ids(t, { text: 'acm' })).toEqual([]);
+      // whole words (or their stems: Porter takes acme to acm), never a bare prefix
+      expect(await ids(t, { text: 'ac' })).toEqual([]);
+      expect(await ids(t, { text: 'shar' })).toEqual([]);
       expect(await ids(t, { text: '?!' })).toEqual([]);
+    });
+
+    test('words match by their Porter stem (fill finds filled, filling, fills); phrases and prefixes stay exact', async () => {
+      const t = tenant();
+      await upsert(
+        doc(t, `${t}-filled`, { text: 'Order filled at 10:02' }),
+        doc(t, `${t}-filling`, { subject: 'Filling the order', text: 'in progress' }),
+        doc(t, `${t}-fills`, { text: 'partial fills reported' }),
+        doc(t, `${t}-fillet`, { text: 'fillet of sole' }),
+      );
+      const found = async (text: string) => (await ids(t, { text })).map((id) => id.slice(t.length + 1)).sort();
+      expect(await found('fill')).toEqual(['filled', 'filling', 'fills']);
+      expect(await found('FILLED orders')).toEqual(['filled', 'filling']);
+      expect(await found('"order filled"')).toEqual(['filled']);
+      expect(await found('"orders filled"')).toEqual([]);
+      expect(await found('fille*')).toEqual(['filled', 'fillet']);
+      expect(await found('fill NOT partial')).toEqual(['filled', 'filling']);
     });
 
     test('the query language: AND (implied), OR, NOT, parentheses, phrases and prefixes select the same records', async () => {

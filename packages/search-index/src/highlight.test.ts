@@ -8,6 +8,9 @@ describe('highlight', () => {
     expect(marked('Buy ACME shares; acme at Market', 'acme market')).toEqual(['ACME', 'acme', 'Market']);
     expect(marked('ACMECorp and ACME merge', 'acm*')).toEqual(['ACMECorp', 'ACME']);
     expect(marked('the term sheet, the terms', '"term sheet"')).toEqual(['term', 'sheet']);
+    // a word marks every form with its stem; a phrase only its exact words
+    expect(marked('Filled, filling, fills, fillet', 'fill')).toEqual(['Filled', 'filling', 'fills']);
+    expect(marked('the terms of the term sheet', '"term sheet"')).toEqual(['term', 'sheet']);
   });
 
   test('marks nothing a NOT excludes, and offsets hold across emoji and ideographs', () => {

@@ -27,7 +27,7 @@ export const SearchQuery = z
       })
       .optional()
       .describe(
-        'Full text, in the subject (email), message text, captions or file names: every word must occur; `"a phrase"`, `prefix*`, AND (also implied), OR, NOT (beside a positive operand), parentheses; operators in upper case',
+        'Full text, in the subject (email), message text, captions or file names: every word must occur, in any form with its stem (fill finds filled); `"an exact phrase"`, `prefix*`, AND (also implied), OR, NOT (beside a positive operand), parentheses; operators in upper case',
       ),
     participant: z.string().min(1).max(512).optional().describe('A phone (any format; normalized to E.164), email, handle or platform id'),
     channel: oneOf(Channel.options, 'channel')

@@ -5,6 +5,7 @@ import type { IndexDoc } from '../document';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE, EmbeddedIndex } from './embedded-index';
 import { DOC_LOG_FILE } from './doc-log';
+import { ftsColumns } from './fts-tokens';
 
 /** What only the embedded index promises beyond the shared contract: durability, exact order inside a millisecond, the import of the old doc log. */
 describe('EmbeddedIndex on disk', () => {
@@ -51,6 +52,69 @@ describe('EmbeddedIndex on disk', () => {
     archive: { key: `k/${id}`, versionId: 'v1', sha256: 'b'.repeat(64) },
     holds: [],
     ...over,
+  });
+
+  /** Turns the database back into schema version 1 (no stem columns), as a Custody before stemming left it. */
+  function asVersion1(): void {
+    const db = new Database(join(dir, DATABASE_FILE));
+    const rows = db
+      .prepare('SELECT d.key AS key, d.tenant AS tenant, b.json AS json FROM docs d JOIN bodies b ON b.key = d.key')
+      .safeIntegers()
+      .all() as Array<{ key: bigint; tenant: bigint; json: string }>;
+    db.exec("DROP TABLE fts; CREATE VIRTUAL TABLE fts USING fts5(subject, message, content = '', contentless_delete = 1, tokenize = 'ascii', detail = full)");
+    const insert = db.prepare('INSERT INTO fts (rowid, subject, message) VALUES (?, ?, ?)');
+    for (const r of rows) {
+      const d = JSON.parse(r.json) as IndexDoc;
+      const c = ftsColumns(Number(r.tenant), d.subject, d.text);
+      insert.run(r.key, c.subject, c.message);
+    }
+    db.pragma('user_version = 1');
+    db.close();
+  }
+
+  test('a version 1 index gains stem columns when opened: stemmed words, phrases and everything else work after', async () => {
+    const first = index();
+    await first.bulkUpsert([doc('d1', { text: 'order filled' }), doc('d2', { subject: 'Filling', text: 'the order' }), doc('d3', { text: 'unrelated' })]);
+    await first.close();
+    asVersion1();
+    const events: Array<Record<string, unknown>> = [];
+    const logger = { info: (e: Record<string, unknown>) => events.push(e) } as never;
+    const second = new EmbeddedIndex({ dir, logger });
+    open.push(second);
+    expect((await second.search('acme', { text: 'fill' })).hits.map((h) => h.id).sort()).toEqual(['d1', 'd2']);
+    expect((await second.search('acme', { text: '"order filled"' })).hits.map((h) => h.id)).toEqual(['d1']);
+    expect(events.map((e) => e.event)).toEqual(['index_schema_migration_started', 'index_schema_migrated']);
+    expect(events[1]).toMatchObject({ from: 1, to: 2, documents: 3 });
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    db.close();
+  });
+
+  test('a migration cut short resumes where it stopped, each document once', async () => {
+    const first = index();
+    await first.bulkUpsert([doc('d1', { text: 'fills', sentAt: '2024-03-01T10:00:00Z' }), doc('d2', { text: 'filled', sentAt: '2024-03-01T11:00:00Z' })]);
+    await first.close();
+    asVersion1();
+    // as if the process died after the first batch: the new table holds d1, meta says so
+    const db = new Database(join(dir, DATABASE_FILE));
+    const r = db.prepare("SELECT d.key AS key, d.tenant AS tenant FROM docs d WHERE d.id = 'd1'").safeIntegers().get() as { key: bigint; tenant: bigint };
+    db.exec(
+      "CREATE VIRTUAL TABLE fts_v2 USING fts5(subject, message, subject_stem, message_stem, content = '', contentless_delete = 1, tokenize = 'ascii', detail = full)",
+    );
+    const c = ftsColumns(Number(r.tenant), undefined, 'fills');
+    db.prepare('INSERT INTO fts_v2 (rowid, subject, message, subject_stem, message_stem) VALUES (?, ?, ?, ?, ?)').run(
+      r.key,
+      c.subject,
+      c.message,
+      c.subjectStem,
+      c.messageStem,
+    );
+    db.prepare("INSERT INTO meta (name, value) VALUES ('fts_v2_done_upto', ?)").run(String(r.key));
+    db.close();
+    const second = index();
+    const found = await second.search('acme', { text: 'fill' });
+    expect(found.total).toBe(2);
+    expect(found.hits.map((h) => h.id)).toEqual(['d2', 'd1']);
   });
 
   test('upserts, holds and deletes survive a restart', async () => {

@@ -8,7 +8,7 @@ import type { IndexDoc, Resolution, Revisions } from '../document';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { SearchQuery, decodeCursor, encodeCursor } from '../query';
 import { DOC_LOG_FILE, readDocLog } from './doc-log';
-import { encodeTokens, ftsMatch } from './fts-tokens';
+import { ftsColumns, ftsMatch, type FtsColumns } from './fts-tokens';
 import { parseTextQuery } from '../text-query';
 import { epochMillis, queryDate, rejection } from './mapping-rules';
 import { MULTI_VALUED, openDatabase, type MultiValuedField } from './schema';
@@ -37,9 +37,8 @@ interface Prepared {
   stored: IndexDoc;
   json: string;
   tenantKey: number;
-  /** Encoded tokens (fts-tokens.ts) of the subject and of the text. */
-  subject: string;
-  message: string;
+  /** Encoded tokens (fts-tokens.ts) of the subject and of the text, plain and stemmed. */
+  fts: FtsColumns;
 }
 
 interface Hit {
@@ -227,7 +226,7 @@ export class EmbeddedIndex implements SearchIndex {
       await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
       const file = join(this.opts.dir, DATABASE_FILE);
       await (await open(file, 'a', 0o600)).close();
-      this.database = openDatabase(file);
+      this.database = openDatabase(file, (event) => this.opts.logger?.info(event));
       this.tenantKeys.clear();
       for (const { key, name } of this.database.prepare('SELECT key, name FROM tenants').all() as Array<{ key: number; name: string }>)
         this.tenantKeys.set(name, key);
@@ -292,14 +291,14 @@ export class EmbeddedIndex implements SearchIndex {
         // a copy through JSON: what OpenSearch would store, immune to the caller mutating `doc` later
         const json = JSON.stringify(original);
         const stored = JSON.parse(json) as IndexDoc;
-        prepared.push({ original, stored, json, tenantKey, subject: encodeTokens(tenantKey, stored.subject), message: encodeTokens(tenantKey, stored.text) });
+        prepared.push({ original, stored, json, tenantKey, fts: ftsColumns(tenantKey, stored.subject, stored.text) });
       }
     }
     return prepared;
   }
 
   /** Inserts or replaces the document with this id (whichever tenant had it, as OpenSearch does). Returns why it cannot, if it cannot. */
-  private put({ stored, json, tenantKey, subject, message }: Prepared): string | null {
+  private put({ stored, json, tenantKey, fts }: Prepared): string | null {
     const sentAt = epochMillis(stored.sentAt);
     const old = this.rowById(stored.id);
     let key: bigint;
@@ -327,7 +326,13 @@ export class EmbeddedIndex implements SearchIndex {
       stored.revises ?? null,
     );
     this.statement('INSERT INTO bodies (key, json) VALUES (?, ?)').run(key, json);
-    this.statement('INSERT INTO fts (rowid, subject, message) VALUES (?, ?, ?)').run(key, subject, message);
+    this.statement('INSERT INTO fts (rowid, subject, message, subject_stem, message_stem) VALUES (?, ?, ?, ?, ?)').run(
+      key,
+      fts.subject,
+      fts.message,
+      fts.subjectStem,
+      fts.messageStem,
+    );
     for (const field of Object.keys(MULTI_VALUED) as MultiValuedField[]) this.insertValues(tenantKey, field, key, stored[field]);
     return null;
   }

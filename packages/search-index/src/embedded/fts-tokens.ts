@@ -1,4 +1,5 @@
 import type { TextNode } from '../text-query';
+import { stem } from '../stem';
 import { tokenize } from './analyzer';
 
 /**
@@ -11,30 +12,50 @@ import { tokenize } from './analyzer';
  * gives each tenant postings of its own: a MATCH for one tenant cannot reach another tenant's
  * documents, and a word common in one tenant costs nothing in the others.
  */
-export function encodeTokens(tenantKey: number, text: string | undefined): string {
+export function encodeTokens(tenantKey: number, text: string | undefined, stemmed = false): string {
   return text
     ? tokenize(text)
-        .map((t) => encodeToken(tenantKey, t))
+        .map((t) => encodeToken(tenantKey, stemmed ? stem(t) : t))
         .join(' ')
     : '';
+}
+
+/** The FTS table's four columns for one document: the subject's and the text's tokens, as analyzed and stemmed. */
+export interface FtsColumns {
+  subject: string;
+  message: string;
+  subjectStem: string;
+  messageStem: string;
+}
+
+export function ftsColumns(tenantKey: number, subject: string | undefined, text: string | undefined): FtsColumns {
+  return {
+    subject: encodeTokens(tenantKey, subject),
+    message: encodeTokens(tenantKey, text),
+    subjectStem: encodeTokens(tenantKey, subject, true),
+    messageStem: encodeTokens(tenantKey, text, true),
+  };
 }
 
 /**
  * The FTS5 query for a parsed search text (text-query.ts), over the encoded tokens, in the subject or
  * the message (one column as far as AND is concerned, like OpenSearch's cross_fields): a word's
- * tokens ANDed, a phrase as FTS5's `"a" + "b"`, a prefix as `"a" *` (a byte prefix of a token is a
- * prefix of its hex), NOT as FTS5's binary NOT of the group's positive part.
+ * stems ANDed in the stemmed columns, a phrase as FTS5's `"a" + "b"` and a prefix as `"a" *` (a byte
+ * prefix of a token is a prefix of its hex) in the exact ones, NOT as FTS5's binary NOT of the
+ * group's positive part.
  */
 export function ftsMatch(tenantKey: number, tree: TextNode): string {
   const token = (t: string) => `"${encodeToken(tenantKey, t)}"`;
+  const exact = (e: string) => `{subject message} : ${e}`;
+  const stemmed = (e: string) => `{subject_stem message_stem} : ${e}`;
   const expr = (n: TextNode): string => {
     switch (n.op) {
       case 'word':
-        return n.tokens.length === 1 ? token(n.tokens[0]) : `(${n.tokens.map(token).join(' AND ')})`;
+        return n.tokens.length === 1 ? stemmed(token(stem(n.tokens[0]))) : `(${n.tokens.map((t) => stemmed(token(stem(t)))).join(' AND ')})`;
       case 'prefix':
-        return `${token(n.token)} *`;
+        return exact(`${token(n.token)} *`);
       case 'phrase':
-        return `(${n.tokens.map(token).join(' + ')})`;
+        return exact(`(${n.tokens.map(token).join(' + ')})`);
       case 'and': {
         const positive = `(${n.must.map(expr).join(' AND ')})`;
         return n.not.length === 0 ? positive : `(${positive} NOT (${n.not.map(expr).join(' OR ')}))`;
@@ -43,7 +64,7 @@ export function ftsMatch(tenantKey: number, tree: TextNode): string {
         return `(${n.any.map(expr).join(' OR ')})`;
     }
   };
-  return `{subject message} : (${expr(tree)})`;
+  return expr(tree);
 }
 
 function encodeToken(tenantKey: number, token: string): string {

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
+import { ftsColumns } from './fts-tokens';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+/** Documents re-tokenized per transaction when version 1's full-text table is rebuilt. */
+const MIGRATION_BATCH = 5000;
 
 /** Fields whose values are filtered on one by one: one row per (document, value) in `doc_values`. */
 export const MULTI_VALUED = { participants: 0, employeeIds: 1, unmapped: 2, holds: 3 } as const;
@@ -12,15 +15,15 @@ export type MultiValuedField = keyof typeof MULTI_VALUED;
  *   projection as JSON apart, read only for the hits of a page, so scans and counts stay small.
  * - `doc_values`: participants, employeeIds, unmapped and holds, one row per value, keyed so a filter
  *   on one value walks that value's documents in sort order.
- * - `fts`: FTS5 over the encoded analyzer tokens (fts-tokens.ts), contentless (the text is in
- *   `bodies` already) with contentless_delete so documents can be replaced and removed, and
+ * - `fts`: FTS5 over the encoded analyzer tokens (fts-tokens.ts) of the subject and the message,
+ *   and of their Porter stems (`subject_stem`, `message_stem`; version 2), contentless (the text is
+ *   in `bodies` already) with contentless_delete so documents can be replaced and removed, and
  *   detail=full so positions are kept for phrase queries.
- *   Stemmed search (next issue) adds a column of stemmed tokens, encoded the same way from a stemmer
- *   run in JavaScript beside analyzer.ts: FTS5 cannot add a column to an existing table, so that
- *   schema version creates a new FTS table, fills it from `bodies` once and drops this one; the
- *   `{subject message}` column filter in ftsMatch keeps the plain query off the stemmed column.
+ * Version 1 had no stem columns, and FTS5 cannot add a column: opening a version 1 database builds
+ * the new table from `bodies` in batches (resumable: the last key done is kept in `meta`), then
+ * swaps it in. `progress` hears about it.
  */
-export function openDatabase(file: string): Database.Database {
+export function openDatabase(file: string, progress: (event: Record<string, unknown>) => void = () => undefined): Database.Database {
   // better-sqlite3 13's prebuilt addon crashes the process (SIGSEGV) on Node 20: refuse with a reason instead
   if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`the embedded index needs Node.js 22 or later (running ${process.version})`);
   const db = new Database(file);
@@ -41,7 +44,7 @@ export function openDatabase(file: string): Database.Database {
     // free page, and FTS5's secure-delete removes its postings at once instead of marking them
     // deleted until a merge (a term may survive as a page's boundary key until the next merge)
     db.pragma('secure_delete = ON');
-    migrate(db);
+    migrate(db, progress);
     db.prepare("INSERT INTO fts(fts, rank) VALUES ('secure-delete', 1)").run();
     return db;
   } catch (err) {
@@ -50,9 +53,12 @@ export function openDatabase(file: string): Database.Database {
   }
 }
 
-function migrate(db: Database.Database): void {
+const FTS_COLUMNS = "subject, message, subject_stem, message_stem, content = '', contentless_delete = 1, tokenize = 'ascii', detail = full";
+
+function migrate(db: Database.Database, progress: (event: Record<string, unknown>) => void): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === SCHEMA_VERSION) return;
+  if (version === 1) return addStemColumns(db, progress);
   if (version !== 0) throw new Error(`index schema version ${version} is not one this Custody knows (${SCHEMA_VERSION}); was it written by a newer one?`);
   db.transaction(() => {
     db.exec(`
@@ -80,9 +86,45 @@ function migrate(db: Database.Database): void {
         key INTEGER NOT NULL,
         PRIMARY KEY (tenant, field, value, key)
       ) WITHOUT ROWID;
-      CREATE VIRTUAL TABLE fts USING fts5(subject, message, content = '', contentless_delete = 1, tokenize = 'ascii', detail = full);
+      CREATE VIRTUAL TABLE fts USING fts5(${FTS_COLUMNS});
       CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
+}
+
+/** Version 1 → 2: the full-text table rebuilt with stem columns, from the bodies, a batch per transaction. */
+function addStemColumns(db: Database.Database, progress: (event: Record<string, unknown>) => void): void {
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS fts_v2 USING fts5(${FTS_COLUMNS})`);
+  const done = db.prepare("SELECT value FROM meta WHERE name = 'fts_v2_done_upto'").get() as { value: string } | undefined;
+  let after = BigInt(done?.value ?? '-9223372036854775808');
+  const total = Number((db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n);
+  const batch = db
+    .prepare('SELECT d.key AS key, d.tenant AS tenant, b.json AS json FROM docs d JOIN bodies b ON b.key = d.key WHERE d.key > ? ORDER BY d.key LIMIT ?')
+    .safeIntegers();
+  const insert = db.prepare('INSERT INTO fts_v2 (rowid, subject, message, subject_stem, message_stem) VALUES (?, ?, ?, ?, ?)');
+  const mark = db.prepare("INSERT INTO meta (name, value) VALUES ('fts_v2_done_upto', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+  const started = Date.now();
+  let rebuilt = 0;
+  progress({ event: 'index_schema_migration_started', from: 1, to: SCHEMA_VERSION, documents: total, resumed: done !== undefined });
+  for (;;) {
+    const rows = batch.all(after, MIGRATION_BATCH) as Array<{ key: bigint; tenant: bigint; json: string }>;
+    if (rows.length === 0) break;
+    db.transaction(() => {
+      for (const row of rows) {
+        const doc = JSON.parse(row.json) as { subject?: string; text?: string };
+        const c = ftsColumns(Number(row.tenant), doc.subject, doc.text);
+        insert.run(row.key, c.subject, c.message, c.subjectStem, c.messageStem);
+      }
+      after = rows[rows.length - 1].key;
+      mark.run(String(after));
+    })();
+    rebuilt += rows.length;
+    if (rebuilt % (MIGRATION_BATCH * 20) === 0) progress({ event: 'index_schema_migration_progress', documents: rebuilt, of: total });
+  }
+  db.transaction(() => {
+    db.exec("DROP TABLE fts; ALTER TABLE fts_v2 RENAME TO fts; DELETE FROM meta WHERE name = 'fts_v2_done_upto'");
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+  progress({ event: 'index_schema_migrated', from: 1, to: SCHEMA_VERSION, documents: rebuilt, ms: Date.now() - started });
 }

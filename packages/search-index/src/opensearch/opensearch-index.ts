@@ -3,7 +3,7 @@ import { DependencyUnavailableError, errorMessage } from '@custody/errors';
 import type { IndexDoc, Resolution, Revisions } from '../document';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
 import { FACET_FIELDS, FACET_SIZE, SearchQuery, decodeCursor, encodeCursor } from '../query';
-import { recordMappings, recordSettings } from './mappings';
+import { STEMMED_ANALYZER, recordAnalysis, recordMappings, recordSettings } from './mappings';
 import { parseTextQuery } from '../text-query';
 import { textQuery } from './text-query-dsl';
 
@@ -52,9 +52,27 @@ export class OpenSearchIndex implements SearchIndex {
         }
       }
     } else {
+      await this.addAnalysis();
       // the template shapes new indices only; an index created by an earlier version gets the fields
       // added since (adding fields is allowed on a live index, changing one is not and fails loudly here)
       await this.call('put mapping', () => this.client.indices.putMapping({ index: this.index, body: recordMappings }));
+    }
+  }
+
+  /**
+   * An index created before the stemmed analyzer existed gets it: analyzers can only be added to a
+   * closed index, so it is closed for a moment (once). Its documents get their stems when they are
+   * indexed again (`custody reindex`); until then stemmed words find only documents indexed since.
+   */
+  private async addAnalysis(): Promise<void> {
+    const res = await this.call('get settings', () => this.client.indices.getSettings({ index: this.index }));
+    const settings = (res.body as Record<string, { settings: { index: { analysis?: { analyzer?: Record<string, unknown> } } } }>)[this.index];
+    if (settings?.settings.index.analysis?.analyzer?.[STEMMED_ANALYZER]) return;
+    await this.call('close index', () => this.client.indices.close({ index: this.index }));
+    try {
+      await this.call('put analysis', () => this.client.indices.putSettings({ index: this.index, body: { analysis: recordAnalysis } }));
+    } finally {
+      await this.call('open index', () => this.client.indices.open({ index: this.index, wait_for_active_shards: '1' }));
     }
   }
 
