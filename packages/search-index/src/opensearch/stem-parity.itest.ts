@@ -3,7 +3,8 @@ import { requireStackEnv, uniqueName } from '@custody/testing';
 import { tokenize } from '../embedded/analyzer';
 import { stem } from '../stem';
 import { OpenSearchIndex } from './opensearch-index';
-import { STEMMED_ANALYZER, recordAnalysis } from './mappings';
+import type { IndexDoc } from '../document';
+import { STEMMED_ANALYZER, recordAnalysis, recordMappings } from './mappings';
 
 /**
  * The embedded index stems in JavaScript, OpenSearch with Lucene's porter_stem: a word must find the
@@ -49,4 +50,66 @@ describe('stems: the embedded index and OpenSearch agree', () => {
       await index.close();
     }
   });
+
+  test('an index made before the stems gets the analyzer and the sub-fields at start-up, and stems work for what is indexed then', async () => {
+    const prefix = `custody-${uniqueName()}`;
+    const index = new OpenSearchIndex({ url: env.OPENSEARCH_URL, prefix });
+    // as an earlier Custody created it: no analysis settings, plain text fields
+    await client.indices.create({
+      index: index.index,
+      body: {
+        settings: { number_of_shards: 1, auto_expand_replicas: '0-1' },
+        mappings: {
+          dynamic: 'strict',
+          properties: { ...recordMappingsWithout(), subject: { type: 'text', analyzer: 'standard' }, text: { type: 'text', analyzer: 'standard' } },
+        },
+      },
+    });
+    try {
+      await index.ensureReady();
+      const mapping = await client.indices.getMapping({ index: index.index });
+      expect(JSON.stringify(mapping.body)).toContain('"stemmed"');
+      await index.bulkUpsert([{ ...sampleDoc('upgraded-1'), text: 'order filled' }]);
+      await index.refresh();
+      expect((await index.search('acme', { text: 'fill' })).hits.map((h) => h.id)).toEqual(['upgraded-1']);
+      // a second start finds it in place and changes nothing
+      await index.ensureReady();
+    } finally {
+      await index.client.indices.delete({ index: index.index });
+      await index.client.indices.deleteIndexTemplate({ name: `${prefix}-records` });
+      await index.close();
+    }
+  });
 });
+
+function recordMappingsWithout(): Record<string, unknown> {
+  const { subject: _s, text: _t, ...rest } = recordMappings.properties;
+  return rest;
+}
+
+function sampleDoc(id: string): IndexDoc {
+  return {
+    id,
+    tenant: 'acme',
+    kind: 'message',
+    channel: 'whatsapp',
+    connector: 'whatsapp-cloud',
+    externalId: `wamid.${id}`,
+    conversationId: 'conv-1',
+    conversationType: 'direct',
+    sender: '+16505551234',
+    participants: ['+16505551234'],
+    employeeIds: [],
+    unmapped: [],
+    direction: 'inbound',
+    sentAt: '2024-03-01T10:00:00Z',
+    capturedAt: '2024-03-01T10:00:01Z',
+    attachmentCount: 0,
+    refs: [],
+    editedBy: [],
+    deletedBy: [],
+    envelopeSha256: 'a'.repeat(64),
+    archive: { key: `k/${id}`, versionId: 'v1', sha256: 'b'.repeat(64) },
+    holds: [],
+  };
+}
