@@ -52,22 +52,9 @@ conversationViewSuite(
   { tamperable: true },
 );
 
+/** The first file below `dir` whose name `match`es. */
 function findFile(dir: string, match: (name: string) => boolean): string {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isFile() && match(entry.name)) return path;
-    if (entry.isDirectory()) {
-      const found = findFileOrNull(path, match);
-      if (found) return found;
-    }
-  }
-  throw new Error(`no file in ${dir} matches`);
-}
-
-function findFileOrNull(dir: string, match: (name: string) => boolean): string | null {
-  try {
-    return findFile(dir, match);
-  } catch {
-    return null;
-  }
+  const found = readdirSync(dir, { recursive: true, withFileTypes: true }).find((e) => e.isFile() && match(e.name));
+  if (!found) throw new Error(`no file in ${dir} matches`);
+  return join(found.parentPath, found.name);
 }

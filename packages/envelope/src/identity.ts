@@ -13,10 +13,16 @@ export function envelopeId(tenant: string, connector: string, externalId: string
 }
 
 /**
- * The message an edit or deletion revises: the vendor's id, and its record id, derived (edits and
- * deletions name a message of the same connector). Undefined for every other record.
+ * The message an edit, deletion or reaction is about: the vendor's id, and its record id, derived
+ * (they name a message of the same connector). Undefined for every other record.
  */
-export function revisedMessage(env: Pick<Envelope, 'tenant' | 'kind' | 'source' | 'refs'>): { externalId: string; recordId: string } | undefined {
-  const externalId = env.kind === 'edit' ? env.refs?.edits : env.kind === 'deletion' ? env.refs?.deletes : undefined;
+export function targetedMessage(env: Pick<Envelope, 'tenant' | 'kind' | 'source' | 'refs'>): { externalId: string; recordId: string } | undefined {
+  const r = env.refs;
+  const externalId = env.kind === 'edit' ? r?.edits : env.kind === 'deletion' ? r?.deletes : env.kind === 'reaction' ? r?.reactsTo : undefined;
   return externalId === undefined ? undefined : { externalId, recordId: envelopeId(env.tenant, env.source.connector, externalId, 'message') };
+}
+
+/** The message an edit or deletion revises (a reaction revises nothing). Undefined for every other record. */
+export function revisedMessage(env: Pick<Envelope, 'tenant' | 'kind' | 'source' | 'refs'>): { externalId: string; recordId: string } | undefined {
+  return env.kind === 'edit' || env.kind === 'deletion' ? targetedMessage(env) : undefined;
 }

@@ -11,6 +11,36 @@ export interface IndexHarness {
   unreachable(): SearchIndex;
 }
 
+/** A valid projection of a WhatsApp message of tenant `t`, with `over` on top: what the contract's tests index. */
+export function contractDoc(t: string, id: string, over: Partial<IndexDoc> = {}): IndexDoc {
+  return {
+    id,
+    tenant: t,
+    kind: 'message',
+    channel: 'whatsapp',
+    connector: 'whatsapp-cloud',
+    externalId: `wamid.${id}`,
+    conversationId: `conv-${id}`,
+    conversationType: 'direct',
+    sender: '+16505551234',
+    participants: ['+16505551234', '+15550783881'],
+    employeeIds: ['emp-1'],
+    unmapped: [],
+    direction: 'inbound',
+    sentAt: '2024-03-01T10:00:00.000Z',
+    capturedAt: '2024-03-01T10:00:01.000Z',
+    text: 'hello',
+    attachmentCount: 0,
+    refs: [],
+    editedBy: [],
+    deletedBy: [],
+    envelopeSha256: 'a'.repeat(64),
+    archive: { key: `tenants/${t}/records/${id}.json`, versionId: 'v1', sha256: 'b'.repeat(64) },
+    holds: [],
+    ...over,
+  };
+}
+
 /** The SearchIndex port's contract (query language, paging, tenant isolation): the same tests for every adapter. */
 export function searchIndexContract(name: string, make: () => Promise<IndexHarness>): void {
   describe(`SearchIndex contract: ${name}`, () => {
@@ -28,35 +58,6 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     /** Every test works in tenants of its own, so tests share one index without seeing each other. */
     const tenant = () => uniqueName('tenant-');
-
-    function doc(t: string, id: string, over: Partial<IndexDoc> = {}): IndexDoc {
-      return {
-        id,
-        tenant: t,
-        kind: 'message',
-        channel: 'whatsapp',
-        connector: 'whatsapp-cloud',
-        externalId: `wamid.${id}`,
-        conversationId: `conv-${id}`,
-        conversationType: 'direct',
-        sender: '+16505551234',
-        participants: ['+16505551234', '+15550783881'],
-        employeeIds: ['emp-1'],
-        unmapped: [],
-        direction: 'inbound',
-        sentAt: '2024-03-01T10:00:00.000Z',
-        capturedAt: '2024-03-01T10:00:01.000Z',
-        text: 'hello',
-        attachmentCount: 0,
-        refs: [],
-        editedBy: [],
-        deletedBy: [],
-        envelopeSha256: 'a'.repeat(64),
-        archive: { key: `tenants/${t}/records/${id}.json`, versionId: 'v1', sha256: 'b'.repeat(64) },
-        holds: [],
-        ...over,
-      };
-    }
 
     async function upsert(...docs: IndexDoc[]): Promise<void> {
       expect(await index.bulkUpsert(docs)).toEqual([]);
@@ -81,8 +82,8 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test('tenants are isolated in search and get', async () => {
       const [a, b] = [tenant(), tenant()];
-      const mine = doc(a, `${a}-1`, { text: 'quarterly numbers attached' });
-      await upsert(mine, doc(b, `${b}-1`, { text: 'quarterly numbers attached' }));
+      const mine = contractDoc(a, `${a}-1`, { text: 'quarterly numbers attached' });
+      await upsert(mine, contractDoc(b, `${b}-1`, { text: 'quarterly numbers attached' }));
       expect(await index.search(a, { text: 'quarterly' })).toEqual({ total: 1, hits: [mine] });
       expect(await ids(b, {})).toEqual([`${b}-1`]);
       expect(await index.get(a, mine.id)).toEqual(mine);
@@ -93,11 +94,11 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test('text matches every word (AND), whatever the case and punctuation', async () => {
       const t = tenant();
       await upsert(
-        doc(t, `${t}-buy`, { text: 'Please BUY 100 ACME shares today.', sentAt: '2024-03-01T10:00:03Z' }),
-        doc(t, `${t}-bonds`, { text: 'buy bonds', sentAt: '2024-03-01T10:00:02Z' }),
-        doc(t, `${t}-sell`, { text: 'Sell acme', sentAt: '2024-03-01T10:00:01Z' }),
-        doc(t, `${t}-zurich`, { text: "Treffen in ZÜRICH, 15:00 — don't be late", sentAt: '2024-03-01T10:00:00Z' }),
-        doc(t, `${t}-none`, { text: undefined }),
+        contractDoc(t, `${t}-buy`, { text: 'Please BUY 100 ACME shares today.', sentAt: '2024-03-01T10:00:03Z' }),
+        contractDoc(t, `${t}-bonds`, { text: 'buy bonds', sentAt: '2024-03-01T10:00:02Z' }),
+        contractDoc(t, `${t}-sell`, { text: 'Sell acme', sentAt: '2024-03-01T10:00:01Z' }),
+        contractDoc(t, `${t}-zurich`, { text: "Treffen in ZÜRICH, 15:00 — don't be late", sentAt: '2024-03-01T10:00:00Z' }),
+        contractDoc(t, `${t}-none`, { text: undefined }),
       );
       expect(await ids(t, { text: 'acme buy' })).toEqual([`${t}-buy`]);
       expect(await ids(t, { text: 'ACME, buy!' })).toEqual([`${t}-buy`]);
@@ -114,10 +115,10 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test('words match by their Porter stem (fill finds filled, filling, fills); phrases and prefixes stay exact', async () => {
       const t = tenant();
       await upsert(
-        doc(t, `${t}-filled`, { text: 'Order filled at 10:02' }),
-        doc(t, `${t}-filling`, { subject: 'Filling the order', text: 'in progress' }),
-        doc(t, `${t}-fills`, { text: 'partial fills reported' }),
-        doc(t, `${t}-fillet`, { text: 'fillet of sole' }),
+        contractDoc(t, `${t}-filled`, { text: 'Order filled at 10:02' }),
+        contractDoc(t, `${t}-filling`, { subject: 'Filling the order', text: 'in progress' }),
+        contractDoc(t, `${t}-fills`, { text: 'partial fills reported' }),
+        contractDoc(t, `${t}-fillet`, { text: 'fillet of sole' }),
       );
       const found = async (text: string) => (await ids(t, { text })).map((id) => id.slice(t.length + 1)).sort();
       expect(await found('fill')).toEqual(['filled', 'filling', 'fills']);
@@ -131,11 +132,11 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test('the query language: AND (implied), OR, NOT, parentheses, phrases and prefixes select the same records', async () => {
       const t = tenant();
       await upsert(
-        doc(t, `${t}-1`, { text: 'Buy ACME shares at market' }),
-        doc(t, `${t}-2`, { text: 'sell ACME bonds' }),
-        doc(t, `${t}-3`, { subject: 'Fund allocation', text: 'market update for fund B' }),
-        doc(t, `${t}-4`, { text: 'acmecorp merger talk' }),
-        doc(t, `${t}-5`, { text: 'e-mail me the term sheet' }),
+        contractDoc(t, `${t}-1`, { text: 'Buy ACME shares at market' }),
+        contractDoc(t, `${t}-2`, { text: 'sell ACME bonds' }),
+        contractDoc(t, `${t}-3`, { subject: 'Fund allocation', text: 'market update for fund B' }),
+        contractDoc(t, `${t}-4`, { text: 'acmecorp merger talk' }),
+        contractDoc(t, `${t}-5`, { text: 'e-mail me the term sheet' }),
       );
       const found = async (text: string) => (await ids(t, { text })).map((id) => id.slice(t.length + 1)).sort();
       expect(await found('ACME')).toEqual(['1', '2']);
@@ -160,12 +161,12 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test('text finds a record by its subject, alone or with words of the body, and returns the subject', async () => {
       const t = tenant();
-      const mail = doc(t, `${t}-mail`, {
+      const mail = contractDoc(t, `${t}-mail`, {
         subject: 'Ausführungsbestätigung ACME',
         text: 'Please find the signed confirmation attached.',
         sentAt: '2024-03-01T10:00:01Z',
       });
-      await upsert(mail, doc(t, `${t}-chat`, { text: 'confirmation of the ACME order', sentAt: '2024-03-01T10:00:00Z' }));
+      await upsert(mail, contractDoc(t, `${t}-chat`, { text: 'confirmation of the ACME order', sentAt: '2024-03-01T10:00:00Z' }));
       expect(await ids(t, { text: 'ausführungsbestätigung' })).toEqual([mail.id]);
       expect(await ids(t, { text: 'Ausführungsbestätigung signed' })).toEqual([mail.id]);
       expect(await ids(t, { text: 'acme confirmation' })).toEqual([mail.id, `${t}-chat`]);
@@ -175,7 +176,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test('every filter is an exact term on its field', async () => {
       const t = tenant();
-      const one = doc(t, `${t}-1`, {
+      const one = contractDoc(t, `${t}-1`, {
         sentAt: '2024-03-01T10:00:01Z',
         channel: 'whatsapp',
         kind: 'message',
@@ -184,7 +185,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
         employeeIds: ['emp-A'],
         holds: ['hold-A'],
       });
-      const two = doc(t, `${t}-2`, {
+      const two = contractDoc(t, `${t}-2`, {
         sentAt: '2024-03-01T10:00:00Z',
         channel: 'telegram',
         kind: 'call',
@@ -211,9 +212,9 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test('from is inclusive and to exclusive on sentAt, in any offset', async () => {
       const t = tenant();
       await upsert(
-        doc(t, `${t}-10`, { sentAt: '2024-03-01T10:00:00.000Z' }),
-        doc(t, `${t}-11`, { sentAt: '2024-03-01T11:00:00.000Z' }),
-        doc(t, `${t}-12`, { sentAt: '2024-03-01T12:00:00.000Z' }),
+        contractDoc(t, `${t}-10`, { sentAt: '2024-03-01T10:00:00.000Z' }),
+        contractDoc(t, `${t}-11`, { sentAt: '2024-03-01T11:00:00.000Z' }),
+        contractDoc(t, `${t}-12`, { sentAt: '2024-03-01T12:00:00.000Z' }),
       );
       expect(await ids(t, { from: '2024-03-01T11:00:00Z' })).toEqual([`${t}-12`, `${t}-11`]);
       expect(await ids(t, { to: '2024-03-01T12:00:00Z' })).toEqual([`${t}-11`, `${t}-10`]);
@@ -224,7 +225,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test('facets count every hit, not just the page: most frequent first, ties by value', async () => {
       const t = tenant();
       await upsert(
-        doc(t, `${t}-1`, {
+        contractDoc(t, `${t}-1`, {
           text: 'acme order',
           channel: 'whatsapp',
           kind: 'message',
@@ -232,7 +233,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
           employeeIds: ['emp-a'],
           participants: ['+15550000001', '+15550000009'],
         }),
-        doc(t, `${t}-2`, {
+        contractDoc(t, `${t}-2`, {
           text: 'acme order',
           channel: 'whatsapp',
           kind: 'message',
@@ -240,8 +241,22 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
           employeeIds: ['emp-a', 'emp-b'],
           participants: ['+15550000002', '+15550000009'],
         }),
-        doc(t, `${t}-3`, { text: 'acme call', channel: 'voice', kind: 'call', direction: 'outbound', employeeIds: ['emp-b'], participants: ['+15550000009'] }),
-        doc(t, `${t}-4`, { text: 'unrelated', channel: 'sms', kind: 'message', direction: 'inbound', employeeIds: ['emp-c'], participants: ['+15550000003'] }),
+        contractDoc(t, `${t}-3`, {
+          text: 'acme call',
+          channel: 'voice',
+          kind: 'call',
+          direction: 'outbound',
+          employeeIds: ['emp-b'],
+          participants: ['+15550000009'],
+        }),
+        contractDoc(t, `${t}-4`, {
+          text: 'unrelated',
+          channel: 'sms',
+          kind: 'message',
+          direction: 'inbound',
+          employeeIds: ['emp-c'],
+          participants: ['+15550000003'],
+        }),
       );
       const r = await index.search(t, { text: 'acme', size: 1, facets: ['channel', 'kind', 'direction', 'employee', 'participant'] });
       expect(r.total).toBe(3);
@@ -277,10 +292,10 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test('relevance ranks the better match first (BM25: more occurrences, shorter text) and pages by its own cursor', async () => {
       const t = tenant();
       await upsert(
-        doc(t, `${t}-long`, { text: 'acme mentioned once in a much longer message about many other things entirely', sentAt: '2024-03-03T00:00:00Z' }),
-        doc(t, `${t}-many`, { text: 'acme acme acme', sentAt: '2024-03-01T00:00:00Z' }),
-        doc(t, `${t}-short`, { text: 'acme order', sentAt: '2024-03-02T00:00:00Z' }),
-        doc(t, `${t}-none`, { text: 'nothing relevant', sentAt: '2024-03-04T00:00:00Z' }),
+        contractDoc(t, `${t}-long`, { text: 'acme mentioned once in a much longer message about many other things entirely', sentAt: '2024-03-03T00:00:00Z' }),
+        contractDoc(t, `${t}-many`, { text: 'acme acme acme', sentAt: '2024-03-01T00:00:00Z' }),
+        contractDoc(t, `${t}-short`, { text: 'acme order', sentAt: '2024-03-02T00:00:00Z' }),
+        contractDoc(t, `${t}-none`, { text: 'nothing relevant', sentAt: '2024-03-04T00:00:00Z' }),
       );
       const expected = [`${t}-many`, `${t}-short`, `${t}-long`];
       expect(await ids(t, { text: 'acme', sort: 'relevance' })).toEqual(expected);
@@ -299,10 +314,10 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test('a date alone is a UTC day bound: from its start, to the end of the to-day included', async () => {
       const t = tenant();
       await upsert(
-        doc(t, `${t}-before`, { sentAt: '2024-02-29T23:59:59.999Z' }),
-        doc(t, `${t}-first`, { sentAt: '2024-03-01T00:00:00.000Z' }),
-        doc(t, `${t}-last`, { sentAt: '2024-03-05T23:59:59.999Z' }),
-        doc(t, `${t}-after`, { sentAt: '2024-03-06T00:00:00.000Z' }),
+        contractDoc(t, `${t}-before`, { sentAt: '2024-02-29T23:59:59.999Z' }),
+        contractDoc(t, `${t}-first`, { sentAt: '2024-03-01T00:00:00.000Z' }),
+        contractDoc(t, `${t}-last`, { sentAt: '2024-03-05T23:59:59.999Z' }),
+        contractDoc(t, `${t}-after`, { sentAt: '2024-03-06T00:00:00.000Z' }),
       );
       expect(await ids(t, { from: '2024-03-01', to: '2024-03-05' })).toEqual([`${t}-last`, `${t}-first`]);
       expect(await ids(t, { from: '2024-03-06' })).toEqual([`${t}-after`]);
@@ -312,10 +327,10 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test('hits sort by sentAt descending, then id ascending', async () => {
       const t = tenant();
       await upsert(
-        doc(t, `${t}-a-old`, { sentAt: '2024-01-01T00:00:00Z' }),
-        doc(t, `${t}-c-same`, { sentAt: '2024-02-01T00:00:00Z' }),
-        doc(t, `${t}-b-same`, { sentAt: '2024-02-01T00:00:00Z' }),
-        doc(t, `${t}-z-new`, { sentAt: '2024-03-01T00:00:00Z' }),
+        contractDoc(t, `${t}-a-old`, { sentAt: '2024-01-01T00:00:00Z' }),
+        contractDoc(t, `${t}-c-same`, { sentAt: '2024-02-01T00:00:00Z' }),
+        contractDoc(t, `${t}-b-same`, { sentAt: '2024-02-01T00:00:00Z' }),
+        contractDoc(t, `${t}-z-new`, { sentAt: '2024-03-01T00:00:00Z' }),
       );
       expect(await ids(t, {})).toEqual([`${t}-z-new`, `${t}-b-same`, `${t}-c-same`, `${t}-a-old`]);
     });
@@ -323,7 +338,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test('cursor paging returns every hit exactly once; the last page has no cursor', async () => {
       const t = tenant();
       const sentAts = ['2024-03-05', '2024-03-04', '2024-03-04', '2024-03-02', '2024-03-01'];
-      await upsert(...sentAts.map((day, i) => doc(t, `${t}-${i}`, { sentAt: `${day}T08:00:00Z` })));
+      await upsert(...sentAts.map((day, i) => contractDoc(t, `${t}-${i}`, { sentAt: `${day}T08:00:00Z` })));
       const pages: string[][] = [];
       let cursor: string | undefined;
       do {
@@ -348,7 +363,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
         '2024-03-02T00:00:00.000Z',
         '2024-03-03T00:00:00.000Z',
       ];
-      await upsert(...sentAts.map((sentAt, i) => doc(t, `${t}-${i}`, { sentAt, conversationId: `${t}-thread` })));
+      await upsert(...sentAts.map((sentAt, i) => contractDoc(t, `${t}-${i}`, { sentAt, conversationId: `${t}-thread` })));
       const all = async (q: SearchQuery, size: number) => {
         const out: string[] = [];
         let cursor: string | undefined;
@@ -376,8 +391,8 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test('an upsert with the same id replaces the document', async () => {
       const t = tenant();
-      await upsert(doc(t, `${t}-1`, { text: 'first draft' }));
-      await upsert(doc(t, `${t}-1`, { text: 'second thoughts' }));
+      await upsert(contractDoc(t, `${t}-1`, { text: 'first draft' }));
+      await upsert(contractDoc(t, `${t}-1`, { text: 'second thoughts' }));
       expect((await index.search(t, {})).total).toBe(1);
       expect(await ids(t, { text: 'first' })).toEqual([]);
       expect(await ids(t, { text: 'second' })).toEqual([`${t}-1`]);
@@ -386,7 +401,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test("setHolds replaces the holds of this tenant's documents only", async () => {
       const [t, other] = [tenant(), tenant()];
-      await upsert(doc(t, `${t}-1`), doc(t, `${t}-2`), doc(other, `${other}-1`));
+      await upsert(contractDoc(t, `${t}-1`), contractDoc(t, `${t}-2`), contractDoc(other, `${other}-1`));
       await index.setHolds(
         t,
         new Map([
@@ -407,8 +422,8 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test("setResolution replaces the directory resolution of this tenant's documents only, and search follows it", async () => {
       const [t, other] = [tenant(), tenant()];
       await upsert(
-        doc(t, `${t}-1`, { employeeIds: [], unmapped: ['+16505551234', '+15550783881'], direction: 'unknown', holds: ['hold-a'] }),
-        doc(other, `${other}-1`, { employeeIds: [] }),
+        contractDoc(t, `${t}-1`, { employeeIds: [], unmapped: ['+16505551234', '+15550783881'], direction: 'unknown', holds: ['hold-a'] }),
+        contractDoc(other, `${other}-1`, { employeeIds: [] }),
       );
       const resolved = { employeeIds: ['emp-9'], unmapped: ['+15550783881'], direction: 'outbound' };
       await index.setResolution(
@@ -427,7 +442,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test("addRevisions adds edit and deletion ids to this tenant's documents only; search filters edited and deleted", async () => {
       const [t, other] = [tenant(), tenant()];
-      await upsert(doc(t, `${t}-1`), doc(t, `${t}-2`), doc(t, `${t}-3`), doc(other, `${other}-1`));
+      await upsert(contractDoc(t, `${t}-1`), contractDoc(t, `${t}-2`), contractDoc(t, `${t}-3`), contractDoc(other, `${other}-1`));
       await index.addRevisions(
         t,
         new Map([
@@ -450,12 +465,12 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
     test("revisionsOf finds this tenant's edits, deletions and reactions of the given external ids, not replies to them", async () => {
       const [t, other] = [tenant(), tenant()];
       await upsert(
-        doc(t, `${t}-edit`, { kind: 'edit', refs: ['wamid.A', 'wamid.Z'], revises: 'wamid.A' }),
-        doc(t, `${t}-del`, { kind: 'deletion', refs: ['wamid.B'], revises: 'wamid.B' }),
-        doc(t, `${t}-edit-z`, { kind: 'edit', refs: ['wamid.A', 'wamid.Z'], revises: 'wamid.Z' }),
-        doc(t, `${t}-reply`, { kind: 'message', refs: ['wamid.A'] }),
-        doc(t, `${t}-react`, { kind: 'reaction', refs: ['wamid.B'], revises: 'wamid.B' }),
-        doc(other, `${other}-edit`, { kind: 'edit', refs: ['wamid.A'], revises: 'wamid.A' }),
+        contractDoc(t, `${t}-edit`, { kind: 'edit', refs: ['wamid.A', 'wamid.Z'], revises: 'wamid.A' }),
+        contractDoc(t, `${t}-del`, { kind: 'deletion', refs: ['wamid.B'], revises: 'wamid.B' }),
+        contractDoc(t, `${t}-edit-z`, { kind: 'edit', refs: ['wamid.A', 'wamid.Z'], revises: 'wamid.Z' }),
+        contractDoc(t, `${t}-reply`, { kind: 'message', refs: ['wamid.A'] }),
+        contractDoc(t, `${t}-react`, { kind: 'reaction', refs: ['wamid.B'], revises: 'wamid.B' }),
+        contractDoc(other, `${other}-edit`, { kind: 'edit', refs: ['wamid.A'], revises: 'wamid.A' }),
       );
       await index.refresh();
       const found = await index.revisionsOf(t, ['wamid.A', 'wamid.B', 'wamid.C']);
@@ -465,7 +480,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test("delete removes this tenant's documents only", async () => {
       const [t, other] = [tenant(), tenant()];
-      await upsert(doc(t, `${t}-1`, { text: 'to be disposed' }), doc(t, `${t}-2`, { sentAt: '2024-02-01T00:00:00Z' }));
+      await upsert(contractDoc(t, `${t}-1`, { text: 'to be disposed' }), contractDoc(t, `${t}-2`, { sentAt: '2024-02-01T00:00:00Z' }));
       await index.delete(other, [`${t}-1`]);
       await index.refresh();
       expect((await index.search(t, {})).total).toBe(2);
@@ -479,7 +494,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
 
     test('a document the index cannot accept is returned as a non-retriable failure; the rest are indexed', async () => {
       const t = tenant();
-      const failures = await index.bulkUpsert([doc(t, `${t}-good`), doc(t, `${t}-bad`, { sentAt: 'yesterday at noon' })]);
+      const failures = await index.bulkUpsert([contractDoc(t, `${t}-good`), contractDoc(t, `${t}-bad`, { sentAt: 'yesterday at noon' })]);
       expect(failures).toEqual([{ id: `${t}-bad`, reason: expect.stringMatching(/sentAt/), retriable: false }]);
       await index.refresh();
       expect(await ids(t, {})).toEqual([`${t}-good`]);

@@ -1,24 +1,9 @@
-import { sealEnvelope } from '@custody/envelope';
+import { testEnvelope } from '@custody/testing';
 import { toIndexDoc } from './document';
 
 describe('toIndexDoc', () => {
   test('keeps the attachments’ and a recording’s file names for the hit; captions or names stay searchable in text', () => {
-    const env = sealEnvelope({
-      tenant: 'acme',
-      kind: 'message',
-      channel: 'whatsapp',
-      source: {
-        connector: 'whatsapp-cloud',
-        externalId: 'w.1',
-        receivedAt: '2025-01-01T00:00:00.000Z',
-        raw: { contentType: 'application/json', encoding: 'utf8', body: '{}' },
-      },
-      conversation: { id: 'c1', type: 'direct' },
-      sender: { kind: 'phone', value: '+16505551234' },
-      recipients: [],
-      direction: 'inbound',
-      sentAt: '2025-01-01T00:00:00.000Z',
-      capturedAt: '2025-01-01T00:00:01.000Z',
+    const env = testEnvelope('w.1', {
       attachments: [
         { id: 'm1', kind: 'document', fileName: 'term-sheet.pdf', caption: 'signed' },
         { id: 'm2', kind: 'image' },

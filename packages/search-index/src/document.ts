@@ -1,4 +1,4 @@
-import { revisedMessage, type Envelope } from '@custody/envelope';
+import { targetedMessage, type Envelope } from '@custody/envelope';
 
 export interface ArchiveRef {
   key: string;
@@ -96,7 +96,7 @@ export function toIndexDoc(env: Envelope, archive: ArchiveRef, holds: string[] =
     attachmentCount: env.attachments?.length ?? 0,
     attachmentNames: [...(env.attachments ?? []), ...(env.call?.recording ? [env.call.recording] : [])].flatMap((a) => (a.fileName ? [a.fileName] : [])),
     refs: unique([r.replyTo, r.edits, r.deletes, r.reactsTo, r.statusOf].filter((v): v is string => Boolean(v))),
-    revises: revisedMessage(env)?.externalId ?? (env.kind === 'reaction' ? r.reactsTo : undefined),
+    revises: targetedMessage(env)?.externalId,
     editedBy: [...revisions.editedBy].sort(),
     deletedBy: [...revisions.deletedBy].sort(),
     envelopeSha256: env.integrity.sha256,

@@ -5,6 +5,7 @@
  */
 export * from './connector';
 export * from './connector-contract';
+export * from './envelope';
 export * from './fake-vendor';
 export * from './names';
 export * from './net';

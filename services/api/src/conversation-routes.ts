@@ -4,7 +4,7 @@ import { IntegrityError, NotFoundError, RejectedInputError, mapLimit } from '@cu
 import { json, route, type Route } from '@custody/http';
 import { decodeCursor, encodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
-import { pointedAt, targetOf, threadView, type ThreadRecord } from './conversation-view';
+import { pointedAt, threadView, type ThreadRecord } from './conversation-view';
 import { readVerified } from './verified-read';
 
 const READERS = ['compliance', 'legal', 'auditor'] as const;
@@ -172,7 +172,7 @@ async function materialize(
       if (!(err instanceof NotFoundError)) throw err;
     }
   });
-  const events = threadView({ page, history: history.filter((h) => targetOf(h.envelope) !== undefined), elsewhere });
+  const events = threadView({ page, history, elsewhere });
   return { events, envelopes: page.map((r) => r.envelope) };
 }
 

@@ -1,21 +1,10 @@
-import { sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
+import type { Envelope, EnvelopeDraft } from '@custody/envelope';
+import { testEnvelope } from '@custody/testing';
 import { pointedAt, threadView, type ThreadRecord } from './conversation-view';
 
-function envelope(externalId: string, sentAt: string, over: Partial<EnvelopeDraft> = {}): Envelope {
-  return sealEnvelope({
-    tenant: 'acme',
-    kind: 'message',
-    channel: 'whatsapp',
-    source: { connector: 'whatsapp-cloud', externalId, receivedAt: sentAt, raw: { contentType: 'application/json', encoding: 'utf8', body: '{}' } },
-    conversation: { id: 'c1', type: 'direct' },
-    sender: { kind: 'phone', value: '+16505551234' },
-    recipients: [{ kind: 'phone', value: '+15550783881', employeeId: 'emp-7' }],
-    direction: 'inbound',
-    sentAt,
-    capturedAt: sentAt,
-    ...over,
-  });
-}
+/** A message to emp-7's number, sent at `sentAt`. */
+const envelope = (externalId: string, sentAt: string, over: Partial<EnvelopeDraft> = {}): Envelope =>
+  testEnvelope(externalId, { recipients: [{ kind: 'phone', value: '+15550783881', employeeId: 'emp-7' }], sentAt, ...over });
 
 const verified = (e: Envelope): ThreadRecord => ({
   envelope: e,

@@ -1,4 +1,4 @@
-import { envelopeId, type Attachment, type Envelope, type Participant } from '@custody/envelope';
+import { envelopeId, targetedMessage, type Attachment, type Envelope, type Participant } from '@custody/envelope';
 import type { VerifiedRecord } from './verified-read';
 
 /**
@@ -21,22 +21,21 @@ export interface ThreadInput {
   elsewhere: Map<string, Envelope>;
 }
 
-/** The vendor id a record points at and its record id, derived (a reply, edit, deletion or reaction names a message of the same connector). */
-export function messageRef(env: Envelope, externalId: string): { externalId: string; id: string } {
+/** The message a reply quotes: the vendor's id and its record id, derived (a reply names a message of the same connector). */
+function quoted(env: Envelope, externalId: string): { externalId: string; id: string } {
   return { externalId, id: envelopeId(env.tenant, env.source.connector, externalId, 'message') };
 }
 
-/** The message an edit, deletion or reaction is about. */
-export function targetOf(env: Envelope): { externalId: string; id: string } | undefined {
-  const r = env.refs ?? {};
-  const externalId = env.kind === 'edit' ? r.edits : env.kind === 'deletion' ? r.deletes : env.kind === 'reaction' ? r.reactsTo : undefined;
-  return externalId === undefined ? undefined : messageRef(env, externalId);
+/** The message an edit, deletion or reaction folds into. */
+function targetOf(env: Envelope): { externalId: string; id: string } | undefined {
+  const t = targetedMessage(env);
+  return t && { externalId: t.externalId, id: t.recordId };
 }
 
 /** Record ids the page points at (quoted or revised) that are not on it: to be read too. */
 export function pointedAt(page: Envelope[]): string[] {
   const onPage = new Set(page.map((e) => e.id));
-  const ids = page.flatMap((e) => [e.refs?.replyTo === undefined ? undefined : messageRef(e, e.refs.replyTo).id, targetOf(e)?.id]);
+  const ids = page.flatMap((e) => [e.refs?.replyTo === undefined ? undefined : quoted(e, e.refs.replyTo).id, targetOf(e)?.id]);
   return [...new Set(ids.filter((id): id is string => id !== undefined && !onPage.has(id)))];
 }
 
@@ -80,7 +79,7 @@ export function threadView(input: ThreadInput) {
       format: e.content?.format ?? null,
       action: e.content?.action ?? null,
       attachments: (e.attachments ?? []).map((a) => attachmentView(e.id, a)),
-      replyTo: e.refs?.replyTo === undefined ? null : link(messageRef(e, e.refs.replyTo)),
+      replyTo: e.refs?.replyTo === undefined ? null : link(quoted(e, e.refs.replyTo)),
       // an edit, deletion or reaction: the message it folds into
       revises: target ? link(target) : null,
       emoji: e.kind === 'reaction' ? (e.refs?.emoji ?? null) : null,

@@ -1,25 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sealEnvelope, type Envelope, type EnvelopeDraft } from '@custody/envelope';
+import type { Envelope } from '@custody/envelope';
+import { testEnvelope as envelope } from '@custody/testing';
 import { EmbeddedIndex, toIndexDoc } from '@custody/search-index';
 import { linkRevisions } from './revisions';
-
-function envelope(externalId: string, over: Partial<EnvelopeDraft> = {}, connector = 'whatsapp-cloud'): Envelope {
-  return sealEnvelope({
-    tenant: 'acme',
-    kind: 'message',
-    channel: 'whatsapp',
-    source: { connector, externalId, receivedAt: '2025-11-22T08:27:00.000Z', raw: { contentType: 'application/json', encoding: 'utf8', body: '{}' } },
-    conversation: { id: 'c1', type: 'direct' },
-    sender: { kind: 'phone', value: '+16505551234' },
-    recipients: [],
-    direction: 'inbound',
-    sentAt: '2025-11-22T08:26:40.000Z',
-    capturedAt: '2025-11-22T08:27:00.000Z',
-    ...over,
-  });
-}
 
 /** What the archiver does per batch: index, then link revisions. */
 async function indexBatch(index: EmbeddedIndex, envelopes: Envelope[]): Promise<void> {

@@ -8,6 +8,8 @@ import { mapLimit } from '@custody/errors';
 import { createLogger } from '@custody/logger';
 import { mintApiKey, startCustody } from '@custody/runtime';
 import { fmt, median, percentile } from './stats';
+import { embeddedBenchEnv } from './embedded-pipeline';
+import { whatsappDelivery } from './whatsapp-delivery';
 
 /**
  * `npm run bench -- --conversation [--messages 10000]`: one WhatsApp conversation of that many
@@ -25,15 +27,7 @@ export async function runConversationPages(messages: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'custody-bench-conversation-'));
   const appSecret = randomBytes(16).toString('hex');
   const key = mintApiKey('bench', 'compliance');
-  const config = loadConfig({
-    CUSTODY_MODE: 'embedded',
-    CUSTODY_DATA_DIR: dir,
-    CUSTODY_HTTP_PORT: '0',
-    CUSTODY_SERVICES: 'gateway,archiver,api',
-    CUSTODY_CONNECTORS: JSON.stringify([{ id: 'bench-wa', connector: 'whatsapp-cloud', tenant: 'bench', config: { appSecret, verifyToken: 'bench-verify' } }]),
-    CUSTODY_API_KEYS: JSON.stringify([key.record]),
-    LOG_LEVEL: 'warn',
-  });
+  const config = loadConfig({ ...embeddedBenchEnv(dir, appSecret), CUSTODY_API_KEYS: JSON.stringify([key.record]) });
   const custody = await startCustody(config, createLogger('bench', { level: 'warn' }));
   const auth = { authorization: `Bearer ${key.token}` };
   try {
@@ -43,7 +37,7 @@ export async function runConversationPages(messages: number): Promise<void> {
     const started = performance.now();
     const batches = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => events.slice(i * BATCH, (i + 1) * BATCH));
     await mapLimit(batches, 4, async (batch) => {
-      const body = JSON.stringify(delivery(customer, batch));
+      const body = whatsappDelivery({ customer, name: 'Bench Client', messages: batch });
       const res = await fetch(`${custody.url}/webhooks/bench-wa`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(appSecret, body) },
@@ -73,8 +67,8 @@ export async function runConversationPages(messages: number): Promise<void> {
       const body = await post(custody.url, auth, { conversation, sort: 'oldest', size: PAGE, ...(cursor && { cursor }) });
       return { n: body.hits.length, next: body.cursor, back: null, ids: body.hits.map((h) => h.id) };
     });
-    const lastPage = events.length - (forward.records - PAGE * (forward.ms.length - 1));
-    if (forward.records !== events.length || search.records !== events.length || backward.records !== lastPage)
+    // backwards covers every page before the last one read forwards
+    if (forward.records !== events.length || search.records !== events.length || backward.records !== PAGE * (forward.ms.length - 1))
       throw new Error(`paged ${forward.records} forwards, ${backward.records} backwards, ${search.records} by search, of ${events.length}`);
     const context: number[] = [];
     for (let i = 0; i < 100; i++) {
@@ -151,28 +145,6 @@ function threadEvents(customer: string, messages: number): Array<Record<string, 
     if (i % 10 === 3) out.push({ at: t0 + 2 * i + 11, event: { id: `${id}.react`, type: 'reaction', reaction: { message_id: id, emoji: '👍' } } });
   }
   return out.sort((a, b) => a.at - b.at).map(({ at, event }) => ({ from: customer, timestamp: String(at), ...event }));
-}
-
-function delivery(customer: string, messages: Array<Record<string, unknown>>) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: 'Bench Client' }, wa_id: customer }],
-              messages,
-            },
-          },
-        ],
-      },
-    ],
-  };
 }
 
 async function get(

@@ -16,19 +16,22 @@ import { fmt, median } from './stats';
  * vendor sees (webhook ack, capture to searchable, here: found by id in the index). There are no servers to compare with, so no
  * baselines; Custody runs in this process beside the load generator, as in the stack bench.
  */
-export async function runEmbeddedPipeline(n: number, rounds: number, concurrency: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'custody-bench-embedded-'));
-  const appSecret = randomBytes(16).toString('hex');
-  const config = loadConfig({
+/** Custody on the embedded default in `dir`, gateway, archiver and API in one process, with the bench's WhatsApp instance `bench-wa`. */
+export function embeddedBenchEnv(dir: string, appSecret: string): Record<string, string> {
+  return {
     CUSTODY_MODE: 'embedded',
     CUSTODY_DATA_DIR: dir,
     CUSTODY_HTTP_PORT: '0',
     CUSTODY_SERVICES: 'gateway,archiver,api',
     CUSTODY_CONNECTORS: JSON.stringify([{ id: 'bench-wa', connector: 'whatsapp-cloud', tenant: 'bench', config: { appSecret, verifyToken: 'bench-verify' } }]),
-    CUSTODY_API_KEYS: '[]',
-    CUSTODY_BOOTSTRAP_TENANT: 'bench',
     LOG_LEVEL: 'warn',
-  });
+  };
+}
+
+export async function runEmbeddedPipeline(n: number, rounds: number, concurrency: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'custody-bench-embedded-'));
+  const appSecret = randomBytes(16).toString('hex');
+  const config = loadConfig({ ...embeddedBenchEnv(dir, appSecret), CUSTODY_API_KEYS: '[]', CUSTODY_BOOTSTRAP_TENANT: 'bench' });
   const custody = await startCustody(config, createLogger('bench', { level: 'warn' }));
   const find = findByIdThroughPort(custody.adapters.index, 'bench');
   const runs = [];

@@ -3,6 +3,7 @@ import { signWhatsAppBody } from '@custody/connectors';
 import type { OpenSearchIndex, SearchIndex } from '@custody/search-index';
 import { mapLimit } from '@custody/errors';
 import { percentile } from './stats';
+import { whatsappDelivery } from './whatsapp-delivery';
 
 export interface PipelineRun {
   throughput: number;
@@ -15,31 +16,18 @@ export interface PipelineRun {
 }
 
 export function webhookBody(marker: string, i: number): string {
+  const customer = `1650555${String(1000 + (i % 9000)).padStart(4, '0')}`;
   const id = `wamid.${randomBytes(12).toString('base64url')}`;
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
+  return whatsappDelivery({
+    customer,
+    name: 'Bench Client',
+    messages: [
       {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: 'Bench Client' }, wa_id: `1650555${String(1000 + (i % 9000)).padStart(4, '0')}` }],
-              messages: [
-                {
-                  from: `1650555${String(1000 + (i % 9000)).padStart(4, '0')}`,
-                  id,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: `${marker} message ${i}: please confirm the order for 100 shares` },
-                },
-              ],
-            },
-          },
-        ],
+        from: customer,
+        id,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: 'text',
+        text: { body: `${marker} message ${i}: please confirm the order for 100 shares` },
       },
     ],
   });

@@ -3,7 +3,7 @@ import { requireStackEnv, uniqueName } from '@custody/testing';
 import { tokenize } from '../embedded/analyzer';
 import { stem } from '../stem';
 import { OpenSearchIndex } from './opensearch-index';
-import type { IndexDoc } from '../document';
+import { contractDoc } from '../contract';
 import { STEMMED_ANALYZER, recordAnalysis, recordMappings } from './mappings';
 
 /**
@@ -69,7 +69,7 @@ describe('stems: the embedded index and OpenSearch agree', () => {
       await index.ensureReady();
       const mapping = await client.indices.getMapping({ index: index.index });
       expect(JSON.stringify(mapping.body)).toContain('"stemmed"');
-      await index.bulkUpsert([{ ...sampleDoc('upgraded-1'), text: 'order filled' }]);
+      await index.bulkUpsert([contractDoc('acme', 'upgraded-1', { text: 'order filled' })]);
       await index.refresh();
       expect((await index.search('acme', { text: 'fill' })).hits.map((h) => h.id)).toEqual(['upgraded-1']);
       // a second start finds it in place and changes nothing
@@ -85,31 +85,4 @@ describe('stems: the embedded index and OpenSearch agree', () => {
 function recordMappingsWithout(): Record<string, unknown> {
   const { subject: _s, text: _t, ...rest } = recordMappings.properties;
   return rest;
-}
-
-function sampleDoc(id: string): IndexDoc {
-  return {
-    id,
-    tenant: 'acme',
-    kind: 'message',
-    channel: 'whatsapp',
-    connector: 'whatsapp-cloud',
-    externalId: `wamid.${id}`,
-    conversationId: 'conv-1',
-    conversationType: 'direct',
-    sender: '+16505551234',
-    participants: ['+16505551234'],
-    employeeIds: [],
-    unmapped: [],
-    direction: 'inbound',
-    sentAt: '2024-03-01T10:00:00Z',
-    capturedAt: '2024-03-01T10:00:01Z',
-    attachmentCount: 0,
-    refs: [],
-    editedBy: [],
-    deletedBy: [],
-    envelopeSha256: 'a'.repeat(64),
-    archive: { key: `k/${id}`, versionId: 'v1', sha256: 'b'.repeat(64) },
-    holds: [],
-  };
 }

@@ -8,6 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { signWhatsAppBody } from '@custody/connectors';
+import { whatsappDelivery } from '../whatsapp-delivery';
 
 export interface Delivery {
   instance: string;
@@ -191,24 +192,11 @@ export class Corpus {
         return { ...base, type: 'document', document: { id: `media${i}`, mime_type: 'application/pdf', filename: `statement-${i}.pdf`, caption: this.text() } };
       return { ...base, type: 'text', text: { body: this.text() } };
     });
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: `10654035224${TENANTS.findIndex((t) => t.id === tenant)}` },
-                contacts: [{ profile: { name: `Client ${conversation}` }, wa_id: customer }],
-                messages,
-              },
-            },
-          ],
-        },
-      ],
+    const body = whatsappDelivery({
+      customer,
+      name: `Client ${conversation}`,
+      messages,
+      phoneNumberId: `10654035224${TENANTS.findIndex((t) => t.id === tenant)}`,
     });
     return { instance: `${tenant}-wa`, headers: { 'x-hub-signature-256': signWhatsAppBody(WA_SECRET, body) }, body, events: n };
   }
