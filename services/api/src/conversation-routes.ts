@@ -4,8 +4,7 @@ import { IntegrityError, NotFoundError, RejectedInputError, mapLimit } from '@cu
 import { json, route, type Route } from '@custody/http';
 import { decodeCursor, encodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
-import { pointedAt, threadView, type ThreadRecord } from './conversation-view';
-import { readVerified } from './verified-read';
+import { pointedAt, readVerified, threadView, type ThreadRecord } from '@custody/review';
 
 const READERS = ['compliance', 'legal', 'auditor'] as const;
 /** WORM reads of one page in flight at once: a page is ~50–100 objects, S3 answers each in milliseconds. */

@@ -5,7 +5,7 @@ import { RejectedInputError } from '@custody/errors';
 import { json, route, type Principal, type Reply, type Route } from '@custody/http';
 import { SearchQuery, decodeCursor, highlight, parseTextQuery, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
-import { readVerified } from './verified-read';
+import { readVerified } from '@custody/review';
 
 export interface ApiDeps {
   store: ArchiveStore;

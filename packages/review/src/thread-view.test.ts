@@ -1,6 +1,6 @@
 import type { Envelope, EnvelopeDraft } from '@custody/envelope';
 import { testEnvelope } from '@custody/testing';
-import { pointedAt, threadView, type ThreadRecord } from './conversation-view';
+import { pointedAt, threadView, type ThreadRecord } from './thread-view';
 
 /** A message to emp-7's number, sent at `sentAt`. */
 const envelope = (externalId: string, sentAt: string, over: Partial<EnvelopeDraft> = {}): Envelope =>

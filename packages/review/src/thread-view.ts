@@ -147,3 +147,8 @@ function excerpt(e: Envelope): string | null {
 function byTime(a: Envelope, b: Envelope): number {
   return a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id);
 }
+
+/** One event of a thread as threadView folds it: what the conversation view returns and productions render. */
+export type ThreadEvent = ReturnType<typeof threadView>[number];
+export type ThreadPerson = ThreadEvent['sender'];
+export type ThreadAttachment = ThreadEvent['attachments'][number];

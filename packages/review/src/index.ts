@@ -1,0 +1,2 @@
+export * from './verified-read';
+export * from './thread-view';
