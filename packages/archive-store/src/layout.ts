@@ -13,7 +13,8 @@ export type ArchiveObject =
   | { kind: 'blob'; tenant: string; sha256: string }
   | { kind: 'raw'; tenant: string; sha256: string }
   | { kind: 'audit'; tenant: string; day: string; id: string }
-  | { kind: 'certificate'; tenant: string; runId: string };
+  | { kind: 'certificate'; tenant: string; runId: string }
+  | { kind: 'export'; tenant: string; exportId: string; path: string };
 
 /** Everything of one tenant; the trailing `/` keeps `acme` from listing `acme-2`. */
 export function tenantPrefix(tenant: string): string {
@@ -65,6 +66,16 @@ export function certificateKey(tenant: string, runId: string): string {
   return `${certificatePrefix(tenant)}${runId}.json`;
 }
 
+/** Everything of one export (production): its package, its job's own records and its certificate. */
+export function exportPrefix(tenant: string, exportId: string): string {
+  return `${tenantPrefix(tenant)}exports/${exportId}/`;
+}
+
+/** One object of an export; `path` is relative, `/`-separated, built by Custody from safe segments. */
+export function exportKey(tenant: string, exportId: string, path: string): string {
+  return `${exportPrefix(tenant, exportId)}${path}`;
+}
+
 export function keyOf(o: ArchiveObject): string {
   switch (o.kind) {
     case 'record':
@@ -79,6 +90,8 @@ export function keyOf(o: ArchiveObject): string {
       return `${auditDayPrefix(o.tenant, o.day)}${o.id}.json`;
     case 'certificate':
       return certificateKey(o.tenant, o.runId);
+    case 'export':
+      return exportKey(o.tenant, o.exportId, o.path);
   }
 }
 
@@ -96,6 +109,7 @@ const PATTERNS: Array<[RegExp, (m: string[]) => ArchiveObject]> = [
     ([, tenant, day, id]) => ({ kind: 'audit', tenant: tenant, day: day, id: id }),
   ],
   [new RegExp(`^tenants/${SEGMENT}/disposition/${SEGMENT}\\.json$`), ([, tenant, runId]) => ({ kind: 'certificate', tenant: tenant, runId: runId })],
+  [new RegExp(`^tenants/${SEGMENT}/exports/${SEGMENT}/(.+)$`), ([, tenant, exportId, path]) => ({ kind: 'export', tenant, exportId, path })],
 ];
 
 /**

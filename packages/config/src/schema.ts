@@ -187,6 +187,9 @@ export const ConfigSchema = z
     CUSTODY_DEFAULT_RETENTION_DAYS: decimal
       .default(2557)
       .describe('Retention applied when a tenant has no setting (7 years, SEC 17a-4 floor for some records is 6)'),
+    CUSTODY_EXPORT_RETENTION_DAYS: decimal
+      .default(2557)
+      .describe('How long an export package (and its certificate) stays locked in the WORM store: proof of what was produced, to whom, when'),
     CUSTODY_MIN_LOCK_SECONDS: int(1, 10 * 365 * 86_400)
       .default(86_400)
       .describe('Shortest object lock ever applied, for records whose retention already ran out when archived'),

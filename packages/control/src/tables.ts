@@ -2,7 +2,7 @@ import type { Bus } from '@custody/bus';
 import { ApiKeyRecord, ConnectorInstance, KeyGrant } from '@custody/config';
 import type { Logger } from '@custody/logger';
 import { Directory, Employee, PendingResolution } from '@custody/identity';
-import { Hold, RetentionSettings } from '@custody/policy';
+import { Export, Hold, RetentionSettings } from '@custody/policy';
 import { ControlTable, type RowCodec } from './control-table';
 
 export interface ControlTopics {
@@ -13,6 +13,7 @@ export interface ControlTopics {
   retention: string;
   holds: string;
   resolution: string;
+  exports: string;
 }
 
 export function controlTopicsFor(suffix = ''): ControlTopics {
@@ -25,6 +26,7 @@ export function controlTopicsFor(suffix = ''): ControlTopics {
     retention: `custody.control.retention.v1${s}`,
     holds: `custody.control.holds.v1${s}`,
     resolution: `custody.control.directory-resolution.v1${s}`,
+    exports: `custody.control.exports.v1${s}`,
   };
 }
 
@@ -40,6 +42,8 @@ export type DirectoryTable = ControlTable<Employee>;
 export type RetentionTable = ControlTable<RetentionSettings>;
 /** Legal holds by hold id. */
 export type HoldTable = ControlTable<Hold>;
+/** Exports (productions) by export id. */
+export type ExportTable = ControlTable<Export>;
 /** Directory changes not yet applied to earlier records, by tenant. */
 export type PendingResolutionTable = ControlTable<PendingResolution>;
 
@@ -51,6 +55,7 @@ export interface ControlPlane {
   retention: RetentionTable;
   holds: HoldTable;
   resolution: PendingResolutionTable;
+  exports: ExportTable;
   /** The tenant's directory as of now, rebuilt only when the table changed. */
   directoryOf(tenant: string): Directory;
   stop(): Promise<void>;
@@ -69,7 +74,8 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
   const retention = new ControlTable(bus, topics.retention, RetentionSettings, logger);
   const holds = new ControlTable(bus, topics.holds, Hold, logger);
   const resolution = new ControlTable(bus, topics.resolution, PendingResolution, logger);
-  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution];
+  const exports = new ControlTable(bus, topics.exports, Export, logger);
+  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution, exports];
   await Promise.all(tables.map((t) => t.start()));
   const cache = new Map<string, { version: number; directory: Directory }>();
   return {
@@ -80,6 +86,7 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
     retention,
     holds,
     resolution,
+    exports,
     directoryOf(tenant) {
       const hit = cache.get(tenant);
       if (hit && hit.version === directory.version) return hit.directory;

@@ -1,3 +1,4 @@
 export * from './retention';
 export * from './holds';
 export * from './lock-policy';
+export * from './exports';

@@ -23,6 +23,11 @@ export interface VerifiedRecord {
  * record of another tenant is not found under this tenant's key, so it is the same 404.
  */
 export async function readVerified(store: ArchiveStore, tenant: string, id: string): Promise<VerifiedRecord> {
+  return (await readVerifiedBytes(store, tenant, id)).record;
+}
+
+/** readVerified, with the object's bytes as archived (what a native production copies byte for byte). */
+export async function readVerifiedBytes(store: ArchiveStore, tenant: string, id: string): Promise<{ record: VerifiedRecord; bytes: Buffer }> {
   let stored;
   try {
     stored = await store.get(recordKey(tenant, id));
@@ -36,7 +41,7 @@ export async function readVerified(store: ArchiveStore, tenant: string, id: stri
   }
   const envelope = parseEnvelope(stored.body);
   if (envelope.tenant !== tenant || envelope.id !== id) throw new IntegrityError(`record ${id}: archived envelope names another tenant or id`);
-  return {
+  const record: VerifiedRecord = {
     envelope,
     archive: {
       key: stored.info.key,
@@ -49,4 +54,5 @@ export async function readVerified(store: ArchiveStore, tenant: string, id: stri
     },
     verification: { objectSha256: 'match', envelopeIntegrity: 'match' },
   };
+  return { record, bytes: stored.body };
 }

@@ -15,7 +15,10 @@ import { readDeliveryFile, webhookLimits } from './delivery-file';
 import { rotateSecretsCommand } from './secrets-command';
 import { createKeyCommand } from './keys-command';
 import { reindexCommand } from './reindex-command';
+import { exportCommand, type ExportCommand } from './export-command';
+import { ExportRequest, type Export } from '@custody/policy';
 import { applyHeapLimit } from './heap-limit';
+import { custodyVersion } from './version';
 
 const USAGE = `usage: custody <command> [options]
 
@@ -33,6 +36,12 @@ commands:
                                           archive a vendor export file (whatsapp-export, telegram-export, email); resumable;
                                           --timezone (e.g. Europe/London) is required for WhatsApp .txt local times;
                                           --date-order for a WhatsApp chat whose dates cannot tell day from month
+  export --tenant <id> --name <matter> (--hold <id> | --query <search json> | --conversation <id>... | --record <id>...) --out <dir>
+         [--formats rsmf,eml,jsonl,pdf,loadfile] [--time-zone <IANA>] [--bates-prefix <PREFIX>]
+                                          produce a package (every format by default) into WORM and write it to --out, every
+                                          file re-hashed; progress on stderr; exit 1 if the export failed (the reason is printed)
+  export --tenant <id> --resume <export id> --out <dir>
+                                          continue an export that was stopped (Ctrl-C, kill -9) where it stopped
   reindex --tenant <id>                   rebuild the tenant's index entries from the WORM store (every record read back and
                                           its hashes re-checked); safe to repeat; prints a report, exit 1 if a record failed
   channels                                list connector ids (webhook) and importer ids (import)
@@ -59,10 +68,6 @@ function commandUsage(command: string): string | undefined {
     .join('\n  ')}`;
 }
 
-function version(): string {
-  return (JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
-}
-
 function tenantArg(value: unknown, flag = '--tenant'): string {
   if (typeof value !== 'string' || !TENANT_ID.test(value))
     throw new UsageError(`${flag} "${String(value ?? '')}" is not a tenant id (1–63 lowercase letters, digits and dashes)`);
@@ -85,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case '--version':
       case 'version':
-        process.stdout.write(`custody ${version()}\n`);
+        process.stdout.write(`custody ${custodyVersion()}\n`);
         return 0;
       case 'keys':
         return await keys(rest);
@@ -97,6 +102,8 @@ export async function main(argv: string[]): Promise<number> {
         return await importCommand(rest);
       case 'reindex':
         return await reindex(rest);
+      case 'export':
+        return await exportPackage(rest);
       case 'channels':
         process.stdout.write(`${[...connectorIds().map((id) => `${id}\twebhook`), ...importerIds().map((id) => `${id}\timport`)].join('\n')}\n`);
         return 0;
@@ -218,6 +225,76 @@ async function disposition(args: string[]): Promise<number> {
   return 0;
 }
 
+async function exportPackage(args: string[]): Promise<number> {
+  const { values } = parseArgsOrUsage(args, {
+    tenant: { type: 'string' },
+    name: { type: 'string' },
+    hold: { type: 'string' },
+    query: { type: 'string' },
+    conversation: { type: 'string', multiple: true },
+    record: { type: 'string', multiple: true },
+    formats: { type: 'string' },
+    'time-zone': { type: 'string' },
+    'bates-prefix': { type: 'string' },
+    resume: { type: 'string' },
+    out: { type: 'string' },
+  });
+  const tenant = tenantArg(values.tenant);
+  if (!values.out) throw new UsageError('export: --out <dir> is required');
+  let cmd: ExportCommand;
+  if (values.resume) {
+    cmd = { tenant, out: values.out, resume: values.resume };
+  } else {
+    let query: Record<string, unknown> | undefined;
+    if (values.query !== undefined) {
+      try {
+        query = JSON.parse(values.query) as Record<string, unknown>;
+      } catch {
+        throw new UsageError('export: --query must be a JSON object, e.g. \'{"text":"guarantee","from":"2025-01-01"}\'');
+      }
+    }
+    const parsed = ExportRequest.safeParse({
+      name: values.name,
+      scope: { query, holdId: values.hold, conversationIds: values.conversation, recordIds: values.record },
+      ...(values.formats && { formats: values.formats.split(',').map((f) => f.trim()) }),
+      ...(values['time-zone'] && { timeZone: values['time-zone'] }),
+      ...(values['bates-prefix'] && { batesPrefix: values['bates-prefix'] }),
+    });
+    if (!parsed.success) throw new UsageError(`export: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`);
+    cmd = { tenant, out: values.out, request: parsed.data };
+  }
+  const config = loadConfig();
+  const logger = createLogger('custody-export', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
+  const bar = progressBar();
+  const exp = await exportCommand(config, logger, cmd, bar);
+  process.stderr.write('\n');
+  process.stdout.write(`${JSON.stringify(exp, null, 2)}\n`);
+  if (exp.job.phase !== 'done') {
+    process.stderr.write(`export ${exp.id} ${exp.job.phase}: ${exp.job.error ?? 'stopped'}\n`);
+    return 1;
+  }
+  process.stderr.write(`export ${exp.id}: ${exp.result!.records} records, ${exp.result!.documents} documents, ${exp.result!.files} files written to ${values.out}; manifest SHA-256 ${exp.result!.manifestSha256}\n`);
+  return 0;
+}
+
+/** One line redrawn in place on a terminal; elsewhere (a log) a line when the count moves, at most every 5 s. */
+function progressBar(): (e: Export) => void {
+  let last = 0;
+  let lastLine = '';
+  return (e) => {
+    const { phase, total, done, etaAt } = e.job;
+    const pct = total ? Math.floor((100 * done) / total) : 0;
+    const filled = Math.round(pct / 5);
+    const line = `export ${e.id} [${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${phase} ${done}/${total} records (${pct}%)${etaAt ? `, ETA ${etaAt.slice(11, 19)} UTC` : ''}`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
+    else if (line !== lastLine && (Date.now() - last >= 5_000 || phase === 'done' || phase === 'failed')) {
+      process.stderr.write(`${line}\n`);
+      last = Date.now();
+    }
+    lastLine = line;
+  };
+}
+
 async function reindex(args: string[]): Promise<number> {
   const { values } = parseArgsOrUsage(args, { tenant: { type: 'string' } });
   const tenant = tenantArg(values.tenant);
@@ -320,9 +397,9 @@ function readConnectorConfig(connector: AnyConnector, path: string): unknown {
   return parseConnectorConfig(connector.configSchema, json, `${connector.id} --config ${path}`);
 }
 
-function parseArgsOrUsage(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
+function parseArgsOrUsage<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true });
+    return parseArgs({ args, options, allowPositionals: false as const, strict: true as const });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

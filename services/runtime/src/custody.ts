@@ -6,6 +6,8 @@ import { BusAuditSink, KeyStore, mintApiKey } from '@custody/api';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
 import { controlTopicsFor, openControlPlane } from '@custody/control';
+import { ExportJobs } from '@custody/exports';
+import { custodyVersion } from './version';
 import { connectorInstances } from '@custody/connectors';
 import { createHttpServer } from '@custody/http';
 import type { Logger } from '@custody/logger';
@@ -66,6 +68,16 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   const audit = new BusAuditSink(adapters.bus, topics.audit);
   if (services.has('api')) await auditPresetReleases(releases, audit, logger);
   const holdJobs = new HoldJobs({ store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) });
+  const exportJobs = new ExportJobs({
+    store: adapters.store,
+    index: adapters.index,
+    holds: control.holds,
+    exports: control.exports,
+    audit,
+    logger: logger.child({ component: 'exports' }),
+    retentionDays: config.CUSTODY_EXPORT_RETENTION_DAYS,
+    custodyVersion: custodyVersion(),
+  });
   const resolution = new DirectoryResolution({
     store: adapters.store,
     index: adapters.index,
@@ -101,6 +113,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     lockPolicy: opts.policy ?? tenantPolicy,
     tenantPolicy,
     holdJobs,
+    exportJobs,
     resolution,
     releasedPresets: new Set(releases.map((r) => `${r.tenant}:${r.preset}`)),
     http,
@@ -110,6 +123,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     // in reverse: what started last (the API's jobs) stops first, the consumers commit what they finished
     for (const s of [...started].reverse()) await s.stop?.();
     await resolution.stop();
+    await exportJobs.stop();
     await holdJobs.stop();
     await control.stop();
     await adapters.close();

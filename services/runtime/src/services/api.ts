@@ -2,13 +2,15 @@ import { adminRoutes, apiRoutes, attachmentRoutes, auditRoutes, conversationRout
 import { errorMessage } from '@custody/errors';
 import { resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
+import { exportRoutes } from '@custody/exports';
 import type { ServiceModule } from './service-module';
 
-/** The /v1 API: records, conversations, keys, connectors, directory, audit trail, holds, retention, disposition. */
+/** The /v1 API: records, conversations, keys, connectors, directory, audit trail, holds, retention, disposition, exports. */
 export const api: ServiceModule = {
   name: 'api',
-  async start({ holdJobs, resolution, control, logger }) {
+  async start({ holdJobs, exportJobs, resolution, control, logger }) {
     holdJobs.resume();
+    exportJobs.resume();
     resolution.resume();
     // records captured before a directory change are resolved again (an own write is read back unchanged: skipped)
     control.directory.onChange((_key, before, after) => {
@@ -18,7 +20,7 @@ export const api: ServiceModule = {
     });
     return {};
   },
-  routes: ({ adapters, control, config, holdJobs, tenantPolicy, releasedPresets, logger }) => {
+  routes: ({ adapters, control, config, holdJobs, exportJobs, tenantPolicy, releasedPresets, logger }) => {
     const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
     return [
       ...apiRoutes({ store: adapters.store, index: adapters.index }),
@@ -31,6 +33,7 @@ export const api: ServiceModule = {
       ...holdRoutes({ holds: control.holds, jobs: holdJobs, index: adapters.index }),
       ...retentionRoutes({ retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index, releasedPresets }),
       ...dispositionRoutes({ ...governance, retention: control.retention }),
+      ...exportRoutes({ store: adapters.store, exports: control.exports, holds: control.holds, jobs: exportJobs }),
     ];
   },
 };

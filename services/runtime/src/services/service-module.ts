@@ -4,6 +4,7 @@ import type { Bus, Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
 import type { ControlPlane, TenantLockPolicy } from '@custody/control';
 import type { HoldJobs, DirectoryResolution } from '@custody/governance';
+import type { ExportJobs } from '@custody/exports';
 import type { ConnectorInstances } from '@custody/connectors';
 import type { AuditSink, Limiter, Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
@@ -24,6 +25,7 @@ export interface ServiceContext {
   lockPolicy: LockPolicy;
   tenantPolicy: TenantLockPolicy;
   holdJobs: HoldJobs;
+  exportJobs: ExportJobs;
   resolution: DirectoryResolution;
   /** `tenant:preset` pairs the operator released (CUSTODY_RELEASE_PRESETS). */
   releasedPresets: ReadonlySet<string>;

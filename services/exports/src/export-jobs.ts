@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { exportKey, type ArchiveStore } from '@custody/archive-store';
+import type { ExportTable, HoldTable } from '@custody/control';
+import { CustodyError, backoffDelay, errorMessage, sleep } from '@custody/errors';
+import type { AuditSink } from '@custody/http';
+import type { Logger } from '@custody/logger';
+import type { Export, ExportJob, ExportRequest, ExportResult } from '@custody/policy';
+import type { SearchIndex } from '@custody/search-index';
+import { finishPackage } from './finish';
+import { PackageWriter } from './package-writer';
+import { PLAN_PATH, unitLedgerPath } from './paths';
+import { planScope, unitsOf, type PlannedRecord } from './plan';
+import { produceUnit } from './unit';
+
+export interface ExportJobDeps {
+  store: ArchiveStore;
+  index: SearchIndex;
+  holds: HoldTable;
+  exports: ExportTable;
+  audit: AuditSink;
+  logger: Logger;
+  /** How long packages stay locked (CUSTODY_EXPORT_RETENTION_DAYS). */
+  retentionDays: number;
+  custodyVersion: string;
+  /** Backoff between attempts after a retriable failure (tests shorten it). */
+  retry?: { initialMs: number; maxMs: number };
+}
+
+const RETRY = { initialMs: 1_000, maxMs: 5 * 60_000 };
+/** Progress is written to the control table at most this often: it is a compacted topic, not a log. */
+const PROGRESS_EVERY_MS = 1_000;
+
+export const CERTIFICATE_PATH = 'certificate.json';
+
+/**
+ * Runs exports as resumable jobs: the plan (the records in scope) is fixed in WORM first, then each
+ * unit (a conversation's UTC day) is produced and its ledger written, then the package is finished
+ * from the ledgers. A job stopped anywhere — a restart, kill -9 — starts again at the first unit
+ * without a ledger, and finishes with the same bytes. A retriable failure (an outage) retries with
+ * backoff; anything else (a record that fails verification, a scope that cannot be met) fails the
+ * export with its reason, audited.
+ */
+export class ExportJobs {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly closing = new AbortController();
+
+  constructor(private readonly deps: ExportJobDeps) {}
+
+  async request(tenant: string, by: { keyId: string; role: string }, req: ExportRequest): Promise<Export> {
+    const now = new Date().toISOString();
+    const exp: Export = {
+      id: `exp-${randomUUID()}`,
+      tenant,
+      ...req,
+      requestedBy: by.keyId,
+      requestedRole: by.role,
+      requestedAt: now,
+      job: { phase: 'planning', total: 0, done: 0, updatedAt: now },
+    };
+    await this.deps.exports.put(exp.id, exp);
+    this.start(exp.id);
+    return exp;
+  }
+
+  /** Picks up the exports a previous process did not finish. */
+  resume(): void {
+    for (const e of this.deps.exports.values()) if (e.job.phase !== 'done' && e.job.phase !== 'failed') this.start(e.id);
+  }
+
+  /** Starts (or continues) one export; its promise settles when the job ends. */
+  start(id: string): Promise<void> {
+    let job = this.running.get(id);
+    if (!job) {
+      job = this.run(id).catch((err) => this.deps.logger.error({ event: 'export_job_crashed', export: id, err: errorMessage(err) }));
+      this.running.set(id, job);
+      void job.then(() => this.running.delete(id));
+    }
+    return job;
+  }
+
+  async settled(id: string): Promise<void> {
+    await this.running.get(id);
+  }
+
+  async stop(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async run(id: string): Promise<void> {
+    const signal = this.closing.signal;
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      const exp = this.deps.exports.get(id);
+      if (!exp || exp.job.phase === 'done' || exp.job.phase === 'failed') return;
+      const log = this.deps.logger.child({ export: id, tenant: exp.tenant });
+      const writer = new PackageWriter(this.deps.store, exp.tenant, exp.id, this.retainUntil(exp));
+      try {
+        const result = await this.produce(exp, writer, signal);
+        if (!result) return;
+        await this.update(id, { phase: 'done', etaAt: undefined, error: undefined }, result);
+        await this.audit(exp, 'exports.completed', 'ok', { manifestSha256: result.manifestSha256, records: result.records, files: result.files, bytes: result.bytes });
+        log.info({ event: 'export_done', records: result.records, files: result.files, bytes: result.bytes, manifest_sha256: result.manifestSha256 });
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof CustodyError && err.retriable) {
+          const delayMs = backoffDelay(attempt, this.deps.retry ?? RETRY);
+          await this.update(id, { attempts: attempt + 1, error: errorMessage(err) }).catch(() => undefined);
+          log.warn({ event: 'export_job_retry', attempt: attempt + 1, delay_ms: delayMs, err: errorMessage(err) });
+          await sleep(delayMs, signal);
+          continue;
+        }
+        await this.update(id, { phase: 'failed', etaAt: undefined, error: errorMessage(err) });
+        await this.audit(exp, 'exports.failed', 'failed', { error: errorMessage(err) });
+        log.error({ event: 'export_failed', err: errorMessage(err) });
+        return;
+      } finally {
+        await writer.close();
+      }
+    }
+  }
+
+  /** The job's phases; undefined when stopped (it resumes at the next start). */
+  private async produce(exp: Export, writer: PackageWriter, signal: AbortSignal): Promise<ExportResult | undefined> {
+    const plan = await this.planOf(exp, writer);
+    const units = unitsOf(plan);
+    const done = await this.unitsDone(exp);
+    const historyOf = new Map<string, PlannedRecord[]>();
+    for (const r of plan) if (r.target) historyOf.set(r.target, [...(historyOf.get(r.target) ?? []), r]);
+    const ctx = { store: this.deps.store, exp, writer, generator: `Custody ${this.deps.custodyVersion}`, plan: { ids: new Set(plan.map((r) => r.id)), historyOf } };
+    let next = 1;
+    let produced = 0;
+    const startedAt = Date.now();
+    let producedHere = 0;
+    let reportedAt = 0;
+    await this.update(exp.id, { phase: 'producing', total: plan.length });
+    for (const unit of units) {
+      if (signal.aborted) return undefined;
+      const ledgerKey = exportKey(exp.tenant, exp.id, unitLedgerPath(unit.seq));
+      if (done.has(unit.seq)) {
+        next = (JSON.parse((await this.deps.store.get(ledgerKey)).body.toString('utf8')) as { next: number }).next;
+      } else {
+        const ledger = await produceUnit(ctx, unit, next);
+        await writer.putJobObject(unitLedgerPath(unit.seq), Buffer.from(JSON.stringify(ledger)));
+        next = ledger.next;
+        producedHere += unit.records.length;
+      }
+      produced += unit.records.length;
+      if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
+        reportedAt = Date.now();
+        const msPerRecord = producedHere ? (Date.now() - startedAt) / producedHere : undefined;
+        const etaAt = msPerRecord === undefined ? undefined : new Date(Date.now() + (plan.length - produced) * msPerRecord).toISOString();
+        await this.update(exp.id, { done: produced, etaAt });
+      }
+    }
+    await this.update(exp.id, { phase: 'finishing', done: produced, etaAt: undefined });
+    const summary = await finishPackage({ store: this.deps.store, exp, writer, custodyVersion: this.deps.custodyVersion, plan, units });
+    const completedAt = new Date().toISOString();
+    const certificate = {
+      schema: 'custody.export-certificate/v1',
+      export: { id: exp.id, tenant: exp.tenant, name: exp.name, scope: exp.scope, formats: exp.formats },
+      requestedBy: { keyId: exp.requestedBy, role: exp.requestedRole },
+      requestedAt: exp.requestedAt,
+      completedAt,
+      manifest: { key: exportKey(exp.tenant, exp.id, `package/${summary.manifest.path}`), sha256: summary.manifest.sha256, size: summary.manifest.size },
+      counts: { records: summary.records, documents: summary.documents, files: summary.files, bytes: summary.bytes },
+      custodyVersion: this.deps.custodyVersion,
+    };
+    // written once: a job finishing again after a crash keeps the first certificate
+    const cert = await writer.putJobObject(CERTIFICATE_PATH, Buffer.from(`${JSON.stringify(certificate, null, 2)}\n`), 'application/json', { keepExisting: true });
+    return {
+      manifestSha256: summary.manifest.sha256,
+      files: summary.files,
+      bytes: summary.bytes,
+      records: summary.records,
+      documents: summary.documents,
+      certificateKey: exportKey(exp.tenant, exp.id, cert.path),
+      completedAt,
+    };
+  }
+
+  /** The plan in WORM, or made now and written there before anything is produced. */
+  private async planOf(exp: Export, writer: PackageWriter): Promise<PlannedRecord[]> {
+    const key = exportKey(exp.tenant, exp.id, PLAN_PATH);
+    if (await this.deps.store.head(key)) {
+      const { body } = await this.deps.store.getStream(key);
+      const plan: PlannedRecord[] = [];
+      for await (const line of createInterface({ input: body, crlfDelay: Infinity })) if (line) plan.push(JSON.parse(line) as PlannedRecord);
+      return plan;
+    }
+    const plan = await planScope({ store: this.deps.store, index: this.deps.index, holds: this.deps.holds }, exp);
+    await writer.putJobObject(PLAN_PATH, Buffer.from(plan.map((r) => `${JSON.stringify(r)}\n`).join('')), 'application/x-ndjson');
+    return plan;
+  }
+
+  private async unitsDone(exp: Export): Promise<Set<number>> {
+    const done = new Set<number>();
+    for await (const v of this.deps.store.list(exportKey(exp.tenant, exp.id, 'job/units/'))) {
+      const m = /\/(\d{8})\.json$/.exec(v.key);
+      if (m && !v.deleteMarker) done.add(Number(m[1]));
+    }
+    return done;
+  }
+
+  private retainUntil(exp: Export): Date {
+    return new Date(Date.parse(exp.requestedAt) + this.deps.retentionDays * 86_400_000);
+  }
+
+  private async update(id: string, job: Partial<ExportJob>, result?: ExportResult): Promise<void> {
+    const current = this.deps.exports.get(id);
+    if (!current) return;
+    const merged = { ...current.job, ...job, updatedAt: new Date().toISOString() };
+    for (const k of Object.keys(merged) as Array<keyof ExportJob>) if (merged[k] === undefined) delete merged[k];
+    await this.deps.exports.put(id, { ...current, job: merged, ...(result && { result }) });
+  }
+
+  private async audit(exp: Export, action: string, outcome: 'ok' | 'failed', details: Record<string, unknown>): Promise<void> {
+    await this.deps.audit.record({
+      tenant: exp.tenant,
+      actor: { keyId: exp.requestedBy, role: exp.requestedRole },
+      action,
+      outcome,
+      status: 0,
+      target: exp.id,
+      details: { name: exp.name, ...details },
+    });
+  }
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { exportKey, type ArchiveStore } from '@custody/archive-store';
+import { IntegrityError } from '@custody/errors';
+import type { Export } from '@custody/policy';
+import type { UnitLedger } from './ledger';
+import { DAT_BOM, LOAD_FILE_COLUMNS, csvDocumentRow, csvRow, datDocumentRow, datRow } from './loadfile';
+import type { PackageWriter, SpooledFile, StoredFile } from './package-writer';
+import { unitLedgerPath } from './paths';
+import type { PlannedRecord, Unit } from './plan';
+
+export const MANIFEST_PATH = 'manifest.json';
+export const MANIFEST_SCHEMA = 'custody.export-manifest/v1';
+
+export interface FinishContext {
+  store: ArchiveStore;
+  exp: Export;
+  writer: PackageWriter;
+  custodyVersion: string;
+  plan: PlannedRecord[];
+  units: Unit[];
+}
+
+export interface PackageSummary {
+  manifest: StoredFile;
+  files: number;
+  bytes: number;
+  records: number;
+  documents: number;
+}
+
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+async function close(stream: WriteStream): Promise<void> {
+  stream.end();
+  await once(stream, 'close');
+}
+
+async function spooled(path: string): Promise<SpooledFile> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return { path, size: (await stat(path)).size, sha256: hash.digest('hex') };
+}
+
+async function copy(path: string, out: Writable): Promise<void> {
+  for await (const chunk of createReadStream(path)) await write(out, (chunk as Buffer).toString('utf8'));
+}
+
+/**
+ * Completes the package from the units' ledgers, read back from WORM in order: the load files, then
+ * manifest.json (scope, requester, every file with its size and SHA-256, every record with its
+ * archive key, version and envelope hash). The records produced must be exactly the planned ones,
+ * or the export fails naming those that differ. Everything is derived from the plan and the ledgers,
+ * never from a clock, so finishing again after a crash writes the same bytes. Memory stays flat: the
+ * lists are spooled to temp files and streamed into the manifest.
+ */
+export async function finishPackage(ctx: FinishContext): Promise<PackageSummary> {
+  const { exp, writer } = ctx;
+  const dir = await mkdtemp(join(tmpdir(), 'custody-export-finish-'));
+  try {
+    const paths = { files: join(dir, 'files'), records: join(dir, 'records'), csv: join(dir, 'loadfile.csv'), dat: join(dir, 'loadfile.dat') };
+    const files = createWriteStream(paths.files);
+    const records = createWriteStream(paths.records);
+    const csv = createWriteStream(paths.csv);
+    const dat = createWriteStream(paths.dat);
+    await write(csv, csvRow(LOAD_FILE_COLUMNS));
+    await write(dat, DAT_BOM + datRow(LOAD_FILE_COLUMNS));
+    const listed = new Set<string>();
+    const totals = { files: 0, bytes: 0, documents: 0 };
+    const addFile = async (f: StoredFile, format: string) => {
+      if (listed.has(f.path)) return; // attachments shared by several records are one file
+      listed.add(f.path);
+      await write(files, `${totals.files++ ? ',' : ''}\n    ${JSON.stringify({ path: f.path, size: f.size, sha256: f.sha256, format })}`);
+      totals.bytes += f.size;
+    };
+    const produced = new Set<string>();
+    const twice: string[] = [];
+    for (const unit of ctx.units) {
+      const ledger = JSON.parse((await ctx.store.get(exportKey(exp.tenant, exp.id, unitLedgerPath(unit.seq)))).body.toString('utf8')) as UnitLedger;
+      for (const d of ledger.documents) {
+        totals.documents++;
+        await addFile(d, d.format);
+        await write(csv, csvDocumentRow(d));
+        await write(dat, datDocumentRow(d));
+      }
+      for (const a of ledger.attachments) await addFile(a, 'attachment');
+      for (const r of ledger.records) {
+        if (produced.has(r.id)) twice.push(r.id);
+        produced.add(r.id);
+        if (r.raw) await addFile({ path: r.raw.file, size: r.raw.size, sha256: r.raw.sha256 }, 'raw');
+        await write(records, `${produced.size + twice.length > 1 ? ',' : ''}\n    ${JSON.stringify(r)}`);
+      }
+    }
+    await Promise.all([close(csv), close(dat), close(records)]);
+    checkCounts(exp.id, ctx.plan, produced, twice);
+    if (exp.formats.includes('loadfile')) {
+      await addFile(await writer.putFile('loadfile.csv', await spooled(paths.csv), 'text/csv; charset=utf-8'), 'loadfile');
+      await addFile(await writer.putFile('loadfile.dat', await spooled(paths.dat), 'text/plain; charset=utf-8'), 'loadfile');
+    }
+    await close(files);
+    const { file } = await writer.spool(async (out) => {
+      const head = {
+        schema: MANIFEST_SCHEMA,
+        export: { id: exp.id, tenant: exp.tenant, name: exp.name, scope: exp.scope, formats: exp.formats, timeZone: exp.timeZone, batesPrefix: exp.batesPrefix },
+        requestedBy: { keyId: exp.requestedBy, role: exp.requestedRole },
+        requestedAt: exp.requestedAt,
+        custodyVersion: ctx.custodyVersion,
+        counts: { files: totals.files, bytes: totals.bytes, records: produced.size, documents: totals.documents },
+      };
+      await write(out, `${JSON.stringify(head, null, 2).replace(/\n}$/, '')},\n  "files": [`);
+      await copy(paths.files, out);
+      await write(out, '\n  ],\n  "records": [');
+      await copy(paths.records, out);
+      await write(out, '\n  ]\n}\n');
+      out.end();
+    });
+    const manifest = await writer.putFile(MANIFEST_PATH, file, 'application/json');
+    return { manifest, files: totals.files + 1, bytes: totals.bytes + manifest.size, records: produced.size, documents: totals.documents };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Produced must equal planned, record for record. */
+function checkCounts(exportId: string, plan: PlannedRecord[], produced: Set<string>, twice: string[]): void {
+  const planned = new Set(plan.map((r) => r.id));
+  const missing = [...planned].filter((id) => !produced.has(id));
+  const extra = [...produced].filter((id) => !planned.has(id));
+  if (!missing.length && !extra.length && !twice.length) return;
+  const list = (ids: string[]) => `${ids.slice(0, 20).join(', ')}${ids.length > 20 ? `, … (${ids.length} in all)` : ''}`;
+  throw new IntegrityError(
+    `export ${exportId}: ${produced.size} records produced for ${planned.size} in scope` +
+      (missing.length ? `; missing: ${list(missing)}` : '') +
+      (extra.length ? `; not in scope: ${list(extra)}` : '') +
+      (twice.length ? `; produced twice: ${list(twice)}` : ''),
+  );
+}

@@ -1,0 +1,113 @@
+import { envelopeId, targetedMessage } from '@custody/envelope';
+import { CustodyError, NotFoundError, RejectedInputError, mapLimit } from '@custody/errors';
+import type { Export } from '@custody/policy';
+import { readVerified } from '@custody/review';
+import type { ArchiveStore } from '@custody/archive-store';
+import { SearchQuery, type IndexDoc, type SearchIndex } from '@custody/search-index';
+import type { HoldTable } from '@custody/control';
+
+/** One record the export will produce, as the plan fixes it when the job starts. */
+export interface PlannedRecord {
+  id: string;
+  conversationId: string;
+  sentAt: string;
+  kind: string;
+  /** For an edit, deletion or reaction: the record id of the message it folds into. */
+  target?: string;
+}
+
+/** The records of one conversation on one UTC day: the unit a job produces, records and resumes by. */
+export interface Unit {
+  seq: number;
+  conversationId: string;
+  day: string;
+  records: PlannedRecord[];
+}
+
+export interface PlanDeps {
+  store: ArchiveStore;
+  index: SearchIndex;
+  holds: HoldTable;
+}
+
+const PAGE = 500;
+
+/**
+ * The records the scope matches, fixed once: the plan is written to WORM before anything is produced,
+ * so a resumed job produces exactly what the first attempt set out to, whatever was archived since.
+ * The index finds them (a search, a hold, conversations); listed record ids are read from WORM. The
+ * count the index reports must equal the records paged out, or the job fails.
+ */
+export async function planScope(deps: PlanDeps, exp: Export): Promise<PlannedRecord[]> {
+  const { scope, tenant } = exp;
+  let records: PlannedRecord[];
+  if (scope.recordIds) {
+    records = await mapLimit([...new Set(scope.recordIds)], 8, async (id) => {
+      const { envelope: e } = await readVerified(deps.store, tenant, id);
+      const t = targetedMessage(e)?.recordId;
+      return { id, conversationId: e.conversation.id, sentAt: e.sentAt, kind: e.kind, ...(t && { target: t }) };
+    });
+  } else if (scope.conversationIds) {
+    records = [];
+    for (const conversation of new Set(scope.conversationIds)) {
+      const found = await allMatching(deps.index, tenant, { conversation }, `conversation ${conversation}`);
+      if (found.length === 0) throw new NotFoundError(`scope: no conversation ${conversation}`);
+      records.push(...found);
+    }
+  } else if (scope.holdId) {
+    const hold = deps.holds.get(scope.holdId);
+    if (!hold || hold.tenant !== tenant) throw new NotFoundError(`scope: no hold ${scope.holdId}`);
+    await deps.index.refresh();
+    records = await allMatching(deps.index, tenant, { holdId: hold.id }, `hold ${hold.id}`);
+  } else {
+    records = await allMatching(deps.index, tenant, searchOf(scope.query ?? {}), 'the search');
+  }
+  return records.sort(byThread);
+}
+
+/** The scope's search as /v1/search validates it; paging and facets are the job's own. */
+export function searchOf(query: Record<string, unknown>): SearchQuery {
+  const { size: _s, cursor: _c, sort: _o, facets: _f, ...filters } = query;
+  const parsed = SearchQuery.safeParse({ ...filters, size: PAGE, sort: 'oldest' });
+  if (!parsed.success) throw new RejectedInputError('invalid_query', `scope.query: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+async function allMatching(index: SearchIndex, tenant: string, query: SearchQuery, what: string): Promise<PlannedRecord[]> {
+  const out = new Map<string, PlannedRecord>();
+  let cursor: string | undefined;
+  let total: number | undefined;
+  do {
+    const page = await index.search(tenant, { ...query, size: PAGE, sort: 'oldest', cursor });
+    total ??= page.total;
+    for (const d of page.hits) out.set(d.id, planned(tenant, d));
+    cursor = page.cursor;
+  } while (cursor);
+  // records archived while paging move the count: planning again (retriable) gets a stable one
+  if (total !== out.size)
+    throw new CustodyError('scope_count_mismatch', `${what} matches ${total} records in the index but ${out.size} were listed; nothing is produced from a moving count`, {
+      retriable: true,
+    });
+  return [...out.values()];
+}
+
+function planned(tenant: string, d: IndexDoc): PlannedRecord {
+  const target = d.revises === undefined ? undefined : envelopeId(tenant, d.connector, d.revises, 'message');
+  return { id: d.id, conversationId: d.conversationId, sentAt: d.sentAt, kind: d.kind, ...(target && { target }) };
+}
+
+const byThread = (a: PlannedRecord, b: PlannedRecord) =>
+  a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id);
+
+/** Consecutive records of one conversation and UTC day, in plan order. */
+export function unitsOf(plan: PlannedRecord[]): Unit[] {
+  const units: Unit[] = [];
+  for (const r of plan) {
+    const day = r.sentAt.slice(0, 10);
+    const last = units[units.length - 1];
+    if (last && last.conversationId === r.conversationId && last.day === day) last.records.push(r);
+    else units.push({ seq: units.length, conversationId: r.conversationId, day, records: [r] });
+  }
+  return units;
+}
+

@@ -1,0 +1,192 @@
+import type { ArchiveStore } from '@custody/archive-store';
+import { isRawRef, type Attachment, type Envelope } from '@custody/envelope';
+import { IntegrityError, mapLimit } from '@custody/errors';
+import type { Export } from '@custody/policy';
+import {
+  attachmentContent,
+  pointedAt,
+  rawEvidence,
+  readVerifiedBytes,
+  renderRsmf,
+  renderTranscript,
+  threadView,
+  type ConversationDocument,
+  type VerifiedRecord,
+} from '@custody/review';
+import type { ProducedDocument, ProducedRecord, UnitLedger } from './ledger';
+import type { PackageWriter, StoredFile } from './package-writer';
+import { attachmentPath, documentPaths, emlPath, productionNumber, rawPartPath } from './paths';
+import type { PlannedRecord, Unit } from './plan';
+
+/** WORM reads in flight for one unit. */
+const READ_CONCURRENCY = 8;
+
+export interface UnitContext {
+  store: ArchiveStore;
+  exp: Export;
+  writer: PackageWriter;
+  /** `Custody <version>`: written into every document that names its producer. */
+  generator: string;
+  /** Every planned record id, and the edits, deletions and reactions of each planned message. */
+  plan: { ids: Set<string>; historyOf: Map<string, PlannedRecord[]> };
+}
+
+type Read = { record: VerifiedRecord; bytes: Buffer };
+
+/**
+ * Produces one conversation's UTC day in every format asked for. Every record is read from WORM with
+ * both hashes re-checked (a failure stops the export naming the record); the message history folded
+ * into the documents comes from records of the same production, wherever their day.
+ */
+export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): Promise<UnitLedger> {
+  const { exp } = ctx;
+  const own = unit.records.map((r) => r.id);
+  const read = new Map<string, Read>();
+  const readAll = (ids: string[]) =>
+    mapLimit(
+      ids.filter((id) => !read.has(id)),
+      READ_CONCURRENCY,
+      async (id) => void read.set(id, await readVerifiedBytes(ctx.store, exp.tenant, id)),
+    );
+  await readAll(own);
+  await readAll([...new Set(own.flatMap((id) => (ctx.plan.historyOf.get(id) ?? []).map((r) => r.id)))]);
+  const envelopes = own.map((id) => read.get(id)!.record.envelope);
+  await readAll(pointedAt(envelopes).filter((id) => ctx.plan.ids.has(id)));
+
+  const events = threadView({
+    page: own.map((id) => ({ ...read.get(id)!.record, holds: [] })),
+    history: [...read.values()].map((r) => r.record),
+    elsewhere: new Map([...read].map(([id, r]) => [id, r.record.envelope])),
+  });
+  const first = envelopes[0];
+  const people = envelopes.flatMap((e) => [e.sender, ...e.recipients]);
+  const custodians = [...new Set(people.flatMap((p) => (p.employeeId ? [p.employeeId] : [])))].sort();
+  const participants = [...new Set(people.map((p) => p.value))].sort();
+  const doc: ConversationDocument = {
+    tenant: exp.tenant,
+    matter: exp.name,
+    exportId: exp.id,
+    conversation: { id: unit.conversationId, channel: first.channel, type: first.conversation.type, ...(first.conversation.title && { title: first.conversation.title }) },
+    period: { from: first.sentAt, to: envelopes[envelopes.length - 1].sentAt },
+    events,
+    custodians,
+    attachments: attachmentsOf(ctx.store, exp.tenant, [...read.values()].map((r) => r.record.envelope)),
+  };
+  const paths = documentPaths(unit.conversationId, unit.day);
+  const documents: ProducedDocument[] = [];
+  let next = start;
+  const document = (stored: StoredFile, format: ProducedDocument['format'], records: string[], pages?: number): ProducedDocument => {
+    const begin = productionNumber(exp.batesPrefix, next);
+    next += pages ?? 1;
+    const end = productionNumber(exp.batesPrefix, next - 1);
+    return {
+      ...stored,
+      format,
+      begin,
+      end,
+      ...(pages !== undefined && { pages }),
+      conversationId: unit.conversationId,
+      channel: first.channel,
+      custodians,
+      participants,
+      beginTime: doc.period.from,
+      endTime: doc.period.to,
+      records,
+    };
+  };
+  const formats = new Set(exp.formats);
+
+  if (formats.has('rsmf')) {
+    const { file } = await ctx.writer.spool((out) => renderRsmf(doc, out, { generator: ctx.generator }));
+    documents.push(document(await ctx.writer.putFile(paths.rsmf, file, 'message/rfc822'), 'rsmf', own));
+  }
+  if (formats.has('pdf')) {
+    const bates = { prefix: exp.batesPrefix, start: next, digits: 8 };
+    const { file, result } = await ctx.writer.spool((out) => renderTranscript(doc, out, { timeZone: exp.timeZone, bates, generator: ctx.generator }));
+    documents.push(document(await ctx.writer.putFile(paths.pdf, file, 'application/pdf'), 'pdf', own, result.pages));
+  }
+  const records: ProducedRecord[] = own.map((id) => {
+    const r = read.get(id)!.record;
+    return {
+      id,
+      key: r.archive.key,
+      ...(r.archive.versionId && { versionId: r.archive.versionId }),
+      objectSha256: r.archive.sha256,
+      envelopeSha256: r.envelope.integrity.sha256,
+      conversationId: unit.conversationId,
+    };
+  });
+  const attachments: UnitLedger['attachments'] = [];
+  if (formats.has('jsonl')) {
+    const lines = own.map((id) => {
+      const bytes = read.get(id)!.bytes;
+      // JSON Lines of the archived bytes themselves: an envelope is archived on one line
+      if (bytes.includes(0x0a)) throw new IntegrityError(`record ${id}: archived envelope spans several lines; it cannot be produced byte for byte as JSON Lines`);
+      return bytes;
+    });
+    const jsonl = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+    documents.push(document(await ctx.writer.putFile(paths.jsonl, jsonl, 'application/x-ndjson'), 'jsonl', own));
+    for (const env of envelopes) attachments.push(...(await nativeAttachments(ctx, env)));
+    for (const [i, env] of envelopes.entries()) {
+      const evidence = await rawEvidence(ctx.store, env);
+      if (!evidence) continue;
+      const json = evidence.path !== undefined || /json/.test(evidence.contentType);
+      const stored = await ctx.writer.putFile(rawPartPath(env.id, json), evidence.part, json ? 'application/json' : 'application/octet-stream');
+      const { deliverySha256, deliverySize, path } = evidence;
+      records[i].raw = { deliverySha256, deliverySize, ...(path !== undefined && { path }), file: stored.path, size: stored.size, sha256: stored.sha256 };
+    }
+  }
+  if (formats.has('eml')) {
+    for (const env of envelopes) {
+      const eml = env.channel === 'email' && env.kind === 'message' ? await originalEmail(ctx.store, env) : undefined;
+      if (eml) documents.push(document(await ctx.writer.putFile(emlPath(env.id), eml, 'message/rfc822'), 'eml', [env.id]));
+    }
+  }
+  return { seq: unit.seq, conversationId: unit.conversationId, day: unit.day, documents, records, attachments, next };
+}
+
+/** An email as captured: the message's own bytes (inline, or the archived delivery when it is the message's alone). */
+async function originalEmail(store: ArchiveStore, env: Envelope): Promise<Buffer | undefined> {
+  const raw = env.source.raw;
+  if (!isRawRef(raw)) return Buffer.from(raw.body, raw.encoding === 'base64' ? 'base64' : 'utf8');
+  const evidence = await rawEvidence(store, env);
+  return evidence && evidence.path === undefined ? evidence.part : undefined;
+}
+
+function allAttachments(env: Envelope): Attachment[] {
+  return [...(env.attachments ?? []), ...(env.call?.recording ? [env.call.recording] : [])];
+}
+
+/** The thread view's attachment links resolved to their content in WORM (hash re-checked as it streams). */
+function attachmentsOf(store: ArchiveStore, tenant: string, envelopes: Envelope[]): ConversationDocument['attachments'] {
+  const byHref = new Map<string, { recordId: string; attachment: Attachment }>();
+  for (const env of envelopes) for (const a of allAttachments(env)) byHref.set(`/v1/records/${env.id}/attachments/${encodeURIComponent(a.id)}`, { recordId: env.id, attachment: a });
+  return {
+    async open(a) {
+      const found = byHref.get(a.href);
+      const content = found && (await attachmentContent(store, tenant, found.recordId, found.attachment));
+      return content ? content.open() : undefined;
+    },
+  };
+}
+
+/** Native attachments by SHA-256: each content once in the package, whatever records share it. */
+async function nativeAttachments(ctx: UnitContext, env: Envelope): Promise<UnitLedger['attachments']> {
+  const out: UnitLedger['attachments'] = [];
+  for (const a of allAttachments(env)) {
+    const content = await attachmentContent(ctx.store, ctx.exp.tenant, env.id, a);
+    if (!content) continue;
+    const { file } = await ctx.writer.spool(async (w) => {
+      const source = await content.open();
+      await new Promise<void>((resolve, reject) => {
+        source.on('error', reject);
+        w.on('error', reject);
+        source.on('end', resolve);
+        source.pipe(w, { end: false });
+      });
+    });
+    if (file.sha256 !== content.sha256) throw new IntegrityError(`attachment ${a.id} of record ${env.id}: spooled ${file.sha256}, expected ${content.sha256}`);
+    out.push(await ctx.writer.putFile(attachmentPath(content.sha256), file, 'application/octet-stream'));
+  }
+  return out;
+}
