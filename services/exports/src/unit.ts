@@ -11,6 +11,7 @@ import {
   renderTranscript,
   threadView,
   type ConversationDocument,
+  type ThreadEvent,
   type VerifiedRecord,
 } from '@custody/review';
 import type { ProducedDocument, ProducedRecord, UnitLedger } from './ledger';
@@ -58,6 +59,7 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
     history: [...read.values()].map((r) => r.record),
     elsewhere: new Map([...read].map(([id, r]) => [id, r.record.envelope])),
   });
+  await describeAttachments(ctx, read, events);
   const first = envelopes[0];
   const people = envelopes.flatMap((e) => [e.sender, ...e.recipients]);
   const custodians = [...new Set(people.flatMap((p) => (p.employeeId ? [p.employeeId] : [])))].sort();
@@ -168,6 +170,24 @@ function attachmentsOf(store: ArchiveStore, tenant: string, envelopes: Envelope[
       return content ? content.open() : undefined;
     },
   };
+}
+
+/**
+ * The hash and size of each attachment as stored in WORM, where the vendor's webhook gave none (a
+ * call recording is fetched after the call record is archived): documents list what was produced.
+ */
+async function describeAttachments(ctx: UnitContext, read: Map<string, Read>, events: ThreadEvent[]): Promise<void> {
+  for (const e of events) {
+    const env = read.get(e.id)!.record.envelope;
+    const views = [...e.attachments, ...(e.call?.recording ? [e.call.recording] : [])];
+    for (const a of allAttachments(env)) {
+      const view = views.find((x) => x.id === a.id);
+      const content = view && (await attachmentContent(ctx.store, ctx.exp.tenant, env.id, a));
+      if (!view || !content) continue;
+      view.sha256 = content.sha256;
+      view.size = content.size;
+    }
+  }
 }
 
 /** Native attachments by SHA-256: each content once in the package, whatever records share it. */

@@ -277,7 +277,7 @@ async function exportPackage(args: string[]): Promise<number> {
   return 0;
 }
 
-/** One line redrawn in place on a terminal; elsewhere (a log) a line when the count moves, at most every 5 s. */
+/** One line redrawn in place on a terminal; elsewhere (a log) a line when the count moves, at most once a second. */
 function progressBar(): (e: Export) => void {
   let last = 0;
   let lastLine = '';
@@ -287,7 +287,7 @@ function progressBar(): (e: Export) => void {
     const filled = Math.round(pct / 5);
     const line = `export ${e.id} [${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${phase} ${done}/${total} records (${pct}%)${etaAt ? `, ETA ${etaAt.slice(11, 19)} UTC` : ''}`;
     if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
-    else if (line !== lastLine && (Date.now() - last >= 5_000 || phase === 'done' || phase === 'failed')) {
+    else if (line !== lastLine && (Date.now() - last >= 1_000 || phase === 'done' || phase === 'failed')) {
       process.stderr.write(`${line}\n`);
       last = Date.now();
     }

@@ -20,5 +20,7 @@ export function verifying(body: Readable, expected: string, what: string): Trans
   });
   body.pipe(verify);
   body.on('error', (err) => verify.destroy(err));
+  // a reader that stops early (a document that only needed to know the content exists) releases the source too
+  verify.once('close', () => body.destroy());
   return verify;
 }

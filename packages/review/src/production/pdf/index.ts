@@ -1,0 +1,1 @@
+export { renderTranscript, type TranscriptOptions, type TranscriptSummary } from './transcript';
