@@ -58,7 +58,12 @@ export const ExportRequest = z
   .object({
     name: z.string().min(1).max(512).describe('The matter or request the production is for'),
     scope: ExportScope,
-    formats: z.array(ExportFormat).min(1).max(EXPORT_FORMATS.length).default([...EXPORT_FORMATS]).describe('Formats to produce; every one by default'),
+    formats: z
+      .array(ExportFormat)
+      .min(1)
+      .max(EXPORT_FORMATS.length)
+      .default([...EXPORT_FORMATS])
+      .describe('Formats to produce; every one by default'),
     timeZone: z
       .string()
       .min(1)

@@ -19,7 +19,11 @@ export interface ProductionVendors {
 }
 
 /** A fake Twilio recordings API: GET <RecordingUrl>.wav with basic auth returns the WAV. */
-export async function fakeTwilioRecordings(accountSid: string, authToken: string, files: Map<string, Buffer>): Promise<{ url: string; close(): Promise<void> }> {
+export async function fakeTwilioRecordings(
+  accountSid: string,
+  authToken: string,
+  files: Map<string, Buffer>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const basic = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
   const server: Server = createServer((req, res) => {
     const m = new RegExp(`^/2010-04-01/Accounts/${accountSid}/Recordings/(RE[0-9a-f]{32})\\.wav$`).exec(req.url ?? '');
@@ -82,7 +86,13 @@ export async function captureProduction(v: ProductionVendors, recordings: Map<st
   const customers = Array.from({ length: 3 }, () => `1650777${String(randomInt(1000, 9999))}`);
   const texts = customers.map((c, i) => `Shared delivery ${marker} customer ${i} ${c}`);
   const t = Math.floor(Date.now() / 1000) - 120;
-  const messages = customers.map((c, i) => ({ from: c, id: `wamid.shared${i}.${randomBytes(6).toString('hex')}`, timestamp: String(t + i), type: 'text', text: { body: texts[i] } }));
+  const messages = customers.map((c, i) => ({
+    from: c,
+    id: `wamid.shared${i}.${randomBytes(6).toString('hex')}`,
+    timestamp: String(t + i),
+    type: 'text',
+    text: { body: texts[i] },
+  }));
   const body = JSON.stringify(whatsappDelivery({ contacts: customers.map((c) => ({ profile: { name: `Client ${c}` }, wa_id: c })), messages }));
   const sharedIds = ((await ok(await postWebhook(v.url, v.whatsapp.instance, body, v.whatsapp.appSecret), 'shared delivery')) as { ids: string[] }).ids;
 
@@ -187,7 +197,9 @@ export async function captureProduction(v: ProductionVendors, recordings: Map<st
         const env = ((await rec.json()) as { envelope: { call?: { recording?: { id: string } } } }).envelope;
         const att = env.call?.recording;
         if (!att) continue;
-        const r = await fetch(`${v.url}/v1/records/${hit.id}/attachments/${encodeURIComponent(att.id)}`, { headers: { authorization: `Bearer ${v.tokens.compliance}` } });
+        const r = await fetch(`${v.url}/v1/records/${hit.id}/attachments/${encodeURIComponent(att.id)}`, {
+          headers: { authorization: `Bearer ${v.tokens.compliance}` },
+        });
         if (r.status !== 200) continue;
         await r.arrayBuffer();
         return true;

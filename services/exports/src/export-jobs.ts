@@ -59,13 +59,13 @@ export class ExportJobs {
       job: { phase: 'planning', total: 0, done: 0, updatedAt: now },
     };
     await this.deps.exports.put(exp.id, exp);
-    this.start(exp.id);
+    void this.start(exp.id);
     return exp;
   }
 
   /** Picks up the exports a previous process did not finish. */
   resume(): void {
-    for (const e of this.deps.exports.values()) if (e.job.phase !== 'done' && e.job.phase !== 'failed') this.start(e.id);
+    for (const e of this.deps.exports.values()) if (e.job.phase !== 'done' && e.job.phase !== 'failed') void this.start(e.id);
   }
 
   /** Starts (or continues) one export; its promise settles when the job ends. */
@@ -99,7 +99,12 @@ export class ExportJobs {
         const result = await this.produce(exp, writer, signal);
         if (!result) return;
         await this.update(id, { phase: 'done', etaAt: undefined, error: undefined }, result);
-        await this.audit(exp, 'exports.completed', 'ok', { manifestSha256: result.manifestSha256, records: result.records, files: result.files, bytes: result.bytes });
+        await this.audit(exp, 'exports.completed', 'ok', {
+          manifestSha256: result.manifestSha256,
+          records: result.records,
+          files: result.files,
+          bytes: result.bytes,
+        });
         log.info({ event: 'export_done', records: result.records, files: result.files, bytes: result.bytes, manifest_sha256: result.manifestSha256 });
         return;
       } catch (err) {
@@ -128,7 +133,13 @@ export class ExportJobs {
     const done = await this.unitsDone(exp);
     const historyOf = new Map<string, PlannedRecord[]>();
     for (const r of plan) if (r.target) historyOf.set(r.target, [...(historyOf.get(r.target) ?? []), r]);
-    const ctx = { store: this.deps.store, exp, writer, generator: `Custody ${this.deps.custodyVersion}`, plan: { ids: new Set(plan.map((r) => r.id)), historyOf } };
+    const ctx = {
+      store: this.deps.store,
+      exp,
+      writer,
+      generator: `Custody ${this.deps.custodyVersion}`,
+      plan: { ids: new Set(plan.map((r) => r.id)), historyOf },
+    };
     let next = 1;
     let produced = 0;
     const startedAt = Date.now();
@@ -168,7 +179,9 @@ export class ExportJobs {
       custodyVersion: this.deps.custodyVersion,
     };
     // written once: a job finishing again after a crash keeps the first certificate
-    const cert = await writer.putJobObject(CERTIFICATE_PATH, Buffer.from(`${JSON.stringify(certificate, null, 2)}\n`), 'application/json', { keepExisting: true });
+    const cert = await writer.putJobObject(CERTIFICATE_PATH, Buffer.from(`${JSON.stringify(certificate, null, 2)}\n`), 'application/json', {
+      keepExisting: true,
+    });
     return {
       manifestSha256: summary.manifest.sha256,
       files: summary.files,

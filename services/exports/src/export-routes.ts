@@ -72,7 +72,8 @@ export function exportRoutes(deps: ExportRouteDeps): Route[] {
       method: 'GET',
       url: '/v1/exports/:id',
       summary: 'Read exports',
-      description: 'The export with its job: `phase` (planning, producing, finishing, done, failed), `total` and `done` records, `etaAt`; once done, `result` with the manifest SHA-256 and counts',
+      description:
+        'The export with its job: `phase` (planning, producing, finishing, done, failed), `total` and `done` records, `etaAt`; once done, `result` with the manifest SHA-256 and counts',
       access: { roles: PRODUCERS, audit: 'exports.get' },
       schema: { params: ExportParams, response: { 200: z.object({ export: ExportView }) } },
       handler: async (req, p) => {
@@ -87,14 +88,21 @@ export function exportRoutes(deps: ExportRouteDeps): Route[] {
       description:
         'The finished package as one zip, streamed: manifest.json first, every file read from WORM and re-hashed against the manifest as it streams (a mismatch cuts the connection); 409 until the export is done',
       access: { roles: PRODUCERS, audit: 'exports.download' },
-      schema: { params: ExportParams, response: { 200: { description: 'The package', content: { 'application/zip': { schema: z.string().describe('binary') } } } } },
+      schema: {
+        params: ExportParams,
+        response: { 200: { description: 'The package', content: { 'application/zip': { schema: z.string().describe('binary') } } } },
+      },
       handler: async (req, p) => {
         const exp = ownExport(deps, p.tenant, req.params.id);
         const manifest = await readManifest(deps.store, exp);
         return {
           status: 200,
           // the file name is Custody's own export id, never the tenant-supplied name
-          headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="${exp.id}.zip"`, 'x-custody-manifest-sha256': exp.result!.manifestSha256 },
+          headers: {
+            'content-type': 'application/zip',
+            'content-disposition': `attachment; filename="${exp.id}.zip"`,
+            'x-custody-manifest-sha256': exp.result!.manifestSha256,
+          },
           body: packageZip(deps.store, exp, manifest),
           target: exp.id,
           details: { name: exp.name, manifestSha256: exp.result!.manifestSha256, files: manifest.files.length + 1 },

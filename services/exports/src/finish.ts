@@ -108,7 +108,15 @@ export async function finishPackage(ctx: FinishContext): Promise<PackageSummary>
     const { file } = await writer.spool(async (out) => {
       const head = {
         schema: MANIFEST_SCHEMA,
-        export: { id: exp.id, tenant: exp.tenant, name: exp.name, scope: exp.scope, formats: exp.formats, timeZone: exp.timeZone, batesPrefix: exp.batesPrefix },
+        export: {
+          id: exp.id,
+          tenant: exp.tenant,
+          name: exp.name,
+          scope: exp.scope,
+          formats: exp.formats,
+          timeZone: exp.timeZone,
+          batesPrefix: exp.batesPrefix,
+        },
         requestedBy: { keyId: exp.requestedBy, role: exp.requestedRole },
         requestedAt: exp.requestedAt,
         custodyVersion: ctx.custodyVersion,

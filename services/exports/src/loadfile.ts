@@ -18,7 +18,20 @@ export const LOAD_FILE_COLUMNS = [
 ] as const;
 
 function cells(d: ProducedDocument): string[] {
-  return [d.begin, d.end, d.format, d.custodians.join('; '), d.channel, d.conversationId, d.beginTime, d.endTime, d.participants.join('; '), d.path, d.sha256, d.records.join('; ')];
+  return [
+    d.begin,
+    d.end,
+    d.format,
+    d.custodians.join('; '),
+    d.channel,
+    d.conversationId,
+    d.beginTime,
+    d.endTime,
+    d.participants.join('; '),
+    d.path,
+    d.sha256,
+    d.records.join('; '),
+  ];
 }
 
 /** One CSV row (RFC 4180, CRLF), every cell neutralized: conversation ids and participants come from vendors. */

@@ -27,7 +27,8 @@ export async function readManifest(store: ArchiveStore, exp: Export): Promise<{ 
   if (exp.job.phase !== 'done' || !exp.result) throw new RejectedInputError('conflict', `export ${exp.id} is ${exp.job.phase}, not done`, 409);
   const { body } = await store.get(packageKey(exp.tenant, exp.id, MANIFEST_PATH));
   const actual = sha256Hex(body);
-  if (actual !== exp.result.manifestSha256) throw new IntegrityError(`export ${exp.id}: manifest.json hashes to ${actual}, the export recorded ${exp.result.manifestSha256}`);
+  if (actual !== exp.result.manifestSha256)
+    throw new IntegrityError(`export ${exp.id}: manifest.json hashes to ${actual}, the export recorded ${exp.result.manifestSha256}`);
   const files = (JSON.parse(body.toString('utf8')) as { files: PackageFile[] }).files;
   for (const f of files) if (!SAFE_PATH.test(f.path)) throw new IntegrityError(`export ${exp.id}: manifest names an unsafe path ${JSON.stringify(f.path)}`);
   return { bytes: body, files };
@@ -67,7 +68,12 @@ export function packageZip(store: ArchiveStore, exp: Export, manifest: { bytes: 
 }
 
 /** The package into a directory (the CLI's download), every file re-hashed as it is written. */
-export async function writePackage(store: ArchiveStore, exp: Export, dir: string, onFile?: (done: number, total: number) => void): Promise<{ files: number; bytes: number }> {
+export async function writePackage(
+  store: ArchiveStore,
+  exp: Export,
+  dir: string,
+  onFile?: (done: number, total: number) => void,
+): Promise<{ files: number; bytes: number }> {
   const manifest = await readManifest(store, exp);
   await mkdir(dir, { recursive: true });
   await pipeline([manifest.bytes], createWriteStream(join(dir, MANIFEST_PATH), { flags: 'wx' }));

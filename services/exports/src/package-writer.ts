@@ -89,7 +89,9 @@ export class PackageWriter {
       const existing = await this.store.head(key);
       if (keepExisting && existing) return { path, size: existing.size, sha256: existing.sha256 };
       if (existing?.sha256 !== sha256) {
-        throw new IntegrityError(`export ${this.exportId}: ${path} is already stored with SHA-256 ${existing?.sha256 ?? '(none)'}, rendered again as ${sha256}`);
+        throw new IntegrityError(
+          `export ${this.exportId}: ${path} is already stored with SHA-256 ${existing?.sha256 ?? '(none)'}, rendered again as ${sha256}`,
+        );
       }
     }
     return { path, size, sha256 };

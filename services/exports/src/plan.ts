@@ -69,7 +69,11 @@ export async function planScope(deps: PlanDeps, exp: Export): Promise<PlannedRec
 export function searchOf(query: Record<string, unknown>): SearchQuery {
   const { size: _s, cursor: _c, sort: _o, facets: _f, ...filters } = query;
   const parsed = SearchQuery.safeParse({ ...filters, size: PAGE, sort: 'oldest' });
-  if (!parsed.success) throw new RejectedInputError('invalid_query', `scope.query: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new RejectedInputError(
+      'invalid_query',
+      `scope.query: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -85,9 +89,13 @@ async function allMatching(index: SearchIndex, tenant: string, query: SearchQuer
   } while (cursor);
   // records archived while paging move the count: planning again (retriable) gets a stable one
   if (total !== out.size)
-    throw new CustodyError('scope_count_mismatch', `${what} matches ${total} records in the index but ${out.size} were listed; nothing is produced from a moving count`, {
-      retriable: true,
-    });
+    throw new CustodyError(
+      'scope_count_mismatch',
+      `${what} matches ${total} records in the index but ${out.size} were listed; nothing is produced from a moving count`,
+      {
+        retriable: true,
+      },
+    );
   return [...out.values()];
 }
 
@@ -110,4 +118,3 @@ export function unitsOf(plan: PlannedRecord[]): Unit[] {
   }
   return units;
 }
-

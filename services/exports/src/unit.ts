@@ -68,11 +68,20 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
     tenant: exp.tenant,
     matter: exp.name,
     exportId: exp.id,
-    conversation: { id: unit.conversationId, channel: first.channel, type: first.conversation.type, ...(first.conversation.title && { title: first.conversation.title }) },
+    conversation: {
+      id: unit.conversationId,
+      channel: first.channel,
+      type: first.conversation.type,
+      ...(first.conversation.title && { title: first.conversation.title }),
+    },
     period: { from: first.sentAt, to: envelopes[envelopes.length - 1].sentAt },
     events,
     custodians,
-    attachments: attachmentsOf(ctx.store, exp.tenant, [...read.values()].map((r) => r.record.envelope)),
+    attachments: attachmentsOf(
+      ctx.store,
+      exp.tenant,
+      [...read.values()].map((r) => r.record.envelope),
+    ),
   };
   const paths = documentPaths(unit.conversationId, unit.day);
   const documents: ProducedDocument[] = [];
@@ -123,7 +132,8 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
     const lines = own.map((id) => {
       const bytes = read.get(id)!.bytes;
       // JSON Lines of the archived bytes themselves: an envelope is archived on one line
-      if (bytes.includes(0x0a)) throw new IntegrityError(`record ${id}: archived envelope spans several lines; it cannot be produced byte for byte as JSON Lines`);
+      if (bytes.includes(0x0a))
+        throw new IntegrityError(`record ${id}: archived envelope spans several lines; it cannot be produced byte for byte as JSON Lines`);
       return bytes;
     });
     const jsonl = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
@@ -162,7 +172,8 @@ function allAttachments(env: Envelope): Attachment[] {
 /** The thread view's attachment links resolved to their content in WORM (hash re-checked as it streams). */
 function attachmentsOf(store: ArchiveStore, tenant: string, envelopes: Envelope[]): ConversationDocument['attachments'] {
   const byHref = new Map<string, { recordId: string; attachment: Attachment }>();
-  for (const env of envelopes) for (const a of allAttachments(env)) byHref.set(`/v1/records/${env.id}/attachments/${encodeURIComponent(a.id)}`, { recordId: env.id, attachment: a });
+  for (const env of envelopes)
+    for (const a of allAttachments(env)) byHref.set(`/v1/records/${env.id}/attachments/${encodeURIComponent(a.id)}`, { recordId: env.id, attachment: a });
   return {
     async open(a) {
       const found = byHref.get(a.href);

@@ -143,17 +143,17 @@ function normalize(args: string[]): number {
     decrypted: { type: 'boolean', default: false },
   });
   if (!values.channel || !values.file) throw new UsageError('normalize needs --channel and --file');
-  const connector = getConnector(values.channel as string);
+  const connector = getConnector(values.channel);
   const limits = webhookLimits(loadConfig());
   let raw: Buffer;
   try {
-    raw = readDeliveryFile(values.file as string, limits.maxBodyBytes);
+    raw = readDeliveryFile(values.file, limits.maxBodyBytes);
   } catch (err) {
     if (err instanceof CustodyError) throw err;
     throw new UsageError(`cannot read ${values.file}: ${(err as Error).message}`);
   }
-  const contentType = (values['content-type'] as string | undefined) ?? defaultContentType(connector, values.file as string, raw);
-  const config = values.config ? readConnectorConfig(connector, values.config as string) : undefined;
+  const contentType = (values['content-type']) ?? defaultContentType(connector, values.file, raw);
+  const config = values.config ? readConnectorConfig(connector, values.config) : undefined;
   const reader = values.decrypted ? plaintextReader(connector) : connector;
   // the first half of capture only: what the gateway would publish, without publishing anything
   const { envelopes, rejected } = sealDelivery(
@@ -273,7 +273,9 @@ async function exportPackage(args: string[]): Promise<number> {
     process.stderr.write(`export ${exp.id} ${exp.job.phase}: ${exp.job.error ?? 'stopped'}\n`);
     return 1;
   }
-  process.stderr.write(`export ${exp.id}: ${exp.result!.records} records, ${exp.result!.documents} documents, ${exp.result!.files} files written to ${values.out}; manifest SHA-256 ${exp.result!.manifestSha256}\n`);
+  process.stderr.write(
+    `export ${exp.id}: ${exp.result!.records} records, ${exp.result!.documents} documents, ${exp.result!.files} files written to ${values.out}; manifest SHA-256 ${exp.result!.manifestSha256}\n`,
+  );
   return 0;
 }
 
@@ -325,12 +327,12 @@ async function keys(args: string[]): Promise<number> {
   const { values } = parseArgsOrUsage(rest, { tenant: { type: 'string' }, role: { type: 'string' }, id: { type: 'string' } });
   const tenant = tenantArg(values.tenant);
   if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-  if (values.id !== undefined && !/^[a-z0-9][a-z0-9-]{2,62}$/.test(values.id as string))
+  if (values.id !== undefined && !/^[a-z0-9][a-z0-9-]{2,62}$/.test(values.id))
     throw new UsageError('--id: lowercase letters, digits and dashes, 3–63 long');
   const config = loadConfig();
   // the token is the only thing on standard output: `KEY=$(custody keys create …)` must capture it alone
   const logger = createLogger('custody-keys', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
-  const key = await createKeyCommand(config, logger, tenant, values.role as Role, values.id as string | undefined);
+  const key = await createKeyCommand(config, logger, tenant, values.role as Role, values.id);
   process.stderr.write(`API key ${key.id} (${key.role}) for tenant "${key.tenant}"; the token is shown once, stored only as a hash:\n`);
   process.stdout.write(`${key.token}\n`);
   return 0;

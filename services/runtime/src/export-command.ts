@@ -35,7 +35,15 @@ export async function exportCommand(config: Config, logger: Logger, cmd: ExportC
       id = found.id;
     } else {
       const exp = await jobs.request(cmd.tenant, CLI_ACTOR, cmd.request);
-      await audit.record({ tenant: cmd.tenant, actor: CLI_ACTOR, action: 'exports.request', outcome: 'ok', status: 0, target: exp.id, details: { name: exp.name, scope: exp.scope, formats: exp.formats } });
+      await audit.record({
+        tenant: cmd.tenant,
+        actor: CLI_ACTOR,
+        action: 'exports.request',
+        outcome: 'ok',
+        status: 0,
+        target: exp.id,
+        details: { name: exp.name, scope: exp.scope, formats: exp.formats },
+      });
       id = exp.id;
     }
     const ticker = setInterval(() => progress(control.exports.get(id)!), 500);
