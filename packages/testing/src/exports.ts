@@ -66,7 +66,7 @@ async function api(v: ProductionVendors, token: string, method: string, path: st
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const type = res.headers.get('content-type') ?? '';
-  return { status: res.status, headers: res.headers, body: type.includes('json') ? ((await res.json())) : Buffer.from(await res.arrayBuffer()) };
+  return { status: res.status, headers: res.headers, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
 }
 
 async function exportDone(v: ProductionVendors, token: string, id: string): Promise<any> {
@@ -206,8 +206,10 @@ export function exportSuite(name: string, start: () => Promise<RunningForExports
       for (const [i, id] of fx.shared.ids.entries()) {
         const r = manifest.records.find((m) => m.id === id)!;
         expect(r.raw).toMatchObject({ deliverySha256: fx.shared.sha256, path: expect.stringMatching(/messages\.\d$/) });
-        const part = JSON.parse(files.get(r.raw.file)!.toString('utf8'));
-        expect(part).toEqual(fx.shared.messages[i]);
+        const line = JSON.parse(files.get(r.raw.file)!.toString('utf8').split('\n')[r.raw.line - 1]);
+        expect(line).toMatchObject({ recordId: id, deliverySha256: fx.shared.sha256, partSha256: r.raw.partSha256 });
+        expect(line.part).toEqual(fx.shared.messages[i]);
+        expect(sha256(JSON.stringify(line.part))).toBe(r.raw.partSha256);
       }
     });
 

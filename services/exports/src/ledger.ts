@@ -27,18 +27,21 @@ export interface ProducedRecord {
   objectSha256: string;
   envelopeSha256: string;
   conversationId: string;
-  /** The record's own part of a vendor delivery it shared with other records, and the whole delivery's hash. */
-  raw?: { deliverySha256: string; deliverySize: number; path?: string; file: string; size: number; sha256: string };
+  /**
+   * The record's own part of the vendor delivery (never the whole of one that carried other events):
+   * line `line` of `file`, hashing to `partSha256`, cut at `path` out of the delivery `deliverySha256`.
+   */
+  raw?: { deliverySha256: string; deliverySize: number; path?: string; line: number; partSha256: string; file: string; size: number; sha256: string };
 }
 
 /**
- * What one unit (a conversation's UTC day) put into the package, written to WORM once the unit's
+ * What one unit (a volume of a conversation) put into the package, written to WORM once the unit's
  * files are stored: a resumed job skips the units that have one and numbers on from the last.
  */
 export interface UnitLedger {
   seq: number;
   conversationId: string;
-  day: string;
+  volume: number;
   documents: ProducedDocument[];
   records: ProducedRecord[];
   attachments: Array<{ path: string; size: number; sha256: string }>;

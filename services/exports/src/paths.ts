@@ -13,13 +13,19 @@ export function conversationFolder(conversationId: string): string {
   return `${readable || 'conversation'}-${createHash('sha256').update(conversationId).digest('hex').slice(0, 12)}`;
 }
 
-export const documentPaths = (conversationId: string, day: string) => {
+/** The documents of one volume of a conversation; RSMF files are per UTC day (and part, for a day longer than a volume). */
+export const documentPaths = (conversationId: string, volume: number) => {
   const folder = conversationFolder(conversationId);
-  return { rsmf: `rsmf/${folder}/${day}.rsmf`, pdf: `pdf/${folder}/${day}.pdf`, jsonl: `native/${folder}/${day}.jsonl` };
+  const v = String(volume).padStart(3, '0');
+  return {
+    rsmf: (day: string, part?: number) => `rsmf/${folder}/${day}${part === undefined ? '' : `-part${part}`}.rsmf`,
+    pdf: `pdf/${folder}/transcript-${v}.pdf`,
+    jsonl: `native/${folder}/records-${v}.jsonl`,
+    raw: `native/${folder}/raw-${v}.jsonl`,
+  };
 };
 export const emlPath = (recordId: string) => `eml/${recordId}.eml`;
 export const attachmentPath = (sha256: string) => `native/attachments/${sha256}`;
-export const rawPartPath = (recordId: string, json: boolean) => `native/raw/${recordId}.${json ? 'json' : 'bin'}`;
 export const unitLedgerPath = (seq: number) => `job/units/${String(seq).padStart(8, '0')}.json`;
 export const PLAN_PATH = 'job/plan.jsonl';
 

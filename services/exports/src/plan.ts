@@ -16,13 +16,22 @@ export interface PlannedRecord {
   target?: string;
 }
 
-/** The records of one conversation on one UTC day: the unit a job produces, records and resumes by. */
+/**
+ * A volume of one conversation: whole UTC days of it, up to UNIT_RECORDS records (a longer day is
+ * split into parts). The unit a job produces, records and resumes by, and one PDF transcript.
+ */
 export interface Unit {
   seq: number;
   conversationId: string;
-  day: string;
+  /** 1-based, per conversation. */
+  volume: number;
   records: PlannedRecord[];
+  /** The RSMF slices: a UTC day, and its part when the day is longer than a volume. */
+  slices: Array<{ day: string; part?: number; records: PlannedRecord[] }>;
 }
+
+/** Records per volume: bounds what one unit holds in memory (its records, the PDF's pages). */
+export const UNIT_RECORDS = 2_000;
 
 export interface PlanDeps {
   store: ArchiveStore;
@@ -107,14 +116,39 @@ function planned(tenant: string, d: IndexDoc): PlannedRecord {
 const byThread = (a: PlannedRecord, b: PlannedRecord) =>
   a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : a.sentAt.localeCompare(b.sentAt) || a.id.localeCompare(b.id);
 
-/** Consecutive records of one conversation and UTC day, in plan order. */
-export function unitsOf(plan: PlannedRecord[]): Unit[] {
+/** The plan cut into volumes: per conversation, whole days packed up to `max` records, a longer day in parts. */
+export function unitsOf(plan: PlannedRecord[], max = UNIT_RECORDS): Unit[] {
   const units: Unit[] = [];
-  for (const r of plan) {
-    const day = r.sentAt.slice(0, 10);
-    const last = units[units.length - 1];
-    if (last && last.conversationId === r.conversationId && last.day === day) last.records.push(r);
-    else units.push({ seq: units.length, conversationId: r.conversationId, day, records: [r] });
+  let i = 0;
+  while (i < plan.length) {
+    const conversationId = plan[i].conversationId;
+    let end = i;
+    while (end < plan.length && plan[end].conversationId === conversationId) end++;
+    let volume = 0;
+    let open: Unit | undefined;
+    for (const day of daysOf(plan.slice(i, end))) {
+      const parts = day.records.length > max ? Math.ceil(day.records.length / max) : 1;
+      for (let p = 0; p < parts; p++) {
+        const records = day.records.slice(p * max, (p + 1) * max);
+        if (!open || open.records.length + records.length > max) {
+          open = { seq: units.length, conversationId, volume: ++volume, records: [], slices: [] };
+          units.push(open);
+        }
+        open.records.push(...records);
+        open.slices.push({ day: day.day, ...(parts > 1 && { part: p + 1 }), records });
+      }
+    }
+    i = end;
   }
   return units;
+}
+
+function daysOf(records: PlannedRecord[]): Array<{ day: string; records: PlannedRecord[] }> {
+  const days: Array<{ day: string; records: PlannedRecord[] }> = [];
+  for (const r of records) {
+    const day = r.sentAt.slice(0, 10);
+    if (days[days.length - 1]?.day === day) days[days.length - 1].records.push(r);
+    else days.push({ day, records: [r] });
+  }
+  return days;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ArchiveStore } from '@custody/archive-store';
 import { isRawRef, type Attachment, type Envelope } from '@custody/envelope';
 import { IntegrityError, mapLimit } from '@custody/errors';
@@ -16,7 +17,7 @@ import {
 } from '@custody/review';
 import type { ProducedDocument, ProducedRecord, UnitLedger } from './ledger';
 import type { PackageWriter, StoredFile } from './package-writer';
-import { attachmentPath, documentPaths, emlPath, productionNumber, rawPartPath } from './paths';
+import { attachmentPath, documentPaths, emlPath, productionNumber } from './paths';
 import type { PlannedRecord, Unit } from './plan';
 
 /** WORM reads in flight for one unit. */
@@ -35,7 +36,8 @@ export interface UnitContext {
 type Read = { record: VerifiedRecord; bytes: Buffer };
 
 /**
- * Produces one conversation's UTC day in every format asked for. Every record is read from WORM with
+ * Produces one volume of a conversation in every format asked for: an RSMF file per UTC day, one
+ * PDF transcript, the native records and their raw parts, each e-mail as captured. Every record is read from WORM with
  * both hashes re-checked (a failure stops the export naming the record); the message history folded
  * into the documents comes from records of the same production, wherever their day.
  */
@@ -83,10 +85,16 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
       [...read.values()].map((r) => r.record.envelope),
     ),
   };
-  const paths = documentPaths(unit.conversationId, unit.day);
+  const paths = documentPaths(unit.conversationId, unit.volume);
   const documents: ProducedDocument[] = [];
   let next = start;
-  const document = (stored: StoredFile, format: ProducedDocument['format'], records: string[], pages?: number): ProducedDocument => {
+  const document = (
+    stored: StoredFile,
+    format: ProducedDocument['format'],
+    records: string[],
+    period: { from: string; to: string },
+    pages?: number,
+  ): ProducedDocument => {
     const begin = productionNumber(exp.batesPrefix, next);
     next += pages ?? 1;
     const end = productionNumber(exp.batesPrefix, next - 1);
@@ -100,21 +108,26 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
       channel: first.channel,
       custodians,
       participants,
-      beginTime: doc.period.from,
-      endTime: doc.period.to,
+      beginTime: period.from,
+      endTime: period.to,
       records,
     };
   };
   const formats = new Set(exp.formats);
 
   if (formats.has('rsmf')) {
-    const { file } = await ctx.writer.spool((out) => renderRsmf(doc, out, { generator: ctx.generator }));
-    documents.push(document(await ctx.writer.putFile(paths.rsmf, file, 'message/rfc822'), 'rsmf', own));
+    for (const slice of unit.slices) {
+      const ids = new Set(slice.records.map((r) => r.id));
+      const dayEvents = events.filter((e) => ids.has(e.id));
+      const period = { from: dayEvents[0].sentAt, to: dayEvents[dayEvents.length - 1].sentAt };
+      const { file } = await ctx.writer.spool((out) => renderRsmf({ ...doc, events: dayEvents, period }, out, { generator: ctx.generator }));
+      documents.push(document(await ctx.writer.putFile(paths.rsmf(slice.day, slice.part), file, 'message/rfc822'), 'rsmf', [...ids], period));
+    }
   }
   if (formats.has('pdf')) {
     const bates = { prefix: exp.batesPrefix, start: next, digits: 8 };
     const { file, result } = await ctx.writer.spool((out) => renderTranscript(doc, out, { timeZone: exp.timeZone, bates, generator: ctx.generator }));
-    documents.push(document(await ctx.writer.putFile(paths.pdf, file, 'application/pdf'), 'pdf', own, result.pages));
+    documents.push(document(await ctx.writer.putFile(paths.pdf, file, 'application/pdf'), 'pdf', own, doc.period, result.pages));
   }
   const records: ProducedRecord[] = own.map((id) => {
     const r = read.get(id)!.record;
@@ -137,24 +150,46 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
       return bytes;
     });
     const jsonl = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
-    documents.push(document(await ctx.writer.putFile(paths.jsonl, jsonl, 'application/x-ndjson'), 'jsonl', own));
+    documents.push(document(await ctx.writer.putFile(paths.jsonl, jsonl, 'application/x-ndjson'), 'jsonl', own, doc.period));
     for (const env of envelopes) attachments.push(...(await nativeAttachments(ctx, env)));
-    for (const [i, env] of envelopes.entries()) {
-      const evidence = await rawEvidence(ctx.store, env);
-      if (!evidence) continue;
-      const json = evidence.path !== undefined || /json/.test(evidence.contentType);
-      const stored = await ctx.writer.putFile(rawPartPath(env.id, json), evidence.part, json ? 'application/json' : 'application/octet-stream');
-      const { deliverySha256, deliverySize, path } = evidence;
-      records[i].raw = { deliverySha256, deliverySize, ...(path !== undefined && { path }), file: stored.path, size: stored.size, sha256: stored.sha256 };
-    }
+    const parts = await rawParts(ctx, envelopes, paths.raw);
+    for (const [i, part] of parts.entries()) if (part) records[i].raw = part;
   }
   if (formats.has('eml')) {
     for (const env of envelopes) {
       const eml = env.channel === 'email' && env.kind === 'message' ? await originalEmail(ctx.store, env) : undefined;
-      if (eml) documents.push(document(await ctx.writer.putFile(emlPath(env.id), eml, 'message/rfc822'), 'eml', [env.id]));
+      if (eml)
+        documents.push(document(await ctx.writer.putFile(emlPath(env.id), eml, 'message/rfc822'), 'eml', [env.id], { from: env.sentAt, to: env.sentAt }));
     }
   }
-  return { seq: unit.seq, conversationId: unit.conversationId, day: unit.day, documents, records, attachments, next };
+  return { seq: unit.seq, conversationId: unit.conversationId, volume: unit.volume, documents, records, attachments, next };
+}
+
+/**
+ * The records' own parts of the vendor deliveries they came from, one JSON line per record in one file
+ * for the unit: `{recordId, deliverySha256, deliverySize, contentType, path, part}` (`part` the event's
+ * JSON, or `partBase64` for a delivery that is not JSON and the record's alone). Never a whole delivery
+ * that carried other events: only the path's part, and the whole delivery's hash to prove it against.
+ */
+async function rawParts(ctx: UnitContext, envelopes: Envelope[], path: string): Promise<Array<ProducedRecord['raw']>> {
+  const deliveries = new Map<string, Promise<Buffer>>();
+  const lines: string[] = [];
+  const found: Array<Omit<NonNullable<ProducedRecord['raw']>, 'file' | 'size' | 'sha256'> | undefined> = [];
+  for (const env of envelopes) {
+    const evidence = await rawEvidence(ctx.store, env, deliveries);
+    if (!evidence) {
+      found.push(undefined);
+      continue;
+    }
+    const { deliverySha256, deliverySize, contentType, path: at, part } = evidence;
+    const partSha256 = createHash('sha256').update(part).digest('hex');
+    const value = at !== undefined ? { part: JSON.parse(part.toString('utf8')) as unknown } : { partBase64: part.toString('base64') };
+    found.push({ deliverySha256, deliverySize, ...(at !== undefined && { path: at }), line: lines.length + 1, partSha256 });
+    lines.push(JSON.stringify({ recordId: env.id, deliverySha256, deliverySize, contentType, ...(at !== undefined && { path: at }), partSha256, ...value }));
+  }
+  if (lines.length === 0) return found.map(() => undefined);
+  const stored = await ctx.writer.putFile(path, Buffer.from(lines.map((l) => `${l}\n`).join('')), 'application/x-ndjson');
+  return found.map((f) => f && { ...f, file: stored.path, size: stored.size, sha256: stored.sha256 });
 }
 
 /** An email as captured: the message's own bytes (inline, or the archived delivery when it is the message's alone). */

@@ -21,15 +21,26 @@ export interface RawEvidence {
  * whole delivery's hash goes with it, so the part can still be proven against the archive. Inline
  * evidence is the record's own already (it is inside the envelope). undefined: nothing beyond the envelope.
  */
-export async function rawEvidence(store: ArchiveStore, env: Envelope): Promise<RawEvidence | undefined> {
+export async function rawEvidence(store: ArchiveStore, env: Envelope, deliveries = new Map<string, Promise<Buffer>>()): Promise<RawEvidence | undefined> {
   const raw = env.source.raw;
   if (!isRawRef(raw)) return undefined;
-  const stored = await store.get(rawKey(env.tenant, raw.sha256));
+  // the records of one delivery are usually produced together: it is read and checked once
+  let delivery = deliveries.get(raw.sha256);
+  if (!delivery) {
+    delivery = verifiedDelivery(store, env.tenant, raw.sha256, env.id);
+    deliveries.set(raw.sha256, delivery);
+  }
+  const body = await delivery;
+  const base = { deliverySha256: raw.sha256, deliverySize: body.length, contentType: raw.contentType };
+  if (raw.path === undefined) return { ...base, part: body };
+  return { ...base, path: raw.path, part: Buffer.from(JSON.stringify(eventAt(body, raw.path, env.id))) };
+}
+
+async function verifiedDelivery(store: ArchiveStore, tenant: string, sha256: string, recordId: string): Promise<Buffer> {
+  const stored = await store.get(rawKey(tenant, sha256));
   const actual = createHash('sha256').update(stored.body).digest('hex');
-  if (actual !== raw.sha256) throw new IntegrityError(`delivery ${raw.sha256} of record ${env.id}: archived bytes hash to ${actual}`);
-  const base = { deliverySha256: raw.sha256, deliverySize: stored.body.length, contentType: raw.contentType };
-  if (raw.path === undefined) return { ...base, part: stored.body };
-  return { ...base, path: raw.path, part: Buffer.from(JSON.stringify(eventAt(stored.body, raw.path, env.id))) };
+  if (actual !== sha256) throw new IntegrityError(`delivery ${sha256} of record ${recordId}: archived bytes hash to ${actual}`);
+  return stored.body;
 }
 
 /** The JSON value at a dotted path (`entry.0.changes.0.value.messages.1`); a path that does not resolve is an integrity failure. */

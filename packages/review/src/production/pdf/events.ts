@@ -83,7 +83,7 @@ function revisionLine(e: ThreadEvent): string {
 }
 
 async function renderCall(w: Writer, call: NonNullable<ThreadEvent['call']>, ctx: EventContext): Promise<void> {
-  w.para(`Call ${call.status}: ${who(call.from)} → ${who(call.to)}`, DETAIL);
+  w.para(`Call ${call.status}: from ${who(call.from)} to ${who(call.to)}`, DETAIL);
   if (call.startedAt !== null) w.para(`Started ${ctx.time(call.startedAt)}`, DETAIL);
   if (call.endedAt !== null) w.para(`Ended ${ctx.time(call.endedAt)}`, DETAIL);
   if (call.durationSec !== null) w.para(`Duration ${duration(call.durationSec)}`, DETAIL);

@@ -17,8 +17,28 @@ export const INDENT = 14;
 
 let fonts: { body: Buffer; bold: Buffer } | undefined;
 
-/** Read once per process: every transcript embeds (a subset of) the same two files. */
-export function registerFonts(doc: PDFKit.PDFDocument): void {
+/** What Helvetica can show: WinAnsi, i.e. printable Latin-1 and the 27 characters Windows-1252 adds at 0x80–0x9F. */
+const WIN_ANSI = /^[\n\t\x20-\x7e\xa0-\xff€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]*$/;
+
+/** Whether any string in `value` (a document's events, names, titles) needs more than Helvetica shows. */
+export function needsUnicodeFont(value: unknown): boolean {
+  if (typeof value === 'string') return !WIN_ANSI.test(value);
+  if (Array.isArray(value)) return value.some(needsUnicodeFont);
+  if (value && typeof value === 'object') return Object.values(value).some(needsUnicodeFont);
+  return false;
+}
+
+/**
+ * DejaVu (read once per process, embedded as a subset) when the text needs it; else the standard
+ * Helvetica, which needs no embedding: parsing a TrueType font costs tens of milliseconds per
+ * document, which an export of thousands of transcripts would pay thousands of times.
+ */
+export function registerFonts(doc: PDFKit.PDFDocument, unicode: boolean): void {
+  if (!unicode) {
+    doc.registerFont(BODY, 'Helvetica');
+    doc.registerFont(BOLD, 'Helvetica-Bold');
+    return;
+  }
   fonts ??= {
     body: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
     bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),

@@ -253,7 +253,7 @@ describe('renderTranscript', () => {
     expect(all).toContain('In reply to Alice Martin (+16505551234): “Hello team, the photo is attached”');
     expect(all).toContain('(reply to message w.gone, not captured)');
     // the call
-    expect(all).toContain('Call completed: Bob Stone (+15550783881, employee emp-7) → Alice Martin (+16505551234)');
+    expect(all).toContain('Call completed: from Bob Stone (+15550783881, employee emp-7) to Alice Martin (+16505551234)');
     expect(all).toContain('Duration 0:01:05 (65 s)');
     expect(all).toContain('Routing: queue: desk-2');
     expect(all).toContain('Forwarded from +442071234567');
@@ -312,6 +312,17 @@ describe('renderTranscript', () => {
     expect(Array.from({ length: 600 }, (_, i) => `Message number ${i} of the long day`).filter((t) => !all.includes(t))).toEqual([]);
     // summer in New York: UTC-4 (ICU has no English abbreviation for it in en-GB, the offset says it)
     expect(all.includes('2025-07-01 08:00:00 UTC · 2025-07-01 04:00:00 (UTC-04:00)')).toBe(true);
+    // Latin text only: the standard Helvetica, no font file to parse and embed
+    const bytes = readFileSync(file).toString('latin1');
+    expect(bytes).toContain('/BaseFont /Helvetica');
+    expect(bytes).not.toContain('DejaVu');
+  });
+
+  test('text Helvetica cannot show (Greek here) gets the embedded DejaVu Sans, and extracts', async () => {
+    const greek = message('w.gr', '2025-07-01T08:00:00.000Z', { content: { text: 'Αγοράστε 100 μετοχές' } });
+    const { file } = await render(conversation([greek], new Map()), options({}), 'greek.pdf');
+    expect(readFileSync(file).toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans/);
+    expect(flat(text(file))).toContain('Αγοράστε 100 μετοχές');
   });
 
   test('pictures: a JPEG is drawn, one over 10 MB or unreadable is named and skipped, never an error', async () => {

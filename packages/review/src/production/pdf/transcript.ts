@@ -5,7 +5,7 @@ import { APPLICATION_NAMES, type ConversationDocument } from '../document';
 import { renderEvent } from './events';
 import { clock, productionNumber } from './format';
 import { header } from './header';
-import { BODY, BOLD, PAGE, Writer, registerFonts } from './layout';
+import { BODY, BOLD, PAGE, Writer, needsUnicodeFont, registerFonts } from './layout';
 
 export interface TranscriptOptions {
   /** IANA zone every time is also shown in, e.g. Europe/London (the caller defaults it to UTC). */
@@ -51,6 +51,8 @@ export async function renderTranscript(doc: ConversationDocument, out: Writable,
     size: PAGE.size,
     margins: { ...PAGE.margins },
     bufferPages: true,
+    // no default font: pdfkit would parse Helvetica's metrics for every document before ours are set
+    font: null as unknown as string,
     displayTitle: true,
     info: {
       Title: `${application} conversation ${doc.conversation.title ?? doc.conversation.id}: transcript`,
@@ -61,7 +63,8 @@ export async function renderTranscript(doc: ConversationDocument, out: Writable,
       ModDate: date,
     },
   });
-  registerFonts(pdf);
+  // every string the transcript writes comes from the document (its own labels are WinAnsi)
+  registerFonts(pdf, needsUnicodeFont([doc.tenant, doc.matter, doc.exportId, doc.conversation, doc.custodians, doc.events, opts.timeZone]));
   const w = new Writer(pdf);
   header(w, doc, time, opts.timeZone);
   for (const [i, e] of doc.events.entries()) await renderEvent(w, e, i + 1, { time, attachments: doc.attachments });
