@@ -5,12 +5,10 @@ import { startCustody, type RunningCustody } from '@custody/runtime';
 import { sendBytes, sha256Hex, startFakeVendor, type FakeVendor, testLogger, waitFor } from '@custody/testing';
 import { stackConfig, type StackConfig, rawOf } from '@custody/testing/stack';
 import { apiSearch } from '@custody/testing/whatsapp';
-import { EMPTY_TWIML, PUBLIC_URL, errorCode, sid, twilioAccount, twilioSign, type RecordView } from '@custody/testing/twilio';
+import { EMPTY_TWIML, PUBLIC_URL, errorCode, sid, twilioAccount, twilioCallStatus, twilioSign, type RecordView } from '@custody/testing/twilio';
 
 const INSTANCE = 'acme-voice';
 const { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, basicAuth: BASIC_AUTH } = twilioAccount();
-
-const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
 
 /**
  * Twilio's recording resource as the connector meets it: the callback's RecordingUrl names no file,
@@ -62,24 +60,7 @@ describe('Twilio Voice pipeline on the real stack', () => {
     });
   }
 
-  function callStatus(callSid: string, at: Date, extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      Called: '+15017122661',
-      Direction: 'inbound',
-      Timestamp: rfc2822(at),
-      CallbackSource: 'call-progress-events',
-      SequenceNumber: '3',
-      CallSid: callSid,
-      To: '+15017122661',
-      ApiVersion: '2010-04-01',
-      CallStatus: 'completed',
-      From: '+14158675310',
-      CallDuration: '42',
-      AccountSid: ACCOUNT_SID,
-      Caller: '+14158675310',
-      ...extra,
-    };
-  }
+  const callStatus = (callSid: string, at: Date, extra: Record<string, string> = {}) => twilioCallStatus(ACCOUNT_SID, callSid, at, extra);
 
   async function findConversation(callSid: string, count: number) {
     return waitFor(`${count} records of call ${callSid}`, async () => {

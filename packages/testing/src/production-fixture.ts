@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { captureConversation, type ConversationFixture } from './conversation';
-import { twilioSign } from './twilio';
+import { twilioCallStatus, twilioSign } from './twilio';
 import { waitFor } from './wait';
 import { BUSINESS, apiSearch, postWebhook, whatsappDelivery } from './whatsapp';
 
@@ -143,24 +143,7 @@ export async function captureProduction(v: ProductionVendors, recordings: Map<st
   const wav = randomBytes(64 * 1024 + 3);
   recordings.set(recordingSid, wav);
   const endedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 30_000);
-  await ok(
-    await twilio(v.twilio.voiceInstance, {
-      Called: '+15017122661',
-      Direction: 'inbound',
-      Timestamp: endedAt.toUTCString().replace('GMT', '+0000'),
-      CallbackSource: 'call-progress-events',
-      SequenceNumber: '3',
-      CallSid: callSid,
-      To: '+15017122661',
-      ApiVersion: '2010-04-01',
-      CallStatus: 'completed',
-      From: '+14158675310',
-      CallDuration: '42',
-      AccountSid: v.twilio.accountSid,
-      Caller: '+14158675310',
-    }),
-    'call status',
-  );
+  await ok(await twilio(v.twilio.voiceInstance, twilioCallStatus(v.twilio.accountSid, callSid, endedAt)), 'call status');
   await ok(
     await twilio(v.twilio.voiceInstance, {
       RecordingSource: 'DialVerb',

@@ -30,3 +30,23 @@ export interface RecordView {
   envelope: Envelope;
   verification: { objectSha256: string; envelopeIntegrity: string };
 }
+
+/** A completed inbound call's status callback as Twilio Voice posts it: 42 s, ended at `at`. */
+export function twilioCallStatus(accountSid: string, callSid: string, at: Date, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    Called: '+15017122661',
+    Direction: 'inbound',
+    Timestamp: at.toUTCString().replace('GMT', '+0000'),
+    CallbackSource: 'call-progress-events',
+    SequenceNumber: '3',
+    CallSid: callSid,
+    To: '+15017122661',
+    ApiVersion: '2010-04-01',
+    CallStatus: 'completed',
+    From: '+14158675310',
+    CallDuration: '42',
+    AccountSid: accountSid,
+    Caller: '+14158675310',
+    ...extra,
+  };
+}

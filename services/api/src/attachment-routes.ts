@@ -1,33 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
 import { manifestKey, rawKey, recordKey, type ArchiveStore } from '@custody/archive-store';
 import { isRawRef, parseEnvelope, servedMediaType } from '@custody/envelope';
-import { IntegrityError, NotFoundError } from '@custody/errors';
+import { NotFoundError } from '@custody/errors';
+import { verifying } from '@custody/review';
 import { route, type Route } from '@custody/http';
-import type { Readable } from 'node:stream';
 import { AttachmentManifest } from '@custody/archive-store';
 import { z } from 'zod';
 
 const READERS = ['compliance', 'legal', 'auditor'] as const;
 const Bytes = (description: string) => ({ description, content: { '*/*': { schema: z.string().describe('binary') } } });
-
-/** Passes the content through and fails the stream (cutting the response) when it does not hash to `expected`. */
-function verifying(body: Readable, expected: string, what: string): Transform {
-  const hash = createHash('sha256');
-  const verify = new Transform({
-    transform(chunk: Buffer, _e, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-    flush(done) {
-      const actual = hash.digest('hex');
-      done(actual === expected ? null : new IntegrityError(`${what}: content hashes to ${actual}, expected ${expected}`));
-    },
-  });
-  body.pipe(verify);
-  body.on('error', (err) => verify.destroy(err));
-  return verify;
-}
 
 /** The tenant's record `id` as archived; a malformed or unknown id is the same 404. */
 async function archivedEnvelope(store: ArchiveStore, tenant: string, id: string) {
