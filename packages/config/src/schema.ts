@@ -122,7 +122,7 @@ export const ConfigSchema = z
     CUSTODY_MAX_HEAP_MB: int(0, 1024 * 1024)
       .optional()
       .describe(
-        "V8 heap limit of `custody start`, in MiB (--max-old-space-size); 0 leaves Node's own. Unset: 160 when the process runs only pipeline services (gateway, archiver, media), which hold nothing long-lived and otherwise let V8 grow lazily past 256 MB RSS; Node's own for the API, disposition and the embedded all-in-one process",
+        "V8 heap limit of `custody start` and `custody export`, in MiB (--max-old-space-size); 0 leaves Node's own. Unset: 160 when the process runs only pipeline services (gateway, archiver, media), which hold nothing long-lived and otherwise let V8 grow lazily past 256 MB RSS; 192 for `custody export` (its plan takes about 300 bytes a record: raise it for exports of more than about 300,000 records); Node's own for the API, disposition and the embedded all-in-one process",
       ),
     CUSTODY_DISPOSITION_INTERVAL_SECONDS: int(60, 366 * 86_400)
       .default(86_400)

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signWhatsAppBody } from '@custody/connectors';
@@ -27,10 +27,12 @@ const READ_CONCURRENCY = 8;
  * but EML, which needs e-mail — and its peak RSS sampled. The baseline in the same run is the raw
  * archive read rate: every record read back from WORM with both hashes checked, nothing written.
  */
-export async function runExportBench(records: number): Promise<void> {
+export async function runExportBench(records: number, keepDir?: string): Promise<void> {
   if (!Number.isInteger(records) || records < 1) throw new Error('--records must be a positive whole number');
   const conversations = Math.ceil(records / (PER_DAY * DAYS));
-  const dir = mkdtempSync(join(tmpdir(), 'custody-bench-export-'));
+  // --dir keeps the captured archive, and a later run with the same --dir exports it again without capturing
+  const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'custody-bench-export-'));
+  const reuse = keepDir !== undefined && existsSync(join(keepDir, 'archive'));
   const out = mkdtempSync(join(tmpdir(), 'custody-bench-export-out-'));
   const appSecret = randomBytes(16).toString('hex');
   const key = mintApiKey('bench', 'compliance');
@@ -38,8 +40,16 @@ export async function runExportBench(records: number): Promise<void> {
   try {
     const started = performance.now();
     const custody = await startCustody(loadConfig(env), createLogger('bench', { level: 'warn' }));
-    const days = Array.from({ length: conversations * DAYS }, (_, i) => ({ conversation: Math.floor(i / DAYS), day: i % DAYS }));
-    let sent = 0;
+    if (reuse) {
+      const r = await fetch(`${custody.url}/v1/search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ size: 1 }),
+      });
+      records = ((await r.json()) as { total: number }).total;
+    }
+    const days = Array.from({ length: reuse ? 0 : conversations * DAYS }, (_, i) => ({ conversation: Math.floor(i / DAYS), day: i % DAYS }));
+    let sent = reuse ? records : 0;
     const t0 = Math.floor(Date.now() / 86_400_000) * 86_400 - DAYS * 86_400;
     await mapLimit(days, 4, async ({ conversation, day }) => {
       const customer = `1650${String(1_000_000 + conversation)}`;
@@ -96,7 +106,7 @@ export async function runExportBench(records: number): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keepDir) rmSync(dir, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   }
 }

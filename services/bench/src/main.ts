@@ -188,7 +188,7 @@ const option = (name: string) => args[args.indexOf(name) + 1] as string | undefi
 const run = args.includes('--conversation')
   ? () => runConversationPages(args.includes('--messages') ? Number(option('--messages')) : 10_000)
   : args.includes('--export')
-    ? () => runExportBench(args.includes('--records') ? Number(option('--records')) : 100_000)
+    ? () => runExportBench(args.includes('--records') ? Number(option('--records')) : 100_000, args.includes('--dir') ? option('--dir') : undefined)
     : args.includes('--embedded') && !args.includes('--memory')
       ? () => runEmbeddedPipeline(N, ROUNDS, CONCURRENCY)
       : args.includes('--delivery')

@@ -199,7 +199,14 @@ export class ExportJobs {
     if (await this.deps.store.head(key)) {
       const { body } = await this.deps.store.getStream(key);
       const plan: PlannedRecord[] = [];
-      for await (const line of createInterface({ input: body, crlfDelay: Infinity })) if (line) plan.push(JSON.parse(line) as PlannedRecord);
+      // one string per conversation id and kind, as planning made them (see planned)
+      const shared = new Map<string, string>();
+      const once = (s: string) => shared.get(s) ?? (shared.set(s, s), s);
+      for await (const line of createInterface({ input: body, crlfDelay: Infinity })) {
+        if (!line) continue;
+        const r = JSON.parse(line) as PlannedRecord;
+        plan.push({ ...r, conversationId: once(r.conversationId), kind: once(r.kind) });
+      }
       return plan;
     }
     const plan = await planScope({ store: this.deps.store, index: this.deps.index, holds: this.deps.holds }, exp);

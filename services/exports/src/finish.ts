@@ -80,8 +80,8 @@ export async function finishPackage(ctx: FinishContext): Promise<PackageSummary>
       await write(files, `${totals.files++ ? ',' : ''}\n    ${JSON.stringify({ path: f.path, size: f.size, sha256: f.sha256, format })}`);
       totals.bytes += f.size;
     };
-    const produced = new Set<string>();
-    const twice: string[] = [];
+    const differ: Differences = { missing: [], extra: [] };
+    let produced = 0;
     for (const unit of ctx.units) {
       const ledger = JSON.parse((await ctx.store.get(exportKey(exp.tenant, exp.id, unitLedgerPath(unit.seq)))).body.toString('utf8')) as UnitLedger;
       for (const d of ledger.documents) {
@@ -91,15 +91,15 @@ export async function finishPackage(ctx: FinishContext): Promise<PackageSummary>
         await write(dat, datDocumentRow(d));
       }
       for (const a of ledger.attachments) await addFile(a, 'attachment');
+      compareRecords(unit.records, ledger.records, differ);
       for (const r of ledger.records) {
-        if (produced.has(r.id)) twice.push(r.id);
-        produced.add(r.id);
+        produced++;
         if (r.raw) await addFile({ path: r.raw.file, size: r.raw.size, sha256: r.raw.sha256 }, 'raw');
-        await write(records, `${produced.size + twice.length > 1 ? ',' : ''}\n    ${JSON.stringify(r)}`);
+        await write(records, `${produced > 1 ? ',' : ''}\n    ${JSON.stringify(r)}`);
       }
     }
     await Promise.all([close(csv), close(dat), close(records)]);
-    checkCounts(exp.id, ctx.plan, produced, twice);
+    checkCounts(exp.id, ctx.plan.length, produced, differ);
     if (exp.formats.includes('loadfile')) {
       await addFile(await writer.putFile('loadfile.csv', await spooled(paths.csv), 'text/csv; charset=utf-8'), 'loadfile');
       await addFile(await writer.putFile('loadfile.dat', await spooled(paths.dat), 'text/plain; charset=utf-8'), 'loadfile');
@@ -120,7 +120,7 @@ export async function finishPackage(ctx: FinishContext): Promise<PackageSummary>
         requestedBy: { keyId: exp.requestedBy, role: exp.requestedRole },
         requestedAt: exp.requestedAt,
         custodyVersion: ctx.custodyVersion,
-        counts: { files: totals.files, bytes: totals.bytes, records: produced.size, documents: totals.documents },
+        counts: { files: totals.files, bytes: totals.bytes, records: produced, documents: totals.documents },
       };
       await write(out, `${JSON.stringify(head, null, 2).replace(/\n}$/, '')},\n  "files": [`);
       await copy(paths.files, out);
@@ -130,23 +130,38 @@ export async function finishPackage(ctx: FinishContext): Promise<PackageSummary>
       out.end();
     });
     const manifest = await writer.putFile(MANIFEST_PATH, file, 'application/json');
-    return { manifest, files: totals.files + 1, bytes: totals.bytes + manifest.size, records: produced.size, documents: totals.documents };
+    return { manifest, files: totals.files + 1, bytes: totals.bytes + manifest.size, records: produced, documents: totals.documents };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
+interface Differences {
+  missing: string[];
+  extra: string[];
+}
+
+/**
+ * A unit's ledger must list exactly the unit's planned records, in plan order: compared position by
+ * position, so no set of every id in the export is ever held in memory.
+ */
+function compareRecords(planned: PlannedRecord[], produced: Array<{ id: string }>, differ: Differences): void {
+  const want = planned.map((r) => r.id);
+  const got = produced.map((r) => r.id);
+  if (want.length === got.length && want.every((id, i) => id === got[i])) return;
+  const wanted = new Set(want);
+  const have = new Set(got);
+  differ.missing.push(...want.filter((id) => !have.has(id)));
+  differ.extra.push(...got.filter((id, i) => !wanted.has(id) || got.indexOf(id) !== i));
+}
+
 /** Produced must equal planned, record for record. */
-function checkCounts(exportId: string, plan: PlannedRecord[], produced: Set<string>, twice: string[]): void {
-  const planned = new Set(plan.map((r) => r.id));
-  const missing = [...planned].filter((id) => !produced.has(id));
-  const extra = [...produced].filter((id) => !planned.has(id));
-  if (!missing.length && !extra.length && !twice.length) return;
+function checkCounts(exportId: string, planned: number, produced: number, differ: Differences): void {
+  if (!differ.missing.length && !differ.extra.length && planned === produced) return;
   const list = (ids: string[]) => `${ids.slice(0, 20).join(', ')}${ids.length > 20 ? `, … (${ids.length} in all)` : ''}`;
   throw new IntegrityError(
-    `export ${exportId}: ${produced.size} records produced for ${planned.size} in scope` +
-      (missing.length ? `; missing: ${list(missing)}` : '') +
-      (extra.length ? `; not in scope: ${list(extra)}` : '') +
-      (twice.length ? `; produced twice: ${list(twice)}` : ''),
+    `export ${exportId}: ${produced} records produced for ${planned} in scope` +
+      (differ.missing.length ? `; missing: ${list(differ.missing)}` : '') +
+      (differ.extra.length ? `; not in scope or produced twice: ${list(differ.extra)}` : ''),
   );
 }

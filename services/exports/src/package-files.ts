@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,7 +9,6 @@ import yazl from 'yazl';
 import type { ArchiveStore } from '@custody/archive-store';
 import { IntegrityError, RejectedInputError } from '@custody/errors';
 import type { Export } from '@custody/policy';
-import { sha256Hex } from '@custody/envelope';
 import { verifying } from '@custody/review';
 import { MANIFEST_PATH } from './finish';
 import { packageKey } from './package-writer';
@@ -22,16 +23,37 @@ export interface PackageFile {
 /** Only paths Custody builds: safe characters, no empty, `.` or `..` segment. */
 const SAFE_PATH = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9@+._-]+(?:\/[A-Za-z0-9@+._-]+)*$/;
 
-/** The finished package's manifest, read from WORM and checked against the hash the job recorded. */
-export async function readManifest(store: ArchiveStore, exp: Export): Promise<{ bytes: Buffer; files: PackageFile[] }> {
+export interface ManifestFiles {
+  size: number;
+  files: PackageFile[];
+}
+
+/**
+ * The files of a finished package, from its manifest in WORM, the whole manifest re-hashed against
+ * the hash the job recorded. Streamed line by line: the manifest lists every record (tens of MB for
+ * a large production), and only its file list (one line per file, as finishPackage writes it) is
+ * kept in memory.
+ */
+export async function readManifest(store: ArchiveStore, exp: Export): Promise<ManifestFiles> {
   if (exp.job.phase !== 'done' || !exp.result) throw new RejectedInputError('conflict', `export ${exp.id} is ${exp.job.phase}, not done`, 409);
-  const { body } = await store.get(packageKey(exp.tenant, exp.id, MANIFEST_PATH));
-  const actual = sha256Hex(body);
+  const { body, info } = await store.getStream(packageKey(exp.tenant, exp.id, MANIFEST_PATH));
+  const hash = createHash('sha256');
+  body.on('data', (chunk: Buffer) => hash.update(chunk));
+  const files: PackageFile[] = [];
+  let section = '';
+  for await (const line of createInterface({ input: body, crlfDelay: Infinity })) {
+    const key = /^ {2}"(\w+)": \[/.exec(line);
+    if (key) section = key[1];
+    else if (section === 'files' && line.startsWith('    {')) files.push(JSON.parse(line.replace(/,$/, '')) as PackageFile);
+    else if (line.startsWith('  ]')) section = '';
+  }
+  const actual = hash.digest('hex');
   if (actual !== exp.result.manifestSha256)
     throw new IntegrityError(`export ${exp.id}: manifest.json hashes to ${actual}, the export recorded ${exp.result.manifestSha256}`);
-  const files = (JSON.parse(body.toString('utf8')) as { files: PackageFile[] }).files;
   for (const f of files) if (!SAFE_PATH.test(f.path)) throw new IntegrityError(`export ${exp.id}: manifest names an unsafe path ${JSON.stringify(f.path)}`);
-  return { bytes: body, files };
+  if (files.length + 1 !== exp.result.files)
+    throw new IntegrityError(`export ${exp.id}: manifest lists ${files.length} files, the export recorded ${exp.result.files - 1}`);
+  return { size: info.size, files };
 }
 
 /** A file of the package from WORM, re-hashed as it streams against the manifest. */
@@ -50,9 +72,15 @@ const MTIME = new Date('2000-01-01T00:00:00Z');
  * WORM only when the zip reaches it and re-hashed as it streams. A file that does not match its
  * manifest hash fails the stream, so a download is never a complete zip of altered content.
  */
-export function packageZip(store: ArchiveStore, exp: Export, manifest: { bytes: Buffer; files: PackageFile[] }): Readable {
+export function packageZip(store: ArchiveStore, exp: Export, manifest: ManifestFiles): Readable {
   const zip = new yazl.ZipFile();
-  zip.addBuffer(manifest.bytes, MANIFEST_PATH, { mtime: MTIME, compress: true });
+  const manifestFile = { path: MANIFEST_PATH, size: manifest.size, sha256: exp.result!.manifestSha256, format: 'manifest' };
+  zip.addReadStreamLazy(MANIFEST_PATH, { mtime: MTIME, compress: true, size: manifest.size }, (cb) => {
+    openFile(store, exp, manifestFile).then(
+      (stream) => cb(null, stream),
+      (err: Error) => cb(err, undefined as unknown as Readable),
+    );
+  });
   for (const f of manifest.files) {
     zip.addReadStreamLazy(f.path, { mtime: MTIME, compress: COMPRESSIBLE.has(f.format), size: f.size }, (cb) => {
       openFile(store, exp, f).then(
@@ -76,8 +104,11 @@ export async function writePackage(
 ): Promise<{ files: number; bytes: number }> {
   const manifest = await readManifest(store, exp);
   await mkdir(dir, { recursive: true });
-  await pipeline([manifest.bytes], createWriteStream(join(dir, MANIFEST_PATH), { flags: 'wx' }));
-  let bytes = manifest.bytes.length;
+  await pipeline(
+    await openFile(store, exp, { path: MANIFEST_PATH, size: manifest.size, sha256: exp.result!.manifestSha256, format: 'manifest' }),
+    createWriteStream(join(dir, MANIFEST_PATH), { flags: 'wx' }),
+  );
+  let bytes = manifest.size;
   for (const [i, f] of manifest.files.entries()) {
     const target = join(dir, f.path);
     await mkdir(dirname(target), { recursive: true });

@@ -88,12 +88,13 @@ export function searchOf(query: Record<string, unknown>): SearchQuery {
 
 async function allMatching(index: SearchIndex, tenant: string, query: SearchQuery, what: string): Promise<PlannedRecord[]> {
   const out = new Map<string, PlannedRecord>();
+  const shared = new Map<string, string>();
   let cursor: string | undefined;
   let total: number | undefined;
   do {
     const page = await index.search(tenant, { ...query, size: PAGE, sort: 'oldest', cursor });
     total ??= page.total;
-    for (const d of page.hits) out.set(d.id, planned(tenant, d));
+    for (const d of page.hits) out.set(d.id, planned(tenant, d, shared));
     cursor = page.cursor;
   } while (cursor);
   // records archived while paging move the count: planning again (retriable) gets a stable one
@@ -108,9 +109,14 @@ async function allMatching(index: SearchIndex, tenant: string, query: SearchQuer
   return [...out.values()];
 }
 
-function planned(tenant: string, d: IndexDoc): PlannedRecord {
+/**
+ * A planned record as small as it can be: the plan of a large export is the one thing it holds whole,
+ * so a conversation id or kind repeated on every record is one string (`shared`), not one per record.
+ */
+function planned(tenant: string, d: IndexDoc, shared: Map<string, string>): PlannedRecord {
+  const once = (s: string) => shared.get(s) ?? (shared.set(s, s), s);
   const target = d.revises === undefined ? undefined : envelopeId(tenant, d.connector, d.revises, 'message');
-  return { id: d.id, conversationId: d.conversationId, sentAt: d.sentAt, kind: d.kind, ...(target && { target }) };
+  return { id: d.id, conversationId: once(d.conversationId), sentAt: d.sentAt, kind: once(d.kind), ...(target && { target }) };
 }
 
 const byThread = (a: PlannedRecord, b: PlannedRecord) =>

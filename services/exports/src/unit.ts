@@ -37,9 +37,9 @@ type Read = { record: VerifiedRecord; bytes: Buffer };
 
 /**
  * Produces one volume of a conversation in every format asked for: an RSMF file per UTC day, one
- * PDF transcript, the native records and their raw parts, each e-mail as captured. Every record is read from WORM with
- * both hashes re-checked (a failure stops the export naming the record); the message history folded
- * into the documents comes from records of the same production, wherever their day.
+ * PDF transcript, the native records and their raw parts, each e-mail as captured. Every record is
+ * read from WORM with both hashes re-checked (a failure stops the export naming the record); the
+ * history folded into a message comes from records of the same production, whatever their volume.
  */
 export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): Promise<UnitLedger> {
   const { exp } = ctx;

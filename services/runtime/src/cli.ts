@@ -265,6 +265,7 @@ async function exportPackage(args: string[]): Promise<number> {
   }
   const config = loadConfig();
   const logger = createLogger('custody-export', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
+  applyHeapLimit(config, (message) => logger.warn({ event: 'heap_limit_not_applied' }, message), 'export');
   const bar = progressBar();
   const exp = await exportCommand(config, logger, cmd, bar);
   process.stderr.write('\n');

@@ -8,6 +8,12 @@ describe('the heap limit of custody start', () => {
     expect(heapLimitFor({ CUSTODY_MAX_HEAP_MB: undefined, CUSTODY_SERVICES: ['gateway', 'archiver', 'media', 'api', 'disposition'] })).toBeUndefined();
   });
 
+  test('custody export: 192 MB unless configured, whatever services the configuration names', () => {
+    expect(heapLimitFor({ CUSTODY_MAX_HEAP_MB: undefined, CUSTODY_SERVICES: ['gateway', 'archiver', 'api'] }, 'export')).toBe(192);
+    expect(heapLimitFor({ CUSTODY_MAX_HEAP_MB: 1024, CUSTODY_SERVICES: ['api'] }, 'export')).toBe(1024);
+    expect(heapLimitFor({ CUSTODY_MAX_HEAP_MB: 0, CUSTODY_SERVICES: ['api'] }, 'export')).toBeUndefined();
+  });
+
   test('a configured limit wins either way; 0 means Node’s own', () => {
     expect(heapLimitFor({ CUSTODY_MAX_HEAP_MB: 512, CUSTODY_SERVICES: ['gateway'] })).toBe(512);
     expect(heapLimitFor({ CUSTODY_MAX_HEAP_MB: 96, CUSTODY_SERVICES: ['api'] })).toBe(96);
