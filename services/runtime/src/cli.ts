@@ -37,11 +37,11 @@ commands:
                                           --timezone (e.g. Europe/London) is required for WhatsApp .txt local times;
                                           --date-order for a WhatsApp chat whose dates cannot tell day from month
   export --tenant <id> --name <matter> (--hold <id> | --query <search json> | --conversation <id>... | --record <id>...) --out <dir>
-         [--formats rsmf,eml,jsonl,pdf,loadfile] [--time-zone <IANA>] [--bates-prefix <PREFIX>]
+                                          [--formats rsmf,eml,jsonl,pdf,loadfile] [--time-zone <IANA>] [--bates-prefix <PREFIX>]
                                           produce a package (every format by default) into WORM and write it to --out, every
-                                          file re-hashed; progress on stderr; exit 1 if the export failed (the reason is printed)
-  export --tenant <id> --resume <export id> --out <dir>
-                                          continue an export that was stopped (Ctrl-C, kill -9) where it stopped
+                                          file re-hashed; progress on stderr; exit 1 if the export failed (the reason is printed);
+                                          export --tenant <id> --resume <export id> --out <dir> continues one that was stopped
+                                          (Ctrl-C, kill -9) where it stopped
   reindex --tenant <id>                   rebuild the tenant's index entries from the WORM store (every record read back and
                                           its hashes re-checked); safe to repeat; prints a report, exit 1 if a record failed
   channels                                list connector ids (webhook) and importer ids (import)
