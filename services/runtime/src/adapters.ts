@@ -16,7 +16,8 @@ export interface Adapters {
 }
 
 /** The only place that knows which adapters exist; services receive ports. */
-export async function createAdapters(config: Config, logger: Logger): Promise<Adapters> {
+/** `indexMapBytes`: how much of the embedded index file to map (see EmbeddedIndexOptions.mapBytes). */
+export async function createAdapters(config: Config, logger: Logger, opts: { indexMapBytes?: number } = {}): Promise<Adapters> {
   if (config.CUSTODY_MODE === 'stack') {
     const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS!, clientId: config.KAFKA_CLIENT_ID, logger, produceBatchBytes: config.KAFKA_PRODUCE_BATCH_BYTES });
     const store = new S3ArchiveStore({
@@ -48,7 +49,7 @@ export async function createAdapters(config: Config, logger: Logger): Promise<Ad
   const unlock = await lockDataDir(dir);
   const bus = new EmbeddedBus({ dir: join(dir, 'bus'), logger });
   const store = new LocalArchiveStore({ dir: join(dir, 'archive'), logger });
-  const index = new EmbeddedIndex({ dir: join(dir, 'index'), logger });
+  const index = new EmbeddedIndex({ dir: join(dir, 'index'), logger, mapBytes: opts.indexMapBytes });
   return {
     bus,
     store,

@@ -152,7 +152,7 @@ function normalize(args: string[]): number {
     if (err instanceof CustodyError) throw err;
     throw new UsageError(`cannot read ${values.file}: ${(err as Error).message}`);
   }
-  const contentType = (values['content-type']) ?? defaultContentType(connector, values.file, raw);
+  const contentType = values['content-type'] ?? defaultContentType(connector, values.file, raw);
   const config = values.config ? readConnectorConfig(connector, values.config) : undefined;
   const reader = values.decrypted ? plaintextReader(connector) : connector;
   // the first half of capture only: what the gateway would publish, without publishing anything
@@ -328,8 +328,7 @@ async function keys(args: string[]): Promise<number> {
   const { values } = parseArgsOrUsage(rest, { tenant: { type: 'string' }, role: { type: 'string' }, id: { type: 'string' } });
   const tenant = tenantArg(values.tenant);
   if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-  if (values.id !== undefined && !/^[a-z0-9][a-z0-9-]{2,62}$/.test(values.id))
-    throw new UsageError('--id: lowercase letters, digits and dashes, 3–63 long');
+  if (values.id !== undefined && !/^[a-z0-9][a-z0-9-]{2,62}$/.test(values.id)) throw new UsageError('--id: lowercase letters, digits and dashes, 3–63 long');
   const config = loadConfig();
   // the token is the only thing on standard output: `KEY=$(custody keys create …)` must capture it alone
   const logger = createLogger('custody-keys', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());

@@ -17,55 +17,61 @@ const CLI_ACTOR = { keyId: 'cli', role: 'system' };
  * kill -9) continues with `--resume <export id>`. Requested, finished and written-out exports are audited.
  */
 export async function exportCommand(config: Config, logger: Logger, cmd: ExportCommand, progress: (e: Export) => void): Promise<Export> {
-  return withMaintenanceSession(config, logger, async ({ adapters, control, audit }) => {
-    const jobs = new ExportJobs({
-      store: adapters.store,
-      index: adapters.index,
-      holds: control.holds,
-      exports: control.exports,
-      audit,
-      logger,
-      retentionDays: config.CUSTODY_EXPORT_RETENTION_DAYS,
-      custodyVersion: custodyVersion(),
-    });
-    let id: string;
-    if ('resume' in cmd) {
-      const found = control.exports.get(cmd.resume);
-      if (!found || found.tenant !== cmd.tenant) throw new RejectedInputError('not_found', `no export ${cmd.resume} of tenant ${cmd.tenant}`, 404);
-      id = found.id;
-    } else {
-      const exp = await jobs.request(cmd.tenant, CLI_ACTOR, cmd.request);
+  return withMaintenanceSession(
+    config,
+    logger,
+    async ({ adapters, control, audit }) => {
+      const jobs = new ExportJobs({
+        store: adapters.store,
+        index: adapters.index,
+        holds: control.holds,
+        exports: control.exports,
+        audit,
+        logger,
+        retentionDays: config.CUSTODY_EXPORT_RETENTION_DAYS,
+        custodyVersion: custodyVersion(),
+      });
+      let id: string;
+      if ('resume' in cmd) {
+        const found = control.exports.get(cmd.resume);
+        if (!found || found.tenant !== cmd.tenant) throw new RejectedInputError('not_found', `no export ${cmd.resume} of tenant ${cmd.tenant}`, 404);
+        id = found.id;
+      } else {
+        const exp = await jobs.request(cmd.tenant, CLI_ACTOR, cmd.request);
+        await audit.record({
+          tenant: cmd.tenant,
+          actor: CLI_ACTOR,
+          action: 'exports.request',
+          outcome: 'ok',
+          status: 0,
+          target: exp.id,
+          details: { name: exp.name, scope: exp.scope, formats: exp.formats },
+        });
+        id = exp.id;
+      }
+      const ticker = setInterval(() => progress(control.exports.get(id)!), 500);
+      try {
+        await jobs.start(id);
+      } finally {
+        clearInterval(ticker);
+        await jobs.stop();
+      }
+      const exp = control.exports.get(id)!;
+      progress(exp);
+      if (exp.job.phase !== 'done') return exp;
+      const written = await writePackage(adapters.store, exp, cmd.out);
       await audit.record({
-        tenant: cmd.tenant,
+        tenant: exp.tenant,
         actor: CLI_ACTOR,
-        action: 'exports.request',
+        action: 'exports.download',
         outcome: 'ok',
         status: 0,
         target: exp.id,
-        details: { name: exp.name, scope: exp.scope, formats: exp.formats },
+        details: { name: exp.name, manifestSha256: exp.result!.manifestSha256, files: written.files, to: 'directory' },
       });
-      id = exp.id;
-    }
-    const ticker = setInterval(() => progress(control.exports.get(id)!), 500);
-    try {
-      await jobs.start(id);
-    } finally {
-      clearInterval(ticker);
-      await jobs.stop();
-    }
-    const exp = control.exports.get(id)!;
-    progress(exp);
-    if (exp.job.phase !== 'done') return exp;
-    const written = await writePackage(adapters.store, exp, cmd.out);
-    await audit.record({
-      tenant: exp.tenant,
-      actor: CLI_ACTOR,
-      action: 'exports.download',
-      outcome: 'ok',
-      status: 0,
-      target: exp.id,
-      details: { name: exp.name, manifestSha256: exp.result!.manifestSha256, files: written.files, to: 'directory' },
-    });
-    return exp;
-  });
+      return exp;
+      // the export reads the embedded index once, to plan: mapped, its pages would sit in RSS for nothing
+    },
+    { indexMapBytes: 0 },
+  );
 }

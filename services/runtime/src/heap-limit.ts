@@ -28,7 +28,11 @@ export function heapFlagGiven(execArgv: readonly string[] = process.execArgv, no
  * the flag added. Nothing has run yet but reading the configuration. Returns only when no restart is
  * needed, or the Node line cannot replace a process (process.execve: Node ≥ 22.15).
  */
-export function applyHeapLimit(config: Pick<Config, 'CUSTODY_MAX_HEAP_MB' | 'CUSTODY_SERVICES'>, warn: (message: string) => void, command: 'start' | 'export' = 'start'): void {
+export function applyHeapLimit(
+  config: Pick<Config, 'CUSTODY_MAX_HEAP_MB' | 'CUSTODY_SERVICES'>,
+  warn: (message: string) => void,
+  command: 'start' | 'export' = 'start',
+): void {
   const mb = heapLimitFor(config, command);
   if (mb === undefined || heapFlagGiven()) return;
   if (typeof process.execve !== 'function') {

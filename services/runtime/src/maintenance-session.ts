@@ -17,8 +17,13 @@ export interface MaintenanceSession {
  * adapters with the store and index ready, the control plane read, the audit topic there; all
  * released when `run` ends. Embedded mode needs the data directory to itself (the data-dir lock).
  */
-export async function withMaintenanceSession<T>(config: Config, logger: Logger, run: (session: MaintenanceSession) => Promise<T>): Promise<T> {
-  const adapters = await createAdapters(config, logger);
+export async function withMaintenanceSession<T>(
+  config: Config,
+  logger: Logger,
+  run: (session: MaintenanceSession) => Promise<T>,
+  opts: { indexMapBytes?: number } = {},
+): Promise<T> {
+  const adapters = await createAdapters(config, logger, opts);
   try {
     const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
     await adapters.bus.ensureTopics([{ name: topics.audit }]);

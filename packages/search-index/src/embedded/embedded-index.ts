@@ -19,6 +19,8 @@ export interface EmbeddedIndexOptions {
   dir: string;
   /** Reports the one-time import of an earlier version's doc log. */
   logger?: Logger;
+  /** Bytes of the index file mapped into memory (default 256 MiB); 0 for a process that only scans it once (custody export). */
+  mapBytes?: number;
 }
 
 export const DATABASE_FILE = 'index.sqlite';
@@ -226,7 +228,7 @@ export class EmbeddedIndex implements SearchIndex {
       await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
       const file = join(this.opts.dir, DATABASE_FILE);
       await (await open(file, 'a', 0o600)).close();
-      this.database = openDatabase(file, (event) => this.opts.logger?.info(event));
+      this.database = openDatabase(file, (event) => this.opts.logger?.info(event), this.opts.mapBytes);
       this.tenantKeys.clear();
       for (const { key, name } of this.database.prepare('SELECT key, name FROM tenants').all() as Array<{ key: number; name: string }>)
         this.tenantKeys.set(name, key);

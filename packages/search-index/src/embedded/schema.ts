@@ -23,7 +23,14 @@ export type MultiValuedField = keyof typeof MULTI_VALUED;
  * the new table from `bodies` in batches (resumable: the last key done is kept in `meta`), then
  * swaps it in. `progress` hears about it.
  */
-export function openDatabase(file: string, progress: (event: Record<string, unknown>) => void = () => undefined): Database.Database {
+/** Default bytes of the index file mapped into memory (mapped pages count in RSS). */
+export const DEFAULT_MAP_BYTES = 268_435_456;
+
+export function openDatabase(
+  file: string,
+  progress: (event: Record<string, unknown>) => void = () => undefined,
+  mapBytes = DEFAULT_MAP_BYTES,
+): Database.Database {
   // better-sqlite3 13's prebuilt addon crashes the process (SIGSEGV) on Node 20: refuse with a reason instead
   if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`the embedded index needs Node.js 22 or later (running ${process.version})`);
   const db = new Database(file);
@@ -35,10 +42,10 @@ export function openDatabase(file: string, progress: (event: Record<string, unkn
     // pages) keep the WAL small, so opening never replays more than that.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    // bounded memory whatever the index size: 64 MiB of page cache, 256 MiB mapped (mapped pages
-    // count in RSS); beyond that the OS page cache serves reads without counting against the process
+    // bounded memory whatever the index size: 64 MiB of page cache, 256 MiB mapped by default (mapped
+    // pages count in RSS); beyond that the OS page cache serves reads without counting against the process
     db.pragma('cache_size = -65536');
-    db.pragma('mmap_size = 268435456');
+    db.pragma(`mmap_size = ${Math.max(0, Math.floor(mapBytes))}`);
     db.pragma('foreign_keys = OFF');
     // disposition deletes a record's projection: its body must leave the file too, not linger in a
     // free page, and FTS5's secure-delete removes its postings at once instead of marking them
