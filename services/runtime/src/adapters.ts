@@ -3,7 +3,7 @@ import { LocalArchiveStore, S3ArchiveStore, type ArchiveStore } from '@custody/a
 import { EmbeddedBus, KafkaBus, type Bus, type CorruptRecordCount } from '@custody/bus';
 import type { Config } from '@custody/config';
 import type { Logger } from '@custody/logger';
-import { EmbeddedIndex, OpenSearchIndex, type SearchIndex } from '@custody/search-index';
+import { EmbeddedIndex, OpenSearchIndex, type IndexMemory, type SearchIndex } from '@custody/search-index';
 import { lockDataDir } from './data-dir-lock';
 
 export interface Adapters {
@@ -16,8 +16,8 @@ export interface Adapters {
 }
 
 /** The only place that knows which adapters exist; services receive ports. */
-/** `indexMapBytes`: how much of the embedded index file to map (see EmbeddedIndexOptions.mapBytes). */
-export async function createAdapters(config: Config, logger: Logger, opts: { indexMapBytes?: number } = {}): Promise<Adapters> {
+/** `indexMemory`: what the embedded index may hold in memory (see EmbeddedIndexOptions.memory). */
+export async function createAdapters(config: Config, logger: Logger, opts: { indexMemory?: IndexMemory } = {}): Promise<Adapters> {
   if (config.CUSTODY_MODE === 'stack') {
     const bus = new KafkaBus({ brokers: config.KAFKA_BROKERS!, clientId: config.KAFKA_CLIENT_ID, logger, produceBatchBytes: config.KAFKA_PRODUCE_BATCH_BYTES });
     const store = new S3ArchiveStore({
@@ -49,7 +49,7 @@ export async function createAdapters(config: Config, logger: Logger, opts: { ind
   const unlock = await lockDataDir(dir);
   const bus = new EmbeddedBus({ dir: join(dir, 'bus'), logger });
   const store = new LocalArchiveStore({ dir: join(dir, 'archive'), logger });
-  const index = new EmbeddedIndex({ dir: join(dir, 'index'), logger, mapBytes: opts.indexMapBytes });
+  const index = new EmbeddedIndex({ dir: join(dir, 'index'), logger, memory: opts.indexMemory });
   return {
     bus,
     store,

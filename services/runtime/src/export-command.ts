@@ -70,8 +70,8 @@ export async function exportCommand(config: Config, logger: Logger, cmd: ExportC
         details: { name: exp.name, manifestSha256: exp.result!.manifestSha256, files: written.files, to: 'directory' },
       });
       return exp;
-      // the export reads the embedded index once, to plan: mapped, its pages would sit in RSS for nothing
+      // the export reads the embedded index once, to plan: cached or mapped, its pages would sit in RSS for nothing
     },
-    { indexMapBytes: 0 },
+    { indexMemory: { cacheMiB: 4, mapMiB: 0 } },
   );
 }

@@ -3,6 +3,7 @@ import { topicsFor } from '@custody/bus';
 import type { Config } from '@custody/config';
 import { TenantLockPolicy, controlTopicsFor, openControlPlane, type ControlPlane } from '@custody/control';
 import type { Logger } from '@custody/logger';
+import type { IndexMemory } from '@custody/search-index';
 import { createAdapters, type Adapters } from './adapters';
 
 export interface MaintenanceSession {
@@ -21,7 +22,7 @@ export async function withMaintenanceSession<T>(
   config: Config,
   logger: Logger,
   run: (session: MaintenanceSession) => Promise<T>,
-  opts: { indexMapBytes?: number } = {},
+  opts: { indexMemory?: IndexMemory } = {},
 ): Promise<T> {
   const adapters = await createAdapters(config, logger, opts);
   try {

@@ -11,7 +11,7 @@ import { DOC_LOG_FILE, readDocLog } from './doc-log';
 import { ftsColumns, ftsMatch, type FtsColumns } from './fts-tokens';
 import { parseTextQuery } from '../text-query';
 import { epochMillis, queryDate, rejection } from './mapping-rules';
-import { MULTI_VALUED, openDatabase, type MultiValuedField } from './schema';
+import { MULTI_VALUED, openDatabase, type IndexMemory, type MultiValuedField } from './schema';
 import { countSql, facetSql, millisecondSql, pageSql, relevanceSql, searchSql, type Order } from './search-sql';
 import { keyAfter, keyOf } from './sort-key';
 
@@ -19,8 +19,11 @@ export interface EmbeddedIndexOptions {
   dir: string;
   /** Reports the one-time import of an earlier version's doc log. */
   logger?: Logger;
-  /** Bytes of the index file mapped into memory (default 256 MiB); 0 for a process that only scans it once (custody export). */
-  mapBytes?: number;
+  /**
+   * Page cache and mapped file (default 64 and 256 MiB): a process that only reads the index once
+   * (custody export plans from it) keeps its memory to the records it works on with a few MiB.
+   */
+  memory?: IndexMemory;
 }
 
 export const DATABASE_FILE = 'index.sqlite';
@@ -228,7 +231,7 @@ export class EmbeddedIndex implements SearchIndex {
       await mkdir(this.opts.dir, { recursive: true, mode: 0o700 });
       const file = join(this.opts.dir, DATABASE_FILE);
       await (await open(file, 'a', 0o600)).close();
-      this.database = openDatabase(file, (event) => this.opts.logger?.info(event), this.opts.mapBytes);
+      this.database = openDatabase(file, (event) => this.opts.logger?.info(event), this.opts.memory);
       this.tenantKeys.clear();
       for (const { key, name } of this.database.prepare('SELECT key, name FROM tenants').all() as Array<{ key: number; name: string }>)
         this.tenantKeys.set(name, key);

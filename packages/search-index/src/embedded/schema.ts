@@ -9,6 +9,13 @@ const MIGRATION_BATCH = 5000;
 export const MULTI_VALUED = { participants: 0, employeeIds: 1, unmapped: 2, holds: 3 } as const;
 export type MultiValuedField = keyof typeof MULTI_VALUED;
 
+/** What the index may hold in memory: page cache and mapped file (mapped pages count in RSS). */
+export interface IndexMemory {
+  cacheMiB: number;
+  mapMiB: number;
+}
+const SERVING: IndexMemory = { cacheMiB: 64, mapMiB: 256 };
+
 /**
  * Opens (creating if new) the index database. Rowids are sort keys (sort-key.ts). Tables:
  * - `docs`: one narrow row per document, the columns filters and sorting read; `bodies` holds the
@@ -23,13 +30,10 @@ export type MultiValuedField = keyof typeof MULTI_VALUED;
  * the new table from `bodies` in batches (resumable: the last key done is kept in `meta`), then
  * swaps it in. `progress` hears about it.
  */
-/** Default bytes of the index file mapped into memory (mapped pages count in RSS). */
-export const DEFAULT_MAP_BYTES = 268_435_456;
-
 export function openDatabase(
   file: string,
   progress: (event: Record<string, unknown>) => void = () => undefined,
-  mapBytes = DEFAULT_MAP_BYTES,
+  memory: IndexMemory = SERVING,
 ): Database.Database {
   // better-sqlite3 13's prebuilt addon crashes the process (SIGSEGV) on Node 20: refuse with a reason instead
   if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`the embedded index needs Node.js 22 or later (running ${process.version})`);
@@ -42,10 +46,10 @@ export function openDatabase(
     // pages) keep the WAL small, so opening never replays more than that.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    // bounded memory whatever the index size: 64 MiB of page cache, 256 MiB mapped by default (mapped
+    // bounded memory whatever the index size: by default 64 MiB of page cache, 256 MiB mapped (mapped
     // pages count in RSS); beyond that the OS page cache serves reads without counting against the process
-    db.pragma('cache_size = -65536');
-    db.pragma(`mmap_size = ${Math.max(0, Math.floor(mapBytes))}`);
+    db.pragma(`cache_size = -${Math.floor(memory.cacheMiB * 1024)}`);
+    db.pragma(`mmap_size = ${Math.floor(memory.mapMiB * 1024 * 1024)}`);
     db.pragma('foreign_keys = OFF');
     // disposition deletes a record's projection: its body must leave the file too, not linger in a
     // free page, and FTS5's secure-delete removes its postings at once instead of marking them
