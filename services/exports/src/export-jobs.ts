@@ -79,10 +79,6 @@ export class ExportJobs {
     return job;
   }
 
-  async settled(id: string): Promise<void> {
-    await this.running.get(id);
-  }
-
   async stop(): Promise<void> {
     this.closing.abort();
     await Promise.allSettled([...this.running.values()]);
@@ -132,7 +128,12 @@ export class ExportJobs {
     const units = unitsOf(plan);
     const done = await this.unitsDone(exp);
     const historyOf = new Map<string, PlannedRecord[]>();
-    for (const r of plan) if (r.target) historyOf.set(r.target, [...(historyOf.get(r.target) ?? []), r]);
+    for (const r of plan) {
+      if (!r.target) continue;
+      const list = historyOf.get(r.target);
+      if (list) list.push(r);
+      else historyOf.set(r.target, [r]);
+    }
     const ctx = {
       store: this.deps.store,
       exp,
