@@ -149,9 +149,12 @@ export class ExportJobs {
     await this.update(exp.id, { phase: 'producing', total: plan.length });
     for (const unit of units) {
       if (signal.aborted) return undefined;
-      const ledgerKey = exportKey(exp.tenant, exp.id, unitLedgerPath(unit.seq));
       if (done.has(unit.seq)) {
-        next = (JSON.parse((await this.deps.store.get(ledgerKey)).body.toString('utf8')) as { next: number }).next;
+        // numbering goes on from the last unit done before this run: only that ledger is read
+        if (!done.has(unit.seq + 1) && unit.seq + 1 < units.length) {
+          const ledger = await this.deps.store.get(exportKey(exp.tenant, exp.id, unitLedgerPath(unit.seq)));
+          next = (JSON.parse(ledger.body.toString('utf8')) as { next: number }).next;
+        }
       } else {
         const ledger = await produceUnit(ctx, unit, next);
         await writer.putJobObject(unitLedgerPath(unit.seq), Buffer.from(JSON.stringify(ledger)));

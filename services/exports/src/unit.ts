@@ -3,6 +3,7 @@ import type { ArchiveStore } from '@custody/archive-store';
 import { isRawRef, type Attachment, type Envelope } from '@custody/envelope';
 import { IntegrityError, mapLimit } from '@custody/errors';
 import type { Export } from '@custody/policy';
+import { pipeline } from 'node:stream/promises';
 import {
   attachmentContent,
   pointedAt,
@@ -11,7 +12,9 @@ import {
   renderRsmf,
   renderTranscript,
   threadView,
+  type AttachmentContent,
   type ConversationDocument,
+  type RawEvidence,
   type ThreadEvent,
   type VerifiedRecord,
 } from '@custody/review';
@@ -34,6 +37,30 @@ export interface UnitContext {
 }
 
 type Read = { record: VerifiedRecord; bytes: Buffer };
+
+/**
+ * What a unit reads besides its records, each once: an attachment's content is looked up for its hash
+ * (documents list it), opened by the renderers and copied into the native files; a delivery shared by
+ * several records (or an e-mail's) is read and checked once.
+ */
+interface UnitSources {
+  content(recordId: string, a: Attachment): Promise<AttachmentContent | undefined>;
+  evidence(env: Envelope): Promise<RawEvidence | undefined>;
+}
+
+function unitSources(store: ArchiveStore, tenant: string): UnitSources {
+  const contents = new Map<string, Promise<AttachmentContent | undefined>>();
+  const deliveries = new Map<string, Promise<Buffer>>();
+  return {
+    content(recordId, a) {
+      const key = `${recordId}/${a.id}`;
+      let found = contents.get(key);
+      if (!found) contents.set(key, (found = attachmentContent(store, tenant, recordId, a)));
+      return found;
+    },
+    evidence: (env) => rawEvidence(store, env, deliveries),
+  };
+}
 
 /**
  * Produces one volume of a conversation in every format asked for: an RSMF file per UTC day, one
@@ -61,7 +88,8 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
     history: [...read.values()].map((r) => r.record),
     elsewhere: new Map([...read].map(([id, r]) => [id, r.record.envelope])),
   });
-  await describeAttachments(ctx, read, events);
+  const sources = unitSources(ctx.store, exp.tenant);
+  await describeAttachments(sources, read, events);
   const first = envelopes[0];
   const people = envelopes.flatMap((e) => [e.sender, ...e.recipients]);
   const custodians = [...new Set(people.flatMap((p) => (p.employeeId ? [p.employeeId] : [])))].sort();
@@ -80,8 +108,7 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
     events,
     custodians,
     attachments: attachmentsOf(
-      ctx.store,
-      exp.tenant,
+      sources,
       [...read.values()].map((r) => r.record.envelope),
     ),
   };
@@ -151,13 +178,13 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
     });
     const jsonl = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
     documents.push(document(await ctx.writer.putFile(paths.jsonl, jsonl, 'application/x-ndjson'), 'jsonl', own, doc.period));
-    for (const env of envelopes) attachments.push(...(await nativeAttachments(ctx, env)));
-    const parts = await rawParts(ctx, envelopes, paths.raw);
+    for (const env of envelopes) attachments.push(...(await nativeAttachments(ctx, sources, env)));
+    const parts = await rawParts(ctx, sources, envelopes, paths.raw);
     for (const [i, part] of parts.entries()) if (part) records[i].raw = part;
   }
   if (formats.has('eml')) {
     for (const env of envelopes) {
-      const eml = env.channel === 'email' && env.kind === 'message' ? await originalEmail(ctx.store, env) : undefined;
+      const eml = env.channel === 'email' && env.kind === 'message' ? await originalEmail(sources, env) : undefined;
       if (eml)
         documents.push(document(await ctx.writer.putFile(emlPath(env.id), eml, 'message/rfc822'), 'eml', [env.id], { from: env.sentAt, to: env.sentAt }));
     }
@@ -171,12 +198,11 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
  * JSON, or `partBase64` for a delivery that is not JSON and the record's alone). Never a whole delivery
  * that carried other events: only the path's part, and the whole delivery's hash to prove it against.
  */
-async function rawParts(ctx: UnitContext, envelopes: Envelope[], path: string): Promise<Array<ProducedRecord['raw']>> {
-  const deliveries = new Map<string, Promise<Buffer>>();
+async function rawParts(ctx: UnitContext, sources: UnitSources, envelopes: Envelope[], path: string): Promise<Array<ProducedRecord['raw']>> {
   const lines: string[] = [];
   const found: Array<Omit<NonNullable<ProducedRecord['raw']>, 'file' | 'size' | 'sha256'> | undefined> = [];
   for (const env of envelopes) {
-    const evidence = await rawEvidence(ctx.store, env, deliveries);
+    const evidence = await sources.evidence(env);
     if (!evidence) {
       found.push(undefined);
       continue;
@@ -193,10 +219,10 @@ async function rawParts(ctx: UnitContext, envelopes: Envelope[], path: string): 
 }
 
 /** An email as captured: the message's own bytes (inline, or the archived delivery when it is the message's alone). */
-async function originalEmail(store: ArchiveStore, env: Envelope): Promise<Buffer | undefined> {
+async function originalEmail(sources: UnitSources, env: Envelope): Promise<Buffer | undefined> {
   const raw = env.source.raw;
   if (!isRawRef(raw)) return Buffer.from(raw.body, raw.encoding === 'base64' ? 'base64' : 'utf8');
-  const evidence = await rawEvidence(store, env);
+  const evidence = await sources.evidence(env);
   return evidence && evidence.path === undefined ? evidence.part : undefined;
 }
 
@@ -205,14 +231,14 @@ function allAttachments(env: Envelope): Attachment[] {
 }
 
 /** The thread view's attachment links resolved to their content in WORM (hash re-checked as it streams). */
-function attachmentsOf(store: ArchiveStore, tenant: string, envelopes: Envelope[]): ConversationDocument['attachments'] {
+function attachmentsOf(sources: UnitSources, envelopes: Envelope[]): ConversationDocument['attachments'] {
   const byHref = new Map<string, { recordId: string; attachment: Attachment }>();
   for (const env of envelopes)
     for (const a of allAttachments(env)) byHref.set(`/v1/records/${env.id}/attachments/${encodeURIComponent(a.id)}`, { recordId: env.id, attachment: a });
   return {
     async open(a) {
       const found = byHref.get(a.href);
-      const content = found && (await attachmentContent(store, tenant, found.recordId, found.attachment));
+      const content = found && (await sources.content(found.recordId, found.attachment));
       return content ? content.open() : undefined;
     },
   };
@@ -222,13 +248,13 @@ function attachmentsOf(store: ArchiveStore, tenant: string, envelopes: Envelope[
  * The hash and size of each attachment as stored in WORM, where the vendor's webhook gave none (a
  * call recording is fetched after the call record is archived): documents list what was produced.
  */
-async function describeAttachments(ctx: UnitContext, read: Map<string, Read>, events: ThreadEvent[]): Promise<void> {
+async function describeAttachments(sources: UnitSources, read: Map<string, Read>, events: ThreadEvent[]): Promise<void> {
   for (const e of events) {
     const env = read.get(e.id)!.record.envelope;
     const views = [...e.attachments, ...(e.call?.recording ? [e.call.recording] : [])];
     for (const a of allAttachments(env)) {
       const view = views.find((x) => x.id === a.id);
-      const content = view && (await attachmentContent(ctx.store, ctx.exp.tenant, env.id, a));
+      const content = view && (await sources.content(env.id, a));
       if (!view || !content) continue;
       view.sha256 = content.sha256;
       view.size = content.size;
@@ -237,20 +263,12 @@ async function describeAttachments(ctx: UnitContext, read: Map<string, Read>, ev
 }
 
 /** Native attachments by SHA-256: each content once in the package, whatever records share it. */
-async function nativeAttachments(ctx: UnitContext, env: Envelope): Promise<UnitLedger['attachments']> {
+async function nativeAttachments(ctx: UnitContext, sources: UnitSources, env: Envelope): Promise<UnitLedger['attachments']> {
   const out: UnitLedger['attachments'] = [];
   for (const a of allAttachments(env)) {
-    const content = await attachmentContent(ctx.store, ctx.exp.tenant, env.id, a);
+    const content = await sources.content(env.id, a);
     if (!content) continue;
-    const { file } = await ctx.writer.spool(async (w) => {
-      const source = await content.open();
-      await new Promise<void>((resolve, reject) => {
-        source.on('error', reject);
-        w.on('error', reject);
-        source.on('end', resolve);
-        source.pipe(w, { end: false });
-      });
-    });
+    const { file } = await ctx.writer.spool(async (w) => pipeline(await content.open(), w));
     if (file.sha256 !== content.sha256) throw new IntegrityError(`attachment ${a.id} of record ${env.id}: spooled ${file.sha256}, expected ${content.sha256}`);
     out.push(await ctx.writer.putFile(attachmentPath(content.sha256), file, 'application/octet-stream'));
   }
