@@ -16,6 +16,8 @@ const embeddedE2e = [
   '/tests/e2e/embedded-log-corruption.e2e.ts',
   '/tests/e2e/embedded-restart.e2e.ts',
   '/tests/e2e/exports-embedded.e2e.ts',
+  '/tests/e2e/verification-embedded.e2e.ts',
+  '/tests/e2e/verify-go.e2e.ts',
   '/tests/e2e/readme-quickstart.e2e.ts',
 ];
 

@@ -25,6 +25,8 @@ exportSuite(
       CUSTODY_MODE: 'embedded',
       CUSTODY_DATA_DIR: dir,
       CUSTODY_HTTP_PORT: '0',
+      // packages carry proofs to a signed checkpoint: sign one every second, not every ten minutes
+      CUSTODY_CHECKPOINT_INTERVAL_SECONDS: '1',
       CUSTODY_CONNECTORS: JSON.stringify(v.connectors),
       CUSTODY_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.record)),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',

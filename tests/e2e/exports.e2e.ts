@@ -16,7 +16,11 @@ exportSuite(
   async () => {
     const v = await productionVendors();
     const otherLegal = mintApiKey('globex', 'legal');
-    const sc = stackConfig({ ...v.env, CUSTODY_DATA_DIR: mkdtempSync(join(tmpdir(), 'custody-exports-stack-')) }, v.connectors.slice(1));
+    // packages carry proofs to a signed checkpoint: sign one every second, not every ten minutes
+    const sc = stackConfig(
+      { ...v.env, CUSTODY_CHECKPOINT_INTERVAL_SECONDS: '1', CUSTODY_DATA_DIR: mkdtempSync(join(tmpdir(), 'custody-exports-stack-')) },
+      v.connectors.slice(1),
+    );
     // the WhatsApp instance stackConfig makes, with the vendors' secret
     const config = { ...sc.config, CUSTODY_API_KEYS: [...sc.config.CUSTODY_API_KEYS, otherLegal.record] };
     await runImport(config, { channel: 'email', file: v.email.file, tenant: 'acme' }, { stderr: { write: () => true }, logger: testLogger() });
@@ -39,6 +43,7 @@ exportSuite(
         S3_BUCKET: config.S3_BUCKET,
         OPENSEARCH_INDEX_PREFIX: config.OPENSEARCH_INDEX_PREFIX,
         CUSTODY_API_KEYS: JSON.stringify(config.CUSTODY_API_KEYS),
+        CUSTODY_LOG_SIGNING_KEY: config.CUSTODY_LOG_SIGNING_KEY!.toString('base64'),
       },
       stop: async () => {
         if (stopped) return;

@@ -4,3 +4,4 @@ export { LocalArchiveStore, type LocalArchiveStoreOptions } from './local/local-
 export * from './layout';
 export * from './blobs';
 export * from './manifest';
+export * from './conformance';

@@ -2,6 +2,8 @@ import {
   auditDayPrefix,
   auditKey,
   blobKey,
+  canaryDayPrefix,
+  canaryKey,
   certificateKey,
   certificatePrefix,
   keyOf,
@@ -17,7 +19,8 @@ import {
 const id = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const sha = 'f'.repeat(63) + '0';
 
-const objects: ArchiveObject[] = [
+/** Every object of a tenant (canaries, under no tenant, are tested apart). */
+const objects: Array<Exclude<ArchiveObject, { kind: 'canary' }>> = [
   { kind: 'record', tenant: 'acme', id },
   { kind: 'manifest', tenant: 'acme', recordId: id, attachmentId: 'wamid.HBgM/../x y%é' },
   { kind: 'blob', tenant: 'acme', sha256: sha },
@@ -60,6 +63,26 @@ describe('archive layout', () => {
     ['an unknown kind', 'tenants/acme/exports/x.json'],
     ['an audit event outside a day', 'tenants/acme/audit/today/e1.json'],
   ])('%s is not a key Custody writes', (_what, key) => {
+    expect(parseKey(key)).toBeUndefined();
+  });
+});
+
+describe('WORM conformance canaries', () => {
+  test('live outside every tenant, by UTC day, and parse back', () => {
+    const key = canaryKey('2026-11-30T23:59:59.999Z', '9f3c2a1b-delete_refused');
+    expect(key).toBe('system/conformance/2026-11-30/9f3c2a1b-delete_refused');
+    expect(key.startsWith(canaryDayPrefix('2026-11-30'))).toBe(true);
+    expect(key.startsWith('tenants/')).toBe(false);
+    const canary: ArchiveObject = { kind: 'canary', day: '2026-11-30', id: '9f3c2a1b-delete_refused' };
+    expect(parseKey(key)).toEqual(canary);
+    expect(keyOf(canary)).toBe(key);
+  });
+
+  test.each([
+    ['outside a day', 'system/conformance/today/c1'],
+    ['nested below a day', 'system/conformance/2026-11-30/x/c1'],
+    ['under a tenant', 'tenants/acme/system/conformance/2026-11-30/c1'],
+  ])('a canary key %s is not one Custody writes', (_what, key) => {
     expect(parseKey(key)).toBeUndefined();
   });
 });

@@ -2,8 +2,9 @@
  * Where Custody's objects live in the archive store, in one place and in both directions: every
  * writer and reader of a kind of object builds its key here, and what reads a key back (disposition
  * deciding whether a listed version is a record) parses it here, so the layout cannot drift between
- * them. Tenant and record ids follow grammars without `/`, so a key always names exactly one
- * tenant's object.
+ * them. Tenant and record ids follow grammars without `/`, so a key under `tenants/` always names
+ * exactly one tenant's object; `system/` holds what Custody writes about the store itself (the WORM
+ * conformance canaries), no tenant's data.
  */
 
 /** Every object Custody writes, by what it is. `keyOf` builds its key, `parseKey` reads it back. */
@@ -14,7 +15,12 @@ export type ArchiveObject =
   | { kind: 'raw'; tenant: string; sha256: string }
   | { kind: 'audit'; tenant: string; day: string; id: string }
   | { kind: 'certificate'; tenant: string; runId: string }
-  | { kind: 'export'; tenant: string; exportId: string; path: string };
+  | { kind: 'export'; tenant: string; exportId: string; path: string }
+  | { kind: 'log-leaves'; tenant: string; first: number }
+  | { kind: 'log-tile'; tenant: string; level: number; index: number }
+  | { kind: 'checkpoint'; tenant: string; size: number }
+  | { kind: 'verification'; tenant: string; runId: string }
+  | { kind: 'canary'; day: string; id: string };
 
 /** Everything of one tenant; the trailing `/` keeps `acme` from listing `acme-2`. */
 export function tenantPrefix(tenant: string): string {
@@ -76,6 +82,57 @@ export function exportKey(tenant: string, exportId: string, path: string): strin
   return `${exportPrefix(tenant, exportId)}${path}`;
 }
 
+/** Leaves per tile: a batch of leaves never spans two tiles, so a tile's leaves are one listing. */
+export const TILE_WIDTH = 256;
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** A tenant's record log: leaf batches, hash tiles and signed checkpoints (docs/verification.md). */
+export function logPrefix(tenant: string): string {
+  return `${tenantPrefix(tenant)}log/`;
+}
+
+/** The leaf batches of one tile, `<first sequence>.json` each: listing it gives the tile's leaves in order. */
+export function logLeavesPrefix(tenant: string, tile: number): string {
+  return `${logPrefix(tenant)}leaves/${pad(tile, 10)}/`;
+}
+
+/** A batch of leaves starting at sequence `first`; write-once, so two writers can never both append there. */
+export function logLeavesKey(tenant: string, first: number): string {
+  return `${logLeavesPrefix(tenant, Math.floor(first / TILE_WIDTH))}${pad(first, 12)}.json`;
+}
+
+/** A full tile: the 256 node hashes of one level (level 0: leaf hashes; level L: roots of level L−1 tiles). */
+export function logTileKey(tenant: string, level: number, index: number): string {
+  return `${logPrefix(tenant)}tiles/${level}/${pad(index, 10)}`;
+}
+
+export function checkpointPrefix(tenant: string): string {
+  return `${logPrefix(tenant)}checkpoints/`;
+}
+
+/** The signed checkpoint of the tree of `size` leaves: one per size, write-once. */
+export function checkpointKey(tenant: string, size: number): string {
+  return `${checkpointPrefix(tenant)}${pad(size, 12)}.json`;
+}
+
+/** The report of one `custody verify` run. */
+export function verificationKey(tenant: string, runId: string): string {
+  return `${tenantPrefix(tenant)}verification/${runId}.json`;
+}
+
+/**
+ * The WORM conformance canaries of one UTC day (`YYYY-MM-DD`): outside every tenant, so no tenant's
+ * listing, disposition or reindex ever sees them.
+ */
+export function canaryDayPrefix(day: string): string {
+  return `system/conformance/${day}/`;
+}
+
+/** One canary, filed under the UTC day it was written (`at` is ISO 8601). */
+export function canaryKey(at: string, id: string): string {
+  return `${canaryDayPrefix(at.slice(0, 10))}${id}`;
+}
+
 export function keyOf(o: ArchiveObject): string {
   switch (o.kind) {
     case 'record':
@@ -92,6 +149,16 @@ export function keyOf(o: ArchiveObject): string {
       return certificateKey(o.tenant, o.runId);
     case 'export':
       return exportKey(o.tenant, o.exportId, o.path);
+    case 'log-leaves':
+      return logLeavesKey(o.tenant, o.first);
+    case 'log-tile':
+      return logTileKey(o.tenant, o.level, o.index);
+    case 'checkpoint':
+      return checkpointKey(o.tenant, o.size);
+    case 'verification':
+      return verificationKey(o.tenant, o.runId);
+    case 'canary':
+      return `${canaryDayPrefix(o.day)}${o.id}`;
   }
 }
 
@@ -110,6 +177,14 @@ const PATTERNS: Array<[RegExp, (m: string[]) => ArchiveObject]> = [
   ],
   [new RegExp(`^tenants/${SEGMENT}/disposition/${SEGMENT}\\.json$`), ([, tenant, runId]) => ({ kind: 'certificate', tenant: tenant, runId: runId })],
   [new RegExp(`^tenants/${SEGMENT}/exports/${SEGMENT}/(.+)$`), ([, tenant, exportId, path]) => ({ kind: 'export', tenant, exportId, path })],
+  [new RegExp(`^tenants/${SEGMENT}/log/leaves/\\d{10}/(\\d{12})\\.json$`), ([, tenant, first]) => ({ kind: 'log-leaves', tenant, first: Number(first) })],
+  [
+    new RegExp(`^tenants/${SEGMENT}/log/tiles/(\\d+)/(\\d{10})$`),
+    ([, tenant, level, index]) => ({ kind: 'log-tile', tenant, level: Number(level), index: Number(index) }),
+  ],
+  [new RegExp(`^tenants/${SEGMENT}/log/checkpoints/(\\d{12})\\.json$`), ([, tenant, size]) => ({ kind: 'checkpoint', tenant, size: Number(size) })],
+  [new RegExp(`^tenants/${SEGMENT}/verification/${SEGMENT}\\.json$`), ([, tenant, runId]) => ({ kind: 'verification', tenant, runId })],
+  [new RegExp(`^system/conformance/(\\d{4}-\\d{2}-\\d{2})/${SEGMENT}$`), ([, day, id]) => ({ kind: 'canary', day, id })],
 ];
 
 /**

@@ -8,6 +8,8 @@ export interface Topics {
   audit: string;
   /** Attachment records waiting for a vendor to recover, each with its attempt count and due time. */
   mediaRetry: string;
+  /** Archived versions waiting to be appended to their tenant's record log; keyed by tenant, so one writer per tenant. */
+  recordLog: string;
 }
 
 export function topicsFor(suffix = ''): Topics {
@@ -19,5 +21,6 @@ export function topicsFor(suffix = ''): Topics {
     dlq: `custody.dlq.v1${s}`,
     audit: `custody.audit.v1${s}`,
     mediaRetry: `custody.media-retry.v1${s}`,
+    recordLog: `custody.record-log.v1${s}`,
   };
 }

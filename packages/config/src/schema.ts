@@ -52,6 +52,14 @@ export const SecretKeyList = z.string().transform((s, ctx) => {
   return keys;
 });
 
+/** 32 bytes as base64: an Ed25519 seed or public key. Messages never show the value. */
+const base64Of32 = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32, `expected base64 of 32 bytes (${what})`)
+    .transform((s) => Buffer.from(s, 'base64'));
+
 export const ROLES = ['admin', 'compliance', 'legal', 'auditor'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
@@ -223,6 +231,25 @@ export const ConfigSchema = z
     CUSTODY_SECRETS_KEYS: SecretKeyList.optional().describe(
       'Keys sealing connector secrets at rest (AES-256-GCM), keyId:base64key,… of 32 random bytes each: the first seals, all open (rotation: put a new key first). Unset: embedded mode generates secrets.key in CUSTODY_DATA_DIR, stack mode refuses to store connector secrets',
     ),
+    CUSTODY_LOG_SIGNING_KEY: base64Of32('an Ed25519 seed, e.g. `openssl rand -base64 32`')
+      .optional()
+      .describe(
+        'Ed25519 seed (base64 of 32 random bytes) that signs the record log checkpoints; its public key is published at /v1/verification/keys. Unset: embedded mode generates log-signing.key in CUSTODY_DATA_DIR, stack mode logs leaves but signs no checkpoint (and says so)',
+      ),
+    CUSTODY_LOG_TRUSTED_KEYS: csv
+      .pipe(z.array(base64Of32('an Ed25519 public key')))
+      .default([])
+      .describe(
+        'Public keys (base64, 32 bytes each, comma-separated) of earlier signing keys whose checkpoints still verify after a rotation; published beside the current one',
+      ),
+    CUSTODY_CHECKPOINT_INTERVAL_SECONDS: int(1, 86_400)
+      .default(600)
+      .describe('How often a tenant log that grew is checkpointed and signed (also at every UTC day end)'),
+    CUSTODY_RECORD_LOG_GROUP: z
+      .string()
+      .min(1)
+      .default('custody-record-log')
+      .describe('Consumer group that appends archived versions to the tenant record logs'),
     CUSTODY_API_KEYS: json(z.array(ApiKeyRecord))
       .default([])
       .describe('JSON array of API keys {id, tenant, role, sha256}; tokens are never configured in clear'),

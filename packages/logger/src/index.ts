@@ -12,6 +12,8 @@ const BASE_SECRET_FIELDS = [
   'secretAccessKey',
   'credentials',
   'CUSTODY_SECRETS_KEYS',
+  'CUSTODY_LOG_SIGNING_KEY',
+  'privateKey',
   'S3_SECRET_ACCESS_KEY',
   'OPENSEARCH_PASSWORD',
 ];

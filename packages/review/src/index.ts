@@ -1,3 +1,4 @@
+export * from './record-versions';
 export * from './verified-read';
 export * from './thread-view';
 export * from './production/document';

@@ -419,6 +419,23 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { holdId: 'hold-a' })).toEqual([]);
     });
 
+    test("setLogSequences records where this tenant's documents sit in its record log, and a later upsert of the same record keeps no stale one", async () => {
+      const [t, other] = [tenant(), tenant()];
+      await upsert(contractDoc(t, `${t}-1`), contractDoc(other, `${other}-1`));
+      await index.setLogSequences(
+        t,
+        new Map([
+          [`${t}-1`, 41],
+          [`${other}-1`, 7],
+        ]),
+      );
+      await index.refresh();
+      expect((await index.get(t, `${t}-1`))!.logSequence).toBe(41);
+      expect((await index.get(other, `${other}-1`))!.logSequence).toBeUndefined();
+      await upsert(contractDoc(t, `${t}-1`));
+      expect((await index.get(t, `${t}-1`))!.logSequence).toBeUndefined();
+    });
+
     test("setResolution replaces the directory resolution of this tenant's documents only, and search follows it", async () => {
       const [t, other] = [tenant(), tenant()];
       await upsert(

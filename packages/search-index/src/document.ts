@@ -49,6 +49,11 @@ export interface IndexDoc {
   envelopeSha256: string;
   archive: ArchiveRef;
   holds: string[];
+  /**
+   * The record's position in its tenant's record log, set once the log writer appended it: where its
+   * inclusion proof starts. A hint only: a proof reads that leaf and checks it names this version.
+   */
+  logSequence?: number;
 }
 
 /**

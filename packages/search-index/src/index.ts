@@ -6,3 +6,4 @@ export { EmbeddedIndex, type EmbeddedIndexOptions } from './embedded/embedded-in
 export type { IndexMemory } from './embedded/schema';
 export { highlight, type Highlights } from './highlight';
 export { parseTextQuery, type TextNode } from './text-query';
+export { allDocs } from './all-docs';

@@ -29,6 +29,8 @@ export interface SearchIndex {
   setHolds(tenant: string, holdsById: Map<string, string[]>): Promise<void>;
   /** Replaces the directory resolution (employeeIds, unmapped, direction) of the given documents of this tenant. */
   setResolution(tenant: string, resolutionById: Map<string, Resolution>): Promise<void>;
+  /** Records where each given document of this tenant sits in the tenant's record log (a hint for proofs; the log is checked). */
+  setLogSequences(tenant: string, sequenceById: Map<string, number>): Promise<void>;
   /** Adds edit and deletion record ids to the given documents of this tenant (a union: existing ids stay); missing documents are skipped. */
   addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void>;
   /** This tenant's edit, deletion and reaction documents that revise or react to one of `externalIds` (their `revises`). */

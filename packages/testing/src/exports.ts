@@ -12,6 +12,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { simpleParser } from 'mailparser';
 import yauzl from 'yauzl';
+import { hashLeaf, leafBytes, parseCheckpoint, publicKeyFromBase64, verifiedSigners, verifyInclusion } from '@custody/record-log';
 import { REPO_ROOT } from './process';
 import { captureProduction, whatsappConversation, type ProductionFixture, type ProductionVendors } from './production-fixture';
 import { waitFor } from './wait';
@@ -202,6 +203,32 @@ export function exportSuite(name: string, start: () => Promise<RunningForExports
       expect(files.get(`native/attachments/${sha256(fx.call.wav)}`)?.equals(fx.call.wav)).toBe(true);
     });
 
+    test('every produced record carries its proof: the leaf names the version produced, its path leads to the signed checkpoint, checked with the published key alone', async () => {
+      const keys = await api(c, c.tokens.legal, 'GET', '/v1/verification/keys');
+      const trusted = keys.body.keys.map((k: { publicKey: string }) => publicKeyFromBase64(k.publicKey));
+      const signed = JSON.parse(files.get('proofs/checkpoint.json')!.toString('utf8'));
+      expect(verifiedSigners(signed, trusted)).toEqual([keys.body.keys[0].keyId]);
+      const checkpoint = parseCheckpoint(signed.body);
+      expect(checkpoint.tenant).toBe('acme');
+      const proofs = files
+        .get('proofs/records.jsonl')!
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      expect(proofs.map((p) => p.recordId).sort()).toEqual(manifest.records.map((r) => r.id).sort());
+      const byId = new Map(manifest.records.map((r) => [r.id, r]));
+      for (const p of proofs) {
+        const r = byId.get(p.recordId)!;
+        expect(p.leaf).toMatchObject({ id: r.id, key: r.key, versionId: r.versionId, sha256: r.objectSha256, envelopeSha256: r.envelopeSha256 });
+        const leafHash = hashLeaf(leafBytes(p.leaf));
+        expect(p.treeSize).toBe(checkpoint.size);
+        const path = p.path.map((h: string) => Buffer.from(h, 'hex'));
+        expect(verifyInclusion(p.leafIndex, p.treeSize, leafHash, path, Buffer.from(checkpoint.root, 'hex'))).toBe(true);
+      }
+      expect(JSON.parse(files.get('proofs/keys.json')!.toString('utf8')).keys).toEqual(keys.body.keys);
+    });
+
     test('a record from a delivery that carried three conversations carries only its own event, with the whole delivery hash', () => {
       for (const [i, id] of fx.shared.ids.entries()) {
         const r = manifest.records.find((m) => m.id === id)!;
@@ -308,7 +335,7 @@ export function exportSuite(name: string, start: () => Promise<RunningForExports
     });
 
     test('load files: a CSV row and a Concordance DAT row (þ quotes, ¶ separators) per produced document', () => {
-      const docs = manifest.files.filter((f) => !['attachment', 'raw', 'loadfile'].includes(f.format));
+      const docs = manifest.files.filter((f) => !['attachment', 'raw', 'loadfile', 'proof'].includes(f.format));
       const csv = files.get('loadfile.csv')!.toString('utf8').split('\r\n').filter(Boolean);
       expect(csv[0]).toBe('BegProd,EndProd,Format,Custodians,Channel,Conversation,BeginTime,EndTime,Participants,FilePath,SHA256,SourceRecordIds');
       expect(csv).toHaveLength(docs.length + 1);

@@ -43,6 +43,9 @@ export function stackConfig(
     CUSTODY_MEDIA_GROUP: `media-${name}`,
     // a group shared by tests running in parallel (each on its own topics) would hand one test's partitions to another
     CUSTODY_AUDIT_GROUP: `audit-${name}`,
+    CUSTODY_RECORD_LOG_GROUP: `record-log-${name}`,
+    // stack processes share one signing key; each test its own
+    CUSTODY_LOG_SIGNING_KEY: randomBytes(32).toString('base64'),
     S3_BUCKET: `custody-${name}`,
     OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
     CUSTODY_DEFAULT_RETENTION_DAYS: '1',

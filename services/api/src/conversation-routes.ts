@@ -4,7 +4,7 @@ import { IntegrityError, NotFoundError, RejectedInputError, mapLimit } from '@cu
 import { json, route, type Route } from '@custody/http';
 import { decodeCursor, encodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
-import { pointedAt, readVerified, threadView, type ThreadRecord } from '@custody/review';
+import { pointedAt, RecordVersions, readVerified, threadView, type ThreadRecord } from '@custody/review';
 
 const READERS = ['compliance', 'legal', 'auditor'] as const;
 /** WORM reads of one page in flight at once: a page is ~50–100 objects, S3 answers each in milliseconds. */
@@ -145,8 +145,9 @@ async function materialize(
   tenant: string,
   docs: IndexDoc[],
 ): Promise<{ events: ReturnType<typeof threadView>; envelopes: Envelope[] }> {
+  const versions = new RecordVersions(deps.store, deps.index, tenant);
   const read = (id: string) =>
-    readVerified(deps.store, tenant, id).catch((err: unknown) => {
+    readVerified(versions, id).catch((err: unknown) => {
       // the index names it, so the archive must hold it: a missing record is drift, never an empty slot
       if (err instanceof NotFoundError) throw new IntegrityError(`record ${id} is indexed but not in the archive store`);
       throw err;
@@ -165,7 +166,7 @@ async function materialize(
   const elsewhere = new Map<string, Envelope>();
   await mapLimit(pointedAt(page.map((r) => r.envelope)), READ_CONCURRENCY, async (id) => {
     try {
-      elsewhere.set(id, (await readVerified(deps.store, tenant, id)).envelope);
+      elsewhere.set(id, (await readVerified(versions, id)).envelope);
     } catch (err) {
       // quoted or revised but never captured: shown as such
       if (!(err instanceof NotFoundError)) throw err;

@@ -7,3 +7,4 @@ export * from './directory-routes';
 export * from './attachment-routes';
 export * from './key-routes';
 export * from './audit-routes';
+export * from './verification-routes';

@@ -5,7 +5,7 @@ import { RejectedInputError } from '@custody/errors';
 import { json, route, type Principal, type Reply, type Route } from '@custody/http';
 import { SearchQuery, decodeCursor, highlight, parseTextQuery, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
-import { readVerified } from '@custody/review';
+import { RecordVersions, readVerified } from '@custody/review';
 
 export interface ApiDeps {
   store: ArchiveStore;
@@ -23,7 +23,14 @@ const SearchResult = z.looseObject({
 const RecordView = z.looseObject({
   envelope: z.looseObject({ id: z.string() }).describe('The envelope as archived'),
   archive: z.looseObject({ key: z.string(), versionId: z.string().optional(), sha256: z.string() }),
-  verification: z.object({ objectSha256: z.literal('match'), envelopeIntegrity: z.literal('match') }),
+  verification: z.object({
+    objectSha256: z.literal('match'),
+    envelopeIntegrity: z.literal('match'),
+    recordLog: z
+      .enum(['match', 'pending'])
+      .describe('match: the bytes hash to what the record log recorded; pending: not appended yet (seconds after capture)'),
+    logSequence: z.number().int().optional().describe("The record's leaf in the tenant's record log (see /v1/records/:id/proof)"),
+  }),
   revisions: z.looseObject({ edited: z.boolean(), deleted: z.boolean() }),
 });
 
@@ -103,7 +110,7 @@ function hitView(d: IndexDoc) {
 /** The record is read from the WORM store, not the index, and both hashes are checked before it is returned. */
 async function getRecord(deps: ApiDeps, p: Principal, id: string): Promise<Reply> {
   if (!/^[0-9a-f]{40}$/.test(id)) throw new RejectedInputError('invalid_id', 'record id must be 40 hex characters');
-  const record = await readVerified(deps.store, p.tenant, id);
+  const record = await readVerified(new RecordVersions(deps.store, deps.index, p.tenant), id);
   return { ...json(200, { ...record, revisions: await revisionsView(deps.index, record.envelope) }), target: id };
 }
 

@@ -9,7 +9,12 @@ import { Archiver, type ArchiverMetrics } from './archiver';
 import { recordKey } from '@custody/archive-store';
 import type { Lock, LockPolicy } from '@custody/policy';
 
-const TOPICS = { customerData: 'custody.customer-data.v1.test', raw: 'custody.raw.v1.test', dlq: 'custody.dlq.v1.test' };
+const TOPICS = {
+  customerData: 'custody.customer-data.v1.test',
+  raw: 'custody.raw.v1.test',
+  dlq: 'custody.dlq.v1.test',
+  recordLog: 'custody.record-log.v1.test',
+};
 const RETAIN_UNTIL = new Date('2032-11-22T00:00:00.000Z');
 
 // ---------- in-memory fakes ----------
@@ -151,6 +156,7 @@ class FakeIndex implements SearchIndex {
   }
   async setHolds(): Promise<void> {}
   async setResolution(): Promise<void> {}
+  async setLogSequences(): Promise<void> {}
   revisions: Array<Map<string, Revisions>> = [];
   async addRevisions(_tenant: string, revisions: Map<string, Revisions>): Promise<void> {
     this.revisions.push(revisions);
@@ -287,7 +293,14 @@ describe('Archiver.handleBatch', () => {
     });
 
     // dead letter
-    expect(bus.published.map((p) => p.topic)).toEqual([TOPICS.dlq]);
+    // the stored version announced for the tenant's record log, then the dead letter
+    expect(bus.published.map((p) => p.topic)).toEqual([TOPICS.recordLog, TOPICS.dlq]);
+    const append = JSON.parse(String(bus.published[0].messages[0].value));
+    expect(append).toMatchObject({
+      schema: 'custody.log-append/v1',
+      tenant: 'acme',
+      leaves: [{ kind: 'record', key: expect.stringMatching(/^tenants\/acme\/records\//) }],
+    });
     const dlq = bus.dlq();
     expect(dlq).toHaveLength(1);
     expect(Buffer.isBuffer(dlq[0].value) && dlq[0].value.equals(garbageBytes)).toBe(true);

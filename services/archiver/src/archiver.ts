@@ -5,7 +5,8 @@ import type { Envelope } from '@custody/envelope';
 import type { Logger } from '@custody/logger';
 import type { SearchIndex } from '@custody/search-index';
 import type { LockPolicy } from '@custody/policy';
-import { archiveStep, decodeStep, indexStep, rawStep, type Archived } from './steps';
+import { logAppendMessages } from '@custody/record-log';
+import { archiveStep, decodeStep, indexStep, rawStep, recordLeaf, type Archived } from './steps';
 
 export interface ArchiverMetrics extends DeadLetterMetrics {
   archived(envelope: Envelope, created: boolean, ms: number): void;
@@ -17,7 +18,7 @@ export interface ArchiverDeps {
   store: ArchiveStore;
   index: SearchIndex;
   policy: LockPolicy;
-  topics: { customerData: string; raw: string; dlq: string };
+  topics: { customerData: string; raw: string; dlq: string; recordLog: string };
   groupId: string;
   concurrency: number;
   logger: Logger;
@@ -61,6 +62,11 @@ export class Archiver {
       return r;
     });
     const results = await indexStep(this.deps.index, archived, (envelopes, ms) => this.deps.metrics?.indexed(envelopes, ms));
+    // every stored version goes to its tenant's record log before the batch is committed: a crash in
+    // between redelivers the batch, and the writer takes a repeated leaf as the same version again
+    // (a batch that will be retried announces its versions when it succeeds)
+    const leaves = results.flatMap((r) => (r.status === 'ok' && r.value ? [{ tenant: r.value.envelope.tenant, leaf: recordLeaf(r.value) }] : []));
+    if (leaves.length && !results.some((r) => r.status === 'retry')) await this.deps.bus.publish(this.deps.topics.recordLog, logAppendMessages(leaves));
     const deadLettered = await actOnResults(this.sink, records, results);
     this.deps.logger.debug({ event: 'batch_archived', records: records.length, dead_lettered: deadLettered });
   }

@@ -24,6 +24,7 @@ describe('AuditArchiver', () => {
     timestamp: '0',
   });
   const event = (tenant: string, id: string, i: number) => rec(JSON.stringify({ id, at, tenant }), i);
+  const dead = () => published.filter((p) => p.topic === 'dlq').flatMap((p) => p.messages);
   const keysUnder = async (prefix: string) => {
     const keys: string[] = [];
     for await (const v of store.list(prefix)) keys.push(v.key);
@@ -41,6 +42,7 @@ describe('AuditArchiver', () => {
       bus,
       store,
       topic: 'audit',
+      recordLogTopic: 'log',
       dlq: 'dlq',
       groupId: 'g',
       retainFor: async () => 86_400,
@@ -61,16 +63,24 @@ describe('AuditArchiver', () => {
     expect((await store.head('tenants/acme/audit/2026-11-30/e1.json'))?.size).toBeGreaterThan(0);
     expect((await store.head('tenants/_system/audit/2026-11-30/e2.json'))?.size).toBeGreaterThan(0);
     for (const t of ['acme:eu', '_other', 'ACME']) expect(await keysUnder(`tenants/${t}/`)).toEqual([]);
-    expect(published.flatMap((p) => p.messages.map((m) => [p.topic, m.headers!.dlq_step, m.headers!.dlq_source_offset]))).toEqual([
-      ['dlq', 'audit', '2'],
-      ['dlq', 'audit', '3'],
-      ['dlq', 'audit', '4'],
+    expect(dead().map((m) => [m.headers!.dlq_step, m.headers!.dlq_source_offset])).toEqual([
+      ['audit', '2'],
+      ['audit', '3'],
+      ['audit', '4'],
     ]);
+    // what was archived is announced for each tenant's record log, naming the version stored
+    const appends = published.filter((p) => p.topic === 'log').flatMap((p) => p.messages.map((m) => JSON.parse(String(m.value))));
+    expect(appends.map((a) => [a.tenant, a.leaves.map((l: { id: string; kind: string }) => `${l.kind}:${l.id}`)])).toEqual([
+      ['acme', ['audit:e1']],
+      ['_system', ['audit:e2']],
+    ]);
+    const stored = (await store.head('tenants/acme/audit/2026-11-30/e1.json'))!;
+    expect(appends[0].leaves[0]).toMatchObject({ key: stored.key, versionId: stored.versionId, sha256: stored.sha256, envelopeSha256: '', type: 'audit' });
   });
 
   test('an unreadable event is dead-lettered with its bytes and the reason (never skipped), counted, and the rest archived', async () => {
     await archiver.handleBatch([rec('{"id":"e1","at":', 0), rec('null', 1), event('acme', 'e2', 2)]);
-    const dead = published.flatMap((p) => p.messages);
+    const dead = published.filter((p) => p.topic === 'dlq').flatMap((p) => p.messages);
     expect(dead).toHaveLength(2);
     expect(dead[0]).toMatchObject({
       value: Buffer.from('{"id":"e1","at":'),
@@ -88,6 +98,6 @@ describe('AuditArchiver', () => {
     expect(published).toEqual([]);
     put.mockRestore();
     await archiver.handleBatch([event('acme', 'e1', 0), rec('garbage', 1)]);
-    expect(published.flatMap((p) => p.messages)).toHaveLength(1);
+    expect(dead()).toHaveLength(1);
   });
 });

@@ -14,11 +14,14 @@ import {
 import { SYSTEM_TENANT, TENANT_ID } from '@custody/envelope';
 import { jsonSyntaxMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
+import { logAppendMessages, type LogLeaf } from '@custody/record-log';
 
 export interface AuditArchiverDeps {
   bus: Bus;
   store: ArchiveStore;
   topic: string;
+  /** Where each archived event is announced for its tenant's record log. */
+  recordLogTopic: string;
   /** Where events that are not audit events go, like every consumer's bad records. */
   dlq: string;
   groupId: string;
@@ -66,28 +69,40 @@ export class AuditArchiver {
   }
 
   async handleBatch(records: BusRecord[]): Promise<void> {
-    const results: StepResult<null>[] = [];
+    const results: StepResult<{ tenant: string; leaf: LogLeaf }>[] = [];
     for (const r of records) {
       const decoded = decodeAuditEvent(r);
       results.push(decoded.status === 'ok' ? await this.archive(r, decoded.value) : decoded);
       // the batch is retried whole: writing the events after an outage would only fail again
       if (results.at(-1)!.status === 'retry') break;
     }
+    // the trail is in the record log like the records it is about, announced before the commit
+    const leaves = results.flatMap((r) => (r.status === 'ok' ? [r.value] : []));
+    if (leaves.length && results.every((r) => r.status !== 'retry')) await this.deps.bus.publish(this.deps.recordLogTopic, logAppendMessages(leaves));
     await actOnResults(this.sink, records, results);
   }
 
-  private async archive(r: BusRecord, { id, at, tenant }: AuditEvent): Promise<StepResult<null>> {
+  private async archive(r: BusRecord, { id, at, tenant }: AuditEvent): Promise<StepResult<{ tenant: string; leaf: LogLeaf }>> {
     try {
       const seconds = await this.deps.retainFor(tenant);
-      await this.deps.store.put({
-        key: auditKey(tenant, at, id),
-        body: r.value,
-        contentType: 'application/json',
-        // never into the past (a replayed old event): the store cannot lock backwards
-        retainUntil: new Date(Math.max(Date.parse(at) + seconds * 1000, Date.now() + 86_400_000)),
-        legalHold: false,
-      });
-      return ok(null);
+      const key = auditKey(tenant, at, id);
+      // never into the past (a replayed old event): the store cannot lock backwards
+      const retainUntil = new Date(Math.max(Date.parse(at) + seconds * 1000, Date.now() + 86_400_000));
+      const put = await this.deps.store.put({ key, body: r.value, contentType: 'application/json', retainUntil, legalHold: false });
+      // a redelivered event: the log names the version as it was first written
+      const stored = put.created ? undefined : await this.deps.store.head(key, put.versionId);
+      const leaf: LogLeaf = {
+        kind: 'audit',
+        id,
+        key,
+        versionId: put.versionId,
+        sha256: put.sha256,
+        envelopeSha256: '',
+        channel: '',
+        type: 'audit',
+        retainUntil: (stored?.retainUntil ?? retainUntil).toISOString(),
+      };
+      return ok({ tenant, leaf });
     } catch (err) {
       return classify('audit', err);
     }

@@ -85,7 +85,13 @@ async function readRecord(deps: ReindexDeps, tenant: string, ref: { key: string;
     const envelope = parseEnvelope(body);
     if (envelope.tenant !== tenant) return deadLetter('reindex', `${ref.key} holds a record of tenant ${envelope.tenant}`);
     const lock = await deps.policy.lockFor(envelope);
-    return ok({ envelope, archive: { key: ref.key, versionId: ref.versionId, sha256: info.sha256 }, lock, created: false });
+    return ok({
+      envelope,
+      archive: { key: ref.key, versionId: ref.versionId, sha256: info.sha256 },
+      lock,
+      created: false,
+      retainUntil: info.retainUntil ?? lock.retainUntil,
+    });
   } catch (err) {
     // a record that fails its checks is reported and skipped; an outage stops the run (it can simply be run again)
     if (err instanceof CustodyError && !err.retriable) return deadLetter('reindex', errorMessage(err));

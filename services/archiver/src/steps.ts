@@ -6,7 +6,23 @@ import { toIndexDoc, type ArchiveRef, type SearchIndex } from '@custody/search-i
 import { createHash } from 'node:crypto';
 import { rawKey, recordKey, raiseLock } from '@custody/archive-store';
 import type { Lock, LockPolicy } from '@custody/policy';
+import type { LogLeaf } from '@custody/record-log';
 import { linkRevisions } from './revisions';
+
+/** The record log's leaf for an archived record version. */
+export function recordLeaf(a: Archived): LogLeaf {
+  return {
+    kind: 'record',
+    id: a.envelope.id,
+    key: a.archive.key,
+    versionId: a.archive.versionId,
+    sha256: a.archive.sha256,
+    envelopeSha256: a.envelope.integrity.sha256,
+    channel: a.envelope.channel,
+    type: a.envelope.kind,
+    retainUntil: a.retainUntil.toISOString(),
+  };
+}
 
 /* Each step decides a StepResult per record (the bus's one result model); only the batch handler acts on them. */
 
@@ -25,6 +41,8 @@ export interface Archived {
   archive: ArchiveRef;
   lock: Lock;
   created: boolean;
+  /** The retain-until the stored version was written with (a redelivery finds the first write's). */
+  retainUntil: Date;
 }
 
 /**
@@ -44,9 +62,9 @@ export async function archiveStep(store: ArchiveStore, policy: LockPolicy, envel
       metadata: { 'custody-tenant': envelope.tenant, 'custody-envelope-sha256': envelope.integrity.sha256 },
     });
     const archive = { key, versionId: put.versionId, sha256: put.sha256 };
-    if (put.created) return ok({ envelope, archive, lock, created: true });
+    if (put.created) return ok({ envelope, archive, lock, created: true, retainUntil: lock.retainUntil });
     const stored = await store.get(key, put.versionId);
-    return ok({ envelope: parseEnvelope(stored.body), archive, lock, created: false });
+    return ok({ envelope: parseEnvelope(stored.body), archive, lock, created: false, retainUntil: stored.info.retainUntil ?? lock.retainUntil });
   } catch (err) {
     return classify('archive', err);
   }

@@ -7,7 +7,7 @@ import { signWhatsAppBody } from '@custody/connectors';
 import { loadConfig } from '@custody/config';
 import { mapLimit } from '@custody/errors';
 import { createLogger } from '@custody/logger';
-import { readVerifiedBytes } from '@custody/review';
+import { RecordVersions, readVerifiedBytes } from '@custody/review';
 import { createAdapters, mintApiKey, startCustody } from '@custody/runtime';
 import { embeddedBenchEnv } from './embedded-pipeline';
 import { fmt } from './stats';
@@ -124,7 +124,8 @@ async function rawReadRate(env: Record<string, string>): Promise<number> {
       cursor = page.cursor;
     } while (cursor);
     const t0 = performance.now();
-    await mapLimit(ids, READ_CONCURRENCY, (id) => readVerifiedBytes(adapters.store, 'bench', id));
+    const versions = new RecordVersions(adapters.store, adapters.index, 'bench');
+    await mapLimit(ids, READ_CONCURRENCY, (id) => readVerifiedBytes(versions, id));
     return ids.length / ((performance.now() - t0) / 1000);
   } finally {
     await adapters.close();

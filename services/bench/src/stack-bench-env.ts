@@ -8,6 +8,8 @@ export function stackBenchEnv(stackEnv: Record<string, string>, name: string): R
     CUSTODY_MODE: 'stack',
     CUSTODY_TOPIC_SUFFIX: name,
     CUSTODY_ARCHIVER_GROUP: `archiver-${name}`,
+    CUSTODY_AUDIT_GROUP: `audit-${name}`,
+    CUSTODY_RECORD_LOG_GROUP: `record-log-${name}`,
     S3_BUCKET: `custody-${name}`,
     OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
     CUSTODY_DEFAULT_RETENTION_DAYS: '1',

@@ -1,3 +1,4 @@
+import { RecordVersions } from '@custody/review';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { exportKey, type ArchiveStore } from '@custody/archive-store';
@@ -23,6 +24,8 @@ export interface ExportJobDeps {
   /** How long packages stay locked (CUSTODY_EXPORT_RETENTION_DAYS). */
   retentionDays: number;
   custodyVersion: string;
+  /** The checkpoint signing keys Custody publishes, copied into every package beside its proofs. */
+  verificationKeys: Array<{ keyId: string; algorithm: 'ed25519'; publicKey: string }>;
   /** Backoff between attempts after a retriable failure (tests shorten it). */
   retry?: { initialMs: number; maxMs: number };
 }
@@ -136,6 +139,7 @@ export class ExportJobs {
     }
     const ctx = {
       store: this.deps.store,
+      versions: new RecordVersions(this.deps.store, this.deps.index, exp.tenant),
       exp,
       writer,
       generator: `Custody ${this.deps.custodyVersion}`,
@@ -170,7 +174,15 @@ export class ExportJobs {
       }
     }
     await this.update(exp.id, { phase: 'finishing', done: produced, etaAt: undefined });
-    const summary = await finishPackage({ store: this.deps.store, exp, writer, custodyVersion: this.deps.custodyVersion, plan, units });
+    const summary = await finishPackage({
+      store: this.deps.store,
+      exp,
+      writer,
+      custodyVersion: this.deps.custodyVersion,
+      plan,
+      units,
+      proofs: { index: this.deps.index, keys: this.deps.verificationKeys },
+    });
     const completedAt = new Date().toISOString();
     const certificate = {
       schema: 'custody.export-certificate/v1',

@@ -8,7 +8,8 @@ import type { Writable } from 'node:stream';
 import { exportKey, type ArchiveStore } from '@custody/archive-store';
 import { IntegrityError } from '@custody/errors';
 import type { Export } from '@custody/policy';
-import type { UnitLedger } from './ledger';
+import type { ProducedRecord, UnitLedger } from './ledger';
+import { writeProofs, type ProofDeps } from './proofs';
 import { DAT_BOM, LOAD_FILE_COLUMNS, csvDocumentRow, csvRow, datDocumentRow, datRow } from './loadfile';
 import type { PackageWriter, SpooledFile, StoredFile } from './package-writer';
 import { unitLedgerPath } from './paths';
@@ -24,6 +25,8 @@ export interface FinishContext {
   custodyVersion: string;
   plan: PlannedRecord[];
   units: Unit[];
+  /** Where the records' proofs come from (the index points into the record log) and the keys to publish with them. */
+  proofs: Pick<ProofDeps, 'index' | 'keys'>;
 }
 
 export interface PackageSummary {
@@ -82,6 +85,7 @@ export async function finishPackage(ctx: FinishContext): Promise<PackageSummary>
     };
     const differ: Differences = { missing: [], extra: [] };
     let produced = 0;
+    const producedRecords: ProducedRecord[] = [];
     for (const unit of ctx.units) {
       const ledger = JSON.parse((await ctx.store.get(exportKey(exp.tenant, exp.id, unitLedgerPath(unit.seq)))).body.toString('utf8')) as UnitLedger;
       for (const d of ledger.documents) {
@@ -94,12 +98,14 @@ export async function finishPackage(ctx: FinishContext): Promise<PackageSummary>
       compareRecords(unit.records, ledger.records, differ);
       for (const r of ledger.records) {
         produced++;
+        producedRecords.push(r);
         if (r.raw) await addFile({ path: r.raw.file, size: r.raw.size, sha256: r.raw.sha256 }, 'raw');
         await write(records, `${produced > 1 ? ',' : ''}\n    ${JSON.stringify(r)}`);
       }
     }
     await Promise.all([close(csv), close(dat), close(records)]);
     checkCounts(exp.id, ctx.plan.length, produced, differ);
+    for (const f of await writeProofs({ ...ctx.proofs, store: ctx.store, exp, writer }, producedRecords)) await addFile(f, 'proof');
     if (exp.formats.includes('loadfile')) {
       await addFile(await writer.putFile('loadfile.csv', await spooled(paths.csv), 'text/csv; charset=utf-8'), 'loadfile');
       await addFile(await writer.putFile('loadfile.dat', await spooled(paths.dat), 'text/plain; charset=utf-8'), 'loadfile');

@@ -1,7 +1,7 @@
 import { envelopeId, targetedMessage } from '@custody/envelope';
 import { CustodyError, NotFoundError, RejectedInputError, mapLimit } from '@custody/errors';
 import type { Export } from '@custody/policy';
-import { readVerified } from '@custody/review';
+import { RecordVersions, readVerified } from '@custody/review';
 import type { ArchiveStore } from '@custody/archive-store';
 import { SearchQuery, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import type { HoldTable } from '@custody/control';
@@ -51,8 +51,9 @@ export async function planScope(deps: PlanDeps, exp: Export): Promise<PlannedRec
   const { scope, tenant } = exp;
   let records: PlannedRecord[];
   if (scope.recordIds) {
+    const versions = new RecordVersions(deps.store, deps.index, tenant);
     records = await mapLimit([...new Set(scope.recordIds)], 8, async (id) => {
-      const { envelope: e } = await readVerified(deps.store, tenant, id);
+      const { envelope: e } = await readVerified(versions, id);
       const t = targetedMessage(e)?.recordId;
       return { id, conversationId: e.conversation.id, sentAt: e.sentAt, kind: e.kind, ...(t && { target: t }) };
     });

@@ -10,6 +10,7 @@ import {
   rawEvidence,
   readVerifiedBytes,
   renderRsmf,
+  type RecordVersions,
   renderTranscript,
   threadView,
   type AttachmentContent,
@@ -28,6 +29,8 @@ const READ_CONCURRENCY = 8;
 
 export interface UnitContext {
   store: ArchiveStore;
+  /** Which version of each record to read: the one its record log names. */
+  versions: RecordVersions;
   exp: Export;
   writer: PackageWriter;
   /** `Custody <version>`: written into every document that names its producer. */
@@ -76,7 +79,7 @@ export async function produceUnit(ctx: UnitContext, unit: Unit, start: number): 
     mapLimit(
       ids.filter((id) => !read.has(id)),
       READ_CONCURRENCY,
-      async (id) => void read.set(id, await readVerifiedBytes(ctx.store, exp.tenant, id)),
+      async (id) => void read.set(id, await readVerifiedBytes(ctx.versions, id)),
     );
   await readAll(own);
   await readAll([...new Set(own.flatMap((id) => (ctx.plan.historyOf.get(id) ?? []).map((r) => r.id)))]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { certificateKey, parseKey, tenantPrefix, type ArchiveStore } from '@custody/archive-store';
+import { certificateKey, parseKey, tenantPrefix, type ArchiveObject, type ArchiveStore } from '@custody/archive-store';
 import type { HoldTable } from '@custody/control';
 import { LockedError, errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
@@ -34,6 +34,9 @@ export interface DispositionCertificate {
   kept: { retained: number; legalHold: number; activeHold: number; refusedByStore: number };
   certificate?: { key: string; versionId: string; sha256: string };
 }
+
+/** What proves the archive whole rather than being part of it: kept past any retention. */
+const EVIDENCE = new Set<ArchiveObject['kind']>(['certificate', 'log-leaves', 'log-tile', 'checkpoint', 'verification']);
 
 /** Certificates are evidence of disposition and are kept at least this long. */
 const CERTIFICATE_YEARS = 10;
@@ -70,9 +73,10 @@ export async function runDisposition(
   const log = deps.logger.child({ tenant: opts.tenant, run: cert.runId });
   const disposedRecords: string[] = [];
   for await (const v of deps.store.list(tenantPrefix(opts.tenant))) {
-    // what the key names decides: certificates are never disposed of, records are checked against holds
+    // what the key names decides: evidence (certificates, the record log, verification reports) is
+    // never disposed of, records are checked against holds
     const object = parseKey(v.key);
-    if (v.deleteMarker || object?.kind === 'certificate') continue;
+    if (v.deleteMarker || (object && EVIDENCE.has(object.kind))) continue;
     const info = await deps.store.head(v.key, v.versionId);
     if (!info) continue;
     if (info.legalHold) {

@@ -15,6 +15,8 @@ import { readDeliveryFile, webhookLimits } from './delivery-file';
 import { rotateSecretsCommand } from './secrets-command';
 import { createKeyCommand } from './keys-command';
 import { reindexCommand } from './reindex-command';
+import { verifyCommand } from './verify-command';
+import { verifySummary } from './verify-summary';
 import { exportCommand, type ExportCommand } from './export-command';
 import { ExportRequest, type Export } from '@custody/policy';
 import { applyHeapLimit } from './heap-limit';
@@ -44,6 +46,12 @@ commands:
                                           (Ctrl-C, kill -9) where it stopped
   reindex --tenant <id>                   rebuild the tenant's index entries from the WORM store (every record read back and
                                           its hashes re-checked); safe to repeat; prints a report, exit 1 if a record failed
+  verify --tenant <id> [--from <date>] [--to <date>] [--sample <n>] [--json]
+                                          prove the tenant's archive whole from the WORM store alone: the record log and its
+                                          signed checkpoints, every stored version against the leaf that names it (missing,
+                                          altered, unexpected, extra versions, retention moved back) and the index against the log;
+                                          --from/--to re-hash only versions stored in that range, --sample re-hashes n at random;
+                                          the report is archived to WORM; progress on stderr; exit 0 only when everything verifies
   channels                                list connector ids (webhook) and importer ids (import)
   secrets rotate                          re-seal every connector's secrets with the first key of CUSTODY_SECRETS_KEYS
   keys create --tenant <id> --role <role> [--id <key id>]
@@ -102,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
         return await importCommand(rest);
       case 'reindex':
         return await reindex(rest);
+      case 'verify':
+        return await verify(rest);
       case 'export':
         return await exportPackage(rest);
       case 'channels':
@@ -311,6 +321,40 @@ async function reindex(args: string[]): Promise<number> {
     `reindexed ${report.indexed} of ${report.records} record(s) of tenant "${tenant}" in ${(report.ms / 1000).toFixed(1)} s; ${report.failed.length} failed\n`,
   );
   return report.failed.length ? 1 : 0;
+}
+
+async function verify(args: string[]): Promise<number> {
+  const { values } = parseArgsOrUsage(args, {
+    tenant: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    sample: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const tenant = tenantArg(values.tenant);
+  const date = (flag: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+    if (Number.isNaN(d.getTime())) throw new UsageError(`${flag} "${v}" is not a date (2024-03-01) or an ISO 8601 instant`);
+    return d;
+  };
+  if (values.sample !== undefined && !/^[1-9]\d{0,8}$/.test(values.sample)) throw new UsageError('--sample must be a whole number from 1');
+  const config = loadConfig();
+  const logger = createLogger('custody-verify', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
+  let last = 0;
+  const { report, archived } = await verifyCommand(
+    config,
+    logger,
+    { tenant, from: date('--from', values.from), to: date('--to', values.to), sample: values.sample ? Number(values.sample) : undefined },
+    (p) => {
+      if (Date.now() - last < 1000) return;
+      last = Date.now();
+      process.stderr.write(`verify ${tenant}: ${p.phase} ${p.done}${p.total ? ` of ${p.total}` : ''}\n`);
+    },
+  );
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(verifySummary(report, archived.key));
+  return report.ok ? 0 : 1;
 }
 
 async function secrets(args: string[]): Promise<number> {

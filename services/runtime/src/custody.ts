@@ -21,6 +21,8 @@ import { consumedTopicSpecs } from './topic-specs';
 import { SERVICE_MODULES, type ServiceContext, type Started } from './services';
 import { quarantineTopicSpec } from './topic-specs';
 import { Readiness, dependenciesFor, startInBackground } from './readiness';
+import { loadLogKeys, publishedKeys } from './log-signing-key';
+import { startWormConformance } from './worm-conformance';
 
 export interface RunningCustody {
   url: string;
@@ -56,6 +58,13 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     quarantineTopicSpec(config, topics.quarantine, maxMessageBytes),
   ]);
   await Promise.all([adapters.store.ensureReady(), adapters.index.ensureReady()]);
+  // never trust a store not tested: a store that fails the WORM probe stops a stack process here (worm-conformance.ts)
+  const wormConformance = await startWormConformance({ config, services, store: adapters.store, readiness, logger, signal: starting.signal }).catch(
+    async (err: unknown) => {
+      await adapters.close();
+      throw err;
+    },
+  );
   prepared();
   const controlRead = readiness.waitFor('control plane (connectors, keys, settings)');
   const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger.child({ component: 'control' }), {
@@ -63,11 +72,18 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   });
   controlRead();
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
-  const metrics = custodyMetrics(adapters.bus, { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] }, logger, adapters.corruptBusRecords);
+  const metrics = custodyMetrics(
+    adapters.bus,
+    { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] },
+    logger,
+    adapters.corruptBusRecords,
+    wormConformance.latest,
+  );
   const tenantPolicy = tenantLockPolicy(config, control);
   const audit = new BusAuditSink(adapters.bus, topics.audit);
   if (services.has('api')) await auditPresetReleases(releases, audit, logger);
   const holdJobs = new HoldJobs({ store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) });
+  const logKeys = await loadLogKeys(config, logger);
   const exportJobs = new ExportJobs({
     store: adapters.store,
     index: adapters.index,
@@ -77,6 +93,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     logger: logger.child({ component: 'exports' }),
     retentionDays: config.CUSTODY_EXPORT_RETENTION_DAYS,
     custodyVersion: custodyVersion(),
+    verificationKeys: publishedKeys(logKeys),
   });
   const resolution = new DirectoryResolution({
     store: adapters.store,
@@ -102,6 +119,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     onRequestDone: ({ route, method, status, seconds }) => observeHttpRequest(route, method, status, seconds),
   });
   const ctx: ServiceContext = {
+    logKeys,
     config,
     logger,
     topics,

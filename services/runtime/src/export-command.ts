@@ -5,6 +5,8 @@ import type { Logger } from '@custody/logger';
 import { ExportRequest, type Export } from '@custody/policy';
 import { withMaintenanceSession } from './maintenance-session';
 import { custodyVersion } from './version';
+import { catchUpRecordLog } from './record-log-catch-up';
+import { loadLogKeys, publishedKeys } from './log-signing-key';
 
 export type ExportCommand = { tenant: string; out: string } & ({ resume: string } | { request: ExportRequest });
 
@@ -20,7 +22,9 @@ export async function exportCommand(config: Config, logger: Logger, cmd: ExportC
   return withMaintenanceSession(
     config,
     logger,
-    async ({ adapters, control, audit }) => {
+    async (session) => {
+      const { adapters, control, audit } = session;
+      await catchUpRecordLog(config, logger, session);
       const jobs = new ExportJobs({
         store: adapters.store,
         index: adapters.index,
@@ -30,6 +34,7 @@ export async function exportCommand(config: Config, logger: Logger, cmd: ExportC
         logger,
         retentionDays: config.CUSTODY_EXPORT_RETENTION_DAYS,
         custodyVersion: custodyVersion(),
+        verificationKeys: publishedKeys(await loadLogKeys(config, logger)),
       });
       let id: string;
       if ('resume' in cmd) {

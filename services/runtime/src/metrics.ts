@@ -1,4 +1,5 @@
 import type { ArchiverMetrics } from '@custody/archiver';
+import type { ConformanceResult } from '@custody/archive-store';
 import type { Bus, CorruptRecordCount, DeadLetterMetrics } from '@custody/bus';
 import { errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
@@ -14,6 +15,8 @@ export function custodyMetrics(
   lagOf: { groupId: string; topics: string[] },
   logger: Logger,
   corruptBusRecords?: () => Promise<CorruptRecordCount[]>,
+  /** The archive store's latest WORM conformance result; undefined in a process that does not use the store. */
+  wormConformance?: () => ConformanceResult | undefined,
 ) {
   const registers = [new Registry()];
   const ingested = new Counter({
@@ -96,6 +99,19 @@ export function custodyMetrics(
       labelNames: ['topic'],
       registers,
       collect: readAtScrape('custody_bus_corrupt_records_total', corruptBusRecords, (c) => corrupt.inc({ topic: c.topic }, c.count)),
+    });
+  }
+  if (wormConformance) {
+    const conformance: Gauge = new Gauge({
+      name: 'custody_worm_conformance',
+      help: '1 when the archive store (label store) refused to delete, overwrite and shorten the lock of a canary at the last WORM conformance probe (start-up, then daily); 0 when it did not: its records are not safe',
+      labelNames: ['store'],
+      registers,
+      collect: readAtScrape(
+        'custody_worm_conformance',
+        () => [wormConformance()].filter((r) => r !== undefined),
+        (r) => conformance.set({ store: r.store }, r.ok ? 1 : 0),
+      ),
     });
   }
   const deadLetters: DeadLetterMetrics = {

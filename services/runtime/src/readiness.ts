@@ -8,6 +8,17 @@ export interface Dependency {
   probe(): Promise<void>;
 }
 
+/**
+ * A verdict /readyz reads as it stands, never probes: whoever checks sets it (the WORM conformance
+ * probe, at start-up and daily). A failed check makes the process unready.
+ */
+export interface Check {
+  /** Named in /readyz: "worm-conformance". */
+  name: string;
+  /** Undefined while it passes; else what /readyz says of the failure: names only, never error text (the route is unauthenticated). */
+  failure(): Record<string, unknown> | undefined;
+}
+
 export interface ReadinessOptions {
   dependencies: Dependency[];
   logger: Logger;
@@ -24,6 +35,8 @@ export interface ReadinessState {
   waitingFor: string[];
   /** ok or unavailable, per dependency. */
   dependencies: Record<string, 'ok' | 'unavailable'>;
+  /** Per check, only when there are checks: `{ status: 'ok' }`, or `failed` with what the check says. */
+  checks?: Record<string, { status: 'ok' | 'failed' } & Record<string, unknown>>;
 }
 
 /**
@@ -34,6 +47,7 @@ export interface ReadinessState {
  */
 export class Readiness {
   private readonly waiting = new Set<string>();
+  private readonly checks: Check[] = [];
   private cached?: { at: number; failures: Map<string, string> };
   private refreshing?: Promise<Map<string, string>>;
   private readonly cacheMs: number;
@@ -55,21 +69,35 @@ export class Readiness {
     };
   }
 
+  /** Adds a check; /readyz answers 503 while it fails. */
+  addCheck(check: Check): void {
+    this.checks.push(check);
+  }
+
   async state(): Promise<ReadinessState> {
     const failures = await this.failures();
     const dependencies = Object.fromEntries(this.opts.dependencies.map((d) => [d.name, failures.has(d.name) ? 'unavailable' : 'ok'] as const));
-    return { ready: this.waiting.size === 0 && failures.size === 0, waitingFor: [...this.waiting], dependencies };
+    const checks = this.checks.map((c) => [c.name, c.failure()] as const);
+    const ready = this.waiting.size === 0 && failures.size === 0 && checks.every(([, failure]) => !failure);
+    const state: ReadinessState = { ready, waitingFor: [...this.waiting], dependencies };
+    if (checks.length)
+      state.checks = Object.fromEntries(checks.map(([name, failure]) => [name, failure ? { ...failure, status: 'failed' } : { status: 'ok' }]));
+    return state;
   }
 
   /** The /readyz answer. Names failing dependencies, never their error text (the route is unauthenticated; details go to the log). */
   async response(extra: Record<string, unknown> = {}): Promise<HttpResponse> {
     const s = await this.state();
-    if (s.ready) return json(200, { status: 'ready', ...extra, dependencies: s.dependencies });
+    if (s.ready) return json(200, { status: 'ready', ...extra, dependencies: s.dependencies, ...(s.checks && { checks: s.checks }) });
     const failing = Object.entries(s.dependencies)
       .filter(([, v]) => v !== 'ok')
       .map(([k]) => k);
-    const code = failing.length ? 'dependency_unavailable' : 'starting';
-    const message = failing.length ? `unavailable: ${failing.join(', ')}` : `starting: waiting for ${s.waitingFor.join(', ')}`;
+    const failed = Object.entries(s.checks ?? {})
+      .filter(([, v]) => v.status !== 'ok')
+      .map(([k]) => k);
+    const code = failing.length ? 'dependency_unavailable' : failed.length ? 'check_failed' : 'starting';
+    const reasons = [failing.length ? `unavailable: ${failing.join(', ')}` : '', failed.length ? `failed: ${failed.join(', ')}` : ''].filter(Boolean);
+    const message = reasons.length ? reasons.join('; ') : `starting: waiting for ${s.waitingFor.join(', ')}`;
     return json(503, { status: code === 'starting' ? 'starting' : 'unavailable', error: { code, message }, ...extra, ...s }, { 'retry-after': '5' });
   }
 
@@ -119,15 +147,26 @@ export class Readiness {
   }
 }
 
+/** How /readyz names the adapters of each mode. */
+export const DEPENDENCY_NAMES = {
+  stack: { bus: 'kafka', store: 's3', index: 'opensearch' },
+  embedded: { bus: 'embedded-bus', store: 'archive-dir', index: 'embedded-index' },
+} as const;
+
+/** Whether a process's services read or write the archive store. */
+export function usesArchiveStore(services: Set<string>): boolean {
+  return ['archiver', 'media', 'api', 'disposition'].some((s) => services.has(s));
+}
+
 /** The dependencies a process needs, by the services it runs: every service uses the bus (control plane, audit). */
 export function dependenciesFor(
   services: Set<string>,
   adapters: { bus: { probe(): Promise<void> }; store: { probe(): Promise<void> }; index: { probe(): Promise<void> } },
   mode: 'embedded' | 'stack',
 ): Dependency[] {
-  const names = mode === 'stack' ? { bus: 'kafka', store: 's3', index: 'opensearch' } : { bus: 'embedded-bus', store: 'archive-dir', index: 'embedded-index' };
+  const names = DEPENDENCY_NAMES[mode];
   const deps: Dependency[] = [{ name: names.bus, probe: () => adapters.bus.probe() }];
-  if (['archiver', 'media', 'api', 'disposition'].some((s) => services.has(s))) deps.push({ name: names.store, probe: () => adapters.store.probe() });
+  if (usesArchiveStore(services)) deps.push({ name: names.store, probe: () => adapters.store.probe() });
   if (['archiver', 'api', 'disposition'].some((s) => services.has(s))) deps.push({ name: names.index, probe: () => adapters.index.probe() });
   return deps;
 }

@@ -13,6 +13,7 @@ describe('consumedTopicSpecs', () => {
     expect(all[topics.customerData]).toEqual([config.CUSTODY_ARCHIVER_GROUP, config.CUSTODY_MEDIA_GROUP]);
     expect(all[topics.audit]).toEqual([config.CUSTODY_AUDIT_GROUP]);
     expect(all[topics.mediaRetry]).toEqual([`${config.CUSTODY_MEDIA_GROUP}-retry`]);
+    expect(all[topics.recordLog]).toEqual([config.CUSTODY_RECORD_LOG_GROUP]);
     expect(specs(['gateway', 'archiver'])[topics.customerData]).toEqual([config.CUSTODY_ARCHIVER_GROUP]);
   });
 

@@ -33,5 +33,7 @@ export function consumedTopicSpecs(config: Config, services: ReadonlySet<string>
     { name: topics.customerData, maxMessageBytes, ...consumedBy(customerData) },
     { name: topics.audit, maxMessageBytes, ...consumedBy(archiver ? [config.CUSTODY_AUDIT_GROUP] : []) },
     { name: topics.mediaRetry, maxMessageBytes, ...consumedBy(media ? [`${config.CUSTODY_MEDIA_GROUP}-retry`] : []) },
+    // once appended, the leaves live in the WORM store: the log keeps only what is not yet appended
+    { name: topics.recordLog, maxMessageBytes, ...consumedBy(archiver ? [config.CUSTODY_RECORD_LOG_GROUP] : []) },
   ];
 }

@@ -160,6 +160,10 @@ export class EmbeddedIndex implements SearchIndex {
     await this.update(tenant, resolutionById, (doc, r) => ({ ...doc, employeeIds: [...r.employeeIds], unmapped: [...r.unmapped], direction: r.direction }));
   }
 
+  async setLogSequences(tenant: string, sequenceById: Map<string, number>): Promise<void> {
+    await this.update(tenant, sequenceById, (doc, logSequence) => ({ ...doc, logSequence }));
+  }
+
   async addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void> {
     const union = (had: string[] | undefined, more: string[]) => [...new Set([...(had ?? []), ...more])].sort();
     await this.update(tenant, revisionsById, (doc, add) => ({

@@ -41,6 +41,7 @@ export const recordMappings = {
       properties: { key: { type: 'keyword' }, versionId: { type: 'keyword' }, sha256: { type: 'keyword' } },
     },
     holds: { type: 'keyword' },
+    logSequence: { type: 'long', index: false },
   },
 } as const;
 

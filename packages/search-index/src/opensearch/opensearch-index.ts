@@ -186,6 +186,10 @@ export class OpenSearchIndex implements SearchIndex {
     );
   }
 
+  async setLogSequences(tenant: string, sequenceById: Map<string, number>): Promise<void> {
+    await this.partialUpdate(tenant, 'log sequences', new Map([...sequenceById].map(([id, logSequence]) => [id, { logSequence }])));
+  }
+
   async addRevisions(tenant: string, revisionsById: Map<string, Revisions>): Promise<void> {
     if (revisionsById.size === 0) return;
     const docs = await Promise.all([...revisionsById.keys()].map((id) => this.get(tenant, id)));

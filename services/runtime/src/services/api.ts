@@ -1,4 +1,4 @@
-import { adminRoutes, apiRoutes, attachmentRoutes, auditRoutes, conversationRoutes, directoryRoutes, keyRoutes } from '@custody/api';
+import { adminRoutes, apiRoutes, attachmentRoutes, auditRoutes, conversationRoutes, directoryRoutes, keyRoutes, verificationRoutes } from '@custody/api';
 import { errorMessage } from '@custody/errors';
 import { resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
@@ -20,7 +20,7 @@ export const api: ServiceModule = {
     });
     return {};
   },
-  routes: ({ adapters, control, config, holdJobs, exportJobs, tenantPolicy, releasedPresets, logger }) => {
+  routes: ({ adapters, control, config, holdJobs, exportJobs, tenantPolicy, releasedPresets, logger, logKeys }) => {
     const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
     return [
       ...apiRoutes({ store: adapters.store, index: adapters.index }),
@@ -34,6 +34,7 @@ export const api: ServiceModule = {
       ...retentionRoutes({ retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index, releasedPresets }),
       ...dispositionRoutes({ ...governance, retention: control.retention }),
       ...exportRoutes({ store: adapters.store, exports: control.exports, holds: control.holds, jobs: exportJobs }),
+      ...verificationRoutes({ store: adapters.store, index: adapters.index, keys: logKeys.published, logger: logger.child({ component: 'verification' }) }),
     ];
   },
 };

@@ -1,11 +1,13 @@
-import { Archiver, AuditArchiver } from '@custody/archiver';
+import { Archiver, AuditArchiver, RecordLogConsumer } from '@custody/archiver';
+import { SYSTEM_TENANT } from '@custody/envelope';
+import { RecordLogWriter } from '@custody/record-log';
 import { DATA_TYPES } from '@custody/policy';
 import type { ServiceModule } from './service-module';
 
 /** Customer data and the audit trail, from the bus to the WORM store (and the index). */
 export const archiver: ServiceModule = {
   name: 'archiver',
-  async start({ adapters, lockPolicy, tenantPolicy, topics, config, logger, metrics }) {
+  async start({ adapters, lockPolicy, tenantPolicy, topics, config, logger, metrics, logKeys, control }) {
     const records = new Archiver({
       bus: adapters.bus,
       store: adapters.store,
@@ -22,6 +24,7 @@ export const archiver: ServiceModule = {
       bus: adapters.bus,
       store: adapters.store,
       topic: topics.audit,
+      recordLogTopic: topics.recordLog,
       dlq: topics.dlq,
       groupId: config.CUSTODY_AUDIT_GROUP,
       retainFor: async (tenant) =>
@@ -29,14 +32,30 @@ export const archiver: ServiceModule = {
       logger: logger.child({ component: 'audit-archiver' }),
       metrics: metrics.deadLetters,
     });
+    // every archived version, record or audit event, into its tenant's record log, checkpointed and signed
+    const recordLog = new RecordLogConsumer({
+      bus: adapters.bus,
+      writer: new RecordLogWriter({ store: adapters.store, signingKey: logKeys.signing, logger: logger.child({ component: 'record-log' }) }),
+      index: adapters.index,
+      topic: topics.recordLog,
+      dlq: topics.dlq,
+      groupId: config.CUSTODY_RECORD_LOG_GROUP,
+      checkpointEveryMs: config.CUSTODY_CHECKPOINT_INTERVAL_SECONDS * 1000,
+      knownTenants: () => [SYSTEM_TENANT, ...new Set([...control.apiKeys.values(), ...control.connectors.values()].map((r) => r.tenant))],
+      logger: logger.child({ component: 'record-log' }),
+      metrics: metrics.deadLetters,
+    });
     return {
       consumers: [
         { what: `consumer group ${config.CUSTODY_ARCHIVER_GROUP}`, start: () => records.start() },
         { what: `consumer group ${config.CUSTODY_AUDIT_GROUP}`, start: () => audit.start() },
+        { what: `consumer group ${config.CUSTODY_RECORD_LOG_GROUP}`, start: () => recordLog.start() },
       ],
       stop: async () => {
         await records.stop();
         await audit.stop();
+        // last: it signs what the two above appended before they stopped
+        await recordLog.stop();
       },
     };
   },

@@ -10,6 +10,7 @@ import type { AuditSink, Limiter, Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import type { SearchIndex } from '@custody/search-index';
 import type { custodyMetrics } from '../metrics';
+import type { LogKeys } from '../log-signing-key';
 
 /** What every service of a process shares: configuration, adapters, the control plane, the audit sink. */
 export interface ServiceContext {
@@ -27,6 +28,8 @@ export interface ServiceContext {
   holdJobs: HoldJobs;
   exportJobs: ExportJobs;
   resolution: DirectoryResolution;
+  /** Checkpoint signing and the public keys that verify them. */
+  logKeys: LogKeys;
   /** `tenant:preset` pairs the operator released (CUSTODY_RELEASE_PRESETS). */
   releasedPresets: ReadonlySet<string>;
   http: { limiter(perMinute: number): Limiter };

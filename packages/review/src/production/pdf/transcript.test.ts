@@ -53,7 +53,7 @@ const message = (externalId: string, sentAt: string, over: Partial<EnvelopeDraft
 const record = (e: Envelope): ThreadRecord => ({
   envelope: e,
   archive: { key: `tenants/acme/records/${e.id}.json`, sha256: 'a'.repeat(64), size: 1, retentionMode: 'COMPLIANCE', retainUntil: null, legalHold: false },
-  verification: { objectSha256: 'match', envelopeIntegrity: 'match' },
+  verification: { objectSha256: 'match', envelopeIntegrity: 'match', recordLog: 'match' },
   holds: [],
 });
 

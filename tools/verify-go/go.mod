@@ -1,0 +1,3 @@
+module custody/verify-go
+
+go 1.21
