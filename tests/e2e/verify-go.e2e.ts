@@ -83,7 +83,7 @@ describe('verify-go: the independent verifier on an embedded archive', () => {
     const url = custody.url;
     const get = async (path: string) => {
       const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${keys.compliance.token}` } });
-      return { status: res.status, body: (await res.json()) };
+      return { status: res.status, body: await res.json() };
     };
     for (let i = 0; i < 4; i++) {
       const m = textWebhook(`acme message ${i} about the bond order <& \u2028 é>`, { from: '16505551234' });
