@@ -14,6 +14,19 @@ import { webhookId } from '@custody/api';
 describe('npm start (embedded) across a SIGKILL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'custody-e2e-'));
   let running: StartedCustody | undefined;
+  let compliance: string;
+  let run: string;
+  /** What the index said of every record before it was lost: holds, archived version, record log position. */
+  let before: Map<string, { holds: string[]; archive: unknown; logSequence: number }>;
+  const snapshot = async (url: string) => {
+    const hits = (await apiSearch(url, compliance, { text: run, size: 100 })).body.hits as Array<{ id: string; holds: string[]; archive: unknown }>;
+    const out = new Map<string, { holds: string[]; archive: unknown; logSequence: number }>();
+    for (const h of hits) {
+      const rec = await (await fetch(`${url}/v1/records/${h.id}`, { headers: { authorization: `Bearer ${compliance}` } })).json();
+      out.set(h.id, { holds: h.holds, archive: h.archive, logSequence: rec.verification.logSequence });
+    }
+    return out;
+  };
 
   afterAll(async () => {
     if (running) killGroup(running.child, 'SIGKILL');
@@ -24,7 +37,8 @@ describe('npm start (embedded) across a SIGKILL', () => {
     const port = String(await freePort());
     const env = { CUSTODY_DATA_DIR: dataDir, CUSTODY_HTTP_PORT: port };
     // reading records needs a compliance key, which only the operator creates first (separation of duties)
-    const compliance = await keyOnHost({ CUSTODY_DATA_DIR: dataDir }, 'default', 'compliance');
+    compliance = await keyOnHost({ CUSTODY_DATA_DIR: dataDir }, 'default', 'compliance');
+    const legal = await keyOnHost({ CUSTODY_DATA_DIR: dataDir }, 'default', 'legal');
     running = await npmStart(env);
     const admin = running.bootstrapToken;
     expect(admin).toMatch(/^cust_bootstrap-admin_/);
@@ -39,7 +53,7 @@ describe('npm start (embedded) across a SIGKILL', () => {
     });
     expect(put.status).toBe(201);
 
-    const run = `run${Date.now().toString(36)}`;
+    run = `run${Date.now().toString(36)}`;
     const first = textWebhook(`${run} first message before the crash`);
     expect((await postWebhook(url, webhookId('default', 'restart-wa'), first.body, appSecret)).status).toBe(200);
     await waitFor('the first record to be searchable', async () =>
@@ -79,6 +93,21 @@ describe('npm start (embedded) across a SIGKILL', () => {
       recordLog: expect.stringMatching(/^(match|pending)$/),
     });
 
+    // a hold on part of the burst, and every record's place in the record log, before the index is lost below
+    const hold = await fetch(`${running.url}/v1/holds`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${legal}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ matter: 'Restart matter', reason: 'preserve the burst', scope: { query: 'burst1' } }),
+    });
+    expect(hold.status).toBe(202);
+    const holdId = ((await hold.json()) as { hold: { id: string } }).hold.id;
+    before = await waitFor('the hold applied and every record in a signed log', async () => {
+      const s = await snapshot(running!.url);
+      const held = [...s.values()].filter((r) => r.holds.includes(holdId)).length;
+      return held === 1 && [...s.values()].every((r) => r.logSequence !== undefined) ? s : undefined;
+    });
+    expect(before.size).toBe(21);
+
     // SIGTERM (to the group, as a service manager sends it) is a clean shutdown that releases the data-dir lock
     killGroup(running.child, 'SIGTERM');
     await running.exited;
@@ -101,11 +130,12 @@ describe('npm start (embedded) across a SIGKILL', () => {
     expect(reindex).toMatchObject({ code: 0, stderr: expect.stringContaining('reindexed 21 of 21 record(s) of tenant "default"') });
     expect(JSON.parse(reindex.stdout)).toMatchObject({ tenant: 'default', records: 21, indexed: 21, failed: [] });
 
-    const compliance = await keyOnHost({ CUSTODY_DATA_DIR: dataDir }, 'default', 'compliance');
     running = await npmStart({ CUSTODY_DATA_DIR: dataDir, CUSTODY_HTTP_PORT: String(await freePort()) });
     const all = await apiSearch(running.url, compliance, { text: 'acknowledged before kill', size: 100 });
     expect(all.body.total).toBe(20);
     expect(new Set(all.body.hits.map((h: { id: string }) => h.id)).size).toBe(20);
     expect((await apiSearch(running.url, compliance, { text: 'first message before the crash' })).body.total).toBe(1);
+    // the same records, with the same holds, versions and record log positions as before the loss
+    expect(await snapshot(running.url)).toEqual(before);
   });
 });

@@ -7,7 +7,7 @@ import { LocalArchiveStore } from '@custody/archive-store';
 import { loadConfig } from '@custody/config';
 import { startCustody } from '@custody/runtime';
 import { testLogger } from '@custody/testing';
-import { addNewerVersion, deleteVersionFile, rewriteInPlace } from '@custody/testing/tamper';
+import { addNewerVersion, deleteVersionFile, rewriteInPlace, setRetainUntil } from '@custody/testing/tamper';
 import { verificationSuite } from '@custody/testing/verification';
 
 /** The verifiable archive on the embedded default: an insider with root on the node edits the archive directory itself. */
@@ -47,6 +47,7 @@ verificationSuite('embedded', async () => {
     },
     addVersion: async (key, change) => void addNewerVersion(archive, key, change),
     remove: async (key) => deleteVersionFile(archive, key),
+    shortenRetention: async (key, until) => setRetainUntil(archive, key, until),
     cliEnv: env,
     cliNeedsStop: true,
     stop: async () => {

@@ -71,3 +71,10 @@ export function addNewerVersion(archiveDir: string, key: string, change: (body: 
 export function deleteVersionFile(archiveDir: string, key: string): void {
   for (const file of versionFiles(archiveDir, key)) unlinkSync(file);
 }
+
+/** Moves a version's retain-until back (in its metadata, checksums recomputed), as if it had been written so. */
+export function setRetainUntil(archiveDir: string, key: string, retainUntil: string): void {
+  const [file] = versionFiles(archiveDir, key);
+  const v = readVersion(file);
+  writeVersion(file, { ...v.meta, retainUntil }, v.body);
+}

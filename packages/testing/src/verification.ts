@@ -38,6 +38,8 @@ export interface RunningForVerification {
   addVersion(key: string, change: (body: Buffer) => Buffer): Promise<void>;
   /** Deletes a stored object behind the store's back; absent where the locked store prevents it (the stack covers it in a bucket without lock). */
   remove?(key: string): Promise<void>;
+  /** Moves a stored version's retain-until back behind the store's back; absent where the locked store prevents it. */
+  shortenRetention?(key: string, until: string): Promise<void>;
   /** Environment for `custody` CLI child processes on the same data. */
   cliEnv: Record<string, string>;
   /** The embedded data directory belongs to one process: the CLI runs once Custody is stopped. */
@@ -203,6 +205,19 @@ export function verificationSuite(name: string, start: () => Promise<RunningForV
       await r.remove(key);
       const run = await verify();
       expect(run.report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'missing', key })]));
+    });
+
+    test('a retention moved back behind the store is named, and disposition refuses the record rather than delete it', async () => {
+      if (!r.shortenRetention) return expect(name).toBe('stack'); // COMPLIANCE mode: the store itself never shortens
+      const key = await keyOf(ids[4]);
+      await r.shortenRetention(key, '2020-01-01T00:00:00.000Z');
+      const disposed = await api(r, r.tokens.admin, 'POST', '/v1/admin/disposition', { dryRun: false });
+      expect(disposed.status).toBe(200);
+      expect(disposed.body.disposed.map((d: { key: string }) => d.key)).not.toContain(key);
+      expect(disposed.body.kept.refusedByLog).toBeGreaterThanOrEqual(1);
+      expect((await api(r, r.tokens.compliance, 'GET', `/v1/records/${ids[4]}`)).status).toBe(200);
+      const run = await verify();
+      expect(run.report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'retention_shortened', key })]));
     });
 
     test('a checkpoint signed with another key is named', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { parseKey, tenantPrefix, type ArchiveStore } from '@custody/archive-store';
+import { logPrefix, parseKey, tenantPrefix, type ArchiveStore } from '@custody/archive-store';
+import { readLeafBatch } from '@custody/record-log';
 import { deadLetter, ok, type StepResult } from '@custody/bus';
 import { CustodyError, errorMessage, mapLimit } from '@custody/errors';
 import { parseEnvelope } from '@custody/envelope';
@@ -48,6 +49,14 @@ export async function reindexTenant(deps: ReindexDeps, tenant: string, onProgres
   const flush = async (batch: Array<{ key: string; versionId: string }>) => {
     const read = await mapLimit(batch, READS_IN_FLIGHT, (ref) => readRecord(deps, tenant, ref));
     const results = await indexStep(deps.index, read);
+    // where each record sits in the record log comes back too: its proof starts there
+    const sequences = new Map(
+      results.flatMap((r) => {
+        const sequence = r.status === 'ok' && r.value ? logged.get(r.value.archive.key)?.sequence : undefined;
+        return r.status === 'ok' && r.value && sequence !== undefined ? [[r.value.envelope.id, sequence] as const] : [];
+      }),
+    );
+    if (sequences.size) await deps.index.setLogSequences(tenant, sequences);
     for (const [i, r] of results.entries()) {
       if (r.status === 'ok') report.indexed++;
       else if (r.status === 'retry') throw r.error;
@@ -59,10 +68,18 @@ export async function reindexTenant(deps: ReindexDeps, tenant: string, onProgres
       onProgress({ ...report, ms: Date.now() - started });
     }
   };
+  // the version of each record is the one its record log names, never "the newest" (a version forged
+  // beside it is not indexed); a record archived before the log existed keeps its only version
+  const logged = await loggedVersions(deps.store, tenant);
   let batch: Array<{ key: string; versionId: string }> = [];
   for await (const v of deps.store.list(`${tenantPrefix(tenant)}records/`)) {
-    // write-once keys have one version; should one have more, the newest is the record
-    if (!v.isLatest || v.deleteMarker || parseKey(v.key)?.kind !== 'record') continue;
+    if (v.deleteMarker || parseKey(v.key)?.kind !== 'record') continue;
+    const named = logged.get(v.key);
+    if (named ? named.versionId !== v.versionId : !v.isLatest) {
+      if (named && failedCount++ < FAILURES_LISTED)
+        report.failed.push({ key: v.key, reason: `version ${v.versionId} is not the one the record log names (${named.versionId})` });
+      continue;
+    }
     batch.push({ key: v.key, versionId: v.versionId });
     if (batch.length >= BATCH) {
       await flush(batch);
@@ -97,4 +114,21 @@ async function readRecord(deps: ReindexDeps, tenant: string, ref: { key: string;
     if (err instanceof CustodyError && !err.retriable) return deadLetter('reindex', errorMessage(err));
     throw err;
   }
+}
+
+/** The version and position the record log names for each record key of the tenant (the first leaf naming it). */
+async function loggedVersions(store: ArchiveStore, tenant: string): Promise<Map<string, { versionId: string; sequence: number }>> {
+  const out = new Map<string, { versionId: string; sequence: number }>();
+  const batches: Array<{ key: string; versionId: string; first: number }> = [];
+  for await (const v of store.list(`${logPrefix(tenant)}leaves/`)) {
+    const o = parseKey(v.key);
+    if (!v.deleteMarker && o?.kind === 'log-leaves') batches.push({ key: v.key, versionId: v.versionId, first: o.first });
+  }
+  batches.sort((a, b) => a.first - b.first);
+  for (const b of batches) {
+    for (const leaf of (await readLeafBatch(store, tenant, b.key, b.versionId)).leaves) {
+      if (leaf.kind === 'record' && !out.has(leaf.key)) out.set(leaf.key, { versionId: leaf.versionId, sequence: leaf.sequence });
+    }
+  }
+  return out;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { certificateKey, parseKey, tenantPrefix, type ArchiveObject, type ArchiveStore } from '@custody/archive-store';
 import type { HoldTable } from '@custody/control';
-import { LockedError, errorMessage } from '@custody/errors';
+import { LockedError, NotFoundError, errorMessage } from '@custody/errors';
+import { LogReader } from '@custody/record-log';
 import type { Logger } from '@custody/logger';
 import type { SearchIndex } from '@custody/search-index';
 
@@ -31,7 +32,7 @@ export interface DispositionCertificate {
   policyVersion: number | null;
   rule: string;
   disposed: DisposedObject[];
-  kept: { retained: number; legalHold: number; activeHold: number; refusedByStore: number };
+  kept: { retained: number; legalHold: number; activeHold: number; refusedByStore: number; refusedByLog: number };
   certificate?: { key: string; versionId: string; sha256: string };
 }
 
@@ -62,7 +63,7 @@ export async function runDisposition(
     policyVersion: opts.policyVersion,
     rule: 'retain-until passed, S3 legal hold off, no active legal hold on the record',
     disposed: [],
-    kept: { retained: 0, legalHold: 0, activeHold: 0, refusedByStore: 0 },
+    kept: { retained: 0, legalHold: 0, activeHold: 0, refusedByStore: 0, refusedByLog: 0 },
   };
   const active = new Set(
     deps.holds
@@ -70,7 +71,8 @@ export async function runDisposition(
       .filter((h) => h.tenant === opts.tenant && h.status === 'active')
       .map((h) => h.id),
   );
-  const log = deps.logger.child({ tenant: opts.tenant, run: cert.runId });
+  const logger = deps.logger.child({ tenant: opts.tenant, run: cert.runId });
+  const log = new LogReader(deps.store, opts.tenant);
   const disposedRecords: string[] = [];
   for await (const v of deps.store.list(tenantPrefix(opts.tenant))) {
     // what the key names decides: evidence (certificates, the record log, verification reports) is
@@ -94,6 +96,14 @@ export async function runDisposition(
         cert.kept.activeHold++;
         continue;
       }
+      // the lock as stored must be the one the record log recorded when the record was written (or
+      // later): a retain-until moved back behind the store's back never makes a record disposable
+      const refusal = await refusedByLog(log, doc?.logSequence, v, info.retainUntil);
+      if (refusal) {
+        cert.kept.refusedByLog++;
+        logger.warn({ event: 'disposition_refused_by_log', key: v.key, version: v.versionId, reason: refusal });
+        continue;
+      }
     }
     if (!opts.dryRun) {
       try {
@@ -101,7 +111,7 @@ export async function runDisposition(
       } catch (err) {
         if (!(err instanceof LockedError)) throw err;
         cert.kept.refusedByStore++;
-        log.warn({ event: 'disposition_refused', key: v.key, version: v.versionId, err: errorMessage(err) });
+        logger.warn({ event: 'disposition_refused', key: v.key, version: v.versionId, err: errorMessage(err) });
         continue;
       }
     }
@@ -123,6 +133,22 @@ export async function runDisposition(
     const put = await deps.store.put({ key, body: Buffer.from(JSON.stringify(cert, null, 2)), contentType: 'application/json', retainUntil, legalHold: false });
     cert.certificate = { key, versionId: put.versionId, sha256: put.sha256 };
   }
-  log.info({ event: 'disposition_finished', dry_run: opts.dryRun, disposed: cert.disposed.length, ...cert.kept });
+  logger.info({ event: 'disposition_finished', dry_run: opts.dryRun, disposed: cert.disposed.length, ...cert.kept });
   return cert;
+}
+
+/** Why the record log forbids deleting this version, or undefined when it agrees. */
+async function refusedByLog(log: LogReader, sequence: number | undefined, v: { key: string; versionId: string }, stored: Date): Promise<string | undefined> {
+  if (sequence === undefined) return 'not in the record log: nothing to check its retention against';
+  let leaf;
+  try {
+    leaf = await log.leafAt(sequence);
+  } catch (err) {
+    if (err instanceof NotFoundError) return `the index points at leaf ${sequence}, which the record log does not hold`;
+    throw err;
+  }
+  if (leaf.key !== v.key || leaf.versionId !== v.versionId) return `the record log names ${leaf.key} version ${leaf.versionId}`;
+  if (stored.getTime() < Date.parse(leaf.retainUntil))
+    return `retained until ${stored.toISOString()} in the store, the record log recorded ${leaf.retainUntil}`;
+  return undefined;
 }
