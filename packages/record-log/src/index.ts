@@ -9,3 +9,4 @@ export * from './verify-report';
 export * from './verify-log';
 export * from './verify';
 export * from './archive-report';
+export * from './audit-chain';

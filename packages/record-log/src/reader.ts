@@ -44,6 +44,15 @@ export class LogReader {
     return leaf;
   }
 
+  /** The last leaf of `kind` in the log, scanning back from its tip; null when there is none. */
+  async lastLeafOf(kind: SequencedLeaf['kind']): Promise<SequencedLeaf | null> {
+    for (let sequence = (await this.size()) - 1; sequence >= 0; sequence--) {
+      const leaf = await this.leafAt(sequence);
+      if (leaf.kind === kind) return leaf;
+    }
+    return null;
+  }
+
   /** The hash of the perfect aligned subtree [lo, hi) (a PerfectNode). */
   node = async (lo: number, hi: number): Promise<Buffer> => {
     const height = Math.log2(hi - lo);

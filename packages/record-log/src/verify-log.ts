@@ -21,6 +21,8 @@ export interface LogVerification {
   root: string;
   /** By archive key: the version the log names (the first leaf naming the key; repeats must agree). */
   leaves: Map<string, KnownLeaf>;
+  /** The audit events' leaves in log order (each version once): the order of their chain. */
+  audit: Array<KnownLeaf & { key: string }>;
   duplicates: number;
   checkpoints: number;
   latestCheckpoint: { size: number; root: string; time: string; keyIds: string[] } | null;
@@ -52,6 +54,7 @@ export async function verifyLog(
   const tileIndexes = new Set(tiles.map((t) => t.index));
   const range = new CompactRange();
   const leaves = new Map<string, KnownLeaf>();
+  const audit: LogVerification['audit'] = [];
   let duplicates = 0;
   let tileHashes: Buffer[] = [];
   const rootsAt = new Map<number, string>();
@@ -87,6 +90,7 @@ export async function verifyLog(
       const seen = leaves.get(leaf.key);
       if (!seen) {
         leaves.set(leaf.key, { ...leaf });
+        if (leaf.kind === 'audit') audit.push(leaf);
       } else if (seen.versionId === leaf.versionId && seen.sha256 === leaf.sha256) {
         duplicates++; // a redelivered batch logged the same version again
       } else {
@@ -121,7 +125,7 @@ export async function verifyLog(
     if (c.signers.length > 0 && root === c.body.root && c.body.tenant === tenant)
       latest = { size: c.body.size, root: c.body.root, time: c.body.time, keyIds: c.signers };
   }
-  return { size: range.size, root: range.root().toString('hex'), leaves, duplicates, checkpoints: checkpoints.length, latestCheckpoint: latest };
+  return { size: range.size, root: range.root().toString('hex'), leaves, audit, duplicates, checkpoints: checkpoints.length, latestCheckpoint: latest };
 }
 
 interface ReadCheckpoint {

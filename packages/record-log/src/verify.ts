@@ -3,6 +3,8 @@ import { certificatePrefix, parseKey, tenantPrefix, type ArchiveStore, type Obje
 import { integrityHash, type Envelope } from '@custody/envelope';
 import { IntegrityError, NotFoundError, mapLimit } from '@custody/errors';
 import type { PublicKey } from './checkpoint';
+import { ZodError } from 'zod';
+import { chainLinkOf, sha256Hex, type AuditChainLink } from './audit-chain';
 import { verifyLog, type KnownLeaf } from './verify-log';
 import { PROBLEMS_LISTED, type Problem, type VerificationReport } from './verify-report';
 
@@ -15,6 +17,8 @@ export interface VerifyOptions {
   to?: Date;
   /** Re-hash this many versions drawn at random (uniformly, reservoir) instead of all. */
   sample?: number;
+  /** Also walk the audit trail's hash chain (every event names its predecessor's hash). */
+  audit?: boolean;
   /** The index's records, for drift: every entry must point at the version the log names. */
   indexed?: () => AsyncIterable<{ id: string; key: string; versionId: string; logSequence?: number }>;
   onProgress?(p: VerifyProgress): void;
@@ -26,7 +30,7 @@ export interface VerifyOptions {
 export const newRunId = (at: Date) => `verify-${at.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
 
 export interface VerifyProgress {
-  phase: 'log' | 'store' | 'rehash' | 'index';
+  phase: 'log' | 'store' | 'rehash' | 'audit' | 'index';
   done: number;
   total?: number;
 }
@@ -57,7 +61,7 @@ export async function verifyTenant(store: ArchiveStore, opts: VerifyOptions): Pr
       from: opts.from?.toISOString() ?? null,
       to: opts.to?.toISOString() ?? null,
       sample: opts.sample ?? null,
-      audit: false,
+      audit: Boolean(opts.audit),
       index: Boolean(opts.indexed),
     },
     log: { size: 0, root: '', duplicates: 0, checkpoints: 0, latestCheckpoint: null },
@@ -120,6 +124,8 @@ export async function verifyTenant(store: ArchiveStore, opts: VerifyOptions): Pr
     if (disposed.has(`${key}@${leaf.versionId}`)) report.counts.disposed++;
     else problem({ kind: 'missing', key, versionId: leaf.versionId, sequence: leaf.sequence, detail: `named by leaf ${leaf.sequence}, not in the store` });
   }
+
+  if (opts.audit) await verifyAuditChain(store, log.audit, problem, (done) => progress('audit', done, log.audit.length));
 
   if (opts.indexed) {
     const indexed = new Set<string>();
@@ -216,4 +222,62 @@ function reservoir<T>(size?: number) {
     },
     items: () => items,
   };
+}
+
+/**
+ * Walks a tenant's audit trail in log order: each event must be the next position of the chain and
+ * name the SHA-256 of the stored bytes of the event before it. A position skipped is a gap (events
+ * removed); a predecessor hash that does not match names the event after an edited or replaced one.
+ * Events archived before the chain existed (no link) may only come first.
+ */
+async function verifyAuditChain(
+  store: ArchiveStore,
+  audit: Array<KnownLeaf & { key: string }>,
+  problem: (p: Problem) => void,
+  onProgress: (done: number) => void,
+): Promise<void> {
+  // null: before the first event; undefined: after one that could not be read (the next is not judged against it)
+  let previous: { sequence: number; sha256: string; chained: boolean } | null | undefined = null;
+  for (const [i, leaf] of audit.entries()) {
+    if (i % 1000 === 999) onProgress(i + 1);
+    const where = { key: leaf.key, versionId: leaf.versionId, sequence: leaf.sequence };
+    let body: Buffer;
+    let link: AuditChainLink | null;
+    try {
+      body = (await store.get(leaf.key, leaf.versionId)).body;
+      link = chainLinkOf(body);
+    } catch (err) {
+      if (err instanceof NotFoundError || err instanceof IntegrityError || err instanceof SyntaxError || err instanceof ZodError) {
+        problem({ kind: 'audit_altered', ...where, detail: `the chain cannot be read here: ${err.message.slice(0, 200)}` });
+        previous = undefined;
+        continue;
+      }
+      throw err;
+    }
+    const sha256 = sha256Hex(body);
+    if (!link) {
+      if (previous?.chained) problem({ kind: 'audit_altered', ...where, detail: 'an event without its chain link after chained ones' });
+      previous = { sequence: 0, sha256, chained: false };
+      continue;
+    }
+    if (previous === undefined) {
+      // nothing to compare with
+    } else if (previous) {
+      if (link.sequence !== previous.sequence + 1)
+        problem({
+          kind: 'audit_gap',
+          ...where,
+          detail: `position ${link.sequence} follows ${previous.sequence}: ${link.sequence - previous.sequence - 1} event(s) missing or reordered`,
+        });
+      if (link.previous !== previous.sha256)
+        problem({
+          kind: 'audit_altered',
+          ...where,
+          detail: `names its predecessor ${link.previous ?? 'none'}, the event before it hashes to ${previous.sha256}`,
+        });
+    } else if (link.sequence !== 1 || link.previous !== null) {
+      problem({ kind: 'audit_gap', ...where, detail: `the trail starts at position ${link.sequence}` });
+    }
+    previous = { sequence: link.sequence, sha256, chained: true };
+  }
 }

@@ -107,8 +107,8 @@ export function verificationSuite(name: string, start: () => Promise<RunningForV
         30_000,
         250,
       );
-    const verify = async () => {
-      const started = await api(r, r.tokens.admin, 'POST', '/v1/admin/verify', {});
+    const verify = async (body: Record<string, unknown> = {}) => {
+      const started = await api(r, r.tokens.admin, 'POST', '/v1/admin/verify', body);
       expect(started.status).toBe(202);
       return waitFor(
         'the verification run',
@@ -166,11 +166,11 @@ export function verificationSuite(name: string, start: () => Promise<RunningForV
       expect(b.previous).not.toBeNull();
     });
 
-    test('the intact archive verifies: every stored version re-hashed against its leaf, every checkpoint signed and chained, the index matching the log', async () => {
-      const run = await verify();
+    test('the intact archive verifies: every stored version re-hashed against its leaf, every checkpoint signed and chained, the audit trail a whole hash chain, the index matching the log', async () => {
+      const run = await verify({ audit: true });
       expect(run.status).toBe('done');
       expect(run.report.problems).toEqual([]);
-      expect(run.report).toMatchObject({ ok: true, tenant: 'acme', scope: { index: true } });
+      expect(run.report).toMatchObject({ ok: true, tenant: 'acme', scope: { index: true, audit: true } });
       expect(run.report.counts.stored).toBeGreaterThanOrEqual(8);
       expect(run.report.counts.rehashed).toBe(run.report.counts.stored - run.report.counts.pending);
       expect(run.report.counts.indexed).toBe(8);
@@ -240,20 +240,26 @@ export function verificationSuite(name: string, start: () => Promise<RunningForV
     });
 
     test('an edited audit event is named', async () => {
+      // the first event of the trail: many follow it, so the chain has a successor to break
       let key = '';
-      for await (const v of r.store.list('tenants/acme/audit/')) key ||= v.key;
+      for await (const v of r.store.list('tenants/acme/audit/')) {
+        if (JSON.parse((await r.store.get(v.key, v.versionId)).body.toString('utf8')).chain?.sequence === 1) key = v.key;
+      }
+      expect(key).not.toBe('');
       const kind = await r.rewrite(key, (body) => Buffer.from(body.toString('utf8').replace(/"outcome":"ok"/, '"outcome":"denied"')));
-      const run = await verify();
+      const run = await verify({ audit: true });
       expect(run.report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind, key })]));
+      // the chain names the event whose predecessor no longer hashes as it did (in place), or the version beside the logged one
+      if (kind === 'altered') expect(run.report.problems).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'audit_altered' })]));
     });
 
     test('custody verify: exit 0 and an archived report for an intact tenant, exit 1 naming every alteration for the altered one', async () => {
       if (r.cliNeedsStop) await r.stop();
-      const intact = await cli(r.cliEnv, ['verify', '--tenant', 'globex', '--json']);
+      const intact = await cli(r.cliEnv, ['verify', '--tenant', 'globex', '--audit', '--json']);
       expect(intact.stderr).not.toMatch(/error/i);
       expect(intact.code).toBe(0);
       const report = JSON.parse(intact.stdout);
-      expect(report).toMatchObject({ ok: true, tenant: 'globex', problems: [] });
+      expect(report).toMatchObject({ ok: true, tenant: 'globex', problems: [], scope: { audit: true } });
       expect(report.counts.rehashed).toBeGreaterThanOrEqual(2);
       const altered = await cli(r.cliEnv, ['verify', '--tenant', 'acme']);
       expect(altered.code).toBe(1);

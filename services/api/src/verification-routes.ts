@@ -60,6 +60,7 @@ const VerifyBody = z
     from: z.iso.datetime().optional().describe('Re-hash only versions stored at or after this instant'),
     to: z.iso.datetime().optional().describe('…and before this one'),
     sample: z.number().int().min(1).max(100_000_000).optional().describe('Re-hash this many versions drawn at random instead of all'),
+    audit: z.boolean().optional().describe("Also walk the audit trail's hash chain: every event must name the hash of the one before it"),
   })
   .strict();
 const RunParams = z.object({
@@ -175,6 +176,7 @@ export function verificationRoutes(deps: VerificationDeps): Route[] {
           from: req.body.from ? new Date(req.body.from) : undefined,
           to: req.body.to ? new Date(req.body.to) : undefined,
           sample: req.body.sample,
+          audit: req.body.audit,
           indexed: async function* () {
             for await (const d of allDocs(deps.index, p.tenant))
               yield { id: d.id, key: d.archive.key, versionId: d.archive.versionId, logSequence: d.logSequence };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,7 @@ describe('AuditArchiver', () => {
       dlq: 'dlq',
       groupId: 'g',
       retainFor: async () => 86_400,
+      chainHead: async () => null,
       logger: createLogger('test', { level: 'silent' }),
       metrics,
     });
@@ -99,5 +101,20 @@ describe('AuditArchiver', () => {
     put.mockRestore();
     await archiver.handleBatch([event('acme', 'e1', 0), rec('garbage', 1)]);
     expect(dead()).toHaveLength(1);
+  });
+
+  test('each tenant trail is a hash chain: every stored event names its position and the SHA-256 of the event stored before it; a redelivery keeps its place', async () => {
+    const stored = async (id: string) => (await store.get(`tenants/acme/audit/2026-11-30/${id}.json`)).body;
+    await archiver.handleBatch([event('acme', 'c1', 0), event('acme', 'c2', 1), event('_system', 's1', 2)]);
+    await archiver.handleBatch([event('acme', 'c2', 1), event('acme', 'c3', 3)]);
+    const [c1, c2, c3] = await Promise.all(['c1', 'c2', 'c3'].map(stored));
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(JSON.parse(c1.toString()).chain).toEqual({ sequence: 1, previous: null });
+    expect(JSON.parse(c2.toString()).chain).toEqual({ sequence: 2, previous: sha(c1) });
+    expect(JSON.parse(c3.toString()).chain).toEqual({ sequence: 3, previous: sha(c2) });
+    // what the API recorded is kept as it was, beside the link
+    expect(JSON.parse(c1.toString())).toMatchObject({ id: 'c1', tenant: 'acme', at });
+    // another tenant's trail is its own chain
+    expect(JSON.parse((await store.get('tenants/_system/audit/2026-11-30/s1.json')).body.toString()).chain).toEqual({ sequence: 1, previous: null });
   });
 });

@@ -14,7 +14,7 @@ import {
 import { SYSTEM_TENANT, TENANT_ID } from '@custody/envelope';
 import { jsonSyntaxMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
-import { logAppendMessages, type LogLeaf } from '@custody/record-log';
+import { chainLinkOf, logAppendMessages, sha256Hex, type AuditChainHead, type AuditChainLink, type LogLeaf } from '@custody/record-log';
 
 export interface AuditArchiverDeps {
   bus: Bus;
@@ -27,6 +27,8 @@ export interface AuditArchiverDeps {
   groupId: string;
   /** Audit records are kept at least as long as the records they are about could be. */
   retainFor(tenant: string): Promise<number>;
+  /** Where a tenant's audit chain stands in the store (first use in this process; later the archiver knows). */
+  chainHead(tenant: string): Promise<AuditChainHead | null>;
   logger: Logger;
   metrics?: DeadLetterMetrics;
 }
@@ -35,6 +37,8 @@ interface AuditEvent {
   id: string;
   at: string;
   tenant: string;
+  /** The event as published, every member. */
+  event: Record<string, unknown>;
 }
 
 const SAFE = /^[\w.-]{1,128}$/;
@@ -51,6 +55,8 @@ const auditTenant = (t: string) => TENANT_ID.test(t) || t === SYSTEM_TENANT;
 export class AuditArchiver {
   private subscription?: Subscription;
   private readonly sink: DeadLetterSink;
+  /** Each tenant's chain head as this process last stored it (the topic is keyed by tenant: one writer per tenant). */
+  private readonly heads = new Map<string, AuditChainHead | null>();
   constructor(private readonly deps: AuditArchiverDeps) {
     this.sink = { bus: deps.bus, topic: deps.dlq, logger: deps.logger, metrics: deps.metrics };
   }
@@ -72,7 +78,7 @@ export class AuditArchiver {
     const results: StepResult<{ tenant: string; leaf: LogLeaf }>[] = [];
     for (const r of records) {
       const decoded = decodeAuditEvent(r);
-      results.push(decoded.status === 'ok' ? await this.archive(r, decoded.value) : decoded);
+      results.push(decoded.status === 'ok' ? await this.archive(decoded.value) : decoded);
       // the batch is retried whole: writing the events after an outage would only fail again
       if (results.at(-1)!.status === 'retry') break;
     }
@@ -82,15 +88,20 @@ export class AuditArchiver {
     await actOnResults(this.sink, records, results);
   }
 
-  private async archive(r: BusRecord, { id, at, tenant }: AuditEvent): Promise<StepResult<{ tenant: string; leaf: LogLeaf }>> {
+  private async archive({ id, at, tenant, event }: AuditEvent): Promise<StepResult<{ tenant: string; leaf: LogLeaf }>> {
     try {
       const seconds = await this.deps.retainFor(tenant);
       const key = auditKey(tenant, at, id);
       // never into the past (a replayed old event): the store cannot lock backwards
       const retainUntil = new Date(Math.max(Date.parse(at) + seconds * 1000, Date.now() + 86_400_000));
-      const put = await this.deps.store.put({ key, body: r.value, contentType: 'application/json', retainUntil, legalHold: false });
-      // a redelivered event: the log names the version as it was first written
-      const stored = put.created ? undefined : await this.deps.store.head(key, put.versionId);
+      if (!this.heads.has(tenant)) this.heads.set(tenant, await this.deps.chainHead(tenant));
+      const head = this.heads.get(tenant) ?? null;
+      const chain: AuditChainLink = { sequence: (head?.sequence ?? 0) + 1, previous: head?.sha256 ?? null };
+      const body = Buffer.from(JSON.stringify({ ...event, chain }));
+      const put = await this.deps.store.put({ key, body, contentType: 'application/json', retainUntil, legalHold: false });
+      // a redelivered event keeps the bytes (and the place in the chain) it was first stored with
+      const stored = put.created ? { body, info: undefined } : await this.deps.store.get(key, put.versionId);
+      this.heads.set(tenant, { sequence: chainLinkOf(stored.body)?.sequence ?? 0, sha256: sha256Hex(stored.body) });
       const leaf: LogLeaf = {
         kind: 'audit',
         id,
@@ -100,7 +111,7 @@ export class AuditArchiver {
         envelopeSha256: '',
         channel: '',
         type: 'audit',
-        retainUntil: (stored?.retainUntil ?? retainUntil).toISOString(),
+        retainUntil: (stored.info?.retainUntil ?? retainUntil).toISOString(),
       };
       return ok({ tenant, leaf });
     } catch (err) {
@@ -127,5 +138,5 @@ function decodeAuditEvent(r: BusRecord): StepResult<AuditEvent> {
   ) {
     return deadLetter('audit', 'not an audit event: missing id or at, or not a tenant id');
   }
-  return ok({ id, at, tenant });
+  return ok({ id, at, tenant, event: event });
 }

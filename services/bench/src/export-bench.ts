@@ -29,7 +29,6 @@ const READ_CONCURRENCY = 8;
  */
 export async function runExportBench(records: number, keepDir?: string): Promise<void> {
   if (!Number.isInteger(records) || records < 1) throw new Error('--records must be a positive whole number');
-  const conversations = Math.ceil(records / (PER_DAY * DAYS));
   // --dir keeps the captured archive, and a later run with the same --dir exports it again without capturing
   const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'custody-bench-export-'));
   const reuse = keepDir !== undefined && existsSync(join(keepDir, 'archive'));
@@ -38,52 +37,7 @@ export async function runExportBench(records: number, keepDir?: string): Promise
   const key = mintApiKey('bench', 'compliance');
   const env = { ...embeddedBenchEnv(dir, appSecret), CUSTODY_API_KEYS: JSON.stringify([key.record]) };
   try {
-    const started = performance.now();
-    const custody = await startCustody(loadConfig(env), createLogger('bench', { level: 'warn' }));
-    if (reuse) {
-      const r = await fetch(`${custody.url}/v1/search`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ size: 1 }),
-      });
-      records = ((await r.json()) as { total: number }).total;
-    }
-    const days = Array.from({ length: reuse ? 0 : conversations * DAYS }, (_, i) => ({ conversation: Math.floor(i / DAYS), day: i % DAYS }));
-    let sent = reuse ? records : 0;
-    const t0 = Math.floor(Date.now() / 86_400_000) * 86_400 - DAYS * 86_400;
-    await mapLimit(days, 4, async ({ conversation, day }) => {
-      const customer = `1650${String(1_000_000 + conversation)}`;
-      const n = Math.min(PER_DAY, records - (conversation * DAYS + day) * PER_DAY);
-      if (n <= 0) return;
-      const messages = Array.from({ length: n }, (_, i) => ({
-        from: customer,
-        id: `wamid.export.${conversation}.${day}.${i}`,
-        timestamp: String(t0 + day * 86_400 + 3_600 + i * 60),
-        type: 'text',
-        text: { body: `order ${conversation}/${day}/${i}: buy ${100 + i} shares of ACME at market` },
-      }));
-      const body = whatsappDelivery({ customer, name: `Client ${conversation}`, messages });
-      const res = await fetch(`${custody.url}/webhooks/bench-wa`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(appSecret, body) },
-        body,
-      });
-      if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
-      sent += n;
-    });
-    for (;;) {
-      const r = await fetch(`${custody.url}/v1/search`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ size: 1 }),
-      });
-      if (((await r.json()) as { total: number }).total === sent) break;
-      await new Promise((res) => setTimeout(res, 1000));
-    }
-    await custody.stop();
-    process.stderr.write(
-      `bench: ${sent} records in ${conversations} conversations captured and indexed in ${fmt((performance.now() - started) / 1000, 1)} s\n`,
-    );
+    const { sent, conversations } = await captureArchive(env, appSecret, key, records, reuse);
 
     const read = await rawReadRate(env);
     const exported = await exportProcess(env, out);
@@ -171,4 +125,64 @@ async function exportProcess(env: Record<string, string>, out: string): Promise<
   clearInterval(sample);
   if (code !== 0) throw new Error(`custody export exited ${code}: ${stderr}`);
   return { seconds: (performance.now() - t0) / 1000, peakRssMb: peak };
+}
+
+/**
+ * `records` WhatsApp messages captured on the embedded default through its signed webhooks
+ * (conversations of 20 messages a day over 10 days, each delivery one conversation's day), indexed,
+ * and Custody stopped; with `reuse`, the archive already in the data directory is counted instead.
+ */
+export async function captureArchive(
+  env: Record<string, string>,
+  appSecret: string,
+  key: { token: string },
+  records: number,
+  reuse: boolean,
+): Promise<{ sent: number; conversations: number }> {
+  const conversations = Math.ceil(records / (PER_DAY * DAYS));
+  const started = performance.now();
+  const custody = await startCustody(loadConfig(env), createLogger('bench', { level: 'warn' }));
+  if (reuse) {
+    const r = await fetch(`${custody.url}/v1/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ size: 1 }),
+    });
+    records = ((await r.json()) as { total: number }).total;
+  }
+  const days = Array.from({ length: reuse ? 0 : conversations * DAYS }, (_, i) => ({ conversation: Math.floor(i / DAYS), day: i % DAYS }));
+  let sent = reuse ? records : 0;
+  const t0 = Math.floor(Date.now() / 86_400_000) * 86_400 - DAYS * 86_400;
+  await mapLimit(days, 4, async ({ conversation, day }) => {
+    const customer = `1650${String(1_000_000 + conversation)}`;
+    const n = Math.min(PER_DAY, records - (conversation * DAYS + day) * PER_DAY);
+    if (n <= 0) return;
+    const messages = Array.from({ length: n }, (_, i) => ({
+      from: customer,
+      id: `wamid.export.${conversation}.${day}.${i}`,
+      timestamp: String(t0 + day * 86_400 + 3_600 + i * 60),
+      type: 'text',
+      text: { body: `order ${conversation}/${day}/${i}: buy ${100 + i} shares of ACME at market` },
+    }));
+    const body = whatsappDelivery({ customer, name: `Client ${conversation}`, messages });
+    const res = await fetch(`${custody.url}/webhooks/bench-wa`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(appSecret, body) },
+      body,
+    });
+    if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+    sent += n;
+  });
+  for (;;) {
+    const r = await fetch(`${custody.url}/v1/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ size: 1 }),
+    });
+    if (((await r.json()) as { total: number }).total === sent) break;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+  await custody.stop();
+  process.stderr.write(`bench: ${sent} records in ${conversations} conversations captured and indexed in ${fmt((performance.now() - started) / 1000, 1)} s\n`);
+  return { sent, conversations };
 }

@@ -46,11 +46,12 @@ commands:
                                           (Ctrl-C, kill -9) where it stopped
   reindex --tenant <id>                   rebuild the tenant's index entries from the WORM store (every record read back and
                                           its hashes re-checked); safe to repeat; prints a report, exit 1 if a record failed
-  verify --tenant <id> [--from <date>] [--to <date>] [--sample <n>] [--json]
+  verify --tenant <id> [--from <date>] [--to <date>] [--sample <n>] [--audit] [--json]
                                           prove the tenant's archive whole from the WORM store alone: the record log and its
                                           signed checkpoints, every stored version against the leaf that names it (missing,
                                           altered, unexpected, extra versions, retention moved back) and the index against the log;
                                           --from/--to re-hash only versions stored in that range, --sample re-hashes n at random;
+                                          --audit also walks the audit trail's hash chain (a gap or an edited event is named);
                                           the report is archived to WORM; progress on stderr; exit 0 only when everything verifies
   channels                                list connector ids (webhook) and importer ids (import)
   secrets rotate                          re-seal every connector's secrets with the first key of CUSTODY_SECRETS_KEYS
@@ -329,6 +330,7 @@ async function verify(args: string[]): Promise<number> {
     from: { type: 'string' },
     to: { type: 'string' },
     sample: { type: 'string' },
+    audit: { type: 'boolean' },
     json: { type: 'boolean' },
   });
   const tenant = tenantArg(values.tenant);
@@ -345,7 +347,13 @@ async function verify(args: string[]): Promise<number> {
   const { report, archived } = await verifyCommand(
     config,
     logger,
-    { tenant, from: date('--from', values.from), to: date('--to', values.to), sample: values.sample ? Number(values.sample) : undefined },
+    {
+      tenant,
+      from: date('--from', values.from),
+      to: date('--to', values.to),
+      sample: values.sample ? Number(values.sample) : undefined,
+      audit: values.audit,
+    },
     (p) => {
       if (Date.now() - last < 1000) return;
       last = Date.now();

@@ -11,6 +11,7 @@ export interface VerifyCommand {
   from?: Date;
   to?: Date;
   sample?: number;
+  audit?: boolean;
 }
 
 /**
@@ -35,6 +36,7 @@ export async function verifyCommand(
       from: cmd.from,
       to: cmd.to,
       sample: cmd.sample,
+      audit: cmd.audit,
       indexed: async function* () {
         for await (const doc of allDocs(adapters.index, cmd.tenant))
           yield { id: doc.id, key: doc.archive.key, versionId: doc.archive.versionId, logSequence: doc.logSequence };

@@ -1,6 +1,7 @@
 import { Archiver, AuditArchiver, RecordLogConsumer } from '@custody/archiver';
 import { SYSTEM_TENANT } from '@custody/envelope';
-import { RecordLogWriter } from '@custody/record-log';
+import { RecordLogWriter, auditChainHead } from '@custody/record-log';
+import { DependencyUnavailableError } from '@custody/errors';
 import { DATA_TYPES } from '@custody/policy';
 import type { ServiceModule } from './service-module';
 
@@ -29,6 +30,16 @@ export const archiver: ServiceModule = {
       groupId: config.CUSTODY_AUDIT_GROUP,
       retainFor: async (tenant) =>
         Math.max(config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, ...DATA_TYPES.map((t) => tenantPolicy.retentionSeconds(tenant, t, 'audit'))),
+      chainHead: async (tenant) => {
+        // what was announced before a restart must be in the log first, or the chain would go on from a stale head
+        const deadline = Date.now() + 60_000;
+        while ((await adapters.bus.lag(config.CUSTODY_RECORD_LOG_GROUP, [topics.recordLog])) > 0) {
+          if (Date.now() > deadline)
+            throw new DependencyUnavailableError('record-log', 'the record log has not caught up in 60 s; the audit chain waits for it');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return auditChainHead(adapters.store, tenant);
+      },
       logger: logger.child({ component: 'audit-archiver' }),
       metrics: metrics.deadLetters,
     });
