@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintApiKey } from '@custody/api';
@@ -63,12 +63,13 @@ describe('verify-go: the independent verifier on an embedded archive', () => {
   let custody: RunningCustody | undefined;
   let publicKey: string;
   let forgedKey: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     bin = buildVerifier(work);
     const keys = { admin: mintApiKey('acme', 'admin'), compliance: mintApiKey('acme', 'compliance') };
     const secret = `secret-${randomBytes(8).toString('hex')}`;
-    const env = {
+    env = {
       CUSTODY_MODE: 'embedded',
       CUSTODY_DATA_DIR: dataDir,
       CUSTODY_HTTP_PORT: '0',
@@ -138,6 +139,27 @@ describe('verify-go: the independent verifier on an embedded archive', () => {
       stored: ts.counts.stored,
       checkpoints: ts.log.checkpoints,
     });
+  });
+
+  test('a package made by custody export verifies record by record with the public key alone; an edited native line is named', () => {
+    const out = join(work, 'package');
+    const exported = spawnSync(
+      process.execPath,
+      ['bin/custody.js', 'export', '--tenant', 'acme', '--name', 'verify-go matter', '--query', '{}', '--formats', 'jsonl,loadfile', '--out', out],
+      { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env, LOG_LEVEL: 'error' } },
+    );
+    expect(exported.stderr).not.toMatch(/failed/i);
+    expect(exported.status).toBe(0);
+    const ok = verifyGo(bin, ['export', '--package', out, '--public-key', publicKey]);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(/^VERIFIED/);
+    expect(ok.code).toBe(0);
+    const native = readdirSync(join(out, 'native'), { recursive: true, withFileTypes: true }).find((e) => e.isFile() && /^records-\d+\.jsonl$/.test(e.name))!;
+    const file = join(native.parentPath, native.name);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('about the bond order', 'about the bond ORDER'));
+    const altered = verifyGo(bin, ['export', '--package', out, '--public-key', publicKey]);
+    expect(altered.code).toBe(1);
+    expect(altered.stdout).toMatch(/^FAILED/);
   });
 
   test('a key other than the published one proves nothing: every checkpoint is named', () => {
