@@ -12,6 +12,7 @@ const common = {
 /** End-to-end tests that start Custody in embedded mode only: none of them needs Kafka, S3 or OpenSearch. */
 const embeddedE2e = [
   '/tests/e2e/cli.e2e.ts',
+  '/tests/e2e/completeness-embedded.e2e.ts',
   '/tests/e2e/conversation-view-embedded.e2e.ts',
   '/tests/e2e/embedded-log-corruption.e2e.ts',
   '/tests/e2e/embedded-restart.e2e.ts',

@@ -14,7 +14,7 @@ import { quarantine } from './quarantine';
 import { sealDelivery, type Delivery, type SealOptions } from './seal';
 
 export type CaptureOutcome =
-  | { accepted: Envelope[]; quarantined: RejectedEvent[] }
+  | { accepted: Envelope[]; quarantined: RejectedEvent[]; /** The vendor's sequence numbers in the delivery (gap detection). */ sequences: number[] }
   /** The delivery as a whole was refused; its exact bytes are in the quarantine topic. */
   | { refused: RejectedInputError };
 
@@ -45,7 +45,7 @@ export async function capture(
     if (!(err instanceof RejectedInputError)) throw err;
     return refuse(err);
   }
-  const { envelopes, rejected, rawSha256 } = sealed;
+  const { envelopes, rejected, rawSha256, sequences } = sealed;
   // nothing usable at all: the body itself violates the vendor schema
   if (envelopes.length === 0 && rejected.length > 0) {
     return refuse(
@@ -65,5 +65,5 @@ export async function capture(
     { envelopes, rejected, delivery: { raw: d.raw, sha256: rawSha256, contentType: d.contentType } },
     opts.onQuarantined,
   );
-  return { accepted: envelopes, quarantined: rejected };
+  return { accepted: envelopes, quarantined: rejected, sequences };
 }

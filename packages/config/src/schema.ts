@@ -177,6 +177,16 @@ export const ConfigSchema = z
     CUSTODY_REJECTIONS_PER_MINUTE: int(1, 1_000_000)
       .default(60)
       .describe('Unauthenticated webhook rejections kept per minute, per connector instance and per source address; past it: 429, counted, not kept'),
+    CUSTODY_SILENCE_MIN_EVENTS_PER_HOUR: decimal
+      .default(1)
+      .describe(
+        'A connector instance is normally busy when it averaged at least this many events an hour over the 7 days up to its last event; only such an instance can be reported silent',
+      ),
+    CUSTODY_SILENCE_AFTER_MINUTES: int(1, 525_600)
+      .default(60)
+      .describe(
+        'A normally busy connector instance that delivered nothing for this long is silent: custody_connector_silent 1, a connector_silent log, silent in /v1/admin/connectors/:id/health',
+      ),
     CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE: int(1, 1_000_000)
       .default(60)
       .describe(

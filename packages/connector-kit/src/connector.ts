@@ -82,6 +82,12 @@ export interface Connector<Config = unknown, Parsed = unknown> {
    * hold comes back as a RejectedEvent (see isolateEvent) so the other events still go through.
    */
   normalize(parsed: Parsed, ctx: NormalizeContext): NormalizeResult[];
+  /**
+   * The vendor's own sequence numbers of a parsed delivery (Telegram `update_id`, WeCom archive
+   * `seq`), in delivery order, for gap detection. Absent when the vendor numbers nothing. A gap is
+   * recorded (log `sequence_gap`, metric, health route), never a reason to refuse.
+   */
+  sequences?(parsed: Parsed): number[];
   /** The 200 answer the vendor expects (TwiML, "success", …). Default: JSON {accepted, ids}. */
   acknowledge?(envelopes: Envelope[], config: Config): HandshakeResponse;
   /**

@@ -44,6 +44,8 @@ export interface NormalizedPayload {
   rejected: RejectedEvent[];
   /** SHA-256 of the delivery; envelopes that reference it in `source.raw` need its bytes archived once. */
   rawSha256: string;
+  /** The vendor's sequence numbers in the delivery (Connector.sequences), for gap detection; empty when it numbers nothing. */
+  sequences: number[];
 }
 
 /** Bounds on the work one delivery may cause, whatever its byte size. */
@@ -96,7 +98,7 @@ export function normalizePayload(
       throw new RejectedInputError('records_too_large', `delivery normalizes to more than ${limits.maxEnvelopeBytes} bytes of records`, 413);
     }
   });
-  return { envelopes, rejected, rawSha256 };
+  return { envelopes, rejected, rawSha256, sequences: connector.sequences?.(parsed) ?? [] };
 }
 
 /**

@@ -3,3 +3,4 @@ export * from './tables';
 export * from './tenant-lock-policy';
 export * from './secret-box';
 export * from './connector-secrets';
+export * from './connector-activity';

@@ -3,6 +3,7 @@ import { ApiKeyRecord, ConnectorInstance, KeyGrant } from '@custody/config';
 import type { Logger } from '@custody/logger';
 import { Directory, Employee, PendingResolution } from '@custody/identity';
 import { Export, Hold, RetentionSettings } from '@custody/policy';
+import { ConnectorActivityRow, type ConnectorActivityTable } from './connector-activity';
 import { ControlTable, type RowCodec } from './control-table';
 
 export interface ControlTopics {
@@ -14,6 +15,7 @@ export interface ControlTopics {
   holds: string;
   resolution: string;
   exports: string;
+  activity: string;
 }
 
 export function controlTopicsFor(suffix = ''): ControlTopics {
@@ -27,6 +29,7 @@ export function controlTopicsFor(suffix = ''): ControlTopics {
     holds: `custody.control.holds.v1${s}`,
     resolution: `custody.control.directory-resolution.v1${s}`,
     exports: `custody.control.exports.v1${s}`,
+    activity: `custody.control.connector-activity.v1${s}`,
   };
 }
 
@@ -56,6 +59,8 @@ export interface ControlPlane {
   holds: HoldTable;
   resolution: PendingResolutionTable;
   exports: ExportTable;
+  /** Connector instances' activity (last event, events per hour, sequence gaps), by `${instance}@${writer}`. */
+  activity: ConnectorActivityTable;
   /** The tenant's directory as of now, rebuilt only when the table changed. */
   directoryOf(tenant: string): Directory;
   stop(): Promise<void>;
@@ -75,7 +80,8 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
   const holds = new ControlTable(bus, topics.holds, Hold, logger);
   const resolution = new ControlTable(bus, topics.resolution, PendingResolution, logger);
   const exports = new ControlTable(bus, topics.exports, Export, logger);
-  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution, exports];
+  const activity = new ControlTable(bus, topics.activity, ConnectorActivityRow, logger);
+  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution, exports, activity];
   await Promise.all(tables.map((t) => t.start()));
   const cache = new Map<string, { version: number; directory: Directory }>();
   return {
@@ -87,6 +93,7 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
     holds,
     resolution,
     exports,
+    activity,
     directoryOf(tenant) {
       const hit = cache.get(tenant);
       if (hit && hit.version === directory.version) return hit.directory;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectorInstance } from '@custody/config';
-import type { ControlTable } from '@custody/control';
-import { RejectedInputError } from '@custody/errors';
+import { SequenceGap, connectorHealth, type ControlTable, type InstanceActivity, type SilencePolicy } from '@custody/control';
+import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
 import { z } from 'zod';
 
@@ -9,6 +9,12 @@ export interface AdminDeps {
   connectors: ControlTable<ConnectorInstance>;
   /** Throws RejectedInputError when the connector type is unknown or its config invalid. */
   validateConnector(inst: ConnectorInstance): void;
+  /** Instances configured by the operator (CUSTODY_CONNECTORS): their tenant's admins read their health too. */
+  configured?: readonly ConnectorInstance[];
+  /** Connector activity by instance id, merged over every gateway (omitted: the health route is not served). */
+  activity?: () => Map<string, InstanceActivity>;
+  silence?: SilencePolicy;
+  now?: () => Date;
 }
 
 const ConnectorBody = z
@@ -23,6 +29,20 @@ const ConnectorList = z.object({
   connectors: z.array(
     z.object({ id: z.string(), connector: z.string(), webhookPath: z.string(), settings: z.array(z.string()).describe('Names only: secrets are write-only') }),
   ),
+});
+const ConnectorHealthView = z.object({
+  id: z.string(),
+  connector: z.string(),
+  lastEventAt: z.string().nullable().describe('When the instance last delivered an authentic webhook; null when never'),
+  eventsLastHour: z.number().int().describe('Vendor events in the trailing 60 minutes (from hourly buckets: the previous hour pro rata)'),
+  eventsPerHour: z
+    .array(z.object({ hour: z.string(), events: z.number().int() }))
+    .describe('The 168 hours up to now, oldest first; the last is the hour under way'),
+  averagePerHour: z.number().describe('Average events an hour over the 7 days up to the last event (from its first hour seen when younger)'),
+  silent: z.boolean().describe('Normally busy (averagePerHour ≥ CUSTODY_SILENCE_MIN_EVENTS_PER_HOUR) and nothing for CUSTODY_SILENCE_AFTER_MINUTES'),
+  since: z.string().nullable().describe('When silent: since when (last event + CUSTODY_SILENCE_AFTER_MINUTES); else null'),
+  silence: z.object({ minEventsPerHour: z.number(), afterMinutes: z.number() }),
+  gaps: z.array(SequenceGap).describe("Recent jumps in the vendor's sequence numbers (Telegram update_id, WeCom archive seq), oldest first"),
 });
 const ADMIN = ['admin'] as const;
 
@@ -63,6 +83,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
         };
       },
     }),
+    ...(deps.activity && deps.silence ? [healthRoute(deps, deps.activity, deps.silence)] : []),
     route({
       method: 'GET',
       url: '/v1/admin/connectors',
@@ -78,4 +99,25 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       },
     }),
   ];
+}
+
+function healthRoute(deps: AdminDeps, activity: () => Map<string, InstanceActivity>, silence: SilencePolicy): Route {
+  return route({
+    method: 'GET',
+    url: '/v1/admin/connectors/:id/health',
+    summary: 'Read connector health',
+    description:
+      "Completeness of one of the tenant's connector instances: `lastEventAt`, `eventsLastHour`, `eventsPerHour` (the last 7 days by hour), `silent` and `since` (a normally busy instance that went quiet), and `gaps` in the vendor's sequence numbers. Counts are written by the gateways at most once a minute",
+    access: { roles: ADMIN, audit: 'connectors.health' },
+    schema: { params: ConnectorParams, response: { 200: ConnectorHealthView } },
+    handler: async (req, p) => {
+      const name = req.params.id;
+      // the tenant's own name for it; an instance of another tenant is as unknown as one that does not exist
+      const created = deps.connectors.get(webhookId(p.tenant, name));
+      const inst = created?.tenant === p.tenant ? created : deps.configured?.find((c) => c.tenant === p.tenant && c.id === name);
+      if (!inst) throw new NotFoundError(`no connector ${name}`);
+      const health = connectorHealth(activity().get(inst.id), deps.now?.() ?? new Date(), silence);
+      return { ...json(200, { id: name, connector: inst.connector, ...health, silence }), target: name };
+    },
+  });
 }

@@ -58,7 +58,7 @@ describe('archiver on the real stack', () => {
   let archiver: Archiver | undefined;
 
   beforeAll(async () => {
-    await bus.ensureTopics([{ name: topics.customerData }, { name: topics.raw }, { name: topics.dlq }]);
+    await bus.ensureTopics([{ name: topics.customerData }, { name: topics.raw }, { name: topics.dlq }, { name: topics.recordLog }]);
     await Promise.all([store.ensureReady(), index.ensureReady()]);
   });
   afterAll(async () => {
@@ -108,6 +108,12 @@ describe('archiver on the real stack', () => {
     expect(dlq.map((d) => d.headers.dlq_source_offset)).toEqual(['0', '1']);
     // exactly the two bad records, not once per retried attempt
     expect(dlq).toHaveLength(2);
+    // the stored version announced for the record log once, after the outages, naming the version stored
+    const appends = await readAll(topics.recordLog, 1);
+    expect(appends).toHaveLength(1);
+    expect(JSON.parse(appends[0].value).leaves).toEqual([
+      expect.objectContaining({ kind: 'record', id: good.id, key: recordKey('acme', good.id), versionId: versions.Versions![0].VersionId }),
+    ]);
   });
 
   async function readAll(topic: string, expected: number) {

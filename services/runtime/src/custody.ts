@@ -5,7 +5,7 @@ import { DirectoryResolution, HoldJobs } from '@custody/governance';
 import { BusAuditSink, KeyStore, mintApiKey } from '@custody/api';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
-import { controlTopicsFor, openControlPlane } from '@custody/control';
+import { ActivityTracker, controlTopicsFor, mergeActivity, openControlPlane } from '@custody/control';
 import { ExportJobs } from '@custody/exports';
 import { custodyVersion } from './version';
 import { connectorInstances } from '@custody/connectors';
@@ -72,12 +72,20 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
   });
   controlRead();
   const keys = new KeyStore(config.CUSTODY_API_KEYS, control.apiKeys);
+  const silence = { minEventsPerHour: config.CUSTODY_SILENCE_MIN_EVENTS_PER_HOUR, afterMinutes: config.CUSTODY_SILENCE_AFTER_MINUTES };
+  const activity = new ActivityTracker({
+    table: control.activity,
+    logger: logger.child({ component: 'gateway' }),
+    onGap: (inst, gap) => metrics.sequenceGap(inst, gap.missing),
+  });
   const metrics = custodyMetrics(
     adapters.bus,
     { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] },
     logger,
     adapters.corruptBusRecords,
     wormConformance.latest,
+    // one set of connector series per deployment: the process that serves the API
+    services.has('api') ? { activity: () => mergeActivity(activity.rows()), silence } : undefined,
   );
   const tenantPolicy = tenantLockPolicy(config, control);
   const audit = new BusAuditSink(adapters.bus, topics.audit);
@@ -135,6 +143,8 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     resolution,
     releasedPresets: new Set(releases.map((r) => `${r.tenant}:${r.preset}`)),
     http,
+    activity,
+    silence,
   };
   const started: Started[] = [];
   const stopServices = async () => {

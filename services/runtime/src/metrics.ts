@@ -1,5 +1,6 @@
 import type { ArchiverMetrics } from '@custody/archiver';
 import type { ConformanceResult } from '@custody/archive-store';
+import { connectorHealth, type InstanceActivity, type SilencePolicy } from '@custody/control';
 import type { Bus, CorruptRecordCount, DeadLetterMetrics } from '@custody/bus';
 import { errorMessage } from '@custody/errors';
 import type { Logger } from '@custody/logger';
@@ -17,6 +18,8 @@ export function custodyMetrics(
   corruptBusRecords?: () => Promise<CorruptRecordCount[]>,
   /** The archive store's latest WORM conformance result; undefined in a process that does not use the store. */
   wormConformance?: () => ConformanceResult | undefined,
+  /** Connector instances' activity, merged over every writer, and the silence policy; given in the process that serves the API (one set of series per deployment). */
+  connectors?: { activity: () => Map<string, InstanceActivity>; silence: SilencePolicy },
 ) {
   const registers = [new Registry()];
   const ingested = new Counter({
@@ -114,6 +117,46 @@ export function custodyMetrics(
       ),
     });
   }
+  if (connectors) {
+    const lastEvent: Gauge = new Gauge({
+      name: 'custody_connector_last_event_timestamp_seconds',
+      help: 'When a connector instance last delivered an authentic webhook (Unix seconds); written by the gateways at most once a minute',
+      labelNames: ['connector_instance', 'tenant'],
+      registers,
+      collect: readAtScrape(
+        'custody_connector_last_event_timestamp_seconds',
+        () => [...connectors.activity().values()].filter((a) => a.lastEventAt),
+        (a) => lastEvent.set({ connector_instance: a.instance, tenant: a.tenant }, Date.parse(a.lastEventAt!) / 1000),
+      ),
+    });
+    const silent: Gauge = new Gauge({
+      name: 'custody_connector_silent',
+      help: '1 when a normally busy connector instance (CUSTODY_SILENCE_MIN_EVENTS_PER_HOUR) delivered nothing for CUSTODY_SILENCE_AFTER_MINUTES, else 0',
+      labelNames: ['connector_instance', 'tenant'],
+      registers,
+      collect: readAtScrape(
+        'custody_connector_silent',
+        () => [...connectors.activity().values()].map((a) => ({ a, silent: connectorHealth(a, new Date(), connectors.silence).silent })),
+        ({ a, silent: isSilent }) => silent.set({ connector_instance: a.instance, tenant: a.tenant }, isSilent ? 1 : 0),
+      ),
+    });
+  }
+  const sequenceGaps = new Counter({
+    name: 'custody_connector_sequence_gaps_total',
+    help: "Jumps in a vendor's sequence numbers (Telegram update_id, WeCom archive seq) seen by this process's gateway; see the sequence_gap log",
+    labelNames: ['connector_instance', 'tenant'],
+    registers,
+  });
+  const sequenceMissing = new Counter({
+    name: 'custody_connector_sequence_missing_total',
+    help: 'Sequence numbers skipped by those jumps (numbers that arrived later, out of order, are not subtracted here)',
+    labelNames: ['connector_instance', 'tenant'],
+    registers,
+  });
+  const sequenceGap = (inst: { id: string; tenant: string }, missing: number) => {
+    sequenceGaps.inc({ connector_instance: inst.id, tenant: inst.tenant });
+    sequenceMissing.inc({ connector_instance: inst.id, tenant: inst.tenant }, missing);
+  };
   const deadLetters: DeadLetterMetrics = {
     deadLettered: (step, headers) => deadLettered.inc({ channel: headers.channel ?? 'unknown', step, tenant: headers.tenant ?? 'unknown' }),
   };
@@ -129,5 +172,5 @@ export function custodyMetrics(
     },
   };
   const [registry] = registers;
-  return { expose: () => exposition(registry), ingested, quarantined, quarantineDropped, auditDropped, archiver, deadLetters };
+  return { expose: () => exposition(registry), ingested, quarantined, quarantineDropped, auditDropped, archiver, deadLetters, sequenceGap };
 }

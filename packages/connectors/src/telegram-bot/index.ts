@@ -24,6 +24,8 @@ export const telegramBot: Connector<TelegramBotConfig, TelegramParsed> = {
     return { update, botId: config.botId ?? config.botToken!.slice(0, config.botToken!.indexOf(':')) };
   },
   normalize: normalizeTelegram,
+  // update_id is sequential per bot; it may skip (updates the bot is not subscribed to): recorded, never refused
+  sequences: (parsed) => [parsed.update.update_id],
   fetchMedia: fetchTelegramFile,
   egress: TELEGRAM_EGRESS,
 };

@@ -22,6 +22,13 @@ export const wecomArchive: Connector<WecomArchiveConfig, ArchiveParsed> = {
     return { corpId: config.corpId, items: readRecords(raw) };
   },
   normalize: normalizeWecomArchive,
+  // getchatdata numbers every record (`seq`); a puller that passes it through beside the decrypted
+  // fields gets gaps detected (a record without one is simply not counted)
+  sequences: (parsed) =>
+    parsed.items.flatMap((item) => {
+      const seq = (item.value as { seq?: unknown } | null | undefined)?.seq;
+      return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? [seq] : [];
+    }),
 };
 
 /** A JSON array is one document (all or nothing); JSON Lines are read line by line so one bad line stays one rejection. */

@@ -3,12 +3,13 @@ import { errorMessage } from '@custody/errors';
 import { resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { exportRoutes } from '@custody/exports';
+import { mergeActivity, watchSilence } from '@custody/control';
 import type { ServiceModule } from './service-module';
 
 /** The /v1 API: records, conversations, keys, connectors, directory, audit trail, holds, retention, disposition, exports. */
 export const api: ServiceModule = {
   name: 'api',
-  async start({ holdJobs, exportJobs, resolution, control, logger }) {
+  async start({ holdJobs, exportJobs, resolution, control, logger, activity, silence }) {
     holdJobs.resume();
     exportJobs.resume();
     resolution.resume();
@@ -18,15 +19,23 @@ export const api: ServiceModule = {
       if (!tenant || JSON.stringify(before) === JSON.stringify(after)) return;
       resolution.changed(tenant, [before, after]).catch((err) => logger.error({ event: 'directory_change_not_recorded', tenant, err: errorMessage(err) }));
     });
-    return {};
+    // connector_silent / connector_resumed, logged once per deployment: by the process serving the API
+    const silenceWatch = watchSilence({ activity: () => mergeActivity(activity.rows()), policy: silence, logger: logger.child({ component: 'completeness' }) });
+    return { stop: async () => silenceWatch.stop() };
   },
-  routes: ({ adapters, control, config, holdJobs, exportJobs, tenantPolicy, releasedPresets, logger, logKeys }) => {
+  routes: ({ adapters, control, config, holdJobs, exportJobs, tenantPolicy, releasedPresets, logger, logKeys, activity, silence }) => {
     const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
     return [
       ...apiRoutes({ store: adapters.store, index: adapters.index }),
       ...conversationRoutes({ store: adapters.store, index: adapters.index }),
       ...keyRoutes({ apiKeys: control.apiKeys, keyGrants: control.keyGrants, configuredKeys: config.CUSTODY_API_KEYS }),
-      ...adminRoutes({ connectors: control.connectors, validateConnector: (inst) => void resolveInstance(inst) }),
+      ...adminRoutes({
+        connectors: control.connectors,
+        validateConnector: (inst) => void resolveInstance(inst),
+        configured: config.CUSTODY_CONNECTORS,
+        activity: () => mergeActivity(activity.rows()),
+        silence,
+      }),
       ...directoryRoutes({ directory: control.directory }),
       ...attachmentRoutes({ store: adapters.store }),
       ...auditRoutes({ store: adapters.store, logger: logger.child({ component: 'api' }) }),

@@ -4,8 +4,12 @@ import type { ServiceModule } from './service-module';
 /** Vendor webhooks: verify, normalize, publish; rejected input quarantined. */
 export const gateway: ServiceModule = {
   name: 'gateway',
-  start: async () => ({}),
-  routes: ({ adapters, topics, instances, logger, control, config, metrics, http }) =>
+  // connector activity (last event, events per hour, sequence gaps) written at most once a minute per instance
+  start: async ({ activity }) => {
+    activity.start();
+    return { stop: () => activity.stop() };
+  },
+  routes: ({ adapters, topics, instances, logger, control, config, metrics, http, activity }) =>
     gatewayRoutes({
       bus: adapters.bus,
       topics,
@@ -16,6 +20,7 @@ export const gateway: ServiceModule = {
       rejections: http.limiter(config.CUSTODY_REJECTIONS_PER_MINUTE),
       onDropped: (inst, reason) => metrics.quarantineDropped.inc({ connector: inst.connector.id, tenant: inst.tenant, reason }),
       onAccepted: (inst, envelopes) => envelopes.forEach((e) => metrics.ingested.inc({ channel: e.channel, tenant: inst.tenant })),
+      onDelivery: (inst, d) => void activity.record(inst, d.events, d.sequences, d.receivedAt),
       onQuarantined: (inst, code) => metrics.quarantined.inc({ connector: inst?.connector.id ?? 'unknown', tenant: inst?.tenant ?? 'unknown', code }),
     }),
 };

@@ -2,7 +2,7 @@ import type { ArchiveStore } from '@custody/archive-store';
 import type { LockPolicy } from '@custody/policy';
 import type { Bus, Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
-import type { ControlPlane, TenantLockPolicy } from '@custody/control';
+import type { ActivityTracker, ControlPlane, SilencePolicy, TenantLockPolicy } from '@custody/control';
 import type { HoldJobs, DirectoryResolution } from '@custody/governance';
 import type { ExportJobs } from '@custody/exports';
 import type { ConnectorInstances } from '@custody/connectors';
@@ -33,6 +33,10 @@ export interface ServiceContext {
   /** `tenant:preset` pairs the operator released (CUSTODY_RELEASE_PRESETS). */
   releasedPresets: ReadonlySet<string>;
   http: { limiter(perMinute: number): Limiter };
+  /** Per connector instance: deliveries counted by this process's gateway, every writer's rows readable. */
+  activity: ActivityTracker;
+  /** When a connector instance counts as silent (CUSTODY_SILENCE_*). */
+  silence: SilencePolicy;
 }
 
 export interface Started {
