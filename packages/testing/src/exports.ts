@@ -3,7 +3,7 @@
  * export in every format, and read the package back with parsers Custody does not use to write it
  * (yauzl for zips, mailparser for the RSMF and EML messages, Ajv with Relativity's schema, pdftotext).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import addFormats from 'ajv-formats';
 import { simpleParser } from 'mailparser';
 import yauzl from 'yauzl';
 import { hashLeaf, leafBytes, parseCheckpoint, publicKeyFromBase64, verifiedSigners, verifyInclusion } from '@custody/record-log';
-import { REPO_ROOT } from './process';
+import { REPO_ROOT, custodyCli } from './process';
 import { captureProduction, whatsappConversation, type ProductionFixture, type ProductionVendors } from './production-fixture';
 import { waitFor } from './wait';
 import { apiSearch, postWebhook, whatsappDelivery } from './whatsapp';
@@ -87,29 +87,6 @@ interface Manifest {
   counts: { files: number; records: number; documents: number };
   files: Array<{ path: string; size: number; sha256: string; format: string }>;
   records: Array<{ id: string; key: string; versionId?: string; objectSha256: string; envelopeSha256: string; conversationId: string; raw?: any }>;
-}
-
-/** `custody export …` as an operator runs it; resolves with its exit code and output. */
-function cli(
-  env: Record<string, string>,
-  args: string[],
-  onStderr?: (text: string, kill: () => void) => void,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node', ['bin/custody.js', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'error', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      onStderr?.(stderr, () => child.kill('SIGKILL'));
-    });
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
 }
 
 function readDir(dir: string): Map<string, Buffer> {
@@ -459,7 +436,7 @@ export function exportSuite(name: string, start: () => Promise<RunningForExports
       try {
         const common = ['export', '--tenant', 'acme', '--name', 'CLI matter', ...scope, '--formats', 'jsonl,pdf,loadfile'];
         let exportId = '';
-        const killed = await cli(c.cliEnv, [...common, '--out', dirs[0]], (text, kill) => {
+        const killed = await custodyCli(c.cliEnv, [...common, '--out', dirs[0]], (text, kill) => {
           const m = [...text.matchAll(/export (exp-[0-9a-f-]+) \[[#.]+\] producing (\d+)\/(\d+)/g)].pop();
           if (m && Number(m[2]) > 0 && Number(m[2]) < Number(m[3])) {
             exportId = m[1];
@@ -471,9 +448,9 @@ export function exportSuite(name: string, start: () => Promise<RunningForExports
           killedMidway: true,
           stderr: '',
         });
-        const resumed = await cli(c.cliEnv, ['export', '--tenant', 'acme', '--resume', exportId, '--out', dirs[0]]);
+        const resumed = await custodyCli(c.cliEnv, ['export', '--tenant', 'acme', '--resume', exportId, '--out', dirs[0]]);
         expect({ code: resumed.code, stderr: resumed.code === 0 ? '' : resumed.stderr }).toEqual({ code: 0, stderr: '' });
-        const whole = await cli(c.cliEnv, [...common, '--out', dirs[1]]);
+        const whole = await custodyCli(c.cliEnv, [...common, '--out', dirs[1]]);
         expect(whole.code).toBe(0);
         const [a, b] = dirs.map((d) => verifyPackage(readDir(d)));
         expect(a.records).toEqual(b.records);

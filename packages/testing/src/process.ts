@@ -76,3 +76,26 @@ export function keyOnHost(env: Record<string, string>, tenant: string, role: str
     ),
   );
 }
+
+/** A `custody` CLI command as an operator runs it; resolves with its exit code and output. `onStderr` may kill it mid-way. */
+export function custodyCli(
+  env: Record<string, string>,
+  args: string[],
+  onStderr?: (text: string, kill: () => void) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('node', ['bin/custody.js', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'error', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr, () => child.kill('SIGKILL'));
+    });
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}

@@ -3,7 +3,6 @@
  * logged and checkpointed; proofs checked with nothing but the published key; the archive verified
  * whole, then altered behind Custody's back the ways an insider could, each alteration named.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { checkpointKey, type ArchiveStore } from '@custody/archive-store';
 import { integrityHash } from '@custody/envelope';
@@ -20,7 +19,7 @@ import {
   type SequencedLeaf,
   type SignedCheckpoint,
 } from '@custody/record-log';
-import { REPO_ROOT } from './process';
+import { custodyCli } from './process';
 import { waitFor } from './wait';
 import { apiSearch, postWebhook, textWebhook } from './whatsapp';
 
@@ -63,21 +62,6 @@ const forgeText = (text: string) => (body: Buffer) => {
   env.integrity = { sha256: integrityHash(env) };
   return Buffer.from(JSON.stringify(env));
 };
-
-function cli(env: Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node', ['bin/custody.js', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'error', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 export function verificationSuite(name: string, start: () => Promise<RunningForVerification>): void {
   describe(`verifiable archive (${name})`, () => {
@@ -255,13 +239,13 @@ export function verificationSuite(name: string, start: () => Promise<RunningForV
 
     test('custody verify: exit 0 and an archived report for an intact tenant, exit 1 naming every alteration for the altered one', async () => {
       if (r.cliNeedsStop) await r.stop();
-      const intact = await cli(r.cliEnv, ['verify', '--tenant', 'globex', '--audit', '--json']);
+      const intact = await custodyCli(r.cliEnv, ['verify', '--tenant', 'globex', '--audit', '--json']);
       expect(intact.stderr).not.toMatch(/error/i);
       expect(intact.code).toBe(0);
       const report = JSON.parse(intact.stdout);
       expect(report).toMatchObject({ ok: true, tenant: 'globex', problems: [], scope: { audit: true } });
       expect(report.counts.rehashed).toBeGreaterThanOrEqual(2);
-      const altered = await cli(r.cliEnv, ['verify', '--tenant', 'acme']);
+      const altered = await custodyCli(r.cliEnv, ['verify', '--tenant', 'acme']);
       expect(altered.code).toBe(1);
       expect(altered.stdout).toMatch(/^FAILED: tenant acme/);
       for (const kind of ['extra_version', 'checkpoint_signature']) expect(altered.stdout).toContain(`${kind}: `);

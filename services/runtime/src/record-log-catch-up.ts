@@ -1,11 +1,9 @@
-import { RecordLogConsumer } from '@custody/archiver';
 import { topicsFor } from '@custody/bus';
 import type { Config } from '@custody/config';
-import { SYSTEM_TENANT } from '@custody/envelope';
 import type { Logger } from '@custody/logger';
-import { RecordLogWriter } from '@custody/record-log';
 import { loadLogKeys } from './log-signing-key';
 import type { MaintenanceSession } from './maintenance-session';
+import { recordLogConsumer } from './record-log-consumer';
 
 /**
  * Embedded mode: appends what the stopped server's archiver announced but its log writer had not
@@ -18,17 +16,7 @@ export async function catchUpRecordLog(config: Config, logger: Logger, { adapter
   const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
   await adapters.bus.ensureTopics([{ name: topics.recordLog }, { name: topics.dlq }]);
   const keys = await loadLogKeys(config, logger);
-  const consumer = new RecordLogConsumer({
-    bus: adapters.bus,
-    writer: new RecordLogWriter({ store: adapters.store, signingKey: keys.signing, logger }),
-    index: adapters.index,
-    topic: topics.recordLog,
-    dlq: topics.dlq,
-    groupId: config.CUSTODY_RECORD_LOG_GROUP,
-    checkpointEveryMs: config.CUSTODY_CHECKPOINT_INTERVAL_SECONDS * 1000,
-    knownTenants: () => [SYSTEM_TENANT, ...new Set([...control.apiKeys.values(), ...control.connectors.values()].map((r) => r.tenant))],
-    logger,
-  });
+  const consumer = recordLogConsumer({ config, adapters, topics, control, signingKey: keys.signing, logger });
   await consumer.start();
   try {
     while ((await adapters.bus.lag(config.CUSTODY_RECORD_LOG_GROUP, [topics.recordLog])) > 0) await new Promise((r) => setTimeout(r, 50));

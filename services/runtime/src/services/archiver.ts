@@ -1,6 +1,6 @@
-import { Archiver, AuditArchiver, RecordLogConsumer } from '@custody/archiver';
-import { SYSTEM_TENANT } from '@custody/envelope';
-import { RecordLogWriter, auditChainHead } from '@custody/record-log';
+import { Archiver, AuditArchiver } from '@custody/archiver';
+import { auditChainHead } from '@custody/record-log';
+import { recordLogConsumer } from '../record-log-consumer';
 import { DependencyUnavailableError } from '@custody/errors';
 import { DATA_TYPES } from '@custody/policy';
 import type { ServiceModule } from './service-module';
@@ -44,15 +44,12 @@ export const archiver: ServiceModule = {
       metrics: metrics.deadLetters,
     });
     // every archived version, record or audit event, into its tenant's record log, checkpointed and signed
-    const recordLog = new RecordLogConsumer({
-      bus: adapters.bus,
-      writer: new RecordLogWriter({ store: adapters.store, signingKey: logKeys.signing, logger: logger.child({ component: 'record-log' }) }),
-      index: adapters.index,
-      topic: topics.recordLog,
-      dlq: topics.dlq,
-      groupId: config.CUSTODY_RECORD_LOG_GROUP,
-      checkpointEveryMs: config.CUSTODY_CHECKPOINT_INTERVAL_SECONDS * 1000,
-      knownTenants: () => [SYSTEM_TENANT, ...new Set([...control.apiKeys.values(), ...control.connectors.values()].map((r) => r.tenant))],
+    const recordLog = recordLogConsumer({
+      config,
+      adapters,
+      topics,
+      control,
+      signingKey: logKeys.signing,
       logger: logger.child({ component: 'record-log' }),
       metrics: metrics.deadLetters,
     });
