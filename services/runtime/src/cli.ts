@@ -18,7 +18,7 @@ import { reindexCommand } from './reindex-command';
 import { verifyCommand } from './verify-command';
 import { verifySummary } from './verify-summary';
 import { exportCommand, type ExportCommand } from './export-command';
-import { ExportRequest, type Export } from '@custody/policy';
+import { ExportRequest } from '@custody/policy';
 import { applyHeapLimit } from './heap-limit';
 import { custodyVersion } from './version';
 
@@ -277,8 +277,8 @@ async function exportPackage(args: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger('custody-export', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
   applyHeapLimit(config, (message) => logger.warn({ event: 'heap_limit_not_applied' }, message), 'export');
-  const bar = progressBar();
-  const exp = await exportCommand(config, logger, cmd, bar);
+  const bar = progressBar('records', new Set(['done', 'failed']));
+  const exp = await exportCommand(config, logger, cmd, (e) => bar(`export ${e.id}`, e.job));
   process.stderr.write('\n');
   process.stdout.write(`${JSON.stringify(exp, null, 2)}\n`);
   if (exp.job.phase !== 'done') {
@@ -291,17 +291,30 @@ async function exportPackage(args: string[]): Promise<number> {
   return 0;
 }
 
-/** One line redrawn in place on a terminal; elsewhere (a log) a line when the count moves, at most once a second. */
-function progressBar(): (e: Export) => void {
+interface Progress {
+  phase: string;
+  done: number;
+  /** Unknown while a phase counts what it finds (no bar then, only the count). */
+  total?: number;
+  etaAt?: string;
+}
+
+/**
+ * One line redrawn in place on a terminal; elsewhere (a log) a line when the count moves, at most once
+ * a second, and always for `final` phases.
+ */
+function progressBar(unit: string, final: ReadonlySet<string>): (label: string, p: Progress) => void {
   let last = 0;
   let lastLine = '';
-  return (e) => {
-    const { phase, total, done, etaAt } = e.job;
+  return (label, { phase, total, done, etaAt }) => {
     const pct = total ? Math.floor((100 * done) / total) : 0;
     const filled = Math.round(pct / 5);
-    const line = `export ${e.id} [${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${phase} ${done}/${total} records (${pct}%)${etaAt ? `, ETA ${etaAt.slice(11, 19)} UTC` : ''}`;
+    const line =
+      total === undefined
+        ? `${label} ${phase} ${done} ${unit}`
+        : `${label} [${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${phase} ${done}/${total} ${unit} (${pct}%)${etaAt ? `, ETA ${etaAt.slice(11, 19)} UTC` : ''}`;
     if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
-    else if (line !== lastLine && (Date.now() - last >= 1_000 || phase === 'done' || phase === 'failed')) {
+    else if (line !== lastLine && (Date.now() - last >= 1_000 || final.has(phase))) {
       process.stderr.write(`${line}\n`);
       last = Date.now();
     }
@@ -343,7 +356,7 @@ async function verify(args: string[]): Promise<number> {
   if (values.sample !== undefined && !/^[1-9]\d{0,8}$/.test(values.sample)) throw new UsageError('--sample must be a whole number from 1');
   const config = loadConfig();
   const logger = createLogger('custody-verify', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
-  let last = 0;
+  const bar = progressBar('versions', new Set());
   const { report, archived } = await verifyCommand(
     config,
     logger,
@@ -354,12 +367,9 @@ async function verify(args: string[]): Promise<number> {
       sample: values.sample ? Number(values.sample) : undefined,
       audit: values.audit,
     },
-    (p) => {
-      if (Date.now() - last < 1000) return;
-      last = Date.now();
-      process.stderr.write(`verify ${tenant}: ${p.phase} ${p.done}${p.total ? ` of ${p.total}` : ''}\n`);
-    },
+    (p) => bar(`verify ${tenant}`, p),
   );
+  if (process.stderr.isTTY) process.stderr.write('\n');
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(verifySummary(report, archived.key));
   return report.ok ? 0 : 1;
