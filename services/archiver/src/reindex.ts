@@ -116,7 +116,11 @@ async function readRecord(deps: ReindexDeps, tenant: string, ref: { key: string;
   }
 }
 
-/** The version and position the record log names for each record key of the tenant (the first leaf naming it). */
+/**
+ * The version and position the record log names for each record key of the tenant. A version logged
+ * twice (a batch redelivered after a crash) keeps the position of its latest leaf, as the log writer
+ * leaves it in the index when it appends the repeat: either leaf proves the same version.
+ */
 async function loggedVersions(store: ArchiveStore, tenant: string): Promise<Map<string, { versionId: string; sequence: number }>> {
   const out = new Map<string, { versionId: string; sequence: number }>();
   const batches: Array<{ key: string; versionId: string; first: number }> = [];
@@ -127,7 +131,7 @@ async function loggedVersions(store: ArchiveStore, tenant: string): Promise<Map<
   batches.sort((a, b) => a.first - b.first);
   for (const b of batches) {
     for (const leaf of (await readLeafBatch(store, tenant, b.key, b.versionId)).leaves) {
-      if (leaf.kind === 'record' && !out.has(leaf.key)) out.set(leaf.key, { versionId: leaf.versionId, sequence: leaf.sequence });
+      if (leaf.kind === 'record') out.set(leaf.key, { versionId: leaf.versionId, sequence: leaf.sequence });
     }
   }
   return out;
