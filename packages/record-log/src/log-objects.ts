@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TILE_WIDTH, logLeavesKey, logLeavesPrefix, logTileKey, parseKey, type ArchiveStore } from '@custody/archive-store';
+import { TILE_WIDTH, logLeavesKey, logLeavesPrefix, logPrefix, logTileKey, parseKey, type ArchiveStore } from '@custody/archive-store';
 import { SignedCheckpoint } from './checkpoint';
 import { IntegrityError } from '@custody/errors';
 import { SequencedLeaf } from './leaf';
@@ -103,4 +103,14 @@ export async function countFullTiles(store: ArchiveStore, tenant: string): Promi
     else hi = mid;
   }
   return lo + 1;
+}
+
+/** Every leaf batch of a tenant's log, ordered by first sequence: what a whole-log reader walks. */
+export async function listLeafBatches(store: ArchiveStore, tenant: string): Promise<Array<{ key: string; versionId: string; first: number }>> {
+  const out: Array<{ key: string; versionId: string; first: number }> = [];
+  for await (const v of store.list(`${logPrefix(tenant)}leaves/`)) {
+    const o = parseKey(v.key);
+    if (!v.deleteMarker && o?.kind === 'log-leaves') out.push({ key: v.key, versionId: v.versionId, first: o.first });
+  }
+  return out.sort((a, b) => a.first - b.first);
 }

@@ -1,7 +1,7 @@
 import { checkpointPrefix, logPrefix, parseKey, type ArchiveStore } from '@custody/archive-store';
 import { checkpointHash, parseCheckpoint, verifiedSigners, type CheckpointBody, type PublicKey, SignedCheckpoint } from './checkpoint';
 import { leafHashOf, type SequencedLeaf } from './leaf';
-import { readLeafBatch, readTile } from './log-objects';
+import { listLeafBatches, readLeafBatch, readTile } from './log-objects';
 import { CompactRange } from './merkle';
 import type { Problem } from './verify-report';
 
@@ -42,16 +42,12 @@ export async function verifyLog(
   onLeaf?: () => void,
 ): Promise<LogVerification> {
   const checkpoints = await readCheckpoints(store, tenant, trusted, problem);
-  const batches: Array<{ key: string; versionId: string; first: number }> = [];
-  const tiles: Array<{ key: string; index: number }> = [];
-  for await (const v of store.list(logPrefix(tenant))) {
+  const batches = await listLeafBatches(store, tenant);
+  const tileIndexes = new Set<number>();
+  for await (const v of store.list(`${logPrefix(tenant)}tiles/0/`)) {
     const o = parseKey(v.key);
-    if (v.deleteMarker) continue;
-    if (o?.kind === 'log-leaves') batches.push({ key: v.key, versionId: v.versionId, first: o.first });
-    else if (o?.kind === 'log-tile' && o.level === 0) tiles.push({ key: v.key, index: o.index });
+    if (!v.deleteMarker && o?.kind === 'log-tile') tileIndexes.add(o.index);
   }
-  batches.sort((a, b) => a.first - b.first);
-  const tileIndexes = new Set(tiles.map((t) => t.index));
   const range = new CompactRange();
   const leaves = new Map<string, KnownLeaf>();
   const audit: LogVerification['audit'] = [];

@@ -25,28 +25,8 @@ describe('verifyTenant --audit: the audit trail as a hash chain', () => {
     await store.ensureReady();
     keys.length = 0;
     // five chained events, stored and logged as the audit archiver and the log writer do
-    const leaves: LogLeaf[] = [];
-    let previous: string | null = null;
-    const retainUntil = new Date(Date.now() + 3_600_000);
-    for (let i = 1; i <= 5; i++) {
-      const at = `2026-11-30T10:00:0${i}.000Z`;
-      const body = Buffer.from(JSON.stringify({ id: `e${i}`, at, tenant: 'acme', action: 'records.search', chain: { sequence: i, previous } }));
-      const k = auditKey('acme', at, `e${i}`);
-      const put = await store.put({ key: k, body, contentType: 'application/json', retainUntil, legalHold: false });
-      leaves.push({
-        kind: 'audit',
-        id: `e${i}`,
-        key: k,
-        versionId: put.versionId,
-        sha256: put.sha256,
-        envelopeSha256: '',
-        channel: '',
-        type: 'audit',
-        retainUntil: retainUntil.toISOString(),
-      });
-      keys.push(k);
-      previous = sha(body);
-    }
+    const leaves = await storeChain(store, 'acme', '10', [1, 2, 3, 4, 5]);
+    keys.push(...leaves.map((l) => l.key));
     const writer = new RecordLogWriter({ store, signingKey: key, logger });
     await writer.append('acme', leaves);
     await writer.checkpoint('acme');
@@ -78,27 +58,7 @@ describe('verifyTenant --audit: the audit trail as a hash chain', () => {
   });
 
   it('an event that never reached the archive is a gap, named at the event after it', async () => {
-    const leaves: LogLeaf[] = [];
-    let previous: string | null = null;
-    const retainUntil = new Date(Date.now() + 3_600_000);
-    for (const i of [1, 2, 4]) {
-      const at = `2026-11-30T11:00:0${i}.000Z`;
-      const body = Buffer.from(JSON.stringify({ id: `g${i}`, at, tenant: 'globex', chain: { sequence: i, previous } }));
-      const k = auditKey('globex', at, `g${i}`);
-      const put = await store.put({ key: k, body, contentType: 'application/json', retainUntil, legalHold: false });
-      leaves.push({
-        kind: 'audit',
-        id: `g${i}`,
-        key: k,
-        versionId: put.versionId,
-        sha256: put.sha256,
-        envelopeSha256: '',
-        channel: '',
-        type: 'audit',
-        retainUntil: retainUntil.toISOString(),
-      });
-      previous = sha(body);
-    }
+    const leaves = await storeChain(store, 'globex', '11', [1, 2, 4]);
     await new RecordLogWriter({ store, signingKey: key, logger }).append('globex', leaves);
     const report = await verifyTenant(store, { tenant: 'globex', trusted, audit: true });
     expect(report.problems).toEqual([
@@ -106,3 +66,30 @@ describe('verifyTenant --audit: the audit trail as a hash chain', () => {
     ]);
   });
 });
+
+/** Audit events at the chain positions given, each naming the hash of the one stored before it, and their leaves. */
+async function storeChain(store: LocalArchiveStore, tenant: string, hour: string, positions: number[]): Promise<LogLeaf[]> {
+  const leaves: LogLeaf[] = [];
+  let previous: string | null = null;
+  const retainUntil = new Date(Date.now() + 3_600_000);
+  for (const i of positions) {
+    const at = `2026-11-30T${hour}:00:0${i}.000Z`;
+    const id = `${tenant}-${i}`;
+    const body = Buffer.from(JSON.stringify({ id, at, tenant, action: 'records.search', chain: { sequence: i, previous } }));
+    const key = auditKey(tenant, at, id);
+    const put = await store.put({ key, body, contentType: 'application/json', retainUntil, legalHold: false });
+    leaves.push({
+      kind: 'audit',
+      id,
+      key,
+      versionId: put.versionId,
+      sha256: put.sha256,
+      envelopeSha256: '',
+      channel: '',
+      type: 'audit',
+      retainUntil: retainUntil.toISOString(),
+    });
+    previous = sha(body);
+  }
+  return leaves;
+}

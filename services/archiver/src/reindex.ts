@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { logPrefix, parseKey, tenantPrefix, type ArchiveStore } from '@custody/archive-store';
-import { readLeafBatch } from '@custody/record-log';
+import { parseKey, tenantPrefix, type ArchiveStore } from '@custody/archive-store';
+import { listLeafBatches, readLeafBatch } from '@custody/record-log';
 import { deadLetter, ok, type StepResult } from '@custody/bus';
 import { CustodyError, errorMessage, mapLimit } from '@custody/errors';
 import { parseEnvelope } from '@custody/envelope';
@@ -123,13 +123,7 @@ async function readRecord(deps: ReindexDeps, tenant: string, ref: { key: string;
  */
 async function loggedVersions(store: ArchiveStore, tenant: string): Promise<Map<string, { versionId: string; sequence: number }>> {
   const out = new Map<string, { versionId: string; sequence: number }>();
-  const batches: Array<{ key: string; versionId: string; first: number }> = [];
-  for await (const v of store.list(`${logPrefix(tenant)}leaves/`)) {
-    const o = parseKey(v.key);
-    if (!v.deleteMarker && o?.kind === 'log-leaves') batches.push({ key: v.key, versionId: v.versionId, first: o.first });
-  }
-  batches.sort((a, b) => a.first - b.first);
-  for (const b of batches) {
+  for (const b of await listLeafBatches(store, tenant)) {
     for (const leaf of (await readLeafBatch(store, tenant, b.key, b.versionId)).leaves) {
       if (leaf.kind === 'record') out.set(leaf.key, { versionId: leaf.versionId, sequence: leaf.sequence });
     }
