@@ -20,6 +20,7 @@ export type ArchiveObject =
   | { kind: 'log-tile'; tenant: string; level: number; index: number }
   | { kind: 'checkpoint'; tenant: string; size: number }
   | { kind: 'verification'; tenant: string; runId: string }
+  | { kind: 'reconciliation'; tenant: string; day: string }
   | { kind: 'canary'; day: string; id: string };
 
 /** Everything of one tenant; the trailing `/` keeps `acme` from listing `acme-2`. */
@@ -120,6 +121,11 @@ export function verificationKey(tenant: string, runId: string): string {
   return `${tenantPrefix(tenant)}verification/${runId}.json`;
 }
 
+/** The daily reconciliation report of one tenant and UTC day (`YYYY-MM-DD`): written once, when the day is over. */
+export function reconciliationKey(tenant: string, day: string): string {
+  return `${tenantPrefix(tenant)}reconciliation/${day}.json`;
+}
+
 /**
  * The WORM conformance canaries of one UTC day (`YYYY-MM-DD`): outside every tenant, so no tenant's
  * listing, disposition or reindex ever sees them.
@@ -157,6 +163,8 @@ export function keyOf(o: ArchiveObject): string {
       return checkpointKey(o.tenant, o.size);
     case 'verification':
       return verificationKey(o.tenant, o.runId);
+    case 'reconciliation':
+      return reconciliationKey(o.tenant, o.day);
     case 'canary':
       return `${canaryDayPrefix(o.day)}${o.id}`;
   }
@@ -184,6 +192,7 @@ const PATTERNS: Array<[RegExp, (m: string[]) => ArchiveObject]> = [
   ],
   [new RegExp(`^tenants/${SEGMENT}/log/checkpoints/(\\d{12})\\.json$`), ([, tenant, size]) => ({ kind: 'checkpoint', tenant, size: Number(size) })],
   [new RegExp(`^tenants/${SEGMENT}/verification/${SEGMENT}\\.json$`), ([, tenant, runId]) => ({ kind: 'verification', tenant, runId })],
+  [new RegExp(`^tenants/${SEGMENT}/reconciliation/(\\d{4}-\\d{2}-\\d{2})\\.json$`), ([, tenant, day]) => ({ kind: 'reconciliation', tenant, day })],
   [new RegExp(`^system/conformance/(\\d{4}-\\d{2}-\\d{2})/${SEGMENT}$`), ([, day, id]) => ({ kind: 'canary', day, id })],
 ];
 

@@ -2,7 +2,16 @@ import type { Envelope } from '@custody/envelope';
 
 /** `instance` names the connector instance that captured the record: attachment fetching needs its credentials. */
 export function envelopeMessage(env: Envelope, instance?: string) {
-  const headers: Record<string, string> = { tenant: env.tenant, channel: env.channel, kind: env.kind, schema: env.schema, envelope_id: env.id };
+  // connector and received_at let a consumer that dead-letters the record still count it in its day's reconciliation
+  const headers: Record<string, string> = {
+    tenant: env.tenant,
+    channel: env.channel,
+    kind: env.kind,
+    schema: env.schema,
+    envelope_id: env.id,
+    connector: env.source.connector,
+    received_at: env.source.receivedAt,
+  };
   if (instance) headers.instance = instance;
   return { key: `${env.tenant}:${env.conversation.id}`, value: JSON.stringify(env), headers };
 }

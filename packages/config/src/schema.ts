@@ -187,6 +187,11 @@ export const ConfigSchema = z
       .describe(
         'A normally busy connector instance that delivered nothing for this long is silent: custody_connector_silent 1, a connector_silent log, silent in /v1/admin/connectors/:id/health',
       ),
+    CUSTODY_RECONCILIATION_SETTLE_MINUTES: int(0, 1_440)
+      .default(30)
+      .describe(
+        "How long after a UTC day's end its reconciliation report waits for records still in flight before it is made final and archived to WORM (GET /v1/admin/reconciliation)",
+      ),
     CUSTODY_AUTH_FAILURES_AUDITED_PER_MINUTE: int(1, 1_000_000)
       .default(60)
       .describe(

@@ -27,6 +27,15 @@ export interface ImportItem {
   files?: Record<string, string>;
   /** The item's own bytes in the export, quarantined with the reason when the item is rejected. */
   raw?: { contentType: string; body: Buffer };
+  /**
+   * Line-based exports (a WhatsApp .txt, an mbox): the 1-based, inclusive lines of the numbered file
+   * (see `Importer.lineCount`; for a WhatsApp export folder its chat .txt) the item was read from,
+   * on every item, accepted or rejected. Lines read without an item of their own (blank lines, a
+   * separator) belong to an item's range, so every line is in some item: `custody import` reports
+   * any line in none as a gap (LineAccounting). Items read from the same lines (a message and its
+   * edit note) carry the same range. Absent for formats that are not line-based.
+   */
+  lines?: { first: number; last: number };
 }
 
 /**
@@ -41,4 +50,10 @@ export interface Importer {
   read(path: string, ctx: ImportContext): AsyncIterable<ImportItem>;
   /** Total of the unit `position` counts (bytes, messages), for the progress bar; undefined when unknown. */
   total?(path: string): Promise<number | undefined>;
+  /**
+   * Line-based formats: the file the items' `lines` number and how many lines it has (a last line
+   * without a line break counts), so lines after the last item (a parser that stopped early) are
+   * a gap too; undefined when the export at `path` is not line-based (an .eml file or folder).
+   */
+  lineCount?(path: string): Promise<{ file: string; lines: number } | undefined>;
 }

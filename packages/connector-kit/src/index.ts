@@ -5,6 +5,7 @@ export * from './signature';
 export * from './json';
 export * from './duplicate-keys';
 export * from './importer';
+export * from './line-accounting';
 export * from './vendor-http';
 export * from './secret';
 export * from './egress';

@@ -5,6 +5,7 @@ import { Directory, Employee, PendingResolution } from '@custody/identity';
 import { Export, Hold, RetentionSettings } from '@custody/policy';
 import { ConnectorActivityRow, type ConnectorActivityTable } from './connector-activity';
 import { ControlTable, type RowCodec } from './control-table';
+import { ReconciliationCountsRow, type ReconciliationCountsTable } from './reconciliation-counts';
 
 export interface ControlTopics {
   apiKeys: string;
@@ -16,6 +17,7 @@ export interface ControlTopics {
   resolution: string;
   exports: string;
   activity: string;
+  reconciliation: string;
 }
 
 export function controlTopicsFor(suffix = ''): ControlTopics {
@@ -30,6 +32,7 @@ export function controlTopicsFor(suffix = ''): ControlTopics {
     resolution: `custody.control.directory-resolution.v1${s}`,
     exports: `custody.control.exports.v1${s}`,
     activity: `custody.control.connector-activity.v1${s}`,
+    reconciliation: `custody.control.reconciliation.v1${s}`,
   };
 }
 
@@ -61,6 +64,8 @@ export interface ControlPlane {
   exports: ExportTable;
   /** Connector instances' activity (last event, events per hour, sequence gaps), by `${instance}@${writer}`. */
   activity: ConnectorActivityTable;
+  /** What each stage counted per tenant, UTC day of receipt and connector, by `${tenant}/${day}/${writer}` (reconciliation-counts.ts). */
+  reconciliation: ReconciliationCountsTable;
   /** The tenant's directory as of now, rebuilt only when the table changed. */
   directoryOf(tenant: string): Directory;
   stop(): Promise<void>;
@@ -81,7 +86,8 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
   const resolution = new ControlTable(bus, topics.resolution, PendingResolution, logger);
   const exports = new ControlTable(bus, topics.exports, Export, logger);
   const activity = new ControlTable(bus, topics.activity, ConnectorActivityRow, logger);
-  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution, exports, activity];
+  const reconciliation = new ControlTable(bus, topics.reconciliation, ReconciliationCountsRow, logger);
+  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution, exports, activity, reconciliation];
   await Promise.all(tables.map((t) => t.start()));
   const cache = new Map<string, { version: number; directory: Directory }>();
   return {
@@ -94,6 +100,7 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
     resolution,
     exports,
     activity,
+    reconciliation,
     directoryOf(tenant) {
       const hit = cache.get(tenant);
       if (hit && hit.version === directory.version) return hit.directory;

@@ -10,3 +10,4 @@ export * from './verify-log';
 export * from './verify';
 export * from './archive-report';
 export * from './audit-chain';
+export * from './reconciliation';

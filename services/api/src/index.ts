@@ -8,3 +8,4 @@ export * from './attachment-routes';
 export * from './key-routes';
 export * from './audit-routes';
 export * from './verification-routes';
+export * from './reconciliation-routes';

@@ -6,6 +6,7 @@ import { DependencyUnavailableError } from '@custody/errors';
 import { silentLogger } from '@custody/logger';
 import type { BulkFailure, IndexDoc, Revisions, SearchIndex } from '@custody/search-index';
 import { Archiver, type ArchiverMetrics } from './archiver';
+import type { SettledRecord } from './settled';
 import { recordKey } from '@custody/archive-store';
 import type { Lock, LockPolicy } from '@custody/policy';
 
@@ -223,6 +224,7 @@ function setup(opts: { concurrency?: number; policy?: LockPolicy } = {}) {
   const index = new FakeIndex();
   const policy = opts.policy ?? new FixedPolicy();
   const metrics: jest.Mocked<ArchiverMetrics> = { archived: jest.fn(), indexed: jest.fn(), deadLettered: jest.fn() };
+  const settled: SettledRecord[][] = [];
   const archiver = new Archiver({
     bus,
     store,
@@ -233,8 +235,9 @@ function setup(opts: { concurrency?: number; policy?: LockPolicy } = {}) {
     concurrency: opts.concurrency ?? 4,
     logger: silentLogger(),
     metrics,
+    onSettled: (records) => settled.push(records),
   });
-  return { bus, store, index, policy, metrics, archiver };
+  return { bus, store, index, policy, metrics, archiver, settled };
 }
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
@@ -480,6 +483,43 @@ describe('Archiver.handleBatch', () => {
     expect(err).toBeInstanceOf(DependencyUnavailableError);
     expect(err.message).toContain('cluster_block_exception');
     expect(bus.published).toEqual([]);
+  });
+
+  test('a committed batch reports what became of each customer record, for the reconciliation: stored, duplicate, dead-lettered, not indexed', async () => {
+    const { index, archiver, settled } = setup();
+    const fresh = envelope('wamid.NEW');
+    const again = envelope('wamid.AGAIN');
+    const unindexable = envelope('wamid.UNINDEXABLE');
+    index.failures.set(unindexable.id, { reason: 'mapper_parsing_exception', retriable: false });
+    await archiver.handleBatch([record(JSON.stringify(again))]);
+    const headers = { tenant: 'acme', envelope_id: 'e1', connector: 'whatsapp-cloud', received_at: '2025-11-22T08:27:00.000Z' };
+    await archiver.handleBatch([
+      record(JSON.stringify(fresh)),
+      record(JSON.stringify(again)),
+      record(JSON.stringify(unindexable)),
+      record('garbage', headers),
+      // a raw delivery that is not even a record names no envelope: not counted
+      record('garbage', { tenant: 'acme' }),
+    ]);
+    const receivedAt = fresh.source.receivedAt;
+    expect(settled[1]).toEqual([
+      { tenant: 'acme', connector: 'whatsapp-cloud', receivedAt, created: true, indexed: true, deadLettered: undefined },
+      { tenant: 'acme', connector: 'whatsapp-cloud', receivedAt, created: false, indexed: true, deadLettered: undefined },
+      { tenant: 'acme', connector: 'whatsapp-cloud', receivedAt, created: true, indexed: false, deadLettered: 'index' },
+      { tenant: 'acme', connector: 'whatsapp-cloud', receivedAt: headers.received_at, created: undefined, indexed: false, deadLettered: 'decode' },
+    ]);
+  });
+
+  test('a retried batch reports its records once, when it commits', async () => {
+    const { index, archiver, settled } = setup();
+    const env = envelope('wamid.RETRIED');
+    index.throwOnBulk = new DependencyUnavailableError('opensearch', 'cluster_block_exception');
+    await rejection(archiver.handleBatch([record(JSON.stringify(env))]));
+    expect(settled).toEqual([]);
+    index.throwOnBulk = undefined;
+    await archiver.handleBatch([record(JSON.stringify(env))]);
+    // stored by the attempt that failed: the committing one finds it there
+    expect(settled).toEqual([[expect.objectContaining({ created: false, indexed: true })]]);
   });
 
   test('a failing DLQ publish rejects the batch', async () => {

@@ -6,6 +6,7 @@ import type { Logger } from '@custody/logger';
 import type { SearchIndex } from '@custody/search-index';
 import type { LockPolicy } from '@custody/policy';
 import { logAppendMessages } from '@custody/record-log';
+import { settledRecords, type SettledRecord } from './settled';
 import { archiveStep, decodeStep, indexStep, rawStep, recordLeaf, type Archived } from './steps';
 
 export interface ArchiverMetrics extends DeadLetterMetrics {
@@ -23,6 +24,8 @@ export interface ArchiverDeps {
   concurrency: number;
   logger: Logger;
   metrics?: ArchiverMetrics;
+  /** Each committed batch's customer records and what became of them (the daily reconciliation counts them). */
+  onSettled?(records: SettledRecord[]): void;
 }
 
 /**
@@ -68,6 +71,7 @@ export class Archiver {
     const leaves = results.flatMap((r) => (r.status === 'ok' && r.value ? [{ tenant: r.value.envelope.tenant, leaf: recordLeaf(r.value) }] : []));
     if (leaves.length && !results.some((r) => r.status === 'retry')) await this.deps.bus.publish(this.deps.topics.recordLog, logAppendMessages(leaves));
     const deadLettered = await actOnResults(this.sink, records, results);
+    this.deps.onSettled?.(settledRecords(records, archived, results));
     this.deps.logger.debug({ event: 'batch_archived', records: records.length, dead_lettered: deadLettered });
   }
 }

@@ -20,8 +20,12 @@ export interface GatewayDeps {
   /** The tenant's employee directory, for identity resolution before sealing. */
   directoryOf?(tenant: string): Directory;
   onAccepted?(instance: ResolvedInstance, envelopes: Envelope[]): void;
-  /** An authentic delivery published: its vendor events (records and events refused one by one) and the vendor's sequence numbers, for completeness. */
-  onDelivery?(instance: ResolvedInstance, delivery: { events: number; sequences: number[]; receivedAt: Date }): void;
+  /**
+   * An authentic delivery taken: its vendor events (records and events refused one by one, or 1 for a
+   * delivery refused whole), how many of them were quarantined, and the vendor's sequence numbers,
+   * for completeness and reconciliation.
+   */
+  onDelivery?(instance: ResolvedInstance, delivery: { events: number; quarantined: number; sequences: number[]; receivedAt: Date }): void;
   onQuarantined?(instance: ResolvedInstance | undefined, code: string): void;
   /** A rejection that was not kept (rate limit): counted, never silent. */
   onDropped?(instance: ResolvedInstance, reason: string): void;
@@ -111,11 +115,14 @@ async function receive(deps: GatewayDeps, req: WebhookCall): Promise<HttpRespons
   };
   const delivery = { connector: inst.connector, config: inst.config, raw, contentType, tenant: inst.tenant, instance: inst.id, receivedAt };
   const outcome = await capture(deps, delivery, { directory: deps.directoryOf?.(inst.tenant), limits: deps.limits, onQuarantined });
-  if ('refused' in outcome) return answerRejected(deps, inst, outcome.refused, 'normalize');
+  if ('refused' in outcome) {
+    deps.onDelivery?.(inst, { events: 1, quarantined: 1, sequences: [], receivedAt });
+    return answerRejected(deps, inst, outcome.refused, 'normalize');
+  }
   // acknowledged only now: the bus has durably accepted the records; on failure the vendor redelivers
   const { accepted: envelopes, quarantined: rejected, sequences } = outcome;
   deps.onAccepted?.(inst, envelopes);
-  deps.onDelivery?.(inst, { events: envelopes.length + rejected.length, sequences, receivedAt });
+  deps.onDelivery?.(inst, { events: envelopes.length + rejected.length, quarantined: rejected.length, sequences, receivedAt });
   deps.logger.info({
     event: 'webhook_accepted',
     instance: inst.id,

@@ -5,7 +5,7 @@ import { DirectoryResolution, HoldJobs } from '@custody/governance';
 import { BusAuditSink, KeyStore, mintApiKey } from '@custody/api';
 import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
-import { ActivityTracker, controlTopicsFor, mergeActivity, openControlPlane } from '@custody/control';
+import { ActivityTracker, ReconciliationCounter, controlTopicsFor, mergeActivity, openControlPlane } from '@custody/control';
 import { ExportJobs } from '@custody/exports';
 import { custodyVersion } from './version';
 import { connectorInstances } from '@custody/connectors';
@@ -78,6 +78,13 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     logger: logger.child({ component: 'gateway' }),
     onGap: (inst, gap) => metrics.sequenceGap(inst, gap.missing),
   });
+  // one writer per process: its row key names the host and the services it runs
+  const reconciliation = new ReconciliationCounter({
+    table: control.reconciliation,
+    logger: logger.child({ component: 'reconciliation' }),
+    role: [...services].sort().join('+'),
+  });
+  reconciliation.start();
   const metrics = custodyMetrics(
     adapters.bus,
     { groupId: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData] },
@@ -145,11 +152,14 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     http,
     activity,
     silence,
+    reconciliation,
   };
   const started: Started[] = [];
   const stopServices = async () => {
     // in reverse: what started last (the API's jobs) stops first, the consumers commit what they finished
     for (const s of [...started].reverse()) await s.stop?.();
+    // after the services: what the archiver counted while it drained is written too
+    await reconciliation.stop();
     await resolution.stop();
     await exportJobs.stop();
     await holdJobs.stop();

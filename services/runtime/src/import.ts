@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import { topicsFor } from '@custody/bus';
 import { loadConfig, type Config } from '@custody/config';
 import { publishCaptured, sealImportItem, type RefusedEvent } from '@custody/capture';
-import { isRejected, type ImportItem, type Importer } from '@custody/connector-kit';
+import { LineAccounting, isRejected, type ImportItem, type Importer, type LineAccountingState, type LineGap } from '@custody/connector-kit';
 import { getImporter } from '@custody/connectors';
-import { TenantLockPolicy, controlTopicsFor, openControlPlane, type ControlPlane } from '@custody/control';
+import { ReconciliationCounter, TenantLockPolicy, controlTopicsFor, openControlPlane, utcDay, type ControlPlane } from '@custody/control';
 import { PRIVATE_FILE, mkdirDurable, writeFileAtomic } from '@custody/durable-fs';
 import { isRawRef, type Envelope } from '@custody/envelope';
 import { ConfigError, RejectedInputError } from '@custody/errors';
@@ -19,7 +19,8 @@ import { quarantineTopicSpec } from './topic-specs';
 export const IMPORT_USAGE =
   'usage: custody import --channel <importer id> --file <path> --tenant <id> [--account <id>] [--timezone <IANA zone>] [--date-order dmy|mdy] [--restart]\n' +
   '  --timezone: zone of the exporting device (e.g. Europe/London), required for whatsapp-export and for Telegram exports with local times only\n' +
-  '  --date-order: whatsapp-export only, for a chat whose dates cannot tell day first (dmy) from month first (mdy)';
+  '  --date-order: whatsapp-export only, for a chat whose dates cannot tell day first (dmy) from month first (mdy)\n' +
+  '  exit 0: every item archived; 2: some quarantined, or lines of a line-based export (WhatsApp .txt, mbox) in no record and no quarantine entry';
 
 const BATCH = 200;
 
@@ -50,7 +51,15 @@ export interface ImportSummary {
   quarantinedNow: number;
   /** Position the run continued after, when it resumed from a checkpoint. */
   resumedAfter?: number;
+  /**
+   * Line-based exports (WhatsApp .txt, mbox): the lines of the numbered file inside an item
+   * (archived or quarantined), over the whole import; undefined when the export is not line-based.
+   */
+  linesRead?: number;
+  /** Line ranges in no record and no quarantine entry (the importer skipped them), over the whole import. */
+  lineGaps: LineGap[];
   checkpoint: string;
+  /** 2 when anything was quarantined or any line gap was found. */
   exitCode: 0 | 2;
 }
 
@@ -66,13 +75,15 @@ interface Checkpoint {
   /** How the run read local times: a resumed run must read them the same way. */
   timezone?: string;
   dateOrder?: string;
+  /** Line accounting up to `position`, for line-based exports; absent in checkpoints of other exports and of older versions. */
+  lines?: LineAccountingState;
   updatedAt: string;
 }
 
 /** Items may carry the bytes they came from (the shipped importers do), so rejects are quarantined with their evidence. */
 type Item = ImportItem & { raw?: { contentType: string; body: Buffer } };
 
-/** `custody import …` from the CLI: exit 0 all archived, 2 some quarantined (or bad usage); failures throw (exit 1). */
+/** `custody import …` from the CLI: exit 0 all archived, 2 some quarantined or lines in no item (or bad usage); failures throw (exit 1). */
 export async function importCommand(args: string[]): Promise<number> {
   const summary = await runImport(loadConfig(), parseImportArgs(args), { stderr: process.stderr });
   return summary.exitCode;
@@ -176,19 +187,35 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
     // the archiver's policy: a blob is locked at least as long as the record that refers to it
     const policy = new TenantLockPolicy(control.retention, control.holds, config.CUSTODY_DEFAULT_RETENTION_DAYS * 86_400, config.CUSTODY_MIN_LOCK_SECONDS);
     const directory = control.directoryOf(options.tenant);
-    const state: Checkpoint = previous ?? {
-      importer: importer.id,
-      tenant: options.tenant,
-      path,
-      position: -1,
-      accepted: 0,
-      quarantined: 0,
-      complete: false,
-      timezone: options.timezone,
-      dateOrder: options.dateOrder,
-      updatedAt: '',
-    };
+    // what this run received, for the tenant's daily reconciliation (a row of its own: imports may run side by side)
+    const reconciliation = new ReconciliationCounter({ table: control.reconciliation, logger, role: `import-${process.pid}` });
+    // a copy: `previous` keeps saying where this run resumed, while `state` moves on with each batch
+    const state: Checkpoint = previous
+      ? { ...previous }
+      : {
+          importer: importer.id,
+          tenant: options.tenant,
+          path,
+          position: -1,
+          accepted: 0,
+          quarantined: 0,
+          complete: false,
+          timezone: options.timezone,
+          dateOrder: options.dateOrder,
+          updatedAt: '',
+        };
     const progress = new Progress(io.stderr, await importer.total?.(path));
+    const numbered = await importer.lineCount?.(path);
+    const numberedFile = numbered?.file ?? path;
+    // a resume goes on from the checkpoint's last line: items up to its position are skipped, not re-counted
+    const lines = new LineAccounting(`importer ${importer.id}`, previous ? (previous.lines ?? null) : undefined);
+    const reportGap = (gap: LineGap | undefined) => {
+      if (gap)
+        logger.warn(
+          { event: 'import_line_gap', importer: importer.id, tenant: options.tenant, from: gap.from, to: gap.to, lines: gap.lines },
+          'lines in no item',
+        );
+    };
     let envelopes: Envelope[] = [];
     let rejects: RefusedEvent[] = [];
     let last = state.position;
@@ -202,9 +229,17 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
         { tenant: options.tenant, connector: importer.id, stage: 'import', receivedAt },
         { envelopes, rejected: rejects },
       );
+      reconciliation.add(options.tenant, utcDay(receivedAt), importer.id, 'received', envelopes.length + rejects.length);
+      reconciliation.add(options.tenant, utcDay(receivedAt), importer.id, 'quarantined', rejects.length);
+      await reconciliation.flush();
       publishedNow += envelopes.length;
       quarantinedNow += rejects.length;
-      Object.assign(state, { position: last, accepted: state.accepted + envelopes.length, quarantined: state.quarantined + rejects.length });
+      Object.assign(state, {
+        position: last,
+        accepted: state.accepted + envelopes.length,
+        quarantined: state.quarantined + rejects.length,
+        lines: lines.state,
+      });
       await writeCheckpoint(checkpointFile, state);
       envelopes = [];
       rejects = [];
@@ -215,26 +250,39 @@ async function archive(config: Config, run: Run, io: ImportIO): Promise<ImportSu
       if (previous && item.position <= previous.position) continue;
       if (item.position <= last) throw new Error(`importer ${importer.id} yielded position ${item.position} after ${last}`);
       last = item.position;
+      reportGap(lines.observe(item));
       const outcome = isRejected(item.result) ? item.result : await sealImportItem(item, item.result, { store: adapters.store, policy, directory });
       if ('rejected' in outcome) rejects.push({ ...outcome, raw: { body: item.raw?.body ?? rawOf(item.result), contentType: item.raw?.contentType } });
       else envelopes.push(outcome);
       if (envelopes.length + rejects.length >= BATCH) await flush();
       progress.update(item.position, state.accepted + envelopes.length, state.quarantined + rejects.length);
     }
+    // lines after the last item: the importer stopped before the end of the file
+    reportGap(lines.finish(numbered?.lines));
     state.complete = true;
     await flush();
     progress.finish(state.accepted, state.quarantined);
 
-    const exitCode = state.quarantined > 0 ? 2 : 0;
+    const gaps = lines.gaps;
+    for (const gap of gaps) {
+      const range = gap.from === gap.to ? `line ${gap.from}` : `lines ${gap.from}–${gap.to}`;
+      io.stderr.write(`custody import: ${range} of ${numberedFile} produced no record and no quarantine entry\n`);
+    }
+    const exitCode = state.quarantined > 0 || gaps.length > 0 ? 2 : 0;
     const resumed = previous ? ` (resumed after position ${previous.position}; ${publishedNow} published now)` : '';
     const later = config.CUSTODY_MODE === 'embedded' && publishedNow > 0 ? '; Custody archives them when it runs' : '';
-    io.stderr.write(`custody import: ${importer.id} ${path}: ${state.accepted} accepted, ${state.quarantined} quarantined${resumed}${later}\n`);
+    const linesRead = lines.lineNumbered ? lines.linesInItems : undefined;
+    const missing = gaps.reduce((n, g) => n + g.lines, 0);
+    const lineNote = linesRead === undefined ? '' : `, ${linesRead} lines read${missing ? `, ${missing} in no item` : ''}`;
+    io.stderr.write(`custody import: ${importer.id} ${path}: ${state.accepted} accepted, ${state.quarantined} quarantined${lineNote}${resumed}${later}\n`);
     return {
       accepted: state.accepted,
       quarantined: state.quarantined,
       publishedNow,
       quarantinedNow,
       resumedAfter: previous?.position,
+      linesRead,
+      lineGaps: gaps,
       checkpoint: checkpointFile,
       exitCode,
     };

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRejected, type ImportContext, type ImportItem, type RejectedEvent } from '@custody/connector-kit';
+import { LineAccounting, isRejected, type ImportContext, type ImportItem, type RejectedEvent } from '@custody/connector-kit';
 import { sealEnvelope, type EnvelopeDraft } from '@custody/envelope';
 import { parseAddressList } from './addresses';
 import { decodeWords } from './encoded-words';
@@ -152,6 +152,43 @@ describe('email: mbox', () => {
       conversation: { id: 'email:mbox-1@acme.example' },
       direction: 'inbound',
     });
+  });
+
+  test('line accounting: each message, accepted or rejected, takes its "From " line to the blank line before the next; no gap', async () => {
+    expect(items.map((i) => [code(i), i.lines])).toEqual([
+      ['ok', { first: 1, last: 11 }],
+      ['missing_from', { first: 12, last: 18 }],
+      ['ok', { first: 19, last: 27 }],
+      ['timestamp_in_future', { first: 28, last: 36 }],
+      ['ok', { first: 37, last: 44 }],
+    ]);
+    const path = join(FIX, 'mailbox.mbox');
+    expect(await emailImporter.lineCount!(path)).toEqual({ file: path, lines: 44 });
+    expect(readFileSync(path, 'latin1').split('\n')).toHaveLength(45);
+    const acc = new LineAccounting('email');
+    for (const item of items) acc.observe(item);
+    acc.finish(44);
+    expect([acc.gaps, acc.linesInItems]).toEqual([[], 44]);
+  });
+
+  test('line accounting: CRLF, blank lines inside a message, and a last line without a line break', async () => {
+    const path = tempFile(
+      'From a@x Mon Jan  1 10:00:00 2024\r\nFrom: a@x.example\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\none\r\n\r\n\r\nFrom b@x Mon Jan  1 11:00:00 2024\r\nFrom: b@x.example\r\nDate: Mon, 1 Jan 2024 11:00:00 +0000\r\n\r\ntwo',
+      'box.mbox',
+    );
+    const read = await collect(path);
+    expect(read.map((i) => i.lines)).toEqual([
+      { first: 1, last: 7 },
+      { first: 8, last: 12 },
+    ]);
+    expect(await emailImporter.lineCount!(path)).toEqual({ file: path, lines: 12 });
+  });
+
+  test('.eml files and folders are not line-based: no lines, no line count', async () => {
+    const [one] = await collect(join(FIX, 'simple.eml'));
+    expect(one.lines).toBeUndefined();
+    expect(await emailImporter.lineCount!(join(FIX, 'simple.eml'))).toBeUndefined();
+    expect(await emailImporter.lineCount!(FIX)).toBeUndefined();
   });
 });
 

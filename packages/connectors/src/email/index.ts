@@ -3,6 +3,7 @@ import { open, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isolateEvent, type ImportContext, type ImportItem, type Importer } from '@custody/connector-kit';
+import { countLines } from '../import-shared/lines';
 import { parseAsctime } from './mail-date';
 import { mboxMessages } from './mbox';
 import { emailDraft, type PendingFile } from './normalize';
@@ -15,6 +16,8 @@ interface RawMessage {
   location: string;
   raw: Buffer;
   fallbackDate?: number;
+  /** mbox only: the message's lines in the mailbox, its "From " line and separating blank line included. */
+  lines?: { first: number; last: number };
 }
 
 export const emailImporter: Importer = {
@@ -27,6 +30,11 @@ export const emailImporter: Importer = {
     let sum = 0;
     for (const f of files ?? [path]) sum += (await stat(f)).size;
     return sum;
+  },
+  /** An mbox is line-based; an .eml (one message, read whole) or a folder of them is not. */
+  async lineCount(path) {
+    if ((await emlFiles(path)) || !(await startsWithFromLine(path))) return undefined;
+    return { file: path, lines: await countLines(path) };
   },
 };
 
@@ -46,7 +54,13 @@ async function* readEmail(path: string, ctx: ImportContext): AsyncGenerator<RawI
         files[f.id] = join(tmp, randomBytes(8).toString('hex'));
         await writeFile(files[f.id], f.bytes, { mode: 0o600 });
       }
-      yield { position: m.position, result: result, files: pending.length ? files : undefined, raw: { contentType: 'message/rfc822', body: m.raw } };
+      yield {
+        position: m.position,
+        result: result,
+        files: pending.length ? files : undefined,
+        raw: { contentType: 'message/rfc822', body: m.raw },
+        lines: m.lines,
+      };
       for (const file of Object.values(files)) await rm(file, { force: true });
     }
   } finally {
@@ -69,7 +83,7 @@ async function* messages(path: string): AsyncGenerator<RawMessage> {
   }
   if (await startsWithFromLine(path)) {
     for await (const m of mboxMessages(path)) {
-      yield { position: m.offset, location: `mbox message at byte ${m.offset}`, raw: m.raw, fallbackDate: parseAsctime(m.fromLine) };
+      yield { position: m.offset, location: `mbox message at byte ${m.offset}`, raw: m.raw, fallbackDate: parseAsctime(m.fromLine), lines: m.lines };
     }
     return;
   }

@@ -132,6 +132,12 @@ describe('telegram-export: single supergroup chat with media', () => {
   test('total() is the byte size of result.json', async () => {
     expect(await telegramExport.total!(join(FIX, 'supergroup'))).toBe(readFileSync(join(FIX, 'supergroup', 'result.json')).length);
   });
+
+  test('JSON is not line-based: items carry no lines and the importer counts none (custody import accounts no lines for it)', () => {
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.filter((i) => i.lines !== undefined)).toEqual([]);
+    expect(telegramExport.lineCount).toBeUndefined();
+  });
 });
 
 describe('telegram-export: full account export', () => {

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { ImportContext, ImportItem, Importer } from '@custody/connector-kit';
 import { requireTimeZone } from '../import-shared/local-time';
 import { scanChat } from './chat';
-import { lineText, readLines } from '../import-shared/lines';
+import { countLines, lineText, readLines } from '../import-shared/lines';
 import { locateExport } from './locate';
 import { normalizeBlock, type Block, type ReadState } from './normalize';
 import { lineShape } from './parse';
@@ -18,6 +18,10 @@ export const whatsappExport: Importer = {
   async total(path) {
     return (await stat((await locateExport(path)).chatFile)).size;
   },
+  async lineCount(path) {
+    const { chatFile } = await locateExport(path);
+    return { file: chatFile, lines: await countLines(chatFile) };
+  },
 };
 
 /**
@@ -30,24 +34,34 @@ async function* readWhatsAppExport(path: string, ctx: ImportContext): AsyncGener
   const chat = await scanChat(where.chatFile, where.title, ctx.account, ctx.dateOrder);
   const state: ReadState = { chat, ctx, zone, dir: where.dir, occurrences: new Map() };
   for await (const block of blocks(where.chatFile)) {
-    for (const out of normalizeBlock(block, state)) yield { ...out, raw: { contentType: 'text/plain; charset=utf-8', body: block.raw } };
+    const lines = { first: block.lineNo, last: block.lineNo + block.lineCount - 1 };
+    for (const out of normalizeBlock(block, state)) yield { ...out, lines, raw: { contentType: 'text/plain; charset=utf-8', body: block.raw } };
   }
 }
 
-/** Groups lines into messages: a header line and the continuation lines up to the next header. */
+/**
+ * Groups lines into messages: a header line and the continuation lines up to the next header (blank
+ * lines included). Every line is in exactly one block: text before the first header is a block of
+ * its own (quarantined), so an item's `lines` are its block's and no line is left out.
+ */
 async function* blocks(chatFile: string): AsyncGenerator<Block> {
   const decoder = new TextDecoder('utf-8');
   let current: { offset: number; lineNo: number; lines: Buffer[]; shape: Block['shape'] } | undefined;
-  let lineNo = 0;
+  const done = (b: NonNullable<typeof current>): Block => ({
+    offset: b.offset,
+    lineNo: b.lineNo,
+    lineCount: b.lines.length,
+    raw: Buffer.concat(b.lines),
+    shape: b.shape,
+  });
   for await (const line of readLines(chatFile)) {
-    lineNo++;
     const shape = lineShape(lineText(line.bytes, decoder).replace(/^\ufeff/, '')).kind;
     if (shape === 'continuation' && current) {
       current.lines.push(line.bytes);
       continue;
     }
-    if (current) yield { offset: current.offset, lineNo: current.lineNo, raw: Buffer.concat(current.lines), shape: current.shape };
-    current = { offset: line.offset, lineNo, lines: [line.bytes], shape: shape === 'continuation' ? 'orphan' : shape };
+    if (current) yield done(current);
+    current = { offset: line.offset, lineNo: line.number, lines: [line.bytes], shape: shape === 'continuation' ? 'orphan' : shape };
   }
-  if (current) yield { offset: current.offset, lineNo: current.lineNo, raw: Buffer.concat(current.lines), shape: current.shape };
+  if (current) yield done(current);
 }

@@ -16,7 +16,9 @@ const SYSTEM: Participant = { kind: 'handle', value: 'whatsapp', displayName: 'W
 /** One message of the export: its header line and continuation lines, as bytes. */
 export interface Block {
   offset: number;
+  /** 1-based number of the block's first line, and how many lines it has. */
   lineNo: number;
+  lineCount: number;
   raw: Buffer;
   /** orphan: lines before the first header; malformed: a damaged header line and what follows it. */
   shape: 'header' | 'malformed' | 'orphan';

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRejected, type ImportContext, type ImportItem, type RejectedEvent } from '@custody/connector-kit';
+import { LineAccounting, isRejected, type ImportContext, type ImportItem, type RejectedEvent } from '@custody/connector-kit';
 import { sealEnvelope, type EnvelopeDraft } from '@custody/envelope';
 import { getImporter, importerIds } from '../registry';
 import { whatsappExport } from './index';
@@ -375,5 +375,88 @@ describe('whatsapp-export: registry and hostile names', () => {
     const ds = drafts(await collect(tempExport('31/12/2023, 10:00 - __proto__: a\n31/12/2023, 10:01 - constructor: b\n')));
     expect(ds.map((d) => d.sender.value)).toEqual(['__proto__', 'constructor']);
     expect(ds[0].recipients).toEqual([{ kind: 'handle', value: 'constructor', displayName: 'constructor' }]);
+  });
+});
+
+describe('whatsapp-export: line accounting', () => {
+  const ranges = (items: Item[]) => items.map((i) => i.lines && [i.lines.first, i.lines.last]);
+
+  /** Accounts the items' lines against the chat file's line count, as `custody import` does. */
+  async function accountFor(path: string, ctx: Partial<ImportContext> = {}) {
+    const items = await collect(path, ctx);
+    const acc = new LineAccounting('whatsapp-export');
+    for (const item of items) acc.observe(item);
+    const count = await whatsappExport.lineCount!(path);
+    acc.finish(count?.lines);
+    return { items, acc, count };
+  }
+
+  test('each message carries its header and continuation lines; CRLF file (de-DE) exactly', async () => {
+    const { items, acc, count } = await accountFor(join(FIX, 'android-de.txt'));
+    expect(ranges(items)).toEqual([
+      [1, 1],
+      [2, 3],
+      [4, 4],
+    ]);
+    expect(count).toEqual({ file: join(FIX, 'android-de.txt'), lines: 4 });
+    expect([acc.gaps, acc.linesInItems]).toEqual([[], 4]);
+  });
+
+  test('a multi-line message with a blank line is one range; an edited message and its edit note share its line', async () => {
+    const { items, acc } = await accountFor(join(FIX, 'android-en-us.txt'), { account: 'Jane Trader' });
+    expect(ranges(items)).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 8],
+      [9, 9],
+      [10, 10],
+      [11, 11],
+      [12, 12],
+      [12, 12],
+      [13, 13],
+      [14, 14],
+      [15, 15],
+    ]);
+    expect(items[8].result).toMatchObject({ kind: 'edit' });
+    expect([acc.gaps, acc.linesInItems]).toEqual([[], 15]);
+  });
+
+  test('rejected items carry their lines too: text before the first header, blank lines, a last line without a line break', async () => {
+    const path = tempExport('banner of an export tool\n\n31/12/2023, 10:00 - A: x\n\n\n31/12/2023, 99:01 - A: bad time\n31/12/2023, 10:02 - A: y');
+    const { items, acc, count } = await accountFor(path);
+    expect(items.map((i) => [isRejected(i.result) ? i.result.code : 'ok', i.lines])).toEqual([
+      ['no_message_header', { first: 1, last: 2 }],
+      ['ok', { first: 3, last: 5 }],
+      ['bad_time', { first: 6, last: 6 }],
+      ['ok', { first: 7, last: 7 }],
+    ]);
+    expect(count?.lines).toBe(7);
+    expect([acc.gaps, acc.linesInItems]).toEqual([[], 7]);
+  });
+
+  test.each([
+    ['android-de.txt', {}],
+    ['android-en-us.txt', { account: 'Jane Trader' }],
+    ['WhatsApp Chat - Bob Smith', {}],
+    ['android-media', {}],
+    ...readdirSync(join(FIX, 'date-order')).map((name): [string, Partial<ImportContext>] => [`date-order/${name}`, { dateOrder: 'dmy' }]),
+  ])('fixture %s: every line of the chat file is in an item, no gap', async (name, ctx) => {
+    const { items, acc, count } = await accountFor(join(FIX, name), ctx);
+    expect(count!.file).toMatch(/\.txt$/);
+    const lines = readFileSync(count!.file, 'utf8').split('\n').length - 1;
+    expect(count!.lines).toBe(lines);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items[0].lines!.first).toBe(1);
+    expect(items.at(-1)!.lines!.last).toBe(lines);
+    expect([acc.gaps, acc.linesInItems]).toEqual([[], lines]);
+  });
+
+  test('an export folder numbers the lines of its chat .txt; an empty file has no line', async () => {
+    expect(await whatsappExport.lineCount!(join(FIX, 'WhatsApp Chat - Bob Smith'))).toEqual({
+      file: join(FIX, 'WhatsApp Chat - Bob Smith', '_chat.txt'),
+      lines: 8,
+    });
+    expect(await whatsappExport.lineCount!(tempExport(''))).toEqual({ file: expect.stringMatching(/chat\.txt$/), lines: 0 });
   });
 });

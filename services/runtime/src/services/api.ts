@@ -1,15 +1,28 @@
-import { adminRoutes, apiRoutes, attachmentRoutes, auditRoutes, conversationRoutes, directoryRoutes, keyRoutes, verificationRoutes } from '@custody/api';
+import {
+  adminRoutes,
+  apiRoutes,
+  attachmentRoutes,
+  auditRoutes,
+  conversationRoutes,
+  directoryRoutes,
+  keyRoutes,
+  reconciliationRoutes,
+  verificationRoutes,
+} from '@custody/api';
 import { errorMessage } from '@custody/errors';
 import { resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { exportRoutes } from '@custody/exports';
 import { mergeActivity, watchSilence } from '@custody/control';
-import type { ServiceModule } from './service-module';
+import { tenantsOf } from '../disposition-schedule';
+import { startReconciliationSchedule } from '../reconciliation-schedule';
+import type { ServiceModule, ServiceContext } from './service-module';
 
 /** The /v1 API: records, conversations, keys, connectors, directory, audit trail, holds, retention, disposition, exports. */
 export const api: ServiceModule = {
   name: 'api',
-  async start({ holdJobs, exportJobs, resolution, control, logger, activity, silence }) {
+  async start(ctx) {
+    const { holdJobs, exportJobs, resolution, control, logger, activity, silence, config } = ctx;
     holdJobs.resume();
     exportJobs.resume();
     resolution.resume();
@@ -21,9 +34,22 @@ export const api: ServiceModule = {
     });
     // connector_silent / connector_resumed, logged once per deployment: by the process serving the API
     const silenceWatch = watchSilence({ activity: () => mergeActivity(activity.rows()), policy: silence, logger: logger.child({ component: 'completeness' }) });
-    return { stop: async () => silenceWatch.stop() };
+    // each tenant's settled days reconciled and archived to WORM, by the process serving the API
+    const reconciliationSchedule = startReconciliationSchedule({
+      ...reconciliationSources(ctx),
+      table: control.reconciliation,
+      tenants: () => [...new Set([...tenantsOf(control), ...config.CUSTODY_CONNECTORS.map((c) => c.tenant)])],
+      logger: logger.child({ component: 'completeness' }),
+    });
+    return {
+      stop: async () => {
+        silenceWatch.stop();
+        await reconciliationSchedule.stop();
+      },
+    };
   },
-  routes: ({ adapters, control, config, holdJobs, exportJobs, tenantPolicy, releasedPresets, logger, logKeys, activity, silence }) => {
+  routes: (ctx) => {
+    const { adapters, control, config, holdJobs, exportJobs, tenantPolicy, releasedPresets, logger, logKeys, activity, silence } = ctx;
     const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
     return [
       ...apiRoutes({ store: adapters.store, index: adapters.index }),
@@ -44,6 +70,17 @@ export const api: ServiceModule = {
       ...dispositionRoutes({ ...governance, retention: control.retention }),
       ...exportRoutes({ store: adapters.store, exports: control.exports, holds: control.holds, jobs: exportJobs }),
       ...verificationRoutes({ store: adapters.store, index: adapters.index, keys: logKeys.published, logger: logger.child({ component: 'verification' }) }),
+      ...reconciliationRoutes(reconciliationSources(ctx)),
     ];
   },
 };
+
+/** What a reconciliation report is made of: every writer's counts, the connectors' activity, the store. */
+function reconciliationSources({ adapters, reconciliation, activity, config }: ServiceContext) {
+  return {
+    store: adapters.store,
+    counts: () => reconciliation.rows(),
+    activity: () => mergeActivity(activity.rows()),
+    settleMinutes: config.CUSTODY_RECONCILIATION_SETTLE_MINUTES,
+  };
+}

@@ -1,4 +1,5 @@
-import { Archiver, AuditArchiver } from '@custody/archiver';
+import { Archiver, AuditArchiver, type SettledRecord } from '@custody/archiver';
+import { utcDay, type ReconciliationCounter } from '@custody/control';
 import { auditChainHead } from '@custody/record-log';
 import { recordLogConsumer } from '../record-log-consumer';
 import { DependencyUnavailableError } from '@custody/errors';
@@ -8,7 +9,7 @@ import type { ServiceModule } from './service-module';
 /** Customer data and the audit trail, from the bus to the WORM store (and the index). */
 export const archiver: ServiceModule = {
   name: 'archiver',
-  async start({ adapters, lockPolicy, tenantPolicy, topics, config, logger, metrics, logKeys, control }) {
+  async start({ adapters, lockPolicy, tenantPolicy, topics, config, logger, metrics, logKeys, control, reconciliation }) {
     const records = new Archiver({
       bus: adapters.bus,
       store: adapters.store,
@@ -19,6 +20,7 @@ export const archiver: ServiceModule = {
       concurrency: config.CUSTODY_ARCHIVER_CONCURRENCY,
       logger: logger.child({ component: 'archiver' }),
       metrics: metrics.archiver,
+      onSettled: (settled) => countSettled(reconciliation, settled),
     });
     // the audit trail is archived like customer data, for as long as the tenant's longest setting
     const audit = new AuditArchiver({
@@ -69,3 +71,17 @@ export const archiver: ServiceModule = {
   },
   routes: () => [],
 };
+
+/**
+ * A committed batch's records, counted per tenant, day of receipt and connector: stored for the first
+ * time (archived) or found already stored (duplicates), indexed, or dead-lettered before the store
+ * took them (one dead-lettered by the index step is stored, and counts as such, not indexed).
+ */
+function countSettled(counter: ReconciliationCounter, settled: SettledRecord[]): void {
+  for (const r of settled) {
+    const day = utcDay(r.receivedAt);
+    if (r.created !== undefined) counter.add(r.tenant, day, r.connector, r.created ? 'archived' : 'duplicates');
+    if (r.indexed) counter.add(r.tenant, day, r.connector, 'indexed');
+    if (r.deadLettered && r.created === undefined) counter.add(r.tenant, day, r.connector, 'deadLettered');
+  }
+}

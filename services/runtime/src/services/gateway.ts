@@ -1,3 +1,4 @@
+import { utcDay } from '@custody/control';
 import { gatewayRoutes } from '@custody/gateway';
 import type { ServiceModule } from './service-module';
 
@@ -9,7 +10,7 @@ export const gateway: ServiceModule = {
     activity.start();
     return { stop: () => activity.stop() };
   },
-  routes: ({ adapters, topics, instances, logger, control, config, metrics, http, activity }) =>
+  routes: ({ adapters, topics, instances, logger, control, config, metrics, http, activity, reconciliation }) =>
     gatewayRoutes({
       bus: adapters.bus,
       topics,
@@ -20,7 +21,12 @@ export const gateway: ServiceModule = {
       rejections: http.limiter(config.CUSTODY_REJECTIONS_PER_MINUTE),
       onDropped: (inst, reason) => metrics.quarantineDropped.inc({ connector: inst.connector.id, tenant: inst.tenant, reason }),
       onAccepted: (inst, envelopes) => envelopes.forEach((e) => metrics.ingested.inc({ channel: e.channel, tenant: inst.tenant })),
-      onDelivery: (inst, d) => void activity.record(inst, d.events, d.sequences, d.receivedAt),
+      onDelivery: (inst, d) => {
+        activity.record(inst, d.events, d.sequences, d.receivedAt);
+        const day = utcDay(d.receivedAt);
+        reconciliation.add(inst.tenant, day, inst.connector.id, 'received', d.events);
+        reconciliation.add(inst.tenant, day, inst.connector.id, 'quarantined', d.quarantined);
+      },
       onQuarantined: (inst, code) => metrics.quarantined.inc({ connector: inst?.connector.id ?? 'unknown', tenant: inst?.tenant ?? 'unknown', code }),
     }),
 };

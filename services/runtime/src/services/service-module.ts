@@ -2,7 +2,7 @@ import type { ArchiveStore } from '@custody/archive-store';
 import type { LockPolicy } from '@custody/policy';
 import type { Bus, Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
-import type { ActivityTracker, ControlPlane, SilencePolicy, TenantLockPolicy } from '@custody/control';
+import type { ActivityTracker, ControlPlane, ReconciliationCounter, SilencePolicy, TenantLockPolicy } from '@custody/control';
 import type { HoldJobs, DirectoryResolution } from '@custody/governance';
 import type { ExportJobs } from '@custody/exports';
 import type { ConnectorInstances } from '@custody/connectors';
@@ -37,6 +37,8 @@ export interface ServiceContext {
   activity: ActivityTracker;
   /** When a connector instance counts as silent (CUSTODY_SILENCE_*). */
   silence: SilencePolicy;
+  /** What this process's stages did per tenant, day of receipt and connector, for the daily reconciliation report. */
+  reconciliation: ReconciliationCounter;
 }
 
 export interface Started {

@@ -1,0 +1,49 @@
+import { ReconciliationReport } from '@custody/control';
+import { RejectedInputError } from '@custody/errors';
+import { json, route, type Route } from '@custody/http';
+import { archiveReconciliation, readReconciliation, reconcile, type ReconciliationSources } from '@custody/record-log';
+import { z } from 'zod';
+
+export type ReconciliationDeps = ReconciliationSources & { now?: () => Date };
+
+const READERS = ['admin', 'compliance', 'auditor'] as const;
+const DAY_MS = 86_400_000;
+const ReconciliationQuery = z.object({
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .describe('The UTC day of receipt, YYYY-MM-DD (default: yesterday, the last whole day); today gives the counts so far'),
+});
+
+/** The daily reconciliation: what each connector received against what was archived, indexed, quarantined and dead-lettered. */
+export function reconciliationRoutes(deps: ReconciliationDeps): Route[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/v1/admin/reconciliation',
+      summary: 'Read the daily reconciliation',
+      description:
+        "`?date=YYYY-MM-DD`: one UTC day of the tenant's capture, per connector — received, quarantined, archived, duplicates, indexed, dead-lettered — with the differences, the vendor sequence gaps seen that day and the signed record-log checkpoint it was reconciled against. A settled day's report is read back from WORM (hash re-checked; archived there when first asked for if the schedule has not yet); today's is the counts so far, `final: false`",
+      access: { roles: READERS, audit: 'reconciliation.read' },
+      schema: { query: ReconciliationQuery, response: { 200: ReconciliationReport } },
+      invalid: { code: 'invalid_query', what: 'reconciliation' },
+      handler: async (req, p) => {
+        const now = deps.now?.() ?? new Date();
+        const day = req.query.date ?? new Date(now.getTime() - DAY_MS).toISOString().slice(0, 10);
+        if (Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day)
+          throw new RejectedInputError('invalid_query', `reconciliation: ${day} is not a calendar day`);
+        if (day > now.toISOString().slice(0, 10)) throw new RejectedInputError('invalid_query', `reconciliation: ${day} has not begun`);
+        const archived = await readReconciliation(deps.store, p.tenant, day);
+        if (archived) return { ...json(200, archived), target: day };
+        const report = await reconcile(deps, p.tenant, day, now);
+        // a settled day asked for before the schedule archived it is archived now, once (write-once: the first one stays)
+        if (report.final) {
+          await archiveReconciliation(deps.store, report);
+          return { ...json(200, (await readReconciliation(deps.store, p.tenant, day)) ?? report), target: day };
+        }
+        return { ...json(200, report), target: day };
+      },
+    }),
+  ];
+}
