@@ -22,10 +22,13 @@ export interface GatewayDeps {
   onAccepted?(instance: ResolvedInstance, envelopes: Envelope[]): void;
   /**
    * An authentic delivery taken: its vendor events (records and events refused one by one, or 1 for a
-   * delivery refused whole), how many of them were quarantined, and the vendor's sequence numbers,
-   * for completeness and reconciliation.
+   * delivery refused whole, flagged `refusedWhole`), how many of them were quarantined, and the
+   * vendor's sequence numbers, for completeness and reconciliation.
    */
-  onDelivery?(instance: ResolvedInstance, delivery: { events: number; quarantined: number; sequences: number[]; receivedAt: Date }): void;
+  onDelivery?(
+    instance: ResolvedInstance,
+    delivery: { events: number; quarantined: number; sequences: number[]; receivedAt: Date; refusedWhole?: boolean },
+  ): void;
   onQuarantined?(instance: ResolvedInstance | undefined, code: string): void;
   /** A rejection that was not kept (rate limit): counted, never silent. */
   onDropped?(instance: ResolvedInstance, reason: string): void;
@@ -116,7 +119,7 @@ async function receive(deps: GatewayDeps, req: WebhookCall): Promise<HttpRespons
   const delivery = { connector: inst.connector, config: inst.config, raw, contentType, tenant: inst.tenant, instance: inst.id, receivedAt };
   const outcome = await capture(deps, delivery, { directory: deps.directoryOf?.(inst.tenant), limits: deps.limits, onQuarantined });
   if ('refused' in outcome) {
-    deps.onDelivery?.(inst, { events: 1, quarantined: 1, sequences: [], receivedAt });
+    deps.onDelivery?.(inst, { events: 1, quarantined: 1, sequences: [], receivedAt, refusedWhole: true });
     return answerRejected(deps, inst, outcome.refused, 'normalize');
   }
   // acknowledged only now: the bus has durably accepted the records; on failure the vendor redelivers

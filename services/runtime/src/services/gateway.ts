@@ -22,7 +22,8 @@ export const gateway: ServiceModule = {
       onDropped: (inst, reason) => metrics.quarantineDropped.inc({ connector: inst.connector.id, tenant: inst.tenant, reason }),
       onAccepted: (inst, envelopes) => envelopes.forEach((e) => metrics.ingested.inc({ channel: e.channel, tenant: inst.tenant })),
       onDelivery: (inst, d) => {
-        activity.record(inst, d.events, d.sequences, d.receivedAt);
+        // a delivery refused whole is no activity of the source (docs/architecture.md), but it was received
+        if (!d.refusedWhole) activity.record(inst, d.events, d.sequences, d.receivedAt);
         const day = utcDay(d.receivedAt);
         reconciliation.add(inst.tenant, day, inst.connector.id, 'received', d.events);
         reconciliation.add(inst.tenant, day, inst.connector.id, 'quarantined', d.quarantined);
