@@ -162,6 +162,35 @@ export function verificationSuite(name: string, start: () => Promise<RunningForV
       expect((await r.store.head(`tenants/acme/verification/${run.runId}.json`))?.size).toBeGreaterThan(0);
     });
 
+    test("the day's reconciliation balances: every record received was archived and indexed, counted across the processes", async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      // each process writes its counts every 10 s: the one serving the API sees the others' within that
+      const report = await waitFor(
+        'the reconciliation to count 8 archived and indexed',
+        async () => {
+          const res = await api(r, r.tokens.compliance, 'GET', `/v1/admin/reconciliation?date=${today}`);
+          expect(res.status).toBe(200);
+          return res.body.totals.indexed === 8 ? res.body : undefined;
+        },
+        60_000,
+        500,
+      );
+      expect(report).toMatchObject({ tenant: 'acme', day: today, final: false, balanced: true, sequenceGaps: [] });
+      expect(report.connectors).toEqual([
+        {
+          connector: 'whatsapp-cloud',
+          received: 8,
+          quarantined: 0,
+          archived: 8,
+          duplicates: 0,
+          indexed: 8,
+          deadLettered: 0,
+          differences: { unaccounted: 0, notIndexed: 0 },
+        },
+      ]);
+      expect((await api(r, r.tokens.globex, 'GET', `/v1/admin/reconciliation?date=${today}`)).body.totals).toMatchObject({ received: 2, archived: 2 });
+    });
+
     test('a record rewritten with both its hashes recomputed is named, and never served as the record', async () => {
       const key = await keyOf(ids[1]);
       const kind = await r.rewrite(key, forgeText('forged: the order was never placed'));
