@@ -17,6 +17,7 @@ import { fmt, median } from './stats';
 import { stackBenchEnv } from './stack-bench-env';
 import { accounted, localServerPids, newAccount, totalCpu, type CpuAccount } from './cpu-account';
 import { parseSizes, runScale } from './scale/run';
+import { reprobeScale } from './scale/reprobe';
 import { runMemory } from './scale/memory';
 import { runEmbeddedPipeline } from './embedded-pipeline';
 import { CustodyProcess } from './scale/custody-process';
@@ -199,13 +200,19 @@ const run = args.includes('--conversation')
           : args.includes('--memory')
             ? () =>
                 runMemory(Number(option('--minutes') ?? 10), args.includes('--embedded'), args.includes('--heap-mb') ? Number(option('--heap-mb')) : undefined)
-            : args.includes('--scale')
+            : args.includes('--scale') && args.includes('--reprobe')
               ? () =>
-                  runScale(parseSizes(args.includes('--sizes') ? option('--sizes') : undefined), {
-                    dir: args.includes('--dir') ? option('--dir') : undefined,
-                    keep: args.includes('--keep'),
+                  reprobeScale(option('--dir') ?? '', {
+                    restarts: args.includes('--restarts') ? Number(option('--restarts')) : 5,
+                    cpuProfDir: args.includes('--cpu-prof') ? option('--cpu-prof') : undefined,
                   })
-              : main;
+              : args.includes('--scale')
+                ? () =>
+                    runScale(parseSizes(args.includes('--sizes') ? option('--sizes') : undefined), {
+                      dir: args.includes('--dir') ? option('--dir') : undefined,
+                      keep: args.includes('--keep'),
+                    })
+                : main;
 // exit through process.exit so the children's exit hooks run (the default for a signal skips them)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 run().then(

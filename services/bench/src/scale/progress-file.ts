@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Reprobe } from './reprobe';
 import type { ScaleRow } from './run';
 
 /**
@@ -25,6 +26,8 @@ export interface ScaleProgress {
     activeMs: number;
     peakRssMb: number;
   };
+  /** Later measurements of the finished archive (`--reprobe`). */
+  reprobes?: Reprobe[];
 }
 
 const FILE = 'scale-bench.json';

@@ -59,8 +59,8 @@ export function parseSizes(arg: string | undefined): number[] {
 
 const du = async (path: string) => Number((await promisify(execFile)('du', ['-s', '-B1', path])).stdout.split('\t')[0]);
 
-export async function runScale(sizes: number[], opts: { dir?: string; keep?: boolean }): Promise<void> {
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'custody-scale-'));
+/** The bench's Custody: embedded on `dir`, the scale connectors, one compliance key for the probes. */
+export function scaleEnv(dir: string): { env: Record<string, string>; token: string } {
   const key = mintApiKey('acme', 'compliance', 'scale-compliance');
   const env = {
     CUSTODY_MODE: 'embedded',
@@ -74,6 +74,12 @@ export async function runScale(sizes: number[], opts: { dir?: string; keep?: boo
     CUSTODY_API_REQUESTS_PER_MINUTE_PER_ADDRESS: '1000000',
     LOG_LEVEL: 'warn',
   };
+  return { env, token: key.token };
+}
+
+export async function runScale(sizes: number[], opts: { dir?: string; keep?: boolean }): Promise<void> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'custody-scale-'));
+  const { env, token } = scaleEnv(dir);
   const log = (s: string) => process.stderr.write(`[scale] ${s}\n`);
   const progress = startOrResume(dir, sizes, log);
   const corpus = new Corpus(sizes[sizes.length - 1], progress.endS);
@@ -101,7 +107,7 @@ export async function runScale(sizes: number[], opts: { dir?: string; keep?: boo
       const restarted = new CustodyProcess(env);
       const readyMs = await restarted.start();
       const readyRssMb = restarted.rssMb();
-      const probes = await probe(restarted, key.token, corpus, size);
+      const probes = await probe(restarted, token, corpus, size);
       await restarted.stop();
       const row: ScaleRow = {
         records: size,
@@ -227,7 +233,12 @@ interface Hit {
   conversationId?: string;
 }
 
-async function probe(custody: CustodyProcess, token: string, corpus: Corpus, records: number): Promise<Pick<ScaleRow, 'search' | 'conversation' | 'readRate'>> {
+export async function probe(
+  custody: CustodyProcess,
+  token: string,
+  corpus: Corpus,
+  records: number,
+): Promise<Pick<ScaleRow, 'search' | 'conversation' | 'readRate'>> {
   const post = async (body: object) => {
     const t0 = performance.now();
     const res = await fetch(`${custody.url}/v1/search`, {
