@@ -162,6 +162,7 @@ describe('connector health (embedded)', () => {
     expect((await reconciliation(keys.globex.token)).body).toMatchObject({ tenant: 'globex', connectors: [], totals: { received: 0 } });
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     for (const q of ['?date=2026-02-30', '?date=yesterday', `?date=${tomorrow}`]) expect((await reconciliation(keys.admin.token, q)).status).toBe(400);
+    expect((await reconciliation(keys.admin.token, '?date=2020-01-01')).status).toBe(404);
     // yesterday, settled: archived to WORM when first asked for, and read back from there
     const yesterday = await reconciliation(keys.admin.token, '');
     expect(yesterday.status).toBe(200);

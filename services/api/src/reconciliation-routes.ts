@@ -1,5 +1,5 @@
-import { ReconciliationReport } from '@custody/control';
-import { RejectedInputError } from '@custody/errors';
+import { COUNTS_KEPT_DAYS, ReconciliationReport } from '@custody/control';
+import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
 import { archiveReconciliation, readReconciliation, reconcile, type ReconciliationSources } from '@custody/record-log';
 import { z } from 'zod';
@@ -24,7 +24,7 @@ export function reconciliationRoutes(deps: ReconciliationDeps): Route[] {
       url: '/v1/admin/reconciliation',
       summary: 'Read the daily reconciliation',
       description:
-        "`?date=YYYY-MM-DD`: one UTC day of the tenant's capture, per connector — received, quarantined, archived, duplicates, indexed, dead-lettered — with the differences, the vendor sequence gaps seen that day and the signed record-log checkpoint it was reconciled against. A settled day's report is read back from WORM (hash re-checked; archived there when first asked for if the schedule has not yet); today's is the counts so far, `final: false`",
+        "`?date=YYYY-MM-DD`: one UTC day of the tenant's capture, per connector — received, quarantined, archived, duplicates, indexed, dead-lettered — with the differences, the vendor sequence gaps seen that day and the signed record-log checkpoint it was reconciled against. A settled day's report is read back from WORM (hash re-checked; archived there when first asked for if the schedule has not yet); today's is the counts so far, `final: false`; 404 for a day older than the 40 days counts are kept that has no report",
       access: { roles: READERS, audit: 'reconciliation.read' },
       schema: { query: ReconciliationQuery, response: { 200: ReconciliationReport } },
       invalid: { code: 'invalid_query', what: 'reconciliation' },
@@ -36,6 +36,9 @@ export function reconciliationRoutes(deps: ReconciliationDeps): Route[] {
         if (day > now.toISOString().slice(0, 10)) throw new RejectedInputError('invalid_query', `reconciliation: ${day} has not begun`);
         const archived = await readReconciliation(deps.store, p.tenant, day);
         if (archived) return { ...json(200, archived), target: day };
+        // counts are kept 40 days: an older day without a report has nothing to make one from (and no junk report is locked for years on request)
+        if (day < new Date(now.getTime() - (COUNTS_KEPT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10))
+          throw new NotFoundError(`no reconciliation report of ${day}: counts are kept ${COUNTS_KEPT_DAYS} days`);
         const report = await reconcile(deps, p.tenant, day, now);
         // a settled day asked for before the schedule archived it is archived now, once (write-once: the first one stays)
         if (report.final) {
