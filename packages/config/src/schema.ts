@@ -203,6 +203,14 @@ export const ConfigSchema = z
     CUSTODY_API_REQUESTS_PER_MINUTE_PER_ADDRESS: int(1, 1_000_000)
       .default(2400)
       .describe('API requests one source address may make per minute, before authentication; past it: 429 with retry-after'),
+    CUSTODY_SESSION_IDLE_MINUTES: int(1, 7 * 24 * 60)
+      .default(30)
+      .describe('A console (browser) session unused this many minutes ends; signing in again starts a new one'),
+    CUSTODY_SESSION_MAX_HOURS: int(1, 30 * 24)
+      .default(12)
+      .describe(
+        'A console (browser) session ends this many hours after sign-in however much it is used (sessions live in the API process memory: a restart ends them)',
+      ),
     CUSTODY_QUARANTINE_RETENTION_DAYS: decimal.default(90).describe('How long quarantine records are kept on the bus'),
     CUSTODY_QUARANTINE_RETENTION_BYTES: int(1024 * 1024, 2 ** 50)
       .default(1024 ** 3)

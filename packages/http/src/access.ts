@@ -43,6 +43,13 @@ export function bearerToken(header: string | undefined): string {
   return m[1];
 }
 
+/** The API key of a sign-in body `{apiKey}` (an AuditedRoute with access.signIn); 401 when there is none of the form a Bearer token must have. */
+export function bodyApiKey(body: unknown): string {
+  const key = (body as { apiKey?: unknown } | null | undefined)?.apiKey;
+  if (typeof key !== 'string' || !/^\S{16,512}$/.test(key)) throw new RejectedInputError('unauthenticated', 'missing or malformed apiKey', 401);
+  return key;
+}
+
 export function outcomeOf(status: number): AuditRecord['outcome'] {
   // refused by policy (a role, a rate limit) rather than failed
   return status === 403 || status === 429 ? 'denied' : status < 400 ? 'ok' : 'failed';

@@ -5,3 +5,6 @@ export * from './server';
 export * from './limiter';
 export * from './openapi';
 export * from './csv';
+export * from './sessions';
+export * from './console-files';
+export * from './session-routes';

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Role } from '@custody/config';
 import { z } from 'zod';
+import type { RequestSession } from './sessions';
 
 /** Who called: the API key's id, its tenant and its role. */
 export interface Principal {
@@ -43,6 +44,8 @@ export interface RouteRequest<P, Q, B> {
   /** The URL the caller used, on CUSTODY_PUBLIC_URL when set (URL-signing vendors sign it). */
   url: string;
   remoteAddress?: string;
+  /** Browser sessions, on a server that keeps them (HttpServerOptions.sessions). */
+  session?: RequestSession;
 }
 
 /** A response schema: JSON (zod) or, for bytes and streams, its media types. */
@@ -66,7 +69,15 @@ interface RouteBase<PS, QS, BS> {
 
 /** An API route: only callers with one of `roles` reach the handler, and every call is audited as `audit`. */
 export interface AuditedRoute<PS = unknown, QS = unknown, BS = unknown> extends RouteBase<PS, QS, BS> {
-  access: { roles: readonly Role[]; audit: string };
+  access: {
+    roles: readonly Role[];
+    audit: string;
+    /**
+     * A browser signing in: the API key is the JSON body's `apiKey` rather than an Authorization
+     * header (authenticated, rate-limited and audited the same way), and a session cookie does not count.
+     */
+    signIn?: boolean;
+  };
   handler(req: RouteRequest<Out<PS>, Out<QS>, Out<BS>>, principal: Principal): Promise<Reply>;
 }
 

@@ -9,11 +9,24 @@ import type { Logger } from '@custody/logger';
 import { z } from 'zod';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { bearerToken, hashToken, outcomeOf, type Access } from './access';
+import { bearerToken, bodyApiKey, hashToken, outcomeOf, type Access } from './access';
 import { parseJsonBody, readLimited } from './body';
+import { ConsoleFiles, SECURITY_HEADERS, isApiPath } from './console-files';
 import { createLimiter, type Limiter } from './limiter';
 import { BodyTooLargeError, errorAnswer, problemBody } from './problem';
 import { PROBLEM_RESPONSES, isAudited, type AnyAuditedRoute, type Principal, type Reply, type Route, type RouteRequest } from './route';
+import {
+  CSRF_HEADER,
+  SESSION_COOKIE,
+  changesState,
+  clearedSessionCookie,
+  csrfMatches,
+  sessionCookie,
+  sessionSetCookie,
+  type RequestSession,
+  type Session,
+  type SessionStore,
+} from './sessions';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -24,6 +37,19 @@ export interface HttpServerOptions {
   access?: Access;
   /** Called once per request when its response is done (finished or cut): the one place HTTP metrics are observed. */
   onRequestDone?(e: { route: string; method: string; status: number; seconds: number }): void;
+  /**
+   * Browser sessions (the console): a request without an Authorization header is authenticated by
+   * its custody_session cookie as the key the session was signed in with (checked again on every
+   * request), and a state-changing one must carry the session's x-csrf-token. None: cookies are
+   * ignored. The server closes the store when it closes.
+   */
+  sessions?: SessionStore;
+  /**
+   * A built single-page app (the console) served under `/`, GET and HEAD, without authentication:
+   * the bundle is code only, the same for everyone, and holds no data (that comes from /v1, which
+   * authenticates). None: nothing is served at `/`.
+   */
+  console?: { dir: string };
 }
 
 export interface HttpServer {
@@ -43,6 +69,12 @@ interface Exchange {
   reply?: Reply;
   error?: unknown;
   streamError?: unknown;
+  /** The SHA-256 of the API key the request was authenticated with (a sign-in starts its session with it). */
+  keySha256?: string;
+  /** The browser session the request was authenticated with: the id its cookie carried, the session. */
+  session?: { id: string; session: Session };
+  /** What the access log and metrics name a request that no declared route answered (the console's files). */
+  route?: string;
 }
 
 declare module 'fastify' {
@@ -87,7 +119,17 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     openapi: {
       openapi: '3.1.0',
       info: DOC_INFO,
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: it fixes the tenant and the role' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: it fixes the tenant and the role' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description: `A browser session (POST /v1/session): the tenant and role of the key it was signed in with; POST, PUT, PATCH and DELETE also need its CSRF token in ${CSRF_HEADER}`,
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -98,6 +140,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     request.custody = {};
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
+    reply.headers(SECURITY_HEADERS);
     reply.raw.once('close', () => done(opts, request, reply));
   });
   app.addHook('onSend', async (request, reply, payload) => {
@@ -112,12 +155,14 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       .headers(answer.headers ?? {})
       .send(answer.body);
   });
-  app.setNotFoundHandler(async (request, reply) => {
+  const notFound = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0];
     const known = patterns.filter((p) => p.regex.test(path));
     if (known.length > 0) return reply.code(405).send(problemBody('method_not_allowed', `${request.method} is not allowed on ${path}`));
     return reply.code(404).send(problemBody('not_found', `no route ${path}`));
-  });
+  };
+  app.setNotFoundHandler(notFound);
+  if (opts.console) await serveConsole(app, await ConsoleFiles.open(opts.console.dir), notFound);
 
   const routes: Route[] = [];
   let registered: Promise<void> | undefined;
@@ -138,6 +183,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       return app.swagger();
     },
     async close() {
+      opts.sessions?.close();
       const closing = app.close();
       app.server.closeIdleConnections?.();
       await closing;
@@ -185,13 +231,20 @@ async function registerAll(app: FastifyInstance, opts: HttpServerOptions, routes
             ...(r.schema.body && { body: r.schema.body }),
             response: { ...PROBLEM_RESPONSES, ...r.schema.response },
             ...(isAudited(r)
-              ? { 'x-custody-roles': [...r.access.roles], 'x-custody-audit': r.access.audit, security: [{ apiKey: [] }] }
+              ? {
+                  'x-custody-roles': [...r.access.roles],
+                  'x-custody-audit': r.access.audit,
+                  // a sign-in presents its key in the body
+                  security: r.access.signIn ? [] : [{ apiKey: [] }, { session: [] }],
+                }
               : { 'x-custody-public': r.access.public }),
           },
-          onRequest: isAudited(r) ? (request) => authenticate(opts, r, request) : undefined,
+          // before anything of the request is read; a sign-in's key is in its body: once that is read
+          onRequest: isAudited(r) && !r.access.signIn ? (request) => authenticate(opts, r, request) : undefined,
           preValidation: async (request) => {
             // an empty body is `{}`; a query parameter given twice would silently become one of its values
             if (r.schema.body && request.body === undefined) request.body = {};
+            if (isAudited(r) && r.access.signIn) await authenticate(opts, r, request);
             if (r.schema.query) rejectRepeated(r, request);
           },
           handler: async (request, reply) => {
@@ -211,7 +264,11 @@ function patternOf(url: string): RegExp {
   return new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, '[^/]+')}$`);
 }
 
-/** Authentication before anything of the request is read; failures audited in the _system trail (rate-limited), roles checked. */
+/**
+ * Authentication (before anything of the request is read, but for a sign-in), its failures audited
+ * in the _system trail (rate-limited); then the per-key limit, the CSRF token of a cookie-authenticated
+ * change, the roles.
+ */
 async function authenticate(opts: HttpServerOptions, r: AnyAuditedRoute, request: FastifyRequest): Promise<void> {
   const access = opts.access;
   if (!access) throw new Error(`${r.method} ${r.url} declares roles but the server has no access control`);
@@ -219,18 +276,56 @@ async function authenticate(opts: HttpServerOptions, r: AnyAuditedRoute, request
   const limits = requestLimiters(request.server, access);
   // the address first: a flood of bad keys costs a lookup each, never an audit write past its own limit
   if (limits && !(await limits.perAddress.take(address))) throw tooManyRequests('this address');
-  let principal: Principal | null;
+  // a page elsewhere can post a form, never JSON (that needs a CORS preflight, which is never granted): no signing a browser in from elsewhere
+  if (r.access.signIn && !/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? ''))
+    throw new RejectedInputError('unsupported_media_type', 'sign in with a JSON body (content-type: application/json)', 415);
+  let principal: Principal;
   try {
-    principal = await access.lookup(hashToken(bearerToken(request.headers.authorization)));
-    if (!principal) throw new RejectedInputError('unauthenticated', 'unknown API key', 401);
+    principal = await identify(opts, access, r, request);
   } catch (err) {
     if (err instanceof RejectedInputError) await failedAuthentication(access, r, request, err.message);
     throw err;
   }
   request.custody.principal = principal;
   if (limits && !(await limits.perKey.take(principal.keyId))) throw tooManyRequests('this API key');
+  const session = request.custody.session;
+  if (session) {
+    // a cookie goes along with any request the browser makes; the token only with the console's own
+    if (changesState(request.method) && !csrfMatches(session.session.csrfToken, request.headers[CSRF_HEADER]))
+      throw new RejectedInputError('csrf_failed', `a request made with a session cookie must carry the session's CSRF token in ${CSRF_HEADER}`, 403);
+    opts.sessions!.touch(session.session);
+  }
   if (!r.access.roles.includes(principal.role))
     throw new RejectedInputError('forbidden', `role ${principal.role} may not ${r.summary.toLowerCase()} (needs ${r.access.roles.join(' or ')})`, 403);
+}
+
+/**
+ * Who calls: the key of the Authorization header (or of a sign-in's body), else the session of the
+ * cookie, whose key is looked up again (a revoked key ends its sessions). Only 401s are thrown
+ * (what it cannot look up: the lookup's own error). No key or cookie value is ever in a message.
+ */
+async function identify(opts: HttpServerOptions, access: Access, r: AnyAuditedRoute, request: FastifyRequest): Promise<Principal> {
+  const sessions = opts.sessions;
+  if (sessions && !r.access.signIn && request.headers.authorization === undefined) {
+    const cookie = sessionCookie(request.headers.cookie);
+    if (cookie === 'malformed') throw new RejectedInputError('unauthenticated', `malformed ${SESSION_COOKIE} cookie`, 401);
+    if (cookie !== 'none') {
+      const session = sessions.find(cookie.id);
+      if (!session) throw new RejectedInputError('session_expired', 'the session has expired or was ended; sign in again', 401);
+      const principal = await access.lookup(session.keySha256);
+      if (!principal) {
+        sessions.revoke(cookie.id);
+        throw new RejectedInputError('session_expired', 'the session has ended: its API key was revoked', 401);
+      }
+      request.custody.session = { id: cookie.id, session };
+      return principal;
+    }
+  }
+  const keySha256 = hashToken(r.access.signIn ? bodyApiKey(request.body) : bearerToken(request.headers.authorization));
+  const principal = await access.lookup(keySha256);
+  if (!principal) throw new RejectedInputError('unauthenticated', 'unknown API key', 401);
+  request.custody.keySha256 = keySha256;
+  return principal;
 }
 
 const requestLimits = new WeakMap<Access, { perKey: Limiter; perAddress: Limiter }>();
@@ -335,7 +430,7 @@ function done(opts: HttpServerOptions, request: FastifyRequest, reply: FastifyRe
       .access!.audit.record(auditRecord(r, request, status))
       .catch((err: unknown) => request.log.error({ event: 'audit_write_failed', action: r.access.audit, err: errorMessage(err) }));
   }
-  const route = r?.url ?? 'unmatched';
+  const route = r?.url ?? ex.route ?? 'unmatched';
   const seconds = reply.elapsedTime / 1000;
   request.log.info({
     event: 'http_request',
@@ -380,5 +475,50 @@ function toRouteRequest(opts: HttpServerOptions, request: FastifyRequest): Route
     headers,
     url: new URL(request.url, base).toString(),
     remoteAddress: request.socket.remoteAddress,
+    session: opts.sessions && requestSession(opts, opts.sessions, request),
   };
+}
+
+/** A route's view of browser sessions: the request's own, and starting or ending one (the cookie is the kit's to write). */
+function requestSession(opts: HttpServerOptions, sessions: SessionStore, request: FastifyRequest): RequestSession {
+  const ex = request.custody;
+  const secure = /^https:/i.test(opts.publicUrl ?? '');
+  return {
+    current: ex.session && sessions.view(ex.session.session),
+    start() {
+      if (!ex.principal || !ex.keySha256) throw new Error('a session starts only from a request authenticated with an API key');
+      const { id, session } = sessions.start(ex.principal, ex.keySha256);
+      return { view: sessions.view(session), setCookie: sessionSetCookie(id, secure) };
+    },
+    end() {
+      if (ex.session) sessions.revoke(ex.session.id);
+      return { setCookie: clearedSessionCookie(secure) };
+    },
+  };
+}
+
+/**
+ * The console's files under `/` (GET, HEAD). Public: the bundle is code, the same for every caller,
+ * and holds no data; everything it shows comes from /v1, which authenticates every call. The API's
+ * own paths are never answered with it: an unknown one is the API's 404 (or 405).
+ */
+async function serveConsole(app: FastifyInstance, files: ConsoleFiles, notFound: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/*',
+    schema: { hide: true },
+    handler: async (request, reply) => {
+      const path = request.url.split('?')[0];
+      if (isApiPath(path)) return notFound(request, reply);
+      request.custody.route = 'console';
+      const file = await files.resolve(path);
+      if (!file) return reply.code(404).send(problemBody('not_found', `no file ${path.slice(0, 256)}`));
+      void reply.code(200).headers({ 'content-type': file.contentType, 'content-length': String(file.size), 'cache-control': file.cacheControl });
+      if (request.method === 'HEAD') {
+        await file.handle.close();
+        return reply.send();
+      }
+      return reply.send(file.handle.createReadStream());
+    },
+  });
 }

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { consoleDir } from '@custody/console';
 import type { LockPolicy } from '@custody/policy';
 import { PRESETS } from '@custody/policy';
 import { ConfigError } from '@custody/errors';
@@ -9,7 +12,7 @@ import { ActivityTracker, ReconciliationCounter, controlTopicsFor, mergeActivity
 import { ExportJobs } from '@custody/exports';
 import { custodyVersion } from './version';
 import { connectorInstances } from '@custody/connectors';
-import { createHttpServer } from '@custody/http';
+import { SessionStore, createHttpServer } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { tenantLockPolicy } from './maintenance-session';
@@ -132,6 +135,11 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       requestsPerMinute: { perKey: config.CUSTODY_API_REQUESTS_PER_MINUTE_PER_KEY, perAddress: config.CUSTODY_API_REQUESTS_PER_MINUTE_PER_ADDRESS },
     },
     onRequestDone: ({ route, method, status, seconds }) => observeHttpRequest(route, method, status, seconds),
+    // the console's sessions and files: where the API is served (sessions are this process's, in memory)
+    ...(services.has('api') && {
+      sessions: new SessionStore({ idleMinutes: config.CUSTODY_SESSION_IDLE_MINUTES, maxHours: config.CUSTODY_SESSION_MAX_HOURS }),
+      console: builtConsole(),
+    }),
   });
   const ctx: ServiceContext = {
     logKeys,
@@ -209,6 +217,11 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
       logger.info({ event: 'custody_stopped' });
     },
   };
+}
+
+/** The console's files (@custody/console), if it was built: served under `/`; not built, nothing is. */
+function builtConsole(): { dir: string } | undefined {
+  return existsSync(join(consoleDir, 'index.html')) ? { dir: consoleDir } : undefined;
 }
 
 /** The operator's `tenant:preset` releases, checked before anything starts. */

@@ -9,6 +9,7 @@ import {
   reconciliationRoutes,
   verificationRoutes,
 } from '@custody/api';
+import { sessionRoutes } from '@custody/http';
 import { errorMessage } from '@custody/errors';
 import { resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
@@ -71,6 +72,7 @@ export const api: ServiceModule = {
       ...exportRoutes({ store: adapters.store, exports: control.exports, holds: control.holds, jobs: exportJobs }),
       ...verificationRoutes({ store: adapters.store, index: adapters.index, keys: logKeys.published, logger: logger.child({ component: 'verification' }) }),
       ...reconciliationRoutes(reconciliationSources(ctx)),
+      ...sessionRoutes(),
     ];
   },
 };

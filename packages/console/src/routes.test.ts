@@ -1,0 +1,41 @@
+import { matchRoute, recordPath, redirectFor } from './routes';
+
+const ID = 'a'.repeat(40);
+
+describe('matchRoute', () => {
+  it('names the page for a path', () => {
+    expect(matchRoute('/')).toEqual({ page: 'home' });
+    expect(matchRoute('/sign-in')).toEqual({ page: 'sign-in' });
+    expect(matchRoute('/search')).toEqual({ page: 'search' });
+    expect(matchRoute('/search/')).toEqual({ page: 'search' });
+    expect(matchRoute(`/records/${ID}`)).toEqual({ page: 'record', id: ID });
+    expect(matchRoute('/records/')).toEqual({ page: 'not-found' });
+    expect(matchRoute('/records/a/b')).toEqual({ page: 'not-found' });
+    expect(matchRoute('/v1/search')).toEqual({ page: 'not-found' });
+  });
+
+  it('round-trips a record id through its path', () => {
+    expect(matchRoute(recordPath(ID))).toEqual({ page: 'record', id: ID });
+    expect(matchRoute(recordPath('a/b%'))).toEqual({ page: 'record', id: 'a/b%' });
+    expect(matchRoute('/records/%E0%A4%A')).toEqual({ page: 'record', id: '%E0%A4%A' });
+  });
+});
+
+describe('redirectFor', () => {
+  it('sends a signed-out visitor to sign-in, from any page', () => {
+    expect(redirectFor({ page: 'record', id: ID }, 'signed-out')).toBe('/sign-in');
+    expect(redirectFor({ page: 'home' }, 'signed-out')).toBe('/sign-in');
+    expect(redirectFor({ page: 'sign-in' }, 'signed-out')).toBeNull();
+  });
+
+  it('sends a signed-in user from sign-in and / to search, the default page', () => {
+    expect(redirectFor({ page: 'sign-in' }, 'signed-in')).toBe('/search');
+    expect(redirectFor({ page: 'home' }, 'signed-in')).toBe('/search');
+    expect(redirectFor({ page: 'record', id: ID }, 'signed-in')).toBeNull();
+    expect(redirectFor({ page: 'not-found' }, 'signed-in')).toBeNull();
+  });
+
+  it('waits while the session is being checked', () => {
+    expect(redirectFor({ page: 'search' }, 'checking')).toBeNull();
+  });
+});

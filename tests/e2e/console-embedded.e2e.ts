@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { mintApiKey } from '@custody/api';
+import { loadConfig } from '@custody/config';
+import { startCustody, type RunningCustody } from '@custody/runtime';
+import { testLogger, waitFor } from '@custody/testing';
+import { axeViolations, launchChromium } from '@custody/testing/browser';
+import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
+
+/**
+ * The console in a real browser (Debian's Chromium, headless) on the embedded default: a compliance
+ * officer signs in with an API key, searches, opens a record verified from the WORM store, signs
+ * out; every page checked with axe-core against WCAG 2.1 AA, under the console's own strict CSP.
+ */
+describe('console (embedded, Chromium)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'custody-console-'));
+  const keys = { compliance: mintApiKey('acme', 'compliance'), admin: mintApiKey('acme', 'admin') };
+  const secret = `secret-${randomBytes(8).toString('hex')}`;
+  let custody: RunningCustody;
+  let browser: Browser;
+  let page: Page;
+  const cspViolations: string[] = [];
+
+  const expectAccessible = async (what: string) => {
+    const violations = await axeViolations(page);
+    expect({ what, violations }).toEqual({ what, violations: [] });
+  };
+
+  beforeAll(async () => {
+    custody = await startCustody(
+      loadConfig({
+        CUSTODY_MODE: 'embedded',
+        CUSTODY_DATA_DIR: dir,
+        CUSTODY_HTTP_PORT: '0',
+        CUSTODY_CONNECTORS: JSON.stringify([
+          { id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: secret, verifyToken: 'verify-acme' } },
+        ]),
+        CUSTODY_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.record)),
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+      }),
+      testLogger(),
+    );
+    for (const text of ['the bond order for Friday', 'lunch at noon', 'bond prices moved']) {
+      expect((await postWebhook(custody.url, 'acme-wa', textWebhook(text).body, secret)).status).toBe(200);
+    }
+    await waitFor('3 records searchable', async () => ((await apiSearch(custody.url, keys.compliance.token, {})).body.total >= 3 ? true : undefined));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (m) => {
+      if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await custody?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the console is served under / with a strict Content-Security-Policy; the API stays under /v1', async () => {
+    const res = await fetch(`${custody.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect((await fetch(`${custody.url}/v1/search`, { method: 'POST' })).status).toBe(401);
+  });
+
+  test('signed out, the console asks for sign-in; a wrong key is refused with a message', async () => {
+    await page.goto(`${custody.url}/search`);
+    await page.getByLabel('API key').waitFor();
+    await expectAccessible('sign-in');
+    await page.getByLabel('API key').fill('not-a-real-key-0000000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('not accepted');
+  });
+
+  test('a compliance officer signs in, searches, and opens a record verified from the WORM store', async () => {
+    await page.getByLabel('API key').fill(keys.compliance.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const query = page.getByRole('textbox', { name: /search/i }).first();
+    await query.waitFor();
+    // the session lives in an HttpOnly cookie: page scripts cannot read it
+    expect(await page.evaluate(() => document.cookie)).not.toContain('custody_session');
+    await expectAccessible('search, before searching');
+    await query.fill('bond');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const hits = page.getByRole('link', { name: /bond/i });
+    await hits.first().waitFor();
+    expect(await hits.count()).toBe(2);
+    await expectAccessible('search results');
+    await hits.first().click();
+    await page
+      .getByText('recordLog')
+      .or(page.getByText(/record log/i))
+      .first()
+      .waitFor();
+    expect(await page.locator('main').textContent()).toMatch(/match/);
+    await expectAccessible('record');
+  });
+
+  test('sign-out ends the session: the console returns to sign-in and the cookie no longer answers', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    const again = await page.evaluate(async () => (await fetch('/v1/session', { credentials: 'same-origin' })).status);
+    expect(again).toBe(401);
+    expect(cspViolations).toEqual([]);
+  });
+});
