@@ -102,6 +102,22 @@ describe('console (embedded, Chromium)', () => {
     await expectAccessible('record');
   });
 
+  test('a hit opens its conversation: the thread around it, the hit marked, each record verified from the WORM store', async () => {
+    await page.goBack();
+    await page.getByRole('link', { name: /bond/i }).first().waitFor();
+    await page.getByRole('link', { name: 'Open conversation' }).first().click();
+    const thread = page.getByRole('region', { name: 'Messages in this conversation' });
+    await thread.waitFor();
+    await thread.locator('[aria-current="true"]').waitFor();
+    // the three texts share one WhatsApp conversation: all of them in the thread, each with its badge
+    const items = thread.getByRole('listitem');
+    await expect(items.count()).resolves.toBe(3);
+    expect(await thread.textContent()).toContain('lunch at noon');
+    const badges = thread.locator('summary');
+    expect(await badges.allTextContents()).toEqual(['✓Verified', '✓Verified', '✓Verified']);
+    await expectAccessible('conversation');
+  });
+
   test('sign-out ends the session: the console returns to sign-in and the cookie no longer answers', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();

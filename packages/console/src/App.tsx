@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { AppShell } from './components/AppShell';
+import { LoadBoundary } from './components/LoadBoundary';
 import { NotFound } from './pages/NotFound';
 import { Record } from './pages/Record';
 import { Search } from './pages/Search';
@@ -8,6 +9,9 @@ import { navigate, usePathname } from './router';
 import { matchRoute, redirectFor } from './routes';
 import { SearchProvider } from './search-state';
 import { SessionProvider, useSession } from './session';
+
+// the conversation view is a chunk of its own, fetched when first opened: the first page stays small
+const Conversation = lazy(() => import('./pages/Conversation').then((m) => ({ default: m.Conversation })));
 
 export function App() {
   return (
@@ -29,7 +33,7 @@ function Screens() {
   useEffect(() => {
     if (!redirect) return;
     if (redirect === '/sign-in') {
-      if (route.page === 'search' || route.page === 'record') returnTo.current = pathname;
+      if (route.page === 'search' || route.page === 'record' || route.page === 'conversation') returnTo.current = pathname + window.location.search;
       navigate(redirect, { replace: true });
       return;
     }
@@ -54,6 +58,19 @@ function Screens() {
       <SearchProvider>
         {route.page === 'search' && <Search />}
         {route.page === 'record' && <Record key={route.id} id={route.id} />}
+        {route.page === 'conversation' && (
+          <LoadBoundary key={route.id} what="conversation view">
+            <Suspense
+              fallback={
+                <p role="status" aria-busy="true">
+                  Loading the conversation view…
+                </p>
+              }
+            >
+              <Conversation key={route.id} id={route.id} />
+            </Suspense>
+          </LoadBoundary>
+        )}
         {route.page === 'not-found' && <NotFound />}
       </SearchProvider>
     </AppShell>

@@ -1,4 +1,4 @@
-import { matchRoute, recordPath, redirectFor } from './routes';
+import { aroundFrom, conversationPath, matchRoute, recordPath, redirectFor } from './routes';
 
 const ID = 'a'.repeat(40);
 
@@ -18,6 +18,33 @@ describe('matchRoute', () => {
     expect(matchRoute(recordPath(ID))).toEqual({ page: 'record', id: ID });
     expect(matchRoute(recordPath('a/b%'))).toEqual({ page: 'record', id: 'a/b%' });
     expect(matchRoute('/records/%E0%A4%A')).toEqual({ page: 'record', id: '%E0%A4%A' });
+  });
+});
+
+describe('the conversation view', () => {
+  const conversation = 'whatsapp:106540352242922:16505551234';
+
+  it('round-trips a conversation id, whatever its characters, and the record it opens on', () => {
+    const path = conversationPath(conversation, ID);
+    expect(path).toBe(`/conversations/whatsapp%3A106540352242922%3A16505551234?around=${ID}`);
+    const [pathname, search] = path.split('?');
+    expect(matchRoute(pathname)).toEqual({ page: 'conversation', id: conversation });
+    expect(aroundFrom(`?${search}`)).toBe(ID);
+    expect(matchRoute(conversationPath('a/b %'))).toEqual({ page: 'conversation', id: 'a/b %' });
+    expect(conversationPath(conversation)).toBe('/conversations/whatsapp%3A106540352242922%3A16505551234');
+  });
+
+  it('opens on a record only when `around` is a record id', () => {
+    expect(aroundFrom('')).toBeNull();
+    expect(aroundFrom('?around=nope')).toBeNull();
+    expect(aroundFrom(`?x=1&around=${ID}`)).toBe(ID);
+    expect(matchRoute('/conversations/')).toEqual({ page: 'not-found' });
+    expect(matchRoute('/conversations/a/b')).toEqual({ page: 'not-found' });
+  });
+
+  it('is a signed-in page like the others', () => {
+    expect(redirectFor({ page: 'conversation', id: conversation }, 'signed-out')).toBe('/sign-in');
+    expect(redirectFor({ page: 'conversation', id: conversation }, 'signed-in')).toBeNull();
   });
 });
 

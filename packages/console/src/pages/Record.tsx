@@ -5,9 +5,11 @@ import { PageHeading } from '../components/PageHeading';
 import { ApiError, userMessage } from '../errors';
 import { formatUtc, personLabel } from '../format';
 import { Link } from '../router';
-import { recordPath } from '../routes';
+import { formatBytes } from '../thread-format';
+import { rawPayloadOf } from '../raw-payload';
+import { conversationPath, recordPath } from '../routes';
 import { channelLabel } from '../search-query';
-import type { Participant, RecordLink, RecordView } from '../types';
+import type { Envelope, Participant, RecordLink, RecordView } from '../types';
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'done'; record: RecordView };
 
@@ -78,7 +80,10 @@ function RecordDetails({ record }: { record: RecordView }) {
             {channelLabel(envelope.channel)} · {envelope.kind} · {envelope.direction}
           </dd>
           <dt>Conversation</dt>
-          <dd>{envelope.conversation.title ? `${envelope.conversation.title} (${envelope.conversation.id})` : envelope.conversation.id}</dd>
+          <dd>
+            {envelope.conversation.title ? `${envelope.conversation.title} (${envelope.conversation.id})` : envelope.conversation.id}{' '}
+            <Link to={conversationPath(envelope.conversation.id, envelope.id)}>Open conversation</Link>
+          </dd>
           {envelope.content?.subject !== undefined && (
             <>
               <dt>Subject</dt>
@@ -149,7 +154,50 @@ function RecordDetails({ record }: { record: RecordView }) {
           {JSON.stringify(envelope, null, 2)}
         </pre>
       </section>
+
+      <RawPayloadSection envelope={envelope} />
     </>
+  );
+}
+
+/** The vendor's own bytes the record came from (`source.raw`): as received, never reformatted. */
+function RawPayloadSection({ envelope }: { envelope: Envelope }) {
+  const raw = rawPayloadOf(envelope);
+  const download = `/v1/records/${encodeURIComponent(envelope.id)}/raw`;
+  return (
+    <section aria-labelledby="raw-heading">
+      <h2 id="raw-heading">Vendor’s raw payload</h2>
+      {raw.kind === 'missing' && <p className="muted">The envelope names no raw payload.</p>}
+      {raw.kind === 'inline' && (
+        <>
+          <p className="muted">
+            Kept in the record itself ({raw.contentType}, {raw.encoding === 'base64' ? 'base64' : 'UTF-8'}
+            {raw.byteLength > 0 && `, ${formatBytes(raw.byteLength)}`}).{' '}
+            {raw.encoding === 'base64' && !raw.decoded && 'Its bytes are not UTF-8 text: shown as the base64 archived. '}
+            <a href={download} download>
+              Download the bytes
+            </a>
+          </p>
+          <pre className="envelope raw-payload" role="region" aria-label="Raw payload" tabIndex={0}>
+            {raw.text}
+          </pre>
+        </>
+      )}
+      {raw.kind === 'reference' && (
+        <>
+          <p className="muted">
+            A webhook delivery carries many events: its bytes are archived once under their SHA-256, and this record points at them and at its own event.{' '}
+            <a href={download} download>
+              Download the whole delivery
+            </a>{' '}
+            (the server re-checks its SHA-256 while sending it).
+          </p>
+          <pre className="envelope raw-payload" role="region" aria-label="Raw payload reference" tabIndex={0}>
+            {JSON.stringify({ contentType: raw.contentType, sha256: raw.sha256, size: raw.size, ...(raw.path !== null && { path: raw.path }) }, null, 2)}
+          </pre>
+        </>
+      )}
+    </section>
   );
 }
 

@@ -4,7 +4,7 @@ import { Marked } from '../components/Marked';
 import { PageHeading } from '../components/PageHeading';
 import { formatCount, formatUtc, personLabel, snippet, splitHighlights } from '../format';
 import { Link } from '../router';
-import { recordPath } from '../routes';
+import { conversationPath, recordPath } from '../routes';
 import { CHANNELS, channelLabel } from '../search-query';
 import { useSearch } from '../search-state';
 import type { SearchHit } from '../types';
@@ -158,6 +158,13 @@ function HitRow({ hit, onOpen }: { hit: SearchHit; onOpen: () => void }) {
           <Marked segments={body} />
         </Link>
         {(hit.edited || hit.deleted) && <span className="tag">{hit.deleted ? 'deleted' : 'edited'}</span>}
+        {hit.conversationId && (
+          <span className="hit-actions">
+            <Link to={conversationPath(hit.conversationId, hit.id)} onClick={onOpen}>
+              Open conversation
+            </Link>
+          </span>
+        )}
       </td>
     </tr>
   );
