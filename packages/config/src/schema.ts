@@ -211,6 +211,48 @@ export const ConfigSchema = z
       .describe(
         'A console (browser) session ends this many hours after sign-in however much it is used (sessions live in the API process memory: a restart ends them)',
       ),
+    CUSTODY_OIDC_ISSUER: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(
+        "OpenID Connect issuer of the firm's identity provider (https; http only on 127.0.0.1 or localhost), discovered at start: the console then offers sign-in with it (authorization code + PKCE). Its redirect URI is CUSTODY_PUBLIC_URL + /v1/session/oidc/callback, so CUSTODY_PUBLIC_URL and CUSTODY_OIDC_CLIENT_ID are required with it; unset: OIDC sign-in is off",
+      ),
+    CUSTODY_OIDC_CLIENT_ID: z.string().trim().min(1).max(512).optional().describe('Client id of Custody at the identity provider (with CUSTODY_OIDC_ISSUER)'),
+    CUSTODY_OIDC_CLIENT_SECRET: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Client secret of Custody at the identity provider, a secret (never logged); unset: a public client, proven by PKCE alone'),
+    CUSTODY_OIDC_SCOPES: z
+      .string()
+      .trim()
+      .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'scopes separated by single spaces')
+      .refine((s) => s.split(' ').includes('openid'), 'must include openid')
+      .default('openid profile email')
+      .describe('Scopes asked of the identity provider, space-separated (openid among them)'),
+    CUSTODY_OIDC_TENANT_CLAIM: z
+      .string()
+      .trim()
+      .regex(/^[\w.:/-]{1,128}$/, 'a claim name')
+      .default('custody_tenant')
+      .describe('ID token (or userinfo) claim naming the tenant of the person signing in (a tenant id); ignored with CUSTODY_OIDC_FIXED_TENANT'),
+    CUSTODY_OIDC_ROLE_CLAIM: z
+      .string()
+      .trim()
+      .regex(/^[\w.:/-]{1,128}$/, 'a claim name')
+      .default('custody_role')
+      .describe(
+        'ID token (or userinfo) claim naming the Custody role (admin, compliance, legal or auditor), a string or an array of strings: values that are not Custody roles are ignored; none, or more than one Custody role, refuses the sign-in',
+      ),
+    CUSTODY_OIDC_NAME: z
+      .string()
+      .trim()
+      .regex(/^[^<>"'&\u0000-\u001f]{1,64}$/, 'a short display name')
+      .optional()
+      .describe('What the console calls the identity provider ("Sign in with <name>"); unset: the issuer\'s host name'),
+    CUSTODY_OIDC_FIXED_TENANT: TenantId.optional().describe(
+      'A deployment serving one tenant: everyone signed in with OIDC is in this tenant, and the tenant claim is not read',
+    ),
     CUSTODY_QUARANTINE_RETENTION_DAYS: decimal.default(90).describe('How long quarantine records are kept on the bus'),
     CUSTODY_QUARANTINE_RETENTION_BYTES: int(1024 * 1024, 2 ** 50)
       .default(1024 ** 3)
@@ -307,10 +349,42 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   })
   .superRefine((c, ctx) => {
+    oidcIssues(c).forEach(([key, message]) => ctx.addIssue({ code: 'custom', path: [key], message }));
     if (c.CUSTODY_MODE !== 'stack') return;
     for (const key of ['KAFKA_BROKERS', 'OPENSEARCH_URL'] as const) {
       if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when CUSTODY_MODE=stack' });
     }
   });
+
+/**
+ * The OIDC settings, checked together: an issuer on https (http only on this host, for a test or a
+ * local provider), and what sign-in cannot do without. No message shows a value (the secret is one).
+ */
+function oidcIssues(c: {
+  CUSTODY_OIDC_ISSUER?: string;
+  CUSTODY_OIDC_CLIENT_ID?: string;
+  CUSTODY_OIDC_CLIENT_SECRET?: string;
+  CUSTODY_OIDC_FIXED_TENANT?: string;
+  CUSTODY_OIDC_NAME?: string;
+  CUSTODY_PUBLIC_URL?: string;
+}): Array<[string, string]> {
+  if (!c.CUSTODY_OIDC_ISSUER) {
+    const stray = (['CUSTODY_OIDC_CLIENT_ID', 'CUSTODY_OIDC_CLIENT_SECRET', 'CUSTODY_OIDC_FIXED_TENANT', 'CUSTODY_OIDC_NAME'] as const).filter(
+      (k) => c[k] !== undefined,
+    );
+    return stray.map((k) => [k, 'set without CUSTODY_OIDC_ISSUER (OIDC sign-in is off)']);
+  }
+  const issues: Array<[string, string]> = [];
+  const issuer = new URL(c.CUSTODY_OIDC_ISSUER);
+  if (issuer.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname))
+    issues.push(['CUSTODY_OIDC_ISSUER', 'must be https (http only on 127.0.0.1 or localhost)']);
+  if (issuer.search || issuer.hash || issuer.username || issuer.password)
+    issues.push(['CUSTODY_OIDC_ISSUER', 'an issuer identifier has no query, fragment or credentials']);
+  if (!c.CUSTODY_OIDC_CLIENT_ID) issues.push(['CUSTODY_OIDC_CLIENT_ID', 'required with CUSTODY_OIDC_ISSUER']);
+  if (!c.CUSTODY_PUBLIC_URL)
+    issues.push(['CUSTODY_PUBLIC_URL', 'required with CUSTODY_OIDC_ISSUER: the redirect URI is CUSTODY_PUBLIC_URL/v1/session/oidc/callback']);
+  else if (!/^https?:$/.test(new URL(c.CUSTODY_PUBLIC_URL).protocol)) issues.push(['CUSTODY_PUBLIC_URL', 'must be http(s) with CUSTODY_OIDC_ISSUER']);
+  return issues;
+}
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -8,3 +8,4 @@ export * from './csv';
 export * from './sessions';
 export * from './console-files';
 export * from './session-routes';
+export * from './oidc';

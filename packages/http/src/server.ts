@@ -13,6 +13,7 @@ import { bearerToken, bodyApiKey, hashToken, outcomeOf, type Access } from './ac
 import { parseJsonBody, readLimited } from './body';
 import { ConsoleFiles, SECURITY_HEADERS, isApiPath } from './console-files';
 import { createLimiter, type Limiter } from './limiter';
+import type { OidcSignIn } from './oidc';
 import { BodyTooLargeError, errorAnswer, problemBody } from './problem';
 import { PROBLEM_RESPONSES, isAudited, type AnyAuditedRoute, type Principal, type Reply, type Route, type RouteRequest } from './route';
 import {
@@ -44,6 +45,8 @@ export interface HttpServerOptions {
    * ignored. The server closes the store when it closes.
    */
   sessions?: SessionStore;
+  /** OIDC sign-in (with `sessions`): the session routes start sessions of the identities it vouches for. The server closes it when it closes. */
+  oidc?: OidcSignIn;
   /**
    * A built single-page app (the console) served under `/`, GET and HEAD, without authentication:
    * the bundle is code only, the same for everyone, and holds no data (that comes from /v1, which
@@ -184,6 +187,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     },
     async close() {
       opts.sessions?.close();
+      opts.oidc?.close();
       const closing = app.close();
       app.server.closeIdleConnections?.();
       await closing;
@@ -283,7 +287,7 @@ async function authenticate(opts: HttpServerOptions, r: AnyAuditedRoute, request
   try {
     principal = await identify(opts, access, r, request);
   } catch (err) {
-    if (err instanceof RejectedInputError) await failedAuthentication(access, r, request, err.message);
+    if (err instanceof RejectedInputError) await failedAuthentication(access, r.access.audit, request, err.message);
     throw err;
   }
   request.custody.principal = principal;
@@ -301,7 +305,8 @@ async function authenticate(opts: HttpServerOptions, r: AnyAuditedRoute, request
 
 /**
  * Who calls: the key of the Authorization header (or of a sign-in's body), else the session of the
- * cookie, whose key is looked up again (a revoked key ends its sessions). Only 401s are thrown
+ * cookie, whose key is looked up again (a revoked key ends its sessions), or whose OIDC principal is
+ * the one mapped at sign-in. Only 401s are thrown
  * (what it cannot look up: the lookup's own error). No key or cookie value is ever in a message.
  */
 async function identify(opts: HttpServerOptions, access: Access, r: AnyAuditedRoute, request: FastifyRequest): Promise<Principal> {
@@ -312,7 +317,8 @@ async function identify(opts: HttpServerOptions, access: Access, r: AnyAuditedRo
     if (cookie !== 'none') {
       const session = sessions.find(cookie.id);
       if (!session) throw new RejectedInputError('session_expired', 'the session has expired or was ended; sign in again', 401);
-      const principal = await access.lookup(session.keySha256);
+      // an OIDC session's principal is the one mapped at sign-in; an API key's is looked up again
+      const principal = session.credential.kind === 'oidc' ? { ...session.principal } : await access.lookup(session.credential.keySha256);
       if (!principal) {
         sessions.revoke(cookie.id);
         throw new RejectedInputError('session_expired', 'the session has ended: its API key was revoked', 401);
@@ -352,7 +358,7 @@ const failedAuthLimiters = new WeakMap<Access, { perAddress: Limiter; overall: L
  * presented token. Anyone can cause them, so they are audited at a bounded rate per source address
  * and overall (an attacker must not fill the disk); what is not audited is counted.
  */
-async function failedAuthentication(access: Access, r: AnyAuditedRoute, request: FastifyRequest, reason: string): Promise<void> {
+async function failedAuthentication(access: Access, action: string, request: FastifyRequest, reason: string, keyId = 'unknown'): Promise<void> {
   let limits = failedAuthLimiters.get(access);
   if (!limits) {
     // addresses are cheap to an attacker with IPv6: ten times the per-address rate overall
@@ -362,14 +368,14 @@ async function failedAuthentication(access: Access, r: AnyAuditedRoute, request:
   const address = request.socket.remoteAddress ?? 'unknown';
   if (!(await limits.perAddress.take(address)) || !(await limits.overall.take('all'))) {
     access.onFailedAuthDropped?.('rate_limited');
-    request.log.debug({ event: 'auth_failure_audit_dropped', remote_address: address, action: r.access.audit });
+    request.log.debug({ event: 'auth_failure_audit_dropped', remote_address: address, action });
     return;
   }
   const path = request.url.split('?')[0];
   await access.audit.record({
     tenant: SYSTEM_TENANT,
-    actor: { keyId: 'unknown', role: 'none' },
-    action: r.access.audit,
+    actor: { keyId, role: 'none' },
+    action,
     outcome: 'denied',
     status: 401,
     target: `${request.method} ${path.slice(0, 256)}`,
@@ -487,12 +493,49 @@ function requestSession(opts: HttpServerOptions, sessions: SessionStore, request
     current: ex.session && sessions.view(ex.session.session),
     start() {
       if (!ex.principal || !ex.keySha256) throw new Error('a session starts only from a request authenticated with an API key');
-      const { id, session } = sessions.start(ex.principal, ex.keySha256);
+      const { id, session } = sessions.start(ex.principal, { kind: 'apiKey', keySha256: ex.keySha256 });
       return { view: sessions.view(session), setCookie: sessionSetCookie(id, secure) };
     },
     end() {
       if (ex.session) sessions.revoke(ex.session.id);
       return { setCookie: clearedSessionCookie(secure) };
+    },
+    oidc: opts.oidc,
+    async startOidc(identity) {
+      const access = opts.access;
+      if (!access) throw new Error('an OIDC session needs the access control that audits it');
+      const p = identity.principal;
+      const { id, session } = sessions.start(p, { kind: 'oidc', issuer: identity.issuer, subject: identity.subject });
+      const view = sessions.view(session);
+      try {
+        // audited before its cookie goes out: a sign-in that cannot be audited does not happen
+        await access.audit.record({
+          tenant: p.tenant,
+          actor: { keyId: p.keyId, role: p.role },
+          action: 'session.start',
+          outcome: 'ok',
+          status: 302,
+          source: { address: request.socket.remoteAddress ?? 'unknown' },
+          details: {
+            signIn: 'oidc',
+            issuer: identity.issuer,
+            expiresAt: view.expiresAt,
+            ...(identity.name !== undefined && { name: identity.name }),
+            ...(identity.email !== undefined && { email: identity.email }),
+          },
+        });
+      } catch (err) {
+        sessions.revoke(id);
+        throw err;
+      }
+      return { view, setCookie: sessionSetCookie(id, secure) };
+    },
+    async refused(action, reason, keyId) {
+      if (opts.access) await failedAuthentication(opts.access, action, request, reason, keyId);
+    },
+    async admit() {
+      const limits = opts.access && requestLimiters(request.server, opts.access);
+      return limits ? limits.perAddress.take(request.socket.remoteAddress ?? 'unknown') : true;
     },
   };
 }

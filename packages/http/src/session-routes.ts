@@ -1,6 +1,7 @@
 import { ROLES, Role } from '@custody/config';
 import { RejectedInputError } from '@custody/errors';
-import { json, route, type Route, type RouteRequest } from './route';
+import { OIDC_BINDING_COOKIE, OidcRefusal, bindingCookie, bindingSetCookie, type OidcErrorCode } from './oidc';
+import { json, publicRoute, route, type Reply, type Route, type RouteRequest } from './route';
 import type { RequestSession } from './sessions';
 import { z } from 'zod';
 
@@ -10,12 +11,35 @@ const SignIn = z
   })
   .strict();
 const SessionBody = z.object({
-  tenant: z.string().describe('Tenant of the key the session was signed in with'),
-  role: Role.describe('Role of that key'),
+  tenant: z.string().describe('Tenant of the session: of the API key it was signed in with, or mapped from the OIDC claims'),
+  role: Role.describe('Role of the session: of that key, or the one Custody role the OIDC role claim names'),
   csrfToken: z.string().describe('Send it as x-csrf-token with every POST, PUT, PATCH and DELETE made with the session cookie'),
   expiresAt: z.string().describe('When the session ends however it is used (CUSTODY_SESSION_MAX_HOURS after sign-in)'),
   idleExpiresAt: z.string().describe('When the session ends unless used before (CUSTODY_SESSION_IDLE_MINUTES after its last use)'),
 });
+
+const Providers = z.object({
+  apiKey: z.boolean().describe('Sign-in with an API key (POST /v1/session) is offered'),
+  oidc: z
+    .object({ name: z.string().describe('What to call the identity provider: "Sign in with <name>"') })
+    .nullable()
+    .describe('Sign-in with the identity provider (GET /v1/session/oidc/start), when CUSTODY_OIDC_ISSUER is set; else null'),
+});
+const OidcStart = z.object({
+  returnTo: z.string().max(2048).optional().describe('Where the console goes after sign-in: a path of this origin (`/…`, not `//…`); anything else is `/`'),
+});
+const OidcCallback = z.looseObject({
+  code: z.string().max(4096).optional().describe('The authorization code (exchanged once, with the PKCE verifier)'),
+  state: z.string().max(512).optional().describe('The state of the sign-in this answers'),
+  error: z.string().max(256).optional().describe("The provider's refusal (access_denied: the person declined)"),
+  error_description: z.string().max(2048).optional().describe('Not read'),
+  iss: z.string().max(2048).optional().describe('The issuer (RFC 9207), checked when the provider sends it'),
+});
+
+/** Back to the console's sign-in page, which shows the code as a message. */
+function signInError(code: OidcErrorCode | 'too_many_requests'): Reply {
+  return { status: 302, headers: { location: `/sign-in?error=${code}` } };
+}
 
 function sessions(req: RouteRequest<unknown, unknown, unknown>): RequestSession {
   // the runtime keeps sessions wherever it serves these routes; a server without them has no session to speak of
@@ -25,8 +49,9 @@ function sessions(req: RouteRequest<unknown, unknown, unknown>): RequestSession 
 
 /**
  * Browser sessions for the console: signed in with an API key (the kit authenticates the body's
- * key as it does an Authorization header), held by the HTTP kit in this process's memory, carried
- * by an HttpOnly, SameSite=Strict cookie. Every call is audited like any other.
+ * key as it does an Authorization header) or with the firm's identity provider (OpenID Connect,
+ * oidc.ts), held by the HTTP kit in this process's memory, carried by an HttpOnly, SameSite=Strict
+ * cookie. Every call is audited like any other; an OIDC sign-in, refused or not, is audited too.
  */
 export function sessionRoutes(): Route[] {
   return [
@@ -42,6 +67,58 @@ export function sessionRoutes(): Route[] {
       handler: async (req, p) => {
         const { view, setCookie } = sessions(req).start();
         return { ...json(200, { tenant: p.tenant, role: p.role, ...view }, { 'set-cookie': setCookie }), details: { expiresAt: view.expiresAt } };
+      },
+    }),
+    publicRoute({
+      method: 'GET',
+      url: '/v1/session/providers',
+      summary: 'List sign-in providers',
+      description: 'How a browser can sign in: with an API key, and with the identity provider when OIDC is configured (the console shows its button)',
+      access: { public: 'says only which sign-ins this deployment offers and what the console calls its identity provider' },
+      schema: { response: { 200: Providers } },
+      handler: async (req) => json(200, { apiKey: req.session !== undefined, oidc: req.session?.oidc ? { name: req.session.oidc.name } : null }),
+    }),
+    publicRoute({
+      method: 'GET',
+      url: '/v1/session/oidc/start',
+      summary: 'Start OIDC sign-ins',
+      description: `A browser navigation (not a fetch): 302 to the identity provider's authorization endpoint (authorization code flow, PKCE S256, state, nonce), setting \`${OIDC_BINDING_COOKIE}\` (HttpOnly, SameSite=Lax, Path=/v1/session/oidc, 10 minutes) that ties the sign-in to this browser. \`returnTo\` must be a path of this origin, else \`/\`. Without OIDC configured, or with the provider unreachable: 302 to /sign-in?error=oidc_not_configured or oidc_unavailable`,
+      access: { public: 'nobody is signed in yet: it only sends the browser to the identity provider, which authenticates' },
+      schema: { query: OidcStart, response: { 302: z.undefined().describe('To the identity provider (location)') } },
+      handler: async (req) => {
+        const oidc = req.session?.oidc;
+        if (!req.session || !oidc) return signInError('oidc_not_configured');
+        if (!(await req.session.admit())) return signInError('too_many_requests');
+        try {
+          const { location, binding } = await oidc.begin(req.query.returnTo ?? '/', bindingCookie(req.headers.cookie));
+          return { status: 302, headers: { location, 'set-cookie': bindingSetCookie(binding, oidc.secure) } };
+        } catch (err) {
+          if (err instanceof OidcRefusal) return signInError(err.code);
+          throw err;
+        }
+      },
+    }),
+    publicRoute({
+      method: 'GET',
+      url: '/v1/session/oidc/callback',
+      summary: 'Finish OIDC sign-ins',
+      description:
+        'Where the identity provider sends the browser back (the redirect URI: CUSTODY_PUBLIC_URL + this path). The state must be one this process issued in the last 10 minutes, unused, to this browser; the code is exchanged with the PKCE verifier and the ID token checked (signature, iss, aud, exp, nonce); the tenant and role claims are mapped. Success: a session as POST /v1/session makes (the cookie `custody_session`), audited as `session.start` under `oidc:<issuer host>:<sub>`, and 302 to returnTo. Refused: 302 to /sign-in?error=<code> (oidc_state, oidc_denied, oidc_failed, oidc_unavailable, oidc_no_role, oidc_ambiguous_role, oidc_no_tenant), audited in the _system trail like a failed authentication',
+      access: { public: "the identity provider's answer is the credential: the state, the browser's binding cookie, PKCE and the signed ID token prove it" },
+      schema: { query: OidcCallback, response: { 302: z.undefined().describe('To returnTo, signed in; or to /sign-in?error=<code>') } },
+      handler: async (req) => {
+        const s = req.session;
+        if (!s?.oidc) return signInError('oidc_not_configured');
+        if (!(await s.admit())) return signInError('too_many_requests');
+        try {
+          const identity = await s.oidc.complete(req.search, bindingCookie(req.headers.cookie));
+          const { setCookie } = await s.startOidc(identity);
+          return { status: 302, headers: { location: identity.returnTo, 'set-cookie': setCookie } };
+        } catch (err) {
+          if (!(err instanceof OidcRefusal)) throw err;
+          await s.refused('session.start', `oidc sign-in refused: ${err.code}: ${err.reason}`, err.keyId);
+          return signInError(err.code);
+        }
       },
     }),
     route({

@@ -5,8 +5,8 @@ import { SessionStore, changesState, clearedSessionCookie, csrfMatches, sessionC
 
 const ALICE: Principal = { keyId: 'key-a', tenant: 'acme', role: 'compliance' };
 const BOB: Principal = { keyId: 'key-b', tenant: 'globex', role: 'admin' };
-const KEY_A = 'a'.repeat(64);
-const KEY_B = 'b'.repeat(64);
+const KEY_A = { kind: 'apiKey', keySha256: 'a'.repeat(64) } as const;
+const KEY_B = { kind: 'apiKey', keySha256: 'b'.repeat(64) } as const;
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 const MINUTE = 60_000;
 
@@ -24,7 +24,7 @@ describe('SessionStore', () => {
     expect(Buffer.from(id, 'base64url')).toHaveLength(32);
     expect(Buffer.from(session.csrfToken, 'base64url')).toHaveLength(32);
     expect(session.csrfToken).not.toBe(id);
-    expect(session).toEqual({ principal: ALICE, keySha256: KEY_A, csrfToken: session.csrfToken, createdAt: T0, lastSeenAt: T0 });
+    expect(session).toEqual({ principal: ALICE, credential: KEY_A, csrfToken: session.csrfToken, createdAt: T0, lastSeenAt: T0 });
     expect(sessions.find(id)).toBe(session);
     expect(sessions.find(id.slice(0, -1) + (id.endsWith('A') ? 'B' : 'A'))).toBeUndefined();
     const other = sessions.start(ALICE, KEY_A);

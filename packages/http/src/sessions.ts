@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { OidcFlow, OidcIdentity } from './oidc';
 import type { Principal } from './route';
 
 /** The cookie that carries a browser session's id (and nothing else). */
@@ -24,13 +25,17 @@ export interface SessionStoreOptions {
 }
 
 /**
- * One browser session. It holds the SHA-256 of the API key it was signed in with, never the key:
- * every request checks the principal again by it, so a revoked key ends its sessions. (A session
- * of another kind of sign-in, OIDC, would hold what that sign-in re-checks by instead.)
+ * What a session was signed in with. An API key: the SHA-256 of the key (never the key), by which
+ * every request looks the principal up again, so a revoked key ends its sessions. OIDC: the issuer
+ * and subject the identity provider vouched for; the principal mapped from the claims at sign-in is
+ * the session's for its life (the idle and absolute expiry bound it; sign-out ends it).
  */
+export type SessionCredential = { kind: 'apiKey'; keySha256: string } | { kind: 'oidc'; issuer: string; subject: string };
+
+/** One browser session: who it is, what it was signed in with, its CSRF token and its times. */
 export interface Session {
   principal: Principal;
-  keySha256: string;
+  credential: SessionCredential;
   /** 32 random bytes, base64url: what a state-changing request must echo in x-csrf-token. */
   csrfToken: string;
   /** Milliseconds since the epoch. */
@@ -55,6 +60,17 @@ export interface RequestSession {
   start(): { view: SessionView; setCookie: string };
   /** Ends the session the request's cookie authenticated; the Set-Cookie header that clears the cookie. */
   end(): { setCookie: string };
+  /** OIDC sign-in, on a server configured with it (HttpServerOptions.oidc). */
+  readonly oidc?: OidcFlow;
+  /**
+   * A new session of an identity the provider vouched for (a public route's: nothing else proves it),
+   * audited as `session.start` under it before the session can be used; the Set-Cookie header.
+   */
+  startOidc(identity: OidcIdentity): Promise<{ view: SessionView; setCookie: string }>;
+  /** A refused sign-in: audited in the _system trail like a failed authentication, at the same bounded rate. Never a token in `reason`. */
+  refused(action: string, reason: string, keyId?: string): Promise<void>;
+  /** Counts the request against the per-address API limit; false when the address is over it. */
+  admit(): Promise<boolean>;
 }
 
 /**
@@ -90,8 +106,8 @@ export class SessionStore {
     return this.sessions.size;
   }
 
-  /** A new session of a principal signed in with the key of this SHA-256: its id (for the cookie only) and the session. */
-  start(principal: Principal, keySha256: string): { id: string; session: Session } {
+  /** A new session of a principal signed in with `credential`: its id (for the cookie only) and the session. */
+  start(principal: Principal, credential: SessionCredential): { id: string; session: Session } {
     const now = this.now();
     if (this.sessions.size >= this.maxSessions) this.sweep();
     // a Map iterates in insertion order: the first entries are the oldest sessions
@@ -100,7 +116,13 @@ export class SessionStore {
       this.sessions.delete(key);
     }
     const id = randomBytes(32).toString('base64url');
-    const session: Session = { principal: { ...principal }, keySha256, csrfToken: randomBytes(32).toString('base64url'), createdAt: now, lastSeenAt: now };
+    const session: Session = {
+      principal: { ...principal },
+      credential: { ...credential },
+      csrfToken: randomBytes(32).toString('base64url'),
+      createdAt: now,
+      lastSeenAt: now,
+    };
     this.sessions.set(sessionKey(id), session);
     return { id, session };
   }

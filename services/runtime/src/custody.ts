@@ -12,7 +12,7 @@ import { ActivityTracker, ReconciliationCounter, controlTopicsFor, mergeActivity
 import { ExportJobs } from '@custody/exports';
 import { custodyVersion } from './version';
 import { connectorInstances } from '@custody/connectors';
-import { SessionStore, createHttpServer } from '@custody/http';
+import { OidcSignIn, SessionStore, createHttpServer, oidcSettings } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { createAdapters, type Adapters } from './adapters';
 import { tenantLockPolicy } from './maintenance-session';
@@ -44,6 +44,9 @@ export interface StartOptions {
 /** Starts the services named in CUSTODY_SERVICES in this process, on the adapters the config selects. */
 export async function startCustody(config: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningCustody> {
   const releases = presetReleases(config);
+  // OIDC sign-in where the API is served: its provider discovered before anything opens (an endpoint off the issuer's origin stops start-up)
+  const oidcConfig = config.CUSTODY_SERVICES.includes('api') ? oidcSettings(config) : undefined;
+  const oidc = oidcConfig && (await OidcSignIn.open(oidcConfig, { logger }));
   const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
   const adapters = opts.adapters ?? (await createAdapters(config, logger));
   const services = new Set(config.CUSTODY_SERVICES);
@@ -139,6 +142,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     ...(services.has('api') && {
       sessions: new SessionStore({ idleMinutes: config.CUSTODY_SESSION_IDLE_MINUTES, maxHours: config.CUSTODY_SESSION_MAX_HOURS }),
       console: builtConsole(),
+      oidc,
     }),
   });
   const ctx: ServiceContext = {

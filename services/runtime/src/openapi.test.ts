@@ -31,5 +31,16 @@ test('every route declares who may call it: roles and an audit action, or why it
       .filter((o) => o.op['x-custody-public'] !== undefined)
       .map((o) => o.route)
       .sort(),
-  ).toEqual(['get /healthz', 'get /metrics', 'get /openapi.json', 'get /readyz', 'get /webhooks/{instance}', 'post /webhooks/{instance}']);
+  ).toEqual([
+    'get /healthz',
+    'get /metrics',
+    'get /openapi.json',
+    'get /readyz',
+    // the identity provider's side of a browser sign-in: no credentials exist yet
+    'get /v1/session/oidc/callback',
+    'get /v1/session/oidc/start',
+    'get /v1/session/providers',
+    'get /webhooks/{instance}',
+    'post /webhooks/{instance}',
+  ]);
 });
