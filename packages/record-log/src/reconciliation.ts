@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { reconciliationKey, type ArchiveStore } from '@custody/archive-store';
-import { ReconciliationReport, buildReconciliationReport, countsOfDay, type InstanceActivity, type ReconciliationCountsRow } from '@custody/control';
+import { ReconciliationReport, buildReconciliationReport, countsOfDay, utcDay, type InstanceActivity, type ReconciliationCountsRow } from '@custody/control';
 import { IntegrityError, NotFoundError } from '@custody/errors';
 import { parseCheckpoint } from './checkpoint';
 import { LogReader } from './reader';
@@ -83,7 +83,7 @@ export async function archiveSettledDays(
   const rows = src.counts();
   const archived: ReconciliationReport[] = [];
   for (let back = opts.days ?? 7; back >= 1; back--) {
-    const day = new Date(now.getTime() - back * DAY_MS).toISOString().slice(0, 10);
+    const day = utcDay(new Date(now.getTime() - back * DAY_MS))!;
     if (now < finalAfter(day, src.settleMinutes)) continue;
     const tenants = new Set([...src.tenants(), ...rows.filter((r) => r.day === day).map((r) => r.tenant)]);
     for (const tenant of [...tenants].sort()) {
@@ -92,7 +92,7 @@ export async function archiveSettledDays(
       if ((await archiveReconciliation(src.store, report)).created) archived.push(report);
     }
   }
-  const oldest = new Date(now.getTime() - opts.keepDays * DAY_MS).toISOString().slice(0, 10);
+  const oldest = utcDay(new Date(now.getTime() - opts.keepDays * DAY_MS))!;
   for (const r of rows) if (r.day < oldest) await src.removeCounts(`${r.tenant}/${r.day}/${r.writer}`);
   return archived;
 }

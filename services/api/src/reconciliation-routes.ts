@@ -1,4 +1,4 @@
-import { COUNTS_KEPT_DAYS, ReconciliationReport } from '@custody/control';
+import { COUNTS_KEPT_DAYS, ReconciliationReport, utcDay } from '@custody/control';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
 import { archiveReconciliation, readReconciliation, reconcile, type ReconciliationSources } from '@custody/record-log';
@@ -30,19 +30,19 @@ export function reconciliationRoutes(deps: ReconciliationDeps): Route[] {
       invalid: { code: 'invalid_query', what: 'reconciliation' },
       handler: async (req, p) => {
         const now = deps.now?.() ?? new Date();
-        const day = req.query.date ?? new Date(now.getTime() - DAY_MS).toISOString().slice(0, 10);
-        if (Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day)
-          throw new RejectedInputError('invalid_query', `reconciliation: ${day} is not a calendar day`);
-        if (day > now.toISOString().slice(0, 10)) throw new RejectedInputError('invalid_query', `reconciliation: ${day} has not begun`);
+        const day = req.query.date ?? utcDay(new Date(now.getTime() - DAY_MS))!;
+        // 2026-02-30 parses, as March 2nd: a calendar day is one that reads back as itself
+        if (utcDay(`${day}T00:00:00Z`) !== day) throw new RejectedInputError('invalid_query', `reconciliation: ${day} is not a calendar day`);
+        if (day > utcDay(now)!) throw new RejectedInputError('invalid_query', `reconciliation: ${day} has not begun`);
         const archived = await readReconciliation(deps.store, p.tenant, day);
         if (archived) return { ...json(200, archived), target: day };
         // counts are kept 40 days: an older day without a report has nothing to make one from (and no junk report is locked for years on request)
-        if (day < new Date(now.getTime() - (COUNTS_KEPT_DAYS - 1) * DAY_MS).toISOString().slice(0, 10))
+        if (day < utcDay(new Date(now.getTime() - (COUNTS_KEPT_DAYS - 1) * DAY_MS))!)
           throw new NotFoundError(`no reconciliation report of ${day}: counts are kept ${COUNTS_KEPT_DAYS} days`);
         const report = await reconcile(deps, p.tenant, day, now);
         // a settled day asked for before the schedule archived it is archived now, once (write-once: the first one stays)
-        if (report.final) {
-          await archiveReconciliation(deps.store, report);
+        if (report.final && !(await archiveReconciliation(deps.store, report)).created) {
+          // another process archived the day first: its report is the one that stands
           return { ...json(200, (await readReconciliation(deps.store, p.tenant, day)) ?? report), target: day };
         }
         return { ...json(200, report), target: day };
