@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { AppShell } from './components/AppShell';
 import { LoadBoundary } from './components/LoadBoundary';
 import { NotFound } from './pages/NotFound';
@@ -6,12 +6,15 @@ import { Record } from './pages/Record';
 import { Search } from './pages/Search';
 import { SignIn } from './pages/SignIn';
 import { navigate, usePathname } from './router';
-import { matchRoute, redirectFor } from './routes';
+import { matchRoute, navPageOf, redirectFor, type Route } from './routes';
 import { SearchProvider } from './search-state';
 import { SessionProvider, useSession } from './session';
 
 // the conversation view is a chunk of its own, fetched when first opened: the first page stays small
 const Conversation = lazy(() => import('./pages/Conversation').then((m) => ({ default: m.Conversation })));
+// legal's and admins' pages too: a compliance officer's first page never carries them
+const LegalPages = lazy(() => import('./pages/legal/LegalPages').then((m) => ({ default: m.LegalPages })));
+const AdminPages = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.AdminPages })));
 
 export function App() {
   return (
@@ -26,14 +29,14 @@ function Screens() {
   const { state, signOut } = useSession();
   const pathname = usePathname();
   const route = matchRoute(pathname);
-  const redirect = redirectFor(route, state.status);
+  const redirect = redirectFor(route, state.status, state.status === 'signed-in' ? state.session.role : undefined);
   // where a signed-out visitor was going (a shared /records/<id> link): taken there after sign-in
   const returnTo = useRef<string | null>(null);
 
   useEffect(() => {
     if (!redirect) return;
     if (redirect === '/sign-in') {
-      if (route.page === 'search' || route.page === 'record' || route.page === 'conversation') returnTo.current = pathname + window.location.search;
+      if (route.page !== 'home' && route.page !== 'not-found') returnTo.current = pathname + window.location.search;
       navigate(redirect, { replace: true });
       return;
     }
@@ -53,26 +56,49 @@ function Screens() {
   if (redirect) return null;
   if (state.status === 'signed-out') return <SignIn notice={state.notice} />;
   return (
-    <AppShell session={state.session} current={route.page} onSignOut={signOut}>
+    <AppShell session={state.session} current={navPageOf(route)} onSignOut={signOut}>
       {/* the search lives as long as the session's shell: gone on sign-out, kept across pages */}
       <SearchProvider>
         {route.page === 'search' && <Search />}
         {route.page === 'record' && <Record key={route.id} id={route.id} />}
         {route.page === 'conversation' && (
-          <LoadBoundary key={route.id} what="conversation view">
-            <Suspense
-              fallback={
-                <p role="status" aria-busy="true">
-                  Loading the conversation view…
-                </p>
-              }
-            >
-              <Conversation key={route.id} id={route.id} />
-            </Suspense>
-          </LoadBoundary>
+          <Lazy key={route.id} what="conversation view">
+            <Conversation key={route.id} id={route.id} />
+          </Lazy>
+        )}
+        {isLegal(route) && (
+          <Lazy what="legal pages">
+            <LegalPages route={route} />
+          </Lazy>
+        )}
+        {route.page === 'admin' && (
+          <Lazy what="admin pages">
+            <AdminPages route={route} />
+          </Lazy>
         )}
         {route.page === 'not-found' && <NotFound />}
       </SearchProvider>
     </AppShell>
+  );
+}
+
+function isLegal(route: Route): route is Extract<Route, { page: 'holds' | 'hold-new' | 'hold' | 'exports' | 'export' }> {
+  return route.page === 'holds' || route.page === 'hold-new' || route.page === 'hold' || route.page === 'exports' || route.page === 'export';
+}
+
+/** A lazily loaded chunk: says it is loading, and says so when it could not be fetched. */
+function Lazy({ what, children }: { what: string; children: ReactNode }) {
+  return (
+    <LoadBoundary what={what}>
+      <Suspense
+        fallback={
+          <p role="status" aria-busy="true">
+            Loading the {what}…
+          </p>
+        }
+      >
+        {children}
+      </Suspense>
+    </LoadBoundary>
   );
 }

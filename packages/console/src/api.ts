@@ -17,6 +17,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The CSRF header for a state-changing call that is not JSON (a CSV upload); empty before sign-in. */
+export function csrfHeader(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
+}
+
 /** Called with the 401's code when any call finds the session gone; the session context signs out. */
 export function onSessionLost(handler: ((code: string) => void) | null): void {
   sessionLost = handler;

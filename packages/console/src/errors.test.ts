@@ -61,4 +61,13 @@ describe('userMessage', () => {
   it('does not show the text of an error that is not an API answer', () => {
     expect(userMessage(new TypeError('x is undefined'), 'search')).not.toContain('undefined');
   });
+
+  it('names what another page was doing, and says what a 404 means there', () => {
+    const context = { action: 'release legal holds', notFound: 'No hold with this id.' };
+    expect(userMessage(new ApiError(403, 'forbidden', 'role compliance may not release holds (needs legal)'), context)).toBe(
+      'Your role (compliance) cannot release legal holds; it needs legal.',
+    );
+    expect(userMessage(new ApiError(404, 'not_found', 'no hold h1'), context)).toBe('No hold with this id.');
+    expect(userMessage(new ApiError(404, 'not_found', 'no hold h1'), { action: 'read holds' })).toBe('no hold h1.');
+  });
 });

@@ -42,10 +42,14 @@ export function forbiddenMessage(apiMessage: string, action?: string): string {
   return `Your role (${m[1]}) cannot ${action ?? m[2]}; it needs ${listOf(needs)}.`;
 }
 
-/** Where an error happened decides the words: a 401 at sign-in is a wrong key, elsewhere a lost session. */
-export type ErrorContext = 'sign-in' | 'search' | 'record' | 'sign-out';
+/**
+ * Where an error happened decides the words: a 401 at sign-in is a wrong key, elsewhere a lost session.
+ * Pages other than these name what they were doing (`{action: 'place legal holds'}`), and may say what a
+ * 404 means there.
+ */
+export type ErrorContext = 'sign-in' | 'search' | 'record' | 'sign-out' | { action: string; notFound?: string };
 
-const ACTIONS: Record<ErrorContext, string> = { 'sign-in': 'sign in', search: 'search', record: 'read records', 'sign-out': 'sign out' };
+const ACTIONS: Record<Exclude<ErrorContext, object>, string> = { 'sign-in': 'sign in', search: 'search', record: 'read records', 'sign-out': 'sign out' };
 
 export function userMessage(err: unknown, context: ErrorContext): string {
   if (!(err instanceof ApiError)) return 'Something went wrong in the console. Reload the page and try again.';
@@ -54,8 +58,9 @@ export function userMessage(err: unknown, context: ErrorContext): string {
     if (context === 'sign-in') return KEY_REJECTED_MESSAGE;
     return err.code === 'session_expired' ? SESSION_EXPIRED_MESSAGE : SIGNED_OUT_MESSAGE;
   }
-  if (err.status === 403) return forbiddenMessage(err.message, ACTIONS[context]);
+  if (err.status === 403) return forbiddenMessage(err.message, typeof context === 'object' ? context.action : ACTIONS[context]);
   if (err.status === 404 && context === 'record') return 'No record with this id is in the archive.';
+  if (err.status === 404 && typeof context === 'object' && context.notFound) return context.notFound;
   if (err.status === 429) return 'Too many requests in a short time. Wait a minute, then try again.';
   // anything else: the API's own words (an invalid query says what is wrong with it; an integrity
   // failure names the record that does not match what was archived; a 5xx says only what is safe)

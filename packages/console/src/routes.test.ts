@@ -1,4 +1,4 @@
-import { aroundFrom, conversationPath, matchRoute, recordPath, redirectFor } from './routes';
+import { aroundFrom, conversationPath, matchRoute, navFor, navPageOf, recordPath, redirectFor } from './routes';
 
 const ID = 'a'.repeat(40);
 
@@ -64,5 +64,29 @@ describe('redirectFor', () => {
 
   it('waits while the session is being checked', () => {
     expect(redirectFor({ page: 'search' }, 'checking')).toBeNull();
+  });
+});
+
+describe("legal's and admins' pages", () => {
+  it('names the holds, exports and admin pages', () => {
+    expect(matchRoute('/holds')).toEqual({ page: 'holds' });
+    expect(matchRoute('/holds/new')).toEqual({ page: 'hold-new' });
+    expect(matchRoute('/holds/h%201')).toEqual({ page: 'hold', id: 'h 1' });
+    expect(matchRoute('/exports')).toEqual({ page: 'exports' });
+    expect(matchRoute('/exports/e1')).toEqual({ page: 'export', id: 'e1' });
+    expect(matchRoute('/admin/keys')).toEqual({ page: 'admin', section: 'keys' });
+    expect(matchRoute('/admin/connectors/wa-main')).toEqual({ page: 'admin', section: 'connectors', id: 'wa-main' });
+    expect(matchRoute('/admin/keys/k1')).toEqual({ page: 'not-found' });
+    expect(matchRoute('/admin/nope')).toEqual({ page: 'not-found' });
+  });
+
+  it("takes each role to its own first page and offers only what the API lets it do", () => {
+    expect(redirectFor({ page: 'home' }, 'signed-in', 'admin')).toBe('/admin/connectors');
+    expect(redirectFor({ page: 'sign-in' }, 'signed-in', 'legal')).toBe('/search');
+    expect(navFor('admin').map((n) => n.to)).not.toContain('/search');
+    expect(navFor('legal').map((n) => n.label)).toEqual(['Search', 'Legal holds', 'Exports']);
+    expect(navFor('auditor').map((n) => n.label)).toEqual(['Search']);
+    expect(navPageOf({ page: 'hold', id: 'h1' })).toBe('holds');
+    expect(navPageOf({ page: 'admin', section: 'directory' })).toBe('directory');
   });
 });

@@ -19,6 +19,24 @@ export interface ThreadInput {
   history: VerifiedRecord[];
   /** Messages that page records reply to or revise but that are not on the page, by record id; absent: never captured. */
   elsewhere: Map<string, Envelope>;
+  /**
+   * Media fetched from the vendor after capture (a call recording, a WhatsApp image), by
+   * `mediaKey(recordId, attachmentId)`: the envelope could not know their hash, the WORM manifest does.
+   */
+  fetched?: Map<string, { sha256: string; size: number }>;
+}
+
+export function mediaKey(recordId: string, attachmentId: string): string {
+  return `${recordId}\0${attachmentId}`;
+}
+
+/** Attachments of the page whose content the envelope does not hash (fetched later): their manifests are to be read. */
+export function unhashedMedia(page: Envelope[]): Array<{ recordId: string; attachmentId: string }> {
+  return page.flatMap((e) =>
+    [...(e.attachments ?? []), ...(e.call?.recording ? [e.call.recording] : [])]
+      .filter((a) => !a.sha256 && !a.storageKey)
+      .map((a) => ({ recordId: e.id, attachmentId: a.id })),
+  );
 }
 
 /** The message a reply quotes: the vendor's id and its record id, derived (a reply names a message of the same connector). */
@@ -78,7 +96,7 @@ export function threadView(input: ThreadInput) {
       text: e.content?.text ?? null,
       format: e.content?.format ?? null,
       action: e.content?.action ?? null,
-      attachments: (e.attachments ?? []).map((a) => attachmentView(e.id, a)),
+      attachments: (e.attachments ?? []).map((a) => attachmentView(e.id, a, input.fetched)),
       replyTo: e.refs?.replyTo === undefined ? null : link(quoted(e, e.refs.replyTo)),
       // an edit, deletion or reaction: the message it folds into
       revises: target ? link(target) : null,
@@ -106,7 +124,7 @@ export function threadView(input: ThreadInput) {
             to: person(e.call.to),
             forwardedFrom: e.call.forwardedFrom ? person(e.call.forwardedFrom) : null,
             routing: e.call.routing ?? null,
-            recording: e.call.recording ? attachmentView(e.id, e.call.recording) : null,
+            recording: e.call.recording ? attachmentView(e.id, e.call.recording, input.fetched) : null,
           }
         : null,
       href: `/v1/records/${e.id}`,
@@ -121,14 +139,16 @@ function person(p: Participant) {
   return { kind: p.kind, value: p.value, displayName: p.displayName ?? null, employeeId: p.employeeId ?? null };
 }
 
-function attachmentView(recordId: string, a: Attachment) {
+function attachmentView(recordId: string, a: Attachment, fetched: ThreadInput['fetched']) {
+  const manifest = a.sha256 ? undefined : fetched?.get(mediaKey(recordId, a.id));
   return {
     id: a.id,
     kind: a.kind,
     fileName: a.fileName ?? null,
     mimeType: a.mimeType ?? null,
-    size: a.size ?? null,
-    sha256: a.sha256 ?? null,
+    size: a.size ?? manifest?.size ?? null,
+    // the envelope's when it had one; else the WORM manifest's, written when the media was fetched
+    sha256: a.sha256 ?? manifest?.sha256 ?? null,
     caption: a.caption ?? null,
     // streamed from WORM with its hash re-checked; 404 until the media service has fetched it
     href: `/v1/records/${recordId}/attachments/${encodeURIComponent(a.id)}`,

@@ -1,10 +1,10 @@
-import type { ArchiveStore } from '@custody/archive-store';
+import { AttachmentManifest, manifestKey, type ArchiveStore } from '@custody/archive-store';
 import { envelopeId, type Envelope } from '@custody/envelope';
 import { IntegrityError, NotFoundError, RejectedInputError, mapLimit } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
 import { decodeCursor, encodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
-import { pointedAt, RecordVersions, readVerified, threadView, type ThreadRecord } from '@custody/review';
+import { mediaKey, pointedAt, RecordVersions, readVerified, threadView, unhashedMedia, type ThreadRecord } from '@custody/review';
 
 const READERS = ['compliance', 'legal', 'auditor'] as const;
 /** WORM reads of one page in flight at once: a page is ~50–100 objects, S3 answers each in milliseconds. */
@@ -172,8 +172,23 @@ async function materialize(
       if (!(err instanceof NotFoundError)) throw err;
     }
   });
-  const events = threadView({ page, history, elsewhere });
+  const events = threadView({ page, history, elsewhere, fetched: await fetchedMedia(deps.store, tenant, page.map((r) => r.envelope)) });
   return { events, envelopes: page.map((r) => r.envelope) };
+}
+
+/** The WORM manifests of media fetched after capture: what their content hashed to. Not fetched yet: absent. */
+async function fetchedMedia(store: ArchiveStore, tenant: string, page: Envelope[]): Promise<Map<string, { sha256: string; size: number }>> {
+  const fetched = new Map<string, { sha256: string; size: number }>();
+  await mapLimit(unhashedMedia(page), READ_CONCURRENCY, async ({ recordId, attachmentId }) => {
+    const object = await store.get(manifestKey(tenant, recordId, attachmentId)).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    });
+    if (!object) return;
+    const m = AttachmentManifest.parse(JSON.parse(object.body.toString('utf8')));
+    fetched.set(mediaKey(recordId, attachmentId), { sha256: m.sha256, size: m.size });
+  });
+  return fetched;
 }
 
 /** What the page's records say about their conversation (a title may change: the latest on the page). */

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { userMessage } from '../errors';
 import { Link } from '../router';
+import { navFor } from '../routes';
 import type { Session } from '../types';
 import { Alert } from './Alert';
 
@@ -47,11 +48,13 @@ export function AppShell({
       </header>
       <nav className="app-nav" aria-label="Main">
         <ul>
-          <li>
-            <Link to="/search" aria-current={current === 'search' ? 'page' : undefined}>
-              Search
-            </Link>
-          </li>
+          {navFor(session.role).map((item) => (
+            <li key={item.to}>
+              <Link to={item.to} aria-current={current === item.page ? 'page' : undefined}>
+                {item.label}
+              </Link>
+            </li>
+          ))}
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
