@@ -1,6 +1,6 @@
 import type { Envelope, EnvelopeDraft } from '@custody/envelope';
 import { testEnvelope } from '@custody/testing';
-import { pointedAt, threadView, type ThreadRecord } from './thread-view';
+import { mediaKey, pointedAt, threadView, unhashedMedia, type ThreadRecord } from './thread-view';
 
 /** A message to emp-7's number, sent at `sentAt`. */
 const envelope = (externalId: string, sentAt: string, over: Partial<EnvelopeDraft> = {}): Envelope =>
@@ -72,6 +72,23 @@ describe('threadView', () => {
       routing: { queue: 'desk-2' },
       recording: { id: 'RE1', href: `/v1/records/${call.id}/attachments/RE1` },
     });
+  });
+
+  test('media fetched after capture: its SHA-256 and size come from the WORM manifest; not fetched yet, none', () => {
+    const recording = { id: 'RE2', kind: 'recording' as const, mimeType: 'audio/wav' };
+    const call = envelope('CA2', '2025-01-01T12:00:00.000Z', {
+      kind: 'call',
+      channel: 'voice',
+      call: { status: 'completed', from: { kind: 'phone', value: '+15550783881' }, to: { kind: 'phone', value: '+16505551234' }, recording },
+    });
+    const hashed = envelope('w.IMG', '2025-01-01T12:01:00.000Z', { attachments: [{ id: 'm1', kind: 'image', sha256: 'c'.repeat(64), size: 3 }] });
+    expect(unhashedMedia([call, hashed])).toEqual([{ recordId: call.id, attachmentId: 'RE2' }]);
+    const fetched = new Map([[mediaKey(call.id, 'RE2'), { sha256: 'b'.repeat(64), size: 65_539 }]]);
+    const [c, h] = threadView({ page: [verified(call), verified(hashed)], history: [], elsewhere: new Map(), fetched });
+    expect(c.call?.recording).toMatchObject({ sha256: 'b'.repeat(64), size: 65_539 });
+    expect(h.attachments[0]).toMatchObject({ sha256: 'c'.repeat(64), size: 3 });
+    const [notYet] = threadView({ page: [verified(call)], history: [], elsewhere: new Map() });
+    expect(notYet.call?.recording).toMatchObject({ sha256: null, size: null });
   });
 
   test('pointedAt names the quoted and revised messages off the page, once', () => {
