@@ -13,14 +13,27 @@ export interface Session {
   idleExpiresAt: string;
 }
 
+/** What POST /v1/search can count hits by (`facets`), each over every hit, not just one page. */
+export type SearchFacet = 'channel' | 'kind' | 'direction' | 'employee' | 'participant';
+
 /** The body of POST /v1/search (the subset of SearchQuery the console sends). */
 export interface SearchRequest {
   text?: string;
+  participant?: string;
+  employeeId?: string;
   channel?: string;
+  kind?: string;
+  direction?: string;
   from?: string;
   to?: string;
+  holdId?: string;
+  /** true: only records a later edit revised; false: only records never edited. */
+  edited?: boolean;
+  /** true: only records a later deletion names; false: only records never deleted. */
+  deleted?: boolean;
   sort?: 'newest' | 'oldest' | 'relevance';
   size?: number;
+  facets?: SearchFacet[];
   cursor?: string;
 }
 
@@ -48,12 +61,18 @@ export interface SearchHit {
   highlights?: { subject?: Span[]; text?: Span[] };
 }
 
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
 export interface SearchResponse {
   total: number;
   hits: SearchHit[];
   /** The next page; null on the last. */
   cursor: string | null;
-  facets?: Record<string, Array<{ value: string; count: number }>>;
+  /** Only the facets asked for: the most frequent values, most first. */
+  facets?: Partial<Record<SearchFacet, FacetCount[]>>;
 }
 
 export interface Participant {

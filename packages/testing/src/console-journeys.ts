@@ -29,18 +29,27 @@ export function complianceJourney(adapter: string, start: () => Promise<JourneyT
       await target?.stop();
     });
 
-    test('signs in and searches with a filter: the hits, their highlights and the facets', async () => {
+    test('signs in and searches: a facet narrows the hits, highlighted; every filter is offered', async () => {
       const { page } = tab;
       await tab.signIn(target.tokens.compliance);
       await page.getByRole('heading', { name: 'Search', level: 1 }).waitFor();
       await tab.check('search, before searching');
-      await page.getByRole('textbox', { name: /search/i }).first().fill('ACME');
-      await page.getByLabel('Channel').selectOption('whatsapp');
+      await page.getByLabel('Search text').fill('ACME');
       await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.getByRole('heading', { name: 'Results' }).waitFor();
+      // a facet narrows the search: WhatsApp only, shown as a removable filter
+      await page
+        .getByRole('group', { name: 'By channel' })
+        .getByRole('button', { name: /^WhatsApp \d+ records?$/ })
+        .click();
+      await page.getByRole('button', { name: 'Remove filter Channel: WhatsApp' }).waitFor();
       const hits = page.getByRole('link', { name: /ACME/ });
       await hits.first().waitFor();
-      // the first message (edited: 200 → 300 shares) and the shared delivery's texts do not all say ACME
       expect(await page.locator('main mark').first().textContent()).toMatch(/acme/i);
+      // every filter the API has is on the page
+      await page.getByText('More filters').click();
+      for (const label of ['Participant', 'Employee id', 'Kind', 'Direction', 'Legal hold id', 'Edited', 'Deleted'])
+        await page.getByLabel(label, { exact: true }).waitFor();
       await tab.check('search results');
       if (options.screenshots) await tab.screenshot('search');
     });

@@ -1,21 +1,30 @@
-import { useEffect, useRef, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { Alert } from '../components/Alert';
 import { Marked } from '../components/Marked';
 import { PageHeading } from '../components/PageHeading';
 import { formatCount, formatUtc, personLabel, snippet, splitHighlights } from '../format';
 import { Link } from '../router';
 import { conversationPath, recordPath } from '../routes';
-import { CHANNELS, channelLabel } from '../search-query';
+import { AppliedFilters } from '../search-chips';
+import { SearchFacets } from '../search-facets';
+import { appliedFilters, facetClicked, removeFilter } from '../search-filters';
+import { SearchFormFields } from '../search-form';
+import { EMPTY_FORM, channelLabel, directionLabel, kindLabel, type SearchForm } from '../search-query';
 import { useSearch } from '../search-state';
-import type { SearchHit } from '../types';
+import type { SearchFacet, SearchHit } from '../types';
+import '../search.css';
 
-/** Search across the tenant's archive: POST /v1/search, newest first, a page at a time. */
+/** Search across the tenant's archive: POST /v1/search, newest first, a page at a time, with facets. */
 export function Search() {
-  const { state, setForm, search, more, opened } = useSearch();
-  const { form, status, hits, total, cursor, error } = state;
+  const { state, setForm, search, searchFor, more, opened } = useSearch();
+  const { form, searched, status, hits, total, cursor, error, facets } = state;
   const list = useRef<HTMLTableSectionElement>(null);
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
   const shownBefore = useRef(hits.length);
+  // a facet was pressed: if its button is gone once the results are in, focus goes to them
+  const refocusResults = useRef(false);
   const busy = status === 'loading' || status === 'loading-more';
+  const filters = searched ? appliedFilters(searched) : [];
 
   // back from a record: focus the hit that was opened, so the user carries on where they were
   useEffect(() => {
@@ -35,104 +44,85 @@ export function Search() {
     shownBefore.current = hits.length;
   }, [status, hits.length]);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  useEffect(() => {
+    if (status === 'loading' || !refocusResults.current) return;
+    refocusResults.current = false;
+    if (!document.activeElement || document.activeElement === document.body) resultsHeading.current?.focus();
+  }, [status]);
+
+  const searchAgain = (next: SearchForm | null) => {
     shownBefore.current = 0;
-    search();
+    if (next) searchFor(next);
+    else search();
   };
+  const pickFacet = (facet: SearchFacet, value: string) => {
+    if (!searched) return;
+    refocusResults.current = true;
+    searchAgain(facetClicked(form, searched, facet, value));
+  };
+  const focusResults = useCallback(() => resultsHeading.current?.focus(), []);
 
   return (
     <>
       <PageHeading title="Search" focus={!state.opened}>
         Search
       </PageHeading>
-      <form role="search" aria-label="Records" className="search-form" onSubmit={submit} noValidate>
-        <div className="field field-text">
-          <label htmlFor="search-text">Search text</label>
-          <input
-            id="search-text"
-            type="text"
-            name="text"
-            maxLength={1000}
-            aria-describedby="search-text-hint"
-            value={form.text}
-            onChange={(e) => setForm({ ...form, text: e.target.value })}
-          />
-          <p id="search-text-hint" className="hint">
-            Every word must occur. Use <code>"an exact phrase"</code>, <code>prefix*</code>, and <code>AND</code>, <code>OR</code>, <code>NOT</code> in
-            capitals, with parentheses to group.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor="search-channel">Channel</label>
-          <select id="search-channel" name="channel" value={form.channel} onChange={(e) => setForm({ ...form, channel: e.target.value })}>
-            <option value="">Any channel</option>
-            {CHANNELS.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="search-from">From (UTC)</label>
-          <input
-            id="search-from"
-            type="date"
-            name="from"
-            value={form.from}
-            max={form.to || undefined}
-            onChange={(e) => setForm({ ...form, from: e.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="search-to">To (UTC, included)</label>
-          <input id="search-to" type="date" name="to" value={form.to} min={form.from || undefined} onChange={(e) => setForm({ ...form, to: e.target.value })} />
-        </div>
-        <div className="field field-submit">
-          <button type="submit">Search</button>
-        </div>
-      </form>
+      <SearchFormFields form={form} setForm={setForm} onSubmit={() => searchAgain(null)} />
 
-      <section aria-labelledby="results-heading" aria-busy={busy} className="results">
-        <h2 id="results-heading">Results</h2>
-        <p role="status" className="results-status">
-          {statusLine(status, hits.length, total)}
-        </p>
-        {status === 'error' && <Alert message={error} />}
-        {hits.length > 0 && (
-          <table className="hits">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Sender</th>
-                <th scope="col">Text</th>
-              </tr>
-            </thead>
-            <tbody ref={list}>
-              {hits.map((hit) => (
-                <HitRow key={hit.id} hit={hit} onOpen={() => opened(hit.id)} />
-              ))}
-            </tbody>
-          </table>
-        )}
-        {status !== 'error' && <Alert message={error} />}
-        {cursor && hits.length > 0 && (
-          <button type="button" className="button-secondary more" onClick={more} aria-disabled={busy || undefined}>
-            {status === 'loading-more' ? 'Searching…' : 'More results'}
-          </button>
-        )}
-      </section>
+      <div className={searched && hasFacets(facets) ? 'search-layout search-layout-facets' : 'search-layout'}>
+        {searched && <SearchFacets facets={facets} searched={searched} busy={busy} onPick={pickFacet} />}
+        <section aria-labelledby="results-heading" aria-busy={busy} className="results">
+          <h2 id="results-heading" ref={resultsHeading} tabIndex={-1}>
+            Results
+          </h2>
+          <AppliedFilters
+            filters={filters}
+            onRemove={(field) => searchAgain(removeFilter(form, field))}
+            onClearAll={() => searchAgain(EMPTY_FORM)}
+            onNoneLeft={focusResults}
+          />
+          <p role="status" className="results-status">
+            {statusLine(status, hits.length, total, filters.length)}
+          </p>
+          {status === 'error' && <Alert message={error} />}
+          {hits.length > 0 && (
+            <table className="hits">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Channel, kind, direction</th>
+                  <th scope="col">Sender</th>
+                  <th scope="col">Text</th>
+                </tr>
+              </thead>
+              <tbody ref={list}>
+                {hits.map((hit) => (
+                  <HitRow key={hit.id} hit={hit} onOpen={() => opened(hit.id)} />
+                ))}
+              </tbody>
+            </table>
+          )}
+          {status !== 'error' && <Alert message={error} />}
+          {cursor && hits.length > 0 && (
+            <button type="button" className="button-secondary more" onClick={more} aria-disabled={busy || undefined}>
+              {status === 'loading-more' ? 'Searching…' : 'More results'}
+            </button>
+          )}
+        </section>
+      </div>
     </>
   );
 }
 
-function statusLine(status: string, shown: number, total: number): string {
-  if (status === 'idle') return 'Enter words, a channel or dates, then Search. An empty search lists the newest records.';
+function hasFacets(facets: Record<string, unknown[] | undefined>): boolean {
+  return Object.values(facets).some((values) => (values?.length ?? 0) > 0);
+}
+
+function statusLine(status: string, shown: number, total: number, filters: number): string {
+  if (status === 'idle') return 'Enter words or choose filters, then Search. An empty search lists the newest records.';
   if (status === 'loading') return 'Searching…';
   if (status === 'error') return '';
-  if (total === 0) return 'No records match.';
+  if (total === 0) return filters > 1 ? 'No records match. Remove a filter to widen the search.' : 'No records match.';
   return total === shown
     ? `${formatCount(total)} ${total === 1 ? 'record matches' : 'records match'}.`
     : `Showing ${formatCount(shown)} of ${formatCount(total)} matching records.`;
@@ -146,7 +136,13 @@ function HitRow({ hit, onOpen }: { hit: SearchHit; onOpen: () => void }) {
       <td className="nowrap">
         <time dateTime={hit.sentAt}>{formatUtc(hit.sentAt)}</time>
       </td>
-      <td>{channelLabel(hit.channel)}</td>
+      <td>
+        {channelLabel(hit.channel)}
+        <span className="hit-kind">
+          {kindLabel(hit.kind)}
+          {hit.direction && `, ${directionLabel(hit.direction).toLowerCase()}`}
+        </span>
+      </td>
       <td className="sender">{personLabel(hit.sender, hit.senderName)}</td>
       <td className="snippet">
         <Link to={recordPath(hit.id)} data-id={hit.id} onClick={onOpen}>
