@@ -17,11 +17,6 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-/** The CSRF header for a state-changing call that is not JSON (a CSV upload); empty before sign-in. */
-export function csrfHeader(): Record<string, string> {
-  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
-}
-
 /** Called with the 401's code when any call finds the session gone; the session context signs out. */
 export function onSessionLost(handler: ((code: string) => void) | null): void {
   sessionLost = handler;
@@ -29,6 +24,8 @@ export function onSessionLost(handler: ((code: string) => void) | null): void {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A file sent as it is instead of a JSON body (the directory CSV): its bytes and their media type. */
+  file?: { bytes: Blob; contentType: string };
   signal?: AbortSignal;
   /** Sign-in and the session probe answer 401 as part of their job: no "session lost" for them. */
   expectUnauthenticated?: boolean;
@@ -38,6 +35,7 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   if (!path.startsWith('/v1/')) throw new Error(`the console calls only the /v1 API, not ${path}`);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.file) headers['content-type'] = options.file.contentType;
   if (STATE_CHANGING.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -48,6 +46,7 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
       // answers hold archived communications: never from, or into, the HTTP cache
       cache: 'no-store',
       ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+      ...(options.file && { body: options.file.bytes }),
       ...(options.signal && { signal: options.signal }),
     });
   } catch (err) {

@@ -66,7 +66,8 @@ export function words(text: string): string[] {
 export function holdCovers(scope: HoldScope, s: HoldSubject): boolean {
   if (scope.custodians.length && !scope.custodians.some((c) => s.employeeIds.includes(c))) return false;
   if (scope.participants.length && !scope.participants.some((p) => s.participants.includes(p))) return false;
-  if (scope.channels.length && !scope.channels.includes(s.channel)) return false;
+  // any case, as search reads a channel: a hold on "WhatsApp" holding nothing would be silent and wrong
+  if (scope.channels.length && !scope.channels.some((c) => c.toLowerCase() === s.channel.toLowerCase())) return false;
   const at = Date.parse(s.sentAt);
   if (scope.from && at < Date.parse(scope.from)) return false;
   if (scope.to && at >= Date.parse(scope.to)) return false;

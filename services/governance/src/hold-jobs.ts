@@ -30,8 +30,9 @@ interface Progress {
 }
 
 /** The searches that together find every candidate; holdCovers then decides on each document. */
-function candidateQueries(scope: HoldScope): SearchQuery[] {
-  const base: SearchQuery = { from: scope.from, to: scope.to, text: scope.query, size: PAGE };
+/** The searches whose union holds a scope's candidates: one per custodian, else per participant, else per channel (holdCovers then judges each). */
+export function candidateQueries(scope: HoldScope, size = PAGE): SearchQuery[] {
+  const base: SearchQuery = { from: scope.from, to: scope.to, text: scope.query, size };
   if (scope.custodians.length) return scope.custodians.map((employeeId) => ({ ...base, employeeId }));
   if (scope.participants.length) return scope.participants.map((participant) => ({ ...base, participant }));
   if (scope.channels.length) return scope.channels.map((channel) => ({ ...base, channel }));

@@ -1,11 +1,11 @@
 import type { HoldTable } from '@custody/control';
-import { NotFoundError } from '@custody/errors';
+import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
 import { normalizeIdentifier } from '@custody/connector-kit';
-import { HoldScope, type Hold } from '@custody/policy';
-import type { SearchIndex } from '@custody/search-index';
+import { HoldScope, holdCovers, type Hold } from '@custody/policy';
+import { SearchQuery, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
-import type { HoldJobs } from './hold-jobs';
+import { candidateQueries, holdSubjectOfDoc, type HoldJobs } from './hold-jobs';
 import { holdReport, reportCsv } from './report';
 
 const NewHold = z
@@ -13,6 +13,7 @@ const NewHold = z
   .strict();
 const Release = z.object({ reason: z.string().min(1).max(4000) }).strict();
 const HoldParams = z.object({ id: z.string().describe('Hold id') });
+const Preview = z.object({ count: z.number().int().nonnegative().describe('Records the hold would hold now') });
 const HoldView = z.looseObject({ id: z.string(), tenant: z.string(), matter: z.string(), status: z.string() });
 const ReportQuery = z.object({ format: z.enum(['json', 'csv']).optional().describe('csv: one row per hold') });
 const LEGAL = ['legal'] as const;
@@ -24,6 +25,62 @@ export interface HoldRouteDeps {
   holds: HoldTable;
   jobs: HoldJobs;
   index: SearchIndex;
+}
+
+/** The largest page the index serves: a preview reads every candidate, as the hold job does. */
+const PREVIEW_PAGE = 500;
+
+/**
+ * How many records a hold of `scope` would hold now: the hold job's own selection (hold-jobs.ts) —
+ * the union of its candidate searches, each document judged by holdCovers — counted, nothing held.
+ * A search's total is not that number: search finds other forms of a word (fill finds filled) and
+ * words in subjects, while a hold's `query` is exact words of the text; several custodians (or
+ * participants, channels) are a union no single search expresses.
+ */
+export async function countHoldScope(index: SearchIndex, tenant: string, scope: HoldScope): Promise<number> {
+  const queries = assertSearchable(scope, PREVIEW_PAGE);
+  const exact = exactSearch(scope);
+  if (exact) return (await index.search(tenant, { ...exact, size: 1 })).total;
+  const seen = new Set<string>();
+  let count = 0;
+  for (const query of queries) {
+    let cursor: string | undefined;
+    do {
+      const page = await index.search(tenant, { ...query, cursor });
+      for (const doc of page.hits) {
+        if (seen.has(doc.id)) continue;
+        seen.add(doc.id);
+        if (holdCovers(scope, holdSubjectOfDoc(doc))) count++;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return count;
+}
+
+/**
+ * The hold job's searches for `scope`, refused when the index would refuse one (a query with bad
+ * syntax): such a hold would never finish, and a preview of it would say 0 when it means "cannot".
+ */
+export function assertSearchable(scope: HoldScope, size?: number): SearchQuery[] {
+  const queries = candidateQueries(scope, size);
+  for (const q of queries) {
+    const parsed = SearchQuery.safeParse(q);
+    if (!parsed.success) throw new RejectedInputError('invalid_request', `hold scope: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  return queries;
+}
+
+/**
+ * The one search whose total is the hold's count, when there is one: no words (search's word
+ * matching is not a hold's), at most one value per list (a union of several is no single search).
+ */
+function exactSearch(scope: HoldScope): SearchQuery | null {
+  const [employeeId, ...moreCustodians] = scope.custodians;
+  const [participant, ...moreParticipants] = scope.participants;
+  const [channel, ...moreChannels] = scope.channels;
+  if (scope.query !== undefined || moreCustodians.length || moreParticipants.length || moreChannels.length) return null;
+  return { from: scope.from, to: scope.to, employeeId, participant, channel };
 }
 
 function ownHold(deps: HoldRouteDeps, tenant: string, id: string): Hold {
@@ -48,8 +105,25 @@ export function holdRoutes(deps: HoldRouteDeps): Route[] {
       handler: async (req, p) => {
         const body = req.body;
         const scope = { ...body.scope, participants: body.scope.participants.map(normalizeIdentifier) };
+        assertSearchable(scope);
         const hold = await deps.jobs.place({ tenant: p.tenant, matter: body.matter, reason: body.reason, scope, placedBy: p.keyId });
         return { ...json(202, { hold }), target: hold.id, details: { matter: hold.matter, reason: hold.reason, scope } };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/holds/preview',
+      summary: 'Preview legal holds',
+      description:
+        '`{custodians, participants, channels, from, to, query}` (a hold scope): `{count}` of the records a hold of that scope would hold now, selected as the hold job selects them; nothing is held',
+      access: { roles: READERS, audit: 'holds.preview' },
+      schema: { body: HoldScope, response: { 200: Preview } },
+      invalid: { code: 'invalid_request', what: 'hold scope' },
+      handler: async (req, p) => {
+        // participants as a placed hold stores them (POST /v1/holds normalizes phones to E.164)
+        const scope = { ...req.body, participants: req.body.participants.map(normalizeIdentifier) };
+        const count = await countHoldScope(deps.index, p.tenant, scope);
+        return { ...json(200, { count }), details: { scope, count } };
       },
     }),
     route({

@@ -1,0 +1,249 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { adminApi } from '../../admin-api';
+import { ROLE_DESCRIPTIONS, isIssued, keyIdProblem, keyRows, needsApproval, pendingMessage, type KeyRow } from '../../admin-keys';
+import { ROLES } from '../../admin-types';
+import { Alert } from '../../components/Alert';
+import { PageHeading } from '../../components/PageHeading';
+import { ApiError, userMessage } from '../../errors';
+import { formatUtc } from '../../format';
+import { ConfirmAction, CopyButton, FieldError, Loading, TableScroll } from './common';
+import { useLoad } from './use-load';
+
+type Issued = { id: string; role: string; token: string };
+
+/** /admin/keys: the tenant's API keys, creating one (its token shown once) and revoking one. */
+export function KeysPage() {
+  const { load, reload } = useLoad((signal) => adminApi.keys(signal), 'list API keys');
+  const [issued, setIssued] = useState<Issued | null>(null);
+  const [notice, setNotice] = useState('');
+  const [failure, setFailure] = useState<string | null>(null);
+  const tokenHeading = useRef<HTMLHeadingElement>(null);
+  const noticeLine = useRef<HTMLParagraphElement>(null);
+
+  useEffect(() => {
+    if (issued) tokenHeading.current?.focus();
+  }, [issued]);
+
+  const announce = (message: string) => {
+    setNotice(message);
+    requestAnimationFrame(() => noticeLine.current?.focus());
+  };
+
+  const revoke = (row: KeyRow) =>
+    adminApi.revokeKey(row.id).then(
+      (r) => {
+        setFailure(null);
+        announce(r.status === 'pending_request_withdrawn' ? `Request for key ${row.id} withdrawn.` : `Key ${row.id} revoked. It no longer signs anyone in.`);
+        reload();
+        return true;
+      },
+      (err: unknown) => {
+        if (err instanceof ApiError && err.status === 401) return false;
+        setNotice('');
+        setFailure(`Key ${row.id} not revoked: ${userMessage(err, { action: 'revoke API keys', notFound: `Key ${row.id} no longer exists.` })}`);
+        return false;
+      },
+    );
+
+  return (
+    <>
+      <PageHeading title="API keys">API keys</PageHeading>
+      <p className="muted">
+        Keys sign people and systems in to Custody with one role each. Keys for the compliance and legal roles need a second person: an admin asks, a holder of
+        that role approves and receives the token.
+      </p>
+
+      {issued && (
+        <section className="panel panel-warning" aria-labelledby="token-heading">
+          <h2 id="token-heading" ref={tokenHeading} tabIndex={-1}>
+            New key {issued.id} ({issued.role})
+          </h2>
+          <p className="warning">Copy this key now. It will not be shown again: Custody keeps only its hash.</p>
+          <p className="token">
+            <code>{issued.token}</code>
+          </p>
+          <CopyButton text={issued.token} label="Copy key" />
+          <p>
+            <button type="button" className="button-secondary" onClick={() => setIssued(null)}>
+              I have copied the key
+            </button>
+          </p>
+        </section>
+      )}
+
+      <p ref={noticeLine} role="status" tabIndex={-1} className="success">
+        {notice}
+      </p>
+      <Alert message={failure} />
+
+      <section aria-labelledby="keys-heading">
+        <h2 id="keys-heading">Keys</h2>
+        {load.status === 'loading' && <Loading what="the keys" />}
+        {load.status === 'error' && <Alert message={load.message} />}
+        {load.status === 'done' && <KeyTable rows={keyRows(load.data)} onRevoke={revoke} />}
+      </section>
+
+      <CreateKey
+        onIssued={(key) => {
+          setNotice('');
+          setFailure(null);
+          setIssued(key);
+          reload();
+        }}
+        onPending={(id, role) => {
+          setIssued(null);
+          setFailure(null);
+          announce(pendingMessage(id, role));
+          reload();
+        }}
+      />
+    </>
+  );
+}
+
+function KeyTable({ rows, onRevoke }: { rows: KeyRow[]; onRevoke: (row: KeyRow) => Promise<boolean> }) {
+  if (rows.length === 0) return <p className="empty">No keys yet — create one below.</p>;
+  return (
+    <TableScroll label="API keys">
+      <table className="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">Key id</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={`${row.kind}:${row.id}`}>
+              <th scope="row" className="code">
+                {row.id}
+              </th>
+              <td>{row.role}</td>
+              <td>
+                <KeyStatus row={row} />
+              </td>
+              <td>
+                {row.kind === 'key' && row.source === 'environment' ? (
+                  <span className="muted">Configured by the operator (CUSTODY_API_KEYS); removed there</span>
+                ) : (
+                  <ConfirmAction
+                    label={
+                      <>
+                        {row.kind === 'pending' ? 'Withdraw request' : 'Revoke'}
+                        <span className="visually-hidden"> {row.id}</span>
+                      </>
+                    }
+                    question={
+                      row.kind === 'pending' ? `Withdraw the request for key ${row.id}?` : `Revoke key ${row.id}? Whoever uses it is signed out at once.`
+                    }
+                    confirmLabel={row.kind === 'pending' ? `Withdraw ${row.id}` : `Yes, revoke ${row.id}`}
+                    busyLabel="Revoking…"
+                    onConfirm={() => onRevoke(row)}
+                  />
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+}
+
+function KeyStatus({ row }: { row: KeyRow }) {
+  if (row.kind === 'key') return <span className="status-ok">Active</span>;
+  return (
+    <>
+      <span className="status-pending">Pending approval</span>
+      <span className="cell-note">
+        By a {row.role} key holder
+        {row.requestedBy && `; asked by ${row.requestedBy}`}
+        {row.requestedAt && ` on ${formatUtc(row.requestedAt)}`}. They approve with POST /v1/admin/api-keys/{row.id}/approve.
+      </span>
+    </>
+  );
+}
+
+function CreateKey({ onIssued, onPending }: { onIssued: (key: Issued) => void; onPending: (id: string, role: string) => void }) {
+  const [role, setRole] = useState('auditor');
+  const [id, setId] = useState('');
+  const [idError, setIdError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const idInput = useRef<HTMLInputElement>(null);
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    const problem = keyIdProblem(id.trim());
+    setIdError(problem);
+    setFailure(null);
+    if (problem) {
+      idInput.current?.focus();
+      return;
+    }
+    setBusy(true);
+    adminApi.createKey(role, id.trim() || undefined).then(
+      (created) => {
+        setBusy(false);
+        setId('');
+        if (isIssued(created)) onIssued({ id: created.id, role: created.role, token: created.token });
+        else onPending(created.id, created.role);
+      },
+      (err: unknown) => {
+        setBusy(false);
+        if (err instanceof ApiError && err.status === 401) return;
+        setFailure(`No key created: ${userMessage(err, { action: 'create API keys' })}`);
+      },
+    );
+  };
+
+  return (
+    <section aria-labelledby="create-key-heading">
+      <h2 id="create-key-heading">Create a key</h2>
+      <form className="admin-form" onSubmit={submit} noValidate aria-labelledby="create-key-heading">
+        <div className="field">
+          <label htmlFor="key-role">Role</label>
+          <select id="key-role" value={role} onChange={(e) => setRole(e.target.value)} aria-describedby="key-role-hint">
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+          <p id="key-role-hint" className="hint">
+            {ROLE_DESCRIPTIONS[role]}
+            {needsApproval(role) && ` You will not see this key’s token: the ${role} holder who approves it receives it.`}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor="key-id">Key id (optional)</label>
+          <input
+            ref={idInput}
+            id="key-id"
+            type="text"
+            value={id}
+            maxLength={63}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => setId(e.target.value)}
+            aria-invalid={idError ? true : undefined}
+            aria-describedby={`key-id-hint${idError ? ' key-id-error' : ''}`}
+          />
+          <p id="key-id-hint" className="hint">
+            Shown in audit records, e.g. ci-export. Left empty, Custody chooses one.
+          </p>
+          <FieldError id="key-id-error" message={idError ?? undefined} />
+        </div>
+        <Alert message={failure} />
+        <div className="form-actions">
+          <button type="submit" aria-disabled={busy || undefined}>
+            {busy ? 'Creating…' : needsApproval(role) ? 'Request key' : 'Create key'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
