@@ -15,6 +15,7 @@ const embeddedE2e = [
   '/tests/e2e/completeness-embedded.e2e.ts',
   '/tests/e2e/console-compliance-embedded.e2e.ts',
   '/tests/e2e/console-embedded.e2e.ts',
+  '/tests/e2e/console-legal-embedded.e2e.ts',
   '/tests/e2e/conversation-view-embedded.e2e.ts',
   '/tests/e2e/embedded-log-corruption.e2e.ts',
   '/tests/e2e/embedded-restart.e2e.ts',
