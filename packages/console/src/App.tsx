@@ -15,6 +15,7 @@ const Conversation = lazy(() => import('./pages/Conversation').then((m) => ({ de
 // legal's and admins' pages too: a compliance officer's first page never carries them
 const LegalPages = lazy(() => import('./pages/legal/LegalPages').then((m) => ({ default: m.LegalPages })));
 const AdminPages = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.AdminPages })));
+const KeyApproval = lazy(() => import('./pages/KeyApproval').then((m) => ({ default: m.KeyApproval })));
 
 export function App() {
   return (
@@ -74,6 +75,11 @@ function Screens() {
         {route.page === 'admin' && (
           <Lazy what="admin pages">
             <AdminPages route={route} />
+          </Lazy>
+        )}
+        {route.page === 'key-requests' && (
+          <Lazy what="key requests page">
+            <KeyApproval />
           </Lazy>
         )}
         {route.page === 'not-found' && <NotFound />}

@@ -80,11 +80,12 @@ describe("legal's and admins' pages", () => {
     expect(matchRoute('/admin/nope')).toEqual({ page: 'not-found' });
   });
 
-  it("takes each role to its own first page and offers only what the API lets it do", () => {
+  it('takes each role to its own first page and offers only what the API lets it do', () => {
     expect(redirectFor({ page: 'home' }, 'signed-in', 'admin')).toBe('/admin/connectors');
     expect(redirectFor({ page: 'sign-in' }, 'signed-in', 'legal')).toBe('/search');
     expect(navFor('admin').map((n) => n.to)).not.toContain('/search');
-    expect(navFor('legal').map((n) => n.label)).toEqual(['Search', 'Legal holds', 'Exports']);
+    expect(navFor('legal').map((n) => n.label)).toEqual(['Search', 'Legal holds', 'Exports', 'Key requests']);
+    expect(matchRoute('/key-requests')).toEqual({ page: 'key-requests' });
     expect(navFor('auditor').map((n) => n.label)).toEqual(['Search']);
     expect(navPageOf({ page: 'hold', id: 'h1' })).toBe('holds');
     expect(navPageOf({ page: 'admin', section: 'directory' })).toBe('directory');

@@ -10,6 +10,7 @@ export type Route =
   | { page: 'conversation'; id: string }
   | LegalRoute
   | AdminRoute
+  | { page: 'key-requests' }
   | { page: 'not-found' };
 
 /** Legal's pages: holds (one placed from the current search at /holds/new) and exports. */
@@ -28,8 +29,10 @@ export function matchRoute(pathname: string): Route {
   if (path === '/holds') return { page: 'holds' };
   if (path === '/holds/new') return { page: 'hold-new' };
   if (path === '/exports') return { page: 'exports' };
+  if (path === '/key-requests') return { page: 'key-requests' };
   const [, kind, id] = /^\/(records|conversations|holds|exports)\/([^/]+)$/.exec(path) ?? [];
-  if (kind) return { page: ({ records: 'record', conversations: 'conversation', holds: 'hold', exports: 'export' } as const)[kind as 'records'], id: safeDecode(id) };
+  if (kind)
+    return { page: ({ records: 'record', conversations: 'conversation', holds: 'hold', exports: 'export' } as const)[kind as 'records'], id: safeDecode(id) };
   const [, section, item] = /^\/admin\/([a-z]+)(?:\/([^/]+))?$/.exec(path) ?? [];
   if ((ADMIN_SECTIONS as readonly string[]).includes(section) && (item === undefined || section === 'connectors'))
     return { page: 'admin', section: section as AdminSection, ...(item !== undefined && { id: safeDecode(item) }) };
@@ -53,7 +56,12 @@ export function navFor(role: string): { to: string; label: string; page: string 
     ];
   const search = { to: '/search', label: 'Search', page: 'search' };
   if (role === 'legal' || role === 'compliance')
-    return [search, { to: '/holds', label: 'Legal holds', page: 'holds' }, { to: '/exports', label: 'Exports', page: 'exports' }];
+    return [
+      search,
+      { to: '/holds', label: 'Legal holds', page: 'holds' },
+      { to: '/exports', label: 'Exports', page: 'exports' },
+      { to: '/key-requests', label: 'Key requests', page: 'key-requests' },
+    ];
   return [search];
 }
 
