@@ -13,6 +13,7 @@ const common = {
 const embeddedE2e = [
   '/tests/e2e/cli.e2e.ts',
   '/tests/e2e/completeness-embedded.e2e.ts',
+  '/tests/e2e/console-admin-embedded.e2e.ts',
   '/tests/e2e/console-compliance-embedded.e2e.ts',
   '/tests/e2e/console-embedded.e2e.ts',
   '/tests/e2e/console-legal-embedded.e2e.ts',
