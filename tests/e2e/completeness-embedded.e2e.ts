@@ -24,6 +24,8 @@ describe('connector health (embedded)', () => {
     CUSTODY_MODE: 'embedded',
     CUSTODY_DATA_DIR: dir,
     CUSTODY_HTTP_PORT: '0',
+    // yesterday is settled the moment it ends: the test reads its final report at any hour, 00:00–00:30 UTC too
+    CUSTODY_RECONCILIATION_SETTLE_MINUTES: '0',
     CUSTODY_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.record)),
     CUSTODY_METRICS_TOKEN_SHA256: createHash('sha256').update(METRICS_TOKEN).digest('hex'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
@@ -167,5 +169,86 @@ describe('connector health (embedded)', () => {
     const yesterday = await reconciliation(keys.admin.token, '');
     expect(yesterday.status).toBe(200);
     expect(yesterday.body).toMatchObject({ tenant: 'acme', final: true, totals: { received: 0 } });
+  });
+
+  test("the health view: consumer lag, today's counts as reconciled, each connector with its type's quarantined and dead-lettered counts", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const report = (await api(keys.admin.token, 'GET', `/v1/admin/reconciliation?date=${today}`)).body;
+    const r = await api(keys.compliance.token, 'GET', '/v1/admin/health');
+    expect(r.status).toBe(200);
+    expect(r.body.consumers.map((c: { group: string }) => c.group)).toEqual([
+      'custody-archiver',
+      'custody-media',
+      'custody-audit-archiver',
+      'custody-record-log',
+    ]);
+    for (const c of r.body.consumers) expect(c.lagRecords).toEqual(expect.any(Number));
+    const { differences, ...totals } = report.totals;
+    expect(r.body.today).toEqual({ day: today, ...totals, ...differences });
+    expect(r.body.connectors).toEqual([
+      expect.objectContaining({ id: 'tg', connector: 'telegram-bot', silent: false, quarantinedToday: 0, deadLetteredToday: 0 }),
+      expect.objectContaining({ id: 'wa', connector: 'whatsapp-cloud', silent: false, quarantinedToday: 1, deadLetteredToday: 0 }),
+    ]);
+    expect(r.body.connectors[1].lastEventAt).toEqual(expect.any(String));
+    const globex = await api(keys.globex.token, 'GET', '/v1/admin/health');
+    expect(globex.body).toMatchObject({ today: { received: 0 }, connectors: [{ id: 'quiet', lastEventAt: null, quarantinedToday: 0 }] });
+  });
+
+  test('the connector types: every live connector and its settings, secrets marked write-only; admins only', async () => {
+    const r = await api(keys.admin.token, 'GET', '/v1/admin/connector-types');
+    expect(r.status).toBe(200);
+    const ids = r.body.types.map((t: { connector: string }) => t.connector);
+    expect(ids).toEqual([...ids].sort());
+    expect(ids).toEqual(expect.arrayContaining(['signal', 'telegram-bot', 'twilio-sms', 'whatsapp-cloud']));
+    expect(r.body.types.find((t: { connector: string }) => t.connector === 'whatsapp-cloud')).toMatchObject({
+      channel: 'whatsapp',
+      fields: expect.arrayContaining([
+        expect.objectContaining({ name: 'appSecret', required: true, secret: true, type: 'string' }),
+        expect.objectContaining({ name: 'graphVersion', required: false, secret: false, type: 'string', default: 'v21.0' }),
+      ]),
+    });
+    expect((await api(keys.compliance.token, 'GET', '/v1/admin/connector-types')).status).toBe(403);
+  });
+
+  test('a directory imported from CSV re-resolves the records it names, and search filters them by direction', async () => {
+    const upload = (csv: string, token = keys.admin.token) =>
+      fetch(`${custody.url}/v1/admin/directory/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+    const header = 'employeeId,name,kind,value,from,to';
+    // a bad row anywhere: nothing is imported
+    const bad = await upload(`${header}\r\nemp-sheena,Sheena Nelson,phone,+1 650 555 1234,,\r\nemp-x,,fax,1,,\r\n`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatchObject({ code: 'invalid_csv', message: expect.stringContaining('line 3: kind:') });
+    expect((await api(keys.admin.token, 'GET', '/v1/admin/directory')).body.employees).toEqual([]);
+
+    const ok = await upload(`${header}\r\nemp-sheena,Sheena Nelson,phone,+1 650 555 1234,,\r\nemp-sheena,,email,Sheena@Acme.example,,\r\n`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ employees: 1, identifiers: 2, created: 1, updated: 0, unchanged: 0 });
+    expect((await api(keys.admin.token, 'GET', '/v1/admin/directory')).body.employees).toEqual([
+      {
+        employeeId: 'emp-sheena',
+        name: 'Sheena Nelson',
+        identifiers: [
+          { kind: 'phone', value: '+16505551234' },
+          { kind: 'email', value: 'sheena@acme.example' },
+        ],
+      },
+    ]);
+    // her WhatsApp messages (4 archived) were inbound from an unknown number; now she is the employee who sent them
+    const search = (query: Record<string, unknown>) => api(keys.compliance.token, 'POST', '/v1/search', query);
+    let outbound: any;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      outbound = (await search({ direction: 'outbound', employeeId: 'emp-sheena', facets: ['direction'] })).body;
+      if (outbound.total === 4) break;
+    }
+    expect(outbound.total).toBe(4);
+    expect(outbound.hits.every((h: { channel: string; direction: string }) => h.channel === 'whatsapp' && h.direction === 'outbound')).toBe(true);
+    expect(outbound.facets).toEqual({ direction: [{ value: 'outbound', count: 4 }] });
+    expect((await search({ direction: 'INBOUND', channel: 'whatsapp' })).body.total).toBe(0);
+    expect((await search({ participant: '+1 (650) 555-1234', direction: 'outbound' })).body.total).toBe(4);
+    expect((await search({ direction: 'sideways' })).status).toBe(400);
   });
 });

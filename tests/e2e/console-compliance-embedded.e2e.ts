@@ -13,7 +13,12 @@ complianceJourney(
   'embedded',
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'custody-console-compliance-'));
-    const keys = { legal: mintApiKey('acme', 'legal'), compliance: mintApiKey('acme', 'compliance'), auditor: mintApiKey('acme', 'auditor'), other: mintApiKey('globex', 'legal') };
+    const keys = {
+      legal: mintApiKey('acme', 'legal'),
+      compliance: mintApiKey('acme', 'compliance'),
+      auditor: mintApiKey('acme', 'auditor'),
+      other: mintApiKey('globex', 'legal'),
+    };
     const v = await productionVendors();
     const custody = await startCustody(
       loadConfig({

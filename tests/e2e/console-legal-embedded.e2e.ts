@@ -82,7 +82,10 @@ describe("console: legal's journey (embedded, Chromium)", () => {
     await page.getByLabel('Reason for release').fill('Matter settled');
     await page.getByRole('button', { name: 'Release hold' }).click();
     await page.getByRole('button', { name: 'Confirm release' }).click();
-    await page.getByText(/The hold is released/).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByText(/The hold is released/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     const { holds } = (await (await api('/v1/holds')).json()) as { holds: Array<{ status: string; releaseReason?: string }> };
     expect(holds[0]).toMatchObject({ status: 'released' });
     await tab.check('released hold');
@@ -99,7 +102,7 @@ describe("console: legal's journey (embedded, Chromium)", () => {
     await link.waitFor({ timeout: 90_000 });
     await tab.check('export');
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const zip = readFileSync((await download.path())!);
+    const zip = readFileSync(await download.path());
     expect(zip.subarray(0, 2).toString()).toBe('PK');
   });
 

@@ -20,6 +20,16 @@ export function normalizeIdentifier(value: string): string {
   }
 }
 
+/**
+ * A participant as records carry it, for a search term: phones in E.164, email addresses in lower
+ * case (as the email importer and the directory keep them), anything else as given. One function for
+ * every search (the API's, an export's), so a phone typed in any format finds the same records.
+ */
+export function participantTerm(value: string): string {
+  const v = value.trim();
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? v.toLowerCase() : normalizeIdentifier(v);
+}
+
 function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }

@@ -74,21 +74,61 @@ export function parseConnectorConfig<T>(schema: z.ZodType<T>, input: unknown, wh
   throw new RejectedInputError('invalid_connector_config', `${what}: ${scrub(lines.join('; '), values)}. ${expectedFields(schema)}`);
 }
 
+/** The JSON type of a setting's value, for a form to choose its input. */
+export type ConfigFieldType = 'string' | 'number' | 'boolean' | 'enum' | 'array' | 'object';
+
 /** One setting of a connector config, as its schema declares it. */
 export interface ConfigField {
   name: string;
   required: boolean;
   secret: boolean;
   description?: string;
+  type: ConfigFieldType;
+  /** The values an `enum` setting takes. */
+  options?: string[];
+  /** The value used when the setting is left out; never given for a secret. */
+  default?: unknown;
 }
 
-/** Every setting a connector config takes, from the schema only (the README tables and the refusal message). */
+/** The type of the value inside the wrappers; a union or anything unusual is entered as text. */
+function typeOf(schema: z.ZodType): Pick<ConfigField, 'type' | 'options'> {
+  let s: z.ZodType | undefined = schema;
+  while (s && unwrap(s)) s = unwrap(s);
+  if (s instanceof z.ZodEnum) return { type: 'enum', options: s.options.map(String) };
+  if (s instanceof z.ZodLiteral) return { type: 'enum', options: [...s.values].map(String) };
+  if (s instanceof z.ZodNumber || s instanceof z.ZodBigInt) return { type: 'number' };
+  if (s instanceof z.ZodBoolean) return { type: 'boolean' };
+  if (s instanceof z.ZodArray || s instanceof z.ZodTuple || s instanceof z.ZodSet) return { type: 'array' };
+  if (s instanceof z.ZodObject || s instanceof z.ZodRecord || s instanceof z.ZodMap) return { type: 'object' };
+  return { type: 'string' };
+}
+
+/** The value a `.default()` among the wrappers supplies, if any. */
+function defaultOf(schema: z.ZodType): { default?: unknown } {
+  for (let s: z.ZodType | undefined = schema; s; s = unwrap(s)) if (s instanceof z.ZodDefault) return { default: s.def.defaultValue };
+  return {};
+}
+
+/**
+ * Every setting a connector config takes, from the schema only: the README tables, the refusal
+ * message and the console's "add connector" form (which renders secrets write-only).
+ */
 export function configFieldsOf(schema: z.ZodType): ConfigField[] | undefined {
   const s = objectOf(schema);
   if (!s) return undefined;
   return Object.entries(s.shape).map(([name, field]) => {
     const f = field as z.ZodType;
-    return { name, required: !f.safeParse(undefined).success, secret: isSecret(f), description: descriptionOf(schema, name) };
+    const secret = isSecret(f);
+    const description = descriptionOf(schema, name);
+    return {
+      name,
+      required: !f.safeParse(undefined).success,
+      secret,
+      ...(description !== undefined && { description }),
+      ...typeOf(f),
+      // a default is code, not a setting's value; still, nothing is ever said about a secret's
+      ...(!secret && defaultOf(f)),
+    };
   });
 }
 

@@ -3,6 +3,9 @@ import type { z } from 'zod';
 import type { Bus, BusRecord, Subscription } from '@custody/bus';
 import type { Logger } from '@custody/logger';
 
+/** Most bytes of rows putAll publishes at once: the Kafka coalescer joins publishes up to 512 KiB, a topic's default batch limit is 1 MiB. */
+const PUT_ALL_CHUNK_BYTES = 256 * 1024;
+
 /** Turns a row into what is stored (e.g. secrets sealed) and back; identity when absent. */
 export interface RowCodec<T> {
   encode(value: T): T;
@@ -81,6 +84,36 @@ export class ControlTable<T> {
     const stored = this.codec ? this.codec.encode(checked) : checked;
     await this.bus.publish(this.topic, [{ key, value: JSON.stringify(stored) }]);
     this.set(key, checked);
+  }
+
+  /**
+   * Many rows, every one checked before any is written, published a chunk at a time (a chunk stays
+   * under PUT_ALL_CHUNK_BYTES, well below a Kafka topic's default record batch limit). Not atomic: a
+   * failed publish leaves the chunks before it written (and applied); writing the same rows again
+   * converges.
+   */
+  async putAll(rows: ReadonlyArray<readonly [string, T]>): Promise<void> {
+    const checked = rows.map(([key, value]) => [key, this.schema.parse(value)] as const);
+    let chunk: Array<{ key: string; row: T; value: string }> = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      await this.bus.publish(
+        this.topic,
+        chunk.map((c) => ({ key: c.key, value: c.value })),
+      );
+      for (const c of chunk) this.set(c.key, c.row);
+      chunk = [];
+      bytes = 0;
+    };
+    for (const [key, row] of checked) {
+      const value = JSON.stringify(this.codec ? this.codec.encode(row) : row);
+      const size = Buffer.byteLength(key) + Buffer.byteLength(value);
+      if (bytes + size > PUT_ALL_CHUNK_BYTES) await flush();
+      chunk.push({ key, row, value });
+      bytes += size;
+    }
+    await flush();
   }
 
   async remove(key: string): Promise<void> {

@@ -43,3 +43,21 @@ export function parseJsonBody(raw: Buffer): unknown {
   rejectDuplicateKeys(text, 'body');
   return value;
 }
+
+/**
+ * A CSV upload: content-type text/csv (any other is 415; a charset, when given, must be UTF-8),
+ * decoded as UTF-8 strictly (a byte that is not UTF-8 is 400 malformed_csv rather than a U+FFFD
+ * stored in its place).
+ */
+export function parseCsvBody(raw: Buffer, contentType: string | undefined): string {
+  const type = /^\s*text\/csv\s*(?:;(.*))?$/i.exec(contentType ?? '');
+  if (!type) throw new RejectedInputError('unsupported_media_type', 'send the file with content-type: text/csv', 415);
+  const charset = /(?:^|;)\s*charset\s*=\s*"?([^";\s]+)/i.exec(type[1] ?? '')?.[1];
+  if (charset && !/^utf-?8$/i.test(charset))
+    throw new RejectedInputError('unsupported_media_type', `charset ${charset.slice(0, 40)}: send the file as UTF-8`, 415);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new RejectedInputError('malformed_csv', 'body is not valid UTF-8');
+  }
+}

@@ -5,6 +5,7 @@ export * from './server';
 export * from './limiter';
 export * from './openapi';
 export * from './csv';
+export * from './csv-reader';
 export * from './sessions';
 export * from './console-files';
 export * from './session-routes';

@@ -61,8 +61,12 @@ interface RouteBase<PS, QS, BS> {
   summary: string;
   description?: string;
   schema: { params?: PS; query?: QS; body?: BS; response: Record<number | `${number}xx`, ResponseSchema> };
-  /** `raw`: the body is not parsed but handed over as bytes (webhooks: their signature covers the bytes). */
-  bodyKind?: 'json' | 'raw';
+  /**
+   * `raw`: the body is not parsed but handed over as bytes (webhooks: their signature covers the bytes).
+   * `csv`: a `text/csv` file (UTF-8) handed over as a string (declare `body: z.string()`): any other
+   * content type is 415, which also keeps a cross-site form post (text/plain) out.
+   */
+  bodyKind?: 'json' | 'raw' | 'csv';
   /** The code and the prefix of a 400 for a body or query that fails its schema (default invalid_request, the route's summary). */
   invalid?: { code: string; what: string };
 }

@@ -115,6 +115,15 @@ beforeAll(async () => {
         return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body, target: 'r1' };
       },
     }),
+    route({
+      method: 'POST',
+      url: '/v1/files',
+      summary: 'Upload files',
+      access: { roles: READERS, audit: 'files.upload' },
+      bodyKind: 'csv',
+      schema: { body: z.string().describe('A CSV file'), response: { 200: z.object({ text: z.string() }) } },
+      handler: async (req) => json(200, { text: req.body }),
+    }),
     publicRoute({
       method: 'POST',
       url: '/hooks/:id',
@@ -219,6 +228,27 @@ describe('the HTTP kit', () => {
       ['failed', 400],
       ['failed', 413],
     ]);
+  });
+
+  test('a CSV body: text/csv only (415 otherwise), UTF-8 strictly, handed over as text; past the limit 413; documented as text/csv', async () => {
+    const post = (body: string | Uint8Array<ArrayBuffer>, type?: string) =>
+      call('/v1/files', { method: 'POST', body, headers: { ...auth, ...(type !== undefined && { 'content-type': type }) } });
+    expect(await post('a,b\r\n1,2\r\n', 'text/csv')).toMatchObject({ status: 200, body: { text: 'a,b\r\n1,2\r\n' } });
+    expect(await post('é,b', 'Text/CSV; charset="utf-8"')).toMatchObject({ status: 200, body: { text: 'é,b' } });
+    expect(await post('', 'text/csv')).toMatchObject({ status: 200, body: { text: '' } });
+    for (const type of ['text/plain', 'application/json', 'application/x-www-form-urlencoded', 'text/csvx'])
+      expect(await post('a,b', type)).toMatchObject({ status: 415, body: { error: { code: 'unsupported_media_type' } } });
+    expect(await post('a,b', 'text/csv; charset=latin1')).toMatchObject({
+      status: 415,
+      body: { error: { message: 'charset latin1: send the file as UTF-8' } },
+    });
+    expect(await post(new Uint8Array([0x61, 0x2c, 0xe9, 0x0a]), 'text/csv')).toMatchObject({ status: 400, body: { error: { code: 'malformed_csv' } } });
+    expect(await post('y'.repeat(LIMIT + 1), 'text/csv')).toMatchObject({ status: 413, body: { error: { code: 'body_too_large' } } });
+    expect(audits.map((a) => a.status)).toEqual([200, 200, 200, 415, 415, 415, 415, 415, 400, 413]);
+    const doc = (await http.openapi()) as any;
+    expect(doc.paths['/v1/files'].post.requestBody.content).toEqual({
+      'text/csv': { schema: expect.objectContaining({ type: 'string', description: 'A CSV file' }) },
+    });
   });
 
   test('the error map: a dependency outage is answered 503 and audited 503; not found 404; rejected input its status; anything else a bare 500', async () => {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { bearerToken, bodyApiKey, hashToken, outcomeOf, type Access } from './access';
-import { parseJsonBody, readLimited } from './body';
+import { parseCsvBody, parseJsonBody, readLimited } from './body';
 import { ConsoleFiles, SECURITY_HEADERS, isApiPath } from './console-files';
 import { createLimiter, type Limiter } from './limiter';
 import type { OidcSignIn } from './oidc';
@@ -207,9 +207,9 @@ function openapiRoute(app: FastifyInstance): Route {
   };
 }
 
-/** JSON routes and raw (webhook) routes differ only in how the body is read: each kind in its own context. */
+/** JSON, raw (webhook) and CSV routes differ only in how the body is read: each kind in its own context. */
 async function registerAll(app: FastifyInstance, opts: HttpServerOptions, routes: Route[], patterns: Array<{ method: string; regex: RegExp }>): Promise<void> {
-  for (const kind of ['json', 'raw'] as const) {
+  for (const kind of ['json', 'raw', 'csv'] as const) {
     await app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', (request, payload, done) => {
@@ -217,7 +217,7 @@ async function registerAll(app: FastifyInstance, opts: HttpServerOptions, routes
           .then((raw) => {
             if (kind === 'raw') return raw;
             if (raw.overLimit) throw new BodyTooLargeError(opts.maxBodyBytes, raw.bytes, raw.received);
-            return parseJsonBody(raw.bytes);
+            return kind === 'csv' ? parseCsvBody(raw.bytes, request.headers['content-type']) : parseJsonBody(raw.bytes);
           })
           .then((body) => done(null, body), done);
       });
@@ -233,6 +233,7 @@ async function registerAll(app: FastifyInstance, opts: HttpServerOptions, routes
             ...(r.schema.params && { params: r.schema.params }),
             ...(r.schema.query && { querystring: r.schema.query }),
             ...(r.schema.body && { body: r.schema.body }),
+            ...(kind === 'csv' && { consumes: ['text/csv'] }),
             response: { ...PROBLEM_RESPONSES, ...r.schema.response },
             ...(isAudited(r)
               ? {
@@ -246,8 +247,8 @@ async function registerAll(app: FastifyInstance, opts: HttpServerOptions, routes
           // before anything of the request is read; a sign-in's key is in its body: once that is read
           onRequest: isAudited(r) && !r.access.signIn ? (request) => authenticate(opts, r, request) : undefined,
           preValidation: async (request) => {
-            // an empty body is `{}`; a query parameter given twice would silently become one of its values
-            if (r.schema.body && request.body === undefined) request.body = {};
+            // an empty body is `{}` (an empty file ''); a query parameter given twice would silently become one of its values
+            if (r.schema.body && request.body === undefined) request.body = kind === 'csv' ? '' : {};
             if (isAudited(r) && r.access.signIn) await authenticate(opts, r, request);
             if (r.schema.query) rejectRepeated(r, request);
           },

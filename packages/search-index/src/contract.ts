@@ -183,6 +183,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
         conversationId: 'conv-A',
         participants: ['+15550000001', 'wa-1'],
         employeeIds: ['emp-A'],
+        direction: 'inbound',
         holds: ['hold-A'],
       });
       const two = contractDoc(t, `${t}-2`, {
@@ -192,6 +193,7 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
         conversationId: 'conv-B',
         participants: ['+15550000002'],
         employeeIds: ['emp-B', 'emp-C'],
+        direction: 'outbound',
         holds: [],
       });
       await upsert(one, two);
@@ -207,6 +209,10 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       expect(await ids(t, { employeeId: 'emp-C' })).toEqual([two.id]);
       expect(await ids(t, { holdId: 'hold-A' })).toEqual([one.id]);
       expect(await ids(t, { channel: 'whatsapp', kind: 'call' })).toEqual([]);
+      expect(await ids(t, { direction: 'outbound' })).toEqual([two.id]);
+      expect(await ids(t, { direction: 'Inbound', holdId: 'hold-A' })).toEqual([one.id]);
+      expect(await ids(t, { direction: 'internal' })).toEqual([]);
+      expect(await ids(t, { direction: 'inbound', employeeId: 'emp-C' })).toEqual([]);
     });
 
     test('from is inclusive and to exclusive on sentAt, in any offset', async () => {
@@ -453,6 +459,8 @@ export function searchIndexContract(name: string, make: () => Promise<IndexHarne
       await index.refresh();
       expect(await ids(t, { employeeId: 'emp-9' })).toEqual([`${t}-1`]);
       expect(await ids(t, { unmapped: '+16505551234' })).toEqual([]);
+      expect(await ids(t, { direction: 'outbound' })).toEqual([`${t}-1`]);
+      expect(await ids(t, { direction: 'unknown' })).toEqual([]);
       expect(await index.get(t, `${t}-1`)).toMatchObject({ ...resolved, holds: ['hold-a'], text: 'hello' });
       expect((await index.get(other, `${other}-1`))!.employeeIds).toEqual([]);
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Channel, Kind } from '@custody/envelope';
+import { Channel, Direction, Kind } from '@custody/envelope';
 import { TextQueryError, parseTextQuery } from './text-query';
 
 /** What hits can be counted by, and the document field each counts. */
@@ -36,6 +36,11 @@ export const SearchQuery = z
     kind: oneOf(Kind.options, 'kind')
       .optional()
       .describe(`Record kind, any case: ${Kind.options.join(', ')}`),
+    direction: oneOf(Direction.options, 'direction')
+      .optional()
+      .describe(
+        `Direction relative to the tenant's employees, any case: ${Direction.options.join(', ')} (as the directory resolves the record now: a directory change re-resolves earlier records)`,
+      ),
     conversation: z.string().min(1).max(1024).optional().describe('Conversation id'),
     employeeId: z.string().min(1).max(256).optional().describe('Records involving this employee'),
     unmapped: z.string().min(1).max(512).optional().describe('Records with this participant not resolved to an employee'),

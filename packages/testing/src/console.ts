@@ -61,12 +61,12 @@ export class ConsoleTab {
     }
   }
 
-  /** A PNG of the page at 1280 × 800 for docs/screenshots (the visible window only, to stay small). */
+  /** A PNG of the page's top 1280 × 1000 for docs/screenshots (not the whole page, to stay small). */
   async screenshot(name: string): Promise<string> {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const path = resolve(SCREENSHOT_DIR, `${name}.png`);
     // a caret blinking or a focus ring moving would make each run's picture differ for no reason
-    await this.page.screenshot({ path, caret: 'hide', animations: 'disabled' });
+    await this.page.screenshot({ path, caret: 'hide', animations: 'disabled', fullPage: true, clip: { x: 0, y: 0, width: WIDE.width, height: 1000 } });
     return path;
   }
 

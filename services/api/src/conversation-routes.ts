@@ -172,7 +172,16 @@ async function materialize(
       if (!(err instanceof NotFoundError)) throw err;
     }
   });
-  const events = threadView({ page, history, elsewhere, fetched: await fetchedMedia(deps.store, tenant, page.map((r) => r.envelope)) });
+  const events = threadView({
+    page,
+    history,
+    elsewhere,
+    fetched: await fetchedMedia(
+      deps.store,
+      tenant,
+      page.map((r) => r.envelope),
+    ),
+  });
   return { events, envelopes: page.map((r) => r.envelope) };
 }
 

@@ -2,8 +2,9 @@ import type { DirectoryTable } from '@custody/control';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
 import { EmployeeId, EmployeeIdentifier } from '@custody/identity';
-import { normalizeIdentifier } from '@custody/connector-kit';
 import { z } from 'zod';
+import { directoryImportRoute } from './directory-import';
+import { normalizeEmployeeIdentifier } from './employee-identifier';
 
 const EmployeeBody = z
   .object({
@@ -41,11 +42,7 @@ export function directoryRoutes(deps: { directory: DirectoryTable }): Route[] {
       handler: async (req, p) => {
         const { employeeId, key } = employeeKey(p.tenant, req.params.id);
         const body = req.body;
-        const identifiers = body.identifiers.map((i) => {
-          if (i.from && i.to && Date.parse(i.from) >= Date.parse(i.to))
-            throw new RejectedInputError('invalid_request', `identifier ${i.value}: from must be before to`);
-          return { ...i, value: i.kind === 'phone' ? normalizeIdentifier(i.value) : i.kind === 'email' ? i.value.toLowerCase() : i.value };
-        });
+        const identifiers = body.identifiers.map(normalizeEmployeeIdentifier);
         const existed = Boolean(deps.directory.get(key));
         await deps.directory.put(key, { tenant: p.tenant, employeeId, name: body.name, identifiers });
         return { ...json(existed ? 200 : 201, { employeeId, name: body.name, identifiers }), target: employeeId, details: { identifiers: identifiers.length } };
@@ -78,5 +75,6 @@ export function directoryRoutes(deps: { directory: DirectoryTable }): Route[] {
         return { ...json(200, { removed: employeeId }), target: employeeId };
       },
     }),
+    directoryImportRoute(deps),
   ];
 }

@@ -1,5 +1,5 @@
 import type { ArchiveStore } from '@custody/archive-store';
-import { normalizeIdentifier } from '@custody/connector-kit';
+import { participantTerm } from '@custody/connector-kit';
 import { revisedMessage, type Envelope } from '@custody/envelope';
 import { RejectedInputError } from '@custody/errors';
 import { json, route, type Principal, type Reply, type Route } from '@custody/http';
@@ -68,7 +68,7 @@ async function search(deps: ApiDeps, p: Principal, q: SearchQuery): Promise<Repl
       throw new RejectedInputError('invalid_query', `search: cursor: ${(err as Error).message}`);
     }
   }
-  if (q.participant) q.participant = normalizeIdentifier(q.participant);
+  if (q.participant) q.participant = participantTerm(q.participant);
   const result = await deps.index.search(p.tenant, q);
   const tree = q.text === undefined ? null : parseTextQuery(q.text);
   return {

@@ -1,4 +1,4 @@
-import { unitsOf, type PlannedRecord } from './plan';
+import { searchOf, unitsOf, type PlannedRecord } from './plan';
 
 const rec = (conversationId: string, sentAt: string, n: number): PlannedRecord => ({
   id: `${conversationId}-${sentAt}-${n}`,
@@ -35,5 +35,12 @@ describe('unitsOf', () => {
 
   test('an empty plan has no units', () => {
     expect(unitsOf([])).toEqual([]);
+  });
+});
+
+describe('searchOf', () => {
+  test('reads a participant as POST /v1/search does: the package holds what the search showed', () => {
+    expect(searchOf({ participant: '+1 (650) 555-1234', size: 3, facets: ['channel'] })).toMatchObject({ participant: '+16505551234', size: 500 });
+    expect(searchOf({ participant: 'Dana.Reyes@Acme.Example' }).participant).toBe('dana.reyes@acme.example');
   });
 });

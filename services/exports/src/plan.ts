@@ -4,6 +4,7 @@ import type { Export } from '@custody/policy';
 import { RecordVersions, readVerified } from '@custody/review';
 import type { ArchiveStore } from '@custody/archive-store';
 import { SearchQuery, type IndexDoc, type SearchIndex } from '@custody/search-index';
+import { participantTerm } from '@custody/connector-kit';
 import type { HoldTable } from '@custody/control';
 
 /** One record the export will produce, as the plan fixes it when the job starts. */
@@ -84,7 +85,8 @@ export function searchOf(query: Record<string, unknown>): SearchQuery {
       'invalid_query',
       `scope.query: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; ')}`,
     );
-  return parsed.data;
+  // as POST /v1/search reads it: the package holds the records the search showed
+  return { ...parsed.data, ...(parsed.data.participant && { participant: participantTerm(parsed.data.participant) }) };
 }
 
 async function allMatching(index: SearchIndex, tenant: string, query: SearchQuery, what: string): Promise<PlannedRecord[]> {

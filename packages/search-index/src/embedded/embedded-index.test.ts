@@ -54,8 +54,17 @@ describe('EmbeddedIndex on disk', () => {
     ...over,
   });
 
+  /** Turns the database back into schema version 2 (the direction in the bodies only), as a Custody before the direction filter left it. */
+  function asVersion2(): void {
+    const db = new Database(join(dir, DATABASE_FILE));
+    db.exec('ALTER TABLE docs DROP COLUMN direction');
+    db.pragma('user_version = 2');
+    db.close();
+  }
+
   /** Turns the database back into schema version 1 (no stem columns), as a Custody before stemming left it. */
   function asVersion1(): void {
+    asVersion2();
     const db = new Database(join(dir, DATABASE_FILE));
     const rows = db
       .prepare('SELECT d.key AS key, d.tenant AS tenant, b.json AS json FROM docs d JOIN bodies b ON b.key = d.key')
@@ -72,7 +81,7 @@ describe('EmbeddedIndex on disk', () => {
     db.close();
   }
 
-  test('a version 1 index gains stem columns when opened: stemmed words, phrases and everything else work after', async () => {
+  test('a version 1 index gains stem columns and the direction column when opened: stemmed words, phrases and everything else work after', async () => {
     const first = index();
     await first.bulkUpsert([doc('d1', { text: 'order filled' }), doc('d2', { subject: 'Filling', text: 'the order' }), doc('d3', { text: 'unrelated' })]);
     await first.close();
@@ -83,11 +92,51 @@ describe('EmbeddedIndex on disk', () => {
     open.push(second);
     expect((await second.search('acme', { text: 'fill' })).hits.map((h) => h.id).sort()).toEqual(['d1', 'd2']);
     expect((await second.search('acme', { text: '"order filled"' })).hits.map((h) => h.id)).toEqual(['d1']);
-    expect(events.map((e) => e.event)).toEqual(['index_schema_migration_started', 'index_schema_migrated']);
+    expect((await second.search('acme', { text: 'fill', direction: 'inbound' })).total).toBe(2);
+    expect(events.map((e) => e.event)).toEqual([
+      'index_schema_migration_started',
+      'index_schema_migrated',
+      'index_schema_migration_started',
+      'index_schema_migrated',
+    ]);
     expect(events[1]).toMatchObject({ from: 1, to: 2, documents: 3 });
+    expect(events[3]).toMatchObject({ from: 2, to: 3, documents: 3 });
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     db.close();
+  });
+
+  test('a version 2 index gains the direction column, filled from the bodies, resuming where a cut-short migration stopped', async () => {
+    const first = index();
+    await first.bulkUpsert([
+      doc('d1', { direction: 'inbound', sentAt: '2024-03-01T10:00:00Z' }),
+      doc('d2', { direction: 'outbound', sentAt: '2024-03-01T11:00:00Z' }),
+      doc('d3', { direction: 'internal', sentAt: '2024-03-01T12:00:00Z' }),
+    ]);
+    await first.close();
+    asVersion2();
+    // as if the process died after d1 was filled in: the column is there, meta says how far
+    const db = new Database(join(dir, DATABASE_FILE));
+    db.exec('ALTER TABLE docs ADD COLUMN direction TEXT');
+    const d1 = db.prepare("SELECT key FROM docs WHERE id = 'd1'").safeIntegers().get() as { key: bigint };
+    db.prepare("UPDATE docs SET direction = 'inbound' WHERE key = ?").run(d1.key);
+    db.prepare("INSERT INTO meta (name, value) VALUES ('direction_done_upto', ?)").run(String(d1.key));
+    db.close();
+    const events: Array<Record<string, unknown>> = [];
+    const second = new EmbeddedIndex({ dir, logger: { info: (e: Record<string, unknown>) => events.push(e) } as never });
+    open.push(second);
+    for (const [direction, id] of [
+      ['inbound', 'd1'],
+      ['outbound', 'd2'],
+      ['internal', 'd3'],
+    ])
+      expect((await second.search('acme', { direction })).hits.map((h) => h.id)).toEqual([id]);
+    expect(events[0]).toMatchObject({ event: 'index_schema_migration_started', from: 2, to: 3, resumed: true });
+    expect(events[1]).toMatchObject({ event: 'index_schema_migrated', documents: 2 });
+    const after = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(3);
+    expect(after.prepare("SELECT count(*) AS n FROM meta WHERE name = 'direction_done_upto'").get()).toEqual({ n: 0 });
+    after.close();
   });
 
   test('a migration cut short resumes where it stopped, each document once', async () => {
@@ -165,6 +214,15 @@ describe('EmbeddedIndex on disk', () => {
     expect((await i.search('acme', { participant: '+2', text: 'moved' })).total).toBe(1);
     await i.setResolution('acme', new Map([['d1', { employeeIds: ['e1'], unmapped: ['+9'], direction: 'outbound' }]]));
     expect((await i.search('acme', { employeeId: 'e1', unmapped: '+9', participant: '+2', text: 'moved' })).total).toBe(1);
+    // the direction follows the resolution, in the filter and the facet alike
+    expect((await i.search('acme', { direction: 'outbound' })).hits.map((h) => h.id)).toEqual(['d1']);
+    expect((await i.search('acme', { direction: 'inbound', facets: ['direction'] })).facets).toEqual({ direction: [{ value: 'inbound', count: 1 }] });
+    expect((await i.search('acme', { facets: ['direction'] })).facets).toEqual({
+      direction: [
+        { value: 'inbound', count: 1 },
+        { value: 'outbound', count: 1 },
+      ],
+    });
   });
 
   test("a word indexed for one tenant is not found in another, and each tenant's count is its own", async () => {

@@ -321,7 +321,7 @@ export class EmbeddedIndex implements SearchIndex {
     }
     if (old) this.remove(old);
     this.statement(
-      'INSERT INTO docs (key, id, tenant, sent_at, channel, kind, conversation, edited, deleted, revises) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO docs (key, id, tenant, sent_at, channel, kind, conversation, edited, deleted, revises, direction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
       key,
       stored.id,
@@ -333,6 +333,7 @@ export class EmbeddedIndex implements SearchIndex {
       flag(stored.editedBy),
       flag(stored.deletedBy),
       stored.revises ?? null,
+      String(stored.direction),
     );
     this.statement('INSERT INTO bodies (key, json) VALUES (?, ?)').run(key, json);
     this.statement('INSERT INTO fts (rowid, subject, message, subject_stem, message_stem) VALUES (?, ?, ?, ?, ?)').run(
@@ -371,9 +372,10 @@ export class EmbeddedIndex implements SearchIndex {
             this.deleteValues(tenantKey, field, row.key, before[field]);
             this.insertValues(tenantKey, field, row.key, after[field]);
           }
-          this.statement('UPDATE docs SET edited = ?, deleted = ? WHERE key = ? AND tenant = ?').run(
+          this.statement('UPDATE docs SET edited = ?, deleted = ?, direction = ? WHERE key = ? AND tenant = ?').run(
             flag(after.editedBy),
             flag(after.deletedBy),
+            String(after.direction),
             row.key,
             tenantKey,
           );

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { ftsColumns } from './fts-tokens';
 
-const SCHEMA_VERSION = 2;
-/** Documents re-tokenized per transaction when version 1's full-text table is rebuilt. */
+const SCHEMA_VERSION = 3;
+/** Documents migrated per transaction (version 1's full-text table rebuilt, version 2's directions filled in). */
 const MIGRATION_BATCH = 5000;
 
 /** Fields whose values are filtered on one by one: one row per (document, value) in `doc_values`. */
@@ -18,8 +18,9 @@ const SERVING: IndexMemory = { cacheMiB: 64, mapMiB: 256 };
 
 /**
  * Opens (creating if new) the index database. Rowids are sort keys (sort-key.ts). Tables:
- * - `docs`: one narrow row per document, the columns filters and sorting read; `bodies` holds the
- *   projection as JSON apart, read only for the hits of a page, so scans and counts stay small.
+ * - `docs`: one narrow row per document, the columns filters, facets and sorting read (`direction`
+ *   since version 3); `bodies` holds the projection as JSON apart, read only for the hits of a page,
+ *   so scans and counts stay small.
  * - `doc_values`: participants, employeeIds, unmapped and holds, one row per value, keyed so a filter
  *   on one value walks that value's documents in sort order.
  * - `fts`: FTS5 over the encoded analyzer tokens (fts-tokens.ts) of the subject and the message,
@@ -28,7 +29,8 @@ const SERVING: IndexMemory = { cacheMiB: 64, mapMiB: 256 };
  *   detail=full so positions are kept for phrase queries.
  * Version 1 had no stem columns, and FTS5 cannot add a column: opening a version 1 database builds
  * the new table from `bodies` in batches (resumable: the last key done is kept in `meta`), then
- * swaps it in. `progress` hears about it.
+ * swaps it in. Version 2 kept the direction only in `bodies`: opening it adds the column and fills
+ * it from there the same way. `progress` hears about each migration.
  */
 export function openDatabase(
   file: string,
@@ -69,8 +71,14 @@ const FTS_COLUMNS = "subject, message, subject_stem, message_stem, content = '',
 function migrate(db: Database.Database, progress: (event: Record<string, unknown>) => void): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === SCHEMA_VERSION) return;
-  if (version === 1) return addStemColumns(db, progress);
-  if (version !== 0) throw new Error(`index schema version ${version} is not one this Custody knows (${SCHEMA_VERSION}); was it written by a newer one?`);
+  if (version === 0) return create(db);
+  if (version > SCHEMA_VERSION)
+    throw new Error(`index schema version ${version} is not one this Custody knows (${SCHEMA_VERSION}); was it written by a newer one?`);
+  if (version === 1) addStemColumns(db, progress);
+  addDirectionColumn(db, progress);
+}
+
+function create(db: Database.Database): void {
   db.transaction(() => {
     db.exec(`
       CREATE TABLE tenants (key INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
@@ -84,7 +92,8 @@ function migrate(db: Database.Database, progress: (event: Record<string, unknown
         conversation TEXT NOT NULL,
         edited INTEGER NOT NULL,
         deleted INTEGER NOT NULL,
-        revises TEXT
+        revises TEXT,
+        direction TEXT
       );
       CREATE INDEX docs_tenant ON docs (tenant);
       CREATE INDEX docs_conversation ON docs (tenant, conversation);
@@ -117,7 +126,7 @@ function addStemColumns(db: Database.Database, progress: (event: Record<string, 
   const mark = db.prepare("INSERT INTO meta (name, value) VALUES ('fts_v2_done_upto', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
   const started = Date.now();
   let rebuilt = 0;
-  progress({ event: 'index_schema_migration_started', from: 1, to: SCHEMA_VERSION, documents: total, resumed: done !== undefined });
+  progress({ event: 'index_schema_migration_started', from: 1, to: 2, documents: total, resumed: done !== undefined });
   for (;;) {
     const rows = batch.all(after, MIGRATION_BATCH) as Array<{ key: bigint; tenant: bigint; json: string }>;
     if (rows.length === 0) break;
@@ -135,7 +144,43 @@ function addStemColumns(db: Database.Database, progress: (event: Record<string, 
   }
   db.transaction(() => {
     db.exec("DROP TABLE fts; ALTER TABLE fts_v2 RENAME TO fts; DELETE FROM meta WHERE name = 'fts_v2_done_upto'");
+    db.pragma('user_version = 2');
+  })();
+  progress({ event: 'index_schema_migrated', from: 1, to: 2, documents: rebuilt, ms: Date.now() - started });
+}
+
+/**
+ * Version 2 → 3: `docs.direction`, so a search filters and counts by direction without reading
+ * every hit's body. Filled from the bodies a batch per transaction, resumable like the stems.
+ */
+function addDirectionColumn(db: Database.Database, progress: (event: Record<string, unknown>) => void): void {
+  const columns = (db.prepare("SELECT name FROM pragma_table_info('docs')").all() as Array<{ name: string }>).map((c) => c.name);
+  if (!columns.includes('direction')) db.exec('ALTER TABLE docs ADD COLUMN direction TEXT');
+  const done = db.prepare("SELECT value FROM meta WHERE name = 'direction_done_upto'").get() as { value: string } | undefined;
+  let after = BigInt(done?.value ?? '-9223372036854775808');
+  const total = Number((db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n);
+  const next = db.prepare('SELECT max(key) AS last, count(*) AS n FROM (SELECT key FROM docs WHERE key > ? ORDER BY key LIMIT ?)').safeIntegers();
+  const fill = db.prepare(
+    "UPDATE docs SET direction = (SELECT json_extract(b.json, '$.direction') FROM bodies b WHERE b.key = docs.key) WHERE key > ? AND key <= ?",
+  );
+  const mark = db.prepare("INSERT INTO meta (name, value) VALUES ('direction_done_upto', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+  const started = Date.now();
+  progress({ event: 'index_schema_migration_started', from: 2, to: 3, documents: total, resumed: done !== undefined });
+  let filled = 0;
+  for (;;) {
+    const { last, n } = next.get(after, MIGRATION_BATCH) as { last: bigint | null; n: bigint };
+    if (last === null) break;
+    db.transaction(() => {
+      fill.run(after, last);
+      mark.run(String(last));
+    })();
+    after = last;
+    filled += Number(n);
+    if (filled % (MIGRATION_BATCH * 20) === 0) progress({ event: 'index_schema_migration_progress', documents: filled, of: total });
+  }
+  db.transaction(() => {
+    db.exec("DELETE FROM meta WHERE name = 'direction_done_upto'");
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
-  progress({ event: 'index_schema_migrated', from: 1, to: SCHEMA_VERSION, documents: rebuilt, ms: Date.now() - started });
+  progress({ event: 'index_schema_migrated', from: 2, to: 3, documents: filled, ms: Date.now() - started });
 }

@@ -82,6 +82,7 @@ export function searchSql(tenantKey: number, q: NormalizedQuery, match: string |
   for (const [column, value] of [
     ['channel', q.channel],
     ['kind', q.kind],
+    ['direction', q.direction],
   ] as const) {
     if (value === undefined) continue;
     where.push(`d.${column} = ?`);
@@ -117,20 +118,12 @@ export function countSql(s: SearchSql): { sql: string; params: unknown[] } {
   return { sql: `SELECT count(*) AS n FROM fts WHERE ${where.join(' AND ')}`, params: s.params.slice(1) };
 }
 
-/**
- * Counts of one facet over every hit: the columns of `docs` grouped directly, the multi-valued
- * fields through their rows in `doc_values`, the direction (kept only in the body) from the body.
- */
+/** Counts of one facet over every hit: the columns of `docs` grouped directly, the multi-valued fields through their rows in `doc_values`. */
 export function facetSql(s: SearchSql, tenantKey: number, facet: Facet): { sql: string; params: unknown[] } {
   const tail = `GROUP BY value ORDER BY n DESC, value ASC LIMIT ${FACET_SIZE}`;
   const where = s.where.join(' AND ');
-  if (facet === 'channel' || facet === 'kind')
+  if (facet === 'channel' || facet === 'kind' || facet === 'direction')
     return { sql: `SELECT d.${facet} AS value, count(*) AS n FROM ${s.from} WHERE ${where} ${tail}`, params: s.params };
-  if (facet === 'direction')
-    return {
-      sql: `SELECT json_extract(b.json, '$.direction') AS value, count(*) AS n FROM ${s.from} JOIN bodies b ON b.key = d.key WHERE ${where} ${tail}`,
-      params: s.params,
-    };
   const field = MULTI_VALUED[facet === 'employee' ? 'employeeIds' : 'participants'];
   return {
     sql: `SELECT x.value AS value, count(*) AS n FROM ${s.from} JOIN doc_values x ON x.tenant = ? AND x.field = ? AND x.key = d.key WHERE ${where} ${tail}`,

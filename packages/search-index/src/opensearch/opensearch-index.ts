@@ -2,10 +2,9 @@ import { Client } from '@opensearch-project/opensearch';
 import { DependencyUnavailableError, errorMessage } from '@custody/errors';
 import type { IndexDoc, Resolution, Revisions } from '../document';
 import type { BulkFailure, SearchIndex, SearchResult } from '../port';
-import { FACET_FIELDS, FACET_SIZE, SearchQuery, decodeCursor, encodeCursor } from '../query';
+import { SearchQuery, encodeCursor } from '../query';
 import { STEMMED_ANALYZER, recordAnalysis, recordMappings, recordSettings } from './mappings';
-import { parseTextQuery } from '../text-query';
-import { textQuery } from './text-query-dsl';
+import { searchBody } from './search-body';
 
 export interface OpenSearchIndexOptions {
   url: string;
@@ -14,12 +13,6 @@ export interface OpenSearchIndexOptions {
   username?: string;
   password?: string;
 }
-
-const SORTS = {
-  newest: [{ sentAt: 'desc' }, { id: 'asc' }],
-  oldest: [{ sentAt: 'asc' }, { id: 'desc' }],
-  relevance: [{ _score: 'desc' }, { id: 'asc' }],
-} as const;
 
 export class OpenSearchIndex implements SearchIndex {
   readonly client: Client;
@@ -106,41 +99,9 @@ export class OpenSearchIndex implements SearchIndex {
 
   async search(tenant: string, query: SearchQuery): Promise<SearchResult> {
     const q = SearchQuery.parse(query);
-    const filter: unknown[] = [{ term: { tenant } }];
-    const must: unknown[] = [];
-    if (q.text !== undefined) {
-      const tree = parseTextQuery(q.text);
-      // text without a single token matches nothing (as in the embedded index)
-      if (tree === null) return { total: 0, hits: [] };
-      must.push(textQuery(tree));
-    }
-    if (q.participant) filter.push({ term: { participants: q.participant } });
-    if (q.channel) filter.push({ term: { channel: q.channel } });
-    if (q.kind) filter.push({ term: { kind: q.kind } });
-    if (q.conversation) filter.push({ term: { conversationId: q.conversation } });
-    if (q.employeeId) filter.push({ term: { employeeIds: q.employeeId } });
-    if (q.unmapped) filter.push({ term: { unmapped: q.unmapped } });
-    if (q.holdId) filter.push({ term: { holds: q.holdId } });
-    for (const [flag, field] of [
-      [q.edited, 'editedBy'],
-      [q.deleted, 'deletedBy'],
-    ] as const) {
-      if (flag === true) filter.push({ exists: { field } });
-      if (flag === false) filter.push({ bool: { must_not: { exists: { field } } } });
-    }
-    if (q.from || q.to) filter.push({ range: { sentAt: { ...(q.from && { gte: q.from }), ...(q.to && { lt: q.to }) } } });
-    const body: Record<string, unknown> = {
-      size: q.size,
-      track_total_hits: true,
-      query: { bool: { filter, must } },
-      sort: SORTS[q.sort],
-    };
-    if (q.cursor) body.search_after = decodeCursor(q.cursor);
-    if (q.facets?.length) {
-      body.aggs = Object.fromEntries(
-        q.facets.map((f) => [f, { terms: { field: FACET_FIELDS[f], size: FACET_SIZE, order: [{ _count: 'desc' }, { _key: 'asc' }] } }]),
-      );
-    }
+    const body = searchBody(tenant, q);
+    // text without a single token matches nothing (as in the embedded index)
+    if (!body) return { total: 0, hits: [] };
     const res = await this.call('search', () => this.client.search({ index: this.index, body: body }));
     const hits = res.body.hits.hits as Array<{ _source: IndexDoc; sort: unknown[] }>;
     const total = typeof res.body.hits.total === 'number' ? res.body.hits.total : (res.body.hits.total?.value ?? 0);

@@ -3,18 +3,21 @@ import {
   apiRoutes,
   attachmentRoutes,
   auditRoutes,
+  connectorTypesRoute,
   conversationRoutes,
   directoryRoutes,
+  healthRoutes,
   keyRoutes,
   reconciliationRoutes,
   verificationRoutes,
 } from '@custody/api';
 import { sessionRoutes } from '@custody/http';
 import { errorMessage } from '@custody/errors';
-import { resolveInstance } from '@custody/connectors';
+import { connectorIds, getConnector, resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { exportRoutes } from '@custody/exports';
 import { mergeActivity, watchSilence } from '@custody/control';
+import type { Employee } from '@custody/identity';
 import { tenantsOf } from '../disposition-schedule';
 import { startReconciliationSchedule } from '../reconciliation-schedule';
 import type { ServiceModule, ServiceContext } from './service-module';
@@ -27,12 +30,7 @@ export const api: ServiceModule = {
     holdJobs.resume();
     exportJobs.resume();
     resolution.resume();
-    // records captured before a directory change are resolved again (an own write is read back unchanged: skipped)
-    control.directory.onChange((_key, before, after) => {
-      const tenant = (after ?? before)?.tenant;
-      if (!tenant || JSON.stringify(before) === JSON.stringify(after)) return;
-      resolution.changed(tenant, [before, after]).catch((err) => logger.error({ event: 'directory_change_not_recorded', tenant, err: errorMessage(err) }));
-    });
+    watchDirectory(ctx);
     // connector_silent / connector_resumed, logged once per deployment: by the process serving the API
     const silenceWatch = watchSilence({ activity: () => mergeActivity(activity.rows()), policy: silence, logger: logger.child({ component: 'completeness' }) });
     // each tenant's settled days reconciled and archived to WORM, by the process serving the API
@@ -50,7 +48,7 @@ export const api: ServiceModule = {
     };
   },
   routes: (ctx) => {
-    const { adapters, control, config, holdJobs, exportJobs, tenantPolicy, releasedPresets, logger, logKeys, activity, silence } = ctx;
+    const { adapters, control, config, holdJobs, exportJobs, tenantPolicy, releasedPresets, logger, logKeys, activity, silence, reconciliation, topics } = ctx;
     const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
     return [
       ...apiRoutes({ store: adapters.store, index: adapters.index }),
@@ -62,6 +60,21 @@ export const api: ServiceModule = {
         configured: config.CUSTODY_CONNECTORS,
         activity: () => mergeActivity(activity.rows()),
         silence,
+      }),
+      connectorTypesRoute(connectorIds().map(getConnector)),
+      ...healthRoutes({
+        connectors: control.connectors,
+        configured: config.CUSTODY_CONNECTORS,
+        activity: () => mergeActivity(activity.rows()),
+        silence,
+        counts: () => reconciliation.rows(),
+        consumers: [
+          { group: config.CUSTODY_ARCHIVER_GROUP, topics: [topics.customerData, topics.raw] },
+          { group: config.CUSTODY_MEDIA_GROUP, topics: [topics.customerData] },
+          { group: config.CUSTODY_AUDIT_GROUP, topics: [topics.audit] },
+          { group: config.CUSTODY_RECORD_LOG_GROUP, topics: [topics.recordLog] },
+        ],
+        lag: (group, groupTopics) => adapters.bus.lag(group, groupTopics),
       }),
       ...directoryRoutes({ directory: control.directory }),
       ...attachmentRoutes({ store: adapters.store }),
@@ -85,4 +98,26 @@ function reconciliationSources({ adapters, reconciliation, activity, config }: S
     activity: () => mergeActivity(activity.rows()),
     settleMinutes: config.CUSTODY_RECONCILIATION_SETTLE_MINUTES,
   };
+}
+
+/**
+ * Records captured before a directory change are resolved again (an own write is read back
+ * unchanged: skipped). The changes of one tick (an import applies hundreds at once) are recorded
+ * as one per tenant: one pending-resolution write, not one per employee.
+ */
+function watchDirectory({ control, resolution, logger }: ServiceContext): void {
+  const changed = new Map<string, Employee[]>();
+  const record = () => {
+    for (const [tenant, entries] of changed)
+      resolution.changed(tenant, entries).catch((err) => logger.error({ event: 'directory_change_not_recorded', tenant, err: errorMessage(err) }));
+    changed.clear();
+  };
+  control.directory.onChange((_key, before, after) => {
+    const tenant = (after ?? before)?.tenant;
+    if (!tenant || JSON.stringify(before) === JSON.stringify(after)) return;
+    if (changed.size === 0) setImmediate(record);
+    const entries = changed.get(tenant) ?? [];
+    changed.set(tenant, entries);
+    for (const e of [before, after]) if (e) entries.push(e);
+  });
 }
