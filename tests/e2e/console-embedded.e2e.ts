@@ -17,7 +17,7 @@ import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
  */
 describe('console (embedded, Chromium)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'custody-console-'));
-  const keys = { compliance: mintApiKey('acme', 'compliance'), admin: mintApiKey('acme', 'admin') };
+  const keys = { compliance: mintApiKey('acme', 'compliance'), admin: mintApiKey('acme', 'admin'), auditor: mintApiKey('acme', 'auditor') };
   const secret = `secret-${randomBytes(8).toString('hex')}`;
   let custody: RunningCustody;
   let browser: Browser;
@@ -123,6 +123,61 @@ describe('console (embedded, Chromium)', () => {
     await page.getByLabel('API key').waitFor();
     const again = await page.evaluate(async () => (await fetch('/v1/session', { credentials: 'same-origin' })).status);
     expect(again).toBe(401);
+    expect(cspViolations).toEqual([]);
+  });
+
+  test('keyboard only: sign in, search, open a hit', async () => {
+    await page.goto(`${custody.url}/sign-in`);
+    await page.getByLabel('API key').waitFor();
+    // from the top of the page: the first stops are the skip link or the key field
+    await page.keyboard.press('Tab');
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement?.id === 'api-key')); i++) await page.keyboard.press('Tab');
+    await page.keyboard.type(keys.compliance.token);
+    await page.keyboard.press('Enter');
+    const text = page.getByLabel('Search text');
+    await text.waitFor();
+    await text.focus();
+    await page.keyboard.type('bond');
+    await page.keyboard.press('Enter');
+    const hit = page.getByRole('link', { name: /bond/i }).first();
+    await hit.waitFor();
+    // Tab reaches the hit, Enter follows it
+    for (let i = 0; i < 60 && !(await hit.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    expect(await hit.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Verification' }).waitFor();
+  });
+
+  test('an expired session says so and returns to sign-in; signing in again goes back where the person was', async () => {
+    // the session ends on the server (as it would after CUSTODY_SESSION_IDLE_MINUTES): the cookie stays in the browser
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'custody_session')!;
+    const headers = { cookie: `custody_session=${cookie.value}` };
+    const { csrfToken } = (await (await fetch(`${custody.url}/v1/session`, { headers })).json()) as { csrfToken: string };
+    expect((await fetch(`${custody.url}/v1/session`, { method: 'DELETE', headers: { ...headers, 'x-csrf-token': csrfToken } })).status).toBe(204);
+    // still on the record the keyboard opened: coming back to it finds the session gone
+    const record = page.url();
+    await page.reload();
+    await page.getByText('Your session expired. Sign in again.').waitFor();
+    await page.getByLabel('API key').fill(keys.compliance.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Verification' }).waitFor();
+    expect(page.url()).toBe(record);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+  });
+
+  test('a page the role may not use says which role it needs', async () => {
+    await page.getByLabel('API key').fill(keys.auditor.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Search text').waitFor();
+    // auditors search, but holds are legal's and compliance's: the nav does not offer them, and a link to one explains
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Legal holds' }).count()).toBe(0);
+    await page.goto(`${custody.url}/holds`);
+    await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(
+      /Your role \(auditor\) cannot .*; it needs (legal or compliance|compliance or legal)\./,
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
     expect(cspViolations).toEqual([]);
   });
 });

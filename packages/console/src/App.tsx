@@ -34,16 +34,19 @@ function Screens() {
   // where a signed-out visitor was going (a shared /records/<id> link): taken there after sign-in
   const returnTo = useRef<string | null>(null);
 
+  const signedOutByChoice = state.status === 'signed-out' && state.byChoice === true;
+
   useEffect(() => {
     if (!redirect) return;
     if (redirect === '/sign-in') {
-      if (route.page !== 'home' && route.page !== 'not-found') returnTo.current = pathname + window.location.search;
+      // where a lost session left the person, or where a link was taking them; never the page of someone who signed out
+      returnTo.current = !signedOutByChoice && route.page !== 'home' && route.page !== 'not-found' ? pathname + window.location.search : null;
       navigate(redirect, { replace: true });
       return;
     }
     navigate(returnTo.current ?? redirect, { replace: true });
     returnTo.current = null;
-  }, [redirect, route.page, pathname]);
+  }, [redirect, route.page, pathname, signedOutByChoice]);
 
   if (state.status === 'checking') {
     return (

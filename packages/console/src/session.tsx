@@ -8,7 +8,11 @@ import type { Session } from './types';
  * here is what GET/POST /v1/session answered (tenant, role, the CSRF token). On start it asks
  * GET /v1/session, so a reload or a second tab keeps the session without asking for the key again.
  */
-export type SessionState = { status: 'checking' } | { status: 'signed-out'; notice: string | null } | { status: 'signed-in'; session: Session };
+export type SessionState =
+  | { status: 'checking' }
+  /** `byChoice`: the person signed out (the next sign-in, perhaps someone else's, starts afresh); else the session was lost or never there. */
+  | { status: 'signed-out'; notice: string | null; byChoice?: true }
+  | { status: 'signed-in'; session: Session };
 
 interface SessionContextValue {
   state: SessionState;
@@ -26,9 +30,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setCsrfToken(session.csrfToken);
     setState({ status: 'signed-in', session });
   }, []);
-  const signedOut = useCallback((notice: string | null) => {
+  const signedOut = useCallback((notice: string | null, byChoice = false) => {
     setCsrfToken(null);
-    setState({ status: 'signed-out', notice });
+    setState({ status: 'signed-out', notice, ...(byChoice && { byChoice: true as const }) });
   }, []);
 
   useEffect(() => {
@@ -55,7 +59,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // already gone on the server: signed out either way; anything else leaves the session live, say so
       if (!(err instanceof ApiError && err.status === 401)) throw err;
     }
-    signedOut(null);
+    signedOut(null, true);
   }, [signedOut]);
 
   const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
