@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mintApiKey } from '@custody/api';
-import { loadConfig } from '@custody/config';
-import { startCustody, type RunningCustody } from '@custody/runtime';
-import { testLogger, waitFor } from '@custody/testing';
+import type { RunningCustody } from '@custody/runtime';
+import { waitFor } from '@custody/testing';
 import { ConsoleTab } from '@custody/testing/console';
 import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
+import { startConsoleCustody, type ConsoleCustody } from './console-embedded-support';
 
 /**
  * The admin's journey in a real browser on the embedded default: connect WhatsApp from the form the
@@ -17,30 +16,22 @@ import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
  * line); read the pipeline's health.
  */
 describe("console: the admin's journey (embedded, Chromium)", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'custody-console-admin-'));
   const keys = { admin: mintApiKey('acme', 'admin'), legal: mintApiKey('acme', 'legal'), compliance: mintApiKey('acme', 'compliance') };
   const appSecret = `secret-${randomBytes(8).toString('hex')}`;
+  let started: ConsoleCustody;
   let custody: RunningCustody;
+  let dir: string;
   let tab: ConsoleTab;
 
   beforeAll(async () => {
-    custody = await startCustody(
-      loadConfig({
-        CUSTODY_MODE: 'embedded',
-        CUSTODY_DATA_DIR: dir,
-        CUSTODY_HTTP_PORT: '0',
-        CUSTODY_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.record)),
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-      }),
-      testLogger(),
-    );
+    started = await startConsoleCustody(keys);
+    ({ custody, dir } = started);
     tab = await ConsoleTab.open(custody.url);
   }, 120_000);
 
   afterAll(async () => {
     await tab?.close();
-    await custody?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await started?.stop();
   });
 
   test('connects WhatsApp from its form; a signed webhook to the URL shown is archived and is the last event', async () => {

@@ -1,14 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { mintApiKey } from '@custody/api';
-import { loadConfig } from '@custody/config';
-import { startCustody, type RunningCustody } from '@custody/runtime';
-import { testLogger, waitFor } from '@custody/testing';
-import { axeViolations, launchChromium } from '@custody/testing/browser';
-import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
+import type { RunningCustody } from '@custody/runtime';
+import { ConsoleTab } from '@custody/testing/console';
+import { startConsoleCustody, type ConsoleCustody } from './console-embedded-support';
 
 /**
  * The console in a real browser (Debian's Chromium, headless) on the embedded default: a compliance
@@ -16,48 +10,25 @@ import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
  * out; every page checked with axe-core against WCAG 2.1 AA, under the console's own strict CSP.
  */
 describe('console (embedded, Chromium)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'custody-console-'));
   const keys = { compliance: mintApiKey('acme', 'compliance'), admin: mintApiKey('acme', 'admin'), auditor: mintApiKey('acme', 'auditor') };
-  const secret = `secret-${randomBytes(8).toString('hex')}`;
+  let started: ConsoleCustody;
   let custody: RunningCustody;
-  let browser: Browser;
+  let tab: ConsoleTab;
   let page: Page;
-  const cspViolations: string[] = [];
-
-  const expectAccessible = async (what: string) => {
-    const violations = await axeViolations(page);
-    expect({ what, violations }).toEqual({ what, violations: [] });
-  };
+  const expectAccessible = (what: string) => tab.check(what);
 
   beforeAll(async () => {
-    custody = await startCustody(
-      loadConfig({
-        CUSTODY_MODE: 'embedded',
-        CUSTODY_DATA_DIR: dir,
-        CUSTODY_HTTP_PORT: '0',
-        CUSTODY_CONNECTORS: JSON.stringify([
-          { id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: secret, verifyToken: 'verify-acme' } },
-        ]),
-        CUSTODY_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.record)),
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-      }),
-      testLogger(),
-    );
-    for (const text of ['the bond order for Friday', 'lunch at noon', 'bond prices moved']) {
-      expect((await postWebhook(custody.url, 'acme-wa', textWebhook(text).body, secret)).status).toBe(200);
-    }
-    await waitFor('3 records searchable', async () => ((await apiSearch(custody.url, keys.compliance.token, {})).body.total >= 3 ? true : undefined));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => {
-      if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text());
+    started = await startConsoleCustody(keys, {
+      seed: { texts: ['the bond order for Friday', 'lunch at noon', 'bond prices moved'], reader: keys.compliance },
     });
+    custody = started.custody;
+    tab = await ConsoleTab.open(custody.url);
+    page = tab.page;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await custody?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await tab?.close();
+    await started?.stop();
   });
 
   test('the console is served under / with a strict Content-Security-Policy; the API stays under /v1', async () => {
@@ -123,7 +94,7 @@ describe('console (embedded, Chromium)', () => {
     await page.getByLabel('API key').waitFor();
     const again = await page.evaluate(async () => (await fetch('/v1/session', { credentials: 'same-origin' })).status);
     expect(again).toBe(401);
-    expect(cspViolations).toEqual([]);
+    expect(tab.cspViolations).toEqual([]);
   });
 
   test('keyboard only: sign in, search, open a hit', async () => {
@@ -178,6 +149,6 @@ describe('console (embedded, Chromium)', () => {
     );
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
-    expect(cspViolations).toEqual([]);
+    expect(tab.cspViolations).toEqual([]);
   });
 });

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { mintApiKey } from '@custody/api';
-import { loadConfig } from '@custody/config';
-import { startCustody, type RunningCustody } from '@custody/runtime';
-import { testLogger, waitFor } from '@custody/testing';
+import type { RunningCustody } from '@custody/runtime';
 import { ConsoleTab } from '@custody/testing/console';
-import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
+import { startConsoleCustody, type ConsoleCustody } from './console-embedded-support';
 
 /**
  * Legal's journey in a real browser on the embedded default: search, place a hold from that search
@@ -15,41 +11,26 @@ import { apiSearch, postWebhook, textWebhook } from '@custody/testing/whatsapp';
  * search and download the package. Each step is checked against the API, not just the page.
  */
 describe("console: legal's journey (embedded, Chromium)", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'custody-console-legal-'));
   const keys = { legal: mintApiKey('acme', 'legal'), compliance: mintApiKey('acme', 'compliance') };
-  const secret = `secret-${randomBytes(8).toString('hex')}`;
   const matter = `Matter ${randomBytes(3).toString('hex')}`;
+  let started: ConsoleCustody;
   let custody: RunningCustody;
   let tab: ConsoleTab;
   const api = (path: string) => fetch(`${custody.url}${path}`, { headers: { authorization: `Bearer ${keys.legal.token}` } });
 
   beforeAll(async () => {
-    custody = await startCustody(
-      loadConfig({
-        CUSTODY_MODE: 'embedded',
-        CUSTODY_DATA_DIR: dir,
-        CUSTODY_HTTP_PORT: '0',
-        // an export carries proofs to a signed checkpoint: one every second, not every ten minutes
-        CUSTODY_CHECKPOINT_INTERVAL_SECONDS: '1',
-        CUSTODY_CONNECTORS: JSON.stringify([
-          { id: 'acme-wa', connector: 'whatsapp-cloud', tenant: 'acme', config: { appSecret: secret, verifyToken: 'verify-acme' } },
-        ]),
-        CUSTODY_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.record)),
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-      }),
-      testLogger(),
-    );
-    for (const text of ['the bond order for Friday', 'lunch at noon', 'bond prices moved']) {
-      expect((await postWebhook(custody.url, 'acme-wa', textWebhook(text).body, secret)).status).toBe(200);
-    }
-    await waitFor('3 records searchable', async () => ((await apiSearch(custody.url, keys.compliance.token, {})).body.total >= 3 ? true : undefined));
+    started = await startConsoleCustody(keys, {
+      seed: { texts: ['the bond order for Friday', 'lunch at noon', 'bond prices moved'], reader: keys.compliance },
+      // an export carries proofs to a signed checkpoint: one every second, not every ten minutes
+      env: { CUSTODY_CHECKPOINT_INTERVAL_SECONDS: '1' },
+    });
+    custody = started.custody;
     tab = await ConsoleTab.open(custody.url);
   }, 120_000);
 
   afterAll(async () => {
     await tab?.close();
-    await custody?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await started?.stop();
   });
 
   test('places a hold from the current search, after the count it would hold', async () => {

@@ -1,26 +1,9 @@
 import { adminApi } from './admin-api';
 import { setCsrfToken } from './api';
 import { ApiError } from './errors';
+import { restoreFetchAfterEach, stubFetch } from './fetch-stub.test-support';
 
-interface Call {
-  url: string;
-  init: RequestInit;
-}
-
-function stubFetch(status: number, body?: unknown): Call[] {
-  const calls: Call[] = [];
-  globalThis.fetch = (async (url: string, init: RequestInit) => {
-    calls.push({ url, init });
-    return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  }) as typeof fetch;
-  return calls;
-}
-
-const realFetch = globalThis.fetch;
-afterEach(() => {
-  globalThis.fetch = realFetch;
-  setCsrfToken(null);
-});
+restoreFetchAfterEach();
 
 describe('the admin API calls', () => {
   it('uploads the directory CSV as it is, with the CSRF token', async () => {

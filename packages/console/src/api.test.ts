@@ -1,27 +1,8 @@
 import { api, apiRequest, onSessionLost, setCsrfToken } from './api';
 import { ApiError } from './errors';
+import { restoreFetchAfterEach, stubFetch, type Call } from './fetch-stub.test-support';
 
-interface Call {
-  url: string;
-  init: RequestInit;
-}
-
-/** A fetch that answers `status` with `body` and remembers what it was asked. */
-function stubFetch(status: number, body?: unknown): Call[] {
-  const calls: Call[] = [];
-  globalThis.fetch = (async (url: string, init: RequestInit) => {
-    calls.push({ url, init });
-    return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  }) as typeof fetch;
-  return calls;
-}
-
-const realFetch = globalThis.fetch;
-afterEach(() => {
-  globalThis.fetch = realFetch;
-  setCsrfToken(null);
-  onSessionLost(null);
-});
+restoreFetchAfterEach();
 
 const headers = (call: Call) => call.init.headers as Record<string, string>;
 

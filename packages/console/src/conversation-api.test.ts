@@ -1,27 +1,10 @@
 import { setCsrfToken } from './api';
 import { conversationApi, contextPath, threadPath } from './conversation-api';
-
-interface Call {
-  url: string;
-  init: RequestInit;
-}
+import { restoreFetchAfterEach, stubFetch } from './fetch-stub.test-support';
 
 const page = { conversation: { id: 'c', type: 'direct', title: null, channels: [] }, events: [], page: { older: null, newer: null } };
 
-function stubFetch(): Call[] {
-  const calls: Call[] = [];
-  globalThis.fetch = (async (url: string, init: RequestInit) => {
-    calls.push({ url, init });
-    return new Response(JSON.stringify(page), { status: 200, headers: { 'content-type': 'application/json' } });
-  }) as typeof fetch;
-  return calls;
-}
-
-const realFetch = globalThis.fetch;
-afterEach(() => {
-  globalThis.fetch = realFetch;
-  setCsrfToken(null);
-});
+restoreFetchAfterEach();
 
 describe('conversation reads', () => {
   it('names the conversation URL-encoded, with the page size and the cursor of the way asked for', () => {
@@ -33,7 +16,7 @@ describe('conversation reads', () => {
 
   it('are same-origin GETs with the session cookie and no CSRF header', async () => {
     setCsrfToken('tok-1');
-    const calls = stubFetch();
+    const calls = stubFetch(200, page);
     await expect(conversationApi.thread('c', { after: 'x' })).resolves.toEqual(page);
     await conversationApi.context('b'.repeat(40));
     expect(calls.map((c) => c.url)).toEqual(['/v1/conversations/c?limit=50&after=x', `/v1/records/${'b'.repeat(40)}/context?before=25&after=25`]);

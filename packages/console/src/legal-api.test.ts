@@ -5,35 +5,18 @@ import { SearchQuery } from '@custody/search-index';
 import { setCsrfToken } from './api';
 import { canPlaceHolds, canProduce, exportDownloadPath, exportPath, holdPath, holdReportPath, legalApi } from './legal-api';
 import { EXPORT_FORMAT_CHOICES, EXPORT_FORMATS } from './legal-types';
+import { restoreFetchAfterEach, stubFetch, type Call } from './fetch-stub.test-support';
 
-interface Call {
-  url: string;
-  init: RequestInit;
-}
-
-function stubFetch(body: unknown, status = 200): Call[] {
-  const calls: Call[] = [];
-  globalThis.fetch = (async (url: string, init: RequestInit) => {
-    calls.push({ url, init });
-    return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  }) as typeof fetch;
-  return calls;
-}
-
-const realFetch = globalThis.fetch;
-afterEach(() => {
-  globalThis.fetch = realFetch;
-  setCsrfToken(null);
-});
+restoreFetchAfterEach();
 const sent = (call: Call) => JSON.parse(String(call.init.body)) as unknown;
 
 describe('legal API calls', () => {
   it('previews and places a hold with the scope the server accepts, the CSRF token on both', async () => {
     setCsrfToken('tok');
     const scope = { custodians: ['e-1'], participants: [], channels: ['sms'], query: 'invoice' };
-    const calls = stubFetch({ count: 3 });
+    const calls = stubFetch(200, { count: 3 });
     await expect(legalApi.previewHold(scope)).resolves.toEqual({ count: 3 });
-    const placeCalls = stubFetch({ hold: { id: 'hold-1' } });
+    const placeCalls = stubFetch(200, { hold: { id: 'hold-1' } });
     await legalApi.placeHold({ matter: 'Acme v. Globex', reason: 'litigation', scope });
     expect(calls[0]).toMatchObject({ url: '/v1/holds/preview', init: { method: 'POST' } });
     expect(HoldScope.parse(sent(calls[0]))).toEqual(scope);
@@ -42,21 +25,21 @@ describe('legal API calls', () => {
   });
 
   it('releases a hold by its id, encoded, with the reason', async () => {
-    const calls = stubFetch({ hold: { id: 'a/b' } }, 202);
+    const calls = stubFetch(202, { hold: { id: 'a/b' } });
     await legalApi.releaseHold('a/b', 'settled');
     expect(calls[0].url).toBe('/v1/holds/a%2Fb/release');
     expect(sent(calls[0])).toEqual({ reason: 'settled' });
   });
 
   it('asks a search for its total alone, in a body the server accepts', async () => {
-    const calls = stubFetch({ total: 42, hits: [], cursor: null });
+    const calls = stubFetch(200, { total: 42, hits: [], cursor: null });
     await expect(legalApi.searchTotal({ text: 'invoice', sort: 'newest', size: 50, cursor: 'c', facets: ['channel'] })).resolves.toBe(42);
     expect(sent(calls[0])).toEqual({ text: 'invoice', sort: 'newest', size: 1 });
     expect(SearchQuery.safeParse(sent(calls[0])).success).toBe(true);
   });
 
   it('starts an export with a body the server accepts', async () => {
-    const calls = stubFetch({ export: { id: 'exp-1' } }, 202);
+    const calls = stubFetch(202, { export: { id: 'exp-1' } });
     await legalApi.startExport({ name: 'Production 1', scope: { holdId: 'hold-1' }, formats: ['rsmf', 'pdf'], timeZone: 'Europe/London' });
     expect(calls[0]).toMatchObject({ url: '/v1/exports', init: { method: 'POST' } });
     expect(ExportRequest.safeParse(sent(calls[0])).success).toBe(true);

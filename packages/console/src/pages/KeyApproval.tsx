@@ -3,7 +3,7 @@ import { apiRequest } from '../api';
 import { Alert } from '../components/Alert';
 import { PageHeading } from '../components/PageHeading';
 import { userMessage } from '../errors';
-import { CopyButton } from './admin/common';
+import { OneTimeToken } from '../components/OneTimeToken';
 
 interface Approved {
   id: string;
@@ -25,7 +25,6 @@ export function KeyApproval() {
   const [busy, setBusy] = useState(false);
   const [approved, setApproved] = useState<Approved | null>(null);
   const input = useRef<HTMLInputElement>(null);
-  const tokenHeading = useRef<HTMLHeadingElement>(null);
 
   const approve = (event: FormEvent) => {
     event.preventDefault();
@@ -42,8 +41,6 @@ export function KeyApproval() {
       .then((key) => {
         setApproved(key);
         setId('');
-        // the one moment the token exists outside Custody: take the reader straight to it
-        requestAnimationFrame(() => tokenHeading.current?.focus());
       })
       .catch((err: unknown) => {
         setProblem(
@@ -62,22 +59,14 @@ export function KeyApproval() {
         Custody keeps only its hash.
       </p>
       {approved && (
-        <section className="panel panel-warning" aria-labelledby="approved-heading">
-          <h2 id="approved-heading" ref={tokenHeading} tabIndex={-1}>
-            Approved key {approved.id} ({approved.role})
-          </h2>
+        <OneTimeToken
+          heading={`Approved key ${approved.id} (${approved.role})`}
+          token={approved.token}
+          warning="Copy this key now and hand it to its holder. It will not be shown again."
+          onDone={() => setApproved(null)}
+        >
           {approved.requestedBy && <p>Requested by {approved.requestedBy}.</p>}
-          <p className="warning">Copy this key now and hand it to its holder. It will not be shown again.</p>
-          <p className="token">
-            <code>{approved.token}</code>
-          </p>
-          <CopyButton text={approved.token} label="Copy key" />
-          <p>
-            <button type="button" className="button-secondary" onClick={() => setApproved(null)}>
-              I have copied the key
-            </button>
-          </p>
-        </section>
+        </OneTimeToken>
       )}
       <form onSubmit={approve} noValidate aria-labelledby="approve-heading">
         <h2 id="approve-heading">Approve a key request</h2>

@@ -1,12 +1,13 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { adminApi } from '../../admin-api';
 import { ROLE_DESCRIPTIONS, isIssued, keyIdProblem, keyRows, needsApproval, pendingMessage, type KeyRow } from '../../admin-keys';
 import { ROLES } from '../../admin-types';
 import { Alert } from '../../components/Alert';
+import { OneTimeToken } from '../../components/OneTimeToken';
 import { PageHeading } from '../../components/PageHeading';
 import { ApiError, userMessage } from '../../errors';
 import { formatUtc } from '../../format';
-import { ConfirmAction, CopyButton, FieldError, Loading, TableScroll } from './common';
+import { ConfirmAction, FieldError, Loading, TableScroll } from './common';
 import { useLoad } from './use-load';
 
 type Issued = { id: string; role: string; token: string };
@@ -17,12 +18,7 @@ export function KeysPage() {
   const [issued, setIssued] = useState<Issued | null>(null);
   const [notice, setNotice] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
-  const tokenHeading = useRef<HTMLHeadingElement>(null);
   const noticeLine = useRef<HTMLParagraphElement>(null);
-
-  useEffect(() => {
-    if (issued) tokenHeading.current?.focus();
-  }, [issued]);
 
   const announce = (message: string) => {
     setNotice(message);
@@ -54,21 +50,12 @@ export function KeysPage() {
       </p>
 
       {issued && (
-        <section className="panel panel-warning" aria-labelledby="token-heading">
-          <h2 id="token-heading" ref={tokenHeading} tabIndex={-1}>
-            New key {issued.id} ({issued.role})
-          </h2>
-          <p className="warning">Copy this key now. It will not be shown again: Custody keeps only its hash.</p>
-          <p className="token">
-            <code>{issued.token}</code>
-          </p>
-          <CopyButton text={issued.token} label="Copy key" />
-          <p>
-            <button type="button" className="button-secondary" onClick={() => setIssued(null)}>
-              I have copied the key
-            </button>
-          </p>
-        </section>
+        <OneTimeToken
+          heading={`New key ${issued.id} (${issued.role})`}
+          token={issued.token}
+          warning="Copy this key now. It will not be shown again: Custody keeps only its hash."
+          onDone={() => setIssued(null)}
+        />
       )}
 
       <p ref={noticeLine} role="status" tabIndex={-1} className="success">

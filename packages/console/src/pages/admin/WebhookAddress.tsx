@@ -1,5 +1,5 @@
 import { webhookUrl } from '../../admin-connector-form';
-import { CopyButton } from './common';
+import { CopyButton } from '../../components/CopyButton';
 
 /** The full webhook URL of an instance, to copy into the vendor's console, and what to do with it. */
 export function WebhookAddress({ connector, webhookPath }: { connector: string; webhookPath: string }) {

@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { Alert } from '../../components/Alert';
+import { LoadState } from '../../components/LoadState';
 import { PageHeading } from '../../components/PageHeading';
 import { formatUtc } from '../../format';
 import { exportDownloadPath, legalApi } from '../../legal-api';
@@ -28,17 +29,7 @@ export function ExportDetail({ id }: { id: string }) {
       <p className="back">
         <Link to="/exports">All exports</Link>
       </p>
-      {loading && (
-        <p role="status" aria-busy="true">
-          Loading the export…
-        </p>
-      )}
-      <Alert message={error} />
-      {error && (
-        <button type="button" className="button-secondary" onClick={reload}>
-          Try again
-        </button>
-      )}
+      <LoadState loading={loading} what="the export" error={error} onRetry={reload} />
       {item && progress && (
         <>
           <section aria-labelledby="export-progress-heading">

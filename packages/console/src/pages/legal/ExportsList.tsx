@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Alert } from '../../components/Alert';
+import { LoadState } from '../../components/LoadState';
 import { PageHeading } from '../../components/PageHeading';
 import { formatUtc } from '../../format';
 import { canProduce, exportDownloadPath, exportPath, legalApi } from '../../legal-api';
@@ -32,17 +32,7 @@ export function ExportsList({ role }: { role: string }) {
 
       <section aria-labelledby="export-list-heading" className="legal-section">
         <h2 id="export-list-heading">All exports</h2>
-        {loading && (
-          <p role="status" aria-busy="true">
-            Loading the exports…
-          </p>
-        )}
-        <Alert message={error} />
-        {error && (
-          <button type="button" className="button-secondary" onClick={reload}>
-            Try again
-          </button>
-        )}
+        <LoadState loading={loading} what="the exports" error={error} onRetry={reload} />
         {exports && exports.length === 0 && <p>No exports have been produced yet.</p>}
         {exports && exports.length > 0 && (
           <div className="table-scroll" tabIndex={0} role="region" aria-label="Exports, scrollable">

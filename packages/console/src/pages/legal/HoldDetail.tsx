@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../components/Alert';
+import { LoadState } from '../../components/LoadState';
 import { PageHeading } from '../../components/PageHeading';
 import { ApiError, userMessage } from '../../errors';
 import { formatUtc } from '../../format';
@@ -40,17 +41,7 @@ export function HoldDetail({ id, role }: { id: string; role: string }) {
       <p className="back">
         <Link to="/holds">All legal holds</Link>
       </p>
-      {loading && (
-        <p role="status" aria-busy="true">
-          Loading the hold…
-        </p>
-      )}
-      <Alert message={error} />
-      {error && (
-        <button type="button" className="button-secondary" onClick={reload}>
-          Try again
-        </button>
-      )}
+      <LoadState loading={loading} what="the hold" error={error} onRetry={reload} />
       <p role="status" ref={noticeRef} tabIndex={-1}>
         {notice}
       </p>

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Alert } from '../../components/Alert';
+import { LoadState } from '../../components/LoadState';
 import { PageHeading } from '../../components/PageHeading';
 import { formatUtc } from '../../format';
 import { canPlaceHolds, holdPath, legalApi } from '../../legal-api';
@@ -36,17 +36,7 @@ export function HoldsList({ role }: { role: string }) {
         <HoldReportLinks />
       </div>
 
-      {loading && (
-        <p role="status" aria-busy="true">
-          Loading the legal holds…
-        </p>
-      )}
-      <Alert message={error} />
-      {error && (
-        <button type="button" className="button-secondary" onClick={reload}>
-          Try again
-        </button>
-      )}
+      <LoadState loading={loading} what="the legal holds" error={error} onRetry={reload} />
       {holds && holds.length === 0 && <p>No legal holds have been placed yet.</p>}
       {holds && holds.length > 0 && (
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Legal holds, scrollable">
