@@ -1,6 +1,7 @@
 import { formatUtc } from './format';
 import { EXPORT_FORMAT_CHOICES, type ExportFormat, type ExportScope, type HoldScope } from './legal-types';
 import { channelLabel, directionLabel, kindLabel } from './search-query';
+import { FILTER_NAME } from './search-filters';
 import type { SearchRequest } from './types';
 
 /**
@@ -113,21 +114,8 @@ export function holdScopeLine(scope: HoldScope): string {
   return parts.length ? parts.map((p) => `${p.label}: ${p.value}`).join('; ') : 'Nothing (no criterion)';
 }
 
-const QUERY_LABELS: Record<string, string> = {
-  text: 'Text',
-  participant: 'Participant',
-  employeeId: 'Employee',
-  channel: 'Channel',
-  kind: 'Kind',
-  direction: 'Direction',
-  from: 'From',
-  to: 'To',
-  holdId: 'Under hold',
-  edited: 'Edited',
-  deleted: 'Deleted',
-  conversation: 'Conversation',
-  unmapped: 'Unmapped participant',
-};
+/** Filters of the search by name; an export's query may also name what the search form has no field for. */
+const QUERY_LABELS: Record<string, string> = { ...FILTER_NAME, conversation: 'Conversation', unmapped: 'Unmapped participant' };
 
 /** A search (an export's `query`) in words, one part per filter. */
 export function searchParts(query: Record<string, unknown>): ScopePart[] {

@@ -59,7 +59,8 @@ export interface AppliedFilter {
   label: string;
 }
 
-const FILTER_NAME: Record<keyof SearchForm, string> = {
+/** What each filter of the search is called wherever the console names one (a chip, an export's scope). */
+export const FILTER_NAME: Record<keyof SearchForm, string> = {
   text: 'Text',
   participant: 'Participant',
   employeeId: 'Employee',
