@@ -21,7 +21,7 @@ export interface ThreadAttachment {
   fileName: string | null;
   mimeType: string | null;
   size: number | null;
-  /** As the envelope recorded it (hex, or the vendor's encoding); null until known. The download sends it in x-custody-sha256. */
+  /** As the envelope recorded it (hex, or the vendor's encoding), else as the WORM manifest of media fetched after capture; null until fetched. The download sends it in x-custody-sha256. */
   sha256: string | null;
   caption: string | null;
   /** GET /v1/records/:id/attachments/:attachment: streamed from WORM, its SHA-256 re-checked while streaming. */

@@ -5,7 +5,7 @@ import type { ThreadAttachment } from '../../thread-types';
 /**
  * An attachment from its verified download route (same origin: the CSP's img-src and media-src allow
  * 'self'): an image inline, audio (a voice note, a call recording) in a player, anything else as a
- * download, each with its size and the SHA-256 the envelope recorded (selectable, to compare).
+ * download, each with its size and its SHA-256 (the envelope's, or for media fetched after capture the WORM manifest's; selectable, to compare).
  */
 export function Attachment({ attachment: a }: { attachment: ThreadAttachment }) {
   const preview = previewOf(a);
@@ -41,7 +41,7 @@ export function Attachment({ attachment: a }: { attachment: ThreadAttachment }) 
       'p',
       { className: 'attachment-hash' },
       'SHA-256 ',
-      a.sha256 ? h('code', { className: 'hash' }, a.sha256) : h('span', { className: 'muted' }, 'not recorded yet; the server checks the content on download'),
+      a.sha256 ? h('code', { className: 'hash' }, a.sha256) : h('span', { className: 'muted' }, 'not fetched from the vendor yet'),
     ),
   );
 }

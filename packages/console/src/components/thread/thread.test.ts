@@ -238,7 +238,7 @@ describe('attachments', () => {
 
   it('says when the SHA-256 is not known yet', () => {
     const html = renderToStaticMarkup(createElement(Attachment, { attachment: { ...image, sha256: null } }));
-    expect(text(html)).toContain('not recorded yet');
+    expect(text(html)).toContain('not fetched from the vendor yet');
   });
 });
 
