@@ -1,1 +1,2 @@
 export * from './text';
+export { normalize, NORMALIZER_VERSION } from './normalize';

@@ -1,0 +1,2 @@
+export { normalize } from './normalize';
+export { NORMALIZER_VERSION } from './version';
