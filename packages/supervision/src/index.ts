@@ -1,2 +1,3 @@
 export * from './text';
 export { normalize, NORMALIZER_VERSION } from './normalize';
+export * from './policy';

@@ -1,0 +1,12 @@
+export { POLICY_FORMAT, ZONES, SEVERITIES, SCOPE_DIRECTIONS, POLICY_LIMITS, Policy, PolicyRule, PolicyScope, type PolicyInput, type Zone } from './schema';
+export { parsePolicy, POLICY_SOURCE_LIMIT } from './parse-policy';
+export { contentAddress, canonicalPolicyJson, type PolicyVersion } from './content-address';
+export { policyDiff, type PolicyDiff, type FieldChange, type RuleChange } from './diff';
+export { matchPolicy, type MatchInput, type PolicyHit, type PolicyMatch } from './match-policy';
+export { inScope, type MatchContext } from './scope';
+export type { HitSpan } from './match/spans';
+export { parseExpression, EXPRESSION_LIMITS } from './expression/parser';
+export { ExpressionError } from './expression/error';
+export { normalizeTermText, TERM_LIMITS } from './expression/term';
+export { PROXIMITY_LIMITS } from './expression/lexer';
+export type { Expression } from './expression/ast';
