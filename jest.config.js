@@ -24,6 +24,7 @@ const embeddedE2e = [
   '/tests/e2e/verification-embedded.e2e.ts',
   '/tests/e2e/verify-go.e2e.ts',
   '/tests/e2e/readme-quickstart.e2e.ts',
+  '/tests/e2e/supervision-embedded.e2e.ts',
 ];
 
 module.exports = {

@@ -28,6 +28,7 @@ const objects: Array<Exclude<ArchiveObject, { kind: 'canary' }>> = [
   { kind: 'audit', tenant: '_system', day: '2026-11-30', id: '0192d1f0-8c3e-7a11-9b2c-1234567890ab' },
   { kind: 'certificate', tenant: 'acme', runId: 'disp-2026-11-30T10-00-00-000Z-1a2b3c4d' },
   { kind: 'reconciliation', tenant: 'acme', day: '2026-11-29' },
+  { kind: 'policy-version', tenant: 'acme', policyId: 'promissory-language', sha256: 'c'.repeat(64) },
 ];
 
 describe('archive layout', () => {
@@ -38,7 +39,7 @@ describe('archive layout', () => {
   });
 
   test('every kind is covered, and no two kinds share a key', () => {
-    expect(new Set(objects.map((o) => o.kind)).size).toBe(7);
+    expect(new Set(objects.map((o) => o.kind)).size).toBe(8);
     expect(new Set(objects.map(keyOf)).size).toBe(objects.length);
   });
 

@@ -21,6 +21,7 @@ export type ArchiveObject =
   | { kind: 'checkpoint'; tenant: string; size: number }
   | { kind: 'verification'; tenant: string; runId: string }
   | { kind: 'reconciliation'; tenant: string; day: string }
+  | { kind: 'policy-version'; tenant: string; policyId: string; sha256: string }
   | { kind: 'canary'; day: string; id: string };
 
 /** Everything of one tenant; the trailing `/` keeps `acme` from listing `acme-2`. */
@@ -121,6 +122,16 @@ export function verificationKey(tenant: string, runId: string): string {
   return `${tenantPrefix(tenant)}verification/${runId}.json`;
 }
 
+/** The versions of one of the tenant's supervision policies, each under the SHA-256 of its canonical JSON. */
+export function policyVersionsPrefix(tenant: string, policyId: string): string {
+  return `${tenantPrefix(tenant)}supervision/policies/${policyId}/`;
+}
+
+/** One supervision policy version, archived before it screens anything: written once, kept as evidence. */
+export function policyVersionKey(tenant: string, policyId: string, sha256: string): string {
+  return `${policyVersionsPrefix(tenant, policyId)}${sha256}.json`;
+}
+
 /** The daily reconciliation report of one tenant and UTC day (`YYYY-MM-DD`): written once, when the day is over. */
 export function reconciliationKey(tenant: string, day: string): string {
   return `${tenantPrefix(tenant)}reconciliation/${day}.json`;
@@ -165,6 +176,8 @@ export function keyOf(o: ArchiveObject): string {
       return verificationKey(o.tenant, o.runId);
     case 'reconciliation':
       return reconciliationKey(o.tenant, o.day);
+    case 'policy-version':
+      return policyVersionKey(o.tenant, o.policyId, o.sha256);
     case 'canary':
       return `${canaryDayPrefix(o.day)}${o.id}`;
   }
@@ -193,6 +206,10 @@ const PATTERNS: Array<[RegExp, (m: string[]) => ArchiveObject]> = [
   [new RegExp(`^tenants/${SEGMENT}/log/checkpoints/(\\d{12})\\.json$`), ([, tenant, size]) => ({ kind: 'checkpoint', tenant, size: Number(size) })],
   [new RegExp(`^tenants/${SEGMENT}/verification/${SEGMENT}\\.json$`), ([, tenant, runId]) => ({ kind: 'verification', tenant, runId })],
   [new RegExp(`^tenants/${SEGMENT}/reconciliation/(\\d{4}-\\d{2}-\\d{2})\\.json$`), ([, tenant, day]) => ({ kind: 'reconciliation', tenant, day })],
+  [
+    new RegExp(`^tenants/${SEGMENT}/supervision/policies/${SEGMENT}/([0-9a-f]{64})\\.json$`),
+    ([, tenant, policyId, sha256]) => ({ kind: 'policy-version', tenant, policyId, sha256 }),
+  ],
   [new RegExp(`^system/conformance/(\\d{4}-\\d{2}-\\d{2})/${SEGMENT}$`), ([, day, id]) => ({ kind: 'canary', day, id })],
 ];
 

@@ -3,8 +3,8 @@
  *
  * CJK text has no spaces and a dictionary segmenter would tie output to a word list, so Han, kana
  * and Hangul are one 'cjk' token PER CHARACTER. The matcher finds a CJK term as consecutive
- * single-character tokens: "保证" is the tokens 保, 证 one after the other (only spaces or
- * punctuation may stand between them, which also catches the spaced-out "保 证"). This finds 保证,
+ * single-character tokens that touch in the text: "保证" is the tokens 保, 证 one after the other
+ * (the matcher requires them adjacent, so a spaced-out "保 证" is not a match). This finds 保证,
  * 確実に, 投诉, 微信 or 私人 inside unsegmented text; whether a term should also match across a
  * longer word is the policy's business. Traditional and Simplified forms are not folded into each
  * other: policies list both.

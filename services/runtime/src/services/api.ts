@@ -16,6 +16,7 @@ import { errorMessage } from '@custody/errors';
 import { connectorIds, getConnector, resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { exportRoutes } from '@custody/exports';
+import { policyRoutes } from '@custody/supervision-service';
 import { mergeActivity, watchSilence } from '@custody/control';
 import type { Employee } from '@custody/identity';
 import { tenantsOf } from '../disposition-schedule';
@@ -85,6 +86,7 @@ export const api: ServiceModule = {
       ...exportRoutes({ store: adapters.store, exports: control.exports, holds: control.holds, jobs: exportJobs }),
       ...verificationRoutes({ store: adapters.store, index: adapters.index, keys: logKeys.published, logger: logger.child({ component: 'verification' }) }),
       ...reconciliationRoutes(reconciliationSources(ctx)),
+      ...policyRoutes({ store: adapters.store }),
       ...sessionRoutes(),
     ];
   },
