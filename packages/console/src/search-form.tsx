@@ -91,31 +91,15 @@ function MoreFilters({ form, set }: { form: SearchForm; set: Setter }) {
             A phone number (any format), email address, handle or platform id.
           </p>
         </div>
-        <div className="field">
-          <label htmlFor="search-employee">Employee id</label>
-          <input
-            id="search-employee"
-            type="text"
-            name="employeeId"
-            maxLength={MAX_LENGTH.employeeId}
-            list={employees.status === 'ready' ? 'search-employee-options' : undefined}
-            aria-describedby="search-employee-hint"
-            value={form.employeeId}
-            onChange={set('employeeId')}
-          />
-          {employees.status === 'ready' && (
-            <datalist id="search-employee-options">
-              {employees.items.map((e) => (
-                <option key={e.employeeId} value={e.employeeId}>
-                  {e.name ?? e.employeeId}
-                </option>
-              ))}
-            </datalist>
-          )}
-          <p id="search-employee-hint" className="hint">
-            Records involving this employee (their id in the directory).{suggestionNote(employees, 'directory', 'employees')}
-          </p>
-        </div>
+        <SuggestedField
+          id="search-employee"
+          label="Employee id"
+          field="employeeId"
+          value={form.employeeId}
+          onChange={set('employeeId')}
+          options={employees.status === 'ready' ? employees.items.map((e) => ({ value: e.employeeId, label: e.name ?? e.employeeId })) : null}
+          hint={`Records involving this employee (their id in the directory).${suggestionNote(employees, 'directory', 'employees')}`}
+        />
         <div className="field">
           <label htmlFor="search-kind">Kind</label>
           <select id="search-kind" name="kind" value={form.kind} onChange={set('kind')}>
@@ -130,31 +114,15 @@ function MoreFilters({ form, set }: { form: SearchForm; set: Setter }) {
             <Options list={DIRECTIONS} />
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="search-hold">Legal hold id</label>
-          <input
-            id="search-hold"
-            type="text"
-            name="holdId"
-            maxLength={MAX_LENGTH.holdId}
-            list={holds.status === 'ready' ? 'search-hold-options' : undefined}
-            aria-describedby="search-hold-hint"
-            value={form.holdId}
-            onChange={set('holdId')}
-          />
-          {holds.status === 'ready' && (
-            <datalist id="search-hold-options">
-              {holds.items.map((h) => (
-                <option key={h.id} value={h.id}>
-                  {`${h.matter} (${h.status})`}
-                </option>
-              ))}
-            </datalist>
-          )}
-          <p id="search-hold-hint" className="hint">
-            Records under this hold.{suggestionNote(holds, 'holds', 'holds')}
-          </p>
-        </div>
+        <SuggestedField
+          id="search-hold"
+          label="Legal hold id"
+          field="holdId"
+          value={form.holdId}
+          onChange={set('holdId')}
+          options={holds.status === 'ready' ? holds.items.map((h) => ({ value: h.id, label: `${h.matter} (${h.status})` })) : null}
+          hint={`Records under this hold.${suggestionNote(holds, 'holds', 'holds')}`}
+        />
         <TriStateSelect
           id="search-edited"
           label="Edited"
@@ -205,6 +173,46 @@ function TriStateSelect(props: {
 }
 
 /** What the hint adds about the suggestion list: nothing when it is there or not offered to this role. */
+/** A text input with suggestions (a datalist) once they are read; the hint says what they are, or why there are none. */
+function SuggestedField(props: {
+  id: string;
+  label: string;
+  field: 'employeeId' | 'holdId';
+  value: string;
+  onChange: (e: { target: { value: string } }) => void;
+  options: Array<{ value: string; label: string }> | null;
+  hint: string;
+}) {
+  const { id, label, field, value, onChange, options, hint } = props;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        name={field}
+        maxLength={MAX_LENGTH[field]}
+        list={options ? `${id}-options` : undefined}
+        aria-describedby={`${id}-hint`}
+        value={value}
+        onChange={onChange}
+      />
+      {options && (
+        <datalist id={`${id}-options`}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </datalist>
+      )}
+      <p id={`${id}-hint`} className="hint">
+        {hint}
+      </p>
+    </div>
+  );
+}
+
 function suggestionNote(list: Suggestions<unknown>, what: string, items: string): string {
   if (list.status === 'loading') return ` Loading the ${what}…`;
   if (list.status === 'unavailable') return ` The ${what} could not be read: type the id.`;
