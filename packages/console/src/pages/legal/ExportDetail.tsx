@@ -40,7 +40,7 @@ export function ExportDetail({ id }: { id: string }) {
             <JobAnnouncer progress={progress} />
             {item.job.phase === 'done' && (
               <p>
-                <a className="legal-button-link" href={exportDownloadPath(item.id)} download>
+                <a className="button-link" href={exportDownloadPath(item.id)} download>
                   Download export (zip)
                 </a>
               </p>

@@ -27,7 +27,7 @@ export function HoldsList({ role }: { role: string }) {
       <PageHeading title="Legal holds">Legal holds</PageHeading>
       <div className="legal-actions">
         {canPlaceHolds(role) ? (
-          <Link to="/holds/new" className="legal-button-link">
+          <Link to="/holds/new" className="button-link">
             Place a hold from the current search
           </Link>
         ) : (
