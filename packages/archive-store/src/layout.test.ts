@@ -29,6 +29,8 @@ const objects: Array<Exclude<ArchiveObject, { kind: 'canary' }>> = [
   { kind: 'certificate', tenant: 'acme', runId: 'disp-2026-11-30T10-00-00-000Z-1a2b3c4d' },
   { kind: 'reconciliation', tenant: 'acme', day: '2026-11-29' },
   { kind: 'policy-version', tenant: 'acme', policyId: 'promissory-language', sha256: 'c'.repeat(64) },
+  { kind: 'sampling-seed', tenant: 'acme', plan: 'desk-weekly', period: '2026-W49' },
+  { kind: 'lookback', tenant: 'acme', lookbackId: 'lb-1', path: 'pages/000001.jsonl' },
 ];
 
 describe('archive layout', () => {

@@ -22,6 +22,8 @@ export type ArchiveObject =
   | { kind: 'verification'; tenant: string; runId: string }
   | { kind: 'reconciliation'; tenant: string; day: string }
   | { kind: 'policy-version'; tenant: string; policyId: string; sha256: string }
+  | { kind: 'sampling-seed'; tenant: string; plan: string; period: string }
+  | { kind: 'lookback'; tenant: string; lookbackId: string; path: string }
   | { kind: 'canary'; day: string; id: string };
 
 /** Everything of one tenant; the trailing `/` keeps `acme` from listing `acme-2`. */
@@ -122,14 +124,29 @@ export function verificationKey(tenant: string, runId: string): string {
   return `${tenantPrefix(tenant)}verification/${runId}.json`;
 }
 
+/** Every version of every supervision policy of the tenant. */
+export function policiesPrefix(tenant: string): string {
+  return `${tenantPrefix(tenant)}supervision/policies/`;
+}
+
 /** The versions of one of the tenant's supervision policies, each under the SHA-256 of its canonical JSON. */
 export function policyVersionsPrefix(tenant: string, policyId: string): string {
-  return `${tenantPrefix(tenant)}supervision/policies/${policyId}/`;
+  return `${policiesPrefix(tenant)}${policyId}/`;
 }
 
 /** One supervision policy version, archived before it screens anything: written once, kept as evidence. */
 export function policyVersionKey(tenant: string, policyId: string, sha256: string): string {
   return `${policyVersionsPrefix(tenant, policyId)}${sha256}.json`;
+}
+
+/** The seed of one sampling plan's period (2026-W49, 2026-12-01, 2026-12): written once, before the period starts. */
+export function samplingSeedKey(tenant: string, plan: string, period: string): string {
+  return `${tenantPrefix(tenant)}supervision/sampling/${plan}/${period}.json`;
+}
+
+/** What a lookback job fixed and found: its corpus manifest, pages of screenings, result (`path` is Custody's own). */
+export function lookbackKey(tenant: string, lookbackId: string, path: string): string {
+  return `${tenantPrefix(tenant)}supervision/lookbacks/${lookbackId}/${path}`;
 }
 
 /** The daily reconciliation report of one tenant and UTC day (`YYYY-MM-DD`): written once, when the day is over. */
@@ -178,6 +195,10 @@ export function keyOf(o: ArchiveObject): string {
       return reconciliationKey(o.tenant, o.day);
     case 'policy-version':
       return policyVersionKey(o.tenant, o.policyId, o.sha256);
+    case 'sampling-seed':
+      return samplingSeedKey(o.tenant, o.plan, o.period);
+    case 'lookback':
+      return lookbackKey(o.tenant, o.lookbackId, o.path);
     case 'canary':
       return `${canaryDayPrefix(o.day)}${o.id}`;
   }
@@ -209,6 +230,14 @@ const PATTERNS: Array<[RegExp, (m: string[]) => ArchiveObject]> = [
   [
     new RegExp(`^tenants/${SEGMENT}/supervision/policies/${SEGMENT}/([0-9a-f]{64})\\.json$`),
     ([, tenant, policyId, sha256]) => ({ kind: 'policy-version', tenant, policyId, sha256 }),
+  ],
+  [
+    new RegExp(`^tenants/${SEGMENT}/supervision/sampling/${SEGMENT}/${SEGMENT}\\.json$`),
+    ([, tenant, plan, period]) => ({ kind: 'sampling-seed', tenant, plan, period }),
+  ],
+  [
+    new RegExp(`^tenants/${SEGMENT}/supervision/lookbacks/${SEGMENT}/(.+)$`),
+    ([, tenant, lookbackId, path]) => ({ kind: 'lookback', tenant, lookbackId, path }),
   ],
   [new RegExp(`^system/conformance/(\\d{4}-\\d{2}-\\d{2})/${SEGMENT}$`), ([, day, id]) => ({ kind: 'canary', day, id })],
 ];

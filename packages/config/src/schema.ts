@@ -60,7 +60,7 @@ const base64Of32 = (what: string) =>
     .refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32, `expected base64 of 32 bytes (${what})`)
     .transform((s) => Buffer.from(s, 'base64'));
 
-export const ROLES = ['admin', 'compliance', 'legal', 'auditor'] as const;
+export const ROLES = ['admin', 'compliance', 'legal', 'auditor', 'reviewer'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
@@ -82,6 +82,15 @@ export const ConnectorInstance = z
   .strict();
 export type ConnectorInstance = z.infer<typeof ConnectorInstance>;
 
+/**
+ * The directory employee a key belongs to: required of `reviewer` keys, so supervision can refuse a
+ * review of the reviewer's own messages or their reporting chain (the directory's grammar).
+ */
+export const KeyEmployeeId = z
+  .string()
+  .regex(/^[\w.@-]{1,256}$/, 'an employee id: 1–256 letters, digits, _ . @ -')
+  .describe('The directory employee who holds the key (required for reviewer keys)');
+
 export const ApiKeyRecord = z
   .object({
     id: z
@@ -94,12 +103,15 @@ export const ApiKeyRecord = z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .describe('Hex SHA-256 of the full bearer token; the token itself is never stored'),
+    employeeId: KeyEmployeeId.optional(),
   })
   .strict();
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 
 /** Roles that see or preserve customer data: granting one needs a holder of that role to approve (separation of duties). */
-export const APPROVED_ROLES = ['legal', 'compliance'] as const satisfies readonly Role[];
+export const APPROVED_ROLES = ['legal', 'compliance', 'reviewer'] as const satisfies readonly Role[];
+/** Who approves a key of each such role: a holder of it, and a reviewer's key a compliance principal (who supervises reviewers). */
+export const APPROVERS: Record<(typeof APPROVED_ROLES)[number], Role> = { legal: 'legal', compliance: 'compliance', reviewer: 'compliance' };
 
 /** A request by an admin for a key of a role that needs approval; the token exists only once approved. */
 export const KeyGrant = z
@@ -107,6 +119,7 @@ export const KeyGrant = z
     id: ApiKeyRecord.shape.id,
     tenant: TenantId,
     role: z.enum(APPROVED_ROLES),
+    employeeId: KeyEmployeeId.optional(),
     requestedBy: z.string().describe('Key id of the admin who asked'),
     requestedAt: z.string(),
   })
@@ -315,6 +328,11 @@ export const ConfigSchema = z
       .min(1)
       .default('custody-record-log')
       .describe('Consumer group that appends archived versions to the tenant record logs'),
+    CUSTODY_SUPERVISION_GROUP: z
+      .string()
+      .min(1)
+      .default('custody-supervision')
+      .describe('Consumer group of the API process that screens every archived record against its tenant’s supervision policies and sampling plans'),
     CUSTODY_API_KEYS: json(z.array(ApiKeyRecord))
       .default([])
       .describe('JSON array of API keys {id, tenant, role, sha256}; tokens are never configured in clear'),

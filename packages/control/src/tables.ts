@@ -3,6 +3,7 @@ import { ApiKeyRecord, ConnectorInstance, KeyGrant } from '@custody/config';
 import type { Logger } from '@custody/logger';
 import { Directory, Employee, PendingResolution } from '@custody/identity';
 import { Export, Hold, RetentionSettings } from '@custody/policy';
+import { Alert, Lookback, SamplingPlanRow } from '@custody/supervision';
 import { ConnectorActivityRow, type ConnectorActivityTable } from './connector-activity';
 import { ControlTable, type RowCodec } from './control-table';
 import { ReconciliationCountsRow, type ReconciliationCountsTable } from './reconciliation-counts';
@@ -18,6 +19,9 @@ export interface ControlTopics {
   exports: string;
   activity: string;
   reconciliation: string;
+  alerts: string;
+  samplingPlans: string;
+  lookbacks: string;
 }
 
 export function controlTopicsFor(suffix = ''): ControlTopics {
@@ -33,6 +37,9 @@ export function controlTopicsFor(suffix = ''): ControlTopics {
     exports: `custody.control.exports.v1${s}`,
     activity: `custody.control.connector-activity.v1${s}`,
     reconciliation: `custody.control.reconciliation.v1${s}`,
+    alerts: `custody.control.supervision-alerts.v1${s}`,
+    samplingPlans: `custody.control.supervision-sampling.v1${s}`,
+    lookbacks: `custody.control.supervision-lookbacks.v1${s}`,
   };
 }
 
@@ -50,6 +57,12 @@ export type RetentionTable = ControlTable<RetentionSettings>;
 export type HoldTable = ControlTable<Hold>;
 /** Exports (productions) by export id. */
 export type ExportTable = ControlTable<Export>;
+/** Supervision alerts by alert id (the id names its tenant's record: see alertId). */
+export type AlertTable = ControlTable<Alert>;
+/** Sampling plans by `${tenant}:${plan id}`. */
+export type SamplingPlanTable = ControlTable<SamplingPlanRow>;
+/** Lookback jobs by id. */
+export type LookbackTable = ControlTable<Lookback>;
 /** Directory changes not yet applied to earlier records, by tenant. */
 export type PendingResolutionTable = ControlTable<PendingResolution>;
 
@@ -66,6 +79,9 @@ export interface ControlPlane {
   activity: ConnectorActivityTable;
   /** What each stage counted per tenant, UTC day of receipt and connector, by `${tenant}/${day}/${writer}` (reconciliation-counts.ts). */
   reconciliation: ReconciliationCountsTable;
+  alerts: AlertTable;
+  samplingPlans: SamplingPlanTable;
+  lookbacks: LookbackTable;
   /** The tenant's directory as of now, rebuilt only when the table changed. */
   directoryOf(tenant: string): Directory;
   stop(): Promise<void>;
@@ -87,7 +103,10 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
   const exports = new ControlTable(bus, topics.exports, Export, logger);
   const activity = new ControlTable(bus, topics.activity, ConnectorActivityRow, logger);
   const reconciliation = new ControlTable(bus, topics.reconciliation, ReconciliationCountsRow, logger);
-  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution, exports, activity, reconciliation];
+  const alerts = new ControlTable(bus, topics.alerts, Alert, logger);
+  const samplingPlans = new ControlTable(bus, topics.samplingPlans, SamplingPlanRow, logger);
+  const lookbacks = new ControlTable(bus, topics.lookbacks, Lookback, logger);
+  const tables = [apiKeys, keyGrants, connectors, directory, retention, holds, resolution, exports, activity, reconciliation, alerts, samplingPlans, lookbacks];
   await Promise.all(tables.map((t) => t.start()));
   const cache = new Map<string, { version: number; directory: Directory }>();
   return {
@@ -101,6 +120,9 @@ export async function openControlPlane(bus: Bus, topics: ControlTopics, logger: 
     exports,
     activity,
     reconciliation,
+    alerts,
+    samplingPlans,
+    lookbacks,
     directoryOf(tenant) {
       const hit = cache.get(tenant);
       if (hit && hit.version === directory.version) return hit.directory;

@@ -8,6 +8,8 @@ export interface Principal {
   keyId: string;
   tenant: string;
   role: Role;
+  /** The directory employee who holds the key, when it names one (reviewer keys always do). */
+  employeeId?: string;
 }
 
 export interface HttpResponse {

@@ -24,6 +24,12 @@ export const Employee = z
     employeeId: EmployeeId,
     name: z.string().min(1).max(512).optional(),
     identifiers: z.array(EmployeeIdentifier).max(200),
+    manager: EmployeeId.optional().describe('The employee they report to: supervision refuses a review of anyone up a reviewer’s chain'),
+    groups: z
+      .array(z.string().regex(/^[\w.@ -]{1,128}$/))
+      .max(100)
+      .optional()
+      .describe('Groups (desks, branches) a supervision policy or sampling plan may scope'),
   })
   .strict();
 

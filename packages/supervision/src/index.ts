@@ -5,3 +5,6 @@ export * from './screen';
 export * from './sampling';
 export * from './policy-versions';
 export { starterPacks, starterPack, STARTER_PACK_IDS, STARTER_PACKS_DIR, type StarterPack, type StarterPackId } from './packs';
+export * from './review';
+export * from './sampling-seeds';
+export * from './lookback/schema';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { policyVersionKey, policyVersionsPrefix, type ArchiveStore } from '@custody/archive-store';
+import { parseKey, policiesPrefix, policyVersionKey, policyVersionsPrefix, type ArchiveStore } from '@custody/archive-store';
 import { IntegrityError, NotFoundError } from '@custody/errors';
 import { z } from 'zod';
 import { canonicalPolicyJson, parsePolicy, type Policy, type PolicyVersion } from './policy';
@@ -92,4 +92,15 @@ export async function policyHistory(store: ArchiveStore, tenant: string, policyI
     if (m && !ref.deleteMarker) versions.push(await readPolicyVersion(store, tenant, policyId, m[1]));
   }
   return versions.sort((a, b) => a.archivedAt.localeCompare(b.archivedAt) || a.version.localeCompare(b.version));
+}
+
+/** The version in force of each of the tenant's policies, by policy id (each re-checked against its name). */
+export async function currentPolicies(store: ArchiveStore, tenant: string): Promise<PolicyVersionRecord[]> {
+  const ids = new Set<string>();
+  for await (const ref of store.list(policiesPrefix(tenant))) {
+    const o = parseKey(ref.key);
+    if (o?.kind === 'policy-version' && !ref.deleteMarker) ids.add(o.policyId);
+  }
+  const current = await Promise.all([...ids].sort().map(async (id) => (await policyHistory(store, tenant, id)).at(-1)));
+  return current.filter((v): v is PolicyVersionRecord => v !== undefined);
 }

@@ -24,12 +24,17 @@ export class KeyStore implements ApiKeyStore {
   }
   async lookup(tokenSha256: string): Promise<Principal | null> {
     const r = this.configured.get(tokenSha256) ?? this.created?.get(tokenSha256);
-    return r ? { keyId: r.id, tenant: r.tenant, role: r.role } : null;
+    return r ? { keyId: r.id, tenant: r.tenant, role: r.role, ...(r.employeeId && { employeeId: r.employeeId }) } : null;
   }
 }
 
 /** A new bearer token and the record that stores it hashed. The token is shown once, to its owner. */
-export function mintApiKey(tenant: string, role: Role, id = `key-${randomBytes(4).toString('hex')}`): { token: string; record: ApiKeyRecord } {
+export function mintApiKey(
+  tenant: string,
+  role: Role,
+  id = `key-${randomBytes(4).toString('hex')}`,
+  employeeId?: string,
+): { token: string; record: ApiKeyRecord } {
   const token = `cust_${id}_${randomBytes(24).toString('base64url')}`;
-  return { token, record: { id, tenant, role, sha256: hashToken(token) } };
+  return { token, record: { id, tenant, role, sha256: hashToken(token), ...(employeeId && { employeeId }) } };
 }

@@ -1,7 +1,7 @@
 import type { DirectoryTable } from '@custody/control';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
-import { EmployeeId, EmployeeIdentifier } from '@custody/identity';
+import { Employee, EmployeeId, EmployeeIdentifier } from '@custody/identity';
 import { z } from 'zod';
 import { directoryImportRoute } from './directory-import';
 import { normalizeEmployeeIdentifier } from './employee-identifier';
@@ -10,6 +10,8 @@ const EmployeeBody = z
   .object({
     name: z.string().min(1).max(512).optional().describe('Display name'),
     identifiers: z.array(EmployeeIdentifier).max(200).describe('Phones, emails and handles, each with an optional effective range'),
+    manager: Employee.shape.manager,
+    groups: Employee.shape.groups,
   })
   .strict();
 
@@ -35,7 +37,7 @@ export function directoryRoutes(deps: { directory: DirectoryTable }): Route[] {
       method: 'PUT',
       url: '/v1/admin/directory/:id',
       summary: 'Edit the directory',
-      description: '`{name?, identifiers: [{kind: phone|email|handle, value, from?, to?}]}`: an employee and the identifiers that were theirs when',
+      description: '`{name?, identifiers: [{kind: phone|email|handle, value, from?, to?}], manager?, groups?}`: an employee, the identifiers that were theirs when, whom they report to and their groups',
       access: { roles: ADMIN, audit: 'directory.put' },
       schema: { params: EmployeeParams, body: EmployeeBody, response: { 200: EmployeeView, 201: EmployeeView } },
       invalid: { code: 'invalid_request', what: 'employee' },
@@ -44,7 +46,7 @@ export function directoryRoutes(deps: { directory: DirectoryTable }): Route[] {
         const body = req.body;
         const identifiers = body.identifiers.map(normalizeEmployeeIdentifier);
         const existed = Boolean(deps.directory.get(key));
-        await deps.directory.put(key, { tenant: p.tenant, employeeId, name: body.name, identifiers });
+        await deps.directory.put(key, { tenant: p.tenant, employeeId, name: body.name, identifiers, manager: body.manager, groups: body.groups });
         return { ...json(existed ? 200 : 201, { employeeId, name: body.name, identifiers }), target: employeeId, details: { identifiers: identifiers.length } };
       },
     }),

@@ -1,4 +1,4 @@
-import { APPROVED_ROLES, Role, type ApiKeyRecord, type KeyGrant } from '@custody/config';
+import { APPROVED_ROLES, APPROVERS, KeyEmployeeId, Role, type ApiKeyRecord, type KeyGrant } from '@custody/config';
 import type { ApiKeyTable, KeyGrantTable } from '@custody/control';
 import { NotFoundError, RejectedInputError } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
@@ -14,8 +14,13 @@ export interface KeyRouteDeps {
 
 const KeyId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lowercase letters, digits and dashes, 3–63 long');
 const NewKey = z
-  .object({ role: Role.describe('Role of the new key'), id: KeyId.optional().describe('Key id, unique within the tenant (default: generated)') })
-  .strict();
+  .object({
+    role: Role.describe('Role of the new key'),
+    id: KeyId.optional().describe('Key id, unique within the tenant (default: generated)'),
+    employeeId: KeyEmployeeId.optional(),
+  })
+  .strict()
+  .refine((k) => k.role !== 'reviewer' || k.employeeId, { message: 'a reviewer key names its employee (employeeId)', path: ['employeeId'] });
 const ADMIN = ['admin'] as const;
 const KeyParams = z.object({ id: z.string().describe('Key id') });
 const Issued = z.object({ id: z.string(), tenant: z.string(), role: Role, token: z.string().describe('Shown once'), requestedBy: z.string().optional() });
@@ -27,7 +32,7 @@ const Pending = z.object({
   approve: z.string().describe('How to approve'),
 });
 const KeyList = z.object({
-  keys: z.array(z.object({ id: z.string(), role: Role, tenant: z.string(), source: z.enum(['environment', 'api']) })),
+  keys: z.array(z.object({ id: z.string(), role: Role, tenant: z.string(), employeeId: z.string().optional(), source: z.enum(['environment', 'api']) })),
   pending: z.array(z.looseObject({ id: z.string(), role: Role })),
 });
 const Revoked = z.object({ revoked: z.string(), status: z.literal('pending_request_withdrawn').optional() });
@@ -54,7 +59,7 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
       method: 'POST',
       url: '/v1/admin/api-keys',
       summary: 'Create API keys',
-      description: '`{role, id?}` → `{id, role, token}` (token shown once); for `legal` and `compliance`: 202 `pending_approval`, no token',
+      description: '`{role, id?, employeeId?}` → `{id, role, token}` (token shown once); for `legal`, `compliance` and `reviewer` (whose key names its employee): 202 `pending_approval`, no token, approved by a holder of the role (a reviewer’s by compliance)',
       access: { roles: ADMIN, audit: 'api_keys.create' },
       schema: { body: NewKey, response: { 201: Issued, 202: Pending } },
       invalid: { code: 'invalid_request', what: 'api key' },
@@ -63,7 +68,14 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
         if (body.id && idTaken(p.tenant, body.id)) throw new RejectedInputError('conflict', `API key id ${body.id} exists`, 409);
         if (needsApproval(body.role)) {
           const { record } = mintApiKey(p.tenant, body.role, body.id);
-          const grant: KeyGrant = { id: record.id, tenant: p.tenant, role: body.role, requestedBy: p.keyId, requestedAt: new Date().toISOString() };
+          const grant: KeyGrant = {
+            id: record.id,
+            tenant: p.tenant,
+            role: body.role,
+            ...(body.employeeId && { employeeId: body.employeeId }),
+            requestedBy: p.keyId,
+            requestedAt: new Date().toISOString(),
+          };
           await deps.keyGrants.put(`${p.tenant}:${grant.id}`, grant);
           return {
             ...json(202, {
@@ -71,13 +83,13 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
               tenant: grant.tenant,
               role: grant.role,
               status: 'pending_approval',
-              approve: `POST /v1/admin/api-keys/${grant.id}/approve by a ${grant.role} key of this tenant`,
+              approve: `POST /v1/admin/api-keys/${grant.id}/approve by a ${APPROVERS[grant.role]} key of this tenant`,
             }),
             target: grant.id,
             details: { role: grant.role, status: 'pending_approval' },
           };
         }
-        const { token, record } = mintApiKey(p.tenant, body.role, body.id);
+        const { token, record } = mintApiKey(p.tenant, body.role, body.id, body.employeeId);
         await deps.apiKeys.put(record.sha256, record);
         return { ...json(201, { id: record.id, tenant: record.tenant, role: record.role, token }), target: record.id, details: { role: record.role } };
       },
@@ -86,14 +98,15 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
       method: 'POST',
       url: '/v1/admin/api-keys/:id/approve',
       summary: 'Approve API keys',
-      description: 'Approves a pending key → `{id, role, token}`, the token to the approver (a key of the requested role), never to the admin who asked',
-      access: { roles: APPROVED_ROLES, audit: 'api_keys.approve' },
+      description: 'Approves a pending key → `{id, role, token}`, the token to the approver (a key of the requested role; compliance for a reviewer), never to the admin who asked',
+      access: { roles: ['legal', 'compliance'], audit: 'api_keys.approve' },
       schema: { params: KeyParams, response: { 201: Issued } },
       handler: async (req, p) => {
         const grant = deps.keyGrants.get(`${p.tenant}:${req.params.id}`);
         if (!grant) throw new NotFoundError(`no pending API key ${req.params.id}`);
-        if (p.role !== grant.role) throw new RejectedInputError('forbidden', `role ${p.role} may not approve a ${grant.role} key (needs ${grant.role})`, 403);
-        const { token, record } = mintApiKey(p.tenant, grant.role, grant.id);
+        const approver = APPROVERS[grant.role];
+        if (p.role !== approver) throw new RejectedInputError('forbidden', `role ${p.role} may not approve a ${grant.role} key (needs ${approver})`, 403);
+        const { token, record } = mintApiKey(p.tenant, grant.role, grant.id, grant.employeeId);
         await deps.apiKeys.put(record.sha256, record);
         await deps.keyGrants.remove(`${p.tenant}:${grant.id}`);
         // the approver receives the token and hands it to its holder; the admin who asked never sees it
@@ -112,7 +125,7 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
       access: { roles: ADMIN, audit: 'api_keys.list' },
       schema: { response: { 200: KeyList } },
       handler: async (_req, p) => {
-        const keys = tenantKeys(p.tenant).map(({ id, role, tenant, source }) => ({ id, role, tenant, source }));
+        const keys = tenantKeys(p.tenant).map(({ id, role, tenant, employeeId, source }) => ({ id, role, tenant, ...(employeeId && { employeeId }), source }));
         const pending = deps.keyGrants.values().filter((g) => g.tenant === p.tenant);
         return json(200, { keys, pending });
       },

@@ -10,6 +10,8 @@ import { topicsFor, type Topics } from '@custody/bus';
 import type { Config } from '@custody/config';
 import { ActivityTracker, ReconciliationCounter, controlTopicsFor, mergeActivity, openControlPlane } from '@custody/control';
 import { ExportJobs } from '@custody/exports';
+import { Supervision } from '@custody/supervision-service';
+import { normalizeIdentifier } from '@custody/connector-kit';
 import { custodyVersion } from './version';
 import { connectorInstances } from '@custody/connectors';
 import { OidcSignIn, SessionStore, createHttpServer, oidcSettings } from '@custody/http';
@@ -116,6 +118,18 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     custodyVersion: custodyVersion(),
     verificationKeys: publishedKeys(logKeys),
   });
+  const supervision = new Supervision({
+    bus: adapters.bus,
+    store: adapters.store,
+    index: adapters.index,
+    tables: { alerts: control.alerts, samplingPlans: control.samplingPlans, lookbacks: control.lookbacks, directory: control.directory },
+    topics,
+    groupId: config.CUSTODY_SUPERVISION_GROUP,
+    audit,
+    logger: logger.child({ component: 'supervision' }),
+    // a hold opened from an alert is placed as POST /v1/holds places one: participants as the hold stores them
+    placeHold: (req) => holdJobs.place({ ...req, scope: { ...req.scope, participants: req.scope.participants.map(normalizeIdentifier) } }),
+  });
   const resolution = new DirectoryResolution({
     store: adapters.store,
     index: adapters.index,
@@ -159,6 +173,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     tenantPolicy,
     holdJobs,
     exportJobs,
+    supervision,
     resolution,
     releasedPresets: new Set(releases.map((r) => `${r.tenant}:${r.preset}`)),
     http,
@@ -174,6 +189,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     await reconciliation.stop();
     await resolution.stop();
     await exportJobs.stop();
+    await supervision.stop();
     await holdJobs.stop();
     await control.stop();
     await adapters.close();

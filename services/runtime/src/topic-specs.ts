@@ -33,7 +33,12 @@ export function consumedTopicSpecs(config: Config, services: ReadonlySet<string>
     { name: topics.customerData, maxMessageBytes, ...consumedBy(customerData) },
     { name: topics.audit, maxMessageBytes, ...consumedBy(archiver ? [config.CUSTODY_AUDIT_GROUP] : []) },
     { name: topics.mediaRetry, maxMessageBytes, ...consumedBy(media ? [`${config.CUSTODY_MEDIA_GROUP}-retry`] : []) },
-    // once appended, the leaves live in the WORM store: the log keeps only what is not yet appended
-    { name: topics.recordLog, maxMessageBytes, ...consumedBy(archiver ? [config.CUSTODY_RECORD_LOG_GROUP] : []) },
+    // once appended, the leaves live in the WORM store: the log keeps only what is not yet appended, and
+    // (where the API runs supervision's screener) not yet screened
+    {
+      name: topics.recordLog,
+      maxMessageBytes,
+      ...consumedBy([...(archiver ? [config.CUSTODY_RECORD_LOG_GROUP] : []), ...(services.has('api') ? [config.CUSTODY_SUPERVISION_GROUP] : [])]),
+    },
   ];
 }

@@ -13,7 +13,7 @@ import {
 import { z } from 'zod';
 
 const WRITERS = ['admin', 'compliance'] as const;
-const READERS = ['admin', 'compliance', 'auditor'] as const;
+const READERS = ['admin', 'compliance', 'auditor', 'reviewer'] as const;
 
 const PolicyParams = z.object({ id: z.string().describe('The policy id (its `id` field): lowercase letters, digits and dashes') });
 const PolicySource = z
@@ -50,7 +50,7 @@ const view = (v: PolicyVersionRecord) => ({ version: v.version, archivedAt: v.ar
  * content) before anything can run it, and its history and diffs are read back from there, each
  * version re-checked against its name.
  */
-export function policyRoutes(deps: { store: ArchiveStore }): Route[] {
+export function policyRoutes(deps: { store: ArchiveStore; onArchived?(tenant: string): void }): Route[] {
   const historyOf = async (tenant: string, id: string) => {
     const history = await policyHistory(deps.store, tenant, id);
     if (history.length === 0) throw new NotFoundError(`no supervision policy ${id}`);
@@ -72,6 +72,8 @@ export function policyRoutes(deps: { store: ArchiveStore }): Route[] {
         const before = await policyHistory(deps.store, p.tenant, policy.id);
         const previous = before.at(-1) ?? null;
         const archived = await archivePolicyVersion(deps.store, p.tenant, policy, p.keyId);
+        // screening in this process uses the new version from the next record on
+        deps.onArchived?.(p.tenant);
         const replaced = archived.created && previous ? previous : null;
         const body = {
           policyId: policy.id,

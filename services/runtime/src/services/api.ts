@@ -16,7 +16,6 @@ import { errorMessage } from '@custody/errors';
 import { connectorIds, getConnector, resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { exportRoutes } from '@custody/exports';
-import { policyRoutes } from '@custody/supervision-service';
 import { mergeActivity, watchSilence } from '@custody/control';
 import type { Employee } from '@custody/identity';
 import { tenantsOf } from '../disposition-schedule';
@@ -31,6 +30,7 @@ export const api: ServiceModule = {
     holdJobs.resume();
     exportJobs.resume();
     resolution.resume();
+    ctx.supervision.startBackground();
     watchDirectory(ctx);
     // connector_silent / connector_resumed, logged once per deployment: by the process serving the API
     const silenceWatch = watchSilence({ activity: () => mergeActivity(activity.rows()), policy: silence, logger: logger.child({ component: 'completeness' }) });
@@ -42,6 +42,8 @@ export const api: ServiceModule = {
       logger: logger.child({ component: 'completeness' }),
     });
     return {
+      // every archived record screened against its tenant's supervision policies and sampling plans
+      consumers: [{ what: `consumer group ${config.CUSTODY_SUPERVISION_GROUP}`, start: () => ctx.supervision.screener.start() }],
       stop: async () => {
         silenceWatch.stop();
         await reconciliationSchedule.stop();
@@ -74,6 +76,7 @@ export const api: ServiceModule = {
           { group: config.CUSTODY_MEDIA_GROUP, topics: [topics.customerData] },
           { group: config.CUSTODY_AUDIT_GROUP, topics: [topics.audit] },
           { group: config.CUSTODY_RECORD_LOG_GROUP, topics: [topics.recordLog] },
+          { group: config.CUSTODY_SUPERVISION_GROUP, topics: [topics.recordLog] },
         ],
         lag: (group, groupTopics) => adapters.bus.lag(group, groupTopics),
       }),
@@ -86,7 +89,7 @@ export const api: ServiceModule = {
       ...exportRoutes({ store: adapters.store, exports: control.exports, holds: control.holds, jobs: exportJobs }),
       ...verificationRoutes({ store: adapters.store, index: adapters.index, keys: logKeys.published, logger: logger.child({ component: 'verification' }) }),
       ...reconciliationRoutes(reconciliationSources(ctx)),
-      ...policyRoutes({ store: adapters.store }),
+      ...ctx.supervision.routes(),
       ...sessionRoutes(),
     ];
   },

@@ -5,6 +5,7 @@ import type { Config } from '@custody/config';
 import type { ActivityTracker, ControlPlane, ReconciliationCounter, SilencePolicy, TenantLockPolicy } from '@custody/control';
 import type { HoldJobs, DirectoryResolution } from '@custody/governance';
 import type { ExportJobs } from '@custody/exports';
+import type { Supervision } from '@custody/supervision-service';
 import type { ConnectorInstances } from '@custody/connectors';
 import type { AuditSink, Limiter, Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
@@ -27,6 +28,8 @@ export interface ServiceContext {
   tenantPolicy: TenantLockPolicy;
   holdJobs: HoldJobs;
   exportJobs: ExportJobs;
+  /** Screening, sampling, lookbacks and review (run by the API process). */
+  supervision: Supervision;
   resolution: DirectoryResolution;
   /** Checkpoint signing and the public keys that verify them. */
   logKeys: LogKeys;

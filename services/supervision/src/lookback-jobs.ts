@@ -1,0 +1,271 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ArchiveStore } from '@custody/archive-store';
+import type { AlertTable, LookbackTable } from '@custody/control';
+import { sha256Hex } from '@custody/envelope';
+import { CustodyError, IntegrityError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
+import type { AuditSink } from '@custody/http';
+import type { Logger } from '@custody/logger';
+import { RecordVersions, readVerified } from '@custody/review';
+import type { SearchIndex } from '@custody/search-index';
+import {
+  NORMALIZER_VERSION,
+  canonicalPolicyJson,
+  contentAddress,
+  hitAlerts,
+  parsePolicy,
+  policyHistory,
+  readPolicyVersion,
+  screenEnvelope,
+  type Lookback,
+  type LookbackRequest,
+  type LookbackResult,
+  type PolicyVersionRecord,
+  type Screening,
+} from '@custody/supervision';
+import { raiseAlerts } from './alert-sink';
+import type { DirectoryView } from './directory-view';
+import { LookbackStore } from './lookback-store';
+
+export interface LookbackJobDeps {
+  store: ArchiveStore;
+  index: SearchIndex;
+  lookbacks: LookbackTable;
+  alerts: AlertTable;
+  directory: DirectoryView;
+  audit: AuditSink;
+  logger: Logger;
+  retry?: { initialMs: number; maxMs: number };
+}
+
+/** Records screened per page: each page is one WORM object, and where a resumed job goes on from. */
+const PAGE = 500;
+const SEARCH_PAGE = 500;
+const RETRY = { initialMs: 1_000, maxMs: 5 * 60_000 };
+
+interface CorpusEntry {
+  id: string;
+  sha256: string;
+  groups: string[];
+}
+
+const pagePath = (n: number, draft = false) => `${draft ? 'draft-pages' : 'pages'}/${String(n).padStart(6, '0')}.jsonl`;
+const lines = (b: Buffer) => b.toString('utf8').split('\n').filter(Boolean);
+const hitKeys = (s: Screening) => s.hits.map((h) => `${s.record} ${h.ruleId}/${h.zone}`);
+
+/**
+ * Lookbacks: a policy version run over a range of history as a resumable job. The corpus (every
+ * record sent in the range, with the hash of its stored bytes and the groups its employees had) is
+ * fixed in WORM first; then pages of screenings, each a WORM object; a restart goes on from the
+ * first missing page. The result's identity is the SHA-256 of (policy version, normalizer version,
+ * corpus manifest hash), and the screenings are deterministic, so the same inputs give a
+ * byte-identical result (`resultSha256`). A dry run also screens a draft version and lists the hits
+ * it would add and drop, raising nothing.
+ */
+export class LookbackJobs {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly closing = new AbortController();
+  constructor(private readonly deps: LookbackJobDeps) {}
+
+  async request(tenant: string, by: string, req: LookbackRequest): Promise<Lookback> {
+    const version = await this.versionOf(tenant, req.policyId, req.version);
+    const id = `lb-${randomUUID()}`;
+    let draftVersion: Lookback['draftVersion'];
+    if (req.draft) {
+      const draft = parsePolicy(req.draft.source, req.draft.format);
+      if (draft.id !== req.policyId) throw new RejectedInputError('invalid_request', `the draft's id is ${draft.id}, not ${req.policyId}`);
+      draftVersion = contentAddress(draft);
+      await new LookbackStore(this.deps.store, tenant, id).write('draft.json', Buffer.from(canonicalPolicyJson(draft)));
+    }
+    const now = new Date().toISOString();
+    const lookback: Lookback = {
+      id,
+      tenant,
+      policyId: req.policyId,
+      version: version.version,
+      ...(draftVersion && { draftVersion }),
+      from: new Date(req.from).toISOString(),
+      to: new Date(req.to).toISOString(),
+      raiseAlerts: req.raiseAlerts && !req.draft,
+      requestedBy: by,
+      requestedAt: now,
+      job: { phase: 'planning', total: 0, done: 0, updatedAt: now },
+    };
+    await this.deps.lookbacks.put(id, lookback);
+    void this.start(id);
+    return lookback;
+  }
+
+  resume(): void {
+    for (const l of this.deps.lookbacks.values()) if (l.job.phase !== 'done' && l.job.phase !== 'failed') void this.start(l.id);
+  }
+
+  start(id: string): Promise<void> {
+    let job = this.running.get(id);
+    if (!job) {
+      job = this.run(id).catch((err) => this.deps.logger.error({ event: 'lookback_job_crashed', lookback: id, err: errorMessage(err) }));
+      this.running.set(id, job);
+      void job.then(() => this.running.delete(id));
+    }
+    return job;
+  }
+
+  async stop(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async versionOf(tenant: string, policyId: string, version?: string): Promise<PolicyVersionRecord> {
+    if (version) return readPolicyVersion(this.deps.store, tenant, policyId, version.slice('sha256:'.length));
+    const current = (await policyHistory(this.deps.store, tenant, policyId)).at(-1);
+    if (!current) throw new NotFoundError(`no supervision policy ${policyId}`);
+    return current;
+  }
+
+  private async run(id: string): Promise<void> {
+    const signal = this.closing.signal;
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      const lb = this.deps.lookbacks.get(id);
+      if (!lb || lb.job.phase === 'done' || lb.job.phase === 'failed') return;
+      const log = this.deps.logger.child({ lookback: id, tenant: lb.tenant });
+      try {
+        const result = await this.produce(lb, signal);
+        if (!result) return;
+        await this.update(id, { phase: 'done', error: undefined }, result);
+        await this.audit(lb, 'supervision.lookbacks.completed', 'ok', { ...result, diff: result.diff && { added: result.diff.added, dropped: result.diff.dropped } });
+        log.info({ event: 'lookback_done', records: result.records, hits: result.hits, result_sha256: result.resultSha256 });
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof CustodyError && err.retriable) {
+          const delayMs = backoffDelay(attempt, this.deps.retry ?? RETRY);
+          await this.update(id, { attempts: attempt + 1, error: errorMessage(err) }).catch(() => undefined);
+          log.warn({ event: 'lookback_job_retry', attempt: attempt + 1, delay_ms: delayMs, err: errorMessage(err) });
+          await sleep(delayMs, signal);
+          continue;
+        }
+        await this.update(id, { phase: 'failed', error: errorMessage(err) });
+        await this.audit(lb, 'supervision.lookbacks.failed', 'failed', { error: errorMessage(err) });
+        log.error({ event: 'lookback_failed', err: errorMessage(err) });
+        return;
+      }
+    }
+  }
+
+  private async produce(lb: Lookback, signal: AbortSignal): Promise<LookbackResult | undefined> {
+    const files = new LookbackStore(this.deps.store, lb.tenant, lb.id);
+    const version = await this.versionOf(lb.tenant, lb.policyId, lb.version);
+    const draftBytes = lb.draftVersion ? await files.read('draft.json') : undefined;
+    if (lb.draftVersion && !draftBytes) throw new IntegrityError(`lookback ${lb.id}: its draft is missing from WORM`);
+    const draft = draftBytes && parsePolicy(draftBytes.toString('utf8'), 'json');
+    if (draft && contentAddress(draft) !== lb.draftVersion) throw new IntegrityError(`lookback ${lb.id}: its draft no longer hashes to ${lb.draftVersion}`);
+
+    const corpusBytes = (await files.read('corpus.jsonl')) ?? (await this.planCorpus(lb, files));
+    const corpus = lines(corpusBytes).map((l) => JSON.parse(l) as CorpusEntry);
+    const corpusSha256 = sha256Hex(corpusBytes);
+    await this.update(lb.id, { phase: 'screening', total: corpus.length });
+
+    const versions = new RecordVersions(this.deps.store, this.deps.index, lb.tenant);
+    const resultHash = createHash('sha256');
+    let inScope = 0;
+    let hits = 0;
+    let alertsRaised = 0;
+    const added: string[] = [];
+    const dropped: string[] = [];
+    for (let n = 0; n * PAGE < corpus.length; n++) {
+      if (signal.aborted) return undefined;
+      const entries = corpus.slice(n * PAGE, (n + 1) * PAGE);
+      let page = await files.read(pagePath(n));
+      let draftPage = draft ? await files.read(pagePath(n, true)) : undefined;
+      if (!page || (draft && !draftPage)) {
+        const screened: Screening[] = [];
+        const drafted: Screening[] = [];
+        const raised = [];
+        for (const e of entries) {
+          const record = await readVerified(versions, e.id);
+          if (record.archive.sha256 !== e.sha256) throw new IntegrityError(`record ${e.id}: archived bytes hash to ${record.archive.sha256}, the corpus fixed ${e.sha256}`);
+          screened.push(screenEnvelope(version.policy, record.envelope, e.groups));
+          if (draft) drafted.push(screenEnvelope(draft, record.envelope, e.groups));
+          if (lb.raiseAlerts) raised.push(
+              ...hitAlerts(
+                record.envelope,
+                { key: record.archive.key, versionId: record.archive.versionId ?? '', sha256: record.archive.sha256 },
+                [version],
+                e.groups,
+                `lookback:${lb.id}`,
+                new Date().toISOString(),
+              ),
+            );
+        }
+        alertsRaised += (await raiseAlerts(this.deps, raised)).length;
+        page = Buffer.from(screened.map((s) => `${JSON.stringify(s)}\n`).join(''));
+        await files.write(pagePath(n), page);
+        if (draft) {
+          draftPage = Buffer.from(drafted.map((s) => `${JSON.stringify(s)}\n`).join(''));
+          await files.write(pagePath(n, true), draftPage);
+        }
+      }
+      resultHash.update(page);
+      const screenings = lines(page).map((l) => JSON.parse(l) as Screening);
+      for (const s of screenings) {
+        if (s.inScope) inScope++;
+        hits += s.hits.length;
+      }
+      if (draftPage) {
+        const before = new Set(screenings.flatMap(hitKeys));
+        const after = new Set(lines(draftPage).flatMap((l) => hitKeys(JSON.parse(l) as Screening)));
+        for (const k of after) if (!before.has(k)) added.push(k);
+        for (const k of before) if (!after.has(k)) dropped.push(k);
+      }
+      await this.update(lb.id, { done: Math.min(corpus.length, (n + 1) * PAGE) });
+    }
+    const resultSha256 = resultHash.digest('hex');
+    const inputsHash = sha256Hex(Buffer.from(`${version.version}\n${NORMALIZER_VERSION}\n${corpusSha256}`));
+    const result: LookbackResult = { inputsHash, corpusSha256, resultSha256, records: corpus.length, inScope, hits, alertsRaised };
+    if (draft) {
+      await files.write('diff.jsonl', Buffer.from([...added.map((k) => `+ ${k}\n`), ...dropped.map((k) => `- ${k}\n`)].join('')));
+      result.diff = { added: added.length, dropped: dropped.length, sample: { added: added.slice(0, 100), dropped: dropped.slice(0, 100) } };
+    }
+    // alerts raised before a restart are not counted again: the count is this run's, the alerts are unique
+    await files.write('result.json', Buffer.from(JSON.stringify({ ...result, alertsRaised: undefined, version: version.version, normalizer: NORMALIZER_VERSION })));
+    return result;
+  }
+
+  /** Every record sent in the range, by id, with its stored hash and its employees' groups now; written once. */
+  private async planCorpus(lb: Lookback, files: LookbackStore): Promise<Buffer> {
+    await this.deps.index.refresh();
+    const entries = new Map<string, CorpusEntry>();
+    let cursor: string | undefined;
+    let total: number | undefined;
+    do {
+      const page = await this.deps.index.search(lb.tenant, { from: lb.from, to: lb.to, size: SEARCH_PAGE, sort: 'oldest', cursor });
+      total ??= page.total;
+      for (const d of page.hits) {
+        const groups = [...new Set(d.employeeIds.flatMap((e) => this.deps.directory.groupsOf(lb.tenant, e)))].sort();
+        entries.set(d.id, { id: d.id, sha256: d.archive.sha256, groups });
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    if (total !== entries.size)
+      throw new CustodyError('scope_count_mismatch', `the range matches ${total} records but ${entries.size} were listed; planning again`, { retriable: true });
+    const body = Buffer.from(
+      [...entries.values()]
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map((e) => `${JSON.stringify(e)}\n`)
+        .join(''),
+    );
+    await files.write('corpus.jsonl', body);
+    return body;
+  }
+
+  private async update(id: string, job: Partial<Lookback['job']>, result?: LookbackResult): Promise<void> {
+    const current = this.deps.lookbacks.get(id);
+    if (!current) return;
+    const merged = { ...current.job, ...job, updatedAt: new Date().toISOString() };
+    for (const k of Object.keys(merged) as Array<keyof Lookback['job']>) if (merged[k] === undefined) delete merged[k];
+    await this.deps.lookbacks.put(id, { ...current, job: merged, ...(result && { result }) });
+  }
+
+  private async audit(lb: Lookback, action: string, outcome: 'ok' | 'failed', details: Record<string, unknown>): Promise<void> {
+    await this.deps.audit.record({ tenant: lb.tenant, actor: { keyId: lb.requestedBy, role: 'compliance' }, action, outcome, status: 0, target: lb.id, details });
+  }
+}

@@ -1,0 +1,108 @@
+import type { ArchiveStore } from '@custody/archive-store';
+import type { Bus } from '@custody/bus';
+import type { AlertTable, DirectoryTable, LookbackTable, SamplingPlanTable } from '@custody/control';
+import { parseEnvelope, sha256Hex } from '@custody/envelope';
+import { IntegrityError } from '@custody/errors';
+import type { AuditSink, Route } from '@custody/http';
+import type { Logger } from '@custody/logger';
+import type { SearchIndex } from '@custody/search-index';
+import type { Alert } from '@custody/supervision';
+import { alertActionRoutes, type PlaceHold } from './alert-action-routes';
+import { alertRoutes } from './alert-routes';
+import { directoryView } from './directory-view';
+import { LookbackJobs } from './lookback-jobs';
+import { lookbackRoutes } from './lookback-routes';
+import { PolicyCache } from './policy-cache';
+import { policyListRoutes } from './policy-list-routes';
+import { policyRoutes } from './policy-routes';
+import { reportRoutes } from './report-routes';
+import { samplingRoutes } from './sampling-routes';
+import { Screener } from './screener';
+import { SeedCache } from './seed-cache';
+import { SeedKeeper } from './seed-keeper';
+
+export interface SupervisionDeps {
+  bus: Bus;
+  store: ArchiveStore;
+  index: SearchIndex;
+  tables: { alerts: AlertTable; samplingPlans: SamplingPlanTable; lookbacks: LookbackTable; directory: DirectoryTable };
+  topics: { recordLog: string; dlq: string };
+  /** The screener's consumer group (CUSTODY_SUPERVISION_GROUP). */
+  groupId: string;
+  audit: AuditSink;
+  logger: Logger;
+  placeHold: PlaceHold;
+  /** How often sampling plans are visited (seeds ahead, minimums topped up); tests shorten it. */
+  samplingIntervalMs?: number;
+}
+
+/** Supervision's parts, built once per process: the screener (a consumer), the seed keeper and lookback jobs (background work), and the routes. */
+export class Supervision {
+  readonly screener: Screener;
+  readonly keeper: SeedKeeper;
+  readonly lookbacks: LookbackJobs;
+  private readonly policies: PolicyCache;
+  private readonly seeds: SeedCache;
+
+  constructor(private readonly deps: SupervisionDeps) {
+    const directory = directoryView(deps.tables.directory);
+    this.policies = new PolicyCache(deps.store);
+    this.seeds = new SeedCache(deps.store);
+    const common = { store: deps.store, alerts: deps.tables.alerts, directory, audit: deps.audit };
+    this.screener = new Screener({
+      ...common,
+      bus: deps.bus,
+      topic: deps.topics.recordLog,
+      dlq: deps.topics.dlq,
+      groupId: deps.groupId,
+      plans: deps.tables.samplingPlans,
+      policies: this.policies,
+      seeds: this.seeds,
+      logger: deps.logger.child({ component: 'screener' }),
+    });
+    this.keeper = new SeedKeeper({
+      ...common,
+      index: deps.index,
+      plans: deps.tables.samplingPlans,
+      seeds: this.seeds,
+      logger: deps.logger.child({ component: 'sampling' }),
+      intervalMs: deps.samplingIntervalMs,
+    });
+    this.lookbacks = new LookbackJobs({ ...common, index: deps.index, lookbacks: deps.tables.lookbacks, logger: deps.logger.child({ component: 'lookback' }) });
+  }
+
+  /** Background work of the API process: unfinished lookbacks resume, seeds are kept ahead. */
+  startBackground(): void {
+    this.lookbacks.resume();
+    this.keeper.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.screener.stop();
+    await this.keeper.stop();
+    await this.lookbacks.stop();
+  }
+
+  routes(): Route[] {
+    const { store, tables } = this.deps;
+    const directory = directoryView(tables.directory);
+    return [
+      ...policyRoutes({ store, onArchived: (tenant) => this.policies.invalidate(tenant) }),
+      ...policyListRoutes({ store }),
+      ...alertRoutes({ store, alerts: tables.alerts, directory }),
+      ...alertActionRoutes({ alerts: tables.alerts, directory, placeHold: this.deps.placeHold, participantsOf: (t, a) => this.participantsOf(t, a) }),
+      ...lookbackRoutes({ lookbacks: tables.lookbacks, jobs: this.lookbacks }),
+      ...samplingRoutes({ plans: tables.samplingPlans, alerts: tables.alerts, seeds: this.seeds, keeper: this.keeper }),
+      ...reportRoutes({ alerts: tables.alerts }),
+    ];
+  }
+
+  /** The record's participants who are not employees (their normalized addresses), from the version screened in WORM. */
+  private async participantsOf(tenant: string, alert: Alert): Promise<string[]> {
+    const stored = await this.deps.store.get(alert.record.key, alert.record.versionId);
+    if (sha256Hex(stored.body) !== alert.record.sha256) throw new IntegrityError(`record ${alert.record.id}: the version screened no longer hashes as it did`);
+    const envelope = parseEnvelope(stored.body);
+    if (envelope.tenant !== tenant) throw new IntegrityError(`record ${alert.record.id}: the stored envelope names another tenant`);
+    return [...new Set([envelope.sender, ...envelope.recipients].filter((p) => !p.employeeId).map((p) => p.value))].sort();
+  }
+}
