@@ -255,7 +255,15 @@ export const ConfigSchema = z
       .regex(/^[\w.:/-]{1,128}$/, 'a claim name')
       .default('custody_role')
       .describe(
-        'ID token (or userinfo) claim naming the Custody role (admin, compliance, legal or auditor), a string or an array of strings: values that are not Custody roles are ignored; none, or more than one Custody role, refuses the sign-in',
+        'ID token (or userinfo) claim naming the Custody role (admin, compliance, legal, auditor or reviewer), a string or an array of strings: values that are not Custody roles are ignored; none, or more than one Custody role, refuses the sign-in',
+      ),
+    CUSTODY_OIDC_EMPLOYEE_CLAIM: z
+      .string()
+      .trim()
+      .regex(/^[\w.:/-]{1,128}$/, 'a claim name')
+      .default('custody_employee')
+      .describe(
+        'ID token (or userinfo) claim naming the directory employee who signed in: supervision refuses them alerts about their own messages or their reporting chain, and a reviewer or compliance session without it cannot review',
       ),
     CUSTODY_OIDC_NAME: z
       .string()

@@ -24,6 +24,14 @@ describe('principalOfClaims', () => {
     });
   });
 
+  test('the employee claim names the directory employee of a reviewer; a value that is not an employee id is left out', () => {
+    const settings = { ...SETTINGS, employeeClaim: 'custody_employee' };
+    const claims = { sub: 'u-2', custody_tenant: 'acme', custody_role: 'reviewer' };
+    expect(principalOfClaims(settings, { ...claims, custody_employee: 'rita' })).toMatchObject({ role: 'reviewer', employeeId: 'rita' });
+    expect(principalOfClaims(settings, { ...claims, custody_employee: 'a/b' })).not.toHaveProperty('employeeId');
+    expect(principalOfClaims(settings, { ...claims, custody_employee: ['rita'] })).not.toHaveProperty('employeeId');
+  });
+
   test('a role claim may be an array: values that are not Custody roles are ignored, a repeated role counts once', () => {
     expect(principalOfClaims(SETTINGS, { sub: 'u', custody_tenant: 'acme', custody_role: ['staff', 'auditor', 'auditor', 7] }).role).toBe('auditor');
   });
@@ -171,6 +179,7 @@ describe('OIDC configuration', () => {
       scopes: 'openid profile email',
       tenantClaim: 'custody_tenant',
       roleClaim: 'custody_role',
+      employeeClaim: 'custody_employee',
       fixedTenant: undefined,
       redirectUri: 'https://custody.example.com/v1/session/oidc/callback',
       name: 'login.example.com',

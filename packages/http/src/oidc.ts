@@ -47,6 +47,7 @@ export interface OidcSettings {
   scopes: string;
   tenantClaim: string;
   roleClaim: string;
+  employeeClaim: string;
   /** Every user is in this tenant; the tenant claim is not read. */
   fixedTenant?: string;
   /** CUSTODY_PUBLIC_URL + OIDC_CALLBACK_PATH. */
@@ -68,6 +69,7 @@ export function oidcSettings(config: Config): OidcSettings | undefined {
     scopes: config.CUSTODY_OIDC_SCOPES,
     tenantClaim: config.CUSTODY_OIDC_TENANT_CLAIM,
     roleClaim: config.CUSTODY_OIDC_ROLE_CLAIM,
+    employeeClaim: config.CUSTODY_OIDC_EMPLOYEE_CLAIM,
     fixedTenant: config.CUSTODY_OIDC_FIXED_TENANT,
     redirectUri: `${config.CUSTODY_PUBLIC_URL.replace(/\/+$/, '')}${OIDC_CALLBACK_PATH}`,
     name: config.CUSTODY_OIDC_NAME ?? new URL(config.CUSTODY_OIDC_ISSUER).hostname,
@@ -97,7 +99,7 @@ export function oidcKeyId(issuer: string, subject: string): string {
 
 /** The principal of an identity's claims: the tenant and role they name. Refuses (never guesses) when they do not name exactly one. */
 export function principalOfClaims(
-  settings: Pick<OidcSettings, 'issuer' | 'tenantClaim' | 'roleClaim' | 'fixedTenant'>,
+  settings: Pick<OidcSettings, 'issuer' | 'tenantClaim' | 'roleClaim' | 'fixedTenant'> & Partial<Pick<OidcSettings, 'employeeClaim'>>,
   claims: Record<string, unknown>,
 ): Principal {
   const sub = claims.sub;
@@ -123,8 +125,13 @@ export function principalOfClaims(
     );
   if (roles.length > 1)
     throw new OidcRefusal('oidc_ambiguous_role', `the ${settings.roleClaim} claim names several Custody roles (${roles.join(', ')}): it must name one`, keyId);
-  return { keyId, tenant, role: roles[0] };
+  // an employee claim that is not an employee id is left out: the session then cannot review, which is safe
+  const employee = settings.employeeClaim === undefined ? undefined : claims[settings.employeeClaim];
+  const employeeId = typeof employee === 'string' && EMPLOYEE_ID.test(employee) ? employee : undefined;
+  return { keyId, tenant, role: roles[0], ...(employeeId && { employeeId }) };
 }
+
+const EMPLOYEE_ID = /^[\w.@-]{1,256}$/;
 
 /** A sign-in sent to the identity provider and not back yet: what finishing it checks. */
 interface PendingLogin {

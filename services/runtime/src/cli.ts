@@ -6,7 +6,7 @@ import { expectedFields, parseConnectorConfig, type AnyConnector } from '@custod
 import { connectorIds, getConnector, importerIds } from '@custody/connectors';
 import { TENANT_ID } from '@custody/envelope';
 import { CustodyError, RejectedInputError, jsonSyntaxMessage } from '@custody/errors';
-import { ROLES, loadConfig, type Role } from '@custody/config';
+import { KeyEmployeeId, ROLES, loadConfig, type Role } from '@custody/config';
 import { createLogger, stderrDestination } from '@custody/logger';
 import { startCustody } from './custody';
 import { dispositionCommand } from './disposition-command';
@@ -55,7 +55,7 @@ commands:
                                           the report is archived to WORM; progress on stderr; exit 0 only when everything verifies
   channels                                list connector ids (webhook) and importer ids (import)
   secrets rotate                          re-seal every connector's secrets with the first key of CUSTODY_SECRETS_KEYS
-  keys create --tenant <id> --role <role> [--id <key id>]
+  keys create --tenant <id> --role <role> [--id <key id>] [--employee <employee id>]
                                           create an API key on the host (the first legal/compliance key of a tenant)
   --version                               print the version
 
@@ -387,14 +387,17 @@ async function secrets(args: string[]): Promise<number> {
 async function keys(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'create') throw new UsageError(`keys: unknown subcommand "${sub ?? ''}" (create)`);
-  const { values } = parseArgsOrUsage(rest, { tenant: { type: 'string' }, role: { type: 'string' }, id: { type: 'string' } });
+  const { values } = parseArgsOrUsage(rest, { tenant: { type: 'string' }, role: { type: 'string' }, id: { type: 'string' }, employee: { type: 'string' } });
   const tenant = tenantArg(values.tenant);
   if (!ROLES.includes(values.role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   if (values.id !== undefined && !/^[a-z0-9][a-z0-9-]{2,62}$/.test(values.id)) throw new UsageError('--id: lowercase letters, digits and dashes, 3–63 long');
+  const employee = values.employee === undefined ? undefined : KeyEmployeeId.safeParse(values.employee);
+  if (employee && !employee.success) throw new UsageError('--employee: an employee id (1–256 letters, digits, _ . @ -)');
+  if (values.role === 'reviewer' && !employee) throw new UsageError('--employee: a reviewer key names the directory employee who holds it');
   const config = loadConfig();
   // the token is the only thing on standard output: `KEY=$(custody keys create …)` must capture it alone
   const logger = createLogger('custody-keys', { level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, stderrDestination());
-  const key = await createKeyCommand(config, logger, tenant, values.role as Role, values.id);
+  const key = await createKeyCommand(config, logger, tenant, values.role as Role, values.id, employee?.data);
   process.stderr.write(`API key ${key.id} (${key.role}) for tenant "${key.tenant}"; the token is shown once, stored only as a hash:\n`);
   process.stdout.write(`${key.token}\n`);
   return 0;

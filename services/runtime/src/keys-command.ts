@@ -19,14 +19,21 @@ export interface CreatedKey {
  * holder of the role to approve. Audited as the operator. Embedded mode needs the data directory
  * to itself (stop Custody first); on the stack it runs beside the servers, which follow the topic.
  */
-export async function createKeyCommand(config: Config, logger: Logger, tenant: string, role: Role, id?: string): Promise<CreatedKey> {
+export async function createKeyCommand(
+  config: Config,
+  logger: Logger,
+  tenant: string,
+  role: Role,
+  id?: string,
+  employeeId?: string,
+): Promise<CreatedKey> {
   const adapters = await createAdapters(config, logger);
   try {
     const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger);
     try {
       const taken = [...config.CUSTODY_API_KEYS, ...control.apiKeys.values()].some((k) => k.tenant === tenant && k.id === id);
       if (id && taken) throw new RejectedInputError('conflict', `tenant ${tenant} already has an API key ${id}`, 409);
-      const { token, record } = mintApiKey(tenant, role, id);
+      const { token, record } = mintApiKey(tenant, role, id, employeeId);
       await control.apiKeys.put(record.sha256, record);
       const topics = topicsFor(config.CUSTODY_TOPIC_SUFFIX);
       await adapters.bus.ensureTopics([{ name: topics.audit }]);
@@ -37,7 +44,7 @@ export async function createKeyCommand(config: Config, logger: Logger, tenant: s
         outcome: 'ok',
         status: 201,
         target: record.id,
-        details: { role, via: 'custody keys create' },
+        details: { role, ...(employeeId && { employeeId }), via: 'custody keys create' },
       });
       return { id: record.id, tenant, role, token };
     } finally {

@@ -41,10 +41,10 @@ export class Supervision {
   readonly screener: Screener;
   readonly keeper: SeedKeeper;
   readonly lookbacks: LookbackJobs;
-  private readonly policies: PolicyCache;
-  private readonly seeds: SeedCache;
+  readonly policies: PolicyCache;
+  readonly seeds: SeedCache;
 
-  constructor(private readonly deps: SupervisionDeps) {
+  constructor(readonly deps: SupervisionDeps) {
     const directory = directoryView(deps.tables.directory);
     this.policies = new PolicyCache(deps.store);
     this.seeds = new SeedCache(deps.store);
@@ -83,26 +83,30 @@ export class Supervision {
     await this.lookbacks.stop();
   }
 
-  routes(): Route[] {
-    const { store, tables } = this.deps;
-    const directory = directoryView(tables.directory);
-    return [
-      ...policyRoutes({ store, onArchived: (tenant) => this.policies.invalidate(tenant) }),
-      ...policyListRoutes({ store }),
-      ...alertRoutes({ store, alerts: tables.alerts, directory }),
-      ...alertActionRoutes({ alerts: tables.alerts, directory, placeHold: this.deps.placeHold, participantsOf: (t, a) => this.participantsOf(t, a) }),
-      ...lookbackRoutes({ lookbacks: tables.lookbacks, jobs: this.lookbacks }),
-      ...samplingRoutes({ plans: tables.samplingPlans, alerts: tables.alerts, seeds: this.seeds, keeper: this.keeper }),
-      ...reportRoutes({ alerts: tables.alerts }),
-    ];
-  }
-
   /** The record's participants who are not employees (their normalized addresses), from the version screened in WORM. */
-  private async participantsOf(tenant: string, alert: Alert): Promise<string[]> {
+  async participantsOf(tenant: string, alert: Alert): Promise<string[]> {
     const stored = await this.deps.store.get(alert.record.key, alert.record.versionId);
     if (sha256Hex(stored.body) !== alert.record.sha256) throw new IntegrityError(`record ${alert.record.id}: the version screened no longer hashes as it did`);
     const envelope = parseEnvelope(stored.body);
     if (envelope.tenant !== tenant) throw new IntegrityError(`record ${alert.record.id}: the stored envelope names another tenant`);
     return [...new Set([envelope.sender, ...envelope.recipients].filter((p) => !p.employeeId).map((p) => p.value))].sort();
   }
+}
+
+/**
+ * Supervision's routes. Its parts are used only inside handlers, never while the routes are
+ * declared, so the OpenAPI document is generated from the declarations alone.
+ */
+export function supervisionRoutes(s: Supervision): Route[] {
+  const { store, tables } = s.deps;
+  const directory = directoryView(tables.directory);
+  return [
+    ...policyRoutes({ store, onArchived: (tenant) => s.policies.invalidate(tenant) }),
+    ...policyListRoutes({ store }),
+    ...alertRoutes({ store, alerts: tables.alerts, directory }),
+    ...alertActionRoutes({ alerts: tables.alerts, directory, placeHold: (req) => s.deps.placeHold(req), participantsOf: (t, a) => s.participantsOf(t, a) }),
+    ...lookbackRoutes({ lookbacks: tables.lookbacks, jobs: s.lookbacks }),
+    ...samplingRoutes({ plans: tables.samplingPlans, alerts: tables.alerts, seeds: s.seeds, keeper: s.keeper }),
+    ...reportRoutes({ alerts: tables.alerts }),
+  ];
 }

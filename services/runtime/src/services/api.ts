@@ -16,6 +16,7 @@ import { errorMessage } from '@custody/errors';
 import { connectorIds, getConnector, resolveInstance } from '@custody/connectors';
 import { dispositionRoutes, holdRoutes, retentionRoutes } from '@custody/governance';
 import { exportRoutes } from '@custody/exports';
+import { supervisionRoutes } from '@custody/supervision-service';
 import { mergeActivity, watchSilence } from '@custody/control';
 import type { Employee } from '@custody/identity';
 import { tenantsOf } from '../disposition-schedule';
@@ -89,7 +90,7 @@ export const api: ServiceModule = {
       ...exportRoutes({ store: adapters.store, exports: control.exports, holds: control.holds, jobs: exportJobs }),
       ...verificationRoutes({ store: adapters.store, index: adapters.index, keys: logKeys.published, logger: logger.child({ component: 'verification' }) }),
       ...reconciliationRoutes(reconciliationSources(ctx)),
-      ...ctx.supervision.routes(),
+      ...supervisionRoutes(ctx.supervision),
       ...sessionRoutes(),
     ];
   },
