@@ -25,6 +25,7 @@ import { runConversationPages } from './conversation-pages';
 import { runExportBench } from './export-bench';
 import { runVerifyBench } from './verify-bench';
 import { consoleBundleReport } from './console-bundle';
+import { runSupervisionBench } from './supervision-bench';
 
 const N = Number(process.env.BENCH_N ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -190,38 +191,41 @@ function cpuReport(baseline: CpuAccount, pipeline: CpuAccount, units: number, se
 
 const args = process.argv.slice(2);
 const option = (name: string) => args[args.indexOf(name) + 1] as string | undefined;
+const numberOption = (name: string, fallback: number) => (args.includes(name) ? Number(option(name)) : fallback);
 const run = args.includes('--console')
   ? async () => void process.stdout.write(`${consoleBundleReport().join('\n')}\n`)
-  : args.includes('--conversation')
-    ? () => runConversationPages(args.includes('--messages') ? Number(option('--messages')) : 10_000)
-    : args.includes('--verify')
-      ? () => runVerifyBench(args.includes('--records') ? Number(option('--records')) : 20_000)
-      : args.includes('--export')
-        ? () => runExportBench(args.includes('--records') ? Number(option('--records')) : 100_000, args.includes('--dir') ? option('--dir') : undefined)
-        : args.includes('--embedded') && !args.includes('--memory')
-          ? () => runEmbeddedPipeline(N, ROUNDS, CONCURRENCY)
-          : args.includes('--delivery')
-            ? () => deliveryBench(args.flatMap((a, i) => (args[i - 1] === '--repo' ? [a] : [])))
-            : args.includes('--memory')
-              ? () =>
-                  runMemory(
-                    Number(option('--minutes') ?? 10),
-                    args.includes('--embedded'),
-                    args.includes('--heap-mb') ? Number(option('--heap-mb')) : undefined,
-                  )
-              : args.includes('--scale') && args.includes('--reprobe')
+  : args.includes('--supervision')
+    ? () => runSupervisionBench(numberOption('--messages', 200), numberOption('--rate', 10), numberOption('--bulk', 1_800))
+    : args.includes('--conversation')
+      ? () => runConversationPages(args.includes('--messages') ? Number(option('--messages')) : 10_000)
+      : args.includes('--verify')
+        ? () => runVerifyBench(args.includes('--records') ? Number(option('--records')) : 20_000)
+        : args.includes('--export')
+          ? () => runExportBench(args.includes('--records') ? Number(option('--records')) : 100_000, args.includes('--dir') ? option('--dir') : undefined)
+          : args.includes('--embedded') && !args.includes('--memory')
+            ? () => runEmbeddedPipeline(N, ROUNDS, CONCURRENCY)
+            : args.includes('--delivery')
+              ? () => deliveryBench(args.flatMap((a, i) => (args[i - 1] === '--repo' ? [a] : [])))
+              : args.includes('--memory')
                 ? () =>
-                    reprobeScale(option('--dir') ?? '', {
-                      restarts: args.includes('--restarts') ? Number(option('--restarts')) : 5,
-                      cpuProfDir: args.includes('--cpu-prof') ? option('--cpu-prof') : undefined,
-                    })
-                : args.includes('--scale')
+                    runMemory(
+                      Number(option('--minutes') ?? 10),
+                      args.includes('--embedded'),
+                      args.includes('--heap-mb') ? Number(option('--heap-mb')) : undefined,
+                    )
+                : args.includes('--scale') && args.includes('--reprobe')
                   ? () =>
-                      runScale(parseSizes(args.includes('--sizes') ? option('--sizes') : undefined), {
-                        dir: args.includes('--dir') ? option('--dir') : undefined,
-                        keep: args.includes('--keep'),
+                      reprobeScale(option('--dir') ?? '', {
+                        restarts: args.includes('--restarts') ? Number(option('--restarts')) : 5,
+                        cpuProfDir: args.includes('--cpu-prof') ? option('--cpu-prof') : undefined,
                       })
-                  : main;
+                  : args.includes('--scale')
+                    ? () =>
+                        runScale(parseSizes(args.includes('--sizes') ? option('--sizes') : undefined), {
+                          dir: args.includes('--dir') ? option('--dir') : undefined,
+                          keep: args.includes('--keep'),
+                        })
+                    : main;
 // exit through process.exit so the children's exit hooks run (the default for a signal skips them)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 run().then(

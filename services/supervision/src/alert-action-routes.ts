@@ -79,11 +79,25 @@ export function alertActionRoutes(deps: AlertActionDeps): Route[] {
   return [
     simple('claim', 'Claim alerts', 'The caller takes the alert (409 when another reviewer has it)', undefined, () => ({ action: 'claim' })),
     simple('release', 'Release alerts', 'Hands a claimed alert back to its queue', undefined, () => ({ action: 'release' })),
-    simple('assign', 'Assign alerts', '`{to}`: a principal gives the alert to a reviewer (key id)', Assign, (b) => ({ action: 'assign', to: { keyId: b.to } }), ['compliance']),
-    simple('escalate', 'Escalate alerts', '`{reason}`: to level 2, decided by a principal (compliance)', Escalate, (b) => ({ action: 'escalate', reason: b.reason })),
+    simple(
+      'assign',
+      'Assign alerts',
+      '`{to}`: a principal gives the alert to a reviewer (key id)',
+      Assign,
+      (b) => ({ action: 'assign', to: { keyId: b.to } }),
+      ['compliance'],
+    ),
+    simple('escalate', 'Escalate alerts', '`{reason}`: to level 2, decided by a principal (compliance)', Escalate, (b) => ({
+      action: 'escalate',
+      reason: b.reason,
+    })),
     simple('notes', 'Note on alerts', '`{text}`', Note, (b) => ({ action: 'note', text: b.text })),
     simple('tags', 'Tag alerts', '`{add, remove}`', Tags, (b) => ({ action: 'tag', add: b.add, remove: b.remove })),
-    simple('notify', 'Notify about alerts', '`{to, message}`: shown in that key’s notifications', Notify, (b) => ({ action: 'notify', to: b.to, message: b.message })),
+    simple('notify', 'Notify about alerts', '`{to, message}`: shown in that key’s notifications', Notify, (b) => ({
+      action: 'notify',
+      to: b.to,
+      message: b.message,
+    })),
     simple(
       'decide',
       'Decide alerts',
@@ -138,4 +152,3 @@ export function alertActionRoutes(deps: AlertActionDeps): Route[] {
     }),
   ];
 }
-

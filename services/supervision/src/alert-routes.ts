@@ -22,7 +22,8 @@ const oldestFirst = (a: Alert, b: Alert) => a.raisedAt.localeCompare(b.raisedAt)
 export function alertRoutes(deps: AlertRouteDeps): Route[] {
   const tenantAlerts = (tenant: string) => deps.alerts.values().filter((a) => a.tenant === tenant);
   const unbound = (p: { role: string; employeeId?: string }) => {
-    if (p.role !== 'auditor' && !p.employeeId) throw new RejectedInputError('reviewer_unbound', 'a key that reviews alerts must name its employee (api key employeeId)', 403);
+    if (p.role !== 'auditor' && !p.employeeId)
+      throw new RejectedInputError('reviewer_unbound', 'a key that reviews alerts must name its employee (api key employeeId)', 403);
   };
   return [
     route({
@@ -53,7 +54,8 @@ export function alertRoutes(deps: AlertRouteDeps): Route[] {
       method: 'GET',
       url: '/v1/supervision/alerts',
       summary: 'List alerts',
-      description: 'Oldest first, filtered by queue, status, level, assignee (`me`, `none` or a key id) and kind; alerts about the caller or their reporting chain are left out (`hidden` counts them)',
+      description:
+        'Oldest first, filtered by queue, status, level, assignee (`me`, `none` or a key id) and kind; alerts about the caller or their reporting chain are left out (`hidden` counts them)',
       access: { roles: ALERT_READERS, audit: 'supervision.alerts.list' },
       schema: { query: AlertQuery, response: { 200: AlertList } },
       handler: async (req, p) => {
@@ -85,7 +87,8 @@ export function alertRoutes(deps: AlertRouteDeps): Route[] {
         unbound(p);
         const alert = visibleAlert(deps.alerts, deps.directory, p, req.params.id);
         const stored = await deps.store.get(alert.record.key, alert.record.versionId);
-        if (sha256Hex(stored.body) !== alert.record.sha256) throw new IntegrityError(`record ${alert.record.id}: the version screened no longer hashes as it did`);
+        if (sha256Hex(stored.body) !== alert.record.sha256)
+          throw new IntegrityError(`record ${alert.record.id}: the version screened no longer hashes as it did`);
         const envelope = parseEnvelope(stored.body);
         const names = (envelope.attachments ?? []).flatMap((a) => (a.fileName ? [a.fileName] : []));
         const zones: Record<string, string> = {

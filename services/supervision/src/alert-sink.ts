@@ -28,7 +28,14 @@ export async function raiseAlerts(deps: { alerts: AlertTable; audit: AuditSink }
         source: a.source,
         record: a.record.id,
         recordSha256: a.record.sha256,
-        ...(a.hit && { policy: a.hit.policyId, version: a.hit.version, normalizer: a.hit.normalizer, rule: a.hit.ruleId, zone: a.hit.zone, spans: a.hit.spans }),
+        ...(a.hit && {
+          policy: a.hit.policyId,
+          version: a.hit.version,
+          normalizer: a.hit.normalizer,
+          rule: a.hit.ruleId,
+          zone: a.hit.zone,
+          spans: a.hit.spans,
+        }),
         ...(a.sample && { plan: a.sample.plan, period: a.sample.period, score: a.sample.score, by: a.sample.by }),
       },
     });

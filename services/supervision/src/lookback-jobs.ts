@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ArchiveStore } from '@custody/archive-store';
 import type { AlertTable, LookbackTable } from '@custody/control';
 import { sha256Hex } from '@custody/envelope';
-import { CustodyError, IntegrityError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, sleep } from '@custody/errors';
+import { CustodyError, IntegrityError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, mapLimit, sleep } from '@custody/errors';
 import type { AuditSink } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { RecordVersions, readVerified } from '@custody/review';
@@ -40,6 +40,7 @@ export interface LookbackJobDeps {
 /** Records screened per page: each page is one WORM object, and where a resumed job goes on from. */
 const PAGE = 500;
 const SEARCH_PAGE = 500;
+const READ_CONCURRENCY = 8;
 const RETRY = { initialMs: 1_000, maxMs: 5 * 60_000 };
 
 interface CorpusEntry {
@@ -131,7 +132,10 @@ export class LookbackJobs {
         const result = await this.produce(lb, signal);
         if (!result) return;
         await this.update(id, { phase: 'done', error: undefined }, result);
-        await this.audit(lb, 'supervision.lookbacks.completed', 'ok', { ...result, diff: result.diff && { added: result.diff.added, dropped: result.diff.dropped } });
+        await this.audit(lb, 'supervision.lookbacks.completed', 'ok', {
+          ...result,
+          diff: result.diff && { added: result.diff.added, dropped: result.diff.dropped },
+        });
         log.info({ event: 'lookback_done', records: result.records, hits: result.hits, result_sha256: result.resultSha256 });
         return;
       } catch (err) {
@@ -180,12 +184,16 @@ export class LookbackJobs {
         const screened: Screening[] = [];
         const drafted: Screening[] = [];
         const raised = [];
-        for (const e of entries) {
-          const record = await readVerified(versions, e.id);
-          if (record.archive.sha256 !== e.sha256) throw new IntegrityError(`record ${e.id}: archived bytes hash to ${record.archive.sha256}, the corpus fixed ${e.sha256}`);
+        // reads in parallel (WORM round trips dominate), screened in corpus order
+        const records = await mapLimit(entries, READ_CONCURRENCY, (e) => readVerified(versions, e.id));
+        entries.forEach((e, i) => {
+          const record = records[i];
+          if (record.archive.sha256 !== e.sha256)
+            throw new IntegrityError(`record ${e.id}: archived bytes hash to ${record.archive.sha256}, the corpus fixed ${e.sha256}`);
           screened.push(screenEnvelope(version.policy, record.envelope, e.groups));
           if (draft) drafted.push(screenEnvelope(draft, record.envelope, e.groups));
-          if (lb.raiseAlerts) raised.push(
+          if (lb.raiseAlerts)
+            raised.push(
               ...hitAlerts(
                 record.envelope,
                 { key: record.archive.key, versionId: record.archive.versionId ?? '', sha256: record.archive.sha256 },
@@ -195,7 +203,7 @@ export class LookbackJobs {
                 new Date().toISOString(),
               ),
             );
-        }
+        });
         alertsRaised += (await raiseAlerts(this.deps, raised)).length;
         page = Buffer.from(screened.map((s) => `${JSON.stringify(s)}\n`).join(''));
         await files.write(pagePath(n), page);
@@ -226,7 +234,10 @@ export class LookbackJobs {
       result.diff = { added: added.length, dropped: dropped.length, sample: { added: added.slice(0, 100), dropped: dropped.slice(0, 100) } };
     }
     // alerts raised before a restart are not counted again: the count is this run's, the alerts are unique
-    await files.write('result.json', Buffer.from(JSON.stringify({ ...result, alertsRaised: undefined, version: version.version, normalizer: NORMALIZER_VERSION })));
+    await files.write(
+      'result.json',
+      Buffer.from(JSON.stringify({ ...result, alertsRaised: undefined, version: version.version, normalizer: NORMALIZER_VERSION })),
+    );
     return result;
   }
 
@@ -266,6 +277,14 @@ export class LookbackJobs {
   }
 
   private async audit(lb: Lookback, action: string, outcome: 'ok' | 'failed', details: Record<string, unknown>): Promise<void> {
-    await this.deps.audit.record({ tenant: lb.tenant, actor: { keyId: lb.requestedBy, role: 'compliance' }, action, outcome, status: 0, target: lb.id, details });
+    await this.deps.audit.record({
+      tenant: lb.tenant,
+      actor: { keyId: lb.requestedBy, role: 'compliance' },
+      action,
+      outcome,
+      status: 0,
+      target: lb.id,
+      details,
+    });
   }
 }

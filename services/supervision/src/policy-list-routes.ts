@@ -39,7 +39,8 @@ export function policyListRoutes(deps: { store: ArchiveStore }): Route[] {
       method: 'GET',
       url: '/v1/admin/supervision/starter-packs',
       summary: 'List supervision starter packs',
-      description: 'The packs shipped with Custody (guarantees, complaints, off-channel, evidence destruction, gifts and entertainment, MNPI; six languages), each with its YAML source to PUT as a policy',
+      description:
+        'The packs shipped with Custody (guarantees, complaints, off-channel, evidence destruction, gifts and entertainment, MNPI; six languages), each with its YAML source to PUT as a policy',
       access: { roles: ['admin', 'compliance'], audit: 'supervision.starter_packs.list' },
       schema: { response: { 200: z.object({ packs: z.array(z.object({ id: z.string(), name: z.string(), source: z.string() })) }) } },
       handler: async () => json(200, { packs: starterPacks().map((p) => ({ id: p.id, name: p.policy.name, source: p.source })) }),

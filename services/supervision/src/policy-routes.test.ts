@@ -59,6 +59,9 @@ describe('supervision policy routes', () => {
 
   test('compliance and admins write; auditors read', () => {
     expect(routes['PUT /v1/admin/supervision/policies/:id'].access).toEqual({ roles: ['admin', 'compliance'], audit: 'supervision.policies.put' });
-    expect(routes['GET /v1/admin/supervision/policies/:id'].access).toEqual({ roles: ['admin', 'compliance', 'auditor', 'reviewer'], audit: 'supervision.policies.read' });
+    expect(routes['GET /v1/admin/supervision/policies/:id'].access).toEqual({
+      roles: ['admin', 'compliance', 'auditor', 'reviewer'],
+      audit: 'supervision.policies.read',
+    });
   });
 });

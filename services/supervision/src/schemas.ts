@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 /** The contracts of the supervision API: routes, OpenAPI and the console all read these. */
 
-export const AlertParams = z.object({ id: z.string().regex(/^al-[0-9a-f]{32}$/).describe('Alert id') });
+export const AlertParams = z.object({
+  id: z
+    .string()
+    .regex(/^al-[0-9a-f]{32}$/)
+    .describe('Alert id'),
+});
 
 export const AlertQuery = z
   .object({
@@ -26,9 +31,7 @@ export const AlertList = z.object({
 
 export const AlertDetail = z.object({
   alert: AlertView,
-  policy: z
-    .object({ name: z.string(), reviewerGuidance: z.string().optional(), rule: z.string().optional().describe('The rule’s description') })
-    .nullable(),
+  policy: z.object({ name: z.string(), reviewerGuidance: z.string().optional(), rule: z.string().optional().describe('The rule’s description') }).nullable(),
   zones: z
     .record(z.string(), z.string())
     .describe('The screened texts of the record, read from WORM with its hashes re-checked: hit spans are UTF-16 offsets into these'),
@@ -47,13 +50,29 @@ export const Escalate = z.object({ reason: Text(4000, 'Why it needs a principal'
 export const Note = z.object({ text: Text(8000, 'The note') }).strict();
 export const Tags = z
   .object({
-    add: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/)).max(20).default([]),
+    add: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/))
+      .max(20)
+      .default([]),
     remove: z.array(z.string().max(32)).max(20).default([]),
   })
   .strict();
-export const Assign = z.object({ to: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('Key id of the reviewer') }).strict();
+export const Assign = z
+  .object({
+    to: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+      .describe('Key id of the reviewer'),
+  })
+  .strict();
 export const Notify = z
-  .object({ to: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('Key id notified (shown in their queue)'), message: Text(2000, 'What to tell them') })
+  .object({
+    to: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+      .describe('Key id notified (shown in their queue)'),
+    message: Text(2000, 'What to tell them'),
+  })
   .strict();
 export const OpenHold = z
   .object({ matter: Text(512, 'The matter'), reason: Text(4000, 'Why the records are preserved') })
@@ -112,7 +131,13 @@ export const ReportQuery = z
   .object({
     from: z.iso.datetime({ offset: true }).describe('Alerts raised at or after'),
     to: z.iso.datetime({ offset: true }).describe('Alerts raised before'),
-    slaHours: z.coerce.number().int().min(1).max(24 * 90).default(72).describe('An open alert older than this is an SLA breach'),
+    slaHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(72)
+      .describe('An open alert older than this is an SLA breach'),
   })
   .strict();
 export const ExaminerQuery = ReportQuery.omit({ slaHours: true })
@@ -150,7 +175,9 @@ export const MiReport = z.object({
       }),
     )
     .describe('Precision per policy'),
-  terms: z.array(z.object({ policyId: z.string(), ruleId: z.string(), hits: z.number().int() })).describe('Hits per rule (each rule is one term list), most first'),
+  terms: z
+    .array(z.object({ policyId: z.string(), ruleId: z.string(), hits: z.number().int() }))
+    .describe('Hits per rule (each rule is one term list), most first'),
   silent: z
     .array(
       z.object({

@@ -44,7 +44,12 @@ export class Screener {
   }
 
   async start(): Promise<void> {
-    this.subscription = await this.deps.bus.subscribe({ groupId: this.deps.groupId, topics: [this.deps.topic], fromBeginning: true, onBatch: (r) => this.handleBatch(r) });
+    this.subscription = await this.deps.bus.subscribe({
+      groupId: this.deps.groupId,
+      topics: [this.deps.topic],
+      fromBeginning: true,
+      onBatch: (r) => this.handleBatch(r),
+    });
   }
 
   async stop(): Promise<void> {

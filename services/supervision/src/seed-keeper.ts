@@ -127,7 +127,14 @@ export class SeedKeeper {
         });
       });
       const raised = await raiseAlerts(this.deps, alerts);
-      this.deps.logger.info({ event: 'sampling_period_closed', tenant: row.tenant, plan: row.plan.id, period: ended.id, population: population.size, raised: raised.length });
+      this.deps.logger.info({
+        event: 'sampling_period_closed',
+        tenant: row.tenant,
+        plan: row.plan.id,
+        period: ended.id,
+        population: population.size,
+        raised: raised.length,
+      });
     }
     const latest = this.deps.plans.get(`${row.tenant}:${row.plan.id}`);
     if (latest) await this.deps.plans.put(`${row.tenant}:${row.plan.id}`, { ...latest, closedThrough: ended.id });
@@ -140,7 +147,8 @@ export class SeedKeeper {
     do {
       const page = await this.deps.index.search(row.tenant, { from: start.toISOString(), to: end.toISOString(), size: SEARCH_PAGE, sort: 'oldest', cursor });
       for (const d of page.hits)
-        if (d.capturedAt >= committedAt && inPopulation(row.plan, d.employeeIds, (e) => this.deps.directory.groupsOf(row.tenant, e), d.channel)) out.set(d.id, d);
+        if (d.capturedAt >= committedAt && inPopulation(row.plan, d.employeeIds, (e) => this.deps.directory.groupsOf(row.tenant, e), d.channel))
+          out.set(d.id, d);
       cursor = page.cursor;
     } while (cursor);
     return out;
