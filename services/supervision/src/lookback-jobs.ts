@@ -21,6 +21,7 @@ import {
   type LookbackResult,
   type PolicyVersionRecord,
   type Screening,
+  type Alert,
 } from '@custody/supervision';
 import { raiseAlerts } from './alert-sink';
 import type { DirectoryView } from './directory-view';
@@ -183,7 +184,7 @@ export class LookbackJobs {
       if (!page || (draft && !draftPage)) {
         const screened: Screening[] = [];
         const drafted: Screening[] = [];
-        const raised = [];
+        const raised: Alert[] = [];
         // reads in parallel (WORM round trips dominate), screened in corpus order
         const records = await mapLimit(entries, READ_CONCURRENCY, (e) => readVerified(versions, e.id));
         entries.forEach((e, i) => {
