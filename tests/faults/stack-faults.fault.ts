@@ -49,6 +49,7 @@ describe('the stack under server faults', () => {
       CUSTODY_ARCHIVER_GROUP: `archiver-${name}`,
       CUSTODY_AUDIT_GROUP: `audit-${name}`,
       CUSTODY_RECORD_LOG_GROUP: `record-log-${name}`,
+      CUSTODY_SUPERVISION_GROUP: `supervision-${name}`,
       CUSTODY_MEDIA_GROUP: `media-${name}`,
       S3_BUCKET: `custody-${name}`,
       OPENSEARCH_INDEX_PREFIX: `custody-${name}`,

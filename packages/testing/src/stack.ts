@@ -44,6 +44,7 @@ export function stackConfig(
     // a group shared by tests running in parallel (each on its own topics) would hand one test's partitions to another
     CUSTODY_AUDIT_GROUP: `audit-${name}`,
     CUSTODY_RECORD_LOG_GROUP: `record-log-${name}`,
+    CUSTODY_SUPERVISION_GROUP: `supervision-${name}`,
     // stack processes share one signing key; each test its own
     CUSTODY_LOG_SIGNING_KEY: randomBytes(32).toString('base64'),
     S3_BUCKET: `custody-${name}`,

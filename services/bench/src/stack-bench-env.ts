@@ -10,6 +10,7 @@ export function stackBenchEnv(stackEnv: Record<string, string>, name: string): R
     CUSTODY_ARCHIVER_GROUP: `archiver-${name}`,
     CUSTODY_AUDIT_GROUP: `audit-${name}`,
     CUSTODY_RECORD_LOG_GROUP: `record-log-${name}`,
+    CUSTODY_SUPERVISION_GROUP: `supervision-${name}`,
     S3_BUCKET: `custody-${name}`,
     OPENSEARCH_INDEX_PREFIX: `custody-${name}`,
     CUSTODY_DEFAULT_RETENTION_DAYS: '1',

@@ -153,7 +153,7 @@ export function latencyReport(figures: LatencyFigures[]): string[] {
 
 export function stackSupervisionEnv(stackEnv: Record<string, string>): Record<string, string> {
   const name = `bench-sup-${randomBytes(4).toString('hex')}`;
-  return { ...stackBenchEnv(stackEnv, name), CUSTODY_SUPERVISION_GROUP: `supervision-${name}` };
+  return stackBenchEnv(stackEnv, name);
 }
 
 function apiOf(custody: RunningCustody, token: string) {
