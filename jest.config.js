@@ -17,6 +17,7 @@ const embeddedE2e = [
   '/tests/e2e/console-compliance-embedded.e2e.ts',
   '/tests/e2e/console-embedded.e2e.ts',
   '/tests/e2e/console-legal-embedded.e2e.ts',
+  '/tests/e2e/console-supervision-embedded.e2e.ts',
   '/tests/e2e/conversation-view-embedded.e2e.ts',
   '/tests/e2e/embedded-log-corruption.e2e.ts',
   '/tests/e2e/embedded-restart.e2e.ts',
@@ -25,6 +26,7 @@ const embeddedE2e = [
   '/tests/e2e/verify-go.e2e.ts',
   '/tests/e2e/readme-quickstart.e2e.ts',
   '/tests/e2e/supervision-embedded.e2e.ts',
+  '/tests/e2e/supervision-review-embedded.e2e.ts',
 ];
 
 module.exports = {

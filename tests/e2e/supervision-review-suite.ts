@@ -108,6 +108,13 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     expect((await call(keys.unbound, 'GET', '/v1/supervision/alerts')).body).toMatchObject({ error: { code: 'reviewer_unbound' } });
     expect((await call(keys.globex, 'GET', `/v1/supervision/alerts/${alert.id}`)).status).toBe(404);
     expect((await call(keys.admin, 'GET', '/v1/supervision/alerts')).status).toBe(403);
+    // the conversation around an alert is the reviewer's to read; for anyone it concerns it does not exist
+    const context = await call(keys.rita, 'GET', `/v1/records/${alert.record.id}/context?before=5&after=5`);
+    expect(context.status).toBe(200);
+    expect(context.body.events.map((e: { id: string }) => e.id)).toContain(alert.record.id);
+    expect((await call(keys.rita, 'GET', `/v1/conversations/${encodeURIComponent(alert.record.conversation)}`)).status).toBe(200);
+    expect((await call(keys.alice, 'GET', `/v1/records/${alert.record.id}/context`)).status).toBe(404);
+    expect((await call(keys.rita, 'GET', '/v1/conversations/no-such-conversation')).status).toBe(404);
     // auditors read, never act
     expect((await call(keys.auditor, 'GET', `/v1/supervision/alerts/${alert.id}`)).status).toBe(200);
     expect((await call(keys.auditor, 'POST', `/v1/supervision/alerts/${alert.id}/claim`)).status).toBe(403);
@@ -129,7 +136,10 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     expect((await call(keys.rita, 'POST', `${path}/decide`, decide)).status).toBe(403);
     expect((await call(keys.compliance, 'POST', `${path}/decide`, { ...decide, reasonCode: 'term_misfire' })).status).toBe(400);
     const decided = await call(keys.compliance, 'POST', `${path}/decide`, decide);
-    expect(decided.body.alert).toMatchObject({ status: 'closed', disposition: { code: 'violation', level: 2, by: { keyId: 'carol-principal', employeeId: 'carol' } } });
+    expect(decided.body.alert).toMatchObject({
+      status: 'closed',
+      disposition: { code: 'violation', level: 2, by: { keyId: 'carol-principal', employeeId: 'carol' } },
+    });
     expect(decided.body.alert.events.map((e: { action: string }) => e.action)).toEqual(['claim', 'note', 'tag', 'notify', 'escalate', 'decide']);
     expect((await call(keys.compliance, 'POST', `${path}/decide`, decide)).body).toMatchObject({ error: { code: 'alert_closed' } });
   });
@@ -143,14 +153,24 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     });
     expect(open.map((a: { hit: { ruleId: string } }) => a.hit.ruleId).sort()).toEqual(['guarantee-en', 'no-risk-en']);
     const ids = open.map((a: { id: string }) => a.id);
-    const hold = await call(keys.compliance, 'POST', `/v1/supervision/alerts/${ids[0]}/hold`, { matter: 'Promissory review', reason: 'Preserve for investigation' });
+    const hold = await call(keys.compliance, 'POST', `/v1/supervision/alerts/${ids[0]}/hold`, {
+      matter: 'Promissory review',
+      reason: 'Preserve for investigation',
+    });
     expect(hold.status).toBe(200);
     expect((await call(keys.compliance, 'GET', `/v1/holds/${hold.body.hold.id}`)).body.hold).toMatchObject({
       status: 'active',
       scope: { custodians: ['alice'], participants: ['+16505551234'], channels: ['whatsapp'] },
     });
-    expect((await call(keys.rita, 'POST', '/v1/supervision/alerts/bulk-close', { ids, disposition: 'no_action', reasonCode: 'benign_context' })).status).toBe(400);
-    const bulk = await call(keys.rita, 'POST', '/v1/supervision/alerts/bulk-close', { ids, disposition: 'no_action', reasonCode: 'benign_context', reason: 'Reviewed: quoted marketing' });
+    expect((await call(keys.rita, 'POST', '/v1/supervision/alerts/bulk-close', { ids, disposition: 'no_action', reasonCode: 'benign_context' })).status).toBe(
+      400,
+    );
+    const bulk = await call(keys.rita, 'POST', '/v1/supervision/alerts/bulk-close', {
+      ids,
+      disposition: 'no_action',
+      reasonCode: 'benign_context',
+      reason: 'Reviewed: quoted marketing',
+    });
     expect(bulk.body).toEqual({ closed: ids, refused: [] });
   });
 
@@ -208,17 +228,25 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     const rows = csv.text.trim().split('\r\n');
     expect(rows).toHaveLength(4);
     expect(rows[0].split(',').slice(0, 4)).toEqual(['alertId', 'kind', 'queue', 'recordId']);
-    expect(rows.slice(1).map((r) => /(carol-principal|rita-reviewer),(carol|rita)/.exec(r)?.[1])).toEqual(['carol-principal', 'rita-reviewer', 'rita-reviewer']);
+    expect(rows.slice(1).map((r) => /(carol-principal|rita-reviewer),(carol|rita)/.exec(r)?.[1])).toEqual([
+      'carol-principal',
+      'rita-reviewer',
+      'rita-reviewer',
+    ]);
 
     // every alert raised, seed committed and decision taken is an event of the chained audit trail
     const trail = async (action: string) => {
       const r = await call(keys.admin, 'GET', `/v1/audit?action=${action}&limit=200&from=${encodeURIComponent(since)}`);
       return r.body.events as Array<{ details: Record<string, unknown>; chain?: { sequence: number } }>;
     };
-    const raised = await waitFor('the alerts raised archived', async () => ((await trail('supervision.alert.raised')).length >= 4 ? trail('supervision.alert.raised') : undefined));
+    const raised = await waitFor('the alerts raised archived', async () =>
+      (await trail('supervision.alert.raised')).length >= 4 ? trail('supervision.alert.raised') : undefined,
+    );
     expect(raised.map((e) => e.details.kind).sort()).toEqual(['hit', 'hit', 'hit', 'sample']);
     expect(raised[0].details).toMatchObject({ policy: 'guarantees', rule: 'guarantee-en', recordSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const seeds = await waitFor('the seed commitment archived', async () => ((await trail('supervision.sampling.seed_committed')).length >= 2 ? trail('supervision.sampling.seed_committed') : undefined));
+    const seeds = await waitFor('the seed commitment archived', async () =>
+      (await trail('supervision.sampling.seed_committed')).length >= 2 ? trail('supervision.sampling.seed_committed') : undefined,
+    );
     expect(seeds.find((e) => e.details.period === current.period)?.details.commitment).toBe(current.commitment);
     expect(await trail('supervision.alerts.decide')).toHaveLength(4);
     expect([...raised, ...seeds].every((e) => (e.chain?.sequence ?? 0) > 0)).toBe(true);

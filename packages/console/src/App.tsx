@@ -6,7 +6,7 @@ import { Record } from './pages/Record';
 import { Search } from './pages/Search';
 import { SignIn } from './pages/SignIn';
 import { navigate, usePathname } from './router';
-import { matchRoute, navPageOf, redirectFor, type Route } from './routes';
+import { matchRoute, navPageOf, redirectFor, type Route, type SupervisionRoute } from './routes';
 import { SearchProvider } from './search-state';
 import { SessionProvider, useSession } from './session';
 
@@ -15,6 +15,8 @@ const Conversation = lazy(() => import('./pages/Conversation').then((m) => ({ de
 // legal's and admins' pages too: a compliance officer's first page never carries them
 const LegalPages = lazy(() => import('./pages/legal/LegalPages').then((m) => ({ default: m.LegalPages })));
 const AdminPages = lazy(() => import('./pages/admin/AdminPages').then((m) => ({ default: m.AdminPages })));
+// supervision (review queues, alerts, policies, sampling, lookbacks, reports): a reviewer's whole console, and a chunk of its own
+const SupervisionPages = lazy(() => import('./pages/supervision/SupervisionPages').then((m) => ({ default: m.SupervisionPages })));
 const KeyApproval = lazy(() => import('./pages/KeyApproval').then((m) => ({ default: m.KeyApproval })));
 
 export function App() {
@@ -80,6 +82,11 @@ function Screens() {
             <AdminPages route={route} />
           </Lazy>
         )}
+        {isSupervision(route) && (
+          <Lazy what="supervision pages">
+            <SupervisionPages route={route} />
+          </Lazy>
+        )}
         {route.page === 'key-requests' && (
           <Lazy what="key requests page">
             <KeyApproval />
@@ -93,6 +100,10 @@ function Screens() {
 
 function isLegal(route: Route): route is Extract<Route, { page: 'holds' | 'hold-new' | 'hold' | 'exports' | 'export' }> {
   return route.page === 'holds' || route.page === 'hold-new' || route.page === 'hold' || route.page === 'exports' || route.page === 'export';
+}
+
+function isSupervision(route: Route): route is SupervisionRoute {
+  return route.page === 'review' || route.page === 'alert' || route.page === 'supervision';
 }
 
 /** A lazily loaded chunk: says it is loading, and says so when it could not be fetched. */

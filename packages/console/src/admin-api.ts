@@ -32,7 +32,8 @@ export const adminApi = {
   health: (signal?: AbortSignal) => apiRequest<AdminHealth>('GET', '/v1/admin/health', withSignal(signal)),
 
   keys: (signal?: AbortSignal) => apiRequest<KeyList>('GET', '/v1/admin/api-keys', withSignal(signal)),
-  createKey: (role: string, id?: string) => apiRequest<KeyCreated>('POST', '/v1/admin/api-keys', { body: { role, ...(id && { id }) } }),
+  createKey: (role: string, id?: string, employeeId?: string) =>
+    apiRequest<KeyCreated>('POST', '/v1/admin/api-keys', { body: { role, ...(id && { id }), ...(employeeId && { employeeId }) } }),
   revokeKey: (id: string) => apiRequest<{ revoked: string; status?: string }>('DELETE', `/v1/admin/api-keys/${part(id)}`),
 
   retention: (signal?: AbortSignal) => apiRequest<RetentionView>('GET', '/v1/admin/retention', withSignal(signal)),

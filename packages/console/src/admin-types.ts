@@ -86,12 +86,12 @@ export interface ConnectorActivity {
   deadLetteredToday: number | null;
 }
 
-export const ROLES = ['admin', 'compliance', 'legal', 'auditor'] as const;
+export const ROLES = ['admin', 'compliance', 'legal', 'auditor', 'reviewer'] as const;
 
 /** GET /v1/admin/api-keys. */
 export interface KeyList {
-  keys: Array<{ id: string; role: string; tenant: string; source: 'environment' | 'api' }>;
-  pending: Array<{ id: string; role: string; requestedBy?: string; requestedAt?: string }>;
+  keys: Array<{ id: string; role: string; tenant: string; employeeId?: string; source: 'environment' | 'api' }>;
+  pending: Array<{ id: string; role: string; employeeId?: string; requestedBy?: string; requestedAt?: string }>;
 }
 
 /** POST /v1/admin/api-keys: 201 with the token (shown once), or 202 waiting for a second person. */

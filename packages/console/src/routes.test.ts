@@ -1,4 +1,4 @@
-import { aroundFrom, conversationPath, matchRoute, navFor, navPageOf, recordPath, redirectFor } from './routes';
+import { alertPath, aroundFrom, conversationPath, homeFor, matchRoute, navFor, navPageOf, policyPath, recordPath, redirectFor } from './routes';
 
 const ID = 'a'.repeat(40);
 
@@ -86,8 +86,66 @@ describe("legal's and admins' pages", () => {
     expect(navFor('admin').map((n) => n.to)).not.toContain('/search');
     expect(navFor('legal').map((n) => n.label)).toEqual(['Search', 'Legal holds', 'Exports', 'Key requests']);
     expect(matchRoute('/key-requests')).toEqual({ page: 'key-requests' });
-    expect(navFor('auditor').map((n) => n.label)).toEqual(['Search']);
+    expect(navFor('auditor').map((n) => n.label)).toEqual(['Search', 'Review queues', 'Reports']);
     expect(navPageOf({ page: 'hold', id: 'h1' })).toBe('holds');
     expect(navPageOf({ page: 'admin', section: 'directory' })).toBe('directory');
+  });
+});
+
+describe('supervision pages', () => {
+  const alert = `al-${'0'.repeat(32)}`;
+
+  it('names the review queues, an alert and the principal’s pages', () => {
+    expect(matchRoute('/review')).toEqual({ page: 'review' });
+    expect(matchRoute('/review/')).toEqual({ page: 'review' });
+    expect(matchRoute(alertPath(alert))).toEqual({ page: 'alert', id: alert });
+    expect(matchRoute('/review/alerts/')).toEqual({ page: 'not-found' });
+    expect(matchRoute('/review/alerts/a/b')).toEqual({ page: 'not-found' });
+    for (const section of ['policies', 'sampling', 'lookbacks', 'reports'] as const)
+      expect(matchRoute(`/supervision/${section}`)).toEqual({ page: 'supervision', section });
+    expect(matchRoute(policyPath('guarantees'))).toEqual({ page: 'supervision', section: 'policies', id: 'guarantees' });
+    expect(matchRoute(policyPath('a/b'))).toEqual({ page: 'supervision', section: 'policies', id: 'a/b' });
+    expect(matchRoute('/supervision/reports/x')).toEqual({ page: 'not-found' });
+    expect(matchRoute('/supervision/nope')).toEqual({ page: 'not-found' });
+  });
+
+  it('takes a reviewer to the review queues, the only page it is offered', () => {
+    expect(homeFor('reviewer')).toBe('/review');
+    expect(redirectFor({ page: 'home' }, 'signed-in', 'reviewer')).toBe('/review');
+    expect(redirectFor({ page: 'sign-in' }, 'signed-in', 'reviewer')).toBe('/review');
+    expect(navFor('reviewer')).toEqual([{ to: '/review', label: 'Review queues', page: 'review' }]);
+  });
+
+  it('offers compliance every supervision page, admins the policies and sampling, legal none', () => {
+    expect(navFor('compliance').map((n) => n.to)).toEqual([
+      '/search',
+      '/review',
+      '/holds',
+      '/exports',
+      '/key-requests',
+      '/supervision/policies',
+      '/supervision/sampling',
+      '/supervision/lookbacks',
+      '/supervision/reports',
+    ]);
+    expect(
+      navFor('admin')
+        .map((n) => n.to)
+        .slice(-2),
+    ).toEqual(['/supervision/policies', '/supervision/sampling']);
+    expect(
+      navFor('legal')
+        .map((n) => n.to)
+        .filter((to) => to.startsWith('/review') || to.startsWith('/supervision')),
+    ).toEqual([]);
+  });
+
+  it('puts an alert under the review queues and a policy under Policies in the navigation', () => {
+    expect(navPageOf({ page: 'alert', id: alert })).toBe('review');
+    expect(navPageOf({ page: 'supervision', section: 'policies', id: 'guarantees' })).toBe('policies');
+    expect(navPageOf({ page: 'review' })).toBe('review');
+    // every entry a role is offered is the entry its own page belongs to
+    for (const role of ['admin', 'compliance', 'auditor', 'reviewer', 'legal'])
+      for (const item of navFor(role)) expect(navPageOf(matchRoute(item.to))).toBe(item.page);
   });
 });

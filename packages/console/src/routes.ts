@@ -10,6 +10,7 @@ export type Route =
   | { page: 'conversation'; id: string }
   | LegalRoute
   | AdminRoute
+  | SupervisionRoute
   | { page: 'key-requests' }
   | { page: 'not-found' };
 
@@ -20,6 +21,14 @@ export const ADMIN_SECTIONS = ['connectors', 'keys', 'retention', 'directory', '
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 /** An admin's pages, one per section; `id` names one item of it (a connector instance: /admin/connectors/<name>). */
 export type AdminRoute = { page: 'admin'; section: AdminSection; id?: string };
+
+export const SUPERVISION_SECTIONS = ['policies', 'sampling', 'lookbacks', 'reports'] as const;
+export type SupervisionSection = (typeof SUPERVISION_SECTIONS)[number];
+/**
+ * Supervision (FINRA 3110 review): the review queues at /review and one alert at /review/alerts/<id>;
+ * the principal's pages at /supervision/<section>, a policy's versions at /supervision/policies/<id>.
+ */
+export type SupervisionRoute = { page: 'review' } | { page: 'alert'; id: string } | { page: 'supervision'; section: SupervisionSection; id?: string };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
@@ -33,19 +42,28 @@ export function matchRoute(pathname: string): Route {
   const [, kind, id] = /^\/(records|conversations|holds|exports)\/([^/]+)$/.exec(path) ?? [];
   if (kind)
     return { page: ({ records: 'record', conversations: 'conversation', holds: 'hold', exports: 'export' } as const)[kind as 'records'], id: safeDecode(id) };
+  if (path === '/review') return { page: 'review' };
+  const [, alert] = /^\/review\/alerts\/([^/]+)$/.exec(path) ?? [];
+  if (alert) return { page: 'alert', id: safeDecode(alert) };
+  const [, area, policyId] = /^\/supervision\/([a-z]+)(?:\/([^/]+))?$/.exec(path) ?? [];
+  if ((SUPERVISION_SECTIONS as readonly string[]).includes(area) && (policyId === undefined || area === 'policies'))
+    return { page: 'supervision', section: area as SupervisionSection, ...(policyId !== undefined && { id: safeDecode(policyId) }) };
   const [, section, item] = /^\/admin\/([a-z]+)(?:\/([^/]+))?$/.exec(path) ?? [];
   if ((ADMIN_SECTIONS as readonly string[]).includes(section) && (item === undefined || section === 'connectors'))
     return { page: 'admin', section: section as AdminSection, ...(item !== undefined && { id: safeDecode(item) }) };
   return { page: 'not-found' };
 }
 
-/** A role's first page: what it signs in to, and where `/` takes it. Admins cannot search (the API refuses them). */
+/** A role's first page: what it signs in to, and where `/` takes it. Admins and reviewers cannot search (the API refuses them). */
 export function homeFor(role: string): string {
-  return role === 'admin' ? '/admin/connectors' : '/search';
+  if (role === 'admin') return '/admin/connectors';
+  return role === 'reviewer' ? '/review' : '/search';
 }
 
 /** The pages the main navigation offers a role: only what the API lets that role do. */
 export function navFor(role: string): { to: string; label: string; page: string }[] {
+  const policies = { to: '/supervision/policies', label: 'Policies', page: 'policies' };
+  const sampling = { to: '/supervision/sampling', label: 'Sampling', page: 'sampling' };
   if (role === 'admin')
     return [
       { to: '/admin/connectors', label: 'Connectors', page: 'connectors' },
@@ -53,15 +71,22 @@ export function navFor(role: string): { to: string; label: string; page: string 
       { to: '/admin/retention', label: 'Retention', page: 'retention' },
       { to: '/admin/directory', label: 'Directory', page: 'directory' },
       { to: '/admin/health', label: 'Health', page: 'health' },
+      policies,
+      sampling,
     ];
   const search = { to: '/search', label: 'Search', page: 'search' };
-  if (role === 'legal' || role === 'compliance')
-    return [
-      search,
-      { to: '/holds', label: 'Legal holds', page: 'holds' },
-      { to: '/exports', label: 'Exports', page: 'exports' },
-      { to: '/key-requests', label: 'Key requests', page: 'key-requests' },
-    ];
+  const review = { to: '/review', label: 'Review queues', page: 'review' };
+  const reports = { to: '/supervision/reports', label: 'Reports', page: 'reports' };
+  const legal = [
+    { to: '/holds', label: 'Legal holds', page: 'holds' },
+    { to: '/exports', label: 'Exports', page: 'exports' },
+    { to: '/key-requests', label: 'Key requests', page: 'key-requests' },
+  ];
+  if (role === 'reviewer') return [review];
+  if (role === 'legal') return [search, ...legal];
+  if (role === 'compliance')
+    return [search, review, ...legal, policies, sampling, { to: '/supervision/lookbacks', label: 'Lookbacks', page: 'lookbacks' }, reports];
+  if (role === 'auditor') return [search, review, reports];
   return [search];
 }
 
@@ -77,7 +102,10 @@ export function navPageOf(route: Route): string {
     case 'export':
       return 'exports';
     case 'admin':
+    case 'supervision':
       return route.section;
+    case 'alert':
+      return 'review';
     default:
       return route.page;
   }
@@ -93,6 +121,16 @@ export function redirectFor(route: Route, status: SessionStatus, role = 'complia
   if (status === 'checking') return null;
   if (status === 'signed-out') return route.page === 'sign-in' ? null : '/sign-in';
   return route.page === 'sign-in' || route.page === 'home' ? homeFor(role) : null;
+}
+
+/** One alert's review screen. */
+export function alertPath(id: string): string {
+  return `/review/alerts/${encodeURIComponent(id)}`;
+}
+
+/** A policy's versions, its diff and its editor. */
+export function policyPath(id: string): string {
+  return `/supervision/policies/${encodeURIComponent(id)}`;
 }
 
 export function recordPath(id: string): string {

@@ -43,7 +43,15 @@ export async function commitSeed(
   now = new Date(),
 ): Promise<CommittedSeed & { created: boolean }> {
   const p = periodOf(at, period);
-  const object = { format: SEED_FORMAT, plan, period: p.id, start: p.start.toISOString(), end: p.end.toISOString(), seed: newSeed(), committedAt: now.toISOString() } as const;
+  const object = {
+    format: SEED_FORMAT,
+    plan,
+    period: p.id,
+    start: p.start.toISOString(),
+    end: p.end.toISOString(),
+    seed: newSeed(),
+    committedAt: now.toISOString(),
+  } as const;
   const put = await store.put({
     key: samplingSeedKey(tenant, plan, p.id),
     body: Buffer.from(JSON.stringify(object)),
@@ -62,7 +70,8 @@ export async function readSeed(store: ArchiveStore, tenant: string, plan: string
   const actual = createHash('sha256').update(stored.body).digest('hex');
   if (stored.info.sha256 && actual !== stored.info.sha256) throw new IntegrityError(`${key} hashes to ${actual}, the store recorded ${stored.info.sha256}`);
   const parsed = SeedObject.safeParse(JSON.parse(stored.body.toString('utf8')));
-  if (!parsed.success || parsed.data.plan !== plan || parsed.data.period !== periodId) throw new IntegrityError(`${key} is not the seed of ${plan} ${periodId}`);
+  if (!parsed.success || parsed.data.plan !== plan || parsed.data.period !== periodId)
+    throw new IntegrityError(`${key} is not the seed of ${plan} ${periodId}`);
   return { ...parsed.data, commitment: seedCommitment(parsed.data.seed) };
 }
 

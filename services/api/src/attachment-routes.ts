@@ -4,6 +4,7 @@ import { isRawRef, parseEnvelope, servedMediaType } from '@custody/envelope';
 import { NotFoundError } from '@custody/errors';
 import { verifying } from '@custody/review';
 import { route, type Route } from '@custody/http';
+import { assertReviewerMayRead, type ReviewerScope } from './conversation-routes';
 import { AttachmentManifest } from '@custody/archive-store';
 import { z } from 'zod';
 
@@ -24,18 +25,20 @@ async function archivedEnvelope(store: ArchiveStore, tenant: string, id: string)
  * (x-custody-sha256) and re-checked while streaming: on a mismatch the connection is cut, so a
  * client never receives altered content as a complete response.
  */
-export function attachmentRoutes(deps: { store: ArchiveStore }): Route[] {
+export function attachmentRoutes(deps: { store: ArchiveStore; reviewerScope?: ReviewerScope }): Route[] {
   return [
     route({
       method: 'GET',
       url: '/v1/records/:id/attachments/:attachment',
       summary: 'Read attachments',
-      description: 'The attachment, streamed; SHA-256 in `x-custody-sha256`, re-checked while streaming (a mismatch cuts the connection)',
-      access: { roles: READERS, audit: 'records.attachment' },
+      description:
+        'The attachment, streamed (a reviewer’s only in a conversation holding an alert they may review); SHA-256 in `x-custody-sha256`, re-checked while streaming (a mismatch cuts the connection)',
+      access: { roles: [...READERS, 'reviewer'], audit: 'records.attachment' },
       schema: { params: z.object({ id: z.string(), attachment: z.string() }), response: { 200: Bytes('The attachment’s bytes') } },
       handler: async (req, p) => {
         const { id, attachment } = req.params;
         const env = await archivedEnvelope(deps.store, p.tenant, id);
+        assertReviewerMayRead(deps.reviewerScope, p, env.conversation.id, `no record ${id}`);
         const att = [...(env.attachments ?? []), ...(env.call?.recording ? [env.call.recording] : [])].find((a) => a.id === attachment);
         if (!att) throw new NotFoundError(`record ${id} has no attachment ${attachment}`);
         let storageKey = att.storageKey;

@@ -1,12 +1,21 @@
 import { AttachmentManifest, manifestKey, type ArchiveStore } from '@custody/archive-store';
 import { envelopeId, type Envelope } from '@custody/envelope';
 import { IntegrityError, NotFoundError, RejectedInputError, mapLimit } from '@custody/errors';
-import { json, route, type Route } from '@custody/http';
+import { json, route, type Principal, type Route } from '@custody/http';
 import { decodeCursor, encodeCursor, type IndexDoc, type SearchIndex } from '@custody/search-index';
 import { z } from 'zod';
 import { mediaKey, pointedAt, RecordVersions, readVerified, threadView, unhashedMedia, type ThreadRecord } from '@custody/review';
 
-const READERS = ['compliance', 'legal', 'auditor'] as const;
+const READERS = ['compliance', 'legal', 'auditor', 'reviewer'] as const;
+
+/**
+ * Whether a reviewer may read a conversation: supervision answers, yes only for one holding an
+ * alert they may review. Another reviewer's answer is the same 404 as a conversation that does not exist.
+ */
+export type ReviewerScope = (p: Principal, conversationId: string) => boolean;
+export function assertReviewerMayRead(scope: ReviewerScope | undefined, p: Principal, conversationId: string, what: string): void {
+  if (p.role === 'reviewer' && !scope?.(p, conversationId)) throw new NotFoundError(what);
+}
 /** WORM reads of one page in flight at once: a page is ~50–100 objects, S3 answers each in milliseconds. */
 const READ_CONCURRENCY = 16;
 
@@ -37,6 +46,7 @@ const ThreadPage = z.looseObject({
 export interface ConversationDeps {
   store: ArchiveStore;
   index: SearchIndex;
+  reviewerScope?: ReviewerScope;
 }
 
 export function conversationRoutes(deps: ConversationDeps): Route[] {
@@ -46,7 +56,7 @@ export function conversationRoutes(deps: ConversationDeps): Route[] {
       url: '/v1/conversations/:id',
       summary: 'Read conversations',
       description:
-        'The thread in time order (oldest first), paged both ways with `after` / `before` cursors, every record read from the WORM store with both hashes re-checked. Each message carries its later history, nothing hidden: `versions` (original first, then each edit), `deletions` (who, when; the text stays), `reactions`; `replyTo` links what it quotes; edit, deletion and reaction records also keep their own place, `revises` naming the message they fold into (`captured: false` when it never was); calls carry duration, direction and routing; attachments their verified download link (`href`)',
+        'The thread in time order (oldest first; a reviewer reads only a conversation holding an alert they may review), paged both ways with `after` / `before` cursors, every record read from the WORM store with both hashes re-checked. Each message carries its later history, nothing hidden: `versions` (original first, then each edit), `deletions` (who, when; the text stays), `reactions`; `replyTo` links what it quotes; edit, deletion and reaction records also keep their own place, `revises` naming the message they fold into (`captured: false` when it never was); calls carry duration, direction and routing; attachments their verified download link (`href`)',
       access: { roles: READERS, audit: 'conversations.read' },
       schema: {
         params: z.object({ id: z.string().min(1).max(1024).describe('Conversation id, URL-encoded') }),
@@ -56,6 +66,7 @@ export function conversationRoutes(deps: ConversationDeps): Route[] {
       invalid: { code: 'invalid_query', what: 'conversation' },
       handler: async (req, p) => {
         const { id } = req.params;
+        assertReviewerMayRead(deps.reviewerScope, p, id, `no conversation ${id}`);
         const { limit, after, before } = req.query;
         const from = before ?? after;
         if (from !== undefined) checkCursor(from);
@@ -80,7 +91,7 @@ export function conversationRoutes(deps: ConversationDeps): Route[] {
       url: '/v1/records/:id/context',
       summary: 'Read records in context',
       description:
-        'The thread around one record (a search hit): `before` records, the record, `after` records, in the shape of GET /v1/conversations/:id, with `focus` naming the record and the cursors to read on either way',
+        'The thread around one record (a search hit, or an alert’s record for a reviewer): `before` records, the record, `after` records, in the shape of GET /v1/conversations/:id, with `focus` naming the record and the cursors to read on either way',
       access: { roles: READERS, audit: 'records.context' },
       schema: { params: z.object({ id: z.string().describe('Record id: 40 hex characters') }), query: ContextQuery, response: { 200: ThreadPage } },
       invalid: { code: 'invalid_query', what: 'context' },
@@ -89,6 +100,7 @@ export function conversationRoutes(deps: ConversationDeps): Route[] {
         if (!/^[0-9a-f]{40}$/.test(id)) throw new NotFoundError(`no record ${id}`);
         const focus = await deps.index.get(p.tenant, id);
         if (!focus) throw new NotFoundError(`no record ${id}`);
+        assertReviewerMayRead(deps.reviewerScope, p, focus.conversationId, `no record ${id}`);
         const at = positionOf(focus);
         const [earlier, later] = await Promise.all([
           threadPage(deps.index, p.tenant, focus.conversationId, 'older', at, req.query.before),

@@ -144,7 +144,14 @@ export function directoryImportRoute(deps: { directory: DirectoryTable }): Route
       for (const [employeeId, e] of employees) {
         const key = `${p.tenant}:${employeeId}`;
         const had = deps.directory.get(key);
-        const next = Employee.parse({ tenant: p.tenant, employeeId, name: e.name ?? had?.name, identifiers: e.identifiers, manager: had?.manager, groups: had?.groups });
+        const next = Employee.parse({
+          tenant: p.tenant,
+          employeeId,
+          name: e.name ?? had?.name,
+          identifiers: e.identifiers,
+          manager: had?.manager,
+          groups: had?.groups,
+        });
         if (had && JSON.stringify(had) === JSON.stringify(next)) continue;
         writes.push([key, next]);
         if (had) updated++;

@@ -37,7 +37,8 @@ export function directoryRoutes(deps: { directory: DirectoryTable }): Route[] {
       method: 'PUT',
       url: '/v1/admin/directory/:id',
       summary: 'Edit the directory',
-      description: '`{name?, identifiers: [{kind: phone|email|handle, value, from?, to?}], manager?, groups?}`: an employee, the identifiers that were theirs when, whom they report to and their groups',
+      description:
+        '`{name?, identifiers: [{kind: phone|email|handle, value, from?, to?}], manager?, groups?}`: an employee, the identifiers that were theirs when, whom they report to and their groups',
       access: { roles: ADMIN, audit: 'directory.put' },
       schema: { params: EmployeeParams, body: EmployeeBody, response: { 200: EmployeeView, 201: EmployeeView } },
       invalid: { code: 'invalid_request', what: 'employee' },

@@ -59,7 +59,8 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
       method: 'POST',
       url: '/v1/admin/api-keys',
       summary: 'Create API keys',
-      description: '`{role, id?, employeeId?}` → `{id, role, token}` (token shown once); for `legal`, `compliance` and `reviewer` (whose key names its employee): 202 `pending_approval`, no token, approved by a holder of the role (a reviewer’s by compliance)',
+      description:
+        '`{role, id?, employeeId?}` → `{id, role, token}` (token shown once); for `legal`, `compliance` and `reviewer` (whose key names its employee): 202 `pending_approval`, no token, approved by a holder of the role (a reviewer’s by compliance)',
       access: { roles: ADMIN, audit: 'api_keys.create' },
       schema: { body: NewKey, response: { 201: Issued, 202: Pending } },
       invalid: { code: 'invalid_request', what: 'api key' },
@@ -98,7 +99,8 @@ export function keyRoutes(deps: KeyRouteDeps): Route[] {
       method: 'POST',
       url: '/v1/admin/api-keys/:id/approve',
       summary: 'Approve API keys',
-      description: 'Approves a pending key → `{id, role, token}`, the token to the approver (a key of the requested role; compliance for a reviewer), never to the admin who asked',
+      description:
+        'Approves a pending key → `{id, role, token}`, the token to the approver (a key of the requested role; compliance for a reviewer), never to the admin who asked',
       access: { roles: ['legal', 'compliance'], audit: 'api_keys.approve' },
       schema: { params: KeyParams, response: { 201: Issued } },
       handler: async (req, p) => {

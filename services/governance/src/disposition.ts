@@ -37,7 +37,17 @@ export interface DispositionCertificate {
 }
 
 /** What proves the archive whole rather than being part of it: kept past any retention. */
-const EVIDENCE = new Set<ArchiveObject['kind']>(['certificate', 'log-leaves', 'log-tile', 'checkpoint', 'verification', 'reconciliation', 'policy-version', 'sampling-seed', 'lookback']);
+const EVIDENCE = new Set<ArchiveObject['kind']>([
+  'certificate',
+  'log-leaves',
+  'log-tile',
+  'checkpoint',
+  'verification',
+  'reconciliation',
+  'policy-version',
+  'sampling-seed',
+  'lookback',
+]);
 
 /** Certificates are evidence of disposition and are kept at least this long. */
 const CERTIFICATE_YEARS = 10;

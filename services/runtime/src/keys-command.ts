@@ -19,14 +19,7 @@ export interface CreatedKey {
  * holder of the role to approve. Audited as the operator. Embedded mode needs the data directory
  * to itself (stop Custody first); on the stack it runs beside the servers, which follow the topic.
  */
-export async function createKeyCommand(
-  config: Config,
-  logger: Logger,
-  tenant: string,
-  role: Role,
-  id?: string,
-  employeeId?: string,
-): Promise<CreatedKey> {
+export async function createKeyCommand(config: Config, logger: Logger, tenant: string, role: Role, id?: string, employeeId?: string): Promise<CreatedKey> {
   const adapters = await createAdapters(config, logger);
   try {
     const control = await openControlPlane(adapters.bus, controlTopicsFor(config.CUSTODY_TOPIC_SUFFIX), logger);

@@ -33,3 +33,11 @@ export function listable(directory: DirectoryView, p: Principal): (a: Alert) => 
   const me = reviewerOf(p);
   return (a) => conflictOf(me, a.record.employeeIds, (e) => directory.managerOf(p.tenant, e)) === null;
 }
+
+/** Whether the reviewer may read a conversation: it holds an alert they may see (conversation view, context, attachments). */
+export function reviewerScope(alerts: AlertTable, directory: DirectoryView): (p: Principal, conversationId: string) => boolean {
+  return (p, conversationId) => {
+    const show = listable(directory, p);
+    return alerts.values().some((a) => a.tenant === p.tenant && a.record.conversation === conversationId && show(a));
+  };
+}

@@ -13,3 +13,5 @@ export * from './sampling-routes';
 export * from './report-routes';
 export * from './policy-list-routes';
 export * from './supervision';
+export * from './schemas';
+export { reviewerScope } from './alert-access';

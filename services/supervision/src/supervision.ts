@@ -3,12 +3,13 @@ import type { Bus } from '@custody/bus';
 import type { AlertTable, DirectoryTable, LookbackTable, SamplingPlanTable } from '@custody/control';
 import { parseEnvelope, sha256Hex } from '@custody/envelope';
 import { IntegrityError } from '@custody/errors';
-import type { AuditSink, Route } from '@custody/http';
+import type { AuditSink, Principal, Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import type { SearchIndex } from '@custody/search-index';
 import type { Alert } from '@custody/supervision';
 import { alertActionRoutes, type PlaceHold } from './alert-action-routes';
 import { alertRoutes } from './alert-routes';
+import { reviewerScope } from './alert-access';
 import { directoryView } from './directory-view';
 import { LookbackJobs } from './lookback-jobs';
 import { lookbackRoutes } from './lookback-routes';
@@ -81,6 +82,11 @@ export class Supervision {
     await this.screener.stop();
     await this.keeper.stop();
     await this.lookbacks.stop();
+  }
+
+  /** Whether a reviewer may read a conversation: it holds an alert they may review. */
+  reviewerMayRead(p: Principal, conversationId: string): boolean {
+    return reviewerScope(this.deps.tables.alerts, directoryView(this.deps.tables.directory))(p, conversationId);
   }
 
   /** The record's participants who are not employees (their normalized addresses), from the version screened in WORM. */

@@ -15,9 +15,10 @@ interface Approved {
 const KEY_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
 
 /**
- * Separation of duties: an admin may only ask for a compliance or legal key; a holder of that role
- * approves the request here and receives the token, once, to hand to its new holder. The admin who
- * asked tells the approver the request's id (the admin's API keys page lists it as pending).
+ * Separation of duties: an admin may only ask for a compliance, legal or reviewer key; a holder of
+ * that role (compliance, for a reviewer's) approves the request here and receives the token, once,
+ * to hand to its new holder. The admin who asked tells the approver the request's id (the admin's
+ * API keys page lists it as pending).
  */
 export function KeyApproval() {
   const [id, setId] = useState('');
@@ -55,8 +56,8 @@ export function KeyApproval() {
     <>
       <PageHeading title="Key requests">Key requests</PageHeading>
       <p className="muted">
-        Keys for the compliance and legal roles need a second person: an admin asks for one, and a holder of that role approves it here and receives the token.
-        Custody keeps only its hash.
+        Keys for the compliance, legal and reviewer roles need a second person: an admin asks for one, and a holder of that role (compliance, for a reviewer’s)
+        approves it here and receives the token. Custody keeps only its hash.
       </p>
       {approved && (
         <OneTimeToken

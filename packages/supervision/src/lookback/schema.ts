@@ -6,7 +6,10 @@ export const LOOKBACK_PHASES = ['planning', 'screening', 'done', 'failed'] as co
 
 export const LookbackRequest = z
   .object({
-    policyId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).describe('The policy screened'),
+    policyId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+      .describe('The policy screened'),
     version: Version.optional().describe('The archived version screened (default: the one in force)'),
     draft: z
       .object({ format: z.enum(['yaml', 'json']), source: z.string().min(1).max(262_144) })

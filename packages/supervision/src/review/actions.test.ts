@@ -40,7 +40,9 @@ describe('applyAction', () => {
       code: 'forbidden',
       status: 403,
     });
-    expect(refusal(() => applyAction(a, { action: 'decide', disposition: 'violation', reasonCode: 'term_misfire', reason: 'r' }, carol, at)).code).toBe('invalid_request');
+    expect(refusal(() => applyAction(a, { action: 'decide', disposition: 'violation', reasonCode: 'term_misfire', reason: 'r' }, carol, at)).code).toBe(
+      'invalid_request',
+    );
     a = applyAction(a, { action: 'decide', disposition: 'violation', reasonCode: 'reported_to_compliance', reason: 'r' }, carol, at);
     expect(a).toMatchObject({ status: 'closed', disposition: { code: 'violation', level: 2, by: { keyId: 'carol-key' } } });
     expect(refusal(() => applyAction(a, { action: 'claim' }, carol, at)).code).toBe('alert_closed');

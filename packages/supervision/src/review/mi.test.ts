@@ -13,7 +13,12 @@ describe('miReport', () => {
     carol,
     day(2, 5),
   );
-  const closedLate = applyAction(testAlert({ id: 'al-2', raisedAt: day(3), ruleId: 'no-risk-en' }), { action: 'decide', disposition: 'false_positive', reasonCode: 'term_misfire', reason: 'r' }, carol, day(8));
+  const closedLate = applyAction(
+    testAlert({ id: 'al-2', raisedAt: day(3), ruleId: 'no-risk-en' }),
+    { action: 'decide', disposition: 'false_positive', reasonCode: 'term_misfire', reason: 'r' },
+    carol,
+    day(8),
+  );
   const open = testAlert({ id: 'al-3', raisedAt: day(9), policyId: 'complaints' });
   const report = miReport([decided, closedLate, open], { from: new Date(day(1)), to: new Date(day(11)), now: new Date(day(10)), slaHours: 72 });
 
@@ -45,6 +50,14 @@ describe('miReport', () => {
     const rows = examinerRows([decided, closedLate, open], new Date(day(1)), new Date(day(5)));
     expect(rows).toHaveLength(1);
     expect(Object.keys(rows[0])).toEqual([...EXAMINER_COLUMNS]);
-    expect(rows[0]).toMatchObject({ alertId: 'al-1', reviewerKey: 'carol-key', reviewerEmployee: 'carol', reviewedAt: day(2, 5), level: 2, escalated: true, disposition: 'violation' });
+    expect(rows[0]).toMatchObject({
+      alertId: 'al-1',
+      reviewerKey: 'carol-key',
+      reviewerEmployee: 'carol',
+      reviewedAt: day(2, 5),
+      level: 2,
+      escalated: true,
+      disposition: 'violation',
+    });
   });
 });

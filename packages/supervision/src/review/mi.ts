@@ -64,14 +64,21 @@ export function miReport(all: readonly Alert[], o: MiOptions) {
       hits: { raised: hits.length, dispositioned: closed(hits), share: share(closed(hits), hits.length) },
       samples: { raised: samples.length, dispositioned: closed(samples), share: share(closed(samples), samples.length) },
     },
-    timeToFirstActionHours: { n: firstAction.length, p50: round(quantile(firstAction, 0.5)), p90: round(quantile(firstAction, 0.9)), max: round(firstAction.at(-1) ?? null) },
+    timeToFirstActionHours: {
+      n: firstAction.length,
+      p50: round(quantile(firstAction, 0.5)),
+      p90: round(quantile(firstAction, 0.9)),
+      max: round(firstAction.at(-1) ?? null),
+    },
     backlog: {
       open: open.length,
       oldestOpenAt: open.map((a) => a.raisedAt).sort()[0] ?? null,
       byAge: Object.entries(buckets).map(([age, count]) => ({ age: age as keyof typeof buckets, count })),
       slaBreaches: breaches,
     },
-    policies: [...perPolicy].map(([policyId, p]) => ({ policyId, hits: p.hits, escalated: p.escalated, precision: share(p.escalated, p.hits) })).sort((a, b) => a.policyId.localeCompare(b.policyId)),
+    policies: [...perPolicy]
+      .map(([policyId, p]) => ({ policyId, hits: p.hits, escalated: p.escalated, precision: share(p.escalated, p.hits) }))
+      .sort((a, b) => a.policyId.localeCompare(b.policyId)),
     terms: [...perRule.values()].sort((a, b) => b.hits - a.hits || a.policyId.localeCompare(b.policyId) || a.ruleId.localeCompare(b.ruleId)),
     silent: silentPopulations(all, o.to),
   };

@@ -63,7 +63,12 @@ export function hitAlerts(
 }
 
 /** Whether the plan's population takes in a record of these employees (and their groups) on this channel. */
-export function inPopulation(plan: SamplingPlan, employeeIds: readonly string[], groupsOf: (employeeId: string) => readonly string[], channel: string): boolean {
+export function inPopulation(
+  plan: SamplingPlan,
+  employeeIds: readonly string[],
+  groupsOf: (employeeId: string) => readonly string[],
+  channel: string,
+): boolean {
   const { employees, groups, channels } = plan.population;
   if (channels.length && !channels.includes(channel)) return false;
   if (employees.length === 0 && groups.length === 0) return true;

@@ -56,7 +56,7 @@ export const api: ServiceModule = {
     const governance = { store: adapters.store, index: adapters.index, holds: control.holds, logger: logger.child({ component: 'governance' }) };
     return [
       ...apiRoutes({ store: adapters.store, index: adapters.index }),
-      ...conversationRoutes({ store: adapters.store, index: adapters.index }),
+      ...conversationRoutes({ store: adapters.store, index: adapters.index, reviewerScope: (p, c) => ctx.supervision.reviewerMayRead(p, c) }),
       ...keyRoutes({ apiKeys: control.apiKeys, keyGrants: control.keyGrants, configuredKeys: config.CUSTODY_API_KEYS }),
       ...adminRoutes({
         connectors: control.connectors,
@@ -82,7 +82,7 @@ export const api: ServiceModule = {
         lag: (group, groupTopics) => adapters.bus.lag(group, groupTopics),
       }),
       ...directoryRoutes({ directory: control.directory }),
-      ...attachmentRoutes({ store: adapters.store }),
+      ...attachmentRoutes({ store: adapters.store, reviewerScope: (p, c) => ctx.supervision.reviewerMayRead(p, c) }),
       ...auditRoutes({ store: adapters.store, logger: logger.child({ component: 'api' }) }),
       ...holdRoutes({ holds: control.holds, jobs: holdJobs, index: adapters.index }),
       ...retentionRoutes({ retention: control.retention, policy: tenantPolicy, store: adapters.store, index: adapters.index, releasedPresets }),

@@ -1,6 +1,16 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { adminApi } from '../../admin-api';
-import { ROLE_DESCRIPTIONS, isIssued, keyIdProblem, keyRows, needsApproval, pendingMessage, type KeyRow } from '../../admin-keys';
+import {
+  ROLE_DESCRIPTIONS,
+  approverOf,
+  employeeIdProblem,
+  isIssued,
+  keyIdProblem,
+  keyRows,
+  needsApproval,
+  pendingMessage,
+  type KeyRow,
+} from '../../admin-keys';
 import { ROLES } from '../../admin-types';
 import { Alert } from '../../components/Alert';
 import { OneTimeToken } from '../../components/OneTimeToken';
@@ -45,8 +55,8 @@ export function KeysPage() {
     <>
       <PageHeading title="API keys">API keys</PageHeading>
       <p className="muted">
-        Keys sign people and systems in to Custody with one role each. Keys for the compliance and legal roles need a second person: an admin asks, a holder of
-        that role approves and receives the token.
+        Keys sign people and systems in to Custody with one role each. Keys for the compliance, legal and reviewer roles need a second person: an admin asks, a
+        holder of that role (of compliance, for a reviewer) approves and receives the token.
       </p>
 
       {issued && (
@@ -107,7 +117,10 @@ function KeyTable({ rows, onRevoke }: { rows: KeyRow[]; onRevoke: (row: KeyRow) 
               <th scope="row" className="code">
                 {row.id}
               </th>
-              <td>{row.role}</td>
+              <td>
+                {row.role}
+                {row.employeeId && <span className="cell-note">Employee {row.employeeId}</span>}
+              </td>
               <td>
                 <KeyStatus row={row} />
               </td>
@@ -145,7 +158,7 @@ function KeyStatus({ row }: { row: KeyRow }) {
     <>
       <span className="status-pending">Pending approval</span>
       <span className="cell-note">
-        By a {row.role} key holder
+        By a {approverOf(row.role)} key holder
         {row.requestedBy && `; asked by ${row.requestedBy}`}
         {row.requestedAt && ` on ${formatUtc(row.requestedAt)}`}. They approve with POST /v1/admin/api-keys/{row.id}/approve.
       </span>
@@ -157,6 +170,9 @@ function CreateKey({ onIssued, onPending }: { onIssued: (key: Issued) => void; o
   const [role, setRole] = useState('auditor');
   const [id, setId] = useState('');
   const [idError, setIdError] = useState<string | null>(null);
+  const [employeeId, setEmployeeId] = useState('');
+  const [employeeError, setEmployeeError] = useState<string | null>(null);
+  const employeeInput = useRef<HTMLInputElement>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const idInput = useRef<HTMLInputElement>(null);
@@ -165,17 +181,20 @@ function CreateKey({ onIssued, onPending }: { onIssued: (key: Issued) => void; o
     event.preventDefault();
     if (busy) return;
     const problem = keyIdProblem(id.trim());
+    const employeeProblem = employeeIdProblem(role, employeeId.trim());
     setIdError(problem);
+    setEmployeeError(employeeProblem);
     setFailure(null);
-    if (problem) {
-      idInput.current?.focus();
+    if (problem || employeeProblem) {
+      (problem ? idInput : employeeInput).current?.focus();
       return;
     }
     setBusy(true);
-    adminApi.createKey(role, id.trim() || undefined).then(
+    adminApi.createKey(role, id.trim() || undefined, employeeId.trim() || undefined).then(
       (created) => {
         setBusy(false);
         setId('');
+        setEmployeeId('');
         if (isIssued(created)) onIssued({ id: created.id, role: created.role, token: created.token });
         else onPending(created.id, created.role);
       },
@@ -202,7 +221,7 @@ function CreateKey({ onIssued, onPending }: { onIssued: (key: Issued) => void; o
           </select>
           <p id="key-role-hint" className="hint">
             {ROLE_DESCRIPTIONS[role]}
-            {needsApproval(role) && ` You will not see this key’s token: the ${role} holder who approves it receives it.`}
+            {needsApproval(role) && ` You will not see this key’s token: the ${approverOf(role)} holder who approves it receives it.`}
           </p>
         </div>
         <div className="field">
@@ -223,6 +242,26 @@ function CreateKey({ onIssued, onPending }: { onIssued: (key: Issued) => void; o
             Shown in audit records, e.g. ci-export. Left empty, Custody chooses one.
           </p>
           <FieldError id="key-id-error" message={idError ?? undefined} />
+        </div>
+        <div className="field">
+          <label htmlFor="key-employee">{role === 'reviewer' ? 'Employee id' : 'Employee id (optional)'}</label>
+          <input
+            ref={employeeInput}
+            id="key-employee"
+            type="text"
+            value={employeeId}
+            maxLength={256}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => setEmployeeId(e.target.value)}
+            aria-invalid={employeeError ? true : undefined}
+            aria-describedby={`key-employee-hint${employeeError ? ' key-employee-error' : ''}`}
+          />
+          <p id="key-employee-hint" className="hint">
+            The directory employee who holds the key. Supervision needs it to keep a reviewer (or compliance) from reviewing their own messages or their
+            reporting chain.
+          </p>
+          <FieldError id="key-employee-error" message={employeeError ?? undefined} />
         </div>
         <Alert message={failure} />
         <div className="form-actions">
