@@ -48,4 +48,22 @@ describe('an alert’s texts', () => {
     ]);
     expect(zoneLabel('attachmentNames')).toBe('Attachment names');
   });
+
+  it('cuts the text at quoted passages, signatures and disclaimers, keeping every character and every mark', () => {
+    const text = 'I guarantee a return\n> you said no risk\nBob';
+    const [zone] = alertTexts(
+      { body: text },
+      {
+        zone: 'body',
+        spans: [
+          { start: 2, end: 11 },
+          { start: 32, end: 39 },
+        ],
+      },
+      { body: [{ kind: 'quoted', start: 21, end: 40 }] },
+    );
+    expect(zone.parts.map((p) => p.tag)).toEqual([undefined, 'quoted', undefined]);
+    expect(zone.parts.flatMap((p) => p.segments.map((s) => s.text)).join('')).toBe(text);
+    expect(zone.parts.flatMap((p) => p.segments.filter((s) => s.mark).map((s) => s.text))).toEqual(['guarantee', 'no risk']);
+  });
 });

@@ -93,7 +93,15 @@ export interface AlertDetail {
   policy: { name: string; reviewerGuidance?: string; rule?: string } | null;
   /** The screened texts by zone; hit spans are UTF-16 offsets into these. */
   zones: Record<string, string>;
+  /** Per zone, passages that are not the person's own words: shown de-emphasised, never hidden. */
+  tagged?: Record<string, TaggedPassage[]>;
   context: string;
+}
+
+export interface TaggedPassage {
+  kind: 'disclaimer' | 'signature' | 'quoted';
+  start: number;
+  end: number;
 }
 
 export interface QueueView {

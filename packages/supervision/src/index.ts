@@ -1,4 +1,5 @@
 export * from './text';
+export * from './corpus';
 export { normalize, NORMALIZER_VERSION } from './normalize';
 export * from './policy';
 export * from './screen';

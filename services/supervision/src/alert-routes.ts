@@ -3,7 +3,7 @@ import type { AlertTable } from '@custody/control';
 import { parseEnvelope, sha256Hex } from '@custody/envelope';
 import { IntegrityError, RejectedInputError } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
-import { ATTACHMENT_NAME_SEPARATOR, DISPOSITIONS, readPolicyVersion, type Alert } from '@custody/supervision';
+import { ATTACHMENT_NAME_SEPARATOR, DISPOSITIONS, normalize, readPolicyVersion, type Alert } from '@custody/supervision';
 import { z } from 'zod';
 import { ALERT_READERS, REVIEWERS, listable, visibleAlert } from './alert-access';
 import type { DirectoryView } from './directory-view';
@@ -108,8 +108,9 @@ export function alertRoutes(deps: AlertRouteDeps): Route[] {
             })(),
           };
         }
+        const tagged = Object.fromEntries(Object.entries(zones).map(([zone, text]) => [zone, normalize(text).tags]));
         return {
-          ...json(200, { alert: view(alert), policy, zones, context: `/v1/records/${encodeURIComponent(alert.record.id)}/context` }),
+          ...json(200, { alert: view(alert), policy, zones, tagged, context: `/v1/records/${encodeURIComponent(alert.record.id)}/context` }),
           target: alert.id,
           details: { record: alert.record.id, status: alert.status, level: alert.level },
         };

@@ -35,6 +35,11 @@ export const AlertDetail = z.object({
   zones: z
     .record(z.string(), z.string())
     .describe('The screened texts of the record, read from WORM with its hashes re-checked: hit spans are UTF-16 offsets into these'),
+  tagged: z
+    .record(z.string(), z.array(z.object({ kind: z.enum(['disclaimer', 'signature', 'quoted']), start: z.number().int(), end: z.number().int() })))
+    .describe(
+      'Per zone, the passages the normalizer tagged as not the person’s own words (quoted text, signatures, disclaimers): shown de-emphasised, never hidden',
+    ),
   context: z.string().describe('Where the ±N messages around it are read: GET /v1/records/:id/context; the whole thread: /v1/conversations/:id'),
 });
 

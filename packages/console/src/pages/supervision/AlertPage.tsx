@@ -41,7 +41,7 @@ export function AlertPage({ id, role }: { id: string; role: string }) {
       {detail && alert && (
         <div className="review-layout">
           <div className="review-main">
-            <AlertTexts zones={detail.zones} hit={alert.hit} />
+            <AlertTexts zones={detail.zones} hit={alert.hit} tagged={detail.tagged} />
             <AlertFacts alert={alert} detail={detail} role={role} />
             <AlertContext recordId={alert.record.id} conversation={alert.record.conversation} />
           </div>

@@ -1,14 +1,17 @@
 import { Marked } from '../../components/Marked';
 import { alertTexts } from '../../supervision-highlight';
-import type { AlertHit } from '../../supervision-types';
+import type { AlertHit, TaggedPassage } from '../../supervision-types';
+
+const TAG_LABELS: Record<TaggedPassage['kind'], string> = { quoted: 'quoted text', signature: 'signature', disclaimer: 'disclaimer' };
 
 /**
  * The texts the alert was raised on, as archived (read back from WORM with their hashes checked),
  * the hit's words in <mark> at the matcher's offsets into the ORIGINAL text. A screen reader hears
- * how many passages are marked, and each <mark> as it reads.
+ * how many passages are marked, and each <mark> as it reads. Quoted text, signatures and
+ * disclaimers are de-emphasised and named, never hidden.
  */
-export function AlertTexts({ zones, hit }: { zones: Record<string, string>; hit?: AlertHit }) {
-  const texts = alertTexts(zones, hit);
+export function AlertTexts({ zones, hit, tagged }: { zones: Record<string, string>; hit?: AlertHit; tagged?: Record<string, TaggedPassage[]> }) {
+  const texts = alertTexts(zones, hit, tagged);
   return (
     <section aria-labelledby="alert-texts-heading">
       <h2 id="alert-texts-heading">{hit ? 'Flagged text' : 'Sampled text'}</h2>
@@ -25,7 +28,16 @@ export function AlertTexts({ zones, hit }: { zones: Record<string, string>; hit?
           </h3>
           {t.outOfRange && <p className="attention">The hit’s offsets do not fit this text: the marks below may not be where the policy matched.</p>}
           <p className="message-text">
-            <Marked segments={t.segments} />
+            {t.parts.map((part, i) =>
+              part.tag ? (
+                <span key={i} className="tagged-passage">
+                  <span className="tagged-label">{TAG_LABELS[part.tag]}: </span>
+                  <Marked segments={part.segments} />
+                </span>
+              ) : (
+                <Marked key={i} segments={part.segments} />
+              ),
+            )}
           </p>
         </div>
       ))}

@@ -1,0 +1,180 @@
+import type { LanguageTemplates } from './types';
+
+/** French: tutoiement and vouvoiement, elisions (l'AMF, t'invite) and hyphenated imperatives (écris-moi). */
+export const FR: LanguageTemplates = {
+  channels: ['whatsapp', 'whatsapp', 'whatsapp', 'signal', 'telegram', 'sms', 'sms', 'email', 'email'],
+  slots: {
+    name: ['Julien', 'Claire', 'M. Dubois', 'Amélie', 'Thomas', 'Mme Laurent'],
+    ticker: ['LVMH', 'TotalEnergies', 'les actions Airbus', "l'ETF monde", 'Sanofi'],
+    pct: ['8 %', '12 %', '15 %', '20 pour cent', '6,5 %'],
+    day: ['demain', 'vendredi', 'lundi', 'la semaine prochaine', 'fin du mois'],
+    time: ['17 h', '10 h', '18 h 30'],
+    amount: ['5 000 euros', '50 000 €', '1 200 €', '250 000 euros'],
+    company: ['Groupe Aubier', 'Énergies du Rhône', 'Biolys', 'Transports Delmas'],
+    month: ['janvier', 'mars', 'juin', 'septembre'],
+  },
+  subjects: ['Suivi', 'Revue trimestrielle', 'Votre compte', 'Documents à signer', 'Rendez-vous la semaine prochaine'],
+  positives: {
+    guarantees: [
+      {
+        rules: ['guarantee-fr'],
+        texts: [
+          '⟦Rendement⟧ ⟦garanti⟧ de {pct}',
+          'Votre ⟦capital⟧ est ⟦garanti⟧',
+          "C'est ⟦sans risque⟧, fais-moi confiance",
+          '⟦Zéro risque⟧, je vous le promets',
+          'Je vous ⟦garantis⟧ un ⟦gain⟧ de {pct}',
+          '⟦Aucun risque⟧ sur ce placement',
+          '⟦Tu ne peux pas perdre⟧ avec ça',
+          '⟦Plus-value⟧ ⟦assurée⟧ en six mois',
+          'Je vous ⟦assure⟧ des ⟦intérêts⟧ de {pct}',
+          '⟦Performance⟧ ⟦garantie⟧, {name}, comme promis',
+          "⟦Rendement⟧ ⟦assuré⟧, c'est du béton",
+          'Tu ⟦ne risques rien⟧',
+        ],
+      },
+    ],
+    complaints: [
+      {
+        rules: ['complaint-fr'],
+        texts: [
+          'Je vais déposer une ⟦plainte⟧',
+          'Opérations ⟦non autorisées⟧ sur mon compte',
+          "C'est ⟦inadmissible⟧",
+          "J'ai contacté ⟦mon avocat⟧",
+          'Vous avez vendu ⟦sans mon accord⟧',
+          "C'est une ⟦arnaque⟧ ⟦complaint-emoji|😡⟧",
+          'Je saisis le ⟦médiateur⟧',
+          "Je vais saisir l'⟦AMF⟧",
+          'Je suis très ⟦mécontent⟧ du suivi',
+          '⟦Remboursez-moi⟧ les frais',
+          '⟦Je conteste⟧ cette opération',
+          "C'est ⟦scandaleux⟧",
+        ],
+      },
+    ],
+    'off-channel': [
+      {
+        rules: ['personal-channel-fr'],
+        texts: [
+          '⟦Écris⟧-moi sur ⟦WhatsApp⟧',
+          'Voici mon ⟦numéro perso⟧',
+          '⟦Appelle⟧-moi ⟦sur mon portable⟧',
+          'On en parle ⟦hors de ce canal⟧',
+          'Envoie sur mon ⟦mail perso⟧',
+          '⟦Contactez⟧-moi sur ⟦Signal⟧',
+          'On ⟦passe⟧ sur ⟦WhatsApp⟧ ?',
+          'Envoie-moi un texto ⟦sur mon portable⟧',
+        ],
+      },
+      { rules: ['disappearing-messages'], texts: ['Active les ⟦messages éphémères⟧', "J'ai activé les ⟦messages éphémères⟧."] },
+      { rules: ['delete-this', 'destroy-records-fr'], texts: ['⟦Supprime ce message⟧ après lecture'] },
+    ],
+    'evidence-destruction': [
+      {
+        rules: ['destroy-records-fr'],
+        texts: [
+          "⟦Efface⟧ l'⟦historique⟧",
+          '⟦Rien par écrit⟧, compris ?',
+          '⟦Détruisez⟧ les ⟦documents⟧',
+          '⟦destroy-records-fr,delete-this|Supprime⟧ ⟦tout⟧ ⟦destroy-records-fr,delete-this|ce⟧ qui concerne {company}',
+          '⟦Pas de trace écrite⟧',
+          '⟦Déchiquetez ces fichiers⟧',
+          'Fais-le ⟦sans laisser de traces⟧',
+          'Ne mets ⟦rien par écrit⟧',
+          '⟦destroy-records-fr,delete-this|Efface⟧ nos ⟦destroy-records-fr,delete-this|messages⟧',
+        ],
+      },
+    ],
+    'gifts-entertainment': [
+      {
+        rules: ['gifts-fr'],
+        texts: [
+          'Un petit ⟦cadeau⟧ pour vous',
+          'Je vous ⟦invite⟧ à ⟦dîner⟧ {day}',
+          'Deux ⟦places⟧ pour le ⟦match⟧ du PSG',
+          'Séjour ⟦tous frais payés⟧',
+          "C'est ⟦moi qui invite⟧",
+          "On prend un ⟦verre⟧ ? Je t'⟦invite⟧",
+          'Des ⟦billets⟧ pour le ⟦concert⟧ de samedi',
+          "Je t'⟦offre⟧ le ⟦déjeuner⟧",
+          'On vous ⟦offre⟧ le ⟦voyage⟧',
+        ],
+      },
+    ],
+    mnpi: [
+      {
+        rules: ['mnpi-fr'],
+        texts: [
+          "J'ai une ⟦info privilégiée⟧",
+          "Achète ⟦avant l'annonce⟧",
+          "Ce n'est ⟦pas encore public⟧",
+          '⟦Avant la publication⟧ des ⟦résultats⟧, on achète',
+          '⟦Information privilégiée⟧ sur {company}',
+          "Ce n'est ⟦pas encore annoncé⟧",
+          '⟦Garde ça pour toi⟧, {company} va être rachetée',
+          "C'est confidentiel, ne dis rien ⟦avant l'annonce⟧",
+        ],
+      },
+    ],
+  },
+  hardNegatives: {
+    guarantees: [
+      'Les gains ne sont pas garantis et le capital peut baisser.',
+      'Le taux sans risque a encore monté',
+      "Je vous garantis que je serai à l'heure",
+      'Votre assurance vie arrive à échéance',
+      "Le capital n'est pas garanti",
+      'Rapport mensuel.\n\nLes performances passées ne préjugent pas des performances futures.',
+    ],
+    complaints: [
+      'Aucune plainte de notre côté, merci pour le suivi.',
+      "L'AMF a publié de nouvelles règles",
+      'Pas de réclamation, tout est en ordre',
+      'Merci pour le suivi 👍',
+    ],
+    'off-channel': [
+      'Ne supprimez pas ce message, nous devons le conserver.',
+      "Le signal d'achat est clair",
+      'Notre compte WhatsApp Business est archivé',
+      'Mon adresse a changé, voici la nouvelle',
+      'Je serai en déplacement, appelle le standard',
+    ],
+    'evidence-destruction': [
+      'Ne supprimez pas ce courriel, il doit être archivé.',
+      'Efface le tableau après la réunion',
+      'Il faut détruire la concurrence',
+      'Mettez-le par écrit',
+    ],
+    'gifts-entertainment': [
+      'Je vous invite à la réunion de lundi sur les frais.',
+      'Il reste des places dans le parking',
+      'Les billets de trésorerie arrivent à échéance',
+      'Merci de votre confiance',
+    ],
+    mnpi: [
+      'Les résultats ont été publiés ce matin, après la clôture.',
+      "Après l'annonce, nous rééquilibrerons",
+      'Ce document est public',
+      'Le rapport annuel est en ligne',
+    ],
+  },
+  neutral: [
+    'On peut décaler le rendez-vous à {day} ?',
+    'Votre relevé de {month} est disponible',
+    'Merci {name}, je regarde ça ce soir',
+    'Le virement de {amount} est parti ce matin',
+    'Marché agité aujourd’hui, on garde le cap',
+    'Je vous envoie la proposition à relire',
+    'Le dividende de {company} a été réinvesti',
+    "Rappel : l'agence est fermée {day}",
+  ],
+  newsletters: [
+    {
+      subject: 'Lettre hebdomadaire des marchés',
+      text: 'Lettre hebdomadaire\n\nLes actions ont terminé la semaine en hausse et les taux ont reculé. Notre portefeuille modèle affiche {pct} depuis le début de l’année.\n\nLes performances passées ne préjugent pas des performances futures. Ce document ne constitue pas une offre.\n\nPour vous désabonner, répondez STOP.',
+    },
+    "Point mensuel de {month}\n\nLes valeurs de rendement ont mené le marché. Après l'annonce de la banque centrale, les écarts de crédit se sont resserrés.\n\nCe message est confidentiel et destiné exclusivement à son destinataire.",
+  ],
+  short: ["D'accord, merci", 'Parfait, à {day}', 'Pas garanti, attention', 'Bien reçu 👍', "C'est ⟦gifts-fr|moi qui invite⟧ !", 'Je te rappelle'],
+};
