@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintApiKey } from '@custody/api';
+import type { ArchiveStore } from '@custody/archive-store';
 import { loadConfig, type Config } from '@custody/config';
+import { ControlTable } from '@custody/control';
+import type { AuditRecord } from '@custody/http';
+import { Employee } from '@custody/identity';
+import { Alert, Lookback } from '@custody/supervision';
+import { LookbackJobs, directoryView } from '@custody/supervision-service';
+import type { ZodType } from 'zod';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { testLogger, waitFor } from '@custody/testing';
 import { stackConfig } from '@custody/testing/stack';
@@ -199,6 +206,61 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     expect(dry.draftVersion).toMatch(/^sha256:/);
     expect(dry.result.diff).toMatchObject({ added: 0, dropped: 1 });
     expect(dry.result.diff.sample.dropped[0]).toMatch(/ no-risk-en\/body$/);
+  });
+
+  test('a lookback stopped between two pages goes on from the first missing one and gives the same result', async () => {
+    const { bus, store, index } = custody.adapters;
+    const suffix = randomBytes(4).toString('hex');
+    const table = <T>(name: string, schema: ZodType<T>) => new ControlTable<T>(bus, `test.${name}.${suffix}`, schema, testLogger());
+    const lookbacks = table('lookbacks', Lookback);
+    const alerts = table('alerts', Alert);
+    const directory = table('directory', Employee);
+    await Promise.all([lookbacks.start(), alerts.start(), directory.start()]);
+    // the corpus records each record's groups from the directory: the same directory, the same corpus
+    await directory.put('acme:alice', { tenant: 'acme', employeeId: 'alice', identifiers: [], groups: ['desk-a'] });
+    const audited: AuditRecord[] = [];
+    const written: string[] = [];
+    let first: LookbackJobs | undefined;
+    // a store that stops the first job once its second page is written, and names every page written
+    const watched: ArchiveStore = Object.assign(Object.create(store) as ArchiveStore, {
+      put: async (req: Parameters<ArchiveStore['put']>[0]) => {
+        const put = await store.put(req);
+        if (/\/pages\/\d+\.jsonl$/.test(req.key)) written.push(`${first ? 'first' : 'second'} ${req.key.split('/').pop()}`);
+        if (first && req.key.endsWith('/pages/000001.jsonl')) void first.stop();
+        return put;
+      },
+    });
+    const jobs = (s: ArchiveStore) =>
+      new LookbackJobs({
+        store: s,
+        index,
+        lookbacks,
+        alerts,
+        directory: directoryView(directory),
+        audit: { record: async (e) => void audited.push(e) },
+        logger: testLogger(),
+        pageSize: 1,
+      });
+    first = jobs(watched);
+    const started = await first.request('acme', 'carol-principal', { policyId: 'guarantees', from: since, to: until(), raiseAlerts: false });
+    // the job's own promise: it settles when the job stops
+    await first.start(started.id);
+    expect(lookbacks.get(started.id)?.job).toMatchObject({ phase: 'screening', done: 2 });
+    first = undefined;
+    const second = jobs(watched);
+    second.resume();
+    const done = await waitFor('the resumed job done', async () => (lookbacks.get(started.id)?.job.phase === 'done' ? lookbacks.get(started.id) : undefined));
+    await second.stop();
+    expect(written).toEqual(['first 000000.jsonl', 'first 000001.jsonl', 'second 000002.jsonl']);
+    const whole = (await call(keys.compliance, 'POST', '/v1/supervision/lookbacks', { policyId: 'guarantees', from: since, to: until(), raiseAlerts: false }))
+      .body.lookback;
+    const uninterrupted = await waitFor('the uninterrupted lookback', async () => {
+      const l = (await call(keys.compliance, 'GET', `/v1/supervision/lookbacks/${whole.id}`)).body.lookback;
+      return l.job.phase === 'done' ? l : undefined;
+    });
+    expect(done?.result).toMatchObject({ inputsHash: uninterrupted.result.inputsHash, resultSha256: uninterrupted.result.resultSha256, records: 3 });
+    expect(audited.map((e) => e.action)).toEqual(['supervision.lookbacks.completed']);
+    await Promise.all([lookbacks.stop(), alerts.stop(), directory.stop()]);
   });
 
   test('a sampling plan commits its seed before drawing; the reports and the examiner export show the reviews', async () => {

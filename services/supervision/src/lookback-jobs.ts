@@ -36,10 +36,12 @@ export interface LookbackJobDeps {
   audit: AuditSink;
   logger: Logger;
   retry?: { initialMs: number; maxMs: number };
+  /** Records screened per page (tests make pages small to stop a job between two). */
+  pageSize?: number;
 }
 
 /** Records screened per page: each page is one WORM object, and where a resumed job goes on from. */
-const PAGE = 500;
+const PAGE_SIZE = 500;
 const SEARCH_PAGE = 500;
 const READ_CONCURRENCY = 8;
 const RETRY = { initialMs: 1_000, maxMs: 5 * 60_000 };
@@ -176,9 +178,10 @@ export class LookbackJobs {
     let alertsRaised = 0;
     const added: string[] = [];
     const dropped: string[] = [];
-    for (let n = 0; n * PAGE < corpus.length; n++) {
+    const size = this.deps.pageSize ?? PAGE_SIZE;
+    for (let n = 0; n * size < corpus.length; n++) {
       if (signal.aborted) return undefined;
-      const entries = corpus.slice(n * PAGE, (n + 1) * PAGE);
+      const entries = corpus.slice(n * size, (n + 1) * size);
       let page = await files.read(pagePath(n));
       let draftPage = draft ? await files.read(pagePath(n, true)) : undefined;
       if (!page || (draft && !draftPage)) {
@@ -225,7 +228,7 @@ export class LookbackJobs {
         for (const k of after) if (!before.has(k)) added.push(k);
         for (const k of before) if (!after.has(k)) dropped.push(k);
       }
-      await this.update(lb.id, { done: Math.min(corpus.length, (n + 1) * PAGE) });
+      await this.update(lb.id, { done: Math.min(corpus.length, (n + 1) * size) });
     }
     const resultSha256 = resultHash.digest('hex');
     const inputsHash = sha256Hex(Buffer.from(`${version.version}\n${NORMALIZER_VERSION}\n${corpusSha256}`));
