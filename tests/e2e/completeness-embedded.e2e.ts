@@ -181,6 +181,7 @@ describe('connector health (embedded)', () => {
       'custody-media',
       'custody-audit-archiver',
       'custody-record-log',
+      'custody-supervision',
     ]);
     for (const c of r.body.consumers) expect(c.lagRecords).toEqual(expect.any(Number));
     const { differences, ...totals } = report.totals;
