@@ -8,8 +8,8 @@ import { loadConfig, type Config } from '@custody/config';
 import { ControlTable } from '@custody/control';
 import type { AuditRecord } from '@custody/http';
 import { Employee } from '@custody/identity';
-import { Alert, Lookback } from '@custody/supervision';
-import { LookbackJobs, directoryView } from '@custody/supervision-service';
+import { Alert, Lookback, SamplingPlan, SamplingPlanRow, periodSample, readSeed } from '@custody/supervision';
+import { LookbackJobs, SeedCache, SeedKeeper, directoryView } from '@custody/supervision-service';
 import type { ZodType } from 'zod';
 import { startCustody, type RunningCustody } from '@custody/runtime';
 import { testLogger, waitFor } from '@custody/testing';
@@ -312,5 +312,43 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     expect(seeds.find((e) => e.details.period === current.period)?.details.commitment).toBe(current.commitment);
     expect(await trail('supervision.alerts.decide')).toHaveLength(4);
     expect([...raised, ...seeds].every((e) => (e.chain?.sequence ?? 0) > 0)).toBe(true);
+  });
+
+  test('a period that ended under its minimum is topped up with the lowest scores anyone recomputes from the revealed seed', async () => {
+    const { bus, store, index } = custody.adapters;
+    const suffix = randomBytes(4).toString('hex');
+    const plans = new ControlTable(bus, `test.plans.${suffix}`, SamplingPlanRow, testLogger());
+    const alerts = new ControlTable(bus, `test.alerts.${suffix}`, Alert, testLogger());
+    const directory = new ControlTable(bus, `test.directory.${suffix}`, Employee, testLogger());
+    await Promise.all([plans.start(), alerts.start(), directory.start()]);
+    const keeper = new SeedKeeper({
+      store,
+      index,
+      plans,
+      alerts,
+      seeds: new SeedCache(store),
+      directory: directoryView(directory),
+      audit: { record: async () => undefined },
+      logger: testLogger(),
+    });
+    // a rate no record meets, a minimum of three a day, everyone's records
+    const plan = SamplingPlan.parse({ id: `minimum-${suffix}`, population: {}, rate: 1e-9, minimumPerPeriod: 3, period: 'day' });
+    const row = { tenant: 'acme', plan, updatedBy: 'carol-principal', updatedAt: new Date().toISOString() };
+    await plans.put(`acme:${plan.id}`, row);
+    const seed = await keeper.ensureSeeds(row);
+    for (const text of ['one', 'two', 'three', 'four', 'five']) await send(`Minimum sample ${text}`);
+    const captured = await waitFor('the five records searchable', async () => {
+      await index.refresh();
+      const r = await index.search('acme', { text: 'Minimum sample', size: 10 });
+      return r.total === 5 ? r.hits.map((h) => h.id) : undefined;
+    });
+    await keeper.visitAll(new Date(Date.parse(seed.end) + 60_000));
+    const revealed = await readSeed(store, 'acme', plan.id, seed.period);
+    const expected = periodSample(revealed.seed, captured, plan.rate, 3).map((d) => d.id);
+    const drawn = alerts.values().map((a) => a.record.id);
+    expect(drawn.sort()).toEqual([...expected].sort());
+    expect(alerts.values().every((a) => a.sample?.by === 'minimum' && a.sample.period === seed.period)).toBe(true);
+    expect(plans.get(`acme:${plan.id}`)?.closedThrough).toBe(seed.period);
+    await Promise.all([plans.stop(), alerts.stop(), directory.stop()]);
   });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SamplingPlan, isSampled, periodOf, periodSample, sampleScore } from './sampling';
+import { LowestScores, SamplingPlan, isSampled, periodOf, periodSample, sampleScore } from './sampling';
 
 const SEED = createHash('sha256').update('a fixed test seed').digest('hex');
 const ids = (n: number, prefix = 'r') => Array.from({ length: n }, (_, i) => createHash('sha1').update(`${prefix}${i}`).digest('hex'));
@@ -68,5 +68,19 @@ describe('verifiable random sampling', () => {
       period: 'week',
     });
     expect(SamplingPlan.safeParse({ id: 'x', population: {}, rate: 0 }).success).toBe(false);
+  });
+});
+
+describe('LowestScores', () => {
+  test('keeps exactly the lowest of periodSample’s order, whatever order the records come in', () => {
+    const seed = 'cd'.repeat(32);
+    const ids = Array.from({ length: 2_000 }, (_, i) => `rec-${(i * 7919) % 2_000}`);
+    const lowest = new LowestScores<string>(50);
+    for (const id of ids) lowest.add(id, sampleScore(seed, id), id);
+    const expected = periodSample(seed, ids, 0, 50);
+    expect(lowest.list().map((e) => [e.id, e.score])).toEqual(expected.map((e) => [e.id, e.score]));
+    const none = new LowestScores<string>(0);
+    none.add('a', 0.1, 'a');
+    expect(none.list()).toEqual([]);
   });
 });

@@ -90,3 +90,32 @@ export function periodSample(seed: string, recordIds: Iterable<string>, rate: nu
   const byRate = underRate === -1 ? scored.length : underRate;
   return scored.slice(0, Math.max(byRate, Math.min(minimum, scored.length)));
 }
+
+const before = (a: { id: string; score: number }, b: { id: string; score: number }) => a.score < b.score || (a.score === b.score && a.id < b.id);
+
+/**
+ * The `limit` lowest-scoring records seen, in periodSample's order, kept in one pass with memory
+ * bounded by the limit: how a period's minimum is drawn from a population of any size.
+ */
+export class LowestScores<T> {
+  private readonly kept: Array<{ id: string; score: number; item: T }> = [];
+  constructor(private readonly limit: number) {}
+
+  add(id: string, score: number, item: T): void {
+    const entry = { id, score, item };
+    if (this.limit === 0 || (this.kept.length === this.limit && !before(entry, this.kept[this.kept.length - 1]))) return;
+    let lo = 0;
+    let hi = this.kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(this.kept[mid], entry)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.kept.splice(lo, 0, entry);
+    if (this.kept.length > this.limit) this.kept.pop();
+  }
+
+  list(): ReadonlyArray<{ id: string; score: number; item: T }> {
+    return this.kept;
+  }
+}

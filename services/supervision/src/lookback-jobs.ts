@@ -19,12 +19,14 @@ import {
   type Lookback,
   type LookbackRequest,
   type LookbackResult,
+  type Policy,
   type PolicyVersionRecord,
   type Screening,
   type Alert,
 } from '@custody/supervision';
 import { raiseAlerts } from './alert-sink';
 import type { DirectoryView } from './directory-view';
+import { corpusChunks, planCorpus, readCorpusManifest, type CorpusEntry } from './lookback-corpus';
 import { LookbackStore } from './lookback-store';
 
 export interface LookbackJobDeps {
@@ -42,15 +44,10 @@ export interface LookbackJobDeps {
 
 /** Records screened per page: each page is one WORM object, and where a resumed job goes on from. */
 const PAGE_SIZE = 500;
-const SEARCH_PAGE = 500;
+/** Pages per corpus chunk: a chunk is what the job holds of the corpus at a time. */
+const PAGES_PER_CHUNK = 20;
 const READ_CONCURRENCY = 8;
 const RETRY = { initialMs: 1_000, maxMs: 5 * 60_000 };
-
-interface CorpusEntry {
-  id: string;
-  sha256: string;
-  groups: string[];
-}
 
 const pagePath = (n: number, draft = false) => `${draft ? 'draft-pages' : 'pages'}/${String(n).padStart(6, '0')}.jsonl`;
 const lines = (b: Buffer) => b.toString('utf8').split('\n').filter(Boolean);
@@ -161,82 +158,49 @@ export class LookbackJobs {
   private async produce(lb: Lookback, signal: AbortSignal): Promise<LookbackResult | undefined> {
     const files = new LookbackStore(this.deps.store, lb.tenant, lb.id);
     const version = await this.versionOf(lb.tenant, lb.policyId, lb.version);
-    const draftBytes = lb.draftVersion ? await files.read('draft.json') : undefined;
-    if (lb.draftVersion && !draftBytes) throw new IntegrityError(`lookback ${lb.id}: its draft is missing from WORM`);
-    const draft = draftBytes && parsePolicy(draftBytes.toString('utf8'), 'json');
-    if (draft && contentAddress(draft) !== lb.draftVersion) throw new IntegrityError(`lookback ${lb.id}: its draft no longer hashes to ${lb.draftVersion}`);
-
-    const corpusBytes = (await files.read('corpus.jsonl')) ?? (await this.planCorpus(lb, files));
-    const corpus = lines(corpusBytes).map((l) => JSON.parse(l) as CorpusEntry);
-    const corpusSha256 = sha256Hex(corpusBytes);
-    await this.update(lb.id, { phase: 'screening', total: corpus.length });
+    const draft = await this.draftOf(lb, files);
+    const size = this.deps.pageSize ?? PAGE_SIZE;
+    const corpus = (await readCorpusManifest(files)) ?? (await planCorpus(this.deps, lb, files, size * PAGES_PER_CHUNK));
+    await this.update(lb.id, { phase: 'screening', total: corpus.records });
 
     const versions = new RecordVersions(this.deps.store, this.deps.index, lb.tenant);
     const resultHash = createHash('sha256');
-    let inScope = 0;
-    let hits = 0;
-    let alertsRaised = 0;
-    const added: string[] = [];
-    const dropped: string[] = [];
-    const size = this.deps.pageSize ?? PAGE_SIZE;
-    for (let n = 0; n * size < corpus.length; n++) {
-      if (signal.aborted) return undefined;
-      const entries = corpus.slice(n * size, (n + 1) * size);
-      let page = await files.read(pagePath(n));
-      let draftPage = draft ? await files.read(pagePath(n, true)) : undefined;
-      if (!page || (draft && !draftPage)) {
-        const screened: Screening[] = [];
-        const drafted: Screening[] = [];
-        const raised: Alert[] = [];
-        // reads in parallel (WORM round trips dominate), screened in corpus order
-        const records = await mapLimit(entries, READ_CONCURRENCY, (e) => readVerified(versions, e.id));
-        entries.forEach((e, i) => {
-          const record = records[i];
-          if (record.archive.sha256 !== e.sha256)
-            throw new IntegrityError(`record ${e.id}: archived bytes hash to ${record.archive.sha256}, the corpus fixed ${e.sha256}`);
-          screened.push(screenEnvelope(version.policy, record.envelope, e.groups));
-          if (draft) drafted.push(screenEnvelope(draft, record.envelope, e.groups));
-          if (lb.raiseAlerts)
-            raised.push(
-              ...hitAlerts(
-                record.envelope,
-                { key: record.archive.key, versionId: record.archive.versionId ?? '', sha256: record.archive.sha256 },
-                [version],
-                e.groups,
-                `lookback:${lb.id}`,
-                new Date().toISOString(),
-              ),
-            );
-        });
-        alertsRaised += (await raiseAlerts(this.deps, raised)).length;
-        page = Buffer.from(screened.map((s) => `${JSON.stringify(s)}\n`).join(''));
-        await files.write(pagePath(n), page);
-        if (draft) {
-          draftPage = Buffer.from(drafted.map((s) => `${JSON.stringify(s)}\n`).join(''));
-          await files.write(pagePath(n, true), draftPage);
+    const tally = { inScope: 0, hits: 0, alertsRaised: 0, added: 0, dropped: 0, sample: { added: [] as string[], dropped: [] as string[] } };
+    let n = 0;
+    for await (const chunk of corpusChunks(files, corpus)) {
+      for (let i = 0; i < chunk.length; i += size, n++) {
+        if (signal.aborted) return undefined;
+        const entries = chunk.slice(i, i + size);
+        let page = await files.read(pagePath(n));
+        let draftPage = draft ? await files.read(pagePath(n, true)) : undefined;
+        if (!page || (draft && !draftPage)) {
+          const screened = await this.screenPage(lb, versions, entries, version, draft);
+          tally.alertsRaised += (await raiseAlerts(this.deps, screened.alerts)).length;
+          page = await this.writeJsonl(files, pagePath(n), screened.screenings);
+          if (draft) draftPage = await this.writeJsonl(files, pagePath(n, true), screened.drafted);
         }
+        resultHash.update(page);
+        const screenings = lines(page).map((l) => JSON.parse(l) as Screening);
+        for (const s of screenings) {
+          if (s.inScope) tally.inScope++;
+          tally.hits += s.hits.length;
+        }
+        if (draftPage) await this.diffPage(files, n, screenings, draftPage, tally);
+        await this.update(lb.id, { done: n * size + entries.length });
       }
-      resultHash.update(page);
-      const screenings = lines(page).map((l) => JSON.parse(l) as Screening);
-      for (const s of screenings) {
-        if (s.inScope) inScope++;
-        hits += s.hits.length;
-      }
-      if (draftPage) {
-        const before = new Set(screenings.flatMap(hitKeys));
-        const after = new Set(lines(draftPage).flatMap((l) => hitKeys(JSON.parse(l) as Screening)));
-        for (const k of after) if (!before.has(k)) added.push(k);
-        for (const k of before) if (!after.has(k)) dropped.push(k);
-      }
-      await this.update(lb.id, { done: Math.min(corpus.length, (n + 1) * size) });
     }
-    const resultSha256 = resultHash.digest('hex');
-    const inputsHash = sha256Hex(Buffer.from(`${version.version}\n${NORMALIZER_VERSION}\n${corpusSha256}`));
-    const result: LookbackResult = { inputsHash, corpusSha256, resultSha256, records: corpus.length, inScope, hits, alertsRaised };
-    if (draft) {
-      await files.write('diff.jsonl', Buffer.from([...added.map((k) => `+ ${k}\n`), ...dropped.map((k) => `- ${k}\n`)].join('')));
-      result.diff = { added: added.length, dropped: dropped.length, sample: { added: added.slice(0, 100), dropped: dropped.slice(0, 100) } };
-    }
+    const inputsHash = sha256Hex(Buffer.from(`${version.version}\n${NORMALIZER_VERSION}\n${corpus.sha256}`));
+    const { added, dropped, sample, alertsRaised, inScope, hits } = tally;
+    const result: LookbackResult = {
+      inputsHash,
+      corpusSha256: corpus.sha256,
+      resultSha256: resultHash.digest('hex'),
+      records: corpus.records,
+      inScope,
+      hits,
+      alertsRaised,
+    };
+    if (draft) result.diff = { added, dropped, sample };
     // alerts raised before a restart are not counted again: the count is this run's, the alerts are unique
     await files.write(
       'result.json',
@@ -245,31 +209,59 @@ export class LookbackJobs {
     return result;
   }
 
-  /** Every record sent in the range, by id, with its stored hash and its employees' groups now; written once. */
-  private async planCorpus(lb: Lookback, files: LookbackStore): Promise<Buffer> {
-    await this.deps.index.refresh();
-    const entries = new Map<string, CorpusEntry>();
-    let cursor: string | undefined;
-    let total: number | undefined;
-    do {
-      const page = await this.deps.index.search(lb.tenant, { from: lb.from, to: lb.to, size: SEARCH_PAGE, sort: 'oldest', cursor });
-      total ??= page.total;
-      for (const d of page.hits) {
-        const groups = [...new Set(d.employeeIds.flatMap((e) => this.deps.directory.groupsOf(lb.tenant, e)))].sort();
-        entries.set(d.id, { id: d.id, sha256: d.archive.sha256, groups });
+  /** A dry run's draft, kept in WORM when the job was asked for and re-checked against its address. */
+  private async draftOf(lb: Lookback, files: LookbackStore): Promise<Policy | undefined> {
+    if (!lb.draftVersion) return undefined;
+    const bytes = await files.read('draft.json');
+    if (!bytes) throw new IntegrityError(`lookback ${lb.id}: its draft is missing from WORM`);
+    const draft = parsePolicy(bytes.toString('utf8'), 'json');
+    if (contentAddress(draft) !== lb.draftVersion) throw new IntegrityError(`lookback ${lb.id}: its draft no longer hashes to ${lb.draftVersion}`);
+    return draft;
+  }
+
+  /** One page: its records read from WORM (in parallel: round trips dominate), checked against the corpus, screened in corpus order. */
+  private async screenPage(lb: Lookback, versions: RecordVersions, entries: CorpusEntry[], version: PolicyVersionRecord, draft?: Policy) {
+    const records = await mapLimit(entries, READ_CONCURRENCY, (e) => readVerified(versions, e.id));
+    const screenings: Screening[] = [];
+    const drafted: Screening[] = [];
+    const alerts: Alert[] = [];
+    entries.forEach((e, i) => {
+      const { envelope, archive } = records[i];
+      if (archive.sha256 !== e.sha256) throw new IntegrityError(`record ${e.id}: archived bytes hash to ${archive.sha256}, the corpus fixed ${e.sha256}`);
+      screenings.push(screenEnvelope(version.policy, envelope, e.groups));
+      if (draft) drafted.push(screenEnvelope(draft, envelope, e.groups));
+      if (lb.raiseAlerts) {
+        const stored = { key: archive.key, versionId: archive.versionId ?? '', sha256: archive.sha256 };
+        alerts.push(...hitAlerts(envelope, stored, [version], e.groups, `lookback:${lb.id}`, new Date().toISOString()));
       }
-      cursor = page.cursor;
-    } while (cursor);
-    if (total !== entries.size)
-      throw new CustodyError('scope_count_mismatch', `the range matches ${total} records but ${entries.size} were listed; planning again`, { retriable: true });
-    const body = Buffer.from(
-      [...entries.values()]
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        .map((e) => `${JSON.stringify(e)}\n`)
-        .join(''),
-    );
-    await files.write('corpus.jsonl', body);
+    });
+    return { screenings, drafted, alerts };
+  }
+
+  private async writeJsonl(files: LookbackStore, path: string, screenings: Screening[]): Promise<Buffer> {
+    const body = Buffer.from(screenings.map((s) => `${JSON.stringify(s)}\n`).join(''));
+    await files.write(path, body);
     return body;
+  }
+
+  /** What the draft adds and drops on one page: counted, the first 100 of each kept, the page's list written to diff/ (so memory is bounded by a page). */
+  private async diffPage(
+    files: LookbackStore,
+    n: number,
+    screenings: Screening[],
+    draftPage: Buffer,
+    tally: { added: number; dropped: number; sample: { added: string[]; dropped: string[] } },
+  ): Promise<void> {
+    const before = new Set(screenings.flatMap(hitKeys));
+    const after = new Set(lines(draftPage).flatMap((l) => hitKeys(JSON.parse(l) as Screening)));
+    const added = [...after].filter((k) => !before.has(k));
+    const dropped = [...before].filter((k) => !after.has(k));
+    tally.added += added.length;
+    tally.dropped += dropped.length;
+    tally.sample.added.push(...added.slice(0, 100 - tally.sample.added.length));
+    tally.sample.dropped.push(...dropped.slice(0, 100 - tally.sample.dropped.length));
+    if (added.length + dropped.length > 0)
+      await files.write(`diff/${String(n).padStart(6, '0')}.jsonl`, Buffer.from([...added.map((k) => `+ ${k}\n`), ...dropped.map((k) => `- ${k}\n`)].join('')));
   }
 
   private async update(id: string, job: Partial<Lookback['job']>, result?: LookbackResult): Promise<void> {

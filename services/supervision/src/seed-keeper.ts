@@ -10,7 +10,8 @@ import {
   inPopulation,
   newAlert,
   periodOf,
-  periodSample,
+  LowestScores,
+  sampleScore,
   type Alert,
   type CommittedSeed,
   type SamplingPlanRow,
@@ -100,11 +101,9 @@ export class SeedKeeper {
     if (row.plan.minimumPerPeriod === 0 || row.closedThrough === ended.id) return;
     const seed = await this.deps.seeds.seedOf(row.tenant, row.plan.id, ended.id);
     if (seed) {
-      const population = await this.population(row, ended.start, ended.end, seed.committedAt);
-      const drawn = periodSample(seed.seed, population.keys(), row.plan.rate, row.plan.minimumPerPeriod);
-      const alerts: Alert[] = drawn.map(({ id, score }) => {
-        const d = population.get(id)!;
-        return newAlert({
+      const { lowest, size } = await this.lowestOfPopulation(row, ended.start, ended.end, seed);
+      const alerts: Alert[] = lowest.map(({ id, score, item: d }) =>
+        newAlert({
           id: alertId(row.tenant, { plan: row.plan.id }, id),
           tenant: row.tenant,
           kind: 'sample',
@@ -124,15 +123,16 @@ export class SeedKeeper {
           sample: { plan: row.plan.id, period: ended.id, score, by: score < row.plan.rate ? 'rate' : 'minimum' },
           raisedAt: now.toISOString(),
           source: 'sampling',
-        });
-      });
+        }),
+      );
+      // records under the rate were drawn at capture: raising them again changes nothing (one alert per plan and record)
       const raised = await raiseAlerts(this.deps, alerts);
       this.deps.logger.info({
         event: 'sampling_period_closed',
         tenant: row.tenant,
         plan: row.plan.id,
         period: ended.id,
-        population: population.size,
+        population: size,
         raised: raised.length,
       });
     }
@@ -140,17 +140,24 @@ export class SeedKeeper {
     if (latest) await this.deps.plans.put(`${row.tenant}:${row.plan.id}`, { ...latest, closedThrough: ended.id });
   }
 
-  /** The plan's population in a period: records sent in it, captured after the seed was committed. */
-  private async population(row: SamplingPlanRow, start: Date, end: Date, committedAt: string): Promise<Map<string, IndexDoc>> {
-    const out = new Map<string, IndexDoc>();
+  /**
+   * The `minimumPerPeriod` lowest-scoring records of the plan's population in a period (sent in it,
+   * captured after the seed was committed): periodSample's minimum, in one pass over the index with
+   * memory bounded by the minimum.
+   */
+  private async lowestOfPopulation(row: SamplingPlanRow, start: Date, end: Date, seed: CommittedSeed) {
+    const lowest = new LowestScores<IndexDoc>(row.plan.minimumPerPeriod);
+    let size = 0;
     let cursor: string | undefined;
     do {
       const page = await this.deps.index.search(row.tenant, { from: start.toISOString(), to: end.toISOString(), size: SEARCH_PAGE, sort: 'oldest', cursor });
-      for (const d of page.hits)
-        if (d.capturedAt >= committedAt && inPopulation(row.plan, d.employeeIds, (e) => this.deps.directory.groupsOf(row.tenant, e), d.channel))
-          out.set(d.id, d);
+      for (const d of page.hits) {
+        if (d.capturedAt < seed.committedAt || !inPopulation(row.plan, d.employeeIds, (e) => this.deps.directory.groupsOf(row.tenant, e), d.channel)) continue;
+        size++;
+        lowest.add(d.id, sampleScore(seed.seed, d.id), d);
+      }
       cursor = page.cursor;
     } while (cursor);
-    return out;
+    return { lowest: lowest.list(), size };
   }
 }
