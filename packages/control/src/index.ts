@@ -6,3 +6,4 @@ export * from './connector-secrets';
 export * from './connector-activity';
 export * from './reconciliation-counts';
 export * from './reconciliation-report';
+export * from './job-runner';

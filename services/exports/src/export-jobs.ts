@@ -2,8 +2,8 @@ import { RecordVersions } from '@custody/review';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { exportKey, type ArchiveStore } from '@custody/archive-store';
-import type { ExportTable, HoldTable } from '@custody/control';
-import { CustodyError, backoffDelay, errorMessage, sleep } from '@custody/errors';
+import { JobRunner, type ExportTable, type HoldTable } from '@custody/control';
+import { errorMessage } from '@custody/errors';
 import type { AuditSink } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import type { Export, ExportJob, ExportRequest, ExportResult } from '@custody/policy';
@@ -30,7 +30,6 @@ export interface ExportJobDeps {
   retry?: { initialMs: number; maxMs: number };
 }
 
-const RETRY = { initialMs: 1_000, maxMs: 5 * 60_000 };
 /** Progress is written to the control table at most this often: it is a compacted topic, not a log. */
 const PROGRESS_EVERY_MS = 1_000;
 
@@ -45,10 +44,36 @@ export const CERTIFICATE_PATH = 'certificate.json';
  * export with its reason, audited.
  */
 export class ExportJobs {
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly closing = new AbortController();
+  private readonly runner: JobRunner<Export, ExportJob, ExportResult>;
 
-  constructor(private readonly deps: ExportJobDeps) {}
+  constructor(private readonly deps: ExportJobDeps) {
+    this.runner = new JobRunner({
+      table: deps.exports,
+      logger: deps.logger,
+      name: 'export',
+      retry: deps.retry,
+      clearOnEnd: ['etaAt'],
+      produce: async (exp, signal) => {
+        const writer = new PackageWriter(this.deps.store, exp.tenant, exp.id, this.retainUntil(exp));
+        try {
+          return await this.produce(exp, writer, signal);
+        } finally {
+          await writer.close();
+        }
+      },
+      done: async (exp, result) => {
+        await this.audit(exp, 'exports.completed', 'ok', {
+          manifestSha256: result.manifestSha256,
+          records: result.records,
+          files: result.files,
+          bytes: result.bytes,
+        });
+        const log = this.deps.logger.child({ export: exp.id, tenant: exp.tenant });
+        log.info({ event: 'export_done', records: result.records, files: result.files, bytes: result.bytes, manifest_sha256: result.manifestSha256 });
+      },
+      failed: (exp, err) => this.audit(exp, 'exports.failed', 'failed', { error: errorMessage(err) }),
+    });
+  }
 
   async request(tenant: string, by: { keyId: string; role: string }, req: ExportRequest): Promise<Export> {
     const now = new Date().toISOString();
@@ -68,61 +93,16 @@ export class ExportJobs {
 
   /** Picks up the exports a previous process did not finish. */
   resume(): void {
-    for (const e of this.deps.exports.values()) if (e.job.phase !== 'done' && e.job.phase !== 'failed') void this.start(e.id);
+    this.runner.resume();
   }
 
   /** Starts (or continues) one export; its promise settles when the job ends. */
   start(id: string): Promise<void> {
-    let job = this.running.get(id);
-    if (!job) {
-      job = this.run(id).catch((err) => this.deps.logger.error({ event: 'export_job_crashed', export: id, err: errorMessage(err) }));
-      this.running.set(id, job);
-      void job.then(() => this.running.delete(id));
-    }
-    return job;
+    return this.runner.start(id);
   }
 
-  async stop(): Promise<void> {
-    this.closing.abort();
-    await Promise.allSettled([...this.running.values()]);
-  }
-
-  private async run(id: string): Promise<void> {
-    const signal = this.closing.signal;
-    for (let attempt = 0; !signal.aborted; attempt++) {
-      const exp = this.deps.exports.get(id);
-      if (!exp || exp.job.phase === 'done' || exp.job.phase === 'failed') return;
-      const log = this.deps.logger.child({ export: id, tenant: exp.tenant });
-      const writer = new PackageWriter(this.deps.store, exp.tenant, exp.id, this.retainUntil(exp));
-      try {
-        const result = await this.produce(exp, writer, signal);
-        if (!result) return;
-        await this.update(id, { phase: 'done', etaAt: undefined, error: undefined }, result);
-        await this.audit(exp, 'exports.completed', 'ok', {
-          manifestSha256: result.manifestSha256,
-          records: result.records,
-          files: result.files,
-          bytes: result.bytes,
-        });
-        log.info({ event: 'export_done', records: result.records, files: result.files, bytes: result.bytes, manifest_sha256: result.manifestSha256 });
-        return;
-      } catch (err) {
-        if (signal.aborted) return;
-        if (err instanceof CustodyError && err.retriable) {
-          const delayMs = backoffDelay(attempt, this.deps.retry ?? RETRY);
-          await this.update(id, { attempts: attempt + 1, error: errorMessage(err) }).catch(() => undefined);
-          log.warn({ event: 'export_job_retry', attempt: attempt + 1, delay_ms: delayMs, err: errorMessage(err) });
-          await sleep(delayMs, signal);
-          continue;
-        }
-        await this.update(id, { phase: 'failed', etaAt: undefined, error: errorMessage(err) });
-        await this.audit(exp, 'exports.failed', 'failed', { error: errorMessage(err) });
-        log.error({ event: 'export_failed', err: errorMessage(err) });
-        return;
-      } finally {
-        await writer.close();
-      }
-    }
+  stop(): Promise<void> {
+    return this.runner.stop();
   }
 
   /** The job's phases; undefined when stopped (it resumes at the next start). */
@@ -243,12 +223,8 @@ export class ExportJobs {
     return new Date(Date.parse(exp.requestedAt) + this.deps.retentionDays * 86_400_000);
   }
 
-  private async update(id: string, job: Partial<ExportJob>, result?: ExportResult): Promise<void> {
-    const current = this.deps.exports.get(id);
-    if (!current) return;
-    const merged = { ...current.job, ...job, updatedAt: new Date().toISOString() };
-    for (const k of Object.keys(merged) as Array<keyof ExportJob>) if (merged[k] === undefined) delete merged[k];
-    await this.deps.exports.put(id, { ...current, job: merged, ...(result && { result }) });
+  private update(id: string, job: Partial<ExportJob>): Promise<void> {
+    return this.runner.update(id, job);
   }
 
   private async audit(exp: Export, action: string, outcome: 'ok' | 'failed', details: Record<string, unknown>): Promise<void> {

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ArchiveStore } from '@custody/archive-store';
-import type { AlertTable, LookbackTable } from '@custody/control';
+import { JobRunner, type AlertTable, type LookbackTable } from '@custody/control';
 import { sha256Hex } from '@custody/envelope';
-import { CustodyError, IntegrityError, NotFoundError, RejectedInputError, backoffDelay, errorMessage, mapLimit, sleep } from '@custody/errors';
+import { IntegrityError, NotFoundError, RejectedInputError, errorMessage, mapLimit } from '@custody/errors';
 import type { AuditSink } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import { RecordVersions, readVerified } from '@custody/review';
@@ -47,7 +47,6 @@ const PAGE_SIZE = 500;
 /** Pages per corpus chunk: a chunk is what the job holds of the corpus at a time. */
 const PAGES_PER_CHUNK = 20;
 const READ_CONCURRENCY = 8;
-const RETRY = { initialMs: 1_000, maxMs: 5 * 60_000 };
 
 const pagePath = (n: number, draft = false) => `${draft ? 'draft-pages' : 'pages'}/${String(n).padStart(6, '0')}.jsonl`;
 const lines = (b: Buffer) => b.toString('utf8').split('\n').filter(Boolean);
@@ -63,9 +62,32 @@ const hitKeys = (s: Screening) => s.hits.map((h) => `${s.record} ${h.ruleId}/${h
  * it would add and drop, raising nothing.
  */
 export class LookbackJobs {
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly closing = new AbortController();
-  constructor(private readonly deps: LookbackJobDeps) {}
+  private readonly runner: JobRunner<Lookback, Lookback['job'], LookbackResult>;
+
+  constructor(private readonly deps: LookbackJobDeps) {
+    this.runner = new JobRunner({
+      table: deps.lookbacks,
+      logger: deps.logger,
+      name: 'lookback',
+      retry: deps.retry,
+      produce: (lb, signal) => this.produce(lb, signal),
+      done: async (lb, result) => {
+        await this.audit(lb, 'supervision.lookbacks.completed', 'ok', {
+          ...result,
+          diff: result.diff && { added: result.diff.added, dropped: result.diff.dropped },
+        });
+        this.deps.logger.info({
+          event: 'lookback_done',
+          lookback: lb.id,
+          tenant: lb.tenant,
+          records: result.records,
+          hits: result.hits,
+          result_sha256: result.resultSha256,
+        });
+      },
+      failed: (lb, err) => this.audit(lb, 'supervision.lookbacks.failed', 'failed', { error: errorMessage(err) }),
+    });
+  }
 
   async request(tenant: string, by: string, req: LookbackRequest): Promise<Lookback> {
     const version = await this.versionOf(tenant, req.policyId, req.version);
@@ -97,22 +119,15 @@ export class LookbackJobs {
   }
 
   resume(): void {
-    for (const l of this.deps.lookbacks.values()) if (l.job.phase !== 'done' && l.job.phase !== 'failed') void this.start(l.id);
+    this.runner.resume();
   }
 
   start(id: string): Promise<void> {
-    let job = this.running.get(id);
-    if (!job) {
-      job = this.run(id).catch((err) => this.deps.logger.error({ event: 'lookback_job_crashed', lookback: id, err: errorMessage(err) }));
-      this.running.set(id, job);
-      void job.then(() => this.running.delete(id));
-    }
-    return job;
+    return this.runner.start(id);
   }
 
-  async stop(): Promise<void> {
-    this.closing.abort();
-    await Promise.allSettled([...this.running.values()]);
+  stop(): Promise<void> {
+    return this.runner.stop();
   }
 
   private async versionOf(tenant: string, policyId: string, version?: string): Promise<PolicyVersionRecord> {
@@ -120,39 +135,6 @@ export class LookbackJobs {
     const current = (await policyHistory(this.deps.store, tenant, policyId)).at(-1);
     if (!current) throw new NotFoundError(`no supervision policy ${policyId}`);
     return current;
-  }
-
-  private async run(id: string): Promise<void> {
-    const signal = this.closing.signal;
-    for (let attempt = 0; !signal.aborted; attempt++) {
-      const lb = this.deps.lookbacks.get(id);
-      if (!lb || lb.job.phase === 'done' || lb.job.phase === 'failed') return;
-      const log = this.deps.logger.child({ lookback: id, tenant: lb.tenant });
-      try {
-        const result = await this.produce(lb, signal);
-        if (!result) return;
-        await this.update(id, { phase: 'done', error: undefined }, result);
-        await this.audit(lb, 'supervision.lookbacks.completed', 'ok', {
-          ...result,
-          diff: result.diff && { added: result.diff.added, dropped: result.diff.dropped },
-        });
-        log.info({ event: 'lookback_done', records: result.records, hits: result.hits, result_sha256: result.resultSha256 });
-        return;
-      } catch (err) {
-        if (signal.aborted) return;
-        if (err instanceof CustodyError && err.retriable) {
-          const delayMs = backoffDelay(attempt, this.deps.retry ?? RETRY);
-          await this.update(id, { attempts: attempt + 1, error: errorMessage(err) }).catch(() => undefined);
-          log.warn({ event: 'lookback_job_retry', attempt: attempt + 1, delay_ms: delayMs, err: errorMessage(err) });
-          await sleep(delayMs, signal);
-          continue;
-        }
-        await this.update(id, { phase: 'failed', error: errorMessage(err) });
-        await this.audit(lb, 'supervision.lookbacks.failed', 'failed', { error: errorMessage(err) });
-        log.error({ event: 'lookback_failed', err: errorMessage(err) });
-        return;
-      }
-    }
   }
 
   private async produce(lb: Lookback, signal: AbortSignal): Promise<LookbackResult | undefined> {
@@ -264,12 +246,8 @@ export class LookbackJobs {
       await files.write(`diff/${String(n).padStart(6, '0')}.jsonl`, Buffer.from([...added.map((k) => `+ ${k}\n`), ...dropped.map((k) => `- ${k}\n`)].join('')));
   }
 
-  private async update(id: string, job: Partial<Lookback['job']>, result?: LookbackResult): Promise<void> {
-    const current = this.deps.lookbacks.get(id);
-    if (!current) return;
-    const merged = { ...current.job, ...job, updatedAt: new Date().toISOString() };
-    for (const k of Object.keys(merged) as Array<keyof Lookback['job']>) if (merged[k] === undefined) delete merged[k];
-    await this.deps.lookbacks.put(id, { ...current, job: merged, ...(result && { result }) });
+  private update(id: string, job: Partial<Lookback['job']>): Promise<void> {
+    return this.runner.update(id, job);
   }
 
   private async audit(lb: Lookback, action: string, outcome: 'ok' | 'failed', details: Record<string, unknown>): Promise<void> {
