@@ -351,4 +351,38 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     expect(plans.get(`acme:${plan.id}`)?.closedThrough).toBe(seed.period);
     await Promise.all([plans.stop(), alerts.stop(), directory.stop()]);
   });
+
+  test('an announcement that does not read back from WORM is dead-lettered with the reason, and screening goes on', async () => {
+    const { bus } = custody.adapters;
+    const dead: Array<{ headers: Record<string, string | undefined>; value: string }> = [];
+    const reader = await bus.subscribe({
+      groupId: `dlq-reader-${randomBytes(4).toString('hex')}`,
+      topics: [custody.topics.dlq],
+      onBatch: async (records) =>
+        void dead.push(...records.map((r) => ({ headers: r.headers as Record<string, string | undefined>, value: r.value.toString('utf8') }))),
+    });
+    // another tenant's announcement of a version the store never held (the log writer may append it: globex is not read here)
+    const leaf = {
+      kind: 'record',
+      id: 'f'.repeat(40),
+      key: `tenants/globex/records/ff/${'f'.repeat(40)}.json`,
+      versionId: 'v-none',
+      sha256: '0'.repeat(64),
+      envelopeSha256: '0'.repeat(64),
+      channel: 'whatsapp',
+      type: 'message',
+      retainUntil: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    await bus.publish(custody.topics.recordLog, [
+      { key: 'globex', value: JSON.stringify({ schema: 'custody.log-append/v1', tenant: 'globex', leaves: [leaf] }) },
+    ]);
+    await send('I guarantee a 12% return after the bad announcement');
+    const letter = await waitFor('the dead letter', async () => dead.find((d) => d.headers.dlq_step === 'screen'));
+    expect(letter.headers.dlq_reason).toMatch(/not_found|no object|does not exist/i);
+    await waitFor('the next record screened', async () =>
+      (await openAlerts()).alerts.some((a: { record: { id: string } }) => a.record.id) ? true : undefined,
+    );
+    expect((await openAlerts()).total).toBe(1);
+    await reader.stop();
+  });
 }

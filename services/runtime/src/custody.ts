@@ -129,6 +129,7 @@ export async function startCustody(config: Config, logger: Logger, opts: StartOp
     logger: logger.child({ component: 'supervision' }),
     // a hold opened from an alert is placed as POST /v1/holds places one: participants as the hold stores them
     placeHold: (req) => holdJobs.place({ ...req, scope: { ...req.scope, participants: req.scope.participants.map(normalizeIdentifier) } }),
+    metrics: metrics.deadLetters,
   });
   const resolution = new DirectoryResolution({
     store: adapters.store,

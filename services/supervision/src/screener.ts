@@ -1,5 +1,16 @@
 import type { ArchiveStore } from '@custody/archive-store';
-import { actOnResults, classify, deadLetter, ok, type Bus, type BusRecord, type DeadLetterSink, type StepResult, type Subscription } from '@custody/bus';
+import {
+  actOnResults,
+  classify,
+  deadLetter,
+  ok,
+  type Bus,
+  type BusRecord,
+  type DeadLetterMetrics,
+  type DeadLetterSink,
+  type StepResult,
+  type Subscription,
+} from '@custody/bus';
 import type { AlertTable, SamplingPlanTable } from '@custody/control';
 import { parseEnvelope, sha256Hex } from '@custody/envelope';
 import { IntegrityError } from '@custody/errors';
@@ -26,6 +37,7 @@ export interface ScreenerDeps {
   directory: DirectoryView;
   audit: AuditSink;
   logger: Logger;
+  metrics?: DeadLetterMetrics;
 }
 
 /**
@@ -40,7 +52,7 @@ export class Screener {
   private readonly sink: DeadLetterSink;
 
   constructor(private readonly deps: ScreenerDeps) {
-    this.sink = { bus: deps.bus, topic: deps.dlq, logger: deps.logger };
+    this.sink = { bus: deps.bus, topic: deps.dlq, logger: deps.logger, metrics: deps.metrics };
   }
 
   async start(): Promise<void> {
@@ -58,7 +70,11 @@ export class Screener {
 
   async handleBatch(records: BusRecord[]): Promise<void> {
     const results: Array<StepResult<null>> = [];
-    for (const r of records) results.push(await this.screenMessage(r));
+    for (const r of records) {
+      results.push(await this.screenMessage(r));
+      // the batch is retried whole (raising an alert again changes nothing): screening on would only fail again
+      if (results.at(-1)!.status === 'retry') break;
+    }
     await actOnResults(this.sink, records, results);
   }
 

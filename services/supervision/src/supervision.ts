@@ -1,5 +1,5 @@
 import type { ArchiveStore } from '@custody/archive-store';
-import type { Bus } from '@custody/bus';
+import type { Bus, DeadLetterMetrics } from '@custody/bus';
 import type { AlertTable, DirectoryTable, LookbackTable, SamplingPlanTable } from '@custody/control';
 import { parseEnvelope, sha256Hex } from '@custody/envelope';
 import { IntegrityError } from '@custody/errors';
@@ -33,6 +33,8 @@ export interface SupervisionDeps {
   audit: AuditSink;
   logger: Logger;
   placeHold: PlaceHold;
+  /** Counts what the screener dead-letters, as every consumer's are counted. */
+  metrics?: DeadLetterMetrics;
   /** How often sampling plans are visited (seeds ahead, minimums topped up); tests shorten it. */
   samplingIntervalMs?: number;
 }
@@ -60,6 +62,7 @@ export class Supervision {
       policies: this.policies,
       seeds: this.seeds,
       logger: deps.logger.child({ component: 'screener' }),
+      metrics: deps.metrics,
     });
     this.keeper = new SeedKeeper({
       ...common,

@@ -118,6 +118,9 @@ export class S3ArchiveStore implements ArchiveStore {
       };
     } catch (err) {
       if (statusOf(err) === 404 || statusOf(err) === 405) return null;
+      // a HEAD answer has no body to say why; for a key we built, a 400 is a version id the store
+      // cannot have issued (MinIO and AWS refuse malformed ones so): no such version, never an outage
+      if (statusOf(err) === 400 && versionId !== undefined) return null;
       throw mapError(err, `head ${key}`);
     }
   }
