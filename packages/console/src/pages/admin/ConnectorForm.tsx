@@ -1,10 +1,13 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { adminApi } from '../../admin-api';
 import { configFrom, controlFor, initialValues, instanceNameProblem, typesByChannel, type FieldValues, type FormControl } from '../../admin-connector-form';
 import type { ConnectorSaved, ConnectorSummary, ConnectorType } from '../../admin-types';
 import { Alert } from '../../components/Alert';
-import { ApiError, userMessage } from '../../errors';
-import { FieldError, Loading, focusFirstInvalid } from './common';
+import { FieldError, InputField } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
+import { useSubmit } from '../../components/use-submit';
+import { userMessage } from '../../errors';
+import { Loading, focusFirstInvalid } from './common';
 import { useLoad } from './use-load';
 
 /**
@@ -29,8 +32,7 @@ function SettingsForm({ types, existing, onSaved }: { types: ConnectorType[]; ex
   const type = types.find((t) => t.connector === connector);
   const [values, setValues] = useState<FieldValues>(() => (type ? initialValues(type.fields) : {}));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { busy, failure, setFailure, handleSubmit, send } = useSubmit();
   const form = useRef<HTMLFormElement>(null);
   const groups = useMemo(() => typesByChannel(types), [types]);
   const controls = useMemo(() => type?.fields.map((f) => controlFor(f, existing?.settings.includes(f.name) ?? false)) ?? [], [type, existing]);
@@ -42,9 +44,7 @@ function SettingsForm({ types, existing, onSaved }: { types: ConnectorType[]; ex
     setErrors({});
   };
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (saving) return;
+  const submit = handleSubmit(() => {
     setFailure(null);
     const found: Record<string, string> = {};
     if (!type) found.connector = 'Choose a connector type.';
@@ -58,21 +58,16 @@ function SettingsForm({ types, existing, onSaved }: { types: ConnectorType[]; ex
       focusFirstInvalid(form.current);
       return;
     }
-    setSaving(true);
-    adminApi.saveConnector(name, type.connector, result.config).then(
+    send(
+      adminApi.saveConnector(name, type.connector, result.config),
       (saved) => {
-        setSaving(false);
         // secrets leave the page's memory as soon as they are stored
         setValues(initialValues(type.fields));
         onSaved(saved);
       },
-      (err: unknown) => {
-        setSaving(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(`Not saved: ${userMessage(err, { action: 'configure connectors' })}`);
-      },
+      (err) => `Not saved: ${userMessage(err, { action: 'configure connectors' })}`,
     );
-  };
+  });
 
   return (
     <form ref={form} className="admin-form" onSubmit={submit} noValidate aria-label={existing ? `Settings of ${existing.id}` : 'New connector'}>
@@ -114,27 +109,23 @@ function SettingsForm({ types, existing, onSaved }: { types: ConnectorType[]; ex
             </p>
             <FieldError id="connector-type-error" message={errors.connector} />
           </div>
-          <div className="field">
-            <label htmlFor="connector-name">
-              Instance name <span className="required">(required)</span>
-            </label>
-            <input
-              id="connector-name"
-              type="text"
-              value={name}
-              maxLength={63}
-              autoComplete="off"
-              spellCheck={false}
-              onChange={(e) => setName(e.target.value)}
-              aria-required="true"
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={`connector-name-hint${errors.name ? ' connector-name-error' : ''}`}
-            />
-            <p id="connector-name-hint" className="hint">
-              Your name for this instance, e.g. whatsapp-sales: lowercase letters, digits and dashes. It cannot be changed later.
-            </p>
-            <FieldError id="connector-name-error" message={errors.name} />
-          </div>
+          <InputField
+            id="connector-name"
+            label={
+              <>
+                Instance name <span className="required">(required)</span>
+              </>
+            }
+            hint="Your name for this instance, e.g. whatsapp-sales: lowercase letters, digits and dashes. It cannot be changed later."
+            error={errors.name}
+            type="text"
+            value={name}
+            maxLength={63}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => setName(e.target.value)}
+            aria-required="true"
+          />
         </>
       )}
 
@@ -154,12 +145,7 @@ function SettingsForm({ types, existing, onSaved }: { types: ConnectorType[]; ex
         </fieldset>
       )}
 
-      <Alert message={failure} />
-      <div className="form-actions">
-        <button type="submit" aria-disabled={saving || undefined}>
-          {saving ? 'Saving…' : existing ? 'Save settings' : 'Add connector'}
-        </button>
-      </div>
+      <FormActions label={existing ? 'Save settings' : 'Add connector'} busy={busy} busyLabel="Saving…" failure={failure} />
     </form>
   );
 }

@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { adminApi } from '../../admin-api';
 import { IDENTIFIER_KINDS, blankIdentifier, employeeBodyFrom, formFromEmployee, type EmployeeForm as Form, type IdentifierRow } from '../../admin-directory';
 import type { Employee } from '../../admin-types';
-import { Alert } from '../../components/Alert';
-import { ApiError, userMessage } from '../../errors';
-import { FieldError, focusFirstInvalid } from './common';
+import { FieldError, InputField } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
+import { useSubmit } from '../../components/use-submit';
+import { userMessage } from '../../errors';
+import { focusFirstInvalid } from './common';
 
 /**
  * Adds an employee, or edits one (`employee`): the name and the identifiers that were theirs when.
@@ -23,8 +25,7 @@ export function EmployeeForm({
 }) {
   const [form, setForm] = useState<Form>(() => formFromEmployee(employee));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { busy, failure, setFailure, handleSubmit, send } = useSubmit();
   const formElement = useRef<HTMLFormElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const title = employee ? `Edit employee ${employee.employeeId}` : 'Add an employee';
@@ -47,9 +48,7 @@ export function EmployeeForm({
     });
   };
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (saving) return;
+  const submit = handleSubmit(() => {
     setFailure(null);
     const result = employeeBodyFrom(form);
     const found = result.ok ? {} : { ...result.errors };
@@ -61,19 +60,12 @@ export function EmployeeForm({
       focusFirstInvalid(formElement.current);
       return;
     }
-    setSaving(true);
-    adminApi.saveEmployee(result.employeeId, result.body).then(
-      () => {
-        setSaving(false);
-        onSaved(result.employeeId, !employee);
-      },
-      (err: unknown) => {
-        setSaving(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(`Not saved: ${userMessage(err, { action: 'edit the directory' })}`);
-      },
+    send(
+      adminApi.saveEmployee(result.employeeId, result.body),
+      () => onSaved(result.employeeId, !employee),
+      (err) => `Not saved: ${userMessage(err, { action: 'edit the directory' })}`,
     );
-  };
+  });
 
   return (
     <section className="panel" aria-labelledby="employee-form-heading">
@@ -81,39 +73,33 @@ export function EmployeeForm({
         {title}
       </h2>
       <form ref={formElement} className="admin-form admin-form-wide" onSubmit={submit} noValidate aria-labelledby="employee-form-heading">
-        <div className="field">
-          <label htmlFor="employee-id">
-            Employee id <span className="required">(required)</span>
-          </label>
-          <input
-            id="employee-id"
-            type="text"
-            value={form.employeeId}
-            readOnly={Boolean(employee)}
-            maxLength={256}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => setForm((f) => ({ ...f, employeeId: e.target.value }))}
-            aria-required="true"
-            aria-invalid={errors.employeeId ? true : undefined}
-            aria-describedby={`employee-id-hint${errors.employeeId ? ' employee-id-error' : ''}`}
-          />
-          <p id="employee-id-hint" className="hint">
-            {employee ? 'An employee’s id cannot be changed.' : 'Your firm’s id for the employee: letters, digits, _ . @ or -.'}
-          </p>
-          <FieldError id="employee-id-error" message={errors.employeeId} />
-        </div>
-        <div className="field">
-          <label htmlFor="employee-name">Name</label>
-          <input
-            id="employee-name"
-            type="text"
-            value={form.name}
-            maxLength={512}
-            autoComplete="off"
-            onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))}
-          />
-        </div>
+        <InputField
+          id="employee-id"
+          label={
+            <>
+              Employee id <span className="required">(required)</span>
+            </>
+          }
+          hint={employee ? 'An employee’s id cannot be changed.' : 'Your firm’s id for the employee: letters, digits, _ . @ or -.'}
+          error={errors.employeeId}
+          type="text"
+          value={form.employeeId}
+          readOnly={Boolean(employee)}
+          maxLength={256}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setForm((f) => ({ ...f, employeeId: e.target.value }))}
+          aria-required="true"
+        />
+        <InputField
+          id="employee-name"
+          label="Name"
+          type="text"
+          value={form.name}
+          maxLength={512}
+          autoComplete="off"
+          onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))}
+        />
 
         <fieldset>
           <legend>Identifiers</legend>
@@ -138,15 +124,7 @@ export function EmployeeForm({
           </button>
         </fieldset>
 
-        <Alert message={failure} />
-        <div className="form-actions">
-          <button type="submit" aria-disabled={saving || undefined}>
-            {saving ? 'Saving…' : 'Save employee'}
-          </button>
-          <button type="button" className="button-secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <FormActions label="Save employee" busy={busy} busyLabel="Saving…" failure={failure} onCancel={onCancel} />
       </form>
     </section>
   );

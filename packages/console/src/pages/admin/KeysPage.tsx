@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { adminApi } from '../../admin-api';
 import {
   ROLE_DESCRIPTIONS,
@@ -13,11 +13,14 @@ import {
 } from '../../admin-keys';
 import { ROLES } from '../../admin-types';
 import { Alert } from '../../components/Alert';
+import { InputField } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
+import { useSubmit } from '../../components/use-submit';
 import { OneTimeToken } from '../../components/OneTimeToken';
 import { PageHeading } from '../../components/PageHeading';
 import { ApiError, userMessage } from '../../errors';
 import { formatUtc } from '../../format';
-import { ConfirmAction, FieldError, Loading, TableScroll } from './common';
+import { ConfirmAction, Loading, TableScroll } from './common';
 import { useLoad } from './use-load';
 
 type Issued = { id: string; role: string; token: string };
@@ -173,13 +176,10 @@ function CreateKey({ onIssued, onPending }: { onIssued: (key: Issued) => void; o
   const [employeeId, setEmployeeId] = useState('');
   const [employeeError, setEmployeeError] = useState<string | null>(null);
   const employeeInput = useRef<HTMLInputElement>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, setFailure, handleSubmit, send } = useSubmit();
   const idInput = useRef<HTMLInputElement>(null);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (busy) return;
+  const submit = handleSubmit(() => {
     const problem = keyIdProblem(id.trim());
     const employeeProblem = employeeIdProblem(role, employeeId.trim());
     setIdError(problem);
@@ -189,22 +189,17 @@ function CreateKey({ onIssued, onPending }: { onIssued: (key: Issued) => void; o
       (problem ? idInput : employeeInput).current?.focus();
       return;
     }
-    setBusy(true);
-    adminApi.createKey(role, id.trim() || undefined, employeeId.trim() || undefined).then(
+    send(
+      adminApi.createKey(role, id.trim() || undefined, employeeId.trim() || undefined),
       (created) => {
-        setBusy(false);
         setId('');
         setEmployeeId('');
         if (isIssued(created)) onIssued({ id: created.id, role: created.role, token: created.token });
         else onPending(created.id, created.role);
       },
-      (err: unknown) => {
-        setBusy(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(`No key created: ${userMessage(err, { action: 'create API keys' })}`);
-      },
+      (err) => `No key created: ${userMessage(err, { action: 'create API keys' })}`,
     );
-  };
+  });
 
   return (
     <section aria-labelledby="create-key-heading">
@@ -224,51 +219,33 @@ function CreateKey({ onIssued, onPending }: { onIssued: (key: Issued) => void; o
             {needsApproval(role) && ` You will not see this key’s token: the ${approverOf(role)} holder who approves it receives it.`}
           </p>
         </div>
-        <div className="field">
-          <label htmlFor="key-id">Key id (optional)</label>
-          <input
-            ref={idInput}
-            id="key-id"
-            type="text"
-            value={id}
-            maxLength={63}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => setId(e.target.value)}
-            aria-invalid={idError ? true : undefined}
-            aria-describedby={`key-id-hint${idError ? ' key-id-error' : ''}`}
-          />
-          <p id="key-id-hint" className="hint">
-            Shown in audit records, e.g. ci-export. Left empty, Custody chooses one.
-          </p>
-          <FieldError id="key-id-error" message={idError ?? undefined} />
-        </div>
-        <div className="field">
-          <label htmlFor="key-employee">{role === 'reviewer' ? 'Employee id' : 'Employee id (optional)'}</label>
-          <input
-            ref={employeeInput}
-            id="key-employee"
-            type="text"
-            value={employeeId}
-            maxLength={256}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(e) => setEmployeeId(e.target.value)}
-            aria-invalid={employeeError ? true : undefined}
-            aria-describedby={`key-employee-hint${employeeError ? ' key-employee-error' : ''}`}
-          />
-          <p id="key-employee-hint" className="hint">
-            The directory employee who holds the key. Supervision needs it to keep a reviewer (or compliance) from reviewing their own messages or their
-            reporting chain.
-          </p>
-          <FieldError id="key-employee-error" message={employeeError ?? undefined} />
-        </div>
-        <Alert message={failure} />
-        <div className="form-actions">
-          <button type="submit" aria-disabled={busy || undefined}>
-            {busy ? 'Creating…' : needsApproval(role) ? 'Request key' : 'Create key'}
-          </button>
-        </div>
+        <InputField
+          ref={idInput}
+          id="key-id"
+          label="Key id (optional)"
+          hint="Shown in audit records, e.g. ci-export. Left empty, Custody chooses one."
+          error={idError ?? undefined}
+          type="text"
+          value={id}
+          maxLength={63}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setId(e.target.value)}
+        />
+        <InputField
+          ref={employeeInput}
+          id="key-employee"
+          label={role === 'reviewer' ? 'Employee id' : 'Employee id (optional)'}
+          hint="The directory employee who holds the key. Supervision needs it to keep a reviewer (or compliance) from reviewing their own messages or their reporting chain."
+          error={employeeError ?? undefined}
+          type="text"
+          value={employeeId}
+          maxLength={256}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => setEmployeeId(e.target.value)}
+        />
+        <FormActions label={needsApproval(role) ? 'Request key' : 'Create key'} busy={busy} busyLabel="Creating…" failure={failure} />
       </form>
     </section>
   );

@@ -1,13 +1,16 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { adminApi } from '../../admin-api';
 import { DATA_TYPES, UNITS, formFrom, inputFrom, presetRows, settingRows, type PeriodField, type RetentionForm } from '../../admin-retention';
 import type { RetentionView } from '../../admin-types';
 import { Alert } from '../../components/Alert';
+import { FieldError } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
 import { PageHeading } from '../../components/PageHeading';
+import { useSubmit } from '../../components/use-submit';
 import { ApiError, userMessage } from '../../errors';
 import { formatCount, formatUtc } from '../../format';
 import { channelLabel } from '../../search-query';
-import { FieldError, Loading, TableScroll, focusFirstInvalid } from './common';
+import { Loading, TableScroll, focusFirstInvalid } from './common';
 import { useLoad } from './use-load';
 
 /**
@@ -92,17 +95,14 @@ function CurrentSettings({ view }: { view: RetentionView }) {
 function RetentionEditor({ view, onSaved }: { view: RetentionView; onSaved: (version: number) => void }) {
   const [form, setForm] = useState<RetentionForm>(() => formFrom(view.settings));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { busy, failure, setFailure, handleSubmit, send } = useSubmit();
   const formElement = useRef<HTMLFormElement>(null);
   const presets = presetRows(view.presets, view.settings);
 
   const setPeriod = (group: 'byType' | 'byChannel', key: string) => (f: PeriodField) => setForm((s) => ({ ...s, [group]: { ...s[group], [key]: f } }));
   const togglePreset = (id: string, on: boolean) => setForm((s) => ({ ...s, presets: on ? [...s.presets, id] : s.presets.filter((p) => p !== id) }));
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (saving) return;
+  const submit = handleSubmit(() => {
     setFailure(null);
     const result = inputFrom(form);
     if (!result.ok) {
@@ -112,19 +112,12 @@ function RetentionEditor({ view, onSaved }: { view: RetentionView; onSaved: (ver
       return;
     }
     setErrors({});
-    setSaving(true);
-    adminApi.saveRetention(result.input).then(
-      (r) => {
-        setSaving(false);
-        onSaved(r.settings.version);
-      },
-      (err: unknown) => {
-        setSaving(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(`Not saved: ${userMessage(err, { action: 'change retention settings' })}`);
-      },
+    send(
+      adminApi.saveRetention(result.input),
+      (r) => onSaved(r.settings.version),
+      (err) => `Not saved: ${userMessage(err, { action: 'change retention settings' })}`,
     );
-  };
+  });
 
   return (
     <section aria-labelledby="change-heading">
@@ -194,12 +187,7 @@ function RetentionEditor({ view, onSaved }: { view: RetentionView; onSaved: (ver
           ))}
         </fieldset>
 
-        <Alert message={failure} />
-        <div className="form-actions">
-          <button type="submit" aria-disabled={saving || undefined}>
-            {saving ? 'Saving…' : 'Save settings'}
-          </button>
-        </div>
+        <FormActions label="Save settings" busy={busy} busyLabel="Saving…" failure={failure} />
       </form>
     </section>
   );

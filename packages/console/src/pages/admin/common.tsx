@@ -88,16 +88,6 @@ export function TableScroll({ label, children }: { label: string; children: Reac
   );
 }
 
-/** A field's error, referenced by the field's aria-describedby. */
-export function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return (
-    <p id={id} className="field-error">
-      {message}
-    </p>
-  );
-}
-
 /** Moves focus to the first control marked invalid inside `form` (after a submit the page refused). */
 export function focusFirstInvalid(form: HTMLElement | null): void {
   requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());

@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../components/Alert';
+import { InputField } from '../../components/Field';
 import { ApiError, userMessage } from '../../errors';
 import { exportPath, legalApi } from '../../legal-api';
 import { exportFormProblems, firstProblem, type Problems } from '../../legal-forms';
@@ -52,27 +53,17 @@ export function ExportForm({ scope, defaultName, idPrefix }: { scope: ExportScop
 
   return (
     <form className="legal-form" onSubmit={submit} noValidate>
-      <div className="field">
-        <label htmlFor={id('name')}>Export name</label>
-        <input
-          ref={nameField}
-          id={id('name')}
-          type="text"
-          maxLength={512}
-          value={name}
-          aria-invalid={problems.name ? true : undefined}
-          aria-describedby={problems.name ? `${id('name-hint')} ${id('name-error')}` : id('name-hint')}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <p id={id('name-hint')} className="hint">
-          The matter or request the production is for.
-        </p>
-        {problems.name && (
-          <p id={id('name-error')} className="field-error">
-            {problems.name}
-          </p>
-        )}
-      </div>
+      <InputField
+        ref={nameField}
+        id={id('name')}
+        label="Export name"
+        hint="The matter or request the production is for."
+        error={problems.name}
+        type="text"
+        maxLength={512}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
       <fieldset className="format-choices" aria-describedby={problems.formats ? id('formats-error') : undefined}>
         <legend>Formats</legend>
         {EXPORT_FORMAT_CHOICES.map((choice, i) => (

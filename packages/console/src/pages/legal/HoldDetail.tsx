@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../components/Alert';
+import { TextAreaField } from '../../components/Field';
 import { LoadState } from '../../components/LoadState';
 import { PageHeading } from '../../components/PageHeading';
 import { ApiError, userMessage } from '../../errors';
@@ -171,24 +172,16 @@ function ReleaseForm({ hold, onReleased }: { hold: Hold; onReleased: () => void 
 
   return (
     <form className="legal-form" onSubmit={ask} noValidate>
-      <div className="field">
-        <label htmlFor="release-reason">Reason for release</label>
-        <textarea
-          ref={reasonField}
-          id="release-reason"
-          maxLength={4000}
-          value={reason}
-          readOnly={step !== 'reason'}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={problem ? 'release-reason-error' : undefined}
-          onChange={(e) => setReason(e.target.value)}
-        />
-        {problem && (
-          <p id="release-reason-error" className="field-error">
-            {problem}
-          </p>
-        )}
-      </div>
+      <TextAreaField
+        ref={reasonField}
+        id="release-reason"
+        label="Reason for release"
+        error={problem ?? undefined}
+        maxLength={4000}
+        value={reason}
+        readOnly={step !== 'reason'}
+        onChange={(e) => setReason(e.target.value)}
+      />
       <Alert message={error} />
       {step === 'reason' ? (
         <div>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../components/Alert';
+import { InputField, TextAreaField } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
 import { ApiError, userMessage } from '../../errors';
 import { canPlaceHolds, holdPath, legalApi } from '../../legal-api';
@@ -179,44 +180,26 @@ function PlaceForm({ scope }: { scope: HoldScope }) {
     <section aria-labelledby="hold-place-heading" className="legal-section">
       <h2 id="hold-place-heading">Place the hold</h2>
       <form className="legal-form" onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor="hold-matter">Matter</label>
-          <input
-            ref={fields.matter}
-            id="hold-matter"
-            type="text"
-            maxLength={512}
-            value={form.matter}
-            aria-invalid={problems.matter ? true : undefined}
-            aria-describedby={problems.matter ? 'hold-matter-error' : undefined}
-            onChange={(e) => setForm({ ...form, matter: e.target.value })}
-          />
-          {problems.matter && (
-            <p id="hold-matter-error" className="field-error">
-              {problems.matter}
-            </p>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="hold-reason">Reason</label>
-          <textarea
-            ref={fields.reason}
-            id="hold-reason"
-            maxLength={4000}
-            value={form.reason}
-            aria-invalid={problems.reason ? true : undefined}
-            aria-describedby={problems.reason ? 'hold-reason-hint hold-reason-error' : 'hold-reason-hint'}
-            onChange={(e) => setForm({ ...form, reason: e.target.value })}
-          />
-          <p id="hold-reason-hint" className="hint">
-            Kept with the hold and in the hold report: the litigation, investigation or request it preserves records for.
-          </p>
-          {problems.reason && (
-            <p id="hold-reason-error" className="field-error">
-              {problems.reason}
-            </p>
-          )}
-        </div>
+        <InputField
+          ref={fields.matter}
+          id="hold-matter"
+          label="Matter"
+          error={problems.matter}
+          type="text"
+          maxLength={512}
+          value={form.matter}
+          onChange={(e) => setForm({ ...form, matter: e.target.value })}
+        />
+        <TextAreaField
+          ref={fields.reason}
+          id="hold-reason"
+          label="Reason"
+          hint="Kept with the hold and in the hold report: the litigation, investigation or request it preserves records for."
+          error={problems.reason}
+          maxLength={4000}
+          value={form.reason}
+          onChange={(e) => setForm({ ...form, reason: e.target.value })}
+        />
         <Alert message={error} />
         <div>
           <button type="submit" aria-disabled={placing || undefined}>

@@ -1,8 +1,10 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type Ref } from 'react';
+import { InputField, TextAreaField } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
 import { supervisionApi } from '../../supervision-api';
 import { keyIdProblem, MESSAGE_MAX, parseTags, textProblem } from '../../supervision-forms';
 import type { AlertView } from '../../supervision-types';
-import { FieldError, focusFirstInvalid } from '../admin/common';
+import { focusFirstInvalid } from '../admin/common';
 
 /** Runs one action; resolves true when done (the form clears), false when refused (the page says why). */
 export type Run = (done: string, action: string, call: () => Promise<{ alert: AlertView }>) => Promise<boolean>;
@@ -46,25 +48,18 @@ export function TextForm({
   };
   return (
     <form className="admin-form" onSubmit={send} noValidate>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-text`}>{label}</label>
-        <textarea
-          ref={field}
-          id={`${idPrefix}-text`}
-          rows={3}
-          maxLength={max}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={problem ? `${idPrefix}-error` : undefined}
-        />
-        <FieldError id={`${idPrefix}-error`} message={problem} />
-      </div>
-      <div className="form-actions">
-        <button type="submit" aria-disabled={busy || undefined}>
-          {submit}
-        </button>
-      </div>
+      <TextAreaField
+        ref={field}
+        id={`${idPrefix}-text`}
+        label={label}
+        error={problem}
+        errorId={`${idPrefix}-error`}
+        rows={3}
+        maxLength={max}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <FormActions label={submit} busy={busy} />
     </form>
   );
 }
@@ -95,25 +90,8 @@ export function KeyForm({
   };
   return (
     <form className="admin-form" onSubmit={send} noValidate>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-to`}>{label}</label>
-        <input
-          ref={field}
-          id={`${idPrefix}-to`}
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          maxLength={63}
-          value={to}
-          onChange={(e) => setTo(e.target.value)}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={problem ? `${idPrefix}-to-error` : undefined}
-        />
-        <FieldError id={`${idPrefix}-to-error`} message={problem} />
-      </div>
-      <div className="form-actions">
-        <button type="submit">{submit}</button>
-      </div>
+      <KeyIdField ref={field} id={`${idPrefix}-to`} label={label} error={problem} value={to} onChange={setTo} />
+      <FormActions label={submit} />
     </form>
   );
 }
@@ -137,37 +115,17 @@ export function NotifyForm({ alert, run }: { alert: AlertView; run: Run }) {
   };
   return (
     <form ref={form} className="admin-form" onSubmit={send} noValidate>
-      <div className="field">
-        <label htmlFor="notify-to">Notify key id</label>
-        <input
-          id="notify-to"
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          maxLength={63}
-          value={to}
-          onChange={(e) => setTo(e.target.value)}
-          aria-invalid={problems.to ? true : undefined}
-          aria-describedby={problems.to ? 'notify-to-error' : undefined}
-        />
-        <FieldError id="notify-to-error" message={problems.to} />
-      </div>
-      <div className="field">
-        <label htmlFor="notify-message">Message</label>
-        <textarea
-          id="notify-message"
-          rows={2}
-          maxLength={MESSAGE_MAX}
-          value={message}
-          onChange={(e) => setMessage(e.target.value)}
-          aria-invalid={problems.message ? true : undefined}
-          aria-describedby={problems.message ? 'notify-message-error' : undefined}
-        />
-        <FieldError id="notify-message-error" message={problems.message} />
-      </div>
-      <div className="form-actions">
-        <button type="submit">Notify</button>
-      </div>
+      <KeyIdField id="notify-to" label="Notify key id" error={problems.to} value={to} onChange={setTo} />
+      <TextAreaField
+        id="notify-message"
+        label="Message"
+        error={problems.message}
+        rows={2}
+        maxLength={MESSAGE_MAX}
+        value={message}
+        onChange={(e) => setMessage(e.target.value)}
+      />
+      <FormActions label="Notify" />
     </form>
   );
 }
@@ -200,27 +158,51 @@ export function TagsForm({ alert, run }: { alert: AlertView; run: Run }) {
         <p className="muted">No tags yet.</p>
       )}
       <form className="admin-form" onSubmit={add} noValidate>
-        <div className="field">
-          <label htmlFor="tags-add">Add tags</label>
-          <input
-            id="tags-add"
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={`tags-add-hint${problem ? ' tags-add-error' : ''}`}
-          />
-          <p id="tags-add-hint" className="hint">
-            Separated by commas or spaces: lowercase letters, digits and dashes.
-          </p>
-          <FieldError id="tags-add-error" message={problem} />
-        </div>
-        <div className="form-actions">
-          <button type="submit">Add tags</button>
-        </div>
+        <InputField
+          id="tags-add"
+          label="Add tags"
+          hint="Separated by commas or spaces: lowercase letters, digits and dashes."
+          error={problem}
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <FormActions label="Add tags" />
       </form>
     </>
+  );
+}
+
+/** A key id to act on (assign, notify): typed as it is, never corrected or completed by the browser. */
+function KeyIdField({
+  ref,
+  id,
+  label,
+  error,
+  value,
+  onChange,
+}: {
+  ref?: Ref<HTMLInputElement>;
+  id: string;
+  label: string;
+  error: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <InputField
+      ref={ref}
+      id={id}
+      label={label}
+      error={error}
+      type="text"
+      autoComplete="off"
+      spellCheck={false}
+      maxLength={63}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
   );
 }

@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Alert } from '../../components/Alert';
+import { FormActions } from '../../components/FormActions';
 import { ApiError } from '../../errors';
 import { canAssign, supervisionApi } from '../../supervision-api';
 import { decisionProblems, NOTE_MAX, REASON_MAX, reviewMessage, type DecisionInput, type DecisionProblems } from '../../supervision-forms';
@@ -169,11 +170,7 @@ function DecideForm({ alert, run }: { alert: AlertView; run: Run }) {
         problems={problems}
         codes={codes.load.status === 'done' ? codes.load.data.dispositions : {}}
       />
-      <div className="form-actions">
-        <button type="submit" aria-disabled={busy || undefined}>
-          {busy ? 'Closing…' : 'Close alert with this decision'}
-        </button>
-      </div>
+      <FormActions label="Close alert with this decision" busy={busy} busyLabel="Closing…" />
     </form>
   );
 }

@@ -1,5 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert } from '../../components/Alert';
+import { FormActions } from '../../components/FormActions';
+import { useSubmit } from '../../components/use-submit';
 import { ApiError } from '../../errors';
 import { formatCount } from '../../format';
 import { supervisionApi } from '../../supervision-api';
@@ -19,13 +21,11 @@ export function BulkCloseForm({ ids, onClosed }: { ids: string[]; onClosed: (res
   const codes = useLoad((signal) => supervisionApi.reasonCodes(signal), 'read reason codes');
   const [value, setValue] = useState(EMPTY);
   const [problems, setProblems] = useState<DecisionProblems & { ids?: string }>({});
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, handleSubmit, send } = useSubmit();
   const form = useRef<HTMLFormElement>(null);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (busy || codes.load.status !== 'done') return;
+  const submit = handleSubmit(() => {
+    if (codes.load.status !== 'done') return;
     const found: DecisionProblems & { ids?: string } = decisionProblems(value, codes.load.data.dispositions);
     if (ids.length === 0) found.ids = 'Select at least one open alert in the list above.';
     setProblems(found);
@@ -33,22 +33,16 @@ export function BulkCloseForm({ ids, onClosed }: { ids: string[]; onClosed: (res
       focusFirstInvalid(form.current);
       return;
     }
-    setBusy(true);
-    setFailure(null);
     const decision = { disposition: value.disposition as Disposition, reasonCode: value.reasonCode, reason: value.reason.trim() };
-    supervisionApi.bulkClose(ids, decision).then(
+    send(
+      supervisionApi.bulkClose(ids, decision),
       (answer) => {
-        setBusy(false);
         setValue(EMPTY);
         onClosed(answer);
       },
-      (err: unknown) => {
-        setBusy(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(`Nothing closed: ${reviewMessage(err, 'close alerts')}`);
-      },
+      (err) => `Nothing closed: ${reviewMessage(err, 'close alerts')}`,
     );
-  };
+  });
 
   return (
     <section aria-labelledby="bulk-close-heading" className="bulk-close">
@@ -65,12 +59,7 @@ export function BulkCloseForm({ ids, onClosed }: { ids: string[]; onClosed: (res
           problems={problems}
           codes={codes.load.status === 'done' ? codes.load.data.dispositions : {}}
         />
-        <Alert message={failure} />
-        <div className="form-actions">
-          <button type="submit" aria-disabled={busy || undefined} aria-describedby="bulk-close-count">
-            {busy ? 'Closing…' : 'Close selected alerts'}
-          </button>
-        </div>
+        <FormActions label="Close selected alerts" busy={busy} busyLabel="Closing…" failure={failure} describedBy="bulk-close-count" />
       </form>
     </section>
   );

@@ -1,6 +1,6 @@
+import { FieldError, TextAreaField } from '../../components/Field';
 import { dispositionLabel, isDisposition, reasonCodeLabel, REASON_MAX, type DecisionInput, type DecisionProblems } from '../../supervision-forms';
 import { DISPOSITIONS } from '../../supervision-types';
-import { FieldError } from '../admin/common';
 
 /**
  * What was done and why, for one alert or many: the outcome, one of ITS reason codes (from
@@ -59,18 +59,15 @@ export function DecisionFields({
         </select>
         <FieldError id={id('reasonCode-error')} message={problems.reasonCode} />
       </div>
-      <div className="field">
-        <label htmlFor={id('reason')}>Reason</label>
-        <textarea
-          id={id('reason')}
-          rows={3}
-          maxLength={REASON_MAX}
-          value={value.reason}
-          onChange={(e) => onChange({ ...value, reason: e.target.value })}
-          {...described('reason')}
-        />
-        <FieldError id={id('reason-error')} message={problems.reason} />
-      </div>
+      <TextAreaField
+        id={id('reason')}
+        label="Reason"
+        error={problems.reason}
+        rows={3}
+        maxLength={REASON_MAX}
+        value={value.reason}
+        onChange={(e) => onChange({ ...value, reason: e.target.value })}
+      />
     </>
   );
 }

@@ -1,12 +1,13 @@
-import { useRef, useState, type FormEvent } from 'react';
-import { Alert } from '../../components/Alert';
-import { ApiError } from '../../errors';
+import { useRef, useState } from 'react';
+import { InputField, TextAreaField } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
+import { useSubmit } from '../../components/use-submit';
 import { holdPath } from '../../legal-api';
 import { Link } from '../../router';
 import { supervisionApi } from '../../supervision-api';
 import { MATTER_MAX, REASON_MAX, reviewMessage, textProblem } from '../../supervision-forms';
 import type { AlertView } from '../../supervision-types';
-import { FieldError, focusFirstInvalid } from '../admin/common';
+import { focusFirstInvalid } from '../admin/common';
 
 /**
  * Preserves what the alert is about: a legal hold on the records of its conversation's participants
@@ -17,39 +18,30 @@ export function HoldForm({ alert, onChanged }: { alert: AlertView; onChanged: (a
   const [matter, setMatter] = useState('');
   const [reason, setReason] = useState('');
   const [problems, setProblems] = useState<{ matter?: string; reason?: string }>({});
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, handleSubmit, send } = useSubmit();
   const [held, setHeld] = useState<string | null>(null);
   const form = useRef<HTMLFormElement>(null);
   const heldLine = useRef<HTMLParagraphElement>(null);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
+  const submit = handleSubmit(() => {
     const found = { matter: textProblem(matter, MATTER_MAX, 'the matter'), reason: textProblem(reason, REASON_MAX, 'why the records are preserved') };
     setProblems(found);
     if (found.matter || found.reason) {
       focusFirstInvalid(form.current);
       return;
     }
-    setBusy(true);
-    setFailure(null);
-    supervisionApi.openHold(alert.id, { matter: matter.trim(), reason: reason.trim() }).then(
+    send(
+      supervisionApi.openHold(alert.id, { matter: matter.trim(), reason: reason.trim() }),
       (answer) => {
-        setBusy(false);
         setHeld(answer.hold.id);
         setMatter('');
         setReason('');
         onChanged(answer.alert);
         requestAnimationFrame(() => heldLine.current?.focus());
       },
-      (err: unknown) => {
-        setBusy(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(`No hold placed: ${reviewMessage(err, 'place legal holds')}`);
-      },
+      (err) => `No hold placed: ${reviewMessage(err, 'place legal holds')}`,
     );
-  };
+  });
 
   return (
     <section aria-labelledby="alert-hold-heading">
@@ -65,38 +57,25 @@ export function HoldForm({ alert, onChanged }: { alert: AlertView; onChanged: (a
           Holds the records of everyone in this alert’s conversation on its channel, employees and outside participants, until the hold is released.
         </p>
         <form ref={form} className="admin-form" onSubmit={submit} noValidate>
-          <div className="field">
-            <label htmlFor="hold-matter">Matter</label>
-            <input
-              id="hold-matter"
-              type="text"
-              maxLength={MATTER_MAX}
-              value={matter}
-              onChange={(e) => setMatter(e.target.value)}
-              aria-invalid={problems.matter ? true : undefined}
-              aria-describedby={problems.matter ? 'hold-matter-error' : undefined}
-            />
-            <FieldError id="hold-matter-error" message={problems.matter} />
-          </div>
-          <div className="field">
-            <label htmlFor="hold-reason">Why the records are preserved</label>
-            <textarea
-              id="hold-reason"
-              rows={3}
-              maxLength={REASON_MAX}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              aria-invalid={problems.reason ? true : undefined}
-              aria-describedby={problems.reason ? 'hold-reason-error' : undefined}
-            />
-            <FieldError id="hold-reason-error" message={problems.reason} />
-          </div>
-          <Alert message={failure} />
-          <div className="form-actions">
-            <button type="submit" aria-disabled={busy || undefined}>
-              {busy ? 'Placing…' : 'Place legal hold'}
-            </button>
-          </div>
+          <InputField
+            id="hold-matter"
+            label="Matter"
+            error={problems.matter}
+            type="text"
+            maxLength={MATTER_MAX}
+            value={matter}
+            onChange={(e) => setMatter(e.target.value)}
+          />
+          <TextAreaField
+            id="hold-reason"
+            label="Why the records are preserved"
+            error={problems.reason}
+            rows={3}
+            maxLength={REASON_MAX}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <FormActions label="Place legal hold" busy={busy} busyLabel="Placing…" failure={failure} />
         </form>
       </details>
     </section>

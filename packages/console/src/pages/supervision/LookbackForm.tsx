@@ -1,10 +1,13 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { Alert } from '../../components/Alert';
-import { ApiError, userMessage } from '../../errors';
+import { FieldError } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
+import { useSubmit } from '../../components/use-submit';
+import { userMessage } from '../../errors';
 import { formatUtc } from '../../format';
 import { supervisionApi } from '../../supervision-api';
 import { lookbackFromForm, recentDays, shortVersion, type LookbackForm as Form, type LookbackProblems } from '../../supervision-plans';
-import { FieldError, focusFirstInvalid } from '../admin/common';
+import { focusFirstInvalid } from '../admin/common';
 import { useLoad } from '../admin/use-load';
 
 /**
@@ -22,39 +25,27 @@ export function LookbackForm({ onStarted }: { onStarted: () => void }) {
     draftSource: '',
   }));
   const [problems, setProblems] = useState<LookbackProblems>({});
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, handleSubmit, send } = useSubmit();
   const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const noticeLine = useRef<HTMLParagraphElement>(null);
   const dryRun = form.draftSource.trim() !== '';
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
+  const submit = handleSubmit(() => {
     const result = lookbackFromForm(form);
-    if ('problems' in result) {
-      setProblems(result.problems);
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    setProblems({});
-    setBusy(true);
-    setFailure(null);
-    supervisionApi.startLookback(result.request).then(
-      ({ lookback }) => {
-        setBusy(false);
-        setNotice(`Lookback of ${lookback.policyId} started. Its progress is shown in the list below.`);
-        requestAnimationFrame(() => noticeLine.current?.focus());
-        onStarted();
-      },
-      (err: unknown) => {
-        setBusy(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(`Not started: ${userMessage(err, { action: 'run lookbacks' })}`);
-      },
-    );
-  };
+    setProblems('problems' in result ? result.problems : {});
+    if ('problems' in result) focusFirstInvalid(formRef.current);
+    else
+      send(
+        supervisionApi.startLookback(result.request),
+        ({ lookback }) => {
+          setNotice(`Lookback of ${lookback.policyId} started. Its progress is shown in the list below.`);
+          requestAnimationFrame(() => noticeLine.current?.focus());
+          onStarted();
+        },
+        (err) => `Not started: ${userMessage(err, { action: 'run lookbacks' })}`,
+      );
+  });
 
   const invalid = (name: keyof LookbackProblems, hint?: string) => ({
     'aria-invalid': problems[name] ? true : undefined,
@@ -146,12 +137,7 @@ export function LookbackForm({ onStarted }: { onStarted: () => void }) {
             Raise an alert for each hit not raised before
           </label>
         </div>
-        <Alert message={failure} />
-        <div className="form-actions">
-          <button type="submit" aria-disabled={busy || undefined}>
-            {busy ? 'Starting…' : dryRun ? 'Start dry run' : 'Start lookback'}
-          </button>
-        </div>
+        <FormActions label={dryRun ? 'Start dry run' : 'Start lookback'} busy={busy} busyLabel="Starting…" failure={failure} />
       </form>
     </section>
   );

@@ -1,10 +1,12 @@
-import { useRef, useState, type FormEvent, type Ref } from 'react';
-import { Alert } from '../../components/Alert';
-import { ApiError, userMessage } from '../../errors';
+import { useRef, useState, type Ref } from 'react';
+import { FieldError } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
+import { useSubmit } from '../../components/use-submit';
+import { userMessage } from '../../errors';
 import { supervisionApi } from '../../supervision-api';
 import { EMPTY_PLAN_FORM, planFromForm, type PlanForm, type PlanProblems } from '../../supervision-plans';
 import { SAMPLING_PERIODS } from '../../supervision-types';
-import { FieldError, focusFirstInvalid } from '../admin/common';
+import { focusFirstInvalid } from '../admin/common';
 
 /** Adds a sampling plan, or changes one (its id fixed): the population, the rate, the minimum and the period. */
 export function PlanFormSection({
@@ -22,36 +24,24 @@ export function PlanFormSection({
 }) {
   const [form, setForm] = useState(initial ?? EMPTY_PLAN_FORM);
   const [problems, setProblems] = useState<PlanProblems>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, handleSubmit, send } = useSubmit();
   const formRef = useRef<HTMLFormElement>(null);
   const heading = existing ? `Change plan ${form.id}` : 'Add a plan';
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
+  const submit = handleSubmit(() => {
     const result = planFromForm(form);
-    if ('problems' in result) {
-      setProblems(result.problems);
-      focusFirstInvalid(formRef.current);
-      return;
-    }
-    setProblems({});
-    setBusy(true);
-    setFailure(null);
-    supervisionApi.savePlan(result.plan).then(
-      () => {
-        setBusy(false);
-        setForm(EMPTY_PLAN_FORM);
-        onSaved(result.plan.id);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(`Plan not saved: ${userMessage(err, { action: 'write sampling plans' })}`);
-      },
-    );
-  };
+    setProblems('problems' in result ? result.problems : {});
+    if ('problems' in result) focusFirstInvalid(formRef.current);
+    else
+      send(
+        supervisionApi.savePlan(result.plan),
+        () => {
+          setForm(EMPTY_PLAN_FORM);
+          onSaved(result.plan.id);
+        },
+        (err) => `Plan not saved: ${userMessage(err, { action: 'write sampling plans' })}`,
+      );
+  });
 
   const field = (name: keyof PlanForm) => ({
     id: `plan-${name}`,
@@ -129,17 +119,7 @@ export function PlanFormSection({
             <FieldError id="plan-period-error" message={problems.period} />
           </div>
         </div>
-        <Alert message={failure} />
-        <div className="form-actions">
-          <button type="submit" aria-disabled={busy || undefined}>
-            {busy ? 'Saving…' : 'Save plan'}
-          </button>
-          {onCancel && (
-            <button type="button" className="button-secondary" onClick={onCancel}>
-              Cancel
-            </button>
-          )}
-        </div>
+        <FormActions label="Save plan" busy={busy} busyLabel="Saving…" failure={failure} onCancel={onCancel} />
       </form>
     </section>
   );

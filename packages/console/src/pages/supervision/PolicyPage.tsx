@@ -1,8 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Alert } from '../../components/Alert';
+import { FormActions } from '../../components/FormActions';
 import { LoadState } from '../../components/LoadState';
 import { PageHeading } from '../../components/PageHeading';
-import { ApiError, userMessage } from '../../errors';
+import { useSubmit } from '../../components/use-submit';
+import { userMessage } from '../../errors';
 import { formatUtc } from '../../format';
 import { Link } from '../../router';
 import { canWritePolicies, supervisionApi } from '../../supervision-api';
@@ -110,27 +112,9 @@ function Versions({ id, versions }: { id: string; versions: PolicyVersionView[] 
   const [from, setFrom] = useState(versions[Math.max(0, newest - 1)]?.version ?? '');
   const [to, setTo] = useState(versions[newest]?.version ?? '');
   const [diff, setDiff] = useState<PolicyDiff | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, handleSubmit, send } = useSubmit();
 
-  const compare = (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    supervisionApi.policyDiff(id, from, to).then(
-      (answer) => {
-        setBusy(false);
-        setDiff(answer);
-      },
-      (err: unknown) => {
-        setBusy(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(userMessage(err, { action: 'compare policy versions' }));
-      },
-    );
-  };
-  const label = (v: PolicyVersionView, i: number) => `${i + 1}: ${shortVersion(v.version)}, ${formatUtc(v.archivedAt)}`;
+  const compare = handleSubmit(() => send(supervisionApi.policyDiff(id, from, to), setDiff, (err) => userMessage(err, { action: 'compare policy versions' })));
 
   return (
     <section aria-labelledby="policy-versions-heading">
@@ -167,31 +151,9 @@ function Versions({ id, versions }: { id: string; versions: PolicyVersionView[] 
         <>
           <h3 id="policy-compare-heading">Compare two versions</h3>
           <form className="admin-form compare-form" onSubmit={compare} aria-labelledby="policy-compare-heading">
-            <div className="field">
-              <label htmlFor="diff-from">From</label>
-              <select id="diff-from" value={from} onChange={(e) => setFrom(e.target.value)}>
-                {versions.map((v, i) => (
-                  <option key={v.version} value={v.version}>
-                    {label(v, i)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="diff-to">To</label>
-              <select id="diff-to" value={to} onChange={(e) => setTo(e.target.value)}>
-                {versions.map((v, i) => (
-                  <option key={v.version} value={v.version}>
-                    {label(v, i)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="form-actions">
-              <button type="submit" aria-disabled={busy || undefined}>
-                {busy ? 'Comparing…' : 'Compare'}
-              </button>
-            </div>
+            <VersionChoice id="diff-from" label="From" versions={versions} value={from} onChange={setFrom} />
+            <VersionChoice id="diff-to" label="To" versions={versions} value={to} onChange={setTo} />
+            <FormActions label="Compare" busy={busy} busyLabel="Comparing…" />
           </form>
           <Alert message={failure} />
           {diff && (
@@ -202,5 +164,33 @@ function Versions({ id, versions }: { id: string; versions: PolicyVersionView[] 
         </>
       )}
     </section>
+  );
+}
+
+/** One end of a comparison: any version, named by its number, short hash and date. */
+function VersionChoice({
+  id,
+  label,
+  versions,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  versions: PolicyVersionView[];
+  value: string;
+  onChange: (version: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {versions.map((v, i) => (
+          <option key={v.version} value={v.version}>
+            {`${i + 1}: ${shortVersion(v.version)}, ${formatUtc(v.archivedAt)}`}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -1,12 +1,13 @@
-import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { Alert } from '../../components/Alert';
-import { ApiError, userMessage } from '../../errors';
+import { useRef, useState, type ChangeEvent } from 'react';
+import { TextAreaField } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
+import { useSubmit } from '../../components/use-submit';
+import { userMessage } from '../../errors';
 import { Link } from '../../router';
 import { policyPath } from '../../routes';
 import { supervisionApi } from '../../supervision-api';
 import { formatOfFile, policyIdOf } from '../../supervision-forms';
 import type { PolicyArchived } from '../../supervision-types';
-import { FieldError } from '../admin/common';
 import { DiffView } from './DiffView';
 
 /**
@@ -26,8 +27,7 @@ export function PolicySourceForm({
   const [format, setFormat] = useState<'yaml' | 'json'>(initial?.format ?? 'yaml');
   const [source, setSource] = useState(initial?.source ?? '');
   const [problem, setProblem] = useState<string | undefined>();
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, setFailure, handleSubmit, send } = useSubmit();
   const [archived, setArchived] = useState<PolicyArchived | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
@@ -40,9 +40,7 @@ export function PolicySourceForm({
     file.text().then(setSource, () => setFailure(`${file.name} could not be read.`));
   };
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
+  const submit = handleSubmit(() => {
     const policyId = source.trim() ? policyIdOf(source, format) : null;
     const found = !source.trim()
       ? 'Paste or upload the policy.'
@@ -54,22 +52,16 @@ export function PolicySourceForm({
       field.current?.focus();
       return;
     }
-    setBusy(true);
-    setFailure(null);
-    supervisionApi.savePolicy(policyId, format, source).then(
+    send(
+      supervisionApi.savePolicy(policyId, format, source),
       (answer) => {
-        setBusy(false);
         setArchived(answer);
         onArchived(answer);
         requestAnimationFrame(() => resultHeading.current?.focus());
       },
-      (err: unknown) => {
-        setBusy(false);
-        if (err instanceof ApiError && err.status === 401) return;
-        setFailure(`Not archived: ${userMessage(err, { action: 'write supervision policies' })}`);
-      },
+      (err) => `Not archived: ${userMessage(err, { action: 'write supervision policies' })}`,
     );
-  };
+  });
 
   return (
     <>
@@ -96,29 +88,18 @@ export function PolicySourceForm({
             <option value="json">JSON</option>
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={id('source')}>Policy source</label>
-          <textarea
-            ref={field}
-            id={id('source')}
-            rows={16}
-            spellCheck={false}
-            value={source}
-            onChange={(e) => setSource(e.target.value)}
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={`${id('source-hint')}${problem ? ` ${id('source-error')}` : ''}`}
-          />
-          <p id={id('source-hint')} className="hint">
-            A custody.policy/v1 document. It is archived to WORM as a new version of the policy its id names, and screens messages from then on.
-          </p>
-          <FieldError id={id('source-error')} message={problem} />
-        </div>
-        <Alert message={failure} />
-        <div className="form-actions">
-          <button type="submit" aria-disabled={busy || undefined}>
-            {busy ? 'Archiving…' : 'Archive this version'}
-          </button>
-        </div>
+        <TextAreaField
+          ref={field}
+          id={id('source')}
+          label="Policy source"
+          hint="A custody.policy/v1 document. It is archived to WORM as a new version of the policy its id names, and screens messages from then on."
+          error={problem}
+          rows={16}
+          spellCheck={false}
+          value={source}
+          onChange={(e) => setSource(e.target.value)}
+        />
+        <FormActions label="Archive this version" busy={busy} busyLabel="Archiving…" failure={failure} />
       </form>
     </>
   );

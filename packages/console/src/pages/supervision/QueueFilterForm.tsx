@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { InputField } from '../../components/Field';
 import { navigate } from '../../router';
 import { searchFromFilters, type QueueFilters } from '../../supervision-queue';
 
@@ -75,18 +76,16 @@ export function QueueFilterForm({ filters, queues, role }: { filters: QueueFilte
         </select>
       </div>
       {byKey && assigneeMode === 'key' && (
-        <div className="field">
-          <label htmlFor="filter-assignee-key">Assignee key id</label>
-          <input
-            id="filter-assignee-key"
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={63}
-            value={form.assignee}
-            onChange={(e) => setForm({ ...form, assignee: e.target.value })}
-          />
-        </div>
+        <InputField
+          id="filter-assignee-key"
+          label="Assignee key id"
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={63}
+          value={form.assignee}
+          onChange={(e) => setForm({ ...form, assignee: e.target.value })}
+        />
       )}
       <div className="field field-submit">
         <button type="submit">Show alerts</button>

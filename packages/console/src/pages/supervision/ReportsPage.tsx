@@ -1,10 +1,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../components/Alert';
+import { FieldError } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
 import { PageHeading } from '../../components/PageHeading';
 import { formatUtc } from '../../format';
 import { examinerReportPath, supervisionApi } from '../../supervision-api';
 import { rangeFromDays, recentDays, type DayRange } from '../../supervision-plans';
-import { FieldError, Loading } from '../admin/common';
+import { focusFirstInvalid, Loading } from '../admin/common';
 import { useLoad } from '../admin/use-load';
 import { MiReportView } from './MiReportView';
 
@@ -39,7 +41,7 @@ export function ReportsPage() {
     };
     setProblems(found);
     if (found.range || found.sla || 'problem' in range) {
-      requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      focusFirstInvalid(form.current);
       return;
     }
     setAsked({ ...range, slaHours: hours });
@@ -69,9 +71,7 @@ export function ReportsPage() {
         </div>
         <FieldError id="report-range-error" message={problems.range} />
         <FieldError id="report-sla-error" message={problems.sla} />
-        <div className="form-actions">
-          <button type="submit">Show report</button>
-        </div>
+        <FormActions label="Show report" />
       </form>
       {asked && (
         <>
