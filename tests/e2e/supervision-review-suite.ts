@@ -33,6 +33,7 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     carl: mintApiKey('acme', 'reviewer', 'carl-reviewer', 'carl'),
     unbound: mintApiKey('acme', 'compliance', 'unbound-compliance'),
     auditor: mintApiKey('acme', 'auditor', 'acme-auditor'),
+    legal: mintApiKey('acme', 'legal', 'acme-legal'),
     globex: mintApiKey('globex', 'compliance', 'globex-principal', 'gina'),
   };
   let custody: RunningCustody;
@@ -169,6 +170,9 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
       status: 'active',
       scope: { custodians: ['alice'], participants: ['+16505551234'], channels: ['whatsapp'] },
     });
+    // legal places holds, reviews nothing: it may open one from an alert it is given, names no employee, and cannot read alerts
+    expect((await call(keys.legal, 'POST', `/v1/supervision/alerts/${ids[1]}/hold`, { matter: 'Promissory review 2', reason: 'Preserve' })).status).toBe(200);
+    expect((await call(keys.legal, 'GET', `/v1/supervision/alerts/${ids[1]}`)).status).toBe(403);
     expect((await call(keys.rita, 'POST', '/v1/supervision/alerts/bulk-close', { ids, disposition: 'no_action', reasonCode: 'benign_context' })).status).toBe(
       400,
     );

@@ -19,11 +19,12 @@ export function ownAlert(alerts: AlertTable, tenant: string, id: string): Alert 
 
 /**
  * An alert the caller may see: a reviewer or principal never sees one about their own messages or
- * someone up their reporting chain (403, so they know to hand it on); an auditor reads everything.
+ * someone up their reporting chain (403, so they know to hand it on); an auditor reads everything,
+ * and legal reaches one only to open a hold from it.
  */
 export function visibleAlert(alerts: AlertTable, directory: DirectoryView, p: Principal, id: string): Alert {
   const alert = ownAlert(alerts, p.tenant, id);
-  if (p.role !== 'auditor') assertNoConflict(reviewerOf(p), alert, (e) => directory.managerOf(p.tenant, e));
+  if ((REVIEWERS as readonly string[]).includes(p.role)) assertNoConflict(reviewerOf(p), alert, (e) => directory.managerOf(p.tenant, e));
   return alert;
 }
 
