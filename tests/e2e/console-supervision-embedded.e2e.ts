@@ -128,6 +128,7 @@ describe('console: supervision (embedded, Chromium)', () => {
     expect(await page.locator('main mark').allTextContents()).toEqual(expected);
     await page.getByText(/Escalate a promise of a return/).waitFor();
     await tab.check('alert');
+    await tab.screenshot('review');
 
     await page.getByRole('button', { name: 'Claim' }).click();
     await page.getByText(/^Claimed: the alert is yours/).waitFor();
