@@ -362,8 +362,7 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     const reader = await bus.subscribe({
       groupId: `dlq-reader-${randomBytes(4).toString('hex')}`,
       topics: [custody.topics.dlq],
-      onBatch: async (records) =>
-        void dead.push(...records.map((r) => ({ headers: r.headers as Record<string, string | undefined>, value: r.value.toString('utf8') }))),
+      onBatch: async (records) => void dead.push(...records.map((r) => ({ headers: r.headers, value: r.value.toString('utf8') }))),
     });
     // another tenant's announcement of a version the store never held (the log writer may append it: globex is not read here)
     const leaf = {

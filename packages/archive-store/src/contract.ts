@@ -90,7 +90,13 @@ export function archiveStoreContract(name: string, make: () => Promise<ArchiveHa
 
     test('a version id the store never issued (malformed, or of another key): head is null, get is not_found, never an outage', async () => {
       const key = `${uniqueName()}/versioned.json`;
-      const put = await store.put({ key, body: Buffer.from('{}'), contentType: 'application/json', retainUntil: new Date(Date.now() + 60_000), legalHold: false });
+      const put = await store.put({
+        key,
+        body: Buffer.from('{}'),
+        contentType: 'application/json',
+        retainUntil: new Date(Date.now() + 60_000),
+        legalHold: false,
+      });
       expect(await store.head(key, 'v-none')).toBeNull();
       expect(await codeOf(store.get(key, 'v-none'))).toBe('not_found');
       expect(await codeOf(store.get(`${uniqueName()}/other.json`, put.versionId))).toBe('not_found');
