@@ -120,7 +120,10 @@ export function supervisionReviewSuite(mode: 'embedded' | 'stack'): void {
     const context = await call(keys.rita, 'GET', `/v1/records/${alert.record.id}/context?before=5&after=5`);
     expect(context.status).toBe(200);
     expect(context.body.events.map((e: { id: string }) => e.id)).toContain(alert.record.id);
-    expect((await call(keys.rita, 'GET', `/v1/conversations/${encodeURIComponent(alert.record.conversation)}`)).status).toBe(200);
+    // the thread is read through search, which sees a record once the index refreshed (OpenSearch: within a second)
+    await waitFor('the thread readable', async () =>
+      (await call(keys.rita, 'GET', `/v1/conversations/${encodeURIComponent(alert.record.conversation)}`)).status === 200 ? true : undefined,
+    );
     expect((await call(keys.alice, 'GET', `/v1/records/${alert.record.id}/context`)).status).toBe(404);
     expect((await call(keys.rita, 'GET', '/v1/conversations/no-such-conversation')).status).toBe(404);
     // auditors read, never act
