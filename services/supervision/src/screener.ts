@@ -49,6 +49,7 @@ export interface ScreenerDeps {
  */
 export class Screener {
   private subscription?: Subscription;
+  private starting?: Promise<Subscription>;
   private readonly sink: DeadLetterSink;
 
   constructor(private readonly deps: ScreenerDeps) {
@@ -56,16 +57,19 @@ export class Screener {
   }
 
   async start(): Promise<void> {
-    this.subscription = await this.deps.bus.subscribe({
+    this.starting = this.deps.bus.subscribe({
       groupId: this.deps.groupId,
       topics: [this.deps.topic],
       fromBeginning: true,
       onBatch: (r) => this.handleBatch(r),
     });
+    this.subscription = await this.starting;
   }
 
+  /** Stops the consumer, also one still joining its group when the process stops (a start in flight is awaited, then stopped). */
   async stop(): Promise<void> {
-    await this.subscription?.stop();
+    const subscription = this.subscription ?? (await this.starting?.catch(() => undefined));
+    await subscription?.stop();
   }
 
   async handleBatch(records: BusRecord[]): Promise<void> {
