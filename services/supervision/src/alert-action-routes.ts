@@ -21,7 +21,7 @@ export interface AlertActionDeps {
   directory: DirectoryView;
   placeHold: PlaceHold;
   /** External participants of a record (read from WORM), for a hold opened from its alert. */
-  participantsOf(tenant: string, alert: Alert): Promise<string[]>;
+  participantsOf(alert: Alert): Promise<string[]>;
 }
 
 const Acted = z.object({ alert: AlertView });
@@ -116,7 +116,7 @@ export function alertActionRoutes(deps: AlertActionDeps): Route[] {
       invalid: { code: 'invalid_request', what: 'hold' },
       handler: async (req, p) => {
         const alert = visibleAlert(deps.alerts, deps.directory, p, req.params.id);
-        const participants = await deps.participantsOf(p.tenant, alert);
+        const participants = await deps.participantsOf(alert);
         const scope = { custodians: alert.record.employeeIds, participants, channels: [alert.record.channel] };
         if (scope.custodians.length + scope.participants.length === 0)
           throw new RejectedInputError('invalid_request', 'the alert’s record names no employee or participant to hold');

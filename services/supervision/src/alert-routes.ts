@@ -1,8 +1,8 @@
 import type { ArchiveStore } from '@custody/archive-store';
 import type { AlertTable } from '@custody/control';
-import { parseEnvelope, sha256Hex } from '@custody/envelope';
-import { IntegrityError, RejectedInputError } from '@custody/errors';
+import { RejectedInputError } from '@custody/errors';
 import { json, route, type Route } from '@custody/http';
+import { screenedEnvelope } from './screened-record';
 import { ATTACHMENT_NAME_SEPARATOR, DISPOSITIONS, normalize, readPolicyVersion, type Alert } from '@custody/supervision';
 import { z } from 'zod';
 import { ALERT_READERS, REVIEWERS, listable, visibleAlert } from './alert-access';
@@ -86,10 +86,7 @@ export function alertRoutes(deps: AlertRouteDeps): Route[] {
       handler: async (req, p) => {
         unbound(p);
         const alert = visibleAlert(deps.alerts, deps.directory, p, req.params.id);
-        const stored = await deps.store.get(alert.record.key, alert.record.versionId);
-        if (sha256Hex(stored.body) !== alert.record.sha256)
-          throw new IntegrityError(`record ${alert.record.id}: the version screened no longer hashes as it did`);
-        const envelope = parseEnvelope(stored.body);
+        const envelope = await screenedEnvelope(deps.store, alert);
         const names = (envelope.attachments ?? []).flatMap((a) => (a.fileName ? [a.fileName] : []));
         const zones: Record<string, string> = {
           ...(envelope.content?.subject && { subject: envelope.content.subject }),

@@ -1,14 +1,13 @@
 import type { ArchiveStore } from '@custody/archive-store';
 import type { Bus, DeadLetterMetrics } from '@custody/bus';
 import type { AlertTable, DirectoryTable, LookbackTable, SamplingPlanTable } from '@custody/control';
-import { parseEnvelope, sha256Hex } from '@custody/envelope';
-import { IntegrityError } from '@custody/errors';
 import type { AuditSink, Principal, Route } from '@custody/http';
 import type { Logger } from '@custody/logger';
 import type { SearchIndex } from '@custody/search-index';
 import type { Alert } from '@custody/supervision';
 import { alertActionRoutes, type PlaceHold } from './alert-action-routes';
 import { alertRoutes } from './alert-routes';
+import { screenedEnvelope } from './screened-record';
 import { reviewerScope } from './alert-access';
 import { directoryView } from './directory-view';
 import { LookbackJobs } from './lookback-jobs';
@@ -93,11 +92,8 @@ export class Supervision {
   }
 
   /** The record's participants who are not employees (their normalized addresses), from the version screened in WORM. */
-  async participantsOf(tenant: string, alert: Alert): Promise<string[]> {
-    const stored = await this.deps.store.get(alert.record.key, alert.record.versionId);
-    if (sha256Hex(stored.body) !== alert.record.sha256) throw new IntegrityError(`record ${alert.record.id}: the version screened no longer hashes as it did`);
-    const envelope = parseEnvelope(stored.body);
-    if (envelope.tenant !== tenant) throw new IntegrityError(`record ${alert.record.id}: the stored envelope names another tenant`);
+  async participantsOf(alert: Alert): Promise<string[]> {
+    const envelope = await screenedEnvelope(this.deps.store, alert);
     return [...new Set([envelope.sender, ...envelope.recipients].filter((p) => !p.employeeId).map((p) => p.value))].sort();
   }
 }
@@ -113,7 +109,7 @@ export function supervisionRoutes(s: Supervision): Route[] {
     ...policyRoutes({ store, onArchived: (tenant) => s.policies.invalidate(tenant) }),
     ...policyListRoutes({ store }),
     ...alertRoutes({ store, alerts: tables.alerts, directory }),
-    ...alertActionRoutes({ alerts: tables.alerts, directory, placeHold: (req) => s.deps.placeHold(req), participantsOf: (t, a) => s.participantsOf(t, a) }),
+    ...alertActionRoutes({ alerts: tables.alerts, directory, placeHold: (req) => s.deps.placeHold(req), participantsOf: (a) => s.participantsOf(a) }),
     ...lookbackRoutes({ lookbacks: tables.lookbacks, jobs: s.lookbacks }),
     ...samplingRoutes({ plans: tables.samplingPlans, alerts: tables.alerts, seeds: s.seeds, keeper: s.keeper }),
     ...reportRoutes({ alerts: tables.alerts }),
